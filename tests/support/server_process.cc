@@ -1,0 +1,259 @@
+// Launches and reaps server processes for tests: fork/execv (no shell), a private working directory
+// and log file per process, bounded waits everywhere, and the process always stopped by its own
+// pid.
+#include "tests/support/server_process.h"
+
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+namespace respd::testing {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+constexpr auto kReadyTimeout = std::chrono::seconds(5);
+constexpr auto kTermTimeout = std::chrono::seconds(5);
+// After SIGKILL the kernel reaps promptly; the bound only guards against a process stuck in D
+// state.
+constexpr auto kKillTimeout = std::chrono::seconds(5);
+constexpr auto kPollInterval = std::chrono::milliseconds(10);
+// A free port can be taken by someone else between FreePort() and the server's bind(); retry then.
+constexpr int kStartAttempts = 3;
+
+constexpr const char* kRedisBinary = "redis-server";
+
+// Resolves `binary` against PATH the way execvp would, so the child can use plain execv.
+std::string ResolveExecutable(const std::string& binary) {
+  if (binary.find('/') != std::string::npos) {
+    return access(binary.c_str(), X_OK) == 0 ? binary : std::string();
+  }
+  const char* path = getenv("PATH");
+  std::stringstream dirs(path != nullptr ? path : "/usr/local/bin:/usr/bin:/bin");
+  std::string dir;
+  while (std::getline(dirs, dir, ':')) {
+    if (dir.empty()) continue;
+    std::string candidate = dir + "/" + binary;
+    if (access(candidate.c_str(), X_OK) == 0) return candidate;
+  }
+  return {};
+}
+
+bool PortAcceptsConnections(int port) {
+  int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) return false;
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(static_cast<uint16_t>(port));
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  // Blocking connect on loopback fails or succeeds immediately; it never waits on a remote peer.
+  bool ok = connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0;
+  close(fd);
+  return ok;
+}
+
+// Waits for `pid` to exit for at most `timeout`; returns true and fills *status if it did.
+bool WaitForExit(pid_t pid, Clock::duration timeout, int* status) {
+  auto deadline = Clock::now() + timeout;
+  while (true) {
+    pid_t r = waitpid(pid, status, WNOHANG);
+    if (r == pid) return true;
+    if (r < 0 && errno != EINTR) {
+      *status = -1;  // not our child any more (already reaped): nothing left to wait for
+      return true;
+    }
+    if (Clock::now() >= deadline) return false;
+    std::this_thread::sleep_for(kPollInterval);
+  }
+}
+
+}  // namespace
+
+int FreePort() {
+  int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) return 0;
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = 0;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  int port = 0;
+  socklen_t len = sizeof(addr);
+  if (bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0 &&
+      getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0) {
+    port = ntohs(addr.sin_port);
+  }
+  close(fd);
+  return port;
+}
+
+bool HaveExecutable(const std::string& binary) { return !ResolveExecutable(binary).empty(); }
+
+ServerProcess ServerProcess::StartRespd(std::vector<std::string> extra_args) {
+  return Start(RESPD_BINARY, std::move(extra_args));
+}
+
+ServerProcess ServerProcess::StartRedis(std::vector<std::string> extra_args) {
+  std::vector<std::string> args = {"--save", "", "--appendonly", "no", "--daemonize", "no"};
+  args.insert(args.end(), extra_args.begin(), extra_args.end());
+  return Start(kRedisBinary, std::move(args));
+}
+
+ServerProcess ServerProcess::Start(const std::string& binary, std::vector<std::string> args) {
+  ServerProcess process;
+  std::string path = ResolveExecutable(binary);
+  if (path.empty()) {
+    ADD_FAILURE() << "server binary not found or not executable: " << binary;
+    return process;
+  }
+  for (int attempt = 1; attempt <= kStartAttempts; ++attempt) {
+    // The child runs in its own scratch directory so nothing it writes (dump.rdb, logs) lands in
+    // the source tree, and so concurrent test binaries never share files.
+    char dir_template[] = "/tmp/respd-test-XXXXXX";
+    if (mkdtemp(dir_template) == nullptr) {
+      ADD_FAILURE() << "mkdtemp failed: " << strerror(errno);
+      return process;
+    }
+    process.work_dir_ = dir_template;
+    process.log_path_ = process.work_dir_ + "/output.log";
+    process.port_ = FreePort();
+
+    std::vector<std::string> argv_strings = {path, "--port", std::to_string(process.port_),
+                                             "--bind", "127.0.0.1"};
+    argv_strings.insert(argv_strings.end(), args.begin(), args.end());
+    // Built before fork: the child of a threaded process may only call async-signal-safe functions.
+    std::vector<char*> argv;
+    for (auto& s : argv_strings) argv.push_back(s.data());
+    argv.push_back(nullptr);
+    int log_fd = open(process.log_path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    int null_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+    if (log_fd < 0 || null_fd < 0) {
+      ADD_FAILURE() << "cannot open " << process.log_path_ << ": " << strerror(errno);
+      if (log_fd >= 0) close(log_fd);
+      if (null_fd >= 0) close(null_fd);
+      return process;
+    }
+    const char* work_dir = process.work_dir_.c_str();
+
+    pid_t pid = fork();
+    if (pid == 0) {
+      // A crashed or killed test binary must not leave servers behind.
+      prctl(PR_SET_PDEATHSIG, SIGKILL);
+      dup2(null_fd, STDIN_FILENO);
+      dup2(log_fd, STDOUT_FILENO);
+      dup2(log_fd, STDERR_FILENO);
+      if (chdir(work_dir) != 0) _exit(126);
+      execv(argv[0], argv.data());
+      static const char kMsg[] = "execv failed\n";
+      (void)!write(STDERR_FILENO, kMsg, sizeof(kMsg) - 1);
+      _exit(127);
+    }
+    close(log_fd);
+    close(null_fd);
+    if (pid < 0) {
+      ADD_FAILURE() << "fork failed: " << strerror(errno);
+      return process;
+    }
+    process.pid_ = pid;
+
+    auto deadline = Clock::now() + kReadyTimeout;
+    bool exited = false;
+    while (Clock::now() < deadline) {
+      int status = 0;
+      if (waitpid(pid, &status, WNOHANG) == pid) {
+        exited = true;
+        break;
+      }
+      if (PortAcceptsConnections(process.port_)) return process;
+      std::this_thread::sleep_for(kPollInterval);
+    }
+    std::string output = process.Output();
+    if (exited) {
+      process.pid_ = -1;
+      bool port_taken = output.find("in use") != std::string::npos;
+      if (port_taken && attempt < kStartAttempts) {
+        std::filesystem::remove_all(process.work_dir_);
+        continue;
+      }
+      ADD_FAILURE() << path << " exited during start-up on port " << process.port_ << "; output:\n"
+                    << output;
+    } else {
+      ADD_FAILURE() << path << " did not accept connections on port " << process.port_ << " within "
+                    << kReadyTimeout.count() << " s; output:\n"
+                    << output;
+      process.Stop();
+    }
+    return process;
+  }
+  return process;
+}
+
+ServerProcess::ServerProcess(ServerProcess&& other) noexcept { *this = std::move(other); }
+
+ServerProcess& ServerProcess::operator=(ServerProcess&& other) noexcept {
+  if (this != &other) {
+    Cleanup();
+    pid_ = other.pid_;
+    port_ = other.port_;
+    log_path_ = std::move(other.log_path_);
+    work_dir_ = std::move(other.work_dir_);
+    other.pid_ = -1;
+    other.port_ = 0;
+    other.log_path_.clear();
+    other.work_dir_.clear();
+  }
+  return *this;
+}
+
+ServerProcess::~ServerProcess() { Cleanup(); }
+
+void ServerProcess::Cleanup() {
+  Stop();
+  if (!work_dir_.empty()) {
+    std::error_code ignored;
+    std::filesystem::remove_all(work_dir_, ignored);
+    work_dir_.clear();
+    log_path_.clear();
+  }
+}
+
+std::string ServerProcess::Output() const {
+  if (log_path_.empty()) return {};
+  std::ifstream in(log_path_, std::ios::binary);
+  std::stringstream contents;
+  contents << in.rdbuf();
+  return contents.str();
+}
+
+int ServerProcess::Stop() {
+  if (pid_ <= 0) return -1;
+  pid_t pid = pid_;
+  pid_ = -1;
+  int status = -1;
+  kill(pid, SIGTERM);
+  if (WaitForExit(pid, kTermTimeout, &status)) return status;
+  ADD_FAILURE() << "pid " << pid << " ignored SIGTERM for " << kTermTimeout.count()
+                << " s; sending SIGKILL";
+  kill(pid, SIGKILL);
+  if (!WaitForExit(pid, kKillTimeout, &status)) {
+    ADD_FAILURE() << "pid " << pid << " survived SIGKILL";
+    return -1;
+  }
+  return status;
+}
+
+}  // namespace respd::testing

@@ -1,0 +1,54 @@
+// Starts a server binary (respd or Debian's redis-server) on a free loopback port for a test, and
+// stops it by its pid when the test ends. Nothing here knows respd's internals: tests talk to it
+// over TCP.
+#pragma once
+
+#include <sys/types.h>
+
+#include <string>
+#include <vector>
+
+namespace respd::testing {
+
+class ServerProcess {
+ public:
+  // Starts `binary` with `--port <free port> --bind 127.0.0.1` plus `extra_args`; waits (bounded)
+  // until the port accepts connections. Fails the current test (ADD_FAILURE) and leaves running()
+  // false if it did not come up.
+  static ServerProcess StartRespd(std::vector<std::string> extra_args = {});
+  // redis-server with persistence off (`--save "" --appendonly no`), for differential tests.
+  static ServerProcess StartRedis(std::vector<std::string> extra_args = {});
+
+  ServerProcess(ServerProcess&& other) noexcept;
+  ServerProcess& operator=(ServerProcess&& other) noexcept;
+  ServerProcess(const ServerProcess&) = delete;
+  ServerProcess& operator=(const ServerProcess&) = delete;
+  ~ServerProcess();  // Stop()
+
+  bool running() const { return pid_ > 0; }
+  int port() const { return port_; }
+  pid_t pid() const { return pid_; }
+  // Everything the process wrote to stdout and stderr so far.
+  std::string Output() const;
+  // SIGTERM, then waits (bounded, SIGKILL after 5 s); returns the exit status as from waitpid.
+  int Stop();
+
+ private:
+  ServerProcess() = default;
+  static ServerProcess Start(const std::string& binary, std::vector<std::string> args);
+  // Stop() plus removal of the scratch directory (which holds the log, so Output() works until
+  // then).
+  void Cleanup();
+
+  pid_t pid_ = -1;
+  int port_ = 0;
+  std::string log_path_;
+  std::string work_dir_;  // the child's cwd, private to this process
+};
+
+// A free TCP port on 127.0.0.1 (bind to 0, read the port, close).
+int FreePort();
+// True if `binary` is on PATH (differential tests skip with a message when redis-server is absent).
+bool HaveExecutable(const std::string& binary);
+
+}  // namespace respd::testing
