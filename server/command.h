@@ -1,0 +1,87 @@
+// The command table's row and the context a handler runs in. A handler parses its arguments, calls
+// a storage operation and writes the reply; arity, unknown commands, AUTH and locking are the
+// dispatcher's, so handlers never repeat them.
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <string_view>
+#include <vector>
+
+#include "protocol/reply_writer.h"
+#include "server/client.h"
+#include "storage/database.h"
+#include "storage/op_status.h"
+
+namespace respd::server {
+
+class ServerContext;
+struct CommandContext;
+
+using Args = std::span<const std::string_view>;
+using Handler = void (*)(CommandContext& ctx);
+// Key positions of a command whose keys move with its arguments (EVAL numkeys, ZUNIONSTORE...).
+// Returns false when the arguments are malformed (no keys can be found).
+using KeysFn = bool (*)(Args args, std::vector<int>* positions);
+
+// Flags with Redis's meaning (reported by COMMAND INFO) and respd's own (k*Lock*).
+enum CommandFlag : uint32_t {
+  kWrite = 1u << 0,
+  kReadonly = 1u << 1,
+  kDenyOom = 1u << 2,
+  kAdmin = 1u << 3,
+  kPubsub = 1u << 4,
+  kNoscript = 1u << 5,
+  kBlocking = 1u << 6,
+  kLoading = 1u << 7,
+  kStale = 1u << 8,
+  kSkipMonitor = 1u << 9,
+  kSkipSlowlog = 1u << 10,
+  kFast = 1u << 11,
+  kNoAuth = 1u << 12,
+  kMayReplicate = 1u << 13,
+  kNoMulti = 1u << 14,
+  kAllowBusy = 1u << 15,
+  kMovableKeys = 1u << 16,
+  kSentinel = 1u << 17,
+  // respd: the command reads or writes the whole keyspace (KEYS, SCAN, FLUSHALL, SWAPDB...), so it
+  // takes every shard lock.
+  kLockAll = 1u << 24,
+};
+
+struct CommandSpec {
+  std::string_view name;  // lower case; subcommands by their own name ("get" under "config")
+  int arity;              // N: exactly N arguments with the name; -N: at least N
+  uint32_t flags;
+  int first_key = 0;  // 1-based position of the first key; 0: no keys
+  int last_key = 0;   // negative counts from the end (-1: the last argument)
+  int key_step = 0;
+  Handler handler = nullptr;
+  std::string_view group = "";
+  std::string_view since = "";
+  std::string_view summary = "";
+  std::string_view complexity = "";
+  std::span<const CommandSpec> subcommands = {};
+  KeysFn movable_keys = nullptr;
+};
+
+// One command being run.
+struct CommandContext {
+  Args args;
+  protocol::ReplyWriter& reply;
+  ClientState& client;
+  ServerContext& server;
+  const CommandSpec& spec;
+
+  storage::Database& db();
+  // Writes Redis's error for a failed storage operation.
+  void ReplyStatus(storage::OpStatus status);
+  // Redis's "ERR syntax error".
+  void ReplySyntaxError();
+};
+
+// Positions of the keys of `args` by the spec (static positions or movable_keys); false if
+// malformed.
+bool KeyPositions(const CommandSpec& spec, Args args, std::vector<int>* positions);
+
+}  // namespace respd::server

@@ -1,0 +1,110 @@
+// Command registration and lookup; Redis's derived flags and ACL categories for COMMAND.
+#include "server/command_table.h"
+
+#include <cctype>
+#include <stdexcept>
+
+namespace respd::server {
+namespace {
+
+constexpr size_t kMaxCommandNameLen = 64;
+
+}  // namespace
+
+std::string_view LowerName(std::string_view name, char* buffer, size_t capacity) {
+  if (name.size() > capacity) return {};
+  for (size_t i = 0; i < name.size(); ++i) {
+    buffer[i] = static_cast<char>(std::tolower(static_cast<unsigned char>(name[i])));
+  }
+  return {buffer, name.size()};
+}
+
+void CommandTable::Register(std::span<const CommandSpec> rows) {
+  for (const CommandSpec& spec : rows) {
+    if (!by_name_.emplace(std::string(spec.name), &spec).second) {
+      throw std::logic_error("command registered twice: " + std::string(spec.name));
+    }
+    all_.push_back(&spec);
+  }
+}
+
+const CommandSpec* CommandTable::Find(std::string_view name) const {
+  char buffer[kMaxCommandNameLen];
+  std::string_view lower = LowerName(name, buffer, sizeof(buffer));
+  if (lower.empty()) return nullptr;
+  auto it = by_name_.find(lower);
+  return it == by_name_.end() ? nullptr : it->second;
+}
+
+const CommandSpec* CommandTable::FindSubcommand(const CommandSpec& container,
+                                                std::string_view name) {
+  char buffer[kMaxCommandNameLen];
+  std::string_view lower = LowerName(name, buffer, sizeof(buffer));
+  if (lower.empty()) return nullptr;
+  for (const CommandSpec& sub : container.subcommands) {
+    if (sub.name == lower) return &sub;
+  }
+  return nullptr;
+}
+
+std::vector<std::string_view> FlagNames(const CommandSpec& spec) {
+  static constexpr std::pair<CommandFlag, std::string_view> kNames[] = {
+      {kWrite, "write"},
+      {kReadonly, "readonly"},
+      {kDenyOom, "denyoom"},
+      {kAdmin, "admin"},
+      {kPubsub, "pubsub"},
+      {kNoscript, "noscript"},
+      {kBlocking, "blocking"},
+      {kLoading, "loading"},
+      {kStale, "stale"},
+      {kSkipMonitor, "skip_monitor"},
+      {kSkipSlowlog, "skip_slowlog"},
+      {kFast, "fast"},
+      {kNoAuth, "no_auth"},
+      {kMayReplicate, "may_replicate"},
+      {kNoMulti, "no_multi"},
+      {kAllowBusy, "allow_busy"},
+      {kMovableKeys, "movablekeys"},
+  };
+  std::vector<std::string_view> names;
+  for (const auto& [flag, name] : kNames) {
+    if (spec.flags & flag) names.push_back(name);
+  }
+  return names;
+}
+
+std::vector<std::string_view> AclCategories(const CommandSpec& spec) {
+  std::vector<std::string_view> categories;
+  if (spec.flags & kWrite) categories.push_back("@write");
+  if ((spec.flags & kReadonly) && spec.group != "scripting") categories.push_back("@read");
+  if (spec.flags & kAdmin) {
+    categories.push_back("@admin");
+    categories.push_back("@dangerous");
+  }
+  if (spec.flags & kPubsub) categories.push_back("@pubsub");
+  if (spec.flags & kFast) categories.push_back("@fast");
+  if (spec.flags & kBlocking) categories.push_back("@blocking");
+  if (!(spec.flags & kFast)) categories.push_back("@slow");
+  static constexpr std::pair<std::string_view, std::string_view> kGroupCategory[] = {
+      {"string", "@string"},
+      {"list", "@list"},
+      {"hash", "@hash"},
+      {"set", "@set"},
+      {"sorted-set", "@sortedset"},
+      {"stream", "@stream"},
+      {"generic", "@keyspace"},
+      {"connection", "@connection"},
+      {"transactions", "@transaction"},
+      {"scripting", "@scripting"},
+      {"pubsub", "@pubsub"},
+  };
+  for (const auto& [group, category] : kGroupCategory) {
+    if (spec.group == group && !(category == "@pubsub" && (spec.flags & kPubsub))) {
+      categories.push_back(category);
+    }
+  }
+  return categories;
+}
+
+}  // namespace respd::server

@@ -1,0 +1,43 @@
+// The command table: every command's constant row, registered by its family at start-up. COMMAND
+// and its subcommands are generated from it, so a client's view of the server is always true.
+#pragma once
+
+#include <span>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "server/command.h"
+
+namespace respd::server {
+
+class CommandTable {
+ public:
+  void Register(std::span<const CommandSpec> rows);
+
+  // Case-insensitive lookup of a top-level command.
+  const CommandSpec* Find(std::string_view name) const;
+  // Case-insensitive lookup of a subcommand of a container (CONFIG GET, CLIENT ID...).
+  static const CommandSpec* FindSubcommand(const CommandSpec& container, std::string_view name);
+  const std::vector<const CommandSpec*>& all() const { return all_; }
+
+ private:
+  struct Hash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+  std::unordered_map<std::string, const CommandSpec*, Hash, std::equal_to<>> by_name_;
+  std::vector<const CommandSpec*> all_;
+};
+
+// Lower-cases `name` into `buffer` when it fits (command names are short); returns a view of it, or
+// an empty view when the name is too long to be any command.
+std::string_view LowerName(std::string_view name, char* buffer, size_t capacity);
+
+// The ACL categories Redis derives for a command (@write, @read, @fast, @slow, @string...).
+std::vector<std::string_view> AclCategories(const CommandSpec& spec);
+// Redis's flag names of a command for COMMAND INFO ("write", "denyoom", "fast"...).
+std::vector<std::string_view> FlagNames(const CommandSpec& spec);
+
+}  // namespace respd::server

@@ -1,0 +1,547 @@
+// Connection commands: PING ECHO QUIT RESET SELECT AUTH HELLO CLIENT.
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+
+#include "server/commands/families.h"
+#include "server/errors.h"
+#include "server/server_context.h"
+#include "storage/numbers.h"
+
+namespace respd::server {
+namespace {
+
+using protocol::RespVersion;
+
+// The Redis version respd answers as (clients enable features by it).
+constexpr std::string_view kRedisVersion = "7.0.15";
+constexpr std::string_view kErrNoPassword =
+    "ERR AUTH <password> called without any password configured for the default user. Are you "
+    "sure your configuration is correct?";
+constexpr std::string_view kErrWrongPass =
+    "WRONGPASS invalid username-password pair or user is disabled.";
+constexpr std::string_view kErrBadClientName =
+    "ERR Client names cannot contain spaces, newlines or special characters.";
+
+bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+           return std::tolower(static_cast<unsigned char>(x)) ==
+                  std::tolower(static_cast<unsigned char>(y));
+         });
+}
+
+// Redis allows client names and library fields of printable ASCII without spaces.
+bool ValidClientField(std::string_view value) {
+  return std::all_of(value.begin(), value.end(), [](char c) { return c >= '!' && c <= '~'; });
+}
+
+// AUTH's check for the default user; returns the error text, empty on success.
+std::string_view CheckPassword(CommandContext& ctx, std::string_view user,
+                               std::string_view password) {
+  std::string required = ctx.server.config.requirepass().text();
+  if (user == "default" && (required.empty() || password == required)) return {};
+  return kErrWrongPass;
+}
+
+// PING [message]
+void CmdPing(CommandContext& ctx) {
+  if (ctx.args.size() > 2) {
+    ctx.reply.Error(WrongArityError("ping"));
+    return;
+  }
+  if (ctx.args.size() == 1) {
+    ctx.reply.SimpleString("PONG");
+  } else {
+    ctx.reply.Bulk(ctx.args[1]);
+  }
+}
+
+// ECHO message
+void CmdEcho(CommandContext& ctx) { ctx.reply.Bulk(ctx.args[1]); }
+
+// QUIT
+void CmdQuit(CommandContext& ctx) {
+  ctx.reply.Ok();
+  ctx.client.close_after_reply = true;
+}
+
+// SELECT index
+void CmdSelect(CommandContext& ctx) {
+  auto index = storage::ParseInt64(ctx.args[1]);
+  if (!index || *index < INT32_MIN || *index > INT32_MAX) {
+    ctx.reply.Error(kErrNotInteger);
+    return;
+  }
+  if (*index < 0 || *index >= ctx.server.store.num_databases()) {
+    ctx.reply.Error(kErrInvalidDb);
+    return;
+  }
+  ctx.client.db_index = static_cast<int>(*index);
+  ctx.reply.Ok();
+}
+
+// AUTH [username] password
+void CmdAuth(CommandContext& ctx) {
+  if (ctx.args.size() > 3) {
+    ctx.ReplySyntaxError();
+    return;
+  }
+  if (ctx.args.size() == 2 && ctx.server.config.requirepass().text().empty()) {
+    ctx.reply.Error(kErrNoPassword);
+    return;
+  }
+  std::string_view user = ctx.args.size() == 3 ? ctx.args[1] : "default";
+  std::string_view error = CheckPassword(ctx, user, ctx.args.back());
+  if (!error.empty()) {
+    ctx.reply.Error(error);
+    return;
+  }
+  ctx.client.authenticated = true;
+  ctx.reply.Ok();
+}
+
+// HELLO [protover [AUTH username password] [SETNAME clientname]]
+void CmdHello(CommandContext& ctx) {
+  Args args = ctx.args;
+  RespVersion version = ctx.client.resp;
+  if (args.size() >= 2) {
+    auto requested = storage::ParseInt64(args[1]);
+    if (!requested) {
+      ctx.reply.Error("ERR Protocol version is not an integer or out of range");
+      return;
+    }
+    if (*requested < 2 || *requested > 3) {
+      ctx.reply.Error("NOPROTO unsupported protocol version");
+      return;
+    }
+    version = *requested == 3 ? RespVersion::kResp3 : RespVersion::kResp2;
+  }
+  std::string_view new_name;
+  bool set_name = false;
+  for (size_t i = 2; i < args.size(); ++i) {
+    size_t more = args.size() - i - 1;
+    if (EqualsIgnoreCase(args[i], "auth") && more >= 2) {
+      std::string_view error = CheckPassword(ctx, args[i + 1], args[i + 2]);
+      if (!error.empty()) {
+        ctx.reply.Error(error);
+        return;
+      }
+      ctx.client.authenticated = true;
+      i += 2;
+    } else if (EqualsIgnoreCase(args[i], "setname") && more >= 1) {
+      new_name = args[++i];
+      if (!ValidClientField(new_name)) {
+        ctx.reply.Error(kErrBadClientName);
+        return;
+      }
+      set_name = true;
+    } else {
+      ctx.reply.Error("ERR Syntax error in HELLO option '" + std::string(args[i]) + "'");
+      return;
+    }
+  }
+  if (!ctx.client.authenticated && !ctx.server.config.requirepass().text().empty()) {
+    ctx.reply.Error(
+        "NOAUTH HELLO must be called with the client already authenticated, otherwise the "
+        "HELLO AUTH <user> <pass> option can be used to authenticate the client and select "
+        "the RESP protocol version at the same time");
+    return;
+  }
+  if (set_name) ctx.client.UpdateInfo([&](ClientState::Info& info) { info.name = new_name; });
+  ctx.client.resp = version;
+  ctx.reply.set_version(version);
+  ctx.reply.MapHeader(7);
+  ctx.reply.Bulk("server");
+  ctx.reply.Bulk("redis");
+  ctx.reply.Bulk("version");
+  ctx.reply.Bulk(kRedisVersion);
+  ctx.reply.Bulk("proto");
+  ctx.reply.Integer(static_cast<int>(version));
+  ctx.reply.Bulk("id");
+  ctx.reply.Integer(static_cast<int64_t>(ctx.client.id()));
+  ctx.reply.Bulk("mode");
+  ctx.reply.Bulk("standalone");
+  ctx.reply.Bulk("role");
+  ctx.reply.Bulk("master");
+  ctx.reply.Bulk("modules");
+  ctx.reply.ArrayHeader(0);
+}
+
+// RESET
+void CmdReset(CommandContext& ctx) {
+  ctx.client.db_index = 0;
+  ctx.client.resp = RespVersion::kResp2;
+  ctx.reply.set_version(RespVersion::kResp2);
+  ctx.client.authenticated = ctx.server.config.requirepass().text().empty();
+  ctx.client.UpdateInfo([](ClientState::Info& info) { info.name.clear(); });
+  ctx.reply.SimpleString("RESET");
+}
+
+// The line CLIENT LIST and CLIENT INFO print for one client (Redis 7.2's fields).
+std::string ClientLine(ServerContext& server, ClientState& client, int64_t now_ms) {
+  ClientState::Info info = client.info();
+  int64_t age = (now_ms - client.created_ms) / 1000;
+  int64_t idle = (now_ms - client.last_interaction_ms.load()) / 1000;
+  std::string cmd = info.last_command;
+  std::string line;
+  line.reserve(256);
+  line += "id=" + std::to_string(client.id());
+  line += " addr=" + info.addr + " laddr=" + info.laddr + " fd=" + std::to_string(info.fd);
+  line += " name=" + info.name + " age=" + std::to_string(age) + " idle=" + std::to_string(idle);
+  line += " flags=N db=" + std::to_string(client.db_index);
+  line += " sub=0 psub=0 ssub=0 multi=-1";
+  line += " qbuf=" + std::to_string(client.query_buffer_bytes.load()) + " qbuf-free=0";
+  line += " argv-mem=0 multi-mem=0 rbs=0 rbp=0 obl=0 oll=0";
+  line += " omem=" + std::to_string(client.output_buffer_bytes.load()) + " tot-mem=0";
+  line += " events=r cmd=" + cmd + " user=default redir=-1";
+  line += " resp=" + std::to_string(static_cast<int>(client.resp));
+  line += " lib-name=" + info.lib_name + " lib-ver=" + info.lib_ver;
+  return line;
+}
+
+// CLIENT ID
+void CmdClientId(CommandContext& ctx) { ctx.reply.Integer(static_cast<int64_t>(ctx.client.id())); }
+
+// CLIENT SETNAME name
+void CmdClientSetname(CommandContext& ctx) {
+  std::string_view name = ctx.args[2];
+  if (!ValidClientField(name)) {
+    ctx.reply.Error(kErrBadClientName);
+    return;
+  }
+  ctx.client.UpdateInfo([&](ClientState::Info& info) { info.name = name; });
+  ctx.reply.Ok();
+}
+
+// CLIENT GETNAME
+void CmdClientGetname(CommandContext& ctx) {
+  std::string name = ctx.client.info().name;
+  if (name.empty()) {
+    ctx.reply.Null();
+  } else {
+    ctx.reply.Bulk(name);
+  }
+}
+
+// CLIENT SETINFO LIB-NAME name | LIB-VER version
+void CmdClientSetinfo(CommandContext& ctx) {
+  std::string_view attribute = ctx.args[2];
+  std::string_view value = ctx.args[3];
+  bool is_name = EqualsIgnoreCase(attribute, "lib-name");
+  if (!is_name && !EqualsIgnoreCase(attribute, "lib-ver")) {
+    ctx.reply.Error("ERR Unrecognized option '" + std::string(attribute) + "'");
+    return;
+  }
+  if (!ValidClientField(value)) {
+    ctx.reply.Error("ERR " + std::string(is_name ? "lib-name" : "lib-ver") +
+                    " cannot contain spaces, newlines or special characters.");
+    return;
+  }
+  ctx.client.UpdateInfo(
+      [&](ClientState::Info& info) { (is_name ? info.lib_name : info.lib_ver) = value; });
+  ctx.reply.Ok();
+}
+
+// CLIENT INFO
+void CmdClientInfo(CommandContext& ctx) {
+  ctx.reply.Verbatim("txt", ClientLine(ctx.server, ctx.client, ctx.server.clock.NowMs()) + "\n");
+}
+
+// CLIENT LIST [TYPE NORMAL|MASTER|REPLICA|PUBSUB] [ID id...]
+void CmdClientList(CommandContext& ctx) {
+  Args args = ctx.args;
+  std::vector<int64_t> ids;
+  bool only_ids = false;
+  for (size_t i = 2; i < args.size(); ++i) {
+    if (EqualsIgnoreCase(args[i], "type") && i + 1 < args.size()) {
+      std::string_view type = args[++i];
+      if (!EqualsIgnoreCase(type, "normal") && !EqualsIgnoreCase(type, "master") &&
+          !EqualsIgnoreCase(type, "replica") && !EqualsIgnoreCase(type, "slave") &&
+          !EqualsIgnoreCase(type, "pubsub")) {
+        ctx.reply.Error("ERR Unknown client type '" + std::string(type) + "'");
+        return;
+      }
+      // Every client of respd is a normal one.
+      if (!EqualsIgnoreCase(type, "normal")) only_ids = true, ids.clear();
+    } else if (EqualsIgnoreCase(args[i], "id") && i + 1 < args.size()) {
+      only_ids = true;
+      for (++i; i < args.size(); ++i) {
+        auto id = storage::ParseInt64(args[i]);
+        if (!id || *id <= 0) {
+          ctx.reply.Error("ERR Invalid client ID");
+          return;
+        }
+        ids.push_back(*id);
+      }
+    } else {
+      ctx.ReplySyntaxError();
+      return;
+    }
+  }
+  std::string text;
+  int64_t now = ctx.server.clock.NowMs();
+  for (auto& handle : ctx.server.clients.Snapshot()) {
+    ClientState& client = handle->state();
+    if (only_ids &&
+        std::find(ids.begin(), ids.end(), static_cast<int64_t>(client.id())) == ids.end()) {
+      continue;
+    }
+    text += ClientLine(ctx.server, client, now);
+    text += '\n';
+  }
+  ctx.reply.Verbatim("txt", text);
+}
+
+// CLIENT KILL ID id | ADDR ip:port | LADDR ip:port | SKIPME yes/no  (or the old CLIENT KILL addr)
+void CmdClientKill(CommandContext& ctx) {
+  Args args = ctx.args;
+  auto clients = ctx.server.clients.Snapshot();
+  if (args.size() == 3) {
+    for (auto& handle : clients) {
+      if (handle->state().info().addr == args[2]) {
+        handle->Kill();
+        ctx.reply.Ok();
+        return;
+      }
+    }
+    ctx.reply.Error("ERR No such client");
+    return;
+  }
+  if (args.size() % 2 != 0) {
+    ctx.ReplySyntaxError();
+    return;
+  }
+  int64_t id = 0;
+  std::string_view addr, laddr;
+  bool skip_me = true;
+  for (size_t i = 2; i + 1 < args.size(); i += 2) {
+    std::string_view option = args[i];
+    std::string_view value = args[i + 1];
+    if (EqualsIgnoreCase(option, "id")) {
+      auto parsed = storage::ParseInt64(value);
+      if (!parsed || *parsed <= 0) {
+        ctx.reply.Error("ERR client-id should be greater than 0");
+        return;
+      }
+      id = *parsed;
+    } else if (EqualsIgnoreCase(option, "addr")) {
+      addr = value;
+    } else if (EqualsIgnoreCase(option, "laddr")) {
+      laddr = value;
+    } else if (EqualsIgnoreCase(option, "skipme")) {
+      if (EqualsIgnoreCase(value, "yes")) {
+        skip_me = true;
+      } else if (EqualsIgnoreCase(value, "no")) {
+        skip_me = false;
+      } else {
+        ctx.ReplySyntaxError();
+        return;
+      }
+    } else if (EqualsIgnoreCase(option, "type") || EqualsIgnoreCase(option, "user")) {
+      // Every respd client is a normal client of the default user: nothing narrows the match.
+    } else {
+      ctx.ReplySyntaxError();
+      return;
+    }
+  }
+  int64_t killed = 0;
+  for (auto& handle : clients) {
+    ClientState& client = handle->state();
+    ClientState::Info info = client.info();
+    if (id != 0 && static_cast<int64_t>(client.id()) != id) continue;
+    if (!addr.empty() && info.addr != addr) continue;
+    if (!laddr.empty() && info.laddr != laddr) continue;
+    if (skip_me && &client == &ctx.client) continue;
+    if (&client == &ctx.client) {
+      ctx.client.close_after_reply = true;
+    } else {
+      handle->Kill();
+    }
+    ++killed;
+  }
+  ctx.reply.Integer(killed);
+}
+
+// CLIENT HELP
+void CmdClientHelp(CommandContext& ctx) {
+  static constexpr std::string_view kLines[] = {
+      "CLIENT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+      "GETNAME",
+      "    Return the name of the current connection.",
+      "ID",
+      "    Return the ID of the current connection.",
+      "INFO",
+      "    Return information about the current client connection.",
+      "KILL <ip:port>",
+      "    Kill connection made from <ip:port>.",
+      "KILL <option> <value> [<option> <value> [...]]",
+      "    Kill connections. Options are:",
+      "    * ADDR (<ip:port>|<unixsocket>:0)",
+      "      Kill connections made from the specified address",
+      "    * LADDR (<ip:port>|<unixsocket>:0)",
+      "      Kill connections made to specified local address",
+      "    * ID <client-id>",
+      "      Kill connections by client id.",
+      "    * SKIPME (YES|NO)",
+      "      Skip killing current connection (default: yes).",
+      "LIST [options ...]",
+      "    Return information about client connections. Options:",
+      "    * TYPE (NORMAL|MASTER|REPLICA|PUBSUB)",
+      "      Return clients of specified type.",
+      "    * ID <client-id> [<client-id> ...]",
+      "      Return clients of specified IDs only.",
+      "SETNAME <name>",
+      "    Assign the name <name> to the current connection.",
+      "SETINFO <option> <value>",
+      "    Set client meta attr. Options are:",
+      "    * LIB-NAME: the client lib name.",
+      "    * LIB-VER: the client lib version.",
+      "HELP",
+      "    Print this help.",
+  };
+  ctx.reply.ArrayHeader(std::size(kLines));
+  for (std::string_view line : kLines) ctx.reply.SimpleString(line);
+}
+
+void CmdContainer(CommandContext& ctx) {}
+
+constexpr CommandSpec kClientSubcommands[] = {
+    {.name = "id",
+     .arity = 2,
+     .flags = kNoscript | kLoading | kStale,
+     .handler = CmdClientId,
+     .group = "connection",
+     .since = "5.0.0",
+     .summary = "Returns the unique client ID of the connection.",
+     .complexity = "O(1)"},
+    {.name = "setname",
+     .arity = 3,
+     .flags = kNoscript | kLoading | kStale,
+     .handler = CmdClientSetname,
+     .group = "connection",
+     .since = "2.6.9",
+     .summary = "Sets the connection name.",
+     .complexity = "O(1)"},
+    {.name = "getname",
+     .arity = 2,
+     .flags = kNoscript | kLoading | kStale,
+     .handler = CmdClientGetname,
+     .group = "connection",
+     .since = "2.6.9",
+     .summary = "Returns the name of the connection.",
+     .complexity = "O(1)"},
+    {.name = "setinfo",
+     .arity = 4,
+     .flags = kNoscript | kLoading | kStale,
+     .handler = CmdClientSetinfo,
+     .group = "connection",
+     .since = "7.2.0",
+     .summary = "Sets information specific to the client or connection.",
+     .complexity = "O(1)"},
+    {.name = "info",
+     .arity = 2,
+     .flags = kNoscript | kLoading | kStale,
+     .handler = CmdClientInfo,
+     .group = "connection",
+     .since = "6.2.0",
+     .summary = "Returns information about the connection.",
+     .complexity = "O(1)"},
+    {.name = "list",
+     .arity = -2,
+     .flags = kAdmin | kNoscript | kLoading | kStale,
+     .handler = CmdClientList,
+     .group = "connection",
+     .since = "2.4.0",
+     .summary = "Lists open connections.",
+     .complexity = "O(N) where N is the number of client connections"},
+    {.name = "kill",
+     .arity = -3,
+     .flags = kAdmin | kNoscript | kLoading | kStale,
+     .handler = CmdClientKill,
+     .group = "connection",
+     .since = "2.4.0",
+     .summary = "Terminates open connections.",
+     .complexity = "O(N) where N is the number of client connections"},
+    {.name = "help",
+     .arity = 2,
+     .flags = kLoading | kStale,
+     .handler = CmdClientHelp,
+     .group = "connection",
+     .since = "5.0.0",
+     .summary = "Returns helpful text about the different subcommands.",
+     .complexity = "O(1)"},
+};
+
+constexpr CommandSpec kRows[] = {
+    {.name = "ping",
+     .arity = -1,
+     .flags = kFast,
+     .handler = CmdPing,
+     .group = "connection",
+     .since = "1.0.0",
+     .summary = "Returns the server's liveliness response.",
+     .complexity = "O(1)"},
+    {.name = "echo",
+     .arity = 2,
+     .flags = kFast,
+     .handler = CmdEcho,
+     .group = "connection",
+     .since = "1.0.0",
+     .summary = "Returns the given string.",
+     .complexity = "O(1)"},
+    {.name = "quit",
+     .arity = -1,
+     .flags = kAllowBusy | kNoAuth | kNoscript | kLoading | kStale | kFast,
+     .handler = CmdQuit,
+     .group = "connection",
+     .since = "1.0.0",
+     .summary = "Closes the connection.",
+     .complexity = "O(1)"},
+    {.name = "reset",
+     .arity = 1,
+     .flags = kNoscript | kLoading | kStale | kNoAuth | kFast | kAllowBusy,
+     .handler = CmdReset,
+     .group = "connection",
+     .since = "6.2.0",
+     .summary = "Resets the connection.",
+     .complexity = "O(1)"},
+    {.name = "select",
+     .arity = 2,
+     .flags = kLoading | kStale | kFast,
+     .handler = CmdSelect,
+     .group = "connection",
+     .since = "1.0.0",
+     .summary = "Changes the selected database.",
+     .complexity = "O(1)"},
+    {.name = "auth",
+     .arity = -2,
+     .flags = kNoscript | kLoading | kStale | kFast | kNoAuth | kAllowBusy,
+     .handler = CmdAuth,
+     .group = "connection",
+     .since = "1.0.0",
+     .summary = "Authenticates the connection.",
+     .complexity = "O(N) where N is the number of passwords defined for the user"},
+    {.name = "hello",
+     .arity = -1,
+     .flags = kNoscript | kLoading | kStale | kFast | kNoAuth | kAllowBusy,
+     .handler = CmdHello,
+     .group = "connection",
+     .since = "6.0.0",
+     .summary = "Handshakes with the Redis server.",
+     .complexity = "O(1)"},
+    {.name = "client",
+     .arity = -2,
+     .flags = 0,
+     .handler = CmdContainer,
+     .group = "connection",
+     .since = "2.4.0",
+     .summary = "A container for client connection commands.",
+     .complexity = "Depends on subcommand.",
+     .subcommands = kClientSubcommands},
+};
+
+}  // namespace
+
+void RegisterConnectionFamily(CommandTable& table) { table.Register(kRows); }
+
+}  // namespace respd::server

@@ -1,0 +1,8 @@
+// The explicit list of command families (no static self-registration).
+#include "server/commands/families.h"
+
+namespace respd::server {
+
+void RegisterAllFamilies(CommandTable& table) { RegisterConnectionFamily(table); }
+
+}  // namespace respd::server

@@ -1,0 +1,14 @@
+// Registration of every command family. Each family file exports only its Register...Family
+// function; the list below is the whole command set of the server.
+#pragma once
+
+#include "server/command_table.h"
+
+namespace respd::server {
+
+void RegisterConnectionFamily(CommandTable& table);
+
+// Registers every family, in a fixed order.
+void RegisterAllFamilies(CommandTable& table);
+
+}  // namespace respd::server

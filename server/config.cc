@@ -1,0 +1,409 @@
+// Option definitions and redis-server compatible command line / config file parsing.
+#include "server/config.h"
+
+#include <algorithm>
+#include <boost/program_options.hpp>
+#include <cctype>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+#include <thread>
+
+#include "protocol/resp_parser.h"
+#include "storage/numbers.h"
+
+namespace respd::server {
+namespace po = boost::program_options;
+namespace {
+
+constexpr int64_t kMaxInt = INT32_MAX;
+// Redis refuses include chains deeper than this (they are almost always loops).
+constexpr int kMaxIncludeDepth = 16;
+
+std::string Lower(std::string_view s) {
+  std::string out(s);
+  std::transform(out.begin(), out.end(), out.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return out;
+}
+
+std::string Join(const std::vector<std::string>& values) {
+  std::string out;
+  for (size_t i = 0; i < values.size(); ++i) {
+    if (i > 0) out.push_back(' ');
+    out += values[i];
+  }
+  return out;
+}
+
+po::options_description BuildDescription() {
+  po::options_description description("respd options (also accepted in the config file)");
+  for (const OptionSpec& spec : OptionSpecs()) {
+    std::string help(spec.help);
+    if (!spec.default_value.empty()) help += " (default: " + std::string(spec.default_value) + ")";
+    description.add_options()(std::string(spec.name).c_str(),
+                              po::value<std::vector<std::string>>()->multitoken()->zero_tokens(),
+                              help.c_str());
+    if (!spec.alias.empty()) {
+      description.add_options()(std::string(spec.alias).c_str(),
+                                po::value<std::vector<std::string>>()->multitoken()->zero_tokens(),
+                                ("alias of " + std::string(spec.name)).c_str());
+    }
+  }
+  description.add_options()("include", po::value<std::vector<std::string>>()->multitoken(),
+                            "read another config file at this point");
+  return description;
+}
+
+}  // namespace
+
+const std::vector<OptionSpec>& OptionSpecs() {
+  static const std::vector<OptionSpec> specs = {
+      {"bind", "", OptionKind::kString, "* -::*",
+       "addresses to listen on; a leading '-' makes an address optional"},
+      {"port", "", OptionKind::kInt, "6379", "TCP port; 0 picks a free one and logs it", false, 0,
+       65535},
+      {"threads", "", OptionKind::kInt, "0",
+       "I/O threads, each with its own event loop; 0 means one per core", false, 0, 1024},
+      {"databases", "", OptionKind::kInt, "16", "number of databases", false, 1, kMaxInt},
+      {"hz", "", OptionKind::kInt, "10", "background tasks (active expiry) per second", true, 0,
+       500},
+      {"maxclients", "", OptionKind::kInt, "10000", "maximum simultaneous clients", true, 1,
+       kMaxInt},
+      {"timeout", "", OptionKind::kInt, "0", "close clients idle this many seconds (0: never)",
+       true, 0, kMaxInt},
+      {"tcp-keepalive", "", OptionKind::kInt, "300", "TCP keepalive period in seconds (0: off)",
+       true, 0, kMaxInt},
+      {"tcp-backlog", "", OptionKind::kInt, "511", "listen backlog", false, 0, kMaxInt},
+      {"loglevel",
+       "",
+       OptionKind::kEnum,
+       "notice",
+       "log verbosity",
+       true,
+       0,
+       0,
+       {"debug", "verbose", "notice", "warning", "nothing"}},
+      {"logfile", "", OptionKind::kString, "", "log file; empty logs to standard output", false},
+      {"pidfile", "", OptionKind::kString, "", "write the process id to this file", false},
+      {"proto-max-bulk-len", "", OptionKind::kMemory, "536870912",
+       "largest bulk string a client may send", true, 1024 * 1024, INT64_MAX},
+      {"client-query-buffer-limit", "", OptionKind::kMemory, "1073741824",
+       "largest query buffer of one client", true, 1024 * 1024, INT64_MAX},
+      {"requirepass", "", OptionKind::kString, "", "password of the default user (empty: none)"},
+      {"maxmemory", "", OptionKind::kMemory, "0", "memory limit in bytes (0: none)", true, 0,
+       INT64_MAX},
+      {"maxmemory-policy",
+       "",
+       OptionKind::kEnum,
+       "noeviction",
+       "what to do at maxmemory",
+       true,
+       0,
+       0,
+       {"volatile-lru", "volatile-lfu", "volatile-random", "volatile-ttl", "allkeys-lru",
+        "allkeys-lfu", "allkeys-random", "noeviction"}},
+      {"maxmemory-samples", "", OptionKind::kInt, "5", "keys sampled per eviction", true, 1, 64},
+      {"busy-reply-threshold", "lua-time-limit", OptionKind::kInt, "5000",
+       "milliseconds a script runs before other clients get BUSY", true, 0, INT64_MAX},
+      // redis-server directives that have no meaning for an in-memory test double.
+      {"save", "", OptionKind::kIgnored, "3600 1 300 100 60 10000", "ignored: no persistence"},
+      {"appendonly", "", OptionKind::kIgnored, "no", "ignored: no persistence"},
+      {"appendfsync", "", OptionKind::kIgnored, "everysec", "ignored: no persistence"},
+      {"appendfilename", "", OptionKind::kIgnored, "appendonly.aof", "ignored: no persistence"},
+      {"dir", "", OptionKind::kIgnored, "", "ignored: no persistence"},
+      {"dbfilename", "", OptionKind::kIgnored, "dump.rdb", "ignored: no persistence"},
+      {"daemonize", "", OptionKind::kIgnored, "no", "ignored: respd runs in the foreground"},
+      {"supervised", "", OptionKind::kIgnored, "no", "ignored"},
+      {"protected-mode", "", OptionKind::kIgnored, "yes", "ignored"},
+      {"io-threads", "", OptionKind::kIgnored, "1", "ignored: see threads"},
+      {"io-threads-do-reads", "", OptionKind::kIgnored, "no", "ignored: see threads"},
+      {"unixsocket", "", OptionKind::kIgnored, "", "ignored: TCP only"},
+      {"unixsocketperm", "", OptionKind::kIgnored, "0", "ignored: TCP only"},
+      {"always-show-logo", "", OptionKind::kIgnored, "no", "ignored"},
+      {"set-proc-title", "", OptionKind::kIgnored, "yes", "ignored"},
+      {"stop-writes-on-bgsave-error", "", OptionKind::kIgnored, "yes", "ignored"},
+      {"rdbcompression", "", OptionKind::kIgnored, "yes", "ignored"},
+      {"rdbchecksum", "", OptionKind::kIgnored, "yes", "ignored"},
+      {"lazyfree-lazy-eviction", "", OptionKind::kIgnored, "no", "ignored"},
+      {"lazyfree-lazy-expire", "", OptionKind::kIgnored, "no", "ignored"},
+      {"lazyfree-lazy-server-del", "", OptionKind::kIgnored, "no", "ignored"},
+      {"lazyfree-lazy-user-del", "", OptionKind::kIgnored, "no", "ignored"},
+      {"lazyfree-lazy-user-flush", "", OptionKind::kIgnored, "no", "ignored"},
+      {"latency-monitor-threshold", "", OptionKind::kIgnored, "0", "ignored"},
+      {"slowlog-log-slower-than", "", OptionKind::kIgnored, "10000", "ignored"},
+      {"slowlog-max-len", "", OptionKind::kIgnored, "128", "ignored"},
+      {"activerehashing", "", OptionKind::kIgnored, "yes", "ignored"},
+      {"jemalloc-bg-thread", "", OptionKind::kIgnored, "yes", "ignored"},
+      {"enable-debug-command", "", OptionKind::kIgnored, "no", "ignored: DEBUG is always on"},
+      {"syslog-enabled", "", OptionKind::kIgnored, "no", "ignored"},
+      {"crash-log-enabled", "", OptionKind::kIgnored, "yes", "ignored"},
+      {"oom-score-adj", "", OptionKind::kIgnored, "no", "ignored"},
+  };
+  return specs;
+}
+
+std::string Option::text() const {
+  switch (spec_->kind) {
+    case OptionKind::kInt:
+    case OptionKind::kMemory:
+      return storage::FormatInt64(number());
+    case OptionKind::kBool:
+      return enabled() ? "yes" : "no";
+    case OptionKind::kEnum:
+      return std::string(spec_->choices[static_cast<size_t>(number())]);
+    case OptionKind::kString:
+    case OptionKind::kIgnored: {
+      std::lock_guard lock(text_mutex_);
+      return text_;
+    }
+  }
+  return {};
+}
+
+std::string Option::Set(const std::vector<std::string>& values) {
+  std::string value = Join(values);
+  switch (spec_->kind) {
+    case OptionKind::kInt: {
+      auto n = storage::ParseInt64(value);
+      if (!n) return "argument couldn't be parsed into an integer";
+      if (*n < spec_->min || *n > spec_->max) {
+        return "argument must be between " + storage::FormatInt64(spec_->min) + " and " +
+               storage::FormatInt64(spec_->max) + " inclusive";
+      }
+      number_.store(*n);
+      return {};
+    }
+    case OptionKind::kMemory: {
+      int64_t bytes;
+      if (!ParseMemory(value, &bytes)) return "argument must be a memory value";
+      if (bytes < spec_->min || bytes > spec_->max) {
+        return "argument must be between " + storage::FormatInt64(spec_->min) + " and " +
+               storage::FormatInt64(spec_->max) + " inclusive";
+      }
+      number_.store(bytes);
+      return {};
+    }
+    case OptionKind::kBool: {
+      std::string lower = Lower(value);
+      if (lower != "yes" && lower != "no") return "argument must be 'yes' or 'no'";
+      number_.store(lower == "yes");
+      return {};
+    }
+    case OptionKind::kEnum: {
+      std::string lower = Lower(value);
+      for (size_t i = 0; i < spec_->choices.size(); ++i) {
+        if (spec_->choices[i] == lower) {
+          number_.store(static_cast<int64_t>(i));
+          return {};
+        }
+      }
+      return "argument(s) must be one of the following: " + [&] {
+        std::string all;
+        for (size_t i = 0; i < spec_->choices.size(); ++i) {
+          if (i > 0) all += ", ";
+          all += spec_->choices[i];
+        }
+        return all;
+      }();
+    }
+    case OptionKind::kString:
+    case OptionKind::kIgnored: {
+      std::lock_guard lock(text_mutex_);
+      text_ = value;
+      return {};
+    }
+  }
+  return {};
+}
+
+bool ParseMemory(std::string_view text, int64_t* bytes) {
+  std::string lower = Lower(text);
+  int64_t multiplier = 1;
+  struct Unit {
+    std::string_view suffix;
+    int64_t factor;
+  };
+  static constexpr Unit kUnits[] = {
+      {"gb", 1024LL * 1024 * 1024}, {"mb", 1024 * 1024}, {"kb", 1024}, {"g", 1000LL * 1000 * 1000},
+      {"m", 1000 * 1000},           {"k", 1000},         {"b", 1}};
+  std::string_view digits = lower;
+  for (const Unit& unit : kUnits) {
+    if (digits.size() > unit.suffix.size() && digits.ends_with(unit.suffix)) {
+      digits.remove_suffix(unit.suffix.size());
+      multiplier = unit.factor;
+      break;
+    }
+  }
+  auto n = storage::ParseInt64(digits);
+  if (!n || *n < 0) return false;
+  if (*n > INT64_MAX / multiplier) return false;
+  *bytes = *n * multiplier;
+  return true;
+}
+
+Config::Config() {
+  for (const OptionSpec& spec : OptionSpecs()) {
+    auto option = std::make_unique<Option>(&spec);
+    std::vector<std::string> value;
+    if (!spec.default_value.empty()) value.emplace_back(spec.default_value);
+    std::string error = option->Set(value);
+    if (!error.empty() && spec.kind != OptionKind::kString) {
+      throw std::logic_error("bad default for " + std::string(spec.name) + ": " + error);
+    }
+    options_.push_back(std::move(option));
+  }
+  port_ = &Get("port");
+  threads_ = &Get("threads");
+  databases_ = &Get("databases");
+  hz_ = &Get("hz");
+  maxclients_ = &Get("maxclients");
+  timeout_ = &Get("timeout");
+  proto_max_bulk_len_ = &Get("proto-max-bulk-len");
+  requirepass_ = &Get("requirepass");
+}
+
+Option* Config::Find(std::string_view name) {
+  std::string lower = Lower(name);
+  for (auto& option : options_) {
+    if (option->spec().name == lower ||
+        (!option->spec().alias.empty() && option->spec().alias == lower)) {
+      return option.get();
+    }
+  }
+  return nullptr;
+}
+
+Option& Config::Get(std::string_view name) {
+  Option* option = Find(name);
+  if (option == nullptr) throw std::logic_error("no option " + std::string(name));
+  return *option;
+}
+
+std::string Config::HelpText() const {
+  std::ostringstream out;
+  out << "Usage: respd [/path/to/respd.conf] [options] [-]\n"
+         "       respd -v or --version\n"
+         "       respd -h or --help\n\n"
+      << BuildDescription();
+  return out.str();
+}
+
+void Config::ParseCommandLine(int argc, const char* const* argv) {
+  std::vector<std::pair<std::string, std::vector<std::string>>> directives;
+  int i = 1;
+  if (argc >= 2) {
+    std::string_view first = argv[1];
+    if (first == "-v" || first == "--version") {
+      version_requested_ = true;
+      return;
+    }
+    if (first == "-h" || first == "--help") {
+      help_requested_ = true;
+      return;
+    }
+    if (!first.starts_with("--") && first != "-") {
+      config_file_ = first;
+      i = 2;
+    }
+  }
+  std::string stdin_text;
+  for (; i < argc; ++i) {
+    std::string_view arg = argv[i];
+    if (arg == "-") {
+      std::ostringstream text;
+      text << std::cin.rdbuf();
+      stdin_text = text.str();
+      continue;
+    }
+    if (!arg.starts_with("--")) {
+      throw ConfigError("Invalid argument '" + std::string(arg) +
+                        "': options are written --name value");
+    }
+    std::pair<std::string, std::vector<std::string>> directive{Lower(arg.substr(2)), {}};
+    while (i + 1 < argc && !std::string_view(argv[i + 1]).starts_with("--")) {
+      directive.second.emplace_back(argv[++i]);
+    }
+    directives.push_back(std::move(directive));
+  }
+  if (!config_file_.empty()) {
+    std::ifstream file(config_file_);
+    if (!file) throw ConfigError("Fatal error, can't open config file '" + config_file_ + "'");
+    std::ostringstream text;
+    text << file.rdbuf();
+    ApplyConfigText(text.str(), config_file_);
+  }
+  if (!stdin_text.empty()) ApplyConfigText(stdin_text, "standard input");
+  Apply(directives, "the command line");
+}
+
+void Config::ApplyConfigText(const std::string& text, const std::string& origin) {
+  std::vector<std::pair<std::string, std::vector<std::string>>> directives;
+  std::istringstream lines(text);
+  std::string line;
+  int line_number = 0;
+  while (std::getline(lines, line)) {
+    ++line_number;
+    std::string_view trimmed = line;
+    while (!trimmed.empty() && std::isspace(static_cast<unsigned char>(trimmed.front()))) {
+      trimmed.remove_prefix(1);
+    }
+    if (trimmed.empty() || trimmed.front() == '#') continue;
+    std::vector<std::string> words;
+    if (!protocol::SplitInlineArgs(trimmed, &words) || words.empty()) {
+      throw ConfigError("*** FATAL CONFIG FILE ERROR ***\nReading " + origin + ", at line " +
+                        std::to_string(line_number) + "\n>>> '" + std::string(trimmed) +
+                        "'\nUnbalanced quotes in configuration line");
+    }
+    std::string name = Lower(words.front());
+    words.erase(words.begin());
+    if (name == "include") {
+      if (words.size() != 1) throw ConfigError("include takes one file name (" + origin + ")");
+      if (++include_depth_ > kMaxIncludeDepth) throw ConfigError("include nested too deep");
+      Apply(directives, origin);
+      directives.clear();
+      std::ifstream file(words.front());
+      if (!file) throw ConfigError("Fatal error, can't open config file '" + words.front() + "'");
+      std::ostringstream included;
+      included << file.rdbuf();
+      ApplyConfigText(included.str(), words.front());
+      --include_depth_;
+      continue;
+    }
+    directives.emplace_back(std::move(name), std::move(words));
+  }
+  Apply(directives, origin);
+}
+
+void Config::Apply(const std::vector<std::pair<std::string, std::vector<std::string>>>& directives,
+                   const std::string& origin) {
+  // Program_options validates every name against the one option table; a later directive of the
+  // same name wins, as in redis.conf, so each name is stored once with its last values.
+  static const po::options_description description = BuildDescription();
+  po::parsed_options parsed(&description);
+  std::vector<std::string> seen;
+  for (auto it = directives.rbegin(); it != directives.rend(); ++it) {
+    if (std::find(seen.begin(), seen.end(), it->first) != seen.end()) continue;
+    seen.push_back(it->first);
+    po::option option(it->first, it->second);
+    parsed.options.push_back(option);
+  }
+  po::variables_map values;
+  try {
+    po::store(parsed, values);
+  } catch (const po::error& e) {
+    throw ConfigError("*** FATAL CONFIG FILE ERROR ***\nReading " + origin + "\n" + e.what() +
+                      "\nBad directive or wrong number of arguments");
+  }
+  for (auto it = directives.begin(); it != directives.end(); ++it) {
+    Option* option = Find(it->first);
+    std::string error = option->Set(it->second);
+    if (!error.empty()) {
+      throw ConfigError("*** FATAL CONFIG FILE ERROR ***\nReading " + origin + "\n>>> '" +
+                        it->first + " " + Join(it->second) + "'\n" + error);
+    }
+    if (option->spec().kind == OptionKind::kIgnored) ignored_.push_back(it->first);
+  }
+}
+
+}  // namespace respd::server

@@ -1,0 +1,118 @@
+// Server options: one table of definitions that feeds Program_options (command line and redis.conf
+// syntax config files), CONFIG GET/SET and conf/respd.conf. The only user of Program_options.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace respd::server {
+
+enum class OptionKind : uint8_t {
+  kInt,      // a signed integer within [min, max]
+  kMemory,   // bytes, accepting Redis's units (1k, 5mb, 2gb)
+  kBool,     // yes / no
+  kString,   // free text
+  kEnum,     // one of `choices`
+  kIgnored,  // a redis-server directive with no meaning here: accepted with a warning
+};
+
+struct OptionSpec {
+  std::string_view name;
+  std::string_view alias;  // an older name Redis still accepts ("" for none)
+  OptionKind kind;
+  std::string_view default_value;
+  std::string_view help;
+  bool mutable_at_runtime = true;
+  int64_t min = INT64_MIN;
+  int64_t max = INT64_MAX;
+  std::vector<std::string_view> choices = {};
+};
+
+class ConfigError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// One option's current value. Numbers (ints, memory, bools, enum indexes) are read lock-free on hot
+// paths; text is behind a mutex.
+class Option {
+ public:
+  explicit Option(const OptionSpec* spec) : spec_(spec) {}
+  const OptionSpec& spec() const { return *spec_; }
+  int64_t number() const { return number_.load(std::memory_order_relaxed); }
+  bool enabled() const { return number() != 0; }
+  std::string text() const;
+  // Validates and stores `value`; returns Redis's reason on failure ("argument must be a memory
+  // value").
+  std::string Set(const std::vector<std::string>& values);
+
+ private:
+  const OptionSpec* spec_;
+  std::atomic<int64_t> number_{0};
+  mutable std::mutex text_mutex_;
+  std::string text_;
+};
+
+class Config {
+ public:
+  Config();
+
+  // Parses `respd [configfile] [--name value ...]` (redis-server's rules). Throws ConfigError with
+  // a message for the user on unknown options or bad values. Sets version_requested() for
+  // --version.
+  void ParseCommandLine(int argc, const char* const* argv);
+  // Applies redis.conf-syntax text (`name value...` per line, # comments, quotes, include).
+  void ApplyConfigText(const std::string& text, const std::string& origin);
+
+  Option* Find(std::string_view name);  // by name or alias, case-insensitive
+  const std::vector<std::unique_ptr<Option>>& options() const { return options_; }
+  // The redis.conf directives given that respd ignores, for start-up warnings.
+  const std::vector<std::string>& ignored() const { return ignored_; }
+  bool version_requested() const { return version_requested_; }
+  bool help_requested() const { return help_requested_; }
+  std::string HelpText() const;
+  const std::string& config_file() const { return config_file_; }
+
+  // Shortcuts for options read on hot paths.
+  const Option& port() const { return *port_; }
+  const Option& threads() const { return *threads_; }
+  const Option& databases() const { return *databases_; }
+  const Option& hz() const { return *hz_; }
+  const Option& maxclients() const { return *maxclients_; }
+  const Option& timeout() const { return *timeout_; }
+  const Option& proto_max_bulk_len() const { return *proto_max_bulk_len_; }
+  const Option& requirepass() const { return *requirepass_; }
+  Option& Get(std::string_view name);  // must exist
+
+ private:
+  void Apply(const std::vector<std::pair<std::string, std::vector<std::string>>>& directives,
+             const std::string& origin);
+
+  std::vector<std::unique_ptr<Option>> options_;
+  std::vector<std::string> ignored_;
+  std::string config_file_;
+  bool version_requested_ = false;
+  bool help_requested_ = false;
+  int include_depth_ = 0;
+  Option* port_;
+  Option* threads_;
+  Option* databases_;
+  Option* hz_;
+  Option* maxclients_;
+  Option* timeout_;
+  Option* proto_max_bulk_len_;
+  Option* requirepass_;
+};
+
+// Parses Redis memory units: "100", "1k" (1000), "1kb" (1024), "5mb", "2gb" (case-insensitive).
+bool ParseMemory(std::string_view text, int64_t* bytes);
+// The option table, in conf/respd.conf order.
+const std::vector<OptionSpec>& OptionSpecs();
+
+}  // namespace respd::server

@@ -1,0 +1,181 @@
+// Connection I/O: read, parse, dispatch, one write per batch.
+#include "server/connection.h"
+
+#include <spdlog/spdlog.h>
+
+namespace respd::server {
+namespace asio = boost::asio;
+namespace {
+
+constexpr size_t kInitialInputBuffer = 16 * 1024;
+// Read at least this much free space per read call; the buffer grows for large commands.
+constexpr size_t kMinReadSpace = 4 * 1024;
+// Buffers that grew past this for one large command shrink back once it is done.
+constexpr size_t kMaxIdleBuffer = 64 * 1024;
+
+std::string Endpoint(const asio::ip::tcp::endpoint& endpoint) {
+  std::string address = endpoint.address().to_string();
+  if (endpoint.address().is_v6()) address = "[" + address + "]";
+  return address + ":" + std::to_string(endpoint.port());
+}
+
+}  // namespace
+
+Connection::Connection(asio::ip::tcp::socket socket, ServerContext& server, Dispatcher& dispatcher)
+    : socket_(std::move(socket)),
+      server_(server),
+      dispatcher_(dispatcher),
+      client_(server.clients.NextId()),
+      writer_(&pending_) {
+  parser_.set_limits({.max_bulk_len = server_.config.proto_max_bulk_len().number()});
+}
+
+Connection::~Connection() {
+  if (registered_) server_.clients.Remove(client_.id());
+}
+
+void Connection::Start() {
+  boost::system::error_code ignored;
+  socket_.set_option(asio::ip::tcp::no_delay(true), ignored);
+  if (server_.config.Get("tcp-keepalive").number() > 0) {
+    socket_.set_option(asio::socket_base::keep_alive(true), ignored);
+  }
+  int64_t now = server_.clock.NowMs();
+  client_.created_ms = now;
+  client_.last_interaction_ms = now;
+  client_.UpdateInfo([&](ClientState::Info& info) {
+    boost::system::error_code ec;
+    auto remote = socket_.remote_endpoint(ec);
+    if (!ec) info.addr = Endpoint(remote);
+    auto local = socket_.local_endpoint(ec);
+    if (!ec) info.laddr = Endpoint(local);
+    info.fd = socket_.native_handle();
+  });
+  server_.clients.Add(shared_from_this());
+  registered_ = true;
+  input_.resize(kInitialInputBuffer);
+  Read();
+}
+
+void Connection::Read() {
+  if (closed_ || read_in_flight_) return;
+  if (input_start_ == input_end_) {
+    input_start_ = input_end_ = 0;
+    if (input_.size() > kMaxIdleBuffer) {
+      input_.resize(kInitialInputBuffer);
+      input_.shrink_to_fit();
+    }
+  } else if (input_.size() - input_end_ < kMinReadSpace) {
+    // Move the unparsed tail to the front, and grow if the pending command needs more room.
+    std::memmove(input_.data(), input_.data() + input_start_, input_end_ - input_start_);
+    input_end_ -= input_start_;
+    input_start_ = 0;
+    size_t wanted = std::max(parser_.bytes_wanted(), input_end_ + kMinReadSpace);
+    if (input_.size() < wanted) input_.resize(std::max(wanted, input_.size() * 2));
+  }
+  read_in_flight_ = true;
+  socket_.async_read_some(
+      asio::buffer(input_.data() + input_end_, input_.size() - input_end_),
+      [self = shared_from_this()](const boost::system::error_code& error, size_t bytes) {
+        self->OnRead(error, bytes);
+      });
+}
+
+void Connection::OnRead(const boost::system::error_code& error, size_t bytes) {
+  read_in_flight_ = false;
+  if (error || closed_) {
+    Close();
+    return;
+  }
+  input_end_ += bytes;
+  server_.stats.total_net_input_bytes.fetch_add(bytes, std::memory_order_relaxed);
+  client_.last_interaction_ms.store(server_.clock.NowMs(), std::memory_order_relaxed);
+  ProcessInput();
+  if (closed_) return;
+  Flush();
+  // Wait for the replies to go out before reading more: a client that pipelines without reading
+  // cannot make the server buffer without bound.
+  if (!write_in_flight_ && !client_.close_after_reply) Read();
+}
+
+void Connection::ProcessInput() {
+  while (input_start_ < input_end_ && !client_.close_after_reply) {
+    std::string_view input(input_.data() + input_start_, input_end_ - input_start_);
+    protocol::ParseStatus status = parser_.Parse(input);
+    if (status == protocol::ParseStatus::kNeedMore) break;
+    if (status == protocol::ParseStatus::kError) {
+      writer_.Error(parser_.error());
+      client_.close_after_reply = true;
+      input_start_ = input_end_;
+      break;
+    }
+    input_start_ += parser_.consumed();
+    if (status == protocol::ParseStatus::kEmpty) continue;
+    dispatcher_.Dispatch(parser_.args(), client_, writer_);
+  }
+  client_.query_buffer_bytes.store(input_end_ - input_start_, std::memory_order_relaxed);
+}
+
+void Connection::Flush() {
+  if (write_in_flight_ || closed_) return;
+  if (pending_.empty()) {
+    if (client_.close_after_reply) Close();
+    return;
+  }
+  writing_.swap(pending_);
+  pending_.clear();
+  write_in_flight_ = true;
+  asio::async_write(socket_, asio::buffer(writing_),
+                    [self = shared_from_this()](const boost::system::error_code& error,
+                                                size_t bytes) { self->OnWritten(error, bytes); });
+}
+
+void Connection::OnWritten(const boost::system::error_code& error, size_t bytes) {
+  write_in_flight_ = false;
+  if (error) {
+    Close();
+    return;
+  }
+  server_.stats.total_net_output_bytes.fetch_add(bytes, std::memory_order_relaxed);
+  writing_.clear();
+  if (writing_.capacity() > kMaxIdleBuffer) writing_.shrink_to_fit();
+  if (!pending_.empty()) {
+    Flush();
+    return;
+  }
+  if (client_.close_after_reply) {
+    Close();
+    return;
+  }
+  if (input_start_ < input_end_ && !read_in_flight_) {
+    ProcessInput();
+    Flush();
+    if (write_in_flight_) return;
+  }
+  Read();
+}
+
+void Connection::Kill() {
+  asio::post(socket_.get_executor(), [self = shared_from_this()] { self->Close(); });
+}
+
+bool Connection::CloseIfIdle(int64_t now_ms, int64_t timeout_s) {
+  if (timeout_s <= 0 || closed_) return false;
+  if (now_ms - client_.last_interaction_ms.load() <= timeout_s * 1000) return false;
+  Close();
+  return true;
+}
+
+void Connection::Close() {
+  if (closed_) return;
+  closed_ = true;
+  boost::system::error_code ignored;
+  socket_.shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
+  socket_.close(ignored);
+  if (registered_) {
+    server_.clients.Remove(client_.id());
+    registered_ = false;
+  }
+}
+
+}  // namespace respd::server

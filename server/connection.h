@@ -1,0 +1,54 @@
+// One client connection on one I/O thread for its whole life: reads into a reusable buffer, parses
+// and runs every complete command in it, and sends all their replies with one write.
+#pragma once
+
+#include <boost/asio.hpp>
+#include <memory>
+#include <string>
+
+#include "protocol/reply_writer.h"
+#include "protocol/resp_parser.h"
+#include "server/client.h"
+#include "server/dispatcher.h"
+#include "server/server_context.h"
+
+namespace respd::server {
+
+class Connection : public ClientHandle, public std::enable_shared_from_this<Connection> {
+ public:
+  Connection(boost::asio::ip::tcp::socket socket, ServerContext& server, Dispatcher& dispatcher);
+  ~Connection() override;
+
+  void Start();
+  ClientState& state() override { return client_; }
+  void Kill() override;
+  // Closes the connection if it has been idle longer than `timeout_s` (0: never). Own thread only.
+  bool CloseIfIdle(int64_t now_ms, int64_t timeout_s);
+
+ private:
+  void Read();
+  void OnRead(const boost::system::error_code& error, size_t bytes);
+  // Parses and runs every complete command in the input buffer.
+  void ProcessInput();
+  void Flush();
+  void OnWritten(const boost::system::error_code& error, size_t bytes);
+  void Close();
+
+  boost::asio::ip::tcp::socket socket_;
+  ServerContext& server_;
+  Dispatcher& dispatcher_;
+  ClientState client_;
+  protocol::RespParser parser_;
+  std::string input_;
+  size_t input_start_ = 0;  // first unparsed byte
+  size_t input_end_ = 0;    // end of received bytes
+  std::string pending_;     // replies not yet handed to the socket
+  std::string writing_;     // replies being written
+  protocol::ReplyWriter writer_;
+  bool write_in_flight_ = false;
+  bool read_in_flight_ = false;
+  bool closed_ = false;
+  bool registered_ = false;
+};
+
+}  // namespace respd::server

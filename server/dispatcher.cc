@@ -1,0 +1,99 @@
+// Command dispatch: resolution, checks, locking, execution.
+#include "server/dispatcher.h"
+
+#include "server/errors.h"
+
+namespace respd::server {
+namespace {
+
+// Most commands have a few keys; locking reads them from a reused per-thread vector.
+thread_local std::vector<int> key_positions;
+thread_local std::vector<std::string_view> key_names;
+
+std::string FullName(const CommandSpec& container, const CommandSpec& sub) {
+  return std::string(container.name) + "|" + std::string(sub.name);
+}
+
+bool ArityOk(int arity, size_t argc) {
+  return arity > 0 ? argc == static_cast<size_t>(arity) : argc >= static_cast<size_t>(-arity);
+}
+
+}  // namespace
+
+storage::Database& CommandContext::db() { return server.store.db(client.db_index); }
+
+void CommandContext::ReplyStatus(storage::OpStatus status) { reply.Error(ErrorText(status)); }
+
+void CommandContext::ReplySyntaxError() { reply.Error(kErrSyntax); }
+
+bool KeyPositions(const CommandSpec& spec, Args args, std::vector<int>* positions) {
+  positions->clear();
+  if (spec.movable_keys != nullptr) return spec.movable_keys(args, positions);
+  if (spec.first_key <= 0) return true;
+  int argc = static_cast<int>(args.size());
+  int last = spec.last_key < 0 ? argc + spec.last_key : spec.last_key;
+  int step = spec.key_step > 0 ? spec.key_step : 1;
+  for (int i = spec.first_key; i <= last && i < argc; i += step) positions->push_back(i);
+  return true;
+}
+
+const CommandSpec* Dispatcher::Resolve(Args args, protocol::ReplyWriter& reply) const {
+  const CommandSpec* spec = server_.commands.Find(args[0]);
+  if (spec == nullptr) {
+    reply.Error(UnknownCommandError(args[0], args.subspan(1)));
+    return nullptr;
+  }
+  if (!ArityOk(spec->arity, args.size())) {
+    reply.Error(WrongArityError(spec->name));
+    return nullptr;
+  }
+  if (spec->subcommands.empty()) return spec;
+  const CommandSpec* sub = CommandTable::FindSubcommand(*spec, args[1]);
+  if (sub == nullptr) {
+    reply.Error(UnknownSubcommandError(spec->name, args[1]));
+    return nullptr;
+  }
+  if (!ArityOk(sub->arity, args.size())) {
+    reply.Error(WrongArityError(FullName(*spec, *sub)));
+    return nullptr;
+  }
+  return sub;
+}
+
+void Dispatcher::Dispatch(Args args, ClientState& client, protocol::ReplyWriter& reply) {
+  const CommandSpec* spec = Resolve(args, reply);
+  if (spec == nullptr) return;
+  if (!client.authenticated && !(spec->flags & kNoAuth) &&
+      !server_.config.requirepass().text().empty()) {
+    reply.Error(kErrNoAuth);
+    return;
+  }
+  Execute(*spec, args, client, reply);
+}
+
+void Dispatcher::Execute(const CommandSpec& spec, Args args, ClientState& client,
+                         protocol::ReplyWriter& reply) {
+  storage::ShardLocks locks;
+  if (spec.flags & kLockAll) {
+    locks = storage::ShardLocks::All(server_.store);
+  } else if (spec.first_key > 0 || spec.movable_keys != nullptr) {
+    if (!KeyPositions(spec, args, &key_positions)) {
+      locks = storage::ShardLocks::All(server_.store);
+    } else {
+      key_names.clear();
+      for (int pos : key_positions) key_names.push_back(args[pos]);
+      locks = storage::ShardLocks(server_.store, key_names);
+    }
+  }
+  ExecuteLocked(spec, args, client, reply);
+}
+
+void Dispatcher::ExecuteLocked(const CommandSpec& spec, Args args, ClientState& client,
+                               protocol::ReplyWriter& reply) {
+  storage::SetCommandTimeMs(server_.clock.NowMs());
+  CommandContext ctx{args, reply, client, server_, spec};
+  spec.handler(ctx);
+  server_.stats.total_commands_processed.fetch_add(1, std::memory_order_relaxed);
+}
+
+}  // namespace respd::server

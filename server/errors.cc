@@ -1,0 +1,68 @@
+// Error texts that take arguments, formatted exactly as Redis formats them.
+#include "server/errors.h"
+
+#include <algorithm>
+#include <cctype>
+
+namespace respd::server {
+namespace {
+
+// Redis cuts command names and the echoed arguments of unknown commands at 128 bytes.
+constexpr size_t kEchoLimit = 128;
+
+}  // namespace
+
+std::string_view ErrorText(storage::OpStatus status) {
+  using storage::OpStatus;
+  switch (status) {
+    case OpStatus::kOk:
+    case OpStatus::kSkipped:
+      return "";
+    case OpStatus::kKeyNotFound:
+      return kErrNoSuchKey;
+    case OpStatus::kWrongType:
+      return kErrWrongType;
+    case OpStatus::kNotInteger:
+      return kErrNotInteger;
+    case OpStatus::kNotFloat:
+      return kErrNotFloat;
+    case OpStatus::kOverflow:
+      return kErrOverflow;
+    case OpStatus::kNanOrInfinity:
+      return kErrNanOrInfinity;
+    case OpStatus::kOutOfRange:
+      return kErrOutOfRange;
+    case OpStatus::kSyntaxError:
+      return kErrSyntax;
+    case OpStatus::kStringTooLong:
+      return kErrStringTooLong;
+  }
+  return kErrSyntax;
+}
+
+std::string WrongArityError(std::string_view full_name) {
+  return "ERR wrong number of arguments for '" + std::string(full_name) + "' command";
+}
+
+std::string UnknownCommandError(std::string_view name, std::span<const std::string_view> rest) {
+  std::string args;
+  for (std::string_view arg : rest) {
+    if (args.size() >= kEchoLimit) break;
+    size_t room = kEchoLimit - args.size();
+    args += '\'';
+    args.append(arg.substr(0, room));
+    args += "' ";
+  }
+  return "ERR unknown command '" + std::string(name.substr(0, kEchoLimit)) +
+         "', with args beginning with: " + args;
+}
+
+std::string UnknownSubcommandError(std::string_view container, std::string_view sub) {
+  std::string upper(container);
+  std::transform(upper.begin(), upper.end(), upper.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
+  return "ERR unknown subcommand '" + std::string(sub.substr(0, kEchoLimit)) + "'. Try " + upper +
+         " HELP.";
+}
+
+}  // namespace respd::server

@@ -1,0 +1,213 @@
+// Listener, I/O thread pool, server cron and shutdown.
+#include "server/server.h"
+
+#include <spdlog/spdlog.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <random>
+#include <sstream>
+
+#include "server/commands/families.h"
+
+namespace respd::server {
+namespace asio = boost::asio;
+using asio::ip::tcp;
+namespace {
+
+// Redis's ACTIVE_EXPIRE_CYCLE_SLOW_TIME_PERC: the active expiry cycle may use 25% of each cron
+// period.
+constexpr int64_t kActiveExpireTimePercent = 25;
+// Buckets one shard walks before the cycle checks its time budget again.
+constexpr size_t kExpireBucketsPerStep = 64;
+// How often idle clients are looked for (Redis's clientsCron also runs about once a second).
+constexpr int64_t kClientSweepMs = 1000;
+// On stop, replies already queued get this long to reach the socket.
+constexpr auto kStopGrace = std::chrono::milliseconds(20);
+
+std::string RandomRunId() {
+  std::random_device device;
+  std::mt19937_64 rng(device());
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string id(40, '0');
+  for (char& c : id) c = kHex[rng() % 16];
+  return id;
+}
+
+}  // namespace
+
+Server::Server(Config& config, storage::Clock& clock)
+    : config_(config), context_(config, clock), dispatcher_(context_) {
+  int threads = static_cast<int>(config_.threads().number());
+  if (threads == 0) threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  context_.io_threads = threads;
+  for (int i = 0; i < threads; ++i) threads_.push_back(std::make_unique<IoThread>());
+  RegisterAllFamilies(context_.commands);
+  context_.run_id = RandomRunId();
+  context_.start_time_ms = clock.NowMs();
+  context_.request_shutdown = [this] { Stop(); };
+}
+
+Server::~Server() = default;
+
+bool Server::Listen() {
+  std::istringstream addresses(config_.Get("bind").text());
+  std::string address;
+  int port = static_cast<int>(config_.port().number());
+  while (addresses >> address) {
+    bool optional = address.starts_with('-');
+    if (optional) address.erase(0, 1);
+    if (address == "*") address = "0.0.0.0";
+    if (address == "::*") address = "::";
+    boost::system::error_code error;
+    auto ip = asio::ip::make_address(address, error);
+    if (error) {
+      spdlog::warn("Invalid bind address '{}'", address);
+      if (optional) continue;
+      return false;
+    }
+    auto acceptor = std::make_unique<tcp::acceptor>(threads_[0]->io);
+    tcp::endpoint endpoint(ip, static_cast<unsigned short>(port));
+    acceptor->open(endpoint.protocol(), error);
+    if (!error && ip.is_v6()) acceptor->set_option(asio::ip::v6_only(true), error);
+    if (!error) acceptor->set_option(tcp::acceptor::reuse_address(true), error);
+    if (!error) acceptor->bind(endpoint, error);
+    if (!error) {
+      acceptor->listen(static_cast<int>(config_.Get("tcp-backlog").number()), error);
+    }
+    if (error) {
+      if (optional) continue;
+      spdlog::warn("Warning: Could not create server TCP listening socket {}:{}: {}", address, port,
+                   error.message());
+      return false;
+    }
+    // Port 0 binds every address to the port the first one got.
+    port = acceptor->local_endpoint().port();
+    acceptors_.push_back(std::move(acceptor));
+  }
+  if (acceptors_.empty()) {
+    spdlog::warn("Failed listening on port {} (tcp), aborting.", port);
+    return false;
+  }
+  context_.tcp_port = port;
+  return true;
+}
+
+int Server::Run() {
+  if (!Listen()) return 1;
+  for (auto& acceptor : acceptors_) Accept(*acceptor);
+  signals_ = std::make_unique<asio::signal_set>(threads_[0]->io, SIGINT, SIGTERM);
+  signals_->async_wait([this](const boost::system::error_code& error, int signal) {
+    if (error) return;
+    spdlog::warn("Received {} scheduling shutdown...", signal == SIGINT ? "SIGINT" : "SIGTERM");
+    Stop();
+  });
+  for (auto& thread : threads_) ScheduleCron(*thread);
+  spdlog::info("Server initialized");
+  spdlog::info("Ready to accept connections tcp on port {}", context_.tcp_port.load());
+  std::vector<std::thread> workers;
+  for (size_t i = 1; i < threads_.size(); ++i) {
+    workers.emplace_back([this, i] { threads_[i]->io.run(); });
+  }
+  threads_[0]->io.run();
+  for (auto& worker : workers) worker.join();
+  spdlog::warn("respd is now ready to exit, bye bye...");
+  return 0;
+}
+
+void Server::Stop() {
+  if (stopping_.exchange(true)) return;
+  asio::post(threads_[0]->io, [this] {
+    for (auto& acceptor : acceptors_) {
+      boost::system::error_code ignored;
+      acceptor->close(ignored);
+    }
+    if (signals_) signals_->cancel();
+    auto timer = std::make_shared<asio::steady_timer>(threads_[0]->io, kStopGrace);
+    timer->async_wait([this, timer](const boost::system::error_code&) {
+      for (auto& thread : threads_) thread->io.stop();
+    });
+  });
+}
+
+void Server::Accept(tcp::acceptor& acceptor) {
+  size_t index = next_thread_.fetch_add(1) % threads_.size();
+  IoThread& thread = *threads_[index];
+  acceptor.async_accept(thread.io, [this, &acceptor, &thread](
+                                       const boost::system::error_code& error, tcp::socket socket) {
+    if (error) {
+      if (error == asio::error::operation_aborted || stopping_) return;
+      Accept(acceptor);
+      return;
+    }
+    context_.stats.total_connections_received.fetch_add(1, std::memory_order_relaxed);
+    if (context_.clients.size() >= static_cast<size_t>(config_.maxclients().number())) {
+      context_.stats.rejected_connections.fetch_add(1, std::memory_order_relaxed);
+      boost::system::error_code ignored;
+      static constexpr std::string_view kReply = "-ERR max number of clients reached\r\n";
+      asio::write(socket, asio::buffer(kReply), ignored);
+      socket.close(ignored);
+    } else {
+      auto connection = std::make_shared<Connection>(std::move(socket), context_, dispatcher_);
+      // The connection's handlers run on `thread`; start it there too.
+      asio::post(thread.io, [&thread, connection] {
+        thread.connections.push_back(connection);
+        connection->Start();
+      });
+    }
+    Accept(acceptor);
+  });
+}
+
+void Server::ScheduleCron(IoThread& thread) {
+  int64_t hz = std::max<int64_t>(1, config_.hz().number());
+  if (!thread.cron) thread.cron = std::make_unique<asio::steady_timer>(thread.io);
+  thread.cron->expires_after(std::chrono::milliseconds(1000 / hz));
+  thread.cron->async_wait([this, &thread](const boost::system::error_code& error) {
+    if (error || stopping_) return;
+    RunCron(thread);
+    ScheduleCron(thread);
+  });
+}
+
+void Server::RunCron(IoThread& thread) {
+  if (&thread == threads_[0].get()) ActiveExpireCycle();
+  int64_t now = context_.clock.NowMs();
+  static thread_local int64_t last_sweep = 0;
+  if (now - last_sweep < kClientSweepMs) return;
+  last_sweep = now;
+  int64_t timeout = config_.timeout().number();
+  std::erase_if(thread.connections, [&](std::weak_ptr<Connection>& weak) {
+    auto connection = weak.lock();
+    if (!connection) return true;
+    connection->CloseIfIdle(now, timeout);
+    return false;
+  });
+}
+
+void Server::ActiveExpireCycle() {
+  int64_t hz = std::max<int64_t>(1, config_.hz().number());
+  auto budget = std::chrono::microseconds(1000000 * kActiveExpireTimePercent / 100 / hz);
+  auto deadline = std::chrono::steady_clock::now() + budget;
+  storage::Store& store = context_.store;
+  for (int db = 0; db < store.num_databases(); ++db) {
+    storage::Database& database = store.db(db);
+    for (size_t shard = 0; shard < storage::kShardCount; ++shard) {
+      // Reading the count without the lock only decides whether to look; the walk itself is locked.
+      if (database.ShardVolatileCount(shard) == 0) continue;
+      size_t walked = 0;
+      size_t buckets;
+      do {
+        std::unique_lock<std::mutex> lock;
+        if (store.locking()) lock = std::unique_lock(store.shard_mutex(shard));
+        storage::SetCommandTimeMs(context_.clock.NowMs());
+        buckets = database.ActiveExpireShard(shard, kExpireBucketsPerStep).buckets;
+        walked += buckets;
+      } while (buckets == kExpireBucketsPerStep && walked < database.ShardSize(shard) &&
+               std::chrono::steady_clock::now() < deadline);
+      if (std::chrono::steady_clock::now() >= deadline) return;
+    }
+  }
+}
+
+}  // namespace respd::server

@@ -1,0 +1,72 @@
+// The services a command handler may use: options, keyspace, clock, the client registry and server
+// statistics. Handlers get this instead of the whole server (no sockets, no event loops).
+#pragma once
+
+#include <algorithm>
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <random>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "server/client.h"
+#include "server/command_table.h"
+#include "server/config.h"
+#include "storage/clock.h"
+#include "storage/database.h"
+
+namespace respd::server {
+
+struct ServerStats {
+  std::atomic<uint64_t> total_connections_received{0};
+  std::atomic<uint64_t> total_commands_processed{0};
+  std::atomic<uint64_t> rejected_connections{0};
+  std::atomic<uint64_t> total_net_input_bytes{0};
+  std::atomic<uint64_t> total_net_output_bytes{0};
+  std::atomic<uint64_t> total_error_replies{0};
+};
+
+class ClientRegistry {
+ public:
+  uint64_t NextId() { return next_id_.fetch_add(1) + 1; }
+  void Add(std::shared_ptr<ClientHandle> client);
+  void Remove(uint64_t id);
+  std::shared_ptr<ClientHandle> Find(uint64_t id) const;
+  std::vector<std::shared_ptr<ClientHandle>> Snapshot() const;
+  size_t size() const;
+
+ private:
+  mutable std::mutex mutex_;
+  std::unordered_map<uint64_t, std::weak_ptr<ClientHandle>> clients_;
+  std::atomic<uint64_t> next_id_{0};
+};
+
+class ServerContext {
+ public:
+  ServerContext(Config& config, storage::Clock& clock);
+
+  Config& config;
+  storage::Clock& clock;
+  storage::Store store;
+  CommandTable commands;
+  ClientRegistry clients;
+  ServerStats stats;
+
+  int64_t start_time_ms = 0;
+  std::string run_id;
+  std::string executable;
+  std::atomic<int> tcp_port{0};
+  int io_threads = 1;
+
+  // Asks the server to stop (SHUTDOWN). Set by the server before clients connect.
+  std::function<void()> request_shutdown;
+
+  // A random generator per thread, for RANDOMKEY and friends.
+  static std::mt19937_64& Rng();
+};
+
+}  // namespace respd::server

@@ -1,0 +1,61 @@
+// The server's one source of time. Everything that reads "now" (expiry, TTL, OBJECT IDLETIME, TIME)
+// asks a Clock, so tests and the RESPD time controls can freeze it or move it.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+
+namespace respd::storage {
+
+class Clock {
+ public:
+  // Milliseconds since the Unix epoch: wall time moved by the offset, or the frozen instant.
+  int64_t NowMs() const { return NowUs() / 1000; }
+  int64_t NowUs() const {
+    int64_t frozen = frozen_us_.load(std::memory_order_relaxed);
+    if (frozen >= 0) return frozen;
+    return SystemUs() + offset_us_.load(std::memory_order_relaxed);
+  }
+
+  // Stops time at the current instant (or at `at_us`): NowMs() returns it until Unfreeze.
+  void Freeze() { frozen_us_.store(NowUs()); }
+  void FreezeAt(int64_t at_us) { frozen_us_.store(at_us); }
+  // Lets time run again from the frozen instant.
+  void Unfreeze() {
+    int64_t frozen = frozen_us_.exchange(-1);
+    if (frozen >= 0) offset_us_.store(frozen - SystemUs());
+  }
+  // Moves time forward (or back, with a negative delta), frozen or not.
+  void Advance(int64_t delta_us) {
+    int64_t frozen = frozen_us_.load();
+    if (frozen >= 0) {
+      frozen_us_.store(frozen + delta_us);
+    } else {
+      offset_us_.fetch_add(delta_us);
+    }
+  }
+  bool frozen() const { return frozen_us_.load(std::memory_order_relaxed) >= 0; }
+
+ private:
+  static int64_t SystemUs() {
+    return std::chrono::duration_cast<std::chrono::microseconds>(
+               std::chrono::system_clock::now().time_since_epoch())
+        .count();
+  }
+
+  std::atomic<int64_t> offset_us_{0};
+  std::atomic<int64_t> frozen_us_{-1};
+};
+
+}  // namespace respd::storage
+
+namespace respd::storage {
+
+// The time of the command running on this thread, taken from the Clock once per command (or once
+// for a whole script or transaction, which Redis also runs at one instant). Expiry decisions read
+// it.
+int64_t CommandTimeMs();
+void SetCommandTimeMs(int64_t now_ms);
+
+}  // namespace respd::storage

@@ -1,0 +1,362 @@
+// Databases, shards, lazy and active expiry, SCAN over shards, and shard locking.
+#include "storage/database.h"
+
+#include "storage/clock.h"
+
+namespace respd::storage {
+namespace {
+
+thread_local int64_t command_time_ms = 0;
+
+// Redis's dictScan: at most ten empty buckets per requested key before a SCAN call returns.
+constexpr size_t kScanEmptyBucketFactor = 10;
+// RandomEntry gives up on a database that is all expired keys after this many draws.
+constexpr int kRandomKeyMaxTries = 100;
+
+}  // namespace
+
+int64_t CommandTimeMs() { return command_time_ms; }
+void SetCommandTimeMs(int64_t now_ms) { command_time_ms = now_ms; }
+
+Entry* Database::Lookup(std::string_view key, uint64_t hash) {
+  Shard& shard = shards_[ShardOfHash(hash)];
+  Entry* e = shard.table.Find(key, hash);
+  if (e != nullptr && e->IsExpired(CommandTimeMs())) {
+    ExpireEntry(shard, e, hash);
+    return nullptr;
+  }
+  return e;
+}
+
+Entry* Database::FindRead(std::string_view key, bool touch) {
+  Entry* e = Lookup(key, HashBytes(key));
+  if (e == nullptr) {
+    store_->stats().keyspace_misses.fetch_add(1, std::memory_order_relaxed);
+    return nullptr;
+  }
+  store_->stats().keyspace_hits.fetch_add(1, std::memory_order_relaxed);
+  if (touch) e->set_lru(LruClock(CommandTimeMs()));
+  return e;
+}
+
+Entry* Database::FindWrite(std::string_view key) {
+  Entry* e = Lookup(key, HashBytes(key));
+  if (e != nullptr) e->set_lru(LruClock(CommandTimeMs()));
+  return e;
+}
+
+OpResult<Entry*> Database::FindReadTyped(std::string_view key, ValueType type) {
+  Entry* e = FindRead(key);
+  if (e == nullptr) return OpStatus::kKeyNotFound;
+  if (e->type() != type) return OpStatus::kWrongType;
+  return e;
+}
+
+OpResult<Entry*> Database::FindWriteTyped(std::string_view key, ValueType type) {
+  Entry* e = FindWrite(key);
+  if (e == nullptr) return OpStatus::kKeyNotFound;
+  if (e->type() != type) return OpStatus::kWrongType;
+  return e;
+}
+
+Entry* Database::SetString(std::string_view key, std::string_view value, int64_t expire_at_ms,
+                           bool keep_ttl, StringEncoding encoding) {
+  uint64_t hash = HashBytes(key);
+  Shard& shard = shards_[ShardOfHash(hash)];
+  Entry* old = Lookup(key, hash);
+  if (old != nullptr && keep_ttl) expire_at_ms = old->expire_at();
+  // Overwrite in place when the layout fits: the common SET of a same-sized value allocates
+  // nothing.
+  if (old != nullptr && old->type() == ValueType::kString && old->str().size() == value.size() &&
+      old->has_expire() == (expire_at_ms != Entry::kNoExpire) &&
+      old->string_encoding() == encoding) {
+    if (!value.empty()) std::memcpy(old->mutable_str(), value.data(), value.size());
+    if (old->has_expire()) old->set_expire_at(expire_at_ms);
+    MarkModified(key);
+    return old;
+  }
+  Entry* e = Entry::NewString(key, value, expire_at_ms, encoding);
+  e->set_lru(LruClock(CommandTimeMs()));
+  if (old != nullptr) {
+    shard.table.Replace(old, e, hash);
+    if (old->has_expire()) --shard.volatile_keys;
+    Entry::Free(old);
+  } else {
+    shard.table.Insert(e, hash);
+  }
+  if (e->has_expire()) ++shard.volatile_keys;
+  MarkModified(key);
+  return e;
+}
+
+Entry* Database::AddObject(std::string_view key, std::unique_ptr<Object> object,
+                           int64_t expire_at_ms) {
+  uint64_t hash = HashBytes(key);
+  Shard& shard = shards_[ShardOfHash(hash)];
+  Entry* e = Entry::NewObject(key, std::move(object), expire_at_ms);
+  e->set_lru(LruClock(CommandTimeMs()));
+  shard.table.Insert(e, hash);
+  if (e->has_expire()) ++shard.volatile_keys;
+  MarkModified(key);
+  return e;
+}
+
+void Database::Put(Entry* entry) {
+  uint64_t hash = HashBytes(entry->key());
+  Shard& shard = shards_[ShardOfHash(hash)];
+  Entry* old = Lookup(entry->key(), hash);
+  if (old != nullptr) {
+    shard.table.Replace(old, entry, hash);
+    FreeEntry(shard, old);
+  } else {
+    shard.table.Insert(entry, hash);
+  }
+  if (entry->has_expire()) ++shard.volatile_keys;
+  MarkModified(entry->key());
+}
+
+bool Database::Delete(std::string_view key) {
+  Entry* e = Detach(key);
+  if (e == nullptr) return false;
+  Entry::Free(e);
+  return true;
+}
+
+Entry* Database::Detach(std::string_view key) {
+  uint64_t hash = HashBytes(key);
+  Shard& shard = shards_[ShardOfHash(hash)];
+  Entry* e = Lookup(key, hash);
+  if (e == nullptr) return nullptr;
+  MarkModified(key);
+  shard.table.Remove(key, hash);
+  if (e->has_expire()) --shard.volatile_keys;
+  return e;
+}
+
+Entry* Database::SetExpire(Entry* entry, int64_t expire_at_ms) {
+  uint64_t hash = HashBytes(entry->key());
+  Shard& shard = shards_[ShardOfHash(hash)];
+  bool had = entry->has_expire();
+  Entry* e = Entry::WithExpire(entry, expire_at_ms);
+  if (e != entry) shard.table.Replace(entry, e, hash);
+  if (had && !e->has_expire()) --shard.volatile_keys;
+  if (!had && e->has_expire()) ++shard.volatile_keys;
+  MarkModified(e->key());
+  return e;
+}
+
+Entry* Database::ResizeString(Entry* entry, size_t new_len) {
+  uint64_t hash = HashBytes(entry->key());
+  Shard& shard = shards_[ShardOfHash(hash)];
+  // Unlink first: realloc may move the entry, leaving its old address dangling in the chain.
+  shard.table.Remove(entry->key(), hash);
+  Entry* e = Entry::ResizeString(entry, new_len);
+  shard.table.Insert(e, hash);
+  MarkModified(e->key());
+  return e;
+}
+
+void Database::MarkModified(std::string_view key) {
+  if (KeyspaceObserver* observer = store_->observer()) observer->OnKeyModified(index_, key);
+}
+
+void Database::SignalReady(std::string_view key) {
+  if (KeyspaceObserver* observer = store_->observer()) observer->OnKeyReady(index_, key);
+}
+
+void Database::ExpireEntry(Shard& shard, Entry* entry, uint64_t hash) {
+  MarkModified(entry->key());
+  shard.table.Remove(entry->key(), hash);
+  --shard.volatile_keys;
+  Entry::Free(entry);
+  store_->stats().expired_keys.fetch_add(1, std::memory_order_relaxed);
+}
+
+void Database::FreeEntry(Shard& shard, Entry* entry) {
+  if (entry->has_expire()) --shard.volatile_keys;
+  Entry::Free(entry);
+}
+
+size_t Database::Size() const {
+  size_t n = 0;
+  for (const Shard& s : shards_) n += s.table.size();
+  return n;
+}
+
+size_t Database::VolatileCount() const {
+  size_t n = 0;
+  for (const Shard& s : shards_) n += s.volatile_keys;
+  return n;
+}
+
+void Database::Clear() {
+  bool had_keys = false;
+  for (Shard& s : shards_) {
+    had_keys |= s.table.size() > 0;
+    s.table.Clear();
+    s.volatile_keys = 0;
+    s.expire_cursor = 0;
+  }
+  if (KeyspaceObserver* observer = store_->observer(); observer != nullptr && had_keys) {
+    observer->OnDbModified(index_);
+  }
+}
+
+uint64_t Database::Scan(uint64_t cursor, size_t count, const std::function<void(Entry*)>& fn) {
+  size_t shard_index = cursor & (kShardCount - 1);
+  uint64_t table_cursor = cursor >> kShardBits;
+  size_t emitted = 0;
+  size_t budget = std::max<size_t>(count, 1) * kScanEmptyBucketFactor;
+  std::vector<Entry*> expired;
+  int64_t now = CommandTimeMs();
+  while (shard_index < kShardCount) {
+    Shard& shard = shards_[shard_index];
+    do {
+      table_cursor = shard.table.ScanBucket(table_cursor, [&](Entry* e) {
+        if (e->IsExpired(now)) {
+          expired.push_back(e);
+        } else {
+          fn(e);
+          ++emitted;
+        }
+      });
+      if (budget > 0) --budget;
+    } while (table_cursor != 0 && emitted < count && budget > 0);
+    for (Entry* e : expired) ExpireEntry(shard, e, HashBytes(e->key()));
+    expired.clear();
+    if (table_cursor == 0) {
+      ++shard_index;
+      if (shard_index == kShardCount) return 0;
+    }
+    if (emitted >= count || budget == 0) break;
+  }
+  return (table_cursor << kShardBits) | shard_index;
+}
+
+void Database::ForEachLive(const std::function<void(Entry*)>& fn) {
+  uint64_t cursor = 0;
+  do {
+    cursor = Scan(cursor, SIZE_MAX / (kScanEmptyBucketFactor * 2), fn);
+  } while (cursor != 0);
+}
+
+Entry* Database::RandomEntry(std::mt19937_64& rng) {
+  size_t total = Size();
+  if (total == 0) return nullptr;
+  for (int attempt = 0; attempt < kRandomKeyMaxTries; ++attempt) {
+    // Pick a shard weighted by its size, then a non-empty bucket, then a position in its chain.
+    size_t pick = rng() % total;
+    size_t shard_index = 0;
+    while (pick >= shards_[shard_index].table.size()) pick -= shards_[shard_index++].table.size();
+    Shard& shard = shards_[shard_index];
+    const KeyTable& table = shard.table;
+    Entry* head = nullptr;
+    while (head == nullptr) head = table.bucket(rng() % table.bucket_count());
+    size_t chain = 0;
+    for (Entry* e = head; e != nullptr; e = e->next()) ++chain;
+    Entry* e = head;
+    for (size_t i = rng() % chain; i > 0; --i) e = e->next();
+    if (!e->IsExpired(CommandTimeMs())) return e;
+    ExpireEntry(shard, e, HashBytes(e->key()));
+    total = Size();
+    if (total == 0) return nullptr;
+  }
+  return nullptr;
+}
+
+Database::ExpireStep Database::ActiveExpireShard(size_t shard_index, size_t max_buckets) {
+  Shard& shard = shards_[shard_index];
+  ExpireStep step;
+  if (shard.volatile_keys == 0) return step;
+  int64_t now = CommandTimeMs();
+  std::vector<Entry*> expired;
+  uint64_t cursor = shard.expire_cursor;
+  do {
+    cursor = shard.table.ScanBucket(cursor, [&](Entry* e) {
+      if (e->IsExpired(now)) expired.push_back(e);
+    });
+    ++step.buckets;
+  } while (cursor != 0 && step.buckets < max_buckets);
+  shard.expire_cursor = cursor;
+  for (Entry* e : expired) ExpireEntry(shard, e, HashBytes(e->key()));
+  step.expired = expired.size();
+  return step;
+}
+
+void Database::SwapContents(Database& other) {
+  for (size_t i = 0; i < kShardCount; ++i) {
+    Shard& a = shards_[i];
+    Shard& b = other.shards_[i];
+    std::swap(a.volatile_keys, b.volatile_keys);
+    std::swap(a.expire_cursor, b.expire_cursor);
+    a.table.Swap(b.table);
+  }
+  if (KeyspaceObserver* observer = store_->observer()) {
+    observer->OnDbModified(index_);
+    observer->OnDbModified(other.index_);
+  }
+}
+
+size_t Database::OverheadMemory() const {
+  size_t n = 0;
+  for (const Shard& s : shards_) n += s.table.BucketMemory();
+  return n;
+}
+
+Store::Store(int num_databases, bool locking) : locking_(locking) {
+  databases_.reserve(num_databases);
+  for (int i = 0; i < num_databases; ++i) databases_.push_back(std::make_unique<Database>(this, i));
+}
+
+void Store::SwapDatabases(int a, int b) {
+  if (a == b) return;
+  databases_[a]->SwapContents(*databases_[b]);
+}
+
+void Store::FlushAll() {
+  for (auto& db : databases_) db->Clear();
+}
+
+ShardLocks::ShardLocks(Store& store, std::span<const std::string_view> keys) {
+  uint32_t mask = 0;
+  for (std::string_view key : keys) mask |= uint32_t{1} << ShardOf(key);
+  LockMask(store, mask);
+}
+
+ShardLocks ShardLocks::All(Store& store) {
+  ShardLocks locks;
+  locks.LockMask(store, static_cast<uint32_t>((uint64_t{1} << kShardCount) - 1));
+  return locks;
+}
+
+ShardLocks::ShardLocks(ShardLocks&& other) noexcept
+    : store_(std::exchange(other.store_, nullptr)), mask_(std::exchange(other.mask_, 0)) {}
+
+ShardLocks& ShardLocks::operator=(ShardLocks&& other) noexcept {
+  if (this != &other) {
+    Release();
+    store_ = std::exchange(other.store_, nullptr);
+    mask_ = std::exchange(other.mask_, 0);
+  }
+  return *this;
+}
+
+void ShardLocks::LockMask(Store& store, uint32_t mask) {
+  if (!store.locking()) return;
+  store_ = &store;
+  mask_ = mask;
+  for (size_t i = 0; i < kShardCount; ++i) {
+    if (mask & (uint32_t{1} << i)) store.shard_mutex(i).lock();
+  }
+}
+
+void ShardLocks::Release() {
+  if (store_ == nullptr) return;
+  for (size_t i = kShardCount; i-- > 0;) {
+    if (mask_ & (uint32_t{1} << i)) store_->shard_mutex(i).unlock();
+  }
+  store_ = nullptr;
+  mask_ = 0;
+}
+
+}  // namespace respd::storage

@@ -1,0 +1,182 @@
+// Databases and the sharded keyspace. Each database splits its keys over kShardCount shards by key
+// hash; shard i of every database is guarded by the same mutex, so a command locks the shards of
+// its keys once whatever databases it touches (MOVE, COPY ... DB). Lookups are the one choke point
+// of lazy expiry: an expired key is deleted before anyone can see it.
+#pragma once
+
+#include <array>
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <random>
+#include <span>
+#include <string_view>
+#include <vector>
+
+#include "storage/entry.h"
+#include "storage/hash.h"
+#include "storage/key_table.h"
+#include "storage/op_status.h"
+
+namespace respd::storage {
+
+inline constexpr int kShardBits = 4;
+inline constexpr size_t kShardCount = size_t{1} << kShardBits;
+inline size_t ShardOfHash(uint64_t hash) { return hash >> (64 - kShardBits); }
+inline size_t ShardOf(std::string_view key) { return ShardOfHash(HashBytes(key)); }
+
+// Cross-client effects of keyspace changes, implemented by the server (WATCH, blocked clients).
+// Called with the key's shard lock held; implementations must only record and post, never block.
+class KeyspaceObserver {
+ public:
+  virtual ~KeyspaceObserver() = default;
+  // A key was written, deleted or expired.
+  virtual void OnKeyModified(int db, std::string_view key) = 0;
+  // Every key of a database may have changed (FLUSHDB, FLUSHALL, SWAPDB).
+  virtual void OnDbModified(int db) = 0;
+  // A key clients may be blocked on received data.
+  virtual void OnKeyReady(int db, std::string_view key) = 0;
+};
+
+struct KeyspaceStats {
+  std::atomic<uint64_t> expired_keys{0};
+  std::atomic<uint64_t> keyspace_hits{0};
+  std::atomic<uint64_t> keyspace_misses{0};
+};
+
+class Store;
+
+class Database {
+ public:
+  Database(Store* store, int index) : store_(store), index_(index) {}
+  Database(const Database&) = delete;
+  Database& operator=(const Database&) = delete;
+
+  int index() const { return index_; }
+
+  // Finds a live key (deleting it first if it expired). A read lookup counts keyspace hits and
+  // misses; `touch` refreshes the LRU clock (OBJECT does not touch, as in Redis).
+  Entry* FindRead(std::string_view key, bool touch = true);
+  Entry* FindWrite(std::string_view key);
+  // The live key if it has `type`: kKeyNotFound or kWrongType otherwise.
+  OpResult<Entry*> FindReadTyped(std::string_view key, ValueType type);
+  OpResult<Entry*> FindWriteTyped(std::string_view key, ValueType type);
+
+  // Stores a string, replacing any value of any type. `expire_at_ms` is the new TTL
+  // (Entry::kNoExpire for none) unless `keep_ttl` keeps the old one.
+  Entry* SetString(std::string_view key, std::string_view value, int64_t expire_at_ms,
+                   bool keep_ttl = false, StringEncoding encoding = StringEncoding::kAuto);
+  // Adds a new key holding `object`; the key must be absent (look it up first).
+  Entry* AddObject(std::string_view key, std::unique_ptr<Object> object,
+                   int64_t expire_at_ms = Entry::kNoExpire);
+  // Links an entry built elsewhere (RENAME, MOVE, COPY), replacing any live key of the same name.
+  void Put(Entry* entry);
+  // Deletes a live key; false if there was none (an expired key is expired, not deleted).
+  bool Delete(std::string_view key);
+  // Unlinks a live key without freeing it (RENAME, MOVE); nullptr if there was none.
+  Entry* Detach(std::string_view key);
+  // Sets or clears (Entry::kNoExpire) the expire time; may move the entry, so use the result.
+  Entry* SetExpire(Entry* entry, int64_t expire_at_ms);
+  // Resizes a string value; may move the entry, so use the result.
+  Entry* ResizeString(Entry* entry, size_t new_len);
+
+  // Redis's signalModifiedKey: every operation above calls it; a family that changes an object in
+  // place calls it itself.
+  void MarkModified(std::string_view key);
+  // Redis's signalKeyAsReady, for families whose writes can serve blocked clients.
+  void SignalReady(std::string_view key);
+
+  size_t Size() const;
+  size_t VolatileCount() const;
+  void Clear();
+
+  // One step of SCAN over the whole database: calls fn(entry) for live keys and returns the next
+  // cursor (0 at the end). The low kShardBits of the cursor pick the shard, the rest walk its
+  // table. Visits at least `count` keys' buckets, stopping after count*10 empty buckets, like
+  // Redis.
+  uint64_t Scan(uint64_t cursor, size_t count, const std::function<void(Entry*)>& fn);
+  // Every live key (KEYS). Expired keys met on the way are deleted.
+  void ForEachLive(const std::function<void(Entry*)>& fn);
+  // A random live key, or nullptr when the database is empty.
+  Entry* RandomEntry(std::mt19937_64& rng);
+  // Active expiry of one shard: walks at most `max_buckets` buckets from the shard's cursor,
+  // deleting expired keys. Returns how many buckets were walked and how many keys expired.
+  struct ExpireStep {
+    size_t buckets = 0;
+    size_t expired = 0;
+  };
+  ExpireStep ActiveExpireShard(size_t shard, size_t max_buckets);
+  size_t ShardVolatileCount(size_t shard) const { return shards_[shard].volatile_keys; }
+  size_t ShardSize(size_t shard) const { return shards_[shard].table.size(); }
+
+  // Swaps all keys with `other` (SWAPDB); the indexes stay.
+  void SwapContents(Database& other);
+  // Bytes of bucket arrays, for memory reports.
+  size_t OverheadMemory() const;
+
+ private:
+  struct Shard {
+    KeyTable table;
+    size_t volatile_keys = 0;
+    uint64_t expire_cursor = 0;
+  };
+
+  Entry* Lookup(std::string_view key, uint64_t hash);
+  void Unlink(Shard& shard, Entry* entry, uint64_t hash);
+  void ExpireEntry(Shard& shard, Entry* entry, uint64_t hash);
+  void FreeEntry(Shard& shard, Entry* entry);
+
+  Store* store_;
+  int index_;
+  std::array<Shard, kShardCount> shards_;
+};
+
+class Store {
+ public:
+  // `locking` false for a single I/O thread: shard locks then cost nothing.
+  Store(int num_databases, bool locking);
+
+  int num_databases() const { return static_cast<int>(databases_.size()); }
+  Database& db(int index) { return *databases_[index]; }
+  bool locking() const { return locking_; }
+  std::mutex& shard_mutex(size_t shard) { return shard_mutexes_[shard]; }
+
+  void set_observer(KeyspaceObserver* observer) { observer_ = observer; }
+  KeyspaceObserver* observer() const { return observer_; }
+  KeyspaceStats& stats() { return stats_; }
+
+  void SwapDatabases(int a, int b);
+  void FlushAll();
+
+ private:
+  std::vector<std::unique_ptr<Database>> databases_;
+  bool locking_;
+  std::array<std::mutex, kShardCount> shard_mutexes_;
+  KeyspaceObserver* observer_ = nullptr;
+  KeyspaceStats stats_;
+};
+
+// Holds the locks of a set of shards, taken in ascending order so two commands never deadlock.
+class ShardLocks {
+ public:
+  ShardLocks() = default;
+  // Locks the shards of `keys`.
+  ShardLocks(Store& store, std::span<const std::string_view> keys);
+  // Locks every shard (commands that touch the whole keyspace, transactions, scripts).
+  static ShardLocks All(Store& store);
+  ShardLocks(ShardLocks&& other) noexcept;
+  ShardLocks& operator=(ShardLocks&& other) noexcept;
+  ~ShardLocks() { Release(); }
+  void Release();
+
+ private:
+  void LockMask(Store& store, uint32_t mask);
+
+  Store* store_ = nullptr;
+  uint32_t mask_ = 0;  // bit i set: shard i locked
+  static_assert(kShardCount <= 32);
+};
+
+}  // namespace respd::storage

@@ -1,0 +1,154 @@
+// Allocation and layout of keyspace entries.
+#include "storage/entry.h"
+
+#include <malloc.h>
+
+#include <cstdlib>
+#include <new>
+
+#include "storage/numbers.h"
+
+namespace respd::storage {
+namespace {
+
+// Redis stores strings of at most 44 bytes as embstr (one allocation with their object header).
+constexpr size_t kEmbstrMaxLen = 44;
+// Redis encodes as "int" only values that fit in a long and print back identically.
+constexpr size_t kMaxIntTextLen = 20;
+
+}  // namespace
+
+std::string_view TypeName(ValueType type) {
+  switch (type) {
+    case ValueType::kString:
+      return "string";
+    case ValueType::kList:
+      return "list";
+    case ValueType::kHash:
+      return "hash";
+    case ValueType::kSet:
+      return "set";
+    case ValueType::kZSet:
+      return "zset";
+    case ValueType::kStream:
+      return "stream";
+  }
+  return "none";
+}
+
+Entry* Entry::Allocate(ValueType type, std::string_view key, size_t value_len,
+                       int64_t expire_at_ms) {
+  bool with_expire = expire_at_ms != kNoExpire;
+  size_t size = sizeof(Entry) + (with_expire ? sizeof(int64_t) : 0) + key.size() + value_len;
+  void* memory = std::malloc(size);
+  if (memory == nullptr) throw std::bad_alloc();
+  Entry* e = new (memory) Entry();
+  e->key_len_ = static_cast<uint32_t>(key.size());
+  e->value_len_ = static_cast<uint32_t>(value_len);
+  e->type_ = static_cast<uint8_t>(type);
+  e->has_expire_ = with_expire;
+  if (with_expire) e->set_expire_at(expire_at_ms);
+  std::memcpy(e->KeyData(), key.data(), key.size());
+  return e;
+}
+
+Entry* Entry::NewString(std::string_view key, std::string_view value, int64_t expire_at_ms,
+                        StringEncoding encoding) {
+  Entry* e = Allocate(ValueType::kString, key, value.size(), expire_at_ms);
+  e->str_encoding_ = static_cast<uint8_t>(encoding);
+  if (!value.empty()) std::memcpy(e->ValueData(), value.data(), value.size());
+  return e;
+}
+
+Entry* Entry::NewObject(std::string_view key, std::unique_ptr<Object> object,
+                        int64_t expire_at_ms) {
+  Entry* e = Allocate(object->type(), key, sizeof(Object*), expire_at_ms);
+  Object* raw = object.release();
+  std::memcpy(e->ObjectSlot(), &raw, sizeof(raw));
+  return e;
+}
+
+size_t Entry::AllocationSize() const {
+  return sizeof(Entry) + PayloadOffsetOfKey() + key_len_ + value_len_;
+}
+
+Entry* Entry::WithExpire(Entry* entry, int64_t expire_at_ms) {
+  if (entry->has_expire_ && expire_at_ms != kNoExpire) {
+    entry->set_expire_at(expire_at_ms);
+    return entry;
+  }
+  if (!entry->has_expire_ && expire_at_ms == kNoExpire) return entry;
+  Entry* copy = Allocate(entry->type(), entry->key(), entry->value_len_, expire_at_ms);
+  copy->str_encoding_ = entry->str_encoding_;
+  copy->set_lru(entry->lru());
+  std::memcpy(copy->ValueData(), entry->ValueData(), entry->value_len_);
+  copy->next_ = entry->next_;
+  entry->~Entry();
+  std::free(entry);  // the value bytes (or object pointer) moved to the copy
+  return copy;
+}
+
+Entry* Entry::ResizeString(Entry* entry, size_t new_len) {
+  size_t old_len = entry->value_len_;
+  size_t size = sizeof(Entry) + entry->PayloadOffsetOfKey() + entry->key_len_ + new_len;
+  void* memory = std::realloc(entry, size);
+  if (memory == nullptr) throw std::bad_alloc();
+  Entry* e = static_cast<Entry*>(memory);
+  e->value_len_ = static_cast<uint32_t>(new_len);
+  if (new_len > old_len) std::memset(e->ValueData() + old_len, 0, new_len - old_len);
+  e->str_encoding_ = static_cast<uint8_t>(StringEncoding::kRaw);
+  return e;
+}
+
+void Entry::Free(Entry* entry) {
+  if (entry->type() != ValueType::kString) delete entry->object();
+  entry->~Entry();
+  std::free(entry);
+}
+
+Entry* Entry::CloneAs(const Entry* entry, std::string_view new_key, int64_t expire_at_ms) {
+  if (entry->type() == ValueType::kString) {
+    Entry* e = NewString(new_key, entry->str(), expire_at_ms, entry->string_encoding());
+    return e;
+  }
+  return NewObject(new_key, entry->object()->Clone(), expire_at_ms);
+}
+
+Entry* Entry::Rekey(Entry* entry, std::string_view new_key) {
+  Entry* e = Allocate(entry->type(), new_key, entry->value_len_, entry->expire_at());
+  e->str_encoding_ = entry->str_encoding_;
+  e->set_lru(entry->lru());
+  std::memcpy(e->ValueData(), entry->ValueData(), entry->value_len_);
+  entry->~Entry();
+  std::free(entry);
+  return e;
+}
+
+std::string_view Entry::StringEncodingName() const {
+  std::string_view value = str();
+  switch (string_encoding()) {
+    case StringEncoding::kRaw:
+      return "raw";
+    case StringEncoding::kAuto:
+      if (value.size() <= kMaxIntTextLen && ParseInt64(value).has_value()) return "int";
+      [[fallthrough]];
+    case StringEncoding::kNoInt:
+      return value.size() <= kEmbstrMaxLen ? "embstr" : "raw";
+  }
+  return "raw";
+}
+
+size_t Entry::MemoryUsage() const {
+  size_t bytes = malloc_usable_size(const_cast<Entry*>(this));
+  if (type() != ValueType::kString) bytes += object()->MemoryUsage();
+  return bytes;
+}
+
+int64_t IdleSeconds(const Entry* entry, int64_t now_ms) {
+  uint32_t now = LruClock(now_ms);
+  uint32_t then = entry->lru();
+  uint32_t delta = now >= then ? now - then : (kLruClockMax - then) + now;
+  return delta;
+}
+
+}  // namespace respd::storage

@@ -1,0 +1,31 @@
+// Value types and the base of every non-string value (list, hash, set, sorted set, stream). Strings
+// live inline in their key's entry; the other types are objects the entry points to.
+#pragma once
+
+#include <cstddef>
+#include <memory>
+#include <string_view>
+
+namespace respd::storage {
+
+enum class ValueType : uint8_t { kString = 0, kList, kHash, kSet, kZSet, kStream };
+
+// The name TYPE replies ("string", "list", ...).
+std::string_view TypeName(ValueType type);
+
+class Object {
+ public:
+  virtual ~Object() = default;
+  virtual ValueType type() const = 0;
+  // OBJECT ENCODING's answer ("listpack", "quicklist", "hashtable", "intset", "skiplist"...).
+  virtual std::string_view Encoding() const = 0;
+  // Bytes owned by this object, for MEMORY USAGE and memory accounting.
+  virtual size_t MemoryUsage() const = 0;
+  // A deep copy, for COPY.
+  virtual std::unique_ptr<Object> Clone() const = 0;
+  // Number of elements; a key whose object becomes empty is deleted by the operation that emptied
+  // it.
+  virtual size_t Length() const = 0;
+};
+
+}  // namespace respd::storage

@@ -1,0 +1,67 @@
+// Connection family: PING ECHO SELECT HELLO AUTH CLIENT, through the dispatcher.
+#include "tests/server/command_test_base.h"
+
+namespace respd::server {
+namespace {
+
+using ConnectionFamilyTest = CommandTest;
+
+TEST_F(ConnectionFamilyTest, PingAndEcho) {
+  EXPECT_EQ(Run({"PING"}), "+PONG\r\n");
+  EXPECT_EQ(Run({"ping", "hi"}), "$2\r\nhi\r\n");
+  EXPECT_EQ(Run({"ping", "a", "b"}), "-ERR wrong number of arguments for 'ping' command\r\n");
+  EXPECT_EQ(Run({"echo", "x y"}), "$3\r\nx y\r\n");
+  EXPECT_EQ(Run({"echo"}), "-ERR wrong number of arguments for 'echo' command\r\n");
+}
+
+TEST_F(ConnectionFamilyTest, UnknownCommandEchoesArguments) {
+  EXPECT_EQ(Run({"nosuch", "a", "b"}),
+            "-ERR unknown command 'nosuch', with args beginning with: 'a' 'b' \r\n");
+  EXPECT_EQ(Run({"client", "nosuch"}), "-ERR unknown subcommand 'nosuch'. Try CLIENT HELP.\r\n");
+  EXPECT_EQ(Run({"client", "getname", "x"}),
+            "-ERR wrong number of arguments for 'client|getname' command\r\n");
+}
+
+TEST_F(ConnectionFamilyTest, SelectChecksRange) {
+  EXPECT_EQ(Run({"select", "15"}), "+OK\r\n");
+  EXPECT_EQ(Run({"select", "16"}), "-ERR DB index is out of range\r\n");
+  EXPECT_EQ(Run({"select", "x"}), "-ERR value is not an integer or out of range\r\n");
+}
+
+TEST_F(ConnectionFamilyTest, HelloSwitchesProtocol) {
+  std::string reply = Run({"hello", "3"});
+  EXPECT_EQ(reply.substr(0, 3), "%7\r");
+  EXPECT_EQ(Run({"hello", "4"}), "-NOPROTO unsupported protocol version\r\n");
+  EXPECT_EQ(Run({"hello", "x"}), "-ERR Protocol version is not an integer or out of range\r\n");
+  EXPECT_EQ(Run({"hello", "2", "foo"}), "-ERR Syntax error in HELLO option 'foo'\r\n");
+  EXPECT_EQ(Run({"hello", "2", "setname", "a b"}),
+            "-ERR Client names cannot contain spaces, newlines or special characters.\r\n");
+}
+
+TEST_F(ConnectionFamilyTest, ClientNames) {
+  EXPECT_EQ(Run({"client", "getname"}), "$-1\r\n");
+  EXPECT_EQ(Run({"client", "setname", "worker"}), "+OK\r\n");
+  EXPECT_EQ(Run({"client", "getname"}), "$6\r\nworker\r\n");
+  EXPECT_EQ(Run({"client", "setinfo", "lib-name", "redis-py"}), "+OK\r\n");
+  EXPECT_EQ(Run({"client", "setinfo", "bad", "x"}), "-ERR Unrecognized option 'bad'\r\n");
+}
+
+TEST_F(ConnectionFamilyTest, AuthWithoutPassword) {
+  EXPECT_EQ(Run({"auth", "x"}),
+            "-ERR AUTH <password> called without any password configured for the default user. "
+            "Are you sure your configuration is correct?\r\n");
+  EXPECT_EQ(Run({"auth", "bob", "x"}),
+            "-WRONGPASS invalid username-password pair or user is disabled.\r\n");
+}
+
+TEST_F(ConnectionFamilyTest, RequirePassGatesCommands) {
+  config_.Get("requirepass").Set({"secret"});
+  EXPECT_EQ(Run({"ping"}), "-NOAUTH Authentication required.\r\n");
+  EXPECT_EQ(Run({"auth", "wrong"}),
+            "-WRONGPASS invalid username-password pair or user is disabled.\r\n");
+  EXPECT_EQ(Run({"auth", "secret"}), "+OK\r\n");
+  EXPECT_EQ(Run({"ping"}), "+PONG\r\n");
+}
+
+}  // namespace
+}  // namespace respd::server
