@@ -157,11 +157,11 @@ Entry* Database::ResizeString(Entry* entry, size_t new_len) {
 }
 
 void Database::MarkModified(std::string_view key) {
-  if (KeyspaceObserver* observer = store_->observer()) observer->OnKeyModified(index_, key);
+  for (KeyspaceObserver* observer : store_->observers()) observer->OnKeyModified(index_, key);
 }
 
 void Database::SignalReady(std::string_view key) {
-  if (KeyspaceObserver* observer = store_->observer()) observer->OnKeyReady(index_, key);
+  for (KeyspaceObserver* observer : store_->observers()) observer->OnKeyReady(index_, key);
 }
 
 void Database::ExpireEntry(Shard& shard, Entry* entry, uint64_t hash) {
@@ -197,8 +197,8 @@ void Database::Clear() {
     s.volatile_keys = 0;
     s.expire_cursor = 0;
   }
-  if (KeyspaceObserver* observer = store_->observer(); observer != nullptr && had_keys) {
-    observer->OnDbModified(index_);
+  if (had_keys) {
+    for (KeyspaceObserver* observer : store_->observers()) observer->OnDbModified(index_);
   }
 }
 
@@ -291,7 +291,7 @@ void Database::SwapContents(Database& other) {
     std::swap(a.expire_cursor, b.expire_cursor);
     a.table.Swap(b.table);
   }
-  if (KeyspaceObserver* observer = store_->observer()) {
+  for (KeyspaceObserver* observer : store_->observers()) {
     observer->OnDbModified(index_);
     observer->OnDbModified(other.index_);
   }

@@ -143,8 +143,9 @@ class Store {
   bool locking() const { return locking_; }
   std::mutex& shard_mutex(size_t shard) { return shard_mutexes_[shard]; }
 
-  void set_observer(KeyspaceObserver* observer) { observer_ = observer; }
-  KeyspaceObserver* observer() const { return observer_; }
+  // Observers are added at start-up, before any client connects (WATCH, blocking, notifications).
+  void AddObserver(KeyspaceObserver* observer) { observers_.push_back(observer); }
+  const std::vector<KeyspaceObserver*>& observers() const { return observers_; }
   KeyspaceStats& stats() { return stats_; }
 
   void SwapDatabases(int a, int b);
@@ -154,7 +155,7 @@ class Store {
   std::vector<std::unique_ptr<Database>> databases_;
   bool locking_;
   std::array<std::mutex, kShardCount> shard_mutexes_;
-  KeyspaceObserver* observer_ = nullptr;
+  std::vector<KeyspaceObserver*> observers_;
   KeyspaceStats stats_;
 };
 
