@@ -65,6 +65,10 @@ struct CommandSpec {
   KeysFn movable_keys = nullptr;
 };
 
+// How a command is being run: blocking commands act as their non-blocking forms inside MULTI/EXEC and
+// scripts, and scripts refuse `noscript` commands.
+enum class ExecutionMode : uint8_t { kNormal, kTransaction, kScript };
+
 // One command being run.
 struct CommandContext {
   Args args;
@@ -72,7 +76,9 @@ struct CommandContext {
   ClientState& client;
   ServerContext& server;
   const CommandSpec& spec;
+  ExecutionMode mode = ExecutionMode::kNormal;
 
+  bool may_block() const { return mode == ExecutionMode::kNormal; }
   storage::Database& db();
   // Writes Redis's error for a failed storage operation.
   void ReplyStatus(storage::OpStatus status);

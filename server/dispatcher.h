@@ -25,7 +25,7 @@ class Dispatcher {
                protocol::ReplyWriter& reply);
   // Runs a resolved command when the caller already holds every shard lock (EXEC, scripts).
   void ExecuteLocked(const CommandSpec& spec, Args args, ClientState& client,
-                     protocol::ReplyWriter& reply);
+                     protocol::ReplyWriter& reply, ExecutionMode mode = ExecutionMode::kNormal);
 
  private:
   ServerContext& server_;
