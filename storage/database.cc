@@ -137,8 +137,12 @@ Entry* Database::SetExpire(Entry* entry, int64_t expire_at_ms) {
   uint64_t hash = HashBytes(entry->key());
   Shard& shard = shards_[ShardOfHash(hash)];
   bool had = entry->has_expire();
+  bool relayout = had != (expire_at_ms != Entry::kNoExpire);
+  // Unlink first when the layout changes: WithExpire frees the old entry, whose chain link
+  // Replace would have to read.
+  if (relayout) shard.table.Remove(entry->key(), hash);
   Entry* e = Entry::WithExpire(entry, expire_at_ms);
-  if (e != entry) shard.table.Replace(entry, e, hash);
+  if (relayout) shard.table.Insert(e, hash);
   if (had && !e->has_expire()) --shard.volatile_keys;
   if (!had && e->has_expire()) ++shard.volatile_keys;
   MarkModified(e->key());

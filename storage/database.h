@@ -60,6 +60,9 @@ class Database {
   // misses; `touch` refreshes the LRU clock (OBJECT does not touch, as in Redis).
   Entry* FindRead(std::string_view key, bool touch = true);
   Entry* FindWrite(std::string_view key);
+  // A live key without counting a hit or miss or refreshing its LRU clock (KEYS with a literal
+  // pattern, which Redis answers without a lookup).
+  Entry* Peek(std::string_view key) { return Lookup(key, HashBytes(key)); }
   // The live key if it has `type`: kKeyNotFound or kWrongType otherwise.
   OpResult<Entry*> FindReadTyped(std::string_view key, ValueType type);
   OpResult<Entry*> FindWriteTyped(std::string_view key, ValueType type);

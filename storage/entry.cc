@@ -151,4 +151,14 @@ int64_t IdleSeconds(const Entry* entry, int64_t now_ms) {
   return delta;
 }
 
+int64_t LfuFrequency(const Entry* entry, int64_t now_ms, int64_t decay_minutes) {
+  constexpr uint32_t kMinutesMask = 0xffff;
+  uint32_t then = entry->lru() >> 8;
+  int64_t counter = entry->lru() & 0xff;
+  uint32_t now = static_cast<uint32_t>(now_ms / 60000) & kMinutesMask;
+  int64_t elapsed = now >= then ? now - then : (kMinutesMask - then) + now;
+  int64_t periods = decay_minutes > 0 ? elapsed / decay_minutes : 0;
+  return periods > counter ? 0 : counter - periods;
+}
+
 }  // namespace respd::storage

@@ -111,4 +111,9 @@ inline uint32_t LruClock(int64_t now_ms) {
 // Seconds since the entry was last touched.
 int64_t IdleSeconds(const Entry* entry, int64_t now_ms);
 
+// Redis's LFUDecrAndReturn: under an LFU policy the 24 clock bits hold the minute of the last
+// decrement (16 bits) and a logarithmic access counter (8 bits); the counter, decayed by one per
+// `decay_minutes` elapsed (Redis's lfu-decay-time, 0: no decay), is what OBJECT FREQ reports.
+int64_t LfuFrequency(const Entry* entry, int64_t now_ms, int64_t decay_minutes = 1);
+
 }  // namespace respd::storage

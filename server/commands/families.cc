@@ -3,6 +3,11 @@
 
 namespace respd::server {
 
-void RegisterAllFamilies(CommandTable& table) { RegisterConnectionFamily(table); }
+void RegisterAllFamilies(CommandTable& table) {
+  RegisterConnectionFamily(table);
+  RegisterGenericFamily(table);
+  RegisterStringFamily(table);
+  RegisterServerFamily(table);
+}
 
 }  // namespace respd::server

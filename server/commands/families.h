@@ -7,6 +7,9 @@
 namespace respd::server {
 
 void RegisterConnectionFamily(CommandTable& table);
+void RegisterGenericFamily(CommandTable& table);
+void RegisterStringFamily(CommandTable& table);
+void RegisterServerFamily(CommandTable& table);
 
 // Registers every family, in a fixed order.
 void RegisterAllFamilies(CommandTable& table);

@@ -1,0 +1,884 @@
+// Keyspace commands (Redis's "generic" group, plus DBSIZE FLUSHDB FLUSHALL SWAPDB of its "server"
+// group): DEL UNLINK EXISTS TYPE TOUCH, the EXPIRE and TTL families, PERSIST, KEYS SCAN RANDOMKEY,
+// RENAME RENAMENX COPY MOVE, and OBJECT.
+#include <algorithm>
+#include <cctype>
+#include <cerrno>
+#include <climits>
+#include <cstdlib>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "server/commands/families.h"
+#include "server/errors.h"
+#include "server/server_context.h"
+#include "storage/clock.h"
+#include "storage/glob.h"
+#include "storage/numbers.h"
+
+namespace respd::server {
+namespace {
+
+using storage::Database;
+using storage::Entry;
+
+constexpr std::string_view kErrSameObject = "ERR source and destination objects are the same";
+constexpr std::string_view kErrInvalidCursor = "ERR invalid cursor";
+constexpr std::string_view kErrNxAndOthers =
+    "ERR NX and XX, GT or LT options at the same time are not compatible";
+constexpr std::string_view kErrGtAndLt =
+    "ERR GT and LT options at the same time are not compatible";
+constexpr std::string_view kErrLfuNotSelected =
+    "ERR An LFU maxmemory policy is not selected, access frequency not tracked. Please note that "
+    "when switching between policies at runtime LRU and LFU data will take some time to adjust.";
+constexpr std::string_view kErrLfuSelected =
+    "ERR An LFU maxmemory policy is selected, idle time not tracked. Please note that when "
+    "switching between policies at runtime LRU and LFU data will take some time to adjust.";
+// Redis shares the string objects of the integers 0..9999 and reports them with this refcount.
+constexpr int64_t kSharedIntegers = 10000;
+constexpr int64_t kSharedRefcount = INT32_MAX;
+
+bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+           return std::tolower(static_cast<unsigned char>(x)) ==
+                  std::tolower(static_cast<unsigned char>(y));
+         });
+}
+
+// Redis's getIntFromObjectOrReply: an integer in the range of a C int.
+std::optional<int> ParseInt(std::string_view text) {
+  auto v = storage::ParseInt64(text);
+  if (!v || *v < INT_MIN || *v > INT_MAX) return std::nullopt;
+  return static_cast<int>(*v);
+}
+
+// Parses a DB index argument (MOVE, COPY), replying with Redis's error when it is not valid.
+std::optional<int> ParseDbIndexOrReply(CommandContext& ctx, std::string_view text) {
+  auto index = ParseInt(text);
+  if (!index) {
+    ctx.reply.Error(kErrNotInteger);
+    return std::nullopt;
+  }
+  if (*index < 0 || *index >= ctx.server.store.num_databases()) {
+    ctx.reply.Error(kErrInvalidDb);
+    return std::nullopt;
+  }
+  return index;
+}
+
+std::string MaxmemoryPolicy(CommandContext& ctx) {
+  return ctx.server.config.Get("maxmemory-policy").text();
+}
+
+bool LfuPolicy(CommandContext& ctx) { return MaxmemoryPolicy(ctx).ends_with("-lfu"); }
+
+// Links an entry built by RENAME, MOVE or COPY into `db`, waking clients blocked on its key as
+// Redis's dbAdd does.
+void LinkEntry(Database& db, Entry* entry) {
+  bool signal = entry->type() != storage::ValueType::kString;
+  db.Put(entry);
+  if (signal) db.SignalReady(entry->key());
+}
+
+// DEL key [key ...] and UNLINK key [key ...]
+void CmdDel(CommandContext& ctx) {
+  Database& db = ctx.db();
+  int64_t deleted = 0;
+  for (size_t i = 1; i < ctx.args.size(); ++i) deleted += db.Delete(ctx.args[i]) ? 1 : 0;
+  ctx.reply.Integer(deleted);
+}
+
+// EXISTS key [key ...]: a key named twice counts twice.
+void CmdExists(CommandContext& ctx) {
+  Database& db = ctx.db();
+  int64_t found = 0;
+  for (size_t i = 1; i < ctx.args.size(); ++i) {
+    if (db.FindRead(ctx.args[i], /*touch=*/false) != nullptr) ++found;
+  }
+  ctx.reply.Integer(found);
+}
+
+// TOUCH key [key ...]
+void CmdTouch(CommandContext& ctx) {
+  Database& db = ctx.db();
+  int64_t touched = 0;
+  for (size_t i = 1; i < ctx.args.size(); ++i) {
+    if (db.FindRead(ctx.args[i]) != nullptr) ++touched;
+  }
+  ctx.reply.Integer(touched);
+}
+
+// TYPE key
+void CmdType(CommandContext& ctx) {
+  Entry* e = ctx.db().FindRead(ctx.args[1], /*touch=*/false);
+  ctx.reply.SimpleString(e == nullptr ? "none" : storage::TypeName(e->type()));
+}
+
+enum ExpireFlag : unsigned { kExpireNx = 1, kExpireXx = 2, kExpireGt = 4, kExpireLt = 8 };
+
+// EXPIRE/PEXPIRE/EXPIREAT/PEXPIREAT key time [NX | XX | GT | LT]. `relative`: the time counts from
+// now; `seconds`: it is in seconds. Options are checked before the time, as Redis does.
+void ExpireGeneric(CommandContext& ctx, bool relative, bool seconds) {
+  unsigned flags = 0;
+  for (size_t i = 3; i < ctx.args.size(); ++i) {
+    std::string_view option = ctx.args[i];
+    if (EqualsIgnoreCase(option, "nx")) {
+      flags |= kExpireNx;
+    } else if (EqualsIgnoreCase(option, "xx")) {
+      flags |= kExpireXx;
+    } else if (EqualsIgnoreCase(option, "gt")) {
+      flags |= kExpireGt;
+    } else if (EqualsIgnoreCase(option, "lt")) {
+      flags |= kExpireLt;
+    } else {
+      ctx.reply.Error("ERR Unsupported option " + std::string(option));
+      return;
+    }
+  }
+  if ((flags & kExpireNx) && (flags & (kExpireXx | kExpireGt | kExpireLt))) {
+    ctx.reply.Error(kErrNxAndOthers);
+    return;
+  }
+  if ((flags & kExpireGt) && (flags & kExpireLt)) {
+    ctx.reply.Error(kErrGtAndLt);
+    return;
+  }
+  auto parsed = storage::ParseInt64(ctx.args[2]);
+  if (!parsed) {
+    ctx.reply.Error(kErrNotInteger);
+    return;
+  }
+  int64_t when = *parsed;
+  int64_t base = relative ? storage::CommandTimeMs() : 0;
+  // Like Redis, accept negative times (the key expires at once) and reject only times whose unit
+  // conversion or addition overflows.
+  bool overflow = false;
+  if (seconds) {
+    overflow = when > INT64_MAX / 1000 || when < INT64_MIN / 1000;
+    if (!overflow) when *= 1000;
+  }
+  if (overflow || when > INT64_MAX - base) {
+    std::string message(kErrInvalidExpire);
+    message.replace(message.find("%s"), 2, ctx.spec.name);
+    ctx.reply.Error(message);
+    return;
+  }
+  when += base;
+
+  Database& db = ctx.db();
+  Entry* e = db.FindWrite(ctx.args[1]);
+  if (e == nullptr) {
+    ctx.reply.Integer(0);
+    return;
+  }
+  int64_t current = e->expire_at();
+  bool has_ttl = current != Entry::kNoExpire;
+  if (((flags & kExpireNx) && has_ttl) || ((flags & kExpireXx) && !has_ttl) ||
+      ((flags & kExpireGt) && (!has_ttl || when <= current)) ||
+      ((flags & kExpireLt) && has_ttl && when >= current)) {
+    ctx.reply.Integer(0);
+    return;
+  }
+  if (when <= storage::CommandTimeMs()) {
+    db.Delete(ctx.args[1]);
+  } else {
+    db.SetExpire(e, when);
+  }
+  ctx.reply.Integer(1);
+}
+
+void CmdExpire(CommandContext& ctx) { ExpireGeneric(ctx, /*relative=*/true, /*seconds=*/true); }
+void CmdPexpire(CommandContext& ctx) { ExpireGeneric(ctx, /*relative=*/true, /*seconds=*/false); }
+void CmdExpireat(CommandContext& ctx) { ExpireGeneric(ctx, /*relative=*/false, /*seconds=*/true); }
+void CmdPexpireat(CommandContext& ctx) {
+  ExpireGeneric(ctx, /*relative=*/false, /*seconds=*/false);
+}
+
+// TTL, PTTL, EXPIRETIME, PEXPIRETIME key: -2 without the key, -1 without a TTL.
+void TtlGeneric(CommandContext& ctx, bool milliseconds, bool absolute) {
+  Entry* e = ctx.db().FindRead(ctx.args[1], /*touch=*/false);
+  if (e == nullptr) {
+    ctx.reply.Integer(-2);
+    return;
+  }
+  if (!e->has_expire()) {
+    ctx.reply.Integer(-1);
+    return;
+  }
+  int64_t value = absolute ? e->expire_at() : e->expire_at() - storage::CommandTimeMs();
+  value = std::max<int64_t>(value, 0);
+  // Seconds round to nearest, computed without the overflow of value + 500 near INT64_MAX.
+  if (!milliseconds) value = value / 1000 + (value % 1000 >= 500 ? 1 : 0);
+  ctx.reply.Integer(value);
+}
+
+void CmdTtl(CommandContext& ctx) { TtlGeneric(ctx, false, false); }
+void CmdPttl(CommandContext& ctx) { TtlGeneric(ctx, true, false); }
+void CmdExpiretime(CommandContext& ctx) { TtlGeneric(ctx, false, true); }
+void CmdPexpiretime(CommandContext& ctx) { TtlGeneric(ctx, true, true); }
+
+// PERSIST key
+void CmdPersist(CommandContext& ctx) {
+  Database& db = ctx.db();
+  Entry* e = db.FindWrite(ctx.args[1]);
+  if (e == nullptr || !e->has_expire()) {
+    ctx.reply.Integer(0);
+    return;
+  }
+  db.SetExpire(e, Entry::kNoExpire);
+  ctx.reply.Integer(1);
+}
+
+// KEYS pattern. A pattern of exactly "*" skips matching, so it also lists the empty key.
+void CmdKeys(CommandContext& ctx) {
+  Database& db = ctx.db();
+  std::string_view pattern = ctx.args[1];
+  if (storage::GlobIsLiteral(pattern)) {
+    Entry* e = db.Peek(pattern);
+    if (e == nullptr) {
+      ctx.reply.ArrayHeader(0);
+    } else {
+      ctx.reply.ArrayHeader(1);
+      ctx.reply.Bulk(e->key());
+    }
+    return;
+  }
+  bool all = pattern == "*";
+  size_t token = ctx.reply.BeginDeferred();
+  size_t n = 0;
+  db.ForEachLive([&](Entry* e) {
+    if (all || storage::GlobMatch(pattern, e->key())) {
+      ctx.reply.Bulk(e->key());
+      ++n;
+    }
+  });
+  ctx.reply.EndDeferred(token, protocol::ReplyWriter::Aggregate::kArray, n);
+}
+
+// Redis's parseScanCursorOrReply: strtoul's rules (so "-1" is the largest cursor and "" is 0), no
+// leading space, nothing after the digits up to the first NUL byte.
+std::optional<uint64_t> ParseScanCursor(std::string_view text) {
+  std::string copy(text);
+  if (!copy.empty() && std::isspace(static_cast<unsigned char>(copy[0]))) return std::nullopt;
+  errno = 0;
+  char* end = nullptr;
+  unsigned long long cursor = std::strtoull(copy.c_str(), &end, 10);
+  if (*end != '\0' || errno == ERANGE) return std::nullopt;
+  return cursor;
+}
+
+// SCAN cursor [MATCH pattern] [COUNT count] [TYPE type]
+void CmdScan(CommandContext& ctx) {
+  auto cursor = ParseScanCursor(ctx.args[1]);
+  if (!cursor) {
+    ctx.reply.Error(kErrInvalidCursor);
+    return;
+  }
+  int64_t count = 10;
+  std::string_view pattern;
+  bool use_pattern = false;
+  std::optional<std::string_view> type;
+  for (size_t i = 2; i < ctx.args.size(); i += 2) {
+    std::string_view option = ctx.args[i];
+    bool has_value = i + 1 < ctx.args.size();
+    if (has_value && EqualsIgnoreCase(option, "count")) {
+      auto parsed = storage::ParseInt64(ctx.args[i + 1]);
+      if (!parsed) {
+        ctx.reply.Error(kErrNotInteger);
+        return;
+      }
+      if (*parsed < 1) {
+        ctx.ReplySyntaxError();
+        return;
+      }
+      count = *parsed;
+    } else if (has_value && EqualsIgnoreCase(option, "match")) {
+      pattern = ctx.args[i + 1];
+      use_pattern = pattern != "*";
+    } else if (has_value && EqualsIgnoreCase(option, "type")) {
+      type = ctx.args[i + 1];
+    } else {
+      ctx.ReplySyntaxError();
+      return;
+    }
+  }
+  std::vector<std::string_view> keys;
+  uint64_t next = ctx.db().Scan(*cursor, static_cast<size_t>(count), [&](Entry* e) {
+    if (use_pattern && !storage::GlobMatch(pattern, e->key())) return;
+    if (type && !EqualsIgnoreCase(*type, storage::TypeName(e->type()))) return;
+    keys.push_back(e->key());
+  });
+  ctx.reply.ArrayHeader(2);
+  ctx.reply.Bulk(std::to_string(next));
+  ctx.reply.ArrayHeader(keys.size());
+  for (std::string_view key : keys) ctx.reply.Bulk(key);
+}
+
+// RANDOMKEY
+void CmdRandomkey(CommandContext& ctx) {
+  Entry* e = ctx.db().RandomEntry(ServerContext::Rng());
+  if (e == nullptr) {
+    ctx.reply.Null();
+  } else {
+    ctx.reply.Bulk(e->key());
+  }
+}
+
+// RENAME key newkey and RENAMENX key newkey: the value keeps its TTL and idle time.
+void RenameGeneric(CommandContext& ctx, bool nx) {
+  Database& db = ctx.db();
+  std::string_view from = ctx.args[1];
+  std::string_view to = ctx.args[2];
+  if (db.FindWrite(from) == nullptr) {
+    ctx.reply.Error(kErrNoSuchKey);
+    return;
+  }
+  if (from == to) {
+    nx ? ctx.reply.Integer(0) : ctx.reply.Ok();
+    return;
+  }
+  if (nx && db.FindWrite(to) != nullptr) {
+    ctx.reply.Integer(0);
+    return;
+  }
+  Entry* e = db.Detach(from);
+  LinkEntry(db, Entry::Rekey(e, to));
+  nx ? ctx.reply.Integer(1) : ctx.reply.Ok();
+}
+
+void CmdRename(CommandContext& ctx) { RenameGeneric(ctx, false); }
+void CmdRenamenx(CommandContext& ctx) { RenameGeneric(ctx, true); }
+
+// MOVE key db: only to a database where the key does not exist.
+void CmdMove(CommandContext& ctx) {
+  auto target = ParseDbIndexOrReply(ctx, ctx.args[2]);
+  if (!target) return;
+  if (*target == ctx.client.db_index) {
+    ctx.reply.Error(kErrSameObject);
+    return;
+  }
+  Database& src = ctx.db();
+  Database& dst = ctx.server.store.db(*target);
+  std::string_view key = ctx.args[1];
+  if (src.FindWrite(key) == nullptr || dst.FindWrite(key) != nullptr) {
+    ctx.reply.Integer(0);
+    return;
+  }
+  LinkEntry(dst, src.Detach(key));
+  ctx.reply.Integer(1);
+}
+
+// COPY source destination [DB destination-db] [REPLACE]
+void CmdCopy(CommandContext& ctx) {
+  int target = ctx.client.db_index;
+  bool replace = false;
+  for (size_t i = 3; i < ctx.args.size(); ++i) {
+    if (EqualsIgnoreCase(ctx.args[i], "replace")) {
+      replace = true;
+    } else if (EqualsIgnoreCase(ctx.args[i], "db") && i + 1 < ctx.args.size()) {
+      auto index = ParseDbIndexOrReply(ctx, ctx.args[++i]);
+      if (!index) return;
+      target = *index;
+    } else {
+      ctx.ReplySyntaxError();
+      return;
+    }
+  }
+  std::string_view from = ctx.args[1];
+  std::string_view to = ctx.args[2];
+  if (target == ctx.client.db_index && from == to) {
+    ctx.reply.Error(kErrSameObject);
+    return;
+  }
+  Database& src = ctx.db();
+  Database& dst = ctx.server.store.db(target);
+  Entry* e = src.FindRead(from);
+  if (e == nullptr || (!replace && dst.FindWrite(to) != nullptr)) {
+    ctx.reply.Integer(0);
+    return;
+  }
+  Entry* copy = Entry::CloneAs(e, to, e->expire_at());
+  copy->set_lru(storage::LruClock(storage::CommandTimeMs()));
+  LinkEntry(dst, copy);
+  ctx.reply.Integer(1);
+}
+
+// DBSIZE: keys that expired but were not reclaimed yet still count, as in Redis.
+void CmdDbsize(CommandContext& ctx) { ctx.reply.Integer(static_cast<int64_t>(ctx.db().Size())); }
+
+// The optional ASYNC | SYNC of FLUSHDB and FLUSHALL (both free at once here); false on a bad one.
+bool FlushArgsOk(CommandContext& ctx) {
+  if (ctx.args.size() == 1) return true;
+  if (ctx.args.size() == 2 &&
+      (EqualsIgnoreCase(ctx.args[1], "async") || EqualsIgnoreCase(ctx.args[1], "sync"))) {
+    return true;
+  }
+  ctx.ReplySyntaxError();
+  return false;
+}
+
+// FLUSHDB [ASYNC | SYNC]
+void CmdFlushdb(CommandContext& ctx) {
+  if (!FlushArgsOk(ctx)) return;
+  ctx.db().Clear();
+  ctx.reply.Ok();
+}
+
+// FLUSHALL [ASYNC | SYNC]
+void CmdFlushall(CommandContext& ctx) {
+  if (!FlushArgsOk(ctx)) return;
+  ctx.server.store.FlushAll();
+  ctx.reply.Ok();
+}
+
+// SWAPDB index1 index2
+void CmdSwapdb(CommandContext& ctx) {
+  auto first = ParseInt(ctx.args[1]);
+  if (!first) {
+    ctx.reply.Error("ERR invalid first DB index");
+    return;
+  }
+  auto second = ParseInt(ctx.args[2]);
+  if (!second) {
+    ctx.reply.Error("ERR invalid second DB index");
+    return;
+  }
+  int n = ctx.server.store.num_databases();
+  if (*first < 0 || *first >= n || *second < 0 || *second >= n) {
+    ctx.reply.Error(kErrInvalidDb);
+    return;
+  }
+  ctx.server.store.SwapDatabases(*first, *second);
+  ctx.reply.Ok();
+}
+
+// The key OBJECT inspects, without touching its LRU clock; replies null when it is missing.
+Entry* ObjectLookupOrReply(CommandContext& ctx) {
+  Entry* e = ctx.db().FindRead(ctx.args[2], /*touch=*/false);
+  if (e == nullptr) ctx.reply.Null();
+  return e;
+}
+
+// OBJECT ENCODING key
+void CmdObjectEncoding(CommandContext& ctx) {
+  Entry* e = ObjectLookupOrReply(ctx);
+  if (e == nullptr) return;
+  ctx.reply.Bulk(e->type() == storage::ValueType::kString ? e->StringEncodingName()
+                                                          : e->object()->Encoding());
+}
+
+// Redis shares small integer strings unless an LRU or LFU policy with a memory limit needs each key
+// to have its own access clock.
+bool SharesIntegers(CommandContext& ctx) {
+  if (ctx.server.config.Get("maxmemory").number() == 0) return true;
+  std::string policy = MaxmemoryPolicy(ctx);
+  return !policy.ends_with("-lru") && !policy.ends_with("-lfu");
+}
+
+// OBJECT REFCOUNT key
+void CmdObjectRefcount(CommandContext& ctx) {
+  Entry* e = ObjectLookupOrReply(ctx);
+  if (e == nullptr) return;
+  if (e->type() == storage::ValueType::kString && e->StringEncodingName() == "int" &&
+      SharesIntegers(ctx)) {
+    auto v = storage::ParseInt64(e->str());
+    if (v && *v >= 0 && *v < kSharedIntegers) {
+      ctx.reply.Integer(kSharedRefcount);
+      return;
+    }
+  }
+  ctx.reply.Integer(1);
+}
+
+// OBJECT IDLETIME key
+void CmdObjectIdletime(CommandContext& ctx) {
+  Entry* e = ObjectLookupOrReply(ctx);
+  if (e == nullptr) return;
+  if (LfuPolicy(ctx)) {
+    ctx.reply.Error(kErrLfuSelected);
+    return;
+  }
+  ctx.reply.Integer(storage::IdleSeconds(e, storage::CommandTimeMs()));
+}
+
+// OBJECT FREQ key
+void CmdObjectFreq(CommandContext& ctx) {
+  Entry* e = ObjectLookupOrReply(ctx);
+  if (e == nullptr) return;
+  if (!LfuPolicy(ctx)) {
+    ctx.reply.Error(kErrLfuNotSelected);
+    return;
+  }
+  ctx.reply.Integer(storage::LfuFrequency(e, storage::CommandTimeMs()));
+}
+
+// OBJECT HELP
+void CmdObjectHelp(CommandContext& ctx) {
+  static constexpr std::string_view kLines[] = {
+      "OBJECT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+      "ENCODING <key>",
+      "    Return the kind of internal representation used in order to store the value",
+      "    associated with a <key>.",
+      "FREQ <key>",
+      "    Return the access frequency index of the <key>. The returned integer is",
+      "    proportional to the logarithm of the recent access frequency of the key.",
+      "IDLETIME <key>",
+      "    Return the idle time of the <key>, that is the approximated number of",
+      "    seconds elapsed since the last access to the key.",
+      "REFCOUNT <key>",
+      "    Return the number of references of the value associated with the specified",
+      "    <key>.",
+      "HELP",
+      "    Prints this help.",
+  };
+  ctx.reply.ArrayHeader(std::size(kLines));
+  for (std::string_view line : kLines) ctx.reply.SimpleString(line);
+}
+
+void CmdContainer(CommandContext& ctx) {}
+
+constexpr uint32_t kObjectFlags = kReadonly;
+
+constexpr CommandSpec kObjectSubcommands[] = {
+    {.name = "encoding",
+     .arity = 3,
+     .flags = kObjectFlags,
+     .first_key = 2,
+     .last_key = 2,
+     .key_step = 1,
+     .handler = CmdObjectEncoding,
+     .group = "generic",
+     .since = "2.2.3",
+     .summary = "Inspect the internal encoding of a Redis object",
+     .complexity = "O(1)"},
+    {.name = "freq",
+     .arity = 3,
+     .flags = kObjectFlags,
+     .first_key = 2,
+     .last_key = 2,
+     .key_step = 1,
+     .handler = CmdObjectFreq,
+     .group = "generic",
+     .since = "4.0.0",
+     .summary = "Get the logarithmic access frequency counter of a Redis object",
+     .complexity = "O(1)"},
+    {.name = "idletime",
+     .arity = 3,
+     .flags = kObjectFlags,
+     .first_key = 2,
+     .last_key = 2,
+     .key_step = 1,
+     .handler = CmdObjectIdletime,
+     .group = "generic",
+     .since = "2.2.3",
+     .summary = "Get the time since a Redis object was last accessed",
+     .complexity = "O(1)"},
+    {.name = "refcount",
+     .arity = 3,
+     .flags = kObjectFlags,
+     .first_key = 2,
+     .last_key = 2,
+     .key_step = 1,
+     .handler = CmdObjectRefcount,
+     .group = "generic",
+     .since = "2.2.3",
+     .summary = "Get the number of references to the value of the key",
+     .complexity = "O(1)"},
+    {.name = "help",
+     .arity = 2,
+     .flags = kLoading | kStale,
+     .handler = CmdObjectHelp,
+     .group = "generic",
+     .since = "6.2.0",
+     .summary = "Show helpful text about the different subcommands",
+     .complexity = "O(1)"},
+};
+
+constexpr std::string_view kDelComplexity =
+    "O(N) where N is the number of keys that will be removed. When a key to remove holds a value "
+    "other than a string, the individual complexity for this key is O(M) where M is the number of "
+    "elements in the list, set, sorted set or hash. Removing a single key that holds a string "
+    "value is O(1).";
+
+constexpr CommandSpec kRows[] = {
+    {.name = "del",
+     .arity = -2,
+     .flags = kWrite,
+     .first_key = 1,
+     .last_key = -1,
+     .key_step = 1,
+     .handler = CmdDel,
+     .group = "generic",
+     .since = "1.0.0",
+     .summary = "Delete a key",
+     .complexity = kDelComplexity},
+    {.name = "unlink",
+     .arity = -2,
+     .flags = kWrite | kFast,
+     .first_key = 1,
+     .last_key = -1,
+     .key_step = 1,
+     .handler = CmdDel,
+     .group = "generic",
+     .since = "4.0.0",
+     .summary = "Delete a key asynchronously in another thread. Otherwise it is just as DEL, but "
+                "non blocking.",
+     .complexity = "O(1) for each key removed regardless of its size. Then the command does O(N) "
+                   "work in a different thread in order to reclaim memory, where N is the number "
+                   "of allocations the deleted objects where composed of."},
+    {.name = "exists",
+     .arity = -2,
+     .flags = kReadonly | kFast,
+     .first_key = 1,
+     .last_key = -1,
+     .key_step = 1,
+     .handler = CmdExists,
+     .group = "generic",
+     .since = "1.0.0",
+     .summary = "Determine if a key exists",
+     .complexity = "O(N) where N is the number of keys to check."},
+    {.name = "type",
+     .arity = 2,
+     .flags = kReadonly | kFast,
+     .first_key = 1,
+     .last_key = 1,
+     .key_step = 1,
+     .handler = CmdType,
+     .group = "generic",
+     .since = "1.0.0",
+     .summary = "Determine the type stored at key",
+     .complexity = "O(1)"},
+    {.name = "expire",
+     .arity = -3,
+     .flags = kWrite | kFast,
+     .first_key = 1,
+     .last_key = 1,
+     .key_step = 1,
+     .handler = CmdExpire,
+     .group = "generic",
+     .since = "1.0.0",
+     .summary = "Set a key's time to live in seconds",
+     .complexity = "O(1)"},
+    {.name = "pexpire",
+     .arity = -3,
+     .flags = kWrite | kFast,
+     .first_key = 1,
+     .last_key = 1,
+     .key_step = 1,
+     .handler = CmdPexpire,
+     .group = "generic",
+     .since = "2.6.0",
+     .summary = "Set a key's time to live in milliseconds",
+     .complexity = "O(1)"},
+    {.name = "expireat",
+     .arity = -3,
+     .flags = kWrite | kFast,
+     .first_key = 1,
+     .last_key = 1,
+     .key_step = 1,
+     .handler = CmdExpireat,
+     .group = "generic",
+     .since = "1.2.0",
+     .summary = "Set the expiration for a key as a UNIX timestamp",
+     .complexity = "O(1)"},
+    {.name = "pexpireat",
+     .arity = -3,
+     .flags = kWrite | kFast,
+     .first_key = 1,
+     .last_key = 1,
+     .key_step = 1,
+     .handler = CmdPexpireat,
+     .group = "generic",
+     .since = "2.6.0",
+     .summary = "Set the expiration for a key as a UNIX timestamp specified in milliseconds",
+     .complexity = "O(1)"},
+    {.name = "ttl",
+     .arity = 2,
+     .flags = kReadonly | kFast,
+     .first_key = 1,
+     .last_key = 1,
+     .key_step = 1,
+     .handler = CmdTtl,
+     .group = "generic",
+     .since = "1.0.0",
+     .summary = "Get the time to live for a key in seconds",
+     .complexity = "O(1)"},
+    {.name = "pttl",
+     .arity = 2,
+     .flags = kReadonly | kFast,
+     .first_key = 1,
+     .last_key = 1,
+     .key_step = 1,
+     .handler = CmdPttl,
+     .group = "generic",
+     .since = "2.6.0",
+     .summary = "Get the time to live for a key in milliseconds",
+     .complexity = "O(1)"},
+    {.name = "expiretime",
+     .arity = 2,
+     .flags = kReadonly | kFast,
+     .first_key = 1,
+     .last_key = 1,
+     .key_step = 1,
+     .handler = CmdExpiretime,
+     .group = "generic",
+     .since = "7.0.0",
+     .summary = "Get the expiration Unix timestamp for a key",
+     .complexity = "O(1)"},
+    {.name = "pexpiretime",
+     .arity = 2,
+     .flags = kReadonly | kFast,
+     .first_key = 1,
+     .last_key = 1,
+     .key_step = 1,
+     .handler = CmdPexpiretime,
+     .group = "generic",
+     .since = "7.0.0",
+     .summary = "Get the expiration Unix timestamp for a key in milliseconds",
+     .complexity = "O(1)"},
+    {.name = "persist",
+     .arity = 2,
+     .flags = kWrite | kFast,
+     .first_key = 1,
+     .last_key = 1,
+     .key_step = 1,
+     .handler = CmdPersist,
+     .group = "generic",
+     .since = "2.2.0",
+     .summary = "Remove the expiration from a key",
+     .complexity = "O(1)"},
+    {.name = "keys",
+     .arity = 2,
+     .flags = kReadonly | kLockAll,
+     .handler = CmdKeys,
+     .group = "generic",
+     .since = "1.0.0",
+     .summary = "Find all keys matching the given pattern",
+     .complexity = "O(N) with N being the number of keys in the database, under the assumption "
+                   "that the key names in the database and the given pattern have limited "
+                   "length."},
+    {.name = "scan",
+     .arity = -2,
+     .flags = kReadonly | kLockAll,
+     .handler = CmdScan,
+     .group = "generic",
+     .since = "2.8.0",
+     .summary = "Incrementally iterate the keys space",
+     .complexity = "O(1) for every call. O(N) for a complete iteration, including enough command "
+                   "calls for the cursor to return back to 0. N is the number of elements inside "
+                   "the collection."},
+    {.name = "randomkey",
+     .arity = 1,
+     .flags = kReadonly | kLockAll,
+     .handler = CmdRandomkey,
+     .group = "generic",
+     .since = "1.0.0",
+     .summary = "Return a random key from the keyspace",
+     .complexity = "O(1)"},
+    {.name = "rename",
+     .arity = 3,
+     .flags = kWrite,
+     .first_key = 1,
+     .last_key = 2,
+     .key_step = 1,
+     .handler = CmdRename,
+     .group = "generic",
+     .since = "1.0.0",
+     .summary = "Rename a key",
+     .complexity = "O(1)"},
+    {.name = "renamenx",
+     .arity = 3,
+     .flags = kWrite | kFast,
+     .first_key = 1,
+     .last_key = 2,
+     .key_step = 1,
+     .handler = CmdRenamenx,
+     .group = "generic",
+     .since = "1.0.0",
+     .summary = "Rename a key, only if the new key does not exist",
+     .complexity = "O(1)"},
+    {.name = "copy",
+     .arity = -3,
+     .flags = kWrite | kDenyOom,
+     .first_key = 1,
+     .last_key = 2,
+     .key_step = 1,
+     .handler = CmdCopy,
+     .group = "generic",
+     .since = "6.2.0",
+     .summary = "Copy a key",
+     .complexity = "O(N) worst case for collections, where N is the number of nested items. O(1) "
+                   "for string values."},
+    {.name = "move",
+     .arity = 3,
+     .flags = kWrite | kFast,
+     .first_key = 1,
+     .last_key = 1,
+     .key_step = 1,
+     .handler = CmdMove,
+     .group = "generic",
+     .since = "1.0.0",
+     .summary = "Move a key to another database",
+     .complexity = "O(1)"},
+    {.name = "touch",
+     .arity = -2,
+     .flags = kReadonly | kFast,
+     .first_key = 1,
+     .last_key = -1,
+     .key_step = 1,
+     .handler = CmdTouch,
+     .group = "generic",
+     .since = "3.2.1",
+     .summary = "Alters the last access time of a key(s). Returns the number of existing keys "
+                "specified.",
+     .complexity = "O(N) where N is the number of keys that will be touched."},
+    {.name = "dbsize",
+     .arity = 1,
+     .flags = kReadonly | kFast | kLockAll,
+     .handler = CmdDbsize,
+     .group = "server",
+     .since = "1.0.0",
+     .summary = "Return the number of keys in the selected database",
+     .complexity = "O(1)"},
+    {.name = "flushdb",
+     .arity = -1,
+     .flags = kWrite | kLockAll,
+     .handler = CmdFlushdb,
+     .group = "server",
+     .since = "1.0.0",
+     .summary = "Remove all keys from the current database",
+     .complexity = "O(N) where N is the number of keys in the selected database"},
+    {.name = "flushall",
+     .arity = -1,
+     .flags = kWrite | kLockAll,
+     .handler = CmdFlushall,
+     .group = "server",
+     .since = "1.0.0",
+     .summary = "Remove all keys from all databases",
+     .complexity = "O(N) where N is the total number of keys in all databases"},
+    {.name = "swapdb",
+     .arity = 3,
+     .flags = kWrite | kFast | kLockAll,
+     .handler = CmdSwapdb,
+     .group = "server",
+     .since = "4.0.0",
+     .summary = "Swaps two Redis databases",
+     .complexity = "O(N) where N is the count of clients watching or blocking on keys from both "
+                   "databases."},
+    {.name = "object",
+     .arity = -2,
+     .flags = 0,
+     .handler = CmdContainer,
+     .group = "generic",
+     .since = "2.2.3",
+     .summary = "A container for object introspection commands",
+     .complexity = "Depends on subcommand.",
+     .subcommands = kObjectSubcommands},
+};
+
+}  // namespace
+
+void RegisterGenericFamily(CommandTable& table) { table.Register(kRows); }
+
+}  // namespace respd::server
