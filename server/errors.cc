@@ -44,6 +44,14 @@ std::string WrongArityError(std::string_view full_name) {
   return "ERR wrong number of arguments for '" + std::string(full_name) + "' command";
 }
 
+std::string InvalidExpireError(std::string_view full_name) {
+  size_t at = kErrInvalidExpire.find("%s");
+  std::string text(kErrInvalidExpire.substr(0, at));
+  text += full_name;
+  text += kErrInvalidExpire.substr(at + 2);
+  return text;
+}
+
 std::string UnknownCommandError(std::string_view name, std::span<const std::string_view> rest) {
   std::string args;
   for (std::string_view arg : rest) {

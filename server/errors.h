@@ -30,6 +30,8 @@ std::string_view ErrorText(storage::OpStatus status);
 
 // "ERR wrong number of arguments for 'get' command" (`full_name` like "get" or "config|get").
 std::string WrongArityError(std::string_view full_name);
+// "ERR invalid expire time in 'set' command" (kErrInvalidExpire for `full_name`).
+std::string InvalidExpireError(std::string_view full_name);
 // "ERR unknown command 'foo', with args beginning with: 'a' 'b' "
 std::string UnknownCommandError(std::string_view name, std::span<const std::string_view> rest);
 // "ERR unknown subcommand 'foo'. Try CONFIG HELP."

@@ -1,0 +1,742 @@
+// String commands: GET SET SETNX SETEX PSETEX GETSET GETDEL GETEX MGET MSET MSETNX INCR DECR INCRBY
+// DECRBY INCRBYFLOAT APPEND STRLEN GETRANGE SUBSTR SETRANGE LCS.
+#include <strings.h>
+
+#include <string>
+
+#include "server/commands/families.h"
+#include "server/errors.h"
+#include "server/server_context.h"
+#include "storage/clock.h"
+#include "storage/numbers.h"
+#include "storage/string_ops.h"
+
+namespace respd::server {
+namespace {
+
+using storage::Entry;
+using storage::OpResult;
+using storage::OpStatus;
+using storage::ValueType;
+
+constexpr std::string_view kErrDecrementOverflow = "ERR decrement would overflow";
+constexpr std::string_view kErrOffsetOutOfRange = "ERR offset is out of range";
+constexpr std::string_view kErrLcsWrongType = "ERR The specified keys must contain string values";
+constexpr std::string_view kErrLcsLenAndIdx =
+    "ERR If you want both the length and indexes, please just use IDX.";
+constexpr std::string_view kErrLcsTooLong = "ERR String too long for LCS";
+constexpr std::string_view kErrLcsTableTooBig =
+    "ERR Insufficient memory, transient memory for LCS exceeds proto-max-bulk-len";
+// LCS indexes are 32-bit, as in Redis.
+constexpr size_t kLcsMaxLen = UINT32_MAX - 1;
+
+bool Is(std::string_view arg, std::string_view option) {
+  return arg.size() == option.size() && strncasecmp(arg.data(), option.data(), arg.size()) == 0;
+}
+
+uint64_t MaxStringLen(CommandContext& ctx) {
+  return static_cast<uint64_t>(ctx.server.config.proto_max_bulk_len().number());
+}
+
+// The options SET and GETEX share, as Redis's parseExtendedStringArgumentsOrReply parses them.
+enum SetFlag : uint32_t {
+  kNx = 1u << 0,
+  kXx = 1u << 1,
+  kGet = 1u << 2,
+  kKeepTtl = 1u << 3,
+  kPersist = 1u << 4,
+  kEx = 1u << 5,
+  kPx = 1u << 6,
+  kExAt = 1u << 7,
+  kPxAt = 1u << 8,
+};
+constexpr uint32_t kAnyExpire = kEx | kPx | kExAt | kPxAt;
+
+struct StringOptions {
+  uint32_t flags = 0;
+  std::string_view expire;  // the EX/PX/EXAT/PXAT argument
+};
+
+// Parses options from args[first]. SET accepts NX XX GET KEEPTTL, GETEX accepts PERSIST; both take
+// one expire option (repeating the same one is allowed, the last wins). False: syntax error.
+bool ParseStringOptions(Args args, size_t first, bool is_set, StringOptions* out) {
+  uint32_t& flags = out->flags;
+  for (size_t i = first; i < args.size(); ++i) {
+    std::string_view opt = args[i];
+    bool has_next = i + 1 < args.size();
+    if (is_set && Is(opt, "nx") && !(flags & kXx)) {
+      flags |= kNx;
+    } else if (is_set && Is(opt, "xx") && !(flags & kNx)) {
+      flags |= kXx;
+    } else if (is_set && Is(opt, "get")) {
+      flags |= kGet;
+    } else if (is_set && Is(opt, "keepttl") && !(flags & (kPersist | kAnyExpire))) {
+      flags |= kKeepTtl;
+    } else if (!is_set && Is(opt, "persist") && !(flags & (kKeepTtl | kAnyExpire))) {
+      flags |= kPersist;
+    } else {
+      uint32_t expire_flag = 0;
+      if (Is(opt, "ex")) {
+        expire_flag = kEx;
+      } else if (Is(opt, "px")) {
+        expire_flag = kPx;
+      } else if (Is(opt, "exat")) {
+        expire_flag = kExAt;
+      } else if (Is(opt, "pxat")) {
+        expire_flag = kPxAt;
+      }
+      uint32_t conflicts = kKeepTtl | kPersist | (kAnyExpire & ~expire_flag);
+      if (expire_flag == 0 || (flags & conflicts) || !has_next) return false;
+      flags |= expire_flag;
+      out->expire = args[++i];
+    }
+  }
+  return true;
+}
+
+// Redis's getExpireMillisecondsOrReply: the absolute expire time in ms of `text` in seconds or
+// milliseconds, relative to now unless `absolute`. Replies the error and returns nullopt.
+std::optional<int64_t> ExpireAtOrReply(CommandContext& ctx, std::string_view text, bool seconds,
+                                       bool absolute) {
+  std::optional<int64_t> value = storage::ParseInt64(text);
+  if (!value) {
+    ctx.reply.Error(kErrNotInteger);
+    return std::nullopt;
+  }
+  int64_t ms = *value;
+  if (ms <= 0 || (seconds && ms > INT64_MAX / 1000)) {
+    ctx.reply.Error(InvalidExpireError(ctx.spec.name));
+    return std::nullopt;
+  }
+  if (seconds) ms *= 1000;
+  // A wrapped sum is negative, as in Redis.
+  if (!absolute) ms = static_cast<int64_t>(static_cast<uint64_t>(ms) + storage::CommandTimeMs());
+  if (ms <= 0) {
+    ctx.reply.Error(InvalidExpireError(ctx.spec.name));
+    return std::nullopt;
+  }
+  return ms;
+}
+
+std::optional<int64_t> OptionsExpireAtOrReply(CommandContext& ctx, const StringOptions& options) {
+  return ExpireAtOrReply(ctx, options.expire, options.flags & (kEx | kExAt),
+                         options.flags & (kExAt | kPxAt));
+}
+
+// Looks `key` up for reading and replies its value, null when absent. False (error replied) when
+// it holds another type.
+bool ReplyValue(CommandContext& ctx, std::string_view key, Entry** found = nullptr) {
+  Entry* entry = ctx.db().FindRead(key);
+  if (found != nullptr) *found = entry;
+  if (entry == nullptr) {
+    ctx.reply.Null();
+    return true;
+  }
+  if (entry->type() != ValueType::kString) {
+    ctx.reply.Error(kErrWrongType);
+    return false;
+  }
+  ctx.reply.Bulk(entry->str());
+  return true;
+}
+
+// GET key
+void CmdGet(CommandContext& ctx) { ReplyValue(ctx, ctx.args[1]); }
+
+// The work of SET, SETEX and PSETEX. `expire_at` is kNoExpire or an absolute time. With GET the
+// old value is the reply, whether or not NX/XX let the write happen.
+void SetGeneric(CommandContext& ctx, uint32_t flags, std::string_view key, std::string_view value,
+                int64_t expire_at) {
+  storage::Database& db = ctx.db();
+  if (flags & kGet) {
+    if (!ReplyValue(ctx, key)) return;
+  }
+  if (flags & (kNx | kXx)) {
+    bool found = db.FindWrite(key) != nullptr;
+    if (((flags & kNx) && found) || ((flags & kXx) && !found)) {
+      if (!(flags & kGet)) ctx.reply.Null();
+      return;
+    }
+  }
+  db.SetString(key, value, expire_at, flags & kKeepTtl);
+  if (!(flags & kGet)) ctx.reply.Ok();
+}
+
+// SET key value [NX | XX] [GET] [EX seconds | PX milliseconds | EXAT unix-time-seconds |
+//   PXAT unix-time-milliseconds | KEEPTTL]
+void CmdSet(CommandContext& ctx) {
+  StringOptions options;
+  if (!ParseStringOptions(ctx.args, 3, /*is_set=*/true, &options)) {
+    ctx.ReplySyntaxError();
+    return;
+  }
+  int64_t expire_at = Entry::kNoExpire;
+  if (options.flags & kAnyExpire) {
+    std::optional<int64_t> at = OptionsExpireAtOrReply(ctx, options);
+    if (!at) return;
+    expire_at = *at;
+  }
+  SetGeneric(ctx, options.flags, ctx.args[1], ctx.args[2], expire_at);
+}
+
+// SETNX key value
+void CmdSetnx(CommandContext& ctx) {
+  storage::Database& db = ctx.db();
+  if (db.FindWrite(ctx.args[1]) != nullptr) {
+    ctx.reply.Integer(0);
+    return;
+  }
+  db.SetString(ctx.args[1], ctx.args[2], Entry::kNoExpire);
+  ctx.reply.Integer(1);
+}
+
+void SetWithExpire(CommandContext& ctx, bool seconds) {
+  std::optional<int64_t> at = ExpireAtOrReply(ctx, ctx.args[2], seconds, /*absolute=*/false);
+  if (!at) return;
+  SetGeneric(ctx, 0, ctx.args[1], ctx.args[3], *at);
+}
+
+// SETEX key seconds value
+void CmdSetex(CommandContext& ctx) { SetWithExpire(ctx, /*seconds=*/true); }
+
+// PSETEX key milliseconds value
+void CmdPsetex(CommandContext& ctx) { SetWithExpire(ctx, /*seconds=*/false); }
+
+// GETSET key value
+void CmdGetset(CommandContext& ctx) {
+  if (!ReplyValue(ctx, ctx.args[1])) return;
+  ctx.db().SetString(ctx.args[1], ctx.args[2], Entry::kNoExpire);
+}
+
+// GETDEL key
+void CmdGetdel(CommandContext& ctx) {
+  Entry* entry;
+  if (!ReplyValue(ctx, ctx.args[1], &entry) || entry == nullptr) return;
+  ctx.db().Delete(ctx.args[1]);
+}
+
+// GETEX key [EX seconds | PX milliseconds | EXAT unix-time-seconds | PXAT unix-time-milliseconds |
+//   PERSIST]
+void CmdGetex(CommandContext& ctx) {
+  StringOptions options;
+  if (!ParseStringOptions(ctx.args, 2, /*is_set=*/false, &options)) {
+    ctx.ReplySyntaxError();
+    return;
+  }
+  storage::Database& db = ctx.db();
+  std::string_view key = ctx.args[1];
+  Entry* entry = db.FindRead(key);
+  if (entry == nullptr) {
+    ctx.reply.Null();
+    return;
+  }
+  if (entry->type() != ValueType::kString) {
+    ctx.reply.Error(kErrWrongType);
+    return;
+  }
+  // The expire time is checked only once the key is known to be a string, as in Redis.
+  int64_t expire_at = Entry::kNoExpire;
+  if (options.flags & kAnyExpire) {
+    std::optional<int64_t> at = OptionsExpireAtOrReply(ctx, options);
+    if (!at) return;
+    expire_at = *at;
+  }
+  ctx.reply.Bulk(entry->str());
+  if ((options.flags & (kExAt | kPxAt)) && expire_at <= storage::CommandTimeMs()) {
+    db.Delete(key);
+  } else if (options.flags & kAnyExpire) {
+    db.SetExpire(entry, expire_at);
+  } else if ((options.flags & kPersist) && entry->has_expire()) {
+    db.SetExpire(entry, Entry::kNoExpire);
+  }
+}
+
+// MGET key [key ...]
+void CmdMget(CommandContext& ctx) {
+  storage::Database& db = ctx.db();
+  ctx.reply.ArrayHeader(ctx.args.size() - 1);
+  for (size_t i = 1; i < ctx.args.size(); ++i) {
+    Entry* entry = db.FindRead(ctx.args[i]);
+    if (entry == nullptr || entry->type() != ValueType::kString) {
+      ctx.reply.Null();
+    } else {
+      ctx.reply.Bulk(entry->str());
+    }
+  }
+}
+
+// MSET and MSETNX: pairs of key and value; with `nx` nothing is set if any key exists.
+void MsetGeneric(CommandContext& ctx, bool nx) {
+  Args args = ctx.args;
+  if (args.size() % 2 == 0) {
+    ctx.reply.Error(WrongArityError(ctx.spec.name));
+    return;
+  }
+  storage::Database& db = ctx.db();
+  if (nx) {
+    for (size_t i = 1; i < args.size(); i += 2) {
+      if (db.FindWrite(args[i]) != nullptr) {
+        ctx.reply.Integer(0);
+        return;
+      }
+    }
+  }
+  for (size_t i = 1; i < args.size(); i += 2) db.SetString(args[i], args[i + 1], Entry::kNoExpire);
+  if (nx) {
+    ctx.reply.Integer(1);
+  } else {
+    ctx.reply.Ok();
+  }
+}
+
+// MSET key value [key value ...]
+void CmdMset(CommandContext& ctx) { MsetGeneric(ctx, /*nx=*/false); }
+
+// MSETNX key value [key value ...]
+void CmdMsetnx(CommandContext& ctx) { MsetGeneric(ctx, /*nx=*/true); }
+
+void IncrByReply(CommandContext& ctx, int64_t delta) {
+  OpResult<int64_t> result = storage::IncrBy(ctx.db(), ctx.args[1], delta);
+  if (!result.ok()) {
+    ctx.ReplyStatus(result.status());
+    return;
+  }
+  ctx.reply.Integer(*result);
+}
+
+// Parses INCRBY/DECRBY's amount; replies the error and returns nullopt.
+std::optional<int64_t> AmountOrReply(CommandContext& ctx) {
+  std::optional<int64_t> amount = storage::ParseInt64(ctx.args[2]);
+  if (!amount) ctx.reply.Error(kErrNotInteger);
+  return amount;
+}
+
+// INCR key
+void CmdIncr(CommandContext& ctx) { IncrByReply(ctx, 1); }
+
+// DECR key
+void CmdDecr(CommandContext& ctx) { IncrByReply(ctx, -1); }
+
+// INCRBY key increment
+void CmdIncrby(CommandContext& ctx) {
+  if (std::optional<int64_t> amount = AmountOrReply(ctx)) IncrByReply(ctx, *amount);
+}
+
+// DECRBY key decrement
+void CmdDecrby(CommandContext& ctx) {
+  std::optional<int64_t> amount = AmountOrReply(ctx);
+  if (!amount) return;
+  if (*amount == INT64_MIN) {
+    ctx.reply.Error(kErrDecrementOverflow);
+    return;
+  }
+  IncrByReply(ctx, -*amount);
+}
+
+// INCRBYFLOAT key increment
+void CmdIncrbyfloat(CommandContext& ctx) {
+  OpResult<std::string> result = storage::IncrByFloat(ctx.db(), ctx.args[1], ctx.args[2]);
+  if (!result.ok()) {
+    ctx.ReplyStatus(result.status());
+    return;
+  }
+  ctx.reply.Bulk(*result);
+}
+
+void ReplyLength(CommandContext& ctx, const OpResult<size_t>& result) {
+  if (!result.ok()) {
+    ctx.ReplyStatus(result.status());
+    return;
+  }
+  ctx.reply.Integer(static_cast<int64_t>(result.value()));
+}
+
+// APPEND key value
+void CmdAppend(CommandContext& ctx) {
+  ReplyLength(ctx, storage::Append(ctx.db(), ctx.args[1], ctx.args[2], MaxStringLen(ctx)));
+}
+
+// STRLEN key
+void CmdStrlen(CommandContext& ctx) {
+  OpResult<Entry*> found = ctx.db().FindReadTyped(ctx.args[1], ValueType::kString);
+  if (found.status() == OpStatus::kKeyNotFound) {
+    ctx.reply.Integer(0);
+  } else if (!found.ok()) {
+    ctx.ReplyStatus(found.status());
+  } else {
+    ctx.reply.Integer(static_cast<int64_t>((*found)->str().size()));
+  }
+}
+
+// GETRANGE key start end (and SUBSTR, its old name)
+void CmdGetrange(CommandContext& ctx) {
+  std::optional<int64_t> start = storage::ParseInt64(ctx.args[2]);
+  std::optional<int64_t> end = start ? storage::ParseInt64(ctx.args[3]) : std::nullopt;
+  if (!end) {
+    ctx.reply.Error(kErrNotInteger);
+    return;
+  }
+  OpResult<Entry*> found = ctx.db().FindReadTyped(ctx.args[1], ValueType::kString);
+  if (found.status() == OpStatus::kKeyNotFound) {
+    ctx.reply.Bulk({});
+  } else if (!found.ok()) {
+    ctx.ReplyStatus(found.status());
+  } else {
+    ctx.reply.Bulk(storage::Substring((*found)->str(), *start, *end));
+  }
+}
+
+// SETRANGE key offset value
+void CmdSetrange(CommandContext& ctx) {
+  std::optional<int64_t> offset = storage::ParseInt64(ctx.args[2]);
+  if (!offset) {
+    ctx.reply.Error(kErrNotInteger);
+    return;
+  }
+  if (*offset < 0) {
+    ctx.reply.Error(kErrOffsetOutOfRange);
+    return;
+  }
+  ReplyLength(ctx, storage::SetRange(ctx.db(), ctx.args[1], static_cast<uint64_t>(*offset),
+                                     ctx.args[3], MaxStringLen(ctx)));
+}
+
+// LCS key1 key2 [LEN] [IDX] [MINMATCHLEN min-match-len] [WITHMATCHLEN]
+void CmdLcs(CommandContext& ctx) {
+  Args args = ctx.args;
+  storage::Database& db = ctx.db();
+  Entry* a = db.FindRead(args[1]);
+  Entry* b = db.FindRead(args[2]);
+  if ((a != nullptr && a->type() != ValueType::kString) ||
+      (b != nullptr && b->type() != ValueType::kString)) {
+    ctx.reply.Error(kErrLcsWrongType);
+    return;
+  }
+  bool want_len = false, want_idx = false, with_match_len = false;
+  int64_t min_match_len = 0;
+  for (size_t i = 3; i < args.size(); ++i) {
+    if (Is(args[i], "idx")) {
+      want_idx = true;
+    } else if (Is(args[i], "len")) {
+      want_len = true;
+    } else if (Is(args[i], "withmatchlen")) {
+      with_match_len = true;
+    } else if (Is(args[i], "minmatchlen") && i + 1 < args.size()) {
+      std::optional<int64_t> parsed = storage::ParseInt64(args[++i]);
+      if (!parsed) {
+        ctx.reply.Error(kErrNotInteger);
+        return;
+      }
+      min_match_len = std::max<int64_t>(*parsed, 0);
+    } else {
+      ctx.ReplySyntaxError();
+      return;
+    }
+  }
+  if (want_idx && want_len) {
+    ctx.reply.Error(kErrLcsLenAndIdx);
+    return;
+  }
+  std::string_view sa = a != nullptr ? a->str() : std::string_view();
+  std::string_view sb = b != nullptr ? b->str() : std::string_view();
+  if (sa.size() >= kLcsMaxLen || sb.size() >= kLcsMaxLen) {
+    ctx.reply.Error(kErrLcsTooLong);
+    return;
+  }
+  if (storage::LcsTableBytes(sa.size(), sb.size()) > MaxStringLen(ctx)) {
+    ctx.reply.Error(kErrLcsTableTooBig);
+    return;
+  }
+  storage::LcsResult lcs = storage::Lcs(sa, sb, !want_len && !want_idx, want_idx);
+  if (want_len) {
+    ctx.reply.Integer(lcs.length);
+    return;
+  }
+  if (!want_idx) {
+    ctx.reply.Bulk(lcs.text);
+    return;
+  }
+  ctx.reply.MapHeader(2);
+  ctx.reply.Bulk("matches");
+  size_t shown = 0;
+  for (const storage::LcsMatch& m : lcs.matches) shown += m.length() >= min_match_len;
+  ctx.reply.ArrayHeader(shown);
+  for (const storage::LcsMatch& m : lcs.matches) {
+    if (m.length() < min_match_len) continue;
+    ctx.reply.ArrayHeader(with_match_len ? 3 : 2);
+    ctx.reply.ArrayHeader(2);
+    ctx.reply.Integer(m.a_start);
+    ctx.reply.Integer(m.a_end);
+    ctx.reply.ArrayHeader(2);
+    ctx.reply.Integer(m.b_start);
+    ctx.reply.Integer(m.b_end);
+    if (with_match_len) ctx.reply.Integer(m.length());
+  }
+  ctx.reply.Bulk("len");
+  ctx.reply.Integer(lcs.length);
+}
+
+// Every row names one key at position 1, except MGET/MSET/MSETNX (all or every other argument)
+// and LCS (two keys).
+constexpr CommandSpec kRows[] = {
+    {.name = "get",
+     .arity = 2,
+     .flags = kReadonly | kFast,
+     .first_key = 1,
+     .last_key = 1,
+     .key_step = 1,
+     .handler = CmdGet,
+     .group = "string",
+     .since = "1.0.0",
+     .summary = "Get the value of a key",
+     .complexity = "O(1)"},
+    {.name = "set",
+     .arity = -3,
+     .flags = kWrite | kDenyOom,
+     .first_key = 1,
+     .last_key = 1,
+     .key_step = 1,
+     .handler = CmdSet,
+     .group = "string",
+     .since = "1.0.0",
+     .summary = "Set the string value of a key",
+     .complexity = "O(1)"},
+    {.name = "setnx",
+     .arity = 3,
+     .flags = kWrite | kDenyOom | kFast,
+     .first_key = 1,
+     .last_key = 1,
+     .key_step = 1,
+     .handler = CmdSetnx,
+     .group = "string",
+     .since = "1.0.0",
+     .summary = "Set the value of a key, only if the key does not exist",
+     .complexity = "O(1)"},
+    {.name = "setex",
+     .arity = 4,
+     .flags = kWrite | kDenyOom,
+     .first_key = 1,
+     .last_key = 1,
+     .key_step = 1,
+     .handler = CmdSetex,
+     .group = "string",
+     .since = "2.0.0",
+     .summary = "Set the value and expiration of a key",
+     .complexity = "O(1)"},
+    {.name = "psetex",
+     .arity = 4,
+     .flags = kWrite | kDenyOom,
+     .first_key = 1,
+     .last_key = 1,
+     .key_step = 1,
+     .handler = CmdPsetex,
+     .group = "string",
+     .since = "2.6.0",
+     .summary = "Set the value and expiration in milliseconds of a key",
+     .complexity = "O(1)"},
+    {.name = "getset",
+     .arity = 3,
+     .flags = kWrite | kDenyOom | kFast,
+     .first_key = 1,
+     .last_key = 1,
+     .key_step = 1,
+     .handler = CmdGetset,
+     .group = "string",
+     .since = "1.0.0",
+     .summary = "Set the string value of a key and return its old value",
+     .complexity = "O(1)"},
+    {.name = "getdel",
+     .arity = 2,
+     .flags = kWrite | kFast,
+     .first_key = 1,
+     .last_key = 1,
+     .key_step = 1,
+     .handler = CmdGetdel,
+     .group = "string",
+     .since = "6.2.0",
+     .summary = "Get the value of a key and delete the key",
+     .complexity = "O(1)"},
+    {.name = "getex",
+     .arity = -2,
+     .flags = kWrite | kFast,
+     .first_key = 1,
+     .last_key = 1,
+     .key_step = 1,
+     .handler = CmdGetex,
+     .group = "string",
+     .since = "6.2.0",
+     .summary = "Get the value of a key and optionally set its expiration",
+     .complexity = "O(1)"},
+    {.name = "mget",
+     .arity = -2,
+     .flags = kReadonly | kFast,
+     .first_key = 1,
+     .last_key = -1,
+     .key_step = 1,
+     .handler = CmdMget,
+     .group = "string",
+     .since = "1.0.0",
+     .summary = "Get the values of all the given keys",
+     .complexity = "O(N) where N is the number of keys to retrieve."},
+    {.name = "mset",
+     .arity = -3,
+     .flags = kWrite | kDenyOom,
+     .first_key = 1,
+     .last_key = -1,
+     .key_step = 2,
+     .handler = CmdMset,
+     .group = "string",
+     .since = "1.0.1",
+     .summary = "Set multiple keys to multiple values",
+     .complexity = "O(N) where N is the number of keys to set."},
+    {.name = "msetnx",
+     .arity = -3,
+     .flags = kWrite | kDenyOom,
+     .first_key = 1,
+     .last_key = -1,
+     .key_step = 2,
+     .handler = CmdMsetnx,
+     .group = "string",
+     .since = "1.0.1",
+     .summary = "Set multiple keys to multiple values, only if none of the keys exist",
+     .complexity = "O(N) where N is the number of keys to set."},
+    {.name = "incr",
+     .arity = 2,
+     .flags = kWrite | kDenyOom | kFast,
+     .first_key = 1,
+     .last_key = 1,
+     .key_step = 1,
+     .handler = CmdIncr,
+     .group = "string",
+     .since = "1.0.0",
+     .summary = "Increment the integer value of a key by one",
+     .complexity = "O(1)"},
+    {.name = "decr",
+     .arity = 2,
+     .flags = kWrite | kDenyOom | kFast,
+     .first_key = 1,
+     .last_key = 1,
+     .key_step = 1,
+     .handler = CmdDecr,
+     .group = "string",
+     .since = "1.0.0",
+     .summary = "Decrement the integer value of a key by one",
+     .complexity = "O(1)"},
+    {.name = "incrby",
+     .arity = 3,
+     .flags = kWrite | kDenyOom | kFast,
+     .first_key = 1,
+     .last_key = 1,
+     .key_step = 1,
+     .handler = CmdIncrby,
+     .group = "string",
+     .since = "1.0.0",
+     .summary = "Increment the integer value of a key by the given amount",
+     .complexity = "O(1)"},
+    {.name = "decrby",
+     .arity = 3,
+     .flags = kWrite | kDenyOom | kFast,
+     .first_key = 1,
+     .last_key = 1,
+     .key_step = 1,
+     .handler = CmdDecrby,
+     .group = "string",
+     .since = "1.0.0",
+     .summary = "Decrement the integer value of a key by the given number",
+     .complexity = "O(1)"},
+    {.name = "incrbyfloat",
+     .arity = 3,
+     .flags = kWrite | kDenyOom | kFast,
+     .first_key = 1,
+     .last_key = 1,
+     .key_step = 1,
+     .handler = CmdIncrbyfloat,
+     .group = "string",
+     .since = "2.6.0",
+     .summary = "Increment the float value of a key by the given amount",
+     .complexity = "O(1)"},
+    {.name = "append",
+     .arity = 3,
+     .flags = kWrite | kDenyOom | kFast,
+     .first_key = 1,
+     .last_key = 1,
+     .key_step = 1,
+     .handler = CmdAppend,
+     .group = "string",
+     .since = "2.0.0",
+     .summary = "Append a value to a key",
+     .complexity =
+         "O(1). The amortized time complexity is O(1) assuming the appended value is small and "
+         "the already present value is of any size, since the dynamic string library used by "
+         "Redis will double the free space available on every reallocation."},
+    {.name = "strlen",
+     .arity = 2,
+     .flags = kReadonly | kFast,
+     .first_key = 1,
+     .last_key = 1,
+     .key_step = 1,
+     .handler = CmdStrlen,
+     .group = "string",
+     .since = "2.2.0",
+     .summary = "Get the length of the value stored in a key",
+     .complexity = "O(1)"},
+    {.name = "getrange",
+     .arity = 4,
+     .flags = kReadonly,
+     .first_key = 1,
+     .last_key = 1,
+     .key_step = 1,
+     .handler = CmdGetrange,
+     .group = "string",
+     .since = "2.4.0",
+     .summary = "Get a substring of the string stored at a key",
+     .complexity =
+         "O(N) where N is the length of the returned string. The complexity is ultimately "
+         "determined by the returned length, but because creating a substring from an existing "
+         "string is very cheap, it can be considered O(1) for small strings."},
+    {.name = "substr",
+     .arity = 4,
+     .flags = kReadonly,
+     .first_key = 1,
+     .last_key = 1,
+     .key_step = 1,
+     .handler = CmdGetrange,
+     .group = "string",
+     .since = "1.0.0",
+     .summary = "Get a substring of the string stored at a key",
+     .complexity =
+         "O(N) where N is the length of the returned string. The complexity is ultimately "
+         "determined by the returned length, but because creating a substring from an existing "
+         "string is very cheap, it can be considered O(1) for small strings."},
+    {.name = "setrange",
+     .arity = 4,
+     .flags = kWrite | kDenyOom,
+     .first_key = 1,
+     .last_key = 1,
+     .key_step = 1,
+     .handler = CmdSetrange,
+     .group = "string",
+     .since = "2.2.0",
+     .summary = "Overwrite part of a string at key starting at the specified offset",
+     .complexity =
+         "O(1), not counting the time taken to copy the new string in place. Usually, this "
+         "string is very small so the amortized complexity is O(1). Otherwise, complexity is "
+         "O(M) with M being the length of the value argument."},
+    {.name = "lcs",
+     .arity = -3,
+     .flags = kReadonly,
+     .first_key = 1,
+     .last_key = 2,
+     .key_step = 1,
+     .handler = CmdLcs,
+     .group = "string",
+     .since = "7.0.0",
+     .summary = "Find longest common substring",
+     .complexity = "O(N*M) where N and M are the lengths of s1 and s2, respectively"},
+};
+
+}  // namespace
+
+void RegisterStringFamily(CommandTable& table) { table.Register(kRows); }
+
+}  // namespace respd::server
