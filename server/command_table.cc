@@ -1,6 +1,7 @@
 // Command registration and lookup; Redis's derived flags and ACL categories for COMMAND.
 #include "server/command_table.h"
 
+#include <algorithm>
 #include <cctype>
 #include <stdexcept>
 
@@ -62,10 +63,10 @@ std::vector<std::string_view> FlagNames(const CommandSpec& spec) {
       {kSkipSlowlog, "skip_slowlog"},
       {kFast, "fast"},
       {kNoAuth, "no_auth"},
-      {kMayReplicate, "may_replicate"},
+      // Redis hides may_replicate from COMMAND INFO.
       {kNoMulti, "no_multi"},
-      {kAllowBusy, "allow_busy"},
       {kMovableKeys, "movablekeys"},
+      {kAllowBusy, "allow_busy"},
   };
   std::vector<std::string_view> names;
   for (const auto& [flag, name] : kNames) {
@@ -104,6 +105,17 @@ std::vector<std::string_view> AclCategories(const CommandSpec& spec) {
       categories.push_back(category);
     }
   }
+  // COMMAND INFO lists categories in Redis's category table order.
+  static constexpr std::string_view kOrder[] = {
+      "@keyspace",   "@read",        "@write",    "@set",         "@sortedset", "@list",
+      "@hash",       "@string",      "@bitmap",   "@hyperloglog", "@geo",       "@stream",
+      "@pubsub",     "@admin",       "@fast",     "@slow",        "@blocking",  "@dangerous",
+      "@connection", "@transaction", "@scripting"};
+  auto rank = [](std::string_view category) {
+    return std::find(std::begin(kOrder), std::end(kOrder), category) - std::begin(kOrder);
+  };
+  std::stable_sort(categories.begin(), categories.end(),
+                   [&](std::string_view a, std::string_view b) { return rank(a) < rank(b); });
   return categories;
 }
 

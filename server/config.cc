@@ -10,6 +10,8 @@
 #include <thread>
 
 #include "protocol/resp_parser.h"
+#include "server/logging.h"
+#include "storage/glob.h"
 #include "storage/numbers.h"
 
 namespace respd::server {
@@ -17,6 +19,9 @@ namespace po = boost::program_options;
 namespace {
 
 constexpr int64_t kMaxInt = INT32_MAX;
+// Redis accepts any hz and runs its cron at a rate clamped to these bounds.
+constexpr int64_t kMinHz = 1;
+constexpr int64_t kMaxHz = 500;
 // Redis refuses include chains deeper than this (they are almost always loops).
 constexpr int kMaxIncludeDepth = 16;
 
@@ -66,10 +71,19 @@ const std::vector<OptionSpec>& OptionSpecs() {
       {"threads", "", OptionKind::kInt, "0",
        "I/O threads, each with its own event loop; 0 means one per core", false, 0, 1024},
       {"databases", "", OptionKind::kInt, "16", "number of databases", false, 1, kMaxInt},
-      {"hz", "", OptionKind::kInt, "10", "background tasks (active expiry) per second", true, 0,
-       500},
+      {"hz",
+       "",
+       OptionKind::kInt,
+       "10",
+       "background tasks (active expiry) per second; stored clamped to 1..500",
+       true,
+       0,
+       kMaxInt,
+       {},
+       kMinHz,
+       kMaxHz},
       {"maxclients", "", OptionKind::kInt, "10000", "maximum simultaneous clients", true, 1,
-       kMaxInt},
+       UINT32_MAX},
       {"timeout", "", OptionKind::kInt, "0", "close clients idle this many seconds (0: never)",
        true, 0, kMaxInt},
       {"tcp-keepalive", "", OptionKind::kInt, "300", "TCP keepalive period in seconds (0: off)",
@@ -83,7 +97,10 @@ const std::vector<OptionSpec>& OptionSpecs() {
        true,
        0,
        0,
-       {"debug", "verbose", "notice", "warning", "nothing"}},
+       {"debug", "verbose", "notice", "warning"},
+       INT64_MIN,
+       INT64_MAX,
+       [](const Option& option) { SetLogLevel(option.text()); }},
       {"logfile", "", OptionKind::kString, "", "log file; empty logs to standard output", false},
       {"pidfile", "", OptionKind::kString, "", "write the process id to this file", false},
       {"proto-max-bulk-len", "", OptionKind::kMemory, "536870912",
@@ -104,6 +121,14 @@ const std::vector<OptionSpec>& OptionSpecs() {
        {"volatile-lru", "volatile-lfu", "volatile-random", "volatile-ttl", "allkeys-lru",
         "allkeys-lfu", "allkeys-random", "noeviction"}},
       {"maxmemory-samples", "", OptionKind::kInt, "5", "keys sampled per eviction", true, 1, 64},
+      {"set-max-intset-entries", "", OptionKind::kInt, "512",
+       "sets of at most this many integers use the compact intset encoding", true, 0, INT64_MAX},
+      {"zset-max-listpack-entries", "zset-max-ziplist-entries", OptionKind::kInt, "128",
+       "sorted sets of at most this many members use the compact listpack encoding", true, 0,
+       INT64_MAX},
+      {"zset-max-listpack-value", "zset-max-ziplist-value", OptionKind::kMemory, "64",
+       "sorted sets whose members are all at most this many bytes may use listpack", true, 0,
+       INT64_MAX},
       {"busy-reply-threshold", "lua-time-limit", OptionKind::kInt, "5000",
        "milliseconds a script runs before other clients get BUSY", true, 0, INT64_MAX},
       // redis-server directives that have no meaning for an in-memory test double.
@@ -171,7 +196,7 @@ std::string Option::Set(const std::vector<std::string>& values) {
         return "argument must be between " + storage::FormatInt64(spec_->min) + " and " +
                storage::FormatInt64(spec_->max) + " inclusive";
       }
-      number_.store(*n);
+      number_.store(std::clamp(*n, spec_->clamp_min, spec_->clamp_max));
       return {};
     }
     case OptionKind::kMemory: {
@@ -272,6 +297,68 @@ Option* Config::Find(std::string_view name) {
     }
   }
   return nullptr;
+}
+
+std::string Config::SetAtRuntime(const std::vector<std::pair<std::string, std::string>>& pairs) {
+  std::vector<Option*> targets;
+  for (const auto& [name, value] : pairs) {
+    Option* option = Find(name);
+    if (option == nullptr) {
+      return "ERR Unknown option or number of arguments for CONFIG SET - '" + name + "'";
+    }
+    std::string reason;
+    if (std::find(targets.begin(), targets.end(), option) != targets.end()) {
+      reason = "duplicate parameter";
+    } else if (!option->spec().mutable_at_runtime) {
+      reason = "can't set immutable config";
+    }
+    if (!reason.empty()) {
+      return "ERR CONFIG SET failed (possibly related to argument '" +
+             std::string(option->spec().name) + "') - " + reason;
+    }
+    targets.push_back(option);
+  }
+  // Redis applies all or none: on the first bad value, earlier ones get their old values back.
+  std::vector<std::string> old_values;
+  for (size_t i = 0; i < targets.size(); ++i) {
+    old_values.push_back(targets[i]->text());
+    std::string reason = targets[i]->Set({pairs[i].second});
+    if (!reason.empty()) {
+      for (size_t j = 0; j < i; ++j) targets[j]->Set({old_values[j]});
+      return "ERR CONFIG SET failed (possibly related to argument '" +
+             std::string(targets[i]->spec().name) + "') - " + reason;
+    }
+  }
+  for (Option* option : targets) {
+    if (option->spec().on_change != nullptr) option->spec().on_change(*option);
+  }
+  return {};
+}
+
+std::vector<std::pair<std::string, std::string>> Config::Matching(
+    const std::vector<std::string>& patterns) {
+  std::vector<std::pair<std::string, std::string>> matches;
+  std::vector<std::string> seen;  // lower-case names already answered
+  auto add = [&](std::string_view shown, const Option& option) {
+    std::string lower = Lower(shown);
+    if (std::find(seen.begin(), seen.end(), lower) != seen.end()) return;
+    seen.push_back(std::move(lower));
+    matches.emplace_back(shown, option.text());
+  };
+  for (const std::string& pattern : patterns) {
+    if (storage::GlobIsLiteral(pattern)) {
+      if (const Option* option = Find(pattern)) add(pattern, *option);
+      continue;
+    }
+    for (const auto& option : options_) {
+      for (std::string_view name : {option->spec().name, option->spec().alias}) {
+        if (!name.empty() && storage::GlobMatch(pattern, name, /*nocase=*/true)) {
+          add(name, *option);
+        }
+      }
+    }
+  }
+  return matches;
 }
 
 Option& Config::Get(std::string_view name) {

@@ -22,6 +22,8 @@ enum class OptionKind : uint8_t {
   kIgnored,  // a redis-server directive with no meaning here: accepted with a warning
 };
 
+class Option;
+
 struct OptionSpec {
   std::string_view name;
   std::string_view alias;  // an older name Redis still accepts ("" for none)
@@ -32,6 +34,12 @@ struct OptionSpec {
   int64_t min = INT64_MIN;
   int64_t max = INT64_MAX;
   std::vector<std::string_view> choices = {};
+  // Accepted values outside [clamp_min, clamp_max] are stored clamped (Redis's hz: 1..500).
+  int64_t clamp_min = INT64_MIN;
+  int64_t clamp_max = INT64_MAX;
+  // Makes a new value take effect at run time beyond storing it (loglevel); nullptr when every
+  // reader polls the option.
+  void (*on_change)(const Option& option) = nullptr;
 };
 
 class ConfigError : public std::runtime_error {
@@ -71,6 +79,13 @@ class Config {
   void ApplyConfigText(const std::string& text, const std::string& origin);
 
   Option* Find(std::string_view name);  // by name or alias, case-insensitive
+  // CONFIG SET: validates every name/value pair, then applies all or none. Returns Redis's error
+  // reply text ("ERR CONFIG SET failed ..."), empty on success.
+  std::string SetAtRuntime(const std::vector<std::pair<std::string, std::string>>& pairs);
+  // CONFIG GET: the (name, value) pairs matching any of `patterns` (globs over names and aliases,
+  // case-insensitive; a literal pattern is answered under the name as written), each name once.
+  std::vector<std::pair<std::string, std::string>> Matching(
+      const std::vector<std::string>& patterns);
   const std::vector<std::unique_ptr<Option>>& options() const { return options_; }
   // The redis.conf directives given that respd ignores, for start-up warnings.
   const std::vector<std::string>& ignored() const { return ignored_; }

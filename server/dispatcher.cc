@@ -1,6 +1,8 @@
 // Command dispatch: resolution, checks, locking, execution.
 #include "server/dispatcher.h"
 
+#include <algorithm>
+
 #include "server/errors.h"
 
 namespace respd::server {
@@ -47,7 +49,8 @@ const CommandSpec* Dispatcher::Resolve(Args args, protocol::ReplyWriter& reply) 
     reply.Error(WrongArityError(spec->name));
     return nullptr;
   }
-  if (spec->subcommands.empty()) return spec;
+  // A container called bare (COMMAND) is its own command; arity rejects the rest (CONFIG).
+  if (spec->subcommands.empty() || args.size() == 1) return spec;
   const CommandSpec* sub = CommandTable::FindSubcommand(*spec, args[1]);
   if (sub == nullptr) {
     reply.Error(UnknownSubcommandError(spec->name, args[1]));
@@ -61,14 +64,53 @@ const CommandSpec* Dispatcher::Resolve(Args args, protocol::ReplyWriter& reply) 
 }
 
 void Dispatcher::Dispatch(Args args, ClientState& client, protocol::ReplyWriter& reply) {
+  TransactionState* txn = client.transaction.get();
+  bool in_multi = txn != nullptr && txn->in_multi();
   const CommandSpec* spec = Resolve(args, reply);
-  if (spec == nullptr) return;
+  if (spec == nullptr) {
+    if (in_multi) txn->FlagError();
+    return;
+  }
   if (!client.authenticated && !(spec->flags & kNoAuth) &&
       !server_.config.requirepass().text().empty()) {
-    reply.Error(kErrNoAuth);
+    Reject(*spec, args, client, reply, kErrNoAuth);
+    return;
+  }
+  if (in_multi && !RunsInsideMulti(*spec, args)) {
+    if (spec->flags & kNoMulti) {
+      Reject(*spec, args, client, reply, kErrNotAllowedInMulti);
+      return;
+    }
+    txn->Queue(*spec, args);
+    reply.SimpleString("QUEUED");
     return;
   }
   Execute(*spec, args, client, reply);
+}
+
+bool Dispatcher::RunsInsideMulti(const CommandSpec& spec, Args args) const {
+  // Only top-level commands qualify: SLOWLOG RESET is queued, RESET is not.
+  if (server_.commands.Find(args[0]) != &spec) return false;
+  static constexpr std::string_view kNames[] = {"exec", "discard", "multi",
+                                                "watch", "quit",    "reset"};
+  return std::find(std::begin(kNames), std::end(kNames), spec.name) != std::end(kNames);
+}
+
+void Dispatcher::Reject(const CommandSpec& spec, Args args, ClientState& client,
+                        protocol::ReplyWriter& reply, std::string_view error) {
+  TransactionState* txn = client.transaction.get();
+  if (txn == nullptr || !txn->in_multi()) {
+    reply.Error(error);
+    return;
+  }
+  // A refused EXEC ends the transaction quoting the refusal; anything else dooms the next EXEC.
+  if (spec.name == "exec" && server_.commands.Find(args[0]) == &spec) {
+    txn->Discard();
+    reply.Error(std::string(kErrExecAbortBecause) + std::string(error));
+    return;
+  }
+  txn->FlagError();
+  reply.Error(error);
 }
 
 void Dispatcher::Execute(const CommandSpec& spec, Args args, ClientState& client,

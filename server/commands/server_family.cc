@@ -1,0 +1,952 @@
+// Server commands: COMMAND (generated from the command table), INFO, CONFIG, MEMORY, TIME, DEBUG,
+// SHUTDOWN. Reads server state through ServerContext only; no sockets, no other family.
+#include <malloc.h>
+#include <spdlog/spdlog.h>
+#include <sys/resource.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cctype>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <fstream>
+#include <thread>
+
+#include "server/commands/families.h"
+#include "server/errors.h"
+#include "server/server_context.h"
+#include "storage/glob.h"
+#include "storage/numbers.h"
+
+namespace respd::server {
+namespace {
+
+constexpr std::string_view kRedisVersion = "7.0.15";
+// A key's share of its bucket array: one pointer-sized slot.
+constexpr size_t kBucketSlotBytes = sizeof(void*);
+
+std::string Lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+bool EqualsIgnoreCase(std::string_view a, std::string_view b) { return Lower(a) == Lower(b); }
+
+void ReplyHelp(CommandContext& ctx, std::span<const std::string_view> lines) {
+  ctx.reply.ArrayHeader(lines.size());
+  for (std::string_view line : lines) ctx.reply.SimpleString(line);
+}
+
+void CmdContainer(CommandContext&) {}
+
+// ---- COMMAND ----------------------------------------------------------------------------------
+
+std::string FullName(const CommandSpec& spec, const CommandSpec* container) {
+  if (container == nullptr) return std::string(spec.name);
+  return std::string(container->name) + "|" + std::string(spec.name);
+}
+
+void ReplyStrings(CommandContext& ctx, const std::vector<std::string_view>& items) {
+  ctx.reply.SetHeader(items.size());
+  for (std::string_view item : items) ctx.reply.SimpleString(item);
+}
+
+// Redis's legacy range key spec built from first/last/step. Redis's per-command access flags
+// (RO/RW/OW, access/update/insert/delete) are not in the table: read-only commands get RO access,
+// the rest RW access update.
+void ReplyKeySpecs(CommandContext& ctx, const CommandSpec& spec) {
+  if (spec.first_key <= 0) {
+    ctx.reply.SetHeader(0);
+    return;
+  }
+  ctx.reply.SetHeader(1);
+  ctx.reply.MapHeader(3);
+  ctx.reply.Bulk("flags");
+  if (spec.flags & kReadonly) {
+    ReplyStrings(ctx, {"RO", "access"});
+  } else {
+    ReplyStrings(ctx, {"RW", "access", "update"});
+  }
+  ctx.reply.Bulk("begin_search");
+  ctx.reply.MapHeader(2);
+  ctx.reply.Bulk("type");
+  ctx.reply.Bulk("index");
+  ctx.reply.Bulk("spec");
+  ctx.reply.MapHeader(1);
+  ctx.reply.Bulk("index");
+  ctx.reply.Integer(spec.first_key);
+  ctx.reply.Bulk("find_keys");
+  ctx.reply.MapHeader(2);
+  ctx.reply.Bulk("type");
+  ctx.reply.Bulk("range");
+  ctx.reply.Bulk("spec");
+  ctx.reply.MapHeader(3);
+  ctx.reply.Bulk("lastkey");
+  ctx.reply.Integer(spec.last_key < 0 ? spec.last_key : spec.last_key - spec.first_key);
+  ctx.reply.Bulk("keystep");
+  ctx.reply.Integer(spec.key_step);
+  ctx.reply.Bulk("limit");
+  ctx.reply.Integer(0);
+}
+
+// One COMMAND INFO entry: name, arity, flags, first, last, step, ACL categories, tips, key specs,
+// subcommands.
+void ReplyCommandInfo(CommandContext& ctx, const CommandSpec& spec, const CommandSpec* container) {
+  ctx.reply.ArrayHeader(10);
+  ctx.reply.Bulk(FullName(spec, container));
+  ctx.reply.Integer(spec.arity);
+  ReplyStrings(ctx, FlagNames(spec));
+  ctx.reply.Integer(spec.first_key);
+  ctx.reply.Integer(spec.last_key);
+  ctx.reply.Integer(spec.key_step);
+  ReplyStrings(ctx, AclCategories(spec));
+  ctx.reply.SetHeader(0);  // command tips are not in the table
+  ReplyKeySpecs(ctx, spec);
+  if (spec.subcommands.empty()) {
+    ctx.reply.SetHeader(0);
+    return;
+  }
+  ctx.reply.ArrayHeader(spec.subcommands.size());
+  for (const CommandSpec& sub : spec.subcommands) ReplyCommandInfo(ctx, sub, &spec);
+}
+
+void ReplyCommandDocs(CommandContext& ctx, const CommandSpec& spec, const CommandSpec* container) {
+  ctx.reply.Bulk(FullName(spec, container));
+  ctx.reply.MapHeader(spec.subcommands.empty() ? 4 : 5);
+  ctx.reply.Bulk("summary");
+  ctx.reply.Bulk(spec.summary);
+  ctx.reply.Bulk("since");
+  ctx.reply.Bulk(spec.since);
+  ctx.reply.Bulk("group");
+  ctx.reply.Bulk(spec.group);
+  ctx.reply.Bulk("complexity");
+  ctx.reply.Bulk(spec.complexity);
+  if (spec.subcommands.empty()) return;
+  ctx.reply.Bulk("subcommands");
+  ctx.reply.MapHeader(spec.subcommands.size());
+  for (const CommandSpec& sub : spec.subcommands) ReplyCommandDocs(ctx, sub, &spec);
+}
+
+// A command by its COMMAND INFO name: "get" or "config|get".
+struct NamedCommand {
+  const CommandSpec* spec = nullptr;
+  const CommandSpec* container = nullptr;
+};
+
+NamedCommand FindByFullName(const CommandTable& table, std::string_view name) {
+  size_t bar = name.find('|');
+  if (bar == std::string_view::npos) return {table.Find(name), nullptr};
+  const CommandSpec* container = table.Find(name.substr(0, bar));
+  if (container == nullptr) return {};
+  const CommandSpec* sub = CommandTable::FindSubcommand(*container, name.substr(bar + 1));
+  return sub == nullptr ? NamedCommand{} : NamedCommand{sub, container};
+}
+
+// COMMAND (no subcommand)
+void CmdCommand(CommandContext& ctx) {
+  const auto& all = ctx.server.commands.all();
+  ctx.reply.ArrayHeader(all.size());
+  for (const CommandSpec* spec : all) ReplyCommandInfo(ctx, *spec, nullptr);
+}
+
+// COMMAND COUNT
+void CmdCommandCount(CommandContext& ctx) {
+  ctx.reply.Integer(static_cast<int64_t>(ctx.server.commands.all().size()));
+}
+
+// COMMAND INFO [command-name ...]
+void CmdCommandInfo(CommandContext& ctx) {
+  if (ctx.args.size() == 2) {
+    CmdCommand(ctx);
+    return;
+  }
+  ctx.reply.ArrayHeader(ctx.args.size() - 2);
+  for (size_t i = 2; i < ctx.args.size(); ++i) {
+    NamedCommand found = FindByFullName(ctx.server.commands, ctx.args[i]);
+    if (found.spec == nullptr) {
+      ctx.reply.NullArray();
+    } else {
+      ReplyCommandInfo(ctx, *found.spec, found.container);
+    }
+  }
+}
+
+// COMMAND DOCS [command-name ...]
+void CmdCommandDocs(CommandContext& ctx) {
+  if (ctx.args.size() == 2) {
+    const auto& all = ctx.server.commands.all();
+    ctx.reply.MapHeader(all.size());
+    for (const CommandSpec* spec : all) ReplyCommandDocs(ctx, *spec, nullptr);
+    return;
+  }
+  std::vector<NamedCommand> found;
+  for (size_t i = 2; i < ctx.args.size(); ++i) {
+    NamedCommand command = FindByFullName(ctx.server.commands, ctx.args[i]);
+    if (command.spec != nullptr) found.push_back(command);
+  }
+  ctx.reply.MapHeader(found.size());
+  for (const NamedCommand& command : found) {
+    ReplyCommandDocs(ctx, *command.spec, command.container);
+  }
+}
+
+// COMMAND LIST [FILTERBY MODULE module-name | ACLCAT category | PATTERN pattern]
+void CmdCommandList(CommandContext& ctx) {
+  enum class Filter { kNone, kModule, kAclCat, kPattern } filter = Filter::kNone;
+  std::string value;
+  if (ctx.args.size() == 5 && EqualsIgnoreCase(ctx.args[2], "filterby")) {
+    std::string kind = Lower(ctx.args[3]);
+    value = ctx.args[4];
+    if (kind == "module") {
+      filter = Filter::kModule;
+    } else if (kind == "aclcat") {
+      filter = Filter::kAclCat;
+      value = "@" + Lower(value);
+    } else if (kind == "pattern") {
+      filter = Filter::kPattern;
+    } else {
+      ctx.ReplySyntaxError();
+      return;
+    }
+  } else if (ctx.args.size() != 2) {
+    ctx.ReplySyntaxError();
+    return;
+  }
+  auto wanted = [&](const CommandSpec& spec, const std::string& full_name) {
+    switch (filter) {
+      case Filter::kNone:
+        return true;
+      case Filter::kModule:
+        return false;  // respd has no modules
+      case Filter::kAclCat: {
+        auto categories = AclCategories(spec);
+        return std::find(categories.begin(), categories.end(), value) != categories.end();
+      }
+      case Filter::kPattern:
+        return storage::GlobMatch(value, full_name, /*nocase=*/true);
+    }
+    return false;
+  };
+  size_t token = ctx.reply.BeginDeferred();
+  size_t count = 0;
+  auto add = [&](const CommandSpec& spec, const CommandSpec* container) {
+    std::string full_name = FullName(spec, container);
+    if (!wanted(spec, full_name)) return;
+    ctx.reply.Bulk(full_name);
+    ++count;
+  };
+  for (const CommandSpec* spec : ctx.server.commands.all()) {
+    add(*spec, nullptr);
+    for (const CommandSpec& sub : spec->subcommands) add(sub, spec);
+  }
+  ctx.reply.EndDeferred(token, protocol::ReplyWriter::Aggregate::kArray, count);
+}
+
+// COMMAND GETKEYS command [arg ...]
+void CmdCommandGetkeys(CommandContext& ctx) {
+  Args target = ctx.args.subspan(2);
+  const CommandSpec* spec = ctx.server.commands.Find(target[0]);
+  if (spec == nullptr) {
+    ctx.reply.Error("ERR Invalid command specified");
+    return;
+  }
+  auto arity_ok = [&](int arity) {
+    return arity > 0 ? target.size() == static_cast<size_t>(arity)
+                     : target.size() >= static_cast<size_t>(-arity);
+  };
+  if (!arity_ok(spec->arity)) {
+    ctx.reply.Error("ERR Invalid number of arguments specified for command");
+    return;
+  }
+  if (!spec->subcommands.empty()) {
+    const CommandSpec* sub = CommandTable::FindSubcommand(*spec, target[1]);
+    if (sub == nullptr) {
+      ctx.reply.Error("ERR Invalid command specified");
+      return;
+    }
+    if (!arity_ok(sub->arity)) {
+      ctx.reply.Error("ERR Invalid number of arguments specified for command");
+      return;
+    }
+    spec = sub;
+  }
+  if (spec->first_key <= 0 && spec->movable_keys == nullptr) {
+    ctx.reply.Error("ERR The command has no key arguments");
+    return;
+  }
+  std::vector<int> positions;
+  if (!KeyPositions(*spec, target, &positions) || positions.empty()) {
+    ctx.reply.Error("ERR Invalid arguments specified for command");
+    return;
+  }
+  ctx.reply.ArrayHeader(positions.size());
+  for (int position : positions) ctx.reply.Bulk(target[position]);
+}
+
+// COMMAND HELP
+void CmdCommandHelp(CommandContext& ctx) {
+  static constexpr std::string_view kLines[] = {
+      "COMMAND <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+      "(no subcommand)",
+      "    Return details about all Redis commands.",
+      "COUNT",
+      "    Return the total number of commands in this Redis server.",
+      "LIST",
+      "    Return a list of all commands in this Redis server.",
+      "INFO [<command-name> ...]",
+      "    Return details about multiple Redis commands.",
+      "    If no command names are given, documentation details for all",
+      "    commands are returned.",
+      "DOCS [<command-name> ...]",
+      "    Return documentation details about multiple Redis commands.",
+      "    If no command names are given, documentation details for all",
+      "    commands are returned.",
+      "GETKEYS <full-command>",
+      "    Return the keys from a full Redis command.",
+      "GETKEYSANDFLAGS <full-command>",
+      "    Return the keys and the access flags from a full Redis command.",
+      "HELP",
+      "    Prints this help.",
+  };
+  ReplyHelp(ctx, kLines);
+}
+
+// ---- INFO -------------------------------------------------------------------------------------
+
+// Redis's bytesToHuman: "512B", "1.25K", "3.00M"...
+std::string BytesToHuman(uint64_t bytes) {
+  static constexpr char kUnits[] = {'K', 'M', 'G', 'T', 'P', 'E'};
+  if (bytes < 1024) return std::to_string(bytes) + "B";
+  double value = static_cast<double>(bytes);
+  size_t unit = 0;
+  value /= 1024;
+  while (value >= 1024 && unit + 1 < std::size(kUnits)) {
+    value /= 1024;
+    ++unit;
+  }
+  char buffer[32];
+  std::snprintf(buffer, sizeof(buffer), "%.2f%c", value, kUnits[unit]);
+  return buffer;
+}
+
+std::string Seconds(const timeval& tv) {
+  char buffer[32];
+  std::snprintf(buffer, sizeof(buffer), "%ld.%06ld", static_cast<long>(tv.tv_sec),
+                static_cast<long>(tv.tv_usec));
+  return buffer;
+}
+
+uint64_t UsedMemory() {
+  struct mallinfo2 info = mallinfo2();
+  return info.uordblks + info.hblkhd;
+}
+
+uint64_t ResidentMemory() {
+  std::ifstream statm("/proc/self/statm");
+  uint64_t pages = 0, resident = 0;
+  statm >> pages >> resident;
+  return resident * static_cast<uint64_t>(sysconf(_SC_PAGESIZE));
+}
+
+uint64_t PeakMemory(uint64_t used) {
+  static std::atomic<uint64_t> peak{0};
+  uint64_t seen = peak.load();
+  while (used > seen && !peak.compare_exchange_weak(seen, used)) {
+  }
+  return std::max(seen, used);
+}
+
+class InfoWriter {
+ public:
+  void Field(std::string_view name, std::string_view value) {
+    text_.append(name).append(":").append(value).append("\r\n");
+  }
+  void Field(std::string_view name, int64_t value) { Field(name, std::to_string(value)); }
+  std::string& text() { return text_; }
+
+ private:
+  std::string text_;
+};
+
+void InfoServer(ServerContext& server, InfoWriter& out) {
+  utsname uts{};
+  uname(&uts);
+  int64_t now_ms = server.clock.NowMs();
+  int64_t uptime = (now_ms - server.start_time_ms) / 1000;
+  out.Field("redis_version", kRedisVersion);
+  out.Field("respd_version", RESPD_VERSION);
+  out.Field("redis_git_sha1", "00000000");
+  out.Field("redis_git_dirty", 0);
+  out.Field("redis_build_id", "0");
+  out.Field("redis_mode", "standalone");
+  out.Field("os", std::string(uts.sysname) + " " + uts.release + " " + uts.machine);
+  out.Field("arch_bits", static_cast<int64_t>(sizeof(void*) * 8));
+  out.Field("monotonic_clock", "POSIX clock_gettime");
+  out.Field("multiplexing_api", "epoll");
+  out.Field("atomicvar_api", "c11-builtin");
+  out.Field("gcc_version", std::to_string(__GNUC__) + "." + std::to_string(__GNUC_MINOR__) + "." +
+                               std::to_string(__GNUC_PATCHLEVEL__));
+  out.Field("process_id", static_cast<int64_t>(getpid()));
+  out.Field("process_supervised", "no");
+  out.Field("run_id", server.run_id);
+  out.Field("tcp_port", server.tcp_port.load());
+  out.Field("server_time_usec", server.clock.NowUs());
+  out.Field("uptime_in_seconds", uptime);
+  out.Field("uptime_in_days", uptime / 86400);
+  out.Field("hz", server.config.hz().number());
+  out.Field("configured_hz", server.config.hz().number());
+  out.Field("lru_clock", (now_ms / 1000) & ((1 << 24) - 1));
+  out.Field("executable", server.executable);
+  out.Field("config_file", server.config.config_file());
+  out.Field("io_threads_active", 0);
+}
+
+void InfoClients(ServerContext& server, InfoWriter& out) {
+  out.Field("connected_clients", static_cast<int64_t>(server.clients.size()));
+  out.Field("cluster_connections", 0);
+  out.Field("maxclients", server.config.maxclients().number());
+  out.Field("client_recent_max_input_buffer", 0);
+  out.Field("client_recent_max_output_buffer", 0);
+  out.Field("blocked_clients", 0);
+  out.Field("tracking_clients", 0);
+  out.Field("clients_in_timeout_table", 0);
+}
+
+void InfoMemory(ServerContext& server, InfoWriter& out) {
+  uint64_t used = UsedMemory();
+  uint64_t rss = ResidentMemory();
+  uint64_t peak = PeakMemory(used);
+  uint64_t system = static_cast<uint64_t>(sysconf(_SC_PHYS_PAGES)) * sysconf(_SC_PAGESIZE);
+  int64_t maxmemory = server.config.Get("maxmemory").number();
+  char ratio[32];
+  std::snprintf(ratio, sizeof(ratio), "%.2f", used == 0 ? 0.0 : static_cast<double>(rss) / used);
+  char peak_perc[32];
+  std::snprintf(peak_perc, sizeof(peak_perc), "%.2f%%",
+                peak == 0 ? 0.0 : 100.0 * static_cast<double>(used) / peak);
+  out.Field("used_memory", static_cast<int64_t>(used));
+  out.Field("used_memory_human", BytesToHuman(used));
+  out.Field("used_memory_rss", static_cast<int64_t>(rss));
+  out.Field("used_memory_rss_human", BytesToHuman(rss));
+  out.Field("used_memory_peak", static_cast<int64_t>(peak));
+  out.Field("used_memory_peak_human", BytesToHuman(peak));
+  out.Field("used_memory_peak_perc", peak_perc);
+  out.Field("total_system_memory", static_cast<int64_t>(system));
+  out.Field("total_system_memory_human", BytesToHuman(system));
+  out.Field("maxmemory", maxmemory);
+  out.Field("maxmemory_human", BytesToHuman(static_cast<uint64_t>(maxmemory)));
+  out.Field("maxmemory_policy", server.config.Get("maxmemory-policy").text());
+  out.Field("mem_fragmentation_ratio", ratio);
+  out.Field("mem_allocator", "libc");
+  out.Field("lazyfree_pending_objects", 0);
+}
+
+void InfoPersistence(ServerContext& server, InfoWriter& out) {
+  out.Field("loading", 0);
+  out.Field("async_loading", 0);
+  out.Field("rdb_changes_since_last_save", 0);
+  out.Field("rdb_bgsave_in_progress", 0);
+  out.Field("rdb_last_save_time", server.start_time_ms / 1000);
+  out.Field("rdb_last_bgsave_status", "ok");
+  out.Field("rdb_last_bgsave_time_sec", -1);
+  out.Field("rdb_current_bgsave_time_sec", -1);
+  out.Field("rdb_saves", 0);
+  out.Field("aof_enabled", 0);
+  out.Field("aof_rewrite_in_progress", 0);
+  out.Field("aof_rewrite_scheduled", 0);
+  out.Field("aof_last_rewrite_time_sec", -1);
+  out.Field("aof_current_rewrite_time_sec", -1);
+  out.Field("aof_last_bgrewrite_status", "ok");
+  out.Field("aof_rewrites", 0);
+  out.Field("aof_last_write_status", "ok");
+}
+
+void InfoStats(ServerContext& server, InfoWriter& out) {
+  auto get = [](const std::atomic<uint64_t>& counter) {
+    return static_cast<int64_t>(counter.load(std::memory_order_relaxed));
+  };
+  const ServerStats& stats = server.stats;
+  storage::KeyspaceStats& keyspace = server.store.stats();
+  out.Field("total_connections_received", get(stats.total_connections_received));
+  out.Field("total_commands_processed", get(stats.total_commands_processed));
+  out.Field("instantaneous_ops_per_sec", 0);
+  out.Field("total_net_input_bytes", get(stats.total_net_input_bytes));
+  out.Field("total_net_output_bytes", get(stats.total_net_output_bytes));
+  out.Field("instantaneous_input_kbps", "0.00");
+  out.Field("instantaneous_output_kbps", "0.00");
+  out.Field("rejected_connections", get(stats.rejected_connections));
+  out.Field("sync_full", 0);
+  out.Field("sync_partial_ok", 0);
+  out.Field("sync_partial_err", 0);
+  out.Field("expired_keys", get(keyspace.expired_keys));
+  out.Field("expired_stale_perc", "0.00");
+  out.Field("expired_time_cap_reached_count", 0);
+  out.Field("evicted_keys", 0);
+  out.Field("evicted_clients", 0);
+  out.Field("keyspace_hits", get(keyspace.keyspace_hits));
+  out.Field("keyspace_misses", get(keyspace.keyspace_misses));
+  out.Field("pubsub_channels", 0);
+  out.Field("pubsub_patterns", 0);
+  out.Field("latest_fork_usec", 0);
+  out.Field("total_forks", 0);
+  out.Field("unexpected_error_replies", 0);
+  out.Field("total_error_replies", get(stats.total_error_replies));
+}
+
+void InfoReplication(ServerContext& server, InfoWriter& out) {
+  out.Field("role", "master");
+  out.Field("connected_slaves", 0);
+  out.Field("master_failover_state", "no-failover");
+  out.Field("master_replid", server.run_id);
+  out.Field("master_replid2", "0000000000000000000000000000000000000000");
+  out.Field("master_repl_offset", 0);
+  out.Field("second_repl_offset", -1);
+  out.Field("repl_backlog_active", 0);
+  out.Field("repl_backlog_size", 1048576);
+  out.Field("repl_backlog_first_byte_offset", 0);
+  out.Field("repl_backlog_histlen", 0);
+}
+
+void InfoCpu(ServerContext&, InfoWriter& out) {
+  rusage self{}, children{}, thread{};
+  getrusage(RUSAGE_SELF, &self);
+  getrusage(RUSAGE_CHILDREN, &children);
+  getrusage(RUSAGE_THREAD, &thread);
+  out.Field("used_cpu_sys", Seconds(self.ru_stime));
+  out.Field("used_cpu_user", Seconds(self.ru_utime));
+  out.Field("used_cpu_sys_children", Seconds(children.ru_stime));
+  out.Field("used_cpu_user_children", Seconds(children.ru_utime));
+  out.Field("used_cpu_sys_main_thread", Seconds(thread.ru_stime));
+  out.Field("used_cpu_user_main_thread", Seconds(thread.ru_utime));
+}
+
+void InfoNothing(ServerContext&, InfoWriter&) {}
+
+void InfoCluster(ServerContext&, InfoWriter& out) { out.Field("cluster_enabled", 0); }
+
+// INFO holds every shard lock (kLockAll), so the counts are consistent.
+void InfoKeyspace(ServerContext& server, InfoWriter& out) {
+  for (int i = 0; i < server.store.num_databases(); ++i) {
+    storage::Database& db = server.store.db(i);
+    size_t keys = db.Size();
+    if (keys == 0) continue;
+    out.Field("db" + std::to_string(i), "keys=" + std::to_string(keys) + ",expires=" +
+                                            std::to_string(db.VolatileCount()) + ",avg_ttl=0");
+  }
+}
+
+struct InfoSection {
+  std::string_view name;
+  std::string_view title;
+  bool in_default;
+  void (*write)(ServerContext& server, InfoWriter& out);
+};
+
+constexpr InfoSection kInfoSections[] = {
+    {"server", "Server", true, InfoServer},
+    {"clients", "Clients", true, InfoClients},
+    {"memory", "Memory", true, InfoMemory},
+    {"persistence", "Persistence", true, InfoPersistence},
+    {"stats", "Stats", true, InfoStats},
+    {"replication", "Replication", true, InfoReplication},
+    {"cpu", "CPU", true, InfoCpu},
+    {"modules", "Modules", true, InfoNothing},
+    {"errorstats", "Errorstats", true, InfoNothing},
+    {"cluster", "Cluster", true, InfoCluster},
+    {"keyspace", "Keyspace", true, InfoKeyspace},
+};
+
+// INFO [section ...]
+void CmdInfo(CommandContext& ctx) {
+  bool all = false, defaults = ctx.args.size() == 1;
+  std::vector<std::string> names;
+  for (size_t i = 1; i < ctx.args.size(); ++i) {
+    std::string name = Lower(ctx.args[i]);
+    if (name == "all" || name == "everything") {
+      all = true;
+    } else if (name == "default") {
+      defaults = true;
+    } else {
+      names.push_back(std::move(name));
+    }
+  }
+  InfoWriter out;
+  for (const InfoSection& section : kInfoSections) {
+    bool wanted = all || (defaults && section.in_default) ||
+                  std::find(names.begin(), names.end(), section.name) != names.end();
+    if (!wanted) continue;
+    out.text().append("# ").append(section.title).append("\r\n");
+    section.write(ctx.server, out);
+    out.text().append("\r\n");
+  }
+  ctx.reply.Verbatim("txt", out.text());
+}
+
+// ---- CONFIG -----------------------------------------------------------------------------------
+
+// CONFIG GET parameter [parameter ...]
+void CmdConfigGet(CommandContext& ctx) {
+  std::vector<std::string> patterns(ctx.args.begin() + 2, ctx.args.end());
+  auto matches = ctx.server.config.Matching(patterns);
+  ctx.reply.MapHeader(matches.size());
+  for (const auto& [name, value] : matches) {
+    ctx.reply.Bulk(name);
+    ctx.reply.Bulk(value);
+  }
+}
+
+// CONFIG SET parameter value [parameter value ...]
+void CmdConfigSet(CommandContext& ctx) {
+  if (ctx.args.size() % 2 != 0) {
+    ctx.ReplySyntaxError();
+    return;
+  }
+  std::vector<std::pair<std::string, std::string>> pairs;
+  for (size_t i = 2; i < ctx.args.size(); i += 2) {
+    pairs.emplace_back(ctx.args[i], ctx.args[i + 1]);
+  }
+  std::string error = ctx.server.config.SetAtRuntime(pairs);
+  if (error.empty()) {
+    ctx.reply.Ok();
+  } else {
+    ctx.reply.Error(error);
+  }
+}
+
+// CONFIG RESETSTAT
+void CmdConfigResetstat(CommandContext& ctx) {
+  ServerStats& stats = ctx.server.stats;
+  for (auto* counter : {&stats.total_connections_received, &stats.total_commands_processed,
+                        &stats.rejected_connections, &stats.total_net_input_bytes,
+                        &stats.total_net_output_bytes, &stats.total_error_replies}) {
+    counter->store(0, std::memory_order_relaxed);
+  }
+  storage::KeyspaceStats& keyspace = ctx.server.store.stats();
+  for (auto* counter :
+       {&keyspace.expired_keys, &keyspace.keyspace_hits, &keyspace.keyspace_misses}) {
+    counter->store(0, std::memory_order_relaxed);
+  }
+  ctx.reply.Ok();
+}
+
+// CONFIG HELP
+void CmdConfigHelp(CommandContext& ctx) {
+  static constexpr std::string_view kLines[] = {
+      "CONFIG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+      "GET <pattern>",
+      "    Return parameters matching the glob-like <pattern> and their values.",
+      "SET <directive> <value>",
+      "    Set the configuration <directive> to <value>.",
+      "RESETSTAT",
+      "    Reset statistics reported by the INFO command.",
+      "REWRITE",
+      "    Rewrite the configuration file.",
+      "HELP",
+      "    Prints this help.",
+  };
+  ReplyHelp(ctx, kLines);
+}
+
+// ---- MEMORY, TIME, DEBUG, SHUTDOWN ------------------------------------------------------------
+
+// MEMORY USAGE key [SAMPLES count]. Sizes are respd's own allocation sizes, not Redis's.
+void CmdMemoryUsage(CommandContext& ctx) {
+  for (size_t i = 3; i < ctx.args.size(); i += 2) {
+    if (!EqualsIgnoreCase(ctx.args[i], "samples") || i + 1 >= ctx.args.size()) {
+      ctx.ReplySyntaxError();
+      return;
+    }
+    auto samples = storage::ParseInt64(ctx.args[i + 1]);
+    if (!samples) {
+      ctx.reply.Error(kErrNotInteger);
+      return;
+    }
+    if (*samples < 0) {
+      ctx.ReplySyntaxError();
+      return;
+    }
+  }
+  storage::Entry* entry = ctx.db().FindRead(ctx.args[2], /*touch=*/false);
+  if (entry == nullptr) {
+    ctx.reply.Null();
+    return;
+  }
+  ctx.reply.Integer(static_cast<int64_t>(entry->MemoryUsage() + kBucketSlotBytes));
+}
+
+// MEMORY HELP
+void CmdMemoryHelp(CommandContext& ctx) {
+  static constexpr std::string_view kLines[] = {
+      "MEMORY <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+      "USAGE <key> [SAMPLES <count>]",
+      "    Return memory in bytes used by <key> and its value. Nested values are",
+      "    sampled up to <count> times (default: 5, 0 means sample all).",
+      "HELP",
+      "    Prints this help.",
+  };
+  ReplyHelp(ctx, kLines);
+}
+
+// TIME
+void CmdTime(CommandContext& ctx) {
+  int64_t now_us = ctx.server.clock.NowUs();
+  ctx.reply.ArrayHeader(2);
+  ctx.reply.BulkInteger(now_us / 1'000'000);
+  ctx.reply.BulkInteger(now_us % 1'000'000);
+}
+
+// DEBUG SLEEP seconds | LOG message | HELP. SLEEP blocks the calling connection's I/O thread (and
+// with --threads 1 the whole server, as in Redis).
+void CmdDebug(CommandContext& ctx) {
+  std::string sub = Lower(ctx.args[1]);
+  if (sub == "help" && ctx.args.size() == 2) {
+    static constexpr std::string_view kLines[] = {
+        "DEBUG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+        "LOG <message>",
+        "    Write <message> to the server log.",
+        "SLEEP <seconds>",
+        "    Stop the server for <seconds>. Decimals allowed.",
+        "HELP",
+        "    Prints this help.",
+    };
+    ReplyHelp(ctx, kLines);
+    return;
+  }
+  if (sub == "sleep" && ctx.args.size() == 3) {
+    // Redis reads the seconds with strtod and treats garbage as 0.
+    std::string text(ctx.args[2]);
+    double seconds = std::strtod(text.c_str(), nullptr);
+    if (std::isfinite(seconds) && seconds > 0) {
+      std::this_thread::sleep_for(std::chrono::microseconds(static_cast<int64_t>(seconds * 1e6)));
+    }
+    ctx.reply.Ok();
+    return;
+  }
+  if (sub == "log" && ctx.args.size() == 3) {
+    spdlog::warn("DEBUG LOG: {}", ctx.args[2]);
+    ctx.reply.Ok();
+    return;
+  }
+  ctx.reply.Error("ERR unknown subcommand or wrong number of arguments for '" +
+                  std::string(ctx.args[1]) + "'. Try DEBUG HELP.");
+}
+
+// SHUTDOWN [NOSAVE | SAVE] [NOW] [FORCE] [ABORT]. Nothing is persisted, so SAVE has nothing to
+// do; the server stops at once, so there is never a shutdown in progress to abort.
+void CmdShutdown(CommandContext& ctx) {
+  bool save = false, nosave = false, other = false, abort = false;
+  for (size_t i = 1; i < ctx.args.size(); ++i) {
+    std::string option = Lower(ctx.args[i]);
+    if (option == "nosave") {
+      nosave = true;
+    } else if (option == "save") {
+      save = true;
+    } else if (option == "now" || option == "force") {
+      other = true;
+    } else if (option == "abort") {
+      abort = true;
+    } else {
+      ctx.ReplySyntaxError();
+      return;
+    }
+  }
+  if ((abort && (save || nosave || other)) || (save && nosave)) {
+    ctx.ReplySyntaxError();
+    return;
+  }
+  if (abort) {
+    ctx.reply.Error("ERR No shutdown in progress.");
+    return;
+  }
+  spdlog::warn("User requested shutdown...");
+  ctx.client.close_after_reply = true;
+  if (ctx.server.request_shutdown) ctx.server.request_shutdown();
+}
+
+// ---- The table --------------------------------------------------------------------------------
+
+constexpr uint32_t kCommandFlags = kLoading | kStale;
+constexpr std::string_view kAllCommands = "O(N) where N is the total number of Redis commands";
+constexpr std::string_view kLookedUp = "O(N) where N is the number of commands to look up";
+constexpr std::string_view kConfigParams =
+    "O(N) when N is the number of configuration parameters provided";
+constexpr std::string_view kHelpSummary = "Show helpful text about the different subcommands";
+
+constexpr CommandSpec kCommandSubcommands[] = {
+    {.name = "count",
+     .arity = 2,
+     .flags = kCommandFlags,
+     .handler = CmdCommandCount,
+     .group = "server",
+     .since = "2.8.13",
+     .summary = "Get total number of Redis commands",
+     .complexity = "O(1)"},
+    {.name = "info",
+     .arity = -2,
+     .flags = kCommandFlags,
+     .handler = CmdCommandInfo,
+     .group = "server",
+     .since = "2.8.13",
+     .summary = "Get array of specific Redis command details, or all when no argument is given.",
+     .complexity = kLookedUp},
+    {.name = "docs",
+     .arity = -2,
+     .flags = kCommandFlags,
+     .handler = CmdCommandDocs,
+     .group = "server",
+     .since = "7.0.0",
+     .summary = "Get array of specific Redis command documentation",
+     .complexity = kLookedUp},
+    {.name = "list",
+     .arity = -2,
+     .flags = kCommandFlags,
+     .handler = CmdCommandList,
+     .group = "server",
+     .since = "7.0.0",
+     .summary = "Get an array of Redis command names",
+     .complexity = kAllCommands},
+    {.name = "getkeys",
+     .arity = -4,
+     .flags = kCommandFlags,
+     .handler = CmdCommandGetkeys,
+     .group = "server",
+     .since = "2.8.13",
+     .summary = "Extract keys given a full Redis command",
+     .complexity = "O(N) where N is the number of arguments to the command"},
+    {.name = "help",
+     .arity = 2,
+     .flags = kCommandFlags,
+     .handler = CmdCommandHelp,
+     .group = "server",
+     .since = "5.0.0",
+     .summary = kHelpSummary,
+     .complexity = "O(1)"},
+};
+
+constexpr CommandSpec kConfigSubcommands[] = {
+    {.name = "get",
+     .arity = -3,
+     .flags = kAdmin | kNoscript | kLoading | kStale,
+     .handler = CmdConfigGet,
+     .group = "server",
+     .since = "2.0.0",
+     .summary = "Get the values of configuration parameters",
+     .complexity = kConfigParams},
+    {.name = "set",
+     .arity = -4,
+     .flags = kAdmin | kNoscript | kLoading | kStale,
+     .handler = CmdConfigSet,
+     .group = "server",
+     .since = "2.0.0",
+     .summary = "Set configuration parameters to the given values",
+     .complexity = kConfigParams},
+    {.name = "resetstat",
+     .arity = 2,
+     .flags = kAdmin | kNoscript | kLoading | kStale,
+     .handler = CmdConfigResetstat,
+     .group = "server",
+     .since = "2.0.0",
+     .summary = "Reset the stats returned by INFO",
+     .complexity = "O(1)"},
+    {.name = "help",
+     .arity = 2,
+     .flags = kLoading | kStale,
+     .handler = CmdConfigHelp,
+     .group = "server",
+     .since = "5.0.0",
+     .summary = kHelpSummary,
+     .complexity = "O(1)"},
+};
+
+constexpr CommandSpec kMemorySubcommands[] = {
+    {.name = "usage",
+     .arity = -3,
+     .flags = kReadonly,
+     .first_key = 2,
+     .last_key = 2,
+     .key_step = 1,
+     .handler = CmdMemoryUsage,
+     .group = "server",
+     .since = "4.0.0",
+     .summary = "Estimate the memory usage of a key",
+     .complexity = "O(N) where N is the number of samples."},
+    {.name = "help",
+     .arity = 2,
+     .flags = kLoading | kStale,
+     .handler = CmdMemoryHelp,
+     .group = "server",
+     .since = "4.0.0",
+     .summary = kHelpSummary,
+     .complexity = "O(1)"},
+};
+
+constexpr CommandSpec kRows[] = {
+    {.name = "command",
+     .arity = -1,
+     .flags = kCommandFlags,
+     .handler = CmdCommand,
+     .group = "server",
+     .since = "2.8.13",
+     .summary = "Get array of Redis command details",
+     .complexity = kAllCommands,
+     .subcommands = kCommandSubcommands},
+    {.name = "info",
+     .arity = -1,
+     .flags = kLoading | kStale | kLockAll,
+     .handler = CmdInfo,
+     .group = "server",
+     .since = "1.0.0",
+     .summary = "Get information and statistics about the server",
+     .complexity = "O(1)"},
+    {.name = "config",
+     .arity = -2,
+     .flags = 0,
+     .handler = CmdContainer,
+     .group = "server",
+     .since = "2.0.0",
+     .summary = "A container for server configuration commands",
+     .complexity = "Depends on subcommand.",
+     .subcommands = kConfigSubcommands},
+    {.name = "memory",
+     .arity = -2,
+     .flags = 0,
+     .handler = CmdContainer,
+     .group = "server",
+     .since = "4.0.0",
+     .summary = "A container for memory diagnostics commands",
+     .complexity = "Depends on subcommand.",
+     .subcommands = kMemorySubcommands},
+    {.name = "time",
+     .arity = 1,
+     .flags = kLoading | kStale | kFast,
+     .handler = CmdTime,
+     .group = "server",
+     .since = "2.6.0",
+     .summary = "Return the current server time",
+     .complexity = "O(1)"},
+    {.name = "debug",
+     .arity = -2,
+     .flags = kAdmin | kNoscript | kLoading | kStale,
+     .handler = CmdDebug,
+     .group = "server",
+     .since = "1.0.0",
+     .summary = "A container for debugging commands",
+     .complexity = "Depends on subcommand."},
+    {.name = "shutdown",
+     .arity = -1,
+     .flags = kAdmin | kNoscript | kLoading | kStale | kNoMulti | kAllowBusy,
+     .handler = CmdShutdown,
+     .group = "server",
+     .since = "1.0.0",
+     .summary = "Synchronously save the dataset to disk and then shut down the server",
+     .complexity = "O(N) when saving, where N is the total number of keys in all databases when "
+                   "saving data, otherwise O(1)"},
+};
+
+}  // namespace
+
+void RegisterServerFamily(CommandTable& table) { table.Register(kRows); }
+
+}  // namespace respd::server
