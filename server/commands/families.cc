@@ -5,9 +5,11 @@ namespace respd::server {
 
 void RegisterAllFamilies(CommandTable& table) {
   RegisterConnectionFamily(table);
+  RegisterTransactionsFamily(table);
   RegisterGenericFamily(table);
   RegisterStringFamily(table);
   RegisterServerFamily(table);
+  RegisterSortedSetFamily(table);
 }
 
 }  // namespace respd::server

@@ -1,0 +1,75 @@
+// Argument parsing shared by the set and sorted set families.
+#include "server/commands/collection_args.h"
+
+#include <algorithm>
+#include <cctype>
+#include <cerrno>
+#include <cstdlib>
+#include <string>
+
+#include "server/errors.h"
+#include "storage/glob.h"
+#include "storage/numbers.h"
+
+namespace respd::server {
+
+bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+           return std::tolower(static_cast<unsigned char>(x)) ==
+                  std::tolower(static_cast<unsigned char>(y));
+         });
+}
+
+std::optional<uint64_t> ParseScanCursor(std::string_view text) {
+  std::string copy(text);
+  if (!copy.empty() && std::isspace(static_cast<unsigned char>(copy[0]))) return std::nullopt;
+  errno = 0;
+  char* end = nullptr;
+  unsigned long long cursor = std::strtoull(copy.c_str(), &end, 10);
+  if (*end != '\0' || errno == ERANGE) return std::nullopt;
+  return cursor;
+}
+
+bool ScanOptions::Matches(std::string_view member) const {
+  return !use_pattern || storage::GlobMatch(pattern, member);
+}
+
+bool ParseScanOptions(CommandContext& ctx, size_t first, ScanOptions* options) {
+  for (size_t i = first; i < ctx.args.size(); i += 2) {
+    std::string_view option = ctx.args[i];
+    bool has_value = i + 1 < ctx.args.size();
+    if (has_value && EqualsIgnoreCase(option, "count")) {
+      auto parsed = storage::ParseInt64(ctx.args[i + 1]);
+      if (!parsed) {
+        ctx.reply.Error(kErrNotInteger);
+        return false;
+      }
+      if (*parsed < 1) {
+        ctx.ReplySyntaxError();
+        return false;
+      }
+      options->count = static_cast<uint64_t>(*parsed);
+    } else if (has_value && EqualsIgnoreCase(option, "match")) {
+      options->pattern = ctx.args[i + 1];
+      options->use_pattern = options->pattern != "*";
+    } else {
+      ctx.ReplySyntaxError();
+      return false;
+    }
+  }
+  return true;
+}
+
+bool NumKeysPositions(Args args, int numkeys_pos, int prefix_keys, std::vector<int>* positions) {
+  positions->clear();
+  for (int i = 1; i <= prefix_keys; ++i) positions->push_back(i);
+  if (static_cast<size_t>(numkeys_pos) >= args.size()) return false;
+  auto numkeys = storage::ParseInt64(args[numkeys_pos]);
+  if (!numkeys || *numkeys < 1 || *numkeys > static_cast<int64_t>(args.size()) - numkeys_pos - 1) {
+    return false;
+  }
+  for (int i = 0; i < *numkeys; ++i) positions->push_back(numkeys_pos + 1 + i);
+  return true;
+}
+
+}  // namespace respd::server

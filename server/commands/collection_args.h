@@ -1,0 +1,36 @@
+// Argument parsing shared by the set and sorted set families: case-insensitive keywords, SSCAN /
+// ZSCAN cursors and options, and the key positions of "numkeys key [key ...]" commands.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string_view>
+#include <vector>
+
+#include "server/command.h"
+
+namespace respd::server {
+
+bool EqualsIgnoreCase(std::string_view a, std::string_view b);
+
+// Redis's parseScanCursorOrReply: strtoul's rules ("-1" wraps, "" is 0), no leading space.
+std::optional<uint64_t> ParseScanCursor(std::string_view text);
+
+struct ScanOptions {
+  uint64_t count = 10;
+  std::string_view pattern;
+  bool use_pattern = false;
+
+  bool Matches(std::string_view member) const;
+};
+
+// Parses SSCAN/ZSCAN's [MATCH pattern] [COUNT count] from args[first]; on failure writes Redis's
+// error and returns false.
+bool ParseScanOptions(CommandContext& ctx, size_t first, ScanOptions* options);
+
+// Key positions of commands whose args[numkeys_pos] is numkeys followed by that many keys, after
+// `prefix_keys` fixed key positions 1..prefix_keys (ZUNIONSTORE's destination). False when
+// numkeys is malformed or too large.
+bool NumKeysPositions(Args args, int numkeys_pos, int prefix_keys, std::vector<int>* positions);
+
+}  // namespace respd::server

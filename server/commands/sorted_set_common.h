@@ -1,0 +1,80 @@
+// Helpers shared by the sorted set command files (sorted_set_family.cc, sorted_set_algebra.cc):
+// typed lookups, range parsing with Redis's rules, reply shapes, pops and stores.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "server/command.h"
+#include "server/command_table.h"
+#include "server/server_context.h"
+#include "storage/zset.h"
+
+namespace respd::server {
+
+inline constexpr std::string_view kErrMinMaxFloat = "ERR min or max is not a float";
+inline constexpr std::string_view kErrMinMaxLex = "ERR min or max not valid string range item";
+inline constexpr std::string_view kErrInvalidCursor = "ERR invalid cursor";
+
+// The listpack thresholds from the running configuration (zset-max-listpack-*).
+storage::ZSetLimits ZSetLimitsOf(ServerContext& server);
+
+storage::OpResult<storage::ZSet*> FindZSetRead(CommandContext& ctx, std::string_view key);
+storage::OpResult<storage::ZSet*> FindZSetWrite(CommandContext& ctx, std::string_view key);
+
+// Replies with `on_missing` for a missing key, with the status's error otherwise.
+template <typename Fn>
+void ReplyMissingAs(CommandContext& ctx, storage::OpStatus status, Fn&& on_missing) {
+  if (status == storage::OpStatus::kKeyNotFound) {
+    on_missing();
+  } else {
+    ctx.ReplyStatus(status);
+  }
+}
+
+// After an in-place change: deletes the key if the set became empty, else marks it modified.
+void FinishWrite(storage::Database& db, std::string_view key, const storage::ZSet* z);
+
+// zslParseRange's rules: strtod over the text (so leading spaces, hex and "" are accepted), "("
+// for an exclusive end, NaN refused.
+bool ParseScoreRange(std::string_view min, std::string_view max, storage::ScoreRange* range);
+// "[x" "(x" "-" "+".
+bool ParseLexRange(std::string_view min, std::string_view max, storage::LexRange* range);
+
+// Ascending ranks [first, last) of the members inside a range.
+std::pair<size_t, size_t> RankBounds(const storage::ZSet& z, const storage::ScoreRange& range);
+std::pair<size_t, size_t> RankBounds(const storage::ZSet& z, const storage::LexRange& range);
+
+// One member of a range reply: in RESP3 with scores, a [member, score] pair.
+void ReplyMember(CommandContext& ctx, std::string_view member, double score, bool withscores);
+// Ranks [start, end) as ZRANGE replies them (flat pairs in RESP2, nested in RESP3).
+void ReplyMembers(CommandContext& ctx, const storage::ZSet& z, size_t start, size_t end,
+                  bool reverse, bool withscores);
+// Stores `elements` at `dst` as the store commands do (an empty result deletes dst) and replies
+// with the stored count.
+void StoreResult(CommandContext& ctx, std::string_view dst,
+                 std::vector<std::pair<std::string, double>> elements);
+
+// How a pop replies: ZPOPMIN without count as one flat pair; with count as pairs (nested in
+// RESP3); BZPOPMIN as [key, member, score].
+enum class PopReply : uint8_t { kFlat, kPairs, kKeyed };
+// Pops up to `count` members from the min or max end of `z` (stored at `key`), replying as `mode`.
+void PopAndReply(CommandContext& ctx, std::string_view key, storage::ZSet* z, bool max,
+                 size_t count, PopReply mode);
+
+// ZMPOP / BZMPOP arguments after the numkeys at args[numkeys_pos].
+struct MPopArgs {
+  std::vector<std::string_view> keys;
+  bool max = false;
+  size_t count = 1;
+};
+bool ParseMPopArgs(CommandContext& ctx, size_t numkeys_pos, MPopArgs* out);
+// Pops for ZMPOP / BZMPOP: [key, [[member, score], ...]].
+void MPopReply(CommandContext& ctx, std::string_view key, storage::ZSet* z, bool max, size_t count);
+
+// ZUNION ZINTER ZDIFF ZINTERCARD and their STORE forms (sorted_set_algebra.cc).
+void RegisterSortedSetAlgebra(CommandTable& table);
+
+}  // namespace respd::server

@@ -1,0 +1,849 @@
+// Sorted set commands: ZADD ZINCRBY ZREM ZCARD ZSCORE ZMSCORE ZRANK ZREVRANK ZCOUNT ZLEXCOUNT, the
+// ZRANGE family and ZRANGESTORE, ZREMRANGEBY*, ZPOPMIN ZPOPMAX ZMPOP ZRANDMEMBER ZSCAN. The set
+// algebra (ZUNION...) lives in sorted_set_algebra.cc.
+#include <cmath>
+#include <cstdlib>
+#include <limits>
+#include <string>
+
+#include "server/commands/collection_args.h"
+#include "server/commands/families.h"
+#include "server/commands/sorted_set_common.h"
+#include "server/errors.h"
+#include "server/server_context.h"
+#include "storage/numbers.h"
+#include "storage/zset.h"
+
+namespace respd::server {
+namespace {
+
+using storage::OpStatus;
+using storage::ZSet;
+
+constexpr std::string_view kErrIncrPair =
+    "ERR INCR option supports a single increment-element pair";
+constexpr std::string_view kErrNxXx = "ERR XX and NX options at the same time are not compatible";
+constexpr std::string_view kErrGtLtNx =
+    "ERR GT, LT, and/or NX options at the same time are not compatible";
+constexpr std::string_view kErrNan = "ERR resulting score is not a number (NaN)";
+constexpr std::string_view kErrLimitRank =
+    "ERR syntax error, LIMIT is only supported in combination with either BYSCORE or BYLEX";
+constexpr std::string_view kErrWithscoresLex =
+    "ERR syntax error, WITHSCORES not supported in combination with BYLEX";
+constexpr std::string_view kErrMustBePositive = "ERR value is out of range, must be positive";
+constexpr std::string_view kErrRandCountRange =
+    "ERR value is out of range, value must between -9223372036854775807 and "
+    "9223372036854775807";
+constexpr std::string_view kErrValueOutOfRange = "ERR value is out of range";
+
+// ZADD key [NX|XX] [GT|LT] [CH] [INCR] score member [score member ...]; ZINCRBY is ZADD INCR.
+void ZAddGeneric(CommandContext& ctx, int flags) {
+  bool ch = false;
+  size_t i = 2;
+  for (; i < ctx.args.size(); ++i) {
+    std::string_view opt = ctx.args[i];
+    if (EqualsIgnoreCase(opt, "nx")) {
+      flags |= storage::kZAddNx;
+    } else if (EqualsIgnoreCase(opt, "xx")) {
+      flags |= storage::kZAddXx;
+    } else if (EqualsIgnoreCase(opt, "ch")) {
+      ch = true;
+    } else if (EqualsIgnoreCase(opt, "incr")) {
+      flags |= storage::kZAddIncr;
+    } else if (EqualsIgnoreCase(opt, "gt")) {
+      flags |= storage::kZAddGt;
+    } else if (EqualsIgnoreCase(opt, "lt")) {
+      flags |= storage::kZAddLt;
+    } else {
+      break;
+    }
+  }
+  size_t elements = ctx.args.size() - i;
+  if (elements % 2 != 0 || elements == 0) return ctx.ReplySyntaxError();
+  elements /= 2;
+  bool incr = flags & storage::kZAddIncr;
+  bool nx = flags & storage::kZAddNx;
+  bool gt = flags & storage::kZAddGt;
+  bool lt = flags & storage::kZAddLt;
+  if (nx && (flags & storage::kZAddXx)) return ctx.reply.Error(kErrNxXx);
+  if ((gt && nx) || (lt && nx) || (gt && lt)) return ctx.reply.Error(kErrGtLtNx);
+  if (incr && elements > 1) return ctx.reply.Error(kErrIncrPair);
+
+  thread_local std::vector<double> scores;
+  scores.clear();
+  for (size_t j = 0; j < elements; ++j) {
+    auto score = storage::ParseDouble(ctx.args[i + 2 * j]);
+    if (!score) return ctx.reply.Error(kErrNotFloat);
+    scores.push_back(*score);
+  }
+
+  storage::Database& db = ctx.db();
+  storage::Entry* e = db.FindWrite(ctx.args[1]);
+  if (e != nullptr && e->type() != storage::ValueType::kZSet) {
+    return ctx.ReplyStatus(OpStatus::kWrongType);
+  }
+  size_t added = 0, updated = 0, processed = 0;
+  double score = 0;
+  if (e == nullptr && !(flags & storage::kZAddXx)) {
+    storage::ZSetLimits limits = ZSetLimitsOf(ctx.server);
+    e = db.AddObject(ctx.args[1], ZSet::New(limits, ctx.args[i + 1].size()));
+    db.SignalReady(ctx.args[1]);
+  }
+  if (e != nullptr) {
+    auto* z = static_cast<ZSet*>(e->object());
+    storage::ZSetLimits limits = ZSetLimitsOf(ctx.server);
+    for (size_t j = 0; j < elements; ++j) {
+      switch (z->Add(scores[j], ctx.args[i + 2 * j + 1], flags, limits, &score)) {
+        case storage::ZAddOutcome::kNan:
+          // Redis keeps what was added before the NaN (and a key it created).
+          if (added + updated > 0) db.MarkModified(ctx.args[1]);
+          return ctx.reply.Error(kErrNan);
+        case storage::ZAddOutcome::kAdded:
+          ++added;
+          ++processed;
+          break;
+        case storage::ZAddOutcome::kUpdated:
+          ++updated;
+          ++processed;
+          break;
+        case storage::ZAddOutcome::kUnchanged:
+          ++processed;
+          break;
+        case storage::ZAddOutcome::kSkipped:
+          break;
+      }
+    }
+    if (added + updated > 0) db.MarkModified(ctx.args[1]);
+    if (z->Length() == 0) db.Delete(ctx.args[1]);
+  }
+  if (incr) {
+    if (processed > 0) {
+      ctx.reply.Double(score);
+    } else {
+      ctx.reply.Null();
+    }
+  } else {
+    ctx.reply.Integer(static_cast<int64_t>(ch ? added + updated : added));
+  }
+}
+
+void CmdZAdd(CommandContext& ctx) { ZAddGeneric(ctx, 0); }
+
+// ZINCRBY key increment member
+void CmdZIncrBy(CommandContext& ctx) { ZAddGeneric(ctx, storage::kZAddIncr); }
+
+// ZREM key member [member ...]
+void CmdZRem(CommandContext& ctx) {
+  storage::Database& db = ctx.db();
+  auto found = FindZSetWrite(ctx, ctx.args[1]);
+  if (!found.ok()) return ReplyMissingAs(ctx, found.status(), [&] { ctx.reply.Integer(0); });
+  ZSet* z = *found;
+  int64_t removed = 0;
+  for (size_t i = 2; i < ctx.args.size(); ++i) {
+    if (z->Remove(ctx.args[i])) {
+      ++removed;
+      if (z->Length() == 0) break;
+    }
+  }
+  if (removed > 0) FinishWrite(db, ctx.args[1], z);
+  ctx.reply.Integer(removed);
+}
+
+// ZCARD key
+void CmdZCard(CommandContext& ctx) {
+  auto found = FindZSetRead(ctx, ctx.args[1]);
+  if (!found.ok()) return ReplyMissingAs(ctx, found.status(), [&] { ctx.reply.Integer(0); });
+  ctx.reply.Integer(static_cast<int64_t>((*found)->Length()));
+}
+
+// ZSCORE key member
+void CmdZScore(CommandContext& ctx) {
+  auto found = FindZSetRead(ctx, ctx.args[1]);
+  if (!found.ok()) return ReplyMissingAs(ctx, found.status(), [&] { ctx.reply.Null(); });
+  auto score = (*found)->Score(ctx.args[2]);
+  if (score) {
+    ctx.reply.Double(*score);
+  } else {
+    ctx.reply.Null();
+  }
+}
+
+// ZMSCORE key member [member ...]
+void CmdZMScore(CommandContext& ctx) {
+  auto found = FindZSetRead(ctx, ctx.args[1]);
+  if (!found.ok() && found.status() != OpStatus::kKeyNotFound) {
+    return ctx.ReplyStatus(found.status());
+  }
+  ctx.reply.ArrayHeader(ctx.args.size() - 2);
+  for (size_t i = 2; i < ctx.args.size(); ++i) {
+    std::optional<double> score;
+    if (found.ok()) score = (*found)->Score(ctx.args[i]);
+    if (score) {
+      ctx.reply.Double(*score);
+    } else {
+      ctx.reply.Null();
+    }
+  }
+}
+
+// ZRANK / ZREVRANK key member
+void RankGeneric(CommandContext& ctx, bool reverse) {
+  auto found = FindZSetRead(ctx, ctx.args[1]);
+  if (!found.ok()) return ReplyMissingAs(ctx, found.status(), [&] { ctx.reply.Null(); });
+  auto rank = (*found)->Rank(ctx.args[2]);
+  if (!rank) return ctx.reply.Null();
+  size_t r = reverse ? (*found)->Length() - 1 - *rank : *rank;
+  ctx.reply.Integer(static_cast<int64_t>(r));
+}
+
+void CmdZRank(CommandContext& ctx) { RankGeneric(ctx, false); }
+void CmdZRevRank(CommandContext& ctx) { RankGeneric(ctx, true); }
+
+// ZCOUNT key min max
+void CmdZCount(CommandContext& ctx) {
+  storage::ScoreRange range;
+  if (!ParseScoreRange(ctx.args[2], ctx.args[3], &range)) return ctx.reply.Error(kErrMinMaxFloat);
+  auto found = FindZSetRead(ctx, ctx.args[1]);
+  if (!found.ok()) return ReplyMissingAs(ctx, found.status(), [&] { ctx.reply.Integer(0); });
+  auto [lo, hi] = RankBounds(**found, range);
+  ctx.reply.Integer(static_cast<int64_t>(hi - lo));
+}
+
+// ZLEXCOUNT key min max
+void CmdZLexCount(CommandContext& ctx) {
+  storage::LexRange range;
+  if (!ParseLexRange(ctx.args[2], ctx.args[3], &range)) return ctx.reply.Error(kErrMinMaxLex);
+  auto found = FindZSetRead(ctx, ctx.args[1]);
+  if (!found.ok()) return ReplyMissingAs(ctx, found.status(), [&] { ctx.reply.Integer(0); });
+  auto [lo, hi] = RankBounds(**found, range);
+  ctx.reply.Integer(static_cast<int64_t>(hi - lo));
+}
+
+enum class RangeType : uint8_t { kAuto, kRank, kScore, kLex };
+enum class Direction : uint8_t { kAuto, kForward, kReverse };
+
+// The ascending ranks [start, end) a range request selects, and in which order to emit them.
+struct RankSpan {
+  size_t start = 0;
+  size_t end = 0;
+  bool reverse = false;
+};
+
+// Applies Redis's LIMIT rules to the ranks [lo, hi) of a score or lex range: a negative offset or
+// one past the set selects nothing, a negative count means all.
+RankSpan LimitSpan(size_t lo, size_t hi, bool reverse, int64_t offset, int64_t count,
+                   size_t length) {
+  RankSpan span{lo, lo, reverse};
+  if (offset < 0 || (offset > 0 && static_cast<size_t>(offset) >= length) || lo >= hi) return span;
+  size_t available = hi - lo;
+  size_t skip = std::min<size_t>(static_cast<size_t>(offset), available);
+  size_t take = available - skip;
+  if (count >= 0) take = std::min<size_t>(take, static_cast<size_t>(count));
+  if (reverse) {
+    span.end = hi - skip;
+    span.start = span.end - take;
+  } else {
+    span.start = lo + skip;
+    span.end = span.start + take;
+  }
+  return span;
+}
+
+// Ranks of ZRANGE's rank form with Redis's index clamping; reverse ranks count from the end.
+RankSpan RankIndexSpan(int64_t start, int64_t end, bool reverse, size_t length) {
+  auto len = static_cast<int64_t>(length);
+  if (start < 0) start += len;
+  if (end < 0) end += len;
+  if (start < 0) start = 0;
+  if (start > end || start >= len) return {};
+  if (end >= len) end = len - 1;
+  if (!reverse) return {static_cast<size_t>(start), static_cast<size_t>(end + 1), false};
+  return {static_cast<size_t>(len - 1 - end), static_cast<size_t>(len - start), true};
+}
+
+// ZRANGE and its older forms; `store` for ZRANGESTORE (args shifted by one).
+void RangeGeneric(CommandContext& ctx, bool store, RangeType type, Direction direction) {
+  size_t key_pos = store ? 2 : 1;
+  std::string_view key = ctx.args[key_pos];
+  bool withscores = false;
+  int64_t offset = 0;
+  int64_t count = -1;
+  bool limit_given = false;
+  for (size_t j = key_pos + 3; j < ctx.args.size(); ++j) {
+    size_t left = ctx.args.size() - j - 1;
+    std::string_view opt = ctx.args[j];
+    if (!store && EqualsIgnoreCase(opt, "withscores")) {
+      withscores = true;
+    } else if (EqualsIgnoreCase(opt, "limit") && left >= 2) {
+      auto o = storage::ParseInt64(ctx.args[j + 1]);
+      auto c = o ? storage::ParseInt64(ctx.args[j + 2]) : std::nullopt;
+      if (!c) return ctx.reply.Error(kErrNotInteger);
+      offset = *o;
+      count = *c;
+      limit_given = true;
+      j += 2;
+    } else if (direction == Direction::kAuto && EqualsIgnoreCase(opt, "rev")) {
+      direction = Direction::kReverse;
+    } else if (type == RangeType::kAuto && EqualsIgnoreCase(opt, "bylex")) {
+      type = RangeType::kLex;
+    } else if (type == RangeType::kAuto && EqualsIgnoreCase(opt, "byscore")) {
+      type = RangeType::kScore;
+    } else {
+      return ctx.ReplySyntaxError();
+    }
+  }
+  bool reverse = direction == Direction::kReverse;
+  if (type == RangeType::kAuto) type = RangeType::kRank;
+  // Redis compares the count with its default (-1): "LIMIT 0 -1" passes with a rank range.
+  if (limit_given && count != -1 && type == RangeType::kRank) return ctx.reply.Error(kErrLimitRank);
+  if (withscores && type == RangeType::kLex) return ctx.reply.Error(kErrWithscoresLex);
+  std::string_view min_arg = ctx.args[key_pos + 1];
+  std::string_view max_arg = ctx.args[key_pos + 2];
+  if (reverse && type != RangeType::kRank) std::swap(min_arg, max_arg);
+
+  int64_t start = 0, end = 0;
+  storage::ScoreRange score_range;
+  storage::LexRange lex_range;
+  switch (type) {
+    case RangeType::kAuto:
+    case RangeType::kRank: {
+      auto s = storage::ParseInt64(min_arg);
+      auto e = s ? storage::ParseInt64(max_arg) : std::nullopt;
+      if (!e) return ctx.reply.Error(kErrNotInteger);
+      start = *s;
+      end = *e;
+      break;
+    }
+    case RangeType::kScore:
+      if (!ParseScoreRange(min_arg, max_arg, &score_range)) {
+        return ctx.reply.Error(kErrMinMaxFloat);
+      }
+      break;
+    case RangeType::kLex:
+      if (!ParseLexRange(min_arg, max_arg, &lex_range)) return ctx.reply.Error(kErrMinMaxLex);
+      break;
+  }
+
+  storage::Database& db = ctx.db();
+  auto found = FindZSetRead(ctx, key);
+  if (!found.ok()) {
+    if (found.status() != OpStatus::kKeyNotFound) return ctx.ReplyStatus(found.status());
+    if (!store) return ctx.reply.ArrayHeader(0);
+    db.Delete(ctx.args[1]);
+    return ctx.reply.Integer(0);
+  }
+  const ZSet& z = **found;
+  RankSpan span;
+  if (type == RangeType::kRank) {
+    span = RankIndexSpan(start, end, reverse, z.Length());
+  } else {
+    auto [lo, hi] =
+        type == RangeType::kScore ? RankBounds(z, score_range) : RankBounds(z, lex_range);
+    span = LimitSpan(lo, hi, reverse, offset, count, z.Length());
+  }
+  if (store) {
+    std::vector<std::pair<std::string, double>> elements;
+    elements.reserve(span.end - span.start);
+    z.ForRange(span.start, span.end, false,
+               [&](std::string_view m, double s) { elements.emplace_back(std::string(m), s); });
+    StoreResult(ctx, ctx.args[1], std::move(elements));
+    return;
+  }
+  ReplyMembers(ctx, z, span.start, span.end, span.reverse, withscores);
+}
+
+// ZRANGE key start stop [BYSCORE|BYLEX] [REV] [LIMIT offset count] [WITHSCORES]
+void CmdZRange(CommandContext& ctx) {
+  RangeGeneric(ctx, false, RangeType::kAuto, Direction::kAuto);
+}
+// ZRANGESTORE dst src min max [BYSCORE|BYLEX] [REV] [LIMIT offset count]
+void CmdZRangeStore(CommandContext& ctx) {
+  RangeGeneric(ctx, true, RangeType::kAuto, Direction::kAuto);
+}
+void CmdZRevRange(CommandContext& ctx) {
+  RangeGeneric(ctx, false, RangeType::kRank, Direction::kReverse);
+}
+void CmdZRangeByScore(CommandContext& ctx) {
+  RangeGeneric(ctx, false, RangeType::kScore, Direction::kForward);
+}
+void CmdZRevRangeByScore(CommandContext& ctx) {
+  RangeGeneric(ctx, false, RangeType::kScore, Direction::kReverse);
+}
+void CmdZRangeByLex(CommandContext& ctx) {
+  RangeGeneric(ctx, false, RangeType::kLex, Direction::kForward);
+}
+void CmdZRevRangeByLex(CommandContext& ctx) {
+  RangeGeneric(ctx, false, RangeType::kLex, Direction::kReverse);
+}
+
+// ZREMRANGEBYRANK / ZREMRANGEBYSCORE / ZREMRANGEBYLEX key min max
+void RemRangeGeneric(CommandContext& ctx, RangeType type) {
+  int64_t start = 0, end = 0;
+  storage::ScoreRange score_range;
+  storage::LexRange lex_range;
+  if (type == RangeType::kRank) {
+    auto s = storage::ParseInt64(ctx.args[2]);
+    auto e = s ? storage::ParseInt64(ctx.args[3]) : std::nullopt;
+    if (!e) return ctx.reply.Error(kErrNotInteger);
+    start = *s;
+    end = *e;
+  } else if (type == RangeType::kScore) {
+    if (!ParseScoreRange(ctx.args[2], ctx.args[3], &score_range)) {
+      return ctx.reply.Error(kErrMinMaxFloat);
+    }
+  } else if (!ParseLexRange(ctx.args[2], ctx.args[3], &lex_range)) {
+    return ctx.reply.Error(kErrMinMaxLex);
+  }
+  auto found = FindZSetWrite(ctx, ctx.args[1]);
+  if (!found.ok()) return ReplyMissingAs(ctx, found.status(), [&] { ctx.reply.Integer(0); });
+  ZSet* z = *found;
+  RankSpan span;
+  if (type == RangeType::kRank) {
+    span = RankIndexSpan(start, end, false, z->Length());
+  } else {
+    auto [lo, hi] =
+        type == RangeType::kScore ? RankBounds(*z, score_range) : RankBounds(*z, lex_range);
+    span = {lo, hi, false};
+  }
+  size_t removed = span.end - span.start;
+  z->RemoveRange(span.start, span.end);
+  if (removed > 0) FinishWrite(ctx.db(), ctx.args[1], z);
+  ctx.reply.Integer(static_cast<int64_t>(removed));
+}
+
+void CmdZRemRangeByRank(CommandContext& ctx) { RemRangeGeneric(ctx, RangeType::kRank); }
+void CmdZRemRangeByScore(CommandContext& ctx) { RemRangeGeneric(ctx, RangeType::kScore); }
+void CmdZRemRangeByLex(CommandContext& ctx) { RemRangeGeneric(ctx, RangeType::kLex); }
+
+// ZPOPMIN / ZPOPMAX key [count]
+void PopGeneric(CommandContext& ctx, bool max) {
+  if (ctx.args.size() > 3) return ctx.ReplySyntaxError();
+  int64_t count = 1;
+  bool count_given = ctx.args.size() == 3;
+  if (count_given) {
+    auto parsed = storage::ParseInt64(ctx.args[2]);
+    if (!parsed || *parsed < 0) return ctx.reply.Error(kErrMustBePositive);
+    count = *parsed;
+  }
+  auto found = FindZSetWrite(ctx, ctx.args[1]);
+  if (!found.ok()) return ReplyMissingAs(ctx, found.status(), [&] { ctx.reply.ArrayHeader(0); });
+  if (count == 0) return ctx.reply.ArrayHeader(0);
+  PopAndReply(ctx, ctx.args[1], *found, max, static_cast<size_t>(count),
+              count_given ? PopReply::kPairs : PopReply::kFlat);
+}
+
+void CmdZPopMin(CommandContext& ctx) { PopGeneric(ctx, false); }
+void CmdZPopMax(CommandContext& ctx) { PopGeneric(ctx, true); }
+
+// ZMPOP numkeys key [key ...] MIN|MAX [COUNT count]
+void CmdZMPop(CommandContext& ctx) {
+  MPopArgs parsed;
+  if (!ParseMPopArgs(ctx, 1, &parsed)) return;
+  for (size_t i = 0; i < parsed.keys.size(); ++i) {
+    auto found = FindZSetWrite(ctx, parsed.keys[i]);
+    if (!found.ok()) {
+      if (found.status() == OpStatus::kKeyNotFound) continue;
+      return ctx.ReplyStatus(found.status());
+    }
+    return MPopReply(ctx, parsed.keys[i], *found, parsed.max, parsed.count);
+  }
+  ctx.reply.NullArray();
+}
+
+// ZRANDMEMBER key [count [WITHSCORES]]
+void CmdZRandMember(CommandContext& ctx) {
+  if (ctx.args.size() == 2) {
+    auto found = FindZSetRead(ctx, ctx.args[1]);
+    if (!found.ok()) return ReplyMissingAs(ctx, found.status(), [&] { ctx.reply.Null(); });
+    const ZSet& z = **found;
+    size_t rank = std::uniform_int_distribution<size_t>(0, z.Length() - 1)(ServerContext::Rng());
+    z.ForRange(rank, rank + 1, false, [&](std::string_view m, double) { ctx.reply.Bulk(m); });
+    return;
+  }
+  auto count = storage::ParseInt64(ctx.args[2]);
+  if (!count) return ctx.reply.Error(kErrNotInteger);
+  if (*count == std::numeric_limits<int64_t>::min()) return ctx.reply.Error(kErrRandCountRange);
+  bool withscores = false;
+  if (ctx.args.size() > 4 ||
+      (ctx.args.size() == 4 && !EqualsIgnoreCase(ctx.args[3], "withscores"))) {
+    return ctx.ReplySyntaxError();
+  }
+  if (ctx.args.size() == 4) {
+    withscores = true;
+    constexpr int64_t kHalf = std::numeric_limits<int64_t>::max() / 2;
+    if (*count < -kHalf || *count > kHalf) return ctx.reply.Error(kErrValueOutOfRange);
+  }
+  auto found = FindZSetRead(ctx, ctx.args[1]);
+  if (!found.ok()) return ReplyMissingAs(ctx, found.status(), [&] { ctx.reply.ArrayHeader(0); });
+  const ZSet& z = **found;
+  if (*count == 0) return ctx.reply.ArrayHeader(0);
+  auto& rng = ServerContext::Rng();
+  std::uniform_int_distribution<size_t> pick(0, z.Length() - 1);
+  auto emit = [&](std::string_view m, double s) { ReplyMember(ctx, m, s, withscores); };
+  if (*count < 0) {
+    auto n = static_cast<size_t>(-*count);
+    ctx.reply.ArrayHeader(withscores && !ctx.reply.resp3() ? n * 2 : n);
+    for (size_t i = 0; i < n; ++i) {
+      size_t rank = pick(rng);
+      z.ForRange(rank, rank + 1, false, emit);
+    }
+    return;
+  }
+  if (static_cast<size_t>(*count) >= z.Length()) {
+    return ReplyMembers(ctx, z, 0, z.Length(), false, withscores);
+  }
+  // Distinct members: a partial Fisher-Yates over the ranks, emitted in rank order as a listpack
+  // would give them.
+  auto n = static_cast<size_t>(*count);
+  std::vector<size_t> ranks(z.Length());
+  for (size_t i = 0; i < ranks.size(); ++i) ranks[i] = i;
+  for (size_t i = 0; i < n; ++i) {
+    size_t j = std::uniform_int_distribution<size_t>(i, ranks.size() - 1)(rng);
+    std::swap(ranks[i], ranks[j]);
+  }
+  ranks.resize(n);
+  std::sort(ranks.begin(), ranks.end());
+  ctx.reply.ArrayHeader(withscores && !ctx.reply.resp3() ? n * 2 : n);
+  for (size_t rank : ranks) z.ForRange(rank, rank + 1, false, emit);
+}
+
+// ZSCAN key cursor [MATCH pattern] [COUNT count]
+void CmdZScan(CommandContext& ctx) {
+  auto cursor = ParseScanCursor(ctx.args[2]);
+  if (!cursor) return ctx.reply.Error(kErrInvalidCursor);
+  auto found = FindZSetRead(ctx, ctx.args[1]);
+  if (!found.ok()) {
+    return ReplyMissingAs(ctx, found.status(), [&] {
+      ctx.reply.ArrayHeader(2);
+      ctx.reply.Bulk("0");
+      ctx.reply.ArrayHeader(0);
+    });
+  }
+  ScanOptions options;
+  if (!ParseScanOptions(ctx, 3, &options)) return;
+  std::vector<std::pair<std::string_view, double>> batch;
+  uint64_t next = (*found)->Scan(*cursor, options.count, [&](std::string_view m, double s) {
+    if (options.Matches(m)) batch.emplace_back(m, s);
+  });
+  ctx.reply.ArrayHeader(2);
+  ctx.reply.Bulk(storage::FormatInt64(static_cast<int64_t>(next)));
+  ctx.reply.ArrayHeader(batch.size() * 2);
+  for (const auto& [m, s] : batch) {
+    ctx.reply.Bulk(m);
+    ctx.reply.Bulk(storage::FormatDouble(s));
+  }
+}
+
+bool ZMPopKeys(Args args, std::vector<int>* positions) {
+  return NumKeysPositions(args, 1, 0, positions);
+}
+
+constexpr uint32_t kReadFast = kReadonly | kFast;
+
+constexpr CommandSpec kRows[] = {
+    {.name = "zadd",
+     .arity = -4,
+     .flags = kWrite | kDenyOom | kFast,
+     .first_key = 1,
+     .last_key = 1,
+     .key_step = 1,
+     .handler = CmdZAdd,
+     .group = "sorted_set",
+     .since = "1.2.0",
+     .summary = "Add one or more members to a sorted set, or update its score if it already exists",
+     .complexity = "O(log(N)) for each item added, where N is the number of elements in the "
+                   "sorted set."},
+    {.name = "zincrby",
+     .arity = 4,
+     .flags = kWrite | kDenyOom | kFast,
+     .first_key = 1,
+     .last_key = 1,
+     .key_step = 1,
+     .handler = CmdZIncrBy,
+     .group = "sorted_set",
+     .since = "1.2.0",
+     .summary = "Increment the score of a member in a sorted set",
+     .complexity = "O(log(N)) where N is the number of elements in the sorted set."},
+    {.name = "zrem",
+     .arity = -3,
+     .flags = kWrite | kFast,
+     .first_key = 1,
+     .last_key = 1,
+     .key_step = 1,
+     .handler = CmdZRem,
+     .group = "sorted_set",
+     .since = "1.2.0",
+     .summary = "Remove one or more members from a sorted set",
+     .complexity = "O(M*log(N)) with N being the number of elements in the sorted set and M the "
+                   "number of elements to be removed."},
+    {.name = "zcard",
+     .arity = 2,
+     .flags = kReadFast,
+     .first_key = 1,
+     .last_key = 1,
+     .key_step = 1,
+     .handler = CmdZCard,
+     .group = "sorted_set",
+     .since = "1.2.0",
+     .summary = "Get the number of members in a sorted set",
+     .complexity = "O(1)"},
+    {.name = "zscore",
+     .arity = 3,
+     .flags = kReadFast,
+     .first_key = 1,
+     .last_key = 1,
+     .key_step = 1,
+     .handler = CmdZScore,
+     .group = "sorted_set",
+     .since = "1.2.0",
+     .summary = "Get the score associated with the given member in a sorted set",
+     .complexity = "O(1)"},
+    {.name = "zmscore",
+     .arity = -3,
+     .flags = kReadFast,
+     .first_key = 1,
+     .last_key = 1,
+     .key_step = 1,
+     .handler = CmdZMScore,
+     .group = "sorted_set",
+     .since = "6.2.0",
+     .summary = "Get the score associated with the given members in a sorted set",
+     .complexity = "O(N) where N is the number of members being requested."},
+    {.name = "zrank",
+     .arity = 3,
+     .flags = kReadFast,
+     .first_key = 1,
+     .last_key = 1,
+     .key_step = 1,
+     .handler = CmdZRank,
+     .group = "sorted_set",
+     .since = "2.0.0",
+     .summary = "Determine the index of a member in a sorted set",
+     .complexity = "O(log(N))"},
+    {.name = "zrevrank",
+     .arity = 3,
+     .flags = kReadFast,
+     .first_key = 1,
+     .last_key = 1,
+     .key_step = 1,
+     .handler = CmdZRevRank,
+     .group = "sorted_set",
+     .since = "2.0.0",
+     .summary = "Determine the index of a member in a sorted set, with scores ordered from high "
+                "to low",
+     .complexity = "O(log(N))"},
+    {.name = "zcount",
+     .arity = 4,
+     .flags = kReadFast,
+     .first_key = 1,
+     .last_key = 1,
+     .key_step = 1,
+     .handler = CmdZCount,
+     .group = "sorted_set",
+     .since = "2.0.0",
+     .summary = "Count the members in a sorted set with scores within the given values",
+     .complexity = "O(log(N)) with N being the number of elements in the sorted set."},
+    {.name = "zlexcount",
+     .arity = 4,
+     .flags = kReadFast,
+     .first_key = 1,
+     .last_key = 1,
+     .key_step = 1,
+     .handler = CmdZLexCount,
+     .group = "sorted_set",
+     .since = "2.8.9",
+     .summary = "Count the number of members in a sorted set between a given lexicographical "
+                "range",
+     .complexity = "O(log(N)) with N being the number of elements in the sorted set."},
+    {.name = "zrange",
+     .arity = -4,
+     .flags = kReadonly,
+     .first_key = 1,
+     .last_key = 1,
+     .key_step = 1,
+     .handler = CmdZRange,
+     .group = "sorted_set",
+     .since = "1.2.0",
+     .summary = "Return a range of members in a sorted set",
+     .complexity = "O(log(N)+M) with N being the number of elements in the sorted set and M the "
+                   "number of elements returned."},
+    {.name = "zrangestore",
+     .arity = -5,
+     .flags = kWrite | kDenyOom,
+     .first_key = 1,
+     .last_key = 2,
+     .key_step = 1,
+     .handler = CmdZRangeStore,
+     .group = "sorted_set",
+     .since = "6.2.0",
+     .summary = "Store a range of members from sorted set into another key",
+     .complexity = "O(log(N)+M) with N being the number of elements in the sorted set and M the "
+                   "number of elements stored into the destination key."},
+    {.name = "zrevrange",
+     .arity = -4,
+     .flags = kReadonly,
+     .first_key = 1,
+     .last_key = 1,
+     .key_step = 1,
+     .handler = CmdZRevRange,
+     .group = "sorted_set",
+     .since = "1.2.0",
+     .summary = "Return a range of members in a sorted set, by index, with scores ordered from "
+                "high to low",
+     .complexity = "O(log(N)+M) with N being the number of elements in the sorted set and M the "
+                   "number of elements returned."},
+    {.name = "zrangebyscore",
+     .arity = -4,
+     .flags = kReadonly,
+     .first_key = 1,
+     .last_key = 1,
+     .key_step = 1,
+     .handler = CmdZRangeByScore,
+     .group = "sorted_set",
+     .since = "1.0.5",
+     .summary = "Return a range of members in a sorted set, by score",
+     .complexity = "O(log(N)+M) with N being the number of elements in the sorted set and M the "
+                   "number of elements being returned. If M is constant (e.g. always asking for "
+                   "the first 10 elements with LIMIT), you can consider it O(log(N))."},
+    {.name = "zrevrangebyscore",
+     .arity = -4,
+     .flags = kReadonly,
+     .first_key = 1,
+     .last_key = 1,
+     .key_step = 1,
+     .handler = CmdZRevRangeByScore,
+     .group = "sorted_set",
+     .since = "2.2.0",
+     .summary = "Return a range of members in a sorted set, by score, with scores ordered from "
+                "high to low",
+     .complexity = "O(log(N)+M) with N being the number of elements in the sorted set and M the "
+                   "number of elements being returned. If M is constant (e.g. always asking for "
+                   "the first 10 elements with LIMIT), you can consider it O(log(N))."},
+    {.name = "zrangebylex",
+     .arity = -4,
+     .flags = kReadonly,
+     .first_key = 1,
+     .last_key = 1,
+     .key_step = 1,
+     .handler = CmdZRangeByLex,
+     .group = "sorted_set",
+     .since = "2.8.9",
+     .summary = "Return a range of members in a sorted set, by lexicographical range",
+     .complexity = "O(log(N)+M) with N being the number of elements in the sorted set and M the "
+                   "number of elements being returned. If M is constant (e.g. always asking for "
+                   "the first 10 elements with LIMIT), you can consider it O(log(N))."},
+    {.name = "zrevrangebylex",
+     .arity = -4,
+     .flags = kReadonly,
+     .first_key = 1,
+     .last_key = 1,
+     .key_step = 1,
+     .handler = CmdZRevRangeByLex,
+     .group = "sorted_set",
+     .since = "2.8.9",
+     .summary = "Return a range of members in a sorted set, by lexicographical range, ordered "
+                "from higher to lower strings.",
+     .complexity = "O(log(N)+M) with N being the number of elements in the sorted set and M the "
+                   "number of elements being returned. If M is constant (e.g. always asking for "
+                   "the first 10 elements with LIMIT), you can consider it O(log(N))."},
+    {.name = "zremrangebyrank",
+     .arity = 4,
+     .flags = kWrite,
+     .first_key = 1,
+     .last_key = 1,
+     .key_step = 1,
+     .handler = CmdZRemRangeByRank,
+     .group = "sorted_set",
+     .since = "2.0.0",
+     .summary = "Remove all members in a sorted set within the given indexes",
+     .complexity = "O(log(N)+M) with N being the number of elements in the sorted set and M the "
+                   "number of elements removed by the operation."},
+    {.name = "zremrangebyscore",
+     .arity = 4,
+     .flags = kWrite,
+     .first_key = 1,
+     .last_key = 1,
+     .key_step = 1,
+     .handler = CmdZRemRangeByScore,
+     .group = "sorted_set",
+     .since = "1.2.0",
+     .summary = "Remove all members in a sorted set within the given scores",
+     .complexity = "O(log(N)+M) with N being the number of elements in the sorted set and M the "
+                   "number of elements removed by the operation."},
+    {.name = "zremrangebylex",
+     .arity = 4,
+     .flags = kWrite,
+     .first_key = 1,
+     .last_key = 1,
+     .key_step = 1,
+     .handler = CmdZRemRangeByLex,
+     .group = "sorted_set",
+     .since = "2.8.9",
+     .summary = "Remove all members in a sorted set between the given lexicographical range",
+     .complexity = "O(log(N)+M) with N being the number of elements in the sorted set and M the "
+                   "number of elements removed by the operation."},
+    {.name = "zpopmin",
+     .arity = -2,
+     .flags = kWrite | kFast,
+     .first_key = 1,
+     .last_key = 1,
+     .key_step = 1,
+     .handler = CmdZPopMin,
+     .group = "sorted_set",
+     .since = "5.0.0",
+     .summary = "Remove and return members with the lowest scores in a sorted set",
+     .complexity = "O(log(N)*M) with N being the number of elements in the sorted set, and M "
+                   "being the number of elements popped."},
+    {.name = "zpopmax",
+     .arity = -2,
+     .flags = kWrite | kFast,
+     .first_key = 1,
+     .last_key = 1,
+     .key_step = 1,
+     .handler = CmdZPopMax,
+     .group = "sorted_set",
+     .since = "5.0.0",
+     .summary = "Remove and return members with the highest scores in a sorted set",
+     .complexity = "O(log(N)*M) with N being the number of elements in the sorted set, and M "
+                   "being the number of elements popped."},
+    {.name = "zmpop",
+     .arity = -4,
+     .flags = kWrite | kMovableKeys,
+     .handler = CmdZMPop,
+     .group = "sorted_set",
+     .since = "7.0.0",
+     .summary = "Remove and return members with scores in a sorted set",
+     .complexity = "O(K) + O(M*log(N)) where K is the number of provided keys, N being the number "
+                   "of elements in the sorted set, and M being the number of elements popped.",
+     .movable_keys = ZMPopKeys},
+    {.name = "zrandmember",
+     .arity = -2,
+     .flags = kReadonly,
+     .first_key = 1,
+     .last_key = 1,
+     .key_step = 1,
+     .handler = CmdZRandMember,
+     .group = "sorted_set",
+     .since = "6.2.0",
+     .summary = "Get one or multiple random elements from a sorted set",
+     .complexity = "O(N) where N is the number of elements returned"},
+    {.name = "zscan",
+     .arity = -3,
+     .flags = kReadonly,
+     .first_key = 1,
+     .last_key = 1,
+     .key_step = 1,
+     .handler = CmdZScan,
+     .group = "sorted_set",
+     .since = "2.8.0",
+     .summary = "Incrementally iterate sorted sets elements and associated scores",
+     .complexity = "O(1) for every call. O(N) for a complete iteration, including enough command "
+                   "calls for the cursor to return back to 0. N is the number of elements inside "
+                   "the collection.."},
+};
+
+}  // namespace
+
+void RegisterSortedSetFamily(CommandTable& table) { table.Register(kRows); }
+
+}  // namespace respd::server
