@@ -5,7 +5,6 @@ namespace respd::server {
 
 void RegisterAllFamilies(CommandTable& table) {
   RegisterConnectionFamily(table);
-  RegisterTransactionsFamily(table);
   RegisterGenericFamily(table);
   RegisterStringFamily(table);
   RegisterServerFamily(table);

@@ -7,7 +7,6 @@
 namespace respd::server {
 
 void RegisterConnectionFamily(CommandTable& table);
-void RegisterTransactionsFamily(CommandTable& table);
 void RegisterGenericFamily(CommandTable& table);
 void RegisterStringFamily(CommandTable& table);
 void RegisterServerFamily(CommandTable& table);
