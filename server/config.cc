@@ -306,15 +306,14 @@ std::string Config::SetAtRuntime(const std::vector<std::pair<std::string, std::s
     if (option == nullptr) {
       return "ERR Unknown option or number of arguments for CONFIG SET - '" + name + "'";
     }
-    std::string reason;
+    // Redis names a duplicate as written and an immutable option by its canonical name.
     if (std::find(targets.begin(), targets.end(), option) != targets.end()) {
-      reason = "duplicate parameter";
-    } else if (!option->spec().mutable_at_runtime) {
-      reason = "can't set immutable config";
+      return "ERR CONFIG SET failed (possibly related to argument '" + name +
+             "') - duplicate parameter";
     }
-    if (!reason.empty()) {
+    if (!option->spec().mutable_at_runtime) {
       return "ERR CONFIG SET failed (possibly related to argument '" +
-             std::string(option->spec().name) + "') - " + reason;
+             std::string(option->spec().name) + "') - can't set immutable config";
     }
     targets.push_back(option);
   }
@@ -421,7 +420,19 @@ void Config::ParseCommandLine(int argc, const char* const* argv) {
     ApplyConfigText(text.str(), config_file_);
   }
   if (!stdin_text.empty()) ApplyConfigText(stdin_text, "standard input");
-  Apply(directives, "the command line");
+  // `--include file` reads the file at its place among the command-line options, as in Redis.
+  std::vector<std::pair<std::string, std::vector<std::string>>> pending;
+  for (auto& directive : directives) {
+    if (directive.first != "include") {
+      pending.push_back(std::move(directive));
+      continue;
+    }
+    Apply(pending, "the command line");
+    pending.clear();
+    if (directive.second.size() != 1) throw ConfigError("include takes one file name");
+    ApplyConfigText("include \"" + directive.second.front() + "\"\n", "the command line");
+  }
+  Apply(pending, "the command line");
 }
 
 void Config::ApplyConfigText(const std::string& text, const std::string& origin) {
@@ -474,6 +485,13 @@ void Config::Apply(const std::vector<std::pair<std::string, std::vector<std::str
     seen.push_back(it->first);
     po::option option(it->first, it->second);
     parsed.options.push_back(option);
+  }
+  for (const auto& [name, values] : directives) {
+    if (Find(name) == nullptr) {
+      throw ConfigError("*** FATAL CONFIG FILE ERROR (Redis 7.0.15) ***\nReading " + origin +
+                        "\n>>> '" + name + (values.empty() ? "" : " " + Join(values)) +
+                        "'\nBad directive or wrong number of arguments");
+    }
   }
   po::variables_map values;
   try {

@@ -167,7 +167,7 @@ void CmdCommandInfo(CommandContext& ctx) {
   for (size_t i = 2; i < ctx.args.size(); ++i) {
     NamedCommand found = FindByFullName(ctx.server.commands, ctx.args[i]);
     if (found.spec == nullptr) {
-      ctx.reply.NullArray();
+      ctx.reply.Null();
     } else {
       ReplyCommandInfo(ctx, *found.spec, found.container);
     }

@@ -1,0 +1,64 @@
+// The real binary's configuration: a config file plus command-line overrides seen through CONFIG
+// GET, and a bad directive stopping start-up with Redis's message and a non-zero exit.
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "tests/support/resp_client.h"
+#include "tests/support/server_process.h"
+
+namespace respd::testing {
+namespace {
+
+std::filesystem::path ScratchFile(const std::string& name, const std::string& text) {
+  auto path = std::filesystem::temp_directory_path() /
+              ("respd_it_config_" + std::to_string(getpid()) + "_" + name);
+  std::ofstream(path) << text;
+  return path;
+}
+
+TEST(ConfigIntegrationTest, FileThenCommandLineOverrides) {
+  auto conf = ScratchFile("ok.conf",
+                          "# from a file\ntimeout 30\nmaxmemory 1mb\nappendonly no\n"
+                          "maxmemory-policy allkeys-lru\n");
+  ServerProcess server = ServerProcess::StartRespd({"--include", conf.string(), "--timeout", "45"});
+  ASSERT_TRUE(server.running()) << server.Output();
+  RespClient client;
+  ASSERT_TRUE(client.Connect(server.port()));
+  EXPECT_EQ(client.Command({"CONFIG", "GET", "timeout"}), "*2\r\n$7\r\ntimeout\r\n$2\r\n45\r\n");
+  EXPECT_EQ(client.Command({"CONFIG", "GET", "maxmemory"}),
+            "*2\r\n$9\r\nmaxmemory\r\n$7\r\n1048576\r\n");
+  EXPECT_EQ(client.Command({"CONFIG", "GET", "maxmemory-policy"}),
+            "*2\r\n$16\r\nmaxmemory-policy\r\n$11\r\nallkeys-lru\r\n");
+  EXPECT_EQ(client.Command({"CONFIG", "SET", "loglevel", "debug"}), "+OK\r\n");
+  EXPECT_EQ(client.Command({"CONFIG", "GET", "loglevel"}),
+            "*2\r\n$8\r\nloglevel\r\n$5\r\ndebug\r\n");
+  std::filesystem::remove(conf);
+}
+
+TEST(ConfigIntegrationTest, UnknownDirectiveExitsNonZero) {
+  auto conf = ScratchFile("bad.conf", "port 0\nno-such-directive yes\n");
+  auto log = ScratchFile("bad.log", "");
+  std::string command =
+      std::string(RESPD_BINARY) + " " + conf.string() + " > " + log.string() + " 2>&1 < /dev/null";
+  int status = std::system(command.c_str());
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_NE(WEXITSTATUS(status), 0);
+  std::ifstream file(log);
+  std::ostringstream output;
+  output << file.rdbuf();
+  EXPECT_NE(output.str().find(">>> 'no-such-directive yes'\nBad directive or wrong number of "
+                              "arguments"),
+            std::string::npos)
+      << output.str();
+  std::filesystem::remove(conf);
+  std::filesystem::remove(log);
+}
+
+}  // namespace
+}  // namespace respd::testing
