@@ -9,6 +9,7 @@
 #include <string>
 
 #include "protocol/reply_writer.h"
+#include "server/transaction.h"
 
 namespace respd::server {
 
@@ -23,6 +24,8 @@ class ClientState {
   protocol::RespVersion resp = protocol::RespVersion::kResp2;
   bool authenticated = false;
   bool close_after_reply = false;  // QUIT, protocol errors: close once the reply is written
+  // MULTI/EXEC and WATCH state, created by the first MULTI or WATCH.
+  std::unique_ptr<TransactionState> transaction;
 
   // Fields other threads read (CLIENT LIST): guarded by info_mutex_.
   struct Info {

@@ -66,9 +66,18 @@ const CommandSpec* Dispatcher::Resolve(Args args, protocol::ReplyWriter& reply) 
 void Dispatcher::Dispatch(Args args, ClientState& client, protocol::ReplyWriter& reply) {
   TransactionState* txn = client.transaction.get();
   bool in_multi = txn != nullptr && txn->in_multi();
+  size_t reply_mark = reply.buffer()->size();
   const CommandSpec* spec = Resolve(args, reply);
   if (spec == nullptr) {
     if (in_multi) txn->FlagError();
+    // EXEC with arguments: Redis aborts any transaction, quoting the arity error without "ERR".
+    if (args.size() > 1 && server_.commands.Find(args[0]) == server_.commands.Find("exec")) {
+      std::string error = reply.buffer()->substr(reply_mark + 1);
+      reply.buffer()->resize(reply_mark);
+      if (in_multi) txn->Discard();
+      reply.Error(std::string(kErrExecAbortBecause) +
+                  error.substr(4, error.size() - 4 - 2));  // drop "ERR " and CRLF
+    }
     return;
   }
   if (!client.authenticated && !(spec->flags & kNoAuth) &&
@@ -91,7 +100,7 @@ void Dispatcher::Dispatch(Args args, ClientState& client, protocol::ReplyWriter&
 bool Dispatcher::RunsInsideMulti(const CommandSpec& spec, Args args) const {
   // Only top-level commands qualify: SLOWLOG RESET is queued, RESET is not.
   if (server_.commands.Find(args[0]) != &spec) return false;
-  static constexpr std::string_view kNames[] = {"exec", "discard", "multi",
+  static constexpr std::string_view kNames[] = {"exec",  "discard", "multi",
                                                 "watch", "quit",    "reset"};
   return std::find(std::begin(kNames), std::end(kNames), spec.name) != std::end(kNames);
 }
@@ -99,17 +108,16 @@ bool Dispatcher::RunsInsideMulti(const CommandSpec& spec, Args args) const {
 void Dispatcher::Reject(const CommandSpec& spec, Args args, ClientState& client,
                         protocol::ReplyWriter& reply, std::string_view error) {
   TransactionState* txn = client.transaction.get();
-  if (txn == nullptr || !txn->in_multi()) {
-    reply.Error(error);
-    return;
-  }
-  // A refused EXEC ends the transaction quoting the refusal; anything else dooms the next EXEC.
+  bool in_multi = txn != nullptr && txn->in_multi();
+  // A refused EXEC ends any transaction quoting the refusal (without a generic "ERR "); anything
+  // else refused inside MULTI dooms the next EXEC.
   if (spec.name == "exec" && server_.commands.Find(args[0]) == &spec) {
-    txn->Discard();
+    if (in_multi) txn->Discard();
+    if (error.starts_with("ERR ")) error.remove_prefix(4);
     reply.Error(std::string(kErrExecAbortBecause) + std::string(error));
     return;
   }
-  txn->FlagError();
+  if (in_multi) txn->FlagError();
   reply.Error(error);
 }
 

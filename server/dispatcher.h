@@ -28,6 +28,12 @@ class Dispatcher {
                      protocol::ReplyWriter& reply, ExecutionMode mode = ExecutionMode::kNormal);
 
  private:
+  // EXEC DISCARD MULTI WATCH QUIT RESET run at once inside MULTI; everything else is queued.
+  bool RunsInsideMulti(const CommandSpec& spec, Args args) const;
+  // Writes a refusal of the command (NOAUTH, BUSY...); inside MULTI it also dooms the transaction.
+  void Reject(const CommandSpec& spec, Args args, ClientState& client, protocol::ReplyWriter& reply,
+              std::string_view error);
+
   ServerContext& server_;
 };
 

@@ -24,6 +24,15 @@ inline constexpr std::string_view kErrStringTooLong =
 inline constexpr std::string_view kErrNoAuth = "NOAUTH Authentication required.";
 inline constexpr std::string_view kErrInvalidExpire = "ERR invalid expire time in '%s' command";
 inline constexpr std::string_view kErrMaxClients = "ERR max number of clients reached";
+inline constexpr std::string_view kErrExecAbort =
+    "EXECABORT Transaction discarded because of previous errors.";
+// EXEC itself refused (BUSY...): Redis aborts the transaction quoting the refusal.
+inline constexpr std::string_view kErrExecAbortBecause =
+    "EXECABORT Transaction discarded because of: ";
+inline constexpr std::string_view kErrNotAllowedInMulti =
+    "ERR Command not allowed inside a transaction";
+inline constexpr std::string_view kErrBusyScript =
+    "BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.";
 
 // The error text of a failed storage status (kOk and kSkipped have none).
 std::string_view ErrorText(storage::OpStatus status);

@@ -43,6 +43,7 @@ Server::Server(Config& config, storage::Clock& clock)
   context_.io_threads = threads;
   for (int i = 0; i < threads; ++i) threads_.push_back(std::make_unique<IoThread>());
   RegisterAllFamilies(context_.commands);
+  context_.store.AddObserver(&context_.watches);
   context_.run_id = RandomRunId();
   context_.start_time_ms = clock.NowMs();
   context_.request_shutdown = [this] { Stop(); };

@@ -55,6 +55,8 @@ class ServerContext {
   CommandTable commands;
   ClientRegistry clients;
   ServerStats stats;
+  // Watched keys of every client; observes `store` (added by the server at start-up).
+  WatchRegistry watches;
 
   int64_t start_time_ms = 0;
   std::string run_id;

@@ -169,6 +169,7 @@ void CmdHello(CommandContext& ctx) {
 
 // RESET
 void CmdReset(CommandContext& ctx) {
+  ctx.client.transaction.reset();
   ctx.client.db_index = 0;
   ctx.client.resp = RespVersion::kResp2;
   ctx.reply.set_version(RespVersion::kResp2);

@@ -5,10 +5,12 @@ namespace respd::server {
 
 void RegisterAllFamilies(CommandTable& table) {
   RegisterConnectionFamily(table);
+  RegisterTransactionsFamily(table);
   RegisterGenericFamily(table);
   RegisterStringFamily(table);
   RegisterServerFamily(table);
   RegisterSortedSetFamily(table);
+  RegisterSetFamily(table);
 }
 
 }  // namespace respd::server

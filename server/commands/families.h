@@ -7,10 +7,12 @@
 namespace respd::server {
 
 void RegisterConnectionFamily(CommandTable& table);
+void RegisterTransactionsFamily(CommandTable& table);
 void RegisterGenericFamily(CommandTable& table);
 void RegisterStringFamily(CommandTable& table);
 void RegisterServerFamily(CommandTable& table);
 void RegisterSortedSetFamily(CommandTable& table);
+void RegisterSetFamily(CommandTable& table);
 
 // Registers every family, in a fixed order.
 void RegisterAllFamilies(CommandTable& table);

@@ -1,0 +1,147 @@
+// Transaction commands: MULTI EXEC DISCARD WATCH UNWATCH. Queueing between MULTI and EXEC is the
+// dispatcher's; EXEC runs the queue under every shard lock, so no client sees it half done.
+#include "server/commands/families.h"
+#include "server/dispatcher.h"
+#include "server/errors.h"
+#include "server/server_context.h"
+#include "server/transaction.h"
+
+namespace respd::server {
+namespace {
+
+constexpr std::string_view kErrNestedMulti = "ERR MULTI calls can not be nested";
+constexpr std::string_view kErrExecWithoutMulti = "ERR EXEC without MULTI";
+constexpr std::string_view kErrDiscardWithoutMulti = "ERR DISCARD without MULTI";
+constexpr std::string_view kErrWatchInMulti = "ERR WATCH inside MULTI is not allowed";
+
+TransactionState& Transaction(CommandContext& ctx) {
+  if (!ctx.client.transaction) {
+    ctx.client.transaction = std::make_unique<TransactionState>(ctx.server.watches);
+  }
+  return *ctx.client.transaction;
+}
+
+bool InMulti(const CommandContext& ctx) {
+  return ctx.client.transaction && ctx.client.transaction->in_multi();
+}
+
+// MULTI
+void CmdMulti(CommandContext& ctx) {
+  if (InMulti(ctx)) {
+    ctx.reply.Error(kErrNestedMulti);
+    return;
+  }
+  Transaction(ctx).BeginMulti();
+  ctx.reply.Ok();
+}
+
+// EXEC
+void CmdExec(CommandContext& ctx) {
+  if (!InMulti(ctx)) {
+    ctx.reply.Error(kErrExecWithoutMulti);
+    return;
+  }
+  TransactionState& txn = *ctx.client.transaction;
+  if (txn.queue_error()) {
+    txn.Discard();
+    ctx.reply.Error(kErrExecAbort);
+    return;
+  }
+  if (txn.WatchedKeysChanged(ctx.server.store)) {
+    txn.Discard();
+    ctx.reply.NullArray();
+    return;
+  }
+  std::vector<QueuedCommand> queue = std::move(txn.queue());
+  txn.Discard();
+  Dispatcher dispatcher(ctx.server);
+  std::vector<std::string_view> args;
+  ctx.reply.ArrayHeader(queue.size());
+  for (const QueuedCommand& command : queue) {
+    args.assign(command.args.begin(), command.args.end());
+    dispatcher.ExecuteLocked(*command.spec, args, ctx.client, ctx.reply,
+                             ExecutionMode::kTransaction);
+  }
+}
+
+// DISCARD
+void CmdDiscard(CommandContext& ctx) {
+  if (!InMulti(ctx)) {
+    ctx.reply.Error(kErrDiscardWithoutMulti);
+    return;
+  }
+  ctx.client.transaction->Discard();
+  ctx.reply.Ok();
+}
+
+// WATCH key [key ...]
+void CmdWatch(CommandContext& ctx) {
+  if (InMulti(ctx)) {
+    ctx.reply.Error(kErrWatchInMulti);
+    return;
+  }
+  TransactionState& txn = Transaction(ctx);
+  storage::Database& db = ctx.db();
+  for (std::string_view key : ctx.args.subspan(1)) {
+    txn.Watch(db.index(), key, db.Peek(key) != nullptr);
+  }
+  ctx.reply.Ok();
+}
+
+// UNWATCH
+void CmdUnwatch(CommandContext& ctx) {
+  if (ctx.client.transaction) ctx.client.transaction->UnwatchAll();
+  ctx.reply.Ok();
+}
+
+constexpr CommandSpec kRows[] = {
+    {.name = "multi",
+     .arity = 1,
+     .flags = kNoscript | kLoading | kStale | kFast | kAllowBusy,
+     .handler = CmdMulti,
+     .group = "transactions",
+     .since = "1.2.0",
+     .summary = "Mark the start of a transaction block",
+     .complexity = "O(1)"},
+    {.name = "exec",
+     .arity = 1,
+     .flags = kNoscript | kLoading | kStale | kSkipSlowlog | kLockAll,
+     .handler = CmdExec,
+     .group = "transactions",
+     .since = "1.2.0",
+     .summary = "Execute all commands issued after MULTI",
+     .complexity = "Depends on commands in the transaction"},
+    {.name = "discard",
+     .arity = 1,
+     .flags = kNoscript | kLoading | kStale | kFast | kAllowBusy,
+     .handler = CmdDiscard,
+     .group = "transactions",
+     .since = "2.0.0",
+     .summary = "Discard all commands issued after MULTI",
+     .complexity = "O(N), when N is the number of queued commands"},
+    {.name = "watch",
+     .arity = -2,
+     .flags = kNoscript | kLoading | kStale | kFast | kAllowBusy,
+     .first_key = 1,
+     .last_key = -1,
+     .key_step = 1,
+     .handler = CmdWatch,
+     .group = "transactions",
+     .since = "2.2.0",
+     .summary = "Watch the given keys to determine execution of the MULTI/EXEC block",
+     .complexity = "O(1) for every key."},
+    {.name = "unwatch",
+     .arity = 1,
+     .flags = kNoscript | kLoading | kStale | kFast | kAllowBusy,
+     .handler = CmdUnwatch,
+     .group = "transactions",
+     .since = "2.2.0",
+     .summary = "Forget about all watched keys",
+     .complexity = "O(1)"},
+};
+
+}  // namespace
+
+void RegisterTransactionsFamily(CommandTable& table) { table.Register(kRows); }
+
+}  // namespace respd::server
