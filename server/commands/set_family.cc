@@ -1,0 +1,575 @@
+// Set commands: SADD SREM SMEMBERS SISMEMBER SMISMEMBER SCARD SPOP SRANDMEMBER SMOVE SINTER
+// SINTERCARD SINTERSTORE SUNION SUNIONSTORE SDIFF SDIFFSTORE SSCAN.
+#include <algorithm>
+#include <limits>
+#include <string>
+#include <unordered_set>
+#include <vector>
+
+#include "server/commands/collection_args.h"
+#include "server/commands/families.h"
+#include "server/errors.h"
+#include "server/server_context.h"
+#include "storage/numbers.h"
+#include "storage/set.h"
+
+namespace respd::server {
+namespace {
+
+using storage::OpStatus;
+using storage::Set;
+
+constexpr std::string_view kErrMustBePositive = "ERR value is out of range, must be positive";
+constexpr std::string_view kErrRandCountRange =
+    "ERR value is out of range, value must between -9223372036854775807 and "
+    "9223372036854775807";
+constexpr std::string_view kErrNumKeys = "ERR numkeys should be greater than 0";
+constexpr std::string_view kErrTooManyKeys =
+    "ERR Number of keys can't be greater than number of args";
+constexpr std::string_view kErrLimitNegative = "ERR LIMIT can't be negative";
+constexpr std::string_view kErrInvalidCursor = "ERR invalid cursor";
+
+size_t MaxIntsetEntries(ServerContext& server) {
+  // Looked up by name once per thread and configuration.
+  thread_local const Config* config = nullptr;
+  thread_local const Option* option = nullptr;
+  if (config != &server.config) {
+    option = &server.config.Get("set-max-intset-entries");
+    config = &server.config;
+  }
+  return static_cast<size_t>(option->number());
+}
+
+storage::OpResult<Set*> AsSet(storage::OpResult<storage::Entry*> found) {
+  if (!found.ok()) return found.status();
+  return static_cast<Set*>((*found)->object());
+}
+
+storage::OpResult<Set*> FindSetRead(CommandContext& ctx, std::string_view key) {
+  return AsSet(ctx.db().FindReadTyped(key, storage::ValueType::kSet));
+}
+
+storage::OpResult<Set*> FindSetWrite(CommandContext& ctx, std::string_view key) {
+  return AsSet(ctx.db().FindWriteTyped(key, storage::ValueType::kSet));
+}
+
+// Replies with `on_missing` for a missing key, with the status's error otherwise.
+template <typename Fn>
+void ReplyMissingAs(CommandContext& ctx, OpStatus status, Fn&& on_missing) {
+  if (status == OpStatus::kKeyNotFound) {
+    on_missing();
+  } else {
+    ctx.ReplyStatus(status);
+  }
+}
+
+void FinishWrite(storage::Database& db, std::string_view key, const Set* s) {
+  if (s->Length() == 0) {
+    db.Delete(key);
+  } else {
+    db.MarkModified(key);
+  }
+}
+
+// SADD key member [member ...]
+void CmdSAdd(CommandContext& ctx) {
+  storage::Database& db = ctx.db();
+  auto found = FindSetWrite(ctx, ctx.args[1]);
+  if (!found.ok() && found.status() != OpStatus::kKeyNotFound) {
+    return ctx.ReplyStatus(found.status());
+  }
+  Set* s = found.ok() ? *found : nullptr;
+  if (s == nullptr) {
+    s = static_cast<Set*>(db.AddObject(ctx.args[1], Set::New(ctx.args[2]))->object());
+  }
+  size_t max_ints = MaxIntsetEntries(ctx.server);
+  int64_t added = 0;
+  for (size_t i = 2; i < ctx.args.size(); ++i) added += s->Add(ctx.args[i], max_ints);
+  if (added > 0) db.MarkModified(ctx.args[1]);
+  ctx.reply.Integer(added);
+}
+
+// SREM key member [member ...]
+void CmdSRem(CommandContext& ctx) {
+  auto found = FindSetWrite(ctx, ctx.args[1]);
+  if (!found.ok()) return ReplyMissingAs(ctx, found.status(), [&] { ctx.reply.Integer(0); });
+  Set* s = *found;
+  int64_t removed = 0;
+  for (size_t i = 2; i < ctx.args.size() && s->Length() > 0; ++i) removed += s->Remove(ctx.args[i]);
+  if (removed > 0) FinishWrite(ctx.db(), ctx.args[1], s);
+  ctx.reply.Integer(removed);
+}
+
+// SISMEMBER key member
+void CmdSIsMember(CommandContext& ctx) {
+  auto found = FindSetRead(ctx, ctx.args[1]);
+  if (!found.ok()) return ReplyMissingAs(ctx, found.status(), [&] { ctx.reply.Integer(0); });
+  ctx.reply.Integer((*found)->Contains(ctx.args[2]) ? 1 : 0);
+}
+
+// SMISMEMBER key member [member ...]
+void CmdSMIsMember(CommandContext& ctx) {
+  auto found = FindSetRead(ctx, ctx.args[1]);
+  if (!found.ok() && found.status() != OpStatus::kKeyNotFound) {
+    return ctx.ReplyStatus(found.status());
+  }
+  ctx.reply.ArrayHeader(ctx.args.size() - 2);
+  for (size_t i = 2; i < ctx.args.size(); ++i) {
+    ctx.reply.Integer(found.ok() && (*found)->Contains(ctx.args[i]) ? 1 : 0);
+  }
+}
+
+// SCARD key
+void CmdSCard(CommandContext& ctx) {
+  auto found = FindSetRead(ctx, ctx.args[1]);
+  if (!found.ok()) return ReplyMissingAs(ctx, found.status(), [&] { ctx.reply.Integer(0); });
+  ctx.reply.Integer(static_cast<int64_t>((*found)->Length()));
+}
+
+void ReplyWholeSet(CommandContext& ctx, const Set& s, bool as_set) {
+  if (as_set) {
+    ctx.reply.SetHeader(s.Length());
+  } else {
+    ctx.reply.ArrayHeader(s.Length());
+  }
+  s.ForEach([&](std::string_view m) { ctx.reply.Bulk(m); });
+}
+
+// SPOP key [count]
+void CmdSPop(CommandContext& ctx) {
+  if (ctx.args.size() > 3) return ctx.ReplySyntaxError();
+  storage::Database& db = ctx.db();
+  auto& rng = ServerContext::Rng();
+  if (ctx.args.size() == 2) {
+    auto found = FindSetWrite(ctx, ctx.args[1]);
+    if (!found.ok()) return ReplyMissingAs(ctx, found.status(), [&] { ctx.reply.Null(); });
+    std::string member = (*found)->Random(rng);
+    (*found)->Remove(member);
+    FinishWrite(db, ctx.args[1], *found);
+    return ctx.reply.Bulk(member);
+  }
+  auto count = storage::ParseInt64(ctx.args[2]);
+  if (!count || *count < 0) return ctx.reply.Error(kErrMustBePositive);
+  auto found = FindSetWrite(ctx, ctx.args[1]);
+  if (!found.ok()) return ReplyMissingAs(ctx, found.status(), [&] { ctx.reply.SetHeader(0); });
+  Set* s = *found;
+  if (*count == 0) return ctx.reply.SetHeader(0);
+  if (static_cast<uint64_t>(*count) >= s->Length()) {
+    ReplyWholeSet(ctx, *s, true);
+    db.Delete(ctx.args[1]);
+    return;
+  }
+  ctx.reply.SetHeader(static_cast<size_t>(*count));
+  for (int64_t i = 0; i < *count; ++i) {
+    std::string member = s->Random(rng);
+    s->Remove(member);
+    ctx.reply.Bulk(member);
+  }
+  FinishWrite(db, ctx.args[1], s);
+}
+
+// SRANDMEMBER key [count]
+void CmdSRandMember(CommandContext& ctx) {
+  if (ctx.args.size() > 3) return ctx.ReplySyntaxError();
+  auto& rng = ServerContext::Rng();
+  if (ctx.args.size() == 2) {
+    auto found = FindSetRead(ctx, ctx.args[1]);
+    if (!found.ok()) return ReplyMissingAs(ctx, found.status(), [&] { ctx.reply.Null(); });
+    return ctx.reply.Bulk((*found)->Random(rng));
+  }
+  auto count = storage::ParseInt64(ctx.args[2]);
+  if (!count) return ctx.reply.Error(kErrNotInteger);
+  if (*count == std::numeric_limits<int64_t>::min()) return ctx.reply.Error(kErrRandCountRange);
+  auto found = FindSetRead(ctx, ctx.args[1]);
+  if (!found.ok()) return ReplyMissingAs(ctx, found.status(), [&] { ctx.reply.ArrayHeader(0); });
+  const Set& s = **found;
+  if (*count == 0) return ctx.reply.ArrayHeader(0);
+  if (*count < 0) {
+    auto n = static_cast<size_t>(-*count);
+    ctx.reply.ArrayHeader(n);
+    for (size_t i = 0; i < n; ++i) ctx.reply.Bulk(s.Random(rng));
+    return;
+  }
+  auto n = static_cast<size_t>(*count);
+  if (n >= s.Length()) return ReplyWholeSet(ctx, s, false);
+  std::vector<std::string> picked;
+  if (n * 3 > s.Length()) {
+    // Many of them: a partial shuffle of all members.
+    std::vector<std::string> all;
+    all.reserve(s.Length());
+    s.ForEach([&](std::string_view m) { all.emplace_back(m); });
+    for (size_t i = 0; i < n; ++i) {
+      std::swap(all[i], all[std::uniform_int_distribution<size_t>(i, all.size() - 1)(rng)]);
+    }
+    all.resize(n);
+    picked = std::move(all);
+  } else {
+    std::unordered_set<std::string> seen;
+    while (picked.size() < n) {
+      std::string m = s.Random(rng);
+      if (seen.insert(m).second) picked.push_back(std::move(m));
+    }
+  }
+  ctx.reply.ArrayHeader(n);
+  for (const std::string& m : picked) ctx.reply.Bulk(m);
+}
+
+// SMOVE source destination member
+void CmdSMove(CommandContext& ctx) {
+  storage::Database& db = ctx.db();
+  auto src = FindSetWrite(ctx, ctx.args[1]);
+  auto dst = FindSetWrite(ctx, ctx.args[2]);
+  if (!src.ok()) return ReplyMissingAs(ctx, src.status(), [&] { ctx.reply.Integer(0); });
+  if (!dst.ok() && dst.status() != OpStatus::kKeyNotFound) return ctx.ReplyStatus(dst.status());
+  std::string_view member = ctx.args[3];
+  if (dst.ok() && *dst == *src) return ctx.reply.Integer((*src)->Contains(member) ? 1 : 0);
+  if (!(*src)->Remove(member)) return ctx.reply.Integer(0);
+  FinishWrite(db, ctx.args[1], *src);
+  Set* d = dst.ok() ? *dst : nullptr;
+  if (d == nullptr) {
+    d = static_cast<Set*>(db.AddObject(ctx.args[2], Set::New(member))->object());
+  }
+  if (d->Add(member, MaxIntsetEntries(ctx.server))) db.MarkModified(ctx.args[2]);
+  ctx.reply.Integer(1);
+}
+
+enum class SetOp : uint8_t { kInter, kUnion, kDiff };
+
+// Looks every key up (missing keys are nullptr); false after replying WRONGTYPE.
+bool LookupSets(CommandContext& ctx, Args keys, std::vector<const Set*>* sets) {
+  sets->clear();
+  for (std::string_view key : keys) {
+    auto found = FindSetRead(ctx, key);
+    if (!found.ok() && found.status() != OpStatus::kKeyNotFound) {
+      ctx.ReplyStatus(found.status());
+      return false;
+    }
+    sets->push_back(found.ok() ? *found : nullptr);
+  }
+  return true;
+}
+
+// The members of the intersection, union or difference of `sets`; `limit` (0: none) stops an
+// intersection early, for SINTERCARD.
+std::vector<std::string> Combine(SetOp op, std::vector<const Set*> sets, size_t limit = 0) {
+  std::vector<std::string> out;
+  if (op == SetOp::kInter) {
+    if (std::find(sets.begin(), sets.end(), nullptr) != sets.end()) return out;
+    std::sort(sets.begin(), sets.end(),
+              [](const Set* a, const Set* b) { return a->Length() < b->Length(); });
+    sets[0]->ForEach([&](std::string_view m) {
+      if (limit != 0 && out.size() >= limit) return;
+      for (size_t i = 1; i < sets.size(); ++i) {
+        if (sets[i] != sets[0] && !sets[i]->Contains(m)) return;
+      }
+      out.emplace_back(m);
+    });
+    return out;
+  }
+  if (op == SetOp::kDiff) {
+    if (sets[0] == nullptr) return out;
+    sets[0]->ForEach([&](std::string_view m) {
+      for (size_t i = 1; i < sets.size(); ++i) {
+        if (sets[i] != nullptr && sets[i]->Contains(m)) return;
+      }
+      out.emplace_back(m);
+    });
+    return out;
+  }
+  std::unordered_set<std::string> seen;
+  for (const Set* s : sets) {
+    if (s == nullptr) continue;
+    s->ForEach([&](std::string_view m) {
+      if (seen.emplace(m).second) out.emplace_back(m);
+    });
+  }
+  return out;
+}
+
+// SINTER / SUNION / SDIFF key [key ...]; SMEMBERS is SINTER of one key.
+void SetOpGeneric(CommandContext& ctx, SetOp op) {
+  std::vector<const Set*> sets;
+  if (!LookupSets(ctx, ctx.args.subspan(1), &sets)) return;
+  std::vector<std::string> result = Combine(op, std::move(sets));
+  ctx.reply.SetHeader(result.size());
+  for (const std::string& m : result) ctx.reply.Bulk(m);
+}
+
+// SINTERSTORE / SUNIONSTORE / SDIFFSTORE destination key [key ...]
+void SetOpStoreGeneric(CommandContext& ctx, SetOp op) {
+  std::vector<const Set*> sets;
+  if (!LookupSets(ctx, ctx.args.subspan(2), &sets)) return;
+  std::vector<std::string> result = Combine(op, std::move(sets));
+  storage::Database& db = ctx.db();
+  if (result.empty()) {
+    db.Delete(ctx.args[1]);
+    return ctx.reply.Integer(0);
+  }
+  std::unique_ptr<Set> dst = Set::NewIntset();
+  size_t max_ints = MaxIntsetEntries(ctx.server);
+  for (const std::string& m : result) dst->Add(m, max_ints);
+  db.Put(storage::Entry::NewObject(ctx.args[1], std::move(dst), storage::Entry::kNoExpire));
+  ctx.reply.Integer(static_cast<int64_t>(result.size()));
+}
+
+void CmdSMembers(CommandContext& ctx) { SetOpGeneric(ctx, SetOp::kInter); }
+void CmdSInter(CommandContext& ctx) { SetOpGeneric(ctx, SetOp::kInter); }
+void CmdSUnion(CommandContext& ctx) { SetOpGeneric(ctx, SetOp::kUnion); }
+void CmdSDiff(CommandContext& ctx) { SetOpGeneric(ctx, SetOp::kDiff); }
+void CmdSInterStore(CommandContext& ctx) { SetOpStoreGeneric(ctx, SetOp::kInter); }
+void CmdSUnionStore(CommandContext& ctx) { SetOpStoreGeneric(ctx, SetOp::kUnion); }
+void CmdSDiffStore(CommandContext& ctx) { SetOpStoreGeneric(ctx, SetOp::kDiff); }
+
+// SINTERCARD numkeys key [key ...] [LIMIT limit]
+void CmdSInterCard(CommandContext& ctx) {
+  auto numkeys = storage::ParseInt64(ctx.args[1]);
+  if (!numkeys || *numkeys < 1) return ctx.reply.Error(kErrNumKeys);
+  if (*numkeys > static_cast<int64_t>(ctx.args.size()) - 2) return ctx.reply.Error(kErrTooManyKeys);
+  size_t first_opt = 2 + static_cast<size_t>(*numkeys);
+  int64_t limit = 0;
+  for (size_t j = first_opt; j < ctx.args.size(); ++j) {
+    if (EqualsIgnoreCase(ctx.args[j], "limit") && j + 1 < ctx.args.size()) {
+      auto parsed = storage::ParseInt64(ctx.args[++j]);
+      if (!parsed || *parsed < 0) return ctx.reply.Error(kErrLimitNegative);
+      limit = *parsed;
+    } else {
+      return ctx.ReplySyntaxError();
+    }
+  }
+  std::vector<const Set*> sets;
+  if (!LookupSets(ctx, ctx.args.subspan(2, static_cast<size_t>(*numkeys)), &sets)) return;
+  ctx.reply.Integer(static_cast<int64_t>(
+      Combine(SetOp::kInter, std::move(sets), static_cast<size_t>(limit)).size()));
+}
+
+// SSCAN key cursor [MATCH pattern] [COUNT count]
+void CmdSScan(CommandContext& ctx) {
+  auto cursor = ParseScanCursor(ctx.args[2]);
+  if (!cursor) return ctx.reply.Error(kErrInvalidCursor);
+  auto found = FindSetRead(ctx, ctx.args[1]);
+  if (!found.ok()) {
+    return ReplyMissingAs(ctx, found.status(), [&] {
+      ctx.reply.ArrayHeader(2);
+      ctx.reply.Bulk("0");
+      ctx.reply.ArrayHeader(0);
+    });
+  }
+  ScanOptions options;
+  if (!ParseScanOptions(ctx, 3, &options)) return;
+  std::vector<std::string> batch;
+  uint64_t next = (*found)->Scan(*cursor, options.count, [&](std::string_view m) {
+    if (options.Matches(m)) batch.emplace_back(m);
+  });
+  ctx.reply.ArrayHeader(2);
+  ctx.reply.Bulk(storage::FormatInt64(static_cast<int64_t>(next)));
+  ctx.reply.ArrayHeader(batch.size());
+  for (const std::string& m : batch) ctx.reply.Bulk(m);
+}
+
+bool SInterCardKeys(Args args, std::vector<int>* positions) {
+  return NumKeysPositions(args, 1, 0, positions);
+}
+
+constexpr uint32_t kReadFast = kReadonly | kFast;
+
+constexpr CommandSpec kRows[] = {
+    {.name = "sadd",
+     .arity = -3,
+     .flags = kWrite | kDenyOom | kFast,
+     .first_key = 1,
+     .last_key = 1,
+     .key_step = 1,
+     .handler = CmdSAdd,
+     .group = "set",
+     .since = "1.0.0",
+     .summary = "Add one or more members to a set",
+     .complexity = "O(1) for each element added, so O(N) to add N elements when the command is "
+                   "called with multiple arguments."},
+    {.name = "srem",
+     .arity = -3,
+     .flags = kWrite | kFast,
+     .first_key = 1,
+     .last_key = 1,
+     .key_step = 1,
+     .handler = CmdSRem,
+     .group = "set",
+     .since = "1.0.0",
+     .summary = "Remove one or more members from a set",
+     .complexity = "O(N) where N is the number of members to be removed."},
+    {.name = "smembers",
+     .arity = 2,
+     .flags = kReadonly,
+     .first_key = 1,
+     .last_key = 1,
+     .key_step = 1,
+     .handler = CmdSMembers,
+     .group = "set",
+     .since = "1.0.0",
+     .summary = "Get all the members in a set",
+     .complexity = "O(N) where N is the set cardinality."},
+    {.name = "sismember",
+     .arity = 3,
+     .flags = kReadFast,
+     .first_key = 1,
+     .last_key = 1,
+     .key_step = 1,
+     .handler = CmdSIsMember,
+     .group = "set",
+     .since = "1.0.0",
+     .summary = "Determine if a given value is a member of a set",
+     .complexity = "O(1)"},
+    {.name = "smismember",
+     .arity = -3,
+     .flags = kReadFast,
+     .first_key = 1,
+     .last_key = 1,
+     .key_step = 1,
+     .handler = CmdSMIsMember,
+     .group = "set",
+     .since = "6.2.0",
+     .summary = "Returns the membership associated with the given elements for a set",
+     .complexity = "O(N) where N is the number of elements being checked for membership"},
+    {.name = "scard",
+     .arity = 2,
+     .flags = kReadFast,
+     .first_key = 1,
+     .last_key = 1,
+     .key_step = 1,
+     .handler = CmdSCard,
+     .group = "set",
+     .since = "1.0.0",
+     .summary = "Get the number of members in a set",
+     .complexity = "O(1)"},
+    {.name = "spop",
+     .arity = -2,
+     .flags = kWrite | kFast,
+     .first_key = 1,
+     .last_key = 1,
+     .key_step = 1,
+     .handler = CmdSPop,
+     .group = "set",
+     .since = "1.0.0",
+     .summary = "Remove and return one or multiple random members from a set",
+     .complexity = "Without the count argument O(1), otherwise O(N) where N is the value of the "
+                   "passed count."},
+    {.name = "srandmember",
+     .arity = -2,
+     .flags = kReadonly,
+     .first_key = 1,
+     .last_key = 1,
+     .key_step = 1,
+     .handler = CmdSRandMember,
+     .group = "set",
+     .since = "1.0.0",
+     .summary = "Get one or multiple random members from a set",
+     .complexity = "Without the count argument O(1), otherwise O(N) where N is the absolute "
+                   "value of the passed count."},
+    {.name = "smove",
+     .arity = 4,
+     .flags = kWrite | kFast,
+     .first_key = 1,
+     .last_key = 2,
+     .key_step = 1,
+     .handler = CmdSMove,
+     .group = "set",
+     .since = "1.0.0",
+     .summary = "Move a member from one set to another",
+     .complexity = "O(1)"},
+    {.name = "sinter",
+     .arity = -2,
+     .flags = kReadonly,
+     .first_key = 1,
+     .last_key = -1,
+     .key_step = 1,
+     .handler = CmdSInter,
+     .group = "set",
+     .since = "1.0.0",
+     .summary = "Intersect multiple sets",
+     .complexity = "O(N*M) worst case where N is the cardinality of the smallest set and M is "
+                   "the number of sets."},
+    {.name = "sintercard",
+     .arity = -3,
+     .flags = kReadonly | kMovableKeys,
+     .handler = CmdSInterCard,
+     .group = "set",
+     .since = "7.0.0",
+     .summary = "Intersect multiple sets and return the cardinality of the result",
+     .complexity = "O(N*M) worst case where N is the cardinality of the smallest set and M is "
+                   "the number of sets.",
+     .movable_keys = SInterCardKeys},
+    {.name = "sinterstore",
+     .arity = -3,
+     .flags = kWrite | kDenyOom,
+     .first_key = 1,
+     .last_key = -1,
+     .key_step = 1,
+     .handler = CmdSInterStore,
+     .group = "set",
+     .since = "1.0.0",
+     .summary = "Intersect multiple sets and store the resulting set in a key",
+     .complexity = "O(N*M) worst case where N is the cardinality of the smallest set and M is "
+                   "the number of sets."},
+    {.name = "sunion",
+     .arity = -2,
+     .flags = kReadonly,
+     .first_key = 1,
+     .last_key = -1,
+     .key_step = 1,
+     .handler = CmdSUnion,
+     .group = "set",
+     .since = "1.0.0",
+     .summary = "Add multiple sets",
+     .complexity = "O(N) where N is the total number of elements in all given sets."},
+    {.name = "sunionstore",
+     .arity = -3,
+     .flags = kWrite | kDenyOom,
+     .first_key = 1,
+     .last_key = -1,
+     .key_step = 1,
+     .handler = CmdSUnionStore,
+     .group = "set",
+     .since = "1.0.0",
+     .summary = "Add multiple sets and store the resulting set in a key",
+     .complexity = "O(N) where N is the total number of elements in all given sets."},
+    {.name = "sdiff",
+     .arity = -2,
+     .flags = kReadonly,
+     .first_key = 1,
+     .last_key = -1,
+     .key_step = 1,
+     .handler = CmdSDiff,
+     .group = "set",
+     .since = "1.0.0",
+     .summary = "Subtract multiple sets",
+     .complexity = "O(N) where N is the total number of elements in all given sets."},
+    {.name = "sdiffstore",
+     .arity = -3,
+     .flags = kWrite | kDenyOom,
+     .first_key = 1,
+     .last_key = -1,
+     .key_step = 1,
+     .handler = CmdSDiffStore,
+     .group = "set",
+     .since = "1.0.0",
+     .summary = "Subtract multiple sets and store the resulting set in a key",
+     .complexity = "O(N) where N is the total number of elements in all given sets."},
+    {.name = "sscan",
+     .arity = -3,
+     .flags = kReadonly,
+     .first_key = 1,
+     .last_key = 1,
+     .key_step = 1,
+     .handler = CmdSScan,
+     .group = "set",
+     .since = "2.8.0",
+     .summary = "Incrementally iterate Set elements",
+     .complexity = "O(1) for every call. O(N) for a complete iteration, including enough command "
+                   "calls for the cursor to return back to 0. N is the number of elements inside "
+                   "the collection.."},
+};
+
+}  // namespace
+
+void RegisterSetFamily(CommandTable& table) { table.Register(kRows); }
+
+}  // namespace respd::server
