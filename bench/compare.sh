@@ -1,0 +1,270 @@
+#!/usr/bin/env bash
+# Side-by-side benchmark of respd (--threads 1) and Debian's redis-server on this machine: throughput
+# with redis-benchmark, server CPU per operation, resident memory per key (with and without a TTL)
+# and start-to-first-PONG time. Prints a table of both and the ratio respd/redis. See bench/README.md.
+#
+# Usage: bench/compare.sh [--runs N] [--requests N] [--keys N] [--respd PATH] [--redis PATH]
+#                         [--server-cpu C] [--client-cpu C] [--out FILE]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+runs=3
+requests=200000
+keys=1000000
+respd_bin="${RESPD_BIN:-build/respd}"
+redis_bin="${REDIS_BIN:-$(command -v redis-server || true)}"
+server_cpu=0
+client_cpu=1
+out=""
+while (($#)); do
+  case "$1" in
+    --runs) runs="$2"; shift 2 ;;
+    --requests) requests="$2"; shift 2 ;;
+    --keys) keys="$2"; shift 2 ;;
+    --respd) respd_bin="$2"; shift 2 ;;
+    --redis) redis_bin="$2"; shift 2 ;;
+    --server-cpu) server_cpu="$2"; shift 2 ;;
+    --client-cpu) client_cpu="$2"; shift 2 ;;
+    --out) out="$2"; shift 2 ;;
+    -h|--help) sed -n '2,7p' "$0"; exit 0 ;;
+    *) echo "unknown argument: $1" >&2; exit 2 ;;
+  esac
+done
+for tool in "$redis_bin" "$respd_bin" redis-benchmark redis-cli taskset python3; do
+  command -v "$tool" >/dev/null || { echo "missing: $tool (run .ci/setup --test)" >&2; exit 1; }
+done
+# Servers run in a scratch directory, so the binaries need absolute paths.
+respd_bin="$(realpath -s "$(command -v "$respd_bin")")"
+redis_bin="$(realpath -s "$(command -v "$redis_bin")")"  # -s: redis-server is a symlink whose name matters
+if (($(nproc) < 2)); then
+  echo "warning: one CPU only; server and redis-benchmark share it" >&2
+  client_cpu="$server_cpu"
+fi
+
+# Bounds: a benchmark step that takes longer than this has hung.
+readonly step_timeout=300
+readonly start_timeout_ms=10000
+readonly clk_tck="$(getconf CLK_TCK)"
+
+work_dir="$(mktemp -d /tmp/respd-bench.XXXXXX)"
+declare -A pid_of=() port_of=()
+pids=()
+
+cleanup() {
+  local pid
+  for pid in "${pids[@]}"; do
+    kill "$pid" 2>/dev/null || true
+  done
+  for pid in "${pids[@]}"; do
+    # Bounded wait, then SIGKILL.
+    for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    kill -9 "$pid" 2>/dev/null || true
+  done
+  rm -rf "$work_dir"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+free_port() {
+  python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+# Command line of server $1 (respd|redis) on port $2.
+server_cmd() {
+  case "$1" in
+    respd) echo "$respd_bin --port $2 --bind 127.0.0.1 --threads 1" ;;
+    redis) echo "$redis_bin --port $2 --bind 127.0.0.1 --save '' --appendonly no --daemonize no" ;;
+  esac
+}
+
+# Prints milliseconds from spawning `command` to its first +PONG; the process is left running and
+# its pid written to $work_dir/pid.
+start_and_time() {
+  python3 - "$start_timeout_ms" "$work_dir" "$2" "$3" <<'EOF'
+import os, shlex, socket, subprocess, sys, time
+timeout_ms, work_dir, port, command = int(sys.argv[1]), sys.argv[2], int(sys.argv[3]), sys.argv[4]
+log = open(os.path.join(work_dir, f"server-{port}.log"), "wb")
+start = time.perf_counter()
+proc = subprocess.Popen(shlex.split(command), stdout=log, stderr=log, cwd=work_dir)
+open(os.path.join(work_dir, "pid"), "w").write(str(proc.pid))
+while (time.perf_counter() - start) * 1000 < timeout_ms:
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=1) as s:
+            s.sendall(b"PING\r\n")
+            if s.recv(16).startswith(b"+PONG"):
+                print(f"{(time.perf_counter() - start) * 1000:.2f}")
+                sys.exit(0)
+    except OSError:
+        pass
+    if proc.poll() is not None:
+        sys.exit(f"server exited with {proc.returncode}; see {log.name}")
+    time.sleep(0.0005)
+sys.exit("no PONG within the start timeout")
+EOF
+}
+
+# Starts server $1 pinned to the server CPU; sets pid_of/port_of; echoes start-to-PONG ms.
+start_server() {
+  local name="$1" port ms
+  port="$(free_port)"
+  ms="$(start_and_time "$name" "$port" "taskset -c $server_cpu $(server_cmd "$name" "$port")")"
+  pid_of[$name]="$(cat "$work_dir/pid")"
+  port_of[$name]="$port"
+  pids+=("${pid_of[$name]}")
+  echo "$ms"
+}
+
+stop_server() {
+  local pid="${pid_of[$1]}"
+  kill "$pid" 2>/dev/null || true
+  for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+  kill -9 "$pid" 2>/dev/null || true
+}
+
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+rss_kb() { awk '/^VmRSS:/ {print $2}' "/proc/$1/status"; }
+
+# redis-benchmark against server $1 with the remaining arguments; prints "TEST,rps" lines.
+bench() {
+  local name="$1"
+  shift
+  timeout "$step_timeout" taskset -c "$client_cpu" redis-benchmark -h 127.0.0.1 -p "${port_of[$name]}" \
+    -c 50 -q --csv "$@" | awk -F, 'NR > 1 {gsub(/"/, ""); print $1 "," $2}'
+}
+
+median() { sort -g | awk '{v[NR] = $1} END {if (NR == 0) print "n/a"; else if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2}'; }
+
+# True if server $1 knows command $2 (an unknown command is the only reply we treat as "no").
+supports() {
+  local reply
+  reply="$(timeout 10 redis-cli -p "${port_of[$1]}" "${@:2}" 2>&1 || true)"
+  [[ "$reply" != *"unknown command"* ]]
+}
+
+results="$work_dir/results.tsv"  # server<TAB>measure<TAB>value
+: >"$results"
+record() { printf '%s\t%s\t%s\n' "$1" "$2" "$3" >>"$results"; }
+
+echo "respd: $respd_bin ($("$respd_bin" --version 2>/dev/null | head -1 || true))"
+echo "redis: $redis_bin ($("$redis_bin" --version | head -1))"
+echo "server on CPU $server_cpu, redis-benchmark on CPU $client_cpu, $runs alternating runs"
+
+# --- Throughput and CPU per op: both servers up, driven alternately. ---
+for name in redis respd; do start_server "$name" >/dev/null; done
+# Each entry: label|redis-benchmark arguments. The label goes after the test name in the table.
+tests=("-P 1|-t set,get -P 1 -r 100000 -d 32 -n $((requests / 2))"
+       "-P 16|-t set,get -P 16 -r 100000 -d 32 -n $requests"
+       "-P 1|-t mset -P 1 -r 100000 -d 32 -n $((requests / 4))")
+if supports respd LPUSH __bench_probe x && supports respd LRANGE __bench_probe 0 1; then
+  tests+=("-P 1|-t lrange_100 -P 1 -n $((requests / 4))")
+else
+  echo "respd has no LPUSH/LRANGE yet: skipping LRANGE_100"
+fi
+if supports respd ZADD __bench_zprobe 1 x; then
+  tests+=("-P 16|-t zadd -P 16 -r 100000 -n $requests")
+else
+  echo "respd has no ZADD yet: skipping ZADD"
+fi
+for name in redis respd; do timeout 10 redis-cli -p "${port_of[$name]}" flushall >/dev/null; done
+
+for ((run = 1; run <= runs; run++)); do
+  # Alternate which server goes first so drift (thermal, noisy neighbours) hits both alike.
+  order=(redis respd)
+  ((run % 2 == 0)) && order=(respd redis)
+  for index in "${!tests[@]}"; do
+    label="${tests[index]%%|*}"
+    read -r -a args <<<"${tests[index]#*|}"
+    for name in "${order[@]}"; do
+      before="$(cpu_ticks "${pid_of[$name]}")"
+      lines="$(bench "$name" "${args[@]}")"
+      after="$(cpu_ticks "${pid_of[$name]}")"
+      while IFS=, read -r test rps; do
+        [[ -z "$test" || "$test" == LPUSH* ]] && continue  # LPUSH: the fill step of LRANGE
+        record "$name" "${test%% (*} $label ops/s" "$rps"
+      done <<<"$lines"
+      if ((index == 0)); then
+        # Microseconds of server CPU (user+system) per request: SET and GET ran n/2 each.
+        record "$name" "server CPU us/op (SET+GET -P 1)" \
+          "$(awk -v t=$((after - before)) -v hz="$clk_tck" -v n="$requests" \
+            'BEGIN {printf "%.3f", t / hz * 1e6 / n}')"
+      fi
+    done
+  done
+  echo "run $run/$runs done"
+done
+for name in redis respd; do stop_server "$name"; done
+
+# --- Start-to-first-PONG, memory per key: a fresh server per measurement. ---
+gen_keys() {  # $1: extra SET arguments; RESP on stdout, exactly $keys distinct 16-byte keys
+  python3 - "$keys" "$@" <<'EOF'
+import sys
+count, extra = int(sys.argv[1]), [a.encode() for a in sys.argv[2:]]
+out = sys.stdout.buffer
+parts = []
+for i in range(count):
+    args = [b"SET", b"key:%012d" % i, b"%032d" % i] + extra
+    parts.append(b"*%d\r\n" % len(args) + b"".join(b"$%d\r\n%s\r\n" % (len(a), a) for a in args))
+    if len(parts) == 10000:
+        out.write(b"".join(parts))
+        parts = []
+out.write(b"".join(parts))
+EOF
+}
+gen_keys >"$work_dir/keys.resp"
+gen_keys EX 3600 >"$work_dir/keys_ttl.resp"
+
+for ((run = 1; run <= runs; run++)); do
+  for name in redis respd; do
+    record "$name" "start to first PONG ms" "$(start_server "$name")"
+    stop_server "$name"
+  done
+done
+
+for name in redis respd; do
+  for variant in plain ttl; do
+    start_server "$name" >/dev/null
+    file="$work_dir/keys.resp"
+    [[ "$variant" == ttl ]] && file="$work_dir/keys_ttl.resp"
+    before="$(rss_kb "${pid_of[$name]}")"
+    timeout "$step_timeout" redis-cli -p "${port_of[$name]}" --pipe <"$file" >/dev/null
+    loaded="$(timeout 10 redis-cli -p "${port_of[$name]}" dbsize)"
+    if [[ "$loaded" != "$keys" ]]; then
+      echo "warning: $name holds $loaded keys after loading $keys" >&2
+    fi
+    after="$(rss_kb "${pid_of[$name]}")"
+    record "$name" "rss bytes/key ($variant)" "$(((after - before) * 1024 / keys))"
+    stop_server "$name"
+  done
+done
+
+# --- Table ---
+table() {
+  python3 - "$results" <<'EOF'
+import collections, statistics, sys
+values = collections.defaultdict(list)
+order = []
+for line in open(sys.argv[1]):
+    server, measure, value = line.rstrip("\n").split("\t")
+    if measure not in order:
+        order.append(measure)
+    values[(server, measure)].append(float(value))
+def med(server, measure):
+    v = values.get((server, measure))
+    return statistics.median(v) if v else None
+ttl = {s: (med(s, "rss bytes/key (ttl)") or 0) - (med(s, "rss bytes/key (plain)") or 0) for s in ("redis", "respd")}
+rows = [(m, med("redis", m), med("respd", m)) for m in order]
+rows.append(("extra rss bytes/key with TTL", ttl["redis"], ttl["respd"]))
+print(f"{'measure (median)':44} {'redis':>12} {'respd':>12} {'respd/redis':>12}")
+for measure, redis, respd in rows:
+    ratio = f"{respd / redis:.2f}x" if redis and respd is not None else "-"
+    fmt = lambda v: "-" if v is None else (f"{v:,.0f}" if abs(v) >= 100 else f"{v:.2f}")
+    print(f"{measure:44} {fmt(redis):>12} {fmt(respd):>12} {ratio:>12}")
+EOF
+}
+echo
+if [[ -n "$out" ]]; then
+  mkdir -p "$(dirname "$out")"
+  table | tee "$out"
+else
+  table
+fi
