@@ -490,10 +490,10 @@ void CmdZRandMember(CommandContext& ctx) {
     return;
   }
   if (static_cast<size_t>(*count) >= z.Length()) {
-    return ReplyMembers(ctx, z, 0, z.Length(), false, withscores);
+    // Redis 7.0 replies the whole set from the highest score down.
+    return ReplyMembers(ctx, z, 0, z.Length(), true, withscores);
   }
-  // Distinct members: a partial Fisher-Yates over the ranks, emitted in rank order as a listpack
-  // would give them.
+  // Distinct members: a partial Fisher-Yates over the ranks.
   auto n = static_cast<size_t>(*count);
   std::vector<size_t> ranks(z.Length());
   for (size_t i = 0; i < ranks.size(); ++i) ranks[i] = i;
@@ -502,7 +502,6 @@ void CmdZRandMember(CommandContext& ctx) {
     std::swap(ranks[i], ranks[j]);
   }
   ranks.resize(n);
-  std::sort(ranks.begin(), ranks.end());
   ctx.reply.ArrayHeader(withscores && !ctx.reply.resp3() ? n * 2 : n);
   for (size_t rank : ranks) z.ForRange(rank, rank + 1, false, emit);
 }
@@ -844,6 +843,9 @@ constexpr CommandSpec kRows[] = {
 
 }  // namespace
 
-void RegisterSortedSetFamily(CommandTable& table) { table.Register(kRows); }
+void RegisterSortedSetFamily(CommandTable& table) {
+  table.Register(kRows);
+  RegisterSortedSetAlgebra(table);
+}
 
 }  // namespace respd::server

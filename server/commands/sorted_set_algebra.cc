@@ -1,0 +1,317 @@
+// Sorted set algebra: ZUNION ZINTER ZDIFF, ZUNIONSTORE ZINTERSTORE ZDIFFSTORE (WEIGHTS, AGGREGATE)
+// and ZINTERCARD. Plain sets are accepted as inputs with every score 1, as in Redis.
+#include <algorithm>
+#include <cmath>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "server/commands/collection_args.h"
+#include "server/commands/sorted_set_common.h"
+#include "server/errors.h"
+#include "storage/numbers.h"
+#include "storage/set.h"
+
+namespace respd::server {
+namespace {
+
+using storage::OpStatus;
+using storage::ZSet;
+
+enum class Op : uint8_t { kUnion, kInter, kDiff };
+enum class Aggregate : uint8_t { kSum, kMin, kMax };
+
+// One input: a sorted set, a set (scores 1) or a missing key (empty).
+struct Source {
+  const storage::Object* object = nullptr;
+  double weight = 1;
+
+  size_t Length() const { return object == nullptr ? 0 : object->Length(); }
+  template <typename Fn>
+  void ForEach(Fn&& fn) const {
+    if (object == nullptr) return;
+    if (object->type() == storage::ValueType::kZSet) {
+      auto* z = static_cast<const ZSet*>(object);
+      z->ForRange(0, z->Length(), false, fn);
+    } else {
+      static_cast<const storage::Set*>(object)->ForEach([&](std::string_view m) { fn(m, 1.0); });
+    }
+  }
+  std::optional<double> Find(std::string_view member) const {
+    if (object == nullptr) return std::nullopt;
+    if (object->type() == storage::ValueType::kZSet) {
+      return static_cast<const ZSet*>(object)->Score(member);
+    }
+    if (static_cast<const storage::Set*>(object)->Contains(member)) return 1.0;
+    return std::nullopt;
+  }
+};
+
+void Combine(double* target, double value, Aggregate aggregate) {
+  switch (aggregate) {
+    case Aggregate::kSum:
+      *target += value;
+      // inf + -inf: Redis keeps 0 rather than NaN.
+      if (std::isnan(*target)) *target = 0;
+      break;
+    case Aggregate::kMin:
+      *target = value < *target ? value : *target;
+      break;
+    case Aggregate::kMax:
+      *target = value > *target ? value : *target;
+      break;
+  }
+}
+
+double Weighted(double score, double weight) {
+  double v = score * weight;
+  return std::isnan(v) ? 0 : v;
+}
+
+using Elements = std::vector<std::pair<std::string, double>>;
+
+// Intersection members in the order of the smallest input; stops at `limit` (0: none).
+Elements Intersect(const std::vector<Source>& src, Aggregate aggregate, size_t limit) {
+  Elements out;
+  if (src[0].Length() == 0) return out;
+  bool done = false;
+  src[0].ForEach([&](std::string_view m, double s) {
+    if (done) return;
+    double score = Weighted(s, src[0].weight);
+    for (size_t j = 1; j < src.size(); ++j) {
+      if (src[j].object == src[0].object) {
+        Combine(&score, s * src[j].weight, aggregate);
+        continue;
+      }
+      auto value = src[j].Find(m);
+      if (!value) return;
+      Combine(&score, *value * src[j].weight, aggregate);
+    }
+    out.emplace_back(std::string(m), score);
+    if (limit != 0 && out.size() >= limit) done = true;
+  });
+  return out;
+}
+
+Elements Unite(const std::vector<Source>& src, Aggregate aggregate) {
+  std::unordered_map<std::string, double> acc;
+  for (const Source& s : src) {
+    s.ForEach([&](std::string_view m, double score) {
+      double v = Weighted(score, s.weight);
+      auto [it, inserted] = acc.try_emplace(std::string(m), v);
+      if (!inserted) Combine(&it->second, v, aggregate);
+    });
+  }
+  return Elements(std::make_move_iterator(acc.begin()), std::make_move_iterator(acc.end()));
+}
+
+Elements Subtract(const std::vector<Source>& src) {
+  Elements out;
+  for (size_t j = 1; j < src.size(); ++j) {
+    if (src[j].object != nullptr && src[j].object == src[0].object) return out;
+  }
+  src[0].ForEach([&](std::string_view m, double s) {
+    for (size_t j = 1; j < src.size(); ++j) {
+      if (src[j].Find(m)) return;
+    }
+    out.emplace_back(std::string(m), s);
+  });
+  return out;
+}
+
+// The shared command: numkeys at args[numkeys_pos], keys, then options. `store` when args[1] is
+// the destination; `card_only` for ZINTERCARD.
+void AlgebraGeneric(CommandContext& ctx, size_t numkeys_pos, Op op, bool store, bool card_only) {
+  auto setnum = storage::ParseInt64(ctx.args[numkeys_pos]);
+  if (!setnum) return ctx.reply.Error(kErrNotInteger);
+  if (*setnum < 1) {
+    return ctx.reply.Error("ERR at least 1 input key is needed for '" + std::string(ctx.spec.name) +
+                           "' command");
+  }
+  if (*setnum > static_cast<int64_t>(ctx.args.size() - numkeys_pos - 1)) {
+    return ctx.ReplySyntaxError();
+  }
+  auto n = static_cast<size_t>(*setnum);
+  std::vector<Source> src(n);
+  storage::Database& db = ctx.db();
+  for (size_t i = 0; i < n; ++i) {
+    storage::Entry* e = db.FindRead(ctx.args[numkeys_pos + 1 + i]);
+    if (e == nullptr) continue;
+    if (e->type() != storage::ValueType::kZSet && e->type() != storage::ValueType::kSet) {
+      return ctx.ReplyStatus(OpStatus::kWrongType);
+    }
+    src[i].object = e->object();
+  }
+
+  Aggregate aggregate = Aggregate::kSum;
+  bool withscores = false;
+  size_t limit = 0;
+  for (size_t j = numkeys_pos + 1 + n; j < ctx.args.size();) {
+    size_t remaining = ctx.args.size() - j;
+    std::string_view opt = ctx.args[j];
+    if (op != Op::kDiff && !card_only && remaining >= n + 1 && EqualsIgnoreCase(opt, "weights")) {
+      ++j;
+      for (size_t i = 0; i < n; ++i, ++j) {
+        auto w = storage::ParseDouble(ctx.args[j]);
+        if (!w) return ctx.reply.Error("ERR weight value is not a float");
+        src[i].weight = *w;
+      }
+    } else if (op != Op::kDiff && !card_only && remaining >= 2 &&
+               EqualsIgnoreCase(opt, "aggregate")) {
+      std::string_view how = ctx.args[j + 1];
+      if (EqualsIgnoreCase(how, "sum")) {
+        aggregate = Aggregate::kSum;
+      } else if (EqualsIgnoreCase(how, "min")) {
+        aggregate = Aggregate::kMin;
+      } else if (EqualsIgnoreCase(how, "max")) {
+        aggregate = Aggregate::kMax;
+      } else {
+        return ctx.ReplySyntaxError();
+      }
+      j += 2;
+    } else if (!store && !card_only && EqualsIgnoreCase(opt, "withscores")) {
+      withscores = true;
+      ++j;
+    } else if (card_only && remaining >= 2 && EqualsIgnoreCase(opt, "limit")) {
+      auto parsed = storage::ParseInt64(ctx.args[j + 1]);
+      if (!parsed || *parsed < 0) return ctx.reply.Error("ERR LIMIT can't be negative");
+      limit = static_cast<size_t>(*parsed);
+      j += 2;
+    } else {
+      return ctx.ReplySyntaxError();
+    }
+  }
+
+  // Smallest inputs first, as Redis orders them (the order of a floating-point sum matters).
+  if (op != Op::kDiff) {
+    std::stable_sort(src.begin(), src.end(),
+                     [](const Source& a, const Source& b) { return a.Length() < b.Length(); });
+  }
+  Elements result;
+  switch (op) {
+    case Op::kInter:
+      result = Intersect(src, aggregate, card_only ? limit : 0);
+      break;
+    case Op::kUnion:
+      result = Unite(src, aggregate);
+      break;
+    case Op::kDiff:
+      result = Subtract(src);
+      break;
+  }
+  if (card_only) return ctx.reply.Integer(static_cast<int64_t>(result.size()));
+  if (store) return StoreResult(ctx, ctx.args[1], std::move(result));
+  std::sort(result.begin(), result.end(), [](const auto& a, const auto& b) {
+    return a.second < b.second || (a.second == b.second && a.first < b.first);
+  });
+  ctx.reply.ArrayHeader(withscores && !ctx.reply.resp3() ? result.size() * 2 : result.size());
+  for (const auto& [m, s] : result) ReplyMember(ctx, m, s, withscores);
+}
+
+void CmdZUnion(CommandContext& ctx) { AlgebraGeneric(ctx, 1, Op::kUnion, false, false); }
+void CmdZInter(CommandContext& ctx) { AlgebraGeneric(ctx, 1, Op::kInter, false, false); }
+void CmdZDiff(CommandContext& ctx) { AlgebraGeneric(ctx, 1, Op::kDiff, false, false); }
+void CmdZUnionStore(CommandContext& ctx) { AlgebraGeneric(ctx, 2, Op::kUnion, true, false); }
+void CmdZInterStore(CommandContext& ctx) { AlgebraGeneric(ctx, 2, Op::kInter, true, false); }
+void CmdZDiffStore(CommandContext& ctx) { AlgebraGeneric(ctx, 2, Op::kDiff, true, false); }
+void CmdZInterCard(CommandContext& ctx) { AlgebraGeneric(ctx, 1, Op::kInter, false, true); }
+
+bool SourceKeys(Args args, std::vector<int>* positions) {
+  return NumKeysPositions(args, 1, 0, positions);
+}
+bool StoreKeys(Args args, std::vector<int>* positions) {
+  return NumKeysPositions(args, 2, 1, positions);
+}
+
+constexpr CommandSpec kRows[] = {
+    {.name = "zunion",
+     .arity = -3,
+     .flags = kReadonly | kMovableKeys,
+     .handler = CmdZUnion,
+     .group = "sorted_set",
+     .since = "6.2.0",
+     .summary = "Add multiple sorted sets",
+     .complexity = "O(N)+O(M*log(M)) with N being the sum of the sizes of the input sorted sets, "
+                   "and M being the number of elements in the resulting sorted set.",
+     .movable_keys = SourceKeys},
+    {.name = "zinter",
+     .arity = -3,
+     .flags = kReadonly | kMovableKeys,
+     .handler = CmdZInter,
+     .group = "sorted_set",
+     .since = "6.2.0",
+     .summary = "Intersect multiple sorted sets",
+     .complexity = "O(N*K)+O(M*log(M)) worst case with N being the smallest input sorted set, K "
+                   "being the number of input sorted sets and M being the number of elements in "
+                   "the resulting sorted set.",
+     .movable_keys = SourceKeys},
+    {.name = "zdiff",
+     .arity = -3,
+     .flags = kReadonly | kMovableKeys,
+     .handler = CmdZDiff,
+     .group = "sorted_set",
+     .since = "6.2.0",
+     .summary = "Subtract multiple sorted sets",
+     .complexity = "O(L + (N-K)log(N)) worst case where L is the total number of elements in all "
+                   "the sets, N is the size of the first set, and K is the size of the result "
+                   "set.",
+     .movable_keys = SourceKeys},
+    {.name = "zunionstore",
+     .arity = -4,
+     .flags = kWrite | kDenyOom | kMovableKeys,
+     .first_key = 1,
+     .last_key = 1,
+     .key_step = 1,
+     .handler = CmdZUnionStore,
+     .group = "sorted_set",
+     .since = "2.0.0",
+     .summary = "Add multiple sorted sets and store the resulting sorted set in a new key",
+     .complexity = "O(N)+O(M log(M)) with N being the sum of the sizes of the input sorted sets, "
+                   "and M being the number of elements in the resulting sorted set.",
+     .movable_keys = StoreKeys},
+    {.name = "zinterstore",
+     .arity = -4,
+     .flags = kWrite | kDenyOom | kMovableKeys,
+     .first_key = 1,
+     .last_key = 1,
+     .key_step = 1,
+     .handler = CmdZInterStore,
+     .group = "sorted_set",
+     .since = "2.0.0",
+     .summary = "Intersect multiple sorted sets and store the resulting sorted set in a new key",
+     .complexity = "O(N*K)+O(M*log(M)) worst case with N being the smallest input sorted set, K "
+                   "being the number of input sorted sets and M being the number of elements in "
+                   "the resulting sorted set.",
+     .movable_keys = StoreKeys},
+    {.name = "zdiffstore",
+     .arity = -4,
+     .flags = kWrite | kDenyOom | kMovableKeys,
+     .first_key = 1,
+     .last_key = 1,
+     .key_step = 1,
+     .handler = CmdZDiffStore,
+     .group = "sorted_set",
+     .since = "6.2.0",
+     .summary = "Subtract multiple sorted sets and store the resulting sorted set in a new key",
+     .complexity = "O(L + (N-K)log(N)) worst case where L is the total number of elements in all "
+                   "the sets, N is the size of the first set, and K is the size of the result "
+                   "set.",
+     .movable_keys = StoreKeys},
+    {.name = "zintercard",
+     .arity = -3,
+     .flags = kReadonly | kMovableKeys,
+     .handler = CmdZInterCard,
+     .group = "sorted_set",
+     .since = "7.0.0",
+     .summary = "Intersect multiple sorted sets and return the cardinality of the result",
+     .complexity = "O(N*K) worst case with N being the smallest input sorted set, K being the "
+                   "number of input sorted sets.",
+     .movable_keys = SourceKeys},
+};
+
+}  // namespace
+
+void RegisterSortedSetAlgebra(CommandTable& table) { table.Register(kRows); }
+
+}  // namespace respd::server
