@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "server/command.h"
+#include "storage/hash.h"
 
 namespace respd::server {
 
@@ -25,7 +26,7 @@ class CommandTable {
  private:
   struct Hash {
     using is_transparent = void;
-    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+    size_t operator()(std::string_view s) const { return storage::HashBytes(s); }
   };
   std::unordered_map<std::string, const CommandSpec*, Hash, std::equal_to<>> by_name_;
   std::vector<const CommandSpec*> all_;

@@ -99,6 +99,7 @@ void Connection::OnRead(const boost::system::error_code& error, size_t bytes) {
 }
 
 void Connection::ProcessInput() {
+  storage::ScopedCommandTime batch_time(server_.clock.NowMs());
   while (input_start_ < input_end_ && !client_.close_after_reply) {
     std::string_view input(input_.data() + input_start_, input_end_ - input_start_);
     protocol::ParseStatus status = parser_.Parse(input);

@@ -141,7 +141,9 @@ void Dispatcher::Execute(const CommandSpec& spec, Args args, ClientState& client
 void Dispatcher::ExecuteLocked(const CommandSpec& spec, Args args, ClientState& client,
                                protocol::ReplyWriter& reply, ExecutionMode mode) {
   // A transaction or script runs at one instant, as in Redis: its caller sets the time once.
-  if (mode == ExecutionMode::kNormal) storage::SetCommandTimeMs(server_.clock.NowMs());
+  if (mode == ExecutionMode::kNormal && !storage::CommandTimeHeld()) {
+    storage::SetCommandTimeMs(server_.clock.NowMs());
+  }
   CommandContext ctx{args, reply, client, server_, spec, mode};
   spec.handler(ctx);
   server_.stats.total_commands_processed.fetch_add(1, std::memory_order_relaxed);

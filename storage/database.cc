@@ -7,6 +7,7 @@ namespace respd::storage {
 namespace {
 
 thread_local int64_t command_time_ms = 0;
+thread_local int command_time_holds = 0;
 
 // Redis's dictScan: at most ten empty buckets per requested key before a SCAN call returns.
 constexpr size_t kScanEmptyBucketFactor = 10;
@@ -17,6 +18,14 @@ constexpr int kRandomKeyMaxTries = 100;
 
 int64_t CommandTimeMs() { return command_time_ms; }
 void SetCommandTimeMs(int64_t now_ms) { command_time_ms = now_ms; }
+bool CommandTimeHeld() { return command_time_holds > 0; }
+
+ScopedCommandTime::ScopedCommandTime(int64_t now_ms) {
+  SetCommandTimeMs(now_ms);
+  ++command_time_holds;
+}
+
+ScopedCommandTime::~ScopedCommandTime() { --command_time_holds; }
 
 Entry* Database::Lookup(std::string_view key, uint64_t hash) {
   Shard& shard = shards_[ShardOfHash(hash)];
@@ -322,6 +331,7 @@ void Store::FlushAll() {
 }
 
 ShardLocks::ShardLocks(Store& store, std::span<const std::string_view> keys) {
+  if (!store.locking()) return;
   uint32_t mask = 0;
   for (std::string_view key : keys) mask |= uint32_t{1} << ShardOf(key);
   LockMask(store, mask);
