@@ -21,6 +21,9 @@
 
 namespace respd::server {
 
+// The Redis version respd answers as (HELLO, INFO): clients enable features by it.
+inline constexpr std::string_view kRedisVersion = "7.0.15";
+
 struct ServerStats {
   std::atomic<uint64_t> total_connections_received{0};
   std::atomic<uint64_t> total_commands_processed{0};

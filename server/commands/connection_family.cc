@@ -13,8 +13,6 @@ namespace {
 
 using protocol::RespVersion;
 
-// The Redis version respd answers as (clients enable features by it).
-constexpr std::string_view kRedisVersion = "7.0.15";
 constexpr std::string_view kErrNoPassword =
     "ERR AUTH <password> called without any password configured for the default user. Are you "
     "sure your configuration is correct?";

@@ -1,0 +1,290 @@
+// INFO's text: Redis 7.0's sections and field names, from server state read through ServerContext.
+#include "server/info.h"
+
+#include <malloc.h>
+#include <sys/resource.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cctype>
+#include <cstdio>
+#include <fstream>
+
+namespace respd::server {
+namespace {
+
+// Redis's bytesToHuman: "512B", "1.25K", "3.00M"...
+std::string BytesToHuman(uint64_t bytes) {
+  static constexpr char kUnits[] = {'K', 'M', 'G', 'T', 'P', 'E'};
+  if (bytes < 1024) return std::to_string(bytes) + "B";
+  double value = static_cast<double>(bytes);
+  size_t unit = 0;
+  value /= 1024;
+  while (value >= 1024 && unit + 1 < std::size(kUnits)) {
+    value /= 1024;
+    ++unit;
+  }
+  char buffer[32];
+  std::snprintf(buffer, sizeof(buffer), "%.2f%c", value, kUnits[unit]);
+  return buffer;
+}
+
+std::string Seconds(const timeval& tv) {
+  char buffer[32];
+  std::snprintf(buffer, sizeof(buffer), "%ld.%06ld", static_cast<long>(tv.tv_sec),
+                static_cast<long>(tv.tv_usec));
+  return buffer;
+}
+
+uint64_t UsedMemory() {
+  struct mallinfo2 info = mallinfo2();
+  return info.uordblks + info.hblkhd;
+}
+
+uint64_t ResidentMemory() {
+  std::ifstream statm("/proc/self/statm");
+  uint64_t pages = 0, resident = 0;
+  statm >> pages >> resident;
+  return resident * static_cast<uint64_t>(sysconf(_SC_PAGESIZE));
+}
+
+uint64_t PeakMemory(uint64_t used) {
+  static std::atomic<uint64_t> peak{0};
+  uint64_t seen = peak.load();
+  while (used > seen && !peak.compare_exchange_weak(seen, used)) {
+  }
+  return std::max(seen, used);
+}
+
+class InfoWriter {
+ public:
+  void Field(std::string_view name, std::string_view value) {
+    text_.append(name).append(":").append(value).append("\r\n");
+  }
+  void Field(std::string_view name, int64_t value) { Field(name, std::to_string(value)); }
+  std::string& text() { return text_; }
+
+ private:
+  std::string text_;
+};
+
+void InfoServer(ServerContext& server, InfoWriter& out) {
+  utsname uts{};
+  uname(&uts);
+  int64_t now_ms = server.clock.NowMs();
+  int64_t uptime = (now_ms - server.start_time_ms) / 1000;
+  out.Field("redis_version", kRedisVersion);
+  out.Field("respd_version", RESPD_VERSION);
+  out.Field("redis_git_sha1", "00000000");
+  out.Field("redis_git_dirty", 0);
+  out.Field("redis_build_id", "0");
+  out.Field("redis_mode", "standalone");
+  out.Field("os", std::string(uts.sysname) + " " + uts.release + " " + uts.machine);
+  out.Field("arch_bits", static_cast<int64_t>(sizeof(void*) * 8));
+  out.Field("monotonic_clock", "POSIX clock_gettime");
+  out.Field("multiplexing_api", "epoll");
+  out.Field("atomicvar_api", "c11-builtin");
+  out.Field("gcc_version", std::to_string(__GNUC__) + "." + std::to_string(__GNUC_MINOR__) + "." +
+                               std::to_string(__GNUC_PATCHLEVEL__));
+  out.Field("process_id", static_cast<int64_t>(getpid()));
+  out.Field("process_supervised", "no");
+  out.Field("run_id", server.run_id);
+  out.Field("tcp_port", server.tcp_port.load());
+  out.Field("server_time_usec", server.clock.NowUs());
+  out.Field("uptime_in_seconds", uptime);
+  out.Field("uptime_in_days", uptime / 86400);
+  out.Field("hz", server.config.hz().number());
+  out.Field("configured_hz", server.config.hz().number());
+  out.Field("lru_clock", (now_ms / 1000) & ((1 << 24) - 1));
+  out.Field("executable", server.executable);
+  out.Field("config_file", server.config.config_file());
+  out.Field("io_threads_active", 0);
+}
+
+void InfoClients(ServerContext& server, InfoWriter& out) {
+  out.Field("connected_clients", static_cast<int64_t>(server.clients.size()));
+  out.Field("cluster_connections", 0);
+  out.Field("maxclients", server.config.maxclients().number());
+  out.Field("client_recent_max_input_buffer", 0);
+  out.Field("client_recent_max_output_buffer", 0);
+  out.Field("blocked_clients", 0);
+  out.Field("tracking_clients", 0);
+  out.Field("clients_in_timeout_table", 0);
+}
+
+void InfoMemory(ServerContext& server, InfoWriter& out) {
+  uint64_t used = UsedMemory();
+  uint64_t rss = ResidentMemory();
+  uint64_t peak = PeakMemory(used);
+  uint64_t system = static_cast<uint64_t>(sysconf(_SC_PHYS_PAGES)) * sysconf(_SC_PAGESIZE);
+  int64_t maxmemory = server.config.Get("maxmemory").number();
+  char ratio[32];
+  std::snprintf(ratio, sizeof(ratio), "%.2f", used == 0 ? 0.0 : static_cast<double>(rss) / used);
+  char peak_perc[32];
+  std::snprintf(peak_perc, sizeof(peak_perc), "%.2f%%",
+                peak == 0 ? 0.0 : 100.0 * static_cast<double>(used) / peak);
+  out.Field("used_memory", static_cast<int64_t>(used));
+  out.Field("used_memory_human", BytesToHuman(used));
+  out.Field("used_memory_rss", static_cast<int64_t>(rss));
+  out.Field("used_memory_rss_human", BytesToHuman(rss));
+  out.Field("used_memory_peak", static_cast<int64_t>(peak));
+  out.Field("used_memory_peak_human", BytesToHuman(peak));
+  out.Field("used_memory_peak_perc", peak_perc);
+  out.Field("total_system_memory", static_cast<int64_t>(system));
+  out.Field("total_system_memory_human", BytesToHuman(system));
+  out.Field("maxmemory", maxmemory);
+  out.Field("maxmemory_human", BytesToHuman(static_cast<uint64_t>(maxmemory)));
+  out.Field("maxmemory_policy", server.config.Get("maxmemory-policy").text());
+  out.Field("mem_fragmentation_ratio", ratio);
+  out.Field("mem_allocator", "libc");
+  out.Field("lazyfree_pending_objects", 0);
+}
+
+void InfoPersistence(ServerContext& server, InfoWriter& out) {
+  out.Field("loading", 0);
+  out.Field("async_loading", 0);
+  out.Field("rdb_changes_since_last_save", 0);
+  out.Field("rdb_bgsave_in_progress", 0);
+  out.Field("rdb_last_save_time", server.start_time_ms / 1000);
+  out.Field("rdb_last_bgsave_status", "ok");
+  out.Field("rdb_last_bgsave_time_sec", -1);
+  out.Field("rdb_current_bgsave_time_sec", -1);
+  out.Field("rdb_saves", 0);
+  out.Field("aof_enabled", 0);
+  out.Field("aof_rewrite_in_progress", 0);
+  out.Field("aof_rewrite_scheduled", 0);
+  out.Field("aof_last_rewrite_time_sec", -1);
+  out.Field("aof_current_rewrite_time_sec", -1);
+  out.Field("aof_last_bgrewrite_status", "ok");
+  out.Field("aof_rewrites", 0);
+  out.Field("aof_last_write_status", "ok");
+}
+
+void InfoStats(ServerContext& server, InfoWriter& out) {
+  auto get = [](const std::atomic<uint64_t>& counter) {
+    return static_cast<int64_t>(counter.load(std::memory_order_relaxed));
+  };
+  const ServerStats& stats = server.stats;
+  storage::KeyspaceStats& keyspace = server.store.stats();
+  out.Field("total_connections_received", get(stats.total_connections_received));
+  out.Field("total_commands_processed", get(stats.total_commands_processed));
+  out.Field("instantaneous_ops_per_sec", 0);
+  out.Field("total_net_input_bytes", get(stats.total_net_input_bytes));
+  out.Field("total_net_output_bytes", get(stats.total_net_output_bytes));
+  out.Field("instantaneous_input_kbps", "0.00");
+  out.Field("instantaneous_output_kbps", "0.00");
+  out.Field("rejected_connections", get(stats.rejected_connections));
+  out.Field("sync_full", 0);
+  out.Field("sync_partial_ok", 0);
+  out.Field("sync_partial_err", 0);
+  out.Field("expired_keys", get(keyspace.expired_keys));
+  out.Field("expired_stale_perc", "0.00");
+  out.Field("expired_time_cap_reached_count", 0);
+  out.Field("evicted_keys", 0);
+  out.Field("evicted_clients", 0);
+  out.Field("keyspace_hits", get(keyspace.keyspace_hits));
+  out.Field("keyspace_misses", get(keyspace.keyspace_misses));
+  out.Field("pubsub_channels", 0);
+  out.Field("pubsub_patterns", 0);
+  out.Field("latest_fork_usec", 0);
+  out.Field("total_forks", 0);
+  out.Field("unexpected_error_replies", 0);
+  out.Field("total_error_replies", get(stats.total_error_replies));
+}
+
+void InfoReplication(ServerContext& server, InfoWriter& out) {
+  out.Field("role", "master");
+  out.Field("connected_slaves", 0);
+  out.Field("master_failover_state", "no-failover");
+  out.Field("master_replid", server.run_id);
+  out.Field("master_replid2", "0000000000000000000000000000000000000000");
+  out.Field("master_repl_offset", 0);
+  out.Field("second_repl_offset", -1);
+  out.Field("repl_backlog_active", 0);
+  out.Field("repl_backlog_size", 1048576);
+  out.Field("repl_backlog_first_byte_offset", 0);
+  out.Field("repl_backlog_histlen", 0);
+}
+
+void InfoCpu(ServerContext&, InfoWriter& out) {
+  rusage self{}, children{}, thread{};
+  getrusage(RUSAGE_SELF, &self);
+  getrusage(RUSAGE_CHILDREN, &children);
+  getrusage(RUSAGE_THREAD, &thread);
+  out.Field("used_cpu_sys", Seconds(self.ru_stime));
+  out.Field("used_cpu_user", Seconds(self.ru_utime));
+  out.Field("used_cpu_sys_children", Seconds(children.ru_stime));
+  out.Field("used_cpu_user_children", Seconds(children.ru_utime));
+  out.Field("used_cpu_sys_main_thread", Seconds(thread.ru_stime));
+  out.Field("used_cpu_user_main_thread", Seconds(thread.ru_utime));
+}
+
+void InfoNothing(ServerContext&, InfoWriter&) {}
+
+void InfoCluster(ServerContext&, InfoWriter& out) { out.Field("cluster_enabled", 0); }
+
+// INFO holds every shard lock (kLockAll), so the counts are consistent.
+void InfoKeyspace(ServerContext& server, InfoWriter& out) {
+  for (int i = 0; i < server.store.num_databases(); ++i) {
+    storage::Database& db = server.store.db(i);
+    size_t keys = db.Size();
+    if (keys == 0) continue;
+    out.Field("db" + std::to_string(i), "keys=" + std::to_string(keys) + ",expires=" +
+                                            std::to_string(db.VolatileCount()) + ",avg_ttl=0");
+  }
+}
+
+struct InfoSection {
+  std::string_view name;
+  std::string_view title;
+  bool in_default;
+  void (*write)(ServerContext& server, InfoWriter& out);
+};
+
+constexpr InfoSection kInfoSections[] = {
+    {"server", "Server", true, InfoServer},
+    {"clients", "Clients", true, InfoClients},
+    {"memory", "Memory", true, InfoMemory},
+    {"persistence", "Persistence", true, InfoPersistence},
+    {"stats", "Stats", true, InfoStats},
+    {"replication", "Replication", true, InfoReplication},
+    {"cpu", "CPU", true, InfoCpu},
+    {"modules", "Modules", true, InfoNothing},
+    {"errorstats", "Errorstats", true, InfoNothing},
+    {"cluster", "Cluster", true, InfoCluster},
+    {"keyspace", "Keyspace", true, InfoKeyspace},
+};
+
+}  // namespace
+
+std::string InfoText(ServerContext& server, std::span<const std::string_view> sections) {
+  bool all = false, defaults = sections.empty();
+  std::vector<std::string> names;
+  for (std::string_view requested : sections) {
+    std::string name(requested);
+    for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (name == "all" || name == "everything") {
+      all = true;
+    } else if (name == "default") {
+      defaults = true;
+    } else {
+      names.push_back(std::move(name));
+    }
+  }
+  InfoWriter out;
+  bool first = true;
+  for (const InfoSection& section : kInfoSections) {
+    bool wanted = all || (defaults && section.in_default) ||
+                  std::find(names.begin(), names.end(), section.name) != names.end();
+    if (!wanted) continue;
+    // Redis separates sections with a blank line and ends the last one without it.
+    if (!first) out.text().append("\r\n");
+    first = false;
+    out.text().append("# ").append(section.title).append("\r\n");
+    section.write(server, out);
+  }
+  return std::move(out.text());
+}
+
+}  // namespace respd::server
