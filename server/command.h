@@ -63,10 +63,13 @@ struct CommandSpec {
   std::string_view complexity = "";
   std::span<const CommandSpec> subcommands = {};
   KeysFn movable_keys = nullptr;
+  // Redis's hand-set ACL categories beyond those flags and group imply, space-separated
+  // ("@keyspace @dangerous"), so COMMAND INFO and ACL CAT match Redis.
+  std::string_view acl_categories = "";
 };
 
-// How a command is being run: blocking commands act as their non-blocking forms inside MULTI/EXEC and
-// scripts, and scripts refuse `noscript` commands.
+// How a command is being run: blocking commands act as their non-blocking forms inside MULTI/EXEC
+// and scripts, and scripts refuse `noscript` commands.
 enum class ExecutionMode : uint8_t { kNormal, kTransaction, kScript };
 
 // One command being run.

@@ -101,9 +101,20 @@ std::vector<std::string_view> AclCategories(const CommandSpec& spec) {
       {"pubsub", "@pubsub"},
   };
   for (const auto& [group, category] : kGroupCategory) {
+    // A container (CLIENT, OBJECT...) takes no category from its group; its subcommands do.
+    if (!spec.subcommands.empty()) break;
     if (spec.group == group && !(category == "@pubsub" && (spec.flags & kPubsub))) {
       categories.push_back(category);
     }
+  }
+  std::string_view extra = spec.acl_categories;
+  while (!extra.empty()) {
+    size_t end = extra.find(' ');
+    std::string_view category = extra.substr(0, end);
+    if (std::find(categories.begin(), categories.end(), category) == categories.end()) {
+      categories.push_back(category);
+    }
+    extra = end == std::string_view::npos ? std::string_view() : extra.substr(end + 1);
   }
   // COMMAND INFO lists categories in Redis's category table order.
   static constexpr std::string_view kOrder[] = {
