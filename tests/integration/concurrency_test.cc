@@ -40,5 +40,34 @@ TEST(ConcurrencyTest, EightClientsPingOnTwoThreads) {
   EXPECT_EQ(good_replies.load(), kClients * kCommandsPerClient);
 }
 
+TEST(ConcurrencyTest, IncrFromEightClientsOnTwoThreadsLosesNothing) {
+  ServerProcess server = ServerProcess::StartRespd({"--threads", "2"});
+  ASSERT_TRUE(server.running());
+
+  // Each client's replies must be integers that only grow: INCR is atomic and read-your-writes.
+  std::atomic<int> increasing_replies{0};
+  std::vector<std::thread> workers;
+  for (int w = 0; w < kClients; ++w) {
+    workers.emplace_back([&] {
+      RespClient client;
+      if (!client.Connect(server.port())) return;
+      long long last = 0;
+      for (int i = 0; i < kCommandsPerClient; ++i) {
+        std::string reply = client.Command({"INCR", "counter"});
+        if (reply.size() < 4 || reply[0] != ':') continue;
+        long long value = std::stoll(reply.substr(1));
+        if (value > last) ++increasing_replies;
+        last = value;
+      }
+    });
+  }
+  for (std::thread& t : workers) t.join();
+  EXPECT_EQ(increasing_replies.load(), kClients * kCommandsPerClient);
+
+  RespClient client;
+  ASSERT_TRUE(client.Connect(server.port()));
+  EXPECT_EQ(client.Command({"GET", "counter"}), "$4\r\n8000\r\n");
+}
+
 }  // namespace
 }  // namespace respd::testing
