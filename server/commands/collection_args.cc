@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <string>
 
+#include "server/config.h"
 #include "server/errors.h"
 #include "storage/glob.h"
 #include "storage/numbers.h"
@@ -18,6 +19,13 @@ bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
            return std::tolower(static_cast<unsigned char>(x)) ==
                   std::tolower(static_cast<unsigned char>(y));
          });
+}
+
+size_t OptionIndex(std::string_view name) {
+  const std::vector<OptionSpec>& specs = OptionSpecs();
+  size_t i = 0;
+  while (specs[i].name != name) ++i;
+  return i;
 }
 
 std::optional<uint64_t> ParseScanCursor(std::string_view text) {

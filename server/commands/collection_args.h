@@ -13,6 +13,10 @@ namespace respd::server {
 
 bool EqualsIgnoreCase(std::string_view a, std::string_view b);
 
+// Position of an option in OptionSpecs(), which is also its position in Config::options(): hot
+// paths read encoding thresholds without a lookup by name.
+size_t OptionIndex(std::string_view name);
+
 // Redis's parseScanCursorOrReply: strtoul's rules ("-1" wraps, "" is 0), no leading space.
 std::optional<uint64_t> ParseScanCursor(std::string_view text);
 

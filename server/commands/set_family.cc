@@ -30,14 +30,8 @@ constexpr std::string_view kErrLimitNegative = "ERR LIMIT can't be negative";
 constexpr std::string_view kErrInvalidCursor = "ERR invalid cursor";
 
 size_t MaxIntsetEntries(ServerContext& server) {
-  // Looked up by name once per thread and configuration.
-  thread_local const Config* config = nullptr;
-  thread_local const Option* option = nullptr;
-  if (config != &server.config) {
-    option = &server.config.Get("set-max-intset-entries");
-    config = &server.config;
-  }
-  return static_cast<size_t>(option->number());
+  static const size_t kIndex = OptionIndex("set-max-intset-entries");
+  return static_cast<size_t>(server.config.options()[kIndex]->number());
 }
 
 storage::OpResult<Set*> AsSet(storage::OpResult<storage::Entry*> found) {

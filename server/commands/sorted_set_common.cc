@@ -15,19 +15,11 @@ using storage::OpStatus;
 using storage::ZSet;
 
 storage::ZSetLimits ZSetLimitsOf(ServerContext& server) {
-  // Options are found by name; remember them per thread (tests run several configurations).
-  struct Cache {
-    const Config* config = nullptr;
-    const Option* entries = nullptr;
-    const Option* value = nullptr;
-  };
-  thread_local Cache cache;
-  if (cache.config != &server.config) {
-    cache.entries = &server.config.Get("zset-max-listpack-entries");
-    cache.value = &server.config.Get("zset-max-listpack-value");
-    cache.config = &server.config;
-  }
-  return {static_cast<size_t>(cache.entries->number()), static_cast<size_t>(cache.value->number())};
+  static const size_t kEntries = OptionIndex("zset-max-listpack-entries");
+  static const size_t kValue = OptionIndex("zset-max-listpack-value");
+  const auto& options = server.config.options();
+  return {static_cast<size_t>(options[kEntries]->number()),
+          static_cast<size_t>(options[kValue]->number())};
 }
 
 namespace {
