@@ -50,16 +50,16 @@ work_dir="$(mktemp -d /tmp/respd-bench.XXXXXX)"
 declare -A pid_of=() port_of=()
 pids=()
 
+# SIGTERM, a bounded wait, then SIGKILL.
+stop_pid() {
+  kill "$1" 2>/dev/null || return 0
+  for _ in $(seq 50); do kill -0 "$1" 2>/dev/null || return 0; sleep 0.1; done
+  kill -9 "$1" 2>/dev/null || true
+}
+
 cleanup() {
   local pid
-  for pid in "${pids[@]}"; do
-    kill "$pid" 2>/dev/null || true
-  done
-  for pid in "${pids[@]}"; do
-    # Bounded wait, then SIGKILL.
-    for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-    kill -9 "$pid" 2>/dev/null || true
-  done
+  for pid in "${pids[@]}"; do stop_pid "$pid"; done
   rm -rf "$work_dir"
 }
 trap cleanup EXIT
@@ -103,22 +103,31 @@ sys.exit("no PONG within the start timeout")
 EOF
 }
 
-# Starts server $1 pinned to the server CPU; sets pid_of/port_of; echoes start-to-PONG ms.
+# Starts server $1 pinned to the server CPU; sets pid_of, port_of and start_ms (spawn to first
+# PONG). Runs in the calling shell, never in $(...), so the pid reaches the cleanup list.
 start_server() {
-  local name="$1" port ms
+  local name="$1" port status=0
   port="$(free_port)"
-  ms="$(start_and_time "$name" "$port" "taskset -c $server_cpu $(server_cmd "$name" "$port")")"
-  pid_of[$name]="$(cat "$work_dir/pid")"
+  rm -f "$work_dir/pid"
+  start_ms="$(start_and_time "$name" "$port" "taskset -c $server_cpu $(server_cmd "$name" "$port")")" ||
+    status=$?
+  if [[ -s "$work_dir/pid" ]]; then
+    pid_of[$name]="$(cat "$work_dir/pid")"
+    pids+=("${pid_of[$name]}")
+  fi
   port_of[$name]="$port"
-  pids+=("${pid_of[$name]}")
-  echo "$ms"
+  if ((status != 0)); then
+    echo "could not start $name" >&2
+    exit 1
+  fi
 }
 
+# Stops server $1 and forgets its pid, so cleanup never signals a pid the system has reused.
 stop_server() {
-  local pid="${pid_of[$1]}"
-  kill "$pid" 2>/dev/null || true
-  for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-  kill -9 "$pid" 2>/dev/null || true
+  local pid="${pid_of[$1]}" kept=() p
+  stop_pid "$pid"
+  for p in "${pids[@]}"; do [[ "$p" == "$pid" ]] || kept+=("$p"); done
+  pids=("${kept[@]}")
 }
 
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
@@ -150,7 +159,7 @@ echo "redis: $redis_bin ($("$redis_bin" --version | head -1))"
 echo "server on CPU $server_cpu, redis-benchmark on CPU $client_cpu, $runs alternating runs"
 
 # --- Throughput and CPU per op: both servers up, driven alternately. ---
-for name in redis respd; do start_server "$name" >/dev/null; done
+for name in redis respd; do start_server "$name"; done
 # Each entry: label|redis-benchmark arguments. The label goes after the test name in the table.
 tests=("-P 1|-t set,get -P 1 -r 100000 -d 32 -n $((requests / 2))"
        "-P 16|-t set,get -P 16 -r 100000 -d 32 -n $requests"
@@ -215,14 +224,15 @@ gen_keys EX 3600 >"$work_dir/keys_ttl.resp"
 
 for ((run = 1; run <= runs; run++)); do
   for name in redis respd; do
-    record "$name" "start to first PONG ms" "$(start_server "$name")"
+    start_server "$name"
+    record "$name" "start to first PONG ms" "$start_ms"
     stop_server "$name"
   done
 done
 
 for name in redis respd; do
   for variant in plain ttl; do
-    start_server "$name" >/dev/null
+    start_server "$name"
     file="$work_dir/keys.resp"
     [[ "$variant" == ttl ]] && file="$work_dir/keys_ttl.resp"
     before="$(rss_kb "${pid_of[$name]}")"
