@@ -26,6 +26,10 @@ class ClientState {
   bool close_after_reply = false;  // QUIT, protocol errors: close once the reply is written
   // MULTI/EXEC and WATCH state, created by the first MULTI or WATCH.
   std::unique_ptr<TransactionState> transaction;
+  // Set by a blocking command that has to wait (server/blocking.h): the connection runs no more
+  // commands until Resume() or its timeout (0: none) ends the wait.
+  bool blocked = false;
+  int64_t block_timeout_ms = 0;
 
   // Fields other threads read (CLIENT LIST): guarded by info_mutex_.
   struct Info {
@@ -66,6 +70,9 @@ class ClientHandle {
   virtual ClientState& state() = 0;
   // Closes the connection from its own thread (CLIENT KILL, timeout, shutdown).
   virtual void Kill() = 0;
+  // Ends a blocked wait from any thread: the client's own thread sends `reply` and goes on with its
+  // input (server/blocking.h).
+  virtual void Resume(std::string reply) = 0;
 };
 
 }  // namespace respd::server

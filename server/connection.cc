@@ -26,7 +26,8 @@ Connection::Connection(asio::ip::tcp::socket socket, ServerContext& server, Disp
       server_(server),
       dispatcher_(dispatcher),
       client_(server.clients.NextId()),
-      writer_(&pending_) {
+      writer_(&pending_),
+      block_timer_(socket_.get_executor()) {
   parser_.set_limits({.max_bulk_len = server_.config.proto_max_bulk_len().number()});
 }
 
@@ -100,7 +101,7 @@ void Connection::OnRead(const boost::system::error_code& error, size_t bytes) {
 
 void Connection::ProcessInput() {
   storage::ScopedCommandTime batch_time(server_.clock.NowMs());
-  while (input_start_ < input_end_ && !client_.close_after_reply) {
+  while (input_start_ < input_end_ && !client_.close_after_reply && !client_.blocked) {
     std::string_view input(input_.data() + input_start_, input_end_ - input_start_);
     protocol::ParseStatus status = parser_.Parse(input);
     if (status == protocol::ParseStatus::kNeedMore) break;
@@ -113,6 +114,7 @@ void Connection::ProcessInput() {
     input_start_ += parser_.consumed();
     if (status == protocol::ParseStatus::kEmpty) continue;
     dispatcher_.Dispatch(parser_.args(), client_, writer_);
+    if (client_.blocked) StartBlockTimer();
   }
   client_.query_buffer_bytes.store(input_end_ - input_start_, std::memory_order_relaxed);
 }
@@ -160,8 +162,38 @@ void Connection::Kill() {
   asio::post(socket_.get_executor(), [self = shared_from_this()] { self->Close(); });
 }
 
+void Connection::StartBlockTimer() {
+  if (client_.block_timeout_ms <= 0) return;
+  block_timer_.expires_after(std::chrono::milliseconds(client_.block_timeout_ms));
+  block_timer_.async_wait([self = shared_from_this()](const boost::system::error_code& error) {
+    if (error || self->closed_ || !self->client_.blocked) return;
+    // False: already served or unblocked, and that outcome is on its way through Resume.
+    if (!self->server_.blocking.Cancel(self->client_.id(), false)) return;
+    self->writer_.NullArray();
+    self->EndBlock();
+  });
+}
+
+void Connection::Resume(std::string reply) {
+  asio::post(socket_.get_executor(), [self = shared_from_this(), reply = std::move(reply)] {
+    if (self->closed_ || !self->client_.blocked) return;
+    self->writer_.Raw(reply);
+    self->EndBlock();
+  });
+}
+
+void Connection::EndBlock() {
+  client_.blocked = false;
+  block_timer_.cancel();
+  ProcessInput();
+  if (closed_) return;
+  Flush();
+  if (!write_in_flight_ && !client_.close_after_reply) Read();
+}
+
 bool Connection::CloseIfIdle(int64_t now_ms, int64_t timeout_s) {
-  if (timeout_s <= 0 || closed_) return false;
+  // Redis never times out a client blocked on keys.
+  if (timeout_s <= 0 || closed_ || client_.blocked) return false;
   if (now_ms - client_.last_interaction_ms.load() <= timeout_s * 1000) return false;
   Close();
   return true;
@@ -170,6 +202,10 @@ bool Connection::CloseIfIdle(int64_t now_ms, int64_t timeout_s) {
 void Connection::Close() {
   if (closed_) return;
   closed_ = true;
+  if (client_.blocked) {
+    server_.blocking.Cancel(client_.id(), true);
+    block_timer_.cancel();
+  }
   boost::system::error_code ignored;
   socket_.shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
   socket_.close(ignored);

@@ -22,6 +22,7 @@ class Connection : public ClientHandle, public std::enable_shared_from_this<Conn
   void Start();
   ClientState& state() override { return client_; }
   void Kill() override;
+  void Resume(std::string reply) override;
   // Closes the connection if it has been idle longer than `timeout_s` (0: never). Own thread only.
   bool CloseIfIdle(int64_t now_ms, int64_t timeout_s);
 
@@ -33,6 +34,9 @@ class Connection : public ClientHandle, public std::enable_shared_from_this<Conn
   void Flush();
   void OnWritten(const boost::system::error_code& error, size_t bytes);
   void Close();
+  // A blocking command parked the client: its timeout, and the way back to running commands.
+  void StartBlockTimer();
+  void EndBlock();
 
   boost::asio::ip::tcp::socket socket_;
   ServerContext& server_;
@@ -45,6 +49,7 @@ class Connection : public ClientHandle, public std::enable_shared_from_this<Conn
   std::string pending_;     // replies not yet handed to the socket
   std::string writing_;     // replies being written
   protocol::ReplyWriter writer_;
+  boost::asio::steady_timer block_timer_;
   bool write_in_flight_ = false;
   bool read_in_flight_ = false;
   bool closed_ = false;

@@ -95,6 +95,8 @@ void Dispatcher::Dispatch(Args args, ClientState& client, protocol::ReplyWriter&
     return;
   }
   Execute(*spec, args, client, reply);
+  // Clients blocked on keys this command made ready are served now that its locks are released.
+  if (BlockingRegistry::HasReady()) server_.blocking.ServeReady(*this);
 }
 
 bool Dispatcher::RunsInsideMulti(const CommandSpec& spec, Args args) const {

@@ -44,6 +44,7 @@ Server::Server(Config& config, storage::Clock& clock)
   for (int i = 0; i < threads; ++i) threads_.push_back(std::make_unique<IoThread>());
   RegisterAllFamilies(context_.commands);
   context_.store.AddObserver(&context_.watches);
+  context_.store.AddObserver(&context_.blocking);
   context_.run_id = RandomRunId();
   context_.start_time_ms = clock.NowMs();
   context_.request_shutdown = [this] { Stop(); };

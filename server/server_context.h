@@ -13,6 +13,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "server/blocking.h"
 #include "server/client.h"
 #include "server/command_table.h"
 #include "server/config.h"
@@ -31,6 +32,7 @@ struct ServerStats {
   std::atomic<uint64_t> total_net_input_bytes{0};
   std::atomic<uint64_t> total_net_output_bytes{0};
   std::atomic<uint64_t> total_error_replies{0};
+  std::atomic<int64_t> blocked_clients{0};
 };
 
 class ClientRegistry {
@@ -60,6 +62,8 @@ class ServerContext {
   ServerStats stats;
   // Watched keys of every client; observes `store` (added by the server at start-up).
   WatchRegistry watches;
+  // Clients blocked on keys (BLPOP...); observes `store` (added by the server at start-up).
+  BlockingRegistry blocking{stats.blocked_clients};
 
   int64_t start_time_ms = 0;
   std::string run_id;

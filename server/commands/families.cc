@@ -11,6 +11,7 @@ void RegisterAllFamilies(CommandTable& table) {
   RegisterServerFamily(table);
   RegisterSortedSetFamily(table);
   RegisterSetFamily(table);
+  RegisterListFamily(table);
 }
 
 }  // namespace respd::server

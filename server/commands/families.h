@@ -13,6 +13,8 @@ void RegisterStringFamily(CommandTable& table);
 void RegisterServerFamily(CommandTable& table);
 void RegisterSortedSetFamily(CommandTable& table);
 void RegisterSetFamily(CommandTable& table);
+void RegisterListFamily(CommandTable& table);
+void RegisterHashFamily(CommandTable& table);
 
 // Registers every family, in a fixed order.
 void RegisterAllFamilies(CommandTable& table);

@@ -9,6 +9,7 @@ CommandTest::CommandTest() {
   server_ = std::make_unique<ServerContext>(config_, clock_);
   RegisterAllFamilies(server_->commands);
   server_->store.AddObserver(&server_->watches);
+  server_->store.AddObserver(&server_->blocking);
   dispatcher_ = std::make_unique<Dispatcher>(*server_);
   clock_.FreezeAt(1'700'000'000'000'000);  // a fixed instant: TTL arithmetic in tests is exact
 }

@@ -60,11 +60,12 @@ TEST_F(ServerFamilyTest, InfoSections) {
   EXPECT_NE(all.find("# Keyspace\r\n"), std::string::npos);
   EXPECT_EQ(Run({"info", "nosuch"}), "$0\r\n\r\n");
   Run({"set", "a", "1"});
+  // Redis 7.0.15 ends the last section without a blank line.
   EXPECT_EQ(Run({"info", "KEYSPACE"}),
-            "$46\r\n# Keyspace\r\ndb0:keys=1,expires=0,avg_ttl=0\r\n\r\n\r\n");
+            "$44\r\n# Keyspace\r\ndb0:keys=1,expires=0,avg_ttl=0\r\n\r\n");
   std::string cpu = Run({"info", "cpu", "cluster"});
   EXPECT_NE(cpu.find("# CPU\r\nused_cpu_sys:"), std::string::npos);
-  EXPECT_TRUE(cpu.ends_with("\r\n\r\n# Cluster\r\ncluster_enabled:0\r\n\r\n\r\n")) << cpu;
+  EXPECT_TRUE(cpu.ends_with("\r\n\r\n# Cluster\r\ncluster_enabled:0\r\n\r\n")) << cpu;
 }
 
 TEST_F(ServerFamilyTest, ConfigGetSet) {

@@ -1,0 +1,196 @@
+// Blocked clients: registration, serving in FIFO order, timeouts and CLIENT UNBLOCK (see
+// blocking.h).
+#include "server/blocking.h"
+
+#include <algorithm>
+
+#include "protocol/reply_writer.h"
+#include "server/client.h"
+#include "server/command.h"
+#include "server/dispatcher.h"
+#include "server/server_context.h"
+
+namespace respd::server {
+namespace {
+
+constexpr std::string_view kErrUnblocked = "UNBLOCKED client unblocked via CLIENT UNBLOCK";
+
+// The waiter whose command this thread is re-running, and the key that became ready.
+struct Retry {
+  const void* waiter = nullptr;
+  std::string_view key;
+};
+thread_local Retry current_retry;
+
+}  // namespace
+
+thread_local std::vector<BlockingRegistry::DbKey> BlockingRegistry::ready_keys_;
+
+std::optional<std::string_view> BlockingRegistry::RetryKey() {
+  if (current_retry.waiter == nullptr) return std::nullopt;
+  return current_retry.key;
+}
+
+bool BlockingRegistry::Block(CommandContext& ctx, std::span<const std::string_view> keys,
+                             int64_t timeout_ms) {
+  if (current_retry.waiter != nullptr) {
+    // A re-run that still finds nothing: the waiter keeps its place.
+    auto* waiter = static_cast<Waiter*>(const_cast<void*>(current_retry.waiter));
+    waiter->reblocked = true;
+    return true;
+  }
+  std::shared_ptr<ClientHandle> handle = ctx.server.clients.Find(ctx.client.id());
+  if (handle == nullptr) return false;
+  auto waiter = std::make_unique<Waiter>();
+  waiter->handle = std::move(handle);
+  waiter->client = &ctx.client;
+  waiter->spec = &ctx.spec;
+  waiter->args.assign(ctx.args.begin(), ctx.args.end());
+  waiter->db = ctx.client.db_index;
+  for (std::string_view key : keys) {
+    if (std::find(waiter->keys.begin(), waiter->keys.end(), key) == waiter->keys.end()) {
+      waiter->keys.emplace_back(key);
+    }
+  }
+  ctx.client.blocked = true;
+  ctx.client.block_timeout_ms = timeout_ms;
+  std::lock_guard lock(mutex_);
+  for (const std::string& key : waiter->keys) {
+    queues_[DbKey{waiter->db, key}].push_back(waiter.get());
+  }
+  by_client_[ctx.client.id()] = std::move(waiter);
+  waiting_.fetch_add(1, std::memory_order_relaxed);
+  blocked_clients_.fetch_add(1, std::memory_order_relaxed);
+  return true;
+}
+
+void BlockingRegistry::RemoveLocked(Waiter* waiter) {
+  for (const std::string& key : waiter->keys) {
+    auto it = queues_.find(DbKey{waiter->db, key});
+    if (it == queues_.end()) continue;
+    std::erase(it->second, waiter);
+    if (it->second.empty()) queues_.erase(it);
+  }
+  waiting_.fetch_sub(1, std::memory_order_relaxed);
+  blocked_clients_.fetch_sub(1, std::memory_order_relaxed);
+  by_client_.erase(waiter->client->id());
+}
+
+std::string BlockingRegistry::CancelReply(const Waiter& waiter, Cancelled how) {
+  std::string out;
+  protocol::ReplyWriter writer(&out, waiter.client->resp);
+  if (how == Cancelled::kUnblockError) {
+    writer.Error(kErrUnblocked);
+  } else {
+    writer.NullArray();
+  }
+  return out;
+}
+
+bool BlockingRegistry::Cancel(uint64_t client_id, bool disconnected) {
+  std::lock_guard lock(mutex_);
+  auto it = by_client_.find(client_id);
+  if (it == by_client_.end()) return false;
+  Waiter* waiter = it->second.get();
+  if (waiter->serving) {
+    if (disconnected) {
+      waiter->cancelled = Cancelled::kGone;
+    } else if (waiter->cancelled == Cancelled::kNo) {
+      waiter->cancelled = Cancelled::kTimeout;
+    }
+    return false;
+  }
+  RemoveLocked(waiter);
+  return true;
+}
+
+bool BlockingRegistry::Unblock(uint64_t client_id, bool with_error) {
+  Cancelled how = with_error ? Cancelled::kUnblockError : Cancelled::kUnblockTimeout;
+  std::shared_ptr<ClientHandle> handle;
+  std::string reply;
+  {
+    std::lock_guard lock(mutex_);
+    auto it = by_client_.find(client_id);
+    if (it == by_client_.end()) return false;
+    Waiter* waiter = it->second.get();
+    if (waiter->serving) {
+      if (waiter->cancelled == Cancelled::kNo) waiter->cancelled = how;
+      return true;
+    }
+    reply = CancelReply(*waiter, how);
+    handle = waiter->handle;
+    RemoveLocked(waiter);
+  }
+  handle->Resume(std::move(reply));
+  return true;
+}
+
+void BlockingRegistry::OnKeyReady(int db, std::string_view key) {
+  if (waiting_.load(std::memory_order_relaxed) == 0) return;
+  DbKey ready{db, std::string(key)};
+  {
+    std::lock_guard lock(mutex_);
+    if (!queues_.contains(ready)) return;
+  }
+  auto same = [&](const DbKey& k) { return k.db == db && k.key == key; };
+  if (std::none_of(ready_keys_.begin(), ready_keys_.end(), same)) {
+    ready_keys_.push_back(std::move(ready));
+  }
+}
+
+void BlockingRegistry::OnDbModified(int db) {
+  if (waiting_.load(std::memory_order_relaxed) == 0) return;
+  std::lock_guard lock(mutex_);
+  for (const auto& [db_key, queue] : queues_) {
+    if (db_key.db == db) ready_keys_.push_back(db_key);
+  }
+}
+
+void BlockingRegistry::ServeReady(Dispatcher& dispatcher) {
+  while (!ready_keys_.empty()) {
+    std::vector<DbKey> batch;
+    batch.swap(ready_keys_);
+    for (const DbKey& ready : batch) ServeKey(dispatcher, ready);
+  }
+}
+
+void BlockingRegistry::ServeKey(Dispatcher& dispatcher, const DbKey& ready) {
+  for (;;) {
+    Waiter* waiter = nullptr;
+    {
+      std::lock_guard lock(mutex_);
+      auto it = queues_.find(ready);
+      if (it == queues_.end()) return;
+      // A waiter another thread is serving right now is passed over, not waited for.
+      for (Waiter* candidate : it->second) {
+        if (!candidate->serving) {
+          waiter = candidate;
+          break;
+        }
+      }
+      if (waiter == nullptr) return;
+      waiter->serving = true;
+      waiter->reblocked = false;
+    }
+    // The waiter is ours until `serving` is cleared: its own thread runs no command while blocked.
+    std::vector<std::string_view> args(waiter->args.begin(), waiter->args.end());
+    std::string out;
+    protocol::ReplyWriter writer(&out, waiter->client->resp);
+    current_retry = Retry{waiter, ready.key};
+    dispatcher.Execute(*waiter->spec, args, *waiter->client, writer);
+    current_retry = Retry{};
+
+    std::shared_ptr<ClientHandle> handle;
+    {
+      std::lock_guard lock(mutex_);
+      waiter->serving = false;
+      if (waiter->reblocked && waiter->cancelled == Cancelled::kNo) return;
+      if (waiter->reblocked) out = CancelReply(*waiter, waiter->cancelled);
+      if (waiter->cancelled != Cancelled::kGone) handle = waiter->handle;
+      RemoveLocked(waiter);
+    }
+    if (handle != nullptr) handle->Resume(std::move(out));
+  }
+}
+
+}  // namespace respd::server
