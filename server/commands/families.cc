@@ -12,6 +12,7 @@ void RegisterAllFamilies(CommandTable& table) {
   RegisterSortedSetFamily(table);
   RegisterSetFamily(table);
   RegisterListFamily(table);
+  RegisterHashFamily(table);
 }
 
 }  // namespace respd::server

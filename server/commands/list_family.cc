@@ -707,7 +707,7 @@ constexpr CommandSpec kRows[] = {
 
     {.name = "lmpop",
      .arity = -4,
-     .flags = kWrite,
+     .flags = kWrite | kMovableKeys,
      .handler = CmdLmpop,
      .group = "list",
      .since = "7.0.0",
@@ -768,7 +768,7 @@ constexpr CommandSpec kRows[] = {
 
     {.name = "blmpop",
      .arity = -5,
-     .flags = kWrite | kBlocking,
+     .flags = kWrite | kBlocking | kMovableKeys,
      .handler = CmdBlmpop,
      .group = "list",
      .since = "7.0.0",

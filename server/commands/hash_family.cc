@@ -1,0 +1,500 @@
+// Hash commands: HSET and friends, counters, whole-hash reads, HRANDFIELD and HSCAN.
+#include <algorithm>
+#include <cmath>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "server/commands/collection_args.h"
+#include "server/commands/families.h"
+#include "server/errors.h"
+#include "server/server_context.h"
+#include "storage/hash_object.h"
+#include "storage/numbers.h"
+
+namespace respd::server {
+namespace {
+
+using storage::Hash;
+using storage::OpStatus;
+
+constexpr std::string_view kErrHashNotInteger = "ERR hash value is not an integer";
+constexpr std::string_view kErrHashNotFloat = "ERR hash value is not a float";
+constexpr std::string_view kErrIncrNanOrInfinity = "ERR value is NaN or Infinity";
+constexpr std::string_view kErrRandCountRange =
+    "ERR value is out of range, value must between -9223372036854775807 and "
+    "9223372036854775807";
+constexpr std::string_view kErrValueOutOfRange = "ERR value is out of range";
+constexpr std::string_view kErrInvalidCursor = "ERR invalid cursor";
+
+storage::HashLimits Limits(CommandContext& ctx) {
+  static const size_t kEntries = OptionIndex("hash-max-listpack-entries");
+  static const size_t kValue = OptionIndex("hash-max-listpack-value");
+  const auto& options = ctx.server.config.options();
+  return {static_cast<size_t>(options[kEntries]->number()),
+          static_cast<size_t>(options[kValue]->number())};
+}
+
+storage::OpResult<Hash*> AsHash(storage::OpResult<storage::Entry*> found) {
+  if (!found.ok()) return found.status();
+  return static_cast<Hash*>((*found)->object());
+}
+
+storage::OpResult<Hash*> FindRead(CommandContext& ctx, std::string_view key) {
+  return AsHash(ctx.db().FindReadTyped(key, storage::ValueType::kHash));
+}
+
+// The hash at `key` for a write, created empty if absent; nullptr after replying WRONGTYPE.
+Hash* FindOrCreate(CommandContext& ctx, std::string_view key) {
+  auto found = AsHash(ctx.db().FindWriteTyped(key, storage::ValueType::kHash));
+  if (found.ok()) return *found;
+  if (found.status() != OpStatus::kKeyNotFound) {
+    ctx.ReplyStatus(found.status());
+    return nullptr;
+  }
+  return static_cast<Hash*>(ctx.db().AddObject(key, std::make_unique<Hash>())->object());
+}
+
+// Replies for a read of a missing key (`on_missing`) or with the lookup's error.
+template <typename Fn>
+void ReplyMissingAs(CommandContext& ctx, OpStatus status, Fn&& on_missing) {
+  if (status == OpStatus::kKeyNotFound) {
+    on_missing();
+  } else {
+    ctx.ReplyStatus(status);
+  }
+}
+
+// HSET key field value [field value ...] and HMSET (which replies OK).
+void SetGeneric(CommandContext& ctx, bool reply_ok) {
+  if (ctx.args.size() % 2 != 0) return ctx.reply.Error(WrongArityError(ctx.spec.name));
+  Hash* hash = FindOrCreate(ctx, ctx.args[1]);
+  if (hash == nullptr) return;
+  storage::HashLimits limits = Limits(ctx);
+  int64_t created = 0;
+  for (size_t i = 2; i < ctx.args.size(); i += 2) {
+    created += hash->Set(ctx.args[i], ctx.args[i + 1], limits) ? 1 : 0;
+  }
+  ctx.db().MarkModified(ctx.args[1]);
+  if (reply_ok) return ctx.reply.Ok();
+  ctx.reply.Integer(created);
+}
+
+void CmdHset(CommandContext& ctx) { SetGeneric(ctx, false); }
+void CmdHmset(CommandContext& ctx) { SetGeneric(ctx, true); }
+
+// HSETNX key field value
+void CmdHsetnx(CommandContext& ctx) {
+  Hash* hash = FindOrCreate(ctx, ctx.args[1]);
+  if (hash == nullptr) return;
+  if (hash->Get(ctx.args[2])) return ctx.reply.Integer(0);
+  hash->Set(ctx.args[2], ctx.args[3], Limits(ctx));
+  ctx.db().MarkModified(ctx.args[1]);
+  ctx.reply.Integer(1);
+}
+
+// HGET key field
+void CmdHget(CommandContext& ctx) {
+  auto found = FindRead(ctx, ctx.args[1]);
+  if (!found.ok()) return ReplyMissingAs(ctx, found.status(), [&] { ctx.reply.Null(); });
+  auto value = (*found)->Get(ctx.args[2]);
+  if (!value) return ctx.reply.Null();
+  ctx.reply.Bulk(*value);
+}
+
+// HMGET key field [field ...]
+void CmdHmget(CommandContext& ctx) {
+  auto found = FindRead(ctx, ctx.args[1]);
+  if (!found.ok() && found.status() != OpStatus::kKeyNotFound) {
+    return ctx.ReplyStatus(found.status());
+  }
+  ctx.reply.ArrayHeader(ctx.args.size() - 2);
+  for (size_t i = 2; i < ctx.args.size(); ++i) {
+    auto value = found.ok() ? (*found)->Get(ctx.args[i]) : std::nullopt;
+    if (value) {
+      ctx.reply.Bulk(*value);
+    } else {
+      ctx.reply.Null();
+    }
+  }
+}
+
+// HDEL key field [field ...]
+void CmdHdel(CommandContext& ctx) {
+  auto found = AsHash(ctx.db().FindWriteTyped(ctx.args[1], storage::ValueType::kHash));
+  if (!found.ok()) return ReplyMissingAs(ctx, found.status(), [&] { ctx.reply.Integer(0); });
+  Hash* hash = *found;
+  int64_t deleted = 0;
+  for (size_t i = 2; i < ctx.args.size() && hash->Length() > 0; ++i) {
+    deleted += hash->Delete(ctx.args[i]) ? 1 : 0;
+  }
+  if (deleted > 0) {
+    if (hash->Length() == 0) {
+      ctx.db().Delete(ctx.args[1]);
+    } else {
+      ctx.db().MarkModified(ctx.args[1]);
+    }
+  }
+  ctx.reply.Integer(deleted);
+}
+
+// HEXISTS key field
+void CmdHexists(CommandContext& ctx) {
+  auto found = FindRead(ctx, ctx.args[1]);
+  if (!found.ok()) return ReplyMissingAs(ctx, found.status(), [&] { ctx.reply.Integer(0); });
+  ctx.reply.Integer((*found)->Get(ctx.args[2]) ? 1 : 0);
+}
+
+// HLEN key
+void CmdHlen(CommandContext& ctx) {
+  auto found = FindRead(ctx, ctx.args[1]);
+  if (!found.ok()) return ReplyMissingAs(ctx, found.status(), [&] { ctx.reply.Integer(0); });
+  ctx.reply.Integer(static_cast<int64_t>((*found)->Length()));
+}
+
+// HSTRLEN key field
+void CmdHstrlen(CommandContext& ctx) {
+  auto found = FindRead(ctx, ctx.args[1]);
+  if (!found.ok()) return ReplyMissingAs(ctx, found.status(), [&] { ctx.reply.Integer(0); });
+  auto value = (*found)->Get(ctx.args[2]);
+  ctx.reply.Integer(value ? static_cast<int64_t>(value->size()) : 0);
+}
+
+// HKEYS, HVALS, HGETALL: the whole hash as fields, values or a map.
+void GetAllGeneric(CommandContext& ctx, bool fields, bool values) {
+  auto found = FindRead(ctx, ctx.args[1]);
+  bool map = fields && values;
+  if (!found.ok()) {
+    return ReplyMissingAs(ctx, found.status(), [&] {
+      if (map) {
+        ctx.reply.MapHeader(0);
+      } else {
+        ctx.reply.ArrayHeader(0);
+      }
+    });
+  }
+  const Hash* hash = *found;
+  if (map) {
+    ctx.reply.MapHeader(hash->Length());
+  } else {
+    ctx.reply.ArrayHeader(hash->Length());
+  }
+  hash->ForEach([&](std::string_view field, std::string_view value) {
+    if (fields) ctx.reply.Bulk(field);
+    if (values) ctx.reply.Bulk(value);
+  });
+}
+
+void CmdHkeys(CommandContext& ctx) { GetAllGeneric(ctx, true, false); }
+void CmdHvals(CommandContext& ctx) { GetAllGeneric(ctx, false, true); }
+void CmdHgetall(CommandContext& ctx) { GetAllGeneric(ctx, true, true); }
+
+// HINCRBY key field increment
+void CmdHincrby(CommandContext& ctx) {
+  auto increment = storage::ParseInt64(ctx.args[3]);
+  if (!increment) return ctx.reply.Error(kErrNotInteger);
+  Hash* hash = FindOrCreate(ctx, ctx.args[1]);
+  if (hash == nullptr) return;
+  int64_t current = 0;
+  if (auto value = hash->Get(ctx.args[2])) {
+    auto parsed = storage::ParseInt64(*value);
+    if (!parsed) return ctx.reply.Error(kErrHashNotInteger);
+    current = *parsed;
+  }
+  int64_t result;
+  if (__builtin_add_overflow(current, *increment, &result)) {
+    return ctx.reply.Error(kErrOverflow);
+  }
+  hash->Set(ctx.args[2], storage::FormatInt64(result), Limits(ctx));
+  ctx.db().MarkModified(ctx.args[1]);
+  ctx.reply.Integer(result);
+}
+
+// HINCRBYFLOAT key field increment
+void CmdHincrbyfloat(CommandContext& ctx) {
+  auto increment = storage::ParseLongDouble(ctx.args[3]);
+  if (!increment) return ctx.reply.Error(kErrNotFloat);
+  if (std::isnan(*increment) || std::isinf(*increment)) {
+    return ctx.reply.Error(kErrIncrNanOrInfinity);
+  }
+  Hash* hash = FindOrCreate(ctx, ctx.args[1]);
+  if (hash == nullptr) return;
+  long double current = 0;
+  if (auto value = hash->Get(ctx.args[2])) {
+    auto parsed = storage::ParseLongDouble(*value);
+    if (!parsed) return ctx.reply.Error(kErrHashNotFloat);
+    current = *parsed;
+  }
+  auto text = storage::FormatLongDoubleHuman(current + *increment);
+  if (!text) return ctx.reply.Error(kErrNanOrInfinity);
+  hash->Set(ctx.args[2], *text, Limits(ctx));
+  ctx.db().MarkModified(ctx.args[1]);
+  ctx.reply.Bulk(*text);
+}
+
+// One HRANDFIELD pick in the reply: a field, or field and value (a pair array in RESP3).
+void ReplyPick(CommandContext& ctx, std::pair<std::string_view, std::string_view> pick,
+               bool with_values) {
+  if (with_values && ctx.reply.resp3()) ctx.reply.ArrayHeader(2);
+  ctx.reply.Bulk(pick.first);
+  if (with_values) ctx.reply.Bulk(pick.second);
+}
+
+// HRANDFIELD key [count [WITHVALUES]]
+void CmdHrandfield(CommandContext& ctx) {
+  if (ctx.args.size() == 2) {
+    auto found = FindRead(ctx, ctx.args[1]);
+    if (!found.ok()) return ReplyMissingAs(ctx, found.status(), [&] { ctx.reply.Null(); });
+    return ctx.reply.Bulk((*found)->Random(ServerContext::Rng()).first);
+  }
+  auto count = storage::ParseInt64(ctx.args[2]);
+  if (!count) return ctx.reply.Error(kErrNotInteger);
+  if (*count == INT64_MIN) return ctx.reply.Error(kErrRandCountRange);
+  bool with_values = false;
+  if (ctx.args.size() == 4 && EqualsIgnoreCase(ctx.args[3], "withvalues")) {
+    with_values = true;
+  } else if (ctx.args.size() > 3) {
+    return ctx.ReplySyntaxError();
+  }
+  if (with_values && *count < -INT64_MAX / 2) return ctx.reply.Error(kErrValueOutOfRange);
+  auto found = FindRead(ctx, ctx.args[1]);
+  if (!found.ok()) return ReplyMissingAs(ctx, found.status(), [&] { ctx.reply.ArrayHeader(0); });
+  const Hash* hash = *found;
+  std::mt19937_64& rng = ServerContext::Rng();
+  size_t entries = with_values && !ctx.reply.resp3() ? 2 : 1;
+  if (*count < 0) {
+    // With repetition: every pick independent.
+    auto n = static_cast<size_t>(-*count);
+    ctx.reply.ArrayHeader(n * entries);
+    for (size_t i = 0; i < n; ++i) ReplyPick(ctx, hash->Random(rng), with_values);
+    return;
+  }
+  std::vector<std::pair<std::string_view, std::string_view>> all;
+  all.reserve(hash->Length());
+  hash->ForEach([&](std::string_view f, std::string_view v) { all.emplace_back(f, v); });
+  size_t n = std::min(all.size(), static_cast<size_t>(*count));
+  if (n < all.size()) {
+    // Distinct picks: a partial Fisher-Yates shuffle.
+    for (size_t i = 0; i < n; ++i) {
+      size_t j = std::uniform_int_distribution<size_t>(i, all.size() - 1)(rng);
+      std::swap(all[i], all[j]);
+    }
+  }
+  ctx.reply.ArrayHeader(n * entries);
+  for (size_t i = 0; i < n; ++i) ReplyPick(ctx, all[i], with_values);
+}
+
+// HSCAN key cursor [MATCH pattern] [COUNT count]
+void CmdHscan(CommandContext& ctx) {
+  auto cursor = ParseScanCursor(ctx.args[2]);
+  if (!cursor) return ctx.reply.Error(kErrInvalidCursor);
+  auto found = FindRead(ctx, ctx.args[1]);
+  if (!found.ok()) {
+    return ReplyMissingAs(ctx, found.status(), [&] {
+      ctx.reply.ArrayHeader(2);
+      ctx.reply.Bulk("0");
+      ctx.reply.ArrayHeader(0);
+    });
+  }
+  ScanOptions options;
+  if (!ParseScanOptions(ctx, 3, &options)) return;
+  std::vector<std::string> batch;
+  uint64_t next =
+      (*found)->Scan(*cursor, options.count, [&](std::string_view field, std::string_view value) {
+        if (!options.Matches(field)) return;
+        batch.emplace_back(field);
+        batch.emplace_back(value);
+      });
+  ctx.reply.ArrayHeader(2);
+  ctx.reply.Bulk(storage::FormatInt64(static_cast<int64_t>(next)));
+  ctx.reply.ArrayHeader(batch.size());
+  for (const std::string& item : batch) ctx.reply.Bulk(item);
+}
+
+constexpr CommandSpec kRows[] = {
+    {.name = "hset",
+     .arity = -4,
+     .flags = kWrite | kDenyOom | kFast,
+     .first_key = 1,
+     .last_key = 1,
+     .key_step = 1,
+     .handler = CmdHset,
+     .group = "hash",
+     .since = "2.0.0",
+     .summary = "Set the string value of a hash field",
+     .complexity = "O(1) for each field/value pair added, so O(N) to add N field/value pairs when "
+                   "the command is called with multiple field/value pairs."},
+    {.name = "hsetnx",
+     .arity = 4,
+     .flags = kWrite | kDenyOom | kFast,
+     .first_key = 1,
+     .last_key = 1,
+     .key_step = 1,
+     .handler = CmdHsetnx,
+     .group = "hash",
+     .since = "2.0.0",
+     .summary = "Set the value of a hash field, only if the field does not exist",
+     .complexity = "O(1)"},
+    {.name = "hget",
+     .arity = 3,
+     .flags = kReadonly | kFast,
+     .first_key = 1,
+     .last_key = 1,
+     .key_step = 1,
+     .handler = CmdHget,
+     .group = "hash",
+     .since = "2.0.0",
+     .summary = "Get the value of a hash field",
+     .complexity = "O(1)"},
+    {.name = "hmset",
+     .arity = -4,
+     .flags = kWrite | kDenyOom | kFast,
+     .first_key = 1,
+     .last_key = 1,
+     .key_step = 1,
+     .handler = CmdHmset,
+     .group = "hash",
+     .since = "2.0.0",
+     .summary = "Set multiple hash fields to multiple values",
+     .complexity = "O(N) where N is the number of fields being set."},
+    {.name = "hmget",
+     .arity = -3,
+     .flags = kReadonly | kFast,
+     .first_key = 1,
+     .last_key = 1,
+     .key_step = 1,
+     .handler = CmdHmget,
+     .group = "hash",
+     .since = "2.0.0",
+     .summary = "Get the values of all the given hash fields",
+     .complexity = "O(N) where N is the number of fields being requested."},
+    {.name = "hdel",
+     .arity = -3,
+     .flags = kWrite | kFast,
+     .first_key = 1,
+     .last_key = 1,
+     .key_step = 1,
+     .handler = CmdHdel,
+     .group = "hash",
+     .since = "2.0.0",
+     .summary = "Delete one or more hash fields",
+     .complexity = "O(N) where N is the number of fields to be removed."},
+    {.name = "hexists",
+     .arity = 3,
+     .flags = kReadonly | kFast,
+     .first_key = 1,
+     .last_key = 1,
+     .key_step = 1,
+     .handler = CmdHexists,
+     .group = "hash",
+     .since = "2.0.0",
+     .summary = "Determine if a hash field exists",
+     .complexity = "O(1)"},
+    {.name = "hlen",
+     .arity = 2,
+     .flags = kReadonly | kFast,
+     .first_key = 1,
+     .last_key = 1,
+     .key_step = 1,
+     .handler = CmdHlen,
+     .group = "hash",
+     .since = "2.0.0",
+     .summary = "Get the number of fields in a hash",
+     .complexity = "O(1)"},
+    {.name = "hstrlen",
+     .arity = 3,
+     .flags = kReadonly | kFast,
+     .first_key = 1,
+     .last_key = 1,
+     .key_step = 1,
+     .handler = CmdHstrlen,
+     .group = "hash",
+     .since = "3.2.0",
+     .summary = "Get the length of the value of a hash field",
+     .complexity = "O(1)"},
+    {.name = "hkeys",
+     .arity = 2,
+     .flags = kReadonly,
+     .first_key = 1,
+     .last_key = 1,
+     .key_step = 1,
+     .handler = CmdHkeys,
+     .group = "hash",
+     .since = "2.0.0",
+     .summary = "Get all the fields in a hash",
+     .complexity = "O(N) where N is the size of the hash."},
+    {.name = "hvals",
+     .arity = 2,
+     .flags = kReadonly,
+     .first_key = 1,
+     .last_key = 1,
+     .key_step = 1,
+     .handler = CmdHvals,
+     .group = "hash",
+     .since = "2.0.0",
+     .summary = "Get all the values in a hash",
+     .complexity = "O(N) where N is the size of the hash."},
+    {.name = "hgetall",
+     .arity = 2,
+     .flags = kReadonly,
+     .first_key = 1,
+     .last_key = 1,
+     .key_step = 1,
+     .handler = CmdHgetall,
+     .group = "hash",
+     .since = "2.0.0",
+     .summary = "Get all the fields and values in a hash",
+     .complexity = "O(N) where N is the size of the hash."},
+    {.name = "hincrby",
+     .arity = 4,
+     .flags = kWrite | kDenyOom | kFast,
+     .first_key = 1,
+     .last_key = 1,
+     .key_step = 1,
+     .handler = CmdHincrby,
+     .group = "hash",
+     .since = "2.0.0",
+     .summary = "Increment the integer value of a hash field by the given number",
+     .complexity = "O(1)"},
+    {.name = "hincrbyfloat",
+     .arity = 4,
+     .flags = kWrite | kDenyOom | kFast,
+     .first_key = 1,
+     .last_key = 1,
+     .key_step = 1,
+     .handler = CmdHincrbyfloat,
+     .group = "hash",
+     .since = "2.6.0",
+     .summary = "Increment the float value of a hash field by the given amount",
+     .complexity = "O(1)"},
+    {.name = "hrandfield",
+     .arity = -2,
+     .flags = kReadonly,
+     .first_key = 1,
+     .last_key = 1,
+     .key_step = 1,
+     .handler = CmdHrandfield,
+     .group = "hash",
+     .since = "6.2.0",
+     .summary = "Get one or multiple random fields from a hash",
+     .complexity = "O(N) where N is the number of fields returned"},
+    {.name = "hscan",
+     .arity = -3,
+     .flags = kReadonly,
+     .first_key = 1,
+     .last_key = 1,
+     .key_step = 1,
+     .handler = CmdHscan,
+     .group = "hash",
+     .since = "2.8.0",
+     .summary = "Incrementally iterate hash fields and associated values",
+     .complexity =
+         "O(1) for every call. O(N) for a complete iteration, including enough command calls for "
+         "the cursor to return back to 0. N is the number of elements inside the collection.."},
+};
+
+}  // namespace
+
+void RegisterHashFamily(CommandTable& table) { table.Register(kRows); }
+
+}  // namespace respd::server
