@@ -38,6 +38,20 @@ std::optional<uint64_t> ParseScanCursor(std::string_view text) {
   return cursor;
 }
 
+void FinishWrite(storage::Database& db, std::string_view key, const storage::Object* value) {
+  if (value->Length() == 0) {
+    db.Delete(key);
+  } else {
+    db.MarkModified(key);
+  }
+}
+
+void ReplyEmptyScan(CommandContext& ctx) {
+  ctx.reply.ArrayHeader(2);
+  ctx.reply.Bulk("0");
+  ctx.reply.ArrayHeader(0);
+}
+
 bool ScanOptions::Matches(std::string_view member) const {
   return !use_pattern || storage::GlobMatch(pattern, member);
 }

@@ -17,6 +17,23 @@ bool EqualsIgnoreCase(std::string_view a, std::string_view b);
 // paths read encoding thresholds without a lookup by name.
 size_t OptionIndex(std::string_view name);
 
+// Replies with `on_missing` for a missing key, with the status's error otherwise.
+template <typename Fn>
+void ReplyMissingKey(CommandContext& ctx, storage::OpStatus status, Fn&& on_missing) {
+  if (status == storage::OpStatus::kKeyNotFound) {
+    on_missing();
+  } else {
+    ctx.ReplyStatus(status);
+  }
+}
+
+// After an in-place change of `value` at `key`: deletes the key if the value became empty, else
+// marks it modified.
+void FinishWrite(storage::Database& db, std::string_view key, const storage::Object* value);
+
+// SSCAN/ZSCAN's reply for a missing key: cursor 0, no elements.
+void ReplyEmptyScan(CommandContext& ctx);
+
 // Redis's parseScanCursorOrReply: strtoul's rules ("-1" wraps, "" is 0), no leading space.
 std::optional<uint64_t> ParseScanCursor(std::string_view text);
 

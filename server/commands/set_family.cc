@@ -47,24 +47,6 @@ storage::OpResult<Set*> FindSetWrite(CommandContext& ctx, std::string_view key) 
   return AsSet(ctx.db().FindWriteTyped(key, storage::ValueType::kSet));
 }
 
-// Replies with `on_missing` for a missing key, with the status's error otherwise.
-template <typename Fn>
-void ReplyMissingAs(CommandContext& ctx, OpStatus status, Fn&& on_missing) {
-  if (status == OpStatus::kKeyNotFound) {
-    on_missing();
-  } else {
-    ctx.ReplyStatus(status);
-  }
-}
-
-void FinishWrite(storage::Database& db, std::string_view key, const Set* s) {
-  if (s->Length() == 0) {
-    db.Delete(key);
-  } else {
-    db.MarkModified(key);
-  }
-}
-
 // SADD key member [member ...]
 void CmdSAdd(CommandContext& ctx) {
   storage::Database& db = ctx.db();
@@ -86,7 +68,7 @@ void CmdSAdd(CommandContext& ctx) {
 // SREM key member [member ...]
 void CmdSRem(CommandContext& ctx) {
   auto found = FindSetWrite(ctx, ctx.args[1]);
-  if (!found.ok()) return ReplyMissingAs(ctx, found.status(), [&] { ctx.reply.Integer(0); });
+  if (!found.ok()) return ReplyMissingKey(ctx, found.status(), [&] { ctx.reply.Integer(0); });
   Set* s = *found;
   int64_t removed = 0;
   for (size_t i = 2; i < ctx.args.size() && s->Length() > 0; ++i) removed += s->Remove(ctx.args[i]);
@@ -97,7 +79,7 @@ void CmdSRem(CommandContext& ctx) {
 // SISMEMBER key member
 void CmdSIsMember(CommandContext& ctx) {
   auto found = FindSetRead(ctx, ctx.args[1]);
-  if (!found.ok()) return ReplyMissingAs(ctx, found.status(), [&] { ctx.reply.Integer(0); });
+  if (!found.ok()) return ReplyMissingKey(ctx, found.status(), [&] { ctx.reply.Integer(0); });
   ctx.reply.Integer((*found)->Contains(ctx.args[2]) ? 1 : 0);
 }
 
@@ -116,7 +98,7 @@ void CmdSMIsMember(CommandContext& ctx) {
 // SCARD key
 void CmdSCard(CommandContext& ctx) {
   auto found = FindSetRead(ctx, ctx.args[1]);
-  if (!found.ok()) return ReplyMissingAs(ctx, found.status(), [&] { ctx.reply.Integer(0); });
+  if (!found.ok()) return ReplyMissingKey(ctx, found.status(), [&] { ctx.reply.Integer(0); });
   ctx.reply.Integer(static_cast<int64_t>((*found)->Length()));
 }
 
@@ -136,7 +118,7 @@ void CmdSPop(CommandContext& ctx) {
   auto& rng = ServerContext::Rng();
   if (ctx.args.size() == 2) {
     auto found = FindSetWrite(ctx, ctx.args[1]);
-    if (!found.ok()) return ReplyMissingAs(ctx, found.status(), [&] { ctx.reply.Null(); });
+    if (!found.ok()) return ReplyMissingKey(ctx, found.status(), [&] { ctx.reply.Null(); });
     std::string member = (*found)->Random(rng);
     (*found)->Remove(member);
     FinishWrite(db, ctx.args[1], *found);
@@ -145,7 +127,7 @@ void CmdSPop(CommandContext& ctx) {
   auto count = storage::ParseInt64(ctx.args[2]);
   if (!count || *count < 0) return ctx.reply.Error(kErrMustBePositive);
   auto found = FindSetWrite(ctx, ctx.args[1]);
-  if (!found.ok()) return ReplyMissingAs(ctx, found.status(), [&] { ctx.reply.SetHeader(0); });
+  if (!found.ok()) return ReplyMissingKey(ctx, found.status(), [&] { ctx.reply.SetHeader(0); });
   Set* s = *found;
   if (*count == 0) return ctx.reply.SetHeader(0);
   if (static_cast<uint64_t>(*count) >= s->Length()) {
@@ -168,14 +150,14 @@ void CmdSRandMember(CommandContext& ctx) {
   auto& rng = ServerContext::Rng();
   if (ctx.args.size() == 2) {
     auto found = FindSetRead(ctx, ctx.args[1]);
-    if (!found.ok()) return ReplyMissingAs(ctx, found.status(), [&] { ctx.reply.Null(); });
+    if (!found.ok()) return ReplyMissingKey(ctx, found.status(), [&] { ctx.reply.Null(); });
     return ctx.reply.Bulk((*found)->Random(rng));
   }
   auto count = storage::ParseInt64(ctx.args[2]);
   if (!count) return ctx.reply.Error(kErrNotInteger);
   if (*count == std::numeric_limits<int64_t>::min()) return ctx.reply.Error(kErrRandCountRange);
   auto found = FindSetRead(ctx, ctx.args[1]);
-  if (!found.ok()) return ReplyMissingAs(ctx, found.status(), [&] { ctx.reply.ArrayHeader(0); });
+  if (!found.ok()) return ReplyMissingKey(ctx, found.status(), [&] { ctx.reply.ArrayHeader(0); });
   const Set& s = **found;
   if (*count == 0) return ctx.reply.ArrayHeader(0);
   if (*count < 0) {
@@ -213,7 +195,7 @@ void CmdSMove(CommandContext& ctx) {
   storage::Database& db = ctx.db();
   auto src = FindSetWrite(ctx, ctx.args[1]);
   auto dst = FindSetWrite(ctx, ctx.args[2]);
-  if (!src.ok()) return ReplyMissingAs(ctx, src.status(), [&] { ctx.reply.Integer(0); });
+  if (!src.ok()) return ReplyMissingKey(ctx, src.status(), [&] { ctx.reply.Integer(0); });
   if (!dst.ok() && dst.status() != OpStatus::kKeyNotFound) return ctx.ReplyStatus(dst.status());
   std::string_view member = ctx.args[3];
   if (dst.ok() && *dst == *src) return ctx.reply.Integer((*src)->Contains(member) ? 1 : 0);
@@ -342,11 +324,7 @@ void CmdSScan(CommandContext& ctx) {
   if (!cursor) return ctx.reply.Error(kErrInvalidCursor);
   auto found = FindSetRead(ctx, ctx.args[1]);
   if (!found.ok()) {
-    return ReplyMissingAs(ctx, found.status(), [&] {
-      ctx.reply.ArrayHeader(2);
-      ctx.reply.Bulk("0");
-      ctx.reply.ArrayHeader(0);
-    });
+    return ReplyMissingKey(ctx, found.status(), [&] { ReplyEmptyScan(ctx); });
   }
   ScanOptions options;
   if (!ParseScanOptions(ctx, 3, &options)) return;

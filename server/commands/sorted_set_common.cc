@@ -71,14 +71,6 @@ storage::OpResult<ZSet*> FindZSetWrite(CommandContext& ctx, std::string_view key
   return AsZSet(ctx.db().FindWriteTyped(key, storage::ValueType::kZSet));
 }
 
-void FinishWrite(storage::Database& db, std::string_view key, const ZSet* z) {
-  if (z->Length() == 0) {
-    db.Delete(key);
-  } else {
-    db.MarkModified(key);
-  }
-}
-
 bool ParseScoreRange(std::string_view min, std::string_view max, storage::ScoreRange* range) {
   return ParseScoreBound(min, &range->min, &range->min_exclusive) &&
          ParseScoreBound(max, &range->max, &range->max_exclusive);

@@ -9,6 +9,7 @@
 
 #include "server/command.h"
 #include "server/command_table.h"
+#include "server/commands/collection_args.h"
 #include "server/server_context.h"
 #include "storage/zset.h"
 
@@ -23,19 +24,6 @@ storage::ZSetLimits ZSetLimitsOf(ServerContext& server);
 
 storage::OpResult<storage::ZSet*> FindZSetRead(CommandContext& ctx, std::string_view key);
 storage::OpResult<storage::ZSet*> FindZSetWrite(CommandContext& ctx, std::string_view key);
-
-// Replies with `on_missing` for a missing key, with the status's error otherwise.
-template <typename Fn>
-void ReplyMissingAs(CommandContext& ctx, storage::OpStatus status, Fn&& on_missing) {
-  if (status == storage::OpStatus::kKeyNotFound) {
-    on_missing();
-  } else {
-    ctx.ReplyStatus(status);
-  }
-}
-
-// After an in-place change: deletes the key if the set became empty, else marks it modified.
-void FinishWrite(storage::Database& db, std::string_view key, const storage::ZSet* z);
 
 // zslParseRange's rules: strtod over the text (so leading spaces, hex and "" are accepted), "("
 // for an exclusive end, NaN refused.

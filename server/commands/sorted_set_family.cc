@@ -136,7 +136,7 @@ void CmdZIncrBy(CommandContext& ctx) { ZAddGeneric(ctx, storage::kZAddIncr); }
 void CmdZRem(CommandContext& ctx) {
   storage::Database& db = ctx.db();
   auto found = FindZSetWrite(ctx, ctx.args[1]);
-  if (!found.ok()) return ReplyMissingAs(ctx, found.status(), [&] { ctx.reply.Integer(0); });
+  if (!found.ok()) return ReplyMissingKey(ctx, found.status(), [&] { ctx.reply.Integer(0); });
   ZSet* z = *found;
   int64_t removed = 0;
   for (size_t i = 2; i < ctx.args.size(); ++i) {
@@ -152,14 +152,14 @@ void CmdZRem(CommandContext& ctx) {
 // ZCARD key
 void CmdZCard(CommandContext& ctx) {
   auto found = FindZSetRead(ctx, ctx.args[1]);
-  if (!found.ok()) return ReplyMissingAs(ctx, found.status(), [&] { ctx.reply.Integer(0); });
+  if (!found.ok()) return ReplyMissingKey(ctx, found.status(), [&] { ctx.reply.Integer(0); });
   ctx.reply.Integer(static_cast<int64_t>((*found)->Length()));
 }
 
 // ZSCORE key member
 void CmdZScore(CommandContext& ctx) {
   auto found = FindZSetRead(ctx, ctx.args[1]);
-  if (!found.ok()) return ReplyMissingAs(ctx, found.status(), [&] { ctx.reply.Null(); });
+  if (!found.ok()) return ReplyMissingKey(ctx, found.status(), [&] { ctx.reply.Null(); });
   auto score = (*found)->Score(ctx.args[2]);
   if (score) {
     ctx.reply.Double(*score);
@@ -189,7 +189,7 @@ void CmdZMScore(CommandContext& ctx) {
 // ZRANK / ZREVRANK key member
 void RankGeneric(CommandContext& ctx, bool reverse) {
   auto found = FindZSetRead(ctx, ctx.args[1]);
-  if (!found.ok()) return ReplyMissingAs(ctx, found.status(), [&] { ctx.reply.Null(); });
+  if (!found.ok()) return ReplyMissingKey(ctx, found.status(), [&] { ctx.reply.Null(); });
   auto rank = (*found)->Rank(ctx.args[2]);
   if (!rank) return ctx.reply.Null();
   size_t r = reverse ? (*found)->Length() - 1 - *rank : *rank;
@@ -204,7 +204,7 @@ void CmdZCount(CommandContext& ctx) {
   storage::ScoreRange range;
   if (!ParseScoreRange(ctx.args[2], ctx.args[3], &range)) return ctx.reply.Error(kErrMinMaxFloat);
   auto found = FindZSetRead(ctx, ctx.args[1]);
-  if (!found.ok()) return ReplyMissingAs(ctx, found.status(), [&] { ctx.reply.Integer(0); });
+  if (!found.ok()) return ReplyMissingKey(ctx, found.status(), [&] { ctx.reply.Integer(0); });
   auto [lo, hi] = RankBounds(**found, range);
   ctx.reply.Integer(static_cast<int64_t>(hi - lo));
 }
@@ -214,7 +214,7 @@ void CmdZLexCount(CommandContext& ctx) {
   storage::LexRange range;
   if (!ParseLexRange(ctx.args[2], ctx.args[3], &range)) return ctx.reply.Error(kErrMinMaxLex);
   auto found = FindZSetRead(ctx, ctx.args[1]);
-  if (!found.ok()) return ReplyMissingAs(ctx, found.status(), [&] { ctx.reply.Integer(0); });
+  if (!found.ok()) return ReplyMissingKey(ctx, found.status(), [&] { ctx.reply.Integer(0); });
   auto [lo, hi] = RankBounds(**found, range);
   ctx.reply.Integer(static_cast<int64_t>(hi - lo));
 }
@@ -395,7 +395,7 @@ void RemRangeGeneric(CommandContext& ctx, RangeType type) {
     return ctx.reply.Error(kErrMinMaxLex);
   }
   auto found = FindZSetWrite(ctx, ctx.args[1]);
-  if (!found.ok()) return ReplyMissingAs(ctx, found.status(), [&] { ctx.reply.Integer(0); });
+  if (!found.ok()) return ReplyMissingKey(ctx, found.status(), [&] { ctx.reply.Integer(0); });
   ZSet* z = *found;
   RankSpan span;
   if (type == RangeType::kRank) {
@@ -426,7 +426,7 @@ void PopGeneric(CommandContext& ctx, bool max) {
     count = *parsed;
   }
   auto found = FindZSetWrite(ctx, ctx.args[1]);
-  if (!found.ok()) return ReplyMissingAs(ctx, found.status(), [&] { ctx.reply.ArrayHeader(0); });
+  if (!found.ok()) return ReplyMissingKey(ctx, found.status(), [&] { ctx.reply.ArrayHeader(0); });
   if (count == 0) return ctx.reply.ArrayHeader(0);
   PopAndReply(ctx, ctx.args[1], *found, max, static_cast<size_t>(count),
               count_given ? PopReply::kPairs : PopReply::kFlat);
@@ -454,7 +454,7 @@ void CmdZMPop(CommandContext& ctx) {
 void CmdZRandMember(CommandContext& ctx) {
   if (ctx.args.size() == 2) {
     auto found = FindZSetRead(ctx, ctx.args[1]);
-    if (!found.ok()) return ReplyMissingAs(ctx, found.status(), [&] { ctx.reply.Null(); });
+    if (!found.ok()) return ReplyMissingKey(ctx, found.status(), [&] { ctx.reply.Null(); });
     const ZSet& z = **found;
     size_t rank = std::uniform_int_distribution<size_t>(0, z.Length() - 1)(ServerContext::Rng());
     z.ForRange(rank, rank + 1, false, [&](std::string_view m, double) { ctx.reply.Bulk(m); });
@@ -474,7 +474,7 @@ void CmdZRandMember(CommandContext& ctx) {
     if (*count < -kHalf || *count > kHalf) return ctx.reply.Error(kErrValueOutOfRange);
   }
   auto found = FindZSetRead(ctx, ctx.args[1]);
-  if (!found.ok()) return ReplyMissingAs(ctx, found.status(), [&] { ctx.reply.ArrayHeader(0); });
+  if (!found.ok()) return ReplyMissingKey(ctx, found.status(), [&] { ctx.reply.ArrayHeader(0); });
   const ZSet& z = **found;
   if (*count == 0) return ctx.reply.ArrayHeader(0);
   auto& rng = ServerContext::Rng();
@@ -512,11 +512,7 @@ void CmdZScan(CommandContext& ctx) {
   if (!cursor) return ctx.reply.Error(kErrInvalidCursor);
   auto found = FindZSetRead(ctx, ctx.args[1]);
   if (!found.ok()) {
-    return ReplyMissingAs(ctx, found.status(), [&] {
-      ctx.reply.ArrayHeader(2);
-      ctx.reply.Bulk("0");
-      ctx.reply.ArrayHeader(0);
-    });
+    return ReplyMissingKey(ctx, found.status(), [&] { ReplyEmptyScan(ctx); });
   }
   ScanOptions options;
   if (!ParseScanOptions(ctx, 3, &options)) return;

@@ -3,9 +3,11 @@
 // succeeds for exactly one worker), or take the earliest with ZPOPMIN.
 #include <gtest/gtest.h>
 
-#include <atomic>
+#include <functional>
 #include <map>
+#include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -27,6 +29,31 @@ std::string FirstBulk(const std::string& reply) {
   return elements[0].substr(nl + 2, elements[0].size() - nl - 4);
 }
 
+// Runs kWorkers connections, each calling `take` until it returns nullopt (queue empty) or
+// `max_tries` calls; `take` returns the job it claimed, or "" when another worker won the race.
+// Returns how many times each job was claimed.
+std::map<std::string, int> RunWorkers(
+    int port, int max_tries, const std::function<std::optional<std::string>(RespClient&)>& take) {
+  std::mutex mutex;
+  std::map<std::string, int> claims;
+  std::vector<std::thread> workers;
+  for (int w = 0; w < kWorkers; ++w) {
+    workers.emplace_back([&] {
+      RespClient client;
+      if (!client.Connect(port)) return;
+      for (int tries = 0; tries < max_tries; ++tries) {
+        std::optional<std::string> job = take(client);
+        if (!job) break;
+        if (job->empty()) continue;
+        std::lock_guard lock(mutex);
+        ++claims[*job];
+      }
+    });
+  }
+  for (std::thread& t : workers) t.join();
+  return claims;
+}
+
 class DelayedJobsTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -42,35 +69,27 @@ class DelayedJobsTest : public ::testing::Test {
     }
   }
 
+  void ExpectEachJobOnce(const std::map<std::string, int>& claims) {
+    EXPECT_EQ(claims.size(), static_cast<size_t>(kJobs));
+    for (const auto& [job, count] : claims) EXPECT_EQ(count, 1) << job;
+    RespClient client;
+    ASSERT_TRUE(client.Connect(server_->port()));
+    EXPECT_EQ(client.Command({"EXISTS", "jobs"}), ":0\r\n");
+  }
+
   std::unique_ptr<ServerProcess> server_;
 };
 
 TEST_F(DelayedJobsTest, RangeThenRemClaimsEachJobOnce) {
-  std::mutex mutex;
-  std::map<std::string, int> claims;
-  std::vector<std::thread> workers;
-  for (int w = 0; w < kWorkers; ++w) {
-    workers.emplace_back([&] {
-      RespClient client;
-      if (!client.Connect(server_->port())) return;
-      // Bounded: each iteration either claims, loses a race, or sees the queue empty.
-      for (int guard = 0; guard < kJobs * kWorkers * 4; ++guard) {
+  // Each try either claims, loses a race, or sees the queue empty.
+  ExpectEachJobOnce(RunWorkers(
+      server_->port(), kJobs * kWorkers * 4, [](RespClient& client) -> std::optional<std::string> {
         std::string job =
             FirstBulk(client.Command({"ZRANGEBYSCORE", "jobs", "-inf", "+inf", "LIMIT", "0", "1"}));
-        if (job.empty()) break;
-        if (client.Command({"ZREM", "jobs", job}) == ":1\r\n") {
-          std::lock_guard lock(mutex);
-          ++claims[job];
-        }
-      }
-    });
-  }
-  for (std::thread& t : workers) t.join();
-  EXPECT_EQ(claims.size(), static_cast<size_t>(kJobs));
-  for (const auto& [job, count] : claims) EXPECT_EQ(count, 1) << job;
-  RespClient client;
-  ASSERT_TRUE(client.Connect(server_->port()));
-  EXPECT_EQ(client.Command({"EXISTS", "jobs"}), ":0\r\n");
+        if (job.empty()) return std::nullopt;
+        if (client.Command({"ZREM", "jobs", job}) != ":1\r\n") return "";
+        return job;
+      }));
 }
 
 TEST_F(DelayedJobsTest, OnlyDueJobsAreVisible) {
@@ -83,24 +102,12 @@ TEST_F(DelayedJobsTest, OnlyDueJobsAreVisible) {
 }
 
 TEST_F(DelayedJobsTest, PopMinHandsOutEachJobOnce) {
-  std::mutex mutex;
-  std::map<std::string, int> claims;
-  std::vector<std::thread> workers;
-  for (int w = 0; w < kWorkers; ++w) {
-    workers.emplace_back([&] {
-      RespClient client;
-      if (!client.Connect(server_->port())) return;
-      for (int guard = 0; guard < kJobs; ++guard) {
+  ExpectEachJobOnce(
+      RunWorkers(server_->port(), kJobs, [](RespClient& client) -> std::optional<std::string> {
         std::string job = FirstBulk(client.Command({"ZPOPMIN", "jobs"}));
-        if (job.empty()) break;
-        std::lock_guard lock(mutex);
-        ++claims[job];
-      }
-    });
-  }
-  for (std::thread& t : workers) t.join();
-  EXPECT_EQ(claims.size(), static_cast<size_t>(kJobs));
-  for (const auto& [job, count] : claims) EXPECT_EQ(count, 1) << job;
+        if (job.empty()) return std::nullopt;
+        return job;
+      }));
 }
 
 }  // namespace
