@@ -108,7 +108,7 @@ void InfoClients(ServerContext& server, InfoWriter& out) {
   out.Field("maxclients", server.config.maxclients().number());
   out.Field("client_recent_max_input_buffer", 0);
   out.Field("client_recent_max_output_buffer", 0);
-  out.Field("blocked_clients", 0);
+  out.Field("blocked_clients", server.stats.blocked_clients.load(std::memory_order_relaxed));
   out.Field("tracking_clients", 0);
   out.Field("clients_in_timeout_table", 0);
 }

@@ -291,6 +291,25 @@ void CmdClientList(CommandContext& ctx) {
   ctx.reply.Verbatim("txt", text);
 }
 
+// CLIENT UNBLOCK client-id [TIMEOUT|ERROR]
+void CmdClientUnblock(CommandContext& ctx) {
+  if (ctx.args.size() > 4) {
+    return ctx.reply.Error(
+        "ERR unknown subcommand or wrong number of arguments for 'unblock'. Try CLIENT HELP.");
+  }
+  auto id = storage::ParseInt64(ctx.args[2]);
+  if (!id) return ctx.reply.Error(kErrNotInteger);
+  bool with_error = false;
+  if (ctx.args.size() == 4) {
+    with_error = EqualsIgnoreCase(ctx.args[3], "error");
+    if (!with_error && !EqualsIgnoreCase(ctx.args[3], "timeout")) {
+      return ctx.reply.Error("ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR");
+    }
+  }
+  bool unblocked = ctx.server.blocking.Unblock(static_cast<uint64_t>(*id), with_error);
+  ctx.reply.Integer(unblocked ? 1 : 0);
+}
+
 // CLIENT KILL ID id | ADDR ip:port | LADDR ip:port | SKIPME yes/no  (or the old CLIENT KILL addr)
 void CmdClientKill(CommandContext& ctx) {
   Args args = ctx.args;
@@ -461,6 +480,14 @@ constexpr CommandSpec kClientSubcommands[] = {
      .since = "2.4.0",
      .summary = "Terminates open connections.",
      .complexity = "O(N) where N is the number of client connections"},
+    {.name = "unblock",
+     .arity = -3,
+     .flags = kAdmin | kNoscript | kLoading | kStale,
+     .handler = CmdClientUnblock,
+     .group = "connection",
+     .since = "5.0.0",
+     .summary = "Unblock a client blocked in a blocking command from a different connection",
+     .complexity = "O(log N) where N is the number of client connections"},
     {.name = "help",
      .arity = 2,
      .flags = kLoading | kStale,

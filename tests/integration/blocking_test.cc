@@ -1,0 +1,225 @@
+// Blocking list commands over real connections on a two-thread respd: FIFO service, timeouts,
+// wake-ups from pushes on other threads, MULTI, disconnects, CLIENT UNBLOCK, chains of BLMOVE.
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "tests/support/resp_client.h"
+#include "tests/support/server_process.h"
+
+namespace respd::testing {
+namespace {
+
+constexpr int kPollAttempts = 500;
+constexpr auto kPollInterval = std::chrono::milliseconds(10);
+
+std::string Bulk(const std::string& s) {
+  return "$" + std::to_string(s.size()) + "\r\n" + s + "\r\n";
+}
+
+std::string KeyValue(const std::string& key, const std::string& value) {
+  return "*2\r\n" + Bulk(key) + Bulk(value);
+}
+
+class BlockingTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    server_ = std::make_unique<ServerProcess>(ServerProcess::StartRespd({"--threads", "2"}));
+    ASSERT_TRUE(server_->running());
+    ASSERT_TRUE(admin_.Connect(server_->port()));
+  }
+
+  RespClient Connect() {
+    RespClient client;
+    EXPECT_TRUE(client.Connect(server_->port()));
+    return client;
+  }
+
+  // Sends a blocking command without reading, then waits (bounded) until the server counts
+  // `blocked` blocked clients, so the order in which clients block is the order of these calls.
+  void SendBlocking(RespClient& client, const std::vector<std::string>& args, int blocked) {
+    ASSERT_TRUE(client.SendRaw(client.EncodeCommand(args)));
+    WaitBlocked(blocked);
+  }
+
+  void WaitBlocked(int blocked) {
+    std::string wanted = "blocked_clients:" + std::to_string(blocked) + "\r\n";
+    for (int i = 0; i < kPollAttempts; ++i) {
+      if (admin_.Command({"INFO", "clients"}).find(wanted) != std::string::npos) return;
+      std::this_thread::sleep_for(kPollInterval);
+    }
+    FAIL() << "never reached " << wanted;
+  }
+
+  std::unique_ptr<ServerProcess> server_;
+  RespClient admin_;
+};
+
+TEST_F(BlockingTest, WaitersOnOneKeyAreServedFirstComeFirstServed) {
+  std::vector<RespClient> waiters;
+  for (int i = 0; i < 3; ++i) {
+    waiters.push_back(Connect());
+    SendBlocking(waiters.back(), {"BLPOP", "q", "0"}, i + 1);
+  }
+  EXPECT_EQ(admin_.Command({"RPUSH", "q", "a", "b", "c"}), ":3\r\n");
+  EXPECT_EQ(waiters[0].ReadReply(), KeyValue("q", "a"));
+  EXPECT_EQ(waiters[1].ReadReply(), KeyValue("q", "b"));
+  EXPECT_EQ(waiters[2].ReadReply(), KeyValue("q", "c"));
+  // Served as part of the push: nothing is left for anyone else.
+  EXPECT_EQ(admin_.Command({"LLEN", "q"}), ":0\r\n");
+  WaitBlocked(0);
+}
+
+TEST_F(BlockingTest, OnePushServesOnlyAsManyWaitersAsElements) {
+  RespClient first = Connect();
+  RespClient second = Connect();
+  SendBlocking(first, {"BRPOP", "q", "0"}, 1);
+  SendBlocking(second, {"BRPOP", "q", "0"}, 2);
+  admin_.Command({"LPUSH", "q", "only"});
+  EXPECT_EQ(first.ReadReply(), KeyValue("q", "only"));
+  WaitBlocked(1);
+  admin_.Command({"LPUSH", "q", "next"});
+  EXPECT_EQ(second.ReadReply(), KeyValue("q", "next"));
+}
+
+TEST_F(BlockingTest, TimeoutRepliesNullAndFractionalSecondsWork) {
+  RespClient client = Connect();
+  EXPECT_EQ(client.Command({"BLPOP", "q", "0.05"}), "*-1\r\n");
+  EXPECT_EQ(client.Command({"BLMOVE", "q", "d", "LEFT", "LEFT", "0.05"}), "*-1\r\n");
+  EXPECT_EQ(client.Command({"BLMPOP", "0.05", "1", "q", "LEFT"}), "*-1\r\n");
+  EXPECT_EQ(client.Command({"PING"}), "+PONG\r\n");
+  EXPECT_EQ(client.Command({"HELLO", "3"}).substr(0, 1), "%");
+  EXPECT_EQ(client.Command({"BRPOPLPUSH", "q", "d", "0.05"}), "_\r\n");
+}
+
+TEST_F(BlockingTest, DisconnectedWaiterIsForgotten) {
+  {
+    RespClient gone = Connect();
+    SendBlocking(gone, {"BLPOP", "q", "0"}, 1);
+  }
+  WaitBlocked(0);
+  RespClient waiter = Connect();
+  SendBlocking(waiter, {"BLPOP", "q", "0"}, 1);
+  admin_.Command({"RPUSH", "q", "x"});
+  EXPECT_EQ(waiter.ReadReply(), KeyValue("q", "x"));
+}
+
+TEST_F(BlockingTest, PushInsideMultiServesWaitersAfterExec) {
+  RespClient waiter = Connect();
+  SendBlocking(waiter, {"BLPOP", "q", "0"}, 1);
+  EXPECT_EQ(admin_.Command({"MULTI"}), "+OK\r\n");
+  EXPECT_EQ(admin_.Command({"RPUSH", "q", "a"}), "+QUEUED\r\n");
+  EXPECT_EQ(admin_.Command({"LLEN", "q"}), "+QUEUED\r\n");
+  EXPECT_EQ(admin_.Command({"EXEC"}), "*2\r\n:1\r\n:1\r\n");
+  EXPECT_EQ(waiter.ReadReply(), KeyValue("q", "a"));
+  EXPECT_EQ(admin_.Command({"LLEN", "q"}), ":0\r\n");
+}
+
+TEST_F(BlockingTest, BlockingCommandInsideMultiDoesNotBlock) {
+  EXPECT_EQ(admin_.Command({"MULTI"}), "+OK\r\n");
+  EXPECT_EQ(admin_.Command({"BLPOP", "q", "0"}), "+QUEUED\r\n");
+  EXPECT_EQ(admin_.Command({"BRPOPLPUSH", "q", "d", "0"}), "+QUEUED\r\n");
+  EXPECT_EQ(admin_.Command({"EXEC"}), "*2\r\n*-1\r\n$-1\r\n");
+}
+
+TEST_F(BlockingTest, OnePushWakesWaitersOnSeveralKeys) {
+  RespClient on_k1 = Connect();
+  RespClient on_k2 = Connect();
+  RespClient on_both = Connect();
+  SendBlocking(on_k1, {"BLPOP", "k1", "0"}, 1);
+  SendBlocking(on_k2, {"BLPOP", "k2", "0"}, 2);
+  SendBlocking(on_both, {"BRPOP", "k2", "k1", "0"}, 3);
+  admin_.Command({"MULTI"});
+  admin_.Command({"RPUSH", "k1", "a", "b"});
+  admin_.Command({"RPUSH", "k2", "c"});
+  EXPECT_EQ(admin_.Command({"EXEC"}), "*2\r\n:2\r\n:1\r\n");
+  EXPECT_EQ(on_k1.ReadReply(), KeyValue("k1", "a"));
+  EXPECT_EQ(on_both.ReadReply(), KeyValue("k1", "b"));
+  EXPECT_EQ(on_k2.ReadReply(), KeyValue("k2", "c"));
+  WaitBlocked(0);
+}
+
+TEST_F(BlockingTest, ClientUnblockWithTimeoutOrError) {
+  RespClient waiter = Connect();
+  std::string id = waiter.Command({"CLIENT", "ID"});
+  id = id.substr(1, id.size() - 3);
+  SendBlocking(waiter, {"BLPOP", "q", "0"}, 1);
+  EXPECT_EQ(admin_.Command({"CLIENT", "UNBLOCK", id}), ":1\r\n");
+  EXPECT_EQ(waiter.ReadReply(), "*-1\r\n");
+  EXPECT_EQ(admin_.Command({"CLIENT", "UNBLOCK", id}), ":0\r\n");
+  SendBlocking(waiter, {"BLMOVE", "q", "d", "LEFT", "RIGHT", "0"}, 1);
+  EXPECT_EQ(admin_.Command({"CLIENT", "UNBLOCK", id, "ERROR"}), ":1\r\n");
+  EXPECT_EQ(waiter.ReadReply(), "-UNBLOCKED client unblocked via CLIENT UNBLOCK\r\n");
+  EXPECT_EQ(waiter.Command({"PING"}), "+PONG\r\n");
+}
+
+TEST_F(BlockingTest, BlmoveServesAWaiterOnItsDestination) {
+  RespClient mover = Connect();
+  RespClient popper = Connect();
+  SendBlocking(mover, {"BLMOVE", "src", "dst", "LEFT", "LEFT", "0"}, 1);
+  SendBlocking(popper, {"BLPOP", "dst", "0"}, 2);
+  admin_.Command({"RPUSH", "src", "job"});
+  EXPECT_EQ(mover.ReadReply(), Bulk("job"));
+  EXPECT_EQ(popper.ReadReply(), KeyValue("dst", "job"));
+  EXPECT_EQ(admin_.Command({"EXISTS", "src", "dst"}), ":0\r\n");
+}
+
+TEST_F(BlockingTest, RenameAndSwapdbCreatingTheKeyWakeWaiters) {
+  RespClient waiter = Connect();
+  SendBlocking(waiter, {"BLPOP", "dst", "0"}, 1);
+  admin_.Command({"RPUSH", "src", "x"});
+  EXPECT_EQ(admin_.Command({"RENAME", "src", "dst"}), "+OK\r\n");
+  EXPECT_EQ(waiter.ReadReply(), KeyValue("dst", "x"));
+
+  SendBlocking(waiter, {"BLPOP", "swapped", "0"}, 1);
+  admin_.Command({"SELECT", "1"});
+  admin_.Command({"RPUSH", "swapped", "y"});
+  EXPECT_EQ(admin_.Command({"SWAPDB", "0", "1"}), "+OK\r\n");
+  EXPECT_EQ(waiter.ReadReply(), KeyValue("swapped", "y"));
+}
+
+TEST_F(BlockingTest, KeyOfAnotherTypeKeepsTheWaiterBlocked) {
+  RespClient waiter = Connect();
+  SendBlocking(waiter, {"BLPOP", "k", "0"}, 1);
+  admin_.Command({"SET", "k", "string"});
+  admin_.Command({"DEL", "k"});
+  admin_.Command({"ZADD", "k", "1", "m"});
+  admin_.Command({"RENAME", "k", "k2"});
+  WaitBlocked(1);
+  admin_.Command({"RPUSH", "k", "v"});
+  EXPECT_EQ(waiter.ReadReply(), KeyValue("k", "v"));
+}
+
+TEST_F(BlockingTest, PipelinedCommandsAfterABlockingOneWaitForIt) {
+  RespClient waiter = Connect();
+  ASSERT_TRUE(waiter.SendRaw("*3\r\n$5\r\nBLPOP\r\n$1\r\nq\r\n$1\r\n0\r\n*1\r\n$4\r\nPING\r\n"));
+  WaitBlocked(1);
+  admin_.Command({"RPUSH", "q", "a"});
+  EXPECT_EQ(waiter.ReadReply(), KeyValue("q", "a"));
+  EXPECT_EQ(waiter.ReadReply(), "+PONG\r\n");
+}
+
+TEST_F(BlockingTest, ManyPushersAndPoppersAcrossThreadsLoseNothing) {
+  constexpr int kItems = 200;
+  std::vector<std::string> got;
+  std::thread consumer([&] {
+    RespClient client;
+    if (!client.Connect(server_->port())) return;
+    for (int i = 0; i < kItems; ++i) got.push_back(client.Command({"BLPOP", "work", "5"}));
+  });
+  std::thread producer([&] {
+    RespClient client;
+    if (!client.Connect(server_->port())) return;
+    for (int i = 0; i < kItems; ++i) client.Command({"RPUSH", "work", std::to_string(i)});
+  });
+  producer.join();
+  consumer.join();
+  ASSERT_EQ(got.size(), static_cast<size_t>(kItems));
+  for (int i = 0; i < kItems; ++i) EXPECT_EQ(got[i], KeyValue("work", std::to_string(i)));
+}
+
+}  // namespace
+}  // namespace respd::testing
