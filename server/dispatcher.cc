@@ -85,6 +85,11 @@ void Dispatcher::Dispatch(Args args, ClientState& client, protocol::ReplyWriter&
     Reject(*spec, args, client, reply, kErrNoAuth);
     return;
   }
+  // A script past busy-reply-threshold holds every lock: answer instead of waiting for them.
+  if (server_.scripting.busy() && !(spec->flags & kAllowBusy)) {
+    Reject(*spec, args, client, reply, server_.scripting.BusyError());
+    return;
+  }
   if (in_multi && !RunsInsideMulti(*spec, args)) {
     if (spec->flags & kNoMulti) {
       Reject(*spec, args, client, reply, kErrNotAllowedInMulti);

@@ -17,6 +17,7 @@
 #include "server/client.h"
 #include "server/command_table.h"
 #include "server/config.h"
+#include "server/scripting.h"
 #include "storage/clock.h"
 #include "storage/database.h"
 
@@ -62,6 +63,8 @@ class ServerContext {
   ServerStats stats;
   // Watched keys of every client; observes `store` (added by the server at start-up).
   WatchRegistry watches;
+  // The Lua engine of EVAL and FCALL: script cache, function libraries, BUSY state.
+  ScriptEngine scripting;
   // Clients blocked on keys (BLPOP...); observes `store` (added by the server at start-up).
   BlockingRegistry blocking{stats.blocked_clients};
 

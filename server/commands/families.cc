@@ -6,6 +6,7 @@ namespace respd::server {
 void RegisterAllFamilies(CommandTable& table) {
   RegisterConnectionFamily(table);
   RegisterTransactionsFamily(table);
+  RegisterScriptingFamily(table);
   RegisterGenericFamily(table);
   RegisterStringFamily(table);
   RegisterServerFamily(table);

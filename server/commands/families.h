@@ -8,6 +8,7 @@ namespace respd::server {
 
 void RegisterConnectionFamily(CommandTable& table);
 void RegisterTransactionsFamily(CommandTable& table);
+void RegisterScriptingFamily(CommandTable& table);
 void RegisterGenericFamily(CommandTable& table);
 void RegisterStringFamily(CommandTable& table);
 void RegisterServerFamily(CommandTable& table);

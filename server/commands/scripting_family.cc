@@ -1,0 +1,676 @@
+// Scripting commands: EVAL EVALSHA EVAL_RO EVALSHA_RO SCRIPT FCALL FCALL_RO FUNCTION. Scripts and
+// functions run under every shard lock (kLockAll) and the engine mutex, so they are atomic.
+#include <algorithm>
+#include <cctype>
+
+#include "server/commands/families.h"
+#include "server/errors.h"
+#include "server/scripting.h"
+#include "server/scripting_sha1.h"
+#include "server/server_context.h"
+#include "storage/glob.h"
+#include "storage/numbers.h"
+
+namespace respd::server {
+namespace {
+
+constexpr std::string_view kErrNoScript = "NOSCRIPT No matching script. Please use EVAL.";
+constexpr std::string_view kErrKeysNegative = "ERR Number of keys can't be negative";
+constexpr std::string_view kErrKeysTooMany =
+    "ERR Number of keys can't be greater than number of args";
+constexpr std::string_view kErrFunctionNotFound = "ERR Function not found";
+constexpr std::string_view kErrRoWithWriteFunction =
+    "ERR Can not execute a script with write flag using *_ro command.";
+// Payload of FUNCTION DUMP: respd's own format (a magic line, then length-prefixed codes).
+constexpr std::string_view kDumpMagic = "RESPDFN1\n";
+
+bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+           return std::tolower(static_cast<unsigned char>(x)) ==
+                  std::tolower(static_cast<unsigned char>(y));
+         });
+}
+
+// The numkeys argument at position 2; false after replying Redis's error.
+bool ParseNumKeys(CommandContext& ctx, size_t* numkeys) {
+  auto n = storage::ParseInt64(ctx.args[2]);
+  if (!n) {
+    ctx.reply.Error(kErrNotInteger);
+    return false;
+  }
+  if (*n > static_cast<int64_t>(ctx.args.size()) - 3) {
+    ctx.reply.Error(kErrKeysTooMany);
+    return false;
+  }
+  if (*n < 0) {
+    ctx.reply.Error(kErrKeysNegative);
+    return false;
+  }
+  *numkeys = static_cast<size_t>(*n);
+  return true;
+}
+
+bool NumKeysPositions(Args args, std::vector<int>* positions) {
+  if (args.size() < 3) return false;
+  auto n = storage::ParseInt64(args[2]);
+  if (!n || *n < 0 || *n > static_cast<int64_t>(args.size()) - 3) return false;
+  for (int i = 0; i < *n; ++i) positions->push_back(3 + i);
+  return true;
+}
+
+void EvalGeneric(CommandContext& ctx, bool by_sha, bool read_only) {
+  size_t numkeys;
+  if (!ParseNumKeys(ctx, &numkeys)) return;
+  ScriptEngine& engine = ctx.server.scripting;
+  std::lock_guard lock(engine.mutex());
+  std::string sha;
+  if (by_sha) {
+    sha.assign(ctx.args[1]);
+    std::transform(sha.begin(), sha.end(), sha.begin(),
+                   [](unsigned char c) { return std::tolower(c); });
+    if (sha.size() != 40 || !engine.HasScript(sha)) {
+      ctx.reply.Error(kErrNoScript);
+      return;
+    }
+  } else {
+    std::string error;
+    if (!engine.CreateScript(ctx.args[1], &sha, &error)) {
+      ctx.reply.Error(error);
+      return;
+    }
+  }
+  engine.RunScript(ctx, sha, ctx.args.subspan(3, numkeys), ctx.args.subspan(3 + numkeys),
+                   read_only);
+}
+
+// EVAL script numkeys [key ...] [arg ...]
+void CmdEval(CommandContext& ctx) { EvalGeneric(ctx, false, false); }
+void CmdEvalRo(CommandContext& ctx) { EvalGeneric(ctx, false, true); }
+// EVALSHA sha1 numkeys [key ...] [arg ...]
+void CmdEvalSha(CommandContext& ctx) { EvalGeneric(ctx, true, false); }
+void CmdEvalShaRo(CommandContext& ctx) { EvalGeneric(ctx, true, true); }
+
+void FcallGeneric(CommandContext& ctx, bool read_only) {
+  ScriptEngine& engine = ctx.server.scripting;
+  std::lock_guard lock(engine.mutex());
+  const FunctionInfo* fn = engine.FindFunction(ctx.args[1]);
+  if (fn == nullptr) {
+    ctx.reply.Error(kErrFunctionNotFound);
+    return;
+  }
+  size_t numkeys;
+  if (!ParseNumKeys(ctx, &numkeys)) return;
+  if (read_only && !(fn->flags & kScriptNoWrites)) {
+    ctx.reply.Error(kErrRoWithWriteFunction);
+    return;
+  }
+  engine.RunFunction(ctx, *fn, ctx.args.subspan(3, numkeys), ctx.args.subspan(3 + numkeys),
+                     read_only);
+}
+
+// FCALL function numkeys [key ...] [arg ...]
+void CmdFcall(CommandContext& ctx) { FcallGeneric(ctx, false); }
+void CmdFcallRo(CommandContext& ctx) { FcallGeneric(ctx, true); }
+
+void CmdContainer(CommandContext&) {}
+
+void ReplyLines(CommandContext& ctx, std::span<const std::string_view> lines) {
+  ctx.reply.ArrayHeader(lines.size());
+  for (std::string_view line : lines) ctx.reply.SimpleString(line);
+}
+
+// SCRIPT HELP
+void CmdScriptHelp(CommandContext& ctx) {
+  static constexpr std::string_view kLines[] = {
+      "SCRIPT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+      "DEBUG (YES|SYNC|NO)",
+      "    Set the debug mode for subsequent scripts executed.",
+      "EXISTS <sha1> [<sha1> ...]",
+      "    Return information about the existence of the scripts in the script cache.",
+      "FLUSH [ASYNC|SYNC]",
+      "    Flush the Lua scripts cache. Very dangerous on replicas.",
+      "    When called without the optional mode argument, the behavior is determined by the",
+      "    lazyfree-lazy-user-flush configuration directive. Valid modes are:",
+      "    * ASYNC: Asynchronously flush the scripts cache.",
+      "    * SYNC: Synchronously flush the scripts cache.",
+      "KILL",
+      "    Kill the currently executing Lua script.",
+      "LOAD <script>",
+      "    Load a script into the scripts cache without executing it.",
+      "HELP",
+      "    Prints this help.",
+  };
+  ReplyLines(ctx, kLines);
+}
+
+// SCRIPT LOAD script
+void CmdScriptLoad(CommandContext& ctx) {
+  ScriptEngine& engine = ctx.server.scripting;
+  std::lock_guard lock(engine.mutex());
+  std::string sha, error;
+  if (!engine.CreateScript(ctx.args[2], &sha, &error)) {
+    ctx.reply.Error(error);
+    return;
+  }
+  ctx.reply.Bulk(sha);
+}
+
+// SCRIPT EXISTS sha1 [sha1 ...]
+void CmdScriptExists(CommandContext& ctx) {
+  ScriptEngine& engine = ctx.server.scripting;
+  std::lock_guard lock(engine.mutex());
+  ctx.reply.ArrayHeader(ctx.args.size() - 2);
+  for (std::string_view arg : ctx.args.subspan(2)) {
+    std::string sha(arg);
+    std::transform(sha.begin(), sha.end(), sha.begin(),
+                   [](unsigned char c) { return std::tolower(c); });
+    ctx.reply.Integer(engine.HasScript(sha) ? 1 : 0);
+  }
+}
+
+// FLUSH [ASYNC|SYNC] of SCRIPT and FUNCTION: false after replying the error.
+bool FlushModeOk(CommandContext& ctx, std::string_view error) {
+  if (ctx.args.size() > 3 || (ctx.args.size() == 3 && !EqualsIgnoreCase(ctx.args[2], "sync") &&
+                              !EqualsIgnoreCase(ctx.args[2], "async"))) {
+    ctx.reply.Error(error);
+    return false;
+  }
+  return true;
+}
+
+// SCRIPT FLUSH [ASYNC|SYNC]
+void CmdScriptFlush(CommandContext& ctx) {
+  if (!FlushModeOk(ctx, "ERR SCRIPT FLUSH only support SYNC|ASYNC option")) return;
+  ScriptEngine& engine = ctx.server.scripting;
+  std::lock_guard lock(engine.mutex());
+  engine.FlushScripts();
+  ctx.reply.Ok();
+}
+
+void ReplyKill(CommandContext& ctx, bool function) {
+  std::string_view error = ctx.server.scripting.Kill(function);
+  if (error.empty()) {
+    ctx.reply.Ok();
+  } else {
+    ctx.reply.Error(error);
+  }
+}
+
+// SCRIPT KILL / FUNCTION KILL: no lock, so they reach a script holding every lock.
+void CmdScriptKill(CommandContext& ctx) { ReplyKill(ctx, false); }
+void CmdFunctionKill(CommandContext& ctx) { ReplyKill(ctx, true); }
+
+// FUNCTION HELP
+void CmdFunctionHelp(CommandContext& ctx) {
+  static constexpr std::string_view kLines[] = {
+      "FUNCTION <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+      "LOAD [REPLACE] <FUNCTION CODE>",
+      "    Create a new library with the given library name and code.",
+      "DELETE <LIBRARY NAME>",
+      "    Delete the given library.",
+      "LIST [LIBRARYNAME PATTERN] [WITHCODE]",
+      "    Return general information on all the libraries:",
+      "    * Library name",
+      "    * The engine used to run the Library",
+      "    * Library description",
+      "    * Functions list",
+      "    * Library code (if WITHCODE is given)",
+      "    It also possible to get only function that matches a pattern using LIBRARYNAME "
+      "argument.",
+      "STATS",
+      "    Return information about the current function running:",
+      "    * Function name",
+      "    * Command used to run the function",
+      "    * Duration in MS that the function is running",
+      "    If no function is running, return nil",
+      "    In addition, returns a list of available engines.",
+      "KILL",
+      "    Kill the current running function.",
+      "FLUSH [ASYNC|SYNC]",
+      "    Delete all the libraries.",
+      "    When called without the optional mode argument, the behavior is determined by the",
+      "    lazyfree-lazy-user-flush configuration directive. Valid modes are:",
+      "    * ASYNC: Asynchronously flush the libraries.",
+      "    * SYNC: Synchronously flush the libraries.",
+      "DUMP",
+      "    Return a serialized payload representing the current libraries, can be restored using "
+      "FUNCTION RESTORE command",
+      "RESTORE <PAYLOAD> [FLUSH|APPEND|REPLACE]",
+      "    Restore the libraries represented by the given payload, it is possible to give a "
+      "restore policy to",
+      "    control how to handle existing libraries (default APPEND):",
+      "    * FLUSH: delete all existing libraries.",
+      "    * APPEND: appends the restored libraries to the existing libraries. On collision, "
+      "abort.",
+      "    * REPLACE: appends the restored libraries to the existing libraries, On collision, "
+      "replace the old",
+      "      libraries with the new libraries (notice that even on this option there is a "
+      "chance of failure",
+      "      in case of functions name collision with another library).",
+      "HELP",
+      "    Prints this help.",
+  };
+  ReplyLines(ctx, kLines);
+}
+
+// FUNCTION LOAD [REPLACE] function-code
+void CmdFunctionLoad(CommandContext& ctx) {
+  bool replace = false;
+  size_t code_index = 2;
+  if (ctx.args.size() == 4) {
+    if (!EqualsIgnoreCase(ctx.args[2], "replace")) {
+      ctx.reply.Error("ERR Unknown option given: " + std::string(ctx.args[2]));
+      return;
+    }
+    replace = true;
+    code_index = 3;
+  } else if (ctx.args.size() > 4) {
+    ctx.reply.Error(kErrSyntax);
+    return;
+  }
+  ScriptEngine& engine = ctx.server.scripting;
+  std::lock_guard lock(engine.mutex());
+  std::string name;
+  std::string error = engine.LoadLibrary(ctx.args[code_index], replace, &name);
+  if (!error.empty()) {
+    ctx.reply.Error(error);
+    return;
+  }
+  ctx.reply.Bulk(name);
+}
+
+// FUNCTION DELETE library-name
+void CmdFunctionDelete(CommandContext& ctx) {
+  ScriptEngine& engine = ctx.server.scripting;
+  std::lock_guard lock(engine.mutex());
+  std::string error = engine.DeleteLibrary(ctx.args[2]);
+  if (!error.empty()) {
+    ctx.reply.Error(error);
+    return;
+  }
+  ctx.reply.Ok();
+}
+
+// FUNCTION FLUSH [ASYNC|SYNC]
+void CmdFunctionFlush(CommandContext& ctx) {
+  if (!FlushModeOk(ctx, "ERR FUNCTION FLUSH only supports SYNC|ASYNC option")) return;
+  ScriptEngine& engine = ctx.server.scripting;
+  std::lock_guard lock(engine.mutex());
+  engine.FlushLibraries();
+  ctx.reply.Ok();
+}
+
+void ReplyFunction(CommandContext& ctx, const FunctionInfo& fn) {
+  ctx.reply.MapHeader(3);
+  ctx.reply.Bulk("name");
+  ctx.reply.Bulk(fn.name);
+  ctx.reply.Bulk("description");
+  if (fn.description.empty()) {
+    ctx.reply.Null();
+  } else {
+    ctx.reply.Bulk(fn.description);
+  }
+  ctx.reply.Bulk("flags");
+  static constexpr std::pair<uint32_t, std::string_view> kNames[] = {
+      {kScriptNoWrites, "no-writes"},
+      {kScriptAllowOom, "allow-oom"},
+      {kScriptAllowStale, "allow-stale"},
+      {kScriptNoCluster, "no-cluster"},
+      {kScriptAllowCrossSlot, "allow-cross-slot-keys"}};
+  size_t n = 0;
+  for (const auto& [flag, name] : kNames) n += (fn.flags & flag) ? 1 : 0;
+  ctx.reply.SetHeader(n);
+  for (const auto& [flag, name] : kNames) {
+    if (fn.flags & flag) ctx.reply.SimpleString(name);
+  }
+}
+
+// FUNCTION LIST [LIBRARYNAME library-name-pattern] [WITHCODE]
+void CmdFunctionList(CommandContext& ctx) {
+  bool with_code = false;
+  std::string_view pattern;
+  bool has_pattern = false;
+  for (size_t i = 2; i < ctx.args.size(); ++i) {
+    if (EqualsIgnoreCase(ctx.args[i], "withcode") && !with_code) {
+      with_code = true;
+    } else if (EqualsIgnoreCase(ctx.args[i], "libraryname") && !has_pattern) {
+      if (i + 1 >= ctx.args.size()) {
+        ctx.reply.Error("ERR library name argument was not given");
+        return;
+      }
+      pattern = ctx.args[++i];
+      has_pattern = true;
+    } else {
+      ctx.reply.Error("ERR Unknown argument " + std::string(ctx.args[i]));
+      return;
+    }
+  }
+  ScriptEngine& engine = ctx.server.scripting;
+  std::lock_guard lock(engine.mutex());
+  std::vector<const LibraryInfo*> libraries;
+  for (const auto& [name, library] : engine.libraries()) {
+    if (has_pattern && !storage::GlobMatch(pattern, name, false)) continue;
+    libraries.push_back(&library);
+  }
+  ctx.reply.ArrayHeader(libraries.size());
+  for (const LibraryInfo* library : libraries) {
+    ctx.reply.MapHeader(with_code ? 4 : 3);
+    ctx.reply.Bulk("library_name");
+    ctx.reply.Bulk(library->name);
+    ctx.reply.Bulk("engine");
+    ctx.reply.Bulk("LUA");
+    ctx.reply.Bulk("functions");
+    ctx.reply.ArrayHeader(library->functions.size());
+    for (const auto& [name, fn] : library->functions) ReplyFunction(ctx, fn);
+    if (with_code) {
+      ctx.reply.Bulk("library_code");
+      ctx.reply.Bulk(library->code);
+    }
+  }
+}
+
+// FUNCTION DUMP
+void CmdFunctionDump(CommandContext& ctx) {
+  ScriptEngine& engine = ctx.server.scripting;
+  std::lock_guard lock(engine.mutex());
+  std::string payload(kDumpMagic);
+  for (const auto& [name, library] : engine.libraries()) {
+    payload += std::to_string(library.code.size());
+    payload.push_back('\n');
+    payload += library.code;
+  }
+  payload += Sha1Hex(payload).substr(0, 8);
+  ctx.reply.Bulk(payload);
+}
+
+// Splits a FUNCTION DUMP payload into library codes; false if it is not one.
+bool ParseDump(std::string_view payload, std::vector<std::string_view>* codes) {
+  if (payload.size() < kDumpMagic.size() + 8 || !payload.starts_with(kDumpMagic)) return false;
+  std::string_view body = payload.substr(0, payload.size() - 8);
+  if (Sha1Hex(body).substr(0, 8) != payload.substr(payload.size() - 8)) return false;
+  body.remove_prefix(kDumpMagic.size());
+  while (!body.empty()) {
+    size_t eol = body.find('\n');
+    if (eol == std::string_view::npos) return false;
+    auto len = storage::ParseInt64(body.substr(0, eol));
+    if (!len || *len < 0 || static_cast<size_t>(*len) > body.size() - eol - 1) return false;
+    codes->push_back(body.substr(eol + 1, *len));
+    body.remove_prefix(eol + 1 + *len);
+  }
+  return true;
+}
+
+// FUNCTION RESTORE serialized-value [FLUSH|APPEND|REPLACE]
+void CmdFunctionRestore(CommandContext& ctx) {
+  enum class Policy { kAppend, kFlush, kReplace } policy = Policy::kAppend;
+  if (ctx.args.size() == 4) {
+    if (EqualsIgnoreCase(ctx.args[3], "flush")) {
+      policy = Policy::kFlush;
+    } else if (EqualsIgnoreCase(ctx.args[3], "replace")) {
+      policy = Policy::kReplace;
+    } else if (!EqualsIgnoreCase(ctx.args[3], "append")) {
+      ctx.reply.Error(
+          "ERR Wrong restore policy given, value should be either FLUSH, APPEND or REPLACE.");
+      return;
+    }
+  } else if (ctx.args.size() > 4) {
+    ctx.reply.Error(kErrSyntax);
+    return;
+  }
+  std::vector<std::string_view> codes;
+  if (!ParseDump(ctx.args[2], &codes)) {
+    ctx.reply.Error("ERR DUMP payload version or checksum are wrong");
+    return;
+  }
+  ScriptEngine& engine = ctx.server.scripting;
+  std::lock_guard lock(engine.mutex());
+  // All or nothing: keep the current libraries to put back if one fails.
+  std::vector<std::string> previous;
+  for (const auto& [name, library] : engine.libraries()) previous.push_back(library.code);
+  if (policy == Policy::kFlush) engine.FlushLibraries();
+  std::string error;
+  for (std::string_view code : codes) {
+    std::string name;
+    error = engine.LoadLibrary(code, policy == Policy::kReplace, &name);
+    if (!error.empty()) break;
+  }
+  if (!error.empty()) {
+    engine.FlushLibraries();
+    std::string name;
+    for (const std::string& code : previous) engine.LoadLibrary(code, false, &name);
+    ctx.reply.Error(error);
+    return;
+  }
+  ctx.reply.Ok();
+}
+
+// FUNCTION STATS: answered without the engine mutex, even while a script runs.
+void CmdFunctionStats(CommandContext& ctx) {
+  ScriptEngine& engine = ctx.server.scripting;
+  ctx.reply.MapHeader(2);
+  ctx.reply.Bulk("running_script");
+  ScriptEngine::RunningInfo info;
+  if (engine.Running(&info)) {
+    ctx.reply.MapHeader(3);
+    ctx.reply.Bulk("name");
+    ctx.reply.Bulk(info.name);
+    ctx.reply.Bulk("command");
+    ctx.reply.ArrayHeader(info.command.size());
+    for (const std::string& arg : info.command) ctx.reply.Bulk(arg);
+    ctx.reply.Bulk("duration_ms");
+    ctx.reply.Integer(info.duration_ms);
+  } else {
+    ctx.reply.Null();
+  }
+  ctx.reply.Bulk("engines");
+  ctx.reply.MapHeader(1);
+  ctx.reply.Bulk("LUA");
+  ctx.reply.MapHeader(2);
+  ctx.reply.Bulk("libraries_count");
+  ctx.reply.Integer(static_cast<int64_t>(engine.library_count()));
+  ctx.reply.Bulk("functions_count");
+  ctx.reply.Integer(static_cast<int64_t>(engine.functions_total()));
+}
+
+constexpr CommandSpec kScriptSubcommands[] = {
+    {.name = "help",
+     .arity = 2,
+     .flags = kLoading | kStale,
+     .handler = CmdScriptHelp,
+     .group = "scripting",
+     .since = "5.0.0",
+     .summary = "Show helpful text about the different subcommands",
+     .complexity = "O(1)"},
+    {.name = "exists",
+     .arity = -3,
+     .flags = kNoscript,
+     .handler = CmdScriptExists,
+     .group = "scripting",
+     .since = "2.6.0",
+     .summary = "Check existence of scripts in the script cache.",
+     .complexity = "O(N) with N being the number of scripts to check (so checking a single "
+                   "script is an O(1) operation)."},
+    {.name = "flush",
+     .arity = -2,
+     .flags = kNoscript,
+     .handler = CmdScriptFlush,
+     .group = "scripting",
+     .since = "2.6.0",
+     .summary = "Remove all the scripts from the script cache.",
+     .complexity = "O(N) with N being the number of scripts in cache"},
+    {.name = "load",
+     .arity = 3,
+     .flags = kNoscript | kStale,
+     .handler = CmdScriptLoad,
+     .group = "scripting",
+     .since = "2.6.0",
+     .summary = "Load the specified Lua script into the script cache.",
+     .complexity = "O(N) with N being the length in bytes of the script body."},
+    {.name = "kill",
+     .arity = 2,
+     .flags = kNoscript | kAllowBusy,
+     .handler = CmdScriptKill,
+     .group = "scripting",
+     .since = "2.6.0",
+     .summary = "Kill the script currently in execution.",
+     .complexity = "O(1)"},
+};
+
+constexpr CommandSpec kFunctionSubcommands[] = {
+    {.name = "list",
+     .arity = -2,
+     .flags = kNoscript,
+     .handler = CmdFunctionList,
+     .group = "scripting",
+     .since = "7.0.0",
+     .summary = "List information about all the functions",
+     .complexity = "O(N) where N is the number of functions"},
+    {.name = "flush",
+     .arity = -2,
+     .flags = kWrite | kNoscript,
+     .handler = CmdFunctionFlush,
+     .group = "scripting",
+     .since = "7.0.0",
+     .summary = "Deleting all functions",
+     .complexity = "O(N) where N is the number of functions deleted"},
+    {.name = "load",
+     .arity = -3,
+     .flags = kWrite | kDenyOom | kNoscript,
+     .handler = CmdFunctionLoad,
+     .group = "scripting",
+     .since = "7.0.0",
+     .summary = "Create a function with the given arguments (name, code, description)",
+     .complexity = "O(1) (considering compilation time is redundant)"},
+    {.name = "delete",
+     .arity = 3,
+     .flags = kWrite | kNoscript,
+     .handler = CmdFunctionDelete,
+     .group = "scripting",
+     .since = "7.0.0",
+     .summary = "Delete a function by name",
+     .complexity = "O(1)"},
+    {.name = "help",
+     .arity = 2,
+     .flags = kLoading | kStale,
+     .handler = CmdFunctionHelp,
+     .group = "scripting",
+     .since = "7.0.0",
+     .summary = "Show helpful text about the different subcommands",
+     .complexity = "O(1)"},
+    {.name = "restore",
+     .arity = -3,
+     .flags = kWrite | kDenyOom | kNoscript,
+     .handler = CmdFunctionRestore,
+     .group = "scripting",
+     .since = "7.0.0",
+     .summary = "Restore all the functions on the given payload",
+     .complexity = "O(N) where N is the number of functions on the payload"},
+    {.name = "dump",
+     .arity = 2,
+     .flags = kNoscript,
+     .handler = CmdFunctionDump,
+     .group = "scripting",
+     .since = "7.0.0",
+     .summary = "Dump all functions into a serialized binary payload",
+     .complexity = "O(N) where N is the number of functions"},
+    {.name = "kill",
+     .arity = 2,
+     .flags = kNoscript | kAllowBusy,
+     .handler = CmdFunctionKill,
+     .group = "scripting",
+     .since = "7.0.0",
+     .summary = "Kill the function currently in execution.",
+     .complexity = "O(1)"},
+    {.name = "stats",
+     .arity = 2,
+     .flags = kNoscript | kAllowBusy,
+     .handler = CmdFunctionStats,
+     .group = "scripting",
+     .since = "7.0.0",
+     .summary = "Return information about the function currently running (name, description, "
+                "duration)",
+     .complexity = "O(1)"},
+};
+
+constexpr uint32_t kScriptCallFlags = kNoscript | kStale | kSkipMonitor | kMovableKeys | kLockAll;
+
+constexpr CommandSpec kRows[] = {
+    {.name = "eval",
+     .arity = -3,
+     .flags = kScriptCallFlags,
+     .handler = CmdEval,
+     .group = "scripting",
+     .since = "2.6.0",
+     .summary = "Execute a Lua script server side",
+     .complexity = "Depends on the script that is executed.",
+     .movable_keys = NumKeysPositions},
+    {.name = "evalsha",
+     .arity = -3,
+     .flags = kScriptCallFlags,
+     .handler = CmdEvalSha,
+     .group = "scripting",
+     .since = "2.6.0",
+     .summary = "Execute a Lua script server side",
+     .complexity = "Depends on the script that is executed.",
+     .movable_keys = NumKeysPositions},
+    {.name = "eval_ro",
+     .arity = -3,
+     .flags = kReadonly | kScriptCallFlags,
+     .handler = CmdEvalRo,
+     .group = "scripting",
+     .since = "7.0.0",
+     .summary = "Execute a read-only Lua script server side",
+     .complexity = "Depends on the script that is executed.",
+     .movable_keys = NumKeysPositions},
+    {.name = "evalsha_ro",
+     .arity = -3,
+     .flags = kReadonly | kScriptCallFlags,
+     .handler = CmdEvalShaRo,
+     .group = "scripting",
+     .since = "7.0.0",
+     .summary = "Execute a read-only Lua script server side",
+     .complexity = "Depends on the script that is executed.",
+     .movable_keys = NumKeysPositions},
+    {.name = "fcall",
+     .arity = -3,
+     .flags = kScriptCallFlags,
+     .handler = CmdFcall,
+     .group = "scripting",
+     .since = "7.0.0",
+     .summary = "Invoke a function",
+     .complexity = "Depends on the function that is executed.",
+     .movable_keys = NumKeysPositions},
+    {.name = "fcall_ro",
+     .arity = -3,
+     .flags = kReadonly | kScriptCallFlags,
+     .handler = CmdFcallRo,
+     .group = "scripting",
+     .since = "7.0.0",
+     .summary = "Invoke a read-only function",
+     .complexity = "Depends on the function that is executed.",
+     .movable_keys = NumKeysPositions},
+    {.name = "script",
+     .arity = -2,
+     .flags = 0,
+     .handler = CmdContainer,
+     .group = "scripting",
+     .since = "2.6.0",
+     .summary = "A container for Lua scripts management commands",
+     .complexity = "Depends on subcommand.",
+     .subcommands = kScriptSubcommands},
+    {.name = "function",
+     .arity = -2,
+     .flags = 0,
+     .handler = CmdContainer,
+     .group = "scripting",
+     .since = "7.0.0",
+     .summary = "A container for function commands",
+     .complexity = "Depends on subcommand.",
+     .subcommands = kFunctionSubcommands},
+};
+
+}  // namespace
+
+void RegisterScriptingFamily(CommandTable& table) { table.Register(kRows); }
+
+}  // namespace respd::server

@@ -1,0 +1,149 @@
+// The Lua 5.1 engine behind EVAL and FCALL: one sandboxed Lua state shared by every script and
+// function library, as in Redis, the script cache, the function libraries and the BUSY / KILL
+// state other threads read. A script runs while its caller holds every shard lock (nothing else
+// touches the keyspace meanwhile) and the engine's mutex (nothing else touches the Lua state).
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "protocol/reply_writer.h"
+#include "server/client.h"
+
+struct lua_State;
+struct lua_Debug;
+
+namespace respd::server {
+
+struct CommandContext;
+
+// Flags of a function (redis.register_function) or of an EVAL script's shebang line.
+enum ScriptFlag : uint32_t {
+  kScriptNoWrites = 1u << 0,
+  kScriptAllowOom = 1u << 1,
+  kScriptAllowStale = 1u << 2,
+  kScriptNoCluster = 1u << 3,
+  kScriptAllowCrossSlot = 1u << 4,
+};
+
+struct FunctionInfo {
+  std::string name;
+  std::string description;  // empty: none
+  uint32_t flags = 0;
+  int ref = 0;  // the Lua function, in the registry
+};
+
+struct LibraryInfo {
+  std::string name;
+  std::string code;
+  std::map<std::string, FunctionInfo> functions;
+};
+
+// What a running script needs: its caller, its own client (SELECT inside a script does not move
+// the caller), the protocol it asked for with redis.setresp, and what KILL must know.
+struct ScriptRun {
+  CommandContext* caller = nullptr;
+  ClientState* client = nullptr;
+  protocol::RespVersion resp = protocol::RespVersion::kResp2;
+  bool read_only = false;
+  bool is_function = false;
+  std::string name;  // sha or function name, for error messages
+};
+
+class ScriptEngine {
+ public:
+  ScriptEngine();
+  ~ScriptEngine();
+  ScriptEngine(const ScriptEngine&) = delete;
+  ScriptEngine& operator=(const ScriptEngine&) = delete;
+
+  // Guards the Lua state, the script cache and the libraries. Taken after every shard lock.
+  std::mutex& mutex() { return mutex_; }
+
+  // EVAL's script cache. Compiles `body` unless cached; false with Redis's error text otherwise.
+  bool CreateScript(std::string_view body, std::string* sha, std::string* error);
+  bool HasScript(std::string_view sha) const;
+  // SCRIPT FLUSH: forgets every script and starts a fresh Lua state (libraries are reloaded).
+  void FlushScripts();
+
+  // Runs cached script `sha` (or function `fn`) for `ctx` and writes its reply.
+  void RunScript(CommandContext& ctx, std::string_view sha, std::span<const std::string_view> keys,
+                 std::span<const std::string_view> argv, bool read_only);
+  void RunFunction(CommandContext& ctx, const FunctionInfo& fn,
+                   std::span<const std::string_view> keys, std::span<const std::string_view> argv,
+                   bool read_only);
+
+  // FUNCTION libraries (scripting_functions.cc). Each returns Redis's error text, empty on
+  // success.
+  std::string LoadLibrary(std::string_view code, bool replace, std::string* name);
+  std::string DeleteLibrary(std::string_view name);
+  void FlushLibraries();
+  const std::map<std::string, LibraryInfo>& libraries() const { return libraries_; }
+  const FunctionInfo* FindFunction(std::string_view name) const;
+  size_t function_count() const;
+
+  // BUSY: true once a script has run longer than busy-reply-threshold. Read by the dispatcher on
+  // every command without the engine mutex.
+  bool busy() const { return busy_.load(std::memory_order_relaxed); }
+  // The BUSY error other clients get: it names SCRIPT KILL or FUNCTION KILL.
+  std::string_view BusyError() const;
+  // SCRIPT KILL / FUNCTION KILL from another client: "" when the running script will stop, or
+  // Redis's NOTBUSY / UNKILLABLE error.
+  std::string_view Kill(bool function);
+
+  // FUNCTION STATS: the function running now, if any (any thread).
+  struct RunningInfo {
+    std::string name;
+    std::vector<std::string> command;
+    int64_t duration_ms = 0;
+  };
+  bool Running(RunningInfo* info);
+  size_t library_count() const { return library_count_.load(std::memory_order_relaxed); }
+  size_t functions_total() const { return function_total_.load(std::memory_order_relaxed); }
+
+  // For the Lua C functions of lua_redis.cc.
+  ScriptRun* current_run() { return run_; }
+  void NoteWrite() { wrote_.store(true, std::memory_order_relaxed); }
+  static ScriptEngine* FromLua(lua_State* lua);
+  // The library being loaded by FUNCTION LOAD (redis.register_function adds to it), or null.
+  LibraryInfo* loading_library() { return loading_; }
+
+ private:
+  void CreateState();
+  void UpdateCounts();
+  void CloseState();
+  // Calls the function on top of the stack (with `nargs` arguments above it) and writes its
+  // result or error to the caller.
+  void Call(ScriptRun& run, int nargs);
+  static void Hook(lua_State* lua, lua_Debug* ar);
+
+  std::mutex mutex_;
+  lua_State* lua_ = nullptr;
+  std::unordered_map<std::string, int> scripts_;  // sha -> registry ref of the compiled chunk
+  std::map<std::string, LibraryInfo> libraries_;
+  LibraryInfo* loading_ = nullptr;
+  ScriptRun* run_ = nullptr;
+  ClientState script_client_{0};
+
+  // Shared with other threads.
+  std::mutex info_mutex_;
+  RunningInfo running_info_;
+  std::atomic<size_t> library_count_{0};
+  std::atomic<size_t> function_total_{0};
+  std::atomic<bool> running_{false};
+  std::atomic<bool> running_function_{false};
+  std::atomic<bool> busy_{false};
+  std::atomic<bool> wrote_{false};
+  std::atomic<bool> kill_requested_{false};
+  std::atomic<int64_t> started_us_{0};
+  std::atomic<int64_t> threshold_ms_{5000};
+};
+
+}  // namespace respd::server
