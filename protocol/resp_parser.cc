@@ -138,6 +138,9 @@ ParseStatus RespParser::ParseMultibulk(std::string_view input) {
       return Fail(kErrInvalidMbulkLen);
     }
     if (count > kMaxMultibulkLen) return Fail(kErrInvalidMbulkLen);
+    if (limits_.unauthenticated && count > kUnauthenticatedMaxArgs) {
+      return Fail("ERR Protocol error: unauthenticated multibulk length");
+    }
     p = cr + 2;
     if (count <= 0) {
       consumed_ = static_cast<size_t>(p - base);
@@ -179,6 +182,9 @@ ParseStatus RespParser::ParseMultibulk(std::string_view input) {
       return Fail(kErrInvalidBulkLen);
     }
     if (len < 0 || len > limits_.max_bulk_len) return Fail(kErrInvalidBulkLen);
+    if (limits_.unauthenticated && len > kUnauthenticatedMaxBulk) {
+      return Fail("ERR Protocol error: unauthenticated bulk length");
+    }
     const char* payload = cr + 2;
     // The two bytes after the payload are skipped unchecked, as Redis does.
     if (static_cast<uint64_t>(end - payload) < static_cast<uint64_t>(len) + 2) {

@@ -14,7 +14,12 @@ namespace respd::protocol {
 struct ParserLimits {
   int64_t max_bulk_len = 512LL * 1024 * 1024;  // proto-max-bulk-len, bytes
   size_t max_inline_len = 64 * 1024;           // PROTO_INLINE_MAX_SIZE, bytes
+  // A client that still has to AUTH may send only small commands (Redis 7.0.15): at most
+  // kUnauthenticatedMaxArgs arguments of at most kUnauthenticatedMaxBulk bytes each.
+  bool unauthenticated = false;
 };
+inline constexpr int64_t kUnauthenticatedMaxArgs = 10;
+inline constexpr int64_t kUnauthenticatedMaxBulk = 16384;
 
 enum class ParseStatus {
   kCommand,  // one command parsed: args() holds it, consumed() bytes of input were used

@@ -556,3 +556,23 @@ TEST(RespParserTest, FuzzedInputIsMemorySafeAndSplitInvariant) {
 
 }  // namespace
 }  // namespace respd::protocol
+
+namespace respd::protocol {
+namespace {
+
+TEST(RespParserAuthTest, UnauthenticatedClientsSendOnlySmallCommands) {
+  RespParser parser(ParserLimits{.unauthenticated = true});
+  std::string eleven_args = "*11\r\n";
+  EXPECT_EQ(parser.Parse(eleven_args), ParseStatus::kError);
+  EXPECT_EQ(parser.error(), "ERR Protocol error: unauthenticated multibulk length");
+  std::string big_bulk = "*2\r\n$4\r\nAUTH\r\n$16385\r\n";
+  EXPECT_EQ(parser.Parse(big_bulk), ParseStatus::kError);
+  EXPECT_EQ(parser.error(), "ERR Protocol error: unauthenticated bulk length");
+  std::string auth = "*2\r\n$4\r\nAUTH\r\n$6\r\nsecret\r\n";
+  EXPECT_EQ(parser.Parse(auth), ParseStatus::kCommand);
+  parser.set_limits(ParserLimits{});
+  EXPECT_EQ(parser.Parse(eleven_args), ParseStatus::kNeedMore);
+}
+
+}  // namespace
+}  // namespace respd::protocol
