@@ -107,26 +107,24 @@ void EncodeHeader(std::string& out, size_t n, bool map) {
 }
 
 // lua-cmsgpack's test: every key a positive integer and as many keys as the largest one.
-bool IsArray(lua_State* lua, int t, size_t* length) {
+// `count` is the number of keys either way: a map's header needs it too.
+bool IsArray(lua_State* lua, int t, size_t* count) {
   lua_Number max = 0;
-  size_t count = 0;
+  bool integer_keys = true;
+  *count = 0;
   lua_pushnil(lua);
   while (lua_next(lua, t) != 0) {
     lua_pop(lua, 1);
-    if (lua_type(lua, -1) != LUA_TNUMBER) {
-      lua_pop(lua, 1);
-      return false;
-    }
-    lua_Number n = lua_tonumber(lua, -1);
+    ++*count;
+    if (!integer_keys) continue;
+    lua_Number n = lua_type(lua, -1) == LUA_TNUMBER ? lua_tonumber(lua, -1) : 0;
     if (n <= 0 || n != std::floor(n)) {
-      lua_pop(lua, 1);
-      return false;
+      integer_keys = false;
+    } else if (n > max) {
+      max = n;
     }
-    if (n > max) max = n;
-    ++count;
   }
-  *length = count;
-  return max == static_cast<lua_Number>(count);
+  return integer_keys && max == static_cast<lua_Number>(*count);
 }
 
 void Encode(lua_State* lua, int index, std::string& out, int level) {
