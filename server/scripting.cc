@@ -1,6 +1,7 @@
 // The Lua state, its sandbox, the script cache, running a script and BUSY / SCRIPT KILL.
 #include "server/scripting.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstring>
@@ -147,16 +148,14 @@ void MarkReadonly(lua_State* lua, int index) {
   lua_pop(lua, 1);
 }
 
-// Replaces global library `name` by an empty proxy that reads through to it and refuses writes.
-void MakeLibraryReadonly(lua_State* lua, const char* name) {
-  lua_getfield(lua, LUA_GLOBALSINDEX, name);
-  if (!lua_istable(lua, -1)) {
-    lua_pop(lua, 1);
-    return;
-  }
-  lua_newtable(lua);       // proxy
-  lua_newtable(lua);       // its metatable
-  lua_pushvalue(lua, -3);  // the library
+// Pushes an empty table that reads through to the table at `index` and refuses writes. In place,
+// a table cannot refuse the assignment of a key it already holds (that never reaches
+// __newindex); Redis 7's patched Lua can, stock Lua 5.1 needs the proxy.
+void PushReadonlyProxy(lua_State* lua, int index) {
+  index = lua_gettop(lua) + index + 1;
+  lua_newtable(lua);  // proxy
+  lua_newtable(lua);  // its metatable
+  lua_pushvalue(lua, index);
   lua_setfield(lua, -2, "__index");
   lua_pushcfunction(lua, ReadonlyNewIndex);
   lua_setfield(lua, -2, "__newindex");
@@ -164,8 +163,30 @@ void MakeLibraryReadonly(lua_State* lua, const char* name) {
   lua_setfield(lua, -2, "__metatable");
   lua_setmetatable(lua, -2);
   MarkReadonly(lua, -1);
+}
+
+// Replaces global library `name` by its read-only proxy.
+void MakeLibraryReadonly(lua_State* lua, const char* name) {
+  lua_getfield(lua, LUA_GLOBALSINDEX, name);
+  if (!lua_istable(lua, -1)) {
+    lua_pop(lua, 1);
+    return;
+  }
+  PushReadonlyProxy(lua, -1);
   lua_setfield(lua, LUA_GLOBALSINDEX, name);
   lua_pop(lua, 1);
+}
+
+// Strings index the read-only `string` proxy, and getmetatable('') answers a read-only view of
+// their metatable: neither can be changed for the scripts that follow.
+void ProtectStringMetatable(lua_State* lua) {
+  lua_pushliteral(lua, "");
+  lua_getmetatable(lua, -1);
+  lua_getfield(lua, LUA_GLOBALSINDEX, LUA_STRLIBNAME);
+  lua_setfield(lua, -2, "__index");
+  PushReadonlyProxy(lua, -1);
+  lua_setfield(lua, -2, "__metatable");
+  lua_pop(lua, 2);
 }
 
 void OpenLibrary(lua_State* lua, lua_CFunction open, const char* name) {
@@ -270,7 +291,11 @@ void ScriptEngine::CreateState() {
 
   for (const char* name : kLibraries) MakeLibraryReadonly(lua, name);
 
+  ProtectStringMetatable(lua);
+
   // Globals: reading an undefined one and creating one are errors.
+  lua_pushvalue(lua, LUA_GLOBALSINDEX);
+  lua_setfield(lua, LUA_REGISTRYINDEX, kLuaGlobalsKey);
   lua_pushvalue(lua, LUA_GLOBALSINDEX);
   lua_newtable(lua);
   lua_pushcfunction(lua, GlobalIndex);
@@ -281,6 +306,13 @@ void ScriptEngine::CreateState() {
   lua_setfield(lua, -2, "__metatable");
   lua_setmetatable(lua, -2);
   MarkReadonly(lua, -1);
+  // Nor may a script reassign an existing global (redis, cjson, KEYS...): scripts, loadstring
+  // chunks and C functions all see the globals through a read-only proxy, _G included.
+  PushReadonlyProxy(lua, -1);
+  lua_pushliteral(lua, "_G");
+  lua_pushvalue(lua, -2);
+  lua_rawset(lua, -4);
+  lua_replace(lua, LUA_GLOBALSINDEX);
   lua_pop(lua, 1);
 }
 
@@ -290,20 +322,85 @@ void ScriptEngine::CloseState() {
   scripts_.clear();
 }
 
+namespace {
+
+// Redis 7's "#!lua flags=no-writes,allow-oom" first line of an EVAL script. Sets the flags and
+// the length of the line (without its newline; 0 without a shebang), or Redis's error text.
+bool ParseShebang(std::string_view body, uint32_t* flags, size_t* length, std::string* error) {
+  *flags = 0;
+  *length = 0;
+  if (!body.starts_with("#!")) return true;
+  size_t eol = body.find('\n');
+  if (eol == std::string_view::npos) {
+    *error = "ERR Invalid script shebang";
+    return false;
+  }
+  *length = eol;
+  constexpr std::string_view kSpace = " \t\r\n\v\f";
+  std::string_view line = body.substr(0, eol);
+  std::vector<std::string_view> parts;
+  for (size_t start = line.find_first_not_of(kSpace); start != std::string_view::npos;
+       start = line.find_first_not_of(kSpace, start)) {
+    size_t end = std::min(line.find_first_of(kSpace, start), line.size());
+    parts.push_back(line.substr(start, end - start));
+    start = end;
+  }
+  if (parts[0] != "#!lua") {
+    *error = "ERR Unexpected engine in script shebang: " + std::string(parts[0]);
+    return false;
+  }
+  for (size_t i = 1; i < parts.size(); ++i) {
+    if (!parts[i].starts_with("flags=")) {
+      *error = "ERR Unknown lua shebang option: " + std::string(parts[i]);
+      return false;
+    }
+    std::string_view list = parts[i].substr(6);
+    // "flags=" names no flag; "flags=a," names an empty one, refused as Redis does.
+    if (list.empty()) continue;
+    for (;;) {
+      size_t comma = list.find(',');
+      std::string_view name = list.substr(0, comma);
+      uint32_t flag = ScriptFlagByName(name);
+      if (flag == 0) {
+        *error = "ERR Unexpected flag in script shebang: " + std::string(name);
+        return false;
+      }
+      *flags |= flag;
+      if (comma == std::string_view::npos) break;
+      list.remove_prefix(comma + 1);
+    }
+  }
+  return true;
+}
+
+}  // namespace
+
 bool ScriptEngine::CreateScript(std::string_view body, std::string* sha, std::string* error) {
   *sha = Sha1Hex(body);
   if (scripts_.contains(*sha)) return true;
-  if (luaL_loadbuffer(lua_, body.data(), body.size(), "@user_script") != 0) {
+  CachedScript script;
+  size_t shebang_length;
+  if (!ParseShebang(body, &script.flags, &shebang_length, error)) return false;
+  script.shebang = body.starts_with("#!");
+  // The shebang line is left out, its newline kept, so error lines count as in Redis.
+  std::string_view code = body.substr(shebang_length);
+  if (luaL_loadbuffer(lua_, code.data(), code.size(), "@user_script") != 0) {
     *error = std::string(kErrCompile) + lua_tostring(lua_, -1);
     lua_pop(lua_, 1);
     return false;
   }
-  scripts_[*sha] = luaL_ref(lua_, LUA_REGISTRYINDEX);
+  script.ref = luaL_ref(lua_, LUA_REGISTRYINDEX);
+  scripts_[*sha] = script;
   return true;
 }
 
 bool ScriptEngine::HasScript(std::string_view sha) const {
   return scripts_.contains(std::string(sha));
+}
+
+const CachedScript* ScriptEngine::FindScript(std::string_view sha) const {
+  auto it = scripts_.find(std::string(sha));
+  return it == scripts_.end() ? nullptr : &it->second;
 }
 
 void ScriptEngine::FlushScripts() {
@@ -319,14 +416,17 @@ void ScriptEngine::FlushScripts() {
 
 namespace {
 
+// KEYS and ARGV go behind the read-only globals proxy, where only the engine can set them.
 void SetArgTable(lua_State* lua, const char* name, std::span<const std::string_view> values) {
+  lua_getfield(lua, LUA_REGISTRYINDEX, kLuaGlobalsKey);
   lua_pushstring(lua, name);
   lua_createtable(lua, static_cast<int>(values.size()), 0);
   for (size_t i = 0; i < values.size(); ++i) {
     lua_pushlstring(lua, values[i].data(), values[i].size());
     lua_rawseti(lua, -2, static_cast<int>(i + 1));
   }
-  lua_rawset(lua, LUA_GLOBALSINDEX);
+  lua_rawset(lua, -3);
+  lua_pop(lua, 1);
 }
 
 void PushArgTable(lua_State* lua, std::span<const std::string_view> values) {
@@ -345,8 +445,11 @@ void ScriptEngine::RunScript(CommandContext& ctx, std::string_view sha,
   SetArgTable(lua_, "KEYS", keys);
   SetArgTable(lua_, "ARGV", argv);
   lua_pushcfunction(lua_, ErrorHandler);
-  lua_rawgeti(lua_, LUA_REGISTRYINDEX, scripts_.at(std::string(sha)));
-  ScriptRun run{.caller = &ctx, .read_only = read_only, .name = std::string(sha)};
+  const CachedScript& script = scripts_.at(std::string(sha));
+  lua_rawgeti(lua_, LUA_REGISTRYINDEX, script.ref);
+  ScriptRun run{.caller = &ctx,
+                .read_only = read_only || (script.flags & kScriptNoWrites),
+                .name = std::string(sha)};
   Call(run, 0);
 }
 

@@ -24,6 +24,9 @@ namespace respd::server {
 
 struct CommandContext;
 
+// The registry slot of the globals table itself; scripts only see it through a read-only proxy.
+inline constexpr char kLuaGlobalsKey[] = "respd.globals";
+
 // Flags of a function (redis.register_function) or of an EVAL script's shebang line.
 enum ScriptFlag : uint32_t {
   kScriptNoWrites = 1u << 0,
@@ -31,6 +34,17 @@ enum ScriptFlag : uint32_t {
   kScriptAllowStale = 1u << 2,
   kScriptNoCluster = 1u << 3,
   kScriptAllowCrossSlot = 1u << 4,
+};
+
+// The flag named `name` in a shebang or register_function ("no-writes"...), 0 if none is.
+uint32_t ScriptFlagByName(std::string_view name);
+
+// A script in EVAL's cache. Without a shebang line it runs in Redis 7's compatibility mode:
+// EVAL_RO may run it and only its writes are refused.
+struct CachedScript {
+  int ref = 0;  // the compiled chunk, in the registry
+  uint32_t flags = 0;
+  bool shebang = false;
 };
 
 struct FunctionInfo {
@@ -70,10 +84,12 @@ class ScriptEngine {
   // EVAL's script cache. Compiles `body` unless cached; false with Redis's error text otherwise.
   bool CreateScript(std::string_view body, std::string* sha, std::string* error);
   bool HasScript(std::string_view sha) const;
+  const CachedScript* FindScript(std::string_view sha) const;
   // SCRIPT FLUSH: forgets every script and starts a fresh Lua state (libraries are reloaded).
   void FlushScripts();
 
-  // Runs cached script `sha` (or function `fn`) for `ctx` and writes its reply.
+  // Runs cached script `sha` (or function `fn`) for `ctx` and writes its reply. `read_only`
+  // refuses writes (EVAL_RO, or a no-writes flag).
   void RunScript(CommandContext& ctx, std::string_view sha, std::span<const std::string_view> keys,
                  std::span<const std::string_view> argv, bool read_only);
   void RunFunction(CommandContext& ctx, const FunctionInfo& fn,
@@ -126,7 +142,7 @@ class ScriptEngine {
 
   std::mutex mutex_;
   lua_State* lua_ = nullptr;
-  std::unordered_map<std::string, int> scripts_;  // sha -> registry ref of the compiled chunk
+  std::unordered_map<std::string, CachedScript> scripts_;  // by sha
   std::map<std::string, LibraryInfo> libraries_;
   LibraryInfo* loading_ = nullptr;
   ScriptRun* run_ = nullptr;

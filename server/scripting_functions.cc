@@ -31,16 +31,6 @@ bool ValidName(std::string_view name) {
   return true;
 }
 
-struct FlagName {
-  const char* name;
-  uint32_t flag;
-};
-constexpr FlagName kFlagNames[] = {{"no-writes", kScriptNoWrites},
-                                   {"allow-oom", kScriptAllowOom},
-                                   {"allow-stale", kScriptAllowStale},
-                                   {"no-cluster", kScriptNoCluster},
-                                   {"allow-cross-slot-keys", kScriptAllowCrossSlot}};
-
 // Returns an error message, or empty after adding the function to the loading library.
 std::string Register(lua_State* lua, LibraryInfo& library, ScriptEngine& engine) {
   int argc = lua_gettop(lua);
@@ -81,16 +71,10 @@ std::string Register(lua_State* lua, LibraryInfo& library, ScriptEngine& engine)
             break;
           }
           if (lua_type(lua, -1) != LUA_TSTRING) return "unknown flag given";
-          const char* name = lua_tostring(lua, -1);
-          bool known = false;
-          for (const FlagName& flag : kFlagNames) {
-            if (std::strcmp(flag.name, name) == 0) {
-              fn.flags |= flag.flag;
-              known = true;
-            }
-          }
+          uint32_t flag = ScriptFlagByName(lua_tostring(lua, -1));
+          fn.flags |= flag;
           lua_pop(lua, 1);
-          if (!known) return "unknown flag given";
+          if (flag == 0) return "unknown flag given";
         }
       } else {
         return "unknown argument given to redis.register_function";
@@ -144,6 +128,13 @@ void SetEnvIndex(lua_State* lua, const char* source_key) {
   lua_pop(lua, 2);
 }
 
+// The metatable behind the globals proxy: undefined names and new names are errors.
+void PushGlobalsMetatable(lua_State* lua) {
+  lua_getfield(lua, LUA_REGISTRYINDEX, kLuaGlobalsKey);
+  lua_getmetatable(lua, -1);
+  lua_remove(lua, -2);
+}
+
 // The environment of library code and the API visible while it loads, created once per state.
 void EnsureFunctionEnv(lua_State* lua) {
   lua_getfield(lua, LUA_REGISTRYINDEX, kFunctionEnvKey);
@@ -162,16 +153,16 @@ void EnsureFunctionEnv(lua_State* lua) {
     lua_setfield(lua, -3, name);
   }
   lua_pop(lua, 1);
-  lua_getmetatable(lua, LUA_GLOBALSINDEX);  // undefined names error as globals do
+  PushGlobalsMetatable(lua);  // undefined names error as globals do
   lua_setmetatable(lua, -2);
   lua_setfield(lua, -2, "redis");
-  lua_getmetatable(lua, LUA_GLOBALSINDEX);
+  PushGlobalsMetatable(lua);
   lua_setmetatable(lua, -2);
   lua_setfield(lua, LUA_REGISTRYINDEX, kLoadApiKey);
 
   lua_newtable(lua);  // the environment of library chunks
   lua_newtable(lua);
-  lua_getmetatable(lua, LUA_GLOBALSINDEX);
+  PushGlobalsMetatable(lua);
   lua_getfield(lua, -1, "__newindex");
   lua_setfield(lua, -3, "__newindex");
   lua_pop(lua, 1);
@@ -180,6 +171,22 @@ void EnsureFunctionEnv(lua_State* lua) {
 }
 
 }  // namespace
+
+uint32_t ScriptFlagByName(std::string_view name) {
+  struct FlagName {
+    std::string_view name;
+    uint32_t flag;
+  };
+  static constexpr FlagName kFlagNames[] = {{"no-writes", kScriptNoWrites},
+                                            {"allow-oom", kScriptAllowOom},
+                                            {"allow-stale", kScriptAllowStale},
+                                            {"no-cluster", kScriptNoCluster},
+                                            {"allow-cross-slot-keys", kScriptAllowCrossSlot}};
+  for (const FlagName& flag : kFlagNames) {
+    if (flag.name == name) return flag.flag;
+  }
+  return 0;
+}
 
 std::string ScriptEngine::LoadLibrary(std::string_view code, bool replace, std::string* name) {
   if (!code.starts_with("#!")) return "ERR Missing library metadata";

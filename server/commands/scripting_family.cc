@@ -79,6 +79,12 @@ void EvalGeneric(CommandContext& ctx, bool by_sha, bool read_only) {
       return;
     }
   }
+  // Scripts with a shebang declare their writes: EVAL_RO only runs those flagged no-writes.
+  const CachedScript* script = engine.FindScript(sha);
+  if (read_only && script->shebang && !(script->flags & kScriptNoWrites)) {
+    ctx.reply.Error(kErrRoWithWriteFunction);
+    return;
+  }
   engine.RunScript(ctx, sha, ctx.args.subspan(3, numkeys), ctx.args.subspan(3 + numkeys),
                    read_only);
 }
