@@ -46,6 +46,24 @@ void FinishWrite(storage::Database& db, std::string_view key, const storage::Obj
   }
 }
 
+bool ParseBlockTimeout(CommandContext& ctx, std::string_view text, int64_t* timeout_ms) {
+  auto seconds = storage::ParseLongDouble(text);
+  if (!seconds) {
+    ctx.reply.Error("ERR timeout is not a float or out of range");
+    return false;
+  }
+  // Past a long long's range (infinities included) the truncation gives LLONG_MIN on x86: Redis
+  // then calls the timeout negative.
+  long double ms = *seconds * 1000.0L;
+  constexpr long double kLimit = 9223372036854775808.0L;
+  if (!(ms < kLimit && ms > -kLimit) || static_cast<int64_t>(ms) < 0) {
+    ctx.reply.Error("ERR timeout is negative");
+    return false;
+  }
+  *timeout_ms = static_cast<int64_t>(ms);
+  return true;
+}
+
 void ReplyEmptyScan(CommandContext& ctx) {
   ctx.reply.ArrayHeader(2);
   ctx.reply.Bulk("0");

@@ -31,6 +31,10 @@ void ReplyMissingKey(CommandContext& ctx, storage::OpStatus status, Fn&& on_miss
 // marks it modified.
 void FinishWrite(storage::Database& db, std::string_view key, const storage::Object* value);
 
+// Redis's getTimeoutFromObjectOrReply in seconds for blocking commands: a long double times 1000,
+// truncated; on failure writes Redis's error and returns false.
+bool ParseBlockTimeout(CommandContext& ctx, std::string_view text, int64_t* timeout_ms);
+
 // SSCAN/ZSCAN's reply for a missing key: cursor 0, no elements.
 void ReplyEmptyScan(CommandContext& ctx);
 

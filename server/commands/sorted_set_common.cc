@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <cstring>
 
+#include "server/blocking.h"
 #include "server/commands/collection_args.h"
 #include "server/errors.h"
 #include "storage/numbers.h"
@@ -146,6 +147,27 @@ void PopAndReply(CommandContext& ctx, std::string_view key, ZSet* z, bool max, s
   });
   z->RemoveRange(start, end);
   FinishWrite(ctx.db(), key, z);
+}
+
+bool PopFirst(CommandContext& ctx, std::span<const std::string_view> keys, bool max, size_t count,
+              bool keyed_single) {
+  auto retry = BlockingRegistry::RetryKey();
+  for (std::string_view key : keys) {
+    if (retry && key != *retry) continue;
+    auto found = FindZSetWrite(ctx, key);
+    if (!found.ok()) {
+      if (found.status() == OpStatus::kKeyNotFound || retry) continue;
+      ctx.ReplyStatus(found.status());
+      return true;
+    }
+    if (keyed_single) {
+      PopAndReply(ctx, key, *found, max, 1, PopReply::kKeyed);
+    } else {
+      MPopReply(ctx, key, *found, max, count);
+    }
+    return true;
+  }
+  return false;
 }
 
 bool ParseMPopArgs(CommandContext& ctx, size_t numkeys_pos, MPopArgs* out) {

@@ -2,6 +2,7 @@
 // typed lookups, range parsing with Redis's rules, reply shapes, pops and stores.
 #pragma once
 
+#include <span>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -61,6 +62,16 @@ struct MPopArgs {
 bool ParseMPopArgs(CommandContext& ctx, size_t numkeys_pos, MPopArgs* out);
 // Pops for ZMPOP / BZMPOP: [key, [[member, score], ...]].
 void MPopReply(CommandContext& ctx, std::string_view key, storage::ZSet* z, bool max, size_t count);
+
+// Pops for ZMPOP / BZMPOP (and, with kKeyed and count 1, BZPOPMIN) from the first non-empty key;
+// on a blocked command's re-run, only from the key that became ready. Returns false when no key
+// could serve; replies WRONGTYPE (and returns true) for a key of another type met first, except on
+// a re-run.
+bool PopFirst(CommandContext& ctx, std::span<const std::string_view> keys, bool max, size_t count,
+              bool keyed_single);
+
+// BZPOPMIN BZPOPMAX BZMPOP (sorted_set_blocking.cc).
+void RegisterSortedSetBlocking(CommandTable& table);
 
 // ZUNION ZINTER ZDIFF ZINTERCARD and their STORE forms (sorted_set_algebra.cc).
 void RegisterSortedSetAlgebra(CommandTable& table);

@@ -439,15 +439,7 @@ void CmdZPopMax(CommandContext& ctx) { PopGeneric(ctx, true); }
 void CmdZMPop(CommandContext& ctx) {
   MPopArgs parsed;
   if (!ParseMPopArgs(ctx, 1, &parsed)) return;
-  for (size_t i = 0; i < parsed.keys.size(); ++i) {
-    auto found = FindZSetWrite(ctx, parsed.keys[i]);
-    if (!found.ok()) {
-      if (found.status() == OpStatus::kKeyNotFound) continue;
-      return ctx.ReplyStatus(found.status());
-    }
-    return MPopReply(ctx, parsed.keys[i], *found, parsed.max, parsed.count);
-  }
-  ctx.reply.NullArray();
+  if (!PopFirst(ctx, parsed.keys, parsed.max, parsed.count, false)) ctx.reply.NullArray();
 }
 
 // ZRANDMEMBER key [count [WITHSCORES]]
@@ -842,6 +834,7 @@ constexpr CommandSpec kRows[] = {
 void RegisterSortedSetFamily(CommandTable& table) {
   table.Register(kRows);
   RegisterSortedSetAlgebra(table);
+  RegisterSortedSetBlocking(table);
 }
 
 }  // namespace respd::server

@@ -3,6 +3,7 @@
 // succeeds for exactly one worker), or take the earliest with ZPOPMIN.
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <functional>
 #include <map>
 #include <memory>
@@ -108,6 +109,65 @@ TEST_F(DelayedJobsTest, PopMinHandsOutEachJobOnce) {
         if (job.empty()) return std::nullopt;
         return job;
       }));
+}
+
+TEST_F(DelayedJobsTest, BlockedWorkersGetEachJobOnce) {
+  // Workers wait with BZPOPMIN on an empty queue; the producer then adds jobs one by one and,
+  // last, one "stop" per worker (scored above every job, so popped last).
+  constexpr int kBlockingJobs = 200;
+  std::mutex mutex;
+  std::map<std::string, int> claims;
+  std::vector<std::thread> workers;
+  for (int w = 0; w < kWorkers; ++w) {
+    workers.emplace_back([&] {
+      RespClient client;
+      if (!client.Connect(server_->port(), 15000)) return;
+      for (int tries = 0; tries <= kBlockingJobs; ++tries) {
+        std::vector<std::string> reply =
+            SplitTopLevelElements(client.Command({"BZPOPMIN", "queue", "10"}));
+        if (reply.size() != 3 || reply[1].find("stop") != std::string::npos) break;
+        std::lock_guard lock(mutex);
+        ++claims[reply[1]];
+      }
+    });
+  }
+  RespClient producer;
+  ASSERT_TRUE(producer.Connect(server_->port()));
+  for (int i = 0; i < kBlockingJobs; ++i) {
+    producer.Command({"ZADD", "queue", std::to_string(i), "job" + std::to_string(i)});
+  }
+  for (int w = 0; w < kWorkers; ++w) {
+    producer.Command({"ZADD", "queue", "1e9", "stop" + std::to_string(w)});
+  }
+  for (std::thread& t : workers) t.join();
+  EXPECT_EQ(claims.size(), static_cast<size_t>(kBlockingJobs));
+  for (const auto& [job, count] : claims) EXPECT_EQ(count, 1) << job;
+  EXPECT_EQ(producer.Command({"EXISTS", "queue"}), ":0\r\n");
+}
+
+// Waits (bounded) until INFO reports `n` blocked clients.
+bool WaitBlocked(RespClient& client, int n) {
+  std::string expected = "blocked_clients:" + std::to_string(n) + "\r\n";
+  for (int i = 0; i < 2000; ++i) {
+    if (client.Command({"INFO", "clients"}).find(expected) != std::string::npos) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  return false;
+}
+
+TEST_F(DelayedJobsTest, BlockedClientsAreServedInArrivalOrder) {
+  RespClient control, first, second;
+  ASSERT_TRUE(control.Connect(server_->port()));
+  ASSERT_TRUE(first.Connect(server_->port()));
+  ASSERT_TRUE(second.Connect(server_->port()));
+  ASSERT_TRUE(first.SendRaw(first.EncodeCommand({"BZMPOP", "5", "1", "later", "MAX"})));
+  ASSERT_TRUE(WaitBlocked(control, 1));
+  ASSERT_TRUE(second.SendRaw(second.EncodeCommand({"BZPOPMIN", "later", "5"})));
+  ASSERT_TRUE(WaitBlocked(control, 2));
+  EXPECT_EQ(control.Command({"ZADD", "later", "1", "x", "2", "y"}), ":2\r\n");
+  EXPECT_EQ(first.ReadReply(), "*2\r\n$5\r\nlater\r\n*1\r\n*2\r\n$1\r\ny\r\n$1\r\n2\r\n");
+  EXPECT_EQ(second.ReadReply(), "*3\r\n$5\r\nlater\r\n$1\r\nx\r\n$1\r\n1\r\n");
+  EXPECT_EQ(control.Command({"EXISTS", "later"}), ":0\r\n");
 }
 
 }  // namespace

@@ -144,6 +144,18 @@ TEST_F(SortedSetFamilyTest, RandMember) {
             "*5\r\n$2\r\nm4\r\n$2\r\nm3\r\n$2\r\nm2\r\n$2\r\nm1\r\n$2\r\nm0\r\n");
 }
 
+TEST_F(SortedSetFamilyTest, BlockingPopsServeAtOnceOrAnswerAsTimeout) {
+  Run({"zadd", "z", "1", "a", "2", "b"});
+  EXPECT_EQ(Run({"bzpopmax", "nokey", "z", "0"}), "*3\r\n$1\r\nz\r\n$1\r\nb\r\n$1\r\n2\r\n");
+  EXPECT_EQ(Run({"bzmpop", "0", "1", "z", "min"}),
+            "*2\r\n$1\r\nz\r\n*1\r\n*2\r\n$1\r\na\r\n$1\r\n1\r\n");
+  // An in-process client has no connection to park: it gets the timeout reply.
+  EXPECT_EQ(Run({"bzpopmin", "z", "0"}), "*-1\r\n");
+  EXPECT_EQ(Run({"bzpopmin", "z", "-1"}), "-ERR timeout is negative\r\n");
+  EXPECT_EQ(Run({"bzmpop", "x", "1", "z", "min"}),
+            "-ERR timeout is not a float or out of range\r\n");
+}
+
 TEST_F(SortedSetFamilyTest, WrongType) {
   Run({"set", "s", "v"});
   const std::string wrongtype =
