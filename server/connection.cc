@@ -28,7 +28,6 @@ Connection::Connection(asio::ip::tcp::socket socket, ServerContext& server, Disp
       client_(server.clients.NextId()),
       writer_(&pending_),
       block_timer_(socket_.get_executor()) {
-  parser_.set_limits({.max_bulk_len = server_.config.proto_max_bulk_len().number()});
 }
 
 Connection::~Connection() {
@@ -42,6 +41,9 @@ void Connection::Start() {
     socket_.set_option(asio::socket_base::keep_alive(true), ignored);
   }
   int64_t now = server_.clock.NowMs();
+  // As in Redis, a client that connects while no password is set stays authenticated even if one is
+  // set later; one that connects with a password set must AUTH.
+  client_.authenticated = server_.config.requirepass().text().empty();
   client_.created_ms = now;
   client_.last_interaction_ms = now;
   client_.UpdateInfo([&](ClientState::Info& info) {
@@ -101,7 +103,13 @@ void Connection::OnRead(const boost::system::error_code& error, size_t bytes) {
 
 void Connection::ProcessInput() {
   storage::ScopedCommandTime batch_time(server_.clock.NowMs());
+  // CONFIG SET proto-max-bulk-len applies from the next batch on.
+  protocol::ParserLimits limits{.max_bulk_len = server_.config.proto_max_bulk_len().number()};
   while (input_start_ < input_end_ && !client_.close_after_reply && !client_.blocked) {
+    // Redis checks per command: an AUTH early in a pipeline lifts the limits for what follows.
+    limits.unauthenticated =
+        !client_.authenticated && !server_.config.requirepass().text().empty();
+    parser_.set_limits(limits);
     std::string_view input(input_.data() + input_start_, input_end_ - input_start_);
     protocol::ParseStatus status = parser_.Parse(input);
     if (status == protocol::ParseStatus::kNeedMore) break;
