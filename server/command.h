@@ -44,6 +44,7 @@ enum CommandFlag : uint32_t {
   kAllowBusy = 1u << 15,
   kMovableKeys = 1u << 16,
   kSentinel = 1u << 17,
+  kNoMandatoryKeys = 1u << 18,
   // respd: the command reads or writes the whole keyspace (KEYS, SCAN, FLUSHALL, SWAPDB...), so it
   // takes every shard lock.
   kLockAll = 1u << 24,

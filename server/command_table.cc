@@ -64,6 +64,7 @@ std::vector<std::string_view> FlagNames(const CommandSpec& spec) {
       {kFast, "fast"},
       {kNoAuth, "no_auth"},
       // Redis hides may_replicate from COMMAND INFO.
+      {kNoMandatoryKeys, "no_mandatory_keys"},
       {kNoMulti, "no_multi"},
       {kMovableKeys, "movablekeys"},
       {kAllowBusy, "allow_busy"},

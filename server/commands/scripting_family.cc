@@ -598,7 +598,8 @@ constexpr CommandSpec kFunctionSubcommands[] = {
      .complexity = "O(1)"},
 };
 
-constexpr uint32_t kScriptCallFlags = kNoscript | kStale | kSkipMonitor | kMovableKeys | kLockAll;
+constexpr uint32_t kScriptCallFlags =
+    kNoscript | kStale | kSkipMonitor | kNoMandatoryKeys | kMovableKeys | kLockAll;
 
 constexpr CommandSpec kRows[] = {
     {.name = "eval",
