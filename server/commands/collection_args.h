@@ -1,5 +1,6 @@
-// Argument parsing shared by the set and sorted set families: case-insensitive keywords, SSCAN /
-// ZSCAN cursors and options, and the key positions of "numkeys key [key ...]" commands.
+// Argument parsing and reply helpers shared by the command families: case-insensitive keywords,
+// SCAN-style cursors and options, blocking timeouts, missing-key replies, and the key positions of
+// "numkeys key [key ...]" commands.
 #pragma once
 
 #include <cstdint>

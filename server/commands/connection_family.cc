@@ -3,6 +3,7 @@
 
 #include <algorithm>
 
+#include "server/commands/collection_args.h"
 #include "server/commands/families.h"
 #include "server/errors.h"
 #include "server/server_context.h"
@@ -20,13 +21,6 @@ constexpr std::string_view kErrWrongPass =
     "WRONGPASS invalid username-password pair or user is disabled.";
 constexpr std::string_view kErrBadClientName =
     "ERR Client names cannot contain spaces, newlines or special characters.";
-
-bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) ==
-                  std::tolower(static_cast<unsigned char>(y));
-         });
-}
 
 // Redis allows client names and library fields of printable ASCII without spaces.
 bool ValidClientField(std::string_view value) {

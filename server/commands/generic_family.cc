@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "server/commands/collection_args.h"
 #include "server/commands/families.h"
 #include "server/errors.h"
 #include "server/server_context.h"
@@ -38,13 +39,6 @@ constexpr std::string_view kErrLfuSelected =
 // Redis shares the string objects of the integers 0..9999 and reports them with this refcount.
 constexpr int64_t kSharedIntegers = 10000;
 constexpr int64_t kSharedRefcount = INT32_MAX;
-
-bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) ==
-                  std::tolower(static_cast<unsigned char>(y));
-         });
-}
 
 // Redis's getIntFromObjectOrReply: an integer in the range of a C int.
 std::optional<int> ParseInt(std::string_view text) {
@@ -254,18 +248,6 @@ void CmdKeys(CommandContext& ctx) {
     }
   });
   ctx.reply.EndDeferred(token, protocol::ReplyWriter::Aggregate::kArray, n);
-}
-
-// Redis's parseScanCursorOrReply: strtoul's rules (so "-1" is the largest cursor and "" is 0), no
-// leading space, nothing after the digits up to the first NUL byte.
-std::optional<uint64_t> ParseScanCursor(std::string_view text) {
-  std::string copy(text);
-  if (!copy.empty() && std::isspace(static_cast<unsigned char>(copy[0]))) return std::nullopt;
-  errno = 0;
-  char* end = nullptr;
-  unsigned long long cursor = std::strtoull(copy.c_str(), &end, 10);
-  if (*end != '\0' || errno == ERANGE) return std::nullopt;
-  return cursor;
 }
 
 // SCAN cursor [MATCH pattern] [COUNT count] [TYPE type]

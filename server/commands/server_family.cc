@@ -14,6 +14,7 @@
 #include <fstream>
 #include <thread>
 
+#include "server/commands/collection_args.h"
 #include "server/commands/families.h"
 #include "server/errors.h"
 #include "server/info.h"
@@ -33,7 +34,6 @@ std::string Lower(std::string_view s) {
   return out;
 }
 
-bool EqualsIgnoreCase(std::string_view a, std::string_view b) { return Lower(a) == Lower(b); }
 
 void ReplyHelp(CommandContext& ctx, std::span<const std::string_view> lines) {
   ctx.reply.ArrayHeader(lines.size());
