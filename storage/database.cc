@@ -219,7 +219,10 @@ uint64_t Database::Scan(uint64_t cursor, size_t count, const std::function<void(
   size_t shard_index = cursor & (kShardCount - 1);
   uint64_t table_cursor = cursor >> kShardBits;
   size_t emitted = 0;
-  size_t budget = std::max<size_t>(count, 1) * kScanEmptyBucketFactor;
+  count = std::max<size_t>(count, 1);
+  // COUNT may be as large as a long long: saturate instead of wrapping.
+  size_t budget =
+      count > SIZE_MAX / kScanEmptyBucketFactor ? SIZE_MAX : count * kScanEmptyBucketFactor;
   std::vector<Entry*> expired;
   int64_t now = CommandTimeMs();
   while (shard_index < kShardCount) {

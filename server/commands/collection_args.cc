@@ -74,7 +74,8 @@ bool ScanOptions::Matches(std::string_view member) const {
   return !use_pattern || storage::GlobMatch(pattern, member);
 }
 
-bool ParseScanOptions(CommandContext& ctx, size_t first, ScanOptions* options) {
+bool ParseScanOptions(CommandContext& ctx, size_t first, ScanOptions* options,
+                      bool allow_type) {
   for (size_t i = first; i < ctx.args.size(); i += 2) {
     std::string_view option = ctx.args[i];
     bool has_value = i + 1 < ctx.args.size();
@@ -92,6 +93,8 @@ bool ParseScanOptions(CommandContext& ctx, size_t first, ScanOptions* options) {
     } else if (has_value && EqualsIgnoreCase(option, "match")) {
       options->pattern = ctx.args[i + 1];
       options->use_pattern = options->pattern != "*";
+    } else if (allow_type && has_value && EqualsIgnoreCase(option, "type")) {
+      options->type = ctx.args[i + 1];
     } else {
       ctx.ReplySyntaxError();
       return false;

@@ -46,13 +46,15 @@ struct ScanOptions {
   uint64_t count = 10;
   std::string_view pattern;
   bool use_pattern = false;
+  std::optional<std::string_view> type;  // SCAN's TYPE filter
 
   bool Matches(std::string_view member) const;
 };
 
-// Parses SSCAN/ZSCAN's [MATCH pattern] [COUNT count] from args[first]; on failure writes Redis's
-// error and returns false.
-bool ParseScanOptions(CommandContext& ctx, size_t first, ScanOptions* options);
+// Parses [MATCH pattern] [COUNT count] (and, for SCAN, [TYPE type]) from args[first]; on failure
+// writes Redis's error and returns false.
+bool ParseScanOptions(CommandContext& ctx, size_t first, ScanOptions* options,
+                      bool allow_type = false);
 
 // Key positions of commands whose args[numkeys_pos] is numkeys followed by that many keys, after
 // `prefix_keys` fixed key positions 1..prefix_keys (ZUNIONSTORE's destination). False when

@@ -257,38 +257,12 @@ void CmdScan(CommandContext& ctx) {
     ctx.reply.Error(kErrInvalidCursor);
     return;
   }
-  int64_t count = 10;
-  std::string_view pattern;
-  bool use_pattern = false;
-  std::optional<std::string_view> type;
-  for (size_t i = 2; i < ctx.args.size(); i += 2) {
-    std::string_view option = ctx.args[i];
-    bool has_value = i + 1 < ctx.args.size();
-    if (has_value && EqualsIgnoreCase(option, "count")) {
-      auto parsed = storage::ParseInt64(ctx.args[i + 1]);
-      if (!parsed) {
-        ctx.reply.Error(kErrNotInteger);
-        return;
-      }
-      if (*parsed < 1) {
-        ctx.ReplySyntaxError();
-        return;
-      }
-      count = *parsed;
-    } else if (has_value && EqualsIgnoreCase(option, "match")) {
-      pattern = ctx.args[i + 1];
-      use_pattern = pattern != "*";
-    } else if (has_value && EqualsIgnoreCase(option, "type")) {
-      type = ctx.args[i + 1];
-    } else {
-      ctx.ReplySyntaxError();
-      return;
-    }
-  }
+  ScanOptions options;
+  if (!ParseScanOptions(ctx, 2, &options, /*allow_type=*/true)) return;
   std::vector<std::string_view> keys;
-  uint64_t next = ctx.db().Scan(*cursor, static_cast<size_t>(count), [&](Entry* e) {
-    if (use_pattern && !storage::GlobMatch(pattern, e->key())) return;
-    if (type && !EqualsIgnoreCase(*type, storage::TypeName(e->type()))) return;
+  uint64_t next = ctx.db().Scan(*cursor, options.count, [&](Entry* e) {
+    if (!options.Matches(e->key())) return;
+    if (options.type && !EqualsIgnoreCase(*options.type, storage::TypeName(e->type()))) return;
     keys.push_back(e->key());
   });
   ctx.reply.ArrayHeader(2);
