@@ -195,18 +195,18 @@ void Server::ActiveExpireCycle() {
   for (int db = 0; db < store.num_databases(); ++db) {
     storage::Database& database = store.db(db);
     for (size_t shard = 0; shard < storage::kShardCount; ++shard) {
-      // Reading the count without the lock only decides whether to look; the walk itself is locked.
-      if (database.ShardVolatileCount(shard) == 0) continue;
       size_t walked = 0;
-      size_t buckets;
-      do {
+      bool more = true;
+      // The lock is taken per step, so clients wait at most one step of kExpireBucketsPerStep.
+      while (more && std::chrono::steady_clock::now() < deadline) {
         std::unique_lock<std::mutex> lock;
         if (store.locking()) lock = std::unique_lock(store.shard_mutex(shard));
+        if (database.ShardVolatileCount(shard) == 0) break;
         storage::SetCommandTimeMs(context_.clock.NowMs());
-        buckets = database.ActiveExpireShard(shard, kExpireBucketsPerStep).buckets;
+        size_t buckets = database.ActiveExpireShard(shard, kExpireBucketsPerStep).buckets;
         walked += buckets;
-      } while (buckets == kExpireBucketsPerStep && walked < database.ShardSize(shard) &&
-               std::chrono::steady_clock::now() < deadline);
+        more = buckets == kExpireBucketsPerStep && walked < database.ShardSize(shard);
+      }
       if (std::chrono::steady_clock::now() >= deadline) return;
     }
   }
