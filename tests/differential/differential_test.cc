@@ -257,10 +257,12 @@ std::string Canonical(const std::string& reply, Compare compare) {
 
 // One server under test and the script's connections to it.
 struct Side {
-  Side(std::string name, int port) : name(std::move(name)), port(port) {}
+  Side(std::string name, int port, int protocol)
+      : name(std::move(name)), port(port), protocol(protocol) {}
 
   std::string name;
   int port;
+  int protocol;  // 2 or 3: every connection of the script speaks it from its start
   RespClient conns[kConnections];
 
   // The connection for `n`, (re)opened if it was never opened or the server closed it.
@@ -268,12 +270,20 @@ struct Side {
     RespClient& c = conns[n];
     // A zero-timeout probe notices a close that happened after the last reply (QUIT, CLIENT KILL).
     if (c.connected() && !c.eof()) c.PeerClosed(0);
-    if (!c.connected() || c.eof()) c.Connect(port, kReplyTimeoutMs);
+    if (!c.connected() || c.eof()) {
+      c.Connect(port, kReplyTimeoutMs);
+      // HELLO's reply holds the connection id, which differs between servers: not compared.
+      if (protocol == 3) c.Command({"HELLO", "3"});
+    }
     return &c;
   }
 };
 
-class DifferentialTest : public ::testing::TestWithParam<std::filesystem::path> {
+// Every script runs twice: with RESP2 connections and with RESP3 ones (HELLO 3 first), so each
+// command's RESP3 reply types are compared too.
+using ScriptAndProtocol = std::tuple<std::filesystem::path, int>;
+
+class DifferentialTest : public ::testing::TestWithParam<ScriptAndProtocol> {
  protected:
   static void SetUpTestSuite() {
     if (!HaveExecutable("redis-server")) {
@@ -308,13 +318,13 @@ class DifferentialTest : public ::testing::TestWithParam<std::filesystem::path> 
 };
 
 TEST_P(DifferentialTest, Script) {
-  const std::filesystem::path& script = GetParam();
-  const std::string script_name = script.filename().string();
+  const auto& [script, protocol] = GetParam();
+  const std::string script_name = script.filename().string() + (protocol == 3 ? " (RESP3)" : "");
   std::ifstream in(script);
   ASSERT_TRUE(in) << "cannot read " << script;
 
-  Side redis{"redis-server", redis_->port()};
-  Side respd{RespdName(), respd_->port()};
+  Side redis{"redis-server", redis_->port(), protocol};
+  Side respd{RespdName(), respd_->port(), protocol};
   for (Side* side : {&redis, &respd}) {
     std::string reply = side->Conn(0)->Command({"FLUSHALL"});
     ASSERT_EQ(reply, "+OK\r\n") << side->name << " FLUSHALL before " << script_name;
@@ -407,15 +417,17 @@ TEST_P(DifferentialTest, Script) {
   }
 }
 
-std::string ScriptTestName(const ::testing::TestParamInfo<std::filesystem::path>& info) {
-  std::string name = info.param.stem().string();
+std::string ScriptTestName(const ::testing::TestParamInfo<ScriptAndProtocol>& info) {
+  std::string name = std::get<0>(info.param).stem().string();
   for (char& c : name) {
     if (!std::isalnum(static_cast<unsigned char>(c))) c = '_';
   }
-  return name;
+  return name + (std::get<1>(info.param) == 3 ? "_resp3" : "");
 }
 
-INSTANTIATE_TEST_SUITE_P(Scripts, DifferentialTest, ::testing::ValuesIn(ScriptFiles()),
+INSTANTIATE_TEST_SUITE_P(Scripts, DifferentialTest,
+                         ::testing::Combine(::testing::ValuesIn(ScriptFiles()),
+                                            ::testing::Values(2, 3)),
                          ScriptTestName);
 GTEST_ALLOW_UNINSTANTIATED_PARAMETERIZED_TEST(DifferentialTest);
 
