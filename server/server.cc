@@ -197,10 +197,15 @@ void Server::ActiveExpireCycle() {
     for (size_t shard = 0; shard < storage::kShardCount; ++shard) {
       size_t walked = 0;
       bool more = true;
-      // The lock is taken per step, so clients wait at most one step of kExpireBucketsPerStep.
+      // The lock is taken per step, so clients wait at most one step of kExpireBucketsPerStep. A
+      // shard held by someone else (a long script or EXEC holds them all) is left for the next
+      // tick: the cron runs on an I/O thread and must never wait, or that thread's clients would.
       while (more && std::chrono::steady_clock::now() < deadline) {
         std::unique_lock<std::mutex> lock;
-        if (store.locking()) lock = std::unique_lock(store.shard_mutex(shard));
+        if (store.locking()) {
+          lock = std::unique_lock(store.shard_mutex(shard), std::try_to_lock);
+          if (!lock.owns_lock()) break;
+        }
         if (database.ShardVolatileCount(shard) == 0) break;
         storage::SetCommandTimeMs(context_.clock.NowMs());
         size_t buckets = database.ActiveExpireShard(shard, kExpireBucketsPerStep).buckets;
