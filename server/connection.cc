@@ -95,6 +95,14 @@ void Connection::OnRead(const boost::system::error_code& error, size_t bytes) {
   client_.last_interaction_ms.store(server_.clock.NowMs(), std::memory_order_relaxed);
   ProcessInput();
   if (closed_) return;
+  // Write at the end of this event-loop turn, once every connection that became readable in it has
+  // run its commands, as Redis does before it sleeps: replies leave in one burst, so a client that
+  // drives many connections wakes fewer times.
+  asio::post(socket_.get_executor(), [self = shared_from_this()] { self->FlushThenRead(); });
+}
+
+void Connection::FlushThenRead() {
+  if (closed_) return;
   Flush();
   // Wait for the replies to go out before reading more: a client that pipelines without reading
   // cannot make the server buffer without bound.

@@ -32,6 +32,7 @@ class Connection : public ClientHandle, public std::enable_shared_from_this<Conn
   // Parses and runs every complete command in the input buffer.
   void ProcessInput();
   void Flush();
+  void FlushThenRead();
   void OnWritten(const boost::system::error_code& error, size_t bytes);
   void Close();
   // A blocking command parked the client: its timeout, and the way back to running commands.
