@@ -22,6 +22,8 @@ constexpr int64_t kActiveExpireTimePercent = 25;
 constexpr size_t kExpireBucketsPerStep = 64;
 // How often idle clients are looked for (Redis's clientsCron also runs about once a second).
 constexpr int64_t kClientSweepMs = 1000;
+// How long an I/O thread keeps polling after a turn that did work before it sleeps.
+constexpr auto kBusyPoll = std::chrono::microseconds(20);
 // On stop, replies already queued get this long to reach the socket.
 constexpr auto kStopGrace = std::chrono::milliseconds(20);
 
@@ -109,12 +111,29 @@ int Server::Run() {
   spdlog::info("Ready to accept connections tcp on port {}", context_.tcp_port.load());
   std::vector<std::thread> workers;
   for (size_t i = 1; i < threads_.size(); ++i) {
-    workers.emplace_back([this, i] { threads_[i]->io.run(); });
+    workers.emplace_back([this, i] { RunLoop(threads_[i]->io); });
   }
-  threads_[0]->io.run();
+  RunLoop(threads_[0]->io);
   for (auto& worker : workers) worker.join();
   spdlog::warn("respd is now ready to exit, bye bye...");
   return 0;
+}
+
+void Server::RunLoop(boost::asio::io_context& io) {
+  // After a turn that did work, poll a little longer before sleeping in epoll_wait: under load
+  // the next requests arrive within microseconds, and catching them awake saves a sleep and a
+  // wake-up per batch (respd otherwise woke ~1.8x as often as Redis at pipeline 1).
+  auto work_guard = boost::asio::make_work_guard(io);
+  while (!io.stopped()) {
+    if (io.poll() > 0) {
+      auto until = std::chrono::steady_clock::now() + kBusyPoll;
+      while (!io.stopped() && std::chrono::steady_clock::now() < until) {
+        if (io.poll() > 0) until = std::chrono::steady_clock::now() + kBusyPoll;
+      }
+      continue;
+    }
+    io.run_one();
+  }
 }
 
 void Server::Stop() {

@@ -34,6 +34,7 @@ class Server {
   };
 
   bool Listen();
+  void RunLoop(boost::asio::io_context& io);
   void Accept(boost::asio::ip::tcp::acceptor& acceptor);
   void ScheduleCron(IoThread& thread);
   void RunCron(IoThread& thread);
