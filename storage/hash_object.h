@@ -93,15 +93,7 @@ uint64_t Hash::Scan(uint64_t cursor, size_t count, Fn&& fn) const {
     ForEach(fn);
     return 0;
   }
-  size_t seen = 0;
-  size_t budget = count * 10;
-  do {
-    cursor = table_.ScanBucket(cursor, [&](const Node* n) {
-      fn(n->member(), n->value());
-      ++seen;
-    });
-  } while (cursor != 0 && budget-- > 0 && seen < count);
-  return cursor;
+  return table_.ScanSteps(cursor, count, [&](const Node* n) { fn(n->member(), n->value()); });
 }
 
 }  // namespace respd::storage

@@ -93,6 +93,23 @@ class MemberTable {
     return KeyTable::NextCursor(cursor, mask);
   }
 
+  // One SSCAN/HSCAN/ZSCAN call as Redis makes it: buckets from `cursor` until `count` nodes were
+  // seen or count*10 buckets were walked (saturating: COUNT may be as large as a long long). Calls
+  // fn(node) for each node; returns the next cursor, 0 at the end.
+  template <typename Fn>
+  uint64_t ScanSteps(uint64_t cursor, size_t count, Fn&& fn) const {
+    constexpr size_t kBucketsPerCount = 10;
+    size_t budget = count > SIZE_MAX / kBucketsPerCount ? SIZE_MAX : count * kBucketsPerCount;
+    size_t seen = 0;
+    do {
+      cursor = ScanBucket(cursor, [&](const Node* n) {
+        fn(n);
+        ++seen;
+      });
+    } while (cursor != 0 && budget-- > 0 && seen < count);
+    return cursor;
+  }
+
   // A random node (nullptr when empty): a random non-empty bucket, then a random node of its chain.
   Node* Random(std::mt19937_64& rng) const {
     if (size_ == 0) return nullptr;

@@ -152,16 +152,7 @@ uint64_t ZSet::Scan(uint64_t cursor, size_t count, Fn&& fn) const {
     ForRange(0, lp_count_, false, fn);
     return 0;
   }
-  // As Redis: walk buckets until `count` members were seen, at most count*10 buckets.
-  size_t seen = 0;
-  size_t budget = count * 10;
-  do {
-    cursor = index_.ScanBucket(cursor, [&](const Node* n) {
-      fn(n->member(), n->score);
-      ++seen;
-    });
-  } while (cursor != 0 && budget-- > 0 && seen < count);
-  return cursor;
+  return index_.ScanSteps(cursor, count, [&](const Node* n) { fn(n->member(), n->score); });
 }
 
 }  // namespace respd::storage

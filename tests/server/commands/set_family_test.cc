@@ -101,3 +101,21 @@ TEST_F(SetFamilyTest, ScanOfLargeSetVisitsEveryMember) {
 
 }  // namespace
 }  // namespace respd::server
+
+namespace respd::server {
+namespace {
+
+// COUNT may be as large as a long long; the bucket budget (count * 10) must not wrap to a small
+// number, so one call walks a whole hashtable-encoded set.
+TEST_F(CommandTest, SscanWithHugeCountReturnsEverything) {
+  std::vector<std::string> sadd = {"sadd", "s"};
+  for (char c = 'a'; c <= 'z'; ++c) sadd.push_back(std::string(1, c));
+  EXPECT_EQ(Run(sadd), ":26\r\n");
+  EXPECT_EQ(Run({"object", "encoding", "s"}), "$9\r\nhashtable\r\n");
+  // 1844674407370955162 * 10 wraps to 4 in 64 bits.
+  std::string reply = Run({"sscan", "s", "0", "count", "1844674407370955162"});
+  EXPECT_TRUE(reply.starts_with("*2\r\n$1\r\n0\r\n*26\r\n")) << reply;
+}
+
+}  // namespace
+}  // namespace respd::server
