@@ -24,6 +24,7 @@ inline constexpr std::string_view kErrStringTooLong =
 inline constexpr std::string_view kErrNoAuth = "NOAUTH Authentication required.";
 inline constexpr std::string_view kErrInvalidExpire = "ERR invalid expire time in '%s' command";
 inline constexpr std::string_view kErrMaxClients = "ERR max number of clients reached";
+inline constexpr std::string_view kErrInvalidCursor = "ERR invalid cursor";
 inline constexpr std::string_view kErrExecAbort =
     "EXECABORT Transaction discarded because of previous errors.";
 // EXEC itself refused (BUSY...): Redis aborts the transaction quoting the refusal.

@@ -148,14 +148,11 @@ void MarkReadonly(lua_State* lua, int index) {
   lua_pop(lua, 1);
 }
 
-// Pushes an empty table that reads through to the table at `index` and refuses writes. In place,
-// a table cannot refuse the assignment of a key it already holds (that never reaches
-// __newindex); Redis 7's patched Lua can, stock Lua 5.1 needs the proxy.
-void PushReadonlyProxy(lua_State* lua, int index) {
-  index = lua_gettop(lua) + index + 1;
-  lua_newtable(lua);  // proxy
-  lua_newtable(lua);  // its metatable
-  lua_pushvalue(lua, index);
+// Pops the value on top of the stack and makes it the __index of a new metatable that refuses new
+// keys and hides itself; sets that metatable on the table below and marks that table read-only.
+void SetReadonlyMetatable(lua_State* lua) {
+  lua_newtable(lua);  // the metatable
+  lua_insert(lua, -2);
   lua_setfield(lua, -2, "__index");
   lua_pushcfunction(lua, ReadonlyNewIndex);
   lua_setfield(lua, -2, "__newindex");
@@ -163,6 +160,16 @@ void PushReadonlyProxy(lua_State* lua, int index) {
   lua_setfield(lua, -2, "__metatable");
   lua_setmetatable(lua, -2);
   MarkReadonly(lua, -1);
+}
+
+// Pushes an empty table that reads through to the table at `index` and refuses writes. In place,
+// a table cannot refuse the assignment of a key it already holds (that never reaches
+// __newindex); Redis 7's patched Lua can, stock Lua 5.1 needs the proxy.
+void PushReadonlyProxy(lua_State* lua, int index) {
+  index = lua_gettop(lua) + index + 1;
+  lua_newtable(lua);  // proxy
+  lua_pushvalue(lua, index);
+  SetReadonlyMetatable(lua);
 }
 
 // Replaces global library `name` by its read-only proxy.
@@ -297,15 +304,8 @@ void ScriptEngine::CreateState() {
   lua_pushvalue(lua, LUA_GLOBALSINDEX);
   lua_setfield(lua, LUA_REGISTRYINDEX, kLuaGlobalsKey);
   lua_pushvalue(lua, LUA_GLOBALSINDEX);
-  lua_newtable(lua);
   lua_pushcfunction(lua, GlobalIndex);
-  lua_setfield(lua, -2, "__index");
-  lua_pushcfunction(lua, ReadonlyNewIndex);
-  lua_setfield(lua, -2, "__newindex");
-  lua_pushboolean(lua, 0);
-  lua_setfield(lua, -2, "__metatable");
-  lua_setmetatable(lua, -2);
-  MarkReadonly(lua, -1);
+  SetReadonlyMetatable(lua);
   // Nor may a script reassign an existing global (redis, cjson, KEYS...): scripts, loadstring
   // chunks and C functions all see the globals through a read-only proxy, _G included.
   PushReadonlyProxy(lua, -1);

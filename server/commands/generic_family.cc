@@ -25,7 +25,6 @@ using storage::Database;
 using storage::Entry;
 
 constexpr std::string_view kErrSameObject = "ERR source and destination objects are the same";
-constexpr std::string_view kErrInvalidCursor = "ERR invalid cursor";
 constexpr std::string_view kErrNxAndOthers =
     "ERR NX and XX, GT or LT options at the same time are not compatible";
 constexpr std::string_view kErrGtAndLt =

@@ -25,7 +25,6 @@ constexpr std::string_view kErrRandCountRange =
     "ERR value is out of range, value must between -9223372036854775807 and "
     "9223372036854775807";
 constexpr std::string_view kErrValueOutOfRange = "ERR value is out of range";
-constexpr std::string_view kErrInvalidCursor = "ERR invalid cursor";
 
 storage::HashLimits Limits(CommandContext& ctx) {
   static const size_t kEntries = OptionIndex("hash-max-listpack-entries");
@@ -53,16 +52,6 @@ Hash* FindOrCreate(CommandContext& ctx, std::string_view key) {
     return nullptr;
   }
   return static_cast<Hash*>(ctx.db().AddObject(key, std::make_unique<Hash>())->object());
-}
-
-// Replies for a read of a missing key (`on_missing`) or with the lookup's error.
-template <typename Fn>
-void ReplyMissingAs(CommandContext& ctx, OpStatus status, Fn&& on_missing) {
-  if (status == OpStatus::kKeyNotFound) {
-    on_missing();
-  } else {
-    ctx.ReplyStatus(status);
-  }
 }
 
 // HSET key field value [field value ...] and HMSET (which replies OK).
@@ -96,7 +85,7 @@ void CmdHsetnx(CommandContext& ctx) {
 // HGET key field
 void CmdHget(CommandContext& ctx) {
   auto found = FindRead(ctx, ctx.args[1]);
-  if (!found.ok()) return ReplyMissingAs(ctx, found.status(), [&] { ctx.reply.Null(); });
+  if (!found.ok()) return ReplyMissingKey(ctx, found.status(), [&] { ctx.reply.Null(); });
   auto value = (*found)->Get(ctx.args[2]);
   if (!value) return ctx.reply.Null();
   ctx.reply.Bulk(*value);
@@ -122,7 +111,7 @@ void CmdHmget(CommandContext& ctx) {
 // HDEL key field [field ...]
 void CmdHdel(CommandContext& ctx) {
   auto found = AsHash(ctx.db().FindWriteTyped(ctx.args[1], storage::ValueType::kHash));
-  if (!found.ok()) return ReplyMissingAs(ctx, found.status(), [&] { ctx.reply.Integer(0); });
+  if (!found.ok()) return ReplyMissingKey(ctx, found.status(), [&] { ctx.reply.Integer(0); });
   Hash* hash = *found;
   int64_t deleted = 0;
   for (size_t i = 2; i < ctx.args.size() && hash->Length() > 0; ++i) {
@@ -141,21 +130,21 @@ void CmdHdel(CommandContext& ctx) {
 // HEXISTS key field
 void CmdHexists(CommandContext& ctx) {
   auto found = FindRead(ctx, ctx.args[1]);
-  if (!found.ok()) return ReplyMissingAs(ctx, found.status(), [&] { ctx.reply.Integer(0); });
+  if (!found.ok()) return ReplyMissingKey(ctx, found.status(), [&] { ctx.reply.Integer(0); });
   ctx.reply.Integer((*found)->Get(ctx.args[2]) ? 1 : 0);
 }
 
 // HLEN key
 void CmdHlen(CommandContext& ctx) {
   auto found = FindRead(ctx, ctx.args[1]);
-  if (!found.ok()) return ReplyMissingAs(ctx, found.status(), [&] { ctx.reply.Integer(0); });
+  if (!found.ok()) return ReplyMissingKey(ctx, found.status(), [&] { ctx.reply.Integer(0); });
   ctx.reply.Integer(static_cast<int64_t>((*found)->Length()));
 }
 
 // HSTRLEN key field
 void CmdHstrlen(CommandContext& ctx) {
   auto found = FindRead(ctx, ctx.args[1]);
-  if (!found.ok()) return ReplyMissingAs(ctx, found.status(), [&] { ctx.reply.Integer(0); });
+  if (!found.ok()) return ReplyMissingKey(ctx, found.status(), [&] { ctx.reply.Integer(0); });
   auto value = (*found)->Get(ctx.args[2]);
   ctx.reply.Integer(value ? static_cast<int64_t>(value->size()) : 0);
 }
@@ -165,7 +154,7 @@ void GetAllGeneric(CommandContext& ctx, bool fields, bool values) {
   auto found = FindRead(ctx, ctx.args[1]);
   bool map = fields && values;
   if (!found.ok()) {
-    return ReplyMissingAs(ctx, found.status(), [&] {
+    return ReplyMissingKey(ctx, found.status(), [&] {
       if (map) {
         ctx.reply.MapHeader(0);
       } else {
@@ -244,7 +233,7 @@ void ReplyPick(CommandContext& ctx, std::pair<std::string_view, std::string_view
 void CmdHrandfield(CommandContext& ctx) {
   if (ctx.args.size() == 2) {
     auto found = FindRead(ctx, ctx.args[1]);
-    if (!found.ok()) return ReplyMissingAs(ctx, found.status(), [&] { ctx.reply.Null(); });
+    if (!found.ok()) return ReplyMissingKey(ctx, found.status(), [&] { ctx.reply.Null(); });
     return ctx.reply.Bulk((*found)->Random(ServerContext::Rng()).first);
   }
   auto count = storage::ParseInt64(ctx.args[2]);
@@ -258,7 +247,7 @@ void CmdHrandfield(CommandContext& ctx) {
   }
   if (with_values && *count < -INT64_MAX / 2) return ctx.reply.Error(kErrValueOutOfRange);
   auto found = FindRead(ctx, ctx.args[1]);
-  if (!found.ok()) return ReplyMissingAs(ctx, found.status(), [&] { ctx.reply.ArrayHeader(0); });
+  if (!found.ok()) return ReplyMissingKey(ctx, found.status(), [&] { ctx.reply.ArrayHeader(0); });
   const Hash* hash = *found;
   std::mt19937_64& rng = ServerContext::Rng();
   size_t entries = with_values && !ctx.reply.resp3() ? 2 : 1;
@@ -290,7 +279,7 @@ void CmdHscan(CommandContext& ctx) {
   if (!cursor) return ctx.reply.Error(kErrInvalidCursor);
   auto found = FindRead(ctx, ctx.args[1]);
   if (!found.ok()) {
-    return ReplyMissingAs(ctx, found.status(), [&] {
+    return ReplyMissingKey(ctx, found.status(), [&] {
       ctx.reply.ArrayHeader(2);
       ctx.reply.Bulk("0");
       ctx.reply.ArrayHeader(0);

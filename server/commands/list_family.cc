@@ -21,8 +21,6 @@ using storage::ListEnd;
 using storage::OpStatus;
 
 constexpr std::string_view kErrMustBePositive = "ERR value is out of range, must be positive";
-constexpr std::string_view kErrTimeoutNotFloat = "ERR timeout is not a float or out of range";
-constexpr std::string_view kErrTimeoutNegative = "ERR timeout is negative";
 constexpr std::string_view kErrNumKeys = "ERR numkeys should be greater than 0";
 constexpr std::string_view kErrCountPositive = "ERR count should be greater than 0";
 constexpr std::string_view kErrRankZero =
@@ -75,24 +73,6 @@ std::optional<ListEnd> ParseEnd(std::string_view text) {
   if (EqualsIgnoreCase(text, "left")) return ListEnd::kHead;
   if (EqualsIgnoreCase(text, "right")) return ListEnd::kTail;
   return std::nullopt;
-}
-
-// Redis's getTimeoutFromObjectOrReply in seconds: a long double, times 1000, truncated to a long
-// long (values past its range, and infinities, become LLONG_MIN on x86 and so "negative").
-bool ParseTimeout(CommandContext& ctx, std::string_view text, int64_t* timeout_ms) {
-  auto seconds = storage::ParseLongDouble(text);
-  if (!seconds) {
-    ctx.reply.Error(kErrTimeoutNotFloat);
-    return false;
-  }
-  long double ms = *seconds * 1000.0L;
-  constexpr long double kLimit = 9223372036854775808.0L;
-  if (!(ms < kLimit && ms > -kLimit) || static_cast<int64_t>(ms) < 0) {
-    ctx.reply.Error(kErrTimeoutNegative);
-    return false;
-  }
-  *timeout_ms = static_cast<int64_t>(ms);
-  return true;
 }
 
 // Parses an integer argument with Redis's generic error.
@@ -405,14 +385,14 @@ void CmdBlmove(CommandContext& ctx) {
   auto to = ParseEnd(ctx.args[4]);
   if (!from || !to) return ctx.ReplySyntaxError();
   int64_t timeout;
-  if (!ParseTimeout(ctx, ctx.args[5], &timeout)) return;
+  if (!ParseBlockTimeout(ctx, ctx.args[5], &timeout)) return;
   MoveGeneric(ctx, *from, *to, timeout);
 }
 
 // BRPOPLPUSH source destination timeout
 void CmdBrpoplpush(CommandContext& ctx) {
   int64_t timeout;
-  if (!ParseTimeout(ctx, ctx.args[3], &timeout)) return;
+  if (!ParseBlockTimeout(ctx, ctx.args[3], &timeout)) return;
   MoveGeneric(ctx, ListEnd::kTail, ListEnd::kHead, timeout);
 }
 
@@ -448,7 +428,7 @@ bool PopFirst(CommandContext& ctx, Args keys, ListEnd end, PopReply shape, int64
 // BLPOP/BRPOP key [key ...] timeout
 void BlockingPop(CommandContext& ctx, ListEnd end) {
   int64_t timeout;
-  if (!ParseTimeout(ctx, ctx.args.back(), &timeout)) return;
+  if (!ParseBlockTimeout(ctx, ctx.args.back(), &timeout)) return;
   Args keys = ctx.args.subspan(1, ctx.args.size() - 2);
   if (PopFirst(ctx, keys, end, PopReply::kKeyElement, 1)) return;
   BlockOrGiveUp(ctx, keys, timeout, false);
@@ -480,7 +460,7 @@ void MpopGeneric(CommandContext& ctx, size_t numkeys_pos, bool blocking) {
   }
   if (count == -1) count = 1;
   int64_t timeout = 0;
-  if (blocking && !ParseTimeout(ctx, ctx.args[1], &timeout)) return;
+  if (blocking && !ParseBlockTimeout(ctx, ctx.args[1], &timeout)) return;
   Args keys = ctx.args.subspan(numkeys_pos + 1, static_cast<size_t>(*numkeys));
   if (PopFirst(ctx, keys, *end, PopReply::kKeyElements, count)) return;
   if (!blocking) return ctx.reply.NullArray();

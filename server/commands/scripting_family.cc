@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "server/commands/collection_args.h"
 #include "server/commands/families.h"
 #include "server/errors.h"
 #include "server/scripting.h"
@@ -23,13 +24,6 @@ constexpr std::string_view kErrRoWithWriteFunction =
     "ERR Can not execute a script with write flag using *_ro command.";
 // Payload of FUNCTION DUMP: respd's own format (a magic line, then length-prefixed codes).
 constexpr std::string_view kDumpMagic = "RESPDFN1\n";
-
-bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) ==
-                  std::tolower(static_cast<unsigned char>(y));
-         });
-}
 
 // The numkeys argument at position 2; false after replying Redis's error.
 bool ParseNumKeys(CommandContext& ctx, size_t* numkeys) {

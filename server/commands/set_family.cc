@@ -27,7 +27,6 @@ constexpr std::string_view kErrNumKeys = "ERR numkeys should be greater than 0";
 constexpr std::string_view kErrTooManyKeys =
     "ERR Number of keys can't be greater than number of args";
 constexpr std::string_view kErrLimitNegative = "ERR LIMIT can't be negative";
-constexpr std::string_view kErrInvalidCursor = "ERR invalid cursor";
 
 size_t MaxIntsetEntries(ServerContext& server) {
   static const size_t kIndex = OptionIndex("set-max-intset-entries");

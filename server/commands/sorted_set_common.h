@@ -18,7 +18,6 @@ namespace respd::server {
 
 inline constexpr std::string_view kErrMinMaxFloat = "ERR min or max is not a float";
 inline constexpr std::string_view kErrMinMaxLex = "ERR min or max not valid string range item";
-inline constexpr std::string_view kErrInvalidCursor = "ERR invalid cursor";
 
 // The listpack thresholds from the running configuration (zset-max-listpack-*).
 storage::ZSetLimits ZSetLimitsOf(ServerContext& server);

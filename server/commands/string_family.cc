@@ -27,6 +27,10 @@ constexpr std::string_view kErrLcsLenAndIdx =
 constexpr std::string_view kErrLcsTooLong = "ERR String too long for LCS";
 constexpr std::string_view kErrLcsTableTooBig =
     "ERR Insufficient memory, transient memory for LCS exceeds proto-max-bulk-len";
+constexpr std::string_view kGetrangeComplexity =
+    "O(N) where N is the length of the returned string. The complexity is ultimately determined "
+    "by the returned length, but because creating a substring from an existing string is very "
+    "cheap, it can be considered O(1) for small strings.";
 // LCS indexes are 32-bit, as in Redis.
 constexpr size_t kLcsMaxLen = UINT32_MAX - 1;
 
@@ -690,10 +694,7 @@ constexpr CommandSpec kRows[] = {
      .group = "string",
      .since = "2.4.0",
      .summary = "Get a substring of the string stored at a key",
-     .complexity =
-         "O(N) where N is the length of the returned string. The complexity is ultimately "
-         "determined by the returned length, but because creating a substring from an existing "
-         "string is very cheap, it can be considered O(1) for small strings."},
+     .complexity = kGetrangeComplexity},
     {.name = "substr",
      .arity = 4,
      .flags = kReadonly,
@@ -704,10 +705,7 @@ constexpr CommandSpec kRows[] = {
      .group = "string",
      .since = "1.0.0",
      .summary = "Get a substring of the string stored at a key",
-     .complexity =
-         "O(N) where N is the length of the returned string. The complexity is ultimately "
-         "determined by the returned length, but because creating a substring from an existing "
-         "string is very cheap, it can be considered O(1) for small strings."},
+     .complexity = kGetrangeComplexity},
     {.name = "setrange",
      .arity = 4,
      .flags = kWrite | kDenyOom,
