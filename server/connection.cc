@@ -61,7 +61,7 @@ void Connection::Start() {
 }
 
 void Connection::Read() {
-  if (closed_ || read_in_flight_) return;
+  if (closed_ || read_in_flight_ || processing_) return;
   if (input_start_ == input_end_) {
     input_start_ = input_end_ = 0;
     if (input_.size() > kMaxIdleBuffer) {
@@ -93,6 +93,9 @@ void Connection::OnRead(const boost::system::error_code& error, size_t bytes) {
   input_end_ += bytes;
   server_.stats.total_net_input_bytes.fetch_add(bytes, std::memory_order_relaxed);
   client_.last_interaction_ms.store(server_.clock.NowMs(), std::memory_order_relaxed);
+  // Our command is on the stack below a busy script's hook: its ProcessInput loop takes these
+  // bytes once the script is done, as Redis leaves a script's own client unread until then.
+  if (processing_) return;
   ProcessInput();
   if (closed_) return;
   // Write at the end of this event-loop turn, once every connection that became readable in it has
@@ -110,10 +113,16 @@ void Connection::FlushThenRead() {
 }
 
 void Connection::ProcessInput() {
+  // Handlers of this connection fired from a busy script's hook (Server::ServeWhileBusy) while
+  // one of our commands runs: parsing, reading or flushing now would move the input the running
+  // command's arguments point into, or split a reply under construction. The ProcessInput below
+  // on the stack and its caller's Flush and Read take over once the command returns.
+  if (processing_) return;
+  processing_ = true;
   storage::ScopedCommandTime batch_time(server_.clock.NowMs());
   // CONFIG SET proto-max-bulk-len applies from the next batch on.
   protocol::ParserLimits limits{.max_bulk_len = server_.config.proto_max_bulk_len().number()};
-  while (input_start_ < input_end_ && !client_.close_after_reply && !client_.blocked) {
+  while (input_start_ < input_end_ && !client_.close_after_reply && !client_.blocked && !closed_) {
     // Redis checks per command: an AUTH early in a pipeline lifts the limits for what follows.
     limits.unauthenticated =
         !client_.authenticated && !server_.config.requirepass().text().empty();
@@ -133,10 +142,11 @@ void Connection::ProcessInput() {
     if (client_.blocked) StartBlockTimer();
   }
   client_.query_buffer_bytes.store(input_end_ - input_start_, std::memory_order_relaxed);
+  processing_ = false;
 }
 
 void Connection::Flush() {
-  if (write_in_flight_ || closed_) return;
+  if (write_in_flight_ || closed_ || processing_) return;
   if (pending_.empty()) {
     if (client_.close_after_reply) Close();
     return;
@@ -158,6 +168,7 @@ void Connection::OnWritten(const boost::system::error_code& error, size_t bytes)
   server_.stats.total_net_output_bytes.fetch_add(bytes, std::memory_order_relaxed);
   writing_.clear();
   if (writing_.capacity() > kMaxIdleBuffer) writing_.shrink_to_fit();
+  if (processing_) return;
   if (!pending_.empty()) {
     Flush();
     return;

@@ -55,6 +55,7 @@ class Connection : public ClientHandle, public std::enable_shared_from_this<Conn
   bool read_in_flight_ = false;
   bool closed_ = false;
   bool registered_ = false;
+  bool processing_ = false;  // ProcessInput is on the stack
 };
 
 }  // namespace respd::server

@@ -100,8 +100,12 @@ void Dispatcher::Dispatch(Args args, ClientState& client, protocol::ReplyWriter&
     return;
   }
   Execute(*spec, args, client, reply);
-  // Clients blocked on keys this command made ready are served now that its locks are released.
-  if (BlockingRegistry::HasReady()) server_.blocking.ServeReady(*this);
+  // Clients blocked on keys this command made ready are served now that its locks are released;
+  // a command served from a busy script's hook leaves them to the script's own command, so none is
+  // served in the script's middle.
+  if (BlockingRegistry::HasReady() && !storage::ShardLocks::AllHeldByThisThread()) {
+    server_.blocking.ServeReady(*this);
+  }
 }
 
 bool Dispatcher::RunsInsideMulti(const CommandSpec& spec, Args args) const {

@@ -36,8 +36,10 @@ constexpr const char* kRemovedGlobals[] = {"print",   "loadfile", "dofile",
                                            "getfenv", "setfenv",  "newproxy"};
 
 constexpr std::string_view kErrCompile = "ERR Error compiling script (new function): ";
+// Redis 7.0 gives FUNCTION KILL's victims SCRIPT KILL's text too.
 constexpr std::string_view kErrKilled = "Script killed by user with SCRIPT KILL...";
-constexpr std::string_view kErrFunctionKilled = "Script killed by user with FUNCTION KILL...";
+// Never seen by Redis clients (Redis exits without replying); ours may see it before the close.
+constexpr std::string_view kErrShuttingDown = "Script aborted: the server is shutting down";
 constexpr std::string_view kErrBusyFunction =
     "BUSY Redis is busy running a script. You can only call FUNCTION KILL or SHUTDOWN NOSAVE.";
 constexpr std::string_view kErrNotBusy = "NOTBUSY No scripts in execution right now.";
@@ -527,9 +529,17 @@ void ScriptEngine::Hook(lua_State* lua, lua_Debug*) {
       elapsed_ms >= engine->threshold_ms_.load(std::memory_order_relaxed)) {
     engine->busy_.store(true, std::memory_order_release);
   }
-  if (engine->kill_requested_.load(std::memory_order_acquire)) {
-    std::string_view text = engine->running_function_.load() ? kErrFunctionKilled : kErrKilled;
-    lua_pushlstring(lua, text.data(), text.size());
+  if (engine->busy_.load(std::memory_order_relaxed) && engine->serve_while_busy_) {
+    engine->serve_while_busy_();
+  }
+  std::string_view abort_text;
+  if (engine->shutting_down_.load(std::memory_order_acquire)) {
+    abort_text = kErrShuttingDown;
+  } else if (engine->kill_requested_.load(std::memory_order_acquire)) {
+    abort_text = kErrKilled;
+  }
+  if (!abort_text.empty()) {
+    lua_pushlstring(lua, abort_text.data(), abort_text.size());
     lua_error(lua);
   }
 }
@@ -538,6 +548,7 @@ bool ScriptEngine::Running(RunningInfo* info) {
   if (!running_.load(std::memory_order_acquire)) return false;
   std::lock_guard lock(info_mutex_);
   *info = running_info_;
+  info->is_function = running_function_.load(std::memory_order_relaxed);
   info->duration_ms = (SteadyUs() - started_us_.load(std::memory_order_relaxed)) / 1000;
   return true;
 }

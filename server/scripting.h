@@ -6,6 +6,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -113,12 +114,19 @@ class ScriptEngine {
   // SCRIPT KILL / FUNCTION KILL from another client: "" when the running script will stop, or
   // Redis's NOTBUSY / UNKILLABLE error.
   std::string_view Kill(bool function);
+  // The server is stopping: the running script, and any later one, ends at its next hook call
+  // whatever it wrote.
+  void AbortForShutdown() { shutting_down_.store(true, std::memory_order_release); }
+  // Called from the hook while the script is busy, on the script's thread: serves that thread's
+  // other clients (set once by the server before any script runs).
+  void set_serve_while_busy(std::function<void()> serve) { serve_while_busy_ = std::move(serve); }
 
   // FUNCTION STATS: the function running now, if any (any thread).
   struct RunningInfo {
     std::string name;
     std::vector<std::string> command;
     int64_t duration_ms = 0;
+    bool is_function = false;
   };
   bool Running(RunningInfo* info);
   size_t library_count() const { return library_count_.load(std::memory_order_relaxed); }
@@ -158,6 +166,8 @@ class ScriptEngine {
   std::atomic<bool> busy_{false};
   std::atomic<bool> wrote_{false};
   std::atomic<bool> kill_requested_{false};
+  std::atomic<bool> shutting_down_{false};
+  std::function<void()> serve_while_busy_;
   std::atomic<int64_t> started_us_{0};
   std::atomic<int64_t> threshold_ms_{5000};
 };

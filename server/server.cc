@@ -26,6 +26,26 @@ constexpr int64_t kClientSweepMs = 1000;
 constexpr auto kBusyPoll = std::chrono::microseconds(20);
 // On stop, replies already queued get this long to reach the socket.
 constexpr auto kStopGrace = std::chrono::milliseconds(20);
+// Handlers one call from a busy script's hook may run, so a flood of clients cannot starve the
+// script (Redis's processEventsWhileBlocked also stops after a few rounds).
+constexpr int kMaxHandlersWhileBusy = 1000;
+
+// The io_context of the I/O thread running on this thread, for ServeWhileBusy.
+thread_local asio::io_context* current_io = nullptr;
+
+// Redis's processEventsWhileBlocked, called from the Lua hook once a script has run past
+// busy-reply-threshold: the script's own I/O thread answers its other clients, which get BUSY or
+// run the few allow-busy commands (SCRIPT KILL, SHUTDOWN NOSAVE...), and accepts new ones, instead
+// of leaving them waiting for the script. Asio supports nested poll_one from a handler (it is
+// run/run_one that may deadlock); Connection and the cron keep what is on the stack below safe.
+void ServeWhileBusy() {
+  static thread_local bool serving = false;
+  if (current_io == nullptr || serving) return;
+  serving = true;
+  for (int i = 0; i < kMaxHandlersWhileBusy && current_io->poll_one() > 0; ++i) {
+  }
+  serving = false;
+}
 
 std::string RandomRunId() {
   std::random_device device;
@@ -50,6 +70,7 @@ Server::Server(Config& config, storage::Clock& clock)
   context_.run_id = RandomRunId();
   context_.start_time_ms = clock.NowMs();
   context_.request_shutdown = [this] { Stop(); };
+  context_.scripting.set_serve_while_busy(ServeWhileBusy);
 }
 
 Server::~Server() = default;
@@ -124,6 +145,7 @@ void Server::RunLoop(boost::asio::io_context& io) {
   // the next requests arrive within microseconds, and catching them awake saves a sleep and a
   // wake-up per batch (respd otherwise woke ~1.8x as often as Redis at pipeline 1).
   auto work_guard = boost::asio::make_work_guard(io);
+  current_io = &io;
   while (!io.stopped()) {
     if (io.poll() > 0) {
       auto until = std::chrono::steady_clock::now() + kBusyPoll;
@@ -138,6 +160,9 @@ void Server::RunLoop(boost::asio::io_context& io) {
 
 void Server::Stop() {
   if (stopping_.exchange(true)) return;
+  // A script that never ends (SHUTDOWN NOSAVE is what BUSY tells users to send) would keep its
+  // I/O thread, and so the process, alive.
+  context_.scripting.AbortForShutdown();
   asio::post(threads_[0]->io, [this] {
     for (auto& acceptor : acceptors_) {
       boost::system::error_code ignored;
@@ -192,6 +217,9 @@ void Server::ScheduleCron(IoThread& thread) {
 }
 
 void Server::RunCron(IoThread& thread) {
+  // Fired from a busy script's hook (as Redis's processEventsWhileBlocked skips time events): no
+  // key may expire and no client may be closed in the script's middle.
+  if (storage::ShardLocks::AllHeldByThisThread()) return;
   if (&thread == threads_[0].get()) ActiveExpireCycle();
   int64_t now = context_.clock.NowMs();
   static thread_local int64_t last_sweep = 0;

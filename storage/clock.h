@@ -62,13 +62,17 @@ bool CommandTimeHeld();
 
 // Fixes the command time for a scope: one event-loop turn of a connection (every command of one read
 // batch), a transaction or a script. Reading the clock once per batch instead of once per command is
-// measurable on pipelined GET/SET.
+// measurable on pipelined GET/SET. The time before is restored on exit: clients served from a busy
+// script's hook must not move the script's instant.
 class ScopedCommandTime {
  public:
   explicit ScopedCommandTime(int64_t now_ms);
   ~ScopedCommandTime();
   ScopedCommandTime(const ScopedCommandTime&) = delete;
   ScopedCommandTime& operator=(const ScopedCommandTime&) = delete;
+
+ private:
+  int64_t previous_ms_;
 };
 
 }  // namespace respd::storage

@@ -8,6 +8,8 @@ namespace {
 
 thread_local int64_t command_time_ms = 0;
 thread_local int command_time_holds = 0;
+// ShardLocks::All objects alive on this thread (a script or EXEC, and anything nested in it).
+thread_local int all_shards_held = 0;
 
 // Redis's dictScan: at most ten empty buckets per requested key before a SCAN call returns.
 constexpr size_t kScanEmptyBucketFactor = 10;
@@ -20,12 +22,15 @@ int64_t CommandTimeMs() { return command_time_ms; }
 void SetCommandTimeMs(int64_t now_ms) { command_time_ms = now_ms; }
 bool CommandTimeHeld() { return command_time_holds > 0; }
 
-ScopedCommandTime::ScopedCommandTime(int64_t now_ms) {
+ScopedCommandTime::ScopedCommandTime(int64_t now_ms) : previous_ms_(command_time_ms) {
   SetCommandTimeMs(now_ms);
   ++command_time_holds;
 }
 
-ScopedCommandTime::~ScopedCommandTime() { --command_time_holds; }
+ScopedCommandTime::~ScopedCommandTime() {
+  --command_time_holds;
+  SetCommandTimeMs(previous_ms_);
+}
 
 Entry* Database::Lookup(std::string_view key, uint64_t hash) {
   Shard& shard = shards_[ShardOfHash(hash)];
@@ -334,7 +339,7 @@ void Store::FlushAll() {
 }
 
 ShardLocks::ShardLocks(Store& store, std::span<const std::string_view> keys) {
-  if (!store.locking()) return;
+  if (!store.locking() || all_shards_held > 0) return;
   uint32_t mask = 0;
   for (std::string_view key : keys) mask |= uint32_t{1} << ShardOf(key);
   LockMask(store, mask);
@@ -342,18 +347,27 @@ ShardLocks::ShardLocks(Store& store, std::span<const std::string_view> keys) {
 
 ShardLocks ShardLocks::All(Store& store) {
   ShardLocks locks;
-  locks.LockMask(store, static_cast<uint32_t>((uint64_t{1} << kShardCount) - 1));
+  if (all_shards_held == 0) {
+    locks.LockMask(store, static_cast<uint32_t>((uint64_t{1} << kShardCount) - 1));
+  }
+  locks.counts_as_all_ = true;
+  ++all_shards_held;
   return locks;
 }
 
+bool ShardLocks::AllHeldByThisThread() { return all_shards_held > 0; }
+
 ShardLocks::ShardLocks(ShardLocks&& other) noexcept
-    : store_(std::exchange(other.store_, nullptr)), mask_(std::exchange(other.mask_, 0)) {}
+    : store_(std::exchange(other.store_, nullptr)),
+      mask_(std::exchange(other.mask_, 0)),
+      counts_as_all_(std::exchange(other.counts_as_all_, false)) {}
 
 ShardLocks& ShardLocks::operator=(ShardLocks&& other) noexcept {
   if (this != &other) {
     Release();
     store_ = std::exchange(other.store_, nullptr);
     mask_ = std::exchange(other.mask_, 0);
+    counts_as_all_ = std::exchange(other.counts_as_all_, false);
   }
   return *this;
 }
@@ -368,6 +382,10 @@ void ShardLocks::LockMask(Store& store, uint32_t mask) {
 }
 
 void ShardLocks::Release() {
+  if (counts_as_all_) {
+    counts_as_all_ = false;
+    --all_shards_held;
+  }
   if (store_ == nullptr) return;
   for (size_t i = kShardCount; i-- > 0;) {
     if (mask_ & (uint32_t{1} << i)) store_->shard_mutex(i).unlock();

@@ -163,6 +163,9 @@ class Store {
 };
 
 // Holds the locks of a set of shards, taken in ascending order so two commands never deadlock.
+// A thread that holds every shard (a script past busy-reply-threshold serving its thread's other
+// clients from its hook) runs the commands nested in it under those locks: locking again would
+// deadlock on its own mutexes.
 class ShardLocks {
  public:
   ShardLocks() = default;
@@ -170,6 +173,10 @@ class ShardLocks {
   ShardLocks(Store& store, std::span<const std::string_view> keys);
   // Locks every shard (commands that touch the whole keyspace, transactions, scripts).
   static ShardLocks All(Store& store);
+  // True while an All() lock is alive on this thread: whatever runs now is nested in a script or
+  // transaction and must not observe or disturb its middle (no expiry cycle, no serving of
+  // blocked clients).
+  static bool AllHeldByThisThread();
   ShardLocks(ShardLocks&& other) noexcept;
   ShardLocks& operator=(ShardLocks&& other) noexcept;
   ~ShardLocks() { Release(); }
@@ -180,6 +187,7 @@ class ShardLocks {
 
   Store* store_ = nullptr;
   uint32_t mask_ = 0;  // bit i set: shard i locked
+  bool counts_as_all_ = false;
   static_assert(kShardCount <= 32);
 };
 

@@ -447,10 +447,16 @@ void CmdFunctionRestore(CommandContext& ctx) {
 // FUNCTION STATS: answered without the engine mutex, even while a script runs.
 void CmdFunctionStats(CommandContext& ctx) {
   ScriptEngine& engine = ctx.server.scripting;
+  ScriptEngine::RunningInfo info;
+  bool running = engine.Running(&info);
+  // Redis describes running functions only; a running EVAL script gets the BUSY answer.
+  if (running && !info.is_function) {
+    ctx.reply.Error(engine.BusyError());
+    return;
+  }
   ctx.reply.MapHeader(2);
   ctx.reply.Bulk("running_script");
-  ScriptEngine::RunningInfo info;
-  if (engine.Running(&info)) {
+  if (running) {
     ctx.reply.MapHeader(3);
     ctx.reply.Bulk("name");
     ctx.reply.Bulk(info.name);

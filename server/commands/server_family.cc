@@ -495,6 +495,11 @@ void CmdShutdown(CommandContext& ctx) {
     ctx.reply.Error("ERR No shutdown in progress.");
     return;
   }
+  // Only NOSAVE may stop a server whose script is stuck: what BUSY tells users to send.
+  if (!nosave && ctx.server.scripting.busy()) {
+    ctx.reply.Error(ctx.server.scripting.BusyError());
+    return;
+  }
   spdlog::warn("User requested shutdown...");
   ctx.client.close_after_reply = true;
   if (ctx.server.request_shutdown) ctx.server.request_shutdown();

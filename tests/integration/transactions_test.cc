@@ -1,6 +1,6 @@
 // Transactions and scripts are atomic on a multi-threaded respd: optimistic WATCH/MULTI/EXEC
-// increments and read-modify-write scripts from many clients lose nothing, and a script running
-// past busy-reply-threshold makes other clients get BUSY until SCRIPT KILL stops it.
+// increments and read-modify-write scripts from many clients lose nothing. (Scripts past
+// busy-reply-threshold: tests/differential/busy_script_test.cc.)
 #include <gtest/gtest.h>
 
 #include <atomic>
@@ -93,65 +93,6 @@ TEST(TransactionsTest, ReadModifyWriteScriptsFromEightClientsLoseNothing) {
   RespClient client;
   ASSERT_TRUE(client.Connect(server.port()));
   EXPECT_EQ(client.Command({"GET", "k"}), Bulk(std::to_string(kClients * kIncrementsPerClient)));
-}
-
-// Connections are spread round-robin over the I/O threads; a busy script occupies its own, so only
-// a client on the other thread can be answered BUSY (or send SCRIPT KILL) while it runs. Two
-// connections opened one after the other land on different threads: one of them is not on the
-// script's thread.
-TEST(TransactionsTest, LongScriptMakesOthersBusyUntilScriptKill) {
-  ServerProcess server =
-      ServerProcess::StartRespd({"--threads", "2", "--busy-reply-threshold", "100"});
-  ASSERT_TRUE(server.running());
-
-  RespClient runner;
-  ASSERT_TRUE(runner.Connect(server.port(), 15000));
-  RespClient others[2];
-  for (RespClient& other : others) ASSERT_TRUE(other.Connect(server.port(), 15000));
-  for (RespClient& other : others) ASSERT_EQ(other.Command({"PING"}), "+PONG\r\n");
-
-  // Loops for 10 s of server time unless killed: a bound, should SCRIPT KILL not work.
-  const std::string script =
-      "local t = redis.call('TIME') local stop = t[1] + 10 "
-      "while true do t = redis.call('TIME') if tonumber(t[1]) >= stop then break end end "
-      "return 'finished'";
-  ASSERT_TRUE(runner.SendRaw(runner.EncodeCommand({"EVAL", script, "0"})));
-
-  // Ask both other clients until one is answered BUSY (the script passed the threshold).
-  RespClient* free_client = nullptr;
-  std::string busy_reply;
-  for (RespClient& other : others) ASSERT_TRUE(other.SendRaw(other.EncodeCommand({"PING"})));
-  for (int round = 0; round < 100 && free_client == nullptr; ++round) {
-    for (RespClient& other : others) {
-      std::string reply = other.ReadReply(50);
-      if (reply.empty()) continue;  // on the script's thread: waits, or not yet answered
-      if (reply.starts_with("-BUSY")) {
-        free_client = &other;
-        busy_reply = reply;
-        break;
-      }
-      // PONG: the script had not yet run past the threshold. Ask again.
-      ASSERT_EQ(reply, "+PONG\r\n");
-      ASSERT_TRUE(other.SendRaw(other.EncodeCommand({"PING"})));
-    }
-  }
-  ASSERT_NE(free_client, nullptr) << "no client was answered BUSY";
-  EXPECT_EQ(busy_reply,
-            "-BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN "
-            "NOSAVE.\r\n");
-  EXPECT_EQ(free_client->Command({"GET", "k"}).substr(0, 5), "-BUSY");
-  EXPECT_EQ(free_client->Command({"SCRIPT", "KILL"}), "+OK\r\n");
-
-  // The error names the script by its sha and the line it was running.
-  std::string killed = runner.ReadReply(15000);
-  std::string sha = runner.Command({"SCRIPT", "LOAD", script});
-  ASSERT_EQ(sha.size(), 40 + 7u) << sha;
-  EXPECT_EQ(killed, "-ERR Script killed by user with SCRIPT KILL... script: " + sha.substr(5, 40) +
-                        ", on @user_script:1.\r\n");
-  EXPECT_EQ(free_client->Command({"SCRIPT", "KILL"}),
-            "-NOTBUSY No scripts in execution right now.\r\n");
-  for (RespClient& other : others) EXPECT_EQ(other.Command({"PING"}), "+PONG\r\n");
-  EXPECT_EQ(runner.Command({"SET", "k", "v"}), "+OK\r\n");
 }
 
 }  // namespace

@@ -223,5 +223,42 @@ TEST_F(DatabaseTest, PeekNeitherCountsNorTouches) {
   EXPECT_EQ(store_.stats().keyspace_hits.load() + store_.stats().keyspace_misses.load(), 0u);
 }
 
+// A busy script serves its thread's other clients from its hook while it holds every shard lock:
+// their commands must run under those locks instead of locking again (a std::mutex its own thread
+// holds), and their batch time must not move the script's instant.
+TEST(ShardLocksTest, NestedInAllLocksNothingAndReleasesInOrder) {
+  Store store(1, /*locking=*/true);
+  EXPECT_FALSE(ShardLocks::AllHeldByThisThread());
+  {
+    ShardLocks all = ShardLocks::All(store);
+    EXPECT_TRUE(ShardLocks::AllHeldByThisThread());
+    std::string_view keys[] = {"a", "b"};
+    { ShardLocks nested(store, keys); }
+    { ShardLocks nested_all = ShardLocks::All(store); }
+    EXPECT_TRUE(ShardLocks::AllHeldByThisThread());
+    ShardLocks moved = std::move(all);
+    all.Release();
+    EXPECT_TRUE(ShardLocks::AllHeldByThisThread());
+    for (size_t shard = 0; shard < kShardCount; ++shard) {
+      EXPECT_FALSE(store.shard_mutex(shard).try_lock()) << shard;
+    }
+  }
+  EXPECT_FALSE(ShardLocks::AllHeldByThisThread());
+  for (size_t shard = 0; shard < kShardCount; ++shard) {
+    ASSERT_TRUE(store.shard_mutex(shard).try_lock()) << shard;
+    store.shard_mutex(shard).unlock();
+  }
+}
+
+TEST(ScopedCommandTimeTest, RestoresTheOuterTime) {
+  ScopedCommandTime script(kNow);
+  {
+    ScopedCommandTime nested(kNow + 5000);
+    EXPECT_EQ(CommandTimeMs(), kNow + 5000);
+  }
+  EXPECT_EQ(CommandTimeMs(), kNow);
+  EXPECT_TRUE(CommandTimeHeld());
+}
+
 }  // namespace
 }  // namespace respd::storage

@@ -68,7 +68,7 @@ bool PortAcceptsConnections(int port) {
 }
 
 // Waits for `pid` to exit for at most `timeout`; returns true and fills *status if it did.
-bool WaitForExit(pid_t pid, Clock::duration timeout, int* status) {
+bool WaitForPid(pid_t pid, Clock::duration timeout, int* status) {
   auto deadline = Clock::now() + timeout;
   while (true) {
     pid_t r = waitpid(pid, status, WNOHANG);
@@ -245,14 +245,22 @@ int ServerProcess::Stop() {
   pid_ = -1;
   int status = -1;
   kill(pid, SIGTERM);
-  if (WaitForExit(pid, kTermTimeout, &status)) return status;
+  if (WaitForPid(pid, kTermTimeout, &status)) return status;
   ADD_FAILURE() << "pid " << pid << " ignored SIGTERM for " << kTermTimeout.count()
                 << " s; sending SIGKILL";
   kill(pid, SIGKILL);
-  if (!WaitForExit(pid, kKillTimeout, &status)) {
+  if (!WaitForPid(pid, kKillTimeout, &status)) {
     ADD_FAILURE() << "pid " << pid << " survived SIGKILL";
     return -1;
   }
+  return status;
+}
+
+int ServerProcess::WaitForExit(int timeout_ms) {
+  if (pid_ <= 0) return -1;
+  int status = -1;
+  if (!WaitForPid(pid_, std::chrono::milliseconds(timeout_ms), &status)) return -1;
+  pid_ = -1;
   return status;
 }
 

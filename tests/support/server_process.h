@@ -32,6 +32,9 @@ class ServerProcess {
   std::string Output() const;
   // SIGTERM, then waits (bounded, SIGKILL after 5 s); returns the exit status as from waitpid.
   int Stop();
+  // Waits at most `timeout_ms` for the process to exit by itself (SHUTDOWN); returns the exit
+  // status as from waitpid, or -1 if it is still running (Stop() then ends it).
+  int WaitForExit(int timeout_ms);
 
  private:
   ServerProcess() = default;

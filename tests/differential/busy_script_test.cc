@@ -1,0 +1,175 @@
+// A script running past busy-reply-threshold, compared with redis-server: every other client, on
+// the script's own I/O thread or another one, already connected or connecting meanwhile, gets
+// Redis's BUSY replies and allow-busy behaviour, SCRIPT KILL / FUNCTION KILL stop the script, and
+// SHUTDOWN NOSAVE stops a server whose script cannot be killed. The conversations need several
+// connections at once, so they are written here rather than as a differential script.
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+
+#include <chrono>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "tests/support/resp_client.h"
+#include "tests/support/server_process.h"
+
+namespace respd::testing {
+namespace {
+
+constexpr char kThreshold[] = "100";
+// Bounded: loops for 10 s of server time unless killed, should the kill not work.
+constexpr char kSpinScript[] =
+    "local t = redis.call('TIME') local stop = t[1] + 10 "
+    "while true do t = redis.call('TIME') if tonumber(t[1]) >= stop then break end end "
+    "return 'finished'";
+constexpr char kSpinLibrary[] =
+    "#!lua name=busy\n"
+    "redis.register_function('spin', function() "
+    "local t = redis.call('TIME') local stop = t[1] + 10 "
+    "while true do t = redis.call('TIME') if tonumber(t[1]) >= stop then break end end "
+    "return 'finished' end)";
+// Writes first, so it cannot be killed.
+constexpr char kWritingSpinScript[] =
+    "redis.call('SET', 'written', '1') "
+    "local t = redis.call('TIME') local stop = t[1] + 10 "
+    "while true do t = redis.call('TIME') if tonumber(t[1]) >= stop then break end end "
+    "return 'finished'";
+
+std::vector<std::string> ServerArgs(const std::vector<std::string>& extra) {
+  std::vector<std::string> args = {"--busy-reply-threshold", kThreshold};
+  args.insert(args.end(), extra.begin(), extra.end());
+  return args;
+}
+
+ServerProcess StartServer(bool redis, const std::vector<std::string>& respd_extra) {
+  if (redis) return ServerProcess::StartRedis(ServerArgs({}));
+  return ServerProcess::StartRespd(ServerArgs(respd_extra));
+}
+
+// Sends PING until the answer is BUSY (the script passed the threshold) and returns that answer.
+// A client the server can still serve gets PONG meanwhile; one it cannot serve yet gets nothing.
+std::string WaitForBusy(RespClient& client) {
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  if (!client.SendRaw(client.EncodeCommand({"PING"}))) return "send failed";
+  while (std::chrono::steady_clock::now() < deadline) {
+    std::string reply = client.ReadReply(100);
+    if (reply.empty()) continue;
+    if (reply != "+PONG\r\n") return reply;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    if (!client.SendRaw(client.EncodeCommand({"PING"}))) return "send failed";
+  }
+  return "never busy";
+}
+
+// What the script's caller and two other clients see: `waiting` connected before the script
+// started, `late` connects while it is busy. Returns every reply, labelled, in order. respd places
+// connections round-robin, so with two I/O threads `late` shares the script's thread and `waiting`
+// does not; only `late` sends WATCH, which on another thread waits for the keys' shard locks (see
+// docs/COMMANDS.md).
+std::vector<std::string> KillConversation(int port, bool function) {
+  std::vector<std::string> seen;
+  RespClient runner, waiting, late;
+  if (!runner.Connect(port, 15000) || !waiting.Connect(port, 15000)) return {"connect failed"};
+  if (function) seen.push_back(runner.Command({"FUNCTION", "LOAD", kSpinLibrary}));
+  std::vector<std::string> call = {"EVAL", kSpinScript, "0"};
+  if (function) call = {"FCALL", "spin", "0"};
+  // The PING behind the script is answered after it: the caller is not read meanwhile.
+  runner.SendRaw(runner.EncodeCommand(call) + runner.EncodeCommand({"PING"}));
+
+  seen.push_back("waiting PING: " + WaitForBusy(waiting));
+  if (!late.Connect(port, 15000)) return {"late connect failed"};
+  std::vector<std::vector<std::string>> during = {
+      {"GET", "k"},
+      {"SHUTDOWN"},
+      {"SHUTDOWN", "ABORT"},
+      {"FUNCTION", "STATS"},
+      {"CLIENT", "ID"},
+      {"MULTI"},
+      {"SET", "k", "v"},
+      {"EXEC"},
+      {"UNWATCH"},
+      {"DISCARD"},
+      {"RESET"},
+      {"HELLO", "3"},
+      {"HELLO", "2"},
+      {function ? "SCRIPT" : "FUNCTION", "KILL"},
+  };
+  auto ask = [&](RespClient& client) {
+    for (const auto& command : during) {
+      std::string reply = client.Command(command);
+      // FUNCTION STATS names the running function and how long it has run: keep its shape.
+      if (command[0] == "FUNCTION" && reply.find("duration_ms") != std::string::npos) {
+        reply = reply.substr(0, reply.find("duration_ms"));
+      }
+      if (command[0] == "HELLO" && (reply.starts_with("*") || reply.starts_with("%"))) {
+        reply = reply.substr(0, 1);  // server id and version differ
+      }
+      seen.push_back(command[0] + ": " + reply);
+    }
+  };
+  ask(waiting);
+  during.insert(during.begin(), {{"WATCH", "k"}, {"MULTI"}, {"SET", "k", "v"}, {"EXEC"}});
+  ask(late);
+  seen.push_back("kill: " + late.Command({function ? "FUNCTION" : "SCRIPT", "KILL"}));
+  seen.push_back("caller: " + runner.ReadReply(15000));
+  seen.push_back("caller: " + runner.ReadReply(15000));
+  seen.push_back("kill again: " + late.Command({"SCRIPT", "KILL"}));
+  seen.push_back("after: " + waiting.Command({"PING"}));
+  seen.push_back("after: " + late.Command({"GET", "k"}));
+  return seen;
+}
+
+class BusyScriptTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    if (!HaveExecutable("redis-server")) GTEST_SKIP() << "redis-server is not installed";
+  }
+  // respd with one I/O thread (every client shares the script's thread) and with two (clients
+  // alternate between the script's thread and the other).
+  void CompareWithRedis(bool function) {
+    ServerProcess redis = StartServer(true, {});
+    ASSERT_TRUE(redis.running());
+    std::vector<std::string> expected = KillConversation(redis.port(), function);
+    for (const char* threads : {"1", "2"}) {
+      SCOPED_TRACE(std::string("respd --threads ") + threads);
+      ServerProcess respd = StartServer(false, {"--threads", threads});
+      ASSERT_TRUE(respd.running());
+      std::vector<std::string> actual = KillConversation(respd.port(), function);
+      ASSERT_EQ(actual.size(), expected.size());
+      for (size_t i = 0; i < expected.size(); ++i) EXPECT_EQ(actual[i], expected[i]) << "step " << i;
+    }
+  }
+};
+
+TEST_F(BusyScriptTest, ScriptKillAnswersAsRedisOnEveryThread) { CompareWithRedis(false); }
+
+TEST_F(BusyScriptTest, FunctionKillAnswersAsRedisOnEveryThread) { CompareWithRedis(true); }
+
+// A script that wrote cannot be killed; SHUTDOWN NOSAVE stops the server anyway, on the script's
+// own thread too.
+TEST_F(BusyScriptTest, ShutdownNosaveStopsAnUnkillableScript) {
+  for (const char* threads : {"1", "2"}) {
+    SCOPED_TRACE(std::string("respd --threads ") + threads);
+    ServerProcess respd = StartServer(false, {"--threads", threads});
+    ASSERT_TRUE(respd.running());
+    RespClient runner, other;
+    ASSERT_TRUE(runner.Connect(respd.port(), 15000));
+    ASSERT_TRUE(other.Connect(respd.port(), 15000));
+    runner.SendRaw(runner.EncodeCommand({"EVAL", kWritingSpinScript, "0"}));
+    std::string busy = WaitForBusy(other);
+    ASSERT_TRUE(busy.starts_with("-BUSY")) << busy;
+    EXPECT_EQ(other.Command({"SCRIPT", "KILL"}),
+              "-UNKILLABLE Sorry the script already executed write commands against the dataset. "
+              "You can either wait the script termination or kill the server in a hard way using "
+              "the SHUTDOWN NOSAVE command.\r\n");
+    other.SendRaw(other.EncodeCommand({"SHUTDOWN", "NOSAVE"}));
+    int status = respd.WaitForExit(5000);
+    EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << status;
+    EXPECT_TRUE(other.PeerClosed(1000));
+    EXPECT_TRUE(runner.PeerClosed(1000));
+  }
+}
+
+}  // namespace
+}  // namespace respd::testing
