@@ -11,6 +11,8 @@
 #include <cstdio>
 #include <fstream>
 
+#include "storage/entry_memory.h"
+
 namespace respd::server {
 namespace {
 
@@ -39,7 +41,9 @@ std::string Seconds(const timeval& tv) {
 
 uint64_t UsedMemory() {
   struct mallinfo2 info = mallinfo2();
-  return info.uordblks + info.hblkhd;
+  // Entry slabs are malloc'ed whole; their bytes no entry holds are not in use.
+  uint64_t allocated = info.uordblks + info.hblkhd;
+  return allocated - std::min<uint64_t>(allocated, storage::entry_memory::IdleBytes());
 }
 
 uint64_t ResidentMemory() {

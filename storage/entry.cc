@@ -1,11 +1,9 @@
 // Allocation and layout of keyspace entries.
 #include "storage/entry.h"
 
-#include <malloc.h>
-
-#include <cstdlib>
 #include <new>
 
+#include "storage/entry_memory.h"
 #include "storage/numbers.h"
 
 namespace respd::storage {
@@ -40,9 +38,7 @@ Entry* Entry::Allocate(ValueType type, std::string_view key, size_t value_len,
                        int64_t expire_at_ms) {
   bool with_expire = expire_at_ms != kNoExpire;
   size_t size = sizeof(Entry) + (with_expire ? sizeof(int64_t) : 0) + key.size() + value_len;
-  void* memory = std::malloc(size);
-  if (memory == nullptr) throw std::bad_alloc();
-  Entry* e = new (memory) Entry();
+  Entry* e = new (entry_memory::Allocate(size)) Entry();
   e->key_len_ = static_cast<uint32_t>(key.size());
   e->value_len_ = static_cast<uint32_t>(value_len);
   e->type_ = static_cast<uint8_t>(type);
@@ -83,17 +79,15 @@ Entry* Entry::WithExpire(Entry* entry, int64_t expire_at_ms) {
   copy->set_lru(entry->lru());
   std::memcpy(copy->ValueData(), entry->ValueData(), entry->value_len_);
   copy->next_ = entry->next_;
-  entry->~Entry();
-  std::free(entry);  // the value bytes (or object pointer) moved to the copy
+  Release(entry);  // the value bytes (or object pointer) moved to the copy
   return copy;
 }
 
 Entry* Entry::ResizeString(Entry* entry, size_t new_len) {
   size_t old_len = entry->value_len_;
-  size_t size = sizeof(Entry) + entry->PayloadOffsetOfKey() + entry->key_len_ + new_len;
-  void* memory = std::realloc(entry, size);
-  if (memory == nullptr) throw std::bad_alloc();
-  Entry* e = static_cast<Entry*>(memory);
+  size_t old_size = entry->AllocationSize();
+  size_t size = old_size - old_len + new_len;
+  Entry* e = static_cast<Entry*>(entry_memory::Resize(entry, old_size, size));
   e->value_len_ = static_cast<uint32_t>(new_len);
   if (new_len > old_len) std::memset(e->ValueData() + old_len, 0, new_len - old_len);
   e->str_encoding_ = static_cast<uint8_t>(StringEncoding::kRaw);
@@ -102,8 +96,13 @@ Entry* Entry::ResizeString(Entry* entry, size_t new_len) {
 
 void Entry::Free(Entry* entry) {
   if (entry->type() != ValueType::kString) delete entry->object();
+  Release(entry);
+}
+
+void Entry::Release(Entry* entry) {
+  size_t size = entry->AllocationSize();
   entry->~Entry();
-  std::free(entry);
+  entry_memory::Free(entry, size);
 }
 
 Entry* Entry::CloneAs(const Entry* entry, std::string_view new_key, int64_t expire_at_ms) {
@@ -119,8 +118,7 @@ Entry* Entry::Rekey(Entry* entry, std::string_view new_key) {
   e->str_encoding_ = entry->str_encoding_;
   e->set_lru(entry->lru());
   std::memcpy(e->ValueData(), entry->ValueData(), entry->value_len_);
-  entry->~Entry();
-  std::free(entry);
+  Release(entry);
   return e;
 }
 
@@ -139,7 +137,7 @@ std::string_view Entry::StringEncodingName() const {
 }
 
 size_t Entry::MemoryUsage() const {
-  size_t bytes = malloc_usable_size(const_cast<Entry*>(this));
+  size_t bytes = entry_memory::BlockBytes(this, AllocationSize());
   if (type() != ValueType::kString) bytes += object()->MemoryUsage();
   return bytes;
 }

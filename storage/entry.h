@@ -85,6 +85,8 @@ class Entry {
   Entry() = default;
   static Entry* Allocate(ValueType type, std::string_view key, size_t value_len,
                          int64_t expire_at_ms);
+  // Frees the entry's memory only (its object, if any, has been freed or moved).
+  static void Release(Entry* entry);
   size_t PayloadOffsetOfKey() const { return has_expire_ ? sizeof(int64_t) : 0; }
   char* Payload() const {
     return reinterpret_cast<char*>(const_cast<Entry*>(this)) + sizeof(Entry);

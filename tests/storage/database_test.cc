@@ -3,7 +3,6 @@
 #include "storage/database.h"
 
 #include <gtest/gtest.h>
-#include <malloc.h>
 
 #include <set>
 #include <string>
@@ -132,14 +131,14 @@ TEST_F(DatabaseTest, SetExpireKeepsChainsIntact) {
 
 TEST_F(DatabaseTest, WithExpireAndRekeyMemory) {
   Entry* plain = Entry::NewString("key", "value", Entry::kNoExpire);
-  size_t plain_bytes = malloc_usable_size(plain);
+  size_t plain_bytes = plain->MemoryUsage();
   Entry* timed = Entry::WithExpire(plain, kNow);
   EXPECT_TRUE(timed->has_expire());
   EXPECT_EQ(timed->str(), "value");
-  EXPECT_LE(malloc_usable_size(timed), plain_bytes + 16);  // a TTL costs at most 16 bytes
+  EXPECT_LE(timed->MemoryUsage(), plain_bytes + 16);  // a TTL costs at most 16 bytes
   Entry* back = Entry::WithExpire(timed, Entry::kNoExpire);
   EXPECT_FALSE(back->has_expire());
-  EXPECT_EQ(malloc_usable_size(back), plain_bytes);
+  EXPECT_EQ(back->MemoryUsage(), plain_bytes);
   back->set_lru(1234);
   Entry* renamed = Entry::Rekey(back, "a-much-longer-key-name");
   EXPECT_EQ(renamed->key(), "a-much-longer-key-name");

@@ -1,0 +1,156 @@
+// Size-class slabs for keyspace entries.
+#include "storage/entry_memory.h"
+
+#include <malloc.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cstdlib>
+#include <cstring>
+#include <mutex>
+#include <new>
+#include <vector>
+
+namespace respd::storage::entry_memory {
+namespace {
+
+#if defined(__SANITIZE_ADDRESS__)
+constexpr bool kPooling = false;
+#else
+constexpr bool kPooling = true;
+#endif
+
+constexpr size_t kGranularity = 8;
+constexpr size_t kClasses = kMaxPooledBytes / kGranularity;
+// Small enough that a thread which allocates a few entries and exits strands little.
+constexpr size_t kSlabBytes = 64 * 1024;
+
+struct FreeBlock {
+  FreeBlock* next;
+};
+
+size_t ClassOf(size_t size) { return (std::max<size_t>(size, 1) + kGranularity - 1) / kGranularity - 1; }
+size_t ClassBytes(size_t size_class) { return (size_class + 1) * kGranularity; }
+bool Pooled(size_t size) { return kPooling && size <= kMaxPooledBytes; }
+
+struct Pool {
+  FreeBlock* free[kClasses] = {};
+  char* cursor = nullptr;
+  char* end = nullptr;
+  // Written by the owning thread only, read by INFO on any thread.
+  std::atomic<int64_t> idle_bytes{0};
+
+  void AddIdle(int64_t bytes) {
+    idle_bytes.store(idle_bytes.load(std::memory_order_relaxed) + bytes,
+                     std::memory_order_relaxed);
+  }
+};
+
+// Every slab and every pool ever made. Neither is freed: a block may hold a live entry in any
+// thread's keyspace long after the thread that carved it is gone. The lists also keep the slabs
+// reachable, so leak checkers do not report them.
+struct Registry {
+  std::mutex mutex;
+  std::vector<void*> slabs;
+  std::vector<Pool*> pools;
+};
+
+Registry& TheRegistry() {
+  static Registry* registry = new Registry();
+  return *registry;
+}
+
+// A pointer, not a thread_local Pool: it stays valid during static destruction at exit, when
+// the main thread may still free entries.
+thread_local Pool* this_thread_pool = nullptr;
+
+Pool& ThisThreadPool() {
+  if (this_thread_pool == nullptr) {
+    auto* pool = new Pool();
+    Registry& registry = TheRegistry();
+    std::lock_guard lock(registry.mutex);
+    registry.pools.push_back(pool);
+    this_thread_pool = pool;
+  }
+  return *this_thread_pool;
+}
+
+void* MallocOrThrow(size_t size) {
+  void* block = std::malloc(size);
+  if (block == nullptr) throw std::bad_alloc();
+  return block;
+}
+
+void NewSlab(Pool& pool) {
+  // The old slab's tail stays counted as idle.
+  char* slab = static_cast<char*>(MallocOrThrow(kSlabBytes));
+  {
+    Registry& registry = TheRegistry();
+    std::lock_guard lock(registry.mutex);
+    registry.slabs.push_back(slab);
+  }
+  pool.cursor = slab;
+  pool.end = slab + kSlabBytes;
+  pool.AddIdle(kSlabBytes);
+}
+
+}  // namespace
+
+void* Allocate(size_t size) {
+  if (!Pooled(size)) return MallocOrThrow(size);
+  Pool& pool = ThisThreadPool();
+  size_t size_class = ClassOf(size);
+  size_t bytes = ClassBytes(size_class);
+  pool.AddIdle(-static_cast<int64_t>(bytes));
+  if (FreeBlock* block = pool.free[size_class]) {
+    pool.free[size_class] = block->next;
+    return block;
+  }
+  if (static_cast<size_t>(pool.end - pool.cursor) < bytes) NewSlab(pool);
+  void* block = pool.cursor;
+  pool.cursor += bytes;
+  return block;
+}
+
+void Free(void* block, size_t size) {
+  if (!Pooled(size)) {
+    std::free(block);
+    return;
+  }
+  Pool& pool = ThisThreadPool();
+  size_t size_class = ClassOf(size);
+  auto* free_block = static_cast<FreeBlock*>(block);
+  free_block->next = pool.free[size_class];
+  pool.free[size_class] = free_block;
+  pool.AddIdle(static_cast<int64_t>(ClassBytes(size_class)));
+}
+
+void* Resize(void* block, size_t old_size, size_t new_size) {
+  if (Pooled(old_size) && Pooled(new_size) && ClassOf(old_size) == ClassOf(new_size)) {
+    return block;
+  }
+  if (!Pooled(old_size) && !Pooled(new_size)) {
+    void* moved = std::realloc(block, new_size);
+    if (moved == nullptr) throw std::bad_alloc();
+    return moved;
+  }
+  void* moved = Allocate(new_size);
+  std::memcpy(moved, block, std::min(old_size, new_size));
+  Free(block, old_size);
+  return moved;
+}
+
+size_t BlockBytes(const void* block, size_t size) {
+  if (!Pooled(size)) return malloc_usable_size(const_cast<void*>(block));
+  return ClassBytes(ClassOf(size));
+}
+
+size_t IdleBytes() {
+  Registry& registry = TheRegistry();
+  std::lock_guard lock(registry.mutex);
+  int64_t idle = 0;
+  for (const Pool* pool : registry.pools) idle += pool->idle_bytes.load(std::memory_order_relaxed);
+  return static_cast<size_t>(std::max<int64_t>(idle, 0));
+}
+
+}  // namespace respd::storage::entry_memory
