@@ -36,6 +36,10 @@ constexpr const char* kRemovedGlobals[] = {"print",   "loadfile", "dofile",
                                            "getfenv", "setfenv",  "newproxy"};
 
 constexpr std::string_view kErrCompile = "ERR Error compiling script (new function): ";
+// Redis 7.0's LOAD_TIMEOUT_MS: a library whose top-level code runs longer is refused instead of
+// holding its thread forever (no client could stop it: FUNCTION LOAD is not a script).
+constexpr int64_t kLoadTimeoutMs = 500;
+constexpr std::string_view kErrLoadTimeout = "FUNCTION LOAD timeout";
 // Redis 7.0 gives FUNCTION KILL's victims SCRIPT KILL's text too.
 constexpr std::string_view kErrKilled = "Script killed by user with SCRIPT KILL...";
 // Never seen by Redis clients (Redis exits without replying); ours may see it before the close.
@@ -542,6 +546,20 @@ void ScriptEngine::Hook(lua_State* lua, lua_Debug*) {
     lua_pushlstring(lua, abort_text.data(), abort_text.size());
     lua_error(lua);
   }
+}
+
+void ScriptEngine::ArmLoadTimeout() {
+  load_started_us_ = SteadyUs();
+  lua_sethook(lua_, LoadHook, LUA_MASKCOUNT, kHookInstructions);
+}
+
+void ScriptEngine::LoadHook(lua_State* lua, lua_Debug*) {
+  ScriptEngine* engine = FromLua(lua);
+  if ((SteadyUs() - engine->load_started_us_) / 1000 <= kLoadTimeoutMs) return;
+  // From now on every line fails, as in Redis, should the error be caught and the code go on.
+  lua_sethook(lua, LoadHook, LUA_MASKLINE, 0);
+  lua_pushlstring(lua, kErrLoadTimeout.data(), kErrLoadTimeout.size());
+  lua_error(lua);
 }
 
 bool ScriptEngine::Running(RunningInfo* info) {

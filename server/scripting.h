@@ -147,6 +147,9 @@ class ScriptEngine {
   // result or error to the caller.
   void Call(ScriptRun& run, int nargs);
   static void Hook(lua_State* lua, lua_Debug* ar);
+  // FUNCTION LOAD's top-level code: stopped with Redis's error past its time limit.
+  void ArmLoadTimeout();
+  static void LoadHook(lua_State* lua, lua_Debug* ar);
 
   std::mutex mutex_;
   lua_State* lua_ = nullptr;
@@ -169,6 +172,7 @@ class ScriptEngine {
   std::atomic<bool> shutting_down_{false};
   std::function<void()> serve_while_busy_;
   std::atomic<int64_t> started_us_{0};
+  int64_t load_started_us_ = 0;
   std::atomic<int64_t> threshold_ms_{5000};
 };
 

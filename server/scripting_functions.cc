@@ -230,8 +230,9 @@ std::string ScriptEngine::LoadLibrary(std::string_view code, bool replace, std::
   LibraryInfo library{.name = library_name, .code = std::string(code)};
   loading_ = &library;
   SetEnvIndex(lua_, kLoadApiKey);
-  lua_sethook(lua_, nullptr, 0, 0);
+  ArmLoadTimeout();
   int status = lua_pcall(lua_, 0, 0, 0);
+  lua_sethook(lua_, nullptr, 0, 0);
   SetEnvIndex(lua_, nullptr);
   loading_ = nullptr;
   auto release = [&](LibraryInfo& lib) {
