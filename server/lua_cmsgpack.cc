@@ -202,18 +202,27 @@ void DecodeString(lua_State* lua, Cursor& c, size_t len) {
   c.left -= len;
 }
 
+// Input nested deeper than Lua's stack allows fails with Redis's text (it would otherwise write past
+// the stack). The index is pushed before each element, as Redis does, so the same depth fails.
 void DecodeArray(lua_State* lua, Cursor& c, size_t n) {
-  lua_checkstack(lua, 4);
   lua_newtable(lua);
+  if (!lua_checkstack(lua, 1)) {
+    c.error = "stack overflow (in function mp_decode_to_lua_array)";
+    return;
+  }
   for (size_t i = 1; i <= n && c.error == nullptr; ++i) {
+    lua_pushnumber(lua, static_cast<lua_Number>(i));
     Decode(lua, c);
     if (c.error != nullptr) return;
-    lua_rawseti(lua, -2, static_cast<int>(i));
+    lua_rawset(lua, -3);
   }
 }
 
 void DecodeMap(lua_State* lua, Cursor& c, size_t n) {
-  lua_checkstack(lua, 4);
+  if (!lua_checkstack(lua, 3)) {
+    c.error = "stack overflow (in function mp_decode_to_lua_hash)";
+    return;
+  }
   lua_newtable(lua);
   for (size_t i = 0; i < n; ++i) {
     Decode(lua, c);
@@ -359,7 +368,11 @@ int UnpackFull(lua_State* lua, int limit, size_t offset, bool with_offset) {
   if (with_offset) lua_pushnil(lua);
   int count = 0;
   while (c.left > 0 && (limit <= 0 || count < limit)) {
-    if (!lua_checkstack(lua, 2)) return luaL_error(lua, "too many values to unpack");
+    if (!lua_checkstack(lua, 2)) {
+      return luaL_error(lua,
+                        "stack overflow (too many return values at once; use unpack_one or "
+                        "unpack_limit instead.)");
+    }
     Decode(lua, c);
     if (c.error != nullptr) return luaL_error(lua, "%s", c.error);
     ++count;

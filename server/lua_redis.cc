@@ -34,8 +34,6 @@ constexpr int kReplAof = 1;
 constexpr int kReplReplica = 2;
 constexpr int kReplAll = kReplAof | kReplReplica;
 constexpr int kRedisVersionNum = 0x07000f;
-// Lua aggregates nested deeper than this are not written (Redis stops at its Lua stack limit).
-constexpr int kMaxReplyDepth = 256;
 
 // Reads t[key] without metamethods, as Redis reads the special reply fields.
 void RawField(lua_State* lua, int t, const char* key) {
@@ -266,10 +264,10 @@ int64_t LuaNumberToInteger(lua_Number n) {
   return static_cast<int64_t>(n);
 }
 
-void WriteValue(lua_State* lua, int index, protocol::ReplyWriter& reply, bool resp3, int depth);
+void WriteValue(lua_State* lua, int index, protocol::ReplyWriter& reply, bool resp3);
 
 // A table's reply when it has one of Redis's special fields; false for a plain array.
-bool WriteSpecialTable(lua_State* lua, int t, protocol::ReplyWriter& reply, bool resp3, int depth) {
+bool WriteSpecialTable(lua_State* lua, int t, protocol::ReplyWriter& reply, bool resp3) {
   RawField(lua, t, "err");
   if (lua_type(lua, -1) == LUA_TSTRING) {
     std::string text = lua_tostring(lua, -1);
@@ -329,8 +327,8 @@ bool WriteSpecialTable(lua_State* lua, int t, protocol::ReplyWriter& reply, bool
     size_t pairs = 0;
     lua_pushnil(lua);
     while (lua_next(lua, map) != 0) {
-      WriteValue(lua, -2, reply, resp3, depth + 1);
-      WriteValue(lua, -1, reply, resp3, depth + 1);
+      WriteValue(lua, -2, reply, resp3);
+      WriteValue(lua, -1, reply, resp3);
       lua_pop(lua, 1);
       ++pairs;
     }
@@ -346,7 +344,7 @@ bool WriteSpecialTable(lua_State* lua, int t, protocol::ReplyWriter& reply, bool
     size_t n = 0;
     lua_pushnil(lua);
     while (lua_next(lua, set) != 0) {
-      WriteValue(lua, -2, reply, resp3, depth + 1);
+      WriteValue(lua, -2, reply, resp3);
       lua_pop(lua, 1);
       ++n;
     }
@@ -358,7 +356,13 @@ bool WriteSpecialTable(lua_State* lua, int t, protocol::ReplyWriter& reply, bool
   return false;
 }
 
-void WriteValue(lua_State* lua, int index, protocol::ReplyWriter& reply, bool resp3, int depth) {
+void WriteValue(lua_State* lua, int index, protocol::ReplyWriter& reply, bool resp3) {
+  // Every value may need 4 more stack slots (a verbatim string's fields); a table nested in itself
+  // ends here, at Lua's stack limit, with Redis's error in place of the value.
+  if (!lua_checkstack(lua, 4)) {
+    reply.Error("ERR reached lua stack limit");
+    return;
+  }
   int t = index < 0 ? lua_gettop(lua) + index + 1 : index;
   switch (lua_type(lua, t)) {
     case LUA_TSTRING: {
@@ -382,11 +386,7 @@ void WriteValue(lua_State* lua, int index, protocol::ReplyWriter& reply, bool re
       reply.Integer(LuaNumberToInteger(lua_tonumber(lua, t)));
       return;
     case LUA_TTABLE: {
-      if (depth > kMaxReplyDepth) {
-        reply.Error("ERR reached lua stack limit");
-        return;
-      }
-      if (WriteSpecialTable(lua, t, reply, resp3, depth)) return;
+      if (WriteSpecialTable(lua, t, reply, resp3)) return;
       size_t token = reply.BeginDeferred();
       size_t n = 0;
       for (int i = 1;; ++i) {
@@ -395,7 +395,7 @@ void WriteValue(lua_State* lua, int index, protocol::ReplyWriter& reply, bool re
           lua_pop(lua, 1);
           break;
         }
-        WriteValue(lua, -1, reply, resp3, depth + 1);
+        WriteValue(lua, -1, reply, resp3);
         lua_pop(lua, 1);
         ++n;
       }
@@ -498,7 +498,7 @@ void PushReplyValue(lua_State* lua, const ReplyValue& value) {
 }
 
 void WriteLuaValue(lua_State* lua, int index, protocol::ReplyWriter& reply, bool script_resp3) {
-  WriteValue(lua, index, reply, script_resp3, 0);
+  WriteValue(lua, index, reply, script_resp3);
 }
 
 void OpenRedisApi(lua_State* lua) {
