@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdint>
 #include <cstring>
+#include <limits>
 #include <string>
 
 extern "C" {
@@ -355,19 +356,27 @@ int Pack(lua_State* lua) {
   return 1;
 }
 
-// Decodes up to `limit` objects (0: all) from `offset`; returns how many values it pushed, with
-// the next offset (-1 at the end) first when `with_offset`.
-int UnpackFull(lua_State* lua, int limit, size_t offset, bool with_offset) {
+// Decodes up to `limit` objects from `offset`, and returns how many values it pushed. As in Redis,
+// a limit and an offset of 0 decode everything and return the values alone; otherwise the next
+// offset (-1 at the end) comes first. Redis's error for a negative request names the input length
+// as the limit; that is kept.
+int UnpackFull(lua_State* lua, int limit, int offset) {
   size_t len;
   const char* s = luaL_checklstring(lua, 1, &len);
-  if (offset > len)
-    return luaL_error(lua, "Start offset %d greater than input length %d.",
-                      static_cast<int>(offset), static_cast<int>(len));
+  bool decode_all = limit == 0 && offset == 0;
+  if (offset < 0 || limit < 0) {
+    return luaL_error(lua, "Invalid request to unpack with offset of %d and limit of %d.", offset,
+                      static_cast<int>(len));
+  }
+  if (static_cast<size_t>(offset) > len) {
+    return luaL_error(lua, "Start offset %d greater than input length %d.", offset,
+                      static_cast<int>(len));
+  }
+  if (decode_all) limit = std::numeric_limits<int>::max();
   Cursor c{reinterpret_cast<const unsigned char*>(s) + offset, len - offset};
   int base = lua_gettop(lua);
-  if (with_offset) lua_pushnil(lua);
-  int count = 0;
-  while (c.left > 0 && (limit <= 0 || count < limit)) {
+  if (!decode_all) lua_pushnil(lua);
+  for (int count = 0; c.left > 0 && count < limit; ++count) {
     if (!lua_checkstack(lua, 2)) {
       return luaL_error(lua,
                         "stack overflow (too many return values at once; use unpack_one or "
@@ -375,9 +384,8 @@ int UnpackFull(lua_State* lua, int limit, size_t offset, bool with_offset) {
     }
     Decode(lua, c);
     if (c.error != nullptr) return luaL_error(lua, "%s", c.error);
-    ++count;
   }
-  if (with_offset) {
+  if (!decode_all) {
     lua_Number next = c.left == 0 ? -1 : static_cast<lua_Number>(len - c.left);
     lua_pushnumber(lua, next);
     lua_replace(lua, base + 1);
@@ -385,20 +393,21 @@ int UnpackFull(lua_State* lua, int limit, size_t offset, bool with_offset) {
   return lua_gettop(lua) - base;
 }
 
-int Unpack(lua_State* lua) { return UnpackFull(lua, 0, 0, false); }
+int Unpack(lua_State* lua) { return UnpackFull(lua, 0, 0); }
 
+// Redis reads the limit and offset as C ints.
 int UnpackOne(lua_State* lua) {
-  lua_Integer offset = luaL_optinteger(lua, 2, 0);
-  lua_settop(lua, 1);
-  return UnpackFull(lua, 1, offset < 0 ? 0 : static_cast<size_t>(offset), true);
+  int offset = static_cast<int>(luaL_optinteger(lua, 2, 0));
+  // Keeps at most the input (none stays none: "got no value").
+  lua_pop(lua, lua_gettop(lua) - 1);
+  return UnpackFull(lua, 1, offset);
 }
 
 int UnpackLimit(lua_State* lua) {
-  lua_Integer limit = luaL_checkinteger(lua, 2);
-  lua_Integer offset = luaL_optinteger(lua, 3, 0);
-  lua_settop(lua, 1);
-  return UnpackFull(lua, static_cast<int>(limit), offset < 0 ? 0 : static_cast<size_t>(offset),
-                    true);
+  int limit = static_cast<int>(luaL_checkinteger(lua, 2));
+  int offset = static_cast<int>(luaL_optinteger(lua, 3, 0));
+  lua_pop(lua, lua_gettop(lua) - 1);
+  return UnpackFull(lua, limit, offset);
 }
 
 }  // namespace

@@ -201,16 +201,18 @@ int Unpack(lua_State* lua) {
   const char* fmt = luaL_checkstring(lua, 1);
   size_t ld;
   const char* data = luaL_checklstring(lua, 2, &ld);
-  size_t pos = static_cast<size_t>(luaL_optinteger(lua, 3, 1)) - 1;
+  // As Redis reads it: a negative offset wraps to a huge one, which no data is long enough for.
+  size_t pos = static_cast<size_t>(luaL_optinteger(lua, 3, 1));
+  luaL_argcheck(lua, pos > 0, 3, "offset must be 1 or greater");
+  --pos;
   Header h{NativeLittle(), 1};
   int pushed = 0;
-  luaL_argcheck(lua, pos <= ld, 3, "offset must be 1 or greater");
   lua_settop(lua, 2);
   while (*fmt != '\0') {
     char opt = *fmt++;
     size_t size = OptSize(lua, opt, &fmt);
     pos += Gap(h, pos, size);
-    luaL_argcheck(lua, pos + size <= ld, 2, "data string too short");
+    luaL_argcheck(lua, size <= ld && pos <= ld - size, 2, "data string too short");
     luaL_checkstack(lua, 2, "too many results");
     switch (opt) {
       case 'b':
@@ -254,7 +256,7 @@ int Unpack(lua_State* lua) {
           size = static_cast<size_t>(lua_tonumber(lua, -1));
           lua_pop(lua, 1);
           --pushed;
-          luaL_argcheck(lua, pos + size <= ld, 2, "data string too short");
+          luaL_argcheck(lua, size <= ld && pos <= ld - size, 2, "data string too short");
         }
         lua_pushlstring(lua, data + pos, size);
         ++pushed;
@@ -286,9 +288,9 @@ int Size(lua_State* lua) {
     size_t size = OptSize(lua, opt, &fmt);
     pos += Gap(h, pos, size);
     if (opt == 's') {
-      luaL_argerror(lua, 1, "options 's' has no fixed size");
+      luaL_argerror(lua, 1, "option 's' has no fixed size");
     } else if (opt == 'c' && size == 0) {
-      luaL_argerror(lua, 1, "options 'c0' has no fixed size");
+      luaL_argerror(lua, 1, "option 'c0' has no fixed size");
     }
     if (!std::isalnum(static_cast<unsigned char>(opt))) ControlOptions(lua, opt, &fmt, &h);
     pos += size;
