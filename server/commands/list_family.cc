@@ -200,28 +200,31 @@ std::optional<size_t> ResolveIndex(int64_t index, size_t len) {
 }
 
 // LINDEX key index
+// Redis looks the key up before it parses the index: a missing key answers nil and a wrong type
+// WRONGTYPE, whatever the index.
 void CmdLindex(CommandContext& ctx) {
-  int64_t index;
-  if (!ParseIndex(ctx, ctx.args[2], &index)) return;
   auto found = FindRead(ctx, ctx.args[1]);
   if (!found.ok()) {
     if (found.status() != OpStatus::kKeyNotFound) return ctx.ReplyStatus(found.status());
     return ctx.reply.Null();
   }
+  int64_t index;
+  if (!ParseIndex(ctx, ctx.args[2], &index)) return;
   auto at = ResolveIndex(index, (*found)->Length());
   if (!at) return ctx.reply.Null();
   ctx.reply.Bulk((*found)->At(*at));
 }
 
 // LSET key index element
+// Like LINDEX, the key comes before the index.
 void CmdLset(CommandContext& ctx) {
-  int64_t index;
-  if (!ParseIndex(ctx, ctx.args[2], &index)) return;
   auto found = FindWrite(ctx, ctx.args[1]);
   if (!found.ok()) {
     if (found.status() != OpStatus::kKeyNotFound) return ctx.ReplyStatus(found.status());
     return ctx.reply.Error(kErrNoSuchKey);
   }
+  int64_t index;
+  if (!ParseIndex(ctx, ctx.args[2], &index)) return;
   auto at = ResolveIndex(index, (*found)->Length());
   if (!at) return ctx.reply.Error(kErrOutOfRange);
   (*found)->Set(*at, ctx.args[3], Fill(ctx));
