@@ -305,10 +305,19 @@ void CmdLpos(CommandContext& ctx) {
     } else {
       return ctx.ReplySyntaxError();
     }
-    if (!ParseIndex(ctx, ctx.args[++i], target)) return;
-    if (target == &rank && rank == 0) return ctx.reply.Error(kErrRankZero);
-    if (target == &count && count < 0) return ctx.reply.Error(kErrCountNegative);
-    if (target == &maxlen && maxlen < 0) return ctx.reply.Error(kErrMaxlenNegative);
+    std::string_view text = ctx.args[++i];
+    // Redis reads COUNT and MAXLEN as positive numbers: text that is no number at all gets the
+    // same "can't be negative" error.
+    if (target == &count || target == &maxlen) {
+      auto parsed = storage::ParseInt64(text);
+      if (!parsed || *parsed < 0) {
+        return ctx.reply.Error(target == &count ? kErrCountNegative : kErrMaxlenNegative);
+      }
+      *target = *parsed;
+      continue;
+    }
+    if (!ParseIndex(ctx, text, target)) return;
+    if (rank == 0) return ctx.reply.Error(kErrRankZero);
   }
   auto found = FindRead(ctx, ctx.args[1]);
   if (!found.ok()) {
