@@ -65,7 +65,8 @@ struct CommandSpec {
   std::span<const CommandSpec> subcommands = {};
   KeysFn movable_keys = nullptr;
   // Redis's hand-set ACL categories beyond those flags and group imply, space-separated
-  // ("@keyspace @dangerous"), so COMMAND INFO and ACL CAT match Redis.
+  // ("@keyspace @dangerous"), so COMMAND INFO and ACL CAT match Redis; "-@keyspace" drops one the
+  // group implies.
   std::string_view acl_categories = "";
 };
 

@@ -112,7 +112,10 @@ std::vector<std::string_view> AclCategories(const CommandSpec& spec) {
   while (!extra.empty()) {
     size_t end = extra.find(' ');
     std::string_view category = extra.substr(0, end);
-    if (std::find(categories.begin(), categories.end(), category) == categories.end()) {
+    // "-@keyspace": a category the group implies but Redis does not give this command (SORT).
+    if (category.starts_with('-')) {
+      std::erase(categories, category.substr(1));
+    } else if (std::find(categories.begin(), categories.end(), category) == categories.end()) {
       categories.push_back(category);
     }
     extra = end == std::string_view::npos ? std::string_view() : extra.substr(end + 1);

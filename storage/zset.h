@@ -59,6 +59,10 @@ class ZSet final : public Object {
   size_t Length() const override { return skiplist_ ? skiplist_->size() : lp_count_; }
 
   std::optional<double> Score(std::string_view member) const;
+  // SORT reads a sorted set through its skiplist and, as in Redis, leaves it converted.
+  void ConvertToSkiplistIfPacked() {
+    if (!skiplist_) ConvertToSkiplist();
+  }
   // Adds or updates `member` under ZADD's `flags`; *new_score gets the stored score when processed.
   ZAddOutcome Add(double score, std::string_view member, int flags, const ZSetLimits& limits,
                   double* new_score);

@@ -14,6 +14,8 @@ void RegisterAllFamilies(CommandTable& table) {
   RegisterSetFamily(table);
   RegisterListFamily(table);
   RegisterHashFamily(table);
+  RegisterBitmapFamily(table);
+  RegisterSortFamily(table);
 }
 
 }  // namespace respd::server

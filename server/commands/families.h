@@ -16,6 +16,8 @@ void RegisterSortedSetFamily(CommandTable& table);
 void RegisterSetFamily(CommandTable& table);
 void RegisterListFamily(CommandTable& table);
 void RegisterHashFamily(CommandTable& table);
+void RegisterBitmapFamily(CommandTable& table);
+void RegisterSortFamily(CommandTable& table);
 
 // Registers every family, in a fixed order.
 void RegisterAllFamilies(CommandTable& table);

@@ -1,0 +1,355 @@
+// SORT and SORT_RO (Redis's generic group, kept apart from the key commands for their size): sort
+// a list, set or sorted set by its elements or by other keys (BY pattern, GET pattern, "->field"
+// of hashes), numerically or ALPHA, with LIMIT and STORE. The patterns name keys the command
+// table cannot know, so both commands take every shard lock.
+#include <algorithm>
+#include <cerrno>
+#include <cmath>
+#include <cstdlib>
+#include <cstring>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "server/command_table.h"
+#include "server/commands/collection_args.h"
+#include "server/commands/families.h"
+#include "server/errors.h"
+#include "server/server_context.h"
+#include "storage/database.h"
+#include "storage/hash_object.h"
+#include "storage/list_object.h"
+#include "storage/numbers.h"
+#include "storage/set.h"
+#include "storage/zset.h"
+
+namespace respd::server {
+namespace {
+
+using storage::Entry;
+using storage::ValueType;
+
+constexpr std::string_view kErrNotDouble = "ERR One or more scores can't be converted into double";
+
+struct SortOptions {
+  bool desc = false;
+  bool alpha = false;
+  int64_t limit_start = 0;
+  int64_t limit_count = -1;
+  std::optional<std::string_view> by;
+  bool dont_sort = false;  // BY a pattern without '*' ("nosort")
+  std::vector<std::string_view> gets;
+  std::optional<std::string_view> store;
+};
+
+// Redis's lookupKeyByPattern: "#" is the element itself; otherwise the first '*' is replaced by
+// the element, and "->field" after it reads a hash field. Only strings and hash fields resolve.
+std::optional<std::string> LookupByPattern(storage::Database& db, std::string_view pattern,
+                                           std::string_view element) {
+  // Redis reads the pattern as a C string.
+  pattern = pattern.substr(0, pattern.find('\0'));
+  if (pattern == "#") return std::string(element);
+  size_t star = pattern.find('*');
+  if (star == std::string_view::npos) return std::nullopt;
+  std::string_view field;
+  size_t arrow = pattern.find("->", star + 1);
+  if (arrow != std::string_view::npos && arrow + 2 < pattern.size()) {
+    field = pattern.substr(arrow + 2);
+    pattern = pattern.substr(0, arrow);
+  }
+  std::string key;
+  key.reserve(pattern.size() + element.size());
+  key.append(pattern.substr(0, star)).append(element).append(pattern.substr(star + 1));
+  Entry* entry = db.FindRead(key);
+  if (entry == nullptr) return std::nullopt;
+  if (!field.empty()) {
+    if (entry->type() != ValueType::kHash) return std::nullopt;
+    auto value = static_cast<const storage::Hash*>(entry->object())->Get(field);
+    if (!value) return std::nullopt;
+    return std::string(*value);
+  }
+  if (entry->type() != ValueType::kString) return std::nullopt;
+  return std::string(entry->str());
+}
+
+// Redis's strtod-based score: trailing text, overflow, underflow and NaN are errors; the value is
+// read as a C string, so an embedded NUL ends it.
+bool ParseSortScore(const std::string& text, double* score) {
+  errno = 0;
+  char* end = nullptr;
+  *score = std::strtod(text.c_str(), &end);
+  return *end == '\0' && errno != ERANGE && !std::isnan(*score);
+}
+
+// strcoll in the C locale, which Redis uses when it does not STORE: a C-string comparison.
+int CompareCStrings(std::string_view a, std::string_view b) {
+  a = a.substr(0, a.find('\0'));
+  b = b.substr(0, b.find('\0'));
+  return a.compare(b);
+}
+
+struct SortItem {
+  std::string element;
+  double score = 0;
+  std::optional<std::string> by_value;  // ALPHA with BY: the value compared, if any
+};
+
+bool ParseSortOptions(CommandContext& ctx, bool read_only, SortOptions* options) {
+  Args args = ctx.args;
+  for (size_t i = 2; i < args.size(); ++i) {
+    size_t left = args.size() - i - 1;
+    if (EqualsIgnoreCase(args[i], "asc")) {
+      options->desc = false;
+    } else if (EqualsIgnoreCase(args[i], "desc")) {
+      options->desc = true;
+    } else if (EqualsIgnoreCase(args[i], "alpha")) {
+      options->alpha = true;
+    } else if (EqualsIgnoreCase(args[i], "limit") && left >= 2) {
+      auto start = storage::ParseInt64(args[i + 1]);
+      auto count = storage::ParseInt64(args[i + 2]);
+      if (!start || !count) {
+        ctx.reply.Error(kErrNotInteger);
+        return false;
+      }
+      options->limit_start = *start;
+      options->limit_count = *count;
+      i += 2;
+    } else if (!read_only && EqualsIgnoreCase(args[i], "store") && left >= 1) {
+      options->store = args[++i];
+    } else if (EqualsIgnoreCase(args[i], "by") && left >= 1) {
+      options->by = args[++i];
+      // Redis looks for '*' in the pattern as a C string.
+      std::string_view by = options->by->substr(0, options->by->find('\0'));
+      options->dont_sort = by.find('*') == std::string_view::npos;
+    } else if (EqualsIgnoreCase(args[i], "get") && left >= 1) {
+      options->gets.push_back(args[++i]);
+    } else {
+      ctx.ReplySyntaxError();
+      return false;
+    }
+  }
+  return true;
+}
+
+// The elements to sort, in the value's own order; with `range` (a list or sorted set that is not
+// sorted) only that many from `first`, counted from the end when descending.
+std::vector<SortItem> LoadElements(const Entry* entry, bool desc, size_t first, size_t count) {
+  std::vector<SortItem> items;
+  if (entry == nullptr) return items;
+  auto add = [&](std::string_view element) {
+    items.push_back(SortItem{.element = std::string(element), .by_value = std::nullopt});
+  };
+  switch (entry->type()) {
+    case ValueType::kList: {
+      const auto* list = static_cast<const storage::List*>(entry->object());
+      size_t len = list->Length();
+      if (count == 0 || first >= len) return items;
+      size_t start = desc ? len - first - 1 : first;
+      list->Walk(start, desc, [&](size_t, std::string_view element) {
+        add(element);
+        return items.size() < count;
+      });
+      return items;
+    }
+    case ValueType::kSet:
+      static_cast<const storage::Set*>(entry->object())->ForEach(add);
+      return items;
+    case ValueType::kZSet: {
+      const auto* zset = static_cast<const storage::ZSet*>(entry->object());
+      size_t len = zset->Length();
+      if (count == 0 || first >= len) return items;
+      size_t end = std::min(len, first + count);
+      if (desc) {
+        zset->ForRange(len - end, len - first, true, [&](std::string_view m, double) { add(m); });
+      } else {
+        zset->ForRange(first, end, false, [&](std::string_view m, double) { add(m); });
+      }
+      return items;
+    }
+    default:
+      return items;
+  }
+}
+
+// SORT key [BY pattern] [LIMIT offset count] [GET pattern ...] [ASC|DESC] [ALPHA] [STORE dest]
+// and SORT_RO (no STORE). Follows Redis's sortCommandGeneric step by step.
+void SortGeneric(CommandContext& ctx, bool read_only) {
+  SortOptions options;
+  if (!ParseSortOptions(ctx, read_only, &options)) return;
+  storage::Database& db = ctx.db();
+  Entry* entry = db.FindRead(ctx.args[1]);
+  if (entry != nullptr && entry->type() != ValueType::kList && entry->type() != ValueType::kSet &&
+      entry->type() != ValueType::kZSet) {
+    return ctx.reply.Error(kErrWrongType);
+  }
+  // An unsorted set would come out in hash order; what is stored, or seen by a script, must not
+  // depend on it.
+  if (options.dont_sort && entry != nullptr && entry->type() == ValueType::kSet &&
+      (options.store || ctx.mode == ExecutionMode::kScript)) {
+    options.dont_sort = false;
+    options.alpha = true;
+    options.by.reset();
+  }
+  // As Redis does, even for SORT_RO: sorting reads a sorted set through its skiplist.
+  if (entry != nullptr && entry->type() == ValueType::kZSet) {
+    static_cast<storage::ZSet*>(entry->object())->ConvertToSkiplistIfPacked();
+  }
+
+  int64_t length = entry == nullptr ? 0 : static_cast<int64_t>(entry->object()->Length());
+  int64_t start = options.limit_start < 0 ? 0 : options.limit_start;
+  int64_t end = options.limit_count < 0 ? length - 1 : start + options.limit_count - 1;
+  if (start >= length) {
+    start = length - 1;
+    end = length - 2;
+  }
+  if (end >= length) end = length - 1;
+
+  // A list or sorted set that is not sorted loads only the range asked for.
+  std::vector<SortItem> items;
+  bool ranged = entry != nullptr && options.dont_sort && entry->type() != ValueType::kSet;
+  if (ranged) {
+    size_t count = end >= start ? static_cast<size_t>(end - start + 1) : 0;
+    items = LoadElements(entry, options.desc, static_cast<size_t>(std::max<int64_t>(start, 0)),
+                         count);
+    end -= start;
+    start = 0;
+  } else {
+    items = LoadElements(entry, false, 0, static_cast<size_t>(length));
+  }
+
+  bool not_double = false;
+  if (!options.dont_sort) {
+    for (SortItem& item : items) {
+      std::optional<std::string> by_value;
+      if (options.by) {
+        by_value = LookupByPattern(db, *options.by, item.element);
+        if (!by_value) continue;
+      }
+      if (options.alpha) {
+        if (options.by) item.by_value = std::move(by_value);
+      } else if (!ParseSortScore(by_value ? *by_value : item.element, &item.score)) {
+        not_double = true;
+      }
+    }
+    bool storing = options.store.has_value();
+    bool by_pattern = options.by.has_value();
+    auto compare = [&](const SortItem& a, const SortItem& b) {
+      int cmp;
+      if (!options.alpha) {
+        // Equal scores fall back to the elements' bytes, so the order is always the same.
+        cmp = a.score > b.score ? 1 : a.score < b.score ? -1 : a.element.compare(b.element);
+      } else if (by_pattern) {
+        if (!a.by_value || !b.by_value) {
+          cmp = a.by_value.has_value() == b.by_value.has_value() ? 0 : a.by_value ? 1 : -1;
+        } else {
+          cmp = storing ? a.by_value->compare(*b.by_value)
+                        : CompareCStrings(*a.by_value, *b.by_value);
+        }
+      } else {
+        cmp = storing ? a.element.compare(b.element) : CompareCStrings(a.element, b.element);
+      }
+      return (options.desc ? -cmp : cmp) < 0;
+    };
+    std::stable_sort(items.begin(), items.end(), compare);
+  }
+
+  int64_t rows = end >= start ? end - start + 1 : 0;
+  int64_t output = options.gets.empty() ? rows : rows * static_cast<int64_t>(options.gets.size());
+  if (not_double) return ctx.reply.Error(kErrNotDouble);
+  if (!options.store) {
+    ctx.reply.ArrayHeader(static_cast<size_t>(output));
+    for (int64_t j = start; j <= end; ++j) {
+      const std::string& element = items[static_cast<size_t>(j)].element;
+      if (options.gets.empty()) ctx.reply.Bulk(element);
+      for (std::string_view pattern : options.gets) {
+        std::optional<std::string> value = LookupByPattern(db, pattern, element);
+        if (value) {
+          ctx.reply.Bulk(*value);
+        } else {
+          ctx.reply.Null();
+        }
+      }
+    }
+    return;
+  }
+  auto list = std::make_unique<storage::List>();
+  static const size_t kFillIndex = OptionIndex("list-max-listpack-size");
+  int fill = static_cast<int>(ctx.server.config.options()[kFillIndex]->number());
+  for (int64_t j = start; j <= end; ++j) {
+    const std::string& element = items[static_cast<size_t>(j)].element;
+    if (options.gets.empty()) list->Push(storage::ListEnd::kTail, element, fill);
+    for (std::string_view pattern : options.gets) {
+      // A missing value is stored as an empty string.
+      list->Push(storage::ListEnd::kTail, LookupByPattern(db, pattern, element).value_or(""),
+                 fill);
+    }
+  }
+  if (output > 0) {
+    db.Put(Entry::NewObject(*options.store, std::move(list), Entry::kNoExpire));
+  } else {
+    db.Delete(*options.store);
+  }
+  ctx.reply.Integer(output);
+}
+
+void CmdSort(CommandContext& ctx) { SortGeneric(ctx, false); }
+void CmdSortRo(CommandContext& ctx) { SortGeneric(ctx, true); }
+
+// Redis's sortGetKeys: the sorted key and the last STORE destination; LIMIT, GET and BY skip
+// their arguments.
+bool SortKeys(Args args, std::vector<int>* positions) {
+  positions->push_back(1);
+  std::optional<int> store;
+  for (size_t i = 2; i < args.size(); ++i) {
+    if (EqualsIgnoreCase(args[i], "limit")) {
+      i += 2;
+    } else if (EqualsIgnoreCase(args[i], "get") || EqualsIgnoreCase(args[i], "by")) {
+      i += 1;
+    } else if (EqualsIgnoreCase(args[i], "store") && i + 1 < args.size()) {
+      store = static_cast<int>(i + 1);
+    }
+  }
+  if (store) positions->push_back(*store);
+  return true;
+}
+
+constexpr std::string_view kSortCategories = "@set @sortedset @list @dangerous -@keyspace";
+
+constexpr CommandSpec kRows[] = {
+    {.name = "sort",
+     .arity = -2,
+     .flags = kWrite | kDenyOom | kMovableKeys | kLockAll,
+     .first_key = 1,
+     .last_key = 1,
+     .key_step = 1,
+     .handler = CmdSort,
+     .group = "generic",
+     .since = "1.0.0",
+     .summary = "Sort the elements in a list, set or sorted set",
+     .complexity = "O(N+M*log(M)) where N is the number of elements in the list or set to sort, "
+                   "and M the number of returned elements. When the elements are not sorted, "
+                   "complexity is O(N).",
+     .movable_keys = SortKeys,
+     .acl_categories = kSortCategories},
+    {.name = "sort_ro",
+     .arity = -2,
+     .flags = kReadonly | kMovableKeys | kLockAll,
+     .first_key = 1,
+     .last_key = 1,
+     .key_step = 1,
+     .handler = CmdSortRo,
+     .group = "generic",
+     .since = "7.0.0",
+     .summary = "Sort the elements in a list, set or sorted set. Read-only variant of SORT.",
+     .complexity = "O(N+M*log(M)) where N is the number of elements in the list or set to sort, "
+                   "and M the number of returned elements. When the elements are not sorted, "
+                   "complexity is O(N).",
+     .movable_keys = SortKeys,
+     .acl_categories = kSortCategories},
+};
+
+}  // namespace
+
+void RegisterSortFamily(CommandTable& table) { table.Register(kRows); }
+
+}  // namespace respd::server
