@@ -23,6 +23,7 @@ class ClientState {
   int db_index = 0;
   protocol::RespVersion resp = protocol::RespVersion::kResp2;
   bool authenticated = false;
+  bool local = false;  // connected from a loopback address (enable-debug-command local)
   bool close_after_reply = false;  // QUIT, protocol errors: close once the reply is written
   // MULTI/EXEC and WATCH state, created by the first MULTI or WATCH.
   std::unique_ptr<TransactionState> transaction;

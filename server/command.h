@@ -48,6 +48,8 @@ enum CommandFlag : uint32_t {
   // respd: the command reads or writes the whole keyspace (KEYS, SCAN, FLUSHALL, SWAPDB...), so it
   // takes every shard lock.
   kLockAll = 1u << 24,
+  // respd: Redis's CMD_PROTECTED (DEBUG), refused unless enable-debug-command allows the client.
+  kProtected = 1u << 25,
 };
 
 struct CommandSpec {

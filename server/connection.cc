@@ -49,7 +49,10 @@ void Connection::Start() {
   client_.UpdateInfo([&](ClientState::Info& info) {
     boost::system::error_code ec;
     auto remote = socket_.remote_endpoint(ec);
-    if (!ec) info.addr = Endpoint(remote);
+    if (!ec) {
+      info.addr = Endpoint(remote);
+      client_.local = remote.address().is_loopback();
+    }
     auto local = socket_.local_endpoint(ec);
     if (!ec) info.laddr = Endpoint(local);
     info.fd = socket_.native_handle();

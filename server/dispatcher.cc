@@ -80,6 +80,11 @@ void Dispatcher::Dispatch(Args args, ClientState& client, protocol::ReplyWriter&
     }
     return;
   }
+  // Before authentication, as in Redis.
+  if ((spec->flags & kProtected) && !ProtectedAllowed(client)) {
+    Reject(*spec, args, client, reply, kErrDebugNotAllowed);
+    return;
+  }
   if (!client.authenticated && !(spec->flags & kNoAuth) &&
       !server_.config.requirepass().text().empty()) {
     Reject(*spec, args, client, reply, kErrNoAuth);
@@ -106,6 +111,11 @@ void Dispatcher::Dispatch(Args args, ClientState& client, protocol::ReplyWriter&
   if (BlockingRegistry::HasReady() && !storage::ShardLocks::AllHeldByThisThread()) {
     server_.blocking.ServeReady(*this);
   }
+}
+
+bool Dispatcher::ProtectedAllowed(const ClientState& client) const {
+  std::string setting = server_.config.Get("enable-debug-command").text();
+  return setting == "yes" || (setting == "local" && client.local);
 }
 
 bool Dispatcher::RunsInsideMulti(const CommandSpec& spec, Args args) const {

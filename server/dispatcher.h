@@ -30,6 +30,8 @@ class Dispatcher {
  private:
   // EXEC DISCARD MULTI WATCH QUIT RESET run at once inside MULTI; everything else is queued.
   bool RunsInsideMulti(const CommandSpec& spec, Args args) const;
+  // enable-debug-command lets `client` run protected commands (DEBUG).
+  bool ProtectedAllowed(const ClientState& client) const;
   // Writes a refusal of the command (NOAUTH, BUSY...); inside MULTI it also dooms the transaction.
   void Reject(const CommandSpec& spec, Args args, ClientState& client, protocol::ReplyWriter& reply,
               std::string_view error);

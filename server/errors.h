@@ -22,6 +22,10 @@ inline constexpr std::string_view kErrInvalidDb = "ERR DB index is out of range"
 inline constexpr std::string_view kErrStringTooLong =
     "ERR string exceeds maximum allowed size (proto-max-bulk-len)";
 inline constexpr std::string_view kErrNoAuth = "NOAUTH Authentication required.";
+inline constexpr std::string_view kErrDebugNotAllowed =
+    "ERR DEBUG command not allowed. If the enable-debug-command option is set to \"local\", you "
+    "can run it from a local connection, otherwise you need to set this option in the "
+    "configuration file, and then restart the server.";
 inline constexpr std::string_view kErrInvalidExpire = "ERR invalid expire time in '%s' command";
 inline constexpr std::string_view kErrMaxClients = "ERR max number of clients reached";
 inline constexpr std::string_view kErrInvalidCursor = "ERR invalid cursor";

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cerrno>
+#include <climits>
 #include <cstdlib>
 #include <string>
 
@@ -36,6 +37,19 @@ std::optional<uint64_t> ParseScanCursor(std::string_view text) {
   unsigned long long cursor = std::strtoull(copy.c_str(), &end, 10);
   if (*end != '\0' || errno == ERANGE) return std::nullopt;
   return cursor;
+}
+
+std::optional<int> ParseCIntOrReply(CommandContext& ctx, std::string_view text) {
+  auto value = storage::ParseInt64(text);
+  if (!value) {
+    ctx.reply.Error(kErrNotInteger);
+    return std::nullopt;
+  }
+  if (*value < INT_MIN || *value > INT_MAX) {
+    ctx.reply.Error("ERR value is out of range, value must between -2147483648 and 2147483647");
+    return std::nullopt;
+  }
+  return static_cast<int>(*value);
 }
 
 void FinishWrite(storage::Database& db, std::string_view key, const storage::Object* value) {

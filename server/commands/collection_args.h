@@ -36,6 +36,10 @@ void FinishWrite(storage::Database& db, std::string_view key, const storage::Obj
 // truncated; on failure writes Redis's error and returns false.
 bool ParseBlockTimeout(CommandContext& ctx, std::string_view text, int64_t* timeout_ms);
 
+// Redis's getIntFromObjectOrReply without a custom message: a 64-bit integer, then C int range,
+// each with its own error text.
+std::optional<int> ParseCIntOrReply(CommandContext& ctx, std::string_view text);
+
 // SSCAN/ZSCAN's reply for a missing key: cursor 0, no elements.
 void ReplyEmptyScan(CommandContext& ctx);
 

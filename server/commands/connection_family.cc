@@ -59,11 +59,8 @@ void CmdQuit(CommandContext& ctx) {
 
 // SELECT index
 void CmdSelect(CommandContext& ctx) {
-  auto index = storage::ParseInt64(ctx.args[1]);
-  if (!index || *index < INT32_MIN || *index > INT32_MAX) {
-    ctx.reply.Error(kErrNotInteger);
-    return;
-  }
+  auto index = ParseCIntOrReply(ctx, ctx.args[1]);
+  if (!index) return;
   if (*index < 0 || *index >= ctx.server.store.num_databases()) {
     ctx.reply.Error(kErrInvalidDb);
     return;

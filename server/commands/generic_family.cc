@@ -48,11 +48,8 @@ std::optional<int> ParseInt(std::string_view text) {
 
 // Parses a DB index argument (MOVE, COPY), replying with Redis's error when it is not valid.
 std::optional<int> ParseDbIndexOrReply(CommandContext& ctx, std::string_view text) {
-  auto index = ParseInt(text);
-  if (!index) {
-    ctx.reply.Error(kErrNotInteger);
-    return std::nullopt;
-  }
+  auto index = ParseCIntOrReply(ctx, text);
+  if (!index) return std::nullopt;
   if (*index < 0 || *index >= ctx.server.store.num_databases()) {
     ctx.reply.Error(kErrInvalidDb);
     return std::nullopt;

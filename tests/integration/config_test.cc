@@ -60,5 +60,16 @@ TEST(ConfigIntegrationTest, UnknownDirectiveExitsNonZero) {
   std::filesystem::remove(log);
 }
 
+// enable-debug-command local: tests connect over loopback, so DEBUG runs for them.
+TEST(ConfigIntegrationTest, DebugRunsForLoopbackClientsWhenLocal) {
+  ServerProcess server = ServerProcess::StartRespd({"--enable-debug-command", "local"});
+  ASSERT_TRUE(server.running()) << server.Output();
+  RespClient client;
+  ASSERT_TRUE(client.Connect(server.port()));
+  EXPECT_EQ(client.Command({"DEBUG", "SLEEP", "0"}), "+OK\r\n");
+  EXPECT_EQ(client.Command({"CONFIG", "GET", "enable-debug-command"}),
+            "*2\r\n$20\r\nenable-debug-command\r\n$5\r\nlocal\r\n");
+}
+
 }  // namespace
 }  // namespace respd::testing

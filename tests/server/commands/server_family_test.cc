@@ -97,6 +97,14 @@ TEST_F(ServerFamilyTest, TimeReadsTheServerClock) {
 }
 
 TEST_F(ServerFamilyTest, DebugAndShutdownArguments) {
+  EXPECT_EQ(Run({"debug", "sleep", "0"}),
+            "-ERR DEBUG command not allowed. If the enable-debug-command option is set to "
+            "\"local\", you can run it from a local connection, otherwise you need to set this "
+            "option in the configuration file, and then restart the server.\r\n");
+  // This client is not on a loopback address, so only "yes" lets it in.
+  ASSERT_EQ(config_.Get("enable-debug-command").Set({"local"}), "");
+  EXPECT_EQ(Run({"debug", "sleep", "0"}).substr(0, 20), "-ERR DEBUG command n");
+  ASSERT_EQ(config_.Get("enable-debug-command").Set({"yes"}), "");
   EXPECT_EQ(Run({"debug", "sleep", "0"}), "+OK\r\n");
   EXPECT_EQ(Run({"debug", "log", "hello"}), "+OK\r\n");
   EXPECT_EQ(Run({"debug", "log"}),
