@@ -10,6 +10,9 @@ namespace {
 // Redis cuts command names and the echoed arguments of unknown commands at 128 bytes.
 constexpr size_t kEchoLimit = 128;
 
+// Redis formats echoed names and arguments with %s: a NUL byte ends them.
+std::string_view UpToNul(std::string_view text) { return text.substr(0, text.find('\0')); }
+
 }  // namespace
 
 std::string_view ErrorText(storage::OpStatus status) {
@@ -58,10 +61,10 @@ std::string UnknownCommandError(std::string_view name, std::span<const std::stri
     if (args.size() >= kEchoLimit) break;
     size_t room = kEchoLimit - args.size();
     args += '\'';
-    args.append(arg.substr(0, room));
+    args.append(UpToNul(arg).substr(0, room));
     args += "' ";
   }
-  return "ERR unknown command '" + std::string(name.substr(0, kEchoLimit)) +
+  return "ERR unknown command '" + std::string(UpToNul(name).substr(0, kEchoLimit)) +
          "', with args beginning with: " + args;
 }
 
@@ -69,8 +72,8 @@ std::string UnknownSubcommandError(std::string_view container, std::string_view 
   std::string upper(container);
   std::transform(upper.begin(), upper.end(), upper.begin(),
                  [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
-  return "ERR unknown subcommand '" + std::string(sub.substr(0, kEchoLimit)) + "'. Try " + upper +
-         " HELP.";
+  return "ERR unknown subcommand '" + std::string(UpToNul(sub).substr(0, kEchoLimit)) +
+         "'. Try " + upper + " HELP.";
 }
 
 }  // namespace respd::server
