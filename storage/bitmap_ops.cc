@@ -37,10 +37,8 @@ OpResult<BitWriteTarget> StringForBitWrite(Database& db, std::string_view key, u
   Entry* entry = *found;
   size_t len = entry->str().size();
   if (len < needed) return BitWriteTarget{db.ResizeString(entry, needed), true, true};
-  // Re-encoding goes through a resize, which notifies the keyspace even when no bit will change.
-  if (entry->string_encoding() != StringEncoding::kRaw) {
-    return BitWriteTarget{db.ResizeString(entry, len), false, true};
-  }
+  // Unsharing changes no byte, so it is no modification until a bit changes (as in Redis).
+  entry->MarkRaw();
   return BitWriteTarget{entry, false, false};
 }
 

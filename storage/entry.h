@@ -61,6 +61,8 @@ class Entry {
   std::string_view str() const { return {ValueData(), value_len_}; }
   char* mutable_str() { return ValueData(); }
   StringEncoding string_encoding() const { return static_cast<StringEncoding>(str_encoding_); }
+  // Reports the string as "raw" from now on, as Redis's unshared copy is (bit writes).
+  void MarkRaw() { str_encoding_ = static_cast<uint8_t>(StringEncoding::kRaw); }
   std::string_view StringEncodingName() const;
 
   // Object values (every type but strings).
