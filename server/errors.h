@@ -13,6 +13,8 @@ inline constexpr std::string_view kErrSyntax = "ERR syntax error";
 inline constexpr std::string_view kErrWrongType =
     "WRONGTYPE Operation against a key holding the wrong kind of value";
 inline constexpr std::string_view kErrNotInteger = "ERR value is not an integer or out of range";
+inline constexpr std::string_view kErrMustBePositive = "ERR value is out of range, must be positive";
+inline constexpr std::string_view kErrNumKeys = "ERR numkeys should be greater than 0";
 inline constexpr std::string_view kErrNotFloat = "ERR value is not a valid float";
 inline constexpr std::string_view kErrOverflow = "ERR increment or decrement would overflow";
 inline constexpr std::string_view kErrNanOrInfinity = "ERR increment would produce NaN or Infinity";

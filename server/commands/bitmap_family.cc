@@ -37,10 +37,6 @@ constexpr std::string_view kErrBitfieldReadOnly =
     "ERR BITFIELD_RO only supports the GET subcommand";
 constexpr std::string_view kBitfieldComplexity = "O(1) for each subcommand specified";
 
-uint64_t MaxStringLen(CommandContext& ctx) {
-  return static_cast<uint64_t>(ctx.server.config.proto_max_bulk_len().number());
-}
-
 // Parses a bit offset (BITFIELD's "#N" form when `field_bits` > 0); replies the error and
 // returns nullopt.
 std::optional<uint64_t> BitOffsetOrReply(CommandContext& ctx, std::string_view text,

@@ -10,6 +10,7 @@
 
 #include "server/config.h"
 #include "server/errors.h"
+#include "server/server_context.h"
 #include "storage/glob.h"
 #include "storage/numbers.h"
 
@@ -37,6 +38,10 @@ std::optional<uint64_t> ParseScanCursor(std::string_view text) {
   unsigned long long cursor = std::strtoull(copy.c_str(), &end, 10);
   if (*end != '\0' || errno == ERANGE) return std::nullopt;
   return cursor;
+}
+
+uint64_t MaxStringLen(const CommandContext& ctx) {
+  return static_cast<uint64_t>(ctx.server.config.proto_max_bulk_len().number());
 }
 
 std::optional<int> ParseCIntOrReply(CommandContext& ctx, std::string_view text) {

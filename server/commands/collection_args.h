@@ -36,6 +36,9 @@ void FinishWrite(storage::Database& db, std::string_view key, const storage::Obj
 // truncated; on failure writes Redis's error and returns false.
 bool ParseBlockTimeout(CommandContext& ctx, std::string_view text, int64_t* timeout_ms);
 
+// The longest string value a command may build (proto-max-bulk-len, as Redis checks it).
+uint64_t MaxStringLen(const CommandContext& ctx);
+
 // Redis's getIntFromObjectOrReply without a custom message: a 64-bit integer, then C int range,
 // each with its own error text.
 std::optional<int> ParseCIntOrReply(CommandContext& ctx, std::string_view text);

@@ -20,8 +20,6 @@ using storage::List;
 using storage::ListEnd;
 using storage::OpStatus;
 
-constexpr std::string_view kErrMustBePositive = "ERR value is out of range, must be positive";
-constexpr std::string_view kErrNumKeys = "ERR numkeys should be greater than 0";
 constexpr std::string_view kErrCountPositive = "ERR count should be greater than 0";
 constexpr std::string_view kErrRankZero =
     "ERR RANK can't be zero: use 1 to start from the first match, 2 from the second ... or use "

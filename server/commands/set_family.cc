@@ -19,11 +19,9 @@ namespace {
 using storage::OpStatus;
 using storage::Set;
 
-constexpr std::string_view kErrMustBePositive = "ERR value is out of range, must be positive";
 constexpr std::string_view kErrRandCountRange =
     "ERR value is out of range, value must between -9223372036854775807 and "
     "9223372036854775807";
-constexpr std::string_view kErrNumKeys = "ERR numkeys should be greater than 0";
 constexpr std::string_view kErrTooManyKeys =
     "ERR Number of keys can't be greater than number of args";
 constexpr std::string_view kErrLimitNegative = "ERR LIMIT can't be negative";

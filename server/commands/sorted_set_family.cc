@@ -30,7 +30,6 @@ constexpr std::string_view kErrLimitRank =
     "ERR syntax error, LIMIT is only supported in combination with either BYSCORE or BYLEX";
 constexpr std::string_view kErrWithscoresLex =
     "ERR syntax error, WITHSCORES not supported in combination with BYLEX";
-constexpr std::string_view kErrMustBePositive = "ERR value is out of range, must be positive";
 constexpr std::string_view kErrRandCountRange =
     "ERR value is out of range, value must between -9223372036854775807 and "
     "9223372036854775807";

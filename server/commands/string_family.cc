@@ -4,6 +4,7 @@
 
 #include <string>
 
+#include "server/commands/collection_args.h"
 #include "server/commands/families.h"
 #include "server/errors.h"
 #include "server/server_context.h"
@@ -36,10 +37,6 @@ constexpr size_t kLcsMaxLen = UINT32_MAX - 1;
 
 bool Is(std::string_view arg, std::string_view option) {
   return arg.size() == option.size() && strncasecmp(arg.data(), option.data(), arg.size()) == 0;
-}
-
-uint64_t MaxStringLen(CommandContext& ctx) {
-  return static_cast<uint64_t>(ctx.server.config.proto_max_bulk_len().number());
 }
 
 // The options SET and GETEX share, as Redis's parseExtendedStringArgumentsOrReply parses them.
