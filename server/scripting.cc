@@ -42,7 +42,7 @@ constexpr int64_t kLoadTimeoutMs = 500;
 constexpr std::string_view kErrLoadTimeout = "FUNCTION LOAD timeout";
 // Redis 7.0 gives FUNCTION KILL's victims SCRIPT KILL's text too.
 constexpr std::string_view kErrKilled = "Script killed by user with SCRIPT KILL...";
-// Never seen by Redis clients (Redis exits without replying); ours may see it before the close.
+// Unwinds a script the server stops in; its caller gets no reply, as from Redis, which exits.
 constexpr std::string_view kErrShuttingDown = "Script aborted: the server is shutting down";
 constexpr std::string_view kErrBusyFunction =
     "BUSY Redis is busy running a script. You can only call FUNCTION KILL or SHUTDOWN NOSAVE.";
@@ -502,7 +502,10 @@ void ScriptEngine::Call(ScriptRun& run, int nargs) {
   busy_.store(false, std::memory_order_release);
   run_ = nullptr;
 
-  if (status == 0) {
+  if (status != 0 && shutting_down_.load(std::memory_order_acquire)) {
+    // Redis exits in the middle of the script: its caller sees the connection close, no reply.
+    ctx.client.close_after_reply = true;
+  } else if (status == 0) {
     WriteLuaValue(lua_, -1, ctx.reply, run.resp == protocol::RespVersion::kResp3);
   } else if (lua_istable(lua_, -1)) {
     lua_getfield(lua_, -1, "err");
