@@ -16,6 +16,7 @@ void RegisterAllFamilies(CommandTable& table) {
   RegisterHashFamily(table);
   RegisterBitmapFamily(table);
   RegisterSortFamily(table);
+  RegisterHyperLogLogFamily(table);
 }
 
 }  // namespace respd::server

@@ -18,6 +18,7 @@ void RegisterListFamily(CommandTable& table);
 void RegisterHashFamily(CommandTable& table);
 void RegisterBitmapFamily(CommandTable& table);
 void RegisterSortFamily(CommandTable& table);
+void RegisterHyperLogLogFamily(CommandTable& table);
 
 // Registers every family, in a fixed order.
 void RegisterAllFamilies(CommandTable& table);
