@@ -17,6 +17,7 @@ void RegisterAllFamilies(CommandTable& table) {
   RegisterBitmapFamily(table);
   RegisterSortFamily(table);
   RegisterHyperLogLogFamily(table);
+  RegisterGeoFamily(table);
 }
 
 }  // namespace respd::server

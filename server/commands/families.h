@@ -19,6 +19,7 @@ void RegisterHashFamily(CommandTable& table);
 void RegisterBitmapFamily(CommandTable& table);
 void RegisterSortFamily(CommandTable& table);
 void RegisterHyperLogLogFamily(CommandTable& table);
+void RegisterGeoFamily(CommandTable& table);
 
 // Registers every family, in a fixed order.
 void RegisterAllFamilies(CommandTable& table);

@@ -1,0 +1,632 @@
+// Geo commands: GEOADD GEOPOS GEODIST GEOHASH GEOSEARCH GEOSEARCHSTORE and the older GEORADIUS,
+// GEORADIUSBYMEMBER and their _RO forms. A geo index is a sorted set whose scores are geohashes
+// (storage/geo.h); argument checks run in the order of Redis 7.0's geo.c, so the same bad command
+// gets the same first error.
+#include <cstdio>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "server/commands/collection_args.h"
+#include "server/commands/families.h"
+#include "server/commands/sorted_set_common.h"
+#include "server/errors.h"
+#include "storage/geo.h"
+#include "storage/numbers.h"
+#include "storage/zset.h"
+
+namespace respd::server {
+namespace {
+
+using storage::OpStatus;
+using storage::ZSet;
+namespace geo = storage::geo;
+
+constexpr std::string_view kErrUnit = "ERR unsupported unit provided. please use M, KM, FT, MI";
+constexpr std::string_view kErrBadMember = "ERR could not decode requested zset member";
+constexpr std::string_view kErrCount = "ERR COUNT must be > 0";
+constexpr std::string_view kErrAnyCount = "ERR the ANY argument requires COUNT argument";
+
+// Redis compares keywords and units with strcasecmp on the C string, so a NUL byte ends them.
+bool Keyword(std::string_view arg, std::string_view keyword) {
+  return EqualsIgnoreCase(arg.substr(0, arg.find('\0')), keyword);
+}
+
+// getDoubleFromObjectOrReply with Redis's custom message ("ERR " + message) or its default.
+bool ParseDoubleOrReply(CommandContext& ctx, std::string_view text, std::string_view message,
+                        double* out) {
+  auto value = storage::ParseDouble(text);
+  if (!value) {
+    if (message.empty()) {
+      ctx.reply.Error(kErrNotFloat);
+    } else {
+      ctx.reply.Error("ERR " + std::string(message));
+    }
+    return false;
+  }
+  *out = *value;
+  return true;
+}
+
+// extractLongLatOrReply: two floats inside the storable range.
+bool ParseLonLatOrReply(CommandContext& ctx, size_t at, double xy[2]) {
+  for (size_t i = 0; i < 2; ++i) {
+    if (!ParseDoubleOrReply(ctx, ctx.args[at + i], "", &xy[i])) return false;
+  }
+  if (!geo::ValidLonLat(xy[0], xy[1])) {
+    char buf[128];
+    std::snprintf(buf, sizeof(buf), "ERR invalid longitude,latitude pair %f,%f", xy[0], xy[1]);
+    ctx.reply.Error(buf);
+    return false;
+  }
+  return true;
+}
+
+// Meters per unit, or a negative value after replying the error.
+double ParseUnitOrReply(CommandContext& ctx, std::string_view unit) {
+  if (Keyword(unit, "m")) return 1;
+  if (Keyword(unit, "km")) return 1000;
+  if (Keyword(unit, "ft")) return 0.3048;
+  if (Keyword(unit, "mi")) return 1609.34;
+  ctx.reply.Error(kErrUnit);
+  return -1;
+}
+
+bool ParseRadiusOrReply(CommandContext& ctx, size_t at, geo::Shape* shape) {
+  double radius;
+  if (!ParseDoubleOrReply(ctx, ctx.args[at], "need numeric radius", &radius)) return false;
+  if (radius < 0) {
+    ctx.reply.Error("ERR radius cannot be negative");
+    return false;
+  }
+  shape->radius = radius;
+  double conversion = ParseUnitOrReply(ctx, ctx.args[at + 1]);
+  if (conversion < 0) return false;
+  shape->conversion = conversion;
+  return true;
+}
+
+bool ParseBoxOrReply(CommandContext& ctx, size_t at, geo::Shape* shape) {
+  double width, height;
+  if (!ParseDoubleOrReply(ctx, ctx.args[at], "need numeric width", &width) ||
+      !ParseDoubleOrReply(ctx, ctx.args[at + 1], "need numeric height", &height)) {
+    return false;
+  }
+  if (height < 0 || width < 0) {
+    ctx.reply.Error("ERR height or width cannot be negative");
+    return false;
+  }
+  shape->width = width;
+  shape->height = height;
+  double conversion = ParseUnitOrReply(ctx, ctx.args[at + 2]);
+  if (conversion < 0) return false;
+  shape->conversion = conversion;
+  return true;
+}
+
+// The decoded position of `member`, false when it is not in the set.
+bool MemberPosition(const ZSet& z, std::string_view member, double xy[2]) {
+  auto score = z.Score(member);
+  if (!score) return false;
+  geo::DecodeScore(*score, xy);
+  return true;
+}
+
+// Redis's addReplyHumanLongDouble: "%.17Lf" without trailing zeros, a bulk string in RESP2 and a
+// double frame in RESP3.
+void ReplyCoordinate(CommandContext& ctx, double v) {
+  std::string text = storage::FormatLongDoubleHuman(static_cast<long double>(v)).value_or("0");
+  if (ctx.reply.resp3()) {
+    ctx.reply.Raw(",");
+    ctx.reply.Raw(text);
+    ctx.reply.Raw("\r\n");
+  } else {
+    ctx.reply.Bulk(text);
+  }
+}
+
+// Distances are bulk strings with four decimals in both protocols.
+void ReplyDistance(CommandContext& ctx, double meters) {
+  char buf[128];
+  int n = std::snprintf(buf, sizeof(buf), "%.4f", meters);
+  ctx.reply.Bulk(std::string_view(buf, static_cast<size_t>(n)));
+}
+
+// Looks the key up as Redis's lookupKeyRead + checkType: *z stays null for a missing key; false
+// after replying WRONGTYPE.
+bool LookupOrReply(CommandContext& ctx, std::string_view key, const ZSet** z) {
+  auto found = FindZSetRead(ctx, key);
+  *z = nullptr;
+  if (found.ok()) {
+    *z = *found;
+  } else if (found.status() != OpStatus::kKeyNotFound) {
+    ctx.ReplyStatus(found.status());
+    return false;
+  }
+  return true;
+}
+
+// GEOADD key [NX|XX] [CH] longitude latitude member [longitude latitude member ...]
+void CmdGeoAdd(CommandContext& ctx) {
+  int flags = 0;
+  bool ch = false;
+  size_t first = 2;
+  for (; first < ctx.args.size(); ++first) {
+    std::string_view opt = ctx.args[first];
+    if (Keyword(opt, "nx")) {
+      flags |= storage::kZAddNx;
+    } else if (Keyword(opt, "xx")) {
+      flags |= storage::kZAddXx;
+    } else if (Keyword(opt, "ch")) {
+      ch = true;
+    } else {
+      break;
+    }
+  }
+  size_t rest = ctx.args.size() - first;
+  if (rest % 3 != 0 || ((flags & storage::kZAddNx) && (flags & storage::kZAddXx))) {
+    return ctx.ReplySyntaxError();
+  }
+  size_t elements = rest / 3;
+  thread_local std::vector<double> scores;
+  scores.clear();
+  for (size_t i = 0; i < elements; ++i) {
+    double xy[2];
+    if (!ParseLonLatOrReply(ctx, first + i * 3, xy)) return;
+    scores.push_back(static_cast<double>(geo::EncodeScore(xy[0], xy[1])));
+  }
+  // GEOADD hands over to ZADD, which refuses an empty element list.
+  if (elements == 0) return ctx.ReplySyntaxError();
+
+  storage::Database& db = ctx.db();
+  std::string_view key = ctx.args[1];
+  storage::Entry* e = db.FindWrite(key);
+  if (e != nullptr && e->type() != storage::ValueType::kZSet) {
+    return ctx.ReplyStatus(OpStatus::kWrongType);
+  }
+  storage::ZSetLimits limits = ZSetLimitsOf(ctx.server);
+  if (e == nullptr) {
+    if (flags & storage::kZAddXx) return ctx.reply.Integer(0);
+    e = db.AddObject(key, ZSet::New(limits, ctx.args[first + 2].size()));
+    db.SignalReady(key);
+  }
+  auto* z = static_cast<ZSet*>(e->object());
+  int64_t added = 0, updated = 0;
+  double stored;
+  for (size_t i = 0; i < elements; ++i) {
+    switch (z->Add(scores[i], ctx.args[first + i * 3 + 2], flags, limits, &stored)) {
+      case storage::ZAddOutcome::kAdded:
+        ++added;
+        break;
+      case storage::ZAddOutcome::kUpdated:
+        ++updated;
+        break;
+      default:
+        break;
+    }
+  }
+  if (added + updated > 0) db.MarkModified(key);
+  if (z->Length() == 0) db.Delete(key);
+  ctx.reply.Integer(ch ? added + updated : added);
+}
+
+// GEOPOS key [member ...]
+void CmdGeoPos(CommandContext& ctx) {
+  const ZSet* z;
+  if (!LookupOrReply(ctx, ctx.args[1], &z)) return;
+  ctx.reply.ArrayHeader(ctx.args.size() - 2);
+  for (size_t i = 2; i < ctx.args.size(); ++i) {
+    double xy[2];
+    if (z == nullptr || !MemberPosition(*z, ctx.args[i], xy)) {
+      ctx.reply.NullArray();
+      continue;
+    }
+    ctx.reply.ArrayHeader(2);
+    ReplyCoordinate(ctx, xy[0]);
+    ReplyCoordinate(ctx, xy[1]);
+  }
+}
+
+// GEOHASH key [member ...]
+void CmdGeoHash(CommandContext& ctx) {
+  const ZSet* z;
+  if (!LookupOrReply(ctx, ctx.args[1], &z)) return;
+  ctx.reply.ArrayHeader(ctx.args.size() - 2);
+  for (size_t i = 2; i < ctx.args.size(); ++i) {
+    double xy[2];
+    if (z == nullptr || !MemberPosition(*z, ctx.args[i], xy)) {
+      ctx.reply.Null();
+      continue;
+    }
+    ctx.reply.Bulk(geo::StandardGeohash(xy[0], xy[1]));
+  }
+}
+
+// GEODIST key member1 member2 [M|KM|FT|MI]
+void CmdGeoDist(CommandContext& ctx) {
+  double to_meters = 1;
+  if (ctx.args.size() == 5) {
+    to_meters = ParseUnitOrReply(ctx, ctx.args[4]);
+    if (to_meters < 0) return;
+  } else if (ctx.args.size() > 5) {
+    return ctx.ReplySyntaxError();
+  }
+  const ZSet* z;
+  if (!LookupOrReply(ctx, ctx.args[1], &z)) return;
+  double a[2], b[2];
+  if (z == nullptr || !MemberPosition(*z, ctx.args[2], a) ||
+      !MemberPosition(*z, ctx.args[3], b)) {
+    return ctx.reply.Null();
+  }
+  ReplyDistance(ctx, geo::Distance(a[0], a[1], b[0], b[1]) / to_meters);
+}
+
+// What a search command accepts, as Redis's georadiusGeneric flags.
+enum SearchFlag : int {
+  kByCoords = 1 << 0,   // GEORADIUS: key longitude latitude radius unit
+  kByMember = 1 << 1,   // GEORADIUSBYMEMBER: key member radius unit
+  kNoStore = 1 << 2,    // the _RO forms
+  kSearch = 1 << 3,     // GEOSEARCH syntax
+  kSearchStore = 1 << 4,
+};
+
+enum class SortOrder : uint8_t { kNone, kAsc, kDesc };
+
+struct SearchOptions {
+  bool withdist = false;
+  bool withhash = false;
+  bool withcoord = false;
+  bool any = false;
+  SortOrder sort = SortOrder::kNone;
+  int64_t count = 0;  // 0: unlimited
+  std::string_view store_key;
+  bool has_store = false;
+  bool storedist = false;
+};
+
+// Every point of `z` inside `shape`, in the order Redis scans them: box by box, ascending score
+// inside a box; with `limit`, the scan stops once that many were found.
+std::vector<geo::Found> FindInShape(const ZSet& z, const geo::Shape& shape, size_t limit) {
+  std::vector<geo::Found> found;
+  for (const geo::ScoreBox& box : geo::SearchBoxes(shape)) {
+    if (limit != 0 && found.size() >= limit) break;
+    storage::ScoreRange range{.min = static_cast<double>(box.min),
+                              .max = static_cast<double>(box.max),
+                              .min_exclusive = false,
+                              .max_exclusive = true};
+    auto [start, end] = RankBounds(z, range);
+    z.ForRange(start, end, false, [&](std::string_view member, double score) {
+      if (limit != 0 && found.size() >= limit) return;
+      double xy[2], dist;
+      geo::DecodeScore(score, xy);
+      if (!geo::WithinShape(shape, xy[0], xy[1], &dist)) return;
+      found.push_back({xy[0], xy[1], dist, score, std::string(member)});
+    });
+  }
+  return found;
+}
+
+void ReplyFound(CommandContext& ctx, const std::vector<geo::Found>& found, size_t n,
+                const SearchOptions& opts, double conversion) {
+  size_t extra = (opts.withdist ? 1 : 0) + (opts.withhash ? 1 : 0) + (opts.withcoord ? 1 : 0);
+  ctx.reply.ArrayHeader(n);
+  for (size_t i = 0; i < n; ++i) {
+    const geo::Found& f = found[i];
+    if (extra != 0) ctx.reply.ArrayHeader(extra + 1);
+    ctx.reply.Bulk(f.member);
+    if (opts.withdist) ReplyDistance(ctx, f.dist / conversion);
+    if (opts.withhash) ctx.reply.Integer(static_cast<int64_t>(f.score));
+    if (opts.withcoord) {
+      ctx.reply.ArrayHeader(2);
+      ReplyCoordinate(ctx, f.lon);
+      ReplyCoordinate(ctx, f.lat);
+    }
+  }
+}
+
+// Redis's georadiusGeneric: the source key is args[src].
+void SearchGeneric(CommandContext& ctx, size_t src, int flags) {
+  const ZSet* z;
+  if (!LookupOrReply(ctx, ctx.args[src], &z)) return;
+
+  geo::Shape shape;
+  size_t base;
+  SearchOptions opts;
+  if (flags & kByCoords) {
+    base = 6;
+    double xy[2];
+    if (!ParseLonLatOrReply(ctx, 2, xy)) return;
+    shape.lon = xy[0];
+    shape.lat = xy[1];
+    if (!ParseRadiusOrReply(ctx, 4, &shape)) return;
+  } else if (flags & kByMember) {
+    base = 5;
+    // Without the key Redis still parses the options, to choose between the empty replies.
+    if (z != nullptr) {
+      double xy[2];
+      if (!MemberPosition(*z, ctx.args[2], xy)) return ctx.reply.Error(kErrBadMember);
+      shape.lon = xy[0];
+      shape.lat = xy[1];
+      if (!ParseRadiusOrReply(ctx, 3, &shape)) return;
+    }
+  } else {
+    base = 2;
+    if (flags & kSearchStore) {
+      base = 3;
+      opts.store_key = ctx.args[1];
+      opts.has_store = true;
+    }
+  }
+
+  bool frommember = false, fromlonlat = false, byradius = false, bybox = false;
+  const size_t argc = ctx.args.size();
+  const bool search = flags & kSearch;
+  const bool old_store = !(flags & kNoStore) && !search;
+  for (size_t i = base; i < argc; ++i) {
+    std::string_view arg = ctx.args[i];
+    size_t remaining = argc - i - 1;
+    if (Keyword(arg, "withdist")) {
+      opts.withdist = true;
+    } else if (Keyword(arg, "withhash")) {
+      opts.withhash = true;
+    } else if (Keyword(arg, "withcoord")) {
+      opts.withcoord = true;
+    } else if (Keyword(arg, "any")) {
+      opts.any = true;
+    } else if (Keyword(arg, "asc")) {
+      opts.sort = SortOrder::kAsc;
+    } else if (Keyword(arg, "desc")) {
+      opts.sort = SortOrder::kDesc;
+    } else if (Keyword(arg, "count") && remaining >= 1) {
+      auto count = storage::ParseInt64(ctx.args[++i]);
+      if (!count) return ctx.reply.Error(kErrNotInteger);
+      if (*count <= 0) return ctx.reply.Error(kErrCount);
+      opts.count = *count;
+    } else if ((Keyword(arg, "store") || Keyword(arg, "storedist")) && remaining >= 1 &&
+               old_store) {
+      opts.storedist = Keyword(arg, "storedist");
+      opts.store_key = ctx.args[++i];
+      opts.has_store = true;
+    } else if (Keyword(arg, "storedist") && (flags & kSearchStore)) {
+      opts.storedist = true;
+    } else if (Keyword(arg, "frommember") && remaining >= 1 && search && !fromlonlat) {
+      ++i;
+      if (z != nullptr) {
+        double xy[2];
+        if (!MemberPosition(*z, ctx.args[i], xy)) return ctx.reply.Error(kErrBadMember);
+        shape.lon = xy[0];
+        shape.lat = xy[1];
+      }
+      frommember = true;
+    } else if (Keyword(arg, "fromlonlat") && remaining >= 2 && search && !frommember) {
+      double xy[2];
+      if (!ParseLonLatOrReply(ctx, i + 1, xy)) return;
+      shape.lon = xy[0];
+      shape.lat = xy[1];
+      fromlonlat = true;
+      i += 2;
+    } else if (Keyword(arg, "byradius") && remaining >= 2 && search && !bybox) {
+      if (!ParseRadiusOrReply(ctx, i + 1, &shape)) return;
+      shape.box = false;
+      byradius = true;
+      i += 2;
+    } else if (Keyword(arg, "bybox") && remaining >= 3 && search && !byradius) {
+      if (!ParseBoxOrReply(ctx, i + 1, &shape)) return;
+      shape.box = true;
+      bybox = true;
+      i += 3;
+    } else {
+      return ctx.ReplySyntaxError();
+    }
+  }
+
+  if (opts.has_store && (opts.withdist || opts.withhash || opts.withcoord)) {
+    return ctx.reply.Error(std::string("ERR ") +
+                           ((flags & kSearchStore) ? "GEOSEARCHSTORE" : "STORE option in GEORADIUS") +
+                           " is not compatible with WITHDIST, WITHHASH and WITHCOORD options");
+  }
+  if (search && !(frommember || fromlonlat)) {
+    return ctx.reply.Error("ERR exactly one of FROMMEMBER or FROMLONLAT can be specified for " +
+                           std::string(ctx.args[0]));
+  }
+  if (search && !(byradius || bybox)) {
+    return ctx.reply.Error("ERR exactly one of BYRADIUS and BYBOX can be specified for " +
+                           std::string(ctx.args[0]));
+  }
+  if (opts.any && opts.count == 0) return ctx.reply.Error(kErrAnyCount);
+
+  if (z == nullptr) {
+    if (opts.has_store) return StoreResult(ctx, opts.store_key, {});
+    return ctx.reply.ArrayHeader(0);
+  }
+  // COUNT without an order means the nearest ones, unless ANY asked for whichever come first.
+  if (opts.count != 0 && opts.sort == SortOrder::kNone && !opts.any) opts.sort = SortOrder::kAsc;
+
+  auto limit = static_cast<size_t>(opts.any ? opts.count : 0);
+  std::vector<geo::Found> found = FindInShape(*z, shape, limit);
+  if (found.empty() && !opts.has_store) return ctx.reply.ArrayHeader(0);
+  size_t n = found.size();
+  if (opts.count != 0 && static_cast<uint64_t>(opts.count) < n) n = static_cast<size_t>(opts.count);
+  if (opts.sort != SortOrder::kNone) geo::SortFound(&found, opts.sort == SortOrder::kDesc, n);
+
+  if (!opts.has_store) return ReplyFound(ctx, found, n, opts, shape.conversion);
+  std::vector<std::pair<std::string, double>> elements;
+  elements.reserve(n);
+  for (size_t i = 0; i < n; ++i) {
+    double score = opts.storedist ? found[i].dist / shape.conversion : found[i].score;
+    elements.emplace_back(std::move(found[i].member), score);
+  }
+  StoreResult(ctx, opts.store_key, std::move(elements));
+}
+
+// GEORADIUS key longitude latitude radius M|KM|FT|MI [WITHCOORD] [WITHDIST] [WITHHASH]
+//   [COUNT count [ANY]] [ASC|DESC] [STORE key] [STOREDIST key]
+void CmdGeoRadius(CommandContext& ctx) { SearchGeneric(ctx, 1, kByCoords); }
+void CmdGeoRadiusRo(CommandContext& ctx) { SearchGeneric(ctx, 1, kByCoords | kNoStore); }
+// GEORADIUSBYMEMBER key member radius M|KM|FT|MI [options as GEORADIUS]
+void CmdGeoRadiusByMember(CommandContext& ctx) { SearchGeneric(ctx, 1, kByMember); }
+void CmdGeoRadiusByMemberRo(CommandContext& ctx) { SearchGeneric(ctx, 1, kByMember | kNoStore); }
+// GEOSEARCH key FROMMEMBER member|FROMLONLAT longitude latitude BYRADIUS radius unit|BYBOX width
+//   height unit [ASC|DESC] [COUNT count [ANY]] [WITHCOORD] [WITHDIST] [WITHHASH]
+void CmdGeoSearch(CommandContext& ctx) { SearchGeneric(ctx, 1, kSearch); }
+// GEOSEARCHSTORE destination source [GEOSEARCH's area and order options] [STOREDIST]
+void CmdGeoSearchStore(CommandContext& ctx) { SearchGeneric(ctx, 2, kSearch | kSearchStore); }
+
+// The source key, and the destination of a STORE or STOREDIST (the last one wins), as Redis's
+// georadiusGetKeys.
+bool GeoRadiusKeys(Args args, std::vector<int>* positions) {
+  positions->push_back(1);
+  int stored = -1;
+  for (size_t i = 5; i < args.size(); ++i) {
+    if ((Keyword(args[i], "store") || Keyword(args[i], "storedist")) && i + 1 < args.size()) {
+      stored = static_cast<int>(++i);
+    }
+  }
+  if (stored != -1) positions->push_back(stored);
+  return true;
+}
+
+constexpr std::string_view kRadiusComplexity =
+    "O(N+log(M)) where N is the number of elements inside the bounding box of the circular area "
+    "delimited by center and radius and M is the number of items inside the index.";
+constexpr std::string_view kSearchComplexity =
+    "O(N+log(M)) where N is the number of elements in the grid-aligned bounding box area around "
+    "the shape provided as the filter and M is the number of items inside the shape";
+
+constexpr CommandSpec kRows[] = {
+    {.name = "geoadd",
+     .arity = -5,
+     .flags = kWrite | kDenyOom,
+     .first_key = 1,
+     .last_key = 1,
+     .key_step = 1,
+     .handler = CmdGeoAdd,
+     .group = "geo",
+     .since = "3.2.0",
+     .summary = "Add one or more geospatial items in the geospatial index represented using a "
+                "sorted set",
+     .complexity = "O(log(N)) for each item added, where N is the number of elements in the "
+                   "sorted set.",
+     .acl_categories = "@geo"},
+    {.name = "geopos",
+     .arity = -2,
+     .flags = kReadonly,
+     .first_key = 1,
+     .last_key = 1,
+     .key_step = 1,
+     .handler = CmdGeoPos,
+     .group = "geo",
+     .since = "3.2.0",
+     .summary = "Returns longitude and latitude of members of a geospatial index",
+     .complexity = "O(N) where N is the number of members requested.",
+     .acl_categories = "@geo"},
+    {.name = "geodist",
+     .arity = -4,
+     .flags = kReadonly,
+     .first_key = 1,
+     .last_key = 1,
+     .key_step = 1,
+     .handler = CmdGeoDist,
+     .group = "geo",
+     .since = "3.2.0",
+     .summary = "Returns the distance between two members of a geospatial index",
+     .complexity = "O(log(N))",
+     .acl_categories = "@geo"},
+    {.name = "geohash",
+     .arity = -2,
+     .flags = kReadonly,
+     .first_key = 1,
+     .last_key = 1,
+     .key_step = 1,
+     .handler = CmdGeoHash,
+     .group = "geo",
+     .since = "3.2.0",
+     .summary = "Returns members of a geospatial index as standard geohash strings",
+     .complexity = "O(log(N)) for each member requested, where N is the number of elements in "
+                   "the sorted set.",
+     .acl_categories = "@geo"},
+    {.name = "geosearch",
+     .arity = -7,
+     .flags = kReadonly,
+     .first_key = 1,
+     .last_key = 1,
+     .key_step = 1,
+     .handler = CmdGeoSearch,
+     .group = "geo",
+     .since = "6.2.0",
+     .summary = "Query a sorted set representing a geospatial index to fetch members inside an "
+                "area of a box or a circle.",
+     .complexity = kSearchComplexity,
+     .acl_categories = "@geo"},
+    {.name = "geosearchstore",
+     .arity = -8,
+     .flags = kWrite | kDenyOom,
+     .first_key = 1,
+     .last_key = 2,
+     .key_step = 1,
+     .handler = CmdGeoSearchStore,
+     .group = "geo",
+     .since = "6.2.0",
+     .summary = "Query a sorted set representing a geospatial index to fetch members inside an "
+                "area of a box or a circle, and store the result in another key.",
+     .complexity = kSearchComplexity,
+     .acl_categories = "@geo"},
+    {.name = "georadius",
+     .arity = -6,
+     .flags = kWrite | kDenyOom | kMovableKeys,
+     .first_key = 1,
+     .last_key = 1,
+     .key_step = 1,
+     .handler = CmdGeoRadius,
+     .group = "geo",
+     .since = "3.2.0",
+     .summary = "Query a sorted set representing a geospatial index to fetch members matching a "
+                "given maximum distance from a point",
+     .complexity = kRadiusComplexity,
+     .movable_keys = GeoRadiusKeys,
+     .acl_categories = "@geo"},
+    {.name = "georadius_ro",
+     .arity = -6,
+     .flags = kReadonly,
+     .first_key = 1,
+     .last_key = 1,
+     .key_step = 1,
+     .handler = CmdGeoRadiusRo,
+     .group = "geo",
+     .since = "3.2.10",
+     .summary = "A read-only variant for GEORADIUS",
+     .complexity = kRadiusComplexity,
+     .acl_categories = "@geo"},
+    {.name = "georadiusbymember",
+     .arity = -5,
+     .flags = kWrite | kDenyOom | kMovableKeys,
+     .first_key = 1,
+     .last_key = 1,
+     .key_step = 1,
+     .handler = CmdGeoRadiusByMember,
+     .group = "geo",
+     .since = "3.2.0",
+     .summary = "Query a sorted set representing a geospatial index to fetch members matching a "
+                "given maximum distance from a member",
+     .complexity = kRadiusComplexity,
+     .movable_keys = GeoRadiusKeys,
+     .acl_categories = "@geo"},
+    {.name = "georadiusbymember_ro",
+     .arity = -5,
+     .flags = kReadonly,
+     .first_key = 1,
+     .last_key = 1,
+     .key_step = 1,
+     .handler = CmdGeoRadiusByMemberRo,
+     .group = "geo",
+     .since = "3.2.10",
+     .summary = "A read-only variant for GEORADIUSBYMEMBER",
+     .complexity = kRadiusComplexity,
+     .acl_categories = "@geo"},
+};
+
+}  // namespace
+
+void RegisterGeoFamily(CommandTable& table) { table.Register(kRows); }
+
+}  // namespace respd::server
