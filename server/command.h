@@ -19,6 +19,10 @@ class ServerContext;
 struct CommandContext;
 
 using Args = std::span<const std::string_view>;
+
+// An argument as Redis reads it where it uses it as a C string (%s, strcmp, strchr): a NUL byte
+// ends it.
+inline std::string_view AsCString(std::string_view arg) { return arg.substr(0, arg.find('\0')); }
 using Handler = void (*)(CommandContext& ctx);
 // Key positions of a command whose keys move with its arguments (EVAL numkeys, ZUNIONSTORE...).
 // Returns false when the arguments are malformed (no keys can be found).

@@ -4,14 +4,13 @@
 #include <algorithm>
 #include <cctype>
 
+#include "server/command.h"
+
 namespace respd::server {
 namespace {
 
 // Redis cuts command names and the echoed arguments of unknown commands at 128 bytes.
 constexpr size_t kEchoLimit = 128;
-
-// Redis formats echoed names and arguments with %s: a NUL byte ends them.
-std::string_view UpToNul(std::string_view text) { return text.substr(0, text.find('\0')); }
 
 }  // namespace
 
@@ -55,16 +54,17 @@ std::string InvalidExpireError(std::string_view full_name) {
   return text;
 }
 
+// Redis echoes the name and arguments with %s.
 std::string UnknownCommandError(std::string_view name, std::span<const std::string_view> rest) {
   std::string args;
   for (std::string_view arg : rest) {
     if (args.size() >= kEchoLimit) break;
     size_t room = kEchoLimit - args.size();
     args += '\'';
-    args.append(UpToNul(arg).substr(0, room));
+    args.append(AsCString(arg).substr(0, room));
     args += "' ";
   }
-  return "ERR unknown command '" + std::string(UpToNul(name).substr(0, kEchoLimit)) +
+  return "ERR unknown command '" + std::string(AsCString(name).substr(0, kEchoLimit)) +
          "', with args beginning with: " + args;
 }
 
@@ -72,7 +72,7 @@ std::string UnknownSubcommandError(std::string_view container, std::string_view 
   std::string upper(container);
   std::transform(upper.begin(), upper.end(), upper.begin(),
                  [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
-  return "ERR unknown subcommand '" + std::string(UpToNul(sub).substr(0, kEchoLimit)) +
+  return "ERR unknown subcommand '" + std::string(AsCString(sub).substr(0, kEchoLimit)) +
          "'. Try " + upper + " HELP.";
 }
 

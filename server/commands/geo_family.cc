@@ -29,7 +29,7 @@ constexpr std::string_view kErrAnyCount = "ERR the ANY argument requires COUNT a
 
 // Redis compares keywords and units with strcasecmp on the C string, so a NUL byte ends them.
 bool Keyword(std::string_view arg, std::string_view keyword) {
-  return EqualsIgnoreCase(arg.substr(0, arg.find('\0')), keyword);
+  return EqualsIgnoreCase(AsCString(arg), keyword);
 }
 
 // getDoubleFromObjectOrReply with Redis's custom message ("ERR " + message) or its default.

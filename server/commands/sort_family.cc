@@ -46,8 +46,7 @@ struct SortOptions {
 // the element, and "->field" after it reads a hash field. Only strings and hash fields resolve.
 std::optional<std::string> LookupByPattern(storage::Database& db, std::string_view pattern,
                                            std::string_view element) {
-  // Redis reads the pattern as a C string.
-  pattern = pattern.substr(0, pattern.find('\0'));
+  pattern = AsCString(pattern);
   if (pattern == "#") return std::string(element);
   size_t star = pattern.find('*');
   if (star == std::string_view::npos) return std::nullopt;
@@ -83,9 +82,7 @@ bool ParseSortScore(const std::string& text, double* score) {
 
 // strcoll in the C locale, which Redis uses when it does not STORE: a C-string comparison.
 int CompareCStrings(std::string_view a, std::string_view b) {
-  a = a.substr(0, a.find('\0'));
-  b = b.substr(0, b.find('\0'));
-  return a.compare(b);
+  return AsCString(a).compare(AsCString(b));
 }
 
 struct SortItem {
@@ -118,9 +115,7 @@ bool ParseSortOptions(CommandContext& ctx, bool read_only, SortOptions* options)
       options->store = args[++i];
     } else if (EqualsIgnoreCase(args[i], "by") && left >= 1) {
       options->by = args[++i];
-      // Redis looks for '*' in the pattern as a C string.
-      std::string_view by = options->by->substr(0, options->by->find('\0'));
-      options->dont_sort = by.find('*') == std::string_view::npos;
+      options->dont_sort = AsCString(*options->by).find('*') == std::string_view::npos;
     } else if (EqualsIgnoreCase(args[i], "get") && left >= 1) {
       options->gets.push_back(args[++i]);
     } else {
