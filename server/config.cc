@@ -219,13 +219,14 @@ std::string Option::Set(const std::vector<std::string>& values) {
       return {};
     }
     case OptionKind::kMemory: {
-      int64_t bytes;
+      uint64_t bytes;
       if (!ParseMemory(value, &bytes)) return "argument must be a memory value";
-      if (bytes < spec_->min || bytes > spec_->max) {
+      if (bytes > static_cast<uint64_t>(INT64_MAX) || static_cast<int64_t>(bytes) < spec_->min ||
+          static_cast<int64_t>(bytes) > spec_->max) {
         return "argument must be between " + storage::FormatInt64(spec_->min) + " and " +
                storage::FormatInt64(spec_->max) + " inclusive";
       }
-      number_.store(bytes);
+      number_.store(static_cast<int64_t>(bytes));
       return {};
     }
     case OptionKind::kBool: {
@@ -261,28 +262,37 @@ std::string Option::Set(const std::vector<std::string>& values) {
   return {};
 }
 
-bool ParseMemory(std::string_view text, int64_t* bytes) {
-  std::string lower = Lower(text);
-  int64_t multiplier = 1;
+bool ParseMemory(std::string_view text, uint64_t* bytes) {
+  // As Redis's memtoull: digits (none reads as 0), then a unit; a number too large for 64 bits
+  // saturates rather than fails, so that the caller reports it out of range.
+  constexpr size_t kMaxDigits = 127;
   struct Unit {
     std::string_view suffix;
-    int64_t factor;
+    uint64_t factor;
   };
-  static constexpr Unit kUnits[] = {
-      {"gb", 1024LL * 1024 * 1024}, {"mb", 1024 * 1024}, {"kb", 1024}, {"g", 1000LL * 1000 * 1000},
-      {"m", 1000 * 1000},           {"k", 1000},         {"b", 1}};
-  std::string_view digits = lower;
-  for (const Unit& unit : kUnits) {
-    if (digits.size() > unit.suffix.size() && digits.ends_with(unit.suffix)) {
-      digits.remove_suffix(unit.suffix.size());
-      multiplier = unit.factor;
-      break;
-    }
+  static constexpr Unit kUnits[] = {{"", 1},
+                                    {"b", 1},
+                                    {"k", 1000},
+                                    {"kb", 1024},
+                                    {"m", 1000 * 1000},
+                                    {"mb", 1024 * 1024},
+                                    {"g", 1000ULL * 1000 * 1000},
+                                    {"gb", 1024ULL * 1024 * 1024}};
+  size_t digits = 0;
+  while (digits < text.size() && text[digits] >= '0' && text[digits] <= '9') ++digits;
+  if (digits > kMaxDigits) return false;
+  std::string unit = Lower(text.substr(digits));
+  const Unit* found = nullptr;
+  for (const Unit& candidate : kUnits) {
+    if (candidate.suffix == unit) found = &candidate;
   }
-  auto n = storage::ParseInt64(digits);
-  if (!n || *n < 0) return false;
-  if (*n > INT64_MAX / multiplier) return false;
-  *bytes = *n * multiplier;
+  if (found == nullptr) return false;
+  uint64_t n = 0;
+  for (size_t i = 0; i < digits; ++i) {
+    uint64_t digit = static_cast<uint64_t>(text[i] - '0');
+    n = n > (UINT64_MAX - digit) / 10 ? UINT64_MAX : n * 10 + digit;
+  }
+  *bytes = n > UINT64_MAX / found->factor ? UINT64_MAX : n * found->factor;
   return true;
 }
 
@@ -319,36 +329,47 @@ Option* Config::Find(std::string_view name) {
 }
 
 std::string Config::SetAtRuntime(const std::vector<std::pair<std::string, std::string>>& pairs) {
-  std::vector<Option*> targets;
+  // Redis keeps an alias as a config entry of its own: naming an option and its alias in one
+  // CONFIG SET is no duplicate (the later value wins), and a bad value is reported under the
+  // entry's name, alias or not. A duplicate or an immutable option is named as written.
+  struct Target {
+    Option* option;
+    std::string_view entry;  // the name or alias the argument matched
+  };
+  std::vector<Target> targets;
   for (const auto& [name, value] : pairs) {
     Option* option = Find(name);
     if (option == nullptr) {
       return "ERR Unknown option or number of arguments for CONFIG SET - '" + name + "'";
     }
-    // Redis names a duplicate as written and an immutable option by its canonical name.
-    if (std::find(targets.begin(), targets.end(), option) != targets.end()) {
-      return "ERR CONFIG SET failed (possibly related to argument '" + name +
-             "') - duplicate parameter";
+    std::string_view entry =
+        Lower(name) == option->spec().name ? option->spec().name : option->spec().alias;
+    for (const Target& target : targets) {
+      if (target.option == option && target.entry == entry) {
+        return "ERR CONFIG SET failed (possibly related to argument '" + name +
+               "') - duplicate parameter";
+      }
     }
     if (!option->spec().mutable_at_runtime) {
-      return "ERR CONFIG SET failed (possibly related to argument '" +
-             std::string(option->spec().name) + "') - can't set immutable config";
+      return "ERR CONFIG SET failed (possibly related to argument '" + name +
+             "') - can't set immutable config";
     }
-    targets.push_back(option);
+    targets.push_back({option, entry});
   }
-  // Redis applies all or none: on the first bad value, earlier ones get their old values back.
+  // Redis applies all or none: on the first bad value, earlier ones get their old values back
+  // (newest first, since an option and its alias may both be in the list).
   std::vector<std::string> old_values;
   for (size_t i = 0; i < targets.size(); ++i) {
-    old_values.push_back(targets[i]->text());
-    std::string reason = targets[i]->Set({pairs[i].second});
+    old_values.push_back(targets[i].option->text());
+    std::string reason = targets[i].option->Set({pairs[i].second});
     if (!reason.empty()) {
-      for (size_t j = 0; j < i; ++j) targets[j]->Set({old_values[j]});
+      for (size_t j = i; j-- > 0;) targets[j].option->Set({old_values[j]});
       return "ERR CONFIG SET failed (possibly related to argument '" +
-             std::string(targets[i]->spec().name) + "') - " + reason;
+             std::string(targets[i].entry) + "') - " + reason;
     }
   }
-  for (Option* option : targets) {
-    if (option->spec().on_change != nullptr) option->spec().on_change(*option);
+  for (const Target& target : targets) {
+    if (target.option->spec().on_change != nullptr) target.option->spec().on_change(*target.option);
   }
   return {};
 }

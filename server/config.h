@@ -126,7 +126,8 @@ class Config {
 };
 
 // Parses Redis memory units: "100", "1k" (1000), "1kb" (1024), "5mb", "2gb" (case-insensitive).
-bool ParseMemory(std::string_view text, int64_t* bytes);
+// As in Redis, no digits read as 0 ("", "kb") and a value past 2^64 saturates.
+bool ParseMemory(std::string_view text, uint64_t* bytes);
 // The option table, in conf/respd.conf order.
 const std::vector<OptionSpec>& OptionSpecs();
 

@@ -99,7 +99,7 @@ TEST(ConfigTest, IgnoredDirectivesAreAcceptedAndRecorded) {
 }
 
 TEST(ConfigTest, MemoryUnits) {
-  int64_t bytes = 0;
+  uint64_t bytes = 0;
   EXPECT_TRUE(ParseMemory("1k", &bytes));
   EXPECT_EQ(bytes, 1000);
   EXPECT_TRUE(ParseMemory("1KB", &bytes));
@@ -108,6 +108,14 @@ TEST(ConfigTest, MemoryUnits) {
   EXPECT_EQ(bytes, 3LL * 1024 * 1024 * 1024);
   EXPECT_FALSE(ParseMemory("-1", &bytes));
   EXPECT_FALSE(ParseMemory("12x", &bytes));
+  EXPECT_FALSE(ParseMemory(" 1", &bytes));
+  EXPECT_FALSE(ParseMemory("1.5k", &bytes));
+  EXPECT_TRUE(ParseMemory("", &bytes));
+  EXPECT_EQ(bytes, 0u);
+  EXPECT_TRUE(ParseMemory("kb", &bytes));
+  EXPECT_EQ(bytes, 0u);
+  EXPECT_TRUE(ParseMemory("99999999999999999999", &bytes));
+  EXPECT_EQ(bytes, UINT64_MAX);
 }
 
 TEST(ConfigTest, SetAtRuntimeIsAllOrNothing) {
@@ -117,7 +125,7 @@ TEST(ConfigTest, SetAtRuntimeIsAllOrNothing) {
             "couldn't be parsed into an integer");
   EXPECT_EQ(config.timeout().number(), 0);
   EXPECT_EQ(config.SetAtRuntime({{"Databases", "3"}}),
-            "ERR CONFIG SET failed (possibly related to argument 'databases') - can't set "
+            "ERR CONFIG SET failed (possibly related to argument 'Databases') - can't set "
             "immutable config");
   EXPECT_EQ(config.SetAtRuntime({{"Foo", "1"}}),
             "ERR Unknown option or number of arguments for CONFIG SET - 'Foo'");
