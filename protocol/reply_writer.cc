@@ -33,6 +33,11 @@ void ReplyWriter::SimpleString(std::string_view s) {
 }
 
 void ReplyWriter::Error(std::string_view message) {
+  // As Redis's addReplyErrorFormat: newlines at the end go, newlines inside become spaces (an
+  // error that echoes an argument ending in CRLF ends without them).
+  while (!message.empty() && (message.back() == '\r' || message.back() == '\n')) {
+    message.remove_suffix(1);
+  }
   size_t start = out_->size();
   out_->push_back('-');
   out_->append(message);

@@ -112,7 +112,7 @@ enum ExpireFlag : unsigned { kExpireNx = 1, kExpireXx = 2, kExpireGt = 4, kExpir
 void ExpireGeneric(CommandContext& ctx, bool relative, bool seconds) {
   unsigned flags = 0;
   for (size_t i = 3; i < ctx.args.size(); ++i) {
-    std::string_view option = ctx.args[i];
+    std::string_view option = AsCString(ctx.args[i]);  // Redis compares with strcasecmp
     if (EqualsIgnoreCase(option, "nx")) {
       flags |= kExpireNx;
     } else if (EqualsIgnoreCase(option, "xx")) {
