@@ -193,12 +193,12 @@ ZAddOutcome ZSet::Add(double score, std::string_view member, int flags, const ZS
       (lp_count_ + 1 > limits.max_listpack_entries || member.size() > limits.max_listpack_value)) {
     ConvertToSkiplist();
   }
+  // The reply gives the score as computed, even a -0 that the listpack keeps as 0 (Redis too).
+  *new_score = score;
   if (skiplist_) {
     SlInsert(score, member);
-    *new_score = score;
   } else {
     LpInsert(score, member);
-    *new_score = ListpackScore(score);
   }
   return ZAddOutcome::kAdded;
 }
