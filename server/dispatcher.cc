@@ -74,7 +74,7 @@ void Dispatcher::Dispatch(Args args, ClientState& client, protocol::ReplyWriter&
     if (args.size() > 1 && server_.commands.Find(args[0]) == server_.commands.Find("exec")) {
       std::string error = reply.buffer()->substr(reply_mark + 1);
       reply.buffer()->resize(reply_mark);
-      if (in_multi) txn->Discard();
+      if (txn != nullptr) txn->Discard();  // unwatches even outside MULTI, as Redis does
       reply.Error(std::string(kErrExecAbortBecause) +
                   error.substr(4, error.size() - 4 - 2));  // drop "ERR " and CRLF
     }
@@ -130,10 +130,10 @@ void Dispatcher::Reject(const CommandSpec& spec, Args args, ClientState& client,
                         protocol::ReplyWriter& reply, std::string_view error) {
   TransactionState* txn = client.transaction.get();
   bool in_multi = txn != nullptr && txn->in_multi();
-  // A refused EXEC ends any transaction quoting the refusal (without a generic "ERR "); anything
-  // else refused inside MULTI dooms the next EXEC.
+  // A refused EXEC ends any transaction quoting the refusal (without a generic "ERR ") and drops
+  // every WATCH, in MULTI or not; anything else refused inside MULTI dooms the next EXEC.
   if (spec.name == "exec" && server_.commands.Find(args[0]) == &spec) {
-    if (in_multi) txn->Discard();
+    if (txn != nullptr) txn->Discard();
     if (error.starts_with("ERR ")) error.remove_prefix(4);
     reply.Error(std::string(kErrExecAbortBecause) + std::string(error));
     return;
