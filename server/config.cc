@@ -337,13 +337,14 @@ std::string Config::SetAtRuntime(const std::vector<std::pair<std::string, std::s
     std::string_view entry;  // the name or alias the argument matched
   };
   std::vector<Target> targets;
-  for (const auto& [name, value] : pairs) {
-    Option* option = Find(name);
+  for (const auto& [arg, value] : pairs) {
+    Option* option = Find(arg);
+    std::string name = arg.substr(0, arg.find('\0'));  // Redis echoes it with %s
     if (option == nullptr) {
       return "ERR Unknown option or number of arguments for CONFIG SET - '" + name + "'";
     }
     std::string_view entry =
-        Lower(name) == option->spec().name ? option->spec().name : option->spec().alias;
+        Lower(arg) == option->spec().name ? option->spec().name : option->spec().alias;
     for (const Target& target : targets) {
       if (target.option == option && target.entry == entry) {
         return "ERR CONFIG SET failed (possibly related to argument '" + name +
