@@ -91,7 +91,15 @@ std::pair<size_t, size_t> RankBounds(const ZSet& z, const storage::ScoreRange& r
 }
 
 std::pair<size_t, size_t> RankBounds(const ZSet& z, const storage::LexRange& range) {
-  if (range.Empty()) return {0, 0};
+  if (range.Empty() || z.Length() == 0) return {0, 0};
+  // As Redis (zzlIsInLexRange), nothing is in range unless the last member reaches min and the
+  // first reaches max; with unequal scores, members are not in lex order and this alone decides.
+  bool reachable = true;
+  z.ForRange(z.Length() - 1, z.Length(), false,
+             [&](std::string_view member, double) { reachable &= range.AboveMin(member); });
+  z.ForRange(0, 1, false,
+             [&](std::string_view member, double) { reachable &= range.BelowMax(member); });
+  if (!reachable) return {0, 0};
   size_t lo = z.CountBelowMin(range);
   return {lo, std::max(lo, z.CountUpToMax(range))};
 }
