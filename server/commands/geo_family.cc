@@ -54,9 +54,12 @@ bool ParseLonLatOrReply(CommandContext& ctx, size_t at, double xy[2]) {
     if (!ParseDoubleOrReply(ctx, ctx.args[at + i], "", &xy[i])) return false;
   }
   if (!geo::ValidLonLat(xy[0], xy[1])) {
-    char buf[128];
-    std::snprintf(buf, sizeof(buf), "ERR invalid longitude,latitude pair %f,%f", xy[0], xy[1]);
-    ctx.reply.Error(buf);
+    // %f of 1e308 has 309 digits, all of which Redis prints.
+    constexpr const char* kFormat = "ERR invalid longitude,latitude pair %f,%f";
+    std::string message(static_cast<size_t>(std::snprintf(nullptr, 0, kFormat, xy[0], xy[1])),
+                        ' ');
+    std::snprintf(message.data(), message.size() + 1, kFormat, xy[0], xy[1]);
+    ctx.reply.Error(message);
     return false;
   }
   return true;
