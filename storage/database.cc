@@ -178,6 +178,8 @@ void Database::MarkModified(std::string_view key) {
   for (KeyspaceObserver* observer : store_->observers()) observer->OnKeyModified(index_, key);
 }
 
+void Database::AddDirty(uint64_t changes) { store_->AddDirty(changes); }
+
 void Database::SignalReady(std::string_view key) {
   for (KeyspaceObserver* observer : store_->observers()) observer->OnKeyReady(index_, key);
 }
