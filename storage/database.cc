@@ -263,6 +263,20 @@ void Database::ForEachLive(const std::function<void(Entry*)>& fn) {
   } while (cursor != 0);
 }
 
+void Database::ForEachStored(const std::function<void(const Entry*)>& fn) const {
+  for (const Shard& shard : shards_) {
+    uint64_t cursor = 0;
+    do {
+      cursor = shard.table.ScanBucket(cursor, fn);
+    } while (cursor != 0);
+  }
+}
+
+const Entry* Database::FindStored(std::string_view key) const {
+  uint64_t hash = HashBytes(key);
+  return shards_[ShardOfHash(hash)].table.Find(key, hash);
+}
+
 Entry* Database::RandomEntry(std::mt19937_64& rng) {
   size_t total = Size();
   if (total == 0) return nullptr;

@@ -105,6 +105,9 @@ class Database {
   uint64_t Scan(uint64_t cursor, size_t count, const std::function<void(Entry*)>& fn);
   // Every live key (KEYS). Expired keys met on the way are deleted.
   void ForEachLive(const std::function<void(Entry*)>& fn);
+  // Every stored key, expired or not, left as it is (DEBUG DIGEST reads Redis's dict as is).
+  void ForEachStored(const std::function<void(const Entry*)>& fn) const;
+  const Entry* FindStored(std::string_view key) const;
   // A random live key, or nullptr when the database is empty.
   Entry* RandomEntry(std::mt19937_64& rng);
   // Active expiry of one shard: walks at most `max_buckets` buckets from the shard's cursor,
