@@ -42,6 +42,9 @@ class ReplyWriter {
   void SetHeader(size_t n);
   // An out-of-band push (pub/sub messages): `>` in RESP3, an array in RESP2.
   void PushHeader(size_t n);
+  // RESP3's attribute map of `pairs` pairs, which precedes the reply it describes. RESP2 has no
+  // such frame: callers write attributes only when resp3().
+  void AttributeHeader(size_t pairs) { Header('|', pairs); }
   // Redis 7.0's double: a bulk "%.17g" string in RESP2, `,` in RESP3; inf as "inf"/"-inf".
   void Double(double v);
   // `#t`/`#f` in RESP3, the integers 1/0 in RESP2.

@@ -91,6 +91,8 @@ struct CommandContext {
 
   bool may_block() const { return mode == ExecutionMode::kNormal; }
   storage::Database& db();
+  // Counts `changes` to the dataset where Redis adds to server.dirty.
+  void AddDirty(uint64_t changes = 1);
   // Writes Redis's error for a failed storage operation.
   void ReplyStatus(storage::OpStatus status);
   // Redis's "ERR syntax error".

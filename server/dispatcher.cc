@@ -24,6 +24,8 @@ bool ArityOk(int arity, size_t argc) {
 
 storage::Database& CommandContext::db() { return server.store.db(client.db_index); }
 
+void CommandContext::AddDirty(uint64_t changes) { server.store.AddDirty(changes); }
+
 void CommandContext::ReplyStatus(storage::OpStatus status) { reply.Error(ErrorText(status)); }
 
 void CommandContext::ReplySyntaxError() { reply.Error(kErrSyntax); }

@@ -148,7 +148,7 @@ void InfoMemory(ServerContext& server, InfoWriter& out) {
 void InfoPersistence(ServerContext& server, InfoWriter& out) {
   out.Field("loading", 0);
   out.Field("async_loading", 0);
-  out.Field("rdb_changes_since_last_save", 0);
+  out.Field("rdb_changes_since_last_save", server.store.dirty());
   out.Field("rdb_bgsave_in_progress", 0);
   out.Field("rdb_last_save_time", server.start_time_ms / 1000);
   out.Field("rdb_last_bgsave_status", "ok");

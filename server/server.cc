@@ -220,7 +220,9 @@ void Server::RunCron(IoThread& thread) {
   // Fired from a busy script's hook (as Redis's processEventsWhileBlocked skips time events): no
   // key may expire and no client may be closed in the script's middle.
   if (storage::ShardLocks::AllHeldByThisThread()) return;
-  if (&thread == threads_[0].get()) ActiveExpireCycle();
+  if (&thread == threads_[0].get() && context_.active_expire.load(std::memory_order_relaxed)) {
+    ActiveExpireCycle();
+  }
   int64_t now = context_.clock.NowMs();
   static thread_local int64_t last_sweep = 0;
   if (now - last_sweep < kClientSweepMs) return;

@@ -73,6 +73,8 @@ class ServerContext {
   std::string executable;
   std::atomic<int> tcp_port{0};
   int io_threads = 1;
+  // DEBUG SET-ACTIVE-EXPIRE 0 stops the active expiry cycle (lookups still expire keys).
+  std::atomic<bool> active_expire{true};
 
   // Asks the server to stop (SHUTDOWN). Set by the server before clients connect.
   std::function<void()> request_shutdown;

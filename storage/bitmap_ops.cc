@@ -241,6 +241,7 @@ OpResult<bool> SetBit(Database& db, std::string_view key, uint64_t offset, bool 
     byte ^= static_cast<uint8_t>(1u << (7 - offset % 8));
     if (!target->notified) db.MarkModified(key);
   }
+  if (target->grown || old != value) db.AddDirty();
   return old;
 }
 
@@ -267,7 +268,7 @@ OpResult<std::vector<std::optional<int64_t>>> Bitfield(Database& db, std::string
   Entry* entry = target->entry;
   // As in Redis, a write counts as a change when the key grew or the field's value changed; a
   // write refused under OVERFLOW FAIL never does.
-  bool changed = false;
+  uint64_t changes = 0;
   for (const BitfieldOp& op : ops) {
     int64_t old = GetBitfield(entry->str(), op.offset, op.type);
     if (op.code == BitfieldOpCode::kGet) {
@@ -283,9 +284,10 @@ OpResult<std::vector<std::optional<int64_t>>> Bitfield(Database& db, std::string
     }
     results.push_back(is_set ? old : *next);
     SetBitfield(entry->mutable_str(), op.offset, op.type, *next);
-    changed |= target->grown || old != *next;
+    if (target->grown || old != *next) ++changes;
   }
-  if (changed && !target->notified) db.MarkModified(key);
+  if (changes > 0 && !target->notified) db.MarkModified(key);
+  db.AddDirty(changes);
   return results;
 }
 
@@ -305,9 +307,10 @@ OpResult<size_t> BitOp(Database& db, BitOpKind op, std::string_view dest,
   }
   std::string result = BitOperation(op, values);
   if (result.empty()) {
-    db.Delete(dest);
+    if (db.Delete(dest)) db.AddDirty();
   } else {
     db.SetString(dest, result, Entry::kNoExpire, false, StringEncoding::kRaw);
+    db.AddDirty();
   }
   return result.size();
 }

@@ -178,6 +178,8 @@ void Database::MarkModified(std::string_view key) {
   for (KeyspaceObserver* observer : store_->observers()) observer->OnKeyModified(index_, key);
 }
 
+void Database::AddDirty(uint64_t changes) { store_->AddDirty(changes); }
+
 void Database::SignalReady(std::string_view key) {
   for (KeyspaceObserver* observer : store_->observers()) observer->OnKeyReady(index_, key);
 }
@@ -259,6 +261,20 @@ void Database::ForEachLive(const std::function<void(Entry*)>& fn) {
   do {
     cursor = Scan(cursor, SIZE_MAX / (kScanEmptyBucketFactor * 2), fn);
   } while (cursor != 0);
+}
+
+void Database::ForEachStored(const std::function<void(const Entry*)>& fn) const {
+  for (const Shard& shard : shards_) {
+    uint64_t cursor = 0;
+    do {
+      cursor = shard.table.ScanBucket(cursor, fn);
+    } while (cursor != 0);
+  }
+}
+
+const Entry* Database::FindStored(std::string_view key) const {
+  uint64_t hash = HashBytes(key);
+  return shards_[ShardOfHash(hash)].table.Find(key, hash);
 }
 
 Entry* Database::RandomEntry(std::mt19937_64& rng) {

@@ -88,6 +88,9 @@ class Database {
   // Redis's signalModifiedKey: every operation above calls it; a family that changes an object in
   // place calls it itself.
   void MarkModified(std::string_view key);
+  // Redis's server.dirty, counted by whoever knows how many changes Redis counts: the command
+  // for most, the typed operation where only it knows (SETBIT's bit flips, BITFIELD's writes).
+  void AddDirty(uint64_t changes = 1);
   // Redis's signalKeyAsReady, for families whose writes can serve blocked clients.
   void SignalReady(std::string_view key);
 
@@ -102,6 +105,9 @@ class Database {
   uint64_t Scan(uint64_t cursor, size_t count, const std::function<void(Entry*)>& fn);
   // Every live key (KEYS). Expired keys met on the way are deleted.
   void ForEachLive(const std::function<void(Entry*)>& fn);
+  // Every stored key, expired or not, left as it is (DEBUG DIGEST reads Redis's dict as is).
+  void ForEachStored(const std::function<void(const Entry*)>& fn) const;
+  const Entry* FindStored(std::string_view key) const;
   // A random live key, or nullptr when the database is empty.
   Entry* RandomEntry(std::mt19937_64& rng);
   // Active expiry of one shard: walks at most `max_buckets` buckets from the shard's cursor,
@@ -150,6 +156,11 @@ class Store {
   void AddObserver(KeyspaceObserver* observer) { observers_.push_back(observer); }
   const std::vector<KeyspaceObserver*>& observers() const { return observers_; }
   KeyspaceStats& stats() { return stats_; }
+  // Redis's server.dirty (INFO's rdb_changes_since_last_save): commands add the number of changes
+  // Redis counts for them. RESETSTAT leaves it; only what stands for a save resets it.
+  void AddDirty(uint64_t changes) { dirty_.fetch_add(changes, std::memory_order_relaxed); }
+  void ResetDirty() { dirty_.store(0, std::memory_order_relaxed); }
+  uint64_t dirty() const { return dirty_.load(std::memory_order_relaxed); }
 
   void SwapDatabases(int a, int b);
   void FlushAll();
@@ -160,6 +171,7 @@ class Store {
   std::array<std::mutex, kShardCount> shard_mutexes_;
   std::vector<KeyspaceObserver*> observers_;
   KeyspaceStats stats_;
+  std::atomic<uint64_t> dirty_{0};
 };
 
 // Holds the locks of a set of shards, taken in ascending order so two commands never deadlock.

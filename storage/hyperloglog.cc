@@ -449,19 +449,23 @@ HllStatus PfAdd(Database& db, std::string_view key, std::span<const std::string_
   HllStatus status = FindHllForWrite(db, key, &entry);
   if (status != HllStatus::kOk) return status;
   std::string hll = entry != nullptr ? std::string(entry->str()) : NewHll();
-  *changed = entry == nullptr;
+  // Redis counts the creation and each element that raised a register as a change.
+  uint64_t changes = entry == nullptr ? 1 : 0;
   for (std::string_view element : elements) {
     std::optional<bool> added = HllAdd(hll, element);
     if (!added) {
       // Redis edits in place, so registers set before the corruption was found stay set.
-      if (*changed) StoreHll(db, key, hll);
+      if (changes > 0) StoreHll(db, key, hll);
+      *changed = changes > 0;
       return HllStatus::kCorrupt;
     }
-    *changed |= *added;
+    if (*added) ++changes;
   }
+  *changed = changes > 0;
   if (!*changed) return HllStatus::kOk;
   HllInvalidateCache(hll);
   StoreHll(db, key, hll);
+  db.AddDirty(changes);
   return HllStatus::kOk;
 }
 
@@ -489,6 +493,7 @@ HllStatus PfCount(Database& db, std::span<const std::string_view> keys, uint64_t
   std::string hll(entry->str());
   HllSetCachedCardinality(hll, *estimate);
   StoreHll(db, keys[0], hll);
+  db.AddDirty();
   *cardinality = *estimate;
   return HllStatus::kOk;
 }
@@ -510,6 +515,7 @@ HllStatus PfMerge(Database& db, std::string_view dest, std::span<const std::stri
   }
   HllInvalidateCache(hll);
   StoreHll(db, dest, hll);
+  db.AddDirty();
   return HllStatus::kOk;
 }
 

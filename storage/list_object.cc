@@ -184,4 +184,10 @@ void List::Trim(size_t start, size_t stop) {
   }
 }
 
+size_t List::PackedBytes() const {
+  size_t bytes = 0;
+  for (const ListPack& node : nodes_) bytes += node.bytes();
+  return bytes;
+}
+
 }  // namespace respd::storage

@@ -49,6 +49,10 @@ class List final : public Object {
   template <typename Fn>
   void Walk(size_t start, bool backward, Fn&& fn) const;
 
+  // The node layout, for DEBUG OBJECT's ql_* fields.
+  size_t NodeCount() const { return nodes_.size(); }
+  size_t PackedBytes() const;
+
  private:
   // Where index `index` lives: node number and byte position in it.
   struct Location {

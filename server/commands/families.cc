@@ -10,6 +10,7 @@ void RegisterAllFamilies(CommandTable& table) {
   RegisterGenericFamily(table);
   RegisterStringFamily(table);
   RegisterServerFamily(table);
+  RegisterDebugFamily(table);
   RegisterSortedSetFamily(table);
   RegisterSetFamily(table);
   RegisterListFamily(table);

@@ -12,6 +12,7 @@ void RegisterScriptingFamily(CommandTable& table);
 void RegisterGenericFamily(CommandTable& table);
 void RegisterStringFamily(CommandTable& table);
 void RegisterServerFamily(CommandTable& table);
+void RegisterDebugFamily(CommandTable& table);
 void RegisterSortedSetFamily(CommandTable& table);
 void RegisterSetFamily(CommandTable& table);
 void RegisterListFamily(CommandTable& table);

@@ -76,6 +76,7 @@ void CmdDel(CommandContext& ctx) {
   Database& db = ctx.db();
   int64_t deleted = 0;
   for (size_t i = 1; i < ctx.args.size(); ++i) deleted += db.Delete(ctx.args[i]) ? 1 : 0;
+  ctx.AddDirty(deleted);
   ctx.reply.Integer(deleted);
 }
 
@@ -175,6 +176,7 @@ void ExpireGeneric(CommandContext& ctx, bool relative, bool seconds) {
   } else {
     db.SetExpire(e, when);
   }
+  ctx.AddDirty();
   ctx.reply.Integer(1);
 }
 
@@ -217,6 +219,7 @@ void CmdPersist(CommandContext& ctx) {
     return;
   }
   db.SetExpire(e, Entry::kNoExpire);
+  ctx.AddDirty();
   ctx.reply.Integer(1);
 }
 
@@ -296,6 +299,7 @@ void RenameGeneric(CommandContext& ctx, bool nx) {
   }
   Entry* e = db.Detach(from);
   LinkEntry(db, Entry::Rekey(e, to));
+  ctx.AddDirty();
   nx ? ctx.reply.Integer(1) : ctx.reply.Ok();
 }
 
@@ -318,6 +322,7 @@ void CmdMove(CommandContext& ctx) {
     return;
   }
   LinkEntry(dst, src.Detach(key));
+  ctx.AddDirty();
   ctx.reply.Integer(1);
 }
 
@@ -353,6 +358,7 @@ void CmdCopy(CommandContext& ctx) {
   Entry* copy = Entry::CloneAs(e, to, e->expire_at());
   copy->set_lru(storage::LruClock(storage::CommandTimeMs()));
   LinkEntry(dst, copy);
+  ctx.AddDirty();
   ctx.reply.Integer(1);
 }
 
@@ -373,6 +379,7 @@ bool FlushArgsOk(CommandContext& ctx) {
 // FLUSHDB [ASYNC | SYNC]
 void CmdFlushdb(CommandContext& ctx) {
   if (!FlushArgsOk(ctx)) return;
+  ctx.AddDirty(ctx.db().Size());
   ctx.db().Clear();
   ctx.reply.Ok();
 }
@@ -380,7 +387,12 @@ void CmdFlushdb(CommandContext& ctx) {
 // FLUSHALL [ASYNC | SYNC]
 void CmdFlushall(CommandContext& ctx) {
   if (!FlushArgsOk(ctx)) return;
-  ctx.server.store.FlushAll();
+  storage::Store& store = ctx.server.store;
+  for (int i = 0; i < store.num_databases(); ++i) ctx.AddDirty(store.db(i).Size());
+  store.FlushAll();
+  // Redis with save points configured saves the empty dataset here, so its count of changes
+  // since the last save drops to 0; tools check both behaviours. respd writes no file.
+  if (!ctx.server.config.Get("save").text().empty()) store.ResetDirty();
   ctx.reply.Ok();
 }
 
@@ -402,6 +414,7 @@ void CmdSwapdb(CommandContext& ctx) {
     return;
   }
   ctx.server.store.SwapDatabases(*first, *second);
+  ctx.AddDirty();
   ctx.reply.Ok();
 }
 

@@ -208,6 +208,7 @@ void CmdGeoAdd(CommandContext& ctx) {
         break;
     }
   }
+  ctx.AddDirty(added + updated);
   if (added + updated > 0) db.MarkModified(key);
   if (z->Length() == 0) db.Delete(key);
   ctx.reply.Integer(ch ? added + updated : added);
@@ -439,7 +440,7 @@ void SearchGeneric(CommandContext& ctx, size_t src, int flags) {
   if (opts.any && opts.count == 0) return ctx.reply.Error(kErrAnyCount);
 
   if (z == nullptr) {
-    if (opts.has_store) return StoreResult(ctx, opts.store_key, {});
+    if (opts.has_store) return StoreResult(ctx, opts.store_key, {}, /*dirty_per_element=*/true);
     return ctx.reply.ArrayHeader(0);
   }
   // COUNT without an order means the nearest ones, unless ANY asked for whichever come first.
@@ -459,7 +460,7 @@ void SearchGeneric(CommandContext& ctx, size_t src, int flags) {
     double score = opts.storedist ? found[i].dist / shape.conversion : found[i].score;
     elements.emplace_back(std::move(found[i].member), score);
   }
-  StoreResult(ctx, opts.store_key, std::move(elements));
+  StoreResult(ctx, opts.store_key, std::move(elements), /*dirty_per_element=*/true);
 }
 
 // GEORADIUS key longitude latitude radius M|KM|FT|MI [WITHCOORD] [WITHDIST] [WITHHASH]

@@ -64,6 +64,7 @@ void SetGeneric(CommandContext& ctx, bool reply_ok) {
   for (size_t i = 2; i < ctx.args.size(); i += 2) {
     created += hash->Set(ctx.args[i], ctx.args[i + 1], limits) ? 1 : 0;
   }
+  ctx.AddDirty((ctx.args.size() - 2) / 2);
   ctx.db().MarkModified(ctx.args[1]);
   if (reply_ok) return ctx.reply.Ok();
   ctx.reply.Integer(created);
@@ -78,6 +79,7 @@ void CmdHsetnx(CommandContext& ctx) {
   if (hash == nullptr) return;
   if (hash->Get(ctx.args[2])) return ctx.reply.Integer(0);
   hash->Set(ctx.args[2], ctx.args[3], Limits(ctx));
+  ctx.AddDirty();
   ctx.db().MarkModified(ctx.args[1]);
   ctx.reply.Integer(1);
 }
@@ -117,6 +119,7 @@ void CmdHdel(CommandContext& ctx) {
   for (size_t i = 2; i < ctx.args.size() && hash->Length() > 0; ++i) {
     deleted += hash->Delete(ctx.args[i]) ? 1 : 0;
   }
+  ctx.AddDirty(deleted);
   if (deleted > 0) {
     if (hash->Length() == 0) {
       ctx.db().Delete(ctx.args[1]);
@@ -195,6 +198,7 @@ void CmdHincrby(CommandContext& ctx) {
     return ctx.reply.Error(kErrOverflow);
   }
   hash->Set(ctx.args[2], storage::FormatInt64(result), Limits(ctx));
+  ctx.AddDirty();
   ctx.db().MarkModified(ctx.args[1]);
   ctx.reply.Integer(result);
 }
@@ -217,6 +221,7 @@ void CmdHincrbyfloat(CommandContext& ctx) {
   auto text = storage::FormatLongDoubleHuman(current + *increment);
   if (!text) return ctx.reply.Error(kErrNanOrInfinity);
   hash->Set(ctx.args[2], *text, Limits(ctx));
+  ctx.AddDirty();
   ctx.db().MarkModified(ctx.args[1]);
   ctx.reply.Bulk(*text);
 }

@@ -105,6 +105,7 @@ void PushGeneric(CommandContext& ctx, ListEnd end, bool only_existing) {
   List* list = FindOrCreate(ctx, ctx.args[1], found.ok() ? *found : nullptr);
   int fill = Fill(ctx);
   for (size_t i = 2; i < ctx.args.size(); ++i) list->Push(end, ctx.args[i], fill);
+  ctx.AddDirty(ctx.args.size() - 2);
   ctx.db().MarkModified(ctx.args[1]);
   ctx.db().SignalReady(ctx.args[1]);
   ctx.reply.Integer(static_cast<int64_t>(list->Length()));
@@ -121,6 +122,7 @@ void PopRangeReply(CommandContext& ctx, std::string_view key, List* list, ListEn
   size_t n = std::min<size_t>(static_cast<size_t>(count), list->Length());
   ctx.reply.ArrayHeader(n);
   for (size_t i = 0; i < n; ++i) ctx.reply.Bulk(list->Pop(end));
+  ctx.AddDirty(n);
   FinishWrite(ctx, key, list);
 }
 
@@ -142,6 +144,7 @@ void PopGeneric(CommandContext& ctx, ListEnd end) {
   List* list = *found;
   if (!has_count) {
     ctx.reply.Bulk(list->Pop(end));
+    ctx.AddDirty();
     return FinishWrite(ctx, ctx.args[1], list);
   }
   if (count == 0) return ctx.reply.ArrayHeader(0);
@@ -226,6 +229,7 @@ void CmdLset(CommandContext& ctx) {
   auto at = ResolveIndex(index, (*found)->Length());
   if (!at) return ctx.reply.Error(kErrOutOfRange);
   (*found)->Set(*at, ctx.args[3], Fill(ctx));
+  ctx.AddDirty();
   ctx.db().MarkModified(ctx.args[1]);
   ctx.reply.Ok();
 }
@@ -242,6 +246,7 @@ void CmdLrem(CommandContext& ctx) {
   // -INT64_MIN does not exist; as a limit it means "all of them" either way.
   uint64_t limit = count < 0 ? 0 - static_cast<uint64_t>(count) : static_cast<uint64_t>(count);
   size_t removed = (*found)->Remove(ctx.args[3], static_cast<size_t>(limit), count < 0);
+  ctx.AddDirty(removed);
   if (removed > 0) FinishWrite(ctx, ctx.args[1], *found);
   ctx.reply.Integer(static_cast<int64_t>(removed));
 }
@@ -256,10 +261,13 @@ void CmdLtrim(CommandContext& ctx) {
     return ctx.reply.Ok();
   }
   List* list = *found;
-  if (ClampRange(static_cast<int64_t>(list->Length()), &start, &stop)) {
+  size_t old_length = list->Length();
+  if (ClampRange(static_cast<int64_t>(old_length), &start, &stop)) {
     list->Trim(static_cast<size_t>(start), static_cast<size_t>(stop));
+    ctx.AddDirty(old_length - list->Length());
     ctx.db().MarkModified(ctx.args[1]);
   } else {
+    ctx.AddDirty(old_length);
     ctx.db().Delete(ctx.args[1]);
   }
   ctx.reply.Ok();
@@ -281,6 +289,7 @@ void CmdLinsert(CommandContext& ctx) {
     return ctx.reply.Integer(0);
   }
   if (!(*found)->Insert(ctx.args[3], ctx.args[4], after, Fill(ctx))) return ctx.reply.Integer(-1);
+  ctx.AddDirty();
   ctx.db().MarkModified(ctx.args[1]);
   ctx.reply.Integer(static_cast<int64_t>((*found)->Length()));
 }
@@ -361,6 +370,8 @@ void MoveElement(CommandContext& ctx, List* source, std::string_view source_key,
   std::string value = source->Pop(from);
   if (dest == nullptr) dest = FindOrCreate(ctx, dest_key, nullptr);
   Push(ctx, dest_key, dest, to, value);
+  // Redis 7.0 counts no change when it serves a blocked BLMOVE/BRPOPLPUSH (nor BLPOP below).
+  if (!BlockingRegistry::RetryKey()) ctx.AddDirty();
   if (dest != source) FinishWrite(ctx, source_key, source);
   ctx.reply.Bulk(value);
 }
@@ -428,6 +439,7 @@ bool PopFirst(CommandContext& ctx, Args keys, ListEnd end, PopReply shape, int64
       PopRangeReply(ctx, key, *found, end, count);
     } else {
       ctx.reply.Bulk((*found)->Pop(end));
+      if (!retry) ctx.AddDirty();
       FinishWrite(ctx, key, *found);
     }
     return true;

@@ -276,6 +276,7 @@ void CmdFunctionLoad(CommandContext& ctx) {
     ctx.reply.Error(error);
     return;
   }
+  ctx.AddDirty();
   ctx.reply.Bulk(name);
 }
 
@@ -288,6 +289,7 @@ void CmdFunctionDelete(CommandContext& ctx) {
     ctx.reply.Error(error);
     return;
   }
+  ctx.AddDirty();
   ctx.reply.Ok();
 }
 
@@ -297,6 +299,7 @@ void CmdFunctionFlush(CommandContext& ctx) {
   ScriptEngine& engine = ctx.server.scripting;
   std::lock_guard lock(engine.mutex());
   engine.FlushLibraries();
+  ctx.AddDirty();
   ctx.reply.Ok();
 }
 
@@ -441,6 +444,7 @@ void CmdFunctionRestore(CommandContext& ctx) {
     ctx.reply.Error(error);
     return;
   }
+  ctx.AddDirty();
   ctx.reply.Ok();
 }
 

@@ -1,5 +1,6 @@
-// Server commands: COMMAND (generated from the command table), INFO, CONFIG, MEMORY, TIME, DEBUG,
-// SHUTDOWN. Reads server state through ServerContext only; no sockets, no other family.
+// Server commands: COMMAND (generated from the command table), INFO, CONFIG, MEMORY, TIME,
+// SHUTDOWN (DEBUG has its own file). Reads server state through ServerContext only; no sockets,
+// no other family.
 #include <malloc.h>
 #include <spdlog/spdlog.h>
 #include <sys/resource.h>
@@ -8,11 +9,8 @@
 
 #include <algorithm>
 #include <cctype>
-#include <chrono>
-#include <cmath>
 #include <cstdio>
 #include <fstream>
-#include <thread>
 
 #include "server/commands/collection_args.h"
 #include "server/commands/families.h"
@@ -384,7 +382,7 @@ void CmdConfigHelp(CommandContext& ctx) {
   ReplyHelp(ctx, kLines);
 }
 
-// ---- MEMORY, TIME, DEBUG, SHUTDOWN ------------------------------------------------------------
+// ---- MEMORY, TIME, SHUTDOWN ------------------------------------------------------------------
 
 // MEMORY USAGE key [SAMPLES count]. Sizes are respd's own allocation sizes, not Redis's.
 void CmdMemoryUsage(CommandContext& ctx) {
@@ -430,42 +428,6 @@ void CmdTime(CommandContext& ctx) {
   ctx.reply.ArrayHeader(2);
   ctx.reply.BulkInteger(now_us / 1'000'000);
   ctx.reply.BulkInteger(now_us % 1'000'000);
-}
-
-// DEBUG SLEEP seconds | LOG message | HELP. SLEEP blocks the calling connection's I/O thread (and
-// with --threads 1 the whole server, as in Redis).
-void CmdDebug(CommandContext& ctx) {
-  std::string sub = Lower(ctx.args[1]);
-  if (sub == "help" && ctx.args.size() == 2) {
-    static constexpr std::string_view kLines[] = {
-        "DEBUG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
-        "LOG <message>",
-        "    Write <message> to the server log.",
-        "SLEEP <seconds>",
-        "    Stop the server for <seconds>. Decimals allowed.",
-        "HELP",
-        "    Prints this help.",
-    };
-    ReplyHelp(ctx, kLines);
-    return;
-  }
-  if (sub == "sleep" && ctx.args.size() == 3) {
-    // Redis reads the seconds with strtod and treats garbage as 0.
-    std::string text(ctx.args[2]);
-    double seconds = std::strtod(text.c_str(), nullptr);
-    if (std::isfinite(seconds) && seconds > 0) {
-      std::this_thread::sleep_for(std::chrono::microseconds(static_cast<int64_t>(seconds * 1e6)));
-    }
-    ctx.reply.Ok();
-    return;
-  }
-  if (sub == "log" && ctx.args.size() == 3) {
-    spdlog::warn("DEBUG LOG: {}", ctx.args[2]);
-    ctx.reply.Ok();
-    return;
-  }
-  ctx.reply.Error("ERR unknown subcommand or wrong number of arguments for '" +
-                  std::string(ctx.args[1]) + "'. Try DEBUG HELP.");
 }
 
 // SHUTDOWN [NOSAVE | SAVE] [NOW] [FORCE] [ABORT]. Nothing is persisted, so SAVE has nothing to
@@ -674,14 +636,6 @@ constexpr CommandSpec kRows[] = {
      .since = "2.6.0",
      .summary = "Return the current server time",
      .complexity = "O(1)"},
-    {.name = "debug",
-     .arity = -2,
-     .flags = kAdmin | kNoscript | kLoading | kStale | kProtected,
-     .handler = CmdDebug,
-     .group = "server",
-     .since = "1.0.0",
-     .summary = "A container for debugging commands",
-     .complexity = "Depends on subcommand."},
     {.name = "shutdown",
      .arity = -1,
      .flags = kAdmin | kNoscript | kLoading | kStale | kNoMulti | kAllowBusy,

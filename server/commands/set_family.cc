@@ -58,6 +58,7 @@ void CmdSAdd(CommandContext& ctx) {
   size_t max_ints = MaxIntsetEntries(ctx.server);
   int64_t added = 0;
   for (size_t i = 2; i < ctx.args.size(); ++i) added += s->Add(ctx.args[i], max_ints);
+  ctx.AddDirty(added);
   if (added > 0) db.MarkModified(ctx.args[1]);
   ctx.reply.Integer(added);
 }
@@ -69,6 +70,7 @@ void CmdSRem(CommandContext& ctx) {
   Set* s = *found;
   int64_t removed = 0;
   for (size_t i = 2; i < ctx.args.size() && s->Length() > 0; ++i) removed += s->Remove(ctx.args[i]);
+  ctx.AddDirty(removed);
   if (removed > 0) FinishWrite(ctx.db(), ctx.args[1], s);
   ctx.reply.Integer(removed);
 }
@@ -118,6 +120,7 @@ void CmdSPop(CommandContext& ctx) {
     if (!found.ok()) return ReplyMissingKey(ctx, found.status(), [&] { ctx.reply.Null(); });
     std::string member = (*found)->Random(rng);
     (*found)->Remove(member);
+    ctx.AddDirty();
     FinishWrite(db, ctx.args[1], *found);
     return ctx.reply.Bulk(member);
   }
@@ -129,6 +132,7 @@ void CmdSPop(CommandContext& ctx) {
   if (*count == 0) return ctx.reply.SetHeader(0);
   if (static_cast<uint64_t>(*count) >= s->Length()) {
     ReplyWholeSet(ctx, *s, true);
+    ctx.AddDirty(s->Length());
     db.Delete(ctx.args[1]);
     return;
   }
@@ -138,6 +142,7 @@ void CmdSPop(CommandContext& ctx) {
     s->Remove(member);
     ctx.reply.Bulk(member);
   }
+  ctx.AddDirty(static_cast<uint64_t>(*count));
   FinishWrite(db, ctx.args[1], s);
 }
 
@@ -197,12 +202,16 @@ void CmdSMove(CommandContext& ctx) {
   std::string_view member = ctx.args[3];
   if (dst.ok() && *dst == *src) return ctx.reply.Integer((*src)->Contains(member) ? 1 : 0);
   if (!(*src)->Remove(member)) return ctx.reply.Integer(0);
+  ctx.AddDirty();
   FinishWrite(db, ctx.args[1], *src);
   Set* d = dst.ok() ? *dst : nullptr;
   if (d == nullptr) {
     d = static_cast<Set*>(db.AddObject(ctx.args[2], Set::New(member))->object());
   }
-  if (d->Add(member, MaxIntsetEntries(ctx.server))) db.MarkModified(ctx.args[2]);
+  if (d->Add(member, MaxIntsetEntries(ctx.server))) {
+    ctx.AddDirty();
+    db.MarkModified(ctx.args[2]);
+  }
   ctx.reply.Integer(1);
 }
 
@@ -275,13 +284,14 @@ void SetOpStoreGeneric(CommandContext& ctx, SetOp op) {
   std::vector<std::string> result = Combine(op, std::move(sets));
   storage::Database& db = ctx.db();
   if (result.empty()) {
-    db.Delete(ctx.args[1]);
+    if (db.Delete(ctx.args[1])) ctx.AddDirty();
     return ctx.reply.Integer(0);
   }
   std::unique_ptr<Set> dst = Set::NewIntset();
   size_t max_ints = MaxIntsetEntries(ctx.server);
   for (const std::string& m : result) dst->Add(m, max_ints);
   db.Put(storage::Entry::NewObject(ctx.args[1], std::move(dst), storage::Entry::kNoExpire));
+  ctx.AddDirty();
   ctx.reply.Integer(static_cast<int64_t>(result.size()));
 }
 

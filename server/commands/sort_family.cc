@@ -281,8 +281,9 @@ void SortGeneric(CommandContext& ctx, bool read_only) {
   }
   if (output > 0) {
     db.Put(Entry::NewObject(*options.store, std::move(list), Entry::kNoExpire));
-  } else {
-    db.Delete(*options.store);
+    ctx.AddDirty(static_cast<uint64_t>(output));
+  } else if (db.Delete(*options.store)) {
+    ctx.AddDirty();
   }
   ctx.reply.Integer(output);
 }

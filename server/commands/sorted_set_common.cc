@@ -119,14 +119,15 @@ void ReplyMembers(CommandContext& ctx, const ZSet& z, size_t start, size_t end, 
 }
 
 void StoreResult(CommandContext& ctx, std::string_view dst,
-                 std::vector<std::pair<std::string, double>> elements) {
+                 std::vector<std::pair<std::string, double>> elements, bool dirty_per_element) {
   storage::Database& db = ctx.db();
   if (elements.empty()) {
-    db.Delete(dst);
+    if (db.Delete(dst)) ctx.AddDirty();
     ctx.reply.Integer(0);
     return;
   }
   size_t n = elements.size();
+  ctx.AddDirty(dirty_per_element ? n : 1);
   db.Put(storage::Entry::NewObject(dst, ZSet::Build(std::move(elements), ZSetLimitsOf(ctx.server)),
                                    storage::Entry::kNoExpire));
   db.SignalReady(dst);
@@ -154,6 +155,7 @@ void PopAndReply(CommandContext& ctx, std::string_view key, ZSet* z, bool max, s
     ctx.reply.Double(s);
   });
   z->RemoveRange(start, end);
+  ctx.AddDirty(n);
   FinishWrite(ctx.db(), key, z);
 }
 
@@ -236,6 +238,7 @@ void MPopReply(CommandContext& ctx, std::string_view key, ZSet* z, bool max, siz
     ctx.reply.Double(s);
   });
   z->RemoveRange(start, end);
+  ctx.AddDirty(n);
   FinishWrite(ctx.db(), key, z);
 }
 

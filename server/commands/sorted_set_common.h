@@ -41,9 +41,10 @@ void ReplyMember(CommandContext& ctx, std::string_view member, double score, boo
 void ReplyMembers(CommandContext& ctx, const storage::ZSet& z, size_t start, size_t end,
                   bool reverse, bool withscores);
 // Stores `elements` at `dst` as the store commands do (an empty result deletes dst) and replies
-// with the stored count.
+// with the stored count. Redis counts a store as one change, GEO's as one per element.
 void StoreResult(CommandContext& ctx, std::string_view dst,
-                 std::vector<std::pair<std::string, double>> elements);
+                 std::vector<std::pair<std::string, double>> elements,
+                 bool dirty_per_element = false);
 
 // How a pop replies: ZPOPMIN without count as one flat pair; with count as pairs (nested in
 // RESP3); BZPOPMIN as [key, member, score].

@@ -112,6 +112,7 @@ void ZAddGeneric(CommandContext& ctx, int flags) {
           break;
       }
     }
+    ctx.AddDirty(added + updated);
     if (added + updated > 0) db.MarkModified(ctx.args[1]);
     if (z->Length() == 0) db.Delete(ctx.args[1]);
   }
@@ -144,6 +145,7 @@ void CmdZRem(CommandContext& ctx) {
       if (z->Length() == 0) break;
     }
   }
+  ctx.AddDirty(removed);
   if (removed > 0) FinishWrite(db, ctx.args[1], z);
   ctx.reply.Integer(removed);
 }
@@ -328,7 +330,7 @@ void RangeGeneric(CommandContext& ctx, bool store, RangeType type, Direction dir
   if (!found.ok()) {
     if (found.status() != OpStatus::kKeyNotFound) return ctx.ReplyStatus(found.status());
     if (!store) return ctx.reply.ArrayHeader(0);
-    db.Delete(ctx.args[1]);
+    if (db.Delete(ctx.args[1])) ctx.AddDirty();
     return ctx.reply.Integer(0);
   }
   const ZSet& z = **found;
@@ -406,6 +408,7 @@ void RemRangeGeneric(CommandContext& ctx, RangeType type) {
   }
   size_t removed = span.end - span.start;
   z->RemoveRange(span.start, span.end);
+  ctx.AddDirty(removed);
   if (removed > 0) FinishWrite(ctx.db(), ctx.args[1], z);
   ctx.reply.Integer(static_cast<int64_t>(removed));
 }

@@ -160,6 +160,7 @@ void SetGeneric(CommandContext& ctx, uint32_t flags, std::string_view key, std::
     }
   }
   db.SetString(key, value, expire_at, flags & kKeepTtl);
+  ctx.AddDirty();
   if (!(flags & kGet)) ctx.reply.Ok();
 }
 
@@ -188,6 +189,7 @@ void CmdSetnx(CommandContext& ctx) {
     return;
   }
   db.SetString(ctx.args[1], ctx.args[2], Entry::kNoExpire);
+  ctx.AddDirty();
   ctx.reply.Integer(1);
 }
 
@@ -207,6 +209,7 @@ void CmdPsetex(CommandContext& ctx) { SetWithExpire(ctx, /*seconds=*/false); }
 void CmdGetset(CommandContext& ctx) {
   if (!ReplyValue(ctx, ctx.args[1])) return;
   ctx.db().SetString(ctx.args[1], ctx.args[2], Entry::kNoExpire);
+  ctx.AddDirty();
 }
 
 // GETDEL key
@@ -214,6 +217,7 @@ void CmdGetdel(CommandContext& ctx) {
   Entry* entry;
   if (!ReplyValue(ctx, ctx.args[1], &entry) || entry == nullptr) return;
   ctx.db().Delete(ctx.args[1]);
+  ctx.AddDirty();
 }
 
 // GETEX key [EX seconds | PX milliseconds | EXAT unix-time-seconds | PXAT unix-time-milliseconds |
@@ -245,10 +249,13 @@ void CmdGetex(CommandContext& ctx) {
   ctx.reply.Bulk(entry->str());
   if ((options.flags & (kExAt | kPxAt)) && expire_at <= storage::CommandTimeMs()) {
     db.Delete(key);
+    ctx.AddDirty();
   } else if (options.flags & kAnyExpire) {
     db.SetExpire(entry, expire_at);
+    ctx.AddDirty();
   } else if ((options.flags & kPersist) && entry->has_expire()) {
     db.SetExpire(entry, Entry::kNoExpire);
+    ctx.AddDirty();
   }
 }
 
@@ -283,6 +290,7 @@ void MsetGeneric(CommandContext& ctx, bool nx) {
     }
   }
   for (size_t i = 1; i < args.size(); i += 2) db.SetString(args[i], args[i + 1], Entry::kNoExpire);
+  ctx.AddDirty(args.size() / 2);
   if (nx) {
     ctx.reply.Integer(1);
   } else {
@@ -302,6 +310,7 @@ void IncrByReply(CommandContext& ctx, int64_t delta) {
     ctx.ReplyStatus(result.status());
     return;
   }
+  ctx.AddDirty();
   ctx.reply.Integer(*result);
 }
 
@@ -341,6 +350,7 @@ void CmdIncrbyfloat(CommandContext& ctx) {
     ctx.ReplyStatus(result.status());
     return;
   }
+  ctx.AddDirty();
   ctx.reply.Bulk(*result);
 }
 
@@ -354,7 +364,9 @@ void ReplyLength(CommandContext& ctx, const OpResult<size_t>& result) {
 
 // APPEND key value
 void CmdAppend(CommandContext& ctx) {
-  ReplyLength(ctx, storage::Append(ctx.db(), ctx.args[1], ctx.args[2], MaxStringLen(ctx)));
+  OpResult<size_t> result = storage::Append(ctx.db(), ctx.args[1], ctx.args[2], MaxStringLen(ctx));
+  if (result.ok()) ctx.AddDirty();
+  ReplyLength(ctx, result);
 }
 
 // STRLEN key
@@ -398,8 +410,11 @@ void CmdSetrange(CommandContext& ctx) {
     ctx.reply.Error(kErrOffsetOutOfRange);
     return;
   }
-  ReplyLength(ctx, storage::SetRange(ctx.db(), ctx.args[1], static_cast<uint64_t>(*offset),
-                                     ctx.args[3], MaxStringLen(ctx)));
+  OpResult<size_t> result = storage::SetRange(ctx.db(), ctx.args[1], static_cast<uint64_t>(*offset),
+                                              ctx.args[3], MaxStringLen(ctx));
+  // Writing nothing changes nothing, whether or not the key exists.
+  if (result.ok() && !ctx.args[3].empty()) ctx.AddDirty();
+  ReplyLength(ctx, result);
 }
 
 // LCS key1 key2 [LEN] [IDX] [MINMATCHLEN min-match-len] [WITHMATCHLEN]

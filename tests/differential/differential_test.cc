@@ -294,8 +294,10 @@ class DifferentialTest : public ::testing::TestWithParam<ScriptAndProtocol> {
     }
     const char* self_check = std::getenv("RESPD_DIFF_SELF_CHECK");
     self_check_ = self_check != nullptr && std::string(self_check) == "1";
-    redis_.emplace(ServerProcess::StartRedis());
-    respd_.emplace(self_check_ ? ServerProcess::StartRedis() : ServerProcess::StartRespd());
+    // DEBUG (scripts/debug.txt) needs enable-debug-command; its refusal is a command test.
+    const std::vector<std::string> args = {"--enable-debug-command", "yes"};
+    redis_.emplace(ServerProcess::StartRedis(args));
+    respd_.emplace(self_check_ ? ServerProcess::StartRedis(args) : ServerProcess::StartRespd(args));
   }
 
   static void TearDownTestSuite() {
