@@ -412,9 +412,9 @@ void CmdSetActiveExpire(CommandContext& ctx) {
 // DEBUG QUICKLIST-PACKED-THRESHOLD size: respd's lists never use plain nodes, so the size is only
 // validated as Redis does (up to 4 GB less 1 MB; 0 restores the default).
 void CmdQuicklistPackedThreshold(CommandContext& ctx) {
-  constexpr int64_t kMaxThreshold = (int64_t{1} << 32) - (int64_t{1} << 20);
-  int64_t bytes = 0;
-  if (!ParseMemory(ctx.args[2], &bytes) || bytes < 0 || bytes > kMaxThreshold) {
+  constexpr uint64_t kMaxThreshold = (uint64_t{1} << 32) - (uint64_t{1} << 20);
+  uint64_t bytes = 0;
+  if (!ParseMemory(ctx.args[2], &bytes) || bytes > kMaxThreshold) {
     ctx.reply.Error("ERR argument must be a memory value bigger than 1 and smaller than 4gb");
     return;
   }

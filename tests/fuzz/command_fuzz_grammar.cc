@@ -154,19 +154,9 @@ const std::vector<std::string> kTtl = {"0",
                                        "1.5",
                                        "",
                                        "nan"};
-const std::vector<std::string> kTimeout = {"0.01",
-                                           "0.01",
-                                           "0.005",
-                                           "0.02",
-                                           "-1",
-                                           "-0.5",
-                                           "nan",
-                                           "inf",
-                                           "-inf",
-                                           "1e20",
-                                           "abc",
-                                           "",
-                                           "9223372036854775807"};
+const std::vector<std::string> kTimeout = {
+    "0.01", "0.01", "0.005", "0.02", "0.0001", "-1", "-0.5",
+    "nan",  "inf",  "-inf",  "1e20", "abc",    "",   "9223372036854775807"};
 const std::vector<std::string> kCursor = {
     "0", "0", "0", "0", "1", "-1", "abc", "18446744073709551615", "18446744073709551616", ""};
 // Offsets in bits: at most 8 Mbit (1 MB) or past the 2^32 limit, never a 256 MB allocation.
