@@ -15,6 +15,11 @@ namespace {
 
 constexpr std::string_view kErrUnblocked = "UNBLOCKED client unblocked via CLIENT UNBLOCK";
 
+// The longest wait the connection's timer is armed for. Its clock counts nanoseconds in 64 bits
+// (about 292 years), so a timeout Redis accepts (up to ~9.2e15 s) would overflow it and fire at
+// once; Redis never fires such a timeout. A century is the same to any client.
+constexpr int64_t kMaxBlockTimeoutMs = int64_t{100} * 366 * 24 * 3600 * 1000;
+
 // The waiter whose command this thread is re-running, and the key that became ready.
 struct Retry {
   const void* waiter = nullptr;
@@ -53,7 +58,7 @@ bool BlockingRegistry::Block(CommandContext& ctx, std::span<const std::string_vi
     }
   }
   ctx.client.blocked = true;
-  ctx.client.block_timeout_ms = timeout_ms;
+  ctx.client.block_timeout_ms = std::min(timeout_ms, kMaxBlockTimeoutMs);
   std::lock_guard lock(mutex_);
   for (const std::string& key : waiter->keys) {
     queues_[DbKey{waiter->db, key}].push_back(waiter.get());
