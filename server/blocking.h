@@ -2,8 +2,11 @@
 // the order they blocked, and how they are served.
 //
 // A blocking handler that finds nothing to serve calls Block() under its key locks; its connection
-// then stops running commands. A write that can serve waiters calls Database::SignalReady under
-// the shard lock, which reaches OnKeyReady here: the key is only noted, on the writer's thread.
+// then stops running commands. Whatever command adds a list or sorted set at a key that had none
+// (a push, ZADD, a STORE, RENAME, COPY, MOVE...), the Database signals it under the shard lock, as
+// Redis's dbAdd does; that reaches OnKeyReady here, and SWAPDB reaches OnDbModified: the key is
+// only noted, on the writer's thread. Like Redis 7.0, a value written over an existing key (SORT
+// or ZUNIONSTORE ... STORE over a string) wakes nobody.
 // When the writer's command (or EXEC, or script) has finished and released its locks, the
 // dispatcher calls ServeReady(), which re-runs each waiter's command in FIFO order on the writer's
 // thread under the waiter's key locks, as Redis does right after the command that made the key

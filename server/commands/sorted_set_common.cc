@@ -121,7 +121,6 @@ void StoreResult(CommandContext& ctx, std::string_view dst,
   size_t n = elements.size();
   db.Put(storage::Entry::NewObject(dst, ZSet::Build(std::move(elements), ZSetLimitsOf(ctx.server)),
                                    storage::Entry::kNoExpire));
-  db.SignalReady(dst);
   ctx.reply.Integer(static_cast<int64_t>(n));
 }
 
