@@ -13,7 +13,8 @@
 // ready: so no other client can take the data in between. A re-run that finds nothing calls
 // Block() again and the waiter keeps its place. The reply is handed to the waiter's own thread
 // (ClientHandle::Resume, which posts). Like Redis 7.0, a re-run serves only from the key that
-// became ready (RetryKey()); a key of another type does not serve and does not fail the waiter.
+// became ready (RetryKey()); a key of another type does not serve and does not fail the waiter,
+// and the waiters behind it are still served from that key.
 //
 // Lock order: shard locks, then this registry's mutex; never the other way round.
 #pragma once
@@ -85,6 +86,7 @@ class BlockingRegistry : public storage::KeyspaceObserver {
     std::vector<std::string> keys;
     bool serving = false;  // being re-run on some thread right now
     bool reblocked = false;
+    bool passed_over = false;  // reblocked although the key holds a value (of another type)
     Cancelled cancelled = Cancelled::kNo;
   };
   struct DbKey {
@@ -95,7 +97,8 @@ class BlockingRegistry : public storage::KeyspaceObserver {
     }
   };
 
-  // Serves the waiters of one ready key, first come first served, until one cannot be served.
+  // Serves the waiters of one ready key, first come first served, until the key has nothing left;
+  // a waiter for another type is passed over, as Redis does.
   void ServeKey(Dispatcher& dispatcher, const DbKey& ready);
   // Forgets a waiter (under mutex_).
   void RemoveLocked(Waiter* waiter);
