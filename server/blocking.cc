@@ -15,6 +15,11 @@ namespace {
 
 constexpr std::string_view kErrUnblocked = "UNBLOCKED client unblocked via CLIENT UNBLOCK";
 
+// The longest wait the connection's timer is armed for. Its clock counts nanoseconds in 64 bits
+// (about 292 years), so a timeout Redis accepts (up to ~9.2e15 s) would overflow it and fire at
+// once; Redis never fires such a timeout. A century is the same to any client.
+constexpr int64_t kMaxBlockTimeoutMs = int64_t{100} * 366 * 24 * 3600 * 1000;
+
 // The waiter whose command this thread is re-running, and the key that became ready.
 struct Retry {
   const void* waiter = nullptr;
@@ -37,6 +42,9 @@ bool BlockingRegistry::Block(CommandContext& ctx, std::span<const std::string_vi
     // A re-run that still finds nothing: the waiter keeps its place.
     auto* waiter = static_cast<Waiter*>(const_cast<void*>(current_retry.waiter));
     waiter->reblocked = true;
+    // The key is still there (under this command's locks) but of a type this waiter does not pop:
+    // the waiters behind it may still be served from it.
+    waiter->passed_over = ctx.db().Peek(current_retry.key) != nullptr;
     return true;
   }
   std::shared_ptr<ClientHandle> handle = ctx.server.clients.Find(ctx.client.id());
@@ -53,7 +61,7 @@ bool BlockingRegistry::Block(CommandContext& ctx, std::span<const std::string_vi
     }
   }
   ctx.client.blocked = true;
-  ctx.client.block_timeout_ms = timeout_ms;
+  ctx.client.block_timeout_ms = std::min(timeout_ms, kMaxBlockTimeoutMs);
   std::lock_guard lock(mutex_);
   for (const std::string& key : waiter->keys) {
     queues_[DbKey{waiter->db, key}].push_back(waiter.get());
@@ -155,6 +163,10 @@ void BlockingRegistry::ServeReady(Dispatcher& dispatcher) {
 }
 
 void BlockingRegistry::ServeKey(Dispatcher& dispatcher, const DbKey& ready) {
+  std::vector<uint64_t> passed_over;  // client ids
+  auto was_passed_over = [&](const Waiter* w) {
+    return std::find(passed_over.begin(), passed_over.end(), w->client->id()) != passed_over.end();
+  };
   for (;;) {
     Waiter* waiter = nullptr;
     {
@@ -163,7 +175,7 @@ void BlockingRegistry::ServeKey(Dispatcher& dispatcher, const DbKey& ready) {
       if (it == queues_.end()) return;
       // A waiter another thread is serving right now is passed over, not waited for.
       for (Waiter* candidate : it->second) {
-        if (!candidate->serving) {
+        if (!candidate->serving && !was_passed_over(candidate)) {
           waiter = candidate;
           break;
         }
@@ -171,6 +183,7 @@ void BlockingRegistry::ServeKey(Dispatcher& dispatcher, const DbKey& ready) {
       if (waiter == nullptr) return;
       waiter->serving = true;
       waiter->reblocked = false;
+      waiter->passed_over = false;
     }
     // The waiter is ours until `serving` is cleared: its own thread runs no command while blocked.
     std::vector<std::string_view> args(waiter->args.begin(), waiter->args.end());
@@ -184,7 +197,11 @@ void BlockingRegistry::ServeKey(Dispatcher& dispatcher, const DbKey& ready) {
     {
       std::lock_guard lock(mutex_);
       waiter->serving = false;
-      if (waiter->reblocked && waiter->cancelled == Cancelled::kNo) return;
+      if (waiter->reblocked && waiter->cancelled == Cancelled::kNo) {
+        if (!waiter->passed_over) return;
+        passed_over.push_back(waiter->client->id());
+        continue;
+      }
       if (waiter->reblocked) out = CancelReply(*waiter, waiter->cancelled);
       if (waiter->cancelled != Cancelled::kGone) handle = waiter->handle;
       RemoveLocked(waiter);

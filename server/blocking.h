@@ -2,15 +2,19 @@
 // the order they blocked, and how they are served.
 //
 // A blocking handler that finds nothing to serve calls Block() under its key locks; its connection
-// then stops running commands. A write that can serve waiters calls Database::SignalReady under
-// the shard lock, which reaches OnKeyReady here: the key is only noted, on the writer's thread.
+// then stops running commands. Whatever command adds a list or sorted set at a key that had none
+// (a push, ZADD, a STORE, RENAME, COPY, MOVE...), the Database signals it under the shard lock, as
+// Redis's dbAdd does; that reaches OnKeyReady here, and SWAPDB reaches OnDbModified: the key is
+// only noted, on the writer's thread. Like Redis 7.0, a value written over an existing key (SORT
+// or ZUNIONSTORE ... STORE over a string) wakes nobody.
 // When the writer's command (or EXEC, or script) has finished and released its locks, the
 // dispatcher calls ServeReady(), which re-runs each waiter's command in FIFO order on the writer's
 // thread under the waiter's key locks, as Redis does right after the command that made the key
 // ready: so no other client can take the data in between. A re-run that finds nothing calls
 // Block() again and the waiter keeps its place. The reply is handed to the waiter's own thread
 // (ClientHandle::Resume, which posts). Like Redis 7.0, a re-run serves only from the key that
-// became ready (RetryKey()); a key of another type does not serve and does not fail the waiter.
+// became ready (RetryKey()); a key of another type does not serve and does not fail the waiter,
+// and the waiters behind it are still served from that key.
 //
 // Lock order: shard locks, then this registry's mutex; never the other way round.
 #pragma once
@@ -82,6 +86,7 @@ class BlockingRegistry : public storage::KeyspaceObserver {
     std::vector<std::string> keys;
     bool serving = false;  // being re-run on some thread right now
     bool reblocked = false;
+    bool passed_over = false;  // reblocked although the key holds a value (of another type)
     Cancelled cancelled = Cancelled::kNo;
   };
   struct DbKey {
@@ -92,7 +97,8 @@ class BlockingRegistry : public storage::KeyspaceObserver {
     }
   };
 
-  // Serves the waiters of one ready key, first come first served, until one cannot be served.
+  // Serves the waiters of one ready key, first come first served, until the key has nothing left;
+  // a waiter for another type is passed over, as Redis does.
   void ServeKey(Dispatcher& dispatcher, const DbKey& ready);
   // Forgets a waiter (under mutex_).
   void RemoveLocked(Waiter* waiter);

@@ -112,6 +112,7 @@ Entry* Database::AddObject(std::string_view key, std::unique_ptr<Object> object,
   shard.table.Insert(e, hash);
   if (e->has_expire()) ++shard.volatile_keys;
   MarkModified(key);
+  SignalIfServable(e);
   return e;
 }
 
@@ -127,6 +128,7 @@ void Database::Put(Entry* entry) {
   }
   if (entry->has_expire()) ++shard.volatile_keys;
   MarkModified(entry->key());
+  if (old == nullptr) SignalIfServable(entry);
 }
 
 bool Database::Delete(std::string_view key) {
@@ -180,8 +182,12 @@ void Database::MarkModified(std::string_view key) {
 
 void Database::AddDirty(uint64_t changes) { store_->AddDirty(changes); }
 
-void Database::SignalReady(std::string_view key) {
-  for (KeyspaceObserver* observer : store_->observers()) observer->OnKeyReady(index_, key);
+void Database::SignalIfServable(const Entry* added) {
+  // Redis's signalKeyAsReady from dbAdd: only a key that did not exist wakes waiters, and only if
+  // it holds a type some blocking command pops from.
+  ValueType type = added->type();
+  if (type != ValueType::kList && type != ValueType::kZSet) return;
+  for (KeyspaceObserver* observer : store_->observers()) observer->OnKeyReady(index_, added->key());
 }
 
 void Database::ExpireEntry(Shard& shard, Entry* entry, uint64_t hash) {

@@ -36,7 +36,8 @@ class KeyspaceObserver {
   virtual void OnKeyModified(int db, std::string_view key) = 0;
   // Every key of a database may have changed (FLUSHDB, FLUSHALL, SWAPDB).
   virtual void OnDbModified(int db) = 0;
-  // A key clients may be blocked on received data.
+  // A list or sorted set was added at a key that had none (Redis's signalKeyAsReady in dbAdd):
+  // clients blocked on it may be served.
   virtual void OnKeyReady(int db, std::string_view key) = 0;
 };
 
@@ -71,10 +72,14 @@ class Database {
   // (Entry::kNoExpire for none) unless `keep_ttl` keeps the old one.
   Entry* SetString(std::string_view key, std::string_view value, int64_t expire_at_ms,
                    bool keep_ttl = false, StringEncoding encoding = StringEncoding::kAuto);
-  // Adds a new key holding `object`; the key must be absent (look it up first).
+  // Adds a new key holding `object`; the key must be absent (look it up first). Like Redis's dbAdd,
+  // a new list or sorted set signals the clients blocked on its key.
   Entry* AddObject(std::string_view key, std::unique_ptr<Object> object,
                    int64_t expire_at_ms = Entry::kNoExpire);
-  // Links an entry built elsewhere (RENAME, MOVE, COPY), replacing any live key of the same name.
+  // Links an entry built elsewhere (STORE results, RENAME, MOVE, COPY), replacing any live key of
+  // the same name. Like Redis's setKey, a new list or sorted set signals the clients blocked on its
+  // key and a replaced one does not (dbOverwrite): RENAME and COPY REPLACE, which Redis runs as
+  // dbDelete then dbAdd, delete the old key first.
   void Put(Entry* entry);
   // Deletes a live key; false if there was none (an expired key is expired, not deleted).
   bool Delete(std::string_view key);
@@ -91,8 +96,6 @@ class Database {
   // Redis's server.dirty, counted by whoever knows how many changes Redis counts: the command
   // for most, the typed operation where only it knows (SETBIT's bit flips, BITFIELD's writes).
   void AddDirty(uint64_t changes = 1);
-  // Redis's signalKeyAsReady, for families whose writes can serve blocked clients.
-  void SignalReady(std::string_view key);
 
   size_t Size() const;
   size_t VolatileCount() const;
@@ -133,6 +136,8 @@ class Database {
   };
 
   Entry* Lookup(std::string_view key, uint64_t hash);
+  // Tells the observers that a key was added that blocked clients may pop from.
+  void SignalIfServable(const Entry* added);
   void Unlink(Shard& shard, Entry* entry, uint64_t hash);
   void ExpireEntry(Shard& shard, Entry* entry, uint64_t hash);
   void FreeEntry(Shard& shard, Entry* entry);

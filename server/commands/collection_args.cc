@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cerrno>
+#include <cmath>
 #include <climits>
 #include <cstdlib>
 #include <string>
@@ -71,11 +72,13 @@ bool ParseBlockTimeout(CommandContext& ctx, std::string_view text, int64_t* time
     ctx.reply.Error("ERR timeout is not a float or out of range");
     return false;
   }
-  // Past a long long's range (infinities included) the truncation gives LLONG_MIN on x86: Redis
+  // Redis 7.0 rounds up: a positive timeout, however small, waits at least 1 ms and never means
+  // "forever"; a negative one above -1 ms rounds to 0, which does.
+  long double ms = std::ceil(*seconds * 1000.0L);
+  // Past a long long's range (infinities included) the conversion gives LLONG_MIN on x86: Redis
   // then calls the timeout negative.
-  long double ms = *seconds * 1000.0L;
   constexpr long double kLimit = 9223372036854775808.0L;
-  if (!(ms < kLimit && ms > -kLimit) || static_cast<int64_t>(ms) < 0) {
+  if (ms < 0 || ms >= kLimit) {
     ctx.reply.Error("ERR timeout is negative");
     return false;
   }

@@ -33,7 +33,7 @@ void ReplyMissingKey(CommandContext& ctx, storage::OpStatus status, Fn&& on_miss
 void FinishWrite(storage::Database& db, std::string_view key, const storage::Object* value);
 
 // Redis's getTimeoutFromObjectOrReply in seconds for blocking commands: a long double times 1000,
-// truncated; on failure writes Redis's error and returns false.
+// rounded up (0: no timeout); on failure writes Redis's error and returns false.
 bool ParseBlockTimeout(CommandContext& ctx, std::string_view text, int64_t* timeout_ms);
 
 // The longest string value a command may build (proto-max-bulk-len, as Redis checks it).

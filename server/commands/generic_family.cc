@@ -63,12 +63,12 @@ std::string MaxmemoryPolicy(CommandContext& ctx) {
 
 bool LfuPolicy(CommandContext& ctx) { return MaxmemoryPolicy(ctx).ends_with("-lfu"); }
 
-// Links an entry built by RENAME, MOVE or COPY into `db`, waking clients blocked on its key as
-// Redis's dbAdd does.
+// Links an entry built by RENAME, MOVE or COPY into `db`. Redis deletes the key it replaces and
+// then adds the new one, so even a replaced key wakes the clients blocked on it (Put alone would
+// not).
 void LinkEntry(Database& db, Entry* entry) {
-  bool signal = entry->type() != storage::ValueType::kString;
+  db.Delete(entry->key());
   db.Put(entry);
-  if (signal) db.SignalReady(entry->key());
 }
 
 // DEL key [key ...] and UNLINK key [key ...]

@@ -191,7 +191,6 @@ void CmdGeoAdd(CommandContext& ctx) {
   if (e == nullptr) {
     if (flags & storage::kZAddXx) return ctx.reply.Integer(0);
     e = db.AddObject(key, ZSet::New(limits, ctx.args[first + 2].size()));
-    db.SignalReady(key);
   }
   auto* z = static_cast<ZSet*>(e->object());
   int64_t added = 0, updated = 0;

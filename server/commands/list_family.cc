@@ -64,7 +64,6 @@ void Push(CommandContext& ctx, std::string_view key, List* list, ListEnd end,
           std::string_view value) {
   list->Push(end, value, Fill(ctx));
   ctx.db().MarkModified(key);
-  ctx.db().SignalReady(key);
 }
 
 std::optional<ListEnd> ParseEnd(std::string_view text) {
@@ -107,7 +106,6 @@ void PushGeneric(CommandContext& ctx, ListEnd end, bool only_existing) {
   for (size_t i = 2; i < ctx.args.size(); ++i) list->Push(end, ctx.args[i], fill);
   ctx.AddDirty(ctx.args.size() - 2);
   ctx.db().MarkModified(ctx.args[1]);
-  ctx.db().SignalReady(ctx.args[1]);
   ctx.reply.Integer(static_cast<int64_t>(list->Length()));
 }
 

@@ -130,7 +130,6 @@ void StoreResult(CommandContext& ctx, std::string_view dst,
   ctx.AddDirty(dirty_per_element ? n : 1);
   db.Put(storage::Entry::NewObject(dst, ZSet::Build(std::move(elements), ZSetLimitsOf(ctx.server)),
                                    storage::Entry::kNoExpire));
-  db.SignalReady(dst);
   ctx.reply.Integer(static_cast<int64_t>(n));
 }
 

@@ -86,7 +86,6 @@ void ZAddGeneric(CommandContext& ctx, int flags) {
   if (e == nullptr && !(flags & storage::kZAddXx)) {
     storage::ZSetLimits limits = ZSetLimitsOf(ctx.server);
     e = db.AddObject(ctx.args[1], ZSet::New(limits, ctx.args[i + 1].size()));
-    db.SignalReady(ctx.args[1]);
   }
   if (e != nullptr) {
     auto* z = static_cast<ZSet*>(e->object());
