@@ -152,7 +152,7 @@ TEST(ConfigTest, MatchingGlobsNamesAndAliases) {
 // conf/respd.conf lists every option as "# name default": uncommenting those lines must parse and
 // must leave every option at its default.
 TEST(ConfigTest, SampleConfigDocumentsEveryOptionWithItsDefault) {
-  auto path = std::filesystem::path(__FILE__).parent_path() / "../../conf/respd.conf";
+  auto path = std::filesystem::path(RESPD_SOURCE_DIR) / "conf/respd.conf";
   std::string text = ReadFile(path);
   ASSERT_FALSE(text.empty()) << "cannot read " << path;
   Config defaults;
