@@ -50,11 +50,19 @@ CommandStats::Block& CommandStats::ThisThreadBlock() {
 
 CommandStats::Counters& CommandStats::Row(const CommandSpec& spec) {
   Block& block = ThisThreadBlock();
+  if (block.last_spec == &spec) return *block.last_row;
   // Only this thread inserts into its block, so it may look up without the lock.
   auto it = block.rows.find(&spec);
-  if (it != block.rows.end()) return it->second;
-  std::lock_guard lock(block.insert_mutex);
-  return block.rows[&spec];
+  Counters* row = nullptr;
+  if (it != block.rows.end()) {
+    row = &it->second;
+  } else {
+    std::lock_guard lock(block.insert_mutex);
+    row = &block.rows[&spec];
+  }
+  block.last_spec = &spec;
+  block.last_row = row;
+  return *row;
 }
 
 void CommandStats::RecordCall(const CommandSpec& spec, uint64_t usec, bool failed) {

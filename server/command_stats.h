@@ -70,6 +70,9 @@ class CommandStats {
   struct Block {
     mutable std::mutex insert_mutex;  // held to add a row, and by readers from other threads
     std::unordered_map<const CommandSpec*, Counters> rows;
+    // The owner's last row: a pipeline of one command skips the lookup. Owner thread only.
+    const CommandSpec* last_spec = nullptr;
+    Counters* last_row = nullptr;
   };
   Counters& Row(const CommandSpec& spec);
   Block& ThisThreadBlock();
