@@ -13,23 +13,52 @@
 
 namespace respd::server {
 
+struct CommandSpec;
+
+// A field its client's thread writes and other threads read (CLIENT LIST): every access is a
+// relaxed atomic one (a plain load or store on the targets we build for), and otherwise it is used
+// as the value it holds.
+template <typename T>
+class RelaxedAtomic {
+ public:
+  RelaxedAtomic(T value = T{}) : value_(value) {}  // NOLINT: implicit, as the plain field was
+  RelaxedAtomic(const RelaxedAtomic& other) : value_(other.load()) {}
+  RelaxedAtomic& operator=(const RelaxedAtomic& other) {
+    store(other.load());
+    return *this;
+  }
+  RelaxedAtomic& operator=(T value) {
+    store(value);
+    return *this;
+  }
+  operator T() const { return load(); }  // NOLINT: implicit, as the plain field was
+  T load() const { return value_.load(std::memory_order_relaxed); }
+  void store(T value) { value_.store(value, std::memory_order_relaxed); }
+
+ private:
+  std::atomic<T> value_;
+};
+
 class ClientState {
  public:
   explicit ClientState(uint64_t id) : id_(id) {}
 
   uint64_t id() const { return id_; }
 
+  // Only the client's own thread writes these; CLIENT LIST (db=, resp=) and whoever serves a
+  // blocked client read them from other threads.
+  RelaxedAtomic<int> db_index = 0;
+  RelaxedAtomic<protocol::RespVersion> resp = protocol::RespVersion::kResp2;
+
   // Fields only the client's own thread touches.
-  int db_index = 0;
-  protocol::RespVersion resp = protocol::RespVersion::kResp2;
   bool authenticated = false;
   bool local = false;  // connected from a loopback address (enable-debug-command local)
   bool close_after_reply = false;  // QUIT, protocol errors: close once the reply is written
   // MULTI/EXEC and WATCH state, created by the first MULTI or WATCH.
   std::unique_ptr<TransactionState> transaction;
   // Set by a blocking command that has to wait (server/blocking.h): the connection runs no more
-  // commands until Resume() or its timeout (0: none) ends the wait.
-  bool blocked = false;
+  // commands until Resume() or its timeout (0: none) ends the wait. Atomic for CLIENT LIST.
+  RelaxedAtomic<bool> blocked = false;
   int64_t block_timeout_ms = 0;
 
   // Fields other threads read (CLIENT LIST): guarded by info_mutex_.
@@ -39,7 +68,6 @@ class ClientState {
     std::string lib_ver;
     std::string addr;   // peer "ip:port"
     std::string laddr;  // local "ip:port"
-    std::string last_command = "NULL";
     int fd = -1;
   };
   Info info() const {
@@ -52,10 +80,24 @@ class ClientState {
     fn(info_);
   }
 
-  int64_t created_ms = 0;
+  int64_t created_ms = 0;  // set before the client is registered, constant after
   std::atomic<int64_t> last_interaction_ms{0};
-  std::atomic<uint64_t> query_buffer_bytes{0};
-  std::atomic<uint64_t> output_buffer_bytes{0};
+
+  // What CLIENT LIST reports, published by the client's own thread as it runs (relaxed atomics:
+  // each field is a value it really had; a line is not one instant, as in no multi-threaded
+  // server). Writing one costs a plain store, so the command path publishes as it goes instead
+  // of other threads asking for a snapshot.
+  std::atomic<const CommandSpec*> last_command{nullptr};  // cmd=: the last command resolved
+  std::atomic<int> multi_queued{-1};          // multi=: commands queued since MULTI, or -1
+  std::atomic<uint64_t> multi_bytes{0};       // multi-mem=: their arguments' bytes
+  std::atomic<uint64_t> argv_bytes{0};        // argv-mem=: arguments of the running command
+  std::atomic<uint64_t> query_buffer_bytes{0};  // qbuf=: received bytes not yet consumed
+  std::atomic<uint64_t> query_buffer_free{0};   // qbuf-free=: free room in the input buffer
+  std::atomic<uint64_t> output_buffer_bytes{0};  // omem=: reply bytes not yet written
+  std::atomic<uint64_t> buffers_allocated{0};  // input and output buffer capacity (tot-mem=)
+  // sub= psub=: channels and patterns subscribed to.
+  std::atomic<int> subscriptions{0};
+  std::atomic<int> pattern_subscriptions{0};
 
  private:
   uint64_t id_;

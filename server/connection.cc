@@ -12,6 +12,9 @@ constexpr size_t kInitialInputBuffer = 16 * 1024;
 constexpr size_t kMinReadSpace = 4 * 1024;
 // Buffers that grew past this for one large command shrink back once it is done.
 constexpr size_t kMaxIdleBuffer = 64 * 1024;
+// A client silent for longer than this gives its buffers back (Redis: idle for more than 2 s,
+// checked by the once-a-second clients cron).
+constexpr int64_t kFreeBuffersAfterIdleMs = 2000;
 
 std::string Endpoint(const asio::ip::tcp::endpoint& endpoint) {
   std::string address = endpoint.address().to_string();
@@ -37,6 +40,8 @@ Connection::~Connection() {
 void Connection::Start() {
   boost::system::error_code ignored;
   socket_.set_option(asio::ip::tcp::no_delay(true), ignored);
+  // OnReadable reads what a readiness wait announced and must not block.
+  socket_.non_blocking(true, ignored);
   if (server_.config.Get("tcp-keepalive").number() > 0) {
     socket_.set_option(asio::socket_base::keep_alive(true), ignored);
   }
@@ -60,6 +65,7 @@ void Connection::Start() {
   server_.clients.Add(shared_from_this());
   registered_ = true;
   input_.resize(kInitialInputBuffer);
+  PublishBuffers();
   Read();
 }
 
@@ -71,7 +77,16 @@ void Connection::Read() {
       input_.resize(kInitialInputBuffer);
       input_.shrink_to_fit();
     }
-  } else if (input_.size() - input_end_ < kMinReadSpace) {
+    // Nothing pending: wait for the socket to be readable without lending it the buffer, so the
+    // cron may free the buffer of a client that stays idle, as Redis frees its query buffer.
+    read_in_flight_ = true;
+    socket_.async_wait(asio::socket_base::wait_read,
+                       [self = shared_from_this()](const boost::system::error_code& error) {
+                         self->OnReadable(error);
+                       });
+    return;
+  }
+  if (input_.size() - input_end_ < kMinReadSpace) {
     // Move the unparsed tail to the front, and grow if the pending command needs more room.
     std::memmove(input_.data(), input_.data() + input_start_, input_end_ - input_start_);
     input_end_ -= input_start_;
@@ -87,6 +102,23 @@ void Connection::Read() {
       });
 }
 
+void Connection::OnReadable(const boost::system::error_code& error) {
+  read_in_flight_ = false;
+  if (error || closed_) {
+    Close();
+    return;
+  }
+  if (input_.empty()) input_.resize(kInitialInputBuffer);
+  boost::system::error_code read_error;
+  size_t bytes = socket_.read_some(
+      asio::buffer(input_.data() + input_end_, input_.size() - input_end_), read_error);
+  if (read_error == asio::error::would_block || read_error == asio::error::try_again) {
+    Read();
+    return;
+  }
+  OnRead(read_error, bytes);
+}
+
 void Connection::OnRead(const boost::system::error_code& error, size_t bytes) {
   read_in_flight_ = false;
   if (error || closed_) {
@@ -94,6 +126,7 @@ void Connection::OnRead(const boost::system::error_code& error, size_t bytes) {
     return;
   }
   input_end_ += bytes;
+  PublishBuffers();
   server_.stats.total_net_input_bytes.fetch_add(bytes, std::memory_order_relaxed);
   client_.last_interaction_ms.store(server_.clock.NowMs(), std::memory_order_relaxed);
   // Our command is on the stack below a busy script's hook: its ProcessInput loop takes these
@@ -123,6 +156,9 @@ void Connection::ProcessInput() {
   if (processing_) return;
   processing_ = true;
   storage::ScopedCommandTime batch_time(server_.clock.NowMs());
+  // Redis's query buffer holds the whole batch until it is done, so qbuf= of a client running a
+  // command counts the batch's bytes.
+  size_t batch_start = input_start_;
   // CONFIG SET proto-max-bulk-len applies from the next batch on.
   protocol::ParserLimits limits{.max_bulk_len = server_.config.proto_max_bulk_len().number()};
   while (input_start_ < input_end_ && !client_.close_after_reply && !client_.blocked && !closed_) {
@@ -135,17 +171,19 @@ void Connection::ProcessInput() {
     if (status == protocol::ParseStatus::kNeedMore) break;
     if (status == protocol::ParseStatus::kError) {
       writer_.Error(parser_.error());
+      server_.command_stats.RecordError(parser_.error());
       client_.close_after_reply = true;
       input_start_ = input_end_;
       break;
     }
     input_start_ += parser_.consumed();
     if (status == protocol::ParseStatus::kEmpty) continue;
+    client_.query_buffer_bytes.store(input_end_ - batch_start, std::memory_order_relaxed);
     dispatcher_.Dispatch(parser_.args(), client_, writer_);
     if (client_.blocked) StartBlockTimer();
   }
-  client_.query_buffer_bytes.store(input_end_ - input_start_, std::memory_order_relaxed);
   processing_ = false;
+  PublishBuffers();
 }
 
 void Connection::Flush() {
@@ -157,6 +195,7 @@ void Connection::Flush() {
   writing_.swap(pending_);
   pending_.clear();
   write_in_flight_ = true;
+  PublishBuffers();
   asio::async_write(socket_, asio::buffer(writing_),
                     [self = shared_from_this()](const boost::system::error_code& error,
                                                 size_t bytes) { self->OnWritten(error, bytes); });
@@ -171,6 +210,7 @@ void Connection::OnWritten(const boost::system::error_code& error, size_t bytes)
   server_.stats.total_net_output_bytes.fetch_add(bytes, std::memory_order_relaxed);
   writing_.clear();
   if (writing_.capacity() > kMaxIdleBuffer) writing_.shrink_to_fit();
+  PublishBuffers();
   if (processing_) return;
   if (!pending_.empty()) {
     Flush();
@@ -199,26 +239,66 @@ void Connection::StartBlockTimer() {
     if (error || self->closed_ || !self->client_.blocked) return;
     // False: already served or unblocked, and that outcome is on its way through Resume.
     if (!self->server_.blocking.Cancel(self->client_.id(), false)) return;
-    self->writer_.NullArray();
-    self->EndBlock();
+    std::string reply;
+    protocol::ReplyWriter(&reply, self->client_.resp).NullArray();
+    self->EndBlock(reply, /*failed=*/false);
   });
 }
 
 void Connection::Resume(std::string reply) {
   asio::post(socket_.get_executor(), [self = shared_from_this(), reply = std::move(reply)] {
     if (self->closed_ || !self->client_.blocked) return;
-    self->writer_.Raw(reply);
-    self->EndBlock();
+    // A null answer that did not come from our own timer is CLIENT UNBLOCK's, which Redis 7.0
+    // counts as a failed call of the blocked command, as it does CLIENT UNBLOCK ERROR's error.
+    bool failed = reply.starts_with('-') || reply == "*-1\r\n" || reply == "_\r\n";
+    self->EndBlock(reply, failed);
   });
 }
 
-void Connection::EndBlock() {
+void Connection::EndBlock(std::string_view reply, bool failed) {
+  writer_.Raw(reply);
+  // Redis counts a blocked command once, when it is answered (updateStatsOnUnblock).
+  if (reply.starts_with('-')) {
+    server_.command_stats.RecordError(reply.substr(1, reply.find("\r\n") - 1));
+  }
+  if (const CommandSpec* spec = client_.last_command.load(std::memory_order_relaxed)) {
+    server_.command_stats.RecordCall(*spec, 0, failed);
+  }
+  client_.argv_bytes.store(0, std::memory_order_relaxed);
   client_.blocked = false;
   block_timer_.cancel();
   ProcessInput();
   if (closed_) return;
   Flush();
   if (!write_in_flight_ && !client_.close_after_reply) Read();
+}
+
+void Connection::Cron(int64_t now_ms, int64_t timeout_s) {
+  if (CloseIfIdle(now_ms, timeout_s)) return;
+  FreeIdleBuffers(now_ms);
+}
+
+void Connection::FreeIdleBuffers(int64_t now_ms) {
+  if (closed_ || processing_ || input_start_ != input_end_ || write_in_flight_) return;
+  if (now_ms - client_.last_interaction_ms.load(std::memory_order_relaxed) <=
+      kFreeBuffersAfterIdleMs) {
+    return;
+  }
+  // With no input pending, Read() waits for readability without a buffer, so none is in use.
+  std::string().swap(input_);
+  input_start_ = input_end_ = 0;
+  if (pending_.empty()) std::string().swap(pending_);
+  std::string().swap(writing_);
+  PublishBuffers();
+}
+
+void Connection::PublishBuffers() {
+  client_.query_buffer_bytes.store(input_end_ - input_start_, std::memory_order_relaxed);
+  client_.query_buffer_free.store(input_.size() - input_end_, std::memory_order_relaxed);
+  client_.output_buffer_bytes.store(pending_.size() + writing_.size(), std::memory_order_relaxed);
+  client_.buffers_allocated.store(
+      sizeof(*this) + input_.capacity() + pending_.capacity() + writing_.capacity(),
+      std::memory_order_relaxed);
 }
 
 bool Connection::CloseIfIdle(int64_t now_ms, int64_t timeout_s) {

@@ -23,11 +23,14 @@ class Connection : public ClientHandle, public std::enable_shared_from_this<Conn
   ClientState& state() override { return client_; }
   void Kill() override;
   void Resume(std::string reply) override;
-  // Closes the connection if it has been idle longer than `timeout_s` (0: never). Own thread only.
-  bool CloseIfIdle(int64_t now_ms, int64_t timeout_s);
+  // The connection's part of Redis's clientsCron, on its own thread: closes it if it has been idle
+  // longer than `timeout_s` (0: never), and frees the buffers of a client idle for a while.
+  void Cron(int64_t now_ms, int64_t timeout_s);
 
  private:
   void Read();
+  // The socket became readable while no input was pending: reads into a (re)allocated buffer.
+  void OnReadable(const boost::system::error_code& error);
   void OnRead(const boost::system::error_code& error, size_t bytes);
   // Parses and runs every complete command in the input buffer.
   void ProcessInput();
@@ -35,9 +38,16 @@ class Connection : public ClientHandle, public std::enable_shared_from_this<Conn
   void FlushThenRead();
   void OnWritten(const boost::system::error_code& error, size_t bytes);
   void Close();
+  bool CloseIfIdle(int64_t now_ms, int64_t timeout_s);
+  // Redis's clientsCronResizeQueryBuffer and clientsCronResizeOutputBuffer for an idle client.
+  void FreeIdleBuffers(int64_t now_ms);
+  // CLIENT LIST's view of the buffers (ClientState's published fields).
+  void PublishBuffers();
   // A blocking command parked the client: its timeout, and the way back to running commands.
   void StartBlockTimer();
-  void EndBlock();
+  // Ends the wait once `reply` (the command's answer) is written; counts the command then, as
+  // failed if `failed`.
+  void EndBlock(std::string_view reply, bool failed);
 
   boost::asio::ip::tcp::socket socket_;
   ServerContext& server_;

@@ -2,6 +2,8 @@
 #include "server/dispatcher.h"
 
 #include <algorithm>
+#include <chrono>
+#include <optional>
 
 #include "server/errors.h"
 
@@ -18,6 +20,26 @@ std::string FullName(const CommandSpec& container, const CommandSpec& sub) {
 
 bool ArityOk(int arity, size_t argc) {
   return arity > 0 ? argc == static_cast<size_t>(arity) : argc >= static_cast<size_t>(-arity);
+}
+
+// The text of the error reply written at `mark` ("ERR ..." without '-' and CRLF), or nullopt when
+// the reply there is not an error.
+std::optional<std::string_view> ErrorAt(const std::string& out, size_t mark) {
+  if (mark >= out.size() || out[mark] != '-') return std::nullopt;
+  std::string_view frame(out.data() + mark + 1, out.size() - mark - 1);
+  return frame.substr(0, frame.find("\r\n"));
+}
+
+uint64_t ArgvBytes(Args args) {
+  uint64_t bytes = 0;
+  for (std::string_view arg : args) bytes += arg.size();
+  return bytes;
+}
+
+uint64_t MicrosSince(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() -
+                                                               start)
+      .count();
 }
 
 }  // namespace
@@ -41,7 +63,9 @@ bool KeyPositions(const CommandSpec& spec, Args args, std::vector<int>* position
   return true;
 }
 
-const CommandSpec* Dispatcher::Resolve(Args args, protocol::ReplyWriter& reply) const {
+const CommandSpec* Dispatcher::Resolve(Args args, protocol::ReplyWriter& reply,
+                                       const CommandSpec** refused) const {
+  if (refused != nullptr) *refused = nullptr;
   const CommandSpec* spec = server_.commands.Find(args[0]);
   if (spec == nullptr) {
     reply.Error(UnknownCommandError(args[0], args.subspan(1)));
@@ -49,6 +73,7 @@ const CommandSpec* Dispatcher::Resolve(Args args, protocol::ReplyWriter& reply) 
   }
   if (!ArityOk(spec->arity, args.size())) {
     reply.Error(WrongArityError(spec->name));
+    if (refused != nullptr) *refused = spec;
     return nullptr;
   }
   // A container called bare (COMMAND) is its own command; arity rejects the rest (CONFIG).
@@ -60,16 +85,33 @@ const CommandSpec* Dispatcher::Resolve(Args args, protocol::ReplyWriter& reply) 
   }
   if (!ArityOk(sub->arity, args.size())) {
     reply.Error(WrongArityError(FullName(*spec, *sub)));
+    if (refused != nullptr) *refused = sub;
     return nullptr;
   }
   return sub;
 }
 
 void Dispatcher::Dispatch(Args args, ClientState& client, protocol::ReplyWriter& reply) {
+  client.argv_bytes.store(ArgvBytes(args), std::memory_order_relaxed);
+  Run(args, client, reply);
+  // A blocked command keeps its arguments until it is answered, as in Redis.
+  if (!client.blocked) client.argv_bytes.store(0, std::memory_order_relaxed);
+  TransactionState* txn = client.transaction.get();
+  int queued = txn != nullptr && txn->in_multi() ? static_cast<int>(txn->queue().size()) : -1;
+  if (queued != client.multi_queued.load(std::memory_order_relaxed)) {
+    client.multi_queued.store(queued, std::memory_order_relaxed);
+    if (queued <= 0) client.multi_bytes.store(0, std::memory_order_relaxed);
+  }
+}
+
+void Dispatcher::Run(Args args, ClientState& client, protocol::ReplyWriter& reply) {
   TransactionState* txn = client.transaction.get();
   bool in_multi = txn != nullptr && txn->in_multi();
   size_t reply_mark = reply.buffer()->size();
-  const CommandSpec* spec = Resolve(args, reply);
+  const CommandSpec* refused = nullptr;
+  const CommandSpec* spec = Resolve(args, reply, &refused);
+  // Redis's lastcmd: what the name resolved to, even when refused (NULL when unknown).
+  client.last_command.store(spec != nullptr ? spec : refused, std::memory_order_relaxed);
   if (spec == nullptr) {
     if (in_multi) txn->FlagError();
     // EXEC with arguments: Redis aborts any transaction, quoting the arity error without "ERR".
@@ -80,6 +122,8 @@ void Dispatcher::Dispatch(Args args, ClientState& client, protocol::ReplyWriter&
       reply.Error(std::string(kErrExecAbortBecause) +
                   error.substr(4, error.size() - 4 - 2));  // drop "ERR " and CRLF
     }
+    if (auto error = ErrorAt(*reply.buffer(), reply_mark)) server_.command_stats.RecordError(*error);
+    if (refused != nullptr) server_.command_stats.RecordRejected(*refused);
     return;
   }
   // Before authentication, as in Redis.
@@ -103,6 +147,7 @@ void Dispatcher::Dispatch(Args args, ClientState& client, protocol::ReplyWriter&
       return;
     }
     txn->Queue(*spec, args);
+    client.multi_bytes.fetch_add(ArgvBytes(args), std::memory_order_relaxed);
     reply.SimpleString("QUEUED");
     return;
   }
@@ -130,6 +175,14 @@ bool Dispatcher::RunsInsideMulti(const CommandSpec& spec, Args args) const {
 
 void Dispatcher::Reject(const CommandSpec& spec, Args args, ClientState& client,
                         protocol::ReplyWriter& reply, std::string_view error) {
+  server_.command_stats.RecordRejected(spec);
+  size_t mark = reply.buffer()->size();
+  RejectReply(spec, args, client, reply, error);
+  if (auto written = ErrorAt(*reply.buffer(), mark)) server_.command_stats.RecordError(*written);
+}
+
+void Dispatcher::RejectReply(const CommandSpec& spec, Args args, ClientState& client,
+                             protocol::ReplyWriter& reply, std::string_view error) {
   TransactionState* txn = client.transaction.get();
   bool in_multi = txn != nullptr && txn->in_multi();
   // A refused EXEC ends any transaction quoting the refusal (without a generic "ERR ") and drops
@@ -168,8 +221,26 @@ void Dispatcher::ExecuteLocked(const CommandSpec& spec, Args args, ClientState& 
     storage::SetCommandTimeMs(server_.clock.NowMs());
   }
   CommandContext ctx{args, reply, client, server_, spec, mode};
+  std::string& out = *reply.buffer();
+  size_t mark = out.size();
+  // A blocked command re-run on a writer's thread is counted by its client's thread when it gets
+  // the answer (Connection); like Redis, total_commands_processed counted its first run.
+  bool rerun = BlockingRegistry::RetryKey().has_value();
+  auto start = std::chrono::steady_clock::now();
   spec.handler(ctx);
-  server_.stats.total_commands_processed.fetch_add(1, std::memory_order_relaxed);
+  uint64_t usec = MicrosSince(start);
+  if (!rerun) server_.stats.total_commands_processed.fetch_add(1, std::memory_order_relaxed);
+  // Nothing written: the command blocked; it is counted when answered.
+  if (!rerun && out.size() > mark) {
+    std::optional<std::string_view> error = ErrorAt(out, mark);
+    // A script passing on an error its redis.call already counted still fails, but the error is
+    // not counted twice.
+    if (error && (mode == ExecutionMode::kScript || !TakePrecountedScriptError(*error))) {
+      server_.command_stats.RecordError(*error);
+    }
+    server_.command_stats.RecordCall(spec, usec, error.has_value());
+  }
+  if (mode != ExecutionMode::kScript) ClearPrecountedScriptErrors();
 }
 
 }  // namespace respd::server

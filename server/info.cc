@@ -226,6 +226,26 @@ void InfoCpu(ServerContext&, InfoWriter& out) {
 
 void InfoNothing(ServerContext&, InfoWriter&) {}
 
+void InfoCommandstats(ServerContext& server, InfoWriter& out) {
+  for (const auto& [name, counts] : server.command_stats.CommandRows(server.commands)) {
+    char per_call[32];
+    std::snprintf(per_call, sizeof(per_call), "%.2f",
+                  counts.calls == 0 ? 0.0
+                                    : static_cast<double>(counts.usec) / static_cast<double>(counts.calls));
+    out.Field("cmdstat_" + name,
+              "calls=" + std::to_string(counts.calls) + ",usec=" + std::to_string(counts.usec) +
+                  ",usec_per_call=" + per_call +
+                  ",rejected_calls=" + std::to_string(counts.rejected_calls) +
+                  ",failed_calls=" + std::to_string(counts.failed_calls));
+  }
+}
+
+void InfoErrorstats(ServerContext& server, InfoWriter& out) {
+  for (const auto& [code, count] : server.command_stats.ErrorRows()) {
+    out.Field("errorstat_" + code, "count=" + std::to_string(count));
+  }
+}
+
 void InfoCluster(ServerContext&, InfoWriter& out) { out.Field("cluster_enabled", 0); }
 
 // INFO holds every shard lock (kLockAll), so the counts are consistent.
@@ -255,7 +275,9 @@ constexpr InfoSection kInfoSections[] = {
     {"replication", "Replication", true, InfoReplication},
     {"cpu", "CPU", true, InfoCpu},
     {"modules", "Modules", true, InfoNothing},
-    {"errorstats", "Errorstats", true, InfoNothing},
+    {"commandstats", "Commandstats", false, InfoCommandstats},
+    {"errorstats", "Errorstats", true, InfoErrorstats},
+    {"latencystats", "Latencystats", false, InfoNothing},
     {"cluster", "Cluster", true, InfoCluster},
     {"keyspace", "Keyspace", true, InfoKeyspace},
 };

@@ -46,6 +46,37 @@ void SetField(lua_State* lua, const char* key, std::string_view value) {
   lua_setfield(lua, -2, key);
 }
 
+// Marks the error table on top of the stack as counted in errorstats already (Redis's field of
+// that name), so the script's reply passing it on does not count it again.
+constexpr char kCountedField[] = "ignore_error_stats_update";
+
+void MarkCounted(lua_State* lua) {
+  lua_pushboolean(lua, 1);
+  lua_setfield(lua, -2, kCountedField);
+}
+
+// If the error table at `t` was counted already, says so to the dispatcher, which then does not
+// count the script's reply that carries it.
+void NoteIfCounted(lua_State* lua, int t) {
+  RawField(lua, t, kCountedField);
+  bool counted = lua_toboolean(lua, -1);
+  lua_pop(lua, 1);
+  if (!counted) return;
+  RawField(lua, t, "err");
+  if (lua_type(lua, -1) == LUA_TSTRING) NotePrecountedScriptError(lua_tostring(lua, -1));
+  lua_pop(lua, 1);
+}
+
+// A command refused inside redis.call: counted now, as Redis's scriptCall does (rejected_calls of
+// the command when known, and the error), then pushed as an error table.
+void PushRefusal(lua_State* lua, ServerContext& server, const CommandSpec* spec,
+                 std::string_view message) {
+  server.command_stats.RecordError("ERR " + std::string(message));
+  if (spec != nullptr) server.command_stats.RecordRejected(*spec);
+  PushErrorTable(lua, message);
+  MarkCounted(lua);
+}
+
 // Pushes an error table and raises it.
 int RaiseError(lua_State* lua, std::string_view message) {
   PushErrorTable(lua, message);
@@ -89,19 +120,21 @@ CallOutcome RunCommand(lua_State* lua, ScriptEngine& engine) {
   Dispatcher dispatcher(server);
   std::string scratch;
   protocol::ReplyWriter scratch_writer(&scratch);
-  const CommandSpec* spec = dispatcher.Resolve(views, scratch_writer);
+  const CommandSpec* refused = nullptr;
+  const CommandSpec* spec = dispatcher.Resolve(views, scratch_writer, &refused);
   if (spec == nullptr) {
-    PushErrorTable(lua, scratch.starts_with("-ERR wrong number")
-                            ? "Wrong number of args calling Redis command from script"
-                            : "Unknown Redis command called from script");
+    PushRefusal(lua, server, refused,
+                scratch.starts_with("-ERR wrong number")
+                    ? "Wrong number of args calling Redis command from script"
+                    : "Unknown Redis command called from script");
     return CallOutcome::kErrorPushed;
   }
   if (spec->flags & kNoscript) {
-    PushErrorTable(lua, "This Redis command is not allowed from script");
+    PushRefusal(lua, server, spec, "This Redis command is not allowed from script");
     return CallOutcome::kErrorPushed;
   }
   if ((spec->flags & kWrite) && run->read_only) {
-    PushErrorTable(lua, "Write commands are not allowed from read-only scripts.");
+    PushRefusal(lua, server, spec, "Write commands are not allowed from read-only scripts.");
     return CallOutcome::kErrorPushed;
   }
   if (spec->flags & kWrite) engine.NoteWrite();
@@ -116,11 +149,14 @@ CallOutcome RunCommand(lua_State* lua, ScriptEngine& engine) {
     return CallOutcome::kErrorPushed;
   }
   PushReplyValue(lua, value);
-  return value.type == Type::kError ? CallOutcome::kErrorPushed : CallOutcome::kReplyPushed;
+  if (value.type != Type::kError) return CallOutcome::kReplyPushed;
+  MarkCounted(lua);  // by the dispatcher, as the command's reply
+  return CallOutcome::kErrorPushed;
 }
 
 int RedisCall(lua_State* lua) {
   if (RunCommand(lua, *ScriptEngine::FromLua(lua)) == CallOutcome::kErrorPushed) {
+    NoteIfCounted(lua, -1);
     return lua_error(lua);
   }
   return 1;
@@ -273,6 +309,7 @@ bool WriteSpecialTable(lua_State* lua, int t, protocol::ReplyWriter& reply, bool
     std::string text = lua_tostring(lua, -1);
     lua_pop(lua, 1);
     while (!text.empty() && (text.back() == '\r' || text.back() == '\n')) text.pop_back();
+    NoteIfCounted(lua, t);
     reply.Error(text);
     return true;
   }

@@ -231,7 +231,7 @@ void Server::RunCron(IoThread& thread) {
   std::erase_if(thread.connections, [&](std::weak_ptr<Connection>& weak) {
     auto connection = weak.lock();
     if (!connection) return true;
-    connection->CloseIfIdle(now, timeout);
+    connection->Cron(now, timeout);
     return false;
   });
 }

@@ -15,6 +15,7 @@
 
 #include "server/blocking.h"
 #include "server/client.h"
+#include "server/command_stats.h"
 #include "server/command_table.h"
 #include "server/config.h"
 #include "server/scripting.h"
@@ -61,6 +62,8 @@ class ServerContext {
   CommandTable commands;
   ClientRegistry clients;
   ServerStats stats;
+  // INFO commandstats and errorstats.
+  CommandStats command_stats{stats.total_error_replies};
   // Watched keys of every client; observes `store` (added by the server at start-up).
   WatchRegistry watches;
   // The Lua engine of EVAL and FCALL: script cache, function libraries, BUSY state.

@@ -167,24 +167,43 @@ void CmdReset(CommandContext& ctx) {
   ctx.reply.SimpleString("RESET");
 }
 
-// The line CLIENT LIST and CLIENT INFO print for one client (Redis 7.2's fields).
+// The line CLIENT LIST and CLIENT INFO print for one client: Redis 7.0's fields, then 7.2's
+// lib-name and lib-ver (CLIENT SETINFO). Every field is read from the client's published state
+// (ClientState), so any thread may print any client.
 std::string ClientLine(ServerContext& server, ClientState& client, int64_t now_ms) {
   ClientState::Info info = client.info();
   int64_t age = (now_ms - client.created_ms) / 1000;
-  int64_t idle = (now_ms - client.last_interaction_ms.load()) / 1000;
-  std::string cmd = info.last_command;
+  int64_t idle = (now_ms - client.last_interaction_ms.load(std::memory_order_relaxed)) / 1000;
+  const CommandSpec* last = client.last_command.load(std::memory_order_relaxed);
+  std::string cmd = last == nullptr ? "NULL" : CommandFullName(server.commands, *last);
+  int multi = client.multi_queued.load(std::memory_order_relaxed);
+  std::string flags;
+  if (client.blocked) flags += 'b';
+  if (multi >= 0) flags += 'x';
+  if (flags.empty()) flags = "N";
+  auto field = [](const std::atomic<uint64_t>& value) {
+    return std::to_string(value.load(std::memory_order_relaxed));
+  };
+  uint64_t argv_mem = client.argv_bytes.load(std::memory_order_relaxed);
+  uint64_t multi_mem = client.multi_bytes.load(std::memory_order_relaxed);
+  uint64_t tot_mem =
+      client.buffers_allocated.load(std::memory_order_relaxed) + argv_mem + multi_mem;
   std::string line;
-  line.reserve(256);
+  line.reserve(320);
   line += "id=" + std::to_string(client.id());
   line += " addr=" + info.addr + " laddr=" + info.laddr + " fd=" + std::to_string(info.fd);
   line += " name=" + info.name + " age=" + std::to_string(age) + " idle=" + std::to_string(idle);
-  line += " flags=N db=" + std::to_string(client.db_index);
-  line += " sub=0 psub=0 ssub=0 multi=-1";
-  line += " qbuf=" + std::to_string(client.query_buffer_bytes.load()) + " qbuf-free=0";
-  line += " argv-mem=0 multi-mem=0 rbs=0 rbp=0 obl=0 oll=0";
-  line += " omem=" + std::to_string(client.output_buffer_bytes.load()) + " tot-mem=0";
+  line += " flags=" + flags + " db=" + std::to_string(client.db_index.load());
+  line += " sub=" + std::to_string(client.subscriptions.load(std::memory_order_relaxed));
+  line += " psub=" + std::to_string(client.pattern_subscriptions.load(std::memory_order_relaxed));
+  line += " ssub=0 multi=" + std::to_string(multi);
+  line += " qbuf=" + field(client.query_buffer_bytes);
+  line += " qbuf-free=" + field(client.query_buffer_free);
+  line += " argv-mem=" + std::to_string(argv_mem) + " multi-mem=" + std::to_string(multi_mem);
+  line += " rbs=0 rbp=0 obl=0 oll=0";
+  line += " omem=" + field(client.output_buffer_bytes) + " tot-mem=" + std::to_string(tot_mem);
   line += " events=r cmd=" + cmd + " user=default redir=-1";
-  line += " resp=" + std::to_string(static_cast<int>(client.resp));
+  line += " resp=" + std::to_string(static_cast<int>(client.resp.load()));
   line += " lib-name=" + info.lib_name + " lib-ver=" + info.lib_ver;
   return line;
 }
@@ -298,6 +317,8 @@ void CmdClientUnblock(CommandContext& ctx) {
     }
   }
   bool unblocked = ctx.server.blocking.Unblock(static_cast<uint64_t>(*id), with_error);
+  // Redis 7.0 counts the error it replies to the unblocked client against this command too.
+  if (unblocked && with_error) ctx.server.command_stats.RecordFailed(ctx.spec);
   ctx.reply.Integer(unblocked ? 1 : 0);
 }
 

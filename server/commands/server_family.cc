@@ -361,6 +361,7 @@ void CmdConfigResetstat(CommandContext& ctx) {
        {&keyspace.expired_keys, &keyspace.keyspace_hits, &keyspace.keyspace_misses}) {
     counter->store(0, std::memory_order_relaxed);
   }
+  ctx.server.command_stats.Reset();
   ctx.reply.Ok();
 }
 

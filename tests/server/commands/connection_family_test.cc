@@ -63,5 +63,42 @@ TEST_F(ConnectionFamilyTest, RequirePassGatesCommands) {
   EXPECT_EQ(Run({"ping"}), "+PONG\r\n");
 }
 
+// The value of `field` ("multi") in a CLIENT LIST / CLIENT INFO line.
+std::string Field(const std::string& line, const std::string& field) {
+  size_t at = line.find(" " + field + "=");
+  if (at == std::string::npos) return "<missing>";
+  size_t start = at + field.size() + 2;
+  return line.substr(start, line.find_first_of(" \n", start) - start);
+}
+
+// Redis 7.0.15's values for the same sequences (the fields that do not depend on allocators).
+TEST_F(ConnectionFamilyTest, ClientInfoShowsTheRunningCommand) {
+  std::string info = Run({"client", "info"});
+  EXPECT_EQ(Field(info, "cmd"), "client|info");
+  EXPECT_EQ(Field(info, "argv-mem"), "10");
+  EXPECT_EQ(Field(info, "multi"), "-1");
+  EXPECT_EQ(Field(info, "flags"), "N");
+  EXPECT_EQ(Field(info, "sub"), "0");
+  EXPECT_EQ(Field(info, "psub"), "0");
+}
+
+// In-process clients have no connection, so CLIENT LIST cannot show them: the other clients'
+// view is tested in tests/integration/introspection_test.cc.
+TEST_F(ConnectionFamilyTest, ClientInfoInsideExecShowsTheTransaction) {
+  Run({"multi"});
+  Run({"set", "a", "1"});
+  Run({"get", "a"});
+  Run({"client", "info"});
+  std::string exec = Run({"exec"});
+  EXPECT_EQ(Field(exec, "multi"), "3");
+  EXPECT_EQ(Field(exec, "flags"), "x");
+  EXPECT_EQ(Field(exec, "cmd"), "exec");
+  EXPECT_EQ(Field(exec, "argv-mem"), "4");
+  std::string after = Run({"client", "info"});
+  EXPECT_EQ(Field(after, "multi"), "-1");
+  EXPECT_EQ(Field(after, "flags"), "N");
+  EXPECT_EQ(Field(after, "multi-mem"), "0");
+}
+
 }  // namespace
 }  // namespace respd::server

@@ -1,0 +1,169 @@
+// Per-command and per-error statistics (see command_stats.h).
+#include "server/command_stats.h"
+
+#include <algorithm>
+
+#include "server/command_table.h"
+
+namespace respd::server {
+namespace {
+
+// Redis looks for the code's end among the first 32 bytes of "-CODE message".
+constexpr size_t kMaxErrorCodeScan = 31;
+
+std::atomic<uint64_t> next_instance{1};
+
+// Single-writer increment: only the owning thread writes the counter.
+void Bump(std::atomic<uint64_t>& counter, uint64_t n) {
+  counter.store(counter.load(std::memory_order_relaxed) + n, std::memory_order_relaxed);
+}
+
+thread_local std::vector<std::string> precounted_script_errors;
+
+}  // namespace
+
+CommandStats::CommandStats(std::atomic<uint64_t>& total_error_replies)
+    : instance_(next_instance.fetch_add(1)), total_error_replies_(total_error_replies) {}
+
+CommandStats::~CommandStats() = default;
+
+CommandStats::Block& CommandStats::ThisThreadBlock() {
+  // The block of the CommandStats this thread used last; a thread serving several (tests) looks
+  // the others up.
+  struct Cached {
+    uint64_t instance;
+    Block* block;
+  };
+  thread_local std::vector<Cached> cache;
+  if (!cache.empty() && cache.back().instance == instance_) return *cache.back().block;
+  for (Cached& cached : cache) {
+    if (cached.instance == instance_) {
+      std::swap(cached, cache.back());
+      return *cache.back().block;
+    }
+  }
+  std::lock_guard lock(blocks_mutex_);
+  blocks_.push_back(std::make_unique<Block>());
+  cache.push_back({instance_, blocks_.back().get()});
+  return *blocks_.back();
+}
+
+CommandStats::Counters& CommandStats::Row(const CommandSpec& spec) {
+  Block& block = ThisThreadBlock();
+  if (block.last_spec == &spec) return *block.last_row;
+  // Only this thread inserts into its block, so it may look up without the lock.
+  auto it = block.rows.find(&spec);
+  Counters* row = nullptr;
+  if (it != block.rows.end()) {
+    row = &it->second;
+  } else {
+    std::lock_guard lock(block.insert_mutex);
+    row = &block.rows[&spec];
+  }
+  block.last_spec = &spec;
+  block.last_row = row;
+  return *row;
+}
+
+void CommandStats::RecordCall(const CommandSpec& spec, uint64_t usec, bool failed) {
+  Counters& row = Row(spec);
+  Bump(row.calls, 1);
+  Bump(row.usec, usec);
+  if (failed) Bump(row.failed_calls, 1);
+}
+
+void CommandStats::RecordRejected(const CommandSpec& spec) { Bump(Row(spec).rejected_calls, 1); }
+
+void CommandStats::RecordFailed(const CommandSpec& spec) { Bump(Row(spec).failed_calls, 1); }
+
+void CommandStats::RecordError(std::string_view error) {
+  total_error_replies_.fetch_add(1, std::memory_order_relaxed);
+  size_t space = error.substr(0, kMaxErrorCodeScan).find(' ');
+  std::string_view code = space == std::string_view::npos ? "ERR" : error.substr(0, space);
+  std::lock_guard lock(errors_mutex_);
+  auto it = errors_.find(code);
+  if (it == errors_.end()) it = errors_.emplace(std::string(code), 0).first;
+  ++it->second;
+}
+
+std::unordered_map<const CommandSpec*, CommandCounts> CommandStats::RawSumsLocked() const {
+  std::unordered_map<const CommandSpec*, CommandCounts> sums;
+  for (const auto& block : blocks_) {
+    std::lock_guard rows_lock(block->insert_mutex);
+    for (const auto& [spec, row] : block->rows) {
+      CommandCounts& sum = sums[spec];
+      sum.calls += row.calls.load(std::memory_order_relaxed);
+      sum.usec += row.usec.load(std::memory_order_relaxed);
+      sum.rejected_calls += row.rejected_calls.load(std::memory_order_relaxed);
+      sum.failed_calls += row.failed_calls.load(std::memory_order_relaxed);
+    }
+  }
+  return sums;
+}
+
+std::unordered_map<const CommandSpec*, CommandCounts> CommandStats::Sums() const {
+  std::lock_guard lock(blocks_mutex_);
+  std::unordered_map<const CommandSpec*, CommandCounts> sums = RawSumsLocked();
+  for (auto& [spec, sum] : sums) {
+    auto base = baseline_.find(spec);
+    if (base == baseline_.end()) continue;
+    sum.calls -= base->second.calls;
+    sum.usec -= base->second.usec;
+    sum.rejected_calls -= base->second.rejected_calls;
+    sum.failed_calls -= base->second.failed_calls;
+  }
+  return sums;
+}
+
+std::vector<std::pair<std::string, CommandCounts>> CommandStats::CommandRows(
+    const CommandTable& table) const {
+  std::vector<std::pair<std::string, CommandCounts>> rows;
+  for (const auto& [spec, counts] : Sums()) {
+    if (counts.calls == 0 && counts.rejected_calls == 0 && counts.failed_calls == 0) continue;
+    rows.emplace_back(CommandFullName(table, *spec), counts);
+  }
+  std::sort(rows.begin(), rows.end(),
+            [](const auto& a, const auto& b) { return a.first < b.first; });
+  return rows;
+}
+
+std::map<std::string, uint64_t, std::less<>> CommandStats::ErrorRows() const {
+  std::lock_guard lock(errors_mutex_);
+  return errors_;
+}
+
+void CommandStats::Reset() {
+  {
+    std::lock_guard lock(blocks_mutex_);
+    baseline_ = RawSumsLocked();
+  }
+  std::lock_guard lock(errors_mutex_);
+  errors_.clear();
+}
+
+std::string CommandFullName(const CommandTable& table, const CommandSpec& spec) {
+  for (const CommandSpec* command : table.all()) {
+    if (command == &spec) return std::string(spec.name);
+    for (const CommandSpec& sub : command->subcommands) {
+      if (&sub == &spec) return std::string(command->name) + "|" + std::string(sub.name);
+    }
+  }
+  return std::string(spec.name);
+}
+
+void NotePrecountedScriptError(std::string_view error) {
+  precounted_script_errors.emplace_back(error);
+}
+
+bool TakePrecountedScriptError(std::string_view error) {
+  for (const std::string& counted : precounted_script_errors) {
+    if (error.starts_with(counted)) return true;
+  }
+  return false;
+}
+
+void ClearPrecountedScriptErrors() {
+  if (!precounted_script_errors.empty()) precounted_script_errors.clear();
+}
+
+}  // namespace respd::server
