@@ -287,18 +287,12 @@ Entry* Database::RandomEntry(std::mt19937_64& rng) {
   size_t total = Size();
   if (total == 0) return nullptr;
   for (int attempt = 0; attempt < kRandomKeyMaxTries; ++attempt) {
-    // Pick a shard weighted by its size, then a non-empty bucket, then a position in its chain.
-    size_t pick = rng() % total;
+    // A shard weighted by its size, then a uniform entry of it: every key has the same chance.
+    size_t pick = std::uniform_int_distribution<size_t>(0, total - 1)(rng);
     size_t shard_index = 0;
     while (pick >= shards_[shard_index].table.size()) pick -= shards_[shard_index++].table.size();
     Shard& shard = shards_[shard_index];
-    const KeyTable& table = shard.table;
-    Entry* head = nullptr;
-    while (head == nullptr) head = table.bucket(rng() % table.bucket_count());
-    size_t chain = 0;
-    for (Entry* e = head; e != nullptr; e = e->next()) ++chain;
-    Entry* e = head;
-    for (size_t i = rng() % chain; i > 0; --i) e = e->next();
+    Entry* e = shard.table.Random(rng);
     if (!e->IsExpired(CommandTimeMs())) return e;
     ExpireEntry(shard, e, HashBytes(e->key()));
     total = Size();

@@ -34,6 +34,7 @@ void KeyTable::Insert(Entry* entry, uint64_t hash) {
   entry->set_next(head);
   head = entry;
   ++size_;
+  chain_bound_ = std::max(chain_bound_, ChainLength(head, NextOf));
 }
 
 Entry* KeyTable::Remove(std::string_view key, uint64_t hash) {
@@ -73,6 +74,7 @@ void KeyTable::Clear() {
   buckets_.clear();
   buckets_.shrink_to_fit();
   size_ = 0;
+  chain_bound_ = 0;
 }
 
 void KeyTable::Resize(size_t new_buckets) {
@@ -87,6 +89,8 @@ void KeyTable::Resize(size_t new_buckets) {
       head = next;
     }
   }
+  chain_bound_ = 0;
+  for (Entry* head : buckets_) chain_bound_ = std::max(chain_bound_, ChainLength(head, NextOf));
 }
 
 namespace {

@@ -5,12 +5,17 @@
 // SSCAN/ZSCAN keep the SCAN guarantee the same way KeyTable does (see storage/key_table.h): the
 // cursor walks bucket indexes in reversed-bit order and resizing happens all at once between two
 // calls, so growing never skips a bucket and shrinking only repeats some.
+//
+// Random gives every member the same chance (KeyTable::PickUniform's rejection draws). SRANDMEMBER
+// -N and SPOP N make many draws, most of them rejected, so each bucket's chain length is kept in
+// one byte beside it: a rejected draw reads that byte instead of walking the chain.
 #pragma once
 
 #include <algorithm>
 #include <bit>
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <random>
 #include <string_view>
 #include <vector>
@@ -30,7 +35,7 @@ class MemberTable {
   MemberTable& operator=(MemberTable&&) noexcept = default;
 
   size_t size() const { return size_; }
-  size_t BucketMemory() const { return buckets_.capacity() * sizeof(Node*); }
+  size_t BucketMemory() const { return buckets_.capacity() * (sizeof(Node*) + sizeof(uint8_t)); }
 
   Node* Find(std::string_view member) const {
     if (buckets_.empty()) return nullptr;
@@ -43,20 +48,28 @@ class MemberTable {
   // Links `node`, whose member must not be in the table yet.
   void Insert(Node* node) {
     if (size_ >= buckets_.size()) Resize(std::max(kMinBuckets, buckets_.size() * 2));
-    Node*& head = buckets_[IndexOf(node->member())];
-    node->hash_next = head;
-    head = node;
+    size_t index = IndexOf(node->member());
+    node->hash_next = buckets_[index];
+    buckets_[index] = node;
     ++size_;
+    if (lengths_[index] < kLengthSaturated) ++lengths_[index];
+    chain_bound_ = std::max(chain_bound_, ChainLength(index));
   }
 
   // Unlinks the node holding `member` and returns it (nullptr if absent).
   Node* Remove(std::string_view member) {
     if (buckets_.empty()) return nullptr;
-    for (Node** link = &buckets_[IndexOf(member)]; *link != nullptr; link = &(*link)->hash_next) {
+    size_t index = IndexOf(member);
+    for (Node** link = &buckets_[index]; *link != nullptr; link = &(*link)->hash_next) {
       Node* n = *link;
       if (n->member() != member) continue;
       *link = n->hash_next;
       --size_;
+      if (lengths_[index] < kLengthSaturated) {
+        --lengths_[index];
+      } else {
+        lengths_[index] = SaturatedLength(KeyTable::ChainLength(buckets_[index], NextOf));
+      }
       if (buckets_.size() > kMinBuckets && size_ * kShrinkFillDivisor < buckets_.size()) {
         Resize(std::max(kMinBuckets, std::bit_ceil(std::max<size_t>(size_, 1))));
       }
@@ -81,7 +94,9 @@ class MemberTable {
   void Reset() {
     buckets_.clear();
     buckets_.shrink_to_fit();
+    lengths_.reset();
     size_ = 0;
+    chain_bound_ = 0;
   }
 
   // Calls fn(node) for the nodes of the bucket at `cursor`; returns the next cursor, 0 at the end.
@@ -110,25 +125,33 @@ class MemberTable {
     return cursor;
   }
 
-  // A random node (nullptr when empty): a random non-empty bucket, then a random node of its chain.
+  // A uniformly random node (nullptr when empty).
   Node* Random(std::mt19937_64& rng) const {
     if (size_ == 0) return nullptr;
-    std::uniform_int_distribution<size_t> pick(0, buckets_.size() - 1);
-    Node* head;
-    do {
-      head = buckets_[pick(rng)];
-    } while (head == nullptr);
-    size_t len = 0;
-    for (Node* n = head; n != nullptr; n = n->hash_next) ++len;
-    size_t skip = std::uniform_int_distribution<size_t>(0, len - 1)(rng);
-    while (skip-- > 0) head = head->hash_next;
-    return head;
+    return KeyTable::PickUniform(
+        buckets_.size(), chain_bound_, rng, [this](size_t bucket, size_t position) -> Node* {
+          if (position >= lengths_[bucket] && lengths_[bucket] < kLengthSaturated) return nullptr;
+          Node* n = buckets_[bucket];
+          for (; n != nullptr && position > 0; --position) n = n->hash_next;
+          return n;
+        });
   }
 
  private:
   static constexpr size_t kMinBuckets = 4;
   // Shrink when fewer than one member per this many buckets.
   static constexpr size_t kShrinkFillDivisor = 8;
+  // A chain length byte at this value means "this or longer": walk the chain for the truth.
+  static constexpr uint8_t kLengthSaturated = UINT8_MAX;
+
+  static Node* NextOf(const Node* n) { return n->hash_next; }
+  static uint8_t SaturatedLength(size_t length) {
+    return static_cast<uint8_t>(std::min<size_t>(length, kLengthSaturated));
+  }
+  size_t ChainLength(size_t index) const {
+    return lengths_[index] < kLengthSaturated ? lengths_[index]
+                                              : KeyTable::ChainLength(buckets_[index], NextOf);
+  }
 
   size_t IndexOf(std::string_view member) const {
     return HashBytes(member) & (buckets_.size() - 1);
@@ -146,10 +169,19 @@ class MemberTable {
         head = next;
       }
     }
+    lengths_ = std::make_unique<uint8_t[]>(new_buckets);
+    chain_bound_ = 0;
+    for (size_t i = 0; i < new_buckets; ++i) {
+      size_t length = KeyTable::ChainLength(buckets_[i], NextOf);
+      lengths_[i] = SaturatedLength(length);
+      chain_bound_ = std::max(chain_bound_, length);
+    }
   }
 
   std::vector<Node*> buckets_;
+  std::unique_ptr<uint8_t[]> lengths_;  // chain length of each bucket, saturating
   size_t size_ = 0;
+  size_t chain_bound_ = 0;  // at least the longest chain: Remove leaves it high
 };
 
 }  // namespace respd::storage

@@ -3,6 +3,7 @@
 // "numkeys key [key ...]" commands.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string_view>
@@ -42,6 +43,12 @@ uint64_t MaxStringLen(const CommandContext& ctx);
 // Redis's getIntFromObjectOrReply without a custom message: a 64-bit integer, then C int range,
 // each with its own error text.
 std::optional<int> ParseCIntOrReply(CommandContext& ctx, std::string_view text);
+
+// SRANDMEMBER, HRANDFIELD and ZRANDMEMBER with a positive count smaller than the collection draw
+// random members until that many distinct ones came up while count * this <= size, and shuffle a
+// copy of everything otherwise, where repeated draws would mostly hit members already taken
+// (Redis's *_SUB_STRATEGY_MUL).
+constexpr size_t kRandSubStrategyMul = 3;
 
 // SSCAN/ZSCAN's reply for a missing key: cursor 0, no elements.
 void ReplyEmptyScan(CommandContext& ctx);

@@ -2,6 +2,7 @@
 #include <algorithm>
 #include <cmath>
 #include <string>
+#include <unordered_set>
 #include <utility>
 #include <vector>
 
@@ -263,19 +264,31 @@ void CmdHrandfield(CommandContext& ctx) {
     for (size_t i = 0; i < n; ++i) ReplyPick(ctx, hash->Random(rng), with_values);
     return;
   }
-  std::vector<std::pair<std::string_view, std::string_view>> all;
-  all.reserve(hash->Length());
-  hash->ForEach([&](std::string_view f, std::string_view v) { all.emplace_back(f, v); });
-  size_t n = std::min(all.size(), static_cast<size_t>(*count));
-  if (n < all.size()) {
-    // Distinct picks: a partial Fisher-Yates shuffle.
-    for (size_t i = 0; i < n; ++i) {
-      size_t j = std::uniform_int_distribution<size_t>(i, all.size() - 1)(rng);
-      std::swap(all[i], all[j]);
-    }
-  }
+  size_t size = hash->Length();
+  size_t n = std::min(size, static_cast<size_t>(*count));
   ctx.reply.ArrayHeader(n * entries);
-  for (size_t i = 0; i < n; ++i) ReplyPick(ctx, all[i], with_values);
+  if (n == size) {
+    return hash->ForEach([&](std::string_view f, std::string_view v) {
+      ReplyPick(ctx, {f, v}, with_values);
+    });
+  }
+  if (n * kRandSubStrategyMul <= size) {
+    // Few of many: draw until n distinct fields came up; the work stays O(n), as in Redis.
+    std::unordered_set<std::string_view> seen;
+    while (seen.size() < n) {
+      auto pick = hash->Random(rng);
+      if (seen.insert(pick.first).second) ReplyPick(ctx, pick, with_values);
+    }
+    return;
+  }
+  // Most of them: a partial Fisher-Yates shuffle of a copy.
+  std::vector<std::pair<std::string_view, std::string_view>> all;
+  all.reserve(size);
+  hash->ForEach([&](std::string_view f, std::string_view v) { all.emplace_back(f, v); });
+  for (size_t i = 0; i < n; ++i) {
+    std::swap(all[i], all[std::uniform_int_distribution<size_t>(i, size - 1)(rng)]);
+    ReplyPick(ctx, all[i], with_values);
+  }
 }
 
 // HSCAN key cursor [MATCH pattern] [COUNT count]

@@ -25,6 +25,9 @@ constexpr std::string_view kErrRandCountRange =
 constexpr std::string_view kErrTooManyKeys =
     "ERR Number of keys can't be greater than number of args";
 constexpr std::string_view kErrLimitNegative = "ERR LIMIT can't be negative";
+// SPOP with a count shuffles a copy instead of drawing when fewer than count / this members stay
+// (Redis's SPOP_MOVE_STRATEGY_MUL).
+constexpr size_t kSPopMoveStrategyMul = 5;
 
 size_t MaxIntsetEntries(ServerContext& server) {
   static const size_t kIndex = OptionIndex("set-max-intset-entries");
@@ -136,11 +139,25 @@ void CmdSPop(CommandContext& ctx) {
     db.Delete(ctx.args[1]);
     return;
   }
-  ctx.reply.SetHeader(static_cast<size_t>(*count));
-  for (int64_t i = 0; i < *count; ++i) {
-    std::string member = s->Random(rng);
-    s->Remove(member);
-    ctx.reply.Bulk(member);
+  auto n = static_cast<size_t>(*count);
+  ctx.reply.SetHeader(n);
+  if ((s->Length() - n) * kSPopMoveStrategyMul <= n) {
+    // Nearly all of it: choose by shuffling a copy, as random draws would mostly miss in a table
+    // that empties under them.
+    std::vector<std::string> all;
+    all.reserve(s->Length());
+    s->ForEach([&](std::string_view m) { all.emplace_back(m); });
+    for (size_t i = 0; i < n; ++i) {
+      std::swap(all[i], all[std::uniform_int_distribution<size_t>(i, all.size() - 1)(rng)]);
+      s->Remove(all[i]);
+      ctx.reply.Bulk(all[i]);
+    }
+  } else {
+    for (size_t i = 0; i < n; ++i) {
+      std::string member = s->Random(rng);
+      s->Remove(member);
+      ctx.reply.Bulk(member);
+    }
   }
   ctx.AddDirty(static_cast<uint64_t>(*count));
   FinishWrite(db, ctx.args[1], s);
@@ -171,7 +188,7 @@ void CmdSRandMember(CommandContext& ctx) {
   auto n = static_cast<size_t>(*count);
   if (n >= s.Length()) return ReplyWholeSet(ctx, s, false);
   std::vector<std::string> picked;
-  if (n * 3 > s.Length()) {
+  if (n * kRandSubStrategyMul > s.Length()) {
     // Many of them: a partial shuffle of all members.
     std::vector<std::string> all;
     all.reserve(s.Length());

@@ -5,6 +5,9 @@
 #include <cstdlib>
 #include <limits>
 #include <string>
+#include <unordered_set>
+#include <utility>
+#include <vector>
 
 #include "server/commands/collection_args.h"
 #include "server/commands/families.h"
@@ -486,15 +489,26 @@ void CmdZRandMember(CommandContext& ctx) {
     // Redis 7.0 replies the whole set from the highest score down.
     return ReplyMembers(ctx, z, 0, z.Length(), true, withscores);
   }
-  // Distinct members: a partial Fisher-Yates over the ranks.
+  // Distinct members, picked by rank: a uniform rank is a uniform member.
   auto n = static_cast<size_t>(*count);
-  std::vector<size_t> ranks(z.Length());
-  for (size_t i = 0; i < ranks.size(); ++i) ranks[i] = i;
-  for (size_t i = 0; i < n; ++i) {
-    size_t j = std::uniform_int_distribution<size_t>(i, ranks.size() - 1)(rng);
-    std::swap(ranks[i], ranks[j]);
+  std::vector<size_t> ranks;
+  if (n * kRandSubStrategyMul <= z.Length()) {
+    // Few of many: draw until n distinct ranks came up; the work stays O(n), as in Redis.
+    std::unordered_set<size_t> seen;
+    ranks.reserve(n);
+    while (ranks.size() < n) {
+      size_t rank = pick(rng);
+      if (seen.insert(rank).second) ranks.push_back(rank);
+    }
+  } else {
+    // Most of them: a partial Fisher-Yates over all ranks.
+    ranks.resize(z.Length());
+    for (size_t i = 0; i < ranks.size(); ++i) ranks[i] = i;
+    for (size_t i = 0; i < n; ++i) {
+      std::swap(ranks[i], ranks[std::uniform_int_distribution<size_t>(i, ranks.size() - 1)(rng)]);
+    }
+    ranks.resize(n);
   }
-  ranks.resize(n);
   ctx.reply.ArrayHeader(withscores && !ctx.reply.resp3() ? n * 2 : n);
   for (size_t rank : ranks) z.ForRange(rank, rank + 1, false, emit);
 }

@@ -1,8 +1,11 @@
-// KeyTable: lookups, replacement, and the reversed-bit cursor's guarantee across resizes.
+// KeyTable: lookups, replacement, the reversed-bit cursor's guarantee across resizes, and random
+// picks that give every entry the same chance.
 #include "storage/key_table.h"
 
 #include <gtest/gtest.h>
 
+#include <map>
+#include <random>
 #include <set>
 #include <string>
 #include <vector>
@@ -22,6 +25,14 @@ void Remove(KeyTable& table, const std::string& key) {
   Entry* e = table.Remove(key, HashBytes(key));
   ASSERT_NE(e, nullptr) << key;
   Entry::Free(e);
+}
+
+// Pearson's chi-square of `counts` against equal expected counts (Redis's chi_square_value).
+double ChiSquare(const std::map<std::string, int>& counts, int draws) {
+  double expected = static_cast<double>(draws) / static_cast<double>(counts.size());
+  double chi = 0;
+  for (const auto& [key, count] : counts) chi += (count - expected) * (count - expected) / expected;
+  return chi;
 }
 
 TEST(KeyTableTest, FindInsertRemoveReplace) {
@@ -82,6 +93,53 @@ TEST(KeyTableTest, ScanGuaranteeAcrossGrowthAndShrink) {
   } while (cursor != 0 && step < 100000);
   EXPECT_EQ(cursor, 0u);
   for (const std::string& key : stable) EXPECT_TRUE(seen.count(key)) << key;
+}
+
+// Chains of 1, 5 and 2 nodes and an empty bucket: picking a bucket first would give the lone node
+// a third of the draws instead of an eighth.
+TEST(KeyTableTest, PickUniformIgnoresChainLengths) {
+  struct Node {
+    Node* next;
+    std::string name;
+  };
+  std::vector<Node> nodes(8);
+  for (size_t i = 0; i < nodes.size(); ++i) nodes[i].name = "n" + std::to_string(i);
+  auto link = [&](size_t first, size_t last) {
+    for (size_t i = first; i < last; ++i) nodes[i].next = i + 1 < last ? &nodes[i + 1] : nullptr;
+    return &nodes[first];
+  };
+  std::vector<Node*> buckets = {link(0, 1), link(1, 6), nullptr, link(6, 8)};
+  auto node_at = [&](size_t bucket, size_t position) {
+    Node* n = buckets[bucket];
+    for (; n != nullptr && position > 0; --position) n = n->next;
+    return n;
+  };
+  std::mt19937_64 rng(1);
+  constexpr int kDraws = 8000;
+  std::map<std::string, int> counts;
+  for (int i = 0; i < kDraws; ++i) {
+    ++counts[KeyTable::PickUniform(buckets.size(), 5, rng, node_at)->name];
+  }
+  ASSERT_EQ(counts.size(), nodes.size());
+  EXPECT_LT(ChiSquare(counts, kDraws), 33.1);  // df = 7, p = 0.00001
+}
+
+// RANDOMKEY's pick over a real table, also after removals left it sparse (but not yet shrunk).
+TEST(KeyTableTest, RandomGivesEveryKeyTheSameChance) {
+  KeyTable table;
+  std::mt19937_64 rng(2);
+  EXPECT_EQ(table.Random(rng), nullptr);
+  auto chi_square = [&] {
+    const int draws = static_cast<int>(table.size()) * 100;
+    std::map<std::string, int> counts;
+    for (int i = 0; i < draws; ++i) ++counts[std::string(table.Random(rng)->key())];
+    EXPECT_EQ(counts.size(), table.size());
+    return ChiSquare(counts, draws);
+  };
+  for (int i = 0; i < 1000; ++i) Add(table, "k" + std::to_string(i));
+  EXPECT_LT(chi_square(), 1201);  // df = 999, p = 0.00001
+  for (int i = 200; i < 1000; ++i) Remove(table, "k" + std::to_string(i));
+  EXPECT_LT(chi_square(), 296);  // df = 199, p = 0.00001
 }
 
 TEST(KeyTableTest, SwapAndClear) {
