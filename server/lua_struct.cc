@@ -75,7 +75,9 @@ size_t OptSize(lua_State* lua, char opt, const char** fmt) {
   }
 }
 
-size_t Gap(const Header& h, size_t len, size_t size) {
+// Padding before an item of `size` bytes at offset `len`: none for chars (c, s) and empty items.
+size_t Gap(const Header& h, char opt, size_t len, size_t size) {
+  if (size == 0 || opt == 'c') return 0;
   if (size > h.align) size = h.align;
   if ((size & (size - 1)) != 0) return 0;  // not a power of two: no alignment
   return (size - (len & (size - 1))) & (size - 1);
@@ -134,7 +136,7 @@ int Pack(lua_State* lua) {
   while (*fmt != '\0') {
     char opt = *fmt++;
     size_t size = OptSize(lua, opt, &fmt);
-    size_t gap = Gap(h, total, size);
+    size_t gap = Gap(h, opt, total, size);
     total += gap;
     while (gap-- > 0) luaL_addchar(&b, '\0');
     switch (opt) {
@@ -211,7 +213,7 @@ int Unpack(lua_State* lua) {
   while (*fmt != '\0') {
     char opt = *fmt++;
     size_t size = OptSize(lua, opt, &fmt);
-    pos += Gap(h, pos, size);
+    pos += Gap(h, opt, pos, size);
     luaL_argcheck(lua, size <= ld && pos <= ld - size, 2, "data string too short");
     luaL_checkstack(lua, 2, "too many results");
     switch (opt) {
@@ -286,7 +288,7 @@ int Size(lua_State* lua) {
   while (*fmt != '\0') {
     char opt = *fmt++;
     size_t size = OptSize(lua, opt, &fmt);
-    pos += Gap(h, pos, size);
+    pos += Gap(h, opt, pos, size);
     if (opt == 's') {
       luaL_argerror(lua, 1, "option 's' has no fixed size");
     } else if (opt == 'c' && size == 0) {

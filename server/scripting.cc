@@ -67,11 +67,6 @@ void OpenLibrary(lua_State* lua, lua_CFunction open, const char* name) {
   }
 }
 
-std::string TrimNewlines(std::string text) {
-  while (!text.empty() && (text.back() == '\r' || text.back() == '\n')) text.pop_back();
-  return text;
-}
-
 }  // namespace
 
 ScriptEngine::ScriptEngine() { CreateState(); }
@@ -291,11 +286,11 @@ void ScriptEngine::Call(ScriptRun& run, int nargs) {
     lua_getfield(lua_, -1, "source");
     lua_getfield(lua_, -2, "line");
     if (lua_isstring(lua_, -2) && lua_isnumber(lua_, -1)) {
-      message = TrimNewlines(message) + " script: " + run.name + ", on " + lua_tostring(lua_, -2) +
-                ":" + std::to_string(lua_tointeger(lua_, -1)) + ".";
+      message += " script: " + run.name + ", on " + lua_tostring(lua_, -2) + ":" +
+                 std::to_string(lua_tointeger(lua_, -1)) + ".";
     }
     lua_pop(lua_, 2);
-    ctx.reply.Error(TrimNewlines(message));
+    ctx.reply.Error(message);  // a newline in it becomes a blank, as in Redis
   } else {
     // Only memory errors escape the message handler.
     const char* text = lua_tostring(lua_, -1);
