@@ -1,4 +1,5 @@
-// The Lua state, its sandbox, the script cache, running a script and BUSY / SCRIPT KILL.
+// The Lua state, the script cache, running a script, BUSY and SCRIPT KILL. The sandbox around
+// scripts is scripting_sandbox.cc.
 #include "server/scripting.h"
 
 #include <algorithm>

@@ -418,8 +418,9 @@ int SafeXpcall(lua_State* lua) {
   return lua_gettop(lua);
 }
 
-// Redis's rand48 (src/rand.c): after math.randomseed(n) scripts get the same sequence as in Redis.
-uint64_t rand48_state = 0;
+// Redis's rand48 (src/rand.c): scripts get the same sequence as in Redis, from the process's
+// start (Redis's unseeded state) and after math.randomseed(n). Like Redis's, one per process.
+uint64_t rand48_state = 0x1234ABCD330Eull;
 void Srand48(int32_t seed) {
   rand48_state = (uint64_t{static_cast<uint32_t>(seed)} << 16) | 0x330E;
 }
@@ -482,6 +483,7 @@ void ProtectStringMetatable(lua_State* lua) {
 void PushReadonlyProxy(lua_State* lua, int index) { PushProxy(lua, index); }
 
 int ScriptErrorHandler(lua_State* lua) {
+  lua_settop(lua, 1);  // called by a script without an argument, the error is nil
   lua_Debug ar;
   bool have = lua_getstack(lua, 1, &ar) && lua_getinfo(lua, "nSl", &ar);
   if (have && std::strcmp(ar.what, "C") == 0) {
