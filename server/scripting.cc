@@ -352,7 +352,6 @@ void ScriptEngine::ArmLoadTimeout() {
 }
 
 bool ScriptEngine::Interrupted() const {
-  if (loading_ != nullptr) return load_timed_out_;
   return run_ != nullptr && (kill_requested_.load(std::memory_order_acquire) ||
                              shutting_down_.load(std::memory_order_acquire));
 }

@@ -139,8 +139,8 @@ class ScriptEngine {
   ScriptRun* current_run() { return run_; }
   void NoteWrite() { wrote_.store(true, std::memory_order_relaxed); }
   static ScriptEngine* FromLua(lua_State* lua);
-  // True once the running script was killed or the loading library ran out of time: every line
-  // it runs from then on raises the error again.
+  // True once the running script was killed (or the server is stopping): every line it runs from
+  // then on raises the error again.
   bool Interrupted() const;
   // The library being loaded by FUNCTION LOAD (redis.register_function adds to it), or null.
   LibraryInfo* loading_library() { return loading_; }
