@@ -235,7 +235,8 @@ int RedisSetresp(lua_State* lua) {
 }
 
 int RedisSetRepl(lua_State* lua) {
-  if (lua_gettop(lua) != 1) return RaiseError(lua, "redis.set_repl() requires one argument.");
+  // Redis 7.0's text, "two" included.
+  if (lua_gettop(lua) != 1) return RaiseError(lua, "redis.set_repl() requires two arguments.");
   int flags = static_cast<int>(lua_tonumber(lua, 1));
   if ((flags & ~kReplAll) != 0) {
     return RaiseError(

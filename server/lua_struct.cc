@@ -2,6 +2,7 @@
 // library that Redis embeds (struct.pack, struct.unpack, struct.size): > < = ! x b B h H l L T
 // i I[n] f d s c[n]. Written for respd because Debian ships no Lua 5.1 struct module.
 #include <cctype>
+#include <climits>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
@@ -33,13 +34,17 @@ bool NativeLittle() {
 
 bool IsDigit(int c) { return std::isdigit(static_cast<unsigned char>(c)) != 0; }
 
-size_t GetNum(const char** fmt, size_t def) {
+// A size in the format; Redis reads it as an int and refuses one that overflows.
+size_t GetNum(lua_State* lua, const char** fmt, size_t def) {
   if (!IsDigit(**fmt)) return def;
-  size_t a = 0;
+  int a = 0;
   do {
-    a = a * 10 + static_cast<size_t>(*((*fmt)++) - '0');
-  } while (IsDigit(**fmt) && a <= (SIZE_MAX - 9) / 10);
-  return a;
+    int digit = **fmt - '0';
+    if (a > INT_MAX / 10 || a * 10 > INT_MAX - digit) luaL_error(lua, "integral size overflow");
+    a = a * 10 + digit;
+    ++*fmt;
+  } while (IsDigit(**fmt));
+  return static_cast<size_t>(a);
 }
 
 size_t OptSize(lua_State* lua, char opt, const char** fmt) {
@@ -62,10 +67,10 @@ size_t OptSize(lua_State* lua, char opt, const char** fmt) {
     case 'x':
       return 1;
     case 'c':
-      return GetNum(fmt, 1);
+      return GetNum(lua, fmt, 1);
     case 'i':
     case 'I': {
-      size_t sz = GetNum(fmt, sizeof(int));
+      size_t sz = GetNum(lua, fmt, sizeof(int));
       if (sz > kMaxIntSize)
         luaL_error(lua, "integral size %d is larger than limit of %d", sz, kMaxIntSize);
       return sz;
@@ -75,7 +80,9 @@ size_t OptSize(lua_State* lua, char opt, const char** fmt) {
   }
 }
 
-size_t Gap(const Header& h, size_t len, size_t size) {
+// Padding before an item of `size` bytes at offset `len`: none for chars (c, s) and empty items.
+size_t Gap(const Header& h, char opt, size_t len, size_t size) {
+  if (size == 0 || opt == 'c') return 0;
   if (size > h.align) size = h.align;
   if ((size & (size - 1)) != 0) return 0;  // not a power of two: no alignment
   return (size - (len & (size - 1))) & (size - 1);
@@ -92,7 +99,7 @@ void ControlOptions(lua_State* lua, char opt, const char** fmt, Header* h) {
       h->little = true;
       return;
     case '!': {
-      size_t a = GetNum(fmt, kMaxAlign);
+      size_t a = GetNum(lua, fmt, kMaxAlign);
       if ((a & (a - 1)) != 0) luaL_error(lua, "alignment %d is not a power of 2", a);
       h->align = a;
       return;
@@ -106,10 +113,11 @@ void PutInteger(lua_State* lua, luaL_Buffer* b, int arg, bool little, size_t siz
   lua_Number n = luaL_checknumber(lua, arg);
   unsigned long long value = n < 0 ? static_cast<unsigned long long>(static_cast<long long>(n))
                                    : static_cast<unsigned long long>(n);
+  // Bytes past the eighth are zero, negative numbers included, as in Redis.
   char buff[kMaxIntSize];
   for (size_t i = 0; i < size; ++i) {
     size_t pos = little ? i : size - 1 - i;
-    buff[pos] = static_cast<char>(i < 8 ? (value >> (8 * i)) & 0xff : (n < 0 ? 0xff : 0));
+    buff[pos] = static_cast<char>(i < 8 ? (value >> (8 * i)) & 0xff : 0);
   }
   luaL_addlstring(b, buff, size);
 }
@@ -134,7 +142,7 @@ int Pack(lua_State* lua) {
   while (*fmt != '\0') {
     char opt = *fmt++;
     size_t size = OptSize(lua, opt, &fmt);
-    size_t gap = Gap(h, total, size);
+    size_t gap = Gap(h, opt, total, size);
     total += gap;
     while (gap-- > 0) luaL_addchar(&b, '\0');
     switch (opt) {
@@ -167,7 +175,7 @@ int Pack(lua_State* lua) {
         size_t len;
         const char* s = luaL_checklstring(lua, arg++, &len);
         if (size == 0) size = len;
-        luaL_argcheck(lua, len >= size, arg - 1, "string too short");
+        luaL_argcheck(lua, len >= size, arg, "string too short");  // Redis names the next one
         luaL_addlstring(&b, s, size);
         if (opt == 's') {
           luaL_addchar(&b, '\0');
@@ -184,17 +192,18 @@ int Pack(lua_State* lua) {
   return 1;
 }
 
+// Reads every byte, keeping the last eight in significance as Redis's 64-bit accumulator does.
+// Past 8 bytes Redis's sign mask shifts by 64 or more, which x86-64 takes modulo 64: the same
+// here, so that i9..i32 read as on Debian's amd64 Redis.
 lua_Number GetInteger(const char* buff, bool little, bool is_signed, size_t size) {
-  unsigned long long value = 0;
-  size_t limit = size <= 8 ? size : 8;
-  for (size_t i = 0; i < limit; ++i) {
-    value <<= 8;
-    value |= static_cast<unsigned char>(buff[little ? limit - 1 - i : i]);
+  uint64_t value = 0;
+  for (size_t i = 0; i < size; ++i) {
+    value = (value << 8) | static_cast<unsigned char>(buff[little ? size - 1 - i : i]);
   }
   if (!is_signed) return static_cast<lua_Number>(value);
-  unsigned long long mask = size >= 8 ? 0 : (~0ull << (size * 8 - 1));
-  if (mask != 0 && (value & mask) != 0) value |= mask;
-  return static_cast<lua_Number>(static_cast<long long>(value));
+  uint64_t mask = ~uint64_t{0} << ((size * 8 - 1) & 63);
+  if ((value & mask) != 0) value |= mask;
+  return static_cast<lua_Number>(static_cast<int64_t>(value));
 }
 
 int Unpack(lua_State* lua) {
@@ -211,7 +220,7 @@ int Unpack(lua_State* lua) {
   while (*fmt != '\0') {
     char opt = *fmt++;
     size_t size = OptSize(lua, opt, &fmt);
-    pos += Gap(h, pos, size);
+    pos += Gap(h, opt, pos, size);
     luaL_argcheck(lua, size <= ld && pos <= ld - size, 2, "data string too short");
     luaL_checkstack(lua, 2, "too many results");
     switch (opt) {
@@ -286,7 +295,7 @@ int Size(lua_State* lua) {
   while (*fmt != '\0') {
     char opt = *fmt++;
     size_t size = OptSize(lua, opt, &fmt);
-    pos += Gap(h, pos, size);
+    pos += Gap(h, opt, pos, size);
     if (opt == 's') {
       luaL_argerror(lua, 1, "option 's' has no fixed size");
     } else if (opt == 'c' && size == 0) {

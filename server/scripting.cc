@@ -1,9 +1,9 @@
-// The Lua state, its sandbox, the script cache, running a script and BUSY / SCRIPT KILL.
+// The Lua state, the script cache, running a script, BUSY and SCRIPT KILL. The sandbox around
+// scripts is scripting_sandbox.cc.
 #include "server/scripting.h"
 
 #include <algorithm>
 #include <chrono>
-#include <cmath>
 #include <cstring>
 
 extern "C" {
@@ -14,9 +14,11 @@ extern "C" {
 #include <lualib.h>
 }
 
+#include "protocol/resp_parser.h"
 #include "server/command.h"
 #include "server/errors.h"
 #include "server/lua_redis.h"
+#include "server/scripting_sandbox.h"
 #include "server/scripting_sha1.h"
 #include "server/server_context.h"
 
@@ -25,21 +27,16 @@ namespace {
 
 // The registry slots the engine keeps.
 constexpr char kEngineKey[] = "respd.engine";
-constexpr char kReadonlyKey[] = "respd.readonly";
 // Redis checks for SCRIPT KILL and the busy threshold every this many Lua instructions.
 constexpr int kHookInstructions = 100000;
-// Libraries scripts see, made read-only as Redis 7 does.
-constexpr const char* kLibraries[] = {"string", "table",    "math",   "coroutine", "cjson",
-                                      "bit",    "cmsgpack", "struct", "redis"};
-// Base-library globals Redis 7.0 does not give scripts.
-constexpr const char* kRemovedGlobals[] = {"print",   "loadfile", "dofile",
-                                           "getfenv", "setfenv",  "newproxy"};
 
 constexpr std::string_view kErrCompile = "ERR Error compiling script (new function): ";
 // Redis 7.0's LOAD_TIMEOUT_MS: a library whose top-level code runs longer is refused instead of
 // holding its thread forever (no client could stop it: FUNCTION LOAD is not a script).
 constexpr int64_t kLoadTimeoutMs = 500;
 constexpr std::string_view kErrLoadTimeout = "FUNCTION LOAD timeout";
+// Redis cuts the message of an error its message handler could not shape ("%.100s").
+constexpr size_t kMaxRunErrorLength = 100;
 // Redis 7.0 gives FUNCTION KILL's victims SCRIPT KILL's text too.
 constexpr std::string_view kErrKilled = "Script killed by user with SCRIPT KILL...";
 // Unwinds a script the server stops in; its caller gets no reply, as from Redis, which exits.
@@ -58,200 +55,17 @@ int64_t SteadyUs() {
       .count();
 }
 
-// Redis's rand48 (src/rand.c): after math.randomseed(n) scripts get the same sequence as in Redis.
-uint64_t rand48_state = 0;
-void Srand48(int32_t seed) {
-  rand48_state = (uint64_t{static_cast<uint32_t>(seed)} << 16) | 0x330E;
-}
-int32_t Lrand48() {
-  rand48_state = (rand48_state * 0x5DEECE66Dull + 0xB) & ((uint64_t{1} << 48) - 1);
-  return static_cast<int32_t>(rand48_state >> 17);
-}
-
-int MathRandom(lua_State* lua) {
-  constexpr int32_t kMax = INT32_MAX;
-  lua_Number r = static_cast<lua_Number>(Lrand48() % kMax) / static_cast<lua_Number>(kMax);
-  switch (lua_gettop(lua)) {
-    case 0:
-      lua_pushnumber(lua, r);
-      break;
-    case 1: {
-      int u = luaL_checkint(lua, 1);
-      luaL_argcheck(lua, 1 <= u, 1, "interval is empty");
-      lua_pushnumber(lua, std::floor(r * u) + 1);
-      break;
-    }
-    case 2: {
-      int l = luaL_checkint(lua, 1);
-      int u = luaL_checkint(lua, 2);
-      luaL_argcheck(lua, l <= u, 2, "interval is empty");
-      lua_pushnumber(lua, std::floor(r * (u - l + 1)) + l);
-      break;
-    }
-    default:
-      return luaL_error(lua, "wrong number of arguments");
-  }
-  return 1;
-}
-
-int MathRandomSeed(lua_State* lua) {
-  Srand48(luaL_checkint(lua, 1));
-  return 0;
-}
-
-bool IsReadonly(lua_State* lua, int index) {
-  if (!lua_istable(lua, index)) return false;
-  lua_pushvalue(lua, index);
-  lua_getfield(lua, LUA_REGISTRYINDEX, kReadonlyKey);
-  lua_insert(lua, -2);
-  lua_rawget(lua, -2);
-  bool readonly = lua_toboolean(lua, -1);
-  lua_pop(lua, 2);
-  return readonly;
-}
-
-// __newindex of read-only tables: the error carries the script position, as in Redis.
-int ReadonlyNewIndex(lua_State* lua) {
-  return luaL_error(lua, "Attempt to modify a readonly table");
-}
-
-int GlobalIndex(lua_State* lua) {
-  return luaL_error(lua, "Script attempted to access nonexistent global variable '%s'",
-                    luaL_optstring(lua, 2, "?"));
-}
-
-// rawset and setmetatable refuse read-only tables; from a C function Redis's error has no
-// position.
-int RaiseReadonly(lua_State* lua) {
-  lua_pushstring(lua, "Attempt to modify a readonly table");
-  return lua_error(lua);
-}
-
-int SafeRawset(lua_State* lua) {
-  if (IsReadonly(lua, 1)) return RaiseReadonly(lua);
-  luaL_checktype(lua, 1, LUA_TTABLE);
-  luaL_checkany(lua, 2);
-  luaL_checkany(lua, 3);
-  lua_settop(lua, 3);
-  lua_rawset(lua, 1);
-  return 1;
-}
-
-int SafeSetmetatable(lua_State* lua) {
-  if (IsReadonly(lua, 1)) return RaiseReadonly(lua);
-  lua_pushvalue(lua, lua_upvalueindex(1));
-  lua_insert(lua, 1);
-  lua_call(lua, lua_gettop(lua) - 1, LUA_MULTRET);
-  return lua_gettop(lua);
-}
-
-void MarkReadonly(lua_State* lua, int index) {
-  index = lua_gettop(lua) + index + 1;
-  lua_getfield(lua, LUA_REGISTRYINDEX, kReadonlyKey);
-  lua_pushvalue(lua, index);
-  lua_pushboolean(lua, 1);
-  lua_rawset(lua, -3);
-  lua_pop(lua, 1);
-}
-
-// Pops the value on top of the stack and makes it the __index of a new metatable that refuses new
-// keys and hides itself; sets that metatable on the table below and marks that table read-only.
-void SetReadonlyMetatable(lua_State* lua) {
-  lua_newtable(lua);  // the metatable
-  lua_insert(lua, -2);
-  lua_setfield(lua, -2, "__index");
-  lua_pushcfunction(lua, ReadonlyNewIndex);
-  lua_setfield(lua, -2, "__newindex");
-  lua_pushboolean(lua, 0);
-  lua_setfield(lua, -2, "__metatable");
-  lua_setmetatable(lua, -2);
-  MarkReadonly(lua, -1);
-}
-
-// Pushes an empty table that reads through to the table at `index` and refuses writes. In place,
-// a table cannot refuse the assignment of a key it already holds (that never reaches
-// __newindex); Redis 7's patched Lua can, stock Lua 5.1 needs the proxy.
-void PushReadonlyProxy(lua_State* lua, int index) {
-  index = lua_gettop(lua) + index + 1;
-  lua_newtable(lua);  // proxy
-  lua_pushvalue(lua, index);
-  SetReadonlyMetatable(lua);
-}
-
-// Replaces global library `name` by its read-only proxy.
-void MakeLibraryReadonly(lua_State* lua, const char* name) {
-  lua_getfield(lua, LUA_GLOBALSINDEX, name);
-  if (!lua_istable(lua, -1)) {
-    lua_pop(lua, 1);
-    return;
-  }
-  PushReadonlyProxy(lua, -1);
-  lua_setfield(lua, LUA_GLOBALSINDEX, name);
-  lua_pop(lua, 1);
-}
-
-// Strings index the read-only `string` proxy, and getmetatable('') answers a read-only view of
-// their metatable: neither can be changed for the scripts that follow.
-void ProtectStringMetatable(lua_State* lua) {
-  lua_pushliteral(lua, "");
-  lua_getmetatable(lua, -1);
-  lua_getfield(lua, LUA_GLOBALSINDEX, LUA_STRLIBNAME);
-  lua_setfield(lua, -2, "__index");
-  PushReadonlyProxy(lua, -1);
-  lua_setfield(lua, -2, "__metatable");
-  lua_pop(lua, 2);
-}
-
 void OpenLibrary(lua_State* lua, lua_CFunction open, const char* name) {
   lua_pushcfunction(lua, open);
   lua_pushstring(lua, name);
   lua_call(lua, 1, 1);
-  // cjson, cmsgpack and struct only return their table; scripts see them as globals.
-  if (lua_istable(lua, -1)) {
+  // cjson, cmsgpack and struct only return their table; scripts see them as globals. The base
+  // library returns the globals themselves.
+  if (lua_istable(lua, -1) && *name != '\0') {
     lua_setfield(lua, LUA_GLOBALSINDEX, name);
   } else {
     lua_pop(lua, 1);
   }
-}
-
-// The message handler of every script call: turns any error into Redis's error table
-// {err=..., source=..., line=...}, naming the script line that raised it (skipping a C function
-// such as error() or redis.call()).
-int ErrorHandler(lua_State* lua) {
-  lua_Debug ar;
-  bool have = lua_getstack(lua, 1, &ar) && lua_getinfo(lua, "nSl", &ar);
-  if (have && std::strcmp(ar.what, "C") == 0) {
-    have = lua_getstack(lua, 2, &ar) && lua_getinfo(lua, "nSl", &ar);
-  }
-  if (!lua_istable(lua, 1)) {
-    std::string message = "ERR ";
-    if (lua_isstring(lua, 1)) {
-      message += lua_tostring(lua, 1);
-    } else if (lua_isnil(lua, 1)) {
-      message += "nil";
-    } else if (lua_isboolean(lua, 1)) {
-      message += lua_toboolean(lua, 1) ? "true" : "false";
-    } else {
-      message += luaL_typename(lua, 1);
-    }
-    lua_newtable(lua);
-    lua_pushlstring(lua, message.data(), message.size());
-    lua_setfield(lua, -2, "err");
-    lua_replace(lua, 1);
-  }
-  if (have) {
-    lua_pushstring(lua, ar.source);
-    lua_setfield(lua, 1, "source");
-    lua_pushinteger(lua, ar.currentline);
-    lua_setfield(lua, 1, "line");
-  }
-  lua_settop(lua, 1);
-  return 1;
-}
-
-std::string TrimNewlines(std::string text) {
-  while (!text.empty() && (text.back() == '\r' || text.back() == '\n')) text.pop_back();
-  return text;
 }
 
 }  // namespace
@@ -272,9 +86,6 @@ void ScriptEngine::CreateState() {
   lua_State* lua = lua_;
   lua_pushlightuserdata(lua, this);
   lua_setfield(lua, LUA_REGISTRYINDEX, kEngineKey);
-  lua_newtable(lua);
-  lua_setfield(lua, LUA_REGISTRYINDEX, kReadonlyKey);
-
   OpenLibrary(lua, luaopen_base, "");
   OpenLibrary(lua, luaopen_table, LUA_TABLIBNAME);
   OpenLibrary(lua, luaopen_string, LUA_STRLIBNAME);
@@ -284,42 +95,7 @@ void ScriptEngine::CreateState() {
   OpenLibrary(lua, OpenCmsgpack, "cmsgpack");
   OpenLibrary(lua, OpenStruct, "struct");
   OpenRedisApi(lua);
-  for (const char* name : kRemovedGlobals) {
-    lua_pushnil(lua);
-    lua_setfield(lua, LUA_GLOBALSINDEX, name);
-  }
-
-  lua_getfield(lua, LUA_GLOBALSINDEX, LUA_MATHLIBNAME);
-  lua_pushcfunction(lua, MathRandom);
-  lua_setfield(lua, -2, "random");
-  lua_pushcfunction(lua, MathRandomSeed);
-  lua_setfield(lua, -2, "randomseed");
-  lua_pop(lua, 1);
-
-  lua_pushcfunction(lua, SafeRawset);
-  lua_setfield(lua, LUA_GLOBALSINDEX, "rawset");
-  lua_getfield(lua, LUA_GLOBALSINDEX, "setmetatable");
-  lua_pushcclosure(lua, SafeSetmetatable, 1);
-  lua_setfield(lua, LUA_GLOBALSINDEX, "setmetatable");
-
-  for (const char* name : kLibraries) MakeLibraryReadonly(lua, name);
-
-  ProtectStringMetatable(lua);
-
-  // Globals: reading an undefined one and creating one are errors.
-  lua_pushvalue(lua, LUA_GLOBALSINDEX);
-  lua_setfield(lua, LUA_REGISTRYINDEX, kLuaGlobalsKey);
-  lua_pushvalue(lua, LUA_GLOBALSINDEX);
-  lua_pushcfunction(lua, GlobalIndex);
-  SetReadonlyMetatable(lua);
-  // Nor may a script reassign an existing global (redis, cjson, KEYS...): scripts, loadstring
-  // chunks and C functions all see the globals through a read-only proxy, _G included.
-  PushReadonlyProxy(lua, -1);
-  lua_pushliteral(lua, "_G");
-  lua_pushvalue(lua, -2);
-  lua_rawset(lua, -4);
-  lua_replace(lua, LUA_GLOBALSINDEX);
-  lua_pop(lua, 1);
+  SandboxState(lua);
 }
 
 void ScriptEngine::CloseState() {
@@ -336,31 +112,28 @@ bool ParseShebang(std::string_view body, uint32_t* flags, size_t* length, std::s
   *flags = 0;
   *length = 0;
   if (!body.starts_with("#!")) return true;
-  size_t eol = body.find('\n');
-  if (eol == std::string_view::npos) {
+  // Redis reads the body as a C string: a NUL byte before the first newline hides it.
+  size_t eol = body.find_first_of(std::string_view("\n\0", 2));
+  if (eol == std::string_view::npos || body[eol] != '\n') {
     *error = "ERR Invalid script shebang";
     return false;
   }
   *length = eol;
-  constexpr std::string_view kSpace = " \t\r\n\v\f";
-  std::string_view line = body.substr(0, eol);
-  std::vector<std::string_view> parts;
-  for (size_t start = line.find_first_not_of(kSpace); start != std::string_view::npos;
-       start = line.find_first_not_of(kSpace, start)) {
-    size_t end = std::min(line.find_first_of(kSpace, start), line.size());
-    parts.push_back(line.substr(start, end - start));
-    start = end;
+  std::vector<std::string> parts;
+  if (!protocol::SplitInlineArgs(body.substr(0, eol), &parts) || parts.empty()) {
+    *error = "ERR Invalid engine in script shebang";
+    return false;
   }
   if (parts[0] != "#!lua") {
-    *error = "ERR Unexpected engine in script shebang: " + std::string(parts[0]);
+    *error = "ERR Unexpected engine in script shebang: " + parts[0];
     return false;
   }
   for (size_t i = 1; i < parts.size(); ++i) {
     if (!parts[i].starts_with("flags=")) {
-      *error = "ERR Unknown lua shebang option: " + std::string(parts[i]);
+      *error = "ERR Unknown lua shebang option: " + parts[i];
       return false;
     }
-    std::string_view list = parts[i].substr(6);
+    std::string_view list = std::string_view(parts[i]).substr(6);
     // "flags=" names no flag; "flags=a," names an empty one, refused as Redis does.
     if (list.empty()) continue;
     for (;;) {
@@ -450,7 +223,7 @@ void ScriptEngine::RunScript(CommandContext& ctx, std::string_view sha,
                              std::span<const std::string_view> argv, bool read_only) {
   SetArgTable(lua_, "KEYS", keys);
   SetArgTable(lua_, "ARGV", argv);
-  lua_pushcfunction(lua_, ErrorHandler);
+  lua_pushcfunction(lua_, ScriptErrorHandler);
   const CachedScript& script = scripts_.at(std::string(sha));
   lua_rawgeti(lua_, LUA_REGISTRYINDEX, script.ref);
   ScriptRun run{.caller = &ctx,
@@ -462,7 +235,7 @@ void ScriptEngine::RunScript(CommandContext& ctx, std::string_view sha,
 void ScriptEngine::RunFunction(CommandContext& ctx, const FunctionInfo& fn,
                                std::span<const std::string_view> keys,
                                std::span<const std::string_view> argv, bool read_only) {
-  lua_pushcfunction(lua_, ErrorHandler);
+  lua_pushcfunction(lua_, ScriptErrorHandler);
   lua_rawgeti(lua_, LUA_REGISTRYINDEX, fn.ref);
   PushArgTable(lua_, keys);
   PushArgTable(lua_, argv);
@@ -514,16 +287,17 @@ void ScriptEngine::Call(ScriptRun& run, int nargs) {
     lua_getfield(lua_, -1, "source");
     lua_getfield(lua_, -2, "line");
     if (lua_isstring(lua_, -2) && lua_isnumber(lua_, -1)) {
-      message = TrimNewlines(message) + " script: " + run.name + ", on " + lua_tostring(lua_, -2) +
-                ":" + std::to_string(lua_tointeger(lua_, -1)) + ".";
+      message += " script: " + run.name + ", on " + lua_tostring(lua_, -2) + ":" +
+                 std::to_string(lua_tointeger(lua_, -1)) + ".";
     }
     lua_pop(lua_, 2);
-    ctx.reply.Error(TrimNewlines(message));
+    ctx.reply.Error(message);  // a newline in it becomes a blank, as in Redis
   } else {
     // Only memory errors escape the message handler.
     const char* text = lua_tostring(lua_, -1);
+    std::string_view message = text != nullptr ? text : "execution failure";
     ctx.reply.Error(std::string("ERR Error running script ") + run.name + ", " +
-                    (text != nullptr ? text : "execution failure"));
+                    std::string(message.substr(0, kMaxRunErrorLength)));
   }
   lua_settop(lua_, handler - 1);
   lua_gc(lua_, LUA_GCSTEP, 1);
@@ -531,38 +305,55 @@ void ScriptEngine::Call(ScriptRun& run, int nargs) {
 
 void ScriptEngine::Hook(lua_State* lua, lua_Debug*) {
   ScriptEngine* engine = FromLua(lua);
-  int64_t elapsed_ms = (SteadyUs() - engine->started_us_.load(std::memory_order_relaxed)) / 1000;
-  if (!engine->busy_.load(std::memory_order_relaxed) &&
-      elapsed_ms >= engine->threshold_ms_.load(std::memory_order_relaxed)) {
-    engine->busy_.store(true, std::memory_order_release);
-  }
-  if (engine->busy_.load(std::memory_order_relaxed) && engine->serve_while_busy_) {
-    engine->serve_while_busy_();
-  }
   std::string_view abort_text;
-  if (engine->shutting_down_.load(std::memory_order_acquire)) {
-    abort_text = kErrShuttingDown;
-  } else if (engine->kill_requested_.load(std::memory_order_acquire)) {
-    abort_text = kErrKilled;
+  if (engine->loading_ != nullptr) {
+    if (engine->load_timed_out_ ||
+        (SteadyUs() - engine->load_started_us_) / 1000 > kLoadTimeoutMs) {
+      engine->load_timed_out_ = true;
+      abort_text = kErrLoadTimeout;
+    }
+  } else if (engine->run_ != nullptr) {
+    int64_t elapsed_ms = (SteadyUs() - engine->started_us_.load(std::memory_order_relaxed)) / 1000;
+    if (!engine->busy_.load(std::memory_order_relaxed) &&
+        elapsed_ms >= engine->threshold_ms_.load(std::memory_order_relaxed)) {
+      engine->busy_.store(true, std::memory_order_release);
+    }
+    if (engine->busy_.load(std::memory_order_relaxed) && engine->serve_while_busy_) {
+      engine->serve_while_busy_();
+    }
+    if (engine->shutting_down_.load(std::memory_order_acquire)) {
+      abort_text = kErrShuttingDown;
+    } else if (engine->kill_requested_.load(std::memory_order_acquire)) {
+      abort_text = kErrKilled;
+    }
   }
-  if (!abort_text.empty()) {
-    lua_pushlstring(lua, abort_text.data(), abort_text.size());
-    lua_error(lua);
+  if (abort_text.empty()) {
+    // A coroutine keeps the hook it was created with: one made after a kill and resumed by a
+    // later call goes back to counting.
+    if (lua_gethookmask(lua) != LUA_MASKCOUNT) {
+      lua_sethook(lua, Hook, LUA_MASKCOUNT, kHookInstructions);
+    }
+    return;
   }
+  // From now on every line fails too: pcall may catch the error, but the code after it cannot go
+  // on (Redis's luaMaskCountHook and luaEngineLoadHook). A coroutine has its own hook, inherited
+  // from its creator: both this one and the main thread's change, so coroutines created later
+  // stop at once too.
+  lua_sethook(lua, Hook, LUA_MASKLINE, 0);
+  lua_sethook(engine->lua_, Hook, LUA_MASKLINE, 0);
+  PushErrorTable(lua, abort_text);
+  lua_error(lua);
 }
 
 void ScriptEngine::ArmLoadTimeout() {
   load_started_us_ = SteadyUs();
-  lua_sethook(lua_, LoadHook, LUA_MASKCOUNT, kHookInstructions);
+  load_timed_out_ = false;
+  lua_sethook(lua_, Hook, LUA_MASKCOUNT, kHookInstructions);
 }
 
-void ScriptEngine::LoadHook(lua_State* lua, lua_Debug*) {
-  ScriptEngine* engine = FromLua(lua);
-  if ((SteadyUs() - engine->load_started_us_) / 1000 <= kLoadTimeoutMs) return;
-  // From now on every line fails, as in Redis, should the error be caught and the code go on.
-  lua_sethook(lua, LoadHook, LUA_MASKLINE, 0);
-  lua_pushlstring(lua, kErrLoadTimeout.data(), kErrLoadTimeout.size());
-  lua_error(lua);
+bool ScriptEngine::Interrupted() const {
+  return run_ != nullptr && (kill_requested_.load(std::memory_order_acquire) ||
+                             shutting_down_.load(std::memory_order_acquire));
 }
 
 bool ScriptEngine::Running(RunningInfo* info) {

@@ -58,7 +58,9 @@ struct FunctionInfo {
 struct LibraryInfo {
   std::string name;
   std::string code;
-  std::map<std::string, FunctionInfo> functions;
+  // Within a library names are case-sensitive; across libraries (FCALL, collisions) they are
+  // not, as in Redis.
+  std::map<std::string, FunctionInfo, std::less<>> functions;
 };
 
 // What a running script needs: its caller, its own client (SELECT inside a script does not move
@@ -103,6 +105,7 @@ class ScriptEngine {
   std::string DeleteLibrary(std::string_view name);
   void FlushLibraries();
   const std::map<std::string, LibraryInfo>& libraries() const { return libraries_; }
+  // The function FCALL `name` calls: the name is matched without regard to case.
   const FunctionInfo* FindFunction(std::string_view name) const;
   size_t function_count() const;
 
@@ -136,6 +139,9 @@ class ScriptEngine {
   ScriptRun* current_run() { return run_; }
   void NoteWrite() { wrote_.store(true, std::memory_order_relaxed); }
   static ScriptEngine* FromLua(lua_State* lua);
+  // True once the running script was killed (or the server is stopping): every line it runs from
+  // then on raises the error again.
+  bool Interrupted() const;
   // The library being loaded by FUNCTION LOAD (redis.register_function adds to it), or null.
   LibraryInfo* loading_library() { return loading_; }
 
@@ -146,10 +152,10 @@ class ScriptEngine {
   // Calls the function on top of the stack (with `nargs` arguments above it) and writes its
   // result or error to the caller.
   void Call(ScriptRun& run, int nargs);
+  // Lua's count hook: BUSY, SCRIPT KILL, shutdown, and FUNCTION LOAD's time limit.
   static void Hook(lua_State* lua, lua_Debug* ar);
   // FUNCTION LOAD's top-level code: stopped with Redis's error past its time limit.
   void ArmLoadTimeout();
-  static void LoadHook(lua_State* lua, lua_Debug* ar);
 
   std::mutex mutex_;
   lua_State* lua_ = nullptr;
@@ -173,6 +179,7 @@ class ScriptEngine {
   std::function<void()> serve_while_busy_;
   std::atomic<int64_t> started_us_{0};
   int64_t load_started_us_ = 0;
+  bool load_timed_out_ = false;
   std::atomic<int64_t> threshold_ms_{5000};
 };
 

@@ -2,16 +2,20 @@
 // the registration API visible (redis.register_function, redis.log), and the registry of functions.
 // A library's callbacks see every global at run time through the environment's __index, which
 // points at the loading API only while the library loads, as in Redis 7.
+#include <algorithm>
 #include <cctype>
 #include <cstring>
+#include <vector>
 
 extern "C" {
 #include <lauxlib.h>
 #include <lua.h>
 }
 
+#include "protocol/resp_parser.h"
 #include "server/lua_redis.h"
 #include "server/scripting.h"
+#include "server/scripting_sandbox.h"
 
 namespace respd::server {
 namespace {
@@ -22,6 +26,13 @@ constexpr char kLoadApiKey[] = "respd.load_api";
 constexpr std::string_view kErrInvalidName =
     "Library names can only contain letters, numbers, or underscores(_) and must be at least one "
     "character long";
+
+bool EqualsIgnoringCase(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+           return std::tolower(static_cast<unsigned char>(x)) ==
+                  std::tolower(static_cast<unsigned char>(y));
+         });
+}
 
 bool ValidName(std::string_view name) {
   if (name.empty()) return false;
@@ -148,14 +159,16 @@ void EnsureFunctionEnv(lua_State* lua) {
   lua_setfield(lua, -2, "register_function");
   lua_getfield(lua, LUA_GLOBALSINDEX, "redis");
   for (const char* name : {"log", "LOG_DEBUG", "LOG_VERBOSE", "LOG_NOTICE", "LOG_WARNING",
-                           "REDIS_VERSION", "REDIS_VERSION_NUM", "setresp"}) {
+                           "REDIS_VERSION", "REDIS_VERSION_NUM"}) {
     lua_getfield(lua, -1, name);
     lua_setfield(lua, -3, name);
   }
   lua_pop(lua, 1);
   PushGlobalsMetatable(lua);  // undefined names error as globals do
   lua_setmetatable(lua, -2);
-  lua_setfield(lua, -2, "redis");
+  PushReadonlyProxy(lua, -1);  // nor may the library change it
+  lua_setfield(lua, -3, "redis");
+  lua_pop(lua, 1);
   PushGlobalsMetatable(lua);
   lua_setmetatable(lua, -2);
   lua_setfield(lua, LUA_REGISTRYINDEX, kLoadApiKey);
@@ -190,27 +203,28 @@ uint32_t ScriptFlagByName(std::string_view name) {
 
 std::string ScriptEngine::LoadLibrary(std::string_view code, bool replace, std::string* name) {
   if (!code.starts_with("#!")) return "ERR Missing library metadata";
-  size_t eol = code.find('\n');
-  if (eol == std::string_view::npos) return "ERR Invalid library metadata";
-  std::string_view header = code.substr(2, eol - 2);
-  size_t space = header.find(' ');
-  std::string_view engine_name = header.substr(0, space);
-  if (engine_name != "lua") return "ERR Engine '" + std::string(engine_name) + "' not found";
+  // Redis reads the code as a C string: a NUL byte before the first newline hides it.
+  size_t eol = code.find_first_of(std::string_view("\n\0", 2));
+  std::vector<std::string> parts;
+  if (eol == std::string_view::npos || code[eol] != '\n' ||
+      !protocol::SplitInlineArgs(code.substr(0, eol), &parts) || parts.empty()) {
+    return "ERR Invalid library metadata";
+  }
+  std::string engine_name = parts[0].substr(std::min<size_t>(2, parts[0].size()));
   std::string library_name;
   bool named = false;
-  while (space != std::string_view::npos) {
-    header.remove_prefix(space + 1);
-    space = header.find(' ');
-    std::string_view part = header.substr(0, space);
-    if (part.empty()) continue;
-    if (!part.starts_with("name=")) {
-      return "ERR Invalid metadata value given: " + std::string(part);
+  for (size_t i = 1; i < parts.size(); ++i) {
+    if (parts[i].size() < 5 ||
+        !EqualsIgnoringCase(std::string_view(parts[i]).substr(0, 5), "name=")) {
+      return "ERR Invalid metadata value given: " + parts[i];
     }
-    library_name = part.substr(5);
+    if (named) return "ERR Invalid metadata value, name argument was given multiple times";
+    library_name = parts[i].substr(5);
     named = true;
   }
   if (!named) return "ERR Library name was not given";
   if (!ValidName(library_name)) return "ERR " + std::string(kErrInvalidName);
+  if (!EqualsIgnoringCase(engine_name, "lua")) return "ERR Engine '" + engine_name + "' not found";
   auto existing = libraries_.find(library_name);
   if (existing != libraries_.end() && !replace) {
     return "ERR Library '" + library_name + "' already exists";
@@ -227,7 +241,7 @@ std::string ScriptEngine::LoadLibrary(std::string_view code, bool replace, std::
   lua_getfield(lua_, LUA_REGISTRYINDEX, kFunctionEnvKey);
   lua_setfenv(lua_, -2);
 
-  LibraryInfo library{.name = library_name, .code = std::string(code)};
+  LibraryInfo library{.name = library_name, .code = std::string(code), .functions = {}};
   loading_ = &library;
   SetEnvIndex(lua_, kLoadApiKey);
   ArmLoadTimeout();
@@ -254,9 +268,12 @@ std::string ScriptEngine::LoadLibrary(std::string_view code, bool replace, std::
   if (library.functions.empty()) return "ERR No functions registered";
   for (const auto& [fn_name, fn] : library.functions) {
     for (const auto& [other_name, other] : libraries_) {
-      if (other_name != library_name && other.functions.contains(fn_name)) {
-        release(library);
-        return "ERR Function " + fn_name + " already exists";
+      if (other_name == library_name) continue;  // replaced by this one
+      for (const auto& [other_fn, unused] : other.functions) {
+        if (EqualsIgnoringCase(other_fn, fn_name)) {
+          release(library);
+          return "ERR Function " + fn_name + " already exists";
+        }
       }
     }
   }
@@ -289,8 +306,13 @@ void ScriptEngine::FlushLibraries() {
 
 const FunctionInfo* ScriptEngine::FindFunction(std::string_view name) const {
   for (const auto& [lib_name, library] : libraries_) {
-    auto it = library.functions.find(std::string(name));
+    auto it = library.functions.find(name);
     if (it != library.functions.end()) return &it->second;
+  }
+  for (const auto& [lib_name, library] : libraries_) {
+    for (const auto& [fn_name, fn] : library.functions) {
+      if (EqualsIgnoringCase(fn_name, name)) return &fn;
+    }
   }
   return nullptr;
 }

@@ -1,8 +1,9 @@
 // A script running past busy-reply-threshold, compared with redis-server: every other client, on
 // the script's own I/O thread or another one, already connected or connecting meanwhile, gets
 // Redis's BUSY replies and allow-busy behaviour, SCRIPT KILL / FUNCTION KILL stop the script, and
-// SHUTDOWN NOSAVE stops a server whose script cannot be killed. The conversations need several
-// connections at once, so they are written here rather than as a differential script.
+// SHUTDOWN NOSAVE stops a server whose script cannot be killed. A kill cannot be caught: pcall,
+// xpcall and their nestings stop with Redis's error. The conversations need several connections
+// at once, so they are written here rather than as a differential script.
 #include <gtest/gtest.h>
 #include <sys/wait.h>
 
@@ -120,6 +121,77 @@ std::vector<std::string> KillConversation(int port, bool function) {
   return seen;
 }
 
+// Scripts that catch errors while they spin (for 10 s of server time at most, should the kill not
+// work). Each runs from EVAL, or from FCALL of library kSpinLibraryHeader + body.
+constexpr char kSpinPrelude[] =
+    "local stop = redis.call('TIME')[1] + 10 "
+    "local function running() return tonumber(redis.call('TIME')[1]) < stop end "
+    "local function spin() while running() do end end ";
+struct CatchingScript {
+  const char* name;
+  const char* body;  // after kSpinPrelude
+  bool function;
+};
+constexpr CatchingScript kCatchingScripts[] = {
+    {"pcall", "while running() do pcall(spin) end return 'finished'", false},
+    {"pcall of pcall", "while running() do pcall(pcall, spin) end return 'finished'", false},
+    {"nested pcall",
+     "while running() do pcall(function() pcall(spin) spin() end) end return 'finished'", false},
+    {"pcall of redis.call", "while running() do pcall(redis.call, 'PING') end return 'finished'",
+     false},
+    {"redis.pcall", "while running() do redis.pcall('PING') end return 'finished'", false},
+    {"xpcall with a handler",
+     "while running() do xpcall(spin, function(e) return e end) end return 'finished'", false},
+    {"xpcall with a busy handler",
+     "while running() do xpcall(spin, function(e) for i = 1, 100000 do end return e end) end "
+     "return 'finished'",
+     false},
+    // What the script sees of the kill it caught.
+    {"pcall result", "local ok, e = pcall(spin) return {tostring(ok), e}", false},
+    {"xpcall result",
+     "local ok, e = xpcall(spin, function(e) return e end) return {tostring(ok), type(e), e.err}",
+     false},
+    {"pcall after the kill",
+     "local r = {pcall(spin)} local r2 = {pcall(function() return 1 end)} "
+     "return {tostring(r[1]), r[2], tostring(r2[1]), r2[2]}",
+     false},
+    {"function with pcall", "while running() do pcall(spin) end return 'finished'", true},
+    {"function with xpcall",
+     "while running() do xpcall(spin, function(e) return e end) end return 'finished'", true},
+};
+
+std::string SpinLibrary(const char* body) {
+  return std::string("#!lua name=catching\nredis.register_function('catching', function() ") +
+         kSpinPrelude + body + " end)";
+}
+
+// Runs `script` on `runner` until it is busy, kills it from `other`, and returns what both saw.
+std::vector<std::string> KillCatchingScript(RespClient& runner, RespClient& other,
+                                            const CatchingScript& script) {
+  std::vector<std::string> seen;
+  std::vector<std::string> call = {"EVAL", std::string(kSpinPrelude) + script.body, "0"};
+  if (script.function) {
+    seen.push_back(runner.Command({"FUNCTION", "LOAD", "REPLACE", SpinLibrary(script.body)}));
+    call = {"FCALL", "catching", "0"};
+  }
+  runner.SendRaw(runner.EncodeCommand(call));
+  seen.push_back("other: " + WaitForBusy(other));
+  seen.push_back("kill: " + other.Command({script.function ? "FUNCTION" : "SCRIPT", "KILL"}));
+  seen.push_back("caller: " + runner.ReadReply(15000));
+  seen.push_back("after: " + other.Command({"PING"}));
+  return seen;
+}
+
+std::vector<std::vector<std::string>> KillCatchingScripts(int port) {
+  std::vector<std::vector<std::string>> seen;
+  RespClient runner, other;
+  if (!runner.Connect(port, 15000) || !other.Connect(port, 15000)) return {{"connect failed"}};
+  for (const CatchingScript& script : kCatchingScripts) {
+    seen.push_back(KillCatchingScript(runner, other, script));
+  }
+  return seen;
+}
+
 class BusyScriptTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -137,7 +209,8 @@ class BusyScriptTest : public ::testing::Test {
       ASSERT_TRUE(respd.running());
       std::vector<std::string> actual = KillConversation(respd.port(), function);
       ASSERT_EQ(actual.size(), expected.size());
-      for (size_t i = 0; i < expected.size(); ++i) EXPECT_EQ(actual[i], expected[i]) << "step " << i;
+      for (size_t i = 0; i < expected.size(); ++i)
+        EXPECT_EQ(actual[i], expected[i]) << "step " << i;
     }
   }
 };
@@ -145,6 +218,53 @@ class BusyScriptTest : public ::testing::Test {
 TEST_F(BusyScriptTest, ScriptKillAnswersAsRedisOnEveryThread) { CompareWithRedis(false); }
 
 TEST_F(BusyScriptTest, FunctionKillAnswersAsRedisOnEveryThread) { CompareWithRedis(true); }
+
+TEST_F(BusyScriptTest, KillStopsScriptsThatCatchErrorsAsRedisDoes) {
+  ServerProcess redis = StartServer(true, {});
+  ASSERT_TRUE(redis.running());
+  std::vector<std::vector<std::string>> expected = KillCatchingScripts(redis.port());
+  ASSERT_EQ(expected.size(), std::size(kCatchingScripts));
+  for (const char* threads : {"1", "2"}) {
+    ServerProcess respd = StartServer(false, {"--threads", threads});
+    ASSERT_TRUE(respd.running());
+    std::vector<std::vector<std::string>> actual = KillCatchingScripts(respd.port());
+    ASSERT_EQ(actual.size(), expected.size());
+    for (size_t i = 0; i < expected.size(); ++i) {
+      EXPECT_EQ(actual[i], expected[i])
+          << kCatchingScripts[i].name << ", respd --threads " << threads;
+    }
+  }
+}
+
+// Where Redis itself never stops: a kill raised from Lua's hook runs the xpcall handler with
+// hooks off, so a handler that spins holds Redis until it ends, and a coroutine keeps the hook it
+// was created with. respd skips the handler of a killed script and kills every coroutine.
+TEST_F(BusyScriptTest, KillStopsWhatRedisCannot) {
+  constexpr const char* kBodies[] = {
+      "while running() do xpcall(spin, function(e) spin() return e end) end return 'finished'",
+      "while running() do xpcall(function() error('x') end, function(e) spin() return e end) end "
+      "return 'finished'",
+      "while running() do pcall(coroutine.wrap(spin)) end return 'finished'",
+  };
+  ServerProcess respd = StartServer(false, {"--threads", "1"});
+  ASSERT_TRUE(respd.running());
+  RespClient runner, other;
+  ASSERT_TRUE(runner.Connect(respd.port(), 15000));
+  ASSERT_TRUE(other.Connect(respd.port(), 15000));
+  for (const char* body : kBodies) {
+    std::string script = std::string(kSpinPrelude) + body;
+    std::string loaded = runner.Command({"SCRIPT", "LOAD", script});  // "$40\r\n<sha>\r\n"
+    ASSERT_EQ(loaded.size(), 47u) << loaded;
+    std::string sha = loaded.substr(5, 40);
+    runner.SendRaw(runner.EncodeCommand({"EVAL", script, "0"}));
+    ASSERT_TRUE(WaitForBusy(other).starts_with("-BUSY")) << body;
+    EXPECT_EQ(other.Command({"SCRIPT", "KILL"}), "+OK\r\n") << body;
+    EXPECT_EQ(runner.ReadReply(15000), "-ERR Script killed by user with SCRIPT KILL... script: " +
+                                           sha + ", on @user_script:1.\r\n")
+        << body;
+    EXPECT_EQ(other.Command({"PING"}), "+PONG\r\n") << body;
+  }
+}
 
 // A script that wrote cannot be killed; SHUTDOWN NOSAVE stops the server anyway, on the script's
 // own thread too, and the script's caller gets no reply.
