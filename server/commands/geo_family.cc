@@ -2,6 +2,7 @@
 // GEORADIUSBYMEMBER and their _RO forms. A geo index is a sorted set whose scores are geohashes
 // (storage/geo.h); argument checks run in the order of Redis 7.0's geo.c, so the same bad command
 // gets the same first error.
+#include <charconv>
 #include <cstdio>
 #include <string>
 #include <utility>
@@ -48,15 +49,25 @@ bool ParseDoubleOrReply(CommandContext& ctx, std::string_view text, std::string_
   return true;
 }
 
+// Appends printf's "%f" of `v`, however long.
+void AppendFixed6(std::string& out, double v) {
+  char buf[512];  // DBL_MAX has 309 integer digits
+  const auto result = std::to_chars(buf, buf + sizeof(buf), v, std::chars_format::fixed, 6);
+  out.append(buf, result.ptr);
+}
+
 // extractLongLatOrReply: two floats inside the storable range.
 bool ParseLonLatOrReply(CommandContext& ctx, size_t at, double xy[2]) {
   for (size_t i = 0; i < 2; ++i) {
     if (!ParseDoubleOrReply(ctx, ctx.args[at + i], "", &xy[i])) return false;
   }
   if (!geo::ValidLonLat(xy[0], xy[1])) {
-    char buf[128];
-    std::snprintf(buf, sizeof(buf), "ERR invalid longitude,latitude pair %f,%f", xy[0], xy[1]);
-    ctx.reply.Error(buf);
+    // "%f" of a huge coordinate is hundreds of digits, and Redis's error shows all of them.
+    std::string error = "ERR invalid longitude,latitude pair ";
+    AppendFixed6(error, xy[0]);
+    error += ',';
+    AppendFixed6(error, xy[1]);
+    ctx.reply.Error(error);
     return false;
   }
   return true;
