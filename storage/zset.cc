@@ -183,7 +183,6 @@ ZAddOutcome ZSet::Add(double score, std::string_view member, int flags, const ZS
     } else {
       LpErase(lp_offset);
       LpInsert(score, member);
-      *new_score = ListpackScore(score);
     }
     return ZAddOutcome::kUpdated;
   }
@@ -195,11 +194,10 @@ ZAddOutcome ZSet::Add(double score, std::string_view member, int flags, const ZS
   }
   if (skiplist_) {
     SlInsert(score, member);
-    *new_score = score;
   } else {
     LpInsert(score, member);
-    *new_score = ListpackScore(score);
   }
+  *new_score = score;
   return ZAddOutcome::kAdded;
 }
 
