@@ -71,11 +71,12 @@ bool ParseBlockTimeout(CommandContext& ctx, std::string_view text, int64_t* time
     ctx.reply.Error("ERR timeout is not a float or out of range");
     return false;
   }
-  // Past a long long's range (infinities included) the truncation gives LLONG_MIN on x86: Redis
-  // then calls the timeout negative.
+  // Redis truncates to a long long, and whatever is past LLONG_MAX (infinities included, and
+  // also LLONG_MAX + 0.5, as measured against Redis 7.0.15) comes out LLONG_MIN on x86: Redis then
+  // calls the timeout negative. Above -1 the truncation is 0.
   long double ms = *seconds * 1000.0L;
-  constexpr long double kLimit = 9223372036854775808.0L;
-  if (!(ms < kLimit && ms > -kLimit) || static_cast<int64_t>(ms) < 0) {
+  constexpr long double kMaxMs = 9223372036854775807.0L;
+  if (ms > kMaxMs || ms <= -1.0L) {
     ctx.reply.Error("ERR timeout is negative");
     return false;
   }
