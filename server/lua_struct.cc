@@ -2,6 +2,7 @@
 // library that Redis embeds (struct.pack, struct.unpack, struct.size): > < = ! x b B h H l L T
 // i I[n] f d s c[n]. Written for respd because Debian ships no Lua 5.1 struct module.
 #include <cctype>
+#include <climits>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
@@ -17,7 +18,7 @@ namespace respd::server {
 namespace {
 
 constexpr int kMaxIntSize = 32;
-constexpr size_t kMaxAlign = 8;
+constexpr int kMaxAlign = 8;
 
 struct Header {
   bool little;
@@ -33,12 +34,17 @@ bool NativeLittle() {
 
 bool IsDigit(int c) { return std::isdigit(static_cast<unsigned char>(c)) != 0; }
 
-size_t GetNum(const char** fmt, size_t def) {
+// A count in a format ("c10", "i8", "!4"), `def` when there is none. Past INT_MAX it is an error,
+// as in Redis, so that sizes stay small enough for the size arithmetic below.
+int GetNum(lua_State* lua, const char** fmt, int def) {
   if (!IsDigit(**fmt)) return def;
-  size_t a = 0;
+  int a = 0;
   do {
-    a = a * 10 + static_cast<size_t>(*((*fmt)++) - '0');
-  } while (IsDigit(**fmt) && a <= (SIZE_MAX - 9) / 10);
+    const int digit = **fmt - '0';
+    if (a > INT_MAX / 10 || a * 10 > INT_MAX - digit) luaL_error(lua, "integral size overflow");
+    a = a * 10 + digit;
+    ++*fmt;
+  } while (IsDigit(**fmt));
   return a;
 }
 
@@ -62,22 +68,26 @@ size_t OptSize(lua_State* lua, char opt, const char** fmt) {
     case 'x':
       return 1;
     case 'c':
-      return GetNum(fmt, 1);
+      return static_cast<size_t>(GetNum(lua, fmt, 1));
     case 'i':
     case 'I': {
-      size_t sz = GetNum(fmt, sizeof(int));
+      int sz = GetNum(lua, fmt, sizeof(int));
       if (sz > kMaxIntSize)
         luaL_error(lua, "integral size %d is larger than limit of %d", sz, kMaxIntSize);
-      return sz;
+      return static_cast<size_t>(sz);
     }
     default:
       return 0;
   }
 }
 
-size_t Gap(const Header& h, size_t len, size_t size) {
+// Padding before an item of `size` bytes at offset `len`, Redis's mask arithmetic even for sizes
+// that are not powers of two (i3 after one byte under !4 gets two). Strings and sizeless options
+// (controls, an unknown option about to be refused) are never aligned: with size 0 the mask
+// arithmetic would ask for 2^64 - len bytes.
+size_t Gap(const Header& h, size_t len, char opt, size_t size) {
+  if (size == 0 || opt == 'c') return 0;
   if (size > h.align) size = h.align;
-  if ((size & (size - 1)) != 0) return 0;  // not a power of two: no alignment
   return (size - (len & (size - 1))) & (size - 1);
 }
 
@@ -92,16 +102,18 @@ void ControlOptions(lua_State* lua, char opt, const char** fmt, Header* h) {
       h->little = true;
       return;
     case '!': {
-      size_t a = GetNum(fmt, kMaxAlign);
-      if ((a & (a - 1)) != 0) luaL_error(lua, "alignment %d is not a power of 2", a);
-      h->align = a;
+      int a = GetNum(lua, fmt, kMaxAlign);
+      if (a <= 0 || (a & (a - 1)) != 0) luaL_error(lua, "alignment %d is not a power of 2", a);
+      h->align = static_cast<size_t>(a);
       return;
     }
     default:
-      luaL_error(lua, "invalid format option '%c'", opt);
+      luaL_argerror(lua, 1, lua_pushfstring(lua, "invalid format option '%c'", opt));
   }
 }
 
+// Writes the integer `size` bytes wide; bytes past the eighth are zero, whatever the sign, as
+// Redis's putinteger shifts its 64-bit value out.
 void PutInteger(lua_State* lua, luaL_Buffer* b, int arg, bool little, size_t size) {
   lua_Number n = luaL_checknumber(lua, arg);
   unsigned long long value = n < 0 ? static_cast<unsigned long long>(static_cast<long long>(n))
@@ -109,7 +121,7 @@ void PutInteger(lua_State* lua, luaL_Buffer* b, int arg, bool little, size_t siz
   char buff[kMaxIntSize];
   for (size_t i = 0; i < size; ++i) {
     size_t pos = little ? i : size - 1 - i;
-    buff[pos] = static_cast<char>(i < 8 ? (value >> (8 * i)) & 0xff : (n < 0 ? 0xff : 0));
+    buff[pos] = static_cast<char>(i < 8 ? (value >> (8 * i)) & 0xff : 0);
   }
   luaL_addlstring(b, buff, size);
 }
@@ -134,7 +146,7 @@ int Pack(lua_State* lua) {
   while (*fmt != '\0') {
     char opt = *fmt++;
     size_t size = OptSize(lua, opt, &fmt);
-    size_t gap = Gap(h, total, size);
+    size_t gap = Gap(h, total, opt, size);
     total += gap;
     while (gap-- > 0) luaL_addchar(&b, '\0');
     switch (opt) {
@@ -167,7 +179,8 @@ int Pack(lua_State* lua) {
         size_t len;
         const char* s = luaL_checklstring(lua, arg++, &len);
         if (size == 0) size = len;
-        luaL_argcheck(lua, len >= size, arg - 1, "string too short");
+        // Redis names the argument after this one.
+        luaL_argcheck(lua, len >= size, arg, "string too short");
         luaL_addlstring(&b, s, size);
         if (opt == 's') {
           luaL_addchar(&b, '\0');
@@ -184,16 +197,18 @@ int Pack(lua_State* lua) {
   return 1;
 }
 
+// Reads an integer `size` bytes wide as Redis's getinteger does: every byte is shifted through a
+// 64-bit value, so past eight bytes only the least significant eight count, and the sign mask is
+// shifted by (size * 8 - 1) modulo 64, as the x86 shift Redis compiles to does.
 lua_Number GetInteger(const char* buff, bool little, bool is_signed, size_t size) {
   unsigned long long value = 0;
-  size_t limit = size <= 8 ? size : 8;
-  for (size_t i = 0; i < limit; ++i) {
+  for (size_t i = 0; i < size; ++i) {
     value <<= 8;
-    value |= static_cast<unsigned char>(buff[little ? limit - 1 - i : i]);
+    value |= static_cast<unsigned char>(buff[little ? size - 1 - i : i]);
   }
   if (!is_signed) return static_cast<lua_Number>(value);
-  unsigned long long mask = size >= 8 ? 0 : (~0ull << (size * 8 - 1));
-  if (mask != 0 && (value & mask) != 0) value |= mask;
+  const unsigned long long mask = ~0ull << ((size * 8 - 1) & 63);
+  if ((value & mask) != 0) value |= mask;
   return static_cast<lua_Number>(static_cast<long long>(value));
 }
 
@@ -211,7 +226,7 @@ int Unpack(lua_State* lua) {
   while (*fmt != '\0') {
     char opt = *fmt++;
     size_t size = OptSize(lua, opt, &fmt);
-    pos += Gap(h, pos, size);
+    pos += Gap(h, pos, opt, size);
     luaL_argcheck(lua, size <= ld && pos <= ld - size, 2, "data string too short");
     luaL_checkstack(lua, 2, "too many results");
     switch (opt) {
@@ -286,7 +301,7 @@ int Size(lua_State* lua) {
   while (*fmt != '\0') {
     char opt = *fmt++;
     size_t size = OptSize(lua, opt, &fmt);
-    pos += Gap(h, pos, size);
+    pos += Gap(h, pos, opt, size);
     if (opt == 's') {
       luaL_argerror(lua, 1, "option 's' has no fixed size");
     } else if (opt == 'c' && size == 0) {
