@@ -270,8 +270,11 @@ void Decode(lua_State* lua, Cursor& c) {
       case 0xcd:
       case 0xce:
       case 0xcf: {
+        // Redis pushes unsigned values as a lua_Integer: a uint 64 past INT64_MAX wraps negative.
         uint64_t v = TakeBig(c, 1 << (b - 0xcc));
-        if (c.error == nullptr) lua_pushnumber(lua, static_cast<lua_Number>(v));
+        if (c.error == nullptr) {
+          lua_pushnumber(lua, static_cast<lua_Number>(static_cast<int64_t>(v)));
+        }
         break;
       }
       case 0xd0:
@@ -309,15 +312,13 @@ void Decode(lua_State* lua, Cursor& c) {
           lua_pushnumber(lua, d);
         }
         break;
-      case 0xc4:
+      // Redis's lua-cmsgpack 0.4.0 predates the bin types (0xc4-0xc6): they are a bad format.
       case 0xd9:
         if (uint64_t n = TakeBig(c, 1); c.error == nullptr) DecodeString(lua, c, n);
         break;
-      case 0xc5:
       case 0xda:
         if (uint64_t n = TakeBig(c, 2); c.error == nullptr) DecodeString(lua, c, n);
         break;
-      case 0xc6:
       case 0xdb:
         if (uint64_t n = TakeBig(c, 4); c.error == nullptr) DecodeString(lua, c, n);
         break;
@@ -358,25 +359,25 @@ int Pack(lua_State* lua) {
 
 // Decodes up to `limit` objects from `offset`, and returns how many values it pushed. As in Redis,
 // a limit and an offset of 0 decode everything and return the values alone; otherwise the next
-// offset (-1 at the end) comes first. Redis's error for a negative request names the input length
-// as the limit; that is kept.
-int UnpackFull(lua_State* lua, int limit, int offset) {
+// offset (-1 at the end) comes first. Both are 64-bit lua_Integers, as in Redis, but its error
+// texts print them truncated to C ints, and name the input length as the limit; that is kept.
+int UnpackFull(lua_State* lua, lua_Integer limit, lua_Integer offset) {
   size_t len;
   const char* s = luaL_checklstring(lua, 1, &len);
   bool decode_all = limit == 0 && offset == 0;
   if (offset < 0 || limit < 0) {
-    return luaL_error(lua, "Invalid request to unpack with offset of %d and limit of %d.", offset,
-                      static_cast<int>(len));
+    return luaL_error(lua, "Invalid request to unpack with offset of %d and limit of %d.",
+                      static_cast<int>(offset), static_cast<int>(len));
   }
-  if (static_cast<size_t>(offset) > len) {
-    return luaL_error(lua, "Start offset %d greater than input length %d.", offset,
-                      static_cast<int>(len));
+  if (static_cast<uint64_t>(offset) > len) {
+    return luaL_error(lua, "Start offset %d greater than input length %d.",
+                      static_cast<int>(offset), static_cast<int>(len));
   }
   if (decode_all) limit = std::numeric_limits<int>::max();
-  Cursor c{reinterpret_cast<const unsigned char*>(s) + offset, len - offset};
+  Cursor c{reinterpret_cast<const unsigned char*>(s) + offset, len - static_cast<size_t>(offset)};
   int base = lua_gettop(lua);
   if (!decode_all) lua_pushnil(lua);
-  for (int count = 0; c.left > 0 && count < limit; ++count) {
+  for (lua_Integer count = 0; c.left > 0 && count < limit; ++count) {
     if (!lua_checkstack(lua, 2)) {
       return luaL_error(lua,
                         "stack overflow (too many return values at once; use unpack_one or "
@@ -395,17 +396,16 @@ int UnpackFull(lua_State* lua, int limit, int offset) {
 
 int Unpack(lua_State* lua) { return UnpackFull(lua, 0, 0); }
 
-// Redis reads the limit and offset as C ints.
 int UnpackOne(lua_State* lua) {
-  int offset = static_cast<int>(luaL_optinteger(lua, 2, 0));
+  lua_Integer offset = luaL_optinteger(lua, 2, 0);
   // Keeps at most the input (none stays none: "got no value").
   lua_pop(lua, lua_gettop(lua) - 1);
   return UnpackFull(lua, 1, offset);
 }
 
 int UnpackLimit(lua_State* lua) {
-  int limit = static_cast<int>(luaL_checkinteger(lua, 2));
-  int offset = static_cast<int>(luaL_optinteger(lua, 3, 0));
+  lua_Integer limit = luaL_checkinteger(lua, 2);
+  lua_Integer offset = luaL_optinteger(lua, 3, 0);
   lua_pop(lua, lua_gettop(lua) - 1);
   return UnpackFull(lua, limit, offset);
 }

@@ -18,7 +18,7 @@ namespace respd::server {
 namespace {
 
 constexpr int kMaxIntSize = 32;
-constexpr size_t kMaxAlign = 8;
+constexpr int kMaxAlign = 8;
 
 struct Header {
   bool little;
@@ -34,17 +34,18 @@ bool NativeLittle() {
 
 bool IsDigit(int c) { return std::isdigit(static_cast<unsigned char>(c)) != 0; }
 
-// A size in the format; Redis reads it as an int and refuses one that overflows.
-size_t GetNum(lua_State* lua, const char** fmt, size_t def) {
+// A count in a format ("c10", "i8", "!4"), `def` when there is none. Past INT_MAX it is an error,
+// as in Redis, so that sizes stay small enough for the size arithmetic below.
+int GetNum(lua_State* lua, const char** fmt, int def) {
   if (!IsDigit(**fmt)) return def;
   int a = 0;
   do {
-    int digit = **fmt - '0';
+    const int digit = **fmt - '0';
     if (a > INT_MAX / 10 || a * 10 > INT_MAX - digit) luaL_error(lua, "integral size overflow");
     a = a * 10 + digit;
     ++*fmt;
   } while (IsDigit(**fmt));
-  return static_cast<size_t>(a);
+  return a;
 }
 
 size_t OptSize(lua_State* lua, char opt, const char** fmt) {
@@ -67,24 +68,26 @@ size_t OptSize(lua_State* lua, char opt, const char** fmt) {
     case 'x':
       return 1;
     case 'c':
-      return GetNum(lua, fmt, 1);
+      return static_cast<size_t>(GetNum(lua, fmt, 1));
     case 'i':
     case 'I': {
-      size_t sz = GetNum(lua, fmt, sizeof(int));
+      int sz = GetNum(lua, fmt, sizeof(int));
       if (sz > kMaxIntSize)
         luaL_error(lua, "integral size %d is larger than limit of %d", sz, kMaxIntSize);
-      return sz;
+      return static_cast<size_t>(sz);
     }
     default:
       return 0;
   }
 }
 
-// Padding before an item of `size` bytes at offset `len`: none for chars (c, s) and empty items.
-size_t Gap(const Header& h, char opt, size_t len, size_t size) {
+// Padding before an item of `size` bytes at offset `len`, Redis's mask arithmetic even for sizes
+// that are not powers of two (i3 after one byte under !4 gets two). Strings and sizeless options
+// (controls, an unknown option about to be refused) are never aligned: with size 0 the mask
+// arithmetic would ask for 2^64 - len bytes.
+size_t Gap(const Header& h, size_t len, char opt, size_t size) {
   if (size == 0 || opt == 'c') return 0;
   if (size > h.align) size = h.align;
-  if ((size & (size - 1)) != 0) return 0;  // not a power of two: no alignment
   return (size - (len & (size - 1))) & (size - 1);
 }
 
@@ -99,21 +102,22 @@ void ControlOptions(lua_State* lua, char opt, const char** fmt, Header* h) {
       h->little = true;
       return;
     case '!': {
-      size_t a = GetNum(lua, fmt, kMaxAlign);
-      if ((a & (a - 1)) != 0) luaL_error(lua, "alignment %d is not a power of 2", a);
-      h->align = a;
+      int a = GetNum(lua, fmt, kMaxAlign);
+      if (a <= 0 || (a & (a - 1)) != 0) luaL_error(lua, "alignment %d is not a power of 2", a);
+      h->align = static_cast<size_t>(a);
       return;
     }
     default:
-      luaL_error(lua, "invalid format option '%c'", opt);
+      luaL_argerror(lua, 1, lua_pushfstring(lua, "invalid format option '%c'", opt));
   }
 }
 
+// Writes the integer `size` bytes wide; bytes past the eighth are zero, whatever the sign, as
+// Redis's putinteger shifts its 64-bit value out.
 void PutInteger(lua_State* lua, luaL_Buffer* b, int arg, bool little, size_t size) {
   lua_Number n = luaL_checknumber(lua, arg);
   unsigned long long value = n < 0 ? static_cast<unsigned long long>(static_cast<long long>(n))
                                    : static_cast<unsigned long long>(n);
-  // Bytes past the eighth are zero, negative numbers included, as in Redis.
   char buff[kMaxIntSize];
   for (size_t i = 0; i < size; ++i) {
     size_t pos = little ? i : size - 1 - i;
@@ -142,7 +146,7 @@ int Pack(lua_State* lua) {
   while (*fmt != '\0') {
     char opt = *fmt++;
     size_t size = OptSize(lua, opt, &fmt);
-    size_t gap = Gap(h, opt, total, size);
+    size_t gap = Gap(h, total, opt, size);
     total += gap;
     while (gap-- > 0) luaL_addchar(&b, '\0');
     switch (opt) {
@@ -175,7 +179,8 @@ int Pack(lua_State* lua) {
         size_t len;
         const char* s = luaL_checklstring(lua, arg++, &len);
         if (size == 0) size = len;
-        luaL_argcheck(lua, len >= size, arg, "string too short");  // Redis names the next one
+        // Redis names the argument after this one.
+        luaL_argcheck(lua, len >= size, arg, "string too short");
         luaL_addlstring(&b, s, size);
         if (opt == 's') {
           luaL_addchar(&b, '\0');
@@ -192,18 +197,19 @@ int Pack(lua_State* lua) {
   return 1;
 }
 
-// Reads every byte, keeping the last eight in significance as Redis's 64-bit accumulator does.
-// Past 8 bytes Redis's sign mask shifts by 64 or more, which x86-64 takes modulo 64: the same
-// here, so that i9..i32 read as on Debian's amd64 Redis.
+// Reads an integer `size` bytes wide as Redis's getinteger does: every byte is shifted through a
+// 64-bit value, so past eight bytes only the least significant eight count, and the sign mask is
+// shifted by (size * 8 - 1) modulo 64, as the x86 shift Redis compiles to does.
 lua_Number GetInteger(const char* buff, bool little, bool is_signed, size_t size) {
-  uint64_t value = 0;
+  unsigned long long value = 0;
   for (size_t i = 0; i < size; ++i) {
-    value = (value << 8) | static_cast<unsigned char>(buff[little ? size - 1 - i : i]);
+    value <<= 8;
+    value |= static_cast<unsigned char>(buff[little ? size - 1 - i : i]);
   }
   if (!is_signed) return static_cast<lua_Number>(value);
-  uint64_t mask = ~uint64_t{0} << ((size * 8 - 1) & 63);
+  const unsigned long long mask = ~0ull << ((size * 8 - 1) & 63);
   if ((value & mask) != 0) value |= mask;
-  return static_cast<lua_Number>(static_cast<int64_t>(value));
+  return static_cast<lua_Number>(static_cast<long long>(value));
 }
 
 int Unpack(lua_State* lua) {
@@ -220,7 +226,7 @@ int Unpack(lua_State* lua) {
   while (*fmt != '\0') {
     char opt = *fmt++;
     size_t size = OptSize(lua, opt, &fmt);
-    pos += Gap(h, opt, pos, size);
+    pos += Gap(h, pos, opt, size);
     luaL_argcheck(lua, size <= ld && pos <= ld - size, 2, "data string too short");
     luaL_checkstack(lua, 2, "too many results");
     switch (opt) {
@@ -295,7 +301,7 @@ int Size(lua_State* lua) {
   while (*fmt != '\0') {
     char opt = *fmt++;
     size_t size = OptSize(lua, opt, &fmt);
-    pos += Gap(h, opt, pos, size);
+    pos += Gap(h, pos, opt, size);
     if (opt == 's') {
       luaL_argerror(lua, 1, "option 's' has no fixed size");
     } else if (opt == 'c' && size == 0) {

@@ -183,7 +183,6 @@ ZAddOutcome ZSet::Add(double score, std::string_view member, int flags, const ZS
     } else {
       LpErase(lp_offset);
       LpInsert(score, member);
-      *new_score = ListpackScore(score);
     }
     return ZAddOutcome::kUpdated;
   }
@@ -200,6 +199,7 @@ ZAddOutcome ZSet::Add(double score, std::string_view member, int flags, const ZS
   } else {
     LpInsert(score, member);
   }
+  *new_score = score;
   return ZAddOutcome::kAdded;
 }
 

@@ -63,7 +63,8 @@ class ZSet final : public Object {
   void ConvertToSkiplistIfPacked() {
     if (!skiplist_) ConvertToSkiplist();
   }
-  // Adds or updates `member` under ZADD's `flags`; *new_score gets the stored score when processed.
+  // Adds or updates `member` under ZADD's `flags`; *new_score gets the score when processed, as
+  // computed: a listpack stores -0 as 0, but Redis replies the -0 of ZINCRBY on a new member.
   ZAddOutcome Add(double score, std::string_view member, int flags, const ZSetLimits& limits,
                   double* new_score);
   bool Remove(std::string_view member);

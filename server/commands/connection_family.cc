@@ -275,8 +275,9 @@ void CmdClientList(CommandContext& ctx) {
     } else if (EqualsIgnoreCase(args[i], "id") && i + 1 < args.size()) {
       only_ids = true;
       for (++i; i < args.size(); ++i) {
+        // Redis 7.0 takes any integer here: an id no client has (0, negatives) matches nothing.
         auto id = storage::ParseInt64(args[i]);
-        if (!id || *id <= 0) {
+        if (!id) {
           ctx.reply.Error("ERR Invalid client ID");
           return;
         }

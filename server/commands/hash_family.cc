@@ -251,7 +251,10 @@ void CmdHrandfield(CommandContext& ctx) {
   } else if (ctx.args.size() > 3) {
     return ctx.ReplySyntaxError();
   }
-  if (with_values && *count < -INT64_MAX / 2) return ctx.reply.Error(kErrValueOutOfRange);
+  // The reply would hold 2 * count entries: Redis refuses what could overflow that, either sign.
+  if (with_values && (*count < -INT64_MAX / 2 || *count > INT64_MAX / 2)) {
+    return ctx.reply.Error(kErrValueOutOfRange);
+  }
   auto found = FindRead(ctx, ctx.args[1]);
   if (!found.ok()) return ReplyMissingKey(ctx, found.status(), [&] { ctx.reply.ArrayHeader(0); });
   const Hash* hash = *found;

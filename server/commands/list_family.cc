@@ -331,8 +331,10 @@ void CmdLpos(CommandContext& ctx) {
   }
   const List* list = *found;
   bool backward = rank < 0;
-  // Redis negates the rank in a long: LLONG_MIN stays negative, so every match qualifies.
-  uint64_t skip = rank == INT64_MIN ? 0 : static_cast<uint64_t>(backward ? -rank : rank) - 1;
+  // Redis negates the rank in a long: LLONG_MIN stays negative, so every match qualifies, and its
+  // COUNT test (matches - rank + 1 >= count) wraps negative, so COUNT stops nothing either.
+  const bool rank_wrapped = rank == INT64_MIN;
+  uint64_t skip = rank_wrapped ? 0 : static_cast<uint64_t>(backward ? -rank : rank) - 1;
   size_t start = backward ? list->Length() - 1 : 0;
   uint64_t scanned = 0;
   uint64_t matches = 0;
@@ -343,7 +345,7 @@ void CmdLpos(CommandContext& ctx) {
     if (matches++ < skip) return true;
     hits.push_back(static_cast<int64_t>(index));
     if (count == -1) return false;
-    return count == 0 || hits.size() < static_cast<size_t>(count);
+    return count == 0 || rank_wrapped || hits.size() < static_cast<size_t>(count);
   });
   if (count == -1) {
     if (hits.empty()) return ctx.reply.Null();

@@ -191,8 +191,11 @@ void SortGeneric(CommandContext& ctx, bool read_only) {
   }
 
   int64_t length = entry == nullptr ? 0 : static_cast<int64_t>(entry->object()->Length());
-  int64_t start = options.limit_start < 0 ? 0 : options.limit_start;
-  int64_t end = options.limit_count < 0 ? length - 1 : start + options.limit_count - 1;
+  // Both LIMIT numbers are clamped to the length first, as Redis does, so that start + count
+  // cannot overflow.
+  int64_t start = std::clamp<int64_t>(options.limit_start, 0, length);
+  int64_t limit_count = std::clamp<int64_t>(options.limit_count, -1, length);
+  int64_t end = limit_count < 0 ? length - 1 : start + limit_count - 1;
   if (start >= length) {
     start = length - 1;
     end = length - 2;
