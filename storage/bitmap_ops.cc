@@ -126,7 +126,7 @@ std::string BitOperation(BitOpKind op, std::span<const std::string_view> sources
   for (std::string_view s : sources) max_len = std::max(max_len, s.size());
   std::string result(max_len, '\0');
   if (max_len == 0) return result;
-  std::memcpy(result.data(), sources[0].data(), sources[0].size());
+  std::copy(sources[0].begin(), sources[0].end(), result.begin());  // a missing key: empty, no data
   if (op == BitOpKind::kNot) {
     for (char& c : result) c = static_cast<char>(~c);
     return result;

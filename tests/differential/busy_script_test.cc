@@ -195,7 +195,7 @@ std::vector<std::vector<std::string>> KillCatchingScripts(int port) {
 class BusyScriptTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    if (!HaveExecutable("redis-server")) GTEST_SKIP() << "redis-server is not installed";
+    RESPD_REQUIRE_REDIS_SERVER();
   }
   // respd with one I/O thread (every client shares the script's thread) and with two (clients
   // alternate between the script's thread and the other).

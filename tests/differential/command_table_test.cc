@@ -40,7 +40,7 @@ std::string DescriptiveFields(const std::string& reply) {
 }
 
 TEST(CommandTableTest, CommandInfoMatchesRedisForEveryRegisteredCommand) {
-  if (!HaveExecutable("redis-server")) GTEST_SKIP() << "redis-server is not installed";
+  RESPD_REQUIRE_REDIS_SERVER();
   ServerProcess respd = ServerProcess::StartRespd();
   ServerProcess redis = ServerProcess::StartRedis();
   ASSERT_TRUE(respd.running() && redis.running());

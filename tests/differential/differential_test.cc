@@ -286,12 +286,7 @@ using ScriptAndProtocol = std::tuple<std::filesystem::path, int>;
 class DifferentialTest : public ::testing::TestWithParam<ScriptAndProtocol> {
  protected:
   static void SetUpTestSuite() {
-    if (!HaveExecutable("redis-server")) {
-      skip_reason_ =
-          "redis-server is not installed (apt-get install redis-server, or .ci/setup --test); "
-          "differential tests need it as the reference";
-      return;
-    }
+    if (!RedisServerMissing().empty()) return;  // SetUp skips, or fails under CI
     const char* self_check = std::getenv("RESPD_DIFF_SELF_CHECK");
     self_check_ = self_check != nullptr && std::string(self_check) == "1";
     // DEBUG (scripts/debug.txt) needs enable-debug-command; its refusal is a command test.
@@ -306,7 +301,7 @@ class DifferentialTest : public ::testing::TestWithParam<ScriptAndProtocol> {
   }
 
   void SetUp() override {
-    if (!skip_reason_.empty()) GTEST_SKIP() << skip_reason_;
+    RESPD_REQUIRE_REDIS_SERVER();
     ASSERT_TRUE(redis_ && redis_->running()) << "redis-server did not start";
     ASSERT_TRUE(respd_ && respd_->running()) << RespdName() << " did not start";
   }
@@ -315,7 +310,6 @@ class DifferentialTest : public ::testing::TestWithParam<ScriptAndProtocol> {
 
   static inline std::optional<ServerProcess> redis_;
   static inline std::optional<ServerProcess> respd_;
-  static inline std::string skip_reason_;
   static inline bool self_check_ = false;
 };
 

@@ -190,6 +190,14 @@ void RespClient::Close() {
   buffer_.clear();
 }
 
+void RespClient::Abort() {
+  if (fd_ >= 0) {
+    linger reset{.l_onoff = 1, .l_linger = 0};
+    setsockopt(fd_, SOL_SOCKET, SO_LINGER, &reset, sizeof(reset));
+  }
+  Close();
+}
+
 std::string RespClient::EncodeCommand(const std::vector<std::string>& args) const {
   std::string out = "*" + std::to_string(args.size()) + "\r\n";
   for (const auto& arg : args) {

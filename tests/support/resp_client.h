@@ -19,6 +19,9 @@ class RespClient {
   bool Connect(int port, int timeout_ms = 5000);
   bool connected() const { return fd_ >= 0; }
   void Close();
+  // Closes with a reset (SO_LINGER 0), as a crashed or killed client's connection ends: unsent and
+  // unread bytes are dropped.
+  void Abort();
 
   // Sends one command as a multibulk and returns its reply frame, raw ("+OK\r\n",
   // "*2\r\n$1\r\na\r\n..."). Returns "" on timeout or closed connection.

@@ -103,6 +103,17 @@ int FreePort() {
 
 bool HaveExecutable(const std::string& binary) { return !ResolveExecutable(binary).empty(); }
 
+bool InCi() {
+  const char* ci = std::getenv("CI");
+  return ci != nullptr && (std::string_view(ci) == "true" || std::string_view(ci) == "1");
+}
+
+std::string RedisServerMissing() {
+  if (HaveExecutable(kRedisBinary)) return "";
+  return "redis-server is not installed (apt-get install redis-server, or .ci/setup --test); "
+         "differential tests need it as the reference";
+}
+
 ServerProcess ServerProcess::StartRespd(std::vector<std::string> extra_args) {
   return Start(RESPD_BINARY, std::move(extra_args));
 }

@@ -51,7 +51,23 @@ class ServerProcess {
 
 // A free TCP port on 127.0.0.1 (bind to 0, read the port, close).
 int FreePort();
-// True if `binary` is on PATH (differential tests skip with a message when redis-server is absent).
+// True if `binary` is on PATH.
 bool HaveExecutable(const std::string& binary);
+// True under CI (environment CI=true or CI=1, as CI services set it).
+bool InCi();
+// Why tests that compare with Redis cannot run (redis-server is not on PATH); empty when they can.
+std::string RedisServerMissing();
 
 }  // namespace respd::testing
+
+// In a test body or SetUp(): skips the test with a message when redis-server is missing, except
+// under CI, where it fails: a differential suite that skips would pass without checking anything.
+#define RESPD_REQUIRE_REDIS_SERVER()                                      \
+  do {                                                                    \
+    std::string respd_missing = ::respd::testing::RedisServerMissing();   \
+    if (!respd_missing.empty()) {                                         \
+      if (::respd::testing::InCi()) FAIL() << respd_missing << " (CI=true)"; \
+      GTEST_SKIP() << respd_missing;                                      \
+    }                                                                     \
+  } while (false)
+
