@@ -27,15 +27,11 @@ constexpr double kCiShrinkSeconds = 30;
 const char* const kKnownDifferences =
     // CLIENT: LIST parses TYPE/ID unlike Redis, UNBLOCK checks the id before the reason.
     "client|list,client|unblock,"
-    // Integer edges: HRANDFIELD's count range.
-    "hrandfield,"
     // Scripting: EVALSHA checks numkeys before the SHA; FCALL looks up the function before
     // numkeys; pcall's error is a table; FUNCTION FLUSH/RESTORE arity errors; LOAD REPLACE
     // twice; a shebang error keeps the newline; FUNCTION LIST echoes an argument past a NUL.
     "eval,eval_ro,evalsha,evalsha_ro,fcall,fcall_ro,function|flush,function|restore,"
-    "function|load,function|list,"
-    // Blocking: a timeout under a millisecond (BLPOP k 0.000001) blocks for ever.
-    "blpop,brpop,blmove,brpoplpush,blmpop,bzpopmin,bzpopmax,bzmpop";
+    "function|load,function|list";
 
 std::string Env(const char* name, const std::string& fallback = {}) {
   const char* value = std::getenv(name);
