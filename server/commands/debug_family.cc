@@ -6,6 +6,7 @@
 #include <arpa/inet.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <array>
 #include <chrono>
 #include <cmath>
@@ -387,7 +388,11 @@ void CmdSleep(CommandContext& ctx) {
   // Redis reads the seconds with strtod and treats garbage as 0.
   std::string text(ctx.args[2]);
   double seconds = std::strtod(text.c_str(), nullptr);
+  // Redis's conversion to microseconds overflows past ~292,000 years; a century is as long to any
+  // client and keeps the conversion defined.
+  constexpr double kMaxSleepSeconds = 100.0 * 366 * 24 * 3600;
   if (std::isfinite(seconds) && seconds > 0) {
+    seconds = std::min(seconds, kMaxSleepSeconds);
     std::this_thread::sleep_for(std::chrono::microseconds(static_cast<int64_t>(seconds * 1e6)));
   }
   ctx.reply.Ok();
