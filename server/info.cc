@@ -13,6 +13,11 @@
 
 #include "storage/entry_memory.h"
 
+#if defined(__SANITIZE_ADDRESS__)
+// From the sanitizer runtime; GCC ships no header declaring it.
+extern "C" size_t __sanitizer_get_current_allocated_bytes();
+#endif
+
 namespace respd::server {
 namespace {
 
@@ -39,10 +44,19 @@ std::string Seconds(const timeval& tv) {
   return buffer;
 }
 
-uint64_t UsedMemory() {
+uint64_t AllocatedBytes() {
+#if defined(__SANITIZE_ADDRESS__)
+  // ASan's allocator replaces glibc's, whose mallinfo2 then counts nothing.
+  return __sanitizer_get_current_allocated_bytes();
+#else
   struct mallinfo2 info = mallinfo2();
+  return info.uordblks + info.hblkhd;
+#endif
+}
+
+uint64_t UsedMemory() {
   // Entry slabs are malloc'ed whole; their bytes no entry holds are not in use.
-  uint64_t allocated = info.uordblks + info.hblkhd;
+  uint64_t allocated = AllocatedBytes();
   return allocated - std::min<uint64_t>(allocated, storage::entry_memory::IdleBytes());
 }
 
