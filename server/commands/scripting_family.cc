@@ -19,17 +19,19 @@ constexpr std::string_view kErrNoScript = "NOSCRIPT No matching script. Please u
 constexpr std::string_view kErrKeysNegative = "ERR Number of keys can't be negative";
 constexpr std::string_view kErrKeysTooMany =
     "ERR Number of keys can't be greater than number of args";
+constexpr std::string_view kErrBadNumKeys = "ERR Bad number of keys provided";
 constexpr std::string_view kErrFunctionNotFound = "ERR Function not found";
 constexpr std::string_view kErrRoWithWriteFunction =
     "ERR Can not execute a script with write flag using *_ro command.";
 // Payload of FUNCTION DUMP: respd's own format (a magic line, then length-prefixed codes).
 constexpr std::string_view kDumpMagic = "RESPDFN1\n";
 
-// The numkeys argument at position 2; false after replying Redis's error.
-bool ParseNumKeys(CommandContext& ctx, size_t* numkeys) {
+// The numkeys argument at position 2; false after replying Redis's error. FCALL words a
+// non-integer differently from EVAL.
+bool ParseNumKeys(CommandContext& ctx, std::string_view not_integer_error, size_t* numkeys) {
   auto n = storage::ParseInt64(ctx.args[2]);
   if (!n) {
-    ctx.reply.Error(kErrNotInteger);
+    ctx.reply.Error(not_integer_error);
     return false;
   }
   if (*n > static_cast<int64_t>(ctx.args.size()) - 3) {
@@ -53,8 +55,13 @@ bool NumKeysPositions(Args args, std::vector<int>* positions) {
 }
 
 void EvalGeneric(CommandContext& ctx, bool by_sha, bool read_only) {
+  // A sha of the wrong length can never match, and Redis says so before looking at numkeys.
+  if (by_sha && ctx.args[1].size() != 40) {
+    ctx.reply.Error(kErrNoScript);
+    return;
+  }
   size_t numkeys;
-  if (!ParseNumKeys(ctx, &numkeys)) return;
+  if (!ParseNumKeys(ctx, kErrNotInteger, &numkeys)) return;
   ScriptEngine& engine = ctx.server.scripting;
   std::lock_guard lock(engine.mutex());
   std::string sha;
@@ -62,7 +69,7 @@ void EvalGeneric(CommandContext& ctx, bool by_sha, bool read_only) {
     sha.assign(ctx.args[1]);
     std::transform(sha.begin(), sha.end(), sha.begin(),
                    [](unsigned char c) { return std::tolower(c); });
-    if (sha.size() != 40 || !engine.HasScript(sha)) {
+    if (!engine.HasScript(sha)) {
       ctx.reply.Error(kErrNoScript);
       return;
     }
@@ -99,7 +106,7 @@ void FcallGeneric(CommandContext& ctx, bool read_only) {
     return;
   }
   size_t numkeys;
-  if (!ParseNumKeys(ctx, &numkeys)) return;
+  if (!ParseNumKeys(ctx, kErrBadNumKeys, &numkeys)) return;
   if (read_only && !(fn->flags & kScriptNoWrites)) {
     ctx.reply.Error(kErrRoWithWriteFunction);
     return;
