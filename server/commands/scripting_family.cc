@@ -263,24 +263,22 @@ void CmdFunctionHelp(CommandContext& ctx) {
 // FUNCTION LOAD [REPLACE] function-code
 void CmdFunctionLoad(CommandContext& ctx) {
   bool replace = false;
-  size_t code_index = 2;
-  if (ctx.args.size() == 4) {
-    if (!EqualsIgnoreCase(ctx.args[2], "replace")) {
-      ctx.reply.Error("ERR Unknown option given: " + std::string(ctx.args[2]));
+  // Every argument before the last is an option, and REPLACE may repeat.
+  for (size_t i = 2; i + 1 < ctx.args.size(); ++i) {
+    if (!EqualsIgnoreCase(ctx.args[i], "replace")) {
+      // Redis formats the option as a C string: a NUL ends it.
+      ctx.reply.Error("ERR Unknown option given: " + std::string(AsCString(ctx.args[i])));
       return;
     }
     replace = true;
-    code_index = 3;
-  } else if (ctx.args.size() > 4) {
-    ctx.reply.Error(kErrSyntax);
-    return;
   }
   ScriptEngine& engine = ctx.server.scripting;
   std::lock_guard lock(engine.mutex());
   std::string name;
-  std::string error = engine.LoadLibrary(ctx.args[code_index], replace, &name);
+  std::string error = engine.LoadLibrary(ctx.args.back(), replace, &name);
   if (!error.empty()) {
-    ctx.reply.Error(error);
+    // Redis sends load errors as they are (addReplyErrorSds): newlines from the code stay.
+    ctx.reply.Raw("-" + error + "\r\n");
     return;
   }
   ctx.AddDirty();
@@ -302,6 +300,8 @@ void CmdFunctionDelete(CommandContext& ctx) {
 
 // FUNCTION FLUSH [ASYNC|SYNC]
 void CmdFunctionFlush(CommandContext& ctx) {
+  // Unlike SCRIPT FLUSH, FUNCTION FLUSH counts its arguments before reading the mode.
+  if (ctx.args.size() > 3) return ctx.reply.Error(SubcommandSyntaxError(ctx.args[0], ctx.args[1]));
   if (!FlushModeOk(ctx, "ERR FUNCTION FLUSH only supports SYNC|ASYNC option")) return;
   ScriptEngine& engine = ctx.server.scripting;
   std::lock_guard lock(engine.mutex());
@@ -351,7 +351,8 @@ void CmdFunctionList(CommandContext& ctx) {
       pattern = ctx.args[++i];
       has_pattern = true;
     } else {
-      ctx.reply.Error("ERR Unknown argument " + std::string(ctx.args[i]));
+      // Redis echoes the argument as a C string, up to a NUL.
+      ctx.reply.Error("ERR Unknown argument " + std::string(AsCString(ctx.args[i])));
       return;
     }
   }
@@ -424,7 +425,7 @@ void CmdFunctionRestore(CommandContext& ctx) {
       return;
     }
   } else if (ctx.args.size() > 4) {
-    ctx.reply.Error(kErrSyntax);
+    ctx.reply.Error(SubcommandSyntaxError(ctx.args[0], ctx.args[1]));
     return;
   }
   std::vector<std::string_view> codes;
