@@ -351,8 +351,12 @@ void CmdFunctionList(CommandContext& ctx) {
       pattern = ctx.args[++i];
       has_pattern = true;
     } else {
-      // Redis echoes the argument as a C string, up to a NUL.
-      ctx.reply.Error("ERR Unknown argument " + std::string(AsCString(ctx.args[i])));
+      // Redis echoes the argument as a C string, up to a NUL, its CR and LF as spaces: even
+      // trailing ones, which Error() would drop.
+      std::string error = "-ERR Unknown argument " + std::string(AsCString(ctx.args[i]));
+      std::replace_if(
+          error.begin(), error.end(), [](char c) { return c == '\r' || c == '\n'; }, ' ');
+      ctx.reply.Raw(error + "\r\n");
       return;
     }
   }
