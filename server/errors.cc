@@ -12,6 +12,13 @@ namespace {
 // Redis cuts command names and the echoed arguments of unknown commands at 128 bytes.
 constexpr size_t kEchoLimit = 128;
 
+std::string Upper(std::string_view s) {
+  std::string upper(s);
+  std::transform(upper.begin(), upper.end(), upper.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
+  return upper;
+}
+
 }  // namespace
 
 std::string_view ErrorText(storage::OpStatus status) {
@@ -69,11 +76,14 @@ std::string UnknownCommandError(std::string_view name, std::span<const std::stri
 }
 
 std::string UnknownSubcommandError(std::string_view container, std::string_view sub) {
-  std::string upper(container);
-  std::transform(upper.begin(), upper.end(), upper.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
   return "ERR unknown subcommand '" + std::string(AsCString(sub).substr(0, kEchoLimit)) +
-         "'. Try " + upper + " HELP.";
+         "'. Try " + Upper(container) + " HELP.";
+}
+
+std::string SubcommandSyntaxError(std::string_view container, std::string_view sub) {
+  return "ERR unknown subcommand or wrong number of arguments for '" +
+         std::string(AsCString(sub).substr(0, kEchoLimit)) + "'. Try " + Upper(container) +
+         " HELP.";
 }
 
 }  // namespace respd::server

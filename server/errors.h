@@ -52,5 +52,8 @@ std::string InvalidExpireError(std::string_view full_name);
 std::string UnknownCommandError(std::string_view name, std::span<const std::string_view> rest);
 // "ERR unknown subcommand 'foo'. Try CONFIG HELP."
 std::string UnknownSubcommandError(std::string_view container, std::string_view sub);
+// Redis's addReplySubcommandSyntaxError: "ERR unknown subcommand or wrong number of arguments
+// for 'flush'. Try FUNCTION HELP.", the subcommand as the client typed it.
+std::string SubcommandSyntaxError(std::string_view container, std::string_view sub);
 
 }  // namespace respd::server

@@ -216,7 +216,8 @@ std::string ScriptEngine::LoadLibrary(std::string_view code, bool replace, std::
   for (size_t i = 1; i < parts.size(); ++i) {
     if (parts[i].size() < 5 ||
         !EqualsIgnoringCase(std::string_view(parts[i]).substr(0, 5), "name=")) {
-      return "ERR Invalid metadata value given: " + parts[i];
+      // Redis formats the part as a C string: a NUL ends it.
+      return "ERR Invalid metadata value given: " + parts[i].substr(0, parts[i].find('\0'));
     }
     if (named) return "ERR Invalid metadata value, name argument was given multiple times";
     library_name = parts[i].substr(5);

@@ -256,48 +256,40 @@ void CmdClientInfo(CommandContext& ctx) {
   ctx.reply.Verbatim("txt", ClientLine(ctx.server, ctx.client, ctx.server.clock.NowMs()) + "\n");
 }
 
-// CLIENT LIST [TYPE NORMAL|MASTER|REPLICA|PUBSUB] [ID id...]
+// CLIENT LIST [TYPE NORMAL|MASTER|REPLICA|PUBSUB] | [ID id...]
 void CmdClientList(CommandContext& ctx) {
   Args args = ctx.args;
-  std::vector<int64_t> ids;
-  bool only_ids = false;
-  for (size_t i = 2; i < args.size(); ++i) {
-    if (EqualsIgnoreCase(args[i], "type") && i + 1 < args.size()) {
-      std::string_view type = args[++i];
-      if (!EqualsIgnoreCase(type, "normal") && !EqualsIgnoreCase(type, "master") &&
-          !EqualsIgnoreCase(type, "replica") && !EqualsIgnoreCase(type, "slave") &&
-          !EqualsIgnoreCase(type, "pubsub")) {
-        ctx.reply.Error("ERR Unknown client type '" + std::string(type) + "'");
-        return;
-      }
-      // Every client of respd is a normal one.
-      if (!EqualsIgnoreCase(type, "normal")) only_ids = true, ids.clear();
-    } else if (EqualsIgnoreCase(args[i], "id") && i + 1 < args.size()) {
-      only_ids = true;
-      for (++i; i < args.size(); ++i) {
-        // Redis 7.0 takes any integer here: an id no client has (0, negatives) matches nothing.
-        auto id = storage::ParseInt64(args[i]);
-        if (!id) {
-          ctx.reply.Error("ERR Invalid client ID");
-          return;
-        }
-        ids.push_back(*id);
-      }
-    } else {
-      ctx.ReplySyntaxError();
-      return;
-    }
-  }
-  std::string text;
+  auto clients = ctx.server.clients.Snapshot();
   int64_t now = ctx.server.clock.NowMs();
-  for (auto& handle : ctx.server.clients.Snapshot()) {
-    ClientState& client = handle->state();
-    if (only_ids &&
-        std::find(ids.begin(), ids.end(), static_cast<int64_t>(client.id())) == ids.end()) {
-      continue;
-    }
+  std::string text;
+  auto append = [&](ClientState& client) {
     text += ClientLine(ctx.server, client, now);
     text += '\n';
+  };
+  // Redis 7.0 takes TYPE or ID, never both.
+  if (args.size() == 4 && EqualsIgnoreCase(args[2], "type")) {
+    std::string_view type = args[3];
+    if (!EqualsIgnoreCase(type, "normal") && !EqualsIgnoreCase(type, "master") &&
+        !EqualsIgnoreCase(type, "replica") && !EqualsIgnoreCase(type, "slave") &&
+        !EqualsIgnoreCase(type, "pubsub")) {
+      return ctx.reply.Error("ERR Unknown client type '" + std::string(AsCString(type)) + "'");
+    }
+    // Every client of respd is a normal one.
+    if (EqualsIgnoreCase(type, "normal")) {
+      for (auto& handle : clients) append(handle->state());
+    }
+  } else if (args.size() > 3 && EqualsIgnoreCase(args[2], "id")) {
+    // Each id in the order given, repeats included; an id no client has (0, negatives) adds
+    // nothing.
+    for (size_t i = 3; i < args.size(); ++i) {
+      auto id = storage::ParseInt64(args[i]);
+      if (!id) return ctx.reply.Error("ERR Invalid client ID");
+      for (auto& handle : clients) {
+        if (static_cast<int64_t>(handle->state().id()) == *id) append(handle->state());
+      }
+    }
+  } else if (args.size() != 2) {
+    return ctx.ReplySyntaxError();
   }
   ctx.reply.Verbatim("txt", text);
 }
@@ -305,11 +297,9 @@ void CmdClientList(CommandContext& ctx) {
 // CLIENT UNBLOCK client-id [TIMEOUT|ERROR]
 void CmdClientUnblock(CommandContext& ctx) {
   if (ctx.args.size() > 4) {
-    return ctx.reply.Error(
-        "ERR unknown subcommand or wrong number of arguments for 'unblock'. Try CLIENT HELP.");
+    return ctx.reply.Error(SubcommandSyntaxError(ctx.args[0], ctx.args[1]));
   }
-  auto id = storage::ParseInt64(ctx.args[2]);
-  if (!id) return ctx.reply.Error(kErrNotInteger);
+  // Redis reads the reason before the id.
   bool with_error = false;
   if (ctx.args.size() == 4) {
     with_error = EqualsIgnoreCase(ctx.args[3], "error");
@@ -317,6 +307,8 @@ void CmdClientUnblock(CommandContext& ctx) {
       return ctx.reply.Error("ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR");
     }
   }
+  auto id = storage::ParseInt64(ctx.args[2]);
+  if (!id) return ctx.reply.Error(kErrNotInteger);
   bool unblocked = ctx.server.blocking.Unblock(static_cast<uint64_t>(*id), with_error);
   // Redis 7.0 counts the error it replies to the unblocked client against this command too.
   if (unblocked && with_error) ctx.server.command_stats.RecordFailed(ctx.spec);

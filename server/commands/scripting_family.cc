@@ -19,17 +19,19 @@ constexpr std::string_view kErrNoScript = "NOSCRIPT No matching script. Please u
 constexpr std::string_view kErrKeysNegative = "ERR Number of keys can't be negative";
 constexpr std::string_view kErrKeysTooMany =
     "ERR Number of keys can't be greater than number of args";
+constexpr std::string_view kErrBadNumKeys = "ERR Bad number of keys provided";
 constexpr std::string_view kErrFunctionNotFound = "ERR Function not found";
 constexpr std::string_view kErrRoWithWriteFunction =
     "ERR Can not execute a script with write flag using *_ro command.";
 // Payload of FUNCTION DUMP: respd's own format (a magic line, then length-prefixed codes).
 constexpr std::string_view kDumpMagic = "RESPDFN1\n";
 
-// The numkeys argument at position 2; false after replying Redis's error.
-bool ParseNumKeys(CommandContext& ctx, size_t* numkeys) {
+// The numkeys argument at position 2; false after replying Redis's error. FCALL words a
+// non-integer differently from EVAL.
+bool ParseNumKeys(CommandContext& ctx, std::string_view not_integer_error, size_t* numkeys) {
   auto n = storage::ParseInt64(ctx.args[2]);
   if (!n) {
-    ctx.reply.Error(kErrNotInteger);
+    ctx.reply.Error(not_integer_error);
     return false;
   }
   if (*n > static_cast<int64_t>(ctx.args.size()) - 3) {
@@ -53,8 +55,13 @@ bool NumKeysPositions(Args args, std::vector<int>* positions) {
 }
 
 void EvalGeneric(CommandContext& ctx, bool by_sha, bool read_only) {
+  // A sha of the wrong length can never match, and Redis says so before looking at numkeys.
+  if (by_sha && ctx.args[1].size() != 40) {
+    ctx.reply.Error(kErrNoScript);
+    return;
+  }
   size_t numkeys;
-  if (!ParseNumKeys(ctx, &numkeys)) return;
+  if (!ParseNumKeys(ctx, kErrNotInteger, &numkeys)) return;
   ScriptEngine& engine = ctx.server.scripting;
   std::lock_guard lock(engine.mutex());
   std::string sha;
@@ -62,7 +69,7 @@ void EvalGeneric(CommandContext& ctx, bool by_sha, bool read_only) {
     sha.assign(ctx.args[1]);
     std::transform(sha.begin(), sha.end(), sha.begin(),
                    [](unsigned char c) { return std::tolower(c); });
-    if (sha.size() != 40 || !engine.HasScript(sha)) {
+    if (!engine.HasScript(sha)) {
       ctx.reply.Error(kErrNoScript);
       return;
     }
@@ -99,7 +106,7 @@ void FcallGeneric(CommandContext& ctx, bool read_only) {
     return;
   }
   size_t numkeys;
-  if (!ParseNumKeys(ctx, &numkeys)) return;
+  if (!ParseNumKeys(ctx, kErrBadNumKeys, &numkeys)) return;
   if (read_only && !(fn->flags & kScriptNoWrites)) {
     ctx.reply.Error(kErrRoWithWriteFunction);
     return;
@@ -256,24 +263,22 @@ void CmdFunctionHelp(CommandContext& ctx) {
 // FUNCTION LOAD [REPLACE] function-code
 void CmdFunctionLoad(CommandContext& ctx) {
   bool replace = false;
-  size_t code_index = 2;
-  if (ctx.args.size() == 4) {
-    if (!EqualsIgnoreCase(ctx.args[2], "replace")) {
-      ctx.reply.Error("ERR Unknown option given: " + std::string(ctx.args[2]));
+  // Every argument before the last is an option, and REPLACE may repeat.
+  for (size_t i = 2; i + 1 < ctx.args.size(); ++i) {
+    if (!EqualsIgnoreCase(ctx.args[i], "replace")) {
+      // Redis formats the option as a C string: a NUL ends it.
+      ctx.reply.Error("ERR Unknown option given: " + std::string(AsCString(ctx.args[i])));
       return;
     }
     replace = true;
-    code_index = 3;
-  } else if (ctx.args.size() > 4) {
-    ctx.reply.Error(kErrSyntax);
-    return;
   }
   ScriptEngine& engine = ctx.server.scripting;
   std::lock_guard lock(engine.mutex());
   std::string name;
-  std::string error = engine.LoadLibrary(ctx.args[code_index], replace, &name);
+  std::string error = engine.LoadLibrary(ctx.args.back(), replace, &name);
   if (!error.empty()) {
-    ctx.reply.Error(error);
+    // Redis sends load errors as they are (addReplyErrorSds): newlines from the code stay.
+    ctx.reply.Raw("-" + error + "\r\n");
     return;
   }
   ctx.AddDirty();
@@ -295,6 +300,8 @@ void CmdFunctionDelete(CommandContext& ctx) {
 
 // FUNCTION FLUSH [ASYNC|SYNC]
 void CmdFunctionFlush(CommandContext& ctx) {
+  // Unlike SCRIPT FLUSH, FUNCTION FLUSH counts its arguments before reading the mode.
+  if (ctx.args.size() > 3) return ctx.reply.Error(SubcommandSyntaxError(ctx.args[0], ctx.args[1]));
   if (!FlushModeOk(ctx, "ERR FUNCTION FLUSH only supports SYNC|ASYNC option")) return;
   ScriptEngine& engine = ctx.server.scripting;
   std::lock_guard lock(engine.mutex());
@@ -344,7 +351,12 @@ void CmdFunctionList(CommandContext& ctx) {
       pattern = ctx.args[++i];
       has_pattern = true;
     } else {
-      ctx.reply.Error("ERR Unknown argument " + std::string(ctx.args[i]));
+      // Redis echoes the argument as a C string, up to a NUL, its CR and LF as spaces: even
+      // trailing ones, which Error() would drop.
+      std::string error = "-ERR Unknown argument " + std::string(AsCString(ctx.args[i]));
+      std::replace_if(
+          error.begin(), error.end(), [](char c) { return c == '\r' || c == '\n'; }, ' ');
+      ctx.reply.Raw(error + "\r\n");
       return;
     }
   }
@@ -417,7 +429,7 @@ void CmdFunctionRestore(CommandContext& ctx) {
       return;
     }
   } else if (ctx.args.size() > 4) {
-    ctx.reply.Error(kErrSyntax);
+    ctx.reply.Error(SubcommandSyntaxError(ctx.args[0], ctx.args[1]));
     return;
   }
   std::vector<std::string_view> codes;
