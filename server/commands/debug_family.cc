@@ -532,9 +532,7 @@ void CmdDebug(CommandContext& ctx) {
       return;
     }
   }
-  // Redis formats the name with %.128s.
-  ctx.reply.Error("ERR unknown subcommand or wrong number of arguments for '" +
-                  std::string(AsCString(ctx.args[1]).substr(0, 128)) + "'. Try DEBUG HELP.");
+  ctx.reply.Error(SubcommandSyntaxError("debug", ctx.args[1]));
 }
 
 constexpr CommandSpec kRows[] = {
