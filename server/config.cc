@@ -266,6 +266,7 @@ bool ParseMemory(std::string_view text, uint64_t* bytes) {
   // As Redis's memtoull: digits (none reads as 0), then a unit; a number too large for 64 bits
   // saturates rather than fails, so that the caller reports it out of range.
   constexpr size_t kMaxDigits = 127;
+  text = text.substr(0, text.find('\0'));  // memtoull reads a C string
   struct Unit {
     std::string_view suffix;
     uint64_t factor;
