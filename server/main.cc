@@ -5,9 +5,9 @@
 #include <fstream>
 #include <iostream>
 
-#include "server/config.h"
-#include "server/logging.h"
-#include "server/server.h"
+#include "server/config/config.h"
+#include "server/config/logging.h"
+#include "server/net/server.h"
 #include "storage/clock.h"
 
 int main(int argc, char** argv) {

@@ -9,9 +9,9 @@
 #include <cstdlib>
 #include <string>
 
-#include "server/config.h"
-#include "server/errors.h"
-#include "server/server_context.h"
+#include "server/config/config.h"
+#include "server/dispatch/errors.h"
+#include "server/dispatch/server_context.h"
 #include "storage/glob.h"
 #include "storage/numbers.h"
 

@@ -9,7 +9,7 @@
 #include <string_view>
 #include <vector>
 
-#include "server/command.h"
+#include "server/dispatch/command.h"
 
 namespace respd::server {
 

@@ -5,8 +5,8 @@
 
 #include "server/commands/collection_args.h"
 #include "server/commands/families.h"
-#include "server/errors.h"
-#include "server/server_context.h"
+#include "server/dispatch/errors.h"
+#include "server/dispatch/server_context.h"
 #include "storage/numbers.h"
 
 namespace respd::server {

@@ -2,7 +2,7 @@
 // function; the list below is the whole command set of the server.
 #pragma once
 
-#include "server/command_table.h"
+#include "server/dispatch/command_table.h"
 
 namespace respd::server {
 

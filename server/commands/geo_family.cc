@@ -10,7 +10,7 @@
 #include "server/commands/collection_args.h"
 #include "server/commands/families.h"
 #include "server/commands/sorted_set_common.h"
-#include "server/errors.h"
+#include "server/dispatch/errors.h"
 #include "storage/geo.h"
 #include "storage/numbers.h"
 #include "storage/zset.h"

@@ -1,8 +1,8 @@
 // HyperLogLog commands on string values: PFADD PFCOUNT PFMERGE. The encoding and estimator live in
 // storage/hyperloglog; handlers only map its statuses to Redis's errors.
 #include "server/commands/families.h"
-#include "server/errors.h"
-#include "server/server_context.h"
+#include "server/dispatch/errors.h"
+#include "server/dispatch/server_context.h"
 #include "storage/hyperloglog.h"
 
 namespace respd::server {

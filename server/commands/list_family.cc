@@ -5,11 +5,11 @@
 #include <string>
 #include <vector>
 
-#include "server/blocking.h"
+#include "server/services/blocking.h"
 #include "server/commands/collection_args.h"
 #include "server/commands/families.h"
-#include "server/errors.h"
-#include "server/server_context.h"
+#include "server/dispatch/errors.h"
+#include "server/dispatch/server_context.h"
 #include "storage/list_object.h"
 #include "storage/numbers.h"
 

@@ -5,10 +5,10 @@
 
 #include "server/commands/collection_args.h"
 #include "server/commands/families.h"
-#include "server/errors.h"
-#include "server/scripting.h"
-#include "server/scripting_sha1.h"
-#include "server/server_context.h"
+#include "server/dispatch/errors.h"
+#include "server/scripting/engine.h"
+#include "server/scripting/sha1.h"
+#include "server/dispatch/server_context.h"
 #include "storage/glob.h"
 #include "storage/numbers.h"
 

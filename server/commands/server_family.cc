@@ -14,9 +14,9 @@
 
 #include "server/commands/collection_args.h"
 #include "server/commands/families.h"
-#include "server/errors.h"
-#include "server/info.h"
-#include "server/server_context.h"
+#include "server/dispatch/errors.h"
+#include "server/commands/info.h"
+#include "server/dispatch/server_context.h"
 #include "storage/glob.h"
 #include "storage/numbers.h"
 

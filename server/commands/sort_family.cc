@@ -11,11 +11,11 @@
 #include <string>
 #include <vector>
 
-#include "server/command_table.h"
+#include "server/dispatch/command_table.h"
 #include "server/commands/collection_args.h"
 #include "server/commands/families.h"
-#include "server/errors.h"
-#include "server/server_context.h"
+#include "server/dispatch/errors.h"
+#include "server/dispatch/server_context.h"
 #include "storage/database.h"
 #include "storage/hash_object.h"
 #include "storage/list_object.h"

@@ -9,7 +9,7 @@
 
 #include "server/commands/collection_args.h"
 #include "server/commands/sorted_set_common.h"
-#include "server/errors.h"
+#include "server/dispatch/errors.h"
 #include "storage/numbers.h"
 #include "storage/set.h"
 

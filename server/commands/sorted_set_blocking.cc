@@ -1,7 +1,7 @@
 // Blocking sorted set pops: BZPOPMIN BZPOPMAX BZMPOP, on the shared blocking machinery
 // (server/blocking.h) as BLPOP and BLMPOP are. Inside MULTI or a script they answer at once as on
 // a timeout, as in Redis.
-#include "server/blocking.h"
+#include "server/services/blocking.h"
 #include "server/commands/collection_args.h"
 #include "server/commands/sorted_set_common.h"
 

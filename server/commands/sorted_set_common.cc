@@ -5,9 +5,9 @@
 #include <cstdlib>
 #include <cstring>
 
-#include "server/blocking.h"
+#include "server/services/blocking.h"
 #include "server/commands/collection_args.h"
-#include "server/errors.h"
+#include "server/dispatch/errors.h"
 #include "storage/numbers.h"
 
 namespace respd::server {

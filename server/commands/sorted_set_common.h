@@ -8,10 +8,10 @@
 #include <utility>
 #include <vector>
 
-#include "server/command.h"
-#include "server/command_table.h"
+#include "server/dispatch/command.h"
+#include "server/dispatch/command_table.h"
 #include "server/commands/collection_args.h"
-#include "server/server_context.h"
+#include "server/dispatch/server_context.h"
 #include "storage/zset.h"
 
 namespace respd::server {

@@ -12,8 +12,8 @@
 #include "server/commands/collection_args.h"
 #include "server/commands/families.h"
 #include "server/commands/sorted_set_common.h"
-#include "server/errors.h"
-#include "server/server_context.h"
+#include "server/dispatch/errors.h"
+#include "server/dispatch/server_context.h"
 #include "storage/numbers.h"
 #include "storage/zset.h"
 

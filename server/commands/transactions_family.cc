@@ -1,10 +1,10 @@
 // Transaction commands: MULTI EXEC DISCARD WATCH UNWATCH. Queueing between MULTI and EXEC is the
 // dispatcher's; EXEC runs the queue under every shard lock, so no client sees it half done.
 #include "server/commands/families.h"
-#include "server/dispatcher.h"
-#include "server/errors.h"
-#include "server/server_context.h"
-#include "server/transaction.h"
+#include "server/dispatch/dispatcher.h"
+#include "server/dispatch/errors.h"
+#include "server/dispatch/server_context.h"
+#include "server/services/transaction.h"
 
 namespace respd::server {
 namespace {

@@ -21,10 +21,10 @@
 #include <vector>
 
 #include "protocol/reply_reader.h"
-#include "server/commands/families.h"
-#include "server/config.h"
-#include "server/dispatcher.h"
-#include "server/server_context.h"
+#include "server/composition.h"
+#include "server/config/config.h"
+#include "server/dispatch/dispatcher.h"
+#include "server/dispatch/server_context.h"
 #include "storage/clock.h"
 
 namespace {
@@ -90,9 +90,7 @@ class Harness {
       std::abort();
     }
     server_ = std::make_unique<respd::server::ServerContext>(config_, clock_);
-    respd::server::RegisterAllFamilies(server_->commands);
-    server_->store.AddObserver(&server_->watches);
-    server_->store.AddObserver(&server_->blocking);
+    respd::server::Compose(*server_);
     server_->scripting.set_serve_while_busy([this] {
       // A script that wrote cannot be killed; stop it as SHUTDOWN would (later scripts of this
       // input then stop at their first hook too).

@@ -1,15 +1,13 @@
 // CommandTest fixture: builds the context the way Server does, without the network.
 #include "tests/server/command_test_base.h"
 
-#include "server/commands/families.h"
+#include "server/composition.h"
 
 namespace respd::server {
 
 CommandTest::CommandTest() {
   server_ = std::make_unique<ServerContext>(config_, clock_);
-  RegisterAllFamilies(server_->commands);
-  server_->store.AddObserver(&server_->watches);
-  server_->store.AddObserver(&server_->blocking);
+  Compose(*server_);
   dispatcher_ = std::make_unique<Dispatcher>(*server_);
   clock_.FreezeAt(1'700'000'000'000'000);  // a fixed instant: TTL arithmetic in tests is exact
 }

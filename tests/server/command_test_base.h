@@ -10,9 +10,9 @@
 #include <string>
 #include <vector>
 
-#include "server/config.h"
-#include "server/dispatcher.h"
-#include "server/server_context.h"
+#include "server/config/config.h"
+#include "server/dispatch/dispatcher.h"
+#include "server/dispatch/server_context.h"
 #include "storage/clock.h"
 
 namespace respd::server {

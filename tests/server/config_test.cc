@@ -1,6 +1,6 @@
 // Config: redis-server's command line, redis.conf syntax, CONFIG SET/GET rules, and that
 // conf/respd.conf documents every option with its true default.
-#include "server/config.h"
+#include "server/config/config.h"
 
 #include <gtest/gtest.h>
 #include <unistd.h>

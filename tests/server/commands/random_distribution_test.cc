@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "server/server_context.h"
+#include "server/dispatch/server_context.h"
 #include "tests/server/command_test_base.h"
 
 namespace respd::server {

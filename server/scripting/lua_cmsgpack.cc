@@ -12,7 +12,7 @@ extern "C" {
 #include <lua.h>
 }
 
-#include "server/lua_redis.h"
+#include "server/scripting/lua_redis.h"
 
 namespace respd::server {
 namespace {

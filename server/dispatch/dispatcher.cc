@@ -1,11 +1,11 @@
 // Command dispatch: resolution, checks, locking, execution.
-#include "server/dispatcher.h"
+#include "server/dispatch/dispatcher.h"
 
 #include <algorithm>
 #include <chrono>
 #include <optional>
 
-#include "server/errors.h"
+#include "server/dispatch/errors.h"
 
 namespace respd::server {
 namespace {

@@ -1,5 +1,5 @@
 // INFO's text: Redis 7.0's sections and field names, from server state read through ServerContext.
-#include "server/info.h"
+#include "server/commands/info.h"
 
 #include <malloc.h>
 #include <sys/resource.h>

@@ -9,7 +9,7 @@
 #include <string>
 
 #include "protocol/reply_writer.h"
-#include "server/transaction.h"
+#include "server/services/transaction.h"
 
 namespace respd::server {
 

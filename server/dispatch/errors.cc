@@ -1,10 +1,10 @@
 // Error texts that take arguments, formatted exactly as Redis formats them.
-#include "server/errors.h"
+#include "server/dispatch/errors.h"
 
 #include <algorithm>
 #include <cctype>
 
-#include "server/command.h"
+#include "server/dispatch/command.h"
 
 namespace respd::server {
 namespace {

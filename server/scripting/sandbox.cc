@@ -2,7 +2,7 @@
 // does inside its patched Lua. Every replacement is written out in full rather than wrapping the
 // stock function: a C function called from another C function loses the caller's name and line
 // in Lua's error messages ("bad argument #1 to '?'"), which scripts would see.
-#include "server/scripting_sandbox.h"
+#include "server/scripting/sandbox.h"
 
 #include <climits>
 #include <cmath>
@@ -14,8 +14,8 @@ extern "C" {
 #include <lua.h>
 }
 
-#include "server/lua_redis.h"
-#include "server/scripting.h"
+#include "server/scripting/lua_redis.h"
+#include "server/scripting/engine.h"
 
 namespace respd::server {
 namespace {

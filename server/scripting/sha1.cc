@@ -1,5 +1,5 @@
 // SHA-1 (FIPS 180-4), used only to name scripts, never for security.
-#include "server/scripting_sha1.h"
+#include "server/scripting/sha1.h"
 
 #include <array>
 #include <cstdint>

@@ -1,5 +1,5 @@
 // Listener, I/O thread pool, server cron and shutdown.
-#include "server/server.h"
+#include "server/net/server.h"
 
 #include <spdlog/spdlog.h>
 #include <unistd.h>
@@ -8,7 +8,7 @@
 #include <random>
 #include <sstream>
 
-#include "server/commands/families.h"
+#include "server/composition.h"
 
 namespace respd::server {
 namespace asio = boost::asio;
@@ -64,9 +64,7 @@ Server::Server(Config& config, storage::Clock& clock)
   if (threads == 0) threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   context_.io_threads = threads;
   for (int i = 0; i < threads; ++i) threads_.push_back(std::make_unique<IoThread>());
-  RegisterAllFamilies(context_.commands);
-  context_.store.AddObserver(&context_.watches);
-  context_.store.AddObserver(&context_.blocking);
+  Compose(context_);
   context_.run_id = RandomRunId();
   context_.start_time_ms = clock.NowMs();
   context_.request_shutdown = [this] { Stop(); };

@@ -16,7 +16,7 @@
 #include <vector>
 
 #include "protocol/reply_writer.h"
-#include "server/client.h"
+#include "server/dispatch/client.h"
 
 struct lua_State;
 struct lua_Debug;

@@ -1,9 +1,9 @@
 // Per-command and per-error statistics (see command_stats.h).
-#include "server/command_stats.h"
+#include "server/dispatch/command_stats.h"
 
 #include <algorithm>
 
-#include "server/command_table.h"
+#include "server/dispatch/command_table.h"
 
 namespace respd::server {
 namespace {

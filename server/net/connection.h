@@ -8,9 +8,9 @@
 
 #include "protocol/reply_writer.h"
 #include "protocol/resp_parser.h"
-#include "server/client.h"
-#include "server/dispatcher.h"
-#include "server/server_context.h"
+#include "server/dispatch/client.h"
+#include "server/dispatch/dispatcher.h"
+#include "server/dispatch/server_context.h"
 
 namespace respd::server {
 

@@ -6,7 +6,7 @@
 #include <string>
 #include <string_view>
 
-#include "server/server_context.h"
+#include "server/dispatch/server_context.h"
 
 namespace respd::server {
 

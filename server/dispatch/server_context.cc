@@ -1,5 +1,5 @@
 // ServerContext and the client registry.
-#include "server/server_context.h"
+#include "server/dispatch/server_context.h"
 
 namespace respd::server {
 

@@ -8,7 +8,7 @@
 #include <unordered_map>
 #include <vector>
 
-#include "server/command.h"
+#include "server/dispatch/command.h"
 #include "storage/hash.h"
 
 namespace respd::server {

@@ -13,9 +13,9 @@ extern "C" {
 }
 
 #include "protocol/resp_parser.h"
-#include "server/lua_redis.h"
-#include "server/scripting.h"
-#include "server/scripting_sandbox.h"
+#include "server/scripting/lua_redis.h"
+#include "server/scripting/engine.h"
+#include "server/scripting/sandbox.h"
 
 namespace respd::server {
 namespace {

@@ -1,5 +1,5 @@
 // Option definitions and redis-server compatible command line / config file parsing.
-#include "server/config.h"
+#include "server/config/config.h"
 
 #include <algorithm>
 #include <boost/program_options.hpp>
@@ -10,7 +10,7 @@
 #include <thread>
 
 #include "protocol/resp_parser.h"
-#include "server/logging.h"
+#include "server/config/logging.h"
 #include "storage/glob.h"
 #include "storage/numbers.h"
 

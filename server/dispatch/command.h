@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "protocol/reply_writer.h"
-#include "server/client.h"
+#include "server/dispatch/client.h"
 #include "storage/database.h"
 #include "storage/op_status.h"
 

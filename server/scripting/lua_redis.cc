@@ -1,6 +1,6 @@
 // The `redis` table and the Redis <-> Lua conversions. Lua errors unwind with longjmp, so every C
 // function here does its C++ work in a helper whose objects are gone before lua_error is called.
-#include "server/lua_redis.h"
+#include "server/scripting/lua_redis.h"
 
 #include <spdlog/spdlog.h>
 
@@ -14,10 +14,10 @@ extern "C" {
 #include <lua.h>
 }
 
-#include "server/dispatcher.h"
-#include "server/scripting.h"
-#include "server/scripting_sha1.h"
-#include "server/server_context.h"
+#include "server/dispatch/dispatcher.h"
+#include "server/scripting/engine.h"
+#include "server/scripting/sha1.h"
+#include "server/dispatch/server_context.h"
 
 namespace respd::server {
 namespace {

@@ -7,10 +7,10 @@
 #include <thread>
 #include <vector>
 
-#include "server/config.h"
-#include "server/connection.h"
-#include "server/dispatcher.h"
-#include "server/server_context.h"
+#include "server/config/config.h"
+#include "server/net/connection.h"
+#include "server/dispatch/dispatcher.h"
+#include "server/dispatch/server_context.h"
 
 namespace respd::server {
 

@@ -1,5 +1,5 @@
 // Command registration and lookup; Redis's derived flags and ACL categories for COMMAND.
-#include "server/command_table.h"
+#include "server/dispatch/command_table.h"
 
 #include <algorithm>
 #include <cctype>

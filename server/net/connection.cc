@@ -1,5 +1,5 @@
 // Connection I/O: read, parse, dispatch, one write per batch.
-#include "server/connection.h"
+#include "server/net/connection.h"
 
 #include <spdlog/spdlog.h>
 

@@ -1,5 +1,5 @@
 // Transaction queue, watched keys and the WATCH registry.
-#include "server/transaction.h"
+#include "server/services/transaction.h"
 
 #include <algorithm>
 

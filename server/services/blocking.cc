@@ -1,14 +1,14 @@
 // Blocked clients: registration, serving in FIFO order, timeouts and CLIENT UNBLOCK (see
 // blocking.h).
-#include "server/blocking.h"
+#include "server/services/blocking.h"
 
 #include <algorithm>
 
 #include "protocol/reply_writer.h"
-#include "server/client.h"
-#include "server/command.h"
-#include "server/dispatcher.h"
-#include "server/server_context.h"
+#include "server/dispatch/client.h"
+#include "server/dispatch/command.h"
+#include "server/dispatch/dispatcher.h"
+#include "server/dispatch/server_context.h"
 
 namespace respd::server {
 namespace {

@@ -13,12 +13,12 @@
 #include <unordered_map>
 #include <vector>
 
-#include "server/blocking.h"
-#include "server/client.h"
-#include "server/command_stats.h"
-#include "server/command_table.h"
-#include "server/config.h"
-#include "server/scripting.h"
+#include "server/services/blocking.h"
+#include "server/dispatch/client.h"
+#include "server/dispatch/command_stats.h"
+#include "server/dispatch/command_table.h"
+#include "server/config/config.h"
+#include "server/scripting/engine.h"
 #include "storage/clock.h"
 #include "storage/database.h"
 

@@ -1,5 +1,5 @@
 // Redis-style log lines: "pid:M 21 Nov 2026 05:49:00.123 * message".
-#include "server/logging.h"
+#include "server/config/logging.h"
 
 #include <spdlog/pattern_formatter.h>
 #include <spdlog/sinks/basic_file_sink.h>

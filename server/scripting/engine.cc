@@ -1,6 +1,6 @@
 // The Lua state, the script cache, running a script, BUSY and SCRIPT KILL. The sandbox around
 // scripts is scripting_sandbox.cc.
-#include "server/scripting.h"
+#include "server/scripting/engine.h"
 
 #include <algorithm>
 #include <chrono>
@@ -15,12 +15,12 @@ extern "C" {
 }
 
 #include "protocol/resp_parser.h"
-#include "server/command.h"
-#include "server/errors.h"
-#include "server/lua_redis.h"
-#include "server/scripting_sandbox.h"
-#include "server/scripting_sha1.h"
-#include "server/server_context.h"
+#include "server/dispatch/command.h"
+#include "server/dispatch/errors.h"
+#include "server/scripting/lua_redis.h"
+#include "server/scripting/sandbox.h"
+#include "server/scripting/sha1.h"
+#include "server/dispatch/server_context.h"
 
 namespace respd::server {
 namespace {

@@ -4,8 +4,8 @@
 #pragma once
 
 #include "protocol/reply_writer.h"
-#include "server/command.h"
-#include "server/server_context.h"
+#include "server/dispatch/command.h"
+#include "server/dispatch/server_context.h"
 
 namespace respd::server {
 
