@@ -180,6 +180,15 @@ void Database::MarkModified(std::string_view key) {
   for (KeyspaceObserver* observer : store_->observers()) observer->OnKeyModified(index_, key);
 }
 
+void Database::Touch(std::string_view key, KeyEvent event) {
+  MarkModified(key);
+  Notify(key, event);
+}
+
+void Database::Notify(std::string_view key, KeyEvent event) {
+  for (KeyspaceObserver* observer : store_->observers()) observer->OnKeyEvent(index_, key, event);
+}
+
 void Database::AddDirty(uint64_t changes) { store_->AddDirty(changes); }
 
 void Database::SignalIfServable(const Entry* added) {
@@ -192,6 +201,7 @@ void Database::SignalIfServable(const Entry* added) {
 
 void Database::ExpireEntry(Shard& shard, Entry* entry, uint64_t hash) {
   MarkModified(entry->key());
+  Notify(entry->key(), kExpiredEvent);
   shard.table.Remove(entry->key(), hash);
   --shard.volatile_keys;
   Entry::Free(entry);

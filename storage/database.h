@@ -18,6 +18,7 @@
 #include "storage/entry.h"
 #include "storage/hash.h"
 #include "storage/key_table.h"
+#include "storage/keyspace_event.h"
 #include "storage/op_status.h"
 
 namespace respd::storage {
@@ -39,6 +40,9 @@ class KeyspaceObserver {
   // A list or sorted set was added at a key that had none (Redis's signalKeyAsReady in dbAdd):
   // clients blocked on it may be served.
   virtual void OnKeyReady(int db, std::string_view key) = 0;
+  // An operation reported `event` on a key (keyspace notifications, tracking); most observers
+  // only need OnKeyModified.
+  virtual void OnKeyEvent(int db, std::string_view key, KeyEvent event) {}
 };
 
 struct KeyspaceStats {
@@ -93,6 +97,12 @@ class Database {
   // Redis's signalModifiedKey: every operation above calls it; a family that changes an object in
   // place calls it itself.
   void MarkModified(std::string_view key);
+  // A typed operation changed `key` in place: signals the modification (WATCH, tracking) and
+  // reports `event` (Redis's signalModifiedKey followed by notifyKeyspaceEvent).
+  void Touch(std::string_view key, KeyEvent event);
+  // Reports `event` on `key` without signalling a modification: the second event of one change
+  // ("del" after an "lpop" emptied a list) or one the modification was signalled for already.
+  void Notify(std::string_view key, KeyEvent event);
   // Redis's server.dirty, counted by whoever knows how many changes Redis counts: the command
   // for most, the typed operation where only it knows (SETBIT's bit flips, BITFIELD's writes).
   void AddDirty(uint64_t changes = 1);

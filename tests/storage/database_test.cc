@@ -22,8 +22,12 @@ class RecordingObserver : public KeyspaceObserver {
   }
   void OnDbModified(int db) override { dbs.push_back(db); }
   void OnKeyReady(int, std::string_view) override {}
+  void OnKeyEvent(int db, std::string_view key, KeyEvent event) override {
+    events.push_back(std::to_string(db) + ":" + std::string(event.name) + ":" + std::string(key));
+  }
   std::vector<std::string> modified;
   std::vector<int> dbs;
+  std::vector<std::string> events;
 };
 
 class DatabaseTest : public ::testing::Test {
@@ -47,6 +51,21 @@ class DatabaseTest : public ::testing::Test {
   Store store_;
   Database& db_;
 };
+
+TEST_F(DatabaseTest, TouchSignalsAndReportsNotifyOnlyReports) {
+  db_.Touch("k", {kEventList, "lpop"});
+  db_.Notify("k", kDelEvent);
+  EXPECT_EQ(observer_.modified, std::vector<std::string>{"0:k"});
+  EXPECT_EQ(observer_.events, (std::vector<std::string>{"0:lpop:k", "0:del:k"}));
+}
+
+TEST_F(DatabaseTest, ExpiryReportsExpiredEvent) {
+  db_.SetString("k", "v", kNow + 100);
+  observer_.events.clear();
+  SetCommandTimeMs(kNow + 100);
+  EXPECT_EQ(db_.FindRead("k"), nullptr);
+  EXPECT_EQ(observer_.events, std::vector<std::string>{"0:expired:k"});
+}
 
 TEST_F(DatabaseTest, LazyExpiryAtLookup) {
   db_.SetString("k", "v", kNow + 100);
