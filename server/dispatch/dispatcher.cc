@@ -202,7 +202,8 @@ Refusal Dispatcher::AdmitFromScript(const Resolution& resolved, Args args, Clien
   }
   const CommandSpec& spec = *resolved.spec;
   if (spec.flags & kNoscript) return Refusal::kScriptNoscript;
-  if (read_only && (spec.flags & kWrite)) return Refusal::kScriptWriteReadOnly;
+  // Redis counts may-replicate commands (PFCOUNT) as writes here.
+  if (read_only && (spec.flags & (kWrite | kMayReplicate))) return Refusal::kScriptWriteReadOnly;
   return RunAdmissionHooks(ExecutionMode::kScript, spec, args, client);
 }
 

@@ -57,7 +57,7 @@ enum class Refusal : uint8_t {
   kScriptUnknownCommand,
   kScriptWrongArity,
   kScriptNoscript,
-  kScriptWriteReadOnly,  // a write command from EVAL_RO, FCALL_RO, no-writes
+  kScriptWriteReadOnly,  // a write (or may-replicate) command from EVAL_RO, FCALL_RO, no-writes
 };
 
 // The error text of a failed storage status (kOk and kSkipped have none).

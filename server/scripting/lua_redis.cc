@@ -239,7 +239,8 @@ bool KnownCommand(lua_State* lua, ScriptEngine& engine) {
     args.emplace_back(s, len);
   }
   std::vector<std::string_view> views(args.begin(), args.end());
-  return run->caller->server.dispatcher.Resolve(views).ok();
+  // Redis looks the name up without checking the arity.
+  return run->caller->server.dispatcher.Resolve(views).spec != nullptr;
 }
 
 // Without ACL users every command is allowed; an unknown one is an error, as in Redis.
