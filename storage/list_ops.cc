@@ -70,6 +70,21 @@ std::optional<ListRange> ResolveListRange(int64_t start, int64_t stop, size_t le
   return ListRange{static_cast<size_t>(start), static_cast<size_t>(stop)};
 }
 
+std::vector<size_t> ListPositions(const List& list, std::string_view element,
+                                  const ListSearch& search) {
+  std::vector<size_t> hits;
+  uint64_t scanned = 0;
+  uint64_t matches = 0;
+  size_t start = search.from_tail ? list.Length() - 1 : 0;
+  list.Walk(start, search.from_tail, [&](size_t index, std::string_view value) {
+    if (search.maxlen != 0 && scanned++ >= search.maxlen) return false;
+    if (value != element || matches++ < search.skip) return true;
+    hits.push_back(index);
+    return search.max_matches == 0 || hits.size() < search.max_matches;
+  });
+  return hits;
+}
+
 OpResult<size_t> ListPush(Database& db, std::string_view key, ListValues values, ListEnd end,
                           bool only_existing, int fill) {
   OpResult<List*> found = FindListForWrite(db, key);

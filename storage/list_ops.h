@@ -38,6 +38,18 @@ struct ListRange {
 // elements; nullopt when the range is empty.
 std::optional<ListRange> ResolveListRange(int64_t start, int64_t stop, size_t len);
 
+// LPOS's search in `list`: the indexes of the elements equal to `element`, walking from the head
+// (or from the tail when `from_tail`), ignoring the first `skip` matches, keeping at most
+// `max_matches` (0: all) and looking at no more than `maxlen` elements (0: all).
+struct ListSearch {
+  bool from_tail = false;
+  uint64_t skip = 0;
+  uint64_t max_matches = 0;
+  uint64_t maxlen = 0;
+};
+std::vector<size_t> ListPositions(const List& list, std::string_view element,
+                                  const ListSearch& search);
+
 // LPUSH/RPUSH (LPUSHX/RPUSHX when `only_existing`): pushes `values` in order at `end`, creating
 // the list when absent unless `only_existing` (kKeyNotFound then). Returns the new length. Event
 // "lpush"/"rpush". `fill` is list-max-listpack-size.

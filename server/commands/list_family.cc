@@ -228,30 +228,21 @@ void CmdLpos(CommandContext& ctx) {
     if (found.status() != OpStatus::kKeyNotFound) return ctx.ReplyStatus(found.status());
     return count != -1 ? ctx.reply.ArrayHeader(0) : ctx.reply.Null();
   }
-  const List* list = *found;
-  bool backward = rank < 0;
   // Redis negates the rank in a long: LLONG_MIN stays negative, so every match qualifies, and its
   // COUNT test (matches - rank + 1 >= count) wraps negative, so COUNT stops nothing either.
   const bool rank_wrapped = rank == INT64_MIN;
-  uint64_t skip = rank_wrapped ? 0 : static_cast<uint64_t>(backward ? -rank : rank) - 1;
-  size_t start = backward ? list->Length() - 1 : 0;
-  uint64_t scanned = 0;
-  uint64_t matches = 0;
-  std::vector<int64_t> hits;
-  list->Walk(start, backward, [&](size_t index, std::string_view value) {
-    if (maxlen != 0 && scanned++ >= static_cast<uint64_t>(maxlen)) return false;
-    if (value != ctx.args[2]) return true;
-    if (matches++ < skip) return true;
-    hits.push_back(static_cast<int64_t>(index));
-    if (count == -1) return false;
-    return count == 0 || rank_wrapped || hits.size() < static_cast<size_t>(count);
-  });
+  storage::ListSearch search;
+  search.from_tail = rank < 0;
+  search.skip = rank_wrapped ? 0 : static_cast<uint64_t>(rank < 0 ? -rank : rank) - 1;
+  search.max_matches = count == -1 ? 1 : rank_wrapped ? 0 : static_cast<uint64_t>(count);
+  search.maxlen = static_cast<uint64_t>(maxlen);
+  std::vector<size_t> hits = storage::ListPositions(**found, ctx.args[2], search);
   if (count == -1) {
     if (hits.empty()) return ctx.reply.Null();
-    return ctx.reply.Integer(hits.front());
+    return ctx.reply.Integer(static_cast<int64_t>(hits.front()));
   }
   ctx.reply.ArrayHeader(hits.size());
-  for (int64_t hit : hits) ctx.reply.Integer(hit);
+  for (size_t hit : hits) ctx.reply.Integer(static_cast<int64_t>(hit));
 }
 
 // LMOVE/BLMOVE/RPOPLPUSH/BRPOPLPUSH: `timeout_ms` < 0 for the non-blocking forms.

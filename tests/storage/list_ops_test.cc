@@ -209,6 +209,18 @@ TEST_F(ListOpsTest, TrimAlwaysReportsAndDeletesAnEmptyResult) {
   EXPECT_EQ(ListTrim(db(), "l", 0, 1).status(), OpStatus::kKeyNotFound);
 }
 
+TEST_F(ListOpsTest, PositionsSkipLimitAndLookFromEitherEnd) {
+  Seed("l", {"a", "b", "a", "c", "a"});
+  const List& list = **FindList(db(), "l");
+  using Indexes = std::vector<size_t>;
+  EXPECT_EQ(ListPositions(list, "a", {}), (Indexes{0, 2, 4}));
+  EXPECT_EQ(ListPositions(list, "a", {.skip = 1, .max_matches = 1}), Indexes{2});
+  EXPECT_EQ(ListPositions(list, "a", {.from_tail = true, .max_matches = 2}), (Indexes{4, 2}));
+  EXPECT_EQ(ListPositions(list, "a", {.maxlen = 2}), Indexes{0});
+  EXPECT_EQ(ListPositions(list, "a", {.from_tail = true, .maxlen = 2}), Indexes{4});
+  EXPECT_TRUE(ListPositions(list, "zz", {}).empty());
+}
+
 TEST_F(ListOpsTest, RangeAndIndexFollowRedisClamping) {
   auto range = ResolveListRange(-100, 100, 3);
   ASSERT_TRUE(range);
