@@ -75,8 +75,8 @@ OpResult<size_t> HDel(Database& db, std::string_view key,
   return deleted;
 }
 
-OpResult<int64_t> HIncrBy(Database& db, std::string_view key, std::string_view field,
-                          int64_t delta, const HashLimits& limits) {
+OpResult<int64_t> HIncrBy(Database& db, std::string_view key, std::string_view field, int64_t delta,
+                          const HashLimits& limits) {
   OpResult<Hash*> found = FindHashForWrite(db, key);
   if (!found.ok()) return found.status();
   int64_t current = 0;

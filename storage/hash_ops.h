@@ -35,8 +35,8 @@ OpResult<size_t> HDel(Database& db, std::string_view key, std::span<const std::s
 
 // HINCRBY: adds `delta` to the integer at `field` (0 when absent), creating the hash when absent.
 // kNotInteger when the value is no integer, kOverflow. Event "hincrby".
-OpResult<int64_t> HIncrBy(Database& db, std::string_view key, std::string_view field,
-                          int64_t delta, const HashLimits& limits);
+OpResult<int64_t> HIncrBy(Database& db, std::string_view key, std::string_view field, int64_t delta,
+                          const HashLimits& limits);
 
 // HINCRBYFLOAT: adds `increment` (finite: the command checks) to the number at `field` (0 when
 // absent). Returns the new value's text. kNotFloat when the value is no number, kNanOrInfinity

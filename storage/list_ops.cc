@@ -115,9 +115,8 @@ OpResult<ListKeyPop> ListPopFirst(Database& db, ListValues keys, ListEnd end, si
   return OpStatus::kKeyNotFound;
 }
 
-OpResult<std::string> ListMove(Database& db, std::string_view source,
-                               std::string_view destination, ListEnd from, ListEnd to, int fill,
-                               bool skip_other_types) {
+OpResult<std::string> ListMove(Database& db, std::string_view source, std::string_view destination,
+                               ListEnd from, ListEnd to, int fill, bool skip_other_types) {
   OpResult<List*> found_source = FindListForWrite(db, source);
   if (!found_source.ok()) {
     if (skip_other_types) return OpStatus::kKeyNotFound;

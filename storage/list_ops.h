@@ -80,9 +80,8 @@ OpResult<ListKeyPop> ListPopFirst(Database& db, ListValues keys, ListEnd end, si
 // for a source or a destination of another type, with nothing moved. Events as Redis: the push
 // on the destination ("lpush"/"rpush") first, then "lpop"/"rpop" on the source and "del" if it
 // became empty.
-OpResult<std::string> ListMove(Database& db, std::string_view source,
-                               std::string_view destination, ListEnd from, ListEnd to, int fill,
-                               bool skip_other_types);
+OpResult<std::string> ListMove(Database& db, std::string_view source, std::string_view destination,
+                               ListEnd from, ListEnd to, int fill, bool skip_other_types);
 
 // LSET: replaces the element at `index_text` (parsed after the lookup, as Redis does: a missing
 // key is kKeyNotFound whatever the index). kNotInteger, kOutOfRange. Event "lset".
