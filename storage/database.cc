@@ -189,6 +189,13 @@ void Database::Notify(std::string_view key, KeyEvent event) {
   for (KeyspaceObserver* observer : store_->observers()) observer->OnKeyEvent(index_, key, event);
 }
 
+void Database::TouchOrDelete(std::string_view key, const Object& value, KeyEvent event) {
+  if (value.Length() != 0) return Touch(key, event);
+  Notify(key, event);
+  Delete(key);  // frees `value`
+  Notify(key, kDelEvent);
+}
+
 void Database::AddDirty(uint64_t changes) { store_->AddDirty(changes); }
 
 void Database::SignalIfServable(const Entry* added) {

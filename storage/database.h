@@ -103,6 +103,10 @@ class Database {
   // Reports `event` on `key` without signalling a modification: the second event of one change
   // ("del" after an "lpop" emptied a list) or one the modification was signalled for already.
   void Notify(std::string_view key, KeyEvent event);
+  // Elements left the collection `value` at `key` in place: reports `event`, then deletes the key
+  // and reports "del" if it became empty, as Redis does after LPOP, LREM, LTRIM, HDEL...; the
+  // modification is signalled once either way. `key` must outlive the entry (the caller's).
+  void TouchOrDelete(std::string_view key, const Object& value, KeyEvent event);
   // Redis's server.dirty, counted by whoever knows how many changes Redis counts: the command
   // for most, the typed operation where only it knows (SETBIT's bit flips, BITFIELD's writes).
   void AddDirty(uint64_t changes = 1);
