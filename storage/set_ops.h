@@ -1,6 +1,6 @@
 // Typed set operations on a database (SADD SREM SMOVE SPOP and the SINTER/SUNION/SDIFF family):
 // the one place that finds, creates and deletes set keys, counts Redis's changes (server.dirty)
-// and reports Redis 7.0's keyspace events in its order. Results are statuses and values, never RESP.
+// and reports Redis 7.0's keyspace events in its order. Results are statuses, never RESP.
 #pragma once
 
 #include <cstddef>

@@ -33,8 +33,8 @@ size_t MaxIntsetEntries(ServerContext& server) {
 
 // SADD key member [member ...]
 void CmdSAdd(CommandContext& ctx) {
-  auto added = storage::SAdd(ctx.db(), ctx.args[1], ctx.args.subspan(2),
-                             MaxIntsetEntries(ctx.server));
+  auto added =
+      storage::SAdd(ctx.db(), ctx.args[1], ctx.args.subspan(2), MaxIntsetEntries(ctx.server));
   if (!added.ok()) return ctx.ReplyStatus(added.status());
   ctx.reply.Integer(static_cast<int64_t>(*added));
 }
@@ -151,8 +151,8 @@ void CmdSRandMember(CommandContext& ctx) {
 
 // SMOVE source destination member
 void CmdSMove(CommandContext& ctx) {
-  auto moved = storage::SMove(ctx.db(), ctx.args[1], ctx.args[2], ctx.args[3],
-                              MaxIntsetEntries(ctx.server));
+  auto moved =
+      storage::SMove(ctx.db(), ctx.args[1], ctx.args[2], ctx.args[3], MaxIntsetEntries(ctx.server));
   if (!moved.ok()) return ctx.ReplyStatus(moved.status());
   ctx.reply.Integer(*moved ? 1 : 0);
 }
@@ -197,8 +197,8 @@ void CmdSInterCard(CommandContext& ctx) {
     }
   }
   auto result = storage::SCombine(ctx.db(), SetOpKind::kInter,
-                                 ctx.args.subspan(2, static_cast<size_t>(*numkeys)),
-                                 static_cast<size_t>(limit));
+                                  ctx.args.subspan(2, static_cast<size_t>(*numkeys)),
+                                  static_cast<size_t>(limit));
   if (!result.ok()) return ctx.ReplyStatus(result.status());
   ctx.reply.Integer(static_cast<int64_t>(result->size()));
 }

@@ -69,7 +69,19 @@ double Weighted(double score, double weight) {
   return std::isnan(v) ? 0 : v;
 }
 
-using Elements = std::vector<std::pair<std::string, double>>;
+using Elements = storage::ScoredMembers;
+
+storage::ZStoreKind StoreKind(Op op) {
+  switch (op) {
+    case Op::kUnion:
+      return storage::ZStoreKind::kUnionStore;
+    case Op::kInter:
+      return storage::ZStoreKind::kInterStore;
+    case Op::kDiff:
+      return storage::ZStoreKind::kDiffStore;
+  }
+  return storage::ZStoreKind::kUnionStore;
+}
 
 // Intersection members in the order of the smallest input; stops at `limit` (0: none).
 Elements Intersect(const std::vector<Source>& src, Aggregate aggregate, size_t limit) {
@@ -201,7 +213,11 @@ void AlgebraGeneric(CommandContext& ctx, size_t numkeys_pos, Op op, bool store, 
       break;
   }
   if (card_only) return ctx.reply.Integer(static_cast<int64_t>(result.size()));
-  if (store) return StoreResult(ctx, ctx.args[1], std::move(result));
+  if (store) {
+    size_t stored = storage::ZStore(ctx.db(), ctx.args[1], std::move(result),
+                                    ZSetLimitsOf(ctx.server), StoreKind(op));
+    return ctx.reply.Integer(static_cast<int64_t>(stored));
+  }
   std::sort(result.begin(), result.end(), [](const auto& a, const auto& b) {
     return a.second < b.second || (a.second == b.second && a.first < b.first);
   });
