@@ -201,8 +201,7 @@ OpResult<std::vector<std::string>> SPop(Database& db, std::string_view key, size
 }
 
 OpResult<std::vector<std::string>> SCombine(Database& db, SetOpKind op,
-                                            std::span<const std::string_view> keys,
-                                            size_t limit) {
+                                            std::span<const std::string_view> keys, size_t limit) {
   std::vector<const Set*> sets;
   if (OpStatus status = LookupSets(db, keys, &sets); status != OpStatus::kOk) return status;
   switch (op) {

@@ -165,8 +165,7 @@ TEST_F(SetOpsTest, SCombineTreatsMissingKeysAsEmptyAndRefusesOtherTypes) {
   EXPECT_EQ(sorted(*SCombine(db(), SetOpKind::kDiff, Views{"a", "b"})), Strings{"1"});
   EXPECT_EQ(SCombine(db(), SetOpKind::kDiff, Views{"none", "a"})->size(), 0u);
   AddString("str");
-  EXPECT_EQ(SCombine(db(), SetOpKind::kUnion, Views{"a", "str"}).status(),
-            OpStatus::kWrongType);
+  EXPECT_EQ(SCombine(db(), SetOpKind::kUnion, Views{"a", "str"}).status(), OpStatus::kWrongType);
   EXPECT_EQ(Events(), Strings{});
 }
 
