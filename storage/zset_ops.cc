@@ -1,8 +1,13 @@
-// Sorted set operations: score writes, removals by member and by range, pops and stores, with
-// Redis 7.0's events.
+// Sorted set operations: score writes, removals by member and by range, pops, the algebra and
+// stores, with Redis 7.0's events.
 #include "storage/zset_ops.h"
 
 #include <algorithm>
+#include <cmath>
+#include <optional>
+#include <unordered_map>
+
+#include "storage/set.h"
 
 namespace respd::storage {
 namespace {
@@ -60,6 +65,102 @@ KeyEvent StoreEvent(ZStoreKind kind) {
       return {kEventZset, "geosearchstore"};
   }
   return {kEventZset, "zunionstore"};
+}
+
+size_t Length(const ZSource& source) {
+  return source.object == nullptr ? 0 : source.object->Length();
+}
+
+// Calls fn(member, score) for every member of an input.
+template <typename Fn>
+void ForEach(const ZSource& source, Fn&& fn) {
+  if (source.object == nullptr) return;
+  if (source.object->type() == ValueType::kZSet) {
+    auto* z = static_cast<const ZSet*>(source.object);
+    z->ForRange(0, z->Length(), false, fn);
+  } else {
+    static_cast<const Set*>(source.object)->ForEach([&](std::string_view m) { fn(m, 1.0); });
+  }
+}
+
+// An input's score for `member` (unweighted), or nullopt.
+std::optional<double> Find(const ZSource& source, std::string_view member) {
+  if (source.object == nullptr) return std::nullopt;
+  if (source.object->type() == ValueType::kZSet) {
+    return static_cast<const ZSet*>(source.object)->Score(member);
+  }
+  if (static_cast<const Set*>(source.object)->Contains(member)) return 1.0;
+  return std::nullopt;
+}
+
+void Combine(double* target, double value, ZAggregate aggregate) {
+  switch (aggregate) {
+    case ZAggregate::kSum:
+      *target += value;
+      // inf + -inf: Redis keeps 0 rather than NaN.
+      if (std::isnan(*target)) *target = 0;
+      break;
+    case ZAggregate::kMin:
+      *target = value < *target ? value : *target;
+      break;
+    case ZAggregate::kMax:
+      *target = value > *target ? value : *target;
+      break;
+  }
+}
+
+double Weighted(double score, double weight) {
+  double v = score * weight;
+  return std::isnan(v) ? 0 : v;
+}
+
+// Intersection members in the order of the smallest input; stops at `limit` (0: none).
+ScoredMembers Intersect(const std::vector<ZSource>& src, ZAggregate aggregate, size_t limit) {
+  ScoredMembers out;
+  if (Length(src[0]) == 0) return out;
+  bool done = false;
+  ForEach(src[0], [&](std::string_view m, double s) {
+    if (done) return;
+    double score = Weighted(s, src[0].weight);
+    for (size_t j = 1; j < src.size(); ++j) {
+      if (src[j].object == src[0].object) {
+        Combine(&score, s * src[j].weight, aggregate);
+        continue;
+      }
+      auto value = Find(src[j], m);
+      if (!value) return;
+      Combine(&score, *value * src[j].weight, aggregate);
+    }
+    out.emplace_back(std::string(m), score);
+    if (limit != 0 && out.size() >= limit) done = true;
+  });
+  return out;
+}
+
+ScoredMembers Unite(const std::vector<ZSource>& src, ZAggregate aggregate) {
+  std::unordered_map<std::string, double> acc;
+  for (const ZSource& s : src) {
+    ForEach(s, [&](std::string_view m, double score) {
+      double v = Weighted(score, s.weight);
+      auto [it, inserted] = acc.try_emplace(std::string(m), v);
+      if (!inserted) Combine(&it->second, v, aggregate);
+    });
+  }
+  return ScoredMembers(std::make_move_iterator(acc.begin()), std::make_move_iterator(acc.end()));
+}
+
+ScoredMembers Subtract(const std::vector<ZSource>& src) {
+  ScoredMembers out;
+  for (size_t j = 1; j < src.size(); ++j) {
+    if (src[j].object != nullptr && src[j].object == src[0].object) return out;
+  }
+  ForEach(src[0], [&](std::string_view m, double s) {
+    for (size_t j = 1; j < src.size(); ++j) {
+      if (Find(src[j], m)) return;
+    }
+    out.emplace_back(std::string(m), s);
+  });
+  return out;
 }
 
 }  // namespace
@@ -177,6 +278,35 @@ OpResult<ScoredMembers> ZPop(Database& db, std::string_view key, bool max, size_
   db.AddDirty(n);
   FinishRemoval(db, key, *z, max ? kZPopMaxEvent : kZPopMinEvent);
   return popped;
+}
+
+OpResult<std::vector<ZSource>> FindZSources(Database& db, std::span<const std::string_view> keys) {
+  std::vector<ZSource> sources(keys.size());
+  for (size_t i = 0; i < keys.size(); ++i) {
+    Entry* e = db.FindRead(keys[i]);
+    if (e == nullptr) continue;
+    if (e->type() != ValueType::kZSet && e->type() != ValueType::kSet) return OpStatus::kWrongType;
+    sources[i].object = e->object();
+  }
+  return sources;
+}
+
+ScoredMembers ZCombine(ZSetOpKind op, std::vector<ZSource> sources, ZAggregate aggregate,
+                       size_t limit) {
+  // Smallest inputs first, as Redis orders them (the order of a floating-point sum matters).
+  if (op != ZSetOpKind::kDiff) {
+    std::stable_sort(sources.begin(), sources.end(),
+                     [](const ZSource& a, const ZSource& b) { return Length(a) < Length(b); });
+  }
+  switch (op) {
+    case ZSetOpKind::kInter:
+      return Intersect(sources, aggregate, limit);
+    case ZSetOpKind::kUnion:
+      return Unite(sources, aggregate);
+    case ZSetOpKind::kDiff:
+      return Subtract(sources);
+  }
+  return {};
 }
 
 size_t ZStore(Database& db, std::string_view dst, ScoredMembers members, const ZSetLimits& limits,

@@ -1,7 +1,8 @@
 // Typed sorted set operations on a database (ZADD ZINCRBY GEOADD, ZREM, ZREMRANGEBY*, the pops,
-// and the stores of ZRANGESTORE, Z*STORE and GEO* STORE): the one place that finds, creates and
-// deletes sorted set keys, counts Redis's changes (server.dirty) and reports Redis 7.0's keyspace
-// events in its order. Results are statuses and values, never RESP.
+// the algebra of ZUNION ZINTER ZDIFF, and the stores of ZRANGESTORE, Z*STORE and GEO* STORE): the
+// one place that finds, creates and deletes sorted set keys, counts Redis's changes (server.dirty)
+// and reports Redis 7.0's keyspace events in its order. Results are statuses and values, never
+// RESP.
 #pragma once
 
 #include <cstddef>
@@ -66,6 +67,25 @@ OpResult<size_t> ZRemRangeByLex(Database& db, std::string_view key, const LexRan
 // the low end (from the high end when `max`), returned in pop order, deleting the key once empty.
 // kKeyNotFound for a missing key.
 OpResult<ScoredMembers> ZPop(Database& db, std::string_view key, bool max, size_t count);
+
+enum class ZSetOpKind : uint8_t { kUnion, kInter, kDiff };
+enum class ZAggregate : uint8_t { kSum, kMin, kMax };
+
+// One input of the sorted set algebra: a sorted set, a set (every score 1, as in Redis) or a
+// missing key (nullptr, empty), with its WEIGHTS factor.
+struct ZSource {
+  const Object* object = nullptr;
+  double weight = 1;
+};
+
+// Looks up the inputs of ZUNION ZINTER ZDIFF (and their STORE forms, ZINTERCARD) in order:
+// kWrongType for the first key holding neither a sorted set nor a set.
+OpResult<std::vector<ZSource>> FindZSources(Database& db, std::span<const std::string_view> keys);
+
+// The union, intersection or difference of `sources`, weighted and aggregated as Redis does, in no
+// particular order; `limit` (0: none) stops an intersection early, for ZINTERCARD.
+ScoredMembers ZCombine(ZSetOpKind op, std::vector<ZSource> sources, ZAggregate aggregate,
+                       size_t limit = 0);
 
 // Which command stores: it decides the event Redis reports and how it counts the change.
 enum class ZStoreKind : uint8_t {

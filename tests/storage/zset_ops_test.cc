@@ -6,6 +6,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 
@@ -61,6 +62,11 @@ class ZSetOpsTest : public ::testing::Test {
     return out;
   }
   void AddString(std::string_view key) { db().SetString(key, "x", Entry::kNoExpire); }
+  void AddSetOf(std::string_view key, std::string_view member) {
+    std::unique_ptr<Set> s = Set::New(member);
+    s->Add(member, 512);
+    db().AddObject(key, std::move(s));
+  }
 
   EventLog log_;
   Store store_{1, /*locking=*/false};
@@ -186,6 +192,54 @@ TEST_F(ZSetOpsTest, ZPopTakesFromEitherEndInPopOrder) {
   EXPECT_EQ(ZPop(db(), "z", false, 1).status(), OpStatus::kKeyNotFound);
   AddString("s");
   EXPECT_EQ(ZPop(db(), "s", false, 1).status(), OpStatus::kWrongType);
+}
+
+TEST_F(ZSetOpsTest, FindZSourcesTakesSetsAndMissingKeysAndRefusesOtherTypes) {
+  AddAbcd("z");
+  AddSetOf("s", "a");
+  std::vector<ZSource> sources = *FindZSources(db(), Views{"z", "none", "s"});
+  ASSERT_EQ(sources.size(), 3u);
+  EXPECT_EQ(sources[1].object, nullptr);
+  EXPECT_EQ(sources[2].object->type(), ValueType::kSet);
+  AddString("str");
+  EXPECT_EQ(FindZSources(db(), Views{"none", "str", "z"}).status(), OpStatus::kWrongType);
+  EXPECT_EQ(Events(), Strings{});
+}
+
+TEST_F(ZSetOpsTest, ZCombineWeighsAggregatesAndScoresSetMembersOne) {
+  AddAbcd("z");
+  ASSERT_TRUE(Add("y", {{10, "b"}, {20, "e"}}).ok());
+  AddSetOf("s", "a");
+  auto sorted = [](ScoredMembers v) {
+    std::sort(v.begin(), v.end());
+    return v;
+  };
+  auto sources = [&](std::vector<double> weights) {
+    std::vector<ZSource> out = *FindZSources(db(), Views{"z", "y", "s"});
+    for (size_t i = 0; i < out.size(); ++i) out[i].weight = weights[i];
+    return out;
+  };
+  EXPECT_EQ(sorted(ZCombine(ZSetOpKind::kUnion, sources({1, 2, 5}), ZAggregate::kSum)),
+            (ScoredMembers{{"a", 6}, {"b", 22}, {"c", 3}, {"d", 4}, {"e", 40}}));
+  EXPECT_EQ(sorted(ZCombine(ZSetOpKind::kUnion, sources({1, 1, 1}), ZAggregate::kMax)),
+            (ScoredMembers{{"a", 1}, {"b", 10}, {"c", 3}, {"d", 4}, {"e", 20}}));
+  std::vector<ZSource> two = *FindZSources(db(), Views{"z", "y"});
+  EXPECT_EQ(ZCombine(ZSetOpKind::kInter, two, ZAggregate::kMin), (ScoredMembers{{"b", 2}}));
+  EXPECT_EQ(sorted(ZCombine(ZSetOpKind::kDiff, two, ZAggregate::kSum)),
+            (ScoredMembers{{"a", 1}, {"c", 3}, {"d", 4}}));
+  // A key against itself: the difference is empty, the intersection aggregates it with itself.
+  std::vector<ZSource> self = *FindZSources(db(), Views{"z", "z"});
+  EXPECT_EQ(ZCombine(ZSetOpKind::kDiff, self, ZAggregate::kSum).size(), 0u);
+  EXPECT_EQ(ZCombine(ZSetOpKind::kInter, self, ZAggregate::kSum).size(), 4u);
+  EXPECT_EQ(ZCombine(ZSetOpKind::kInter, self, ZAggregate::kSum, 3).size(), 3u);
+}
+
+TEST_F(ZSetOpsTest, ZCombineSumOfOppositeInfinitiesIsZero) {
+  constexpr double kInf = std::numeric_limits<double>::infinity();
+  ASSERT_TRUE(Add("p", {{kInf, "a"}}).ok());
+  ASSERT_TRUE(Add("n", {{-kInf, "a"}}).ok());
+  EXPECT_EQ(ZCombine(ZSetOpKind::kUnion, *FindZSources(db(), Views{"p", "n"}), ZAggregate::kSum),
+            (ScoredMembers{{"a", 0}}));
 }
 
 TEST_F(ZSetOpsTest, ZStoreReportsItsCommandsEventOrDelOfTheOldDestination) {
