@@ -1,5 +1,7 @@
-// Helpers shared by the sorted set command files (sorted_set_family.cc, sorted_set_algebra.cc):
-// range parsing with Redis's rules, reply shapes, pops and stores.
+// Helpers shared by the sorted set command files (sorted_set_family.cc, sorted_set_algebra.cc,
+// sorted_set_blocking.cc, geo_family.cc): configuration limits, range parsing with Redis's rules,
+// reply shapes and the first-key pop of ZMPOP and the blocking pops. The storage half of every
+// write is in storage/zset_ops.h.
 #pragma once
 
 #include <span>
@@ -47,7 +49,8 @@ struct MPopArgs {
 };
 bool ParseMPopArgs(CommandContext& ctx, size_t numkeys_pos, MPopArgs* out);
 
-// Pops for ZMPOP / BZMPOP (and, with kKeyed and count 1, BZPOPMIN) from the first non-empty key;
+// Pops for ZMPOP / BZMPOP (and, with `keyed_single`, BZPOPMIN's one member) from the first key
+// that exists;
 // on a blocked command's re-run, only from the key that became ready. Returns false when no key
 // could serve; replies WRONGTYPE (and returns true) for a key of another type met first, except on
 // a re-run.
