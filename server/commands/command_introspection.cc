@@ -6,6 +6,8 @@
 
 #include <strings.h>
 
+#include <cctype>
+#include <cstdint>
 #include <string>
 
 #include "server/dispatch/command_metadata.h"
@@ -244,6 +246,51 @@ std::string_view FallbackFlags(const CommandMetadata& meta, Args args, int posit
   return flags;
 }
 
+// C's atoi as glibc has it, (int)strtol: leading blanks, a sign, digits up to the first other
+// character; out of range saturates to LONG_MIN/LONG_MAX before the cast.
+int Atoi(std::string_view arg) {
+  arg = AsCString(arg);
+  size_t i = 0;
+  while (i < arg.size() && std::isspace(static_cast<unsigned char>(arg[i]))) ++i;
+  bool negative = i < arg.size() && arg[i] == '-';
+  if (i < arg.size() && (arg[i] == '-' || arg[i] == '+')) ++i;
+  unsigned long long magnitude = 0;
+  bool saturated = false;
+  for (; i < arg.size() && std::isdigit(static_cast<unsigned char>(arg[i])); ++i) {
+    magnitude = magnitude * 10 + static_cast<unsigned>(arg[i] - '0');
+    if (magnitude > (1ull << 63)) saturated = true, magnitude = 1ull << 63;
+  }
+  int64_t value;
+  if (negative) {
+    value = magnitude >= (1ull << 63) ? INT64_MIN : -static_cast<int64_t>(magnitude);
+  } else {
+    value = (saturated || magnitude > INT64_MAX) ? INT64_MAX : static_cast<int64_t>(magnitude);
+  }
+  return static_cast<int>(static_cast<uint32_t>(static_cast<uint64_t>(value)));
+}
+
+// Redis's genericGetKeys, the key-finding function of the numkeys commands (EVAL, FCALL,
+// ZUNIONSTORE, LMPOP...): the count read with atoi, the keys, then the destination; no flags.
+bool NumkeysFallback(const CommandMetadata& meta, Args args, std::vector<metadata::KeyReference>* keys) {
+  const KeySpec* counted = nullptr;
+  int store = 0;
+  for (const KeySpec& spec : meta.key_specs) {
+    if (spec.find_keys == FindKeys::kKeynum && spec.begin_search == BeginSearch::kIndex) {
+      counted = &spec;
+    } else if (spec.begin_search == BeginSearch::kIndex && spec.find_keys == FindKeys::kRange) {
+      store = spec.index;
+    }
+  }
+  if (counted == nullptr) return false;
+  const int argc = static_cast<int>(args.size());
+  int first = counted->index + counted->firstkey;
+  int count = Atoi(args[counted->index + counted->keynumidx]);
+  if (count < 1 || count > (argc - first) / counted->keystep) return true;
+  for (int i = 0; i < count; ++i) keys->push_back({first + i * counted->keystep, ""});
+  if (store != 0) keys->push_back({store, ""});
+  return true;
+}
+
 bool HasKeySpecs(const CommandMetadata& meta) {
   for (const KeySpec& spec : meta.key_specs) {
     if (!metadata::HasWord(spec.flags, "not_key")) return true;
@@ -376,10 +423,13 @@ void ReplyCommandKeys(CommandContext& ctx, Args target, bool with_flags) {
   }
   if (variable_flags || !metadata::KeysFromSpecs(*meta, target, &keys)) {
     keys.clear();
-    std::vector<int> positions;
     bool has_function = variable_flags || metadata::HasWord(meta->flags, "movablekeys");
-    if (has_function && KeyPositions(*spec, target, &positions)) {
+    std::vector<int> positions;
+    if (has_function && !NumkeysFallback(*meta, target, &keys) &&
+        KeyPositions(*spec, target, &positions)) {
       for (int position : positions) {
+        // Redis's sortROGetKeys reports the sorted key only, whatever else is written.
+        if (meta->name == "sort_ro" && position != 1) continue;
         keys.push_back({position, FallbackFlags(*meta, target, position)});
       }
     }

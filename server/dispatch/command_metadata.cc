@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cstdint>
 #include <strings.h>
 
 #include "server/dispatch/command_table.h"
@@ -107,8 +108,8 @@ bool KeysFromSpecs(const CommandMetadata& command, Args args, std::vector<KeyRef
         long long numkeys = 0;
         if (!ParseInt(args[first + spec.keynumidx], &numkeys) || numkeys < 0) return false;
         first += spec.firstkey;
-        if (numkeys > argc) return false;
-        last = first + static_cast<int>(numkeys) - 1;
+        // As Redis's int arithmetic: a count past INT_MAX wraps (EVAL s 4294967297 k finds k).
+        last = static_cast<int>(static_cast<uint32_t>(first + static_cast<uint32_t>(numkeys) - 1));
         break;
       }
       case FindKeys::kUnknown:

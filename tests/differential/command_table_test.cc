@@ -172,6 +172,8 @@ const std::vector<std::vector<std::string>> kKeyedCommandLines = {
     {"object", "help"}, {"config", "get", "x"}, {"memory"}, {"get"}, {"nosuchcommand", "k"},
     {"config", "nosuch", "k"}, {"bitop", "and", "d", "a", "b"}, {"pfmerge", "d", "a"},
     {"blpop", "a", "b", "0"}, {"copy", "a", "b", "DB", "1"}, {"touch", "a"},
+    {"eval", "s", "1abc", "a"}, {"eval", "s", "4294967297", "a"}, {"zunionstore", "d", "1x", "a"},
+    {"zinter", "01", "a"}, {"sort_ro", "k", "store", "d"}, {"sort", "k", "limit", "0", "store", "d"},
 };
 
 TEST(CommandTableTest, GetkeysMatchesRedis) {
