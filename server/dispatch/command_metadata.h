@@ -2,7 +2,7 @@
 // declarative entry per command and subcommand, generated from redis-server's own replies by
 // scripts/gen_command_metadata.py into command_metadata_data.cc. COMMAND INFO, DOCS and GETKEYS
 // are written from it; the command table's rows must agree with it (arity, flags, key positions),
-// which tests/server/command_metadata_test.cc checks for every registered command.
+// which tests/server/dispatch/command_metadata_test.cc checks for every registered command.
 //
 // A string field is absent when its view has no data (default-constructed) and present, possibly
 // empty, otherwise: MIGRATE's empty-key argument has the token "".
