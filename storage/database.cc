@@ -208,8 +208,8 @@ void Database::Touch(std::string_view key, KeyEvent event) {
   MarkModified(key);
   // Strings change size only through the calls above, which charge them; a container changed in
   // place is re-measured here. One predictable branch for string events.
-  constexpr uint32_t kContainerEvents = kEventList | kEventSet | kEventHash | kEventZset |
-                                        kEventStream;
+  constexpr uint32_t kContainerEvents =
+      kEventList | kEventSet | kEventHash | kEventZset | kEventStream;
   if (event.event_class & kContainerEvents) {
     uint64_t hash = HashBytes(key);
     Shard& shard = shards_[ShardOfHash(hash)];

@@ -102,8 +102,7 @@ bool Move(Database& src, Database& dst, std::string_view key) {
   return true;
 }
 
-bool Copy(Database& src, std::string_view from, Database& dst, std::string_view to,
-          bool replace) {
+bool Copy(Database& src, std::string_view from, Database& dst, std::string_view to, bool replace) {
   Entry* e = src.FindRead(from);
   if (e == nullptr || (!replace && dst.FindWrite(to) != nullptr)) return false;
   Entry* copy = Entry::CloneAs(e, to, e->expire_at());

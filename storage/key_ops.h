@@ -59,8 +59,7 @@ bool Move(Database& src, Database& dst, std::string_view key);
 // COPY: copies `from` in `src` to `to` in `dst` with its TTL ("copy_to"), replacing a value there
 // only when `replace`. False when `from` is missing or `to` exists without `replace`. The keys
 // must differ when the databases are the same.
-bool Copy(Database& src, std::string_view from, Database& dst, std::string_view to,
-          bool replace);
+bool Copy(Database& src, std::string_view from, Database& dst, std::string_view to, bool replace);
 
 // Reports that `key` was just created (Redis's dbAdd emits "new"): operations that add a key
 // call it before their own event.

@@ -22,7 +22,7 @@ struct SetParams {
   Condition condition = Condition::kAlways;
   // GET: look the key up as a read and return its old value; another type fails with kWrongType.
   bool get_old = false;
-  bool keep_ttl = false;                   // KEEPTTL
+  bool keep_ttl = false;                    // KEEPTTL
   int64_t expire_at_ms = Entry::kNoExpire;  // EX PX EXAT PXAT as an absolute time
 };
 

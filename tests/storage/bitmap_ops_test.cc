@@ -245,7 +245,7 @@ class BitmapDbTest : public ::testing::Test {
 // BITFIELD only when the string grew or a bit changed, "set" or "del" for BITOP's destination.
 TEST_F(BitmapDbTest, WritesReportRedisEvents) {
   SetBit(db(), "b", 3, true);
-  SetBit(db(), "b", 3, true);   // no change
+  SetBit(db(), "b", 3, true);  // no change
   SetBit(db(), "b", 3, false);
   SetBit(db(), "b", 100, false);  // grows
   BitfieldOp set{.code = BitfieldOpCode::kSet, .type = kU8, .offset = 0, .argument = 1};

@@ -36,9 +36,7 @@ class KeyOpsTest : public ::testing::Test {
     Entry* e = db(index).Peek(key);
     return e == nullptr ? "<none>" : std::string(e->str());
   }
-  int64_t ExpireAt(std::string_view key, int index = 0) {
-    return db(index).Peek(key)->expire_at();
-  }
+  int64_t ExpireAt(std::string_view key, int index = 0) { return db(index).Peek(key)->expire_at(); }
 
   RecordingObserver observer_;
   Store store_{2, /*locking=*/false};
@@ -193,8 +191,8 @@ TEST_F(KeyOpsTest, CopyKeepsTheSourceAndReportsCopyTo) {
   EXPECT_FALSE(Copy(db(), "missing", db(), "c", true));
   EXPECT_TRUE(Copy(db(), "a", db(), "b", /*replace=*/true));
   EXPECT_TRUE(Copy(db(0), "a", db(1), "b", false));
-  EXPECT_EQ(observer_.events, (Events{"0:new:b", "0:copy_to:b", "0:new:b", "0:copy_to:b",
-                                     "1:new:b", "1:copy_to:b"}));
+  EXPECT_EQ(observer_.events,
+            (Events{"0:new:b", "0:copy_to:b", "0:new:b", "0:copy_to:b", "1:new:b", "1:copy_to:b"}));
 }
 
 TEST_F(KeyOpsTest, CopyOfAContainerIsDeep) {

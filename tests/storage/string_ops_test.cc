@@ -152,10 +152,9 @@ TEST_F(StringOpsTest, WritersReportRedisEvents) {
   SetRange(db(), "r", 1, "xy", 100);
   SetRange(db(), "r", 0, "", 100);  // writes nothing: no event
   SetRange(db(), "r", 0, "z", 100);
-  EXPECT_EQ(observer_.events,
-            (Events{"0:new:i", "0:incrby:i", "0:incrby:i", "0:incrby:i", "0:incrby:i",
-                    "0:incrbyfloat:i", "0:new:a", "0:append:a", "0:append:a", "0:new:r",
-                    "0:setrange:r", "0:setrange:r"}));
+  EXPECT_EQ(observer_.events, (Events{"0:new:i", "0:incrby:i", "0:incrby:i", "0:incrby:i",
+                                      "0:incrby:i", "0:incrbyfloat:i", "0:new:a", "0:append:a",
+                                      "0:append:a", "0:new:r", "0:setrange:r", "0:setrange:r"}));
 }
 
 TEST_F(StringOpsTest, FailedWritersReportNothing) {
