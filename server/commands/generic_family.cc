@@ -1,11 +1,9 @@
 // Keyspace commands (Redis's "generic" group, plus DBSIZE FLUSHDB FLUSHALL SWAPDB of its "server"
 // group): DEL UNLINK EXISTS TYPE TOUCH, the EXPIRE and TTL families, PERSIST, KEYS SCAN RANDOMKEY,
-// RENAME RENAMENX COPY MOVE, and OBJECT.
+// RENAME RENAMENX COPY MOVE, and OBJECT. Writers parse, call one operation of storage/key_ops
+// (which reports the keyspace events) and reply.
 #include <algorithm>
-#include <cctype>
-#include <cerrno>
 #include <climits>
-#include <cstdlib>
 #include <optional>
 #include <string>
 #include <vector>

@@ -1,5 +1,6 @@
 // String commands: GET SET SETNX SETEX PSETEX GETSET GETDEL GETEX MGET MSET MSETNX INCR DECR INCRBY
-// DECRBY INCRBYFLOAT APPEND STRLEN GETRANGE SUBSTR SETRANGE LCS.
+// DECRBY INCRBYFLOAT APPEND STRLEN GETRANGE SUBSTR SETRANGE LCS. Writers parse, call one operation
+// of storage/string_ops (which reports the keyspace events and counts the changes) and reply.
 #include <strings.h>
 
 #include <string>
