@@ -9,26 +9,12 @@
 #include <vector>
 
 #include "storage/clock.h"
+#include "tests/storage/recording_observer.h"
 
 namespace respd::storage {
 namespace {
 
 constexpr int64_t kNow = 1'700'000'000'000;
-
-class RecordingObserver : public KeyspaceObserver {
- public:
-  void OnKeyModified(int db, std::string_view key) override {
-    modified.emplace_back(std::to_string(db) + ":" + std::string(key));
-  }
-  void OnDbModified(int db) override { dbs.push_back(db); }
-  void OnKeyReady(int, std::string_view) override {}
-  void OnKeyEvent(int db, std::string_view key, KeyEvent event) override {
-    events.push_back(std::to_string(db) + ":" + std::string(event.name) + ":" + std::string(key));
-  }
-  std::vector<std::string> modified;
-  std::vector<int> dbs;
-  std::vector<std::string> events;
-};
 
 class DatabaseTest : public ::testing::Test {
  protected:
