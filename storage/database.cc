@@ -365,22 +365,25 @@ Entry* Database::RandomEntry(std::mt19937_64& rng) {
   return nullptr;
 }
 
-Database::ExpireStep Database::ActiveExpireShard(size_t shard_index, size_t max_buckets) {
+Database::ExpireStep Database::ActiveExpireShard(size_t shard_index, size_t max_buckets,
+                                                 int64_t now_ms) {
   Shard& shard = shards_[shard_index];
   ExpireStep step;
   if (shard.volatile_keys == 0) return step;
-  int64_t now = CommandTimeMs();
+  size_t walk = std::min(max_buckets, shard.table.bucket_count());
   std::vector<Entry*> expired;
   uint64_t cursor = shard.expire_cursor;
-  do {
+  // The cursor's order visits every bucket once per bucket_count() steps from wherever it starts,
+  // so a caller that keeps stepping until it has walked table_buckets has seen every key.
+  for (; step.buckets < walk; ++step.buckets) {
     cursor = shard.table.ScanBucket(cursor, [&](Entry* e) {
-      if (e->IsExpired(now)) expired.push_back(e);
+      if (e->IsExpired(now_ms)) expired.push_back(e);
     });
-    ++step.buckets;
-  } while (cursor != 0 && step.buckets < max_buckets);
+  }
   shard.expire_cursor = cursor;
   for (Entry* e : expired) ExpireEntry(shard, e, HashBytes(e->key()));
   step.expired = expired.size();
+  step.table_buckets = shard.table.bucket_count();
   return step;
 }
 

@@ -141,15 +141,17 @@ class Database {
   const Entry* FindStored(std::string_view key) const;
   // A random live key, or nullptr when the database is empty.
   Entry* RandomEntry(std::mt19937_64& rng);
-  // Active expiry of one shard: walks at most `max_buckets` buckets from the shard's cursor,
-  // deleting expired keys. Returns how many buckets were walked and how many keys expired.
+  // One step of active expiry (storage/expiry.h) in one shard: walks `max_buckets` buckets from
+  // the shard's cursor, round the end of the table and on (never more than the table has),
+  // deleting the keys expired at `now_ms`. Returns the buckets walked, the keys expired, and the
+  // table's bucket count after the step, so the caller knows when it has walked all of it.
   struct ExpireStep {
     size_t buckets = 0;
     size_t expired = 0;
+    size_t table_buckets = 0;
   };
-  ExpireStep ActiveExpireShard(size_t shard, size_t max_buckets);
+  ExpireStep ActiveExpireShard(size_t shard, size_t max_buckets, int64_t now_ms);
   size_t ShardVolatileCount(size_t shard) const { return shards_[shard].volatile_keys; }
-  size_t ShardSize(size_t shard) const { return shards_[shard].table.size(); }
 
   // Swaps all keys with `other` (SWAPDB); the indexes stay.
   void SwapContents(Database& other);
