@@ -149,6 +149,11 @@ const std::vector<OptionSpec>& OptionSpecs() {
       {"hash-max-listpack-value", "hash-max-ziplist-value", OptionKind::kMemory, "64",
        "hashes whose fields and values are all at most this many bytes may use listpack", true, 0,
        INT64_MAX},
+      {"stream-node-max-bytes", "", OptionKind::kMemory, "4096",
+       "a stream node of this many bytes starts a new node (0: no limit)",
+       true, 0, INT64_MAX},
+      {"stream-node-max-entries", "", OptionKind::kInt, "100",
+       "a stream node of this many entries starts a new node (0: no limit)", true, 0, INT64_MAX},
       {"busy-reply-threshold", "lua-time-limit", OptionKind::kInt, "5000",
        "milliseconds a script runs before other clients get BUSY", true, 0, INT64_MAX},
       // redis-server directives that have no meaning for an in-memory test double.
