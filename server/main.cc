@@ -5,6 +5,7 @@
 #include <fstream>
 #include <iostream>
 
+#include "server/composition.h"
 #include "server/config/config.h"
 #include "server/config/logging.h"
 #include "server/net/server.h"
@@ -48,6 +49,7 @@ int main(int argc, char** argv) {
 
   respd::storage::Clock clock;
   respd::server::Server server(config, clock);
+  respd::server::Compose(server.context());
   server.context().executable = argv[0];
   int code = server.Run();
   if (!pidfile.empty()) unlink(pidfile.c_str());

@@ -8,8 +8,6 @@
 #include <random>
 #include <sstream>
 
-#include "server/composition.h"
-
 namespace respd::server {
 namespace asio = boost::asio;
 using asio::ip::tcp;
@@ -64,7 +62,6 @@ Server::Server(Config& config, storage::Clock& clock)
   if (threads == 0) threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   context_.io_threads = threads;
   for (int i = 0; i < threads; ++i) threads_.push_back(std::make_unique<IoThread>());
-  Compose(context_);
   context_.run_id = RandomRunId();
   context_.start_time_ms = clock.NowMs();
   context_.request_shutdown = [this] { Stop(); };

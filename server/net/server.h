@@ -14,6 +14,8 @@
 
 namespace respd::server {
 
+// The caller composes the context (server/composition.h) before Run: the network layer does not
+// know the command families.
 class Server {
  public:
   Server(Config& config, storage::Clock& clock);
