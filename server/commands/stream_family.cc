@@ -3,11 +3,13 @@
 #include <string>
 #include <vector>
 
-#include "server/commands/collection_args.h"
+#include "server/commands/args.h"
+#include "server/commands/handler_support.h"
 #include "server/commands/families.h"
 #include "server/commands/stream_family_common.h"
 #include "server/dispatch/errors.h"
 #include "server/dispatch/server_context.h"
+#include "server/services/blocking.h"
 #include "storage/clock.h"
 #include "storage/numbers.h"
 
@@ -92,6 +94,9 @@ constexpr std::string_view kErrNoKeyForXinfo = "ERR no such key";
 // Redis's default LIMIT for `~` trimming is 100 nodes' worth of entries.
 constexpr int64_t kApproxLimitNodes = 100;
 constexpr int64_t kApproxLimitFallback = 10000;
+// Entries a blocked XREAD/XREADGROUP without COUNT gets when it wakes (Redis's
+// XREAD_BLOCKED_DEFAULT_COUNT), so a low ID does not serve a huge stream at once.
+constexpr int64_t kBlockedReadCount = 1000;
 
 // Redis's getTimeoutFromObjectOrReply in milliseconds (XREAD's BLOCK): a non-negative integer; 0
 // waits forever.
@@ -146,8 +151,8 @@ bool ParseAddOrTrimArgs(CommandContext& ctx, bool xadd, AddTrimArgs* out) {
     size_t more = args.size() - 1 - i;
     std::string_view opt = args[i];
     if (xadd && AsCString(opt) == "*") break;
-    bool maxlen = EqualsIgnoreCase(opt, "maxlen");
-    if ((maxlen || EqualsIgnoreCase(opt, "minid")) && more > 0) {
+    bool maxlen = IsKeyword(opt, "maxlen");
+    if ((maxlen || IsKeyword(opt, "minid")) && more > 0) {
       if (out->trim.strategy != StreamTrim::Strategy::kNone) {
         ctx.reply.Error(
             "ERR syntax error, MAXLEN and MINID options at the same time are not compatible");
@@ -177,7 +182,7 @@ bool ParseAddOrTrimArgs(CommandContext& ctx, bool xadd, AddTrimArgs* out) {
         out->trim.strategy = StreamTrim::Strategy::kMinId;
       }
       ++i;
-    } else if (EqualsIgnoreCase(opt, "limit") && more > 0) {
+    } else if (IsKeyword(opt, "limit") && more > 0) {
       auto n = ParseLongLongOrReply(ctx, args[i + 1]);
       if (!n) return false;
       if (*n < 0) {
@@ -187,7 +192,7 @@ bool ParseAddOrTrimArgs(CommandContext& ctx, bool xadd, AddTrimArgs* out) {
       out->trim.limit = *n;
       limit_given = true;
       ++i;
-    } else if (xadd && EqualsIgnoreCase(opt, "nomkstream")) {
+    } else if (xadd && IsKeyword(opt, "nomkstream")) {
       out->no_mkstream = true;
     } else if (xadd) {
       bool seq_given = true;
@@ -263,6 +268,7 @@ void CmdXadd(CommandContext& ctx) {
           "ERR The ID specified in XADD is equal or smaller than the target stream top item");
   }
   ctx.AddDirty();
+  ctx.server.blocking.OnKeyReady(ctx.db().index(), ctx.args[1]);
   ReplyStreamId(ctx, added->id);
 }
 
@@ -281,7 +287,7 @@ void RangeGeneric(CommandContext& ctx, bool rev) {
   if (!end) return;
   int64_t count = -1;
   for (size_t j = 4; j < ctx.args.size(); ++j) {
-    if (EqualsIgnoreCase(ctx.args[j], "count") && j + 1 < ctx.args.size()) {
+    if (IsKeyword(ctx.args[j], "count") && j + 1 < ctx.args.size()) {
       auto n = ParseLongLongOrReply(ctx, ctx.args[j + 1]);
       if (!n) return;
       count = *n < 0 ? 0 : *n;
@@ -335,12 +341,12 @@ void CmdXsetid(CommandContext& ctx) {
   std::optional<StreamId> max_deleted;
   for (size_t i = 3; i < ctx.args.size(); i += 2) {
     bool more = i + 1 < ctx.args.size();
-    if (EqualsIgnoreCase(ctx.args[i], "entriesadded") && more) {
+    if (IsKeyword(ctx.args[i], "entriesadded") && more) {
       auto n = ParseLongLongOrReply(ctx, ctx.args[i + 1]);
       if (!n) return;
       if (*n < 0) return ctx.reply.Error("ERR entries_added must be positive");
       entries_added = static_cast<uint64_t>(*n);
-    } else if (EqualsIgnoreCase(ctx.args[i], "maxdeletedid") && more) {
+    } else if (IsKeyword(ctx.args[i], "maxdeletedid") && more) {
       max_deleted = ParseStreamIdOrReply(ctx, ctx.args[i + 1], 0, true);
       if (!max_deleted) return;
       if (*id < *max_deleted) {
@@ -383,19 +389,19 @@ void ReadGeneric(CommandContext& ctx, bool xreadgroup) {
   for (size_t i = 1; i < args.size(); ++i) {
     size_t more = args.size() - i - 1;
     std::string_view o = args[i];
-    if (EqualsIgnoreCase(o, "block") && more > 0) {
+    if (IsKeyword(o, "block") && more > 0) {
       if (ctx.mode == ExecutionMode::kScript) {
         return ctx.reply.Error("ERR " + std::string(AsCString(args[0])) +
                                " command is not allowed with BLOCK option from scripts");
       }
       ++i;
       if (!ParseBlockTimeoutMs(ctx, args[i], &timeout)) return;
-    } else if (EqualsIgnoreCase(o, "count") && more > 0) {
+    } else if (IsKeyword(o, "count") && more > 0) {
       ++i;
       auto n = ParseLongLongOrReply(ctx, args[i]);
       if (!n) return;
       count = *n < 0 ? 0 : *n;
-    } else if (EqualsIgnoreCase(o, "streams") && more > 0) {
+    } else if (IsKeyword(o, "streams") && more > 0) {
       streams_arg = i + 1;
       streams_count = args.size() - streams_arg;
       if (streams_count % 2 != 0) {
@@ -405,7 +411,7 @@ void ReadGeneric(CommandContext& ctx, bool xreadgroup) {
       }
       streams_count /= 2;
       break;
-    } else if (EqualsIgnoreCase(o, "group") && more >= 2) {
+    } else if (IsKeyword(o, "group") && more >= 2) {
       if (!xreadgroup) {
         return ctx.reply.Error(
             "ERR The GROUP option is only supported by XREADGROUP. You called XREAD instead.");
@@ -413,7 +419,7 @@ void ReadGeneric(CommandContext& ctx, bool xreadgroup) {
       group_name = args[i + 1];
       consumer_name = args[i + 2];
       i += 2;
-    } else if (EqualsIgnoreCase(o, "noack")) {
+    } else if (IsKeyword(o, "noack")) {
       if (!xreadgroup) {
         return ctx.reply.Error(
             "ERR The NOACK option is only supported by XREADGROUP. You called XREAD instead.");
@@ -425,6 +431,10 @@ void ReadGeneric(CommandContext& ctx, bool xreadgroup) {
   }
   if (streams_arg == 0) return ctx.ReplySyntaxError();
   if (xreadgroup && !group_name) return ctx.reply.Error("ERR Missing GROUP option for XREADGROUP");
+
+  // A blocked client re-run because a key became ready is served from that key only, as Redis
+  // serves it.
+  std::optional<std::string_view> retry_key = BlockingRegistry::RetryKey();
 
   // Resolve every key, group and ID before serving any: errors leave nothing half done.
   std::vector<StreamId> ids(streams_count);
@@ -442,6 +452,13 @@ void ReadGeneric(CommandContext& ctx, bool xreadgroup) {
     if (found.ok()) streams[k] = *found;
     if (group_name) {
       if (streams[k] == nullptr || (groups[k] = streams[k]->FindGroup(*group_name)) == nullptr) {
+        // A blocked XREADGROUP woken by XGROUP DESTROY gets Redis's unblocking errors.
+        if (retry_key == key) {
+          return ctx.reply.Error(streams[k] == nullptr
+                                     ? "UNBLOCKED the stream key no longer exists"
+                                     : "NOGROUP the consumer group this client was blocked on no "
+                                       "longer exists");
+        }
         return ctx.reply.Error(
             NoGroupError(key, *group_name, " in XREADGROUP with GROUP option"));
       }
@@ -477,7 +494,7 @@ void ReadGeneric(CommandContext& ctx, bool xreadgroup) {
   size_t token = 0;
   for (size_t k = 0; k < streams_count; ++k) {
     Stream* stream = streams[k];
-    if (stream == nullptr) continue;
+    if (stream == nullptr || (retry_key && *retry_key != args[streams_arg + k])) continue;
     bool serve = false;
     bool history = false;
     StreamId after = ids[k];
@@ -516,7 +533,24 @@ void ReadGeneric(CommandContext& ctx, bool xreadgroup) {
     return ctx.reply.EndDeferred(token, ctx.reply.resp3() ? Aggregate::kMap : Aggregate::kArray,
                                  served);
   }
-  // Blocking lands with the blocking step; until then BLOCK answers as a timeout would.
+  if (timeout >= 0 && ctx.may_block()) {
+    // Park the client with `$` resolved now (so entries added before it wakes are not missed)
+    // and, without COUNT, Redis's count for blocked reads.
+    std::vector<std::string> stored(args.begin(), args.end());
+    for (size_t k = 0; k < streams_count; ++k) {
+      std::string& id = stored[streams_arg + streams_count + k];
+      if (AsCString(id) == "$") id = ids[k].ToString();
+    }
+    if (count == 0) {
+      stored.insert(stored.begin() + 1, {"COUNT", std::to_string(kBlockedReadCount)});
+      streams_arg += 2;
+    }
+    std::vector<std::string_view> views(stored.begin(), stored.end());
+    CommandContext parked{views, ctx.reply, ctx.client, ctx.server, ctx.spec, ctx.mode};
+    Args keys = Args(views).subspan(streams_arg, streams_count);
+    if (ctx.server.blocking.Block(parked, keys, timeout)) return;
+  }
+  // Not allowed to block (MULTI, a script), or nothing to serve: as Redis on a timeout.
   ctx.reply.NullArray();
 }
 
@@ -529,12 +563,12 @@ bool XreadKeys(Args args, std::vector<int>* positions) {
   size_t streams_pos = 0;
   for (size_t i = 1; i < args.size(); ++i) {
     std::string_view arg = args[i];
-    if (EqualsIgnoreCase(arg, "block") || EqualsIgnoreCase(arg, "count")) {
+    if (IsKeyword(arg, "block") || IsKeyword(arg, "count")) {
       ++i;
-    } else if (EqualsIgnoreCase(arg, "group")) {
+    } else if (IsKeyword(arg, "group")) {
       i += 2;
-    } else if (EqualsIgnoreCase(arg, "noack")) {
-    } else if (EqualsIgnoreCase(arg, "streams")) {
+    } else if (IsKeyword(arg, "noack")) {
+    } else if (IsKeyword(arg, "streams")) {
       streams_pos = i;
       break;
     } else {
@@ -550,19 +584,19 @@ bool XreadKeys(Args args, std::vector<int>* positions) {
 
 // XINFO STREAM key [FULL [COUNT count]]
 void CmdXinfoStream(CommandContext& ctx) {
-  bool full = ctx.args.size() > 3;
-  int64_t count = 10;
-  if (full) {
-    size_t extra = ctx.args.size() - 3;
-    if ((extra != 1 && extra != 3) || !EqualsIgnoreCase(ctx.args[3], "full") ||
-        (extra == 3 && !EqualsIgnoreCase(ctx.args[4], "count"))) {
-      return ctx.reply.Error(SubcommandSyntaxError("XINFO", ctx.args[1]));
-    }
-  }
   auto found = storage::FindStreamRead(ctx.db(), ctx.args[2]);
   if (!found.ok()) {
     return ctx.reply.Error(found.status() == OpStatus::kKeyNotFound ? kErrNoKeyForXinfo
                                                                     : ErrorText(found.status()));
+  }
+  bool full = ctx.args.size() > 3;
+  int64_t count = 10;
+  if (full) {
+    size_t extra = ctx.args.size() - 3;
+    if ((extra != 1 && extra != 3) || !IsKeyword(ctx.args[3], "full") ||
+        (extra == 3 && !IsKeyword(ctx.args[4], "count"))) {
+      return ctx.reply.Error(SubcommandSyntaxError("XINFO", ctx.args[1]));
+    }
   }
   if (full && ctx.args.size() == 6) {
     auto n = ParseLongLongOrReply(ctx, ctx.args[5]);

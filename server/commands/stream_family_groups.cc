@@ -2,10 +2,12 @@
 #include <string>
 #include <vector>
 
-#include "server/commands/collection_args.h"
+#include "server/commands/args.h"
+#include "server/commands/handler_support.h"
 #include "server/commands/stream_family_common.h"
 #include "server/dispatch/errors.h"
 #include "server/dispatch/server_context.h"
+#include "server/services/blocking.h"
 #include "storage/clock.h"
 #include "storage/numbers.h"
 
@@ -44,15 +46,16 @@ bool ParseEntriesRead(CommandContext& ctx, std::string_view arg, int64_t* out) {
 void XgroupGeneric(CommandContext& ctx) {
   Args args = ctx.args;
   std::string_view sub = args[1];
-  bool create = EqualsIgnoreCase(sub, "create");
+  bool create = IsKeyword(sub, "create");
+  bool setid = IsKeyword(sub, "setid");
   bool mkstream = false;
   int64_t entries_read = StreamGroup::kInvalidEntriesRead;
-  if (create) {
+  if (create || setid) {
     for (size_t i = 5; i < args.size();) {
-      if (EqualsIgnoreCase(args[i], "mkstream")) {
+      if (create && IsKeyword(args[i], "mkstream")) {
         mkstream = true;
         ++i;
-      } else if (EqualsIgnoreCase(args[i], "entriesread") && i + 1 < args.size()) {
+      } else if (IsKeyword(args[i], "entriesread") && i + 1 < args.size()) {
         if (!ParseEntriesRead(ctx, args[i + 1], &entries_read)) return;
         i += 2;
       } else {
@@ -67,7 +70,7 @@ void XgroupGeneric(CommandContext& ctx) {
   }
   Stream* stream = found.ok() ? *found : nullptr;
   StreamGroup* group = stream ? stream->FindGroup(args[3]) : nullptr;
-  if (stream != nullptr && group == nullptr && !create && !EqualsIgnoreCase(sub, "destroy")) {
+  if (stream != nullptr && group == nullptr && !create && !IsKeyword(sub, "destroy")) {
     return ctx.reply.Error(NoSuchGroupForKey(args[3], args[2]));
   }
   if (stream == nullptr && !mkstream) return ctx.reply.Error(kErrXgroupNeedsKey);
@@ -93,7 +96,7 @@ void XgroupGeneric(CommandContext& ctx) {
     ctx.AddDirty();
     return ctx.reply.Ok();
   }
-  if (EqualsIgnoreCase(sub, "setid")) {
+  if (setid) {
     if (args.size() != 5 && args.size() != 7) {
       return ctx.reply.Error(SubcommandSyntaxError("XGROUP", sub));
     }
@@ -105,22 +108,18 @@ void XgroupGeneric(CommandContext& ctx) {
       if (!parsed) return;
       id = *parsed;
     }
-    if (args.size() == 7) {
-      if (!EqualsIgnoreCase(args[5], "entriesread")) {
-        return ctx.reply.Error(SubcommandSyntaxError("XGROUP", sub));
-      }
-      if (!ParseEntriesRead(ctx, args[6], &entries_read)) return;
-    }
     storage::SetGroupId(db, args[2], *group, id, entries_read);
     ctx.AddDirty();
     return ctx.reply.Ok();
   }
-  if (EqualsIgnoreCase(sub, "destroy")) {
+  if (IsKeyword(sub, "destroy")) {
     if (!storage::DestroyGroup(db, args[2], *stream, args[3])) return ctx.reply.Integer(0);
     ctx.AddDirty();
+    // Readers blocked on the group wake to their NOGROUP error.
+    ctx.server.blocking.OnKeyReady(db.index(), args[2]);
     return ctx.reply.Integer(1);
   }
-  if (EqualsIgnoreCase(sub, "createconsumer")) {
+  if (IsKeyword(sub, "createconsumer")) {
     bool created = false;
     storage::FindOrCreateConsumer(db, args[2], *group, args[4], storage::CommandTimeMs(),
                                   &created);
@@ -193,7 +192,7 @@ void CmdXpending(CommandContext& ctx) {
   std::optional<std::string_view> consumer_name;
   if (!summary) {
     size_t first = 3;
-    if (EqualsIgnoreCase(args[3], "idle")) {
+    if (IsKeyword(args[3], "idle")) {
       auto idle = ParseLongLongOrReply(ctx, args[4]);
       if (!idle) return;
       min_idle = *idle;
@@ -309,24 +308,24 @@ void CmdXclaim(CommandContext& ctx) {
   for (; j < args.size(); ++j) {
     bool more = j + 1 < args.size();
     std::string_view opt = args[j];
-    if (EqualsIgnoreCase(opt, "force")) {
+    if (IsKeyword(opt, "force")) {
       request.force = true;
-    } else if (EqualsIgnoreCase(opt, "justid")) {
+    } else if (IsKeyword(opt, "justid")) {
       request.just_id = true;
-    } else if (EqualsIgnoreCase(opt, "idle") && more) {
+    } else if (IsKeyword(opt, "idle") && more) {
       auto idle = ParseLongLongOrReply(ctx, args[++j], "Invalid IDLE option argument for XCLAIM");
       if (!idle) return;
       request.delivery_time = now - *idle;
-    } else if (EqualsIgnoreCase(opt, "time") && more) {
+    } else if (IsKeyword(opt, "time") && more) {
       auto time = ParseLongLongOrReply(ctx, args[++j], "Invalid TIME option argument for XCLAIM");
       if (!time) return;
       request.delivery_time = *time;
-    } else if (EqualsIgnoreCase(opt, "retrycount") && more) {
+    } else if (IsKeyword(opt, "retrycount") && more) {
       auto retry =
           ParseLongLongOrReply(ctx, args[++j], "Invalid RETRYCOUNT option argument for XCLAIM");
       if (!retry) return;
       request.retry_count = *retry;
-    } else if (EqualsIgnoreCase(opt, "lastid") && more) {
+    } else if (IsKeyword(opt, "lastid") && more) {
       request.last_id = ParseStreamIdOrReply(ctx, args[++j], 0, true);
       if (!request.last_id) return;
     } else {
@@ -361,12 +360,12 @@ void CmdXautoclaim(CommandContext& ctx) {
   int64_t count = 100;
   bool just_id = false;
   for (size_t j = 6; j < args.size(); ++j) {
-    if (EqualsIgnoreCase(args[j], "count") && j + 1 < args.size()) {
+    if (IsKeyword(args[j], "count") && j + 1 < args.size()) {
       auto n = storage::ParseInt64(args[j + 1]);
       if (!n || *n < 1 || *n > kMaxCount) return ctx.reply.Error("ERR COUNT must be > 0");
       count = *n;
       ++j;
-    } else if (EqualsIgnoreCase(args[j], "justid")) {
+    } else if (IsKeyword(args[j], "justid")) {
       just_id = true;
     } else {
       return ctx.ReplySyntaxError();
