@@ -113,7 +113,8 @@ OpResult<StreamError> XSetId(Database& db, std::string_view key, StreamId id,
   stream.SetLastId(id);
   if (entries_added) stream.SetEntriesAdded(*entries_added);
   if (max_deleted && !max_deleted->IsZero()) stream.SetMaxDeletedId(*max_deleted);
-  db.Touch(key, kXSetIdEvent);
+  // Redis's XSETID reports its event without signalling the key modified (WATCH keeps).
+  db.Notify(key, kXSetIdEvent);
   return StreamError::kNone;
 }
 

@@ -447,7 +447,9 @@ void ReadGeneric(CommandContext& ctx, bool xreadgroup) {
     auto found = xreadgroup ? storage::FindStreamWrite(ctx.db(), key)
                             : storage::FindStreamRead(ctx.db(), key);
     if (!found.ok() && found.status() != OpStatus::kKeyNotFound) {
-      return ctx.ReplyStatus(found.status());
+      // A stream replaced by another type under a blocked reader: XREAD keeps waiting, a group
+      // reader is told (below) that its stream is gone.
+      if (retry_key != key) return ctx.ReplyStatus(found.status());
     }
     if (found.ok()) streams[k] = *found;
     if (group_name) {
