@@ -99,9 +99,7 @@ bool StreamId::Decr() {
   return true;
 }
 
-std::string StreamId::ToString() const {
-  return std::to_string(ms) + "-" + std::to_string(seq);
-}
+std::string StreamId::ToString() const { return std::to_string(ms) + "-" + std::to_string(seq); }
 
 std::optional<StreamId> ParseStreamId(std::string_view text, uint64_t missing_seq, bool strict,
                                       bool* seq_given) {
@@ -295,9 +293,8 @@ int64_t Stream::Trim(const StreamTrim& trim) {
     auto node = nodes_.begin();
     int64_t live = node->second.live;
     if (trim.limit && deleted + live > trim.limit) break;
-    bool remove_node = trim.strategy == Strategy::kMaxLen
-                           ? entries_.size() - live >= trim.maxlen
-                           : node->second.last_id < trim.minid;
+    bool remove_node = trim.strategy == Strategy::kMaxLen ? entries_.size() - live >= trim.maxlen
+                                                          : node->second.last_id < trim.minid;
     if (remove_node) {
       StreamId last = node->second.last_id;
       while (!entries_.empty() && entries_.begin()->first <= last) EraseEntry(entries_.begin());

@@ -118,8 +118,8 @@ OpResult<StreamError> XSetId(Database& db, std::string_view key, StreamId id,
   return StreamError::kNone;
 }
 
-StreamError CreateGroup(Database& db, std::string_view key, Stream& stream,
-                        std::string_view name, StreamId last_id, int64_t entries_read) {
+StreamError CreateGroup(Database& db, std::string_view key, Stream& stream, std::string_view name,
+                        StreamId last_id, int64_t entries_read) {
   if (stream.CreateGroup(name, last_id, entries_read) == nullptr) return StreamError::kBusyGroup;
   db.Notify(key, kGroupCreateEvent);
   return StreamError::kNone;
@@ -158,9 +158,9 @@ std::optional<size_t> DeleteConsumer(Database& db, std::string_view key, StreamG
   return pending;
 }
 
-std::vector<StreamEntryRef> ReadGroup(Stream& stream, StreamGroup& group,
-                                      StreamConsumer& consumer, StreamId after, size_t count,
-                                      bool noack, bool history, int64_t now_ms) {
+std::vector<StreamEntryRef> ReadGroup(Stream& stream, StreamGroup& group, StreamConsumer& consumer,
+                                      StreamId after, size_t count, bool noack, bool history,
+                                      int64_t now_ms) {
   std::vector<StreamEntryRef> out;
   StreamId start = after;
   start.Incr();
@@ -262,10 +262,9 @@ std::vector<StreamEntryRef> Claim(Database& db, std::string_view key, Stream& st
   return out;
 }
 
-AutoClaimResult AutoClaim(Database& db, std::string_view key, Stream& stream,
-                          StreamGroup& group, std::string_view consumer_name,
-                          int64_t min_idle_ms, StreamId start, int64_t count, bool just_id,
-                          int64_t now_ms, uint64_t* changes) {
+AutoClaimResult AutoClaim(Database& db, std::string_view key, Stream& stream, StreamGroup& group,
+                          std::string_view consumer_name, int64_t min_idle_ms, StreamId start,
+                          int64_t count, bool just_id, int64_t now_ms, uint64_t* changes) {
   // Redis examines at most count * 10 pending entries per call.
   constexpr int64_t kAttemptsFactor = 10;
   int64_t attempts = count * kAttemptsFactor;

@@ -64,8 +64,8 @@ OpResult<StreamError> XSetId(Database& db, std::string_view key, StreamId id,
                              std::optional<StreamId> max_deleted);
 
 // XGROUP subcommands on a stream found (or, for CREATE MKSTREAM, created) by the caller.
-StreamError CreateGroup(Database& db, std::string_view key, Stream& stream,
-                        std::string_view name, StreamId last_id, int64_t entries_read);
+StreamError CreateGroup(Database& db, std::string_view key, Stream& stream, std::string_view name,
+                        StreamId last_id, int64_t entries_read);
 void SetGroupId(Database& db, std::string_view key, StreamGroup& group, StreamId last_id,
                 int64_t entries_read);
 bool DestroyGroup(Database& db, std::string_view key, Stream& stream, std::string_view name);
@@ -80,9 +80,9 @@ std::optional<size_t> DeleteConsumer(Database& db, std::string_view key, StreamG
 // XREADGROUP from one stream: with `history`, the consumer's own pending entries after `after`;
 // else new entries after `after`, delivered to the consumer (into the PEL unless `noack`).
 // `count` 0: no limit.
-std::vector<StreamEntryRef> ReadGroup(Stream& stream, StreamGroup& group,
-                                      StreamConsumer& consumer, StreamId after, size_t count,
-                                      bool noack, bool history, int64_t now_ms);
+std::vector<StreamEntryRef> ReadGroup(Stream& stream, StreamGroup& group, StreamConsumer& consumer,
+                                      StreamId after, size_t count, bool noack, bool history,
+                                      int64_t now_ms);
 
 // XACK: pending entries acknowledged.
 int64_t Acknowledge(StreamGroup& group, std::span<const StreamId> ids);
@@ -107,9 +107,8 @@ struct AutoClaimResult {
   std::vector<StreamEntryRef> claimed;
   std::vector<StreamId> deleted;
 };
-AutoClaimResult AutoClaim(Database& db, std::string_view key, Stream& stream,
-                          StreamGroup& group, std::string_view consumer, int64_t min_idle_ms,
-                          StreamId start, int64_t count, bool just_id, int64_t now_ms,
-                          uint64_t* changes);
+AutoClaimResult AutoClaim(Database& db, std::string_view key, Stream& stream, StreamGroup& group,
+                          std::string_view consumer, int64_t min_idle_ms, StreamId start,
+                          int64_t count, bool just_id, int64_t now_ms, uint64_t* changes);
 
 }  // namespace respd::storage

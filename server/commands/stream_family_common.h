@@ -1,11 +1,12 @@
-// What the stream command files share: ID parsing with Redis's errors, entry replies, the node
-// limits from configuration, and the registration of the consumer-group commands.
+// What the stream command files share: ID parsing with Redis's errors, entry ranges and replies,
+// the node limits from configuration, and the registration of the group and XINFO commands.
 #pragma once
 
 #include <optional>
 #include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "server/dispatch/command.h"
 #include "server/dispatch/command_table.h"
@@ -38,6 +39,12 @@ storage::StreamNodeLimits NodeLimits(const CommandContext& ctx);
 std::string NoGroupError(std::string_view key, std::string_view group,
                          std::string_view suffix = {});
 
+// Up to `count` entries (0: all) between `start` and `end`, forwards or backwards.
+std::vector<storage::StreamEntryRef> EntryRange(const storage::Stream& stream,
+                                                storage::StreamId start, storage::StreamId end,
+                                                size_t count, bool rev);
+
 void RegisterStreamGroupCommands(CommandTable& table);
+void RegisterStreamInfoCommands(CommandTable& table);
 
 }  // namespace respd::server

@@ -86,8 +86,7 @@ void XgroupGeneric(CommandContext& ctx) {
       id = *parsed;
     }
     if (stream == nullptr) {
-      stream = static_cast<Stream*>(
-          db.AddObject(args[2], std::make_unique<Stream>())->object());
+      stream = static_cast<Stream*>(db.AddObject(args[2], std::make_unique<Stream>())->object());
     }
     if (storage::CreateGroup(db, args[2], *stream, args[3], id, entries_read) !=
         storage::StreamError::kNone) {
@@ -121,8 +120,7 @@ void XgroupGeneric(CommandContext& ctx) {
   }
   if (IsKeyword(sub, "createconsumer")) {
     bool created = false;
-    storage::FindOrCreateConsumer(db, args[2], *group, args[4], storage::CommandTimeMs(),
-                                  &created);
+    storage::FindOrCreateConsumer(db, args[2], *group, args[4], storage::CommandTimeMs(), &created);
     return ctx.reply.Integer(created ? 1 : 0);
   }
   auto pending = storage::DeleteConsumer(db, args[2], *group, args[4]);
@@ -334,8 +332,8 @@ void CmdXclaim(CommandContext& ctx) {
     }
   }
   uint64_t changes = 0;
-  auto claimed = storage::Claim(ctx.db(), args[1], *stream, *group, args[3], ids, request, now,
-                                &changes);
+  auto claimed =
+      storage::Claim(ctx.db(), args[1], *stream, *group, args[3], ids, request, now, &changes);
   ctx.AddDirty(changes);
   ctx.reply.ArrayHeader(claimed.size());
   for (const auto& entry : claimed) {
@@ -374,9 +372,9 @@ void CmdXautoclaim(CommandContext& ctx) {
   auto [stream, group] = FindGroupOrReply(ctx);
   if (group == nullptr) return;
   uint64_t changes = 0;
-  auto result =
-      storage::AutoClaim(ctx.db(), args[1], *stream, *group, args[3], std::max<int64_t>(0, *min_idle),
-                         *start, count, just_id, storage::CommandTimeMs(), &changes);
+  auto result = storage::AutoClaim(ctx.db(), args[1], *stream, *group, args[3],
+                                   std::max<int64_t>(0, *min_idle), *start, count, just_id,
+                                   storage::CommandTimeMs(), &changes);
   ctx.AddDirty(changes);
   ctx.reply.ArrayHeader(3);
   ReplyStreamId(ctx, result.next);

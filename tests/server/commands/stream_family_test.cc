@@ -16,8 +16,9 @@ TEST_F(StreamFamilyTest, AutoIdsFollowTheClockAndNeverGoBack) {
   EXPECT_EQ(Run({"xadd", "s", "*", "a", "2"}), "$6\r\n5000-1\r\n");
   clock_.Advance(-1000 * 1000);  // the clock goes back: IDs do not
   EXPECT_EQ(Run({"xadd", "s", "*", "a", "3"}), "$6\r\n5000-2\r\n");
-  EXPECT_EQ(Run({"xadd", "s", "4000-*", "a", "4"}),
-            "-ERR The ID specified in XADD is equal or smaller than the target stream top item\r\n");
+  EXPECT_EQ(
+      Run({"xadd", "s", "4000-*", "a", "4"}),
+      "-ERR The ID specified in XADD is equal or smaller than the target stream top item\r\n");
   EXPECT_EQ(Run({"xadd", "s", "5000-*", "a", "4"}), "$6\r\n5000-3\r\n");
   clock_.Advance(2000 * 1000);
   EXPECT_EQ(Run({"xadd", "s", "*", "a", "5"}), "$6\r\n6000-0\r\n");
