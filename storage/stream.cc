@@ -71,6 +71,51 @@ size_t ListpackElementSize(std::string_view s) {
 
 }  // namespace
 
+namespace {
+
+void AppendVarint(std::string* out, uint64_t v) {
+  while (v >= 0x80) {
+    out->push_back(static_cast<char>((v & 0x7f) | 0x80));
+    v >>= 7;
+  }
+  out->push_back(static_cast<char>(v));
+}
+
+}  // namespace
+
+StreamFields::StreamFields(std::span<const std::string_view> elements) {
+  size_t total = 1;
+  for (std::string_view e : elements) total += e.size() + 2;
+  packed_.reserve(total);
+  AppendVarint(&packed_, elements.size());
+  for (std::string_view e : elements) {
+    AppendVarint(&packed_, e.size());
+    packed_.append(e);
+  }
+  packed_.shrink_to_fit();
+}
+
+uint64_t StreamFields::ReadVarint(size_t* pos) const {
+  uint64_t v = 0;
+  for (int shift = 0;; shift += 7) {
+    auto byte = static_cast<uint8_t>(packed_[(*pos)++]);
+    v |= uint64_t{byte & 0x7fu} << shift;
+    if ((byte & 0x80) == 0) return v;
+  }
+}
+
+size_t StreamFields::size() const {
+  if (packed_.empty()) return 0;
+  size_t pos = 0;
+  return ReadVarint(&pos);
+}
+
+size_t StreamFields::HeapBytes() const {
+  // std::string keeps up to 15 bytes inline (libstdc++'s small-string buffer).
+  constexpr size_t kInlineCapacity = 15;
+  return packed_.capacity() > kInlineCapacity ? packed_.capacity() + 1 : 0;
+}
+
 bool StreamId::Incr() {
   if (seq == UINT64_MAX) {
     if (ms == UINT64_MAX) {
@@ -244,9 +289,8 @@ void Stream::Append(StreamId id, std::span<const std::string_view> field_values,
   ++tail->live;
   tail->last_id = id;
 
-  StreamFields& fields = entries_[id];
-  fields.assign(field_values.begin(), field_values.end());
-  payload_bytes_ += element_bytes;
+  auto inserted = entries_.emplace_hint(entries_.end(), id, StreamFields(field_values));
+  payload_bytes_ += inserted->second.HeapBytes();
   ++entries_added_;
   last_id_ = id;
   if (entries_.size() == 1) first_id_ = id;
@@ -266,7 +310,7 @@ void Stream::RemoveFromNode(std::map<StreamId, Node>::iterator node) {
 }
 
 void Stream::EraseEntry(Entries::iterator it) {
-  for (const std::string& s : it->second) payload_bytes_ -= s.size();
+  payload_bytes_ -= it->second.HeapBytes();
   entries_.erase(it);
 }
 

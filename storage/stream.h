@@ -42,8 +42,34 @@ struct StreamId {
 std::optional<StreamId> ParseStreamId(std::string_view text, uint64_t missing_seq, bool strict,
                                       bool* seq_given = nullptr);
 
-// An entry's field-value pairs, flattened (field, value, field, value...).
-using StreamFields = std::vector<std::string>;
+// An entry's field-value pairs, flattened (field, value, field, value...) and packed in one
+// string: the element count, then each element's length (varints) and bytes. Small entries fit in
+// the string's inline buffer, so an entry usually costs one map node and no other allocation.
+class StreamFields {
+ public:
+  StreamFields() = default;
+  explicit StreamFields(std::span<const std::string_view> elements);
+
+  size_t size() const;  // elements: twice the number of pairs
+  // Calls fn(element) for each element in order.
+  template <typename Fn>
+  void ForEach(Fn&& fn) const {
+    size_t pos = 0;
+    uint64_t n = ReadVarint(&pos);
+    for (uint64_t i = 0; i < n; ++i) {
+      uint64_t len = ReadVarint(&pos);
+      fn(std::string_view(packed_).substr(pos, len));
+      pos += len;
+    }
+  }
+  // Bytes allocated outside the object (0 while the packed form fits inline).
+  size_t HeapBytes() const;
+
+ private:
+  uint64_t ReadVarint(size_t* pos) const;
+
+  std::string packed_;
+};
 
 struct StreamConsumer;
 
@@ -172,7 +198,7 @@ class Stream final : public Object {
   StreamId first_id_;
   StreamId max_deleted_id_;
   uint64_t entries_added_ = 0;
-  size_t payload_bytes_ = 0;  // bytes of field and value strings, for MEMORY USAGE
+  size_t payload_bytes_ = 0;  // heap bytes of packed entries, for MEMORY USAGE
   Groups groups_;
 };
 

@@ -63,7 +63,7 @@ void ReplyEntry(CommandContext& ctx, const StreamEntryRef& entry) {
   ReplyStreamId(ctx, entry.id);
   if (entry.fields == nullptr) return ctx.reply.NullArray();
   ctx.reply.ArrayHeader(entry.fields->size());
-  for (const std::string& s : *entry.fields) ctx.reply.Bulk(s);
+  entry.fields->ForEach([&](std::string_view s) { ctx.reply.Bulk(s); });
 }
 
 void ReplyEntries(CommandContext& ctx, std::span<const StreamEntryRef> entries) {
