@@ -19,6 +19,7 @@ void RegisterAllFamilies(CommandTable& table) {
   RegisterSortFamily(table);
   RegisterHyperLogLogFamily(table);
   RegisterGeoFamily(table);
+  RegisterStreamFamily(table);
 }
 
 }  // namespace respd::server

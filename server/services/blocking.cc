@@ -143,6 +143,22 @@ void BlockingRegistry::OnKeyReady(int db, std::string_view key) {
   }
 }
 
+void BlockingRegistry::OnKeyModified(int db, std::string_view key) {
+  if (waiting_.load(std::memory_order_relaxed) == 0) return;
+  DbKey modified{db, std::string(key)};
+  {
+    std::lock_guard lock(mutex_);
+    auto it = queues_.find(modified);
+    if (it == queues_.end()) return;
+    auto group_reader = [](const Waiter* w) { return w->spec->name == "xreadgroup"; };
+    if (std::none_of(it->second.begin(), it->second.end(), group_reader)) return;
+  }
+  auto same = [&](const DbKey& k) { return k.db == db && k.key == key; };
+  if (std::none_of(ready_keys_.begin(), ready_keys_.end(), same)) {
+    ready_keys_.push_back(std::move(modified));
+  }
+}
+
 void BlockingRegistry::OnDbModified(int db) {
   if (waiting_.load(std::memory_order_relaxed) == 0) return;
   std::lock_guard lock(mutex_);

@@ -67,7 +67,9 @@ class BlockingRegistry : public storage::KeyspaceObserver {
   void ServeReady(Dispatcher& dispatcher);
   static bool HasReady() { return !ready_keys_.empty(); }
 
-  void OnKeyModified(int db, std::string_view key) override {}
+  // Like Redis's signalDeletedKeyAsReady: a key XREADGROUP waits on was written (deleted, or
+  // replaced by another type): its readers are re-run so they can answer UNBLOCKED.
+  void OnKeyModified(int db, std::string_view key) override;
   void OnDbModified(int db) override;
   void OnKeyReady(int db, std::string_view key) override;
 
