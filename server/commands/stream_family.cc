@@ -434,7 +434,7 @@ void ReadGeneric(CommandContext& ctx, bool xreadgroup) {
 
   // A blocked client re-run because a key became ready is served from that key only, as Redis
   // serves it.
-  std::optional<std::string_view> retry_key = BlockingRegistry::RetryKey();
+  std::optional<std::string_view> retry_key = ctx.retry_key;
 
   // Resolve every key, group and ID before serving any: errors leave nothing half done.
   std::vector<StreamId> ids(streams_count);
@@ -547,7 +547,8 @@ void ReadGeneric(CommandContext& ctx, bool xreadgroup) {
       streams_arg += 2;
     }
     std::vector<std::string_view> views(stored.begin(), stored.end());
-    CommandContext parked{views, ctx.reply, ctx.client, ctx.server, ctx.spec, ctx.mode};
+    CommandContext parked{views,    ctx.reply, ctx.client,   ctx.server,
+                          ctx.spec, ctx.mode,  ctx.retry_key};
     Args keys = Args(views).subspan(streams_arg, streams_count);
     if (ctx.server.blocking.Block(parked, keys, timeout)) return;
   }
