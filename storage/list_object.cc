@@ -19,12 +19,19 @@ constexpr size_t kEntryOverhead = 8;
 }  // namespace
 
 size_t List::MemoryUsage() const {
-  size_t total = sizeof(List) + nodes_.size() * sizeof(ListPack);
-  for (const ListPack& node : nodes_) total += node.MemoryUsage();
-  return total;
+  return sizeof(List) + nodes_.size() * sizeof(ListPack) + node_bytes_;
 }
 
-std::unique_ptr<Object> List::Clone() const { return std::make_unique<List>(*this); }
+void List::RecountNodeBytes() {
+  node_bytes_ = 0;
+  for (const ListPack& node : nodes_) node_bytes_ += node.MemoryUsage();
+}
+
+std::unique_ptr<Object> List::Clone() const {
+  auto copy = std::make_unique<List>(*this);
+  copy->RecountNodeBytes();  // copied buffers need not have the originals' capacity
+  return copy;
+}
 
 bool List::NodeHasRoom(const ListPack& node, size_t value_len, int fill) const {
   size_t new_bytes = node.bytes() + value_len + kEntryOverhead;
@@ -37,29 +44,37 @@ bool List::NodeHasRoom(const ListPack& node, size_t value_len, int fill) const {
 }
 
 void List::Push(ListEnd end, std::string_view value, int fill) {
+  ListPack* node;
   if (end == ListEnd::kHead) {
     if (nodes_.empty() || !NodeHasRoom(nodes_.front(), value.size(), fill)) nodes_.emplace_front();
-    nodes_.front().PushFront(value);
+    node = &nodes_.front();
   } else {
     if (nodes_.empty() || !NodeHasRoom(nodes_.back(), value.size(), fill)) nodes_.emplace_back();
-    nodes_.back().PushBack(value);
+    node = &nodes_.back();
   }
+  node_bytes_ -= node->MemoryUsage();
+  if (end == ListEnd::kHead) {
+    node->PushFront(value);
+  } else {
+    node->PushBack(value);
+  }
+  node_bytes_ += node->MemoryUsage();
   ++length_;
 }
 
 std::string List::Pop(ListEnd end) {
   std::string value;
-  if (end == ListEnd::kHead) {
-    ListPack& node = nodes_.front();
-    value = node.Get(node.Begin());
-    node.Erase(node.Begin());
-    if (node.empty()) nodes_.pop_front();
+  ListPack& node = end == ListEnd::kHead ? nodes_.front() : nodes_.back();
+  node_bytes_ -= node.MemoryUsage();
+  size_t at = end == ListEnd::kHead ? node.Begin() : node.Prev(node.End());
+  value = node.Get(at);
+  node.Erase(at);
+  if (!node.empty()) {
+    node_bytes_ += node.MemoryUsage();
+  } else if (end == ListEnd::kHead) {
+    nodes_.pop_front();
   } else {
-    ListPack& node = nodes_.back();
-    size_t last = node.Prev(node.End());
-    value = node.Get(last);
-    node.Erase(last);
-    if (node.empty()) nodes_.pop_back();
+    nodes_.pop_back();
   }
   --length_;
   return value;
@@ -89,6 +104,7 @@ void List::Set(size_t index, std::string_view value, int fill) {
   Location at = Locate(index);
   nodes_[at.node].Replace(at.pos, value);
   SplitIfFull(at.node, fill);
+  RecountNodeBytes();
 }
 
 bool List::Insert(std::string_view pivot, std::string_view value, bool after, int fill) {
@@ -99,6 +115,7 @@ bool List::Insert(std::string_view pivot, std::string_view value, bool after, in
       node.Insert(after ? node.Next(pos) : pos, value);
       ++length_;
       SplitIfFull(n, fill);
+      RecountNodeBytes();
       return true;
     }
   }
@@ -150,6 +167,7 @@ size_t List::Remove(std::string_view value, size_t limit, bool from_tail) {
     }
   }
   length_ -= removed;
+  RecountNodeBytes();
   return removed;
 }
 
@@ -158,6 +176,7 @@ void List::Trim(size_t start, size_t stop) {
   size_t drop_tail = length_ - 1 - stop;
   while (drop_head > 0) {
     ListPack& node = nodes_.front();
+    node_bytes_ -= node.MemoryUsage();
     if (node.size() <= drop_head) {
       drop_head -= node.size();
       length_ -= node.size();
@@ -166,11 +185,13 @@ void List::Trim(size_t start, size_t stop) {
     }
     size_t to = node.Seek(drop_head);
     node.EraseRange(node.Begin(), to, drop_head);
+    node_bytes_ += node.MemoryUsage();
     length_ -= drop_head;
     drop_head = 0;
   }
   while (drop_tail > 0) {
     ListPack& node = nodes_.back();
+    node_bytes_ -= node.MemoryUsage();
     if (node.size() <= drop_tail) {
       drop_tail -= node.size();
       length_ -= node.size();
@@ -179,6 +200,7 @@ void List::Trim(size_t start, size_t stop) {
     }
     size_t from = node.Seek(node.size() - drop_tail);
     node.EraseRange(from, node.End(), drop_tail);
+    node_bytes_ += node.MemoryUsage();
     length_ -= drop_tail;
     drop_tail = 0;
   }

@@ -64,9 +64,14 @@ class List final : public Object {
   // Splits a node that grew past its limit (LSET, LINSERT) in two.
   void SplitIfFull(size_t node, int fill);
   void DropNodeIfEmpty(size_t node);
+  // Recomputes node_bytes_ after an operation that walks the nodes anyway (LSET, LINSERT, LREM).
+  void RecountNodeBytes();
 
   std::deque<ListPack> nodes_;
   size_t length_ = 0;
+  // The nodes' buffers, kept as they change so MemoryUsage (read after every write for memory
+  // accounting) costs nothing on a long list.
+  size_t node_bytes_ = 0;
 };
 
 template <typename Fn>

@@ -118,6 +118,20 @@ TEST(ListTest, MatchesADequeUnderRandomOperations) {
     ASSERT_EQ(list.Length(), model.size());
   }
   EXPECT_EQ(Contents(list), std::vector<std::string>(model.begin(), model.end()));
+  // MemoryUsage is kept as nodes change: once drained (by trims and pops), nothing is left over.
+  if (list.Length() > 4) list.Trim(1, list.Length() - 2);
+  while (list.Length() > 0) list.Pop(ListEnd::kHead);
+  EXPECT_EQ(list.MemoryUsage(), sizeof(List));
+}
+
+TEST(ListTest, MemoryUsageFollowsPushesAndTrimsOfALongList) {
+  List list;
+  for (int i = 0; i < 10000; ++i) list.Push(ListEnd::kHead, std::string(50, 'x'), -2);
+  size_t full = list.MemoryUsage();
+  EXPECT_GE(full, 10000u * 50);
+  list.Trim(0, 99);
+  EXPECT_LT(list.MemoryUsage(), full / 50);
+  EXPECT_EQ(list.Clone()->MemoryUsage() > sizeof(List), true);
 }
 
 TEST(ListTest, TrimAndBackwardWalkAcrossNodes) {
