@@ -16,9 +16,10 @@ namespace respd::server {
 namespace {
 
 // Redis's bytesToHuman: "512B", "1.25K", "3.00M"...
+// Redis's bytesToHuman: B up to P, and plain bytes past 1024 P.
 std::string BytesToHuman(uint64_t bytes) {
-  static constexpr char kUnits[] = {'K', 'M', 'G', 'T', 'P', 'E'};
-  if (bytes < 1024) return std::to_string(bytes) + "B";
+  static constexpr char kUnits[] = {'K', 'M', 'G', 'T', 'P'};
+  if (bytes < 1024 || bytes >= (uint64_t{1} << 60)) return std::to_string(bytes) + "B";
   double value = static_cast<double>(bytes);
   size_t unit = 0;
   value /= 1024;
@@ -107,7 +108,7 @@ void InfoMemory(ServerContext& server, InfoWriter& out) {
   uint64_t rss = storage::memory::ResidentBytes();
   uint64_t peak = PeakMemory(used);
   uint64_t system = static_cast<uint64_t>(sysconf(_SC_PHYS_PAGES)) * sysconf(_SC_PAGESIZE);
-  int64_t maxmemory = server.config.Get("maxmemory").number();
+  uint64_t maxmemory = server.config.Get("maxmemory").unsigned_number();
   char ratio[32];
   std::snprintf(ratio, sizeof(ratio), "%.2f", used == 0 ? 0.0 : static_cast<double>(rss) / used);
   char peak_perc[32];
@@ -122,8 +123,8 @@ void InfoMemory(ServerContext& server, InfoWriter& out) {
   out.Field("used_memory_peak_perc", peak_perc);
   out.Field("total_system_memory", static_cast<int64_t>(system));
   out.Field("total_system_memory_human", BytesToHuman(system));
-  out.Field("maxmemory", maxmemory);
-  out.Field("maxmemory_human", BytesToHuman(static_cast<uint64_t>(maxmemory)));
+  out.Field("maxmemory", static_cast<int64_t>(maxmemory));  // Redis prints it as a long long
+  out.Field("maxmemory_human", BytesToHuman(maxmemory));
   out.Field("maxmemory_policy", server.config.Get("maxmemory-policy").text());
   out.Field("mem_fragmentation_ratio", ratio);
   out.Field("mem_allocator", "libc");

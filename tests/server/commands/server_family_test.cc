@@ -73,6 +73,17 @@ TEST_F(ServerFamilyTest, InfoSections) {
   EXPECT_TRUE(cpu.ends_with("\r\n\r\n# Cluster\r\ncluster_enabled:0\r\n\r\n")) << cpu;
 }
 
+// maxmemory is unsigned in Redis: CONFIG GET shows 2^64-1, INFO prints it as a long long and its
+// human form in plain bytes past 1024 P.
+TEST_F(ServerFamilyTest, MaxmemoryTakesUnsigned64BitValues) {
+  EXPECT_EQ(Run({"config", "set", "maxmemory", "18446744073709551615"}), "+OK\r\n");
+  EXPECT_EQ(Run({"config", "get", "maxmemory"}),
+            "*2\r\n$9\r\nmaxmemory\r\n$20\r\n18446744073709551615\r\n");
+  std::string info = Run({"info", "memory"});
+  EXPECT_NE(info.find("\r\nmaxmemory:-1\r\n"), std::string::npos);
+  EXPECT_NE(info.find("\r\nmaxmemory_human:18446744073709551615B\r\n"), std::string::npos);
+}
+
 TEST_F(ServerFamilyTest, ConfigGetSet) {
   EXPECT_EQ(Run({"config", "get", "maxmemory-policy"}),
             "*2\r\n$16\r\nmaxmemory-policy\r\n$10\r\nnoeviction\r\n");
