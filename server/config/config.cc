@@ -10,6 +10,7 @@
 #include <thread>
 
 #include "protocol/resp_parser.h"
+#include "server/config/custom_options.h"
 #include "server/config/logging.h"
 #include "storage/glob.h"
 #include "storage/numbers.h"
@@ -151,6 +152,19 @@ const std::vector<OptionSpec>& OptionSpecs() {
        INT64_MAX},
       {"busy-reply-threshold", "lua-time-limit", OptionKind::kInt, "5000",
        "milliseconds a script runs before other clients get BUSY", true, 0, INT64_MAX},
+      {.name = "notify-keyspace-events",
+       .alias = "",
+       .kind = OptionKind::kCustom,
+       .default_value = "",
+       .help = "keyspace notification classes, Redis's letters (K E g $ l s h z x e t m d n A)",
+       .parse = ParseNotifyKeyspaceEventsOption},
+      {.name = "client-output-buffer-limit",
+       .alias = "",
+       .kind = OptionKind::kCustom,
+       .default_value = "normal 0 0 0 slave 268435456 67108864 60 pubsub 33554432 8388608 60",
+       .help = "<class> <hard> <soft> <soft seconds>: a client whose unsent output passes the hard "
+               "limit, or the soft one for that long, is disconnected (respd enforces pubsub)",
+       .parse = ParseOutputBufferLimitOption},
       // redis-server directives that have no meaning for an in-memory test double.
       {"save", "", OptionKind::kIgnored, "3600 1 300 100 60 10000", "ignored: no persistence"},
       {"appendonly", "", OptionKind::kIgnored, "no", "ignored: no persistence"},
@@ -197,7 +211,8 @@ std::string Option::text() const {
     case OptionKind::kEnum:
       return std::string(spec_->choices[static_cast<size_t>(number())]);
     case OptionKind::kString:
-    case OptionKind::kIgnored: {
+    case OptionKind::kIgnored:
+    case OptionKind::kCustom: {
       std::lock_guard lock(text_mutex_);
       return text_;
     }
@@ -256,6 +271,18 @@ std::string Option::Set(const std::vector<std::string>& values) {
     case OptionKind::kIgnored: {
       std::lock_guard lock(text_mutex_);
       text_ = value;
+      version_.fetch_add(1, std::memory_order_release);
+      return {};
+    }
+    case OptionKind::kCustom: {
+      std::string canonical;
+      int64_t number = 0;
+      std::string error = spec_->parse(value, text(), &canonical, &number);
+      if (!error.empty()) return error;
+      std::lock_guard lock(text_mutex_);
+      text_ = std::move(canonical);
+      number_.store(number);
+      version_.fetch_add(1, std::memory_order_release);
       return {};
     }
   }

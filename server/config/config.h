@@ -20,6 +20,7 @@ enum class OptionKind : uint8_t {
   kString,   // free text
   kEnum,     // one of `choices`
   kIgnored,  // a redis-server directive with no meaning here: accepted with a warning
+  kCustom,   // parsed by the spec's own `parse` (notify-keyspace-events' letters, buffer limits)
 };
 
 class Option;
@@ -40,6 +41,11 @@ struct OptionSpec {
   // Makes a new value take effect at run time beyond storing it (loglevel); nullptr when every
   // reader polls the option.
   void (*on_change)(const Option& option) = nullptr;
+  // kCustom: validates `value` and gives the canonical `text` CONFIG GET shows and the `number`
+  // hot paths read; `current` is the option's text, for settings that replace only part of it
+  // (client-output-buffer-limit <class> ...). Returns Redis's reason on failure.
+  std::string (*parse)(std::string_view value, std::string_view current, std::string* text,
+                       int64_t* number) = nullptr;
 };
 
 class ConfigError : public std::runtime_error {
@@ -56,6 +62,9 @@ class Option {
   int64_t number() const { return number_.load(std::memory_order_relaxed); }
   bool enabled() const { return number() != 0; }
   std::string text() const;
+  // Changes with every successful Set of a text or custom option: readers that cache something
+  // parsed from text() check it.
+  uint64_t version() const { return version_.load(std::memory_order_acquire); }
   // Validates and stores `value`; returns Redis's reason on failure ("argument must be a memory
   // value").
   std::string Set(const std::vector<std::string>& values);
@@ -63,6 +72,7 @@ class Option {
  private:
   const OptionSpec* spec_;
   std::atomic<int64_t> number_{0};
+  std::atomic<uint64_t> version_{0};
   mutable std::mutex text_mutex_;
   std::string text_;
 };
@@ -128,6 +138,21 @@ class Config {
 // Parses Redis memory units: "100", "1k" (1000), "1kb" (1024), "5mb", "2gb" (case-insensitive).
 // As in Redis, no digits read as 0 ("", "kb") and a value past 2^64 saturates.
 bool ParseMemory(std::string_view text, uint64_t* bytes);
+// One client class's client-output-buffer-limit (0: no limit).
+struct OutputBufferLimit {
+  uint64_t hard_bytes = 0;
+  uint64_t soft_bytes = 0;
+  int64_t soft_seconds = 0;
+};
+// The pubsub class of client-output-buffer-limit's canonical text.
+OutputBufferLimit PubsubOutputBufferLimit(std::string_view text);
+// notify-keyspace-events: Redis's letters to its NOTIFY_* bits (storage::EventClass, plus K and E
+// in bits 0 and 1), false on a letter Redis does not know; and the bits to Redis's canonical
+// letters (CONFIG GET).
+inline constexpr int64_t kNotifyKeyspace = 1 << 0;  // K
+inline constexpr int64_t kNotifyKeyevent = 1 << 1;  // E
+bool ParseKeyspaceEvents(std::string_view letters, int64_t* flags);
+std::string FormatKeyspaceEvents(int64_t flags);
 // The option table, in conf/respd.conf order.
 const std::vector<OptionSpec>& OptionSpecs();
 
