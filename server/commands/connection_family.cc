@@ -41,7 +41,12 @@ void CmdPing(CommandContext& ctx) {
     ctx.reply.Error(WrongArityError("ping"));
     return;
   }
-  if (ctx.args.size() == 1) {
+  // A RESP2 subscriber gets PING's answer in the shape of a message, as Redis sends it.
+  if (ctx.client.subscribed() && ctx.client.resp == RespVersion::kResp2) {
+    ctx.reply.ArrayHeader(2);
+    ctx.reply.Bulk("pong");
+    ctx.reply.Bulk(ctx.args.size() == 1 ? std::string_view() : ctx.args[1]);
+  } else if (ctx.args.size() == 1) {
     ctx.reply.SimpleString("PONG");
   } else {
     ctx.reply.Bulk(ctx.args[1]);
@@ -159,6 +164,7 @@ void CmdHello(CommandContext& ctx) {
 // RESET
 void CmdReset(CommandContext& ctx) {
   ctx.client.transaction.reset();
+  ctx.server.pubsub.UnsubscribeAll(ctx.client);
   ctx.client.db_index = 0;
   ctx.client.resp = RespVersion::kResp2;
   ctx.reply.set_version(RespVersion::kResp2);
@@ -178,8 +184,9 @@ std::string ClientLine(ServerContext& server, ClientState& client, int64_t now_m
   std::string cmd = last == nullptr ? "NULL" : CommandFullName(server.commands, *last);
   int multi = client.multi_queued.load(std::memory_order_relaxed);
   std::string flags;
-  if (client.blocked) flags += 'b';
+  if (client.subscribed()) flags += 'P';
   if (multi >= 0) flags += 'x';
+  if (client.blocked) flags += 'b';
   if (flags.empty()) flags = "N";
   auto field = [](const std::atomic<uint64_t>& value) {
     return std::to_string(value.load(std::memory_order_relaxed));
@@ -196,7 +203,8 @@ std::string ClientLine(ServerContext& server, ClientState& client, int64_t now_m
   line += " flags=" + flags + " db=" + std::to_string(client.db_index.load());
   line += " sub=" + std::to_string(client.subscriptions.load(std::memory_order_relaxed));
   line += " psub=" + std::to_string(client.pattern_subscriptions.load(std::memory_order_relaxed));
-  line += " ssub=0 multi=" + std::to_string(multi);
+  line += " ssub=" + std::to_string(client.shard_subscriptions.load(std::memory_order_relaxed));
+  line += " multi=" + std::to_string(multi);
   line += " qbuf=" + field(client.query_buffer_bytes);
   line += " qbuf-free=" + field(client.query_buffer_free);
   line += " argv-mem=" + std::to_string(argv_mem) + " multi-mem=" + std::to_string(multi_mem);
@@ -274,9 +282,12 @@ void CmdClientList(CommandContext& ctx) {
         !EqualsIgnoreCase(type, "pubsub")) {
       return ctx.reply.Error("ERR Unknown client type '" + std::string(AsCString(type)) + "'");
     }
-    // Every client of respd is a normal one.
-    if (EqualsIgnoreCase(type, "normal")) {
-      for (auto& handle : clients) append(handle->state());
+    // A client is pubsub while subscribed (Redis's getClientType), normal otherwise.
+    bool pubsub = EqualsIgnoreCase(type, "pubsub");
+    if (pubsub || EqualsIgnoreCase(type, "normal")) {
+      for (auto& handle : clients) {
+        if (handle->state().subscribed() == pubsub) append(handle->state());
+      }
     }
   } else if (args.size() > 3 && EqualsIgnoreCase(args[2], "id")) {
     // Each id in the order given, repeats included; an id no client has (0, negatives) adds
@@ -290,6 +301,8 @@ void CmdClientList(CommandContext& ctx) {
     }
   } else if (args.size() != 2) {
     return ctx.ReplySyntaxError();
+  } else {
+    for (auto& handle : clients) append(handle->state());
   }
   ctx.reply.Verbatim("txt", text);
 }

@@ -136,6 +136,14 @@ void Dispatcher::Run(Args args, ClientState& client, protocol::ReplyWriter& repl
     Reject(*spec, args, client, reply, kErrNoAuth);
     return;
   }
+  if (client.subscribed() && client.resp == protocol::RespVersion::kResp2 &&
+      !AllowedWhileSubscribed(*spec, args)) {
+    Reject(*spec, args, client, reply,
+           "ERR Can't execute '" + CommandFullName(server_.commands, *spec) +
+               "': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in "
+               "this context");
+    return;
+  }
   // A script past busy-reply-threshold holds every lock: answer instead of waiting for them.
   if (server_.scripting.busy() && !(spec->flags & kAllowBusy)) {
     Reject(*spec, args, client, reply, server_.scripting.BusyError());
@@ -163,6 +171,14 @@ void Dispatcher::Run(Args args, ClientState& client, protocol::ReplyWriter& repl
 bool Dispatcher::ProtectedAllowed(const ClientState& client) const {
   std::string setting = server_.config.Get("enable-debug-command").text();
   return setting == "yes" || (setting == "local" && client.local);
+}
+
+bool Dispatcher::AllowedWhileSubscribed(const CommandSpec& spec, Args args) const {
+  if (server_.commands.Find(args[0]) != &spec) return false;  // SLOWLOG RESET is no RESET
+  static constexpr std::string_view kNames[] = {"subscribe",   "psubscribe",   "ssubscribe",
+                                                "unsubscribe", "punsubscribe", "sunsubscribe",
+                                                "ping",        "quit",         "reset"};
+  return std::find(std::begin(kNames), std::end(kNames), spec.name) != std::end(kNames);
 }
 
 bool Dispatcher::RunsInsideMulti(const CommandSpec& spec, Args args) const {

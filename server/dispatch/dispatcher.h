@@ -36,6 +36,8 @@ class Dispatcher {
   void Run(Args args, ClientState& client, protocol::ReplyWriter& reply);
   // EXEC DISCARD MULTI WATCH QUIT RESET run at once inside MULTI; everything else is queued.
   bool RunsInsideMulti(const CommandSpec& spec, Args args) const;
+  // A RESP2 client subscribed to anything runs only these (Redis's CLIENT_PUBSUB check).
+  bool AllowedWhileSubscribed(const CommandSpec& spec, Args args) const;
   // enable-debug-command lets `client` run protected commands (DEBUG).
   bool ProtectedAllowed(const ClientState& client) const;
   // Writes a refusal of the command (NOAUTH, BUSY...) and counts it; inside MULTI it also dooms

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "server/services/blocking.h"
+#include "server/services/pubsub.h"
 #include "server/dispatch/client.h"
 #include "server/dispatch/command_stats.h"
 #include "server/dispatch/command_table.h"
@@ -70,6 +71,8 @@ class ServerContext {
   ScriptEngine scripting;
   // Clients blocked on keys (BLPOP...); observes `store` (added by the server at start-up).
   BlockingRegistry blocking{stats.blocked_clients};
+  // Channels, patterns and their subscribers.
+  PubSubRegistry pubsub{config};
 
   int64_t start_time_ms = 0;
   std::string run_id;
