@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "server/services/blocking.h"
+#include "server/services/keyspace_notifier.h"
 #include "server/services/pubsub.h"
 #include "server/dispatch/client.h"
 #include "server/dispatch/command_stats.h"
@@ -73,6 +74,8 @@ class ServerContext {
   BlockingRegistry blocking{stats.blocked_clients};
   // Channels, patterns and their subscribers.
   PubSubRegistry pubsub{config};
+  // Keyspace notifications through `pubsub`; observes `store` (added at composition).
+  KeyspaceNotifier keyspace_notifier{config, pubsub};
 
   int64_t start_time_ms = 0;
   std::string run_id;
