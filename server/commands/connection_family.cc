@@ -2,8 +2,9 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <optional>
 
-#include "server/commands/collection_args.h"
+#include "server/commands/args.h"
 #include "server/commands/families.h"
 #include "server/dispatch/errors.h"
 #include "server/dispatch/server_context.h"
@@ -64,13 +65,11 @@ void CmdQuit(CommandContext& ctx) {
 
 // SELECT index
 void CmdSelect(CommandContext& ctx) {
-  auto index = ParseCIntOrReply(ctx, ctx.args[1]);
-  if (!index) return;
-  if (*index < 0 || *index >= ctx.server.store.num_databases()) {
-    ctx.reply.Error(kErrInvalidDb);
-    return;
-  }
-  ctx.client.db_index = static_cast<int>(*index);
+  ArgParser parser(ctx.args);
+  int index = parser.NextCInt();
+  parser.FailUnless(index >= 0 && index < ctx.server.store.num_databases(), kErrInvalidDb);
+  if (!parser.Finalize(ctx)) return;
+  ctx.client.db_index = index;
   ctx.reply.Ok();
 }
 
@@ -96,44 +95,33 @@ void CmdAuth(CommandContext& ctx) {
 
 // HELLO [protover [AUTH username password] [SETNAME clientname]]
 void CmdHello(CommandContext& ctx) {
-  Args args = ctx.args;
+  ArgParser parser(ctx.args);
   RespVersion version = ctx.client.resp;
-  if (args.size() >= 2) {
-    auto requested = storage::ParseInt64(args[1]);
-    if (!requested) {
-      ctx.reply.Error("ERR Protocol version is not an integer or out of range");
-      return;
-    }
-    if (*requested < 2 || *requested > 3) {
-      ctx.reply.Error("NOPROTO unsupported protocol version");
-      return;
-    }
-    version = *requested == 3 ? RespVersion::kResp3 : RespVersion::kResp2;
+  if (parser.HasNext()) {
+    int64_t requested = parser.NextInt64("ERR Protocol version is not an integer or out of range");
+    parser.FailUnless(requested == 2 || requested == 3, "NOPROTO unsupported protocol version");
+    version = requested == 3 ? RespVersion::kResp3 : RespVersion::kResp2;
   }
-  std::string_view new_name;
-  bool set_name = false;
-  for (size_t i = 2; i < args.size(); ++i) {
-    size_t more = args.size() - i - 1;
-    if (EqualsIgnoreCase(args[i], "auth") && more >= 2) {
-      std::string_view error = CheckPassword(ctx, args[i + 1], args[i + 2]);
-      if (!error.empty()) {
-        ctx.reply.Error(error);
-        return;
+  std::optional<std::string_view> new_name;
+  // Redis authenticates as it reads AUTH: a wrong password wins over a later bad option.
+  while (parser.HasNext()) {
+    if (parser.Accept("AUTH", 2)) {
+      std::string_view user = parser.Next();
+      std::string_view error = CheckPassword(ctx, user, parser.Next());
+      if (error.empty()) {
+        ctx.client.authenticated = true;
+      } else {
+        parser.Fail(error);
       }
-      ctx.client.authenticated = true;
-      i += 2;
-    } else if (EqualsIgnoreCase(args[i], "setname") && more >= 1) {
-      new_name = args[++i];
-      if (!ValidClientField(new_name)) {
-        ctx.reply.Error(kErrBadClientName);
-        return;
-      }
-      set_name = true;
+    } else if (parser.Accept("SETNAME", 1)) {
+      new_name = parser.Next();
+      parser.FailUnless(ValidClientField(*new_name), kErrBadClientName);
     } else {
-      ctx.reply.Error("ERR Syntax error in HELLO option '" + std::string(args[i]) + "'");
-      return;
+      parser.Fail("ERR Syntax error in HELLO option '" + std::string(AsCString(parser.Peek())) +
+                  "'");
     }
   }
+  if (!parser.Finalize(ctx)) return;
   if (!ctx.client.authenticated && !ctx.server.config.requirepass().text().empty()) {
     ctx.reply.Error(
         "NOAUTH HELLO must be called with the client already authenticated, otherwise the "
@@ -141,7 +129,7 @@ void CmdHello(CommandContext& ctx) {
         "the RESP protocol version at the same time");
     return;
   }
-  if (set_name) ctx.client.UpdateInfo([&](ClientState::Info& info) { info.name = new_name; });
+  if (new_name) ctx.client.UpdateInfo([&](ClientState::Info& info) { info.name = *new_name; });
   ctx.client.resp = version;
   ctx.reply.set_version(version);
   ctx.reply.MapHeader(7);
@@ -242,18 +230,17 @@ void CmdClientGetname(CommandContext& ctx) {
 
 // CLIENT SETINFO LIB-NAME name | LIB-VER version
 void CmdClientSetinfo(CommandContext& ctx) {
-  std::string_view attribute = ctx.args[2];
-  std::string_view value = ctx.args[3];
-  bool is_name = EqualsIgnoreCase(attribute, "lib-name");
-  if (!is_name && !EqualsIgnoreCase(attribute, "lib-ver")) {
-    ctx.reply.Error("ERR Unrecognized option '" + std::string(attribute) + "'");
-    return;
+  ArgParser parser(ctx.args, 2);
+  bool is_name = parser.Accept("LIB-NAME");
+  if (!is_name && !parser.Accept("LIB-VER")) {
+    parser.Fail("ERR Unrecognized option '" + std::string(AsCString(parser.Peek())) + "'");
   }
+  std::string_view value = parser.Next();
   if (!ValidClientField(value)) {
-    ctx.reply.Error("ERR " + std::string(is_name ? "lib-name" : "lib-ver") +
-                    " cannot contain spaces, newlines or special characters.");
-    return;
+    parser.Fail("ERR " + std::string(is_name ? "lib-name" : "lib-ver") +
+                " cannot contain spaces, newlines or special characters.");
   }
+  if (!parser.Finalize(ctx)) return;
   ctx.client.UpdateInfo(
       [&](ClientState::Info& info) { (is_name ? info.lib_name : info.lib_ver) = value; });
   ctx.reply.Ok();
@@ -264,9 +251,29 @@ void CmdClientInfo(CommandContext& ctx) {
   ctx.reply.Verbatim("txt", ClientLine(ctx.server, ctx.client, ctx.server.clock.NowMs()) + "\n");
 }
 
+enum class ClientType : uint8_t { kNormal, kPubsub, kOther };
+
+// Redis's getClientTypeByName for a TYPE option; "ERR Unknown client type" if the next argument
+// names no type. respd's clients are normal, or pubsub while subscribed (getClientType); none is a
+// master or replica.
+ClientType NextClientType(ArgParser& parser) {
+  std::string_view type = parser.Next();
+  if (IsKeyword(type, "normal")) return ClientType::kNormal;
+  if (IsKeyword(type, "pubsub")) return ClientType::kPubsub;
+  if (!IsKeyword(type, "master") && !IsKeyword(type, "replica") && !IsKeyword(type, "slave")) {
+    parser.Fail("ERR Unknown client type '" + std::string(AsCString(type)) + "'");
+  }
+  return ClientType::kOther;
+}
+
+bool HasType(const ClientState& client, ClientType type) {
+  if (type == ClientType::kOther) return false;
+  return client.subscribed() == (type == ClientType::kPubsub);
+}
+
 // CLIENT LIST [TYPE NORMAL|MASTER|REPLICA|PUBSUB] | [ID id...]
 void CmdClientList(CommandContext& ctx) {
-  Args args = ctx.args;
+  ArgParser parser(ctx.args, 2);
   auto clients = ctx.server.clients.Snapshot();
   int64_t now = ctx.server.clock.NowMs();
   std::string text;
@@ -275,35 +282,24 @@ void CmdClientList(CommandContext& ctx) {
     text += '\n';
   };
   // Redis 7.0 takes TYPE or ID, never both.
-  if (args.size() == 4 && EqualsIgnoreCase(args[2], "type")) {
-    std::string_view type = args[3];
-    if (!EqualsIgnoreCase(type, "normal") && !EqualsIgnoreCase(type, "master") &&
-        !EqualsIgnoreCase(type, "replica") && !EqualsIgnoreCase(type, "slave") &&
-        !EqualsIgnoreCase(type, "pubsub")) {
-      return ctx.reply.Error("ERR Unknown client type '" + std::string(AsCString(type)) + "'");
+  if (parser.Remaining() == 2 && parser.Accept("TYPE")) {
+    ClientType type = NextClientType(parser);
+    for (auto& handle : clients) {
+      if (HasType(handle->state(), type)) append(handle->state());
     }
-    // A client is pubsub while subscribed (Redis's getClientType), normal otherwise.
-    bool pubsub = EqualsIgnoreCase(type, "pubsub");
-    if (pubsub || EqualsIgnoreCase(type, "normal")) {
-      for (auto& handle : clients) {
-        if (handle->state().subscribed() == pubsub) append(handle->state());
-      }
-    }
-  } else if (args.size() > 3 && EqualsIgnoreCase(args[2], "id")) {
+  } else if (parser.Remaining() > 1 && parser.Accept("ID")) {
     // Each id in the order given, repeats included; an id no client has (0, negatives) adds
     // nothing.
-    for (size_t i = 3; i < args.size(); ++i) {
-      auto id = storage::ParseInt64(args[i]);
-      if (!id) return ctx.reply.Error("ERR Invalid client ID");
+    while (parser.HasNext()) {
+      int64_t id = parser.NextInt64("ERR Invalid client ID");
       for (auto& handle : clients) {
-        if (static_cast<int64_t>(handle->state().id()) == *id) append(handle->state());
+        if (static_cast<int64_t>(handle->state().id()) == id) append(handle->state());
       }
     }
-  } else if (args.size() != 2) {
-    return ctx.ReplySyntaxError();
-  } else {
+  } else if (!parser.HasNext()) {
     for (auto& handle : clients) append(handle->state());
   }
+  if (!parser.Finalize(ctx)) return;
   ctx.reply.Verbatim("txt", text);
 }
 
@@ -312,23 +308,23 @@ void CmdClientUnblock(CommandContext& ctx) {
   if (ctx.args.size() > 4) {
     return ctx.reply.Error(SubcommandSyntaxError(ctx.args[0], ctx.args[1]));
   }
+  ArgParser parser(ctx.args, 2);
+  std::string_view id_arg = parser.Next();
   // Redis reads the reason before the id.
-  bool with_error = false;
-  if (ctx.args.size() == 4) {
-    with_error = EqualsIgnoreCase(ctx.args[3], "error");
-    if (!with_error && !EqualsIgnoreCase(ctx.args[3], "timeout")) {
-      return ctx.reply.Error("ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR");
-    }
-  }
-  auto id = storage::ParseInt64(ctx.args[2]);
-  if (!id) return ctx.reply.Error(kErrNotInteger);
+  bool with_error = parser.HasNext() &&
+                    parser.NextOneOf<bool>({{"TIMEOUT", false}, {"ERROR", true}},
+                                           "ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR");
+  std::optional<int64_t> id = storage::ParseInt64(id_arg);
+  parser.FailUnless(id.has_value(), kErrNotInteger);
+  if (!parser.Finalize(ctx)) return;
   bool unblocked = ctx.server.blocking.Unblock(static_cast<uint64_t>(*id), with_error);
   // Redis 7.0 counts the error it replies to the unblocked client against this command too.
   if (unblocked && with_error) ctx.server.command_stats.RecordFailed(ctx.spec);
   ctx.reply.Integer(unblocked ? 1 : 0);
 }
 
-// CLIENT KILL ID id | ADDR ip:port | LADDR ip:port | SKIPME yes/no  (or the old CLIENT KILL addr)
+// CLIENT KILL ID id | TYPE type | USER user | ADDR ip:port | LADDR ip:port | SKIPME yes/no ...
+// (or the old CLIENT KILL addr)
 void CmdClientKill(CommandContext& ctx) {
   Args args = ctx.args;
   auto clients = ctx.server.clients.Snapshot();
@@ -343,47 +339,38 @@ void CmdClientKill(CommandContext& ctx) {
     ctx.reply.Error("ERR No such client");
     return;
   }
-  if (args.size() % 2 != 0) {
-    ctx.ReplySyntaxError();
-    return;
-  }
+  ArgParser parser(args, 2);
   int64_t id = 0;
   std::string_view addr, laddr;
   bool skip_me = true;
-  for (size_t i = 2; i + 1 < args.size(); i += 2) {
-    std::string_view option = args[i];
-    std::string_view value = args[i + 1];
-    if (EqualsIgnoreCase(option, "id")) {
-      auto parsed = storage::ParseInt64(value);
-      if (!parsed || *parsed <= 0) {
-        ctx.reply.Error("ERR client-id should be greater than 0");
-        return;
+  // Every respd client is a client of the default user. As in Redis, the last TYPE counts.
+  std::optional<ClientType> type;
+  while (parser.HasNext()) {
+    if (parser.Accept("ID", 1)) {
+      id = parser.NextInt64InRange(1, INT64_MAX, "ERR client-id should be greater than 0");
+    } else if (parser.Accept("TYPE", 1)) {
+      type = NextClientType(parser);
+    } else if (parser.Accept("ADDR", 1)) {
+      addr = parser.Next();
+    } else if (parser.Accept("LADDR", 1)) {
+      laddr = parser.Next();
+    } else if (parser.Accept("USER", 1)) {
+      std::string_view user = parser.Next();
+      if (user != "default") {
+        parser.Fail("ERR No such user '" + std::string(AsCString(user)) + "'");
       }
-      id = *parsed;
-    } else if (EqualsIgnoreCase(option, "addr")) {
-      addr = value;
-    } else if (EqualsIgnoreCase(option, "laddr")) {
-      laddr = value;
-    } else if (EqualsIgnoreCase(option, "skipme")) {
-      if (EqualsIgnoreCase(value, "yes")) {
-        skip_me = true;
-      } else if (EqualsIgnoreCase(value, "no")) {
-        skip_me = false;
-      } else {
-        ctx.ReplySyntaxError();
-        return;
-      }
-    } else if (EqualsIgnoreCase(option, "type") || EqualsIgnoreCase(option, "user")) {
-      // Every respd client is a normal client of the default user: nothing narrows the match.
+    } else if (parser.Accept("SKIPME", 1)) {
+      skip_me = parser.NextOneOf<bool>({{"YES", true}, {"NO", false}});
     } else {
-      ctx.ReplySyntaxError();
-      return;
+      parser.Fail(kErrSyntax);
     }
   }
+  if (!parser.Finalize(ctx)) return;
   int64_t killed = 0;
   for (auto& handle : clients) {
     ClientState& client = handle->state();
     ClientState::Info info = client.info();
+    if (type && !HasType(client, *type)) continue;
     if (id != 0 && static_cast<int64_t>(client.id()) != id) continue;
     if (!addr.empty() && info.addr != addr) continue;
     if (!laddr.empty() && info.laddr != laddr) continue;

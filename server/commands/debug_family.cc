@@ -17,12 +17,12 @@
 #include <string>
 #include <thread>
 
-#include "server/commands/collection_args.h"
+#include "server/commands/args.h"
 #include "server/commands/families.h"
 #include "server/config/config.h"
 #include "server/dispatch/errors.h"
-#include "server/scripting/sha1.h"
 #include "server/dispatch/server_context.h"
+#include "server/scripting/sha1.h"
 #include "storage/glob.h"
 #include "storage/hash_object.h"
 #include "storage/list_object.h"
@@ -290,16 +290,6 @@ void CmdListpack(CommandContext& ctx) {
 
 // ---- POPULATE -------------------------------------------------------------------------------
 
-// Redis's getPositiveLongFromObjectOrReply: a long >= 0.
-std::optional<int64_t> NonNegativeOrReply(CommandContext& ctx, std::string_view arg) {
-  std::optional<int64_t> value = storage::ParseInt64(arg);
-  if (!value || *value < 0) {
-    ctx.reply.Error(kErrMustBePositive);
-    return std::nullopt;
-  }
-  return value;
-}
-
 // Redis formats each key into a 128-byte buffer, so a long prefix is cut.
 constexpr size_t kPopulateKeyMax = 127;
 
@@ -307,19 +297,19 @@ constexpr size_t kPopulateKeyMax = 127;
 // cut or zero-padded to `size` bytes when given; existing keys are left alone. Not a change
 // Redis counts, and it wakes no one (only strings are written).
 void CmdPopulate(CommandContext& ctx) {
-  std::optional<int64_t> count = NonNegativeOrReply(ctx, ctx.args[2]);
-  if (!count) return;
-  std::optional<int64_t> size = 0;
-  if (ctx.args.size() == 5 && !(size = NonNegativeOrReply(ctx, ctx.args[4]))) return;
-  std::string prefix(ctx.args.size() >= 4 ? AsCString(ctx.args[3]) : "key");
+  ArgParser parser(ctx.args, 2);
+  int64_t count = parser.NextNonNegative();
+  std::string prefix(parser.HasNext() ? AsCString(parser.Next()) : "key");
+  int64_t size = parser.HasNext() ? parser.NextNonNegative() : 0;
+  if (!parser.Finalize(ctx)) return;
   storage::Database& db = ctx.db();
   std::string value;
-  for (int64_t j = 0; j < *count; ++j) {
+  for (int64_t j = 0; j < count; ++j) {
     std::string key = prefix + ":" + std::to_string(j);
     if (key.size() > kPopulateKeyMax) key.resize(kPopulateKeyMax);
     if (db.FindWrite(key) != nullptr) continue;
     value = "value:" + std::to_string(j);
-    if (*size != 0) value.resize(static_cast<size_t>(*size), '\0');
+    if (size != 0) value.resize(static_cast<size_t>(size), '\0');
     db.SetString(key, value, Entry::kNoExpire);
   }
   ctx.reply.Ok();
@@ -329,29 +319,28 @@ void CmdPopulate(CommandContext& ctx) {
 
 // DEBUG PROTOCOL type: Redis's sample reply of each RESP3 type, as each protocol carries it.
 void CmdProtocol(CommandContext& ctx) {
-  std::string type = std::string(ctx.args[2]);
-  for (char& c : type) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  std::string_view type = ctx.args[2];
   protocol::ReplyWriter& reply = ctx.reply;
-  if (type == "string") {
+  if (IsKeyword(type, "string")) {
     reply.Bulk("Hello World");
-  } else if (type == "integer") {
+  } else if (IsKeyword(type, "integer")) {
     reply.Integer(12345);
-  } else if (type == "double") {
+  } else if (IsKeyword(type, "double")) {
     reply.Double(3.141);
-  } else if (type == "bignum") {
+  } else if (IsKeyword(type, "bignum")) {
     reply.BigNumber("1234567999999999999999999999999999999");
-  } else if (type == "null") {
+  } else if (IsKeyword(type, "null")) {
     reply.Null();
-  } else if (type == "array" || type == "set") {
-    type == "array" ? reply.ArrayHeader(3) : reply.SetHeader(3);
+  } else if (IsKeyword(type, "array") || IsKeyword(type, "set")) {
+    IsKeyword(type, "array") ? reply.ArrayHeader(3) : reply.SetHeader(3);
     for (int j = 0; j < 3; ++j) reply.Integer(j);
-  } else if (type == "map") {
+  } else if (IsKeyword(type, "map")) {
     reply.MapHeader(3);
     for (int j = 0; j < 3; ++j) {
       reply.Integer(j);
       reply.Bool(j == 1);
     }
-  } else if (type == "attrib") {
+  } else if (IsKeyword(type, "attrib")) {
     if (reply.resp3()) {
       reply.AttributeHeader(1);
       reply.Bulk("key-popularity");
@@ -360,7 +349,7 @@ void CmdProtocol(CommandContext& ctx) {
       reply.Integer(90);
     }
     reply.Bulk("Some real reply following the attribute");
-  } else if (type == "push") {
+  } else if (IsKeyword(type, "push")) {
     if (!reply.resp3()) {
       reply.Error("ERR RESP2 is not supported by this command");
       return;
@@ -369,10 +358,10 @@ void CmdProtocol(CommandContext& ctx) {
     reply.Bulk("server-cpu-usage");
     reply.Integer(42);
     reply.Bulk("Some real reply following the push reply");
-  } else if (type == "verbatim") {
+  } else if (IsKeyword(type, "verbatim")) {
     reply.Verbatim("txt", "This is a verbatim\nstring");
-  } else if (type == "true" || type == "false") {
-    reply.Bool(type == "true");
+  } else if (IsKeyword(type, "true") || IsKeyword(type, "false")) {
+    reply.Bool(IsKeyword(type, "true"));
   } else {
     reply.Error(
         "ERR Wrong protocol type name. Please use one of the following: "
@@ -527,7 +516,7 @@ void CmdHelp(CommandContext& ctx) {
 void CmdDebug(CommandContext& ctx) {
   size_t argc = ctx.args.size();
   for (const Subcommand& sub : kSubcommands) {
-    if (EqualsIgnoreCase(ctx.args[1], sub.name) && argc >= sub.min_args && argc <= sub.max_args) {
+    if (IsKeyword(ctx.args[1], sub.name) && argc >= sub.min_args && argc <= sub.max_args) {
       sub.handler(ctx);
       return;
     }

@@ -11,6 +11,7 @@
 #include <cstdio>
 #include <fstream>
 
+#include "server/commands/args.h"
 #include "storage/entry_memory.h"
 
 #if defined(__SANITIZE_ADDRESS__)
@@ -244,13 +245,13 @@ void InfoCommandstats(ServerContext& server, InfoWriter& out) {
   for (const auto& [name, counts] : server.command_stats.CommandRows(server.commands)) {
     char per_call[32];
     std::snprintf(per_call, sizeof(per_call), "%.2f",
-                  counts.calls == 0 ? 0.0
-                                    : static_cast<double>(counts.usec) / static_cast<double>(counts.calls));
-    out.Field("cmdstat_" + name,
-              "calls=" + std::to_string(counts.calls) + ",usec=" + std::to_string(counts.usec) +
-                  ",usec_per_call=" + per_call +
-                  ",rejected_calls=" + std::to_string(counts.rejected_calls) +
-                  ",failed_calls=" + std::to_string(counts.failed_calls));
+                  counts.calls == 0
+                      ? 0.0
+                      : static_cast<double>(counts.usec) / static_cast<double>(counts.calls));
+    out.Field("cmdstat_" + name, "calls=" + std::to_string(counts.calls) + ",usec=" +
+                                     std::to_string(counts.usec) + ",usec_per_call=" + per_call +
+                                     ",rejected_calls=" + std::to_string(counts.rejected_calls) +
+                                     ",failed_calls=" + std::to_string(counts.failed_calls));
   }
 }
 
@@ -301,14 +302,15 @@ constexpr InfoSection kInfoSections[] = {
 std::string InfoText(ServerContext& server, std::span<const std::string_view> sections) {
   bool all = false, defaults = sections.empty();
   std::vector<std::string> names;
+  // Redis reads section names as C strings: a NUL byte ends one.
   for (std::string_view requested : sections) {
-    std::string name(requested);
-    for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    if (name == "all" || name == "everything") {
+    if (IsKeyword(requested, "all") || IsKeyword(requested, "everything")) {
       all = true;
-    } else if (name == "default") {
+    } else if (IsKeyword(requested, "default")) {
       defaults = true;
     } else {
+      std::string name(AsCString(requested));
+      for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
       names.push_back(std::move(name));
     }
   }

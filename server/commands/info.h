@@ -11,8 +11,8 @@
 namespace respd::server {
 
 // The INFO reply text for `sections` (none: the default sections; "all", "everything", "default" or
-// section names, case-insensitive; unknown names add nothing), with Redis's "# Section" headers and
-// CRLF line ends.
+// section names, case-insensitive and each ended by a NUL byte as Redis reads them; unknown names
+// add nothing), with Redis's "# Section" headers and CRLF line ends.
 std::string InfoText(ServerContext& server, std::span<const std::string_view> sections);
 
 }  // namespace respd::server

@@ -3,12 +3,12 @@
 #include <algorithm>
 #include <cctype>
 
-#include "server/commands/collection_args.h"
+#include "server/commands/args.h"
 #include "server/commands/families.h"
 #include "server/dispatch/errors.h"
+#include "server/dispatch/server_context.h"
 #include "server/scripting/engine.h"
 #include "server/scripting/sha1.h"
-#include "server/dispatch/server_context.h"
 #include "storage/glob.h"
 #include "storage/numbers.h"
 
@@ -26,27 +26,16 @@ constexpr std::string_view kErrRoWithWriteFunction =
 // Payload of FUNCTION DUMP: respd's own format (a magic line, then length-prefixed codes).
 constexpr std::string_view kDumpMagic = "RESPDFN1\n";
 
-// The numkeys argument at position 2; false after replying Redis's error. FCALL words a
-// non-integer differently from EVAL.
-bool ParseNumKeys(CommandContext& ctx, std::string_view not_integer_error, size_t* numkeys) {
-  auto n = storage::ParseInt64(ctx.args[2]);
-  if (!n) {
-    ctx.reply.Error(not_integer_error);
-    return false;
-  }
-  if (*n > static_cast<int64_t>(ctx.args.size()) - 3) {
-    ctx.reply.Error(kErrKeysTooMany);
-    return false;
-  }
-  if (*n < 0) {
-    ctx.reply.Error(kErrKeysNegative);
-    return false;
-  }
-  *numkeys = static_cast<size_t>(*n);
-  return true;
+// Reads numkeys, which the keys follow. FCALL words a non-integer differently from EVAL.
+size_t NextNumKeys(ArgParser& parser, std::string_view not_integer_error) {
+  int64_t n = parser.NextInt64(not_integer_error);
+  parser.FailUnless(n <= static_cast<int64_t>(parser.Remaining()), kErrKeysTooMany);
+  parser.FailUnless(n >= 0, kErrKeysNegative);
+  return static_cast<size_t>(n);
 }
 
-bool NumKeysPositions(Args args, std::vector<int>* positions) {
+// The keys of EVAL and FCALL: numkeys at position 2 (0 allowed), then the keys.
+bool ScriptKeys(Args args, std::vector<int>* positions) {
   if (args.size() < 3) return false;
   auto n = storage::ParseInt64(args[2]);
   if (!n || *n < 0 || *n > static_cast<int64_t>(args.size()) - 3) return false;
@@ -60,8 +49,10 @@ void EvalGeneric(CommandContext& ctx, bool by_sha, bool read_only) {
     ctx.reply.Error(kErrNoScript);
     return;
   }
-  size_t numkeys;
-  if (!ParseNumKeys(ctx, kErrNotInteger, &numkeys)) return;
+  ArgParser parser(ctx.args, 2);
+  Args keys = parser.NextSpan(NextNumKeys(parser, kErrNotInteger));
+  Args argv = parser.Rest();
+  if (!parser.Finalize(ctx)) return;
   ScriptEngine& engine = ctx.server.scripting;
   std::lock_guard lock(engine.mutex());
   std::string sha;
@@ -86,8 +77,7 @@ void EvalGeneric(CommandContext& ctx, bool by_sha, bool read_only) {
     ctx.reply.Error(kErrRoWithWriteFunction);
     return;
   }
-  engine.RunScript(ctx, sha, ctx.args.subspan(3, numkeys), ctx.args.subspan(3 + numkeys),
-                   read_only);
+  engine.RunScript(ctx, sha, keys, argv, read_only);
 }
 
 // EVAL script numkeys [key ...] [arg ...]
@@ -105,14 +95,15 @@ void FcallGeneric(CommandContext& ctx, bool read_only) {
     ctx.reply.Error(kErrFunctionNotFound);
     return;
   }
-  size_t numkeys;
-  if (!ParseNumKeys(ctx, kErrBadNumKeys, &numkeys)) return;
+  ArgParser parser(ctx.args, 2);
+  Args keys = parser.NextSpan(NextNumKeys(parser, kErrBadNumKeys));
+  Args argv = parser.Rest();
+  if (!parser.Finalize(ctx)) return;
   if (read_only && !(fn->flags & kScriptNoWrites)) {
     ctx.reply.Error(kErrRoWithWriteFunction);
     return;
   }
-  engine.RunFunction(ctx, *fn, ctx.args.subspan(3, numkeys), ctx.args.subspan(3 + numkeys),
-                     read_only);
+  engine.RunFunction(ctx, *fn, keys, argv, read_only);
 }
 
 // FCALL function numkeys [key ...] [arg ...]
@@ -175,14 +166,12 @@ void CmdScriptExists(CommandContext& ctx) {
   }
 }
 
-// FLUSH [ASYNC|SYNC] of SCRIPT and FUNCTION: false after replying the error.
+// FLUSH [ASYNC|SYNC] of SCRIPT and FUNCTION: false after replying `error`.
 bool FlushModeOk(CommandContext& ctx, std::string_view error) {
-  if (ctx.args.size() > 3 || (ctx.args.size() == 3 && !EqualsIgnoreCase(ctx.args[2], "sync") &&
-                              !EqualsIgnoreCase(ctx.args[2], "async"))) {
-    ctx.reply.Error(error);
-    return false;
-  }
-  return true;
+  ArgParser parser(ctx.args, 2);
+  if (!parser.Accept("SYNC")) parser.Accept("ASYNC");
+  parser.FailUnless(!parser.HasNext(), error);
+  return parser.Check(ctx);
 }
 
 // SCRIPT FLUSH [ASYNC|SYNC]
@@ -262,20 +251,23 @@ void CmdFunctionHelp(CommandContext& ctx) {
 
 // FUNCTION LOAD [REPLACE] function-code
 void CmdFunctionLoad(CommandContext& ctx) {
+  ArgParser parser(ctx.args, 2);
   bool replace = false;
   // Every argument before the last is an option, and REPLACE may repeat.
-  for (size_t i = 2; i + 1 < ctx.args.size(); ++i) {
-    if (!EqualsIgnoreCase(ctx.args[i], "replace")) {
+  while (parser.Remaining() > 1) {
+    if (parser.Accept("REPLACE")) {
+      replace = true;
+    } else {
       // Redis formats the option as a C string: a NUL ends it.
-      ctx.reply.Error("ERR Unknown option given: " + std::string(AsCString(ctx.args[i])));
-      return;
+      parser.Fail("ERR Unknown option given: " + std::string(AsCString(parser.Peek())));
     }
-    replace = true;
   }
+  std::string_view code = parser.Next();
+  if (!parser.Finalize(ctx)) return;
   ScriptEngine& engine = ctx.server.scripting;
   std::lock_guard lock(engine.mutex());
   std::string name;
-  std::string error = engine.LoadLibrary(ctx.args.back(), replace, &name);
+  std::string error = engine.LoadLibrary(code, replace, &name);
   if (!error.empty()) {
     // Redis sends load errors as they are (addReplyErrorSds): newlines from the code stay.
     ctx.reply.Raw("-" + error + "\r\n");
@@ -337,34 +329,35 @@ void ReplyFunction(CommandContext& ctx, const FunctionInfo& fn) {
 
 // FUNCTION LIST [LIBRARYNAME library-name-pattern] [WITHCODE]
 void CmdFunctionList(CommandContext& ctx) {
+  ArgParser parser(ctx.args, 2);
   bool with_code = false;
-  std::string_view pattern;
-  bool has_pattern = false;
-  for (size_t i = 2; i < ctx.args.size(); ++i) {
-    if (EqualsIgnoreCase(ctx.args[i], "withcode") && !with_code) {
+  std::optional<std::string_view> pattern;
+  std::optional<std::string_view> unknown;
+  while (parser.HasNext() && !unknown) {
+    if (!with_code && parser.Accept("WITHCODE")) {
       with_code = true;
-    } else if (EqualsIgnoreCase(ctx.args[i], "libraryname") && !has_pattern) {
-      if (i + 1 >= ctx.args.size()) {
-        ctx.reply.Error("ERR library name argument was not given");
-        return;
-      }
-      pattern = ctx.args[++i];
-      has_pattern = true;
+    } else if (!pattern && parser.Accept("LIBRARYNAME")) {
+      parser.FailUnless(parser.HasNext(), "ERR library name argument was not given");
+      pattern = parser.Next();
     } else {
-      // Redis echoes the argument as a C string, up to a NUL, its CR and LF as spaces: even
-      // trailing ones, which Error() would drop.
-      std::string error = "-ERR Unknown argument " + std::string(AsCString(ctx.args[i]));
-      std::replace_if(
-          error.begin(), error.end(), [](char c) { return c == '\r' || c == '\n'; }, ' ');
-      ctx.reply.Raw(error + "\r\n");
-      return;
+      unknown = parser.Next();
     }
+  }
+  if (!parser.Check(ctx)) return;
+  if (unknown) {
+    // Redis echoes the argument as a C string, up to a NUL, its CR and LF as spaces: even
+    // trailing ones, which Error() would drop.
+    std::string error = "-ERR Unknown argument " + std::string(AsCString(*unknown));
+    std::replace_if(
+        error.begin(), error.end(), [](char c) { return c == '\r' || c == '\n'; }, ' ');
+    ctx.reply.Raw(error + "\r\n");
+    return;
   }
   ScriptEngine& engine = ctx.server.scripting;
   std::lock_guard lock(engine.mutex());
   std::vector<const LibraryInfo*> libraries;
   for (const auto& [name, library] : engine.libraries()) {
-    if (has_pattern && !storage::GlobMatch(pattern, name, false)) continue;
+    if (pattern && !storage::GlobMatch(*pattern, name, false)) continue;
     libraries.push_back(&library);
   }
   ctx.reply.ArrayHeader(libraries.size());
@@ -417,23 +410,19 @@ bool ParseDump(std::string_view payload, std::vector<std::string_view>* codes) {
 
 // FUNCTION RESTORE serialized-value [FLUSH|APPEND|REPLACE]
 void CmdFunctionRestore(CommandContext& ctx) {
-  enum class Policy { kAppend, kFlush, kReplace } policy = Policy::kAppend;
-  if (ctx.args.size() == 4) {
-    if (EqualsIgnoreCase(ctx.args[3], "flush")) {
-      policy = Policy::kFlush;
-    } else if (EqualsIgnoreCase(ctx.args[3], "replace")) {
-      policy = Policy::kReplace;
-    } else if (!EqualsIgnoreCase(ctx.args[3], "append")) {
-      ctx.reply.Error(
-          "ERR Wrong restore policy given, value should be either FLUSH, APPEND or REPLACE.");
-      return;
-    }
-  } else if (ctx.args.size() > 4) {
-    ctx.reply.Error(SubcommandSyntaxError(ctx.args[0], ctx.args[1]));
-    return;
+  if (ctx.args.size() > 4) return ctx.reply.Error(SubcommandSyntaxError(ctx.args[0], ctx.args[1]));
+  enum class Policy { kAppend, kFlush, kReplace };
+  ArgParser parser(ctx.args, 2);
+  std::string_view payload = parser.Next();
+  Policy policy = Policy::kAppend;
+  if (parser.HasNext()) {
+    policy = parser.NextOneOf<Policy>(
+        {{"FLUSH", Policy::kFlush}, {"APPEND", Policy::kAppend}, {"REPLACE", Policy::kReplace}},
+        "ERR Wrong restore policy given, value should be either FLUSH, APPEND or REPLACE.");
   }
+  if (!parser.Finalize(ctx)) return;
   std::vector<std::string_view> codes;
-  if (!ParseDump(ctx.args[2], &codes)) {
+  if (!ParseDump(payload, &codes)) {
     ctx.reply.Error("ERR DUMP payload version or checksum are wrong");
     return;
   }
@@ -626,7 +615,7 @@ constexpr CommandSpec kRows[] = {
      .since = "2.6.0",
      .summary = "Execute a Lua script server side",
      .complexity = "Depends on the script that is executed.",
-     .movable_keys = NumKeysPositions},
+     .movable_keys = ScriptKeys},
     {.name = "evalsha",
      .arity = -3,
      .flags = kScriptCallFlags,
@@ -635,7 +624,7 @@ constexpr CommandSpec kRows[] = {
      .since = "2.6.0",
      .summary = "Execute a Lua script server side",
      .complexity = "Depends on the script that is executed.",
-     .movable_keys = NumKeysPositions},
+     .movable_keys = ScriptKeys},
     {.name = "eval_ro",
      .arity = -3,
      .flags = kReadonly | kScriptCallFlags,
@@ -644,7 +633,7 @@ constexpr CommandSpec kRows[] = {
      .since = "7.0.0",
      .summary = "Execute a read-only Lua script server side",
      .complexity = "Depends on the script that is executed.",
-     .movable_keys = NumKeysPositions},
+     .movable_keys = ScriptKeys},
     {.name = "evalsha_ro",
      .arity = -3,
      .flags = kReadonly | kScriptCallFlags,
@@ -653,7 +642,7 @@ constexpr CommandSpec kRows[] = {
      .since = "7.0.0",
      .summary = "Execute a read-only Lua script server side",
      .complexity = "Depends on the script that is executed.",
-     .movable_keys = NumKeysPositions},
+     .movable_keys = ScriptKeys},
     {.name = "fcall",
      .arity = -3,
      .flags = kScriptCallFlags,
@@ -662,7 +651,7 @@ constexpr CommandSpec kRows[] = {
      .since = "7.0.0",
      .summary = "Invoke a function",
      .complexity = "Depends on the function that is executed.",
-     .movable_keys = NumKeysPositions},
+     .movable_keys = ScriptKeys},
     {.name = "fcall_ro",
      .arity = -3,
      .flags = kReadonly | kScriptCallFlags,
@@ -671,7 +660,7 @@ constexpr CommandSpec kRows[] = {
      .since = "7.0.0",
      .summary = "Invoke a read-only function",
      .complexity = "Depends on the function that is executed.",
-     .movable_keys = NumKeysPositions},
+     .movable_keys = ScriptKeys},
     {.name = "script",
      .arity = -2,
      .flags = 0,

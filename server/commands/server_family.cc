@@ -1,24 +1,17 @@
 // Server commands: COMMAND (generated from the command table), INFO, CONFIG, MEMORY, TIME,
 // SHUTDOWN (DEBUG has its own file). Reads server state through ServerContext only; no sockets,
 // no other family.
-#include <malloc.h>
 #include <spdlog/spdlog.h>
-#include <sys/resource.h>
-#include <sys/utsname.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <cctype>
-#include <cstdio>
-#include <fstream>
 
-#include "server/commands/collection_args.h"
+#include "server/commands/args.h"
 #include "server/commands/families.h"
-#include "server/dispatch/errors.h"
 #include "server/commands/info.h"
+#include "server/dispatch/errors.h"
 #include "server/dispatch/server_context.h"
 #include "storage/glob.h"
-#include "storage/numbers.h"
 
 namespace respd::server {
 namespace {
@@ -31,7 +24,6 @@ std::string Lower(std::string_view s) {
   for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return out;
 }
-
 
 void ReplyHelp(CommandContext& ctx, std::span<const std::string_view> lines) {
   ctx.reply.ArrayHeader(lines.size());
@@ -193,26 +185,18 @@ void CmdCommandDocs(CommandContext& ctx) {
 
 // COMMAND LIST [FILTERBY MODULE module-name | ACLCAT category | PATTERN pattern]
 void CmdCommandList(CommandContext& ctx) {
-  enum class Filter { kNone, kModule, kAclCat, kPattern } filter = Filter::kNone;
+  enum class Filter { kNone, kModule, kAclCat, kPattern };
+  ArgParser parser(ctx.args, 2);
+  Filter filter = Filter::kNone;
   std::string value;
-  if (ctx.args.size() == 5 && EqualsIgnoreCase(ctx.args[2], "filterby")) {
-    std::string kind = Lower(ctx.args[3]);
-    value = ctx.args[4];
-    if (kind == "module") {
-      filter = Filter::kModule;
-    } else if (kind == "aclcat") {
-      filter = Filter::kAclCat;
-      value = "@" + Lower(value);
-    } else if (kind == "pattern") {
-      filter = Filter::kPattern;
-    } else {
-      ctx.ReplySyntaxError();
-      return;
-    }
-  } else if (ctx.args.size() != 2) {
-    ctx.ReplySyntaxError();
-    return;
+  if (parser.Accept("FILTERBY", 2)) {
+    filter = parser.NextOneOf<Filter>(
+        {{"MODULE", Filter::kModule}, {"ACLCAT", Filter::kAclCat}, {"PATTERN", Filter::kPattern}});
+    value = parser.Next();
   }
+  if (!parser.Finalize(ctx)) return;
+  // Redis looks the category up as a C string, and matches the pattern whole.
+  if (filter == Filter::kAclCat) value = "@" + Lower(AsCString(value));
   auto wanted = [&](const CommandSpec& spec, const std::string& full_name) {
     switch (filter) {
       case Filter::kNone:
@@ -387,21 +371,17 @@ void CmdConfigHelp(CommandContext& ctx) {
 
 // MEMORY USAGE key [SAMPLES count]. Sizes are respd's own allocation sizes, not Redis's.
 void CmdMemoryUsage(CommandContext& ctx) {
-  for (size_t i = 3; i < ctx.args.size(); i += 2) {
-    if (!EqualsIgnoreCase(ctx.args[i], "samples") || i + 1 >= ctx.args.size()) {
-      ctx.ReplySyntaxError();
-      return;
-    }
-    auto samples = storage::ParseInt64(ctx.args[i + 1]);
-    if (!samples) {
-      ctx.reply.Error(kErrNotInteger);
-      return;
-    }
-    if (*samples < 0) {
-      ctx.ReplySyntaxError();
-      return;
+  ArgParser parser(ctx.args, 3);
+  while (parser.HasNext()) {
+    if (parser.Accept("SAMPLES", 1)) {
+      // Checked as Redis checks it; respd's sizes are exact, not sampled.
+      int64_t samples = parser.NextInt64();
+      parser.FailUnless(samples >= 0, kErrSyntax);
+    } else {
+      parser.Fail(kErrSyntax);
     }
   }
+  if (!parser.Finalize(ctx)) return;
   storage::Entry* entry = ctx.db().FindRead(ctx.args[2], /*touch=*/false);
   if (entry == nullptr) {
     ctx.reply.Null();
@@ -434,26 +414,23 @@ void CmdTime(CommandContext& ctx) {
 // SHUTDOWN [NOSAVE | SAVE] [NOW] [FORCE] [ABORT]. Nothing is persisted, so SAVE has nothing to
 // do; the server stops at once, so there is never a shutdown in progress to abort.
 void CmdShutdown(CommandContext& ctx) {
+  ArgParser parser(ctx.args);
   bool save = false, nosave = false, other = false, abort = false;
-  for (size_t i = 1; i < ctx.args.size(); ++i) {
-    std::string option = Lower(ctx.args[i]);
-    if (option == "nosave") {
+  while (parser.HasNext()) {
+    if (parser.Accept("NOSAVE")) {
       nosave = true;
-    } else if (option == "save") {
+    } else if (parser.Accept("SAVE")) {
       save = true;
-    } else if (option == "now" || option == "force") {
+    } else if (parser.Accept("NOW") || parser.Accept("FORCE")) {
       other = true;
-    } else if (option == "abort") {
+    } else if (parser.Accept("ABORT")) {
       abort = true;
     } else {
-      ctx.ReplySyntaxError();
-      return;
+      parser.Fail(kErrSyntax);
     }
   }
-  if ((abort && (save || nosave || other)) || (save && nosave)) {
-    ctx.ReplySyntaxError();
-    return;
-  }
+  parser.FailUnless(!(abort && (save || nosave || other)) && !(save && nosave), kErrSyntax);
+  if (!parser.Finalize(ctx)) return;
   if (abort) {
     ctx.reply.Error("ERR No shutdown in progress.");
     return;

@@ -6,20 +6,19 @@
 #include <cerrno>
 #include <cmath>
 #include <cstdlib>
-#include <cstring>
 #include <optional>
 #include <string>
 #include <vector>
 
-#include "server/dispatch/command_table.h"
-#include "server/commands/collection_args.h"
+#include "server/commands/args.h"
 #include "server/commands/families.h"
+#include "server/commands/handler_support.h"
+#include "server/dispatch/command_table.h"
 #include "server/dispatch/errors.h"
 #include "server/dispatch/server_context.h"
 #include "storage/database.h"
 #include "storage/hash_object.h"
 #include "storage/list_object.h"
-#include "storage/numbers.h"
 #include "storage/set.h"
 #include "storage/zset.h"
 
@@ -91,39 +90,31 @@ struct SortItem {
   std::optional<std::string> by_value;  // ALPHA with BY: the value compared, if any
 };
 
+// The options after the key, as Redis's sortCommandGeneric reads them.
 bool ParseSortOptions(CommandContext& ctx, bool read_only, SortOptions* options) {
-  Args args = ctx.args;
-  for (size_t i = 2; i < args.size(); ++i) {
-    size_t left = args.size() - i - 1;
-    if (EqualsIgnoreCase(args[i], "asc")) {
+  ArgParser parser(ctx.args, 2);
+  while (parser.HasNext()) {
+    if (parser.Accept("ASC")) {
       options->desc = false;
-    } else if (EqualsIgnoreCase(args[i], "desc")) {
+    } else if (parser.Accept("DESC")) {
       options->desc = true;
-    } else if (EqualsIgnoreCase(args[i], "alpha")) {
+    } else if (parser.Accept("ALPHA")) {
       options->alpha = true;
-    } else if (EqualsIgnoreCase(args[i], "limit") && left >= 2) {
-      auto start = storage::ParseInt64(args[i + 1]);
-      auto count = storage::ParseInt64(args[i + 2]);
-      if (!start || !count) {
-        ctx.reply.Error(kErrNotInteger);
-        return false;
-      }
-      options->limit_start = *start;
-      options->limit_count = *count;
-      i += 2;
-    } else if (!read_only && EqualsIgnoreCase(args[i], "store") && left >= 1) {
-      options->store = args[++i];
-    } else if (EqualsIgnoreCase(args[i], "by") && left >= 1) {
-      options->by = args[++i];
+    } else if (parser.Accept("LIMIT", 2)) {
+      options->limit_start = parser.NextInt64();
+      options->limit_count = parser.NextInt64();
+    } else if (!read_only && parser.Accept("STORE", 1)) {
+      options->store = parser.Next();
+    } else if (parser.Accept("BY", 1)) {
+      options->by = parser.Next();
       options->dont_sort = AsCString(*options->by).find('*') == std::string_view::npos;
-    } else if (EqualsIgnoreCase(args[i], "get") && left >= 1) {
-      options->gets.push_back(args[++i]);
+    } else if (parser.Accept("GET", 1)) {
+      options->gets.push_back(parser.Next());
     } else {
-      ctx.ReplySyntaxError();
-      return false;
+      parser.Fail(kErrSyntax);
     }
   }
-  return true;
+  return parser.Finalize(ctx);
 }
 
 // The elements to sort, in the value's own order; with `range` (a list or sorted set that is not
@@ -207,8 +198,8 @@ void SortGeneric(CommandContext& ctx, bool read_only) {
   bool ranged = entry != nullptr && options.dont_sort && entry->type() != ValueType::kSet;
   if (ranged) {
     size_t count = end >= start ? static_cast<size_t>(end - start + 1) : 0;
-    items = LoadElements(entry, options.desc, static_cast<size_t>(std::max<int64_t>(start, 0)),
-                         count);
+    items =
+        LoadElements(entry, options.desc, static_cast<size_t>(std::max<int64_t>(start, 0)), count);
     end -= start;
     start = 0;
   } else {
@@ -271,15 +262,14 @@ void SortGeneric(CommandContext& ctx, bool read_only) {
     return;
   }
   auto list = std::make_unique<storage::List>();
-  static const size_t kFillIndex = OptionIndex("list-max-listpack-size");
-  int fill = static_cast<int>(ctx.server.config.options()[kFillIndex]->number());
+  int node_size = ListMaxListpackSize(ctx);
   for (int64_t j = start; j <= end; ++j) {
     const std::string& element = items[static_cast<size_t>(j)].element;
-    if (options.gets.empty()) list->Push(storage::ListEnd::kTail, element, fill);
+    if (options.gets.empty()) list->Push(storage::ListEnd::kTail, element, node_size);
     for (std::string_view pattern : options.gets) {
       // A missing value is stored as an empty string.
       list->Push(storage::ListEnd::kTail, LookupByPattern(db, pattern, element).value_or(""),
-                 fill);
+                 node_size);
     }
   }
   if (output > 0) {
@@ -300,11 +290,11 @@ bool SortKeys(Args args, std::vector<int>* positions) {
   positions->push_back(1);
   std::optional<int> store;
   for (size_t i = 2; i < args.size(); ++i) {
-    if (EqualsIgnoreCase(args[i], "limit")) {
+    if (IsKeyword(args[i], "limit")) {
       i += 2;
-    } else if (EqualsIgnoreCase(args[i], "get") || EqualsIgnoreCase(args[i], "by")) {
+    } else if (IsKeyword(args[i], "get") || IsKeyword(args[i], "by")) {
       i += 1;
-    } else if (EqualsIgnoreCase(args[i], "store") && i + 1 < args.size()) {
+    } else if (IsKeyword(args[i], "store") && i + 1 < args.size()) {
       store = static_cast<int>(i + 1);
     }
   }

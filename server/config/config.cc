@@ -4,14 +4,13 @@
 #include <algorithm>
 #include <boost/program_options.hpp>
 #include <cctype>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <sstream>
 #include <thread>
 
 #include "protocol/resp_parser.h"
-#include "server/config/custom_options.h"
-#include "server/config/logging.h"
 #include "storage/glob.h"
 #include "storage/numbers.h"
 
@@ -19,10 +18,6 @@ namespace respd::server {
 namespace po = boost::program_options;
 namespace {
 
-constexpr int64_t kMaxInt = INT32_MAX;
-// Redis accepts any hz and runs its cron at a rate clamped to these bounds.
-constexpr int64_t kMinHz = 1;
-constexpr int64_t kMaxHz = 500;
 // Redis refuses include chains deeper than this (they are almost always loops).
 constexpr int kMaxIncludeDepth = 16;
 
@@ -63,156 +58,18 @@ po::options_description BuildDescription() {
 
 }  // namespace
 
-const std::vector<OptionSpec>& OptionSpecs() {
-  static const std::vector<OptionSpec> specs = {
-      {"bind", "", OptionKind::kString, "* -::*",
-       "addresses to listen on; a leading '-' makes an address optional"},
-      {"port", "", OptionKind::kInt, "6379", "TCP port; 0 picks a free one and logs it", false, 0,
-       65535},
-      {"threads", "", OptionKind::kInt, "0",
-       "I/O threads, each with its own event loop; 0 means one per core", false, 0, 1024},
-      {"databases", "", OptionKind::kInt, "16", "number of databases", false, 1, kMaxInt},
-      {"hz",
-       "",
-       OptionKind::kInt,
-       "10",
-       "background tasks (active expiry) per second; stored clamped to 1..500",
-       true,
-       0,
-       kMaxInt,
-       {},
-       kMinHz,
-       kMaxHz},
-      {"maxclients", "", OptionKind::kInt, "10000", "maximum simultaneous clients", true, 1,
-       UINT32_MAX},
-      {"timeout", "", OptionKind::kInt, "0", "close clients idle this many seconds (0: never)",
-       true, 0, kMaxInt},
-      {"tcp-keepalive", "", OptionKind::kInt, "300", "TCP keepalive period in seconds (0: off)",
-       true, 0, kMaxInt},
-      {"tcp-backlog", "", OptionKind::kInt, "511", "listen backlog", false, 0, kMaxInt},
-      {"loglevel",
-       "",
-       OptionKind::kEnum,
-       "notice",
-       "log verbosity",
-       true,
-       0,
-       0,
-       {"debug", "verbose", "notice", "warning"},
-       INT64_MIN,
-       INT64_MAX,
-       [](const Option& option) { SetLogLevel(option.text()); }},
-      {"logfile", "", OptionKind::kString, "", "log file; empty logs to standard output", false},
-      {"enable-debug-command",
-       "",
-       OptionKind::kEnum,
-       "no",
-       "who may run DEBUG: no one, everyone (yes), or clients on a loopback address (local)",
-       false,
-       0,
-       0,
-       {"no", "yes", "local"}},
-      {"pidfile", "", OptionKind::kString, "", "write the process id to this file", false},
-      {"proto-max-bulk-len", "", OptionKind::kMemory, "536870912",
-       "largest bulk string a client may send", true, 1024 * 1024, INT64_MAX},
-      {"client-query-buffer-limit", "", OptionKind::kMemory, "1073741824",
-       "largest query buffer of one client", true, 1024 * 1024, INT64_MAX},
-      {"requirepass", "", OptionKind::kString, "", "password of the default user (empty: none)"},
-      {"maxmemory", "", OptionKind::kMemory, "0", "memory limit in bytes (0: none)", true, 0,
-       INT64_MAX},
-      {"maxmemory-policy",
-       "",
-       OptionKind::kEnum,
-       "noeviction",
-       "what to do at maxmemory",
-       true,
-       0,
-       0,
-       {"volatile-lru", "volatile-lfu", "volatile-random", "volatile-ttl", "allkeys-lru",
-        "allkeys-lfu", "allkeys-random", "noeviction"}},
-      {"maxmemory-samples", "", OptionKind::kInt, "5", "keys sampled per eviction", true, 1, 64},
-      {"set-max-intset-entries", "", OptionKind::kInt, "512",
-       "sets of at most this many integers use the compact intset encoding", true, 0, INT64_MAX},
-      {"zset-max-listpack-entries", "zset-max-ziplist-entries", OptionKind::kInt, "128",
-       "sorted sets of at most this many members use the compact listpack encoding", true, 0,
-       INT64_MAX},
-      {"zset-max-listpack-value", "zset-max-ziplist-value", OptionKind::kMemory, "64",
-       "sorted sets whose members are all at most this many bytes may use listpack", true, 0,
-       INT64_MAX},
-      {"list-max-listpack-size", "list-max-ziplist-size", OptionKind::kInt, "-2",
-       "list node limit: negative -1..-5 for 4/8/16/32/64 KB nodes, positive for an element count",
-       true, INT32_MIN, INT32_MAX},
-      {"list-compress-depth", "", OptionKind::kInt, "0",
-       "accepted for compatibility: respd does not compress list nodes", true, 0, INT32_MAX},
-      {"hash-max-listpack-entries", "hash-max-ziplist-entries", OptionKind::kInt, "512",
-       "hashes of at most this many fields use the compact listpack encoding", true, 0,
-       INT64_MAX},
-      {"hash-max-listpack-value", "hash-max-ziplist-value", OptionKind::kMemory, "64",
-       "hashes whose fields and values are all at most this many bytes may use listpack", true, 0,
-       INT64_MAX},
-      {"busy-reply-threshold", "lua-time-limit", OptionKind::kInt, "5000",
-       "milliseconds a script runs before other clients get BUSY", true, 0, INT64_MAX},
-      {.name = "notify-keyspace-events",
-       .alias = "",
-       .kind = OptionKind::kCustom,
-       .default_value = "",
-       .help = "keyspace notification classes, Redis's letters (K E g $ l s h z x e t m d n A)",
-       .parse = ParseNotifyKeyspaceEventsOption},
-      {.name = "client-output-buffer-limit",
-       .alias = "",
-       .kind = OptionKind::kCustom,
-       .default_value = "normal 0 0 0 slave 268435456 67108864 60 pubsub 33554432 8388608 60",
-       .help = "<class> <hard> <soft> <soft seconds>: a client whose unsent output passes the hard "
-               "limit, or the soft one for that long, is disconnected (respd enforces pubsub)",
-       .parse = ParseOutputBufferLimitOption},
-      // redis-server directives that have no meaning for an in-memory test double.
-      {"save", "", OptionKind::kIgnored, "3600 1 300 100 60 10000", "ignored: no persistence"},
-      {"appendonly", "", OptionKind::kIgnored, "no", "ignored: no persistence"},
-      {"appendfsync", "", OptionKind::kIgnored, "everysec", "ignored: no persistence"},
-      {"appendfilename", "", OptionKind::kIgnored, "appendonly.aof", "ignored: no persistence"},
-      {"dir", "", OptionKind::kIgnored, "", "ignored: no persistence"},
-      {"dbfilename", "", OptionKind::kIgnored, "dump.rdb", "ignored: no persistence"},
-      {"daemonize", "", OptionKind::kIgnored, "no", "ignored: respd runs in the foreground"},
-      {"supervised", "", OptionKind::kIgnored, "no", "ignored"},
-      {"protected-mode", "", OptionKind::kIgnored, "yes", "ignored"},
-      {"io-threads", "", OptionKind::kIgnored, "1", "ignored: see threads"},
-      {"io-threads-do-reads", "", OptionKind::kIgnored, "no", "ignored: see threads"},
-      {"unixsocket", "", OptionKind::kIgnored, "", "ignored: TCP only"},
-      {"unixsocketperm", "", OptionKind::kIgnored, "0", "ignored: TCP only"},
-      {"always-show-logo", "", OptionKind::kIgnored, "no", "ignored"},
-      {"set-proc-title", "", OptionKind::kIgnored, "yes", "ignored"},
-      {"stop-writes-on-bgsave-error", "", OptionKind::kIgnored, "yes", "ignored"},
-      {"rdbcompression", "", OptionKind::kIgnored, "yes", "ignored"},
-      {"rdbchecksum", "", OptionKind::kIgnored, "yes", "ignored"},
-      {"lazyfree-lazy-eviction", "", OptionKind::kIgnored, "no", "ignored"},
-      {"lazyfree-lazy-expire", "", OptionKind::kIgnored, "no", "ignored"},
-      {"lazyfree-lazy-server-del", "", OptionKind::kIgnored, "no", "ignored"},
-      {"lazyfree-lazy-user-del", "", OptionKind::kIgnored, "no", "ignored"},
-      {"lazyfree-lazy-user-flush", "", OptionKind::kIgnored, "no", "ignored"},
-      {"latency-monitor-threshold", "", OptionKind::kIgnored, "0", "ignored"},
-      {"slowlog-log-slower-than", "", OptionKind::kIgnored, "10000", "ignored"},
-      {"slowlog-max-len", "", OptionKind::kIgnored, "128", "ignored"},
-      {"activerehashing", "", OptionKind::kIgnored, "yes", "ignored"},
-      {"jemalloc-bg-thread", "", OptionKind::kIgnored, "yes", "ignored"},
-      {"syslog-enabled", "", OptionKind::kIgnored, "no", "ignored"},
-      {"crash-log-enabled", "", OptionKind::kIgnored, "yes", "ignored"},
-      {"oom-score-adj", "", OptionKind::kIgnored, "no", "ignored"},
-  };
-  return specs;
-}
-
 std::string Option::text() const {
   switch (spec_->kind) {
     case OptionKind::kInt:
     case OptionKind::kMemory:
       return storage::FormatInt64(number());
+    case OptionKind::kUnsignedMemory:
+      return std::to_string(unsigned_number());
     case OptionKind::kBool:
       return enabled() ? "yes" : "no";
     case OptionKind::kEnum:
       return std::string(spec_->choices[static_cast<size_t>(number())]);
-    case OptionKind::kString:
-    case OptionKind::kIgnored:
-    case OptionKind::kCustom: {
+    case OptionKind::kString: {
       std::lock_guard lock(text_mutex_);
       return text_;
     }
@@ -244,6 +101,12 @@ std::string Option::Set(const std::vector<std::string>& values) {
       number_.store(static_cast<int64_t>(bytes));
       return {};
     }
+    case OptionKind::kUnsignedMemory: {
+      uint64_t bytes;
+      if (!ParseMemory(value, &bytes)) return "argument must be a memory value";
+      number_.store(static_cast<int64_t>(bytes));
+      return {};
+    }
     case OptionKind::kBool: {
       std::string lower = Lower(value);
       if (lower != "yes" && lower != "no") return "argument must be 'yes' or 'no'";
@@ -267,21 +130,14 @@ std::string Option::Set(const std::vector<std::string>& values) {
         return all;
       }();
     }
-    case OptionKind::kString:
-    case OptionKind::kIgnored: {
-      std::lock_guard lock(text_mutex_);
-      text_ = value;
-      version_.fetch_add(1, std::memory_order_release);
-      return {};
-    }
-    case OptionKind::kCustom: {
-      std::string canonical;
-      int64_t number = 0;
-      std::string error = spec_->parse(value, text(), &canonical, &number);
-      if (!error.empty()) return error;
+    case OptionKind::kString: {
+      std::string canonical = value;
+      std::string reason;
+      if (spec_->normalize != nullptr) reason = spec_->normalize(value, &canonical);
+      if (spec_->normalize_over != nullptr) reason = spec_->normalize_over(value, text(), &canonical);
+      if (!reason.empty()) return reason;
       std::lock_guard lock(text_mutex_);
       text_ = std::move(canonical);
-      number_.store(number);
       version_.fetch_add(1, std::memory_order_release);
       return {};
     }
@@ -335,6 +191,10 @@ Config::Config() {
     }
     options_.push_back(std::move(option));
   }
+  // Redis reports its working directory, absolute.
+  std::error_code error;
+  std::string cwd = std::filesystem::current_path(error).string();
+  if (!error) Get("dir").Set({cwd});
   port_ = &Get("port");
   threads_ = &Get("threads");
   databases_ = &Get("databases");
@@ -343,6 +203,11 @@ Config::Config() {
   timeout_ = &Get("timeout");
   proto_max_bulk_len_ = &Get("proto-max-bulk-len");
   requirepass_ = &Get("requirepass");
+}
+
+Option* Config::FindForClient(std::string_view name) {
+  Option* option = Find(name);
+  return option != nullptr && option->spec().effect != OptionEffect::kNotBuilt ? option : nullptr;
 }
 
 Option* Config::Find(std::string_view name) {
@@ -366,7 +231,7 @@ std::string Config::SetAtRuntime(const std::vector<std::pair<std::string, std::s
   };
   std::vector<Target> targets;
   for (const auto& [arg, value] : pairs) {
-    Option* option = Find(arg);
+    Option* option = FindForClient(arg);
     std::string name = arg.substr(0, arg.find('\0'));  // Redis echoes it with %s
     if (option == nullptr) {
       return "ERR Unknown option or number of arguments for CONFIG SET - '" + name + "'";
@@ -382,6 +247,10 @@ std::string Config::SetAtRuntime(const std::vector<std::pair<std::string, std::s
     if (!option->spec().mutable_at_runtime) {
       return "ERR CONFIG SET failed (possibly related to argument '" + name +
              "') - can't set immutable config";
+    }
+    if (option->spec().protected_config) {
+      return "ERR CONFIG SET failed (possibly related to argument '" + name +
+             "') - can't set protected config";
     }
     targets.push_back({option, entry});
   }
@@ -415,10 +284,11 @@ std::vector<std::pair<std::string, std::string>> Config::Matching(
   };
   for (const std::string& pattern : patterns) {
     if (storage::GlobIsLiteral(pattern)) {
-      if (const Option* option = Find(pattern)) add(pattern, *option);
+      if (const Option* option = FindForClient(pattern)) add(pattern, *option);
       continue;
     }
     for (const auto& option : options_) {
+      if (option->spec().effect == OptionEffect::kNotBuilt) continue;
       for (std::string_view name : {option->spec().name, option->spec().alias}) {
         if (!name.empty() && storage::GlobMatch(pattern, name, /*nocase=*/true)) {
           add(name, *option);
@@ -576,7 +446,7 @@ void Config::Apply(const std::vector<std::pair<std::string, std::vector<std::str
       throw ConfigError("*** FATAL CONFIG FILE ERROR ***\nReading " + origin + "\n>>> '" +
                         it->first + " " + Join(it->second) + "'\n" + error);
     }
-    if (option->spec().kind == OptionKind::kIgnored) ignored_.push_back(it->first);
+    if (option->spec().effect != OptionEffect::kHonoured) ignored_.push_back(it->first);
   }
 }
 

@@ -14,13 +14,24 @@
 namespace respd::server {
 
 enum class OptionKind : uint8_t {
-  kInt,      // a signed integer within [min, max]
-  kMemory,   // bytes, accepting Redis's units (1k, 5mb, 2gb)
-  kBool,     // yes / no
-  kString,   // free text
-  kEnum,     // one of `choices`
-  kIgnored,  // a redis-server directive with no meaning here: accepted with a warning
-  kCustom,   // parsed by the spec's own `parse` (notify-keyspace-events' letters, buffer limits)
+  kInt,             // a signed integer within [min, max]
+  kMemory,          // bytes, accepting Redis's units (1k, 5mb, 2gb), within [min, max]
+  kUnsignedMemory,  // bytes up to 2^64-1 (Redis's unsigned long long memory options)
+  kBool,            // yes / no
+  kString,          // text, checked and put in canonical form by `normalize` when it has one
+  kEnum,            // one of `choices`
+};
+
+// What respd does with an option Redis has.
+enum class OptionEffect : uint8_t {
+  kHonoured,  // respd acts on it
+  // Accepted, validated and stored as Redis does, with nothing a client could observe depending on
+  // it (persistence, replication, defragmentation...); a config file setting it gets a warning.
+  kStoredOnly,
+  // Its feature is not built and setting it would change what clients observe (TLS, a unix
+  // socket, replication): a config file may name it (with a warning) so a redis.conf still loads,
+  // but CONFIG GET/SET do not know it.
+  kNotBuilt,
 };
 
 class Option;
@@ -41,11 +52,16 @@ struct OptionSpec {
   // Makes a new value take effect at run time beyond storing it (loglevel); nullptr when every
   // reader polls the option.
   void (*on_change)(const Option& option) = nullptr;
-  // kCustom: validates `value` and gives the canonical `text` CONFIG GET shows and the `number`
-  // hot paths read; `current` is the option's text, for settings that replace only part of it
-  // (client-output-buffer-limit <class> ...). Returns Redis's reason on failure.
-  std::string (*parse)(std::string_view value, std::string_view current, std::string* text,
-                       int64_t* number) = nullptr;
+  // For kString options with a syntax (save, oom-score-adj-values...): returns Redis's reason for
+  // refusing `value`, or "" after writing its canonical form (what CONFIG GET shows).
+  std::string (*normalize)(std::string_view value, std::string* canonical) = nullptr;
+  // For kString options whose setting replaces part of the current value
+  // (client-output-buffer-limit <class> ...): as `normalize`, given the option's current text.
+  std::string (*normalize_over)(std::string_view value, std::string_view current,
+                                std::string* canonical) = nullptr;
+  // Redis's PROTECTED_CONFIG (dir, dbfilename): refused by CONFIG SET.
+  bool protected_config = false;
+  OptionEffect effect = OptionEffect::kHonoured;
 };
 
 class ConfigError : public std::runtime_error {
@@ -60,10 +76,12 @@ class Option {
   explicit Option(const OptionSpec* spec) : spec_(spec) {}
   const OptionSpec& spec() const { return *spec_; }
   int64_t number() const { return number_.load(std::memory_order_relaxed); }
+  // A kUnsignedMemory option's value.
+  uint64_t unsigned_number() const { return static_cast<uint64_t>(number()); }
   bool enabled() const { return number() != 0; }
   std::string text() const;
-  // Changes with every successful Set of a text or custom option: readers that cache something
-  // parsed from text() check it.
+  // Changes with every successful Set of a kString option: readers that cache something parsed
+  // from text() compare it.
   uint64_t version() const { return version_.load(std::memory_order_acquire); }
   // Validates and stores `value`; returns Redis's reason on failure ("argument must be a memory
   // value").
@@ -89,6 +107,8 @@ class Config {
   void ApplyConfigText(const std::string& text, const std::string& origin);
 
   Option* Find(std::string_view name);  // by name or alias, case-insensitive
+  // As Find, but nullptr for options CONFIG GET/SET do not know (OptionEffect::kNotBuilt).
+  Option* FindForClient(std::string_view name);
   // CONFIG SET: validates every name/value pair, then applies all or none. Returns Redis's error
   // reply text ("ERR CONFIG SET failed ..."), empty on success.
   std::string SetAtRuntime(const std::vector<std::pair<std::string, std::string>>& pairs);
@@ -97,7 +117,7 @@ class Config {
   std::vector<std::pair<std::string, std::string>> Matching(
       const std::vector<std::string>& patterns);
   const std::vector<std::unique_ptr<Option>>& options() const { return options_; }
-  // The redis.conf directives given that respd ignores, for start-up warnings.
+  // The config directives given that respd stores without acting on, for start-up warnings.
   const std::vector<std::string>& ignored() const { return ignored_; }
   bool version_requested() const { return version_requested_; }
   bool help_requested() const { return help_requested_; }
@@ -147,12 +167,10 @@ struct OutputBufferLimit {
 // The pubsub class of client-output-buffer-limit's canonical text.
 OutputBufferLimit PubsubOutputBufferLimit(std::string_view text);
 // notify-keyspace-events: Redis's letters to its NOTIFY_* bits (storage::EventClass, plus K and E
-// in bits 0 and 1), false on a letter Redis does not know; and the bits to Redis's canonical
-// letters (CONFIG GET).
+// in bits 0 and 1), false on a letter Redis does not know.
 inline constexpr int64_t kNotifyKeyspace = 1 << 0;  // K
 inline constexpr int64_t kNotifyKeyevent = 1 << 1;  // E
 bool ParseKeyspaceEvents(std::string_view letters, int64_t* flags);
-std::string FormatKeyspaceEvents(int64_t flags);
 // The option table, in conf/respd.conf order.
 const std::vector<OptionSpec>& OptionSpecs();
 

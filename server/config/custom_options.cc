@@ -50,16 +50,18 @@ bool EqualsNoCase(std::string_view a, std::string_view b) {
   return true;
 }
 
+// Redis splits multi-argument options on single spaces (sdssplitlen): doubled spaces make empty
+// words.
 std::vector<std::string> Words(std::string_view text) {
   std::vector<std::string> words;
-  size_t i = 0;
-  while (i < text.size()) {
-    while (i < text.size() && std::isspace(static_cast<unsigned char>(text[i]))) ++i;
-    size_t start = i;
-    while (i < text.size() && !std::isspace(static_cast<unsigned char>(text[i]))) ++i;
-    if (i > start) words.emplace_back(text.substr(start, i - start));
+  if (text.empty()) return words;
+  size_t start = 0;
+  while (true) {
+    size_t space = text.find(' ', start);
+    words.emplace_back(text.substr(start, space - start));
+    if (space == std::string_view::npos) return words;
+    start = space + 1;
   }
-  return words;
 }
 
 using Limits = std::array<OutputBufferLimit, kClassCount>;
@@ -102,6 +104,23 @@ std::string FormatLimits(const Limits& limits) {
   return text;
 }
 
+// Redis's keyspaceEventsFlagsToString.
+std::string FormatKeyspaceEvents(int64_t flags) {
+  std::string text;
+  // Like Redis 7.0, A hides n (which A does not stand for) too.
+  if ((flags & kNotifyAll) == kNotifyAll) {
+    text += 'A';
+  } else {
+    for (const EventLetter& entry : kClassLetters) {
+      if (flags & entry.flag) text += entry.letter;
+    }
+  }
+  if (flags & kNotifyKeyspace) text += 'K';
+  if (flags & kNotifyKeyevent) text += 'E';
+  if (flags & storage::kEventKeyMiss) text += 'm';
+  return text;
+}
+
 }  // namespace
 
 bool ParseKeyspaceEvents(std::string_view letters, int64_t* flags) {
@@ -130,39 +149,22 @@ bool ParseKeyspaceEvents(std::string_view letters, int64_t* flags) {
   return true;
 }
 
-std::string FormatKeyspaceEvents(int64_t flags) {
-  std::string text;
-  // Like Redis 7.0, A hides n (which A does not stand for) too.
-  if ((flags & kNotifyAll) == kNotifyAll) {
-    text += 'A';
-  } else {
-    for (const EventLetter& entry : kClassLetters) {
-      if (flags & entry.flag) text += entry.letter;
-    }
-  }
-  if (flags & kNotifyKeyspace) text += 'K';
-  if (flags & kNotifyKeyevent) text += 'E';
-  if (flags & storage::kEventKeyMiss) text += 'm';
-  return text;
-}
-
-std::string ParseNotifyKeyspaceEventsOption(std::string_view value, std::string_view,
-                                            std::string* text, int64_t* number) {
-  if (!ParseKeyspaceEvents(value, number)) {
+std::string NormalizeKeyspaceEvents(std::string_view value, std::string* canonical) {
+  int64_t flags = 0;
+  if (!ParseKeyspaceEvents(value, &flags)) {
     return "Invalid event class character. Use 'Ag$lshzxeKEtmdn'.";
   }
-  *text = FormatKeyspaceEvents(*number);
+  *canonical = FormatKeyspaceEvents(flags);
   return {};
 }
 
-std::string ParseOutputBufferLimitOption(std::string_view value, std::string_view current,
-                                         std::string* text, int64_t* number) {
+std::string NormalizeOutputBufferLimits(std::string_view value, std::string_view current,
+                                        std::string* canonical) {
   Limits limits;
   ApplyLimits(current, &limits);
   std::string error = ApplyLimits(value, &limits);
   if (!error.empty()) return error;
-  *text = FormatLimits(limits);
-  *number = 0;
+  *canonical = FormatLimits(limits);
   return {};
 }
 

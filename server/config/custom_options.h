@@ -9,12 +9,11 @@
 
 namespace respd::server {
 
-// OptionSpec::parse of notify-keyspace-events: `number` gets the flags.
-std::string ParseNotifyKeyspaceEventsOption(std::string_view value, std::string_view current,
-                                            std::string* text, int64_t* number);
-// OptionSpec::parse of client-output-buffer-limit: `<class> <hard> <soft> <seconds>` groups
-// replace those classes' limits in `current`.
-std::string ParseOutputBufferLimitOption(std::string_view value, std::string_view current,
-                                         std::string* text, int64_t* number);
+// OptionSpec::normalize of notify-keyspace-events.
+std::string NormalizeKeyspaceEvents(std::string_view value, std::string* canonical);
+// OptionSpec::normalize_over of client-output-buffer-limit: `<class> <hard> <soft> <seconds>`
+// groups replace those classes' limits in `current`.
+std::string NormalizeOutputBufferLimits(std::string_view value, std::string_view current,
+                                        std::string* canonical);
 
 }  // namespace respd::server

@@ -4,6 +4,10 @@
 // key, so it only encodes and queues (PubSubRegistry::Publish never blocks).
 #pragma once
 
+#include <atomic>
+#include <cstdint>
+#include <mutex>
+
 #include "server/config/config.h"
 #include "server/services/pubsub.h"
 #include "storage/database.h"
@@ -21,8 +25,14 @@ class KeyspaceNotifier : public storage::KeyspaceObserver {
   void OnKeyEvent(int db, std::string_view key, storage::KeyEvent event) override;
 
  private:
+  // notify-keyspace-events' bits, parsed again only after the option changed.
+  int64_t Flags();
+
   const Option& option_;
   PubSubRegistry& pubsub_;
+  std::mutex flags_mutex_;
+  std::atomic<uint64_t> flags_version_{UINT64_MAX};
+  std::atomic<int64_t> flags_{0};
 };
 
 }  // namespace respd::server

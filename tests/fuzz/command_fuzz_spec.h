@@ -1,7 +1,6 @@
 // The command table the differential fuzzer draws from: which commands respd registers (its COMMAND
 // LIST and COMMAND INFO: arity, flags), and each command's argument grammar (types, keyword tokens,
 // optional and repeated parts) from redis-server's COMMAND DOCS, which respd does not carry.
-// Also a small parser that turns a raw RESP reply into a tree.
 #pragma once
 
 #include <string>
@@ -12,18 +11,6 @@
 #include "tests/support/resp_client.h"
 
 namespace respd::testing::fuzz {
-
-// One parsed RESP2/RESP3 reply. Aggregates keep their elements (a map's keys and values
-// alternate); every other type keeps its payload in `text`.
-struct RespValue {
-  char type = 0;  // the frame's first byte: '+', '-', ':', '$', '*', '%', '~', ...
-  std::string text;
-  std::vector<RespValue> items;
-  bool null = false;  // $-1, *-1, _
-};
-
-// Parses the frame at *pos and advances it; false on malformed or incomplete input.
-bool ParseResp(std::string_view data, size_t* pos, RespValue* out);
 
 struct ArgSpec {
   enum class Type { kKey, kString, kInteger, kDouble, kPattern, kUnixTime, kToken, kOneOf, kBlock };

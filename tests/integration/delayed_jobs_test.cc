@@ -14,7 +14,7 @@
 #include <vector>
 
 #include "tests/support/resp_client.h"
-#include "tests/support/server_process.h"
+#include "tests/support/respd_test.h"
 
 namespace respd::testing {
 namespace {
@@ -55,13 +55,12 @@ std::map<std::string, int> RunWorkers(
   return claims;
 }
 
-class DelayedJobsTest : public ::testing::Test {
+class DelayedJobsTest : public RespdTest {
  protected:
   void SetUp() override {
-    server_ = std::make_unique<ServerProcess>(ServerProcess::StartRespd({"--threads", "2"}));
-    ASSERT_TRUE(server_->running());
-    RespClient producer;
-    ASSERT_TRUE(producer.Connect(server_->port()));
+    RespdTest::SetUp();
+    if (HasFatalFailure()) return;
+    RespClient producer = Connect();
     for (int i = 0; i < kJobs; ++i) {
       // Due times 0..kJobs-1; a third of them share a due time to exercise ties.
       ASSERT_EQ(
@@ -77,8 +76,6 @@ class DelayedJobsTest : public ::testing::Test {
     ASSERT_TRUE(client.Connect(server_->port()));
     EXPECT_EQ(client.Command({"EXISTS", "jobs"}), ":0\r\n");
   }
-
-  std::unique_ptr<ServerProcess> server_;
 };
 
 TEST_F(DelayedJobsTest, RangeThenRemClaimsEachJobOnce) {

@@ -10,14 +10,11 @@
 #include <thread>
 #include <vector>
 
-#include "tests/support/resp_client.h"
-#include "tests/support/server_process.h"
+#include "tests/support/respd_test.h"
 
 namespace respd::testing {
 namespace {
 
-constexpr int kPollAttempts = 800;
-constexpr auto kPollInterval = std::chrono::milliseconds(10);
 constexpr int64_t kMiB = 1024 * 1024;
 // A value a little over 10 MiB: used_memory must rise by at least 10 MiB although connection
 // buffers (a few KB) are allocated and freed meanwhile.
@@ -37,20 +34,8 @@ std::string Field(const std::string& text, const std::string& field) {
   return text.substr(start, text.find_first_of(" \r\n", start) - start);
 }
 
-class IntrospectionTest : public ::testing::Test {
+class IntrospectionTest : public RespdTest {
  protected:
-  void SetUp() override {
-    server_ = std::make_unique<ServerProcess>(ServerProcess::StartRespd({"--threads", "2"}));
-    ASSERT_TRUE(server_->running());
-    ASSERT_TRUE(admin_.Connect(server_->port()));
-  }
-
-  RespClient Connect() {
-    RespClient client;
-    EXPECT_TRUE(client.Connect(server_->port()));
-    return client;
-  }
-
   int64_t UsedMemory() {
     return std::stoll(Field(admin_.Command({"INFO", "memory"}), "used_memory"));
   }
@@ -67,8 +52,6 @@ class IntrospectionTest : public ::testing::Test {
     return admin_.Command({"CLIENT", "LIST", "ID", id});
   }
 
-  std::unique_ptr<ServerProcess> server_;
-  RespClient admin_;
 };
 
 TEST_F(IntrospectionTest, UsedMemoryFollowsALargeString) {

@@ -63,6 +63,9 @@ TEST_F(ServerFamilyTest, InfoSections) {
   // Redis 7.0.15 ends the last section without a blank line.
   EXPECT_EQ(Run({"info", "KEYSPACE"}),
             "$44\r\n# Keyspace\r\ndb0:keys=1,expires=0,avg_ttl=0\r\n\r\n");
+  // Redis reads section names as C strings: a NUL byte ends one.
+  EXPECT_EQ(Run({"info", std::string("keyspace\0x", 10)}), Run({"info", "keyspace"}));
+  EXPECT_NE(Run({"info", std::string("default\0", 8)}).find("# Keyspace\r\n"), std::string::npos);
   std::string cpu = Run({"info", "cpu", "cluster"});
   EXPECT_NE(cpu.find("# CPU\r\nused_cpu_sys:"), std::string::npos);
   EXPECT_TRUE(cpu.ends_with("\r\n\r\n# Cluster\r\ncluster_enabled:0\r\n\r\n")) << cpu;

@@ -172,6 +172,7 @@ TEST(ConfigTest, SampleConfigDocumentsEveryOptionWithItsDefault) {
   }
   documented.ApplyConfigText(uncommented, path.string());
   for (const auto& option : defaults.options()) {
+    if (option->spec().name == "dir") continue;  // its default is the working directory
     EXPECT_EQ(documented.Get(option->spec().name).text(), option->text()) << option->spec().name;
   }
 }

@@ -1,0 +1,41 @@
+// What handlers of several families share besides argument parsing (see handler_support.h).
+#include "server/commands/handler_support.h"
+
+#include <vector>
+
+#include "server/config/config.h"
+#include "server/dispatch/server_context.h"
+
+namespace respd::server {
+
+size_t OptionIndex(std::string_view name) {
+  const std::vector<OptionSpec>& specs = OptionSpecs();
+  size_t i = 0;
+  while (specs[i].name != name) ++i;
+  return i;
+}
+
+int ListMaxListpackSize(const CommandContext& ctx) {
+  static const size_t kIndex = OptionIndex("list-max-listpack-size");
+  return static_cast<int>(ctx.server.config.options()[kIndex]->number());
+}
+
+uint64_t MaxStringLen(const CommandContext& ctx) {
+  return static_cast<uint64_t>(ctx.server.config.proto_max_bulk_len().number());
+}
+
+void ReplyEmptyScan(CommandContext& ctx) {
+  ctx.reply.ArrayHeader(2);
+  ctx.reply.Bulk("0");
+  ctx.reply.ArrayHeader(0);
+}
+
+void FinishWrite(storage::Database& db, std::string_view key, const storage::Object* value) {
+  if (value->Length() == 0) {
+    db.Delete(key);
+  } else {
+    db.MarkModified(key);
+  }
+}
+
+}  // namespace respd::server

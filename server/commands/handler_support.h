@@ -1,0 +1,47 @@
+// What handlers of several families share besides argument parsing (args.h): Redis's replies for a
+// missing key and an empty scan, finishing an in-place write, and the configuration values hot
+// paths read by position rather than by name.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+
+#include "server/dispatch/command.h"
+
+namespace respd::server {
+
+// Position of an option in OptionSpecs(), which is also its position in Config::options(): hot
+// paths read encoding thresholds without a lookup by name.
+size_t OptionIndex(std::string_view name);
+
+// list-max-listpack-size, the node size every list write is given (storage calls it `fill`).
+int ListMaxListpackSize(const CommandContext& ctx);
+
+// The longest string value a command may build (proto-max-bulk-len, as Redis checks it).
+uint64_t MaxStringLen(const CommandContext& ctx);
+
+// Replies with `on_missing` for a missing key, with the status's error otherwise.
+template <typename Fn>
+void ReplyMissingKey(CommandContext& ctx, storage::OpStatus status, Fn&& on_missing) {
+  if (status == storage::OpStatus::kKeyNotFound) {
+    on_missing();
+  } else {
+    ctx.ReplyStatus(status);
+  }
+}
+
+// SSCAN/ZSCAN's reply for a missing key: cursor 0, no elements.
+void ReplyEmptyScan(CommandContext& ctx);
+
+// After an in-place change of `value` at `key`: deletes the key if the value became empty, else
+// marks it modified.
+void FinishWrite(storage::Database& db, std::string_view key, const storage::Object* value);
+
+// SRANDMEMBER, HRANDFIELD and ZRANDMEMBER with a positive count smaller than the collection draw
+// random members until that many distinct ones came up while count * this <= size, and shuffle a
+// copy of everything otherwise, where repeated draws would mostly hit members already taken
+// (Redis's *_SUB_STRATEGY_MUL).
+constexpr size_t kRandSubStrategyMul = 3;
+
+}  // namespace respd::server
