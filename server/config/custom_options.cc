@@ -22,18 +22,17 @@ struct EventLetter {
 // Redis's keyspaceEventsFlagsToString order for the classes A stands for (and n, which A does
 // not include).
 constexpr EventLetter kClassLetters[] = {
-    {'g', storage::kEventGeneric}, {'$', storage::kEventString}, {'l', storage::kEventList},
-    {'s', storage::kEventSet},     {'h', storage::kEventHash},   {'z', storage::kEventZset},
+    {'g', storage::kEventGeneric}, {'$', storage::kEventString},  {'l', storage::kEventList},
+    {'s', storage::kEventSet},     {'h', storage::kEventHash},    {'z', storage::kEventZset},
     {'x', storage::kEventExpired}, {'e', storage::kEventEvicted}, {'t', storage::kEventStream},
     {'d', storage::kEventModule},  {'n', storage::kEventNew},
 };
 
 // Redis's NOTIFY_ALL: every class but key misses and new keys.
-constexpr int64_t kNotifyAll = storage::kEventGeneric | storage::kEventString |
-                               storage::kEventList | storage::kEventSet | storage::kEventHash |
-                               storage::kEventZset | storage::kEventExpired |
-                               storage::kEventEvicted | storage::kEventStream |
-                               storage::kEventModule;
+constexpr int64_t kNotifyAll =
+    storage::kEventGeneric | storage::kEventString | storage::kEventList | storage::kEventSet |
+    storage::kEventHash | storage::kEventZset | storage::kEventExpired | storage::kEventEvicted |
+    storage::kEventStream | storage::kEventModule;
 
 // Redis's client classes for client-output-buffer-limit, in CONFIG GET order.
 enum ClientClass : size_t { kNormal, kReplica, kPubsub, kClassCount };
@@ -98,8 +97,7 @@ std::string FormatLimits(const Limits& limits) {
   for (size_t cls = 0; cls < kClassCount; ++cls) {
     if (cls > 0) text += ' ';
     text += std::string(kClassNames[cls]) + " " + std::to_string(limits[cls].hard_bytes) + " " +
-            std::to_string(limits[cls].soft_bytes) + " " +
-            std::to_string(limits[cls].soft_seconds);
+            std::to_string(limits[cls].soft_bytes) + " " + std::to_string(limits[cls].soft_seconds);
   }
   return text;
 }

@@ -63,8 +63,8 @@ PubSubRegistry::ScopedRunningClient::~ScopedRunningClient() {
   running_client_out = saved_out_;
 }
 
-int PubSubRegistry::Subscribe(ClientState& client, std::shared_ptr<ClientHandle> handle,
-                              Kind kind, std::string_view name) {
+int PubSubRegistry::Subscribe(ClientState& client, std::shared_ptr<ClientHandle> handle, Kind kind,
+                              std::string_view name) {
   if (client.pubsub_membership == nullptr) {
     client.pubsub_membership = std::make_unique<PubSubMembership>(*this, client);
   }
@@ -111,9 +111,9 @@ int PubSubRegistry::Unsubscribe(ClientState& client, Kind kind, std::string_view
     total_subscriptions_.fetch_sub(1, std::memory_order_relaxed);
     PublishCount(client);
   }
-  int count = kind == Kind::kShard ? static_cast<int>(names.size())
-                                   : static_cast<int>(subscriber.names[0].size() +
-                                                      subscriber.names[1].size());
+  int count = kind == Kind::kShard
+                  ? static_cast<int>(names.size())
+                  : static_cast<int>(subscriber.names[0].size() + subscriber.names[1].size());
   bool any = false;
   for (const auto& set : subscriber.names) any = any || !set.empty();
   // The connection is kept only while it listens to something.
@@ -164,7 +164,8 @@ void PubSubRegistry::RemoveLocked(Subscriber* subscriber, Kind kind, std::string
 void PubSubRegistry::PublishCount(ClientState& client) {
   auto it = subscribers_.find(client.id());
   auto count = [&](Kind kind) {
-    return it == subscribers_.end() ? 0 : static_cast<int>(it->second.names[KindIndex(kind)].size());
+    return it == subscribers_.end() ? 0
+                                    : static_cast<int>(it->second.names[KindIndex(kind)].size());
   };
   client.subscriptions.store(count(Kind::kChannel), std::memory_order_relaxed);
   client.pattern_subscriptions.store(count(Kind::kPattern), std::memory_order_relaxed);

@@ -111,15 +111,13 @@ class PubSubRegistry {
     using is_transparent = void;
     size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
   };
-  using ChannelMap = std::unordered_map<std::string, std::vector<Subscriber*>, StringHash,
-                                        std::equal_to<>>;
+  using ChannelMap =
+      std::unordered_map<std::string, std::vector<Subscriber*>, StringHash, std::equal_to<>>;
   // One message encoded for each protocol, built on first use.
   class Frames;
 
   ChannelMap& channels(bool sharded) { return sharded ? shard_channels_ : channels_; }
-  const ChannelMap& channels(bool sharded) const {
-    return sharded ? shard_channels_ : channels_;
-  }
+  const ChannelMap& channels(bool sharded) const { return sharded ? shard_channels_ : channels_; }
   // Removes `name` of `kind` from `subscriber`'s entries in the server-side maps (under mutex_).
   void RemoveLocked(Subscriber* subscriber, Kind kind, std::string_view name);
   void PublishCount(ClientState& client);

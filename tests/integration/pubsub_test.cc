@@ -70,8 +70,8 @@ TEST(PubSubTest, EverySubscriberGetsEveryMessageInEachPublishersOrderAcrossThrea
     std::vector<std::jthread> threads;
     for (int p = 0; p < kPublishers; ++p) {
       threads.emplace_back([&, p] {
-        std::vector<std::string> replies = PublishPipelined(
-            publishers[p], "feed", "p" + std::to_string(p) + ":", kMessages);
+        std::vector<std::string> replies =
+            PublishPipelined(publishers[p], "feed", "p" + std::to_string(p) + ":", kMessages);
         for (const std::string& reply : replies) {
           EXPECT_EQ(reply, ":" + std::to_string(kSubscribers) + "\r\n");
         }

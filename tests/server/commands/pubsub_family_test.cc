@@ -18,8 +18,7 @@ TEST_F(PubSubTest, ConfirmationsCountChannelsAndPatternsTogetherAndShardChannels
             "*3\r\n$9\r\nsubscribe\r\n$1\r\na\r\n:2\r\n");
   EXPECT_EQ(Run({"psubscribe", "a*"}), "*3\r\n$10\r\npsubscribe\r\n$2\r\na*\r\n:3\r\n");
   EXPECT_EQ(Run({"ssubscribe", "s"}), "*3\r\n$10\r\nssubscribe\r\n$1\r\ns\r\n:1\r\n");
-  EXPECT_EQ(RunAs(1, {"pubsub", "numsub", "a", "s"}),
-            "*4\r\n$1\r\na\r\n:1\r\n$1\r\ns\r\n:0\r\n");
+  EXPECT_EQ(RunAs(1, {"pubsub", "numsub", "a", "s"}), "*4\r\n$1\r\na\r\n:1\r\n$1\r\ns\r\n:0\r\n");
   EXPECT_EQ(RunAs(1, {"pubsub", "shardnumsub", "s"}), "*2\r\n$1\r\ns\r\n:1\r\n");
   EXPECT_EQ(RunAs(1, {"publish", "a", "m"}), ":2\r\n");  // the channel and the pattern
   EXPECT_EQ(RunAs(1, {"spublish", "s", "m"}), ":1\r\n");
