@@ -371,7 +371,7 @@ void MoveElement(CommandContext& ctx, List* source, std::string_view source_key,
   if (dest == nullptr) dest = FindOrCreate(ctx, dest_key, nullptr);
   Push(ctx, dest_key, dest, to, value);
   // Redis 7.0 counts no change when it serves a blocked BLMOVE/BRPOPLPUSH (nor BLPOP below).
-  if (!BlockingRegistry::RetryKey()) ctx.AddDirty();
+  if (!ctx.retry_key) ctx.AddDirty();
   if (dest != source) FinishWrite(ctx, source_key, source);
   ctx.reply.Bulk(value);
 }
@@ -383,7 +383,7 @@ void MoveGeneric(CommandContext& ctx, ListEnd from, ListEnd to, int64_t timeout_
   if (found.ok()) return MoveElement(ctx, *found, source_key, ctx.args[2], from, to);
   if (found.status() != OpStatus::kKeyNotFound) {
     // A re-run after a wake-up ignores a source of another type and keeps waiting, as Redis 7.0.
-    if (!BlockingRegistry::RetryKey()) return ctx.ReplyStatus(found.status());
+    if (!ctx.retry_key) return ctx.ReplyStatus(found.status());
   }
   if (timeout_ms < 0) return ctx.reply.Null();
   BlockOrGiveUp(ctx, ctx.args.subspan(1, 1), timeout_ms, true);
@@ -424,7 +424,7 @@ enum class PopReply : uint8_t { kKeyElement, kKeyElements };
 // Returns false when none could serve; replies WRONGTYPE (and returns true) for a key of another
 // type met first, except on a re-run.
 bool PopFirst(CommandContext& ctx, Args keys, ListEnd end, PopReply shape, int64_t count) {
-  auto retry = BlockingRegistry::RetryKey();
+  auto retry = ctx.retry_key;
   for (std::string_view key : keys) {
     if (retry && key != *retry) continue;
     auto found = FindWrite(ctx, key);

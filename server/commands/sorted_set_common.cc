@@ -160,7 +160,7 @@ void PopAndReply(CommandContext& ctx, std::string_view key, ZSet* z, bool max, s
 
 bool PopFirst(CommandContext& ctx, std::span<const std::string_view> keys, bool max, size_t count,
               bool keyed_single) {
-  auto retry = BlockingRegistry::RetryKey();
+  auto retry = ctx.retry_key;
   for (std::string_view key : keys) {
     if (retry && key != *retry) continue;
     auto found = FindZSetWrite(ctx, key);

@@ -1,7 +1,7 @@
 // Transaction commands: MULTI EXEC DISCARD WATCH UNWATCH. Queueing between MULTI and EXEC is the
-// dispatcher's; EXEC runs the queue under every shard lock, so no client sees it half done.
+// pipeline's (server/dispatch/dispatcher.h); EXEC runs the queue through it under every shard
+// lock, so no client sees it half done.
 #include "server/commands/families.h"
-#include "server/dispatch/dispatcher.h"
 #include "server/dispatch/errors.h"
 #include "server/dispatch/server_context.h"
 #include "server/services/transaction.h"
@@ -54,13 +54,11 @@ void CmdExec(CommandContext& ctx) {
   }
   std::vector<QueuedCommand> queue = std::move(txn.queue());
   txn.Discard();
-  Dispatcher dispatcher(ctx.server);
   std::vector<std::string_view> args;
   ctx.reply.ArrayHeader(queue.size());
   for (const QueuedCommand& command : queue) {
     args.assign(command.args.begin(), command.args.end());
-    dispatcher.ExecuteLocked(*command.spec, args, ctx.client, ctx.reply,
-                             ExecutionMode::kTransaction);
+    ctx.server.dispatcher.RunQueued(*command.spec, args, ctx.client, ctx.reply);
   }
 }
 

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string_view>
 #include <vector>
@@ -76,9 +77,15 @@ struct CommandSpec {
   std::string_view acl_categories = "";
 };
 
-// How a command is being run: blocking commands act as their non-blocking forms inside MULTI/EXEC
-// and scripts, and scripts refuse `noscript` commands.
-enum class ExecutionMode : uint8_t { kNormal, kTransaction, kScript };
+// How a command is being run: the entry path that brought it into the pipeline
+// (server/dispatch/dispatcher.h), each with its own admission policy. Blocking commands act as
+// their non-blocking forms inside MULTI/EXEC and scripts.
+enum class ExecutionMode : uint8_t {
+  kNormal,        // a client's own command, from its connection
+  kTransaction,   // a command queued by MULTI, run by EXEC
+  kScript,        // redis.call or redis.pcall from a script or function
+  kBlockedRetry,  // a blocked client's command, run again once one of its keys became ready
+};
 
 // One command being run.
 struct CommandContext {
@@ -88,8 +95,12 @@ struct CommandContext {
   ServerContext& server;
   const CommandSpec& spec;
   ExecutionMode mode = ExecutionMode::kNormal;
+  // kBlockedRetry: the key that became ready. Like Redis 7.0, the re-run serves only from it.
+  std::optional<std::string_view> retry_key;
 
-  bool may_block() const { return mode == ExecutionMode::kNormal; }
+  bool may_block() const {
+    return mode == ExecutionMode::kNormal || mode == ExecutionMode::kBlockedRetry;
+  }
   storage::Database& db();
   // Counts `changes` to the dataset where Redis adds to server.dirty.
   void AddDirty(uint64_t changes = 1);

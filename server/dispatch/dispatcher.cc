@@ -1,11 +1,11 @@
-// Command dispatch: resolution, checks, locking, execution.
+// The command pipeline's stages (see dispatcher.h).
 #include "server/dispatch/dispatcher.h"
 
 #include <algorithm>
 #include <chrono>
 #include <optional>
 
-#include "server/dispatch/errors.h"
+#include "server/dispatch/server_context.h"
 
 namespace respd::server {
 namespace {
@@ -14,20 +14,24 @@ namespace {
 thread_local std::vector<int> key_positions;
 thread_local std::vector<std::string_view> key_names;
 
-std::string FullName(const CommandSpec& container, const CommandSpec& sub) {
-  return std::string(container.name) + "|" + std::string(sub.name);
-}
-
 bool ArityOk(int arity, size_t argc) {
   return arity > 0 ? argc == static_cast<size_t>(arity) : argc >= static_cast<size_t>(-arity);
 }
 
-// The text of the error reply written at `mark` ("ERR ..." without '-' and CRLF), or nullopt when
-// the reply there is not an error.
-std::optional<std::string_view> ErrorAt(const std::string& out, size_t mark) {
-  if (mark >= out.size() || out[mark] != '-') return std::nullopt;
-  std::string_view frame(out.data() + mark + 1, out.size() - mark - 1);
-  return frame.substr(0, frame.find("\r\n"));
+// The text of `reply` when it is an error ("ERR ..." without '-' and CRLF), else nullopt.
+std::optional<std::string_view> ErrorOf(std::string_view reply) {
+  if (reply.empty() || reply[0] != '-') return std::nullopt;
+  reply.remove_prefix(1);
+  return reply.substr(0, reply.find("\r\n"));
+}
+
+// What was appended to `reply` since `mark`.
+std::string_view WrittenSince(protocol::ReplyWriter& reply, size_t mark) {
+  return std::string_view(*reply.buffer()).substr(mark);
+}
+
+bool InMulti(const ClientState& client) {
+  return client.transaction != nullptr && client.transaction->in_multi();
 }
 
 uint64_t ArgvBytes(Args args) {
@@ -63,37 +67,23 @@ bool KeyPositions(const CommandSpec& spec, Args args, std::vector<int>* position
   return true;
 }
 
-const CommandSpec* Dispatcher::Resolve(Args args, protocol::ReplyWriter& reply,
-                                       const CommandSpec** refused) const {
-  if (refused != nullptr) *refused = nullptr;
+Resolution Dispatcher::Resolve(Args args) const {
   const CommandSpec* spec = server_.commands.Find(args[0]);
-  if (spec == nullptr) {
-    reply.Error(UnknownCommandError(args[0], args.subspan(1)));
-    return nullptr;
-  }
-  if (!ArityOk(spec->arity, args.size())) {
-    reply.Error(WrongArityError(spec->name));
-    if (refused != nullptr) *refused = spec;
-    return nullptr;
-  }
+  if (spec == nullptr) return {.refusal = Refusal::kUnknownCommand};
+  if (!ArityOk(spec->arity, args.size())) return {.spec = spec, .refusal = Refusal::kWrongArity};
   // A container called bare (COMMAND) is its own command; arity rejects the rest (CONFIG).
-  if (spec->subcommands.empty() || args.size() == 1) return spec;
+  if (spec->subcommands.empty() || args.size() == 1) return {.spec = spec};
   const CommandSpec* sub = CommandTable::FindSubcommand(*spec, args[1]);
-  if (sub == nullptr) {
-    reply.Error(UnknownSubcommandError(spec->name, args[1]));
-    return nullptr;
-  }
+  if (sub == nullptr) return {.refusal = Refusal::kUnknownSubcommand};
   if (!ArityOk(sub->arity, args.size())) {
-    reply.Error(WrongArityError(FullName(*spec, *sub)));
-    if (refused != nullptr) *refused = sub;
-    return nullptr;
+    return {.spec = sub, .refusal = Refusal::kWrongSubcommandArity, .subcommand = true};
   }
-  return sub;
+  return {.spec = sub, .subcommand = true};
 }
 
 void Dispatcher::Dispatch(Args args, ClientState& client, protocol::ReplyWriter& reply) {
   client.argv_bytes.store(ArgvBytes(args), std::memory_order_relaxed);
-  Run(args, client, reply);
+  FromClient(args, client, reply);
   // A blocked command keeps its arguments until it is answered, as in Redis.
   if (!client.blocked) client.argv_bytes.store(0, std::memory_order_relaxed);
   TransactionState* txn = client.transaction.get();
@@ -104,73 +94,148 @@ void Dispatcher::Dispatch(Args args, ClientState& client, protocol::ReplyWriter&
   }
 }
 
-void Dispatcher::Run(Args args, ClientState& client, protocol::ReplyWriter& reply) {
-  TransactionState* txn = client.transaction.get();
-  bool in_multi = txn != nullptr && txn->in_multi();
-  size_t reply_mark = reply.buffer()->size();
-  const CommandSpec* refused = nullptr;
-  const CommandSpec* spec = Resolve(args, reply, &refused);
-  // Redis's lastcmd: what the name resolved to, even when refused (NULL when unknown).
-  client.last_command.store(spec != nullptr ? spec : refused, std::memory_order_relaxed);
-  if (spec == nullptr) {
-    if (in_multi) txn->FlagError();
-    // EXEC with arguments: Redis aborts any transaction, quoting the arity error without "ERR".
-    if (args.size() > 1 && server_.commands.Find(args[0]) == server_.commands.Find("exec")) {
-      std::string error = reply.buffer()->substr(reply_mark + 1);
-      reply.buffer()->resize(reply_mark);
-      if (txn != nullptr) txn->Discard();  // unwatches even outside MULTI, as Redis does
-      reply.Error(std::string(kErrExecAbortBecause) +
-                  error.substr(4, error.size() - 4 - 2));  // drop "ERR " and CRLF
-    }
-    if (auto error = ErrorAt(*reply.buffer(), reply_mark)) server_.command_stats.RecordError(*error);
-    if (refused != nullptr) server_.command_stats.RecordRejected(*refused);
+void Dispatcher::FromClient(Args args, ClientState& client, protocol::ReplyWriter& reply) {
+  size_t mark = reply.buffer()->size();
+  Resolution resolved = Resolve(args);
+  // Redis's lastcmd: what the name resolved to, even when refused (NULL when unknown). Set before
+  // the command runs, so CLIENT INFO names itself.
+  client.last_command.store(resolved.spec, std::memory_order_relaxed);
+  Refusal refusal =
+      resolved.ok() ? AdmitFromClient(*resolved.spec, args, client) : resolved.refusal;
+  if (refusal != Refusal::kNone) {
+    RefuseFromClient(resolved, refusal, args, client, reply);
+    After({ExecutionMode::kNormal, Outcome::kRefused, resolved.spec, args, client, refusal,
+           WrittenSince(reply, mark), 0});
     return;
   }
-  // Before authentication, as in Redis.
-  if ((spec->flags & kProtected) && !ProtectedAllowed(client)) {
-    Reject(*spec, args, client, reply, kErrDebugNotAllowed);
-    return;
-  }
-  if (!client.authenticated && !(spec->flags & kNoAuth) &&
-      !server_.config.requirepass().text().empty()) {
-    Reject(*spec, args, client, reply, kErrNoAuth);
-    return;
-  }
-  if (client.subscribed() && client.resp == protocol::RespVersion::kResp2 &&
-      !AllowedWhileSubscribed(*spec, args)) {
-    Reject(*spec, args, client, reply,
-           "ERR Can't execute '" + CommandFullName(server_.commands, *spec) +
-               "': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in "
-               "this context");
-    return;
-  }
-  // A script past busy-reply-threshold holds every lock: answer instead of waiting for them.
-  if (server_.scripting.busy() && !(spec->flags & kAllowBusy)) {
-    Reject(*spec, args, client, reply, server_.scripting.BusyError());
-    return;
-  }
-  if (in_multi && !RunsInsideMulti(*spec, args)) {
-    if (spec->flags & kNoMulti) {
-      Reject(*spec, args, client, reply, kErrNotAllowedInMulti);
-      return;
-    }
-    txn->Queue(*spec, args);
+  const CommandSpec& spec = *resolved.spec;
+  if (InMulti(client) && !RunsInsideMulti(resolved)) {
+    client.transaction->Queue(spec, args);
     client.multi_bytes.fetch_add(ArgvBytes(args), std::memory_order_relaxed);
     reply.SimpleString("QUEUED");
+    After({ExecutionMode::kNormal, Outcome::kQueued, &spec, args, client, Refusal::kNone,
+           WrittenSince(reply, mark), 0});
     return;
   }
-  Execute(*spec, args, client, reply);
-  // Clients blocked on keys this command made ready are served now that its locks are released;
-  // a command served from a busy script's hook leaves them to the script's own command, so none is
-  // served in the script's middle.
-  if (BlockingRegistry::HasReady() && !storage::ShardLocks::AllHeldByThisThread()) {
-    server_.blocking.ServeReady(*this);
-  }
+  uint64_t usec = RunLocked(spec, args, client, reply, ExecutionMode::kNormal, std::nullopt);
+  std::string_view written = WrittenSince(reply, mark);
+  After({ExecutionMode::kNormal, written.empty() ? Outcome::kBlocked : Outcome::kRan, &spec, args,
+         client, Refusal::kNone, written, usec});
 }
 
-bool Dispatcher::ProtectedAllowed(const ClientState& client) const {
-  std::string setting = server_.config.Get("enable-debug-command").text();
-  return setting == "yes" || (setting == "local" && client.local);
+void Dispatcher::RunQueued(const CommandSpec& spec, Args args, ClientState& client,
+                           protocol::ReplyWriter& reply) {
+  size_t mark = reply.buffer()->size();
+  // Redis checks a queued command again at EXEC time against rules that may have changed since
+  // it was queued (ACL): the hooks' business; what processCommand checked still holds.
+  Refusal refusal = RunAdmissionHooks(ExecutionMode::kTransaction, spec, args, client);
+  if (refusal != Refusal::kNone) {
+    reply.Error(RefusalText(refusal, args));
+    After({ExecutionMode::kTransaction, Outcome::kRefused, &spec, args, client, refusal,
+           WrittenSince(reply, mark), 0});
+    return;
+  }
+  uint64_t usec = RunHandler(spec, args, client, reply, ExecutionMode::kTransaction, std::nullopt);
+  After({ExecutionMode::kTransaction, Outcome::kRan, &spec, args, client, Refusal::kNone,
+         WrittenSince(reply, mark), usec});
+}
+
+void Dispatcher::CallFromScript(Args args, ClientState& client, protocol::ReplyWriter& reply,
+                                bool read_only) {
+  size_t mark = reply.buffer()->size();
+  Resolution resolved = Resolve(args);
+  Refusal refusal = AdmitFromScript(resolved, args, client, read_only);
+  if (refusal != Refusal::kNone) {
+    reply.Error(RefusalText(refusal, args));
+    After({ExecutionMode::kScript, Outcome::kRefused, resolved.spec, args, client, refusal,
+           WrittenSince(reply, mark), 0});
+    return;
+  }
+  const CommandSpec& spec = *resolved.spec;
+  // From its first write on, a script cannot be killed (Redis's SCRIPT_WRITE_DIRTY): noted before
+  // the write, so a SCRIPT KILL from another thread cannot stop the script after it.
+  if (spec.flags & kWrite) server_.scripting.NoteWrite();
+  uint64_t usec = RunHandler(spec, args, client, reply, ExecutionMode::kScript, std::nullopt);
+  After({ExecutionMode::kScript, Outcome::kRan, &spec, args, client, Refusal::kNone,
+         WrittenSince(reply, mark), usec});
+}
+
+void Dispatcher::RetryBlocked(const CommandSpec& spec, Args args, ClientState& client,
+                              protocol::ReplyWriter& reply, std::string_view ready_key) {
+  size_t mark = reply.buffer()->size();
+  Refusal refusal = RunAdmissionHooks(ExecutionMode::kBlockedRetry, spec, args, client);
+  if (refusal != Refusal::kNone) {
+    reply.Error(RefusalText(refusal, args));
+    After({ExecutionMode::kBlockedRetry, Outcome::kRefused, &spec, args, client, refusal,
+           WrittenSince(reply, mark), 0});
+    return;
+  }
+  uint64_t usec = RunLocked(spec, args, client, reply, ExecutionMode::kBlockedRetry, ready_key);
+  std::string_view written = WrittenSince(reply, mark);
+  After({ExecutionMode::kBlockedRetry, written.empty() ? Outcome::kBlocked : Outcome::kRan, &spec,
+         args, client, Refusal::kNone, written, usec});
+}
+
+Refusal Dispatcher::AdmitFromClient(const CommandSpec& spec, Args args, ClientState& client) const {
+  // Before authentication, as in Redis.
+  if ((spec.flags & kProtected) && !ProtectedAllowed(client)) return Refusal::kProtected;
+  if (!client.authenticated && !(spec.flags & kNoAuth) &&
+      !server_.config.requirepass().text().empty()) {
+    return Refusal::kNoAuth;
+  }
+  if ((spec.flags & kNoMulti) && InMulti(client)) return Refusal::kNotAllowedInMulti;
+  if (Refusal refusal = RunAdmissionHooks(ExecutionMode::kNormal, spec, args, client);
+      refusal != Refusal::kNone) {
+    return refusal;
+  }
+  // Redis's CLIENT_PUBSUB check: a RESP2 subscriber runs only what keeps it a subscriber.
+  if (client.subscribed() && client.resp == protocol::RespVersion::kResp2 &&
+      !AllowedWhileSubscribed(spec, args)) {
+    return server_.commands.Find(args[0]) == &spec ? Refusal::kSubscribedContext
+                                                   : Refusal::kSubscribedContextSubcommand;
+  }
+  // A script past busy-reply-threshold holds every lock: answer instead of waiting for them.
+  if (server_.scripting.busy() && !(spec.flags & kAllowBusy)) {
+    return server_.scripting.running_function() ? Refusal::kBusyFunction : Refusal::kBusyScript;
+  }
+  return Refusal::kNone;
+}
+
+Refusal Dispatcher::AdmitFromScript(const Resolution& resolved, Args args, ClientState& client,
+                                    bool read_only) const {
+  if (!resolved.ok()) {
+    return resolved.spec == nullptr ? Refusal::kScriptUnknownCommand : Refusal::kScriptWrongArity;
+  }
+  const CommandSpec& spec = *resolved.spec;
+  if (spec.flags & kNoscript) return Refusal::kScriptNoscript;
+  // Redis counts may-replicate commands (PFCOUNT) as writes here.
+  if (read_only && (spec.flags & (kWrite | kMayReplicate))) return Refusal::kScriptWriteReadOnly;
+  return RunAdmissionHooks(ExecutionMode::kScript, spec, args, client);
+}
+
+Refusal Dispatcher::RunAdmissionHooks(ExecutionMode path, const CommandSpec& spec, Args args,
+                                      ClientState& client) const {
+  if (admission_hooks_.empty()) [[likely]] {
+    return Refusal::kNone;
+  }
+  Admission admission{path, spec, args, client};
+  for (const AdmissionHook& hook : admission_hooks_) {
+    if (Refusal refusal = hook(admission); refusal != Refusal::kNone) return refusal;
+  }
+  return Refusal::kNone;
+}
+
+void Dispatcher::RefuseFromClient(const Resolution& resolved, Refusal refusal, Args args,
+                                  ClientState& client, protocol::ReplyWriter& reply) {
+  // A refused EXEC ends any transaction quoting the refusal and drops every WATCH, in MULTI or
+  // not (Redis's execCommandAbort); anything else refused inside MULTI dooms the next EXEC.
+  if (resolved.spec != nullptr && !resolved.subcommand && resolved.spec->name == "exec") {
+    if (client.transaction != nullptr) client.transaction->Discard();
+    reply.Error(ExecAbortText(refusal, args));
+    return;
+  }
+  if (InMulti(client)) client.transaction->FlagError();
+  reply.Error(RefusalText(refusal, args));
 }
 
 bool Dispatcher::AllowedWhileSubscribed(const CommandSpec& spec, Args args) const {
@@ -181,40 +246,22 @@ bool Dispatcher::AllowedWhileSubscribed(const CommandSpec& spec, Args args) cons
   return std::find(std::begin(kNames), std::end(kNames), spec.name) != std::end(kNames);
 }
 
-bool Dispatcher::RunsInsideMulti(const CommandSpec& spec, Args args) const {
+bool Dispatcher::ProtectedAllowed(const ClientState& client) const {
+  std::string setting = server_.config.Get("enable-debug-command").text();
+  return setting == "yes" || (setting == "local" && client.local);
+}
+
+bool Dispatcher::RunsInsideMulti(const Resolution& resolved) const {
   // Only top-level commands qualify: SLOWLOG RESET is queued, RESET is not.
-  if (server_.commands.Find(args[0]) != &spec) return false;
+  if (resolved.subcommand) return false;
   static constexpr std::string_view kNames[] = {"exec",  "discard", "multi",
                                                 "watch", "quit",    "reset"};
-  return std::find(std::begin(kNames), std::end(kNames), spec.name) != std::end(kNames);
+  return std::find(std::begin(kNames), std::end(kNames), resolved.spec->name) != std::end(kNames);
 }
 
-void Dispatcher::Reject(const CommandSpec& spec, Args args, ClientState& client,
-                        protocol::ReplyWriter& reply, std::string_view error) {
-  server_.command_stats.RecordRejected(spec);
-  size_t mark = reply.buffer()->size();
-  RejectReply(spec, args, client, reply, error);
-  if (auto written = ErrorAt(*reply.buffer(), mark)) server_.command_stats.RecordError(*written);
-}
-
-void Dispatcher::RejectReply(const CommandSpec& spec, Args args, ClientState& client,
-                             protocol::ReplyWriter& reply, std::string_view error) {
-  TransactionState* txn = client.transaction.get();
-  bool in_multi = txn != nullptr && txn->in_multi();
-  // A refused EXEC ends any transaction quoting the refusal (without a generic "ERR ") and drops
-  // every WATCH, in MULTI or not; anything else refused inside MULTI dooms the next EXEC.
-  if (spec.name == "exec" && server_.commands.Find(args[0]) == &spec) {
-    if (txn != nullptr) txn->Discard();
-    if (error.starts_with("ERR ")) error.remove_prefix(4);
-    reply.Error(std::string(kErrExecAbortBecause) + std::string(error));
-    return;
-  }
-  if (in_multi) txn->FlagError();
-  reply.Error(error);
-}
-
-void Dispatcher::Execute(const CommandSpec& spec, Args args, ClientState& client,
-                         protocol::ReplyWriter& reply) {
+uint64_t Dispatcher::RunLocked(const CommandSpec& spec, Args args, ClientState& client,
+                               protocol::ReplyWriter& reply, ExecutionMode path,
+                               std::optional<std::string_view> retry_key) {
   storage::ShardLocks locks;
   if (spec.flags & kLockAll) {
     locks = storage::ShardLocks::All(server_.store);
@@ -227,36 +274,66 @@ void Dispatcher::Execute(const CommandSpec& spec, Args args, ClientState& client
       locks = storage::ShardLocks(server_.store, key_names);
     }
   }
-  ExecuteLocked(spec, args, client, reply);
+  return RunHandler(spec, args, client, reply, path, retry_key);
 }
 
-void Dispatcher::ExecuteLocked(const CommandSpec& spec, Args args, ClientState& client,
-                               protocol::ReplyWriter& reply, ExecutionMode mode) {
+uint64_t Dispatcher::RunHandler(const CommandSpec& spec, Args args, ClientState& client,
+                                protocol::ReplyWriter& reply, ExecutionMode path,
+                                std::optional<std::string_view> retry_key) {
   // A transaction or script runs at one instant, as in Redis: its caller sets the time once.
-  if (mode == ExecutionMode::kNormal && !storage::CommandTimeHeld()) {
+  if ((path == ExecutionMode::kNormal || path == ExecutionMode::kBlockedRetry) &&
+      !storage::CommandTimeHeld()) {
     storage::SetCommandTimeMs(server_.clock.NowMs());
   }
-  CommandContext ctx{args, reply, client, server_, spec, mode};
-  std::string& out = *reply.buffer();
-  size_t mark = out.size();
-  // A blocked command re-run on a writer's thread is counted by its client's thread when it gets
-  // the answer (Connection); like Redis, total_commands_processed counted its first run.
-  bool rerun = BlockingRegistry::RetryKey().has_value();
+  CommandContext ctx{args, reply, client, server_, spec, path, retry_key};
   auto start = std::chrono::steady_clock::now();
   spec.handler(ctx);
-  uint64_t usec = MicrosSince(start);
-  if (!rerun) server_.stats.total_commands_processed.fetch_add(1, std::memory_order_relaxed);
-  // Nothing written: the command blocked; it is counted when answered.
-  if (!rerun && out.size() > mark) {
-    std::optional<std::string_view> error = ErrorAt(out, mark);
-    // A script passing on an error its redis.call already counted still fails, but the error is
-    // not counted twice.
-    if (error && (mode == ExecutionMode::kScript || !TakePrecountedScriptError(*error))) {
-      server_.command_stats.RecordError(*error);
-    }
-    server_.command_stats.RecordCall(spec, usec, error.has_value());
+  return MicrosSince(start);
+}
+
+void Dispatcher::After(const Completion& done) {
+  Count(done);
+  if (!after_hooks_.empty()) [[unlikely]] {
+    for (const AfterHook& hook : after_hooks_) hook(done);
   }
-  if (mode != ExecutionMode::kScript) ClearPrecountedScriptErrors();
+  // Clients blocked on keys this command made ready are served now that its locks are released;
+  // a command served from a busy script's hook leaves them to the script's own command, so none is
+  // served in the script's middle. EXEC and scripts serve them once they end, as the command that
+  // ran them.
+  if (done.path == ExecutionMode::kNormal && BlockingRegistry::HasReady() &&
+      !storage::ShardLocks::AllHeldByThisThread()) {
+    server_.blocking.ServeReady(*this);
+  }
+}
+
+void Dispatcher::Count(const Completion& done) {
+  // A re-run is counted by its client's thread when it gets the answer (Connection); like Redis,
+  // total_commands_processed counted its first run.
+  if (done.path == ExecutionMode::kBlockedRetry) return;
+  switch (done.outcome) {
+    case Outcome::kQueued:
+      return;
+    case Outcome::kRefused:
+      if (done.spec != nullptr) server_.command_stats.RecordRejected(*done.spec);
+      if (auto error = ErrorOf(done.reply)) server_.command_stats.RecordError(*error);
+      return;
+    case Outcome::kBlocked:
+      // Counted when answered.
+      server_.stats.total_commands_processed.fetch_add(1, std::memory_order_relaxed);
+      break;
+    case Outcome::kRan: {
+      server_.stats.total_commands_processed.fetch_add(1, std::memory_order_relaxed);
+      std::optional<std::string_view> error = ErrorOf(done.reply);
+      // A script passing on an error its redis.call already counted still fails, but the error is
+      // not counted twice.
+      if (error && (done.path == ExecutionMode::kScript || !TakePrecountedScriptError(*error))) {
+        server_.command_stats.RecordError(*error);
+      }
+      server_.command_stats.RecordCall(*done.spec, done.usec, error.has_value());
+      break;
+    }
+  }
+  if (done.path != ExecutionMode::kScript) ClearPrecountedScriptErrors();
 }
 
 }  // namespace respd::server

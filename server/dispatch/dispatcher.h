@@ -1,53 +1,146 @@
-// From parsed arguments to a reply: resolves the command (and subcommand), owns the
-// unknown-command, arity and AUTH checks with Redis's exact errors, takes the shard locks of the
-// command's keys, sets the command time and runs the handler.
+// The command pipeline. Every command, whatever brought it in (an entry path: a client's
+// connection, EXEC's body, a script's redis.call, a blocked client's re-run), goes through the
+// same stages:
+//   resolve  its name to its table row, or a refusal (unknown command or subcommand, arity);
+//   admit    by its entry path's policy, as Redis does on that path (processCommand,
+//            execCommand, scriptCall), then by the admission hooks features register; a client
+//            inside MULTI has the command queued instead of run;
+//   run      under the shard locks of its keys (EXEC and scripts already hold every lock), at the
+//            command time, by its handler;
+//   after    count it (INFO commandstats and errorstats), call the after hooks, and serve the
+//            clients blocked on keys it made ready.
+// A refusal is one Refusal value; errors.h turns it into Redis's text. One Dispatcher per server,
+// owned by its ServerContext. Knows nothing of sockets or Lua.
 #pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string_view>
+#include <vector>
 
 #include "protocol/reply_writer.h"
 #include "server/dispatch/command.h"
-#include "server/dispatch/server_context.h"
+#include "server/dispatch/errors.h"
 
 namespace respd::server {
+
+class ServerContext;
+
+// What a command's arguments name.
+struct Resolution {
+  // The command or subcommand, also when refused for its arity (the refusal is counted against
+  // it); null when unknown.
+  const CommandSpec* spec = nullptr;
+  Refusal refusal = Refusal::kNone;
+  bool subcommand = false;  // `spec` is a subcommand (CONFIG GET)
+
+  bool ok() const { return refusal == Refusal::kNone; }
+};
+
+// A resolved command an admission hook is asked about.
+struct Admission {
+  ExecutionMode path;
+  const CommandSpec& spec;
+  Args args;
+  ClientState& client;
+};
+
+// How a command left the pipeline.
+enum class Outcome : uint8_t {
+  kRan,      // its handler replied
+  kBlocked,  // its handler parked the client (or left a re-run waiting): nothing written yet
+  kQueued,   // inside MULTI: QUEUED
+  kRefused,  // resolution or admission said no: the refusal's error
+};
+
+// What the after stage knows of a command.
+struct Completion {
+  ExecutionMode path;
+  Outcome outcome;
+  const CommandSpec* spec;  // null when unknown
+  Args args;
+  ClientState& client;
+  Refusal refusal;         // why, when refused
+  std::string_view reply;  // what the pipeline wrote for the command (EXEC: its whole array)
+  uint64_t usec;           // the handler's time, when it ran
+};
+
+// Features register hooks at start-up (server/composition.cc), before any command runs; the lists
+// are then only read. With none registered a stage costs one predictable branch. An admission hook
+// runs on every entry path after the path's own checks (the client path's BUSY check comes after
+// it, as Redis checks ACL and OOM before BUSY) and refuses by returning anything but kNone. An
+// after hook sees every command that left the pipeline, on every path, after its counting.
+using AdmissionHook = std::function<Refusal(const Admission&)>;
+using AfterHook = std::function<void(const Completion&)>;
 
 class Dispatcher {
  public:
   explicit Dispatcher(ServerContext& server) : server_(server) {}
+  Dispatcher(const Dispatcher&) = delete;
+  Dispatcher& operator=(const Dispatcher&) = delete;
 
-  // Runs one command of `client` and appends its reply.
+  // Entry path kNormal: one command of `client` from its connection; appends its reply (nothing
+  // when it blocks).
   void Dispatch(Args args, ClientState& client, protocol::ReplyWriter& reply);
+  // Entry path kTransaction: one command of EXEC's body, queued as `spec`. EXEC holds every lock
+  // and has set the command time.
+  void RunQueued(const CommandSpec& spec, Args args, ClientState& client,
+                 protocol::ReplyWriter& reply);
+  // Entry path kScript: redis.call / redis.pcall under the script's locks and time. `read_only`
+  // (EVAL_RO, FCALL_RO, no-writes) refuses writes. A refusal is an error reply, counted here like
+  // the command's own errors.
+  void CallFromScript(Args args, ClientState& client, protocol::ReplyWriter& reply, bool read_only);
+  // Entry path kBlockedRetry: a blocked client's command, run again on the writer's thread because
+  // `ready_key` became ready. Writes nothing when it blocks again. Counted when its client gets the
+  // answer (Connection), as Redis counts a blocked command once.
+  void RetryBlocked(const CommandSpec& spec, Args args, ClientState& client,
+                    protocol::ReplyWriter& reply, std::string_view ready_key);
 
-  // The command (or subcommand) `args` names, or nullptr after writing Redis's error for an unknown
-  // command or subcommand, or a wrong number of arguments; then `*refused` (if given) is the
-  // command refused for its arity, nullptr when unknown.
-  const CommandSpec* Resolve(Args args, protocol::ReplyWriter& reply,
-                             const CommandSpec** refused = nullptr) const;
+  // The command (or subcommand) `args` name, or why none.
+  Resolution Resolve(Args args) const;
 
-  // Runs a resolved command under the locks of its keys.
-  void Execute(const CommandSpec& spec, Args args, ClientState& client,
-               protocol::ReplyWriter& reply);
-  // Runs a resolved command when the caller already holds every shard lock (EXEC, scripts).
-  // Counts it in INFO commandstats, and its error reply in errorstats; a command that blocked is
-  // counted when its client is answered (Connection).
-  void ExecuteLocked(const CommandSpec& spec, Args args, ClientState& client,
-                     protocol::ReplyWriter& reply, ExecutionMode mode = ExecutionMode::kNormal);
+  void AddAdmissionHook(AdmissionHook hook) { admission_hooks_.push_back(std::move(hook)); }
+  void AddAfterHook(AfterHook hook) { after_hooks_.push_back(std::move(hook)); }
 
  private:
-  // Resolution, checks, queueing or execution of one top-level command.
-  void Run(Args args, ClientState& client, protocol::ReplyWriter& reply);
+  // Resolution, admission, queueing or running of a client's command.
+  void FromClient(Args args, ClientState& client, protocol::ReplyWriter& reply);
+  // Redis's processCommand checks, in its order.
+  Refusal AdmitFromClient(const CommandSpec& spec, Args args, ClientState& client) const;
+  // Redis's scriptCall checks, in its order.
+  Refusal AdmitFromScript(const Resolution& resolved, Args args, ClientState& client,
+                          bool read_only) const;
+  Refusal RunAdmissionHooks(ExecutionMode path, const CommandSpec& spec, Args args,
+                            ClientState& client) const;
+  // A client's refused command: a refused EXEC aborts the transaction, anything else refused
+  // inside MULTI dooms it.
+  void RefuseFromClient(const Resolution& resolved, Refusal refusal, Args args, ClientState& client,
+                        protocol::ReplyWriter& reply);
   // EXEC DISCARD MULTI WATCH QUIT RESET run at once inside MULTI; everything else is queued.
-  bool RunsInsideMulti(const CommandSpec& spec, Args args) const;
+  bool RunsInsideMulti(const Resolution& resolved) const;
   // A RESP2 client subscribed to anything runs only these (Redis's CLIENT_PUBSUB check).
   bool AllowedWhileSubscribed(const CommandSpec& spec, Args args) const;
   // enable-debug-command lets `client` run protected commands (DEBUG).
   bool ProtectedAllowed(const ClientState& client) const;
-  // Writes a refusal of the command (NOAUTH, BUSY...) and counts it; inside MULTI it also dooms
-  // the transaction.
-  void Reject(const CommandSpec& spec, Args args, ClientState& client, protocol::ReplyWriter& reply,
-              std::string_view error);
-  void RejectReply(const CommandSpec& spec, Args args, ClientState& client,
-                   protocol::ReplyWriter& reply, std::string_view error);
+
+  // The run stage: takes the shard locks of the command's keys, runs it, releases them. Returns
+  // the handler's microseconds.
+  uint64_t RunLocked(const CommandSpec& spec, Args args, ClientState& client,
+                     protocol::ReplyWriter& reply, ExecutionMode path,
+                     std::optional<std::string_view> retry_key);
+  // The run stage when the caller holds the locks.
+  uint64_t RunHandler(const CommandSpec& spec, Args args, ClientState& client,
+                      protocol::ReplyWriter& reply, ExecutionMode path,
+                      std::optional<std::string_view> retry_key);
+
+  // The after stage.
+  void After(const Completion& done);
+  void Count(const Completion& done);
 
   ServerContext& server_;
+  std::vector<AdmissionHook> admission_hooks_;
+  std::vector<AfterHook> after_hooks_;
 };
 
 }  // namespace respd::server

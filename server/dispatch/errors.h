@@ -1,6 +1,10 @@
-// Redis's exact error texts, in one place. Each constant is the text after the leading '-'.
+// Redis's exact error texts shared by several families or by the command pipeline, and the
+// functions that format those taking arguments: the text of a failed storage status, and of every
+// refusal the pipeline makes (RefusalText). A text only one family uses lives in that family. Each
+// constant is the text after the leading '-'. Depends on storage statuses only.
 #pragma once
 
+#include <cstdint>
 #include <span>
 #include <string>
 #include <string_view>
@@ -23,35 +27,57 @@ inline constexpr std::string_view kErrOutOfRange = "ERR index out of range";
 inline constexpr std::string_view kErrInvalidDb = "ERR DB index is out of range";
 inline constexpr std::string_view kErrStringTooLong =
     "ERR string exceeds maximum allowed size (proto-max-bulk-len)";
-inline constexpr std::string_view kErrNoAuth = "NOAUTH Authentication required.";
-inline constexpr std::string_view kErrDebugNotAllowed =
-    "ERR DEBUG command not allowed. If the enable-debug-command option is set to \"local\", you "
-    "can run it from a local connection, otherwise you need to set this option in the "
-    "configuration file, and then restart the server.";
 inline constexpr std::string_view kErrInvalidExpire = "ERR invalid expire time in '%s' command";
-inline constexpr std::string_view kErrMaxClients = "ERR max number of clients reached";
 inline constexpr std::string_view kErrInvalidCursor = "ERR invalid cursor";
 inline constexpr std::string_view kErrExecAbort =
     "EXECABORT Transaction discarded because of previous errors.";
-// EXEC itself refused (BUSY...): Redis aborts the transaction quoting the refusal.
-inline constexpr std::string_view kErrExecAbortBecause =
-    "EXECABORT Transaction discarded because of: ";
-inline constexpr std::string_view kErrNotAllowedInMulti =
-    "ERR Command not allowed inside a transaction";
+// What other clients get while a script (EVAL) or a function (FCALL) is past
+// busy-reply-threshold.
 inline constexpr std::string_view kErrBusyScript =
     "BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.";
+inline constexpr std::string_view kErrBusyFunction =
+    "BUSY Redis is busy running a script. You can only call FUNCTION KILL or SHUTDOWN NOSAVE.";
+
+// Why the command pipeline refuses a command instead of running it (server/dispatch/dispatcher.h).
+// RefusalText turns each into Redis's text; nothing else writes these texts.
+enum class Refusal : uint8_t {
+  kNone,
+  // Resolution (every entry path; scripts map these to their own texts below).
+  kUnknownCommand,
+  kUnknownSubcommand,
+  kWrongArity,            // of a top-level command ("get")
+  kWrongSubcommandArity,  // of a subcommand ("config|get")
+  // A client's command (Redis's processCommand).
+  kProtected,  // DEBUG while enable-debug-command does not allow the client
+  kNoAuth,
+  kNotAllowedInMulti,
+  kBusyScript,    // a script past busy-reply-threshold...
+  kBusyFunction,  // ...or a function
+  // A RESP2 subscriber's command other than (P|S)(UN)SUBSCRIBE, PING, QUIT or RESET.
+  kSubscribedContext,
+  kSubscribedContextSubcommand,
+  // redis.call and redis.pcall (Redis's scriptCall).
+  kScriptUnknownCommand,
+  kScriptWrongArity,
+  kScriptNoscript,
+  kScriptWriteReadOnly,  // a write (or may-replicate) command from EVAL_RO, FCALL_RO, no-writes
+};
 
 // The error text of a failed storage status (kOk and kSkipped have none).
 std::string_view ErrorText(storage::OpStatus status);
+
+// Redis's text for `refusal` of the command `args` ("ERR unknown command 'foo', with args beginning
+// with: 'a' ", "NOAUTH Authentication required."...). Names in it are taken from `args` as Redis
+// takes them from argv (a subcommand's full name "config|get" from its first two).
+std::string RefusalText(Refusal refusal, std::span<const std::string_view> args);
+// What a refused EXEC replies: Redis discards the transaction quoting the refusal, without the
+// generic "ERR " code of the texts it formats itself.
+std::string ExecAbortText(Refusal refusal, std::span<const std::string_view> args);
 
 // "ERR wrong number of arguments for 'get' command" (`full_name` like "get" or "config|get").
 std::string WrongArityError(std::string_view full_name);
 // "ERR invalid expire time in 'set' command" (kErrInvalidExpire for `full_name`).
 std::string InvalidExpireError(std::string_view full_name);
-// "ERR unknown command 'foo', with args beginning with: 'a' 'b' "
-std::string UnknownCommandError(std::string_view name, std::span<const std::string_view> rest);
-// "ERR unknown subcommand 'foo'. Try CONFIG HELP."
-std::string UnknownSubcommandError(std::string_view container, std::string_view sub);
 // Redis's addReplySubcommandSyntaxError: "ERR unknown subcommand or wrong number of arguments
 // for 'flush'. Try FUNCTION HELP.", the subcommand as the client typed it.
 std::string SubcommandSyntaxError(std::string_view container, std::string_view sub);

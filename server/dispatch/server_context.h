@@ -1,5 +1,6 @@
-// The services a command handler may use: options, keyspace, clock, the client registry and server
-// statistics. Handlers get this instead of the whole server (no sockets, no event loops).
+// The services a command handler may use: options, keyspace, clock, the client registry, server
+// statistics and the command pipeline. Handlers get this instead of the whole server (no sockets,
+// no event loops).
 #pragma once
 
 #include <algorithm>
@@ -19,6 +20,7 @@
 #include "server/dispatch/client.h"
 #include "server/dispatch/command_stats.h"
 #include "server/dispatch/command_table.h"
+#include "server/dispatch/dispatcher.h"
 #include "server/config/config.h"
 #include "server/scripting/engine.h"
 #include "storage/clock.h"
@@ -76,6 +78,9 @@ class ServerContext {
   PubSubRegistry pubsub{config};
   // Keyspace notifications through `pubsub`; observes `store` (added at composition).
   KeyspaceNotifier keyspace_notifier{config, pubsub};
+  // The command pipeline every entry path runs commands through: connections, EXEC, scripts and
+  // blocked clients' re-runs.
+  Dispatcher dispatcher{*this};
 
   int64_t start_time_ms = 0;
   std::string run_id;

@@ -24,10 +24,9 @@ std::string Endpoint(const asio::ip::tcp::endpoint& endpoint) {
 
 }  // namespace
 
-Connection::Connection(asio::ip::tcp::socket socket, ServerContext& server, Dispatcher& dispatcher)
+Connection::Connection(asio::ip::tcp::socket socket, ServerContext& server)
     : socket_(std::move(socket)),
       server_(server),
-      dispatcher_(dispatcher),
       client_(server.clients.NextId()),
       writer_(&pending_),
       block_timer_(socket_.get_executor()) {
@@ -180,7 +179,7 @@ void Connection::ProcessInput() {
     if (status == protocol::ParseStatus::kEmpty) continue;
     client_.query_buffer_bytes.store(input_end_ - batch_start, std::memory_order_relaxed);
     PubSubRegistry::ScopedRunningClient running(client_.id(), writer_.buffer());
-    dispatcher_.Dispatch(parser_.args(), client_, writer_);
+    server_.dispatcher.Dispatch(parser_.args(), client_, writer_);
     if (client_.blocked) StartBlockTimer();
   }
   processing_ = false;

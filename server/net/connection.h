@@ -10,14 +10,13 @@
 #include "protocol/reply_writer.h"
 #include "protocol/resp_parser.h"
 #include "server/dispatch/client.h"
-#include "server/dispatch/dispatcher.h"
 #include "server/dispatch/server_context.h"
 
 namespace respd::server {
 
 class Connection : public ClientHandle, public std::enable_shared_from_this<Connection> {
  public:
-  Connection(boost::asio::ip::tcp::socket socket, ServerContext& server, Dispatcher& dispatcher);
+  Connection(boost::asio::ip::tcp::socket socket, ServerContext& server);
   ~Connection() override;
 
   void Start();
@@ -57,7 +56,6 @@ class Connection : public ClientHandle, public std::enable_shared_from_this<Conn
 
   boost::asio::ip::tcp::socket socket_;
   ServerContext& server_;
-  Dispatcher& dispatcher_;
   ClientState client_;
   protocol::RespParser parser_;
   std::string input_;

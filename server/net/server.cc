@@ -56,8 +56,7 @@ std::string RandomRunId() {
 
 }  // namespace
 
-Server::Server(Config& config, storage::Clock& clock)
-    : config_(config), context_(config, clock), dispatcher_(context_) {
+Server::Server(Config& config, storage::Clock& clock) : config_(config), context_(config, clock) {
   int threads = static_cast<int>(config_.threads().number());
   if (threads == 0) threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   context_.io_threads = threads;
@@ -189,7 +188,7 @@ void Server::Accept(tcp::acceptor& acceptor) {
       asio::write(socket, asio::buffer(kReply), ignored);
       socket.close(ignored);
     } else {
-      auto connection = std::make_shared<Connection>(std::move(socket), context_, dispatcher_);
+      auto connection = std::make_shared<Connection>(std::move(socket), context_);
       // The connection's handlers run on `thread`; start it there too.
       asio::post(thread.io, [&thread, connection] {
         thread.connections.push_back(connection);

@@ -9,7 +9,6 @@
 
 #include "server/config/config.h"
 #include "server/net/connection.h"
-#include "server/dispatch/dispatcher.h"
 #include "server/dispatch/server_context.h"
 
 namespace respd::server {
@@ -44,7 +43,6 @@ class Server {
 
   Config& config_;
   ServerContext context_;
-  Dispatcher dispatcher_;
   std::vector<std::unique_ptr<IoThread>> threads_;
   std::vector<std::unique_ptr<boost::asio::ip::tcp::acceptor>> acceptors_;
   std::unique_ptr<boost::asio::signal_set> signals_;

@@ -41,8 +41,6 @@ constexpr size_t kMaxRunErrorLength = 100;
 constexpr std::string_view kErrKilled = "Script killed by user with SCRIPT KILL...";
 // Unwinds a script the server stops in; its caller gets no reply, as from Redis, which exits.
 constexpr std::string_view kErrShuttingDown = "Script aborted: the server is shutting down";
-constexpr std::string_view kErrBusyFunction =
-    "BUSY Redis is busy running a script. You can only call FUNCTION KILL or SHUTDOWN NOSAVE.";
 constexpr std::string_view kErrNotBusy = "NOTBUSY No scripts in execution right now.";
 constexpr std::string_view kErrUnkillable =
     "UNKILLABLE Sorry the script already executed write commands against the dataset. You can "

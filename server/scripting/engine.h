@@ -112,7 +112,10 @@ class ScriptEngine {
   // BUSY: true once a script has run longer than busy-reply-threshold. Read by the dispatcher on
   // every command without the engine mutex.
   bool busy() const { return busy_.load(std::memory_order_relaxed); }
-  // The BUSY error other clients get: it names SCRIPT KILL or FUNCTION KILL.
+  // Whether the script running (or last run) is a function (FCALL): BUSY then names FUNCTION KILL.
+  bool running_function() const { return running_function_.load(std::memory_order_relaxed); }
+  // BUSY's text naming SCRIPT KILL or FUNCTION KILL, whichever stops what runs (the pipeline
+  // refuses other clients with the same texts, errors.h).
   std::string_view BusyError() const;
   // SCRIPT KILL / FUNCTION KILL from another client: "" when the running script will stop, or
   // Redis's NOTBUSY / UNKILLABLE error.

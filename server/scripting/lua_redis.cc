@@ -14,10 +14,9 @@ extern "C" {
 #include <lua.h>
 }
 
-#include "server/dispatch/dispatcher.h"
+#include "server/dispatch/server_context.h"
 #include "server/scripting/engine.h"
 #include "server/scripting/sha1.h"
-#include "server/dispatch/server_context.h"
 
 namespace respd::server {
 namespace {
@@ -67,16 +66,6 @@ void NoteIfCounted(lua_State* lua, int t) {
   lua_pop(lua, 1);
 }
 
-// A command refused inside redis.call: counted now, as Redis's scriptCall does (rejected_calls of
-// the command when known, and the error), then pushed as an error table.
-void PushRefusal(lua_State* lua, ServerContext& server, const CommandSpec* spec,
-                 std::string_view message) {
-  server.command_stats.RecordError("ERR " + std::string(message));
-  if (spec != nullptr) server.command_stats.RecordRejected(*spec);
-  PushErrorTable(lua, message);
-  MarkCounted(lua);
-}
-
 // Pushes an error table and raises it.
 int RaiseError(lua_State* lua, std::string_view message) {
   PushErrorTable(lua, message);
@@ -116,32 +105,10 @@ CallOutcome RunCommand(lua_State* lua, ScriptEngine& engine) {
     }
   }
   std::vector<std::string_view> views(args.begin(), args.end());
-  ServerContext& server = run->caller->server;
-  Dispatcher dispatcher(server);
-  std::string scratch;
-  protocol::ReplyWriter scratch_writer(&scratch);
-  const CommandSpec* refused = nullptr;
-  const CommandSpec* spec = dispatcher.Resolve(views, scratch_writer, &refused);
-  if (spec == nullptr) {
-    PushRefusal(lua, server, refused,
-                scratch.starts_with("-ERR wrong number")
-                    ? "Wrong number of args calling Redis command from script"
-                    : "Unknown Redis command called from script");
-    return CallOutcome::kErrorPushed;
-  }
-  if (spec->flags & kNoscript) {
-    PushRefusal(lua, server, spec, "This Redis command is not allowed from script");
-    return CallOutcome::kErrorPushed;
-  }
-  if ((spec->flags & kWrite) && run->read_only) {
-    PushRefusal(lua, server, spec, "Write commands are not allowed from read-only scripts.");
-    return CallOutcome::kErrorPushed;
-  }
-  if (spec->flags & kWrite) engine.NoteWrite();
   std::string out;
   protocol::ReplyWriter writer(&out, run->resp);
   run->client->resp = run->resp;
-  dispatcher.ExecuteLocked(*spec, views, *run->client, writer, ExecutionMode::kScript);
+  run->caller->server.dispatcher.CallFromScript(views, *run->client, writer, run->read_only);
   ReplyValue value;
   size_t pos = 0;
   if (!protocol::ReadReply(out, &pos, &value)) {
@@ -150,7 +117,8 @@ CallOutcome RunCommand(lua_State* lua, ScriptEngine& engine) {
   }
   PushReplyValue(lua, value);
   if (value.type != Type::kError) return CallOutcome::kReplyPushed;
-  MarkCounted(lua);  // by the dispatcher, as the command's reply
+  // The pipeline counted it, as the command's error or its refusal (Redis's scriptCall).
+  MarkCounted(lua);
   return CallOutcome::kErrorPushed;
 }
 
@@ -271,9 +239,8 @@ bool KnownCommand(lua_State* lua, ScriptEngine& engine) {
     args.emplace_back(s, len);
   }
   std::vector<std::string_view> views(args.begin(), args.end());
-  std::string scratch;
-  protocol::ReplyWriter writer(&scratch);
-  return Dispatcher(run->caller->server).Resolve(views, writer) != nullptr;
+  // Redis looks the name up without checking the arity.
+  return run->caller->server.dispatcher.Resolve(views).spec != nullptr;
 }
 
 // Without ACL users every command is allowed; an unknown one is an error, as in Redis.

@@ -20,31 +20,22 @@ constexpr std::string_view kErrUnblocked = "UNBLOCKED client unblocked via CLIEN
 // once; Redis never fires such a timeout. A century is the same to any client.
 constexpr int64_t kMaxBlockTimeoutMs = int64_t{100} * 366 * 24 * 3600 * 1000;
 
-// The waiter whose command this thread is re-running, and the key that became ready.
-struct Retry {
-  const void* waiter = nullptr;
-  std::string_view key;
-};
-thread_local Retry current_retry;
-
 }  // namespace
 
 thread_local std::vector<BlockingRegistry::DbKey> BlockingRegistry::ready_keys_;
 
-std::optional<std::string_view> BlockingRegistry::RetryKey() {
-  if (current_retry.waiter == nullptr) return std::nullopt;
-  return current_retry.key;
-}
-
 bool BlockingRegistry::Block(CommandContext& ctx, std::span<const std::string_view> keys,
                              int64_t timeout_ms) {
-  if (current_retry.waiter != nullptr) {
-    // A re-run that still finds nothing: the waiter keeps its place.
-    auto* waiter = static_cast<Waiter*>(const_cast<void*>(current_retry.waiter));
+  if (ctx.retry_key) {
+    // A re-run that still finds nothing: the waiter keeps its place. The key is still there (under
+    // this command's locks) but of a type this waiter does not pop: the waiters behind it may
+    // still be served from it.
+    bool passed_over = ctx.db().Peek(*ctx.retry_key) != nullptr;
+    std::lock_guard lock(mutex_);
+    // Being served, the waiter stays registered until ServeKey is done with it.
+    Waiter* waiter = by_client_.at(ctx.client.id()).get();
     waiter->reblocked = true;
-    // The key is still there (under this command's locks) but of a type this waiter does not pop:
-    // the waiters behind it may still be served from it.
-    waiter->passed_over = ctx.db().Peek(current_retry.key) != nullptr;
+    waiter->passed_over = passed_over;
     return true;
   }
   std::shared_ptr<ClientHandle> handle = ctx.server.clients.Find(ctx.client.id());
@@ -189,9 +180,7 @@ void BlockingRegistry::ServeKey(Dispatcher& dispatcher, const DbKey& ready) {
     std::vector<std::string_view> args(waiter->args.begin(), waiter->args.end());
     std::string out;
     protocol::ReplyWriter writer(&out, waiter->client->resp);
-    current_retry = Retry{waiter, ready.key};
-    dispatcher.Execute(*waiter->spec, args, *waiter->client, writer);
-    current_retry = Retry{};
+    dispatcher.RetryBlocked(*waiter->spec, args, *waiter->client, writer, ready.key);
 
     std::shared_ptr<ClientHandle> handle;
     {

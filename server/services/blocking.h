@@ -13,8 +13,8 @@
 // ready: so no other client can take the data in between. A re-run that finds nothing calls
 // Block() again and the waiter keeps its place. The reply is handed to the waiter's own thread
 // (ClientHandle::Resume, which posts). Like Redis 7.0, a re-run serves only from the key that
-// became ready (RetryKey()); a key of another type does not serve and does not fail the waiter,
-// and the waiters behind it are still served from that key.
+// became ready (CommandContext::retry_key); a key of another type does not serve and does not fail
+// the waiter, and the waiters behind it are still served from that key.
 //
 // Lock order: shard locks, then this registry's mutex; never the other way round.
 #pragma once
@@ -25,7 +25,6 @@
 #include <map>
 #include <memory>
 #include <mutex>
-#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -54,9 +53,6 @@ class BlockingRegistry : public storage::KeyspaceObserver {
   // client disconnects. Nothing is replied now. Returns false when the client has no connection to
   // park (in-process tests): the handler then answers as on timeout.
   bool Block(CommandContext& ctx, std::span<const std::string_view> keys, int64_t timeout_ms);
-
-  // While a blocked command is being re-run, the key that became ready; nullopt otherwise.
-  static std::optional<std::string_view> RetryKey();
 
   // The client's own thread gives up waiting (timeout, disconnect). True when the client was
   // blocked and is now forgotten: the caller answers a timeout itself. False when it was not

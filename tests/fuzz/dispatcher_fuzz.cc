@@ -23,7 +23,6 @@
 #include "protocol/reply_reader.h"
 #include "server/composition.h"
 #include "server/config/config.h"
-#include "server/dispatch/dispatcher.h"
 #include "server/dispatch/server_context.h"
 #include "storage/clock.h"
 
@@ -98,7 +97,6 @@ class Harness {
         server_->scripting.AbortForShutdown();
       }
     });
-    dispatcher_ = std::make_unique<respd::server::Dispatcher>(*server_);
     clock_.FreezeAt(1'700'000'000'000'000);
     for (auto& client : clients_) client = NewClient();
   }
@@ -111,16 +109,15 @@ class Harness {
   void Run(int client_index, std::vector<std::string>& argv) {
     ResolveName(argv);
     std::vector<std::string_view> views(argv.begin(), argv.end());
-    std::string scratch;
-    respd::protocol::ReplyWriter scratch_writer(&scratch, respd::protocol::RespVersion::kResp2);
-    const CommandSpec* spec = dispatcher_->Resolve(views, scratch_writer);
+    respd::server::Resolution resolved = server_->dispatcher.Resolve(views);
+    const CommandSpec* spec = resolved.ok() ? resolved.spec : nullptr;
     if (spec != nullptr && Skipped(*spec, argv)) return;
     running_function_ = spec != nullptr && spec->name.starts_with("fcall");
 
     ClientState& client = *clients_[client_index];
     std::string out;
     respd::protocol::ReplyWriter writer(&out, client.resp);
-    dispatcher_->Dispatch(views, client, writer);
+    server_->dispatcher.Dispatch(views, client, writer);
     if (kTrace) std::fprintf(stderr, "%d> %s\n%s\n", client_index, Joined(argv).c_str(), out.c_str());
     CheckFrames(out);
     if (client.close_after_reply) clients_[client_index] = NewClient();
@@ -164,13 +161,12 @@ class Harness {
     std::string out;
     respd::protocol::ReplyWriter writer(&out, respd::protocol::RespVersion::kResp2);
     ClientState admin(server_->clients.NextId());
-    dispatcher_->Dispatch(flush, admin, writer);
+    server_->dispatcher.Dispatch(flush, admin, writer);
   }
 
   respd::server::Config config_;
   respd::storage::Clock clock_;
   std::unique_ptr<respd::server::ServerContext> server_;
-  std::unique_ptr<respd::server::Dispatcher> dispatcher_;
   std::unique_ptr<ClientState> clients_[2];
   bool running_function_ = false;
   size_t commands_ = 0;

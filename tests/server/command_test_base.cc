@@ -8,7 +8,6 @@ namespace respd::server {
 CommandTest::CommandTest() {
   server_ = std::make_unique<ServerContext>(config_, clock_);
   Compose(*server_);
-  dispatcher_ = std::make_unique<Dispatcher>(*server_);
   clock_.FreezeAt(1'700'000'000'000'000);  // a fixed instant: TTL arithmetic in tests is exact
 }
 
@@ -26,7 +25,7 @@ std::string CommandTest::RunAs(int client, const std::vector<std::string>& args)
   std::vector<std::string_view> views(args.begin(), args.end());
   std::string out;
   protocol::ReplyWriter writer(&out, state.resp);
-  dispatcher_->Dispatch(views, state, writer);
+  server_->dispatcher.Dispatch(views, state, writer);
   return out;
 }
 

@@ -11,7 +11,6 @@
 #include <vector>
 
 #include "server/config/config.h"
-#include "server/dispatch/dispatcher.h"
 #include "server/dispatch/server_context.h"
 #include "storage/clock.h"
 
@@ -30,7 +29,6 @@ class CommandTest : public ::testing::Test {
   Config config_;
   storage::Clock clock_;
   std::unique_ptr<ServerContext> server_;
-  std::unique_ptr<Dispatcher> dispatcher_;
   std::vector<std::unique_ptr<ClientState>> clients_;
 };
 
