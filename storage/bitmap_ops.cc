@@ -5,10 +5,15 @@
 #include <algorithm>
 #include <cstring>
 
+#include "storage/key_ops.h"
 #include "storage/numbers.h"
 
 namespace respd::storage {
 namespace {
+
+// SETBIT and BITFIELD both report "setbit", as in Redis; BITOP stores with "set".
+constexpr KeyEvent kSetBitEvent{kEventString, "setbit"};
+constexpr KeyEvent kSetEvent{kEventString, "set"};
 
 uint8_t ByteAt(std::string_view bytes, uint64_t index) {
   return static_cast<uint8_t>(bytes[index]);
@@ -24,14 +29,17 @@ struct BitWriteTarget {
   bool notified;  // the keyspace has already been told the key was modified
 };
 
-// The string at `key`, created or zero-padded so that bit `max_bit` exists, and raw-encoded
-// (Redis unshares the value before writing into it, so OBJECT ENCODING says "raw" afterwards).
+// The string at `key`, created ("new") or zero-padded so that bit `max_bit` exists, and
+// raw-encoded (Redis unshares the value before writing into it, so OBJECT ENCODING says "raw"
+// afterwards).
 OpResult<BitWriteTarget> StringForBitWrite(Database& db, std::string_view key, uint64_t max_bit) {
   const size_t needed = max_bit / 8 + 1;
   OpResult<Entry*> found = db.FindWriteTyped(key, ValueType::kString);
   if (found.status() == OpStatus::kKeyNotFound) {
     Entry* entry = db.SetString(key, {}, Entry::kNoExpire, false, StringEncoding::kRaw);
-    return BitWriteTarget{db.ResizeString(entry, needed), true, true};
+    entry = db.ResizeString(entry, needed);
+    NotifyNewKey(db, key);
+    return BitWriteTarget{entry, true, true};
   }
   if (!found.ok()) return found.status();
   Entry* entry = *found;
@@ -239,9 +247,11 @@ OpResult<bool> SetBit(Database& db, std::string_view key, uint64_t offset, bool 
   if (old != value) {
     auto& byte = reinterpret_cast<uint8_t&>(entry->mutable_str()[offset / 8]);
     byte ^= static_cast<uint8_t>(1u << (7 - offset % 8));
-    if (!target->notified) db.MarkModified(key);
   }
-  if (target->grown || old != value) db.AddDirty();
+  if (target->grown || old != value) {
+    target->notified ? db.Notify(key, kSetBitEvent) : db.Touch(key, kSetBitEvent);
+    db.AddDirty();
+  }
   return old;
 }
 
@@ -286,8 +296,10 @@ OpResult<std::vector<std::optional<int64_t>>> Bitfield(Database& db, std::string
     SetBitfield(entry->mutable_str(), op.offset, op.type, *next);
     if (target->grown || old != *next) ++changes;
   }
-  if (changes > 0 && !target->notified) db.MarkModified(key);
-  db.AddDirty(changes);
+  if (changes > 0) {
+    target->notified ? db.Notify(key, kSetBitEvent) : db.Touch(key, kSetBitEvent);
+    db.AddDirty(changes);
+  }
   return results;
 }
 
@@ -307,9 +319,15 @@ OpResult<size_t> BitOp(Database& db, BitOpKind op, std::string_view dest,
   }
   std::string result = BitOperation(op, values);
   if (result.empty()) {
-    if (db.Delete(dest)) db.AddDirty();
+    if (db.Delete(dest)) {
+      db.Notify(dest, kDelEvent);
+      db.AddDirty();
+    }
   } else {
-    db.SetString(dest, result, Entry::kNoExpire, false, StringEncoding::kRaw);
+    Database::Slot slot = db.FindSlot(dest, /*read=*/false);
+    db.SetString(slot, dest, result, Entry::kNoExpire, false, StringEncoding::kRaw);
+    if (slot.entry == nullptr) NotifyNewKey(db, dest);
+    db.Notify(dest, kSetEvent);
     db.AddDirty();
   }
   return result.size();

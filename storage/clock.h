@@ -1,12 +1,24 @@
-// The server's one source of time. Everything that reads "now" (expiry, TTL, OBJECT IDLETIME, TIME)
-// asks a Clock, so tests and the RESPD time controls can freeze it or move it.
+// The server's one source of time. Everything that reads "now" (expiry, TTL, OBJECT IDLETIME, TIME,
+// blocking and idle-client timeouts) asks a Clock, so tests and the RESPD time controls can freeze
+// it or move it.
 #pragma once
 
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <mutex>
+#include <vector>
 
 namespace respd::storage {
+
+// Told when the Clock is moved, frozen or let run again, not as it flows: whoever waits for a
+// Clock time (a blocked client's deadline, an idle client's timeout) looks again. Called on the
+// thread that changed the clock; implementations must only record or post, never block.
+class ClockObserver {
+ public:
+  virtual ~ClockObserver() = default;
+  virtual void OnClockChanged() = 0;
+};
 
 class Clock {
  public:
@@ -19,12 +31,19 @@ class Clock {
   }
 
   // Stops time at the current instant (or at `at_us`): NowMs() returns it until Unfreeze.
-  void Freeze() { frozen_us_.store(NowUs()); }
-  void FreezeAt(int64_t at_us) { frozen_us_.store(at_us); }
+  void Freeze() {
+    frozen_us_.store(NowUs());
+    Changed();
+  }
+  void FreezeAt(int64_t at_us) {
+    frozen_us_.store(at_us);
+    Changed();
+  }
   // Lets time run again from the frozen instant.
   void Unfreeze() {
     int64_t frozen = frozen_us_.exchange(-1);
     if (frozen >= 0) offset_us_.store(frozen - SystemUs());
+    Changed();
   }
   // Moves time forward (or back, with a negative delta), frozen or not.
   void Advance(int64_t delta_us) {
@@ -34,8 +53,28 @@ class Clock {
     } else {
       offset_us_.fetch_add(delta_us);
     }
+    Changed();
+  }
+  // Puts now at `at_us`, frozen there if the clock was frozen, flowing from there if not.
+  void Set(int64_t at_us) {
+    if (frozen_us_.load() >= 0) {
+      frozen_us_.store(at_us);
+    } else {
+      offset_us_.store(at_us - SystemUs());
+    }
+    Changed();
   }
   bool frozen() const { return frozen_us_.load(std::memory_order_relaxed) >= 0; }
+
+  // An observer stays registered until removed, and must be removed before it is destroyed.
+  void AddObserver(ClockObserver* observer) {
+    std::lock_guard lock(observers_mutex_);
+    observers_.push_back(observer);
+  }
+  void RemoveObserver(ClockObserver* observer) {
+    std::lock_guard lock(observers_mutex_);
+    std::erase(observers_, observer);
+  }
 
  private:
   static int64_t SystemUs() {
@@ -43,9 +82,16 @@ class Clock {
                std::chrono::system_clock::now().time_since_epoch())
         .count();
   }
+  // Changes are rare (tests, the RESPD time controls): a lock here costs the command path nothing.
+  void Changed() {
+    std::lock_guard lock(observers_mutex_);
+    for (ClockObserver* observer : observers_) observer->OnClockChanged();
+  }
 
   std::atomic<int64_t> offset_us_{0};
   std::atomic<int64_t> frozen_us_{-1};
+  std::mutex observers_mutex_;
+  std::vector<ClockObserver*> observers_;
 };
 
 }  // namespace respd::storage

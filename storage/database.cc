@@ -2,6 +2,7 @@
 #include "storage/database.h"
 
 #include "storage/clock.h"
+#include "storage/memory.h"
 
 namespace respd::storage {
 namespace {
@@ -73,11 +74,27 @@ OpResult<Entry*> Database::FindWriteTyped(std::string_view key, ValueType type) 
   return e;
 }
 
+Database::Slot Database::FindSlot(std::string_view key, bool read) {
+  uint64_t hash = HashBytes(key);
+  Entry* e = Lookup(key, hash);
+  if (read) {
+    auto& counter = e == nullptr ? store_->stats().keyspace_misses : store_->stats().keyspace_hits;
+    counter.fetch_add(1, std::memory_order_relaxed);
+  }
+  if (e != nullptr) e->set_lru(LruClock(CommandTimeMs()));
+  return {e, hash};
+}
+
 Entry* Database::SetString(std::string_view key, std::string_view value, int64_t expire_at_ms,
                            bool keep_ttl, StringEncoding encoding) {
   uint64_t hash = HashBytes(key);
-  Shard& shard = shards_[ShardOfHash(hash)];
-  Entry* old = Lookup(key, hash);
+  return SetString({Lookup(key, hash), hash}, key, value, expire_at_ms, keep_ttl, encoding);
+}
+
+Entry* Database::SetString(const Slot& slot, std::string_view key, std::string_view value,
+                           int64_t expire_at_ms, bool keep_ttl, StringEncoding encoding) {
+  Shard& shard = shards_[ShardOfHash(slot.hash)];
+  Entry* old = slot.entry;
   if (old != nullptr && keep_ttl) expire_at_ms = old->expire_at();
   // Overwrite in place when the layout fits: the common SET of a same-sized value allocates
   // nothing.
@@ -92,13 +109,13 @@ Entry* Database::SetString(std::string_view key, std::string_view value, int64_t
   Entry* e = Entry::NewString(key, value, expire_at_ms, encoding);
   e->set_lru(LruClock(CommandTimeMs()));
   if (old != nullptr) {
-    shard.table.Replace(old, e, hash);
-    if (old->has_expire()) --shard.volatile_keys;
-    Entry::Free(old);
+    shard.table.Replace(old, e, slot.hash);
+    FreeEntry(shard, old);
   } else {
-    shard.table.Insert(e, hash);
+    shard.table.Insert(e, slot.hash);
   }
   if (e->has_expire()) ++shard.volatile_keys;
+  shard.Charge(static_cast<int64_t>(e->BlockBytes()));
   MarkModified(key);
   return e;
 }
@@ -111,6 +128,7 @@ Entry* Database::AddObject(std::string_view key, std::unique_ptr<Object> object,
   e->set_lru(LruClock(CommandTimeMs()));
   shard.table.Insert(e, hash);
   if (e->has_expire()) ++shard.volatile_keys;
+  ChargeLinked(shard, e);
   MarkModified(key);
   SignalIfServable(e);
   return e;
@@ -127,6 +145,7 @@ void Database::Put(Entry* entry) {
     shard.table.Insert(entry, hash);
   }
   if (entry->has_expire()) ++shard.volatile_keys;
+  ChargeLinked(shard, entry);
   MarkModified(entry->key());
   if (old == nullptr) SignalIfServable(entry);
 }
@@ -146,6 +165,7 @@ Entry* Database::Detach(std::string_view key) {
   MarkModified(key);
   shard.table.Remove(key, hash);
   if (e->has_expire()) --shard.volatile_keys;
+  shard.Charge(-static_cast<int64_t>(memory::ChargedBytes(e)));
   return e;
 }
 
@@ -157,8 +177,10 @@ Entry* Database::SetExpire(Entry* entry, int64_t expire_at_ms) {
   // Unlink first when the layout changes: WithExpire frees the old entry, whose chain link
   // Replace would have to read.
   if (relayout) shard.table.Remove(entry->key(), hash);
+  int64_t old_bytes = static_cast<int64_t>(entry->BlockBytes());
   Entry* e = Entry::WithExpire(entry, expire_at_ms);
   if (relayout) shard.table.Insert(e, hash);
+  shard.Charge(static_cast<int64_t>(e->BlockBytes()) - old_bytes);
   if (had && !e->has_expire()) --shard.volatile_keys;
   if (!had && e->has_expire()) ++shard.volatile_keys;
   MarkModified(e->key());
@@ -170,8 +192,10 @@ Entry* Database::ResizeString(Entry* entry, size_t new_len) {
   Shard& shard = shards_[ShardOfHash(hash)];
   // Unlink first: realloc may move the entry, leaving its old address dangling in the chain.
   shard.table.Remove(entry->key(), hash);
+  int64_t old_bytes = static_cast<int64_t>(entry->BlockBytes());
   Entry* e = Entry::ResizeString(entry, new_len);
   shard.table.Insert(e, hash);
+  shard.Charge(static_cast<int64_t>(e->BlockBytes()) - old_bytes);
   MarkModified(e->key());
   return e;
 }
@@ -182,11 +206,33 @@ void Database::MarkModified(std::string_view key) {
 
 void Database::Touch(std::string_view key, KeyEvent event) {
   MarkModified(key);
+  // Strings change size only through the calls above, which charge them; a container changed in
+  // place is re-measured here. One predictable branch for string events.
+  constexpr uint32_t kContainerEvents =
+      kEventList | kEventSet | kEventHash | kEventZset | kEventStream;
+  if (event.event_class & kContainerEvents) {
+    uint64_t hash = HashBytes(key);
+    Shard& shard = shards_[ShardOfHash(hash)];
+    Entry* e = shard.table.Find(key, hash);
+    if (e != nullptr && e->type() != ValueType::kString) {
+      Object* object = e->object();
+      size_t now = object->MemoryUsage();
+      shard.Charge(static_cast<int64_t>(now) - static_cast<int64_t>(object->accounted_bytes()));
+      object->set_accounted_bytes(now);
+    }
+  }
   Notify(key, event);
 }
 
 void Database::Notify(std::string_view key, KeyEvent event) {
   for (KeyspaceObserver* observer : store_->observers()) observer->OnKeyEvent(index_, key, event);
+}
+
+void Database::TouchOrDelete(std::string_view key, const Object& value, KeyEvent event) {
+  if (value.Length() != 0) return Touch(key, event);
+  Notify(key, event);
+  Delete(key);  // frees `value`
+  Notify(key, kDelEvent);
 }
 
 void Database::AddDirty(uint64_t changes) { store_->AddDirty(changes); }
@@ -203,14 +249,21 @@ void Database::ExpireEntry(Shard& shard, Entry* entry, uint64_t hash) {
   MarkModified(entry->key());
   Notify(entry->key(), kExpiredEvent);
   shard.table.Remove(entry->key(), hash);
-  --shard.volatile_keys;
-  Entry::Free(entry);
+  FreeEntry(shard, entry);
   store_->stats().expired_keys.fetch_add(1, std::memory_order_relaxed);
 }
 
 void Database::FreeEntry(Shard& shard, Entry* entry) {
   if (entry->has_expire()) --shard.volatile_keys;
+  shard.Charge(-static_cast<int64_t>(memory::ChargedBytes(entry)));
   Entry::Free(entry);
+}
+
+void Database::ChargeLinked(Shard& shard, Entry* entry) {
+  if (entry->type() != ValueType::kString) {
+    entry->object()->set_accounted_bytes(entry->object()->MemoryUsage());
+  }
+  shard.Charge(static_cast<int64_t>(memory::ChargedBytes(entry)));
 }
 
 size_t Database::Size() const {
@@ -232,6 +285,7 @@ void Database::Clear() {
     s.table.Clear();
     s.volatile_keys = 0;
     s.expire_cursor = 0;
+    s.used_bytes.store(0, std::memory_order_relaxed);
   }
   if (had_keys) {
     for (KeyspaceObserver* observer : store_->observers()) observer->OnDbModified(index_);
@@ -311,22 +365,25 @@ Entry* Database::RandomEntry(std::mt19937_64& rng) {
   return nullptr;
 }
 
-Database::ExpireStep Database::ActiveExpireShard(size_t shard_index, size_t max_buckets) {
+Database::ExpireStep Database::ActiveExpireShard(size_t shard_index, size_t max_buckets,
+                                                 int64_t now_ms) {
   Shard& shard = shards_[shard_index];
   ExpireStep step;
   if (shard.volatile_keys == 0) return step;
-  int64_t now = CommandTimeMs();
+  size_t walk = std::min(max_buckets, shard.table.bucket_count());
   std::vector<Entry*> expired;
   uint64_t cursor = shard.expire_cursor;
-  do {
+  // The cursor's order visits every bucket once per bucket_count() steps from wherever it starts,
+  // so a caller that keeps stepping until it has walked table_buckets has seen every key.
+  for (; step.buckets < walk; ++step.buckets) {
     cursor = shard.table.ScanBucket(cursor, [&](Entry* e) {
-      if (e->IsExpired(now)) expired.push_back(e);
+      if (e->IsExpired(now_ms)) expired.push_back(e);
     });
-    ++step.buckets;
-  } while (cursor != 0 && step.buckets < max_buckets);
+  }
   shard.expire_cursor = cursor;
   for (Entry* e : expired) ExpireEntry(shard, e, HashBytes(e->key()));
   step.expired = expired.size();
+  step.table_buckets = shard.table.bucket_count();
   return step;
 }
 
@@ -336,6 +393,9 @@ void Database::SwapContents(Database& other) {
     Shard& b = other.shards_[i];
     std::swap(a.volatile_keys, b.volatile_keys);
     std::swap(a.expire_cursor, b.expire_cursor);
+    int64_t a_bytes = a.used_bytes.load(std::memory_order_relaxed);
+    a.used_bytes.store(b.used_bytes.load(std::memory_order_relaxed), std::memory_order_relaxed);
+    b.used_bytes.store(a_bytes, std::memory_order_relaxed);
     a.table.Swap(b.table);
   }
   for (KeyspaceObserver* observer : store_->observers()) {
@@ -347,6 +407,18 @@ void Database::SwapContents(Database& other) {
 size_t Database::OverheadMemory() const {
   size_t n = 0;
   for (const Shard& s : shards_) n += s.table.BucketMemory();
+  return n;
+}
+
+size_t Database::ShardUsedBytes(size_t shard) const {
+  // Never below zero when exact; a read racing a writer may see a passing negative sum.
+  return static_cast<size_t>(
+      std::max<int64_t>(shards_[shard].used_bytes.load(std::memory_order_relaxed), 0));
+}
+
+size_t Database::UsedBytes() const {
+  size_t n = 0;
+  for (size_t i = 0; i < kShardCount; ++i) n += ShardUsedBytes(i);
   return n;
 }
 
@@ -362,6 +434,12 @@ void Store::SwapDatabases(int a, int b) {
 
 void Store::FlushAll() {
   for (auto& db : databases_) db->Clear();
+}
+
+size_t Store::UsedBytes() const {
+  size_t n = 0;
+  for (const auto& db : databases_) n += db->UsedBytes();
+  return n;
 }
 
 ShardLocks::ShardLocks(Store& store, std::span<const std::string_view> keys) {

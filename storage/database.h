@@ -72,10 +72,23 @@ class Database {
   OpResult<Entry*> FindReadTyped(std::string_view key, ValueType type);
   OpResult<Entry*> FindWriteTyped(std::string_view key, ValueType type);
 
+  // A key looked up once for a write that may replace it (SET with NX, XX or GET): its live entry
+  // or nullptr, and the hash that finds its bucket again. Valid until the database changes.
+  struct Slot {
+    Entry* entry;
+    uint64_t hash;
+  };
+  // Like FindRead (`read`: counts a hit or miss, as Redis's SET ... GET does) or FindWrite.
+  Slot FindSlot(std::string_view key, bool read);
+
   // Stores a string, replacing any value of any type. `expire_at_ms` is the new TTL
   // (Entry::kNoExpire for none) unless `keep_ttl` keeps the old one.
   Entry* SetString(std::string_view key, std::string_view value, int64_t expire_at_ms,
                    bool keep_ttl = false, StringEncoding encoding = StringEncoding::kAuto);
+  // The same at a slot FindSlot returned for `key`, without looking the key up again.
+  Entry* SetString(const Slot& slot, std::string_view key, std::string_view value,
+                   int64_t expire_at_ms, bool keep_ttl = false,
+                   StringEncoding encoding = StringEncoding::kAuto);
   // Adds a new key holding `object`; the key must be absent (look it up first). Like Redis's dbAdd,
   // a new list or sorted set signals the clients blocked on its key.
   Entry* AddObject(std::string_view key, std::unique_ptr<Object> object,
@@ -98,11 +111,16 @@ class Database {
   // place calls it itself.
   void MarkModified(std::string_view key);
   // A typed operation changed `key` in place: signals the modification (WATCH, tracking) and
-  // reports `event` (Redis's signalModifiedKey followed by notifyKeyspaceEvent).
+  // reports `event` (Redis's signalModifiedKey followed by notifyKeyspaceEvent). After an event of
+  // a container class the byte counter re-measures the key's object.
   void Touch(std::string_view key, KeyEvent event);
   // Reports `event` on `key` without signalling a modification: the second event of one change
   // ("del" after an "lpop" emptied a list) or one the modification was signalled for already.
   void Notify(std::string_view key, KeyEvent event);
+  // Elements left the collection `value` at `key` in place: reports `event`, then deletes the key
+  // and reports "del" if it became empty, as Redis does after LPOP, LREM, LTRIM, HDEL...; the
+  // modification is signalled once either way. `key` must outlive the entry (the caller's).
+  void TouchOrDelete(std::string_view key, const Object& value, KeyEvent event);
   // Redis's server.dirty, counted by whoever knows how many changes Redis counts: the command
   // for most, the typed operation where only it knows (SETBIT's bit flips, BITFIELD's writes).
   void AddDirty(uint64_t changes = 1);
@@ -123,26 +141,40 @@ class Database {
   const Entry* FindStored(std::string_view key) const;
   // A random live key, or nullptr when the database is empty.
   Entry* RandomEntry(std::mt19937_64& rng);
-  // Active expiry of one shard: walks at most `max_buckets` buckets from the shard's cursor,
-  // deleting expired keys. Returns how many buckets were walked and how many keys expired.
+  // One step of active expiry (storage/expiry.h) in one shard: walks `max_buckets` buckets from
+  // the shard's cursor, round the end of the table and on (never more than the table has),
+  // deleting the keys expired at `now_ms`. Returns the buckets walked, the keys expired, and the
+  // table's bucket count after the step, so the caller knows when it has walked all of it.
   struct ExpireStep {
     size_t buckets = 0;
     size_t expired = 0;
+    size_t table_buckets = 0;
   };
-  ExpireStep ActiveExpireShard(size_t shard, size_t max_buckets);
+  ExpireStep ActiveExpireShard(size_t shard, size_t max_buckets, int64_t now_ms);
   size_t ShardVolatileCount(size_t shard) const { return shards_[shard].volatile_keys; }
-  size_t ShardSize(size_t shard) const { return shards_[shard].table.size(); }
 
   // Swaps all keys with `other` (SWAPDB); the indexes stay.
   void SwapContents(Database& other);
   // Bytes of bucket arrays, for memory reports.
   size_t OverheadMemory() const;
+  // The byte counter: what the keys of this database cost (memory::ChargedBytes), kept up to
+  // date on every insert, replacement, resize and free, and for objects changed in place on Touch.
+  // Readable from any thread; exact only under the shard locks.
+  size_t UsedBytes() const;
+  size_t ShardUsedBytes(size_t shard) const;
 
  private:
   struct Shard {
     KeyTable table;
     size_t volatile_keys = 0;
     uint64_t expire_cursor = 0;
+    // Written under the shard lock only; atomic so that a total read elsewhere is no data race.
+    std::atomic<int64_t> used_bytes{0};
+
+    void Charge(int64_t delta) {
+      used_bytes.store(used_bytes.load(std::memory_order_relaxed) + delta,
+                       std::memory_order_relaxed);
+    }
   };
 
   Entry* Lookup(std::string_view key, uint64_t hash);
@@ -151,6 +183,8 @@ class Database {
   void Unlink(Shard& shard, Entry* entry, uint64_t hash);
   void ExpireEntry(Shard& shard, Entry* entry, uint64_t hash);
   void FreeEntry(Shard& shard, Entry* entry);
+  // Charges a key just linked into `shard`, measuring its object first.
+  static void ChargeLinked(Shard& shard, Entry* entry);
 
   Store* store_;
   int index_;
@@ -179,6 +213,8 @@ class Store {
 
   void SwapDatabases(int a, int b);
   void FlushAll();
+  // The byte counters of every database: what the keyspace costs, for maxmemory.
+  size_t UsedBytes() const;
 
  private:
   std::vector<std::unique_ptr<Database>> databases_;

@@ -3,7 +3,7 @@
 
 #include <new>
 
-#include "storage/entry_memory.h"
+#include "storage/memory.h"
 #include "storage/numbers.h"
 
 namespace respd::storage {
@@ -38,7 +38,7 @@ Entry* Entry::Allocate(ValueType type, std::string_view key, size_t value_len,
                        int64_t expire_at_ms) {
   bool with_expire = expire_at_ms != kNoExpire;
   size_t size = sizeof(Entry) + (with_expire ? sizeof(int64_t) : 0) + key.size() + value_len;
-  Entry* e = new (entry_memory::Allocate(size)) Entry();
+  Entry* e = new (memory::Allocate(size)) Entry();
   e->key_len_ = static_cast<uint32_t>(key.size());
   e->value_len_ = static_cast<uint32_t>(value_len);
   e->type_ = static_cast<uint8_t>(type);
@@ -87,7 +87,7 @@ Entry* Entry::ResizeString(Entry* entry, size_t new_len) {
   size_t old_len = entry->value_len_;
   size_t old_size = entry->AllocationSize();
   size_t size = old_size - old_len + new_len;
-  Entry* e = static_cast<Entry*>(entry_memory::Resize(entry, old_size, size));
+  Entry* e = static_cast<Entry*>(memory::Resize(entry, old_size, size));
   e->value_len_ = static_cast<uint32_t>(new_len);
   if (new_len > old_len) std::memset(e->ValueData() + old_len, 0, new_len - old_len);
   e->str_encoding_ = static_cast<uint8_t>(StringEncoding::kRaw);
@@ -102,7 +102,7 @@ void Entry::Free(Entry* entry) {
 void Entry::Release(Entry* entry) {
   size_t size = entry->AllocationSize();
   entry->~Entry();
-  entry_memory::Free(entry, size);
+  memory::Free(entry, size);
 }
 
 Entry* Entry::CloneAs(const Entry* entry, std::string_view new_key, int64_t expire_at_ms) {
@@ -136,8 +136,10 @@ std::string_view Entry::StringEncodingName() const {
   return "raw";
 }
 
+size_t Entry::BlockBytes() const { return memory::BlockBytes(this, AllocationSize()); }
+
 size_t Entry::MemoryUsage() const {
-  size_t bytes = entry_memory::BlockBytes(this, AllocationSize());
+  size_t bytes = BlockBytes();
   if (type() != ValueType::kString) bytes += object()->MemoryUsage();
   return bytes;
 }

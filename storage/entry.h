@@ -82,6 +82,8 @@ class Entry {
 
   // Bytes held by this key: the allocation plus the object it owns.
   size_t MemoryUsage() const;
+  // Bytes of the allocation alone.
+  size_t BlockBytes() const;
 
  private:
   Entry() = default;

@@ -7,6 +7,8 @@
 #include <cstring>
 #include <limits>
 
+#include "storage/key_ops.h"
+
 namespace respd::storage {
 namespace {
 
@@ -408,6 +410,9 @@ void HllInvalidateCache(std::string& hll) {
 
 namespace {
 
+// PFADD and PFMERGE both report "pfadd", as in Redis.
+constexpr KeyEvent kPfAddEvent{kEventString, "pfadd"};
+
 // The HLL at `key` for a write: kOk with `*found` null when the key is missing.
 HllStatus FindHllForWrite(Database& db, std::string_view key, Entry** found) {
   OpResult<Entry*> entry = db.FindWriteTyped(key, ValueType::kString);
@@ -423,6 +428,13 @@ HllStatus FindHllForWrite(Database& db, std::string_view key, Entry** found) {
 // unshared string.
 void StoreHll(Database& db, std::string_view key, const std::string& hll) {
   db.SetString(key, hll, Entry::kNoExpire, true, StringEncoding::kRaw);
+}
+
+// Stores an HLL a PFADD or PFMERGE changed (`created`: the key was missing) and reports it.
+void StoreChangedHll(Database& db, std::string_view key, const std::string& hll, bool created) {
+  StoreHll(db, key, hll);
+  if (created) NotifyNewKey(db, key);
+  db.Notify(key, kPfAddEvent);
 }
 
 // Folds the HLLs at `keys` (missing ones are empty) into `max`; `*any_dense` tells whether one
@@ -464,7 +476,7 @@ HllStatus PfAdd(Database& db, std::string_view key, std::span<const std::string_
   *changed = changes > 0;
   if (!*changed) return HllStatus::kOk;
   HllInvalidateCache(hll);
-  StoreHll(db, key, hll);
+  StoreChangedHll(db, key, hll, entry == nullptr);
   db.AddDirty(changes);
   return HllStatus::kOk;
 }
@@ -514,7 +526,7 @@ HllStatus PfMerge(Database& db, std::string_view dest, std::span<const std::stri
     if (max[i] != 0) HllSetRegister(hll, i, max[i]);
   }
   HllInvalidateCache(hll);
-  StoreHll(db, dest, hll);
+  StoreChangedHll(db, dest, hll, entry == nullptr);
   db.AddDirty();
   return HllStatus::kOk;
 }

@@ -26,6 +26,14 @@ class Object {
   // Number of elements; a key whose object becomes empty is deleted by the operation that emptied
   // it.
   virtual size_t Length() const = 0;
+
+  // What the shard byte counter holds for this object: MemoryUsage() as the database last
+  // measured it, when the object was linked or an operation reported a change (Database::Touch).
+  size_t accounted_bytes() const { return accounted_bytes_; }
+  void set_accounted_bytes(size_t bytes) { accounted_bytes_ = bytes; }
+
+ private:
+  size_t accounted_bytes_ = 0;
 };
 
 }  // namespace respd::storage

@@ -3,10 +3,17 @@
 
 #include <cstring>
 
+#include "storage/key_ops.h"
 #include "storage/numbers.h"
 
 namespace respd::storage {
 namespace {
+
+constexpr KeyEvent kSetEvent{kEventString, "set"};
+constexpr KeyEvent kIncrByEvent{kEventString, "incrby"};
+constexpr KeyEvent kIncrByFloatEvent{kEventString, "incrbyfloat"};
+constexpr KeyEvent kAppendEvent{kEventString, "append"};
+constexpr KeyEvent kSetRangeEvent{kEventString, "setrange"};
 
 // The string at `key` or nullptr when absent; kWrongType for other types.
 OpResult<Entry*> FindStringForWrite(Database& db, std::string_view key) {
@@ -20,20 +27,67 @@ bool FitsMaxLen(uint64_t size, uint64_t extra, uint64_t max_len) {
   return size <= max_len && extra <= max_len - size;
 }
 
-// Stores the integer text of a counter, keeping the TTL. A counter of unchanged width is
-// rewritten in place: INCR on a hot key allocates nothing.
+// Stores the integer text of a counter at `key` (whose string is `entry`, nullptr when absent),
+// keeping the TTL, and reports `event`. A counter of unchanged width is rewritten in place: INCR
+// on a hot key allocates nothing.
 void StoreCounterText(Database& db, std::string_view key, Entry* entry, std::string_view text,
-                      StringEncoding encoding) {
+                      StringEncoding encoding, KeyEvent event) {
   if (entry != nullptr && entry->string_encoding() == encoding &&
       entry->str().size() == text.size()) {
     std::memcpy(entry->mutable_str(), text.data(), text.size());
-    db.MarkModified(key);
-    return;
+    db.Touch(key, event);
+  } else {
+    db.SetString(key, text, Entry::kNoExpire, /*keep_ttl=*/true, encoding);
+    if (entry == nullptr) NotifyNewKey(db, key);
+    db.Notify(key, event);
   }
-  db.SetString(key, text, Entry::kNoExpire, /*keep_ttl=*/true, encoding);
+  db.AddDirty();
 }
 
 }  // namespace
+
+OpResult<SetOutcome> Set(Database& db, std::string_view key, std::string_view value,
+                         const SetParams& params) {
+  Database::Slot slot = db.FindSlot(key, /*read=*/params.get_old);
+  SetOutcome outcome;
+  bool found = slot.entry != nullptr;
+  if (params.get_old && found) {
+    if (slot.entry->type() != ValueType::kString) return OpStatus::kWrongType;
+    outcome.old_value.emplace(slot.entry->str());
+  }
+  if ((params.condition == SetParams::Condition::kIfAbsent && found) ||
+      (params.condition == SetParams::Condition::kIfPresent && !found)) {
+    return outcome;
+  }
+  db.SetString(slot, key, value, params.expire_at_ms, params.keep_ttl);
+  if (!found) NotifyNewKey(db, key);
+  db.Notify(key, kSetEvent);
+  if (params.expire_at_ms != Entry::kNoExpire) db.Notify(key, kExpireEvent);
+  db.AddDirty();
+  outcome.written = true;
+  return outcome;
+}
+
+bool MSet(Database& db, std::span<const std::string_view> pairs, bool only_if_none_exist) {
+  if (only_if_none_exist) {
+    for (size_t i = 0; i < pairs.size(); i += 2) {
+      if (db.FindWrite(pairs[i]) != nullptr) return false;
+    }
+  }
+  for (size_t i = 0; i + 1 < pairs.size(); i += 2) Set(db, pairs[i], pairs[i + 1], {});
+  return true;
+}
+
+OpResult<std::optional<std::string>> GetDel(Database& db, std::string_view key) {
+  OpResult<Entry*> found = db.FindReadTyped(key, ValueType::kString);
+  if (found.status() == OpStatus::kKeyNotFound) return std::optional<std::string>();
+  if (!found.ok()) return found.status();
+  std::optional<std::string> value((*found)->str());
+  db.Delete(key);
+  db.Notify(key, kDelEvent);
+  db.AddDirty();
+  return value;
+}
 
 OpResult<int64_t> IncrBy(Database& db, std::string_view key, int64_t delta) {
   OpResult<Entry*> found = FindStringForWrite(db, key);
@@ -49,7 +103,7 @@ OpResult<int64_t> IncrBy(Database& db, std::string_view key, int64_t delta) {
   if (__builtin_add_overflow(value, delta, &result)) return OpStatus::kOverflow;
   char buf[24];
   size_t len = FormatInt64(result, buf);
-  StoreCounterText(db, key, entry, {buf, len}, StringEncoding::kAuto);
+  StoreCounterText(db, key, entry, {buf, len}, StringEncoding::kAuto, kIncrByEvent);
   return result;
 }
 
@@ -67,7 +121,7 @@ OpResult<std::string> IncrByFloat(Database& db, std::string_view key, std::strin
   if (!incr) return OpStatus::kNotFloat;
   std::optional<std::string> text = FormatLongDoubleHuman(value + *incr);
   if (!text) return OpStatus::kNanOrInfinity;
-  StoreCounterText(db, key, entry, *text, StringEncoding::kNoInt);
+  StoreCounterText(db, key, entry, *text, StringEncoding::kNoInt, kIncrByFloatEvent);
   return std::move(*text);
 }
 
@@ -76,15 +130,21 @@ OpResult<size_t> Append(Database& db, std::string_view key, std::string_view val
   OpResult<Entry*> found = FindStringForWrite(db, key);
   if (!found.ok()) return found.status();
   Entry* entry = *found;
+  size_t new_len;
   if (entry == nullptr) {
     db.SetString(key, value, Entry::kNoExpire);
-    return value.size();
+    NotifyNewKey(db, key);
+    new_len = value.size();
+  } else {
+    size_t old_len = entry->str().size();
+    if (!FitsMaxLen(old_len, value.size(), max_len)) return OpStatus::kStringTooLong;
+    entry = db.ResizeString(entry, old_len + value.size());
+    if (!value.empty()) std::memcpy(entry->mutable_str() + old_len, value.data(), value.size());
+    new_len = entry->str().size();
   }
-  size_t old_len = entry->str().size();
-  if (!FitsMaxLen(old_len, value.size(), max_len)) return OpStatus::kStringTooLong;
-  entry = db.ResizeString(entry, old_len + value.size());
-  if (!value.empty()) std::memcpy(entry->mutable_str() + old_len, value.data(), value.size());
-  return entry->str().size();
+  db.Notify(key, kAppendEvent);
+  db.AddDirty();
+  return new_len;
 }
 
 OpResult<size_t> SetRange(Database& db, std::string_view key, uint64_t offset,
@@ -94,12 +154,14 @@ OpResult<size_t> SetRange(Database& db, std::string_view key, uint64_t offset,
   Entry* entry = *found;
   if (value.empty()) return entry == nullptr ? 0 : entry->str().size();
   if (!FitsMaxLen(offset, value.size(), max_len)) return OpStatus::kStringTooLong;
-  if (entry == nullptr) {
-    entry = db.SetString(key, {}, Entry::kNoExpire, false, StringEncoding::kRaw);
-  }
+  bool created = entry == nullptr;
+  if (created) entry = db.SetString(key, {}, Entry::kNoExpire, false, StringEncoding::kRaw);
   size_t new_len = std::max<size_t>(entry->str().size(), offset + value.size());
   entry = db.ResizeString(entry, new_len);
   std::memcpy(entry->mutable_str() + offset, value.data(), value.size());
+  if (created) NotifyNewKey(db, key);
+  db.Notify(key, kSetRangeEvent);
+  db.AddDirty();
   return new_len;
 }
 

@@ -20,6 +20,7 @@ void RegisterAllFamilies(CommandTable& table) {
   RegisterHyperLogLogFamily(table);
   RegisterGeoFamily(table);
   RegisterPubSubFamily(table);
+  RegisterStreamFamily(table);
 }
 
 }  // namespace respd::server

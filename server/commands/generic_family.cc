@@ -1,11 +1,9 @@
 // Keyspace commands (Redis's "generic" group, plus DBSIZE FLUSHDB FLUSHALL SWAPDB of its "server"
 // group): DEL UNLINK EXISTS TYPE TOUCH, the EXPIRE and TTL families, PERSIST, KEYS SCAN RANDOMKEY,
-// RENAME RENAMENX COPY MOVE, and OBJECT.
+// RENAME RENAMENX COPY MOVE, and OBJECT. Writers parse, call one operation of storage/key_ops
+// (which reports the keyspace events) and reply.
 #include <algorithm>
-#include <cctype>
-#include <cerrno>
 #include <climits>
-#include <cstdlib>
 #include <optional>
 #include <string>
 #include <vector>
@@ -16,6 +14,7 @@
 #include "server/dispatch/server_context.h"
 #include "storage/clock.h"
 #include "storage/glob.h"
+#include "storage/key_ops.h"
 #include "storage/numbers.h"
 
 namespace respd::server {
@@ -23,6 +22,7 @@ namespace {
 
 using storage::Database;
 using storage::Entry;
+using storage::OpResult;
 
 constexpr std::string_view kErrSameObject = "ERR source and destination objects are the same";
 constexpr std::string_view kErrNxAndOthers =
@@ -63,22 +63,8 @@ std::string MaxmemoryPolicy(CommandContext& ctx) {
 
 bool LfuPolicy(CommandContext& ctx) { return MaxmemoryPolicy(ctx).ends_with("-lfu"); }
 
-// Links an entry built by RENAME, MOVE or COPY into `db`. Redis deletes the key it replaces and
-// then adds the new one, so even a replaced key wakes the clients blocked on it (Put alone would
-// not).
-void LinkEntry(Database& db, Entry* entry) {
-  db.Delete(entry->key());
-  db.Put(entry);
-}
-
 // DEL key [key ...] and UNLINK key [key ...]
-void CmdDel(CommandContext& ctx) {
-  Database& db = ctx.db();
-  int64_t deleted = 0;
-  for (size_t i = 1; i < ctx.args.size(); ++i) deleted += db.Delete(ctx.args[i]) ? 1 : 0;
-  ctx.AddDirty(deleted);
-  ctx.reply.Integer(deleted);
-}
+void CmdDel(CommandContext& ctx) { ctx.reply.Integer(storage::Del(ctx.db(), ctx.args.subspan(1))); }
 
 // EXISTS key [key ...]: a key named twice counts twice.
 void CmdExists(CommandContext& ctx) {
@@ -92,12 +78,7 @@ void CmdExists(CommandContext& ctx) {
 
 // TOUCH key [key ...]
 void CmdTouch(CommandContext& ctx) {
-  Database& db = ctx.db();
-  int64_t touched = 0;
-  for (size_t i = 1; i < ctx.args.size(); ++i) {
-    if (db.FindRead(ctx.args[i]) != nullptr) ++touched;
-  }
-  ctx.reply.Integer(touched);
+  ctx.reply.Integer(storage::TouchKeys(ctx.db(), ctx.args.subspan(1)));
 }
 
 // TYPE key
@@ -106,8 +87,6 @@ void CmdType(CommandContext& ctx) {
   ctx.reply.SimpleString(e == nullptr ? "none" : storage::TypeName(e->type()));
 }
 
-enum ExpireFlag : unsigned { kExpireNx = 1, kExpireXx = 2, kExpireGt = 4, kExpireLt = 8 };
-
 // EXPIRE/PEXPIRE/EXPIREAT/PEXPIREAT key time [NX | XX | GT | LT]. `relative`: the time counts from
 // now; `seconds`: it is in seconds. Options are checked before the time, as Redis does.
 void ExpireGeneric(CommandContext& ctx, bool relative, bool seconds) {
@@ -115,23 +94,24 @@ void ExpireGeneric(CommandContext& ctx, bool relative, bool seconds) {
   for (size_t i = 3; i < ctx.args.size(); ++i) {
     std::string_view option = AsCString(ctx.args[i]);  // Redis compares with strcasecmp
     if (EqualsIgnoreCase(option, "nx")) {
-      flags |= kExpireNx;
+      flags |= storage::kExpireIfNoTtl;
     } else if (EqualsIgnoreCase(option, "xx")) {
-      flags |= kExpireXx;
+      flags |= storage::kExpireIfTtl;
     } else if (EqualsIgnoreCase(option, "gt")) {
-      flags |= kExpireGt;
+      flags |= storage::kExpireIfGreater;
     } else if (EqualsIgnoreCase(option, "lt")) {
-      flags |= kExpireLt;
+      flags |= storage::kExpireIfLess;
     } else {
       ctx.reply.Error("ERR Unsupported option " + std::string(option));
       return;
     }
   }
-  if ((flags & kExpireNx) && (flags & (kExpireXx | kExpireGt | kExpireLt))) {
+  if ((flags & storage::kExpireIfNoTtl) &&
+      (flags & (storage::kExpireIfTtl | storage::kExpireIfGreater | storage::kExpireIfLess))) {
     ctx.reply.Error(kErrNxAndOthers);
     return;
   }
-  if ((flags & kExpireGt) && (flags & kExpireLt)) {
+  if ((flags & storage::kExpireIfGreater) && (flags & storage::kExpireIfLess)) {
     ctx.reply.Error(kErrGtAndLt);
     return;
   }
@@ -156,28 +136,7 @@ void ExpireGeneric(CommandContext& ctx, bool relative, bool seconds) {
     return;
   }
   when += base;
-
-  Database& db = ctx.db();
-  Entry* e = db.FindWrite(ctx.args[1]);
-  if (e == nullptr) {
-    ctx.reply.Integer(0);
-    return;
-  }
-  int64_t current = e->expire_at();
-  bool has_ttl = current != Entry::kNoExpire;
-  if (((flags & kExpireNx) && has_ttl) || ((flags & kExpireXx) && !has_ttl) ||
-      ((flags & kExpireGt) && (!has_ttl || when <= current)) ||
-      ((flags & kExpireLt) && has_ttl && when >= current)) {
-    ctx.reply.Integer(0);
-    return;
-  }
-  if (when <= storage::CommandTimeMs()) {
-    db.Delete(ctx.args[1]);
-  } else {
-    db.SetExpire(e, when);
-  }
-  ctx.AddDirty();
-  ctx.reply.Integer(1);
+  ctx.reply.Integer(storage::Expire(ctx.db(), ctx.args[1], when, flags) ? 1 : 0);
 }
 
 void CmdExpire(CommandContext& ctx) { ExpireGeneric(ctx, /*relative=*/true, /*seconds=*/true); }
@@ -212,15 +171,7 @@ void CmdPexpiretime(CommandContext& ctx) { TtlGeneric(ctx, true, true); }
 
 // PERSIST key
 void CmdPersist(CommandContext& ctx) {
-  Database& db = ctx.db();
-  Entry* e = db.FindWrite(ctx.args[1]);
-  if (e == nullptr || !e->has_expire()) {
-    ctx.reply.Integer(0);
-    return;
-  }
-  db.SetExpire(e, Entry::kNoExpire);
-  ctx.AddDirty();
-  ctx.reply.Integer(1);
+  ctx.reply.Integer(storage::Persist(ctx.db(), ctx.args[1]) ? 1 : 0);
 }
 
 // KEYS pattern. A pattern of exactly "*" skips matching, so it also lists the empty key.
@@ -282,25 +233,14 @@ void CmdRandomkey(CommandContext& ctx) {
 
 // RENAME key newkey and RENAMENX key newkey: the value keeps its TTL and idle time.
 void RenameGeneric(CommandContext& ctx, bool nx) {
-  Database& db = ctx.db();
-  std::string_view from = ctx.args[1];
-  std::string_view to = ctx.args[2];
-  if (db.FindWrite(from) == nullptr) {
-    ctx.reply.Error(kErrNoSuchKey);
-    return;
+  OpResult<bool> renamed = storage::Rename(ctx.db(), ctx.args[1], ctx.args[2], nx);
+  if (!renamed.ok()) {
+    ctx.ReplyStatus(renamed.status());
+  } else if (nx) {
+    ctx.reply.Integer(*renamed ? 1 : 0);
+  } else {
+    ctx.reply.Ok();
   }
-  if (from == to) {
-    nx ? ctx.reply.Integer(0) : ctx.reply.Ok();
-    return;
-  }
-  if (nx && db.FindWrite(to) != nullptr) {
-    ctx.reply.Integer(0);
-    return;
-  }
-  Entry* e = db.Detach(from);
-  LinkEntry(db, Entry::Rekey(e, to));
-  ctx.AddDirty();
-  nx ? ctx.reply.Integer(1) : ctx.reply.Ok();
 }
 
 void CmdRename(CommandContext& ctx) { RenameGeneric(ctx, false); }
@@ -314,16 +254,8 @@ void CmdMove(CommandContext& ctx) {
     ctx.reply.Error(kErrSameObject);
     return;
   }
-  Database& src = ctx.db();
-  Database& dst = ctx.server.store.db(*target);
-  std::string_view key = ctx.args[1];
-  if (src.FindWrite(key) == nullptr || dst.FindWrite(key) != nullptr) {
-    ctx.reply.Integer(0);
-    return;
-  }
-  LinkEntry(dst, src.Detach(key));
-  ctx.AddDirty();
-  ctx.reply.Integer(1);
+  bool moved = storage::Move(ctx.db(), ctx.server.store.db(*target), ctx.args[1]);
+  ctx.reply.Integer(moved ? 1 : 0);
 }
 
 // COPY source destination [DB destination-db] [REPLACE]
@@ -348,18 +280,8 @@ void CmdCopy(CommandContext& ctx) {
     ctx.reply.Error(kErrSameObject);
     return;
   }
-  Database& src = ctx.db();
-  Database& dst = ctx.server.store.db(target);
-  Entry* e = src.FindRead(from);
-  if (e == nullptr || (!replace && dst.FindWrite(to) != nullptr)) {
-    ctx.reply.Integer(0);
-    return;
-  }
-  Entry* copy = Entry::CloneAs(e, to, e->expire_at());
-  copy->set_lru(storage::LruClock(storage::CommandTimeMs()));
-  LinkEntry(dst, copy);
-  ctx.AddDirty();
-  ctx.reply.Integer(1);
+  bool copied = storage::Copy(ctx.db(), from, ctx.server.store.db(target), to, replace);
+  ctx.reply.Integer(copied ? 1 : 0);
 }
 
 // DBSIZE: keys that expired but were not reclaimed yet still count, as in Redis.

@@ -138,7 +138,7 @@ void ReplyDistance(CommandContext& ctx, double meters) {
 // Looks the key up as Redis's lookupKeyRead + checkType: *z stays null for a missing key; false
 // after replying WRONGTYPE.
 bool LookupOrReply(CommandContext& ctx, std::string_view key, const ZSet** z) {
-  auto found = FindZSetRead(ctx, key);
+  auto found = storage::FindZSet(ctx.db(), key);
   *z = nullptr;
   if (found.ok()) {
     *z = *found;
@@ -171,46 +171,19 @@ void CmdGeoAdd(CommandContext& ctx) {
     return ctx.ReplySyntaxError();
   }
   size_t elements = rest / 3;
-  thread_local std::vector<double> scores;
-  scores.clear();
+  thread_local std::vector<storage::ScoredMember> members;
+  members.clear();
   for (size_t i = 0; i < elements; ++i) {
     double xy[2];
     if (!ParseLonLatOrReply(ctx, first + i * 3, xy)) return;
-    scores.push_back(static_cast<double>(geo::EncodeScore(xy[0], xy[1])));
+    members.push_back(
+        {static_cast<double>(geo::EncodeScore(xy[0], xy[1])), ctx.args[first + i * 3 + 2]});
   }
   // GEOADD hands over to ZADD, which refuses an empty element list.
   if (elements == 0) return ctx.ReplySyntaxError();
-
-  storage::Database& db = ctx.db();
-  std::string_view key = ctx.args[1];
-  storage::Entry* e = db.FindWrite(key);
-  if (e != nullptr && e->type() != storage::ValueType::kZSet) {
-    return ctx.ReplyStatus(OpStatus::kWrongType);
-  }
-  storage::ZSetLimits limits = ZSetLimitsOf(ctx.server);
-  if (e == nullptr) {
-    if (flags & storage::kZAddXx) return ctx.reply.Integer(0);
-    e = db.AddObject(key, ZSet::New(limits, ctx.args[first + 2].size()));
-  }
-  auto* z = static_cast<ZSet*>(e->object());
-  int64_t added = 0, updated = 0;
-  double stored;
-  for (size_t i = 0; i < elements; ++i) {
-    switch (z->Add(scores[i], ctx.args[first + i * 3 + 2], flags, limits, &stored)) {
-      case storage::ZAddOutcome::kAdded:
-        ++added;
-        break;
-      case storage::ZAddOutcome::kUpdated:
-        ++updated;
-        break;
-      default:
-        break;
-    }
-  }
-  ctx.AddDirty(added + updated);
-  if (added + updated > 0) db.MarkModified(key);
-  if (z->Length() == 0) db.Delete(key);
-  ctx.reply.Integer(ch ? added + updated : added);
+  auto result = storage::ZAdd(ctx.db(), ctx.args[1], members, flags, ZSetLimitsOf(ctx.server));
+  if (!result.ok()) return ctx.ReplyStatus(result.status());
+  ctx.reply.Integer(static_cast<int64_t>(result->added + (ch ? result->updated : 0)));
 }
 
 // GEOPOS key [member ...]
@@ -287,6 +260,16 @@ struct SearchOptions {
   bool storedist = false;
 };
 
+// Stores a search's result at its STORE key and replies with the stored count.
+void ReplyStored(CommandContext& ctx, const SearchOptions& opts, int flags,
+                 storage::ScoredMembers elements) {
+  auto kind = (flags & kSearchStore) ? storage::ZStoreKind::kGeoSearchStore
+                                     : storage::ZStoreKind::kGeoRadiusStore;
+  size_t stored = storage::ZStore(ctx.db(), opts.store_key, std::move(elements),
+                                  ZSetLimitsOf(ctx.server), kind);
+  ctx.reply.Integer(static_cast<int64_t>(stored));
+}
+
 // Every point of `z` inside `shape`, in the order Redis scans them: box by box, ascending score
 // inside a box; with `limit`, the scan stops once that many were found.
 std::vector<geo::Found> FindInShape(const ZSet& z, const geo::Shape& shape, size_t limit) {
@@ -297,7 +280,7 @@ std::vector<geo::Found> FindInShape(const ZSet& z, const geo::Shape& shape, size
                               .max = static_cast<double>(box.max),
                               .min_exclusive = false,
                               .max_exclusive = true};
-    auto [start, end] = RankBounds(z, range);
+    auto [start, end] = storage::RankBounds(z, range);
     z.ForRange(start, end, false, [&](std::string_view member, double score) {
       if (limit != 0 && found.size() >= limit) return;
       double xy[2], dist;
@@ -439,7 +422,7 @@ void SearchGeneric(CommandContext& ctx, size_t src, int flags) {
   if (opts.any && opts.count == 0) return ctx.reply.Error(kErrAnyCount);
 
   if (z == nullptr) {
-    if (opts.has_store) return StoreResult(ctx, opts.store_key, {}, /*dirty_per_element=*/true);
+    if (opts.has_store) return ReplyStored(ctx, opts, flags, {});
     return ctx.reply.ArrayHeader(0);
   }
   // COUNT without an order means the nearest ones, unless ANY asked for whichever come first.
@@ -453,13 +436,13 @@ void SearchGeneric(CommandContext& ctx, size_t src, int flags) {
   if (opts.sort != SortOrder::kNone) geo::SortFound(&found, opts.sort == SortOrder::kDesc, n);
 
   if (!opts.has_store) return ReplyFound(ctx, found, n, opts, shape.conversion);
-  std::vector<std::pair<std::string, double>> elements;
+  storage::ScoredMembers elements;
   elements.reserve(n);
   for (size_t i = 0; i < n; ++i) {
     double score = opts.storedist ? found[i].dist / shape.conversion : found[i].score;
     elements.emplace_back(std::move(found[i].member), score);
   }
-  StoreResult(ctx, opts.store_key, std::move(elements), /*dirty_per_element=*/true);
+  ReplyStored(ctx, opts, flags, std::move(elements));
 }
 
 // GEORADIUS key longitude latitude radius M|KM|FT|MI [WITHCOORD] [WITHDIST] [WITHHASH]

@@ -10,7 +10,7 @@
 #include "server/commands/families.h"
 #include "server/dispatch/errors.h"
 #include "server/dispatch/server_context.h"
-#include "storage/hash_object.h"
+#include "storage/hash_ops.h"
 #include "storage/numbers.h"
 
 namespace respd::server {
@@ -27,7 +27,8 @@ constexpr std::string_view kErrRandCountRange =
     "9223372036854775807";
 constexpr std::string_view kErrValueOutOfRange = "ERR value is out of range";
 
-storage::HashLimits Limits(CommandContext& ctx) {
+// hash-max-listpack-entries and -value: when a hash leaves the listpack encoding.
+storage::HashLimits HashEncodingLimits(CommandContext& ctx) {
   static const size_t kEntries = OptionIndex("hash-max-listpack-entries");
   static const size_t kValue = OptionIndex("hash-max-listpack-value");
   const auto& options = ctx.server.config.options();
@@ -35,40 +36,16 @@ storage::HashLimits Limits(CommandContext& ctx) {
           static_cast<size_t>(options[kValue]->number())};
 }
 
-storage::OpResult<Hash*> AsHash(storage::OpResult<storage::Entry*> found) {
-  if (!found.ok()) return found.status();
-  return static_cast<Hash*>((*found)->object());
-}
-
-storage::OpResult<Hash*> FindRead(CommandContext& ctx, std::string_view key) {
-  return AsHash(ctx.db().FindReadTyped(key, storage::ValueType::kHash));
-}
-
-// The hash at `key` for a write, created empty if absent; nullptr after replying WRONGTYPE.
-Hash* FindOrCreate(CommandContext& ctx, std::string_view key) {
-  auto found = AsHash(ctx.db().FindWriteTyped(key, storage::ValueType::kHash));
-  if (found.ok()) return *found;
-  if (found.status() != OpStatus::kKeyNotFound) {
-    ctx.ReplyStatus(found.status());
-    return nullptr;
-  }
-  return static_cast<Hash*>(ctx.db().AddObject(key, std::make_unique<Hash>())->object());
-}
-
 // HSET key field value [field value ...] and HMSET (which replies OK).
 void SetGeneric(CommandContext& ctx, bool reply_ok) {
   if (ctx.args.size() % 2 != 0) return ctx.reply.Error(WrongArityError(ctx.spec.name));
-  Hash* hash = FindOrCreate(ctx, ctx.args[1]);
-  if (hash == nullptr) return;
-  storage::HashLimits limits = Limits(ctx);
-  int64_t created = 0;
-  for (size_t i = 2; i < ctx.args.size(); i += 2) {
-    created += hash->Set(ctx.args[i], ctx.args[i + 1], limits) ? 1 : 0;
-  }
-  ctx.AddDirty((ctx.args.size() - 2) / 2);
-  ctx.db().MarkModified(ctx.args[1]);
+  Args field_values = ctx.args.subspan(2);
+  auto created = storage::HSet(ctx.db(), ctx.args[1], field_values, /*only_new_fields=*/false,
+                               HashEncodingLimits(ctx));
+  if (!created.ok()) return ctx.ReplyStatus(created.status());
+  ctx.AddDirty(field_values.size() / 2);
   if (reply_ok) return ctx.reply.Ok();
-  ctx.reply.Integer(created);
+  ctx.reply.Integer(static_cast<int64_t>(*created));
 }
 
 void CmdHset(CommandContext& ctx) { SetGeneric(ctx, false); }
@@ -76,18 +53,16 @@ void CmdHmset(CommandContext& ctx) { SetGeneric(ctx, true); }
 
 // HSETNX key field value
 void CmdHsetnx(CommandContext& ctx) {
-  Hash* hash = FindOrCreate(ctx, ctx.args[1]);
-  if (hash == nullptr) return;
-  if (hash->Get(ctx.args[2])) return ctx.reply.Integer(0);
-  hash->Set(ctx.args[2], ctx.args[3], Limits(ctx));
-  ctx.AddDirty();
-  ctx.db().MarkModified(ctx.args[1]);
-  ctx.reply.Integer(1);
+  auto created = storage::HSet(ctx.db(), ctx.args[1], ctx.args.subspan(2),
+                               /*only_new_fields=*/true, HashEncodingLimits(ctx));
+  if (!created.ok()) return ctx.ReplyStatus(created.status());
+  ctx.AddDirty(*created);
+  ctx.reply.Integer(static_cast<int64_t>(*created));
 }
 
 // HGET key field
 void CmdHget(CommandContext& ctx) {
-  auto found = FindRead(ctx, ctx.args[1]);
+  auto found = storage::FindHash(ctx.db(), ctx.args[1]);
   if (!found.ok()) return ReplyMissingKey(ctx, found.status(), [&] { ctx.reply.Null(); });
   auto value = (*found)->Get(ctx.args[2]);
   if (!value) return ctx.reply.Null();
@@ -96,7 +71,7 @@ void CmdHget(CommandContext& ctx) {
 
 // HMGET key field [field ...]
 void CmdHmget(CommandContext& ctx) {
-  auto found = FindRead(ctx, ctx.args[1]);
+  auto found = storage::FindHash(ctx.db(), ctx.args[1]);
   if (!found.ok() && found.status() != OpStatus::kKeyNotFound) {
     return ctx.ReplyStatus(found.status());
   }
@@ -113,41 +88,29 @@ void CmdHmget(CommandContext& ctx) {
 
 // HDEL key field [field ...]
 void CmdHdel(CommandContext& ctx) {
-  auto found = AsHash(ctx.db().FindWriteTyped(ctx.args[1], storage::ValueType::kHash));
-  if (!found.ok()) return ReplyMissingKey(ctx, found.status(), [&] { ctx.reply.Integer(0); });
-  Hash* hash = *found;
-  int64_t deleted = 0;
-  for (size_t i = 2; i < ctx.args.size() && hash->Length() > 0; ++i) {
-    deleted += hash->Delete(ctx.args[i]) ? 1 : 0;
-  }
-  ctx.AddDirty(deleted);
-  if (deleted > 0) {
-    if (hash->Length() == 0) {
-      ctx.db().Delete(ctx.args[1]);
-    } else {
-      ctx.db().MarkModified(ctx.args[1]);
-    }
-  }
-  ctx.reply.Integer(deleted);
+  auto deleted = storage::HDel(ctx.db(), ctx.args[1], ctx.args.subspan(2));
+  if (!deleted.ok()) return ReplyMissingKey(ctx, deleted.status(), [&] { ctx.reply.Integer(0); });
+  ctx.AddDirty(*deleted);
+  ctx.reply.Integer(static_cast<int64_t>(*deleted));
 }
 
 // HEXISTS key field
 void CmdHexists(CommandContext& ctx) {
-  auto found = FindRead(ctx, ctx.args[1]);
+  auto found = storage::FindHash(ctx.db(), ctx.args[1]);
   if (!found.ok()) return ReplyMissingKey(ctx, found.status(), [&] { ctx.reply.Integer(0); });
   ctx.reply.Integer((*found)->Get(ctx.args[2]) ? 1 : 0);
 }
 
 // HLEN key
 void CmdHlen(CommandContext& ctx) {
-  auto found = FindRead(ctx, ctx.args[1]);
+  auto found = storage::FindHash(ctx.db(), ctx.args[1]);
   if (!found.ok()) return ReplyMissingKey(ctx, found.status(), [&] { ctx.reply.Integer(0); });
   ctx.reply.Integer(static_cast<int64_t>((*found)->Length()));
 }
 
 // HSTRLEN key field
 void CmdHstrlen(CommandContext& ctx) {
-  auto found = FindRead(ctx, ctx.args[1]);
+  auto found = storage::FindHash(ctx.db(), ctx.args[1]);
   if (!found.ok()) return ReplyMissingKey(ctx, found.status(), [&] { ctx.reply.Integer(0); });
   auto value = (*found)->Get(ctx.args[2]);
   ctx.reply.Integer(value ? static_cast<int64_t>(value->size()) : 0);
@@ -155,7 +118,7 @@ void CmdHstrlen(CommandContext& ctx) {
 
 // HKEYS, HVALS, HGETALL: the whole hash as fields, values or a map.
 void GetAllGeneric(CommandContext& ctx, bool fields, bool values) {
-  auto found = FindRead(ctx, ctx.args[1]);
+  auto found = storage::FindHash(ctx.db(), ctx.args[1]);
   bool map = fields && values;
   if (!found.ok()) {
     return ReplyMissingKey(ctx, found.status(), [&] {
@@ -186,22 +149,12 @@ void CmdHgetall(CommandContext& ctx) { GetAllGeneric(ctx, true, true); }
 void CmdHincrby(CommandContext& ctx) {
   auto increment = storage::ParseInt64(ctx.args[3]);
   if (!increment) return ctx.reply.Error(kErrNotInteger);
-  Hash* hash = FindOrCreate(ctx, ctx.args[1]);
-  if (hash == nullptr) return;
-  int64_t current = 0;
-  if (auto value = hash->Get(ctx.args[2])) {
-    auto parsed = storage::ParseInt64(*value);
-    if (!parsed) return ctx.reply.Error(kErrHashNotInteger);
-    current = *parsed;
-  }
-  int64_t result;
-  if (__builtin_add_overflow(current, *increment, &result)) {
-    return ctx.reply.Error(kErrOverflow);
-  }
-  hash->Set(ctx.args[2], storage::FormatInt64(result), Limits(ctx));
+  auto result =
+      storage::HIncrBy(ctx.db(), ctx.args[1], ctx.args[2], *increment, HashEncodingLimits(ctx));
+  if (result.status() == OpStatus::kNotInteger) return ctx.reply.Error(kErrHashNotInteger);
+  if (!result.ok()) return ctx.ReplyStatus(result.status());
   ctx.AddDirty();
-  ctx.db().MarkModified(ctx.args[1]);
-  ctx.reply.Integer(result);
+  ctx.reply.Integer(*result);
 }
 
 // HINCRBYFLOAT key field increment
@@ -211,19 +164,11 @@ void CmdHincrbyfloat(CommandContext& ctx) {
   if (std::isnan(*increment) || std::isinf(*increment)) {
     return ctx.reply.Error(kErrIncrNanOrInfinity);
   }
-  Hash* hash = FindOrCreate(ctx, ctx.args[1]);
-  if (hash == nullptr) return;
-  long double current = 0;
-  if (auto value = hash->Get(ctx.args[2])) {
-    auto parsed = storage::ParseLongDouble(*value);
-    if (!parsed) return ctx.reply.Error(kErrHashNotFloat);
-    current = *parsed;
-  }
-  auto text = storage::FormatLongDoubleHuman(current + *increment);
-  if (!text) return ctx.reply.Error(kErrNanOrInfinity);
-  hash->Set(ctx.args[2], *text, Limits(ctx));
+  auto text = storage::HIncrByFloat(ctx.db(), ctx.args[1], ctx.args[2], *increment,
+                                    HashEncodingLimits(ctx));
+  if (text.status() == OpStatus::kNotFloat) return ctx.reply.Error(kErrHashNotFloat);
+  if (!text.ok()) return ctx.ReplyStatus(text.status());
   ctx.AddDirty();
-  ctx.db().MarkModified(ctx.args[1]);
   ctx.reply.Bulk(*text);
 }
 
@@ -238,7 +183,7 @@ void ReplyPick(CommandContext& ctx, std::pair<std::string_view, std::string_view
 // HRANDFIELD key [count [WITHVALUES]]
 void CmdHrandfield(CommandContext& ctx) {
   if (ctx.args.size() == 2) {
-    auto found = FindRead(ctx, ctx.args[1]);
+    auto found = storage::FindHash(ctx.db(), ctx.args[1]);
     if (!found.ok()) return ReplyMissingKey(ctx, found.status(), [&] { ctx.reply.Null(); });
     return ctx.reply.Bulk((*found)->Random(ServerContext::Rng()).first);
   }
@@ -255,7 +200,7 @@ void CmdHrandfield(CommandContext& ctx) {
   if (with_values && (*count < -INT64_MAX / 2 || *count > INT64_MAX / 2)) {
     return ctx.reply.Error(kErrValueOutOfRange);
   }
-  auto found = FindRead(ctx, ctx.args[1]);
+  auto found = storage::FindHash(ctx.db(), ctx.args[1]);
   if (!found.ok()) return ReplyMissingKey(ctx, found.status(), [&] { ctx.reply.ArrayHeader(0); });
   const Hash* hash = *found;
   std::mt19937_64& rng = ServerContext::Rng();
@@ -298,7 +243,7 @@ void CmdHrandfield(CommandContext& ctx) {
 void CmdHscan(CommandContext& ctx) {
   auto cursor = ParseScanCursor(ctx.args[2]);
   if (!cursor) return ctx.reply.Error(kErrInvalidCursor);
-  auto found = FindRead(ctx, ctx.args[1]);
+  auto found = storage::FindHash(ctx.db(), ctx.args[1]);
   if (!found.ok()) {
     return ReplyMissingKey(ctx, found.status(), [&] {
       ctx.reply.ArrayHeader(2);

@@ -1,7 +1,6 @@
 // INFO's text: Redis 7.0's sections and field names, from server state read through ServerContext.
 #include "server/commands/info.h"
 
-#include <malloc.h>
 #include <sys/resource.h>
 #include <sys/utsname.h>
 #include <unistd.h>
@@ -9,15 +8,9 @@
 #include <algorithm>
 #include <cctype>
 #include <cstdio>
-#include <fstream>
 
 #include "server/commands/args.h"
-#include "storage/entry_memory.h"
-
-#if defined(__SANITIZE_ADDRESS__)
-// From the sanitizer runtime; GCC ships no header declaring it.
-extern "C" size_t __sanitizer_get_current_allocated_bytes();
-#endif
+#include "storage/memory.h"
 
 namespace respd::server {
 namespace {
@@ -43,29 +36,6 @@ std::string Seconds(const timeval& tv) {
   std::snprintf(buffer, sizeof(buffer), "%ld.%06ld", static_cast<long>(tv.tv_sec),
                 static_cast<long>(tv.tv_usec));
   return buffer;
-}
-
-uint64_t AllocatedBytes() {
-#if defined(__SANITIZE_ADDRESS__)
-  // ASan's allocator replaces glibc's, whose mallinfo2 then counts nothing.
-  return __sanitizer_get_current_allocated_bytes();
-#else
-  struct mallinfo2 info = mallinfo2();
-  return info.uordblks + info.hblkhd;
-#endif
-}
-
-uint64_t UsedMemory() {
-  // Entry slabs are malloc'ed whole; their bytes no entry holds are not in use.
-  uint64_t allocated = AllocatedBytes();
-  return allocated - std::min<uint64_t>(allocated, storage::entry_memory::IdleBytes());
-}
-
-uint64_t ResidentMemory() {
-  std::ifstream statm("/proc/self/statm");
-  uint64_t pages = 0, resident = 0;
-  statm >> pages >> resident;
-  return resident * static_cast<uint64_t>(sysconf(_SC_PAGESIZE));
 }
 
 uint64_t PeakMemory(uint64_t used) {
@@ -133,8 +103,8 @@ void InfoClients(ServerContext& server, InfoWriter& out) {
 }
 
 void InfoMemory(ServerContext& server, InfoWriter& out) {
-  uint64_t used = UsedMemory();
-  uint64_t rss = ResidentMemory();
+  uint64_t used = storage::memory::UsedMemory();
+  uint64_t rss = storage::memory::ResidentBytes();
   uint64_t peak = PeakMemory(used);
   uint64_t system = static_cast<uint64_t>(sysconf(_SC_PHYS_PAGES)) * sysconf(_SC_PAGESIZE);
   int64_t maxmemory = server.config.Get("maxmemory").number();

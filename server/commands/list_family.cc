@@ -1,6 +1,5 @@
 // List commands: pushes, pops, ranges, LPOS, LMOVE/LMPOP and their blocking forms (BLPOP BRPOP
 // BLMOVE BRPOPLPUSH BLMPOP), which wait through server/blocking.h.
-#include <algorithm>
 #include <optional>
 #include <string>
 #include <vector>
@@ -10,7 +9,7 @@
 #include "server/commands/families.h"
 #include "server/dispatch/errors.h"
 #include "server/dispatch/server_context.h"
-#include "storage/list_object.h"
+#include "storage/list_ops.h"
 #include "storage/numbers.h"
 
 namespace respd::server {
@@ -27,43 +26,10 @@ constexpr std::string_view kErrRankZero =
 constexpr std::string_view kErrCountNegative = "ERR COUNT can't be negative";
 constexpr std::string_view kErrMaxlenNegative = "ERR MAXLEN can't be negative";
 
-int Fill(CommandContext& ctx) {
+// list-max-listpack-size: the node size limit every list write is given.
+int ListNodeFill(CommandContext& ctx) {
   static const size_t kIndex = OptionIndex("list-max-listpack-size");
   return static_cast<int>(ctx.server.config.options()[kIndex]->number());
-}
-
-storage::OpResult<List*> AsList(storage::OpResult<storage::Entry*> found) {
-  if (!found.ok()) return found.status();
-  return static_cast<List*>((*found)->object());
-}
-
-storage::OpResult<List*> FindRead(CommandContext& ctx, std::string_view key) {
-  return AsList(ctx.db().FindReadTyped(key, storage::ValueType::kList));
-}
-
-storage::OpResult<List*> FindWrite(CommandContext& ctx, std::string_view key) {
-  return AsList(ctx.db().FindWriteTyped(key, storage::ValueType::kList));
-}
-
-// The list at `key`, created empty if absent (the caller pushes at once).
-List* FindOrCreate(CommandContext& ctx, std::string_view key, List* found) {
-  if (found != nullptr) return found;
-  return static_cast<List*>(ctx.db().AddObject(key, std::make_unique<List>())->object());
-}
-
-// After a change in place: deletes a list that became empty, else signals the modification.
-void FinishWrite(CommandContext& ctx, std::string_view key, const List* list) {
-  if (list->Length() == 0) {
-    ctx.db().Delete(key);
-  } else {
-    ctx.db().MarkModified(key);
-  }
-}
-
-void Push(CommandContext& ctx, std::string_view key, List* list, ListEnd end,
-          std::string_view value) {
-  list->Push(end, value, Fill(ctx));
-  ctx.db().MarkModified(key);
 }
 
 std::optional<ListEnd> ParseEnd(std::string_view text) {
@@ -96,17 +62,12 @@ void BlockOrGiveUp(CommandContext& ctx, Args keys, int64_t timeout_ms, bool null
 
 // LPUSH/RPUSH key element [element ...], and the X forms that push only onto an existing list.
 void PushGeneric(CommandContext& ctx, ListEnd end, bool only_existing) {
-  auto found = FindWrite(ctx, ctx.args[1]);
-  if (!found.ok() && found.status() != OpStatus::kKeyNotFound) {
-    return ctx.ReplyStatus(found.status());
-  }
-  if (!found.ok() && only_existing) return ctx.reply.Integer(0);
-  List* list = FindOrCreate(ctx, ctx.args[1], found.ok() ? *found : nullptr);
-  int fill = Fill(ctx);
-  for (size_t i = 2; i < ctx.args.size(); ++i) list->Push(end, ctx.args[i], fill);
-  ctx.AddDirty(ctx.args.size() - 2);
-  ctx.db().MarkModified(ctx.args[1]);
-  ctx.reply.Integer(static_cast<int64_t>(list->Length()));
+  Args values = ctx.args.subspan(2);
+  auto length =
+      storage::ListPush(ctx.db(), ctx.args[1], values, end, only_existing, ListNodeFill(ctx));
+  if (!length.ok()) return ReplyMissingKey(ctx, length.status(), [&] { ctx.reply.Integer(0); });
+  ctx.AddDirty(values.size());
+  ctx.reply.Integer(static_cast<int64_t>(*length));
 }
 
 void CmdLpush(CommandContext& ctx) { PushGeneric(ctx, ListEnd::kHead, false); }
@@ -114,14 +75,9 @@ void CmdRpush(CommandContext& ctx) { PushGeneric(ctx, ListEnd::kTail, false); }
 void CmdLpushx(CommandContext& ctx) { PushGeneric(ctx, ListEnd::kHead, true); }
 void CmdRpushx(CommandContext& ctx) { PushGeneric(ctx, ListEnd::kTail, true); }
 
-// Pops up to `count` elements and replies with them as an array.
-void PopRangeReply(CommandContext& ctx, std::string_view key, List* list, ListEnd end,
-                   int64_t count) {
-  size_t n = std::min<size_t>(static_cast<size_t>(count), list->Length());
-  ctx.reply.ArrayHeader(n);
-  for (size_t i = 0; i < n; ++i) ctx.reply.Bulk(list->Pop(end));
-  ctx.AddDirty(n);
-  FinishWrite(ctx, key, list);
+void ReplyElements(CommandContext& ctx, const std::vector<std::string>& values) {
+  ctx.reply.ArrayHeader(values.size());
+  for (const std::string& value : values) ctx.reply.Bulk(value);
 }
 
 // LPOP/RPOP key [count]
@@ -134,19 +90,19 @@ void PopGeneric(CommandContext& ctx, ListEnd end) {
     if (!parsed || *parsed < 0) return ctx.reply.Error(kErrMustBePositive);
     count = *parsed;
   }
-  auto found = FindWrite(ctx, ctx.args[1]);
-  if (!found.ok()) {
-    if (found.status() != OpStatus::kKeyNotFound) return ctx.ReplyStatus(found.status());
-    return has_count ? ctx.reply.NullArray() : ctx.reply.Null();
+  auto popped = storage::ListPop(ctx.db(), ctx.args[1], end, static_cast<size_t>(count));
+  if (!popped.ok()) {
+    return ReplyMissingKey(ctx, popped.status(), [&] {
+      if (has_count) {
+        ctx.reply.NullArray();
+      } else {
+        ctx.reply.Null();
+      }
+    });
   }
-  List* list = *found;
-  if (!has_count) {
-    ctx.reply.Bulk(list->Pop(end));
-    ctx.AddDirty();
-    return FinishWrite(ctx, ctx.args[1], list);
-  }
-  if (count == 0) return ctx.reply.ArrayHeader(0);
-  PopRangeReply(ctx, ctx.args[1], list, end, count);
+  ctx.AddDirty(popped->size());
+  if (!has_count) return ctx.reply.Bulk(popped->front());
+  ReplyElements(ctx, *popped);
 }
 
 void CmdLpop(CommandContext& ctx) { PopGeneric(ctx, ListEnd::kHead); }
@@ -154,81 +110,46 @@ void CmdRpop(CommandContext& ctx) { PopGeneric(ctx, ListEnd::kTail); }
 
 // LLEN key
 void CmdLlen(CommandContext& ctx) {
-  auto found = FindRead(ctx, ctx.args[1]);
-  if (!found.ok() && found.status() != OpStatus::kKeyNotFound) {
-    return ctx.ReplyStatus(found.status());
-  }
-  ctx.reply.Integer(found.ok() ? static_cast<int64_t>((*found)->Length()) : 0);
-}
-
-// Redis's clamping of a start/stop pair to [0, len); false when the range is empty.
-bool ClampRange(int64_t len, int64_t* start, int64_t* stop) {
-  if (*start < 0) *start += len;
-  if (*stop < 0) *stop += len;
-  if (*start < 0) *start = 0;
-  if (*start > *stop || *start >= len) return false;
-  if (*stop >= len) *stop = len - 1;
-  return true;
+  auto found = storage::FindList(ctx.db(), ctx.args[1]);
+  if (!found.ok()) return ReplyMissingKey(ctx, found.status(), [&] { ctx.reply.Integer(0); });
+  ctx.reply.Integer(static_cast<int64_t>((*found)->Length()));
 }
 
 // LRANGE key start stop
 void CmdLrange(CommandContext& ctx) {
   int64_t start, stop;
   if (!ParseIndex(ctx, ctx.args[2], &start) || !ParseIndex(ctx, ctx.args[3], &stop)) return;
-  auto found = FindRead(ctx, ctx.args[1]);
-  if (!found.ok()) {
-    if (found.status() != OpStatus::kKeyNotFound) return ctx.ReplyStatus(found.status());
-    return ctx.reply.ArrayHeader(0);
-  }
+  auto found = storage::FindList(ctx.db(), ctx.args[1]);
+  if (!found.ok()) return ReplyMissingKey(ctx, found.status(), [&] { ctx.reply.ArrayHeader(0); });
   const List* list = *found;
-  if (!ClampRange(static_cast<int64_t>(list->Length()), &start, &stop)) {
-    return ctx.reply.ArrayHeader(0);
-  }
-  ctx.reply.ArrayHeader(static_cast<size_t>(stop - start + 1));
-  list->Walk(static_cast<size_t>(start), false, [&](size_t index, std::string_view value) {
+  auto range = storage::ResolveListRange(start, stop, list->Length());
+  if (!range) return ctx.reply.ArrayHeader(0);
+  ctx.reply.ArrayHeader(range->stop - range->start + 1);
+  list->Walk(range->start, false, [&](size_t index, std::string_view value) {
     ctx.reply.Bulk(value);
-    return index < static_cast<size_t>(stop);
+    return index < range->stop;
   });
-}
-
-// A list index as Redis reads it (negative from the tail); nullopt when out of range.
-std::optional<size_t> ResolveIndex(int64_t index, size_t len) {
-  if (index < 0) index += static_cast<int64_t>(len);
-  if (index < 0 || index >= static_cast<int64_t>(len)) return std::nullopt;
-  return static_cast<size_t>(index);
 }
 
 // LINDEX key index
 // Redis looks the key up before it parses the index: a missing key answers nil and a wrong type
 // WRONGTYPE, whatever the index.
 void CmdLindex(CommandContext& ctx) {
-  auto found = FindRead(ctx, ctx.args[1]);
-  if (!found.ok()) {
-    if (found.status() != OpStatus::kKeyNotFound) return ctx.ReplyStatus(found.status());
-    return ctx.reply.Null();
-  }
+  auto found = storage::FindList(ctx.db(), ctx.args[1]);
+  if (!found.ok()) return ReplyMissingKey(ctx, found.status(), [&] { ctx.reply.Null(); });
   int64_t index;
   if (!ParseIndex(ctx, ctx.args[2], &index)) return;
-  auto at = ResolveIndex(index, (*found)->Length());
+  auto at = storage::ResolveListIndex(index, (*found)->Length());
   if (!at) return ctx.reply.Null();
   ctx.reply.Bulk((*found)->At(*at));
 }
 
 // LSET key index element
-// Like LINDEX, the key comes before the index.
 void CmdLset(CommandContext& ctx) {
-  auto found = FindWrite(ctx, ctx.args[1]);
-  if (!found.ok()) {
-    if (found.status() != OpStatus::kKeyNotFound) return ctx.ReplyStatus(found.status());
-    return ctx.reply.Error(kErrNoSuchKey);
-  }
-  int64_t index;
-  if (!ParseIndex(ctx, ctx.args[2], &index)) return;
-  auto at = ResolveIndex(index, (*found)->Length());
-  if (!at) return ctx.reply.Error(kErrOutOfRange);
-  (*found)->Set(*at, ctx.args[3], Fill(ctx));
+  OpStatus status =
+      storage::ListSet(ctx.db(), ctx.args[1], ctx.args[2], ctx.args[3], ListNodeFill(ctx));
+  if (status != OpStatus::kOk) return ctx.ReplyStatus(status);
   ctx.AddDirty();
-  ctx.db().MarkModified(ctx.args[1]);
   ctx.reply.Ok();
 }
 
@@ -236,38 +157,19 @@ void CmdLset(CommandContext& ctx) {
 void CmdLrem(CommandContext& ctx) {
   int64_t count;
   if (!ParseIndex(ctx, ctx.args[2], &count)) return;
-  auto found = FindWrite(ctx, ctx.args[1]);
-  if (!found.ok()) {
-    if (found.status() != OpStatus::kKeyNotFound) return ctx.ReplyStatus(found.status());
-    return ctx.reply.Integer(0);
-  }
-  // -INT64_MIN does not exist; as a limit it means "all of them" either way.
-  uint64_t limit = count < 0 ? 0 - static_cast<uint64_t>(count) : static_cast<uint64_t>(count);
-  size_t removed = (*found)->Remove(ctx.args[3], static_cast<size_t>(limit), count < 0);
-  ctx.AddDirty(removed);
-  if (removed > 0) FinishWrite(ctx, ctx.args[1], *found);
-  ctx.reply.Integer(static_cast<int64_t>(removed));
+  auto removed = storage::ListRemove(ctx.db(), ctx.args[1], count, ctx.args[3]);
+  if (!removed.ok()) return ReplyMissingKey(ctx, removed.status(), [&] { ctx.reply.Integer(0); });
+  ctx.AddDirty(*removed);
+  ctx.reply.Integer(static_cast<int64_t>(*removed));
 }
 
 // LTRIM key start stop
 void CmdLtrim(CommandContext& ctx) {
   int64_t start, stop;
   if (!ParseIndex(ctx, ctx.args[2], &start) || !ParseIndex(ctx, ctx.args[3], &stop)) return;
-  auto found = FindWrite(ctx, ctx.args[1]);
-  if (!found.ok()) {
-    if (found.status() != OpStatus::kKeyNotFound) return ctx.ReplyStatus(found.status());
-    return ctx.reply.Ok();
-  }
-  List* list = *found;
-  size_t old_length = list->Length();
-  if (ClampRange(static_cast<int64_t>(old_length), &start, &stop)) {
-    list->Trim(static_cast<size_t>(start), static_cast<size_t>(stop));
-    ctx.AddDirty(old_length - list->Length());
-    ctx.db().MarkModified(ctx.args[1]);
-  } else {
-    ctx.AddDirty(old_length);
-    ctx.db().Delete(ctx.args[1]);
-  }
+  auto removed = storage::ListTrim(ctx.db(), ctx.args[1], start, stop);
+  if (!removed.ok()) return ReplyMissingKey(ctx, removed.status(), [&] { ctx.reply.Ok(); });
+  ctx.AddDirty(*removed);
   ctx.reply.Ok();
 }
 
@@ -281,15 +183,12 @@ void CmdLinsert(CommandContext& ctx) {
   } else {
     return ctx.ReplySyntaxError();
   }
-  auto found = FindWrite(ctx, ctx.args[1]);
-  if (!found.ok()) {
-    if (found.status() != OpStatus::kKeyNotFound) return ctx.ReplyStatus(found.status());
-    return ctx.reply.Integer(0);
-  }
-  if (!(*found)->Insert(ctx.args[3], ctx.args[4], after, Fill(ctx))) return ctx.reply.Integer(-1);
+  auto length = storage::ListInsert(ctx.db(), ctx.args[1], ctx.args[3], ctx.args[4], after,
+                                    ListNodeFill(ctx));
+  if (length.status() == OpStatus::kSkipped) return ctx.reply.Integer(-1);
+  if (!length.ok()) return ReplyMissingKey(ctx, length.status(), [&] { ctx.reply.Integer(0); });
   ctx.AddDirty();
-  ctx.db().MarkModified(ctx.args[1]);
-  ctx.reply.Integer(static_cast<int64_t>((*found)->Length()));
+  ctx.reply.Integer(static_cast<int64_t>(*length));
 }
 
 // LPOS key element [RANK rank] [COUNT num-matches] [MAXLEN len]
@@ -324,67 +223,40 @@ void CmdLpos(CommandContext& ctx) {
     if (!ParseIndex(ctx, text, target)) return;
     if (rank == 0) return ctx.reply.Error(kErrRankZero);
   }
-  auto found = FindRead(ctx, ctx.args[1]);
+  auto found = storage::FindList(ctx.db(), ctx.args[1]);
   if (!found.ok()) {
     if (found.status() != OpStatus::kKeyNotFound) return ctx.ReplyStatus(found.status());
     return count != -1 ? ctx.reply.ArrayHeader(0) : ctx.reply.Null();
   }
-  const List* list = *found;
-  bool backward = rank < 0;
   // Redis negates the rank in a long: LLONG_MIN stays negative, so every match qualifies, and its
   // COUNT test (matches - rank + 1 >= count) wraps negative, so COUNT stops nothing either.
   const bool rank_wrapped = rank == INT64_MIN;
-  uint64_t skip = rank_wrapped ? 0 : static_cast<uint64_t>(backward ? -rank : rank) - 1;
-  size_t start = backward ? list->Length() - 1 : 0;
-  uint64_t scanned = 0;
-  uint64_t matches = 0;
-  std::vector<int64_t> hits;
-  list->Walk(start, backward, [&](size_t index, std::string_view value) {
-    if (maxlen != 0 && scanned++ >= static_cast<uint64_t>(maxlen)) return false;
-    if (value != ctx.args[2]) return true;
-    if (matches++ < skip) return true;
-    hits.push_back(static_cast<int64_t>(index));
-    if (count == -1) return false;
-    return count == 0 || rank_wrapped || hits.size() < static_cast<size_t>(count);
-  });
+  storage::ListSearch search;
+  search.from_tail = rank < 0;
+  search.skip = rank_wrapped ? 0 : static_cast<uint64_t>(rank < 0 ? -rank : rank) - 1;
+  search.max_matches = count == -1 ? 1 : rank_wrapped ? 0 : static_cast<uint64_t>(count);
+  search.maxlen = static_cast<uint64_t>(maxlen);
+  std::vector<size_t> hits = storage::ListPositions(**found, ctx.args[2], search);
   if (count == -1) {
     if (hits.empty()) return ctx.reply.Null();
-    return ctx.reply.Integer(hits.front());
+    return ctx.reply.Integer(static_cast<int64_t>(hits.front()));
   }
   ctx.reply.ArrayHeader(hits.size());
-  for (int64_t hit : hits) ctx.reply.Integer(hit);
-}
-
-// The move of LMOVE, RPOPLPUSH and their blocking forms once the source is known to be a list.
-// Replies with the element, or WRONGTYPE if the destination is not a list.
-void MoveElement(CommandContext& ctx, List* source, std::string_view source_key,
-                 std::string_view dest_key, ListEnd from, ListEnd to) {
-  List* dest = source;
-  if (dest_key != source_key) {
-    auto found = FindWrite(ctx, dest_key);
-    if (!found.ok() && found.status() != OpStatus::kKeyNotFound) {
-      return ctx.ReplyStatus(found.status());
-    }
-    dest = found.ok() ? *found : nullptr;
-  }
-  std::string value = source->Pop(from);
-  if (dest == nullptr) dest = FindOrCreate(ctx, dest_key, nullptr);
-  Push(ctx, dest_key, dest, to, value);
-  // Redis 7.0 counts no change when it serves a blocked BLMOVE/BRPOPLPUSH (nor BLPOP below).
-  if (!ctx.retry_key) ctx.AddDirty();
-  if (dest != source) FinishWrite(ctx, source_key, source);
-  ctx.reply.Bulk(value);
+  for (size_t hit : hits) ctx.reply.Integer(static_cast<int64_t>(hit));
 }
 
 // LMOVE/BLMOVE/RPOPLPUSH/BRPOPLPUSH: `timeout_ms` < 0 for the non-blocking forms.
 void MoveGeneric(CommandContext& ctx, ListEnd from, ListEnd to, int64_t timeout_ms) {
-  std::string_view source_key = ctx.args[1];
-  auto found = FindWrite(ctx, source_key);
-  if (found.ok()) return MoveElement(ctx, *found, source_key, ctx.args[2], from, to);
-  if (found.status() != OpStatus::kKeyNotFound) {
-    // A re-run after a wake-up ignores a source of another type and keeps waiting, as Redis 7.0.
-    if (!ctx.retry_key) return ctx.ReplyStatus(found.status());
+  // A re-run after a wake-up ignores a source of another type and keeps waiting, as Redis 7.0.
+  bool rerun = ctx.retry_key.has_value();
+  auto moved = storage::ListMove(ctx.db(), ctx.args[1], ctx.args[2], from, to, ListNodeFill(ctx),
+                                 /*skip_other_types=*/rerun);
+  if (moved.ok()) {
+    // Redis 7.0 counts no change when it serves a blocked BLMOVE/BRPOPLPUSH (nor BLPOP below).
+    if (!rerun) ctx.AddDirty();
+    return ctx.reply.Bulk(*moved);
   }
+  if (moved.status() != OpStatus::kKeyNotFound) return ctx.ReplyStatus(moved.status());
   if (timeout_ms < 0) return ctx.reply.Null();
   BlockOrGiveUp(ctx, ctx.args.subspan(1, 1), timeout_ms, true);
 }
@@ -420,31 +292,29 @@ void CmdBrpoplpush(CommandContext& ctx) {
 // How a pop from several keys replies: BLPOP's [key, element] or LMPOP's [key, [elements]].
 enum class PopReply : uint8_t { kKeyElement, kKeyElements };
 
-// Pops from the first non-empty list of `keys` (only the ready key when re-run after a wake-up).
-// Returns false when none could serve; replies WRONGTYPE (and returns true) for a key of another
-// type met first, except on a re-run.
+// Pops from the first non-empty list of `keys` (only the ready key when re-run after a wake-up,
+// where a key of another type is skipped). Returns false when none could serve; replies
+// WRONGTYPE (and returns true) for a key of another type met first.
 bool PopFirst(CommandContext& ctx, Args keys, ListEnd end, PopReply shape, int64_t count) {
-  auto retry = ctx.retry_key;
-  for (std::string_view key : keys) {
-    if (retry && key != *retry) continue;
-    auto found = FindWrite(ctx, key);
-    if (!found.ok()) {
-      if (found.status() == OpStatus::kKeyNotFound || retry) continue;
-      ctx.ReplyStatus(found.status());
-      return true;
-    }
-    ctx.reply.ArrayHeader(2);
-    ctx.reply.Bulk(key);
-    if (shape == PopReply::kKeyElements) {
-      PopRangeReply(ctx, key, *found, end, count);
-    } else {
-      ctx.reply.Bulk((*found)->Pop(end));
-      if (!retry) ctx.AddDirty();
-      FinishWrite(ctx, key, *found);
-    }
+  std::optional<std::string_view> retry = ctx.retry_key;
+  Args candidates = retry ? Args(&*retry, 1) : keys;
+  auto popped = storage::ListPopFirst(ctx.db(), candidates, end, static_cast<size_t>(count),
+                                      /*skip_other_types=*/retry.has_value());
+  if (!popped.ok()) {
+    if (popped.status() == OpStatus::kKeyNotFound) return false;
+    ctx.ReplyStatus(popped.status());
     return true;
   }
-  return false;
+  ctx.reply.ArrayHeader(2);
+  ctx.reply.Bulk(popped->key);
+  if (shape == PopReply::kKeyElements) {
+    ctx.AddDirty(popped->values.size());
+    ReplyElements(ctx, popped->values);
+  } else {
+    if (!retry) ctx.AddDirty();
+    ctx.reply.Bulk(popped->values.front());
+  }
+  return true;
 }
 
 // BLPOP/BRPOP key [key ...] timeout

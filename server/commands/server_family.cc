@@ -7,6 +7,7 @@
 #include <cctype>
 
 #include "server/commands/args.h"
+#include "server/commands/command_introspection.h"
 #include "server/commands/families.h"
 #include "server/commands/info.h"
 #include "server/dispatch/errors.h"
@@ -37,87 +38,6 @@ void CmdContainer(CommandContext&) {}
 std::string FullName(const CommandSpec& spec, const CommandSpec* container) {
   if (container == nullptr) return std::string(spec.name);
   return std::string(container->name) + "|" + std::string(spec.name);
-}
-
-void ReplyStrings(CommandContext& ctx, const std::vector<std::string_view>& items) {
-  ctx.reply.SetHeader(items.size());
-  for (std::string_view item : items) ctx.reply.SimpleString(item);
-}
-
-// Redis's legacy range key spec built from first/last/step. Redis's per-command access flags
-// (RO/RW/OW, access/update/insert/delete) are not in the table: read-only commands get RO access,
-// the rest RW access update.
-void ReplyKeySpecs(CommandContext& ctx, const CommandSpec& spec) {
-  if (spec.first_key <= 0) {
-    ctx.reply.SetHeader(0);
-    return;
-  }
-  ctx.reply.SetHeader(1);
-  ctx.reply.MapHeader(3);
-  ctx.reply.Bulk("flags");
-  if (spec.flags & kReadonly) {
-    ReplyStrings(ctx, {"RO", "access"});
-  } else {
-    ReplyStrings(ctx, {"RW", "access", "update"});
-  }
-  ctx.reply.Bulk("begin_search");
-  ctx.reply.MapHeader(2);
-  ctx.reply.Bulk("type");
-  ctx.reply.Bulk("index");
-  ctx.reply.Bulk("spec");
-  ctx.reply.MapHeader(1);
-  ctx.reply.Bulk("index");
-  ctx.reply.Integer(spec.first_key);
-  ctx.reply.Bulk("find_keys");
-  ctx.reply.MapHeader(2);
-  ctx.reply.Bulk("type");
-  ctx.reply.Bulk("range");
-  ctx.reply.Bulk("spec");
-  ctx.reply.MapHeader(3);
-  ctx.reply.Bulk("lastkey");
-  ctx.reply.Integer(spec.last_key < 0 ? spec.last_key : spec.last_key - spec.first_key);
-  ctx.reply.Bulk("keystep");
-  ctx.reply.Integer(spec.key_step);
-  ctx.reply.Bulk("limit");
-  ctx.reply.Integer(0);
-}
-
-// One COMMAND INFO entry: name, arity, flags, first, last, step, ACL categories, tips, key specs,
-// subcommands.
-void ReplyCommandInfo(CommandContext& ctx, const CommandSpec& spec, const CommandSpec* container) {
-  ctx.reply.ArrayHeader(10);
-  ctx.reply.Bulk(FullName(spec, container));
-  ctx.reply.Integer(spec.arity);
-  ReplyStrings(ctx, FlagNames(spec));
-  ctx.reply.Integer(spec.first_key);
-  ctx.reply.Integer(spec.last_key);
-  ctx.reply.Integer(spec.key_step);
-  ReplyStrings(ctx, AclCategories(spec));
-  ctx.reply.SetHeader(0);  // command tips are not in the table
-  ReplyKeySpecs(ctx, spec);
-  if (spec.subcommands.empty()) {
-    ctx.reply.SetHeader(0);
-    return;
-  }
-  ctx.reply.ArrayHeader(spec.subcommands.size());
-  for (const CommandSpec& sub : spec.subcommands) ReplyCommandInfo(ctx, sub, &spec);
-}
-
-void ReplyCommandDocs(CommandContext& ctx, const CommandSpec& spec, const CommandSpec* container) {
-  ctx.reply.Bulk(FullName(spec, container));
-  ctx.reply.MapHeader(spec.subcommands.empty() ? 4 : 5);
-  ctx.reply.Bulk("summary");
-  ctx.reply.Bulk(spec.summary);
-  ctx.reply.Bulk("since");
-  ctx.reply.Bulk(spec.since);
-  ctx.reply.Bulk("group");
-  ctx.reply.Bulk(spec.group);
-  ctx.reply.Bulk("complexity");
-  ctx.reply.Bulk(spec.complexity);
-  if (spec.subcommands.empty()) return;
-  ctx.reply.Bulk("subcommands");
-  ctx.reply.MapHeader(spec.subcommands.size());
-  for (const CommandSpec& sub : spec.subcommands) ReplyCommandDocs(ctx, sub, &spec);
 }
 
 // A command by its COMMAND INFO name: "get" or "config|get".
@@ -197,14 +117,15 @@ void CmdCommandList(CommandContext& ctx) {
   if (!parser.Finalize(ctx)) return;
   // Redis looks the category up as a C string, and matches the pattern whole.
   if (filter == Filter::kAclCat) value = "@" + Lower(AsCString(value));
-  auto wanted = [&](const CommandSpec& spec, const std::string& full_name) {
+  auto wanted = [&](const CommandSpec& spec, const CommandSpec* container,
+                    const std::string& full_name) {
     switch (filter) {
       case Filter::kNone:
         return true;
       case Filter::kModule:
         return false;  // respd has no modules
       case Filter::kAclCat: {
-        auto categories = AclCategories(spec);
+        auto categories = CommandCategories(spec, container);
         return std::find(categories.begin(), categories.end(), value) != categories.end();
       }
       case Filter::kPattern:
@@ -216,7 +137,7 @@ void CmdCommandList(CommandContext& ctx) {
   size_t count = 0;
   auto add = [&](const CommandSpec& spec, const CommandSpec* container) {
     std::string full_name = FullName(spec, container);
-    if (!wanted(spec, full_name)) return;
+    if (!wanted(spec, container, full_name)) return;
     ctx.reply.Bulk(full_name);
     ++count;
   };
@@ -229,43 +150,12 @@ void CmdCommandList(CommandContext& ctx) {
 
 // COMMAND GETKEYS command [arg ...]
 void CmdCommandGetkeys(CommandContext& ctx) {
-  Args target = ctx.args.subspan(2);
-  const CommandSpec* spec = ctx.server.commands.Find(target[0]);
-  if (spec == nullptr) {
-    ctx.reply.Error("ERR Invalid command specified");
-    return;
-  }
-  auto arity_ok = [&](int arity) {
-    return arity > 0 ? target.size() == static_cast<size_t>(arity)
-                     : target.size() >= static_cast<size_t>(-arity);
-  };
-  if (!arity_ok(spec->arity)) {
-    ctx.reply.Error("ERR Invalid number of arguments specified for command");
-    return;
-  }
-  if (!spec->subcommands.empty()) {
-    const CommandSpec* sub = CommandTable::FindSubcommand(*spec, target[1]);
-    if (sub == nullptr) {
-      ctx.reply.Error("ERR Invalid command specified");
-      return;
-    }
-    if (!arity_ok(sub->arity)) {
-      ctx.reply.Error("ERR Invalid number of arguments specified for command");
-      return;
-    }
-    spec = sub;
-  }
-  if (spec->first_key <= 0 && spec->movable_keys == nullptr) {
-    ctx.reply.Error("ERR The command has no key arguments");
-    return;
-  }
-  std::vector<int> positions;
-  if (!KeyPositions(*spec, target, &positions) || positions.empty()) {
-    ctx.reply.Error("ERR Invalid arguments specified for command");
-    return;
-  }
-  ctx.reply.ArrayHeader(positions.size());
-  for (int position : positions) ctx.reply.Bulk(target[position]);
+  ReplyCommandKeys(ctx, ctx.args.subspan(2), /*with_flags=*/false);
+}
+
+// COMMAND GETKEYSANDFLAGS command [arg ...]
+void CmdCommandGetkeysAndFlags(CommandContext& ctx) {
+  ReplyCommandKeys(ctx, ctx.args.subspan(2), /*with_flags=*/true);
 }
 
 // COMMAND HELP
@@ -498,6 +388,15 @@ constexpr CommandSpec kCommandSubcommands[] = {
      .group = "server",
      .since = "2.8.13",
      .summary = "Extract keys given a full Redis command",
+     .complexity = "O(N) where N is the number of arguments to the command",
+     .acl_categories = "@connection"},
+    {.name = "getkeysandflags",
+     .arity = -4,
+     .flags = kCommandFlags,
+     .handler = CmdCommandGetkeysAndFlags,
+     .group = "server",
+     .since = "7.0.0",
+     .summary = "Extract keys and access flags given a full Redis command",
      .complexity = "O(N) where N is the number of arguments to the command",
      .acl_categories = "@connection"},
     {.name = "help",

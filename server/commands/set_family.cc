@@ -1,6 +1,5 @@
 // Set commands: SADD SREM SMEMBERS SISMEMBER SMISMEMBER SCARD SPOP SRANDMEMBER SMOVE SINTER
 // SINTERCARD SINTERSTORE SUNION SUNIONSTORE SDIFF SDIFFSTORE SSCAN.
-#include <algorithm>
 #include <limits>
 #include <string>
 #include <unordered_set>
@@ -11,13 +10,14 @@
 #include "server/dispatch/errors.h"
 #include "server/dispatch/server_context.h"
 #include "storage/numbers.h"
-#include "storage/set.h"
+#include "storage/set_ops.h"
 
 namespace respd::server {
 namespace {
 
 using storage::OpStatus;
 using storage::Set;
+using storage::SetOpKind;
 
 constexpr std::string_view kErrRandCountRange =
     "ERR value is out of range, value must between -9223372036854775807 and "
@@ -25,69 +25,37 @@ constexpr std::string_view kErrRandCountRange =
 constexpr std::string_view kErrTooManyKeys =
     "ERR Number of keys can't be greater than number of args";
 constexpr std::string_view kErrLimitNegative = "ERR LIMIT can't be negative";
-// SPOP with a count shuffles a copy instead of drawing when fewer than count / this members stay
-// (Redis's SPOP_MOVE_STRATEGY_MUL).
-constexpr size_t kSPopMoveStrategyMul = 5;
 
 size_t MaxIntsetEntries(ServerContext& server) {
   static const size_t kIndex = OptionIndex("set-max-intset-entries");
   return static_cast<size_t>(server.config.options()[kIndex]->number());
 }
 
-storage::OpResult<Set*> AsSet(storage::OpResult<storage::Entry*> found) {
-  if (!found.ok()) return found.status();
-  return static_cast<Set*>((*found)->object());
-}
-
-storage::OpResult<Set*> FindSetRead(CommandContext& ctx, std::string_view key) {
-  return AsSet(ctx.db().FindReadTyped(key, storage::ValueType::kSet));
-}
-
-storage::OpResult<Set*> FindSetWrite(CommandContext& ctx, std::string_view key) {
-  return AsSet(ctx.db().FindWriteTyped(key, storage::ValueType::kSet));
-}
-
 // SADD key member [member ...]
 void CmdSAdd(CommandContext& ctx) {
-  storage::Database& db = ctx.db();
-  auto found = FindSetWrite(ctx, ctx.args[1]);
-  if (!found.ok() && found.status() != OpStatus::kKeyNotFound) {
-    return ctx.ReplyStatus(found.status());
-  }
-  Set* s = found.ok() ? *found : nullptr;
-  if (s == nullptr) {
-    s = static_cast<Set*>(db.AddObject(ctx.args[1], Set::New(ctx.args[2]))->object());
-  }
-  size_t max_ints = MaxIntsetEntries(ctx.server);
-  int64_t added = 0;
-  for (size_t i = 2; i < ctx.args.size(); ++i) added += s->Add(ctx.args[i], max_ints);
-  ctx.AddDirty(added);
-  if (added > 0) db.MarkModified(ctx.args[1]);
-  ctx.reply.Integer(added);
+  auto added =
+      storage::SAdd(ctx.db(), ctx.args[1], ctx.args.subspan(2), MaxIntsetEntries(ctx.server));
+  if (!added.ok()) return ctx.ReplyStatus(added.status());
+  ctx.reply.Integer(static_cast<int64_t>(*added));
 }
 
 // SREM key member [member ...]
 void CmdSRem(CommandContext& ctx) {
-  auto found = FindSetWrite(ctx, ctx.args[1]);
-  if (!found.ok()) return ReplyMissingKey(ctx, found.status(), [&] { ctx.reply.Integer(0); });
-  Set* s = *found;
-  int64_t removed = 0;
-  for (size_t i = 2; i < ctx.args.size() && s->Length() > 0; ++i) removed += s->Remove(ctx.args[i]);
-  ctx.AddDirty(removed);
-  if (removed > 0) FinishWrite(ctx.db(), ctx.args[1], s);
-  ctx.reply.Integer(removed);
+  auto removed = storage::SRem(ctx.db(), ctx.args[1], ctx.args.subspan(2));
+  if (!removed.ok()) return ctx.ReplyStatus(removed.status());
+  ctx.reply.Integer(static_cast<int64_t>(*removed));
 }
 
 // SISMEMBER key member
 void CmdSIsMember(CommandContext& ctx) {
-  auto found = FindSetRead(ctx, ctx.args[1]);
+  auto found = storage::FindSet(ctx.db(), ctx.args[1]);
   if (!found.ok()) return ReplyMissingKey(ctx, found.status(), [&] { ctx.reply.Integer(0); });
   ctx.reply.Integer((*found)->Contains(ctx.args[2]) ? 1 : 0);
 }
 
 // SMISMEMBER key member [member ...]
 void CmdSMIsMember(CommandContext& ctx) {
-  auto found = FindSetRead(ctx, ctx.args[1]);
+  auto found = storage::FindSet(ctx.db(), ctx.args[1]);
   if (!found.ok() && found.status() != OpStatus::kKeyNotFound) {
     return ctx.ReplyStatus(found.status());
   }
@@ -99,68 +67,36 @@ void CmdSMIsMember(CommandContext& ctx) {
 
 // SCARD key
 void CmdSCard(CommandContext& ctx) {
-  auto found = FindSetRead(ctx, ctx.args[1]);
+  auto found = storage::FindSet(ctx.db(), ctx.args[1]);
   if (!found.ok()) return ReplyMissingKey(ctx, found.status(), [&] { ctx.reply.Integer(0); });
   ctx.reply.Integer(static_cast<int64_t>((*found)->Length()));
 }
 
-void ReplyWholeSet(CommandContext& ctx, const Set& s, bool as_set) {
+void ReplyMembers(CommandContext& ctx, const std::vector<std::string>& members, bool as_set) {
   if (as_set) {
-    ctx.reply.SetHeader(s.Length());
+    ctx.reply.SetHeader(members.size());
   } else {
-    ctx.reply.ArrayHeader(s.Length());
+    ctx.reply.ArrayHeader(members.size());
   }
-  s.ForEach([&](std::string_view m) { ctx.reply.Bulk(m); });
+  for (const std::string& m : members) ctx.reply.Bulk(m);
 }
 
 // SPOP key [count]
 void CmdSPop(CommandContext& ctx) {
   if (ctx.args.size() > 3) return ctx.ReplySyntaxError();
-  storage::Database& db = ctx.db();
   auto& rng = ServerContext::Rng();
   if (ctx.args.size() == 2) {
-    auto found = FindSetWrite(ctx, ctx.args[1]);
-    if (!found.ok()) return ReplyMissingKey(ctx, found.status(), [&] { ctx.reply.Null(); });
-    std::string member = (*found)->Random(rng);
-    (*found)->Remove(member);
-    ctx.AddDirty();
-    FinishWrite(db, ctx.args[1], *found);
-    return ctx.reply.Bulk(member);
+    auto popped = storage::SPop(ctx.db(), ctx.args[1], 1, rng);
+    if (!popped.ok()) return ReplyMissingKey(ctx, popped.status(), [&] { ctx.reply.Null(); });
+    return ctx.reply.Bulk(popped->front());
   }
   auto count = storage::ParseInt64(ctx.args[2]);
   if (!count || *count < 0) return ctx.reply.Error(kErrMustBePositive);
-  auto found = FindSetWrite(ctx, ctx.args[1]);
-  if (!found.ok()) return ReplyMissingKey(ctx, found.status(), [&] { ctx.reply.SetHeader(0); });
-  Set* s = *found;
-  if (*count == 0) return ctx.reply.SetHeader(0);
-  if (static_cast<uint64_t>(*count) >= s->Length()) {
-    ReplyWholeSet(ctx, *s, true);
-    ctx.AddDirty(s->Length());
-    db.Delete(ctx.args[1]);
-    return;
+  auto popped = storage::SPop(ctx.db(), ctx.args[1], static_cast<size_t>(*count), rng);
+  if (!popped.ok()) {
+    return ReplyMissingKey(ctx, popped.status(), [&] { ctx.reply.SetHeader(0); });
   }
-  auto n = static_cast<size_t>(*count);
-  ctx.reply.SetHeader(n);
-  if ((s->Length() - n) * kSPopMoveStrategyMul <= n) {
-    // Nearly all of it: choose by shuffling a copy, as random draws would mostly miss in a table
-    // that empties under them.
-    std::vector<std::string> all;
-    all.reserve(s->Length());
-    s->ForEach([&](std::string_view m) { all.emplace_back(m); });
-    for (size_t i = 0; i < n; ++i) {
-      std::swap(all[i], all[std::uniform_int_distribution<size_t>(i, all.size() - 1)(rng)]);
-      s->Remove(all[i]);
-      ctx.reply.Bulk(all[i]);
-    }
-  } else {
-    for (size_t i = 0; i < n; ++i) {
-      std::string member = s->Random(rng);
-      s->Remove(member);
-      ctx.reply.Bulk(member);
-    }
-  }
-  ctx.AddDirty(static_cast<uint64_t>(*count));
-  FinishWrite(db, ctx.args[1], s);
+  ReplyMembers(ctx, *popped, true);
 }
 
 // SRANDMEMBER key [count]
@@ -168,14 +104,14 @@ void CmdSRandMember(CommandContext& ctx) {
   if (ctx.args.size() > 3) return ctx.ReplySyntaxError();
   auto& rng = ServerContext::Rng();
   if (ctx.args.size() == 2) {
-    auto found = FindSetRead(ctx, ctx.args[1]);
+    auto found = storage::FindSet(ctx.db(), ctx.args[1]);
     if (!found.ok()) return ReplyMissingKey(ctx, found.status(), [&] { ctx.reply.Null(); });
     return ctx.reply.Bulk((*found)->Random(rng));
   }
   auto count = storage::ParseInt64(ctx.args[2]);
   if (!count) return ctx.reply.Error(kErrNotInteger);
   if (*count == std::numeric_limits<int64_t>::min()) return ctx.reply.Error(kErrRandCountRange);
-  auto found = FindSetRead(ctx, ctx.args[1]);
+  auto found = storage::FindSet(ctx.db(), ctx.args[1]);
   if (!found.ok()) return ReplyMissingKey(ctx, found.status(), [&] { ctx.reply.ArrayHeader(0); });
   const Set& s = **found;
   if (*count == 0) return ctx.reply.ArrayHeader(0);
@@ -186,7 +122,11 @@ void CmdSRandMember(CommandContext& ctx) {
     return;
   }
   auto n = static_cast<size_t>(*count);
-  if (n >= s.Length()) return ReplyWholeSet(ctx, s, false);
+  if (n >= s.Length()) {
+    ctx.reply.ArrayHeader(s.Length());
+    s.ForEach([&](std::string_view m) { ctx.reply.Bulk(m); });
+    return;
+  }
   std::vector<std::string> picked;
   if (n * kRandSubStrategyMul > s.Length()) {
     // Many of them: a partial shuffle of all members.
@@ -211,114 +151,34 @@ void CmdSRandMember(CommandContext& ctx) {
 
 // SMOVE source destination member
 void CmdSMove(CommandContext& ctx) {
-  storage::Database& db = ctx.db();
-  auto src = FindSetWrite(ctx, ctx.args[1]);
-  auto dst = FindSetWrite(ctx, ctx.args[2]);
-  if (!src.ok()) return ReplyMissingKey(ctx, src.status(), [&] { ctx.reply.Integer(0); });
-  if (!dst.ok() && dst.status() != OpStatus::kKeyNotFound) return ctx.ReplyStatus(dst.status());
-  std::string_view member = ctx.args[3];
-  if (dst.ok() && *dst == *src) return ctx.reply.Integer((*src)->Contains(member) ? 1 : 0);
-  if (!(*src)->Remove(member)) return ctx.reply.Integer(0);
-  ctx.AddDirty();
-  FinishWrite(db, ctx.args[1], *src);
-  Set* d = dst.ok() ? *dst : nullptr;
-  if (d == nullptr) {
-    d = static_cast<Set*>(db.AddObject(ctx.args[2], Set::New(member))->object());
-  }
-  if (d->Add(member, MaxIntsetEntries(ctx.server))) {
-    ctx.AddDirty();
-    db.MarkModified(ctx.args[2]);
-  }
-  ctx.reply.Integer(1);
-}
-
-enum class SetOp : uint8_t { kInter, kUnion, kDiff };
-
-// Looks every key up (missing keys are nullptr); false after replying WRONGTYPE.
-bool LookupSets(CommandContext& ctx, Args keys, std::vector<const Set*>* sets) {
-  sets->clear();
-  for (std::string_view key : keys) {
-    auto found = FindSetRead(ctx, key);
-    if (!found.ok() && found.status() != OpStatus::kKeyNotFound) {
-      ctx.ReplyStatus(found.status());
-      return false;
-    }
-    sets->push_back(found.ok() ? *found : nullptr);
-  }
-  return true;
-}
-
-// The members of the intersection, union or difference of `sets`; `limit` (0: none) stops an
-// intersection early, for SINTERCARD.
-std::vector<std::string> Combine(SetOp op, std::vector<const Set*> sets, size_t limit = 0) {
-  std::vector<std::string> out;
-  if (op == SetOp::kInter) {
-    if (std::find(sets.begin(), sets.end(), nullptr) != sets.end()) return out;
-    std::sort(sets.begin(), sets.end(),
-              [](const Set* a, const Set* b) { return a->Length() < b->Length(); });
-    sets[0]->ForEach([&](std::string_view m) {
-      if (limit != 0 && out.size() >= limit) return;
-      for (size_t i = 1; i < sets.size(); ++i) {
-        if (sets[i] != sets[0] && !sets[i]->Contains(m)) return;
-      }
-      out.emplace_back(m);
-    });
-    return out;
-  }
-  if (op == SetOp::kDiff) {
-    if (sets[0] == nullptr) return out;
-    sets[0]->ForEach([&](std::string_view m) {
-      for (size_t i = 1; i < sets.size(); ++i) {
-        if (sets[i] != nullptr && sets[i]->Contains(m)) return;
-      }
-      out.emplace_back(m);
-    });
-    return out;
-  }
-  std::unordered_set<std::string> seen;
-  for (const Set* s : sets) {
-    if (s == nullptr) continue;
-    s->ForEach([&](std::string_view m) {
-      if (seen.emplace(m).second) out.emplace_back(m);
-    });
-  }
-  return out;
+  auto moved =
+      storage::SMove(ctx.db(), ctx.args[1], ctx.args[2], ctx.args[3], MaxIntsetEntries(ctx.server));
+  if (!moved.ok()) return ctx.ReplyStatus(moved.status());
+  ctx.reply.Integer(*moved ? 1 : 0);
 }
 
 // SINTER / SUNION / SDIFF key [key ...]; SMEMBERS is SINTER of one key.
-void SetOpGeneric(CommandContext& ctx, SetOp op) {
-  std::vector<const Set*> sets;
-  if (!LookupSets(ctx, ctx.args.subspan(1), &sets)) return;
-  std::vector<std::string> result = Combine(op, std::move(sets));
-  ctx.reply.SetHeader(result.size());
-  for (const std::string& m : result) ctx.reply.Bulk(m);
+void SetOpGeneric(CommandContext& ctx, SetOpKind op) {
+  auto result = storage::SCombine(ctx.db(), op, ctx.args.subspan(1));
+  if (!result.ok()) return ctx.ReplyStatus(result.status());
+  ReplyMembers(ctx, *result, true);
 }
 
 // SINTERSTORE / SUNIONSTORE / SDIFFSTORE destination key [key ...]
-void SetOpStoreGeneric(CommandContext& ctx, SetOp op) {
-  std::vector<const Set*> sets;
-  if (!LookupSets(ctx, ctx.args.subspan(2), &sets)) return;
-  std::vector<std::string> result = Combine(op, std::move(sets));
-  storage::Database& db = ctx.db();
-  if (result.empty()) {
-    if (db.Delete(ctx.args[1])) ctx.AddDirty();
-    return ctx.reply.Integer(0);
-  }
-  std::unique_ptr<Set> dst = Set::NewIntset();
-  size_t max_ints = MaxIntsetEntries(ctx.server);
-  for (const std::string& m : result) dst->Add(m, max_ints);
-  db.Put(storage::Entry::NewObject(ctx.args[1], std::move(dst), storage::Entry::kNoExpire));
-  ctx.AddDirty();
-  ctx.reply.Integer(static_cast<int64_t>(result.size()));
+void SetOpStoreGeneric(CommandContext& ctx, SetOpKind op) {
+  auto stored = storage::SCombineStore(ctx.db(), op, ctx.args[1], ctx.args.subspan(2),
+                                       MaxIntsetEntries(ctx.server));
+  if (!stored.ok()) return ctx.ReplyStatus(stored.status());
+  ctx.reply.Integer(static_cast<int64_t>(*stored));
 }
 
-void CmdSMembers(CommandContext& ctx) { SetOpGeneric(ctx, SetOp::kInter); }
-void CmdSInter(CommandContext& ctx) { SetOpGeneric(ctx, SetOp::kInter); }
-void CmdSUnion(CommandContext& ctx) { SetOpGeneric(ctx, SetOp::kUnion); }
-void CmdSDiff(CommandContext& ctx) { SetOpGeneric(ctx, SetOp::kDiff); }
-void CmdSInterStore(CommandContext& ctx) { SetOpStoreGeneric(ctx, SetOp::kInter); }
-void CmdSUnionStore(CommandContext& ctx) { SetOpStoreGeneric(ctx, SetOp::kUnion); }
-void CmdSDiffStore(CommandContext& ctx) { SetOpStoreGeneric(ctx, SetOp::kDiff); }
+void CmdSMembers(CommandContext& ctx) { SetOpGeneric(ctx, SetOpKind::kInter); }
+void CmdSInter(CommandContext& ctx) { SetOpGeneric(ctx, SetOpKind::kInter); }
+void CmdSUnion(CommandContext& ctx) { SetOpGeneric(ctx, SetOpKind::kUnion); }
+void CmdSDiff(CommandContext& ctx) { SetOpGeneric(ctx, SetOpKind::kDiff); }
+void CmdSInterStore(CommandContext& ctx) { SetOpStoreGeneric(ctx, SetOpKind::kInter); }
+void CmdSUnionStore(CommandContext& ctx) { SetOpStoreGeneric(ctx, SetOpKind::kUnion); }
+void CmdSDiffStore(CommandContext& ctx) { SetOpStoreGeneric(ctx, SetOpKind::kDiff); }
 
 // SINTERCARD numkeys key [key ...] [LIMIT limit]
 void CmdSInterCard(CommandContext& ctx) {
@@ -336,17 +196,18 @@ void CmdSInterCard(CommandContext& ctx) {
       return ctx.ReplySyntaxError();
     }
   }
-  std::vector<const Set*> sets;
-  if (!LookupSets(ctx, ctx.args.subspan(2, static_cast<size_t>(*numkeys)), &sets)) return;
-  ctx.reply.Integer(static_cast<int64_t>(
-      Combine(SetOp::kInter, std::move(sets), static_cast<size_t>(limit)).size()));
+  auto result = storage::SCombine(ctx.db(), SetOpKind::kInter,
+                                  ctx.args.subspan(2, static_cast<size_t>(*numkeys)),
+                                  static_cast<size_t>(limit));
+  if (!result.ok()) return ctx.ReplyStatus(result.status());
+  ctx.reply.Integer(static_cast<int64_t>(result->size()));
 }
 
 // SSCAN key cursor [MATCH pattern] [COUNT count]
 void CmdSScan(CommandContext& ctx) {
   auto cursor = ParseScanCursor(ctx.args[2]);
   if (!cursor) return ctx.reply.Error(kErrInvalidCursor);
-  auto found = FindSetRead(ctx, ctx.args[1]);
+  auto found = storage::FindSet(ctx.db(), ctx.args[1]);
   if (!found.ok()) {
     return ReplyMissingKey(ctx, found.status(), [&] { ReplyEmptyScan(ctx); });
   }

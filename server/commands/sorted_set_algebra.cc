@@ -1,123 +1,31 @@
 // Sorted set algebra: ZUNION ZINTER ZDIFF, ZUNIONSTORE ZINTERSTORE ZDIFFSTORE (WEIGHTS, AGGREGATE)
 // and ZINTERCARD. Plain sets are accepted as inputs with every score 1, as in Redis.
 #include <algorithm>
-#include <cmath>
-#include <optional>
 #include <string>
-#include <unordered_map>
 #include <vector>
 
 #include "server/commands/collection_args.h"
 #include "server/commands/sorted_set_common.h"
 #include "server/dispatch/errors.h"
 #include "storage/numbers.h"
-#include "storage/set.h"
+#include "storage/zset_ops.h"
 
 namespace respd::server {
 namespace {
 
-using storage::OpStatus;
-using storage::ZSet;
+using storage::ZAggregate;
+using Op = storage::ZSetOpKind;
 
-enum class Op : uint8_t { kUnion, kInter, kDiff };
-enum class Aggregate : uint8_t { kSum, kMin, kMax };
-
-// One input: a sorted set, a set (scores 1) or a missing key (empty).
-struct Source {
-  const storage::Object* object = nullptr;
-  double weight = 1;
-
-  size_t Length() const { return object == nullptr ? 0 : object->Length(); }
-  template <typename Fn>
-  void ForEach(Fn&& fn) const {
-    if (object == nullptr) return;
-    if (object->type() == storage::ValueType::kZSet) {
-      auto* z = static_cast<const ZSet*>(object);
-      z->ForRange(0, z->Length(), false, fn);
-    } else {
-      static_cast<const storage::Set*>(object)->ForEach([&](std::string_view m) { fn(m, 1.0); });
-    }
+storage::ZStoreKind StoreKind(Op op) {
+  switch (op) {
+    case Op::kUnion:
+      return storage::ZStoreKind::kUnionStore;
+    case Op::kInter:
+      return storage::ZStoreKind::kInterStore;
+    case Op::kDiff:
+      return storage::ZStoreKind::kDiffStore;
   }
-  std::optional<double> Find(std::string_view member) const {
-    if (object == nullptr) return std::nullopt;
-    if (object->type() == storage::ValueType::kZSet) {
-      return static_cast<const ZSet*>(object)->Score(member);
-    }
-    if (static_cast<const storage::Set*>(object)->Contains(member)) return 1.0;
-    return std::nullopt;
-  }
-};
-
-void Combine(double* target, double value, Aggregate aggregate) {
-  switch (aggregate) {
-    case Aggregate::kSum:
-      *target += value;
-      // inf + -inf: Redis keeps 0 rather than NaN.
-      if (std::isnan(*target)) *target = 0;
-      break;
-    case Aggregate::kMin:
-      *target = value < *target ? value : *target;
-      break;
-    case Aggregate::kMax:
-      *target = value > *target ? value : *target;
-      break;
-  }
-}
-
-double Weighted(double score, double weight) {
-  double v = score * weight;
-  return std::isnan(v) ? 0 : v;
-}
-
-using Elements = std::vector<std::pair<std::string, double>>;
-
-// Intersection members in the order of the smallest input; stops at `limit` (0: none).
-Elements Intersect(const std::vector<Source>& src, Aggregate aggregate, size_t limit) {
-  Elements out;
-  if (src[0].Length() == 0) return out;
-  bool done = false;
-  src[0].ForEach([&](std::string_view m, double s) {
-    if (done) return;
-    double score = Weighted(s, src[0].weight);
-    for (size_t j = 1; j < src.size(); ++j) {
-      if (src[j].object == src[0].object) {
-        Combine(&score, s * src[j].weight, aggregate);
-        continue;
-      }
-      auto value = src[j].Find(m);
-      if (!value) return;
-      Combine(&score, *value * src[j].weight, aggregate);
-    }
-    out.emplace_back(std::string(m), score);
-    if (limit != 0 && out.size() >= limit) done = true;
-  });
-  return out;
-}
-
-Elements Unite(const std::vector<Source>& src, Aggregate aggregate) {
-  std::unordered_map<std::string, double> acc;
-  for (const Source& s : src) {
-    s.ForEach([&](std::string_view m, double score) {
-      double v = Weighted(score, s.weight);
-      auto [it, inserted] = acc.try_emplace(std::string(m), v);
-      if (!inserted) Combine(&it->second, v, aggregate);
-    });
-  }
-  return Elements(std::make_move_iterator(acc.begin()), std::make_move_iterator(acc.end()));
-}
-
-Elements Subtract(const std::vector<Source>& src) {
-  Elements out;
-  for (size_t j = 1; j < src.size(); ++j) {
-    if (src[j].object != nullptr && src[j].object == src[0].object) return out;
-  }
-  src[0].ForEach([&](std::string_view m, double s) {
-    for (size_t j = 1; j < src.size(); ++j) {
-      if (src[j].Find(m)) return;
-    }
-    out.emplace_back(std::string(m), s);
-  });
-  return out;
+  return storage::ZStoreKind::kUnionStore;
 }
 
 // The shared command: numkeys at args[numkeys_pos], keys, then options. `store` when args[1] is
@@ -133,18 +41,12 @@ void AlgebraGeneric(CommandContext& ctx, size_t numkeys_pos, Op op, bool store, 
     return ctx.ReplySyntaxError();
   }
   auto n = static_cast<size_t>(*setnum);
-  std::vector<Source> src(n);
-  storage::Database& db = ctx.db();
-  for (size_t i = 0; i < n; ++i) {
-    storage::Entry* e = db.FindRead(ctx.args[numkeys_pos + 1 + i]);
-    if (e == nullptr) continue;
-    if (e->type() != storage::ValueType::kZSet && e->type() != storage::ValueType::kSet) {
-      return ctx.ReplyStatus(OpStatus::kWrongType);
-    }
-    src[i].object = e->object();
-  }
+  // Redis looks the inputs up before it reads the options: WRONGTYPE comes first.
+  auto found = storage::FindZSources(ctx.db(), ctx.args.subspan(numkeys_pos + 1, n));
+  if (!found.ok()) return ctx.ReplyStatus(found.status());
+  std::vector<storage::ZSource>& src = *found;
 
-  Aggregate aggregate = Aggregate::kSum;
+  ZAggregate aggregate = ZAggregate::kSum;
   bool withscores = false;
   size_t limit = 0;
   for (size_t j = numkeys_pos + 1 + n; j < ctx.args.size();) {
@@ -161,11 +63,11 @@ void AlgebraGeneric(CommandContext& ctx, size_t numkeys_pos, Op op, bool store, 
                EqualsIgnoreCase(opt, "aggregate")) {
       std::string_view how = ctx.args[j + 1];
       if (EqualsIgnoreCase(how, "sum")) {
-        aggregate = Aggregate::kSum;
+        aggregate = ZAggregate::kSum;
       } else if (EqualsIgnoreCase(how, "min")) {
-        aggregate = Aggregate::kMin;
+        aggregate = ZAggregate::kMin;
       } else if (EqualsIgnoreCase(how, "max")) {
-        aggregate = Aggregate::kMax;
+        aggregate = ZAggregate::kMax;
       } else {
         return ctx.ReplySyntaxError();
       }
@@ -183,25 +85,14 @@ void AlgebraGeneric(CommandContext& ctx, size_t numkeys_pos, Op op, bool store, 
     }
   }
 
-  // Smallest inputs first, as Redis orders them (the order of a floating-point sum matters).
-  if (op != Op::kDiff) {
-    std::stable_sort(src.begin(), src.end(),
-                     [](const Source& a, const Source& b) { return a.Length() < b.Length(); });
-  }
-  Elements result;
-  switch (op) {
-    case Op::kInter:
-      result = Intersect(src, aggregate, card_only ? limit : 0);
-      break;
-    case Op::kUnion:
-      result = Unite(src, aggregate);
-      break;
-    case Op::kDiff:
-      result = Subtract(src);
-      break;
-  }
+  storage::ScoredMembers result =
+      storage::ZCombine(op, std::move(src), aggregate, card_only ? limit : 0);
   if (card_only) return ctx.reply.Integer(static_cast<int64_t>(result.size()));
-  if (store) return StoreResult(ctx, ctx.args[1], std::move(result));
+  if (store) {
+    size_t stored = storage::ZStore(ctx.db(), ctx.args[1], std::move(result),
+                                    ZSetLimitsOf(ctx.server), StoreKind(op));
+    return ctx.reply.Integer(static_cast<int64_t>(stored));
+  }
   std::sort(result.begin(), result.end(), [](const auto& a, const auto& b) {
     return a.second < b.second || (a.second == b.second && a.first < b.first);
   });

@@ -3,7 +3,6 @@
 
 #include <cmath>
 #include <cstdlib>
-#include <cstring>
 
 #include "server/services/blocking.h"
 #include "server/commands/collection_args.h"
@@ -24,11 +23,6 @@ storage::ZSetLimits ZSetLimitsOf(ServerContext& server) {
 }
 
 namespace {
-
-storage::OpResult<ZSet*> AsZSet(storage::OpResult<storage::Entry*> found) {
-  if (!found.ok()) return found.status();
-  return static_cast<ZSet*>((*found)->object());
-}
 
 // A C string like Redis's sds argument: strtod stops at the first NUL byte.
 bool ParseScoreBound(std::string_view text, double* value, bool* exclusive) {
@@ -64,14 +58,6 @@ bool ParseLexBound(std::string_view text, std::string_view* value, bool* exclusi
 
 }  // namespace
 
-storage::OpResult<ZSet*> FindZSetRead(CommandContext& ctx, std::string_view key) {
-  return AsZSet(ctx.db().FindReadTyped(key, storage::ValueType::kZSet));
-}
-
-storage::OpResult<ZSet*> FindZSetWrite(CommandContext& ctx, std::string_view key) {
-  return AsZSet(ctx.db().FindWriteTyped(key, storage::ValueType::kZSet));
-}
-
 bool ParseScoreRange(std::string_view min, std::string_view max, storage::ScoreRange* range) {
   return ParseScoreBound(min, &range->min, &range->min_exclusive) &&
          ParseScoreBound(max, &range->max, &range->max_exclusive);
@@ -82,26 +68,6 @@ bool ParseLexRange(std::string_view min, std::string_view max, storage::LexRange
                        &range->min_is_plus_inf) &&
          ParseLexBound(max, &range->max, &range->max_exclusive, &range->max_is_minus_inf,
                        &range->max_is_plus_inf);
-}
-
-std::pair<size_t, size_t> RankBounds(const ZSet& z, const storage::ScoreRange& range) {
-  if (range.Empty()) return {0, 0};
-  size_t lo = z.CountBelowMin(range);
-  return {lo, std::max(lo, z.CountUpToMax(range))};
-}
-
-std::pair<size_t, size_t> RankBounds(const ZSet& z, const storage::LexRange& range) {
-  if (range.Empty() || z.Length() == 0) return {0, 0};
-  // As Redis (zzlIsInLexRange), nothing is in range unless the last member reaches min and the
-  // first reaches max; with unequal scores, members are not in lex order and this alone decides.
-  bool reachable = true;
-  z.ForRange(z.Length() - 1, z.Length(), false,
-             [&](std::string_view member, double) { reachable &= range.AboveMin(member); });
-  z.ForRange(0, 1, false,
-             [&](std::string_view member, double) { reachable &= range.BelowMax(member); });
-  if (!reachable) return {0, 0};
-  size_t lo = z.CountBelowMin(range);
-  return {lo, std::max(lo, z.CountUpToMax(range))};
 }
 
 void ReplyMember(CommandContext& ctx, std::string_view member, double score, bool withscores) {
@@ -118,44 +84,32 @@ void ReplyMembers(CommandContext& ctx, const ZSet& z, size_t start, size_t end, 
              [&](std::string_view m, double s) { ReplyMember(ctx, m, s, withscores); });
 }
 
-void StoreResult(CommandContext& ctx, std::string_view dst,
-                 std::vector<std::pair<std::string, double>> elements, bool dirty_per_element) {
-  storage::Database& db = ctx.db();
-  if (elements.empty()) {
-    if (db.Delete(dst)) ctx.AddDirty();
-    ctx.reply.Integer(0);
-    return;
-  }
-  size_t n = elements.size();
-  ctx.AddDirty(dirty_per_element ? n : 1);
-  db.Put(storage::Entry::NewObject(dst, ZSet::Build(std::move(elements), ZSetLimitsOf(ctx.server)),
-                                   storage::Entry::kNoExpire));
-  ctx.reply.Integer(static_cast<int64_t>(n));
-}
-
-void PopAndReply(CommandContext& ctx, std::string_view key, ZSet* z, bool max, size_t count,
+void ReplyPopped(CommandContext& ctx, std::string_view key, const storage::ScoredMembers& popped,
                  PopReply mode) {
-  size_t len = z->Length();
-  size_t n = std::min(count, len);
-  size_t start = max ? len - n : 0;
-  size_t end = max ? len : n;
-  if (mode == PopReply::kKeyed) {
-    ctx.reply.ArrayHeader(3);
-    ctx.reply.Bulk(key);
-  } else if (mode == PopReply::kFlat) {
-    ctx.reply.ArrayHeader(2);
-  } else {
-    ctx.reply.ArrayHeader(ctx.reply.resp3() ? n : n * 2);
+  size_t n = popped.size();
+  switch (mode) {
+    case PopReply::kKeyed:
+      ctx.reply.ArrayHeader(3);
+      ctx.reply.Bulk(key);
+      break;
+    case PopReply::kFlat:
+      ctx.reply.ArrayHeader(2);
+      break;
+    case PopReply::kPairs:
+      ctx.reply.ArrayHeader(ctx.reply.resp3() ? n : n * 2);
+      break;
+    case PopReply::kMulti:
+      ctx.reply.ArrayHeader(2);
+      ctx.reply.Bulk(key);
+      ctx.reply.ArrayHeader(n);
+      break;
   }
-  bool nested = mode == PopReply::kPairs && ctx.reply.resp3();
-  z->ForRange(start, end, max, [&](std::string_view m, double s) {
+  bool nested = mode == PopReply::kMulti || (mode == PopReply::kPairs && ctx.reply.resp3());
+  for (const auto& [member, score] : popped) {
     if (nested) ctx.reply.ArrayHeader(2);
-    ctx.reply.Bulk(m);
-    ctx.reply.Double(s);
-  });
-  z->RemoveRange(start, end);
-  ctx.AddDirty(n);
-  FinishWrite(ctx.db(), key, z);
+    ctx.reply.Bulk(member);
+    ctx.reply.Double(score);
+  }
 }
 
 bool PopFirst(CommandContext& ctx, std::span<const std::string_view> keys, bool max, size_t count,
@@ -163,17 +117,13 @@ bool PopFirst(CommandContext& ctx, std::span<const std::string_view> keys, bool 
   auto retry = ctx.retry_key;
   for (std::string_view key : keys) {
     if (retry && key != *retry) continue;
-    auto found = FindZSetWrite(ctx, key);
-    if (!found.ok()) {
-      if (found.status() == OpStatus::kKeyNotFound || retry) continue;
-      ctx.ReplyStatus(found.status());
+    auto popped = storage::ZPop(ctx.db(), key, max, keyed_single ? 1 : count);
+    if (!popped.ok()) {
+      if (popped.status() == OpStatus::kKeyNotFound || retry) continue;
+      ctx.ReplyStatus(popped.status());
       return true;
     }
-    if (keyed_single) {
-      PopAndReply(ctx, key, *found, max, 1, PopReply::kKeyed);
-    } else {
-      MPopReply(ctx, key, *found, max, count);
-    }
+    ReplyPopped(ctx, key, *popped, keyed_single ? PopReply::kKeyed : PopReply::kMulti);
     return true;
   }
   return false;
@@ -221,24 +171,6 @@ bool ParseMPopArgs(CommandContext& ctx, size_t numkeys_pos, MPopArgs* out) {
   out->keys.assign(ctx.args.begin() + static_cast<std::ptrdiff_t>(numkeys_pos + 1),
                    ctx.args.begin() + static_cast<std::ptrdiff_t>(where));
   return true;
-}
-
-void MPopReply(CommandContext& ctx, std::string_view key, ZSet* z, bool max, size_t count) {
-  size_t len = z->Length();
-  size_t n = std::min(count, len);
-  size_t start = max ? len - n : 0;
-  size_t end = max ? len : n;
-  ctx.reply.ArrayHeader(2);
-  ctx.reply.Bulk(key);
-  ctx.reply.ArrayHeader(n);
-  z->ForRange(start, end, max, [&](std::string_view m, double s) {
-    ctx.reply.ArrayHeader(2);
-    ctx.reply.Bulk(m);
-    ctx.reply.Double(s);
-  });
-  z->RemoveRange(start, end);
-  ctx.AddDirty(n);
-  FinishWrite(ctx.db(), key, z);
 }
 
 }  // namespace respd::server

@@ -1,5 +1,7 @@
-// Helpers shared by the sorted set command files (sorted_set_family.cc, sorted_set_algebra.cc):
-// typed lookups, range parsing with Redis's rules, reply shapes, pops and stores.
+// Helpers shared by the sorted set command files (sorted_set_family.cc, sorted_set_algebra.cc,
+// sorted_set_blocking.cc, geo_family.cc): configuration limits, range parsing with Redis's rules,
+// reply shapes and the first-key pop of ZMPOP and the blocking pops. The storage half of every
+// write is in storage/zset_ops.h.
 #pragma once
 
 #include <span>
@@ -12,7 +14,7 @@
 #include "server/dispatch/command_table.h"
 #include "server/commands/collection_args.h"
 #include "server/dispatch/server_context.h"
-#include "storage/zset.h"
+#include "storage/zset_ops.h"
 
 namespace respd::server {
 
@@ -22,36 +24,22 @@ inline constexpr std::string_view kErrMinMaxLex = "ERR min or max not valid stri
 // The listpack thresholds from the running configuration (zset-max-listpack-*).
 storage::ZSetLimits ZSetLimitsOf(ServerContext& server);
 
-storage::OpResult<storage::ZSet*> FindZSetRead(CommandContext& ctx, std::string_view key);
-storage::OpResult<storage::ZSet*> FindZSetWrite(CommandContext& ctx, std::string_view key);
-
 // zslParseRange's rules: strtod over the text (so leading spaces, hex and "" are accepted), "("
 // for an exclusive end, NaN refused.
 bool ParseScoreRange(std::string_view min, std::string_view max, storage::ScoreRange* range);
 // "[x" "(x" "-" "+".
 bool ParseLexRange(std::string_view min, std::string_view max, storage::LexRange* range);
 
-// Ascending ranks [first, last) of the members inside a range.
-std::pair<size_t, size_t> RankBounds(const storage::ZSet& z, const storage::ScoreRange& range);
-std::pair<size_t, size_t> RankBounds(const storage::ZSet& z, const storage::LexRange& range);
-
 // One member of a range reply: in RESP3 with scores, a [member, score] pair.
 void ReplyMember(CommandContext& ctx, std::string_view member, double score, bool withscores);
 // Ranks [start, end) as ZRANGE replies them (flat pairs in RESP2, nested in RESP3).
 void ReplyMembers(CommandContext& ctx, const storage::ZSet& z, size_t start, size_t end,
                   bool reverse, bool withscores);
-// Stores `elements` at `dst` as the store commands do (an empty result deletes dst) and replies
-// with the stored count. Redis counts a store as one change, GEO's as one per element.
-void StoreResult(CommandContext& ctx, std::string_view dst,
-                 std::vector<std::pair<std::string, double>> elements,
-                 bool dirty_per_element = false);
-
 // How a pop replies: ZPOPMIN without count as one flat pair; with count as pairs (nested in
-// RESP3); BZPOPMIN as [key, member, score].
-enum class PopReply : uint8_t { kFlat, kPairs, kKeyed };
-// Pops up to `count` members from the min or max end of `z` (stored at `key`), replying as `mode`.
-void PopAndReply(CommandContext& ctx, std::string_view key, storage::ZSet* z, bool max,
-                 size_t count, PopReply mode);
+// RESP3); BZPOPMIN as [key, member, score]; ZMPOP and BZMPOP as [key, [[member, score], ...]].
+enum class PopReply : uint8_t { kFlat, kPairs, kKeyed, kMulti };
+void ReplyPopped(CommandContext& ctx, std::string_view key, const storage::ScoredMembers& popped,
+                 PopReply mode);
 
 // ZMPOP / BZMPOP arguments after the numkeys at args[numkeys_pos].
 struct MPopArgs {
@@ -60,10 +48,9 @@ struct MPopArgs {
   size_t count = 1;
 };
 bool ParseMPopArgs(CommandContext& ctx, size_t numkeys_pos, MPopArgs* out);
-// Pops for ZMPOP / BZMPOP: [key, [[member, score], ...]].
-void MPopReply(CommandContext& ctx, std::string_view key, storage::ZSet* z, bool max, size_t count);
 
-// Pops for ZMPOP / BZMPOP (and, with kKeyed and count 1, BZPOPMIN) from the first non-empty key;
+// Pops for ZMPOP / BZMPOP (and, with `keyed_single`, BZPOPMIN's one member) from the first key
+// that exists;
 // on a blocked command's re-run, only from the key that became ready. Returns false when no key
 // could serve; replies WRONGTYPE (and returns true) for a key of another type met first, except on
 // a re-run.

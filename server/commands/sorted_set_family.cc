@@ -15,7 +15,7 @@
 #include "server/dispatch/errors.h"
 #include "server/dispatch/server_context.h"
 #include "storage/numbers.h"
-#include "storage/zset.h"
+#include "storage/zset_ops.h"
 
 namespace respd::server {
 namespace {
@@ -71,62 +71,21 @@ void ZAddGeneric(CommandContext& ctx, int flags) {
   if ((gt && nx) || (lt && nx) || (gt && lt)) return ctx.reply.Error(kErrGtLtNx);
   if (incr && elements > 1) return ctx.reply.Error(kErrIncrPair);
 
-  thread_local std::vector<double> scores;
-  scores.clear();
+  thread_local std::vector<storage::ScoredMember> members;
+  members.clear();
   for (size_t j = 0; j < elements; ++j) {
     auto score = storage::ParseDouble(ctx.args[i + 2 * j]);
     if (!score) return ctx.reply.Error(kErrNotFloat);
-    scores.push_back(*score);
+    members.push_back({*score, ctx.args[i + 2 * j + 1]});
   }
 
-  storage::Database& db = ctx.db();
-  storage::Entry* e = db.FindWrite(ctx.args[1]);
-  if (e != nullptr && e->type() != storage::ValueType::kZSet) {
-    return ctx.ReplyStatus(OpStatus::kWrongType);
-  }
-  size_t added = 0, updated = 0, processed = 0;
-  double score = 0;
-  if (e == nullptr && !(flags & storage::kZAddXx)) {
-    storage::ZSetLimits limits = ZSetLimitsOf(ctx.server);
-    e = db.AddObject(ctx.args[1], ZSet::New(limits, ctx.args[i + 1].size()));
-  }
-  if (e != nullptr) {
-    auto* z = static_cast<ZSet*>(e->object());
-    storage::ZSetLimits limits = ZSetLimitsOf(ctx.server);
-    for (size_t j = 0; j < elements; ++j) {
-      switch (z->Add(scores[j], ctx.args[i + 2 * j + 1], flags, limits, &score)) {
-        case storage::ZAddOutcome::kNan:
-          // Redis keeps what was added before the NaN (and a key it created).
-          if (added + updated > 0) db.MarkModified(ctx.args[1]);
-          return ctx.reply.Error(kErrNan);
-        case storage::ZAddOutcome::kAdded:
-          ++added;
-          ++processed;
-          break;
-        case storage::ZAddOutcome::kUpdated:
-          ++updated;
-          ++processed;
-          break;
-        case storage::ZAddOutcome::kUnchanged:
-          ++processed;
-          break;
-        case storage::ZAddOutcome::kSkipped:
-          break;
-      }
-    }
-    ctx.AddDirty(added + updated);
-    if (added + updated > 0) db.MarkModified(ctx.args[1]);
-    if (z->Length() == 0) db.Delete(ctx.args[1]);
-  }
-  if (incr) {
-    if (processed > 0) {
-      ctx.reply.Double(score);
-    } else {
-      ctx.reply.Null();
-    }
-  } else {
-    ctx.reply.Integer(static_cast<int64_t>(ch ? added + updated : added));
-  }
+  auto result = storage::ZAdd(ctx.db(), ctx.args[1], members, flags, ZSetLimitsOf(ctx.server));
+  if (!result.ok()) return ctx.ReplyStatus(result.status());
+  if (result->nan) return ctx.reply.Error(kErrNan);
+  if (!incr)
+    return ctx.reply.Integer(static_cast<int64_t>(result->added + (ch ? result->updated : 0)));
+  if (result->processed == 0) return ctx.reply.Null();
+  ctx.reply.Double(result->score);
 }
 
 void CmdZAdd(CommandContext& ctx) { ZAddGeneric(ctx, 0); }
@@ -136,32 +95,21 @@ void CmdZIncrBy(CommandContext& ctx) { ZAddGeneric(ctx, storage::kZAddIncr); }
 
 // ZREM key member [member ...]
 void CmdZRem(CommandContext& ctx) {
-  storage::Database& db = ctx.db();
-  auto found = FindZSetWrite(ctx, ctx.args[1]);
-  if (!found.ok()) return ReplyMissingKey(ctx, found.status(), [&] { ctx.reply.Integer(0); });
-  ZSet* z = *found;
-  int64_t removed = 0;
-  for (size_t i = 2; i < ctx.args.size(); ++i) {
-    if (z->Remove(ctx.args[i])) {
-      ++removed;
-      if (z->Length() == 0) break;
-    }
-  }
-  ctx.AddDirty(removed);
-  if (removed > 0) FinishWrite(db, ctx.args[1], z);
-  ctx.reply.Integer(removed);
+  auto removed = storage::ZRem(ctx.db(), ctx.args[1], ctx.args.subspan(2));
+  if (!removed.ok()) return ctx.ReplyStatus(removed.status());
+  ctx.reply.Integer(static_cast<int64_t>(*removed));
 }
 
 // ZCARD key
 void CmdZCard(CommandContext& ctx) {
-  auto found = FindZSetRead(ctx, ctx.args[1]);
+  auto found = storage::FindZSet(ctx.db(), ctx.args[1]);
   if (!found.ok()) return ReplyMissingKey(ctx, found.status(), [&] { ctx.reply.Integer(0); });
   ctx.reply.Integer(static_cast<int64_t>((*found)->Length()));
 }
 
 // ZSCORE key member
 void CmdZScore(CommandContext& ctx) {
-  auto found = FindZSetRead(ctx, ctx.args[1]);
+  auto found = storage::FindZSet(ctx.db(), ctx.args[1]);
   if (!found.ok()) return ReplyMissingKey(ctx, found.status(), [&] { ctx.reply.Null(); });
   auto score = (*found)->Score(ctx.args[2]);
   if (score) {
@@ -173,7 +121,7 @@ void CmdZScore(CommandContext& ctx) {
 
 // ZMSCORE key member [member ...]
 void CmdZMScore(CommandContext& ctx) {
-  auto found = FindZSetRead(ctx, ctx.args[1]);
+  auto found = storage::FindZSet(ctx.db(), ctx.args[1]);
   if (!found.ok() && found.status() != OpStatus::kKeyNotFound) {
     return ctx.ReplyStatus(found.status());
   }
@@ -191,7 +139,7 @@ void CmdZMScore(CommandContext& ctx) {
 
 // ZRANK / ZREVRANK key member
 void RankGeneric(CommandContext& ctx, bool reverse) {
-  auto found = FindZSetRead(ctx, ctx.args[1]);
+  auto found = storage::FindZSet(ctx.db(), ctx.args[1]);
   if (!found.ok()) return ReplyMissingKey(ctx, found.status(), [&] { ctx.reply.Null(); });
   auto rank = (*found)->Rank(ctx.args[2]);
   if (!rank) return ctx.reply.Null();
@@ -206,9 +154,9 @@ void CmdZRevRank(CommandContext& ctx) { RankGeneric(ctx, true); }
 void CmdZCount(CommandContext& ctx) {
   storage::ScoreRange range;
   if (!ParseScoreRange(ctx.args[2], ctx.args[3], &range)) return ctx.reply.Error(kErrMinMaxFloat);
-  auto found = FindZSetRead(ctx, ctx.args[1]);
+  auto found = storage::FindZSet(ctx.db(), ctx.args[1]);
   if (!found.ok()) return ReplyMissingKey(ctx, found.status(), [&] { ctx.reply.Integer(0); });
-  auto [lo, hi] = RankBounds(**found, range);
+  auto [lo, hi] = storage::RankBounds(**found, range);
   ctx.reply.Integer(static_cast<int64_t>(hi - lo));
 }
 
@@ -216,9 +164,9 @@ void CmdZCount(CommandContext& ctx) {
 void CmdZLexCount(CommandContext& ctx) {
   storage::LexRange range;
   if (!ParseLexRange(ctx.args[2], ctx.args[3], &range)) return ctx.reply.Error(kErrMinMaxLex);
-  auto found = FindZSetRead(ctx, ctx.args[1]);
+  auto found = storage::FindZSet(ctx.db(), ctx.args[1]);
   if (!found.ok()) return ReplyMissingKey(ctx, found.status(), [&] { ctx.reply.Integer(0); });
-  auto [lo, hi] = RankBounds(**found, range);
+  auto [lo, hi] = storage::RankBounds(**found, range);
   ctx.reply.Integer(static_cast<int64_t>(hi - lo));
 }
 
@@ -254,14 +202,16 @@ RankSpan LimitSpan(size_t lo, size_t hi, bool reverse, int64_t offset, int64_t c
 
 // Ranks of ZRANGE's rank form with Redis's index clamping; reverse ranks count from the end.
 RankSpan RankIndexSpan(int64_t start, int64_t end, bool reverse, size_t length) {
-  auto len = static_cast<int64_t>(length);
-  if (start < 0) start += len;
-  if (end < 0) end += len;
-  if (start < 0) start = 0;
-  if (start > end || start >= len) return {};
-  if (end >= len) end = len - 1;
-  if (!reverse) return {static_cast<size_t>(start), static_cast<size_t>(end + 1), false};
-  return {static_cast<size_t>(len - 1 - end), static_cast<size_t>(len - start), true};
+  auto [first, last] = storage::ClampRanks(start, end, length);
+  if (!reverse || first == last) return {first, last, reverse};
+  return {length - last, length - first, true};
+}
+
+// ZRANGESTORE's store of `elements` at args[1].
+void ReplyStored(CommandContext& ctx, storage::ScoredMembers elements) {
+  size_t stored = storage::ZStore(ctx.db(), ctx.args[1], std::move(elements),
+                                  ZSetLimitsOf(ctx.server), storage::ZStoreKind::kRangeStore);
+  ctx.reply.Integer(static_cast<int64_t>(stored));
 }
 
 // ZRANGE and its older forms; `store` for ZRANGESTORE (args shifted by one).
@@ -327,30 +277,27 @@ void RangeGeneric(CommandContext& ctx, bool store, RangeType type, Direction dir
       break;
   }
 
-  storage::Database& db = ctx.db();
-  auto found = FindZSetRead(ctx, key);
+  auto found = storage::FindZSet(ctx.db(), key);
   if (!found.ok()) {
     if (found.status() != OpStatus::kKeyNotFound) return ctx.ReplyStatus(found.status());
     if (!store) return ctx.reply.ArrayHeader(0);
-    if (db.Delete(ctx.args[1])) ctx.AddDirty();
-    return ctx.reply.Integer(0);
+    return ReplyStored(ctx, {});
   }
   const ZSet& z = **found;
   RankSpan span;
   if (type == RangeType::kRank) {
     span = RankIndexSpan(start, end, reverse, z.Length());
   } else {
-    auto [lo, hi] =
-        type == RangeType::kScore ? RankBounds(z, score_range) : RankBounds(z, lex_range);
+    auto [lo, hi] = type == RangeType::kScore ? storage::RankBounds(z, score_range)
+                                              : storage::RankBounds(z, lex_range);
     span = LimitSpan(lo, hi, reverse, offset, count, z.Length());
   }
   if (store) {
-    std::vector<std::pair<std::string, double>> elements;
+    storage::ScoredMembers elements;
     elements.reserve(span.end - span.start);
     z.ForRange(span.start, span.end, false,
                [&](std::string_view m, double s) { elements.emplace_back(std::string(m), s); });
-    StoreResult(ctx, ctx.args[1], std::move(elements));
-    return;
+    return ReplyStored(ctx, std::move(elements));
   }
   ReplyMembers(ctx, z, span.start, span.end, span.reverse, withscores);
 }
@@ -397,22 +344,13 @@ void RemRangeGeneric(CommandContext& ctx, RangeType type) {
   } else if (!ParseLexRange(ctx.args[2], ctx.args[3], &lex_range)) {
     return ctx.reply.Error(kErrMinMaxLex);
   }
-  auto found = FindZSetWrite(ctx, ctx.args[1]);
-  if (!found.ok()) return ReplyMissingKey(ctx, found.status(), [&] { ctx.reply.Integer(0); });
-  ZSet* z = *found;
-  RankSpan span;
-  if (type == RangeType::kRank) {
-    span = RankIndexSpan(start, end, false, z->Length());
-  } else {
-    auto [lo, hi] =
-        type == RangeType::kScore ? RankBounds(*z, score_range) : RankBounds(*z, lex_range);
-    span = {lo, hi, false};
-  }
-  size_t removed = span.end - span.start;
-  z->RemoveRange(span.start, span.end);
-  ctx.AddDirty(removed);
-  if (removed > 0) FinishWrite(ctx.db(), ctx.args[1], z);
-  ctx.reply.Integer(static_cast<int64_t>(removed));
+  storage::Database& db = ctx.db();
+  storage::OpResult<size_t> removed =
+      type == RangeType::kRank    ? storage::ZRemRangeByRank(db, ctx.args[1], start, end)
+      : type == RangeType::kScore ? storage::ZRemRangeByScore(db, ctx.args[1], score_range)
+                                  : storage::ZRemRangeByLex(db, ctx.args[1], lex_range);
+  if (!removed.ok()) return ctx.ReplyStatus(removed.status());
+  ctx.reply.Integer(static_cast<int64_t>(*removed));
 }
 
 void CmdZRemRangeByRank(CommandContext& ctx) { RemRangeGeneric(ctx, RangeType::kRank); }
@@ -429,11 +367,12 @@ void PopGeneric(CommandContext& ctx, bool max) {
     if (!parsed || *parsed < 0) return ctx.reply.Error(kErrMustBePositive);
     count = *parsed;
   }
-  auto found = FindZSetWrite(ctx, ctx.args[1]);
-  if (!found.ok()) return ReplyMissingKey(ctx, found.status(), [&] { ctx.reply.ArrayHeader(0); });
-  if (count == 0) return ctx.reply.ArrayHeader(0);
-  PopAndReply(ctx, ctx.args[1], *found, max, static_cast<size_t>(count),
-              count_given ? PopReply::kPairs : PopReply::kFlat);
+  auto popped = storage::ZPop(ctx.db(), ctx.args[1], max, static_cast<size_t>(count));
+  if (!popped.ok()) {
+    return ReplyMissingKey(ctx, popped.status(), [&] { ctx.reply.ArrayHeader(0); });
+  }
+  if (popped->empty()) return ctx.reply.ArrayHeader(0);
+  ReplyPopped(ctx, ctx.args[1], *popped, count_given ? PopReply::kPairs : PopReply::kFlat);
 }
 
 void CmdZPopMin(CommandContext& ctx) { PopGeneric(ctx, false); }
@@ -449,7 +388,7 @@ void CmdZMPop(CommandContext& ctx) {
 // ZRANDMEMBER key [count [WITHSCORES]]
 void CmdZRandMember(CommandContext& ctx) {
   if (ctx.args.size() == 2) {
-    auto found = FindZSetRead(ctx, ctx.args[1]);
+    auto found = storage::FindZSet(ctx.db(), ctx.args[1]);
     if (!found.ok()) return ReplyMissingKey(ctx, found.status(), [&] { ctx.reply.Null(); });
     const ZSet& z = **found;
     size_t rank = std::uniform_int_distribution<size_t>(0, z.Length() - 1)(ServerContext::Rng());
@@ -469,7 +408,7 @@ void CmdZRandMember(CommandContext& ctx) {
     constexpr int64_t kHalf = std::numeric_limits<int64_t>::max() / 2;
     if (*count < -kHalf || *count > kHalf) return ctx.reply.Error(kErrValueOutOfRange);
   }
-  auto found = FindZSetRead(ctx, ctx.args[1]);
+  auto found = storage::FindZSet(ctx.db(), ctx.args[1]);
   if (!found.ok()) return ReplyMissingKey(ctx, found.status(), [&] { ctx.reply.ArrayHeader(0); });
   const ZSet& z = **found;
   if (*count == 0) return ctx.reply.ArrayHeader(0);
@@ -517,7 +456,7 @@ void CmdZRandMember(CommandContext& ctx) {
 void CmdZScan(CommandContext& ctx) {
   auto cursor = ParseScanCursor(ctx.args[2]);
   if (!cursor) return ctx.reply.Error(kErrInvalidCursor);
-  auto found = FindZSetRead(ctx, ctx.args[1]);
+  auto found = storage::FindZSet(ctx.db(), ctx.args[1]);
   if (!found.ok()) {
     return ReplyMissingKey(ctx, found.status(), [&] { ReplyEmptyScan(ctx); });
   }

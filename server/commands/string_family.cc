@@ -1,5 +1,6 @@
 // String commands: GET SET SETNX SETEX PSETEX GETSET GETDEL GETEX MGET MSET MSETNX INCR DECR INCRBY
-// DECRBY INCRBYFLOAT APPEND STRLEN GETRANGE SUBSTR SETRANGE LCS.
+// DECRBY INCRBYFLOAT APPEND STRLEN GETRANGE SUBSTR SETRANGE LCS. Writers parse, call one operation
+// of storage/string_ops (which reports the keyspace events and counts the changes) and reply.
 #include <strings.h>
 
 #include <string>
@@ -9,6 +10,7 @@
 #include "server/dispatch/errors.h"
 #include "server/dispatch/server_context.h"
 #include "storage/clock.h"
+#include "storage/key_ops.h"
 #include "storage/numbers.h"
 #include "storage/string_ops.h"
 
@@ -18,6 +20,7 @@ namespace {
 using storage::Entry;
 using storage::OpResult;
 using storage::OpStatus;
+using storage::SetParams;
 using storage::ValueType;
 
 constexpr std::string_view kErrDecrementOverflow = "ERR decrement would overflow";
@@ -124,44 +127,40 @@ std::optional<int64_t> OptionsExpireAtOrReply(CommandContext& ctx, const StringO
                          options.flags & (kExAt | kPxAt));
 }
 
-// Looks `key` up for reading and replies its value, null when absent. False (error replied) when
-// it holds another type.
-bool ReplyValue(CommandContext& ctx, std::string_view key, Entry** found = nullptr) {
-  Entry* entry = ctx.db().FindRead(key);
-  if (found != nullptr) *found = entry;
+// GET key
+void CmdGet(CommandContext& ctx) {
+  Entry* entry = ctx.db().FindRead(ctx.args[1]);
   if (entry == nullptr) {
     ctx.reply.Null();
-    return true;
-  }
-  if (entry->type() != ValueType::kString) {
+  } else if (entry->type() != ValueType::kString) {
     ctx.reply.Error(kErrWrongType);
-    return false;
+  } else {
+    ctx.reply.Bulk(entry->str());
   }
-  ctx.reply.Bulk(entry->str());
-  return true;
 }
 
-// GET key
-void CmdGet(CommandContext& ctx) { ReplyValue(ctx, ctx.args[1]); }
+// Replies the old value SET ... GET and GETSET return, null when there was none.
+void ReplyOldValue(CommandContext& ctx, const storage::SetOutcome& outcome) {
+  if (outcome.old_value) {
+    ctx.reply.Bulk(*outcome.old_value);
+  } else {
+    ctx.reply.Null();
+  }
+}
 
-// The work of SET, SETEX and PSETEX. `expire_at` is kNoExpire or an absolute time. With GET the
-// old value is the reply, whether or not NX/XX let the write happen.
-void SetGeneric(CommandContext& ctx, uint32_t flags, std::string_view key, std::string_view value,
-                int64_t expire_at) {
-  storage::Database& db = ctx.db();
-  if (flags & kGet) {
-    if (!ReplyValue(ctx, key)) return;
+// The work of SET, SETEX and PSETEX. With GET the old value is the reply, whether or not NX/XX
+// let the write happen.
+void SetGeneric(CommandContext& ctx, std::string_view value, const SetParams& params) {
+  OpResult<storage::SetOutcome> result = storage::Set(ctx.db(), ctx.args[1], value, params);
+  if (!result.ok()) {
+    ctx.ReplyStatus(result.status());
+  } else if (params.get_old) {
+    ReplyOldValue(ctx, *result);
+  } else if (result->written) {
+    ctx.reply.Ok();
+  } else {
+    ctx.reply.Null();
   }
-  if (flags & (kNx | kXx)) {
-    bool found = db.FindWrite(key) != nullptr;
-    if (((flags & kNx) && found) || ((flags & kXx) && !found)) {
-      if (!(flags & kGet)) ctx.reply.Null();
-      return;
-    }
-  }
-  db.SetString(key, value, expire_at, flags & kKeepTtl);
-  ctx.AddDirty();
-  if (!(flags & kGet)) ctx.reply.Ok();
 }
 
 // SET key value [NX | XX] [GET] [EX seconds | PX milliseconds | EXAT unix-time-seconds |
@@ -172,31 +171,30 @@ void CmdSet(CommandContext& ctx) {
     ctx.ReplySyntaxError();
     return;
   }
-  int64_t expire_at = Entry::kNoExpire;
+  SetParams params;
   if (options.flags & kAnyExpire) {
     std::optional<int64_t> at = OptionsExpireAtOrReply(ctx, options);
     if (!at) return;
-    expire_at = *at;
+    params.expire_at_ms = *at;
   }
-  SetGeneric(ctx, options.flags, ctx.args[1], ctx.args[2], expire_at);
+  if (options.flags & kNx) params.condition = SetParams::Condition::kIfAbsent;
+  if (options.flags & kXx) params.condition = SetParams::Condition::kIfPresent;
+  params.get_old = options.flags & kGet;
+  params.keep_ttl = options.flags & kKeepTtl;
+  SetGeneric(ctx, ctx.args[2], params);
 }
 
 // SETNX key value
 void CmdSetnx(CommandContext& ctx) {
-  storage::Database& db = ctx.db();
-  if (db.FindWrite(ctx.args[1]) != nullptr) {
-    ctx.reply.Integer(0);
-    return;
-  }
-  db.SetString(ctx.args[1], ctx.args[2], Entry::kNoExpire);
-  ctx.AddDirty();
-  ctx.reply.Integer(1);
+  SetParams params{.condition = SetParams::Condition::kIfAbsent};
+  OpResult<storage::SetOutcome> result = storage::Set(ctx.db(), ctx.args[1], ctx.args[2], params);
+  ctx.reply.Integer(result->written ? 1 : 0);
 }
 
 void SetWithExpire(CommandContext& ctx, bool seconds) {
   std::optional<int64_t> at = ExpireAtOrReply(ctx, ctx.args[2], seconds, /*absolute=*/false);
   if (!at) return;
-  SetGeneric(ctx, 0, ctx.args[1], ctx.args[3], *at);
+  SetGeneric(ctx, ctx.args[3], {.expire_at_ms = *at});
 }
 
 // SETEX key seconds value
@@ -207,17 +205,25 @@ void CmdPsetex(CommandContext& ctx) { SetWithExpire(ctx, /*seconds=*/false); }
 
 // GETSET key value
 void CmdGetset(CommandContext& ctx) {
-  if (!ReplyValue(ctx, ctx.args[1])) return;
-  ctx.db().SetString(ctx.args[1], ctx.args[2], Entry::kNoExpire);
-  ctx.AddDirty();
+  OpResult<storage::SetOutcome> result =
+      storage::Set(ctx.db(), ctx.args[1], ctx.args[2], {.get_old = true});
+  if (!result.ok()) {
+    ctx.ReplyStatus(result.status());
+    return;
+  }
+  ReplyOldValue(ctx, *result);
 }
 
 // GETDEL key
 void CmdGetdel(CommandContext& ctx) {
-  Entry* entry;
-  if (!ReplyValue(ctx, ctx.args[1], &entry) || entry == nullptr) return;
-  ctx.db().Delete(ctx.args[1]);
-  ctx.AddDirty();
+  OpResult<std::optional<std::string>> result = storage::GetDel(ctx.db(), ctx.args[1]);
+  if (!result.ok()) {
+    ctx.ReplyStatus(result.status());
+  } else if (*result) {
+    ctx.reply.Bulk(**result);
+  } else {
+    ctx.reply.Null();
+  }
 }
 
 // GETEX key [EX seconds | PX milliseconds | EXAT unix-time-seconds | PXAT unix-time-milliseconds |
@@ -229,16 +235,12 @@ void CmdGetex(CommandContext& ctx) {
     return;
   }
   storage::Database& db = ctx.db();
-  std::string_view key = ctx.args[1];
-  Entry* entry = db.FindRead(key);
-  if (entry == nullptr) {
-    ctx.reply.Null();
+  OpResult<Entry*> found = db.FindReadTyped(ctx.args[1], ValueType::kString);
+  if (!found.ok()) {
+    ReplyMissingKey(ctx, found.status(), [&] { ctx.reply.Null(); });
     return;
   }
-  if (entry->type() != ValueType::kString) {
-    ctx.reply.Error(kErrWrongType);
-    return;
-  }
+  Entry* entry = *found;
   // The expire time is checked only once the key is known to be a string, as in Redis.
   int64_t expire_at = Entry::kNoExpire;
   if (options.flags & kAnyExpire) {
@@ -247,15 +249,11 @@ void CmdGetex(CommandContext& ctx) {
     expire_at = *at;
   }
   ctx.reply.Bulk(entry->str());
-  if ((options.flags & (kExAt | kPxAt)) && expire_at <= storage::CommandTimeMs()) {
-    db.Delete(key);
-    ctx.AddDirty();
-  } else if (options.flags & kAnyExpire) {
-    db.SetExpire(entry, expire_at);
-    ctx.AddDirty();
-  } else if ((options.flags & kPersist) && entry->has_expire()) {
-    db.SetExpire(entry, Entry::kNoExpire);
-    ctx.AddDirty();
+  if (options.flags & kAnyExpire) {
+    // Only EXAT and PXAT can name a time already past: the key is then deleted.
+    storage::ExpireEntryAt(db, entry, expire_at);
+  } else if (options.flags & kPersist) {
+    storage::PersistEntry(db, entry);
   }
 }
 
@@ -280,19 +278,9 @@ void MsetGeneric(CommandContext& ctx, bool nx) {
     ctx.reply.Error(WrongArityError(ctx.spec.name));
     return;
   }
-  storage::Database& db = ctx.db();
+  bool written = storage::MSet(ctx.db(), args.subspan(1), nx);
   if (nx) {
-    for (size_t i = 1; i < args.size(); i += 2) {
-      if (db.FindWrite(args[i]) != nullptr) {
-        ctx.reply.Integer(0);
-        return;
-      }
-    }
-  }
-  for (size_t i = 1; i < args.size(); i += 2) db.SetString(args[i], args[i + 1], Entry::kNoExpire);
-  ctx.AddDirty(args.size() / 2);
-  if (nx) {
-    ctx.reply.Integer(1);
+    ctx.reply.Integer(written ? 1 : 0);
   } else {
     ctx.reply.Ok();
   }
@@ -310,7 +298,6 @@ void IncrByReply(CommandContext& ctx, int64_t delta) {
     ctx.ReplyStatus(result.status());
     return;
   }
-  ctx.AddDirty();
   ctx.reply.Integer(*result);
 }
 
@@ -350,7 +337,6 @@ void CmdIncrbyfloat(CommandContext& ctx) {
     ctx.ReplyStatus(result.status());
     return;
   }
-  ctx.AddDirty();
   ctx.reply.Bulk(*result);
 }
 
@@ -364,9 +350,7 @@ void ReplyLength(CommandContext& ctx, const OpResult<size_t>& result) {
 
 // APPEND key value
 void CmdAppend(CommandContext& ctx) {
-  OpResult<size_t> result = storage::Append(ctx.db(), ctx.args[1], ctx.args[2], MaxStringLen(ctx));
-  if (result.ok()) ctx.AddDirty();
-  ReplyLength(ctx, result);
+  ReplyLength(ctx, storage::Append(ctx.db(), ctx.args[1], ctx.args[2], MaxStringLen(ctx)));
 }
 
 // STRLEN key
@@ -410,11 +394,8 @@ void CmdSetrange(CommandContext& ctx) {
     ctx.reply.Error(kErrOffsetOutOfRange);
     return;
   }
-  OpResult<size_t> result = storage::SetRange(ctx.db(), ctx.args[1], static_cast<uint64_t>(*offset),
-                                              ctx.args[3], MaxStringLen(ctx));
-  // Writing nothing changes nothing, whether or not the key exists.
-  if (result.ok() && !ctx.args[3].empty()) ctx.AddDirty();
-  ReplyLength(ctx, result);
+  ReplyLength(ctx, storage::SetRange(ctx.db(), ctx.args[1], static_cast<uint64_t>(*offset),
+                                     ctx.args[3], MaxStringLen(ctx)));
 }
 
 // LCS key1 key2 [LEN] [IDX] [MINMATCHLEN min-match-len] [WITHMATCHLEN]

@@ -58,9 +58,11 @@ class ClientState {
   // MULTI/EXEC and WATCH state, created by the first MULTI or WATCH.
   std::unique_ptr<TransactionState> transaction;
   // Set by a blocking command that has to wait (server/blocking.h): the connection runs no more
-  // commands until Resume() or its timeout (0: none) ends the wait. Atomic for CLIENT LIST.
+  // commands until Resume() or its deadline ends the wait. Atomic for CLIENT LIST.
   RelaxedAtomic<bool> blocked = false;
-  int64_t block_timeout_ms = 0;
+  // When the wait times out, in Clock milliseconds (0: never): it times out when the server's
+  // Clock reaches it, however much real time that takes (a frozen clock never does).
+  int64_t block_deadline_ms = 0;
 
   // Fields other threads read (CLIENT LIST): guarded by info_mutex_.
   struct Info {

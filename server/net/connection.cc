@@ -24,13 +24,12 @@ std::string Endpoint(const asio::ip::tcp::endpoint& endpoint) {
 
 }  // namespace
 
-Connection::Connection(asio::ip::tcp::socket socket, ServerContext& server)
+Connection::Connection(asio::ip::tcp::socket socket, ServerContext& server, BlockTimeouts& timeouts)
     : socket_(std::move(socket)),
       server_(server),
       client_(server.clients.NextId()),
       writer_(&pending_),
-      block_timer_(socket_.get_executor()) {
-}
+      timeouts_(timeouts) {}
 
 Connection::~Connection() {
   if (registered_) server_.clients.Remove(client_.id());
@@ -180,7 +179,7 @@ void Connection::ProcessInput() {
     client_.query_buffer_bytes.store(input_end_ - batch_start, std::memory_order_relaxed);
     PubSubRegistry::ScopedRunningClient running(client_.id(), writer_.buffer());
     server_.dispatcher.Dispatch(parser_.args(), client_, writer_);
-    if (client_.blocked) StartBlockTimer();
+    if (client_.blocked) WatchBlockDeadline();
   }
   processing_ = false;
   PublishBuffers();
@@ -289,17 +288,18 @@ void Connection::CheckOutputLimit() {
   Close();
 }
 
-void Connection::StartBlockTimer() {
-  if (client_.block_timeout_ms <= 0) return;
-  block_timer_.expires_after(std::chrono::milliseconds(client_.block_timeout_ms));
-  block_timer_.async_wait([self = shared_from_this()](const boost::system::error_code& error) {
-    if (error || self->closed_ || !self->client_.blocked) return;
-    // False: already served or unblocked, and that outcome is on its way through Resume.
-    if (!self->server_.blocking.Cancel(self->client_.id(), false)) return;
-    std::string reply;
-    protocol::ReplyWriter(&reply, self->client_.resp).NullArray();
-    self->EndBlock(reply, /*failed=*/false);
-  });
+void Connection::WatchBlockDeadline() {
+  if (client_.block_deadline_ms == 0) return;
+  timeouts_.Add(client_.block_deadline_ms, client_.id(), weak_from_this());
+}
+
+void Connection::OnBlockDeadline() {
+  if (closed_ || !client_.blocked) return;
+  // False: already served or unblocked, and that outcome is on its way through Resume.
+  if (!server_.blocking.Cancel(client_.id(), false)) return;
+  std::string reply;
+  protocol::ReplyWriter(&reply, client_.resp).NullArray();
+  EndBlock(reply, /*failed=*/false);
 }
 
 void Connection::Resume(std::string reply) {
@@ -323,7 +323,7 @@ void Connection::EndBlock(std::string_view reply, bool failed) {
   }
   client_.argv_bytes.store(0, std::memory_order_relaxed);
   client_.blocked = false;
-  block_timer_.cancel();
+  if (client_.block_deadline_ms != 0) timeouts_.Remove(client_.block_deadline_ms, client_.id());
   ProcessInput();
   if (closed_) return;
   Flush();
@@ -377,7 +377,7 @@ void Connection::Close() {
   if (client_.subscribed()) server_.pubsub.UnsubscribeAll(client_);
   if (client_.blocked) {
     server_.blocking.Cancel(client_.id(), true);
-    block_timer_.cancel();
+    if (client_.block_deadline_ms != 0) timeouts_.Remove(client_.block_deadline_ms, client_.id());
   }
   boost::system::error_code ignored;
   socket_.shutdown(asio::ip::tcp::socket::shutdown_both, ignored);

@@ -11,12 +11,14 @@
 #include "protocol/resp_parser.h"
 #include "server/dispatch/client.h"
 #include "server/dispatch/server_context.h"
+#include "server/net/block_timeouts.h"
 
 namespace respd::server {
 
 class Connection : public ClientHandle, public std::enable_shared_from_this<Connection> {
  public:
-  Connection(boost::asio::ip::tcp::socket socket, ServerContext& server);
+  // `timeouts` is the deadline set of the I/O thread the connection lives on.
+  Connection(boost::asio::ip::tcp::socket socket, ServerContext& server, BlockTimeouts& timeouts);
   ~Connection() override;
 
   void Start();
@@ -25,8 +27,11 @@ class Connection : public ClientHandle, public std::enable_shared_from_this<Conn
   void Resume(std::string reply) override;
   void Deliver(std::string_view frame) override;
   // The connection's part of Redis's clientsCron, on its own thread: closes it if it has been idle
-  // longer than `timeout_s` (0: never), and frees the buffers of a client idle for a while.
+  // longer than `timeout_s` (0: never), and frees the buffers of a client idle for a while. Idle
+  // time is Clock time: `now_ms` against the Clock time of the last interaction.
   void Cron(int64_t now_ms, int64_t timeout_s);
+  // The Clock reached the deadline of the blocked wait (BlockTimeouts): answers the timeout.
+  void OnBlockDeadline();
 
  private:
   void Read();
@@ -48,8 +53,8 @@ class Connection : public ClientHandle, public std::enable_shared_from_this<Conn
   void FreeIdleBuffers(int64_t now_ms);
   // CLIENT LIST's view of the buffers (ClientState's published fields).
   void PublishBuffers();
-  // A blocking command parked the client: its timeout, and the way back to running commands.
-  void StartBlockTimer();
+  // A blocking command parked the client: its deadline goes to the thread's BlockTimeouts.
+  void WatchBlockDeadline();
   // Ends the wait once `reply` (the command's answer) is written; counts the command then, as
   // failed if `failed`.
   void EndBlock(std::string_view reply, bool failed);
@@ -64,7 +69,7 @@ class Connection : public ClientHandle, public std::enable_shared_from_this<Conn
   std::string pending_;     // replies not yet handed to the socket
   std::string writing_;     // replies being written
   protocol::ReplyWriter writer_;
-  boost::asio::steady_timer block_timer_;
+  BlockTimeouts& timeouts_;
   // Messages delivered from any thread (Deliver), not yet behind pending_.
   std::mutex mail_mutex_;
   std::string mail_;

@@ -13,13 +13,8 @@ namespace asio = boost::asio;
 using asio::ip::tcp;
 namespace {
 
-// Redis's ACTIVE_EXPIRE_CYCLE_SLOW_TIME_PERC: the active expiry cycle may use 25% of each cron
-// period.
-constexpr int64_t kActiveExpireTimePercent = 25;
-// Buckets one shard walks before the cycle checks its time budget again.
-constexpr size_t kExpireBucketsPerStep = 64;
 // How often idle clients are looked for (Redis's clientsCron also runs about once a second).
-constexpr int64_t kClientSweepMs = 1000;
+constexpr auto kClientSweepInterval = std::chrono::seconds(1);
 // How long an I/O thread keeps polling after a turn that did work before it sleeps.
 constexpr auto kBusyPoll = std::chrono::microseconds(20);
 // On stop, replies already queued get this long to reach the socket.
@@ -60,14 +55,26 @@ Server::Server(Config& config, storage::Clock& clock) : config_(config), context
   int threads = static_cast<int>(config_.threads().number());
   if (threads == 0) threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   context_.io_threads = threads;
-  for (int i = 0; i < threads; ++i) threads_.push_back(std::make_unique<IoThread>());
+  for (int i = 0; i < threads; ++i) threads_.push_back(std::make_unique<IoThread>(clock));
   context_.run_id = RandomRunId();
   context_.start_time_ms = clock.NowMs();
   context_.request_shutdown = [this] { Stop(); };
   context_.scripting.set_serve_while_busy(ServeWhileBusy);
+  clock.AddObserver(this);
 }
 
-Server::~Server() = default;
+Server::~Server() { context_.clock.RemoveObserver(this); }
+
+void Server::OnClockChanged() {
+  // Whoever moved the clock (a command on some I/O thread, a test) may be on any thread: each
+  // thread re-reads its own deadlines.
+  for (auto& thread : threads_) {
+    asio::post(thread->io, [&thread = *thread] {
+      thread.block_timeouts.OnClockChanged();
+      thread.sweep_due = true;
+    });
+  }
+}
 
 bool Server::Listen() {
   std::istringstream addresses(config_.Get("bind").text());
@@ -188,7 +195,8 @@ void Server::Accept(tcp::acceptor& acceptor) {
       asio::write(socket, asio::buffer(kReply), ignored);
       socket.close(ignored);
     } else {
-      auto connection = std::make_shared<Connection>(std::move(socket), context_);
+      auto connection =
+          std::make_shared<Connection>(std::move(socket), context_, thread.block_timeouts);
       // The connection's handlers run on `thread`; start it there too.
       asio::post(thread.io, [&thread, connection] {
         thread.connections.push_back(connection);
@@ -215,12 +223,15 @@ void Server::RunCron(IoThread& thread) {
   // key may expire and no client may be closed in the script's middle.
   if (storage::ShardLocks::AllHeldByThisThread()) return;
   if (&thread == threads_[0].get() && context_.active_expire.load(std::memory_order_relaxed)) {
-    ActiveExpireCycle();
+    auto budget = storage::ActiveExpiry::Budget(config_.hz().number());
+    active_expiry_.RunCycle(context_.store, context_.clock.NowMs(),
+                            std::chrono::steady_clock::now() + budget);
   }
+  auto real_now = std::chrono::steady_clock::now();
+  if (!thread.sweep_due && real_now - thread.last_sweep < kClientSweepInterval) return;
+  thread.sweep_due = false;
+  thread.last_sweep = real_now;
   int64_t now = context_.clock.NowMs();
-  static thread_local int64_t last_sweep = 0;
-  if (now - last_sweep < kClientSweepMs) return;
-  last_sweep = now;
   int64_t timeout = config_.timeout().number();
   std::erase_if(thread.connections, [&](std::weak_ptr<Connection>& weak) {
     auto connection = weak.lock();
@@ -228,36 +239,6 @@ void Server::RunCron(IoThread& thread) {
     connection->Cron(now, timeout);
     return false;
   });
-}
-
-void Server::ActiveExpireCycle() {
-  int64_t hz = std::max<int64_t>(1, config_.hz().number());
-  auto budget = std::chrono::microseconds(1000000 * kActiveExpireTimePercent / 100 / hz);
-  auto deadline = std::chrono::steady_clock::now() + budget;
-  storage::Store& store = context_.store;
-  for (int db = 0; db < store.num_databases(); ++db) {
-    storage::Database& database = store.db(db);
-    for (size_t shard = 0; shard < storage::kShardCount; ++shard) {
-      size_t walked = 0;
-      bool more = true;
-      // The lock is taken per step, so clients wait at most one step of kExpireBucketsPerStep. A
-      // shard held by someone else (a long script or EXEC holds them all) is left for the next
-      // tick: the cron runs on an I/O thread and must never wait, or that thread's clients would.
-      while (more && std::chrono::steady_clock::now() < deadline) {
-        std::unique_lock<std::mutex> lock;
-        if (store.locking()) {
-          lock = std::unique_lock(store.shard_mutex(shard), std::try_to_lock);
-          if (!lock.owns_lock()) break;
-        }
-        if (database.ShardVolatileCount(shard) == 0) break;
-        storage::SetCommandTimeMs(context_.clock.NowMs());
-        size_t buckets = database.ActiveExpireShard(shard, kExpireBucketsPerStep).buckets;
-        walked += buckets;
-        more = buckets == kExpireBucketsPerStep && walked < database.ShardSize(shard);
-      }
-      if (std::chrono::steady_clock::now() >= deadline) return;
-    }
-  }
 }
 
 }  // namespace respd::server

@@ -3,6 +3,7 @@
 #include "server/services/blocking.h"
 
 #include <algorithm>
+#include <limits>
 
 #include "protocol/reply_writer.h"
 #include "server/dispatch/client.h"
@@ -15,10 +16,15 @@ namespace {
 
 constexpr std::string_view kErrUnblocked = "UNBLOCKED client unblocked via CLIENT UNBLOCK";
 
-// The longest wait the connection's timer is armed for. Its clock counts nanoseconds in 64 bits
-// (about 292 years), so a timeout Redis accepts (up to ~9.2e15 s) would overflow it and fire at
-// once; Redis never fires such a timeout. A century is the same to any client.
-constexpr int64_t kMaxBlockTimeoutMs = int64_t{100} * 366 * 24 * 3600 * 1000;
+// The latest Clock time in milliseconds: the Clock counts microseconds in 64 bits.
+constexpr int64_t kLatestClockMs = std::numeric_limits<int64_t>::max() / 1000;
+
+// The Clock time a wait of `timeout_ms` from `now_ms` ends at; 0 (never) for no timeout and for a
+// timeout the Clock can never reach (Redis accepts up to ~9.2e15 s and never fires those).
+int64_t DeadlineMs(int64_t now_ms, int64_t timeout_ms) {
+  if (timeout_ms <= 0 || timeout_ms > kLatestClockMs - now_ms) return 0;
+  return now_ms + timeout_ms;
+}
 
 }  // namespace
 
@@ -52,7 +58,7 @@ bool BlockingRegistry::Block(CommandContext& ctx, std::span<const std::string_vi
     }
   }
   ctx.client.blocked = true;
-  ctx.client.block_timeout_ms = std::min(timeout_ms, kMaxBlockTimeoutMs);
+  ctx.client.block_deadline_ms = DeadlineMs(ctx.server.clock.NowMs(), timeout_ms);
   std::lock_guard lock(mutex_);
   for (const std::string& key : waiter->keys) {
     queues_[DbKey{waiter->db, key}].push_back(waiter.get());
@@ -134,6 +140,22 @@ void BlockingRegistry::OnKeyReady(int db, std::string_view key) {
   auto same = [&](const DbKey& k) { return k.db == db && k.key == key; };
   if (std::none_of(ready_keys_.begin(), ready_keys_.end(), same)) {
     ready_keys_.push_back(std::move(ready));
+  }
+}
+
+void BlockingRegistry::OnKeyModified(int db, std::string_view key) {
+  if (waiting_.load(std::memory_order_relaxed) == 0) return;
+  DbKey modified{db, std::string(key)};
+  {
+    std::lock_guard lock(mutex_);
+    auto it = queues_.find(modified);
+    if (it == queues_.end()) return;
+    auto group_reader = [](const Waiter* w) { return w->spec->name == "xreadgroup"; };
+    if (std::none_of(it->second.begin(), it->second.end(), group_reader)) return;
+  }
+  auto same = [&](const DbKey& k) { return k.db == db && k.key == key; };
+  if (std::none_of(ready_keys_.begin(), ready_keys_.end(), same)) {
+    ready_keys_.push_back(std::move(modified));
   }
 }
 

@@ -49,8 +49,9 @@ class BlockingRegistry : public storage::KeyspaceObserver {
   BlockingRegistry& operator=(const BlockingRegistry&) = delete;
 
   // Parks the client running `ctx` on `keys` (its command must be allowed to block:
-  // ctx.may_block()) until one is ready, `timeout_ms` passes (0: forever), CLIENT UNBLOCK, or the
-  // client disconnects. Nothing is replied now. Returns false when the client has no connection to
+  // ctx.may_block()) until one is ready, the server Clock has moved `timeout_ms` on (0: forever;
+  // the client's block_deadline_ms, which its connection watches), CLIENT UNBLOCK, or the client
+  // disconnects. Nothing is replied now. Returns false when the client has no connection to
   // park (in-process tests): the handler then answers as on timeout.
   bool Block(CommandContext& ctx, std::span<const std::string_view> keys, int64_t timeout_ms);
 
@@ -66,7 +67,9 @@ class BlockingRegistry : public storage::KeyspaceObserver {
   void ServeReady(Dispatcher& dispatcher);
   static bool HasReady() { return !ready_keys_.empty(); }
 
-  void OnKeyModified(int db, std::string_view key) override {}
+  // Like Redis's signalDeletedKeyAsReady: a key XREADGROUP waits on was written (deleted, or
+  // replaced by another type): its readers are re-run so they can answer UNBLOCKED.
+  void OnKeyModified(int db, std::string_view key) override;
   void OnDbModified(int db) override;
   void OnKeyReady(int db, std::string_view key) override;
 

@@ -58,6 +58,7 @@ const std::map<std::string, CompareRule, std::less<>>& Rules() {
       {"client|info", {Compare::kTypeOnly}},
       {"client|list", {Compare::kTypeOnly}},
       {"client|unblock", {Compare::kTypeOnly}},
+      {"xinfo|consumers", {Compare::kTypeOnly}},  // idle times
       {"object|idletime", {Compare::kTypeOnly}},
       {"object|freq", {Compare::kTypeOnly}},
       {"object|refcount", {Compare::kTypeOnly}},  // Redis counts a queued MULTI's arguments
@@ -166,6 +167,9 @@ const std::vector<std::string> kTtl = {"0",
 const std::vector<std::string> kTimeout = {
     "0.01", "0.01", "0.005", "0.02", "0.0001", "-1", "-0.5",
     "nan",  "inf",  "-inf",  "1e20", "abc",    "",   "9223372036854775807"};
+// XREAD's BLOCK in milliseconds: a few, or invalid; never 0 (forever) nor long.
+const std::vector<std::string> kBlockMilliseconds = {"1",  "2",   "5",   "10", "-1",
+                                                     "-5", "abc", "1.5", "",   "9223372036854775808"};
 const std::vector<std::string> kCursor = {
     "0", "0", "0", "0", "1", "-1", "abc", "18446744073709551615", "18446744073709551616", ""};
 // Offsets in bits: at most 8 Mbit (1 MB) or past the 2^32 limit, never a 256 MB allocation.
@@ -340,6 +344,16 @@ bool HasWord(const std::vector<std::string>& argv, std::string_view word) {
   });
 }
 
+// XADD with a clock-made ID ("*"), and claims whose outcome depends on how long an entry has
+// been idle: the servers may differ, so the reply is compared by shape and the key resynced.
+bool StreamTimeDependent(std::string_view full_name, const std::vector<std::string>& argv) {
+  if (full_name == "xadd") return HasWord(argv, "*");
+  if (full_name == "xclaim" || full_name == "xautoclaim") {
+    return argv.size() > 4 && argv[4] != "0";
+  }
+  return false;
+}
+
 }  // namespace
 
 CompareRule RuleForArgs(std::string_view full_name, const std::vector<std::string>& argv) {
@@ -356,11 +370,18 @@ CompareRule RuleForArgs(std::string_view full_name, const std::vector<std::strin
       (HasWord(argv, "gt") || HasWord(argv, "lt"))) {
     rule.compare = Compare::kTypeOnly;
   }
+  // Stream IDs from the clock, and idle times, are read a moment apart on the two servers.
+  if (StreamTimeDependent(full_name, argv) ||
+      (full_name == "xinfo|stream" && HasWord(argv, "full")) ||
+      (full_name == "xpending" && argv.size() > 3)) {
+    rule.compare = Compare::kTypeOnly;
+  }
   return rule;
 }
 
 bool DivergesData(std::string_view full_name, const std::vector<std::string>& argv) {
   if (full_name == "spop") return true;
+  if (StreamTimeDependent(full_name, argv)) return true;
   return full_name == "sort" && HasWord(argv, "store");
 }
 
@@ -497,6 +518,8 @@ const std::vector<std::string>* PoolFor(std::string_view full_name, std::string_
       {"zrevrangebylex.max", &kLexRange},
       {"zremrangebylex.min", &kLexRange},
       {"zremrangebylex.max", &kLexRange},
+      {"xread.milliseconds", &kBlockMilliseconds},
+      {"xreadgroup.milliseconds", &kBlockMilliseconds},
   };
   static const auto* by_name = new Pools{
       {"seconds", &kTtl},

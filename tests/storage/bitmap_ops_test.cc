@@ -9,6 +9,7 @@
 
 #include "storage/clock.h"
 #include "storage/set.h"
+#include "tests/storage/recording_observer.h"
 
 namespace respd::storage {
 namespace {
@@ -219,6 +220,7 @@ class BitmapDbTest : public ::testing::Test {
   BitmapDbTest() {
     SetCommandTimeMs(1'000'000);
     store_.AddObserver(&observer_);
+    store_.AddObserver(&recorder_);
   }
 
   Database& db() { return store_.db(0); }
@@ -235,8 +237,37 @@ class BitmapDbTest : public ::testing::Test {
   }
 
   CountingObserver observer_;
+  RecordingObserver recorder_;
   Store store_{1, /*locking=*/false};
 };
+
+// As redis-server 7.0 reports them: "new" when a write creates the key, "setbit" for SETBIT and
+// BITFIELD only when the string grew or a bit changed, "set" or "del" for BITOP's destination.
+TEST_F(BitmapDbTest, WritesReportRedisEvents) {
+  SetBit(db(), "b", 3, true);
+  SetBit(db(), "b", 3, true);  // no change
+  SetBit(db(), "b", 3, false);
+  SetBit(db(), "b", 100, false);  // grows
+  BitfieldOp set{.code = BitfieldOpCode::kSet, .type = kU8, .offset = 0, .argument = 1};
+  Bitfield(db(), "f", std::span(&set, 1));
+  Bitfield(db(), "f", std::span(&set, 1));  // no change
+  BitfieldOp failing{.code = BitfieldOpCode::kSet,
+                     .type = kU8,
+                     .offset = 0,
+                     .argument = 1000,
+                     .overflow = BitfieldOverflow::kFail};
+  Bitfield(db(), "g", std::span(&failing, 1));  // creates the key, writes nothing
+  std::string_view sources[] = {"b"};
+  BitOp(db(), BitOpKind::kOr, "o", sources);
+  BitOp(db(), BitOpKind::kOr, "o", sources);
+  std::string_view nothing[] = {"missing"};
+  BitOp(db(), BitOpKind::kOr, "o", nothing);
+  BitOp(db(), BitOpKind::kOr, "o", nothing);  // nothing to delete
+  EXPECT_EQ(recorder_.events,
+            (std::vector<std::string>{"0:new:b", "0:setbit:b", "0:setbit:b", "0:setbit:b",
+                                      "0:new:f", "0:setbit:f", "0:new:g", "0:new:o", "0:set:o",
+                                      "0:set:o", "0:del:o"}));
+}
 
 TEST_F(BitmapDbTest, SetBitCreatesPadsAndKeepsTtl) {
   EXPECT_EQ(*SetBit(db(), "b", 7, true), false);

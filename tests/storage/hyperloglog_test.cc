@@ -11,6 +11,7 @@
 
 #include "storage/clock.h"
 #include "storage/set.h"
+#include "tests/storage/recording_observer.h"
 
 namespace respd::storage {
 namespace {
@@ -134,6 +135,7 @@ class HyperLogLogDbTest : public ::testing::Test {
   HyperLogLogDbTest() {
     SetCommandTimeMs(1'000'000);
     store_.AddObserver(&touched_);
+    store_.AddObserver(&recorder_);
   }
 
   Database& db() { return store_.db(0); }
@@ -155,8 +157,23 @@ class HyperLogLogDbTest : public ::testing::Test {
   }
 
   TouchedKeys touched_;
+  RecordingObserver recorder_;
   Store store_{1, /*locking=*/false};
 };
+
+// As redis-server 7.0 reports them: "new" then "pfadd" when PFADD creates the key, "pfadd" only
+// when a register changed, and "pfadd" for every PFMERGE; PFCOUNT's cache refresh reports nothing.
+TEST_F(HyperLogLogDbTest, WritesReportRedisEvents) {
+  Add("h", {});
+  Add("h", {"a"});
+  Add("h", {"a"});
+  Count({"h"});
+  std::string_view sources[] = {"h"};
+  EXPECT_EQ(PfMerge(db(), "m", sources), HllStatus::kOk);
+  EXPECT_EQ(PfMerge(db(), "m", sources), HllStatus::kOk);
+  EXPECT_EQ(recorder_.events, (std::vector<std::string>{"0:new:h", "0:pfadd:h", "0:pfadd:h",
+                                                        "0:new:m", "0:pfadd:m", "0:pfadd:m"}));
+}
 
 TEST_F(HyperLogLogDbTest, AddCreatesAndReportsChanges) {
   EXPECT_TRUE(Add("h", {}));

@@ -1,18 +1,30 @@
-// String operations on a database: counters, APPEND, SETRANGE, GETRANGE slices and LCS.
+// String operations on a database: SET and its variants, MSET, GETDEL, counters, APPEND, SETRANGE
+// (with the events each reports, as redis-server 7.0 reports them), GETRANGE slices and LCS.
 #include "storage/string_ops.h"
 
 #include <gtest/gtest.h>
 
 #include <climits>
+#include <memory>
+#include <string>
+#include <vector>
 
 #include "storage/clock.h"
+#include "storage/list_object.h"
+#include "tests/storage/recording_observer.h"
 
 namespace respd::storage {
 namespace {
 
+using Events = std::vector<std::string>;
+using Condition = SetParams::Condition;
+
 class StringOpsTest : public ::testing::Test {
  protected:
-  StringOpsTest() { SetCommandTimeMs(1'000'000); }
+  StringOpsTest() {
+    store_.AddObserver(&observer_);
+    SetCommandTimeMs(1'000'000);
+  }
 
   Database& db() { return store_.db(0); }
   std::string Value(std::string_view key) {
@@ -20,8 +32,141 @@ class StringOpsTest : public ::testing::Test {
     return e == nullptr ? "<none>" : std::string(e->str());
   }
 
+  // Sets a string without reporting events, then forgets what was recorded.
+  void Given(std::string_view key, std::string_view value, int64_t expire_at = Entry::kNoExpire) {
+    db().SetString(key, value, expire_at);
+    observer_.Clear();
+  }
+
+  RecordingObserver observer_;
   Store store_{1, /*locking=*/false};
 };
+
+TEST_F(StringOpsTest, SetCreatesOrReplacesAndReportsNewThenSet) {
+  uint64_t dirty = store_.dirty();
+  OpResult<SetOutcome> first = Set(db(), "k", "v1", {});
+  ASSERT_TRUE(first.ok());
+  EXPECT_TRUE(first->written);
+  EXPECT_FALSE(first->old_value);
+  EXPECT_TRUE(Set(db(), "k", "v2", {})->written);
+  EXPECT_EQ(Value("k"), "v2");
+  EXPECT_EQ(observer_.events, (Events{"0:new:k", "0:set:k", "0:set:k"}));
+  EXPECT_EQ(store_.dirty() - dirty, 2u);
+}
+
+TEST_F(StringOpsTest, SetWithAnExpireTimeReportsExpireAfterSet) {
+  EXPECT_TRUE(Set(db(), "k", "v", {.expire_at_ms = 5'000'000})->written);
+  EXPECT_EQ(db().Peek("k")->expire_at(), 5'000'000);
+  EXPECT_EQ(observer_.events, (Events{"0:new:k", "0:set:k", "0:expire:k"}));
+}
+
+TEST_F(StringOpsTest, SetKeepsOrDropsTheTtl) {
+  Given("k", "v", 5'000'000);
+  Set(db(), "k", "w", {.keep_ttl = true});
+  EXPECT_EQ(db().Peek("k")->expire_at(), 5'000'000);
+  Set(db(), "k", "x", {});
+  EXPECT_FALSE(db().Peek("k")->has_expire());
+  EXPECT_EQ(observer_.events, (Events{"0:set:k", "0:set:k"}));
+}
+
+TEST_F(StringOpsTest, SetConditionsSkipWithoutEvents) {
+  Given("k", "v");
+  uint64_t dirty = store_.dirty();
+  EXPECT_FALSE(Set(db(), "k", "w", {.condition = Condition::kIfAbsent})->written);
+  EXPECT_FALSE(Set(db(), "missing", "w", {.condition = Condition::kIfPresent})->written);
+  EXPECT_EQ(Value("k"), "v");
+  EXPECT_EQ(db().Peek("missing"), nullptr);
+  EXPECT_TRUE(observer_.events.empty());
+  EXPECT_EQ(store_.dirty(), dirty);
+  EXPECT_TRUE(Set(db(), "k", "w", {.condition = Condition::kIfPresent})->written);
+  EXPECT_TRUE(Set(db(), "n", "w", {.condition = Condition::kIfAbsent})->written);
+  EXPECT_EQ(observer_.events, (Events{"0:set:k", "0:new:n", "0:set:n"}));
+}
+
+TEST_F(StringOpsTest, SetGetReturnsTheOldValueAndCountsAReadLookup) {
+  Given("k", "old");
+  uint64_t hits = store_.stats().keyspace_hits;
+  uint64_t misses = store_.stats().keyspace_misses;
+  OpResult<SetOutcome> got = Set(db(), "k", "new", {.get_old = true});
+  EXPECT_EQ(got->old_value, "old");
+  EXPECT_TRUE(got->written);
+  // NX refuses the write but GET still returns the value.
+  got = Set(db(), "k", "newer", {.condition = Condition::kIfAbsent, .get_old = true});
+  EXPECT_EQ(got->old_value, "new");
+  EXPECT_FALSE(got->written);
+  got = Set(db(), "absent", "v", {.get_old = true});
+  EXPECT_FALSE(got->old_value);
+  EXPECT_EQ(store_.stats().keyspace_hits - hits, 2u);
+  EXPECT_EQ(store_.stats().keyspace_misses - misses, 1u);
+}
+
+TEST_F(StringOpsTest, SetGetRefusesOtherTypesButPlainSetReplacesThem) {
+  db().AddObject("h", std::make_unique<List>());
+  observer_.Clear();
+  EXPECT_EQ(Set(db(), "h", "v", {.get_old = true}).status(), OpStatus::kWrongType);
+  EXPECT_EQ(db().Peek("h")->type(), ValueType::kList);
+  EXPECT_TRUE(observer_.events.empty());
+  EXPECT_TRUE(Set(db(), "h", "v", {})->written);
+  EXPECT_EQ(Value("h"), "v");
+  EXPECT_EQ(observer_.events, Events{"0:set:h"});
+}
+
+TEST_F(StringOpsTest, MSetWritesEveryPairInOrder) {
+  Given("a", "old");
+  std::string_view pairs[] = {"a", "1", "b", "2", "a", "3"};
+  uint64_t dirty = store_.dirty();
+  EXPECT_TRUE(MSet(db(), pairs, /*only_if_none_exist=*/false));
+  EXPECT_EQ(Value("a"), "3");
+  EXPECT_EQ(Value("b"), "2");
+  EXPECT_EQ(observer_.events, (Events{"0:set:a", "0:new:b", "0:set:b", "0:set:a"}));
+  EXPECT_EQ(store_.dirty() - dirty, 3u);
+}
+
+TEST_F(StringOpsTest, MSetNxWritesNothingWhenAKeyExists) {
+  Given("b", "old");
+  std::string_view pairs[] = {"a", "1", "b", "2"};
+  EXPECT_FALSE(MSet(db(), pairs, /*only_if_none_exist=*/true));
+  EXPECT_EQ(db().Peek("a"), nullptr);
+  EXPECT_TRUE(observer_.events.empty());
+  std::string_view fresh[] = {"c", "1", "d", "2"};
+  EXPECT_TRUE(MSet(db(), fresh, true));
+  EXPECT_EQ(observer_.events, (Events{"0:new:c", "0:set:c", "0:new:d", "0:set:d"}));
+}
+
+TEST_F(StringOpsTest, GetDelReturnsAndDeletes) {
+  Given("k", "v");
+  EXPECT_EQ(**GetDel(db(), "k"), "v");
+  EXPECT_EQ(db().Peek("k"), nullptr);
+  EXPECT_FALSE(*GetDel(db(), "k"));
+  EXPECT_EQ(observer_.events, Events{"0:del:k"});
+}
+
+TEST_F(StringOpsTest, WritersReportRedisEvents) {
+  IncrBy(db(), "i", 1);   // created
+  IncrBy(db(), "i", 1);   // rewritten in place
+  IncrBy(db(), "i", 10);  // wider: rewritten as a new entry
+  IncrBy(db(), "i", -1);
+  IncrByFloat(db(), "i", "1.5");
+  Append(db(), "a", "x", 100);
+  Append(db(), "a", "y", 100);
+  SetRange(db(), "r", 1, "xy", 100);
+  SetRange(db(), "r", 0, "", 100);  // writes nothing: no event
+  SetRange(db(), "r", 0, "z", 100);
+  EXPECT_EQ(observer_.events, (Events{"0:new:i", "0:incrby:i", "0:incrby:i", "0:incrby:i",
+                                      "0:incrby:i", "0:incrbyfloat:i", "0:new:a", "0:append:a",
+                                      "0:append:a", "0:new:r", "0:setrange:r", "0:setrange:r"}));
+}
+
+TEST_F(StringOpsTest, FailedWritersReportNothing) {
+  Given("s", "text");
+  uint64_t dirty = store_.dirty();
+  EXPECT_FALSE(IncrBy(db(), "s", 1).ok());
+  EXPECT_FALSE(IncrByFloat(db(), "s", "x").ok());
+  EXPECT_FALSE(Append(db(), "s", "toolong", 5).ok());
+  EXPECT_FALSE(SetRange(db(), "s", 10, "x", 5).ok());
+  EXPECT_TRUE(observer_.events.empty());
+  EXPECT_EQ(store_.dirty(), dirty);
+}
 
 TEST_F(StringOpsTest, IncrByCreatesAndAdds) {
   EXPECT_EQ(*IncrBy(db(), "c", 5), 5);

@@ -34,7 +34,9 @@ TEST_F(ServerFamilyTest, CommandGetkeysErrors) {
   EXPECT_EQ(Run({"command", "getkeys", "config", "get", "x"}),
             "-ERR The command has no key arguments\r\n");
   EXPECT_EQ(Run({"command", "getkeys", "memory", "usage", "k"}), "*1\r\n$1\r\nk\r\n");
-  EXPECT_EQ(Run({"command", "getkeys", "time", "x"}),
+  // As Redis: a command without keys is refused before its arity is checked.
+  EXPECT_EQ(Run({"command", "getkeys", "time", "x"}), "-ERR The command has no key arguments\r\n");
+  EXPECT_EQ(Run({"command", "getkeys", "get", "a", "b"}),
             "-ERR Invalid number of arguments specified for command\r\n");
 }
 

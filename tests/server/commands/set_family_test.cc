@@ -11,6 +11,62 @@ namespace {
 
 using SetFamilyTest = CommandTest;
 
+// Keyspace events, as "event:key", recorded while the test runs commands.
+class EventRecorder : public storage::KeyspaceObserver {
+ public:
+  void OnKeyModified(int, std::string_view) override {}
+  void OnDbModified(int) override {}
+  void OnKeyReady(int, std::string_view) override {}
+  void OnKeyEvent(int, std::string_view key, storage::KeyEvent event) override {
+    events.push_back(std::string(event.name) + ":" + std::string(key));
+  }
+  std::vector<std::string> events;
+};
+
+struct EventCase {
+  std::vector<std::string> command;
+  std::vector<std::string> events;
+};
+
+// The events redis-server 7.0 publishes for the same commands (its "new" aside, which storage does
+// not report yet), in its order.
+TEST_F(SetFamilyTest, CommandsReportRedisEvents) {
+  EventRecorder recorder;
+  server_->store.AddObserver(&recorder);
+  const std::vector<EventCase> cases = {
+      {{"sadd", "s", "a", "b", "c"}, {"sadd:s"}},
+      {{"sadd", "s", "a"}, {}},
+      {{"srem", "s", "x"}, {}},
+      {{"srem", "s", "a", "b", "c"}, {"srem:s", "del:s"}},
+      {{"sadd", "s", "a", "b"}, {"sadd:s"}},
+      {{"smove", "s", "d", "a"}, {"srem:s", "sadd:d"}},
+      {{"smove", "s", "d", "b"}, {"srem:s", "del:s", "sadd:d"}},
+      {{"sadd", "s", "a"}, {"sadd:s"}},
+      {{"smove", "s", "d", "a"}, {"srem:s", "del:s"}},
+      {{"smove", "d", "d", "a"}, {}},
+      {{"sadd", "s", "1", "2", "3"}, {"sadd:s"}},
+      {{"spop", "s"}, {"spop:s"}},
+      {{"spop", "s", "0"}, {}},
+      {{"spop", "s", "5"}, {"spop:s", "del:s"}},
+      {{"spop", "s"}, {}},
+      {{"sadd", "a", "1", "2"}, {"sadd:a"}},
+      {{"sadd", "b", "2", "3"}, {"sadd:b"}},
+      {{"sinterstore", "dst", "a", "b"}, {"sinterstore:dst"}},
+      {{"sinterstore", "dst", "a", "nokey"}, {"del:dst"}},
+      {{"sinterstore", "dst", "a", "nokey"}, {}},
+      {{"sunionstore", "dst", "a", "b"}, {"sunionstore:dst"}},
+      {{"sdiffstore", "dst", "a", "a"}, {"del:dst"}},
+      {{"sdiffstore", "dst", "a", "b"}, {"sdiffstore:dst"}},
+      {{"sinter", "a", "b"}, {}},
+      {{"sintercard", "2", "a", "b"}, {}},
+  };
+  for (const EventCase& c : cases) {
+    recorder.events.clear();
+    Run(c.command);
+    EXPECT_EQ(recorder.events, c.events) << c.command[0] << " " << c.command[1];
+  }
+}
+
 TEST_F(SetFamilyTest, AddRemoveMembership) {
   EXPECT_EQ(Run({"sadd", "s", "a", "b", "a"}), ":2\r\n");
   EXPECT_EQ(Run({"sismember", "s", "a"}), ":1\r\n");

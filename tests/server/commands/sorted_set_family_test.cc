@@ -22,6 +22,86 @@ class SortedSetFamilyTest : public CommandTest {
   }
 };
 
+// Keyspace events, as "event:key", recorded while the test runs commands.
+class EventRecorder : public storage::KeyspaceObserver {
+ public:
+  void OnKeyModified(int, std::string_view) override {}
+  void OnDbModified(int) override {}
+  void OnKeyReady(int, std::string_view) override {}
+  void OnKeyEvent(int, std::string_view key, storage::KeyEvent event) override {
+    events.push_back(std::string(event.name) + ":" + std::string(key));
+  }
+  std::vector<std::string> events;
+};
+
+struct EventCase {
+  std::vector<std::string> command;
+  std::vector<std::string> events;
+};
+
+// The events redis-server 7.0 publishes for the same commands (its "new" aside, which storage does
+// not report yet), in its order. GEO commands are sorted set commands underneath.
+TEST_F(SortedSetFamilyTest, CommandsReportRedisEvents) {
+  EventRecorder recorder;
+  server_->store.AddObserver(&recorder);
+  const std::vector<EventCase> cases = {
+      {{"zadd", "z", "1", "a", "2", "b"}, {"zadd:z"}},
+      {{"zadd", "z", "1", "a"}, {}},
+      {{"zadd", "nz", "xx", "1", "a"}, {}},
+      {{"zadd", "z", "ch", "3", "a"}, {"zadd:z"}},
+      {{"zadd", "z", "incr", "1", "a"}, {"zincr:z"}},
+      {{"zincrby", "z", "2", "b"}, {"zincr:z"}},
+      {{"zincrby", "z", "0", "b"}, {}},
+      {{"zadd", "z", "incr", "-inf", "nn"}, {"zincr:z"}},
+      {{"zadd", "z", "incr", "+inf", "nn"}, {}},
+      {{"zadd", "z", "10", "c", "20", "d", "1", "x", "2", "y"}, {"zadd:z"}},
+      {{"zrem", "z", "nope"}, {}},
+      {{"zrem", "z", "x", "y"}, {"zrem:z"}},
+      {{"zremrangebyscore", "z", "100", "200"}, {}},
+      {{"zremrangebyrank", "z", "0", "0"}, {"zremrangebyrank:z"}},
+      {{"zremrangebyscore", "z", "0", "3"}, {}},
+      {{"zremrangebyscore", "z", "4", "5"}, {"zremrangebyscore:z"}},
+      {{"zremrangebylex", "z", "-", "+"}, {"zremrangebylex:z", "del:z"}},
+      {{"zadd", "z", "1", "a", "2", "b", "3", "c", "4", "d"}, {"zadd:z"}},
+      {{"zpopmin", "z"}, {"zpopmin:z"}},
+      {{"zpopmax", "z"}, {"zpopmax:z"}},
+      {{"zpopmin", "z", "0"}, {}},
+      {{"zpopmin", "z", "5"}, {"zpopmin:z", "del:z"}},
+      {{"zadd", "z", "1", "a", "2", "b", "3", "c", "4", "d"}, {"zadd:z"}},
+      {{"zmpop", "1", "z", "min", "count", "2"}, {"zpopmin:z"}},
+      {{"bzpopmax", "z", "1"}, {"zpopmax:z"}},
+      {{"bzmpop", "1", "1", "z", "min"}, {"zpopmin:z", "del:z"}},
+      {{"zadd", "z", "1", "a", "2", "b", "3", "c", "4", "d"}, {"zadd:z"}},
+      {{"zadd", "y", "5", "b", "6", "e"}, {"zadd:y"}},
+      {{"zunionstore", "u", "2", "z", "y"}, {"zunionstore:u"}},
+      {{"zinterstore", "u", "2", "z", "y"}, {"zinterstore:u"}},
+      {{"zdiffstore", "u", "2", "z", "y"}, {"zdiffstore:u"}},
+      {{"zinterstore", "u", "2", "z", "nokey"}, {"del:u"}},
+      {{"zinterstore", "u", "2", "z", "nokey"}, {}},
+      {{"zrangestore", "r", "z", "0", "0"}, {"zrangestore:r"}},
+      {{"zrangestore", "r", "z", "10", "20"}, {"del:r"}},
+      {{"zrangestore", "r", "nokey", "0", "1"}, {}},
+      {{"zunion", "2", "z", "y"}, {}},
+      {{"geoadd", "g", "13.361389", "38.115556", "Palermo", "15.087269", "37.502669", "Catania"},
+       {"zadd:g"}},
+      {{"geoadd", "g", "13.361389", "38.115556", "Palermo"}, {}},
+      {{"geoadd", "g", "xx", "13.361389", "38.115556", "Nope"}, {}},
+      {{"geoadd", "g", "ch", "13.361389", "38.115556", "Catania"}, {"zadd:g"}},
+      {{"georadius", "g", "15", "37", "200", "km", "store", "gs"}, {"georadiusstore:gs"}},
+      {{"georadiusbymember", "g", "Palermo", "500", "km", "storedist", "gs"},
+       {"georadiusstore:gs"}},
+      {{"geosearchstore", "gs2", "g", "fromlonlat", "15", "37", "byradius", "200", "km"},
+       {"geosearchstore:gs2"}},
+      {{"geosearchstore", "gs2", "g", "fromlonlat", "0", "0", "byradius", "1", "km"}, {"del:gs2"}},
+      {{"georadius", "nokey", "15", "37", "200", "km", "store", "gs"}, {"del:gs"}},
+  };
+  for (const EventCase& c : cases) {
+    recorder.events.clear();
+    Run(c.command);
+    EXPECT_EQ(recorder.events, c.events) << c.command[0] << " " << c.command[1];
+  }
+}
+
 TEST_F(SortedSetFamilyTest, AddAndScore) {
   EXPECT_EQ(Run({"zadd", "z", "1", "a", "2.5", "b"}), ":2\r\n");
   EXPECT_EQ(Run({"zscore", "z", "b"}), "$3\r\n2.5\r\n");

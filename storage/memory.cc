@@ -1,17 +1,27 @@
-// Size-class slabs for keyspace entries.
-#include "storage/entry_memory.h"
+// Process memory measures, the per-key charge of the shard byte counter, and size-class slabs for
+// keyspace entries.
+#include "storage/memory.h"
 
 #include <malloc.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
 #include <cstdlib>
 #include <cstring>
+#include <fstream>
 #include <mutex>
 #include <new>
 #include <vector>
 
-namespace respd::storage::entry_memory {
+#include "storage/entry.h"
+
+#if defined(__SANITIZE_ADDRESS__)
+// From the sanitizer runtime; GCC ships no header declaring it.
+extern "C" size_t __sanitizer_get_current_allocated_bytes();
+#endif
+
+namespace respd::storage::memory {
 namespace {
 
 #if defined(__SANITIZE_ADDRESS__)
@@ -153,4 +163,33 @@ size_t IdleBytes() {
   return static_cast<size_t>(std::max<int64_t>(idle, 0));
 }
 
-}  // namespace respd::storage::entry_memory
+uint64_t AllocatedBytes() {
+#if defined(__SANITIZE_ADDRESS__)
+  // ASan's allocator replaces glibc's, whose mallinfo2 then counts nothing.
+  return __sanitizer_get_current_allocated_bytes();
+#else
+  struct mallinfo2 info = mallinfo2();
+  return info.uordblks + info.hblkhd;
+#endif
+}
+
+uint64_t UsedMemory() {
+  // Entry slabs are malloc'ed whole; their bytes no entry holds are not in use.
+  uint64_t allocated = AllocatedBytes();
+  return allocated - std::min<uint64_t>(allocated, IdleBytes());
+}
+
+uint64_t ResidentBytes() {
+  std::ifstream statm("/proc/self/statm");
+  uint64_t pages = 0, resident = 0;
+  statm >> pages >> resident;
+  return resident * static_cast<uint64_t>(sysconf(_SC_PAGESIZE));
+}
+
+size_t ChargedBytes(const Entry* entry) {
+  size_t bytes = entry->BlockBytes();
+  if (entry->type() != ValueType::kString) bytes += entry->object()->accounted_bytes();
+  return bytes;
+}
+
+}  // namespace respd::storage::memory

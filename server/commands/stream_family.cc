@@ -1,0 +1,714 @@
+// Stream commands: XADD XLEN XRANGE XREVRANGE XDEL XTRIM XSETID XREAD XREADGROUP, and the helpers
+// the other stream files share (stream_family_common.h).
+#include <string>
+#include <vector>
+
+#include "server/commands/args.h"
+#include "server/commands/families.h"
+#include "server/commands/handler_support.h"
+#include "server/commands/stream_family_common.h"
+#include "server/dispatch/errors.h"
+#include "server/dispatch/server_context.h"
+#include "server/services/blocking.h"
+#include "storage/clock.h"
+#include "storage/numbers.h"
+
+namespace respd::server {
+
+using storage::OpStatus;
+using storage::Stream;
+using storage::StreamEntryRef;
+using storage::StreamError;
+using storage::StreamId;
+using storage::StreamTrim;
+
+std::optional<StreamId> ParseStreamIdOrReply(CommandContext& ctx, std::string_view arg,
+                                             uint64_t missing_seq, bool strict) {
+  auto id = storage::ParseStreamId(arg, missing_seq, strict);
+  if (!id) ctx.reply.Error(kErrInvalidStreamId);
+  return id;
+}
+
+std::optional<StreamId> ParseRangeBoundOrReply(CommandContext& ctx, std::string_view arg,
+                                               bool is_start) {
+  uint64_t missing_seq = is_start ? 0 : UINT64_MAX;
+  bool exclusive = arg.size() > 1 && arg[0] == '(';
+  auto id = ParseStreamIdOrReply(ctx, exclusive ? arg.substr(1) : arg, missing_seq, exclusive);
+  if (!id || !exclusive) return id;
+  if (is_start ? !id->Incr() : !id->Decr()) {
+    ctx.reply.Error(is_start ? "ERR invalid start ID for the interval"
+                             : "ERR invalid end ID for the interval");
+    return std::nullopt;
+  }
+  return id;
+}
+
+std::optional<int64_t> ParseLongLongOrReply(CommandContext& ctx, std::string_view arg,
+                                            std::string_view message) {
+  auto v = storage::ParseInt64(arg);
+  if (!v) {
+    if (message.empty()) {
+      ctx.reply.Error(kErrNotInteger);
+    } else {
+      ctx.reply.Error("ERR " + std::string(message));
+    }
+  }
+  return v;
+}
+
+void ReplyStreamId(CommandContext& ctx, StreamId id) { ctx.reply.Bulk(id.ToString()); }
+
+void ReplyEntry(CommandContext& ctx, const StreamEntryRef& entry) {
+  ctx.reply.ArrayHeader(2);
+  ReplyStreamId(ctx, entry.id);
+  if (entry.fields == nullptr) return ctx.reply.NullArray();
+  ctx.reply.ArrayHeader(entry.fields->size());
+  entry.fields->ForEach([&](std::string_view s) { ctx.reply.Bulk(s); });
+}
+
+void ReplyEntries(CommandContext& ctx, std::span<const StreamEntryRef> entries) {
+  ctx.reply.ArrayHeader(entries.size());
+  for (const StreamEntryRef& entry : entries) ReplyEntry(ctx, entry);
+}
+
+storage::StreamNodeLimits NodeLimits(const CommandContext& ctx) {
+  static const size_t kBytes = OptionIndex("stream-node-max-bytes");
+  static const size_t kEntries = OptionIndex("stream-node-max-entries");
+  const auto& options = ctx.server.config.options();
+  return {static_cast<uint64_t>(options[kBytes]->number()), options[kEntries]->number()};
+}
+
+std::string NoGroupError(std::string_view key, std::string_view group, std::string_view suffix) {
+  std::string out = "NOGROUP No such key '";
+  out += AsCString(key);
+  out += "' or consumer group '";
+  out += AsCString(group);
+  out += "'";
+  out += suffix;
+  return out;
+}
+
+// Up to `count` entries (0: all) between `start` and `end`, forwards or backwards.
+std::vector<StreamEntryRef> EntryRange(const Stream& stream, StreamId start, StreamId end,
+                                       size_t count, bool rev) {
+  std::vector<StreamEntryRef> out;
+  if (start > end) return out;
+  const auto& entries = stream.entries();
+  if (!rev) {
+    for (auto it = entries.lower_bound(start); it != entries.end() && it->first <= end; ++it) {
+      out.push_back({it->first, &it->second});
+      if (count != 0 && out.size() == count) break;
+    }
+  } else {
+    for (auto it = entries.upper_bound(end); it != entries.begin();) {
+      --it;
+      if (it->first < start) break;
+      out.push_back({it->first, &it->second});
+      if (count != 0 && out.size() == count) break;
+    }
+  }
+  return out;
+}
+
+namespace {
+
+// Redis's default LIMIT for `~` trimming is 100 nodes' worth of entries.
+constexpr int64_t kApproxLimitNodes = 100;
+constexpr int64_t kApproxLimitFallback = 10000;
+// Entries a blocked XREAD/XREADGROUP without COUNT gets when it wakes (Redis's
+// XREAD_BLOCKED_DEFAULT_COUNT), so a low ID does not serve a huge stream at once.
+constexpr int64_t kBlockedReadCount = 1000;
+
+// Redis's getTimeoutFromObjectOrReply in milliseconds (XREAD's BLOCK): a non-negative integer; 0
+// waits forever.
+bool ParseBlockTimeoutMs(CommandContext& ctx, std::string_view text, int64_t* timeout_ms) {
+  auto ms = ParseLongLongOrReply(ctx, text, "timeout is not an integer or out of range");
+  if (!ms) return false;
+  if (*ms < 0) {
+    ctx.reply.Error("ERR timeout is negative");
+    return false;
+  }
+  *timeout_ms = *ms;
+  return true;
+}
+
+// XADD's and XTRIM's options, Redis's streamParseAddOrTrimArgsOrReply. For XADD, `id_pos` is set
+// to the ID's position; returns false after replying an error.
+struct AddTrimArgs {
+  StreamTrim trim;
+  bool no_mkstream = false;
+  std::optional<StreamId> id;
+  bool seq_given = true;
+  size_t id_pos = 0;
+};
+
+bool ParseAddOrTrimArgs(CommandContext& ctx, bool xadd, AddTrimArgs* out) {
+  Args args = ctx.args;
+  bool limit_given = false;
+  size_t i = 2;
+  for (; i < args.size(); ++i) {
+    size_t more = args.size() - 1 - i;
+    std::string_view opt = args[i];
+    if (xadd && AsCString(opt) == "*") break;
+    bool maxlen = IsKeyword(opt, "maxlen");
+    if ((maxlen || IsKeyword(opt, "minid")) && more > 0) {
+      if (out->trim.strategy != StreamTrim::Strategy::kNone) {
+        ctx.reply.Error(
+            "ERR syntax error, MAXLEN and MINID options at the same time are not compatible");
+        return false;
+      }
+      out->trim.approx = false;
+      std::string_view next = AsCString(args[i + 1]);
+      if (more >= 2 && next == "~") {
+        out->trim.approx = true;
+        ++i;
+      } else if (more >= 2 && next == "=") {
+        ++i;
+      }
+      if (maxlen) {
+        auto n = ParseLongLongOrReply(ctx, args[i + 1]);
+        if (!n) return false;
+        if (*n < 0) {
+          ctx.reply.Error("ERR The MAXLEN argument must be >= 0.");
+          return false;
+        }
+        out->trim.maxlen = static_cast<uint64_t>(*n);
+        out->trim.strategy = StreamTrim::Strategy::kMaxLen;
+      } else {
+        auto id = ParseStreamIdOrReply(ctx, args[i + 1], 0, true);
+        if (!id) return false;
+        out->trim.minid = *id;
+        out->trim.strategy = StreamTrim::Strategy::kMinId;
+      }
+      ++i;
+    } else if (IsKeyword(opt, "limit") && more > 0) {
+      auto n = ParseLongLongOrReply(ctx, args[i + 1]);
+      if (!n) return false;
+      if (*n < 0) {
+        ctx.reply.Error("ERR The LIMIT argument must be >= 0.");
+        return false;
+      }
+      out->trim.limit = *n;
+      limit_given = true;
+      ++i;
+    } else if (xadd && IsKeyword(opt, "nomkstream")) {
+      out->no_mkstream = true;
+    } else if (xadd) {
+      bool seq_given = true;
+      auto id = storage::ParseStreamId(opt, 0, true, &seq_given);
+      if (!id) {
+        ctx.reply.Error(kErrInvalidStreamId);
+        return false;
+      }
+      out->id = id;
+      out->seq_given = seq_given;
+      break;
+    } else {
+      ctx.ReplySyntaxError();
+      return false;
+    }
+  }
+  if (limit_given && out->trim.strategy == StreamTrim::Strategy::kNone) {
+    ctx.reply.Error(
+        "ERR syntax error, LIMIT cannot be used without specifying a trimming strategy");
+    return false;
+  }
+  if (!xadd && out->trim.strategy == StreamTrim::Strategy::kNone) {
+    ctx.reply.Error("ERR syntax error, XTRIM must be called with a trimming strategy");
+    return false;
+  }
+  if (limit_given) {
+    if (!out->trim.approx) {
+      ctx.reply.Error("ERR syntax error, LIMIT cannot be used without the special ~ option");
+      return false;
+    }
+  } else if (out->trim.approx) {
+    out->trim.limit = kApproxLimitNodes * NodeLimits(ctx).max_entries;
+    if (out->trim.limit <= 0 || out->trim.limit > kApproxLimitFallback) {
+      out->trim.limit = kApproxLimitFallback;
+    }
+  } else {
+    out->trim.limit = 0;
+  }
+  out->id_pos = i;
+  return true;
+}
+
+// XADD key [NOMKSTREAM] [MAXLEN|MINID [=|~] threshold [LIMIT count]] *|id field value ...
+void CmdXadd(CommandContext& ctx) {
+  AddTrimArgs parsed;
+  if (!ParseAddOrTrimArgs(ctx, true, &parsed)) return;
+  size_t field_pos = parsed.id_pos + 1;
+  if (field_pos > ctx.args.size() || ctx.args.size() - field_pos < 2 ||
+      (ctx.args.size() - field_pos) % 2 == 1) {
+    return ctx.reply.Error(WrongArityError(ctx.spec.name));
+  }
+  if (parsed.id && parsed.seq_given && parsed.id->IsZero()) {
+    return ctx.reply.Error("ERR The ID specified in XADD must be greater than 0-0");
+  }
+  storage::XAddRequest request{parsed.id,
+                               parsed.seq_given,
+                               parsed.no_mkstream,
+                               parsed.trim,
+                               ctx.args.subspan(field_pos),
+                               NodeLimits(ctx),
+                               storage::CommandTimeMs()};
+  auto added = storage::XAdd(ctx.db(), ctx.args[1], request);
+  if (!added.ok()) return ReplyMissingKey(ctx, added.status(), [&] { ctx.reply.Null(); });
+  switch (added->error) {
+    case StreamError::kNone:
+      break;
+    case StreamError::kIdExhausted:
+      return ctx.reply.Error(
+          "ERR The stream has exhausted the last possible ID, unable to add more items");
+    case StreamError::kElementsTooLarge:
+      return ctx.reply.Error("ERR Elements are too large to be stored");
+    default:
+      return ctx.reply.Error(
+          "ERR The ID specified in XADD is equal or smaller than the target stream top item");
+  }
+  ctx.AddDirty();
+  ctx.server.blocking.OnKeyReady(ctx.db().index(), ctx.args[1]);
+  ReplyStreamId(ctx, added->id);
+}
+
+// XLEN key
+void CmdXlen(CommandContext& ctx) {
+  auto found = storage::FindStreamRead(ctx.db(), ctx.args[1]);
+  if (!found.ok()) return ReplyMissingKey(ctx, found.status(), [&] { ctx.reply.Integer(0); });
+  ctx.reply.Integer(static_cast<int64_t>((*found)->Length()));
+}
+
+// XRANGE key start end [COUNT count], XREVRANGE key end start [COUNT count]
+void RangeGeneric(CommandContext& ctx, bool rev) {
+  auto start = ParseRangeBoundOrReply(ctx, ctx.args[rev ? 3 : 2], true);
+  if (!start) return;
+  auto end = ParseRangeBoundOrReply(ctx, ctx.args[rev ? 2 : 3], false);
+  if (!end) return;
+  int64_t count = -1;
+  for (size_t j = 4; j < ctx.args.size(); ++j) {
+    if (IsKeyword(ctx.args[j], "count") && j + 1 < ctx.args.size()) {
+      auto n = ParseLongLongOrReply(ctx, ctx.args[j + 1]);
+      if (!n) return;
+      count = *n < 0 ? 0 : *n;
+      ++j;
+    } else {
+      return ctx.ReplySyntaxError();
+    }
+  }
+  auto found = storage::FindStreamRead(ctx.db(), ctx.args[1]);
+  if (!found.ok()) return ReplyMissingKey(ctx, found.status(), [&] { ctx.reply.ArrayHeader(0); });
+  if (count == 0) return ctx.reply.NullArray();
+  auto entries = EntryRange(**found, *start, *end, count < 0 ? 0 : static_cast<size_t>(count), rev);
+  ReplyEntries(ctx, entries);
+}
+
+void CmdXrange(CommandContext& ctx) { RangeGeneric(ctx, false); }
+void CmdXrevrange(CommandContext& ctx) { RangeGeneric(ctx, true); }
+
+// XDEL key id [id ...]
+void CmdXdel(CommandContext& ctx) {
+  auto found = storage::FindStreamWrite(ctx.db(), ctx.args[1]);
+  if (!found.ok()) return ReplyMissingKey(ctx, found.status(), [&] { ctx.reply.Integer(0); });
+  std::vector<StreamId> ids;
+  for (size_t j = 2; j < ctx.args.size(); ++j) {
+    auto id = ParseStreamIdOrReply(ctx, ctx.args[j], 0, true);
+    if (!id) return;
+    ids.push_back(*id);
+  }
+  auto deleted = storage::XDel(ctx.db(), ctx.args[1], ids);
+  ctx.AddDirty(*deleted);
+  ctx.reply.Integer(*deleted);
+}
+
+// XTRIM key MAXLEN|MINID [=|~] threshold [LIMIT count]
+void CmdXtrim(CommandContext& ctx) {
+  AddTrimArgs parsed;
+  if (!ParseAddOrTrimArgs(ctx, false, &parsed)) return;
+  auto deleted = storage::XTrim(ctx.db(), ctx.args[1], parsed.trim);
+  if (!deleted.ok()) {
+    return ReplyMissingKey(ctx, deleted.status(), [&] { ctx.reply.Integer(0); });
+  }
+  ctx.AddDirty(*deleted);
+  ctx.reply.Integer(*deleted);
+}
+
+// XSETID key last-id [ENTRIESADDED entries-added] [MAXDELETEDID max-deleted-id]
+void CmdXsetid(CommandContext& ctx) {
+  auto id = ParseStreamIdOrReply(ctx, ctx.args[2], 0, true);
+  if (!id) return;
+  std::optional<uint64_t> entries_added;
+  std::optional<StreamId> max_deleted;
+  for (size_t i = 3; i < ctx.args.size(); i += 2) {
+    bool more = i + 1 < ctx.args.size();
+    if (IsKeyword(ctx.args[i], "entriesadded") && more) {
+      auto n = ParseLongLongOrReply(ctx, ctx.args[i + 1]);
+      if (!n) return;
+      if (*n < 0) return ctx.reply.Error("ERR entries_added must be positive");
+      entries_added = static_cast<uint64_t>(*n);
+    } else if (IsKeyword(ctx.args[i], "maxdeletedid") && more) {
+      max_deleted = ParseStreamIdOrReply(ctx, ctx.args[i + 1], 0, true);
+      if (!max_deleted) return;
+      if (*id < *max_deleted) {
+        return ctx.reply.Error(
+            "ERR The ID specified in XSETID is smaller than the provided max_deleted_entry_id");
+      }
+    } else {
+      return ctx.ReplySyntaxError();
+    }
+  }
+  auto result = storage::XSetId(ctx.db(), ctx.args[1], *id, entries_added, max_deleted);
+  if (!result.ok()) {
+    return ctx.reply.Error(result.status() == OpStatus::kKeyNotFound ? kErrNoSuchKey
+                                                                     : ErrorText(result.status()));
+  }
+  switch (*result) {
+    case StreamError::kNone:
+      ctx.AddDirty();
+      return ctx.reply.Ok();
+    case StreamError::kSetIdEntriesAddedBelowLength:
+      return ctx.reply.Error(
+          "ERR The entries_added specified in XSETID is smaller than the target stream length");
+    default:
+      return ctx.reply.Error(
+          "ERR The ID specified in XSETID is smaller than the target stream top item");
+  }
+}
+
+// XREAD [COUNT count] [BLOCK ms] STREAMS key [key ...] id [id ...]
+// XREADGROUP GROUP group consumer [COUNT count] [BLOCK ms] [NOACK] STREAMS key ... id ...
+void ReadGeneric(CommandContext& ctx, bool xreadgroup) {
+  Args args = ctx.args;
+  int64_t timeout = -1;
+  int64_t count = 0;
+  size_t streams_arg = 0;
+  size_t streams_count = 0;
+  bool noack = false;
+  std::optional<std::string_view> group_name;
+  std::string_view consumer_name;
+  for (size_t i = 1; i < args.size(); ++i) {
+    size_t more = args.size() - i - 1;
+    std::string_view o = args[i];
+    if (IsKeyword(o, "block") && more > 0) {
+      if (ctx.mode == ExecutionMode::kScript) {
+        return ctx.reply.Error("ERR " + std::string(AsCString(args[0])) +
+                               " command is not allowed with BLOCK option from scripts");
+      }
+      ++i;
+      if (!ParseBlockTimeoutMs(ctx, args[i], &timeout)) return;
+    } else if (IsKeyword(o, "count") && more > 0) {
+      ++i;
+      auto n = ParseLongLongOrReply(ctx, args[i]);
+      if (!n) return;
+      count = *n < 0 ? 0 : *n;
+    } else if (IsKeyword(o, "streams") && more > 0) {
+      streams_arg = i + 1;
+      streams_count = args.size() - streams_arg;
+      if (streams_count % 2 != 0) {
+        return ctx.reply.Error(
+            "ERR Unbalanced XREAD list of streams: for each stream key an ID or '$' must be "
+            "specified.");
+      }
+      streams_count /= 2;
+      break;
+    } else if (IsKeyword(o, "group") && more >= 2) {
+      if (!xreadgroup) {
+        return ctx.reply.Error(
+            "ERR The GROUP option is only supported by XREADGROUP. You called XREAD instead.");
+      }
+      group_name = args[i + 1];
+      consumer_name = args[i + 2];
+      i += 2;
+    } else if (IsKeyword(o, "noack")) {
+      if (!xreadgroup) {
+        return ctx.reply.Error(
+            "ERR The NOACK option is only supported by XREADGROUP. You called XREAD instead.");
+      }
+      noack = true;
+    } else {
+      return ctx.ReplySyntaxError();
+    }
+  }
+  if (streams_arg == 0) return ctx.ReplySyntaxError();
+  if (xreadgroup && !group_name) return ctx.reply.Error("ERR Missing GROUP option for XREADGROUP");
+
+  // A blocked client re-run because a key became ready is served from that key only, as Redis
+  // serves it.
+  std::optional<std::string_view> retry_key = ctx.retry_key;
+
+  // Resolve every key, group and ID before serving any: errors leave nothing half done.
+  std::vector<StreamId> ids(streams_count);
+  std::vector<Stream*> streams(streams_count, nullptr);
+  std::vector<storage::StreamGroup*> groups(streams_count, nullptr);
+  std::vector<bool> newest(streams_count, false);  // ">": entries never delivered to the group
+  for (size_t k = 0; k < streams_count; ++k) {
+    std::string_view key = args[streams_arg + k];
+    std::string_view id_arg = args[streams_arg + streams_count + k];
+    auto found = xreadgroup ? storage::FindStreamWrite(ctx.db(), key)
+                            : storage::FindStreamRead(ctx.db(), key);
+    if (!found.ok() && found.status() != OpStatus::kKeyNotFound) {
+      // A stream replaced by another type under a blocked reader: XREAD keeps waiting, a group
+      // reader is told (below) that its stream is gone.
+      if (retry_key != key) return ctx.ReplyStatus(found.status());
+    }
+    if (found.ok()) streams[k] = *found;
+    if (group_name) {
+      if (streams[k] == nullptr || (groups[k] = streams[k]->FindGroup(*group_name)) == nullptr) {
+        // A blocked XREADGROUP woken by XGROUP DESTROY gets Redis's unblocking errors.
+        if (retry_key == key) {
+          return ctx.reply.Error(streams[k] == nullptr
+                                     ? "UNBLOCKED the stream key no longer exists"
+                                     : "NOGROUP the consumer group this client was blocked on no "
+                                       "longer exists");
+        }
+        return ctx.reply.Error(NoGroupError(key, *group_name, " in XREADGROUP with GROUP option"));
+      }
+    }
+    std::string_view id_text = AsCString(id_arg);
+    if (id_text == "$") {
+      if (xreadgroup) {
+        return ctx.reply.Error(
+            "ERR The $ ID is meaningless in the context of XREADGROUP: you want to read the "
+            "history of this consumer by specifying a proper ID, or use the > ID to get new "
+            "messages. The $ ID would just return an empty result set.");
+      }
+      ids[k] = streams[k] ? streams[k]->last_id() : StreamId{};
+      continue;
+    }
+    if (id_text == ">") {
+      if (!xreadgroup) {
+        return ctx.reply.Error(
+            "ERR The > ID can be specified only when calling XREADGROUP using the GROUP "
+            "<group> <consumer> option.");
+      }
+      newest[k] = true;
+      ids[k] = StreamId::Max();
+      continue;
+    }
+    auto id = ParseStreamIdOrReply(ctx, id_arg, 0, true);
+    if (!id) return;
+    ids[k] = *id;
+  }
+
+  int64_t now = storage::CommandTimeMs();
+  size_t served = 0;
+  size_t token = 0;
+  for (size_t k = 0; k < streams_count; ++k) {
+    Stream* stream = streams[k];
+    if (stream == nullptr || (retry_key && *retry_key != args[streams_arg + k])) continue;
+    bool serve = false;
+    bool history = false;
+    StreamId after = ids[k];
+    storage::StreamConsumer* consumer = nullptr;
+    if (xreadgroup) {
+      if (!newest[k]) {
+        serve = history = true;
+      } else if (stream->Length() > 0 && stream->LastValidId() > groups[k]->last_id) {
+        serve = true;
+        after = groups[k]->last_id;
+      }
+      consumer = storage::FindOrCreateConsumer(ctx.db(), args[streams_arg + k], *groups[k],
+                                               consumer_name, now);
+      consumer->seen_time = now;
+    } else if (stream->Length() > 0 && stream->LastValidId() > after) {
+      serve = true;
+    }
+    if (!serve) continue;
+    if (served++ == 0) token = ctx.reply.BeginDeferred();
+    if (!ctx.reply.resp3()) ctx.reply.ArrayHeader(2);
+    ctx.reply.Bulk(args[streams_arg + k]);
+    std::vector<StreamEntryRef> entries;
+    if (xreadgroup) {
+      entries = storage::ReadGroup(*stream, *groups[k], *consumer, after,
+                                   static_cast<size_t>(count), noack, history, now);
+      ctx.AddDirty();
+    } else {
+      StreamId start = after;
+      start.Incr();
+      entries = EntryRange(*stream, start, StreamId::Max(), static_cast<size_t>(count), false);
+    }
+    ReplyEntries(ctx, entries);
+  }
+  if (served > 0) {
+    using Aggregate = protocol::ReplyWriter::Aggregate;
+    return ctx.reply.EndDeferred(token, ctx.reply.resp3() ? Aggregate::kMap : Aggregate::kArray,
+                                 served);
+  }
+  if (timeout >= 0 && ctx.may_block()) {
+    // Park the client with `$` resolved now (so entries added before it wakes are not missed)
+    // and, without COUNT, Redis's count for blocked reads.
+    std::vector<std::string> stored(args.begin(), args.end());
+    for (size_t k = 0; k < streams_count; ++k) {
+      std::string& id = stored[streams_arg + streams_count + k];
+      if (AsCString(id) == "$") id = ids[k].ToString();
+    }
+    if (count == 0) {
+      stored.insert(stored.begin() + 1, {"COUNT", std::to_string(kBlockedReadCount)});
+      streams_arg += 2;
+    }
+    std::vector<std::string_view> views(stored.begin(), stored.end());
+    CommandContext parked{views,    ctx.reply, ctx.client,   ctx.server,
+                          ctx.spec, ctx.mode,  ctx.retry_key};
+    Args keys = Args(views).subspan(streams_arg, streams_count);
+    if (ctx.server.blocking.Block(parked, keys, timeout)) return;
+  }
+  // Not allowed to block (MULTI, a script), or nothing to serve: as Redis on a timeout.
+  ctx.reply.NullArray();
+}
+
+void CmdXread(CommandContext& ctx) { ReadGeneric(ctx, false); }
+void CmdXreadgroup(CommandContext& ctx) { ReadGeneric(ctx, true); }
+
+// Redis's xreadGetKeys: the keys are the first half of what follows STREAMS.
+bool XreadKeys(Args args, std::vector<int>* positions) {
+  positions->clear();
+  size_t streams_pos = 0;
+  for (size_t i = 1; i < args.size(); ++i) {
+    std::string_view arg = args[i];
+    if (IsKeyword(arg, "block") || IsKeyword(arg, "count")) {
+      ++i;
+    } else if (IsKeyword(arg, "group")) {
+      i += 2;
+    } else if (IsKeyword(arg, "noack")) {
+    } else if (IsKeyword(arg, "streams")) {
+      streams_pos = i;
+      break;
+    } else {
+      break;
+    }
+  }
+  if (streams_pos == 0) return false;
+  size_t num = args.size() - streams_pos - 1;
+  if (num == 0 || num % 2 != 0) return false;
+  for (size_t k = 0; k < num / 2; ++k) positions->push_back(static_cast<int>(streams_pos + 1 + k));
+  return true;
+}
+
+constexpr CommandSpec kRows[] = {
+    {.name = "xadd",
+     .arity = -5,
+     .flags = kWrite | kDenyOom | kFast,
+     .first_key = 1,
+     .last_key = 1,
+     .key_step = 1,
+     .handler = CmdXadd,
+     .group = "stream",
+     .since = "5.0.0",
+     .summary = "Appends a new entry to a stream",
+     .complexity = "O(1) when adding a new entry, O(N) when trimming where N being the number of "
+                   "entries evicted."},
+    {.name = "xlen",
+     .arity = 2,
+     .flags = kReadonly | kFast,
+     .first_key = 1,
+     .last_key = 1,
+     .key_step = 1,
+     .handler = CmdXlen,
+     .group = "stream",
+     .since = "5.0.0",
+     .summary = "Return the number of entries in a stream",
+     .complexity = "O(1)"},
+    {.name = "xrange",
+     .arity = -4,
+     .flags = kReadonly,
+     .first_key = 1,
+     .last_key = 1,
+     .key_step = 1,
+     .handler = CmdXrange,
+     .group = "stream",
+     .since = "5.0.0",
+     .summary = "Return a range of elements in a stream, with IDs matching the specified IDs "
+                "interval",
+     .complexity = "O(N) with N being the number of elements being returned. If N is constant "
+                   "(e.g. always asking for the first 10 elements with COUNT), you can consider "
+                   "it O(1)."},
+    {.name = "xrevrange",
+     .arity = -4,
+     .flags = kReadonly,
+     .first_key = 1,
+     .last_key = 1,
+     .key_step = 1,
+     .handler = CmdXrevrange,
+     .group = "stream",
+     .since = "5.0.0",
+     .summary = "Return a range of elements in a stream, with IDs matching the specified IDs "
+                "interval, in reverse order (from greater to smaller IDs) compared to XRANGE",
+     .complexity = "O(N) with N being the number of elements returned. If N is constant (e.g. "
+                   "always asking for the first 10 elements with COUNT), you can consider it "
+                   "O(1)."},
+    {.name = "xdel",
+     .arity = -3,
+     .flags = kWrite | kFast,
+     .first_key = 1,
+     .last_key = 1,
+     .key_step = 1,
+     .handler = CmdXdel,
+     .group = "stream",
+     .since = "5.0.0",
+     .summary = "Removes the specified entries from the stream. Returns the number of items "
+                "actually deleted, that may be different from the number of IDs passed in case "
+                "certain IDs do not exist.",
+     .complexity = "O(1) for each single item to delete in the stream, regardless of the stream "
+                   "size."},
+    {.name = "xtrim",
+     .arity = -4,
+     .flags = kWrite,
+     .first_key = 1,
+     .last_key = 1,
+     .key_step = 1,
+     .handler = CmdXtrim,
+     .group = "stream",
+     .since = "5.0.0",
+     .summary = "Trims the stream to (approximately if '~' is passed) a certain size",
+     .complexity = "O(N), with N being the number of evicted entries. Constant times are very "
+                   "small however, since entries are organized in macro nodes containing "
+                   "multiple entries that can be released with a single deallocation."},
+    {.name = "xsetid",
+     .arity = -3,
+     .flags = kWrite | kDenyOom | kFast,
+     .first_key = 1,
+     .last_key = 1,
+     .key_step = 1,
+     .handler = CmdXsetid,
+     .group = "stream",
+     .since = "5.0.0",
+     .summary = "An internal command for replicating stream values",
+     .complexity = "O(1)"},
+    {.name = "xread",
+     .arity = -4,
+     .flags = kReadonly | kBlocking | kMovableKeys,
+     .handler = CmdXread,
+     .group = "stream",
+     .since = "5.0.0",
+     .summary = "Return never seen elements in multiple streams, with IDs greater than the ones "
+                "reported by the caller for each stream. Can block.",
+     .complexity = "For each stream mentioned: O(N) with N being the number of elements being "
+                   "returned, it means that XREAD-ing with a fixed COUNT is O(1). Note that when "
+                   "the BLOCK option is used, XADD will pay O(M) time in order to serve the M "
+                   "clients blocked on the stream getting new data.",
+     .movable_keys = XreadKeys},
+    {.name = "xreadgroup",
+     .arity = -7,
+     .flags = kWrite | kBlocking | kMovableKeys,
+     .handler = CmdXreadgroup,
+     .group = "stream",
+     .since = "5.0.0",
+     .summary = "Return new entries from a stream using a consumer group, or access the history "
+                "of the pending entries for a given consumer. Can block.",
+     .complexity = "For each stream mentioned: O(M) with M being the number of elements "
+                   "returned. If M is constant (e.g. always asking for the first 10 elements "
+                   "with COUNT), you can consider it O(1). On the other side when XREADGROUP "
+                   "blocks, XADD will pay the O(N) time in order to serve the N clients blocked "
+                   "on the stream getting new data.",
+     .movable_keys = XreadKeys},
+};
+
+}  // namespace
+
+void RegisterStreamFamily(CommandTable& table) {
+  table.Register(kRows);
+  RegisterStreamGroupCommands(table);
+  RegisterStreamInfoCommands(table);
+}
+
+}  // namespace respd::server

@@ -1,0 +1,50 @@
+// What the stream command files share: ID parsing with Redis's errors, entry ranges and replies,
+// the node limits from configuration, and the registration of the group and XINFO commands.
+#pragma once
+
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "server/dispatch/command.h"
+#include "server/dispatch/command_table.h"
+#include "storage/stream_ops.h"
+
+namespace respd::server {
+
+inline constexpr std::string_view kErrInvalidStreamId =
+    "ERR Invalid stream ID specified as stream command argument";
+
+// Redis's streamParseIDOrReply (strict: no "-"/"+"); writes the error and returns nullopt.
+std::optional<storage::StreamId> ParseStreamIdOrReply(CommandContext& ctx, std::string_view arg,
+                                                      uint64_t missing_seq, bool strict);
+// Redis's streamParseIntervalIDOrReply plus the exclusive-bound step of XRANGE and XPENDING:
+// "(id" moves the bound by one ID, with Redis's errors at the ends of the ID space.
+std::optional<storage::StreamId> ParseRangeBoundOrReply(CommandContext& ctx, std::string_view arg,
+                                                        bool is_start);
+// Redis's getLongLongFromObjectOrReply, with its default or a custom message ("ERR ..." added).
+std::optional<int64_t> ParseLongLongOrReply(CommandContext& ctx, std::string_view arg,
+                                            std::string_view message = {});
+
+void ReplyStreamId(CommandContext& ctx, storage::StreamId id);
+// [id, [field, value, ...]], or [id, nil] for an entry no longer in the stream.
+void ReplyEntry(CommandContext& ctx, const storage::StreamEntryRef& entry);
+void ReplyEntries(CommandContext& ctx, std::span<const storage::StreamEntryRef> entries);
+
+storage::StreamNodeLimits NodeLimits(const CommandContext& ctx);
+
+// "-NOGROUP No such key 'k' or consumer group 'g'" and its longer forms.
+std::string NoGroupError(std::string_view key, std::string_view group,
+                         std::string_view suffix = {});
+
+// Up to `count` entries (0: all) between `start` and `end`, forwards or backwards.
+std::vector<storage::StreamEntryRef> EntryRange(const storage::Stream& stream,
+                                                storage::StreamId start, storage::StreamId end,
+                                                size_t count, bool rev);
+
+void RegisterStreamGroupCommands(CommandTable& table);
+void RegisterStreamInfoCommands(CommandTable& table);
+
+}  // namespace respd::server

@@ -1,0 +1,533 @@
+// Consumer-group commands: XGROUP and its subcommands, XACK, XPENDING, XCLAIM, XAUTOCLAIM.
+#include <string>
+#include <vector>
+
+#include "server/commands/args.h"
+#include "server/commands/handler_support.h"
+#include "server/commands/stream_family_common.h"
+#include "server/dispatch/errors.h"
+#include "server/dispatch/server_context.h"
+#include "server/services/blocking.h"
+#include "storage/clock.h"
+#include "storage/numbers.h"
+
+namespace respd::server {
+namespace {
+
+using storage::OpStatus;
+using storage::Stream;
+using storage::StreamGroup;
+using storage::StreamId;
+
+constexpr std::string_view kErrXgroupNeedsKey =
+    "ERR The XGROUP subcommand requires the key to exist. Note that for CREATE you may want to "
+    "use the MKSTREAM option to create an empty stream automatically.";
+constexpr std::string_view kErrEntriesRead = "ERR value for ENTRIESREAD must be positive or -1";
+
+std::string NoSuchGroupForKey(std::string_view group, std::string_view key) {
+  return "NOGROUP No such consumer group '" + std::string(AsCString(group)) + "' for key name '" +
+         std::string(AsCString(key)) + "'";
+}
+
+// Parses ENTRIESREAD's value; false after replying.
+bool ParseEntriesRead(CommandContext& ctx, std::string_view arg, int64_t* out) {
+  auto n = ParseLongLongOrReply(ctx, arg);
+  if (!n) return false;
+  if (*n < 0 && *n != StreamGroup::kInvalidEntriesRead) {
+    ctx.reply.Error(kErrEntriesRead);
+    return false;
+  }
+  *out = *n;
+  return true;
+}
+
+// XGROUP CREATE|SETID|DESTROY|CREATECONSUMER|DELCONSUMER key group ...: Redis's xgroupCommand,
+// whose checks come in this order whatever the subcommand.
+void XgroupGeneric(CommandContext& ctx) {
+  Args args = ctx.args;
+  std::string_view sub = args[1];
+  bool create = IsKeyword(sub, "create");
+  bool setid = IsKeyword(sub, "setid");
+  bool mkstream = false;
+  int64_t entries_read = StreamGroup::kInvalidEntriesRead;
+  if (create || setid) {
+    for (size_t i = 5; i < args.size();) {
+      if (create && IsKeyword(args[i], "mkstream")) {
+        mkstream = true;
+        ++i;
+      } else if (IsKeyword(args[i], "entriesread") && i + 1 < args.size()) {
+        if (!ParseEntriesRead(ctx, args[i + 1], &entries_read)) return;
+        i += 2;
+      } else {
+        return ctx.reply.Error(SubcommandSyntaxError("XGROUP", sub));
+      }
+    }
+  }
+  storage::Database& db = ctx.db();
+  auto found = storage::FindStreamWrite(db, args[2]);
+  if (!found.ok() && found.status() != OpStatus::kKeyNotFound) {
+    return ctx.ReplyStatus(found.status());
+  }
+  Stream* stream = found.ok() ? *found : nullptr;
+  StreamGroup* group = stream ? stream->FindGroup(args[3]) : nullptr;
+  if (stream != nullptr && group == nullptr && !create && !IsKeyword(sub, "destroy")) {
+    return ctx.reply.Error(NoSuchGroupForKey(args[3], args[2]));
+  }
+  if (stream == nullptr && !mkstream) return ctx.reply.Error(kErrXgroupNeedsKey);
+
+  if (create) {
+    if (args.size() > 8) return ctx.reply.Error(SubcommandSyntaxError("XGROUP", sub));
+    StreamId id;
+    if (AsCString(args[4]) == "$") {
+      id = stream ? stream->last_id() : StreamId{};
+    } else {
+      auto parsed = ParseStreamIdOrReply(ctx, args[4], 0, true);
+      if (!parsed) return;
+      id = *parsed;
+    }
+    if (stream == nullptr) {
+      stream = static_cast<Stream*>(db.AddObject(args[2], std::make_unique<Stream>())->object());
+    }
+    if (storage::CreateGroup(db, args[2], *stream, args[3], id, entries_read) !=
+        storage::StreamError::kNone) {
+      return ctx.reply.Error("BUSYGROUP Consumer Group name already exists");
+    }
+    ctx.AddDirty();
+    return ctx.reply.Ok();
+  }
+  if (setid) {
+    if (args.size() != 5 && args.size() != 7) {
+      return ctx.reply.Error(SubcommandSyntaxError("XGROUP", sub));
+    }
+    StreamId id;
+    if (AsCString(args[4]) == "$") {
+      id = stream->last_id();
+    } else {
+      auto parsed = ParseStreamIdOrReply(ctx, args[4], 0, false);
+      if (!parsed) return;
+      id = *parsed;
+    }
+    storage::SetGroupId(db, args[2], *group, id, entries_read);
+    ctx.AddDirty();
+    return ctx.reply.Ok();
+  }
+  if (IsKeyword(sub, "destroy")) {
+    if (!storage::DestroyGroup(db, args[2], *stream, args[3])) return ctx.reply.Integer(0);
+    ctx.AddDirty();
+    // Readers blocked on the group wake to their NOGROUP error.
+    ctx.server.blocking.OnKeyReady(db.index(), args[2]);
+    return ctx.reply.Integer(1);
+  }
+  if (IsKeyword(sub, "createconsumer")) {
+    bool created = false;
+    storage::FindOrCreateConsumer(db, args[2], *group, args[4], storage::CommandTimeMs(), &created);
+    return ctx.reply.Integer(created ? 1 : 0);
+  }
+  auto pending = storage::DeleteConsumer(db, args[2], *group, args[4]);
+  if (pending) ctx.AddDirty();
+  ctx.reply.Integer(pending ? static_cast<int64_t>(*pending) : 0);
+}
+
+// XGROUP HELP
+void CmdXgroupHelp(CommandContext& ctx) {
+  static constexpr std::string_view kLines[] = {
+      "XGROUP <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+      "CREATE <key> <groupname> <id|$> [option]",
+      "    Create a new consumer group. Options are:",
+      "    * MKSTREAM",
+      "      Create the empty stream if it does not exist.",
+      "    * ENTRIESREAD entries_read",
+      "      Set the group's entries_read counter (internal use).",
+      "CREATECONSUMER <key> <groupname> <consumer>",
+      "    Create a new consumer in the specified group.",
+      "DELCONSUMER <key> <groupname> <consumer>",
+      "    Remove the specified consumer.",
+      "DESTROY <key> <groupname>",
+      "    Remove the specified group.",
+      "SETID <key> <groupname> <id|$> [ENTRIESREAD entries_read]",
+      "    Set the current group ID and entries_read counter.",
+      "HELP",
+      "    Prints this help.",
+  };
+  ctx.reply.ArrayHeader(std::size(kLines));
+  for (std::string_view line : kLines) ctx.reply.SimpleString(line);
+}
+
+// Parses IDs from args[first, last) as XACK and XCLAIM do; nullopt after replying.
+std::optional<std::vector<StreamId>> ParseIds(CommandContext& ctx, size_t first, size_t last) {
+  std::vector<StreamId> ids;
+  for (size_t j = first; j < last; ++j) {
+    auto id = ParseStreamIdOrReply(ctx, ctx.args[j], 0, true);
+    if (!id) return std::nullopt;
+    ids.push_back(*id);
+  }
+  return ids;
+}
+
+// XACK key group id [id ...]
+void CmdXack(CommandContext& ctx) {
+  auto found = storage::FindStreamWrite(ctx.db(), ctx.args[1]);
+  if (!found.ok() && found.status() != OpStatus::kKeyNotFound) {
+    return ctx.ReplyStatus(found.status());
+  }
+  StreamGroup* group = found.ok() ? (*found)->FindGroup(ctx.args[2]) : nullptr;
+  if (group == nullptr) return ctx.reply.Integer(0);
+  auto ids = ParseIds(ctx, 3, ctx.args.size());
+  if (!ids) return;
+  int64_t acknowledged = storage::Acknowledge(*group, *ids);
+  ctx.AddDirty(acknowledged);
+  ctx.reply.Integer(acknowledged);
+}
+
+// XPENDING key group [[IDLE min-idle-time] start end count [consumer]]
+void CmdXpending(CommandContext& ctx) {
+  Args args = ctx.args;
+  bool summary = args.size() == 3;
+  if (!summary && (args.size() < 6 || args.size() > 9)) return ctx.ReplySyntaxError();
+  StreamId start, end;
+  int64_t count = 0;
+  int64_t min_idle = 0;
+  std::optional<std::string_view> consumer_name;
+  if (!summary) {
+    size_t first = 3;
+    if (IsKeyword(args[3], "idle")) {
+      auto idle = ParseLongLongOrReply(ctx, args[4]);
+      if (!idle) return;
+      min_idle = *idle;
+      if (args.size() < 8) return ctx.ReplySyntaxError();
+      first += 2;
+    }
+    auto n = ParseLongLongOrReply(ctx, args[first + 2]);
+    if (!n) return;
+    count = *n < 0 ? 0 : *n;
+    auto s = ParseRangeBoundOrReply(ctx, args[first], true);
+    if (!s) return;
+    auto e = ParseRangeBoundOrReply(ctx, args[first + 1], false);
+    if (!e) return;
+    start = *s;
+    end = *e;
+    if (first + 3 < args.size()) consumer_name = args[first + 3];
+  }
+  auto found = storage::FindStreamRead(ctx.db(), args[1]);
+  if (!found.ok() && found.status() != OpStatus::kKeyNotFound) {
+    return ctx.ReplyStatus(found.status());
+  }
+  StreamGroup* group = found.ok() ? (*found)->FindGroup(args[2]) : nullptr;
+  if (group == nullptr) return ctx.reply.Error(NoGroupError(args[1], args[2]));
+
+  if (summary) {
+    ctx.reply.ArrayHeader(4);
+    ctx.reply.Integer(static_cast<int64_t>(group->pel.size()));
+    if (group->pel.empty()) {
+      ctx.reply.Null();
+      ctx.reply.Null();
+      return ctx.reply.NullArray();
+    }
+    ReplyStreamId(ctx, group->pel.begin()->first);
+    ReplyStreamId(ctx, group->pel.rbegin()->first);
+    size_t with_pending = 0;
+    for (const auto& [name, consumer] : group->consumers) with_pending += !consumer.pel.empty();
+    ctx.reply.ArrayHeader(with_pending);
+    for (const auto& [name, consumer] : group->consumers) {
+      if (consumer.pel.empty()) continue;
+      ctx.reply.ArrayHeader(2);
+      ctx.reply.Bulk(name);
+      ctx.reply.BulkInteger(static_cast<int64_t>(consumer.pel.size()));
+    }
+    return;
+  }
+  const storage::StreamConsumer* consumer = nullptr;
+  if (consumer_name) {
+    consumer = group->FindConsumer(*consumer_name);
+    if (consumer == nullptr) return ctx.reply.ArrayHeader(0);
+  }
+  int64_t now = storage::CommandTimeMs();
+  std::vector<std::pair<StreamId, const storage::StreamNack*>> rows;
+  auto take = [&](StreamId id, const storage::StreamNack& nack) {
+    if (id > end || count == 0) return false;
+    if (min_idle == 0 || now - nack.delivery_time >= min_idle) {
+      rows.emplace_back(id, &nack);
+      --count;
+    }
+    return true;
+  };
+  if (consumer != nullptr) {
+    for (auto it = consumer->pel.lower_bound(start);
+         it != consumer->pel.end() && take(*it, group->pel.at(*it)); ++it) {
+    }
+  } else {
+    for (auto it = group->pel.lower_bound(start);
+         it != group->pel.end() && take(it->first, it->second); ++it) {
+    }
+  }
+  ctx.reply.ArrayHeader(rows.size());
+  for (const auto& [id, nack] : rows) {
+    ctx.reply.ArrayHeader(4);
+    ReplyStreamId(ctx, id);
+    ctx.reply.Bulk(nack->consumer->name);
+    ctx.reply.Integer(std::max<int64_t>(0, now - nack->delivery_time));
+    ctx.reply.Integer(static_cast<int64_t>(nack->delivery_count));
+  }
+}
+
+// Finds the stream and group of XCLAIM/XAUTOCLAIM, replying WRONGTYPE or NOGROUP when missing.
+std::pair<Stream*, StreamGroup*> FindGroupOrReply(CommandContext& ctx) {
+  auto found = storage::FindStreamWrite(ctx.db(), ctx.args[1]);
+  if (!found.ok() && found.status() != OpStatus::kKeyNotFound) {
+    ctx.ReplyStatus(found.status());
+    return {nullptr, nullptr};
+  }
+  StreamGroup* group = found.ok() ? (*found)->FindGroup(ctx.args[2]) : nullptr;
+  if (group == nullptr) {
+    ctx.reply.Error(NoGroupError(ctx.args[1], ctx.args[2]));
+    return {nullptr, nullptr};
+  }
+  return {*found, group};
+}
+
+// XCLAIM key group consumer min-idle-time id [id ...] [IDLE ms] [TIME unix-time-milliseconds]
+//   [RETRYCOUNT count] [FORCE] [JUSTID] [LASTID lastid]
+void CmdXclaim(CommandContext& ctx) {
+  Args args = ctx.args;
+  auto [stream, group] = FindGroupOrReply(ctx);
+  if (group == nullptr) return;
+  auto min_idle = ParseLongLongOrReply(ctx, args[4], "Invalid min-idle-time argument for XCLAIM");
+  if (!min_idle) return;
+  storage::ClaimRequest request;
+  request.min_idle_ms = std::max<int64_t>(0, *min_idle);
+  size_t j = 5;
+  std::vector<StreamId> ids;
+  for (; j < args.size(); ++j) {
+    auto id = storage::ParseStreamId(args[j], 0, true);
+    if (!id) break;
+    ids.push_back(*id);
+  }
+  int64_t now = storage::CommandTimeMs();
+  for (; j < args.size(); ++j) {
+    bool more = j + 1 < args.size();
+    std::string_view opt = args[j];
+    if (IsKeyword(opt, "force")) {
+      request.force = true;
+    } else if (IsKeyword(opt, "justid")) {
+      request.just_id = true;
+    } else if (IsKeyword(opt, "idle") && more) {
+      auto idle = ParseLongLongOrReply(ctx, args[++j], "Invalid IDLE option argument for XCLAIM");
+      if (!idle) return;
+      request.delivery_time = now - *idle;
+    } else if (IsKeyword(opt, "time") && more) {
+      auto time = ParseLongLongOrReply(ctx, args[++j], "Invalid TIME option argument for XCLAIM");
+      if (!time) return;
+      request.delivery_time = *time;
+    } else if (IsKeyword(opt, "retrycount") && more) {
+      auto retry =
+          ParseLongLongOrReply(ctx, args[++j], "Invalid RETRYCOUNT option argument for XCLAIM");
+      if (!retry) return;
+      request.retry_count = *retry;
+    } else if (IsKeyword(opt, "lastid") && more) {
+      request.last_id = ParseStreamIdOrReply(ctx, args[++j], 0, true);
+      if (!request.last_id) return;
+    } else {
+      return ctx.reply.Error("ERR Unrecognized XCLAIM option '" + std::string(AsCString(opt)) +
+                             "'");
+    }
+  }
+  uint64_t changes = 0;
+  auto claimed =
+      storage::Claim(ctx.db(), args[1], *stream, *group, args[3], ids, request, now, &changes);
+  ctx.AddDirty(changes);
+  ctx.reply.ArrayHeader(claimed.size());
+  for (const auto& entry : claimed) {
+    if (request.just_id) {
+      ReplyStreamId(ctx, entry.id);
+    } else {
+      ReplyEntry(ctx, entry);
+    }
+  }
+}
+
+// XAUTOCLAIM key group consumer min-idle-time start [COUNT count] [JUSTID]
+void CmdXautoclaim(CommandContext& ctx) {
+  Args args = ctx.args;
+  auto min_idle =
+      ParseLongLongOrReply(ctx, args[4], "Invalid min-idle-time argument for XAUTOCLAIM");
+  if (!min_idle) return;
+  auto start = ParseRangeBoundOrReply(ctx, args[5], true);
+  if (!start) return;
+  // Redis bounds COUNT so that count * 10 attempts and the deleted-ID buffer cannot overflow.
+  constexpr int64_t kMaxCount = INT64_MAX / 16;
+  int64_t count = 100;
+  bool just_id = false;
+  for (size_t j = 6; j < args.size(); ++j) {
+    if (IsKeyword(args[j], "count") && j + 1 < args.size()) {
+      auto n = storage::ParseInt64(args[j + 1]);
+      if (!n || *n < 1 || *n > kMaxCount) return ctx.reply.Error("ERR COUNT must be > 0");
+      count = *n;
+      ++j;
+    } else if (IsKeyword(args[j], "justid")) {
+      just_id = true;
+    } else {
+      return ctx.ReplySyntaxError();
+    }
+  }
+  auto [stream, group] = FindGroupOrReply(ctx);
+  if (group == nullptr) return;
+  uint64_t changes = 0;
+  auto result = storage::AutoClaim(ctx.db(), args[1], *stream, *group, args[3],
+                                   std::max<int64_t>(0, *min_idle), *start, count, just_id,
+                                   storage::CommandTimeMs(), &changes);
+  ctx.AddDirty(changes);
+  ctx.reply.ArrayHeader(3);
+  ReplyStreamId(ctx, result.next);
+  ctx.reply.ArrayHeader(result.claimed.size());
+  for (const auto& entry : result.claimed) {
+    if (just_id) {
+      ReplyStreamId(ctx, entry.id);
+    } else {
+      ReplyEntry(ctx, entry);
+    }
+  }
+  ctx.reply.ArrayHeader(result.deleted.size());
+  for (StreamId id : result.deleted) ReplyStreamId(ctx, id);
+}
+
+void CmdContainer(CommandContext& ctx) {}
+
+constexpr CommandSpec kXgroupSubcommands[] = {
+    {.name = "create",
+     .arity = -5,
+     .flags = kWrite | kDenyOom,
+     .first_key = 2,
+     .last_key = 2,
+     .key_step = 1,
+     .handler = XgroupGeneric,
+     .group = "stream",
+     .since = "5.0.0",
+     .summary = "Create a consumer group.",
+     .complexity = "O(1)"},
+    {.name = "createconsumer",
+     .arity = 5,
+     .flags = kWrite | kDenyOom,
+     .first_key = 2,
+     .last_key = 2,
+     .key_step = 1,
+     .handler = XgroupGeneric,
+     .group = "stream",
+     .since = "6.2.0",
+     .summary = "Create a consumer in a consumer group.",
+     .complexity = "O(1)"},
+    {.name = "delconsumer",
+     .arity = 5,
+     .flags = kWrite,
+     .first_key = 2,
+     .last_key = 2,
+     .key_step = 1,
+     .handler = XgroupGeneric,
+     .group = "stream",
+     .since = "5.0.0",
+     .summary = "Delete a consumer from a consumer group.",
+     .complexity = "O(1)"},
+    {.name = "destroy",
+     .arity = 4,
+     .flags = kWrite,
+     .first_key = 2,
+     .last_key = 2,
+     .key_step = 1,
+     .handler = XgroupGeneric,
+     .group = "stream",
+     .since = "5.0.0",
+     .summary = "Destroy a consumer group.",
+     .complexity = "O(N) where N is the number of entries in the group's pending entries list "
+                   "(PEL)."},
+    {.name = "help",
+     .arity = 2,
+     .flags = kLoading | kStale,
+     .handler = CmdXgroupHelp,
+     .group = "stream",
+     .since = "5.0.0",
+     .summary = "Show helpful text about the different subcommands",
+     .complexity = "O(1)"},
+    {.name = "setid",
+     .arity = -5,
+     .flags = kWrite,
+     .first_key = 2,
+     .last_key = 2,
+     .key_step = 1,
+     .handler = XgroupGeneric,
+     .group = "stream",
+     .since = "5.0.0",
+     .summary = "Set a consumer group to an arbitrary last delivered ID value.",
+     .complexity = "O(1)"},
+};
+
+constexpr CommandSpec kRows[] = {
+    {.name = "xgroup",
+     .arity = -2,
+     .flags = 0,
+     .handler = CmdContainer,
+     .group = "stream",
+     .since = "5.0.0",
+     .summary = "A container for consumer groups commands",
+     .complexity = "Depends on subcommand.",
+     .subcommands = kXgroupSubcommands},
+    {.name = "xack",
+     .arity = -4,
+     .flags = kWrite | kFast,
+     .first_key = 1,
+     .last_key = 1,
+     .key_step = 1,
+     .handler = CmdXack,
+     .group = "stream",
+     .since = "5.0.0",
+     .summary = "Marks a pending message as correctly processed, effectively removing it from the "
+                "pending entries list of the consumer group. Return value of the command is the "
+                "number of messages successfully acknowledged, that is, the IDs we were actually "
+                "able to resolve in the PEL.",
+     .complexity = "O(1) for each message ID processed."},
+    {.name = "xpending",
+     .arity = -3,
+     .flags = kReadonly,
+     .first_key = 1,
+     .last_key = 1,
+     .key_step = 1,
+     .handler = CmdXpending,
+     .group = "stream",
+     .since = "5.0.0",
+     .summary = "Return information and entries from a stream consumer group pending entries "
+                "list, that are messages fetched but never acknowledged.",
+     .complexity = "O(N) with N being the number of elements returned, so asking for a small "
+                   "fixed number of entries per call is O(1). O(M), where M is the total number "
+                   "of entries scanned when used with the IDLE filter. When the command returns "
+                   "just the summary and the list of consumers is small, it runs in O(1) time; "
+                   "otherwise, an additional O(N) time for iterating every consumer."},
+    {.name = "xclaim",
+     .arity = -6,
+     .flags = kWrite | kFast,
+     .first_key = 1,
+     .last_key = 1,
+     .key_step = 1,
+     .handler = CmdXclaim,
+     .group = "stream",
+     .since = "5.0.0",
+     .summary = "Changes (or acquires) ownership of a message in a consumer group, as if the "
+                "message was delivered to the specified consumer.",
+     .complexity = "O(log N) with N being the number of messages in the PEL of the consumer "
+                   "group."},
+    {.name = "xautoclaim",
+     .arity = -6,
+     .flags = kWrite | kFast,
+     .first_key = 1,
+     .last_key = 1,
+     .key_step = 1,
+     .handler = CmdXautoclaim,
+     .group = "stream",
+     .since = "6.2.0",
+     .summary = "Changes (or acquires) ownership of messages in a consumer group, as if the "
+                "messages were delivered to the specified consumer.",
+     .complexity = "O(1) if COUNT is small."},
+};
+
+}  // namespace
+
+void RegisterStreamGroupCommands(CommandTable& table) { table.Register(kRows); }
+
+}  // namespace respd::server
