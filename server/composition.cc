@@ -9,6 +9,7 @@ void Compose(ServerContext& server) {
   RegisterAllFamilies(server.commands);
   server.store.AddObserver(&server.watches);
   server.store.AddObserver(&server.blocking);
+  server.store.AddObserver(&server.keyspace_notifier);
 }
 
 }  // namespace respd::server

@@ -2,6 +2,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <optional>
 
 #include "server/commands/args.h"
 #include "server/commands/families.h"
@@ -41,7 +42,12 @@ void CmdPing(CommandContext& ctx) {
     ctx.reply.Error(WrongArityError("ping"));
     return;
   }
-  if (ctx.args.size() == 1) {
+  // A RESP2 subscriber gets PING's answer in the shape of a message, as Redis sends it.
+  if (ctx.client.subscribed() && ctx.client.resp == RespVersion::kResp2) {
+    ctx.reply.ArrayHeader(2);
+    ctx.reply.Bulk("pong");
+    ctx.reply.Bulk(ctx.args.size() == 1 ? std::string_view() : ctx.args[1]);
+  } else if (ctx.args.size() == 1) {
     ctx.reply.SimpleString("PONG");
   } else {
     ctx.reply.Bulk(ctx.args[1]);
@@ -146,6 +152,7 @@ void CmdHello(CommandContext& ctx) {
 // RESET
 void CmdReset(CommandContext& ctx) {
   ctx.client.transaction.reset();
+  ctx.server.pubsub.UnsubscribeAll(ctx.client);
   ctx.client.db_index = 0;
   ctx.client.resp = RespVersion::kResp2;
   ctx.reply.set_version(RespVersion::kResp2);
@@ -165,8 +172,9 @@ std::string ClientLine(ServerContext& server, ClientState& client, int64_t now_m
   std::string cmd = last == nullptr ? "NULL" : CommandFullName(server.commands, *last);
   int multi = client.multi_queued.load(std::memory_order_relaxed);
   std::string flags;
-  if (client.blocked) flags += 'b';
+  if (client.subscribed()) flags += 'P';
   if (multi >= 0) flags += 'x';
+  if (client.blocked) flags += 'b';
   if (flags.empty()) flags = "N";
   auto field = [](const std::atomic<uint64_t>& value) {
     return std::to_string(value.load(std::memory_order_relaxed));
@@ -183,7 +191,8 @@ std::string ClientLine(ServerContext& server, ClientState& client, int64_t now_m
   line += " flags=" + flags + " db=" + std::to_string(client.db_index.load());
   line += " sub=" + std::to_string(client.subscriptions.load(std::memory_order_relaxed));
   line += " psub=" + std::to_string(client.pattern_subscriptions.load(std::memory_order_relaxed));
-  line += " ssub=0 multi=" + std::to_string(multi);
+  line += " ssub=" + std::to_string(client.shard_subscriptions.load(std::memory_order_relaxed));
+  line += " multi=" + std::to_string(multi);
   line += " qbuf=" + field(client.query_buffer_bytes);
   line += " qbuf-free=" + field(client.query_buffer_free);
   line += " argv-mem=" + std::to_string(argv_mem) + " multi-mem=" + std::to_string(multi_mem);
@@ -242,16 +251,24 @@ void CmdClientInfo(CommandContext& ctx) {
   ctx.reply.Verbatim("txt", ClientLine(ctx.server, ctx.client, ctx.server.clock.NowMs()) + "\n");
 }
 
-// Redis's getClientTypeByName for a TYPE option: whether the type the next argument names is
-// respd's only one, normal; "ERR Unknown client type" if it names no type.
-bool NextTypeIsNormal(ArgParser& parser) {
+enum class ClientType : uint8_t { kNormal, kPubsub, kOther };
+
+// Redis's getClientTypeByName for a TYPE option; "ERR Unknown client type" if the next argument
+// names no type. respd's clients are normal, or pubsub while subscribed (getClientType); none is a
+// master or replica.
+ClientType NextClientType(ArgParser& parser) {
   std::string_view type = parser.Next();
-  bool normal = IsKeyword(type, "normal");
-  if (!normal && !IsKeyword(type, "master") && !IsKeyword(type, "replica") &&
-      !IsKeyword(type, "slave") && !IsKeyword(type, "pubsub")) {
+  if (IsKeyword(type, "normal")) return ClientType::kNormal;
+  if (IsKeyword(type, "pubsub")) return ClientType::kPubsub;
+  if (!IsKeyword(type, "master") && !IsKeyword(type, "replica") && !IsKeyword(type, "slave")) {
     parser.Fail("ERR Unknown client type '" + std::string(AsCString(type)) + "'");
   }
-  return normal;
+  return ClientType::kOther;
+}
+
+bool HasType(const ClientState& client, ClientType type) {
+  if (type == ClientType::kOther) return false;
+  return client.subscribed() == (type == ClientType::kPubsub);
 }
 
 // CLIENT LIST [TYPE NORMAL|MASTER|REPLICA|PUBSUB] | [ID id...]
@@ -266,8 +283,9 @@ void CmdClientList(CommandContext& ctx) {
   };
   // Redis 7.0 takes TYPE or ID, never both.
   if (parser.Remaining() == 2 && parser.Accept("TYPE")) {
-    if (NextTypeIsNormal(parser)) {
-      for (auto& handle : clients) append(handle->state());
+    ClientType type = NextClientType(parser);
+    for (auto& handle : clients) {
+      if (HasType(handle->state(), type)) append(handle->state());
     }
   } else if (parser.Remaining() > 1 && parser.Accept("ID")) {
     // Each id in the order given, repeats included; an id no client has (0, negatives) adds
@@ -278,6 +296,8 @@ void CmdClientList(CommandContext& ctx) {
         if (static_cast<int64_t>(handle->state().id()) == id) append(handle->state());
       }
     }
+  } else if (!parser.HasNext()) {
+    for (auto& handle : clients) append(handle->state());
   }
   if (!parser.Finalize(ctx)) return;
   ctx.reply.Verbatim("txt", text);
@@ -323,13 +343,13 @@ void CmdClientKill(CommandContext& ctx) {
   int64_t id = 0;
   std::string_view addr, laddr;
   bool skip_me = true;
-  // Every respd client is a normal client of the default user.
-  bool normal_type = true;
+  // Every respd client is a client of the default user. As in Redis, the last TYPE counts.
+  std::optional<ClientType> type;
   while (parser.HasNext()) {
     if (parser.Accept("ID", 1)) {
       id = parser.NextInt64InRange(1, INT64_MAX, "ERR client-id should be greater than 0");
     } else if (parser.Accept("TYPE", 1)) {
-      normal_type = NextTypeIsNormal(parser) && normal_type;
+      type = NextClientType(parser);
     } else if (parser.Accept("ADDR", 1)) {
       addr = parser.Next();
     } else if (parser.Accept("LADDR", 1)) {
@@ -346,11 +366,11 @@ void CmdClientKill(CommandContext& ctx) {
     }
   }
   if (!parser.Finalize(ctx)) return;
-  if (!normal_type) return ctx.reply.Integer(0);
   int64_t killed = 0;
   for (auto& handle : clients) {
     ClientState& client = handle->state();
     ClientState::Info info = client.info();
+    if (type && !HasType(client, *type)) continue;
     if (id != 0 && static_cast<int64_t>(client.id()) != id) continue;
     if (!addr.empty() && info.addr != addr) continue;
     if (!laddr.empty() && info.laddr != laddr) continue;

@@ -19,6 +19,7 @@ void RegisterAllFamilies(CommandTable& table) {
   RegisterSortFamily(table);
   RegisterHyperLogLogFamily(table);
   RegisterGeoFamily(table);
+  RegisterPubSubFamily(table);
   RegisterStreamFamily(table);
 }
 

@@ -21,6 +21,7 @@ void RegisterBitmapFamily(CommandTable& table);
 void RegisterSortFamily(CommandTable& table);
 void RegisterHyperLogLogFamily(CommandTable& table);
 void RegisterGeoFamily(CommandTable& table);
+void RegisterPubSubFamily(CommandTable& table);
 void RegisterStreamFamily(CommandTable& table);
 
 // Registers every family, in a fixed order.

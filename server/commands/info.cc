@@ -175,8 +175,8 @@ void InfoStats(ServerContext& server, InfoWriter& out) {
   out.Field("evicted_clients", 0);
   out.Field("keyspace_hits", get(keyspace.keyspace_hits));
   out.Field("keyspace_misses", get(keyspace.keyspace_misses));
-  out.Field("pubsub_channels", 0);
-  out.Field("pubsub_patterns", 0);
+  out.Field("pubsub_channels", static_cast<int64_t>(server.pubsub.ChannelCount()));
+  out.Field("pubsub_patterns", static_cast<int64_t>(server.pubsub.PatternCount()));
   out.Field("latest_fork_usec", 0);
   out.Field("total_forks", 0);
   out.Field("unexpected_error_replies", 0);

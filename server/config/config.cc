@@ -132,12 +132,13 @@ std::string Option::Set(const std::vector<std::string>& values) {
     }
     case OptionKind::kString: {
       std::string canonical = value;
-      if (spec_->normalize != nullptr) {
-        std::string reason = spec_->normalize(value, &canonical);
-        if (!reason.empty()) return reason;
-      }
+      std::string reason;
+      if (spec_->normalize != nullptr) reason = spec_->normalize(value, &canonical);
+      if (spec_->normalize_over != nullptr) reason = spec_->normalize_over(value, text(), &canonical);
+      if (!reason.empty()) return reason;
       std::lock_guard lock(text_mutex_);
       text_ = std::move(canonical);
+      version_.fetch_add(1, std::memory_order_release);
       return {};
     }
   }

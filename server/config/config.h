@@ -55,6 +55,10 @@ struct OptionSpec {
   // For kString options with a syntax (save, oom-score-adj-values...): returns Redis's reason for
   // refusing `value`, or "" after writing its canonical form (what CONFIG GET shows).
   std::string (*normalize)(std::string_view value, std::string* canonical) = nullptr;
+  // For kString options whose setting replaces part of the current value
+  // (client-output-buffer-limit <class> ...): as `normalize`, given the option's current text.
+  std::string (*normalize_over)(std::string_view value, std::string_view current,
+                                std::string* canonical) = nullptr;
   // Redis's PROTECTED_CONFIG (dir, dbfilename): refused by CONFIG SET.
   bool protected_config = false;
   OptionEffect effect = OptionEffect::kHonoured;
@@ -76,6 +80,9 @@ class Option {
   uint64_t unsigned_number() const { return static_cast<uint64_t>(number()); }
   bool enabled() const { return number() != 0; }
   std::string text() const;
+  // Changes with every successful Set of a kString option: readers that cache something parsed
+  // from text() compare it.
+  uint64_t version() const { return version_.load(std::memory_order_acquire); }
   // Validates and stores `value`; returns Redis's reason on failure ("argument must be a memory
   // value").
   std::string Set(const std::vector<std::string>& values);
@@ -83,6 +90,7 @@ class Option {
  private:
   const OptionSpec* spec_;
   std::atomic<int64_t> number_{0};
+  std::atomic<uint64_t> version_{0};
   mutable std::mutex text_mutex_;
   std::string text_;
 };
@@ -150,6 +158,19 @@ class Config {
 // Parses Redis memory units: "100", "1k" (1000), "1kb" (1024), "5mb", "2gb" (case-insensitive).
 // As in Redis, no digits read as 0 ("", "kb") and a value past 2^64 saturates.
 bool ParseMemory(std::string_view text, uint64_t* bytes);
+// One client class's client-output-buffer-limit (0: no limit).
+struct OutputBufferLimit {
+  uint64_t hard_bytes = 0;
+  uint64_t soft_bytes = 0;
+  int64_t soft_seconds = 0;
+};
+// The pubsub class of client-output-buffer-limit's canonical text.
+OutputBufferLimit PubsubOutputBufferLimit(std::string_view text);
+// notify-keyspace-events: Redis's letters to its NOTIFY_* bits (storage::EventClass, plus K and E
+// in bits 0 and 1), false on a letter Redis does not know.
+inline constexpr int64_t kNotifyKeyspace = 1 << 0;  // K
+inline constexpr int64_t kNotifyKeyevent = 1 << 1;  // E
+bool ParseKeyspaceEvents(std::string_view letters, int64_t* flags);
 // The option table, in conf/respd.conf order.
 const std::vector<OptionSpec>& OptionSpecs();
 

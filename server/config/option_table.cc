@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "server/config/config.h"
+#include "server/config/custom_options.h"
 #include "server/config/logging.h"
 
 namespace respd::server {
@@ -1072,8 +1073,10 @@ const std::vector<OptionSpec>& OptionSpecs() {
       {.name = "client-output-buffer-limit",
        .kind = OptionKind::kString,
        .default_value = "normal 0 0 0 slave 268435456 67108864 60 pubsub 33554432 8388608 60",
-       .help = "not built yet: output buffer limits",
-       .effect = OptionEffect::kNotBuilt},
+       .help = "<class> <hard> <soft> <soft seconds>: a client whose unsent output passes the hard "
+               "limit, or the soft one for longer than that, is disconnected (respd enforces the "
+               "pubsub class)",
+       .normalize_over = NormalizeOutputBufferLimits},
       {.name = "cluster-enabled",
        .kind = OptionKind::kBool,
        .default_value = "no",
@@ -1096,8 +1099,8 @@ const std::vector<OptionSpec>& OptionSpecs() {
       {.name = "notify-keyspace-events",
        .kind = OptionKind::kString,
        .default_value = "",
-       .help = "not built yet: keyspace notifications",
-       .effect = OptionEffect::kNotBuilt},
+       .help = "keyspace notification classes, Redis's letters (K E g $ l s h z x e t m d n A)",
+       .normalize = NormalizeKeyspaceEvents},
       {.name = "replicaof",
        .alias = "slaveof",
        .kind = OptionKind::kString,

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "protocol/reply_writer.h"
+#include "server/services/pubsub.h"
 #include "server/services/transaction.h"
 
 namespace respd::server {
@@ -97,14 +98,28 @@ class ClientState {
   std::atomic<uint64_t> query_buffer_free{0};   // qbuf-free=: free room in the input buffer
   std::atomic<uint64_t> output_buffer_bytes{0};  // omem=: reply bytes not yet written
   std::atomic<uint64_t> buffers_allocated{0};  // input and output buffer capacity (tot-mem=)
-  // sub= psub=: channels and patterns subscribed to.
+  // sub= psub= ssub=: channels, patterns and shard channels subscribed to (server/services/pubsub.h
+  // keeps them).
   std::atomic<int> subscriptions{0};
   std::atomic<int> pattern_subscriptions{0};
+  std::atomic<int> shard_subscriptions{0};
+  // Redis's CLIENT_PUBSUB: subscribed to anything. A RESP2 client then runs only the pub/sub
+  // commands, PING, QUIT and RESET.
+  bool subscribed() const {
+    return subscriptions.load(std::memory_order_relaxed) +
+               pattern_subscriptions.load(std::memory_order_relaxed) +
+               shard_subscriptions.load(std::memory_order_relaxed) >
+           0;
+  }
 
  private:
   uint64_t id_;
   mutable std::mutex info_mutex_;
   Info info_;
+ public:
+  // Set by the first subscription: a client that goes away leaves no subscription behind, even
+  // one without a connection to close (in-process tests). Last, so it goes first.
+  std::unique_ptr<PubSubMembership> pubsub_membership;
 };
 
 // A connected client as other threads see it: its state, and a way to ask its own thread to close
@@ -118,6 +133,10 @@ class ClientHandle {
   // Ends a blocked wait from any thread: the client's own thread sends `reply` and goes on with its
   // input (server/blocking.h).
   virtual void Resume(std::string reply) = 0;
+  // Queues an out-of-band frame (a pub/sub message) from any thread: the client's own thread
+  // writes it after what it has already written, frames from one thread in the order given.
+  // Never blocks; a client past its output buffer limit is disconnected instead.
+  virtual void Deliver(std::string_view frame) = 0;
 };
 
 }  // namespace respd::server

@@ -188,6 +188,12 @@ Refusal Dispatcher::AdmitFromClient(const CommandSpec& spec, Args args, ClientSt
       refusal != Refusal::kNone) {
     return refusal;
   }
+  // Redis's CLIENT_PUBSUB check: a RESP2 subscriber runs only what keeps it a subscriber.
+  if (client.subscribed() && client.resp == protocol::RespVersion::kResp2 &&
+      !AllowedWhileSubscribed(spec, args)) {
+    return server_.commands.Find(args[0]) == &spec ? Refusal::kSubscribedContext
+                                                   : Refusal::kSubscribedContextSubcommand;
+  }
   // A script past busy-reply-threshold holds every lock: answer instead of waiting for them.
   if (server_.scripting.busy() && !(spec.flags & kAllowBusy)) {
     return server_.scripting.running_function() ? Refusal::kBusyFunction : Refusal::kBusyScript;
@@ -230,6 +236,14 @@ void Dispatcher::RefuseFromClient(const Resolution& resolved, Refusal refusal, A
   }
   if (InMulti(client)) client.transaction->FlagError();
   reply.Error(RefusalText(refusal, args));
+}
+
+bool Dispatcher::AllowedWhileSubscribed(const CommandSpec& spec, Args args) const {
+  if (server_.commands.Find(args[0]) != &spec) return false;  // SLOWLOG RESET is no RESET
+  static constexpr std::string_view kNames[] = {"subscribe",   "psubscribe",   "ssubscribe",
+                                                "unsubscribe", "punsubscribe", "sunsubscribe",
+                                                "ping",        "quit",         "reset"};
+  return std::find(std::begin(kNames), std::end(kNames), spec.name) != std::end(kNames);
 }
 
 bool Dispatcher::ProtectedAllowed(const ClientState& client) const {

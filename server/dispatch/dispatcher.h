@@ -119,6 +119,8 @@ class Dispatcher {
                         protocol::ReplyWriter& reply);
   // EXEC DISCARD MULTI WATCH QUIT RESET run at once inside MULTI; everything else is queued.
   bool RunsInsideMulti(const Resolution& resolved) const;
+  // A RESP2 client subscribed to anything runs only these (Redis's CLIENT_PUBSUB check).
+  bool AllowedWhileSubscribed(const CommandSpec& spec, Args args) const;
   // enable-debug-command lets `client` run protected commands (DEBUG).
   bool ProtectedAllowed(const ClientState& client) const;
 

@@ -82,6 +82,12 @@ std::string RefusalText(Refusal refusal, std::span<const std::string_view> args)
       return std::string(kErrBusyScript);
     case Refusal::kBusyFunction:
       return std::string(kErrBusyFunction);
+    case Refusal::kSubscribedContext:
+    case Refusal::kSubscribedContextSubcommand:
+      return "ERR Can't execute '" +
+             FullName(args, refusal == Refusal::kSubscribedContextSubcommand) +
+             "': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this "
+             "context";
     case Refusal::kScriptUnknownCommand:
       return "ERR Unknown Redis command called from script";
     case Refusal::kScriptWrongArity:

@@ -53,6 +53,9 @@ enum class Refusal : uint8_t {
   kNotAllowedInMulti,
   kBusyScript,    // a script past busy-reply-threshold...
   kBusyFunction,  // ...or a function
+  // A RESP2 subscriber's command other than (P|S)(UN)SUBSCRIBE, PING, QUIT or RESET.
+  kSubscribedContext,
+  kSubscribedContextSubcommand,
   // redis.call and redis.pcall (Redis's scriptCall).
   kScriptUnknownCommand,
   kScriptWrongArity,

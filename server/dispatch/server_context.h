@@ -15,6 +15,8 @@
 #include <vector>
 
 #include "server/services/blocking.h"
+#include "server/services/keyspace_notifier.h"
+#include "server/services/pubsub.h"
 #include "server/dispatch/client.h"
 #include "server/dispatch/command_stats.h"
 #include "server/dispatch/command_table.h"
@@ -72,6 +74,10 @@ class ServerContext {
   ScriptEngine scripting;
   // Clients blocked on keys (BLPOP...); observes `store` (added by the server at start-up).
   BlockingRegistry blocking{stats.blocked_clients};
+  // Channels, patterns and their subscribers.
+  PubSubRegistry pubsub{config};
+  // Keyspace notifications through `pubsub`; observes `store` (added at composition).
+  KeyspaceNotifier keyspace_notifier{config, pubsub};
   // The command pipeline every entry path runs commands through: connections, EXEC, scripts and
   // blocked clients' re-runs.
   Dispatcher dispatcher{*this};

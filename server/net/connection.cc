@@ -177,6 +177,7 @@ void Connection::ProcessInput() {
     input_start_ += parser_.consumed();
     if (status == protocol::ParseStatus::kEmpty) continue;
     client_.query_buffer_bytes.store(input_end_ - batch_start, std::memory_order_relaxed);
+    PubSubRegistry::ScopedRunningClient running(client_.id(), writer_.buffer());
     server_.dispatcher.Dispatch(parser_.args(), client_, writer_);
     if (client_.blocked) WatchBlockDeadline();
   }
@@ -186,6 +187,8 @@ void Connection::ProcessInput() {
 
 void Connection::Flush() {
   if (write_in_flight_ || closed_ || processing_) return;
+  TakeMail();
+  if (closed_) return;
   if (pending_.empty()) {
     if (client_.close_after_reply) Close();
     return;
@@ -210,6 +213,8 @@ void Connection::OnWritten(const boost::system::error_code& error, size_t bytes)
   if (writing_.capacity() > kMaxIdleBuffer) writing_.shrink_to_fit();
   PublishBuffers();
   if (processing_) return;
+  TakeMail();
+  if (closed_) return;
   if (!pending_.empty()) {
     Flush();
     return;
@@ -228,6 +233,59 @@ void Connection::OnWritten(const boost::system::error_code& error, size_t bytes)
 
 void Connection::Kill() {
   asio::post(socket_.get_executor(), [self = shared_from_this()] { self->Close(); });
+}
+
+void Connection::Deliver(std::string_view frame) {
+  std::lock_guard lock(mail_mutex_);
+  if (mail_closed_) return;
+  bool was_empty = mail_.empty();
+  mail_.append(frame);
+  // One wake-up per batch: the frames queued until the thread gets to it go out together.
+  if (was_empty) {
+    asio::post(socket_.get_executor(), [self = shared_from_this()] {
+      // Our command is running (a busy script's hook serves this thread): its Flush takes it.
+      if (self->closed_ || self->processing_) return;
+      self->Flush();
+      // A write in flight leaves the mail for OnWritten; still check how much is waiting.
+      if (!self->closed_ && self->write_in_flight_) self->TakeMail();
+    });
+  }
+}
+
+void Connection::TakeMail() {
+  {
+    std::lock_guard lock(mail_mutex_);
+    if (mail_.empty()) return;
+    if (pending_.empty()) {
+      pending_.swap(mail_);
+    } else {
+      pending_.append(mail_);
+    }
+    mail_.clear();
+  }
+  CheckOutputLimit();
+  PublishBuffers();
+}
+
+void Connection::CheckOutputLimit() {
+  if (!client_.subscribed()) return;
+  OutputBufferLimit limit = server_.pubsub.output_limit();
+  uint64_t used = pending_.size() + writing_.size();
+  bool over_hard = limit.hard_bytes > 0 && used >= limit.hard_bytes;
+  bool over_soft = false;
+  if (limit.soft_bytes > 0 && used >= limit.soft_bytes) {
+    int64_t now = server_.clock.NowMs();
+    if (soft_limit_since_ms_ == 0) soft_limit_since_ms_ = now;
+    over_soft = now - soft_limit_since_ms_ > limit.soft_seconds * 1000;
+  } else {
+    soft_limit_since_ms_ = 0;
+  }
+  if (!over_hard && !over_soft) return;
+  ClientState::Info info = client_.info();
+  spdlog::warn("Client id={} addr={} laddr={} name={} scheduled to be closed ASAP for overcoming "
+               "of output buffer limits.",
+               client_.id(), info.addr, info.laddr, info.name);
+  Close();
 }
 
 void Connection::WatchBlockDeadline() {
@@ -311,6 +369,12 @@ bool Connection::CloseIfIdle(int64_t now_ms, int64_t timeout_s) {
 void Connection::Close() {
   if (closed_) return;
   closed_ = true;
+  {
+    std::lock_guard lock(mail_mutex_);
+    mail_closed_ = true;
+    std::string().swap(mail_);
+  }
+  if (client_.subscribed()) server_.pubsub.UnsubscribeAll(client_);
   if (client_.blocked) {
     server_.blocking.Cancel(client_.id(), true);
     if (client_.block_deadline_ms != 0) timeouts_.Remove(client_.block_deadline_ms, client_.id());

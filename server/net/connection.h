@@ -4,6 +4,7 @@
 
 #include <boost/asio.hpp>
 #include <memory>
+#include <mutex>
 #include <string>
 
 #include "protocol/reply_writer.h"
@@ -24,6 +25,7 @@ class Connection : public ClientHandle, public std::enable_shared_from_this<Conn
   ClientState& state() override { return client_; }
   void Kill() override;
   void Resume(std::string reply) override;
+  void Deliver(std::string_view frame) override;
   // The connection's part of Redis's clientsCron, on its own thread: closes it if it has been idle
   // longer than `timeout_s` (0: never), and frees the buffers of a client idle for a while. Idle
   // time is Clock time: `now_ms` against the Clock time of the last interaction.
@@ -43,6 +45,10 @@ class Connection : public ClientHandle, public std::enable_shared_from_this<Conn
   void OnWritten(const boost::system::error_code& error, size_t bytes);
   void Close();
   bool CloseIfIdle(int64_t now_ms, int64_t timeout_s);
+  // Moves delivered messages behind the replies written so far, and disconnects a subscriber
+  // past client-output-buffer-limit pubsub, as Redis's checkClientOutputBufferLimits does.
+  void TakeMail();
+  void CheckOutputLimit();
   // Redis's clientsCronResizeQueryBuffer and clientsCronResizeOutputBuffer for an idle client.
   void FreeIdleBuffers(int64_t now_ms);
   // CLIENT LIST's view of the buffers (ClientState's published fields).
@@ -64,6 +70,11 @@ class Connection : public ClientHandle, public std::enable_shared_from_this<Conn
   std::string writing_;     // replies being written
   protocol::ReplyWriter writer_;
   BlockTimeouts& timeouts_;
+  // Messages delivered from any thread (Deliver), not yet behind pending_.
+  std::mutex mail_mutex_;
+  std::string mail_;
+  bool mail_closed_ = false;  // under mail_mutex_: Close() has run, drop deliveries
+  int64_t soft_limit_since_ms_ = 0;  // when the output passed the soft limit, 0: under it
   bool write_in_flight_ = false;
   bool read_in_flight_ = false;
   bool closed_ = false;

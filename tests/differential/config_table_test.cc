@@ -19,8 +19,8 @@ namespace {
 // Parameters whose feature respd has not built: unknown to its CONFIG until it is
 // (docs/COMMANDS.md).
 const std::set<std::string> kNotBuilt = {
-    "aclfile", "client-output-buffer-limit", "cluster-enabled", "maxmemory-clients",
-    "min-replicas-to-write", "min-slaves-to-write", "notify-keyspace-events", "replicaof",
+    "aclfile", "cluster-enabled", "maxmemory-clients", "min-replicas-to-write",
+    "min-slaves-to-write", "replicaof",
     "slaveof", "unixsocket", "unixsocketperm", "tls-auth-clients", "tls-ca-cert-dir",
     "tls-ca-cert-file", "tls-cert-file", "tls-ciphers", "tls-ciphersuites", "tls-client-cert-file",
     "tls-client-key-file", "tls-client-key-file-pass", "tls-cluster", "tls-dh-params-file",

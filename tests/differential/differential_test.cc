@@ -18,6 +18,8 @@
 //                         Connections open lazily on both servers; lines without @conn use 0. A
 //                         connection the server closed is reopened on its next use (after QUIT the
 //                         runner waits for the close and compares it).
+//   @read                 send nothing: read the next frame the server sends on the connection (a
+//                         SUBSCRIBE's further confirmations, a pub/sub message) and compare it.
 //   @raw <bytes>          send bytes as they are (\r \n \t \\ \xHH escapes) and compare everything
 //   the
 //                         server sends until it goes quiet (300 ms) or closes, and whether it
@@ -159,7 +161,7 @@ enum class Compare { kExact, kUnordered, kType };
 
 // One non-comment script line, decoded.
 struct Step {
-  enum class Kind { kCommand, kRaw, kSleep } kind = Kind::kCommand;
+  enum class Kind { kCommand, kRaw, kSleep, kRead } kind = Kind::kCommand;
   Compare compare = Compare::kExact;
   int conn = 0;
   int sleep_ms = 0;
@@ -207,6 +209,10 @@ std::string ParseStep(std::string_view line, Step* step) {
       step->kind = Step::Kind::kRaw;
       step->text = std::string(line);
       step->raw = UnescapeRaw(line);
+      return {};
+    } else if (line == "@read") {
+      step->kind = Step::Kind::kRead;
+      step->text = "@read";
       return {};
     } else if (line.starts_with('@')) {
       return "unknown directive";
@@ -381,11 +387,13 @@ TEST_P(DifferentialTest, Script) {
         }
         break;
       }
+      case Step::Kind::kRead:
       case Step::Kind::kCommand: {
         RespClient* a = redis.Conn(step.conn);
         RespClient* b = respd.Conn(step.conn);
-        std::string expected = a->Command(step.args);
-        std::string actual = b->Command(step.args);
+        bool read = step.kind == Step::Kind::kRead;
+        std::string expected = read ? a->ReadReply(kReplyTimeoutMs) : a->Command(step.args);
+        std::string actual = read ? b->ReadReply(kReplyTimeoutMs) : b->Command(step.args);
         Trace(line_no, step, Escape(expected));
         auto shown = [](const RespClient* c, const std::string& reply) {
           if (!reply.empty()) return Escape(reply);

@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""respd used as a cache through redis-py (Debian's python3-redis), the way an application would.
+"""respd used as a cache and for pub/sub through redis-py (Debian's python3-redis), the way an
+application would.
 
 Usage: redis_py_test.py PATH_TO_RESPD. Starts respd on a free loopback port, runs the tests, and
 stops the server by its pid whatever happens. Exits 77 (ctest's skip code) without python3-redis.
@@ -173,6 +174,81 @@ class CacheTest(unittest.TestCase):
         self.assertEqual(raw.get(b"blob\x00key"), payload)
         self.assertEqual(raw.strlen(b"blob\x00key"), len(payload))
         raw.close()
+
+
+class PubSubTest(unittest.TestCase):
+    """redis-py's PubSub object: subscribe, listen, patterns, keyspace events, unsubscribe."""
+
+    def setUp(self):
+        self.r = redis.Redis(port=port, socket_timeout=5, decode_responses=True)
+        self.p = self.r.pubsub()
+
+    def tearDown(self):
+        self.r.config_set("notify-keyspace-events", "")
+        self.p.close()
+        self.r.close()
+
+    def next_message(self):
+        # Bounded: get_message waits at most its timeout; a missing message fails the test.
+        for _ in range(50):
+            message = self.p.get_message(timeout=0.1)
+            if message is not None:
+                return message
+        self.fail("no message arrived")
+
+    def confirmed(self, kind, name):
+        # respd serves connections on several threads: a PUBLISH sent before the confirmation
+        # arrived may run first, as it may on Redis.
+        message = self.next_message()
+        self.assertEqual((message["type"], message["channel"]), (kind, name))
+
+    def test_channel_and_pattern_messages(self):
+        self.p.subscribe("orders")
+        self.confirmed("subscribe", "orders")
+        self.p.psubscribe("audit.*")
+        self.confirmed("psubscribe", "audit.*")
+        self.assertEqual(self.r.publish("orders", "o-1"), 1)
+        self.assertEqual(self.r.publish("audit.login", "alice"), 1)
+        self.assertEqual(self.next_message(),
+                         {"type": "message", "pattern": None, "channel": "orders", "data": "o-1"})
+        self.assertEqual(self.next_message(),
+                         {"type": "pmessage", "pattern": "audit.*", "channel": "audit.login",
+                          "data": "alice"})
+        self.assertEqual(self.r.pubsub_numsub("orders"), [("orders", 1)])
+        self.assertEqual(self.r.pubsub_numpat(), 1)
+        self.p.unsubscribe()
+        self.confirmed("unsubscribe", "orders")
+        self.p.punsubscribe()
+        self.confirmed("punsubscribe", "audit.*")
+        self.assertEqual(self.r.publish("orders", "o-2"), 0)
+
+    def test_handler_thread(self):
+        received = []
+        self.p.subscribe(**{"jobs": lambda message: received.append(message["data"])})
+        self.confirmed("subscribe", "jobs")
+        worker = self.p.run_in_thread(sleep_time=0.01, daemon=True)
+        try:
+            for i in range(100):
+                self.r.publish("jobs", str(i))
+            for _ in range(500):
+                if len(received) == 100:
+                    break
+                time.sleep(0.01)
+        finally:
+            worker.stop()
+            worker.join(timeout=5)
+        self.assertEqual(received, [str(i) for i in range(100)])
+
+    def test_expired_keyspace_event(self):
+        self.r.config_set("notify-keyspace-events", "Ex")
+        self.assertEqual(self.r.config_get("notify-keyspace-events"),
+                         {"notify-keyspace-events": "xE"})
+        self.p.subscribe("__keyevent@0__:expired")
+        self.confirmed("subscribe", "__keyevent@0__:expired")
+        self.r.set("session:1", "x", px=1)
+        time.sleep(0.02)
+        self.assertIsNone(self.r.get("session:1"))
+        self.assertEqual(self.next_message()["data"], "session:1")
 
 
 def main():

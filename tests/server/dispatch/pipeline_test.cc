@@ -29,8 +29,10 @@ class FakeConnection : public ClientHandle {
     state_.blocked = false;
     resumed.push_back(std::move(reply));
   }
+  void Deliver(std::string_view frame) override { delivered.emplace_back(frame); }
 
   std::vector<std::string> resumed;
+  std::vector<std::string> delivered;
 
  private:
   ClientState state_;

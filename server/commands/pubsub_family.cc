@@ -1,0 +1,310 @@
+// Pub/sub commands: SUBSCRIBE and friends, PUBLISH, SPUBLISH and PUBSUB introspection. The
+// subscriptions and the delivery are server/services/pubsub's; a handler writes the confirmations
+// in Redis's shape (a RESP2 array or a RESP3 push per channel).
+#include <optional>
+
+#include "server/commands/families.h"
+#include "server/dispatch/errors.h"
+#include "server/dispatch/server_context.h"
+
+namespace respd::server {
+namespace {
+
+using Kind = PubSubRegistry::Kind;
+
+// The confirmation of one (un)subscription: [kind, name or nil, count].
+void ReplyConfirmation(CommandContext& ctx, std::string_view kind,
+                       std::optional<std::string_view> name, int count) {
+  ctx.reply.PushHeader(3);
+  ctx.reply.Bulk(kind);
+  if (name) {
+    ctx.reply.Bulk(*name);
+  } else {
+    ctx.reply.Null();
+  }
+  ctx.reply.Integer(count);
+}
+
+void Subscribe(CommandContext& ctx, Kind kind, std::string_view confirmation) {
+  std::shared_ptr<ClientHandle> handle = ctx.server.clients.Find(ctx.client.id());
+  for (std::string_view name : ctx.args.subspan(1)) {
+    ReplyConfirmation(ctx, confirmation, name,
+                      ctx.server.pubsub.Subscribe(ctx.client, handle, kind, name));
+  }
+}
+
+void Unsubscribe(CommandContext& ctx, Kind kind, std::string_view confirmation) {
+  PubSubRegistry& pubsub = ctx.server.pubsub;
+  if (ctx.args.size() > 1) {
+    for (std::string_view name : ctx.args.subspan(1)) {
+      ReplyConfirmation(ctx, confirmation, name, pubsub.Unsubscribe(ctx.client, kind, name));
+    }
+    return;
+  }
+  std::vector<std::string> names = pubsub.SubscriptionsOf(ctx.client, kind);
+  // Subscribed to nothing: Redis still confirms, with a nil name.
+  if (names.empty()) {
+    int count = kind == Kind::kShard
+                    ? ctx.client.shard_subscriptions.load(std::memory_order_relaxed)
+                    : ctx.client.subscriptions.load(std::memory_order_relaxed) +
+                          ctx.client.pattern_subscriptions.load(std::memory_order_relaxed);
+    ReplyConfirmation(ctx, confirmation, std::nullopt, count);
+    return;
+  }
+  for (const std::string& name : names) {
+    ReplyConfirmation(ctx, confirmation, name, pubsub.Unsubscribe(ctx.client, kind, name));
+  }
+}
+
+// SUBSCRIBE channel [channel ...]
+void CmdSubscribe(CommandContext& ctx) { Subscribe(ctx, Kind::kChannel, "subscribe"); }
+
+// PSUBSCRIBE pattern [pattern ...]
+void CmdPsubscribe(CommandContext& ctx) { Subscribe(ctx, Kind::kPattern, "psubscribe"); }
+
+// SSUBSCRIBE shardchannel [shardchannel ...]
+void CmdSsubscribe(CommandContext& ctx) {
+  // Unlike SUBSCRIBE, Redis 7.0 refuses it inside EXEC, whose client may not block.
+  if (ctx.mode != ExecutionMode::kNormal) {
+    ctx.reply.Error("ERR SSUBSCRIBE isn't allowed for a DENY BLOCKING client");
+    return;
+  }
+  Subscribe(ctx, Kind::kShard, "ssubscribe");
+}
+
+// UNSUBSCRIBE [channel ...]
+void CmdUnsubscribe(CommandContext& ctx) { Unsubscribe(ctx, Kind::kChannel, "unsubscribe"); }
+
+// PUNSUBSCRIBE [pattern ...]
+void CmdPunsubscribe(CommandContext& ctx) { Unsubscribe(ctx, Kind::kPattern, "punsubscribe"); }
+
+// SUNSUBSCRIBE [shardchannel ...]
+void CmdSunsubscribe(CommandContext& ctx) { Unsubscribe(ctx, Kind::kShard, "sunsubscribe"); }
+
+// PUBLISH channel message
+void CmdPublish(CommandContext& ctx) {
+  ctx.reply.Integer(ctx.server.pubsub.Publish(ctx.args[1], ctx.args[2], /*sharded=*/false));
+}
+
+// SPUBLISH shardchannel message
+void CmdSpublish(CommandContext& ctx) {
+  ctx.reply.Integer(ctx.server.pubsub.Publish(ctx.args[1], ctx.args[2], /*sharded=*/true));
+}
+
+void ReplyChannels(CommandContext& ctx, bool sharded) {
+  if (ctx.args.size() > 3) {
+    ctx.reply.Error(SubcommandSyntaxError(ctx.args[0], ctx.args[1]));
+    return;
+  }
+  std::optional<std::string_view> pattern;
+  if (ctx.args.size() == 3) pattern = ctx.args[2];
+  std::vector<std::string> channels = ctx.server.pubsub.Channels(sharded, pattern);
+  ctx.reply.ArrayHeader(channels.size());
+  for (const std::string& channel : channels) ctx.reply.Bulk(channel);
+}
+
+void ReplyNumsub(CommandContext& ctx, bool sharded) {
+  // Redis answers a flat array, a map in no protocol.
+  ctx.reply.ArrayHeader((ctx.args.size() - 2) * 2);
+  for (std::string_view channel : ctx.args.subspan(2)) {
+    ctx.reply.Bulk(channel);
+    ctx.reply.Integer(ctx.server.pubsub.Subscribers(channel, sharded));
+  }
+}
+
+// PUBSUB CHANNELS [pattern]
+void CmdPubsubChannels(CommandContext& ctx) { ReplyChannels(ctx, /*sharded=*/false); }
+
+// PUBSUB SHARDCHANNELS [pattern]
+void CmdPubsubShardchannels(CommandContext& ctx) { ReplyChannels(ctx, /*sharded=*/true); }
+
+// PUBSUB NUMSUB [channel ...]
+void CmdPubsubNumsub(CommandContext& ctx) { ReplyNumsub(ctx, /*sharded=*/false); }
+
+// PUBSUB SHARDNUMSUB [shardchannel ...]
+void CmdPubsubShardnumsub(CommandContext& ctx) { ReplyNumsub(ctx, /*sharded=*/true); }
+
+// PUBSUB NUMPAT
+void CmdPubsubNumpat(CommandContext& ctx) {
+  ctx.reply.Integer(static_cast<int64_t>(ctx.server.pubsub.PatternCount()));
+}
+
+// PUBSUB HELP
+void CmdPubsubHelp(CommandContext& ctx) {
+  static constexpr std::string_view kLines[] = {
+      "PUBSUB <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+      "CHANNELS [<pattern>]",
+      "    Return the currently active channels matching a <pattern> (default: '*').",
+      "NUMPAT",
+      "    Return number of subscriptions to patterns.",
+      "NUMSUB [<channel> ...]",
+      "    Return the number of subscribers for the specified channels, excluding",
+      "    pattern subscriptions(default: no channels).",
+      "SHARDCHANNELS [<pattern>]",
+      "    Return the currently active shard level channels matching a <pattern> (default: '*').",
+      "SHARDNUMSUB [<shardchannel> ...]",
+      "    Return the number of subscribers for the specified shard level channel(s)",
+      "HELP",
+      "    Prints this help.",
+  };
+  ctx.reply.ArrayHeader(std::size(kLines));
+  for (std::string_view line : kLines) ctx.reply.SimpleString(line);
+}
+
+void CmdContainer(CommandContext&) {}
+
+constexpr uint32_t kIntrospection = kPubsub | kLoading | kStale;
+
+constexpr CommandSpec kPubsubSubcommands[] = {
+    {.name = "channels",
+     .arity = -2,
+     .flags = kIntrospection,
+     .handler = CmdPubsubChannels,
+     .group = "pubsub",
+     .since = "2.8.0",
+     .summary = "List active channels",
+     .complexity = "O(N) where N is the number of active channels, and assuming constant time "
+                   "pattern matching (relatively short channels and patterns)"},
+    {.name = "numsub",
+     .arity = -2,
+     .flags = kIntrospection,
+     .handler = CmdPubsubNumsub,
+     .group = "pubsub",
+     .since = "2.8.0",
+     .summary = "Get the count of subscribers for channels",
+     .complexity = "O(N) for the NUMSUB subcommand, where N is the number of requested channels"},
+    {.name = "numpat",
+     .arity = 2,
+     .flags = kIntrospection,
+     .handler = CmdPubsubNumpat,
+     .group = "pubsub",
+     .since = "2.8.0",
+     .summary = "Get the count of unique patterns pattern subscriptions",
+     .complexity = "O(1)"},
+    {.name = "shardchannels",
+     .arity = -2,
+     .flags = kIntrospection,
+     .handler = CmdPubsubShardchannels,
+     .group = "pubsub",
+     .since = "7.0.0",
+     .summary = "List active shard channels",
+     .complexity = "O(N) where N is the number of active shard channels, and assuming constant "
+                   "time pattern matching (relatively short shard channels)."},
+    {.name = "shardnumsub",
+     .arity = -2,
+     .flags = kIntrospection,
+     .handler = CmdPubsubShardnumsub,
+     .group = "pubsub",
+     .since = "7.0.0",
+     .summary = "Get the count of subscribers for shard channels",
+     .complexity = "O(N) for the SHARDNUMSUB subcommand, where N is the number of requested shard "
+                   "channels"},
+    {.name = "help",
+     .arity = 2,
+     .flags = kLoading | kStale,
+     .handler = CmdPubsubHelp,
+     .group = "pubsub",
+     .since = "6.2.0",
+     .summary = "Show helpful text about the different subcommands",
+     .complexity = "O(1)",
+     .acl_categories = "-@pubsub"},
+};
+
+constexpr uint32_t kSubscription = kPubsub | kNoscript | kLoading | kStale;
+
+constexpr CommandSpec kRows[] = {
+    {.name = "subscribe",
+     .arity = -2,
+     .flags = kSubscription,
+     .handler = CmdSubscribe,
+     .group = "pubsub",
+     .since = "2.0.0",
+     .summary = "Listen for messages published to the given channels",
+     .complexity = "O(N) where N is the number of channels to subscribe to."},
+    {.name = "unsubscribe",
+     .arity = -1,
+     .flags = kSubscription,
+     .handler = CmdUnsubscribe,
+     .group = "pubsub",
+     .since = "2.0.0",
+     .summary = "Stop listening for messages posted to the given channels",
+     .complexity = "O(N) where N is the number of clients already subscribed to a channel."},
+    {.name = "psubscribe",
+     .arity = -2,
+     .flags = kSubscription,
+     .handler = CmdPsubscribe,
+     .group = "pubsub",
+     .since = "2.0.0",
+     .summary = "Listen for messages published to channels matching the given patterns",
+     .complexity = "O(N) where N is the number of patterns the client is already subscribed to."},
+    {.name = "punsubscribe",
+     .arity = -1,
+     .flags = kSubscription,
+     .handler = CmdPunsubscribe,
+     .group = "pubsub",
+     .since = "2.0.0",
+     .summary = "Stop listening for messages posted to channels matching the given patterns",
+     .complexity = "O(N+M) where N is the number of patterns the client is already subscribed "
+                   "and M is the number of total patterns subscribed in the system (by any "
+                   "client)."},
+    {.name = "publish",
+     .arity = 3,
+     .flags = kPubsub | kLoading | kStale | kFast,
+     .handler = CmdPublish,
+     .group = "pubsub",
+     .since = "2.0.0",
+     .summary = "Post a message to a channel",
+     .complexity = "O(N+M) where N is the number of clients subscribed to the receiving channel "
+                   "and M is the total number of subscribed patterns (by any client)."},
+    // Shard channels sit where keys do (Redis's key specs, flagged not_key): the dispatcher takes
+    // their shard locks, which costs nothing and keeps COMMAND INFO Redis's.
+    {.name = "ssubscribe",
+     .arity = -2,
+     .flags = kSubscription,
+     .first_key = 1,
+     .last_key = -1,
+     .key_step = 1,
+     .handler = CmdSsubscribe,
+     .group = "pubsub",
+     .since = "7.0.0",
+     .summary = "Listen for messages published to the given shard channels",
+     .complexity = "O(N) where N is the number of shard channels to subscribe to."},
+    {.name = "sunsubscribe",
+     .arity = -1,
+     .flags = kSubscription,
+     .first_key = 1,
+     .last_key = -1,
+     .key_step = 1,
+     .handler = CmdSunsubscribe,
+     .group = "pubsub",
+     .since = "7.0.0",
+     .summary = "Stop listening for messages posted to the given shard channels",
+     .complexity = "O(N) where N is the number of clients already subscribed to a shard channel."},
+    {.name = "spublish",
+     .arity = 3,
+     .flags = kPubsub | kLoading | kStale | kFast,
+     .first_key = 1,
+     .last_key = 1,
+     .key_step = 1,
+     .handler = CmdSpublish,
+     .group = "pubsub",
+     .since = "7.0.0",
+     .summary = "Post a message to a shard channel",
+     .complexity = "O(N) where N is the number of clients subscribed to the receiving shard "
+                   "channel."},
+    {.name = "pubsub",
+     .arity = -2,
+     .flags = 0,
+     .handler = CmdContainer,
+     .group = "pubsub",
+     .since = "2.8.0",
+     .summary = "A container for Pub/Sub commands",
+     .complexity = "Depends on subcommand.",
+     .subcommands = kPubsubSubcommands},
+};
+
+}  // namespace
+
+void RegisterPubSubFamily(CommandTable& table) { table.Register(kRows); }
+
+}  // namespace respd::server
