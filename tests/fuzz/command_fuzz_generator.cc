@@ -98,7 +98,8 @@ FuzzCommand CommandGenerator::Next(bool in_multi) {
     if (queued_ > kMaxQueued || Chance(0.15)) {
       return FromSpec(Chance(0.9) || discard_ == nullptr ? *exec_ : *discard_);
     }
-    return FromSpec(*in_multi_[Uniform(0, static_cast<int>(in_multi_.size()) - 1)]);
+    if (std::optional<FuzzCommand> queued = ComparableExactly(in_multi_)) return *queued;
+    return FromSpec(*exec_);
   }
   queued_ = 0;
   int roll = Uniform(0, 999);
@@ -263,8 +264,19 @@ void CommandGenerator::Mutate(const CommandSpec& spec, std::vector<std::string>*
   }
 }
 
+std::optional<FuzzCommand> CommandGenerator::ComparableExactly(
+    const std::vector<const CommandSpec*>& pool) {
+  constexpr int kAttempts = 16;
+  for (int i = 0; i < kAttempts; ++i) {
+    FuzzCommand command = FromSpec(*pool[Uniform(0, static_cast<int>(pool.size()) - 1)]);
+    if (command.rule.compare == Compare::kExact && !command.diverges) return command;
+  }
+  return std::nullopt;
+}
+
 FuzzCommand CommandGenerator::LuaCallingGeneratedCommand() {
-  FuzzCommand inner = FromSpec(*in_script_[Uniform(0, static_cast<int>(in_script_.size()) - 1)]);
+  // The script's reply is compared exactly, so its command must be too (no clock-made stream ID).
+  FuzzCommand inner = ComparableExactly(in_script_).value_or(FuzzCommand{{"PING"}, "ping"});
   std::string script = Chance(0.3) ? "return redis.pcall(" : "return redis.call(";
   for (size_t i = 0; i < inner.argv.size(); ++i) {
     std::string arg = inner.argv[i].substr(0, kMaxLuaArg);

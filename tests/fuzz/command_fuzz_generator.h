@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <random>
 #include <set>
 #include <string>
@@ -46,6 +47,9 @@ class CommandGenerator {
   std::string Token(const std::string& token);
   void Mutate(const CommandSpec& spec, std::vector<std::string>* argv);
   void CollectTokens(const std::vector<ArgSpec>& args, std::vector<std::string>* out) const;
+  // A command drawn from `pool` whose reply is compared exactly and changes no data differently on
+  // the two servers (what MULTI queues and scripts call), or nullopt after a few draws.
+  std::optional<FuzzCommand> ComparableExactly(const std::vector<const CommandSpec*>& pool);
   FuzzCommand LuaCallingGeneratedCommand();
   FuzzCommand UnknownCommand();
 
