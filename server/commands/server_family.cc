@@ -239,6 +239,16 @@ void CmdConfigResetstat(CommandContext& ctx) {
   ctx.reply.Ok();
 }
 
+// CONFIG REWRITE
+void CmdConfigRewrite(CommandContext& ctx) {
+  std::string error = ctx.server.config.Rewrite();
+  if (error.empty()) {
+    ctx.reply.Ok();
+  } else {
+    ctx.reply.Error(error);
+  }
+}
+
 // CONFIG HELP
 void CmdConfigHelp(CommandContext& ctx) {
   static constexpr std::string_view kLines[] = {
@@ -434,6 +444,14 @@ constexpr CommandSpec kConfigSubcommands[] = {
      .group = "server",
      .since = "2.0.0",
      .summary = "Reset the stats returned by INFO",
+     .complexity = "O(1)"},
+    {.name = "rewrite",
+     .arity = 2,
+     .flags = kAdmin | kNoscript | kLoading | kStale,
+     .handler = CmdConfigRewrite,
+     .group = "server",
+     .since = "2.8.0",
+     .summary = "Rewrite the configuration file with the in memory configuration",
      .complexity = "O(1)"},
     {.name = "help",
      .arity = 2,

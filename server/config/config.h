@@ -117,6 +117,10 @@ class Config {
   std::vector<std::pair<std::string, std::string>> Matching(
       const std::vector<std::string>& patterns);
   const std::vector<std::unique_ptr<Option>>& options() const { return options_; }
+  // CONFIG REWRITE: rewrites the config file the server started with as Redis does, keeping its
+  // comments, unknown lines and order, each option's lines replaced in place, options that differ
+  // from their default and were not in the file appended. Returns Redis's error text or "".
+  std::string Rewrite() const;
   // The config directives given that respd stores without acting on, for start-up warnings.
   const std::vector<std::string>& ignored() const { return ignored_; }
   bool version_requested() const { return version_requested_; }
