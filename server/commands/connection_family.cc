@@ -167,6 +167,7 @@ std::string ClientLine(ServerContext& server, ClientState& client, int64_t now_m
   std::string flags;
   if (client.blocked) flags += 'b';
   if (multi >= 0) flags += 'x';
+  if (client.unix_socket) flags += 'U';
   if (flags.empty()) flags = "N";
   auto field = [](const std::atomic<uint64_t>& value) {
     return std::to_string(value.load(std::memory_order_relaxed));
@@ -265,7 +266,9 @@ void CmdClientList(CommandContext& ctx) {
     text += '\n';
   };
   // Redis 7.0 takes TYPE or ID, never both.
-  if (parser.Remaining() == 2 && parser.Accept("TYPE")) {
+  if (parser.Remaining() == 0) {
+    for (auto& handle : clients) append(handle->state());
+  } else if (parser.Remaining() == 2 && parser.Accept("TYPE")) {
     if (NextTypeIsNormal(parser)) {
       for (auto& handle : clients) append(handle->state());
     }

@@ -21,7 +21,7 @@ namespace {
 const std::set<std::string> kNotBuilt = {
     "aclfile", "client-output-buffer-limit", "cluster-enabled", "maxmemory-clients",
     "min-replicas-to-write", "min-slaves-to-write", "notify-keyspace-events", "replicaof",
-    "slaveof", "unixsocket", "unixsocketperm", "tls-auth-clients", "tls-ca-cert-dir",
+    "slaveof", "tls-auth-clients", "tls-ca-cert-dir",
     "tls-ca-cert-file", "tls-cert-file", "tls-ciphers", "tls-ciphersuites", "tls-client-cert-file",
     "tls-client-key-file", "tls-client-key-file-pass", "tls-cluster", "tls-dh-params-file",
     "tls-key-file", "tls-key-file-pass", "tls-port", "tls-prefer-server-ciphers", "tls-protocols",

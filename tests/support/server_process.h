@@ -18,6 +18,15 @@ class ServerProcess {
   static ServerProcess StartRespd(std::vector<std::string> extra_args = {});
   // redis-server with persistence off (`--save "" --appendonly no`), for differential tests.
   static ServerProcess StartRedis(std::vector<std::string> extra_args = {});
+  // As StartRespd/StartRedis, bound to `address` only (a local address other than loopback, for
+  // protected mode).
+  static ServerProcess StartRespdOn(const std::string& address,
+                                    std::vector<std::string> extra_args = {});
+  static ServerProcess StartRedisOn(const std::string& address,
+                                    std::vector<std::string> extra_args = {});
+  // respd with `--port 0 --unixsocket <path>`: no TCP listener; ready once the socket accepts.
+  static ServerProcess StartRespdUnixOnly(const std::string& path,
+                                          std::vector<std::string> extra_args = {});
 
   ServerProcess(ServerProcess&& other) noexcept;
   ServerProcess& operator=(ServerProcess&& other) noexcept;
@@ -38,7 +47,10 @@ class ServerProcess {
 
  private:
   ServerProcess() = default;
-  static ServerProcess Start(const std::string& binary, std::vector<std::string> args);
+  // Listens on `address`:<free port>, or only on the unix socket `unix_path` when it is not empty.
+  static ServerProcess Start(const std::string& binary, std::vector<std::string> args,
+                             const std::string& address = "127.0.0.1",
+                             const std::string& unix_path = "");
   // Stop() plus removal of the scratch directory (which holds the log, so Output() works until
   // then).
   void Cleanup();
@@ -51,6 +63,8 @@ class ServerProcess {
 
 // A free TCP port on 127.0.0.1 (bind to 0, read the port, close).
 int FreePort();
+// A local IPv4 address other than loopback (getifaddrs), or "" when the machine has none.
+std::string NonLoopbackAddress();
 // True if `binary` is on PATH.
 bool HaveExecutable(const std::string& binary);
 // True under CI (environment CI=true or CI=1, as CI services set it).
