@@ -175,6 +175,7 @@ std::string ClientLine(ServerContext& server, ClientState& client, int64_t now_m
   if (client.subscribed()) flags += 'P';
   if (multi >= 0) flags += 'x';
   if (client.blocked) flags += 'b';
+  if (client.unix_socket) flags += 'U';
   if (flags.empty()) flags = "N";
   auto field = [](const std::atomic<uint64_t>& value) {
     return std::to_string(value.load(std::memory_order_relaxed));

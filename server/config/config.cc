@@ -4,7 +4,10 @@
 #include <algorithm>
 #include <boost/program_options.hpp>
 #include <cctype>
+#include <cerrno>
+#include <charconv>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -58,6 +61,13 @@ po::options_description BuildDescription() {
   return description;
 }
 
+// Redis shows octal options without a leading 0 ("700").
+std::string Octal(int64_t n) {
+  char buffer[24];
+  auto [end, error] = std::to_chars(buffer, buffer + sizeof(buffer), n, 8);
+  return std::string(buffer, end);
+}
+
 }  // namespace
 
 std::string Option::text() const {
@@ -65,6 +75,8 @@ std::string Option::text() const {
     case OptionKind::kInt:
     case OptionKind::kMemory:
       return storage::FormatInt64(number());
+    case OptionKind::kOctal:
+      return Octal(number());
     case OptionKind::kUnsignedMemory:
       return std::to_string(unsigned_number());
     case OptionKind::kBool:
@@ -90,6 +102,19 @@ std::string Option::Set(const std::vector<std::string>& values) {
                storage::FormatInt64(spec_->max) + " inclusive";
       }
       number_.store(std::clamp(*n, spec_->clamp_min, spec_->clamp_max));
+      return {};
+    }
+    case OptionKind::kOctal: {
+      // strtoll as Redis parses it: leading blanks and a sign pass, "" reads as 0.
+      char* end = nullptr;
+      errno = 0;
+      int64_t n = std::strtoll(value.c_str(), &end, 8);
+      if (errno == ERANGE || *end != '\0') return "argument couldn't be parsed as an octal number";
+      if (n < spec_->min || n > spec_->max) {
+        return "argument must be between " + Octal(spec_->min) + " and " + Octal(spec_->max) +
+               " inclusive";
+      }
+      number_.store(n);
       return {};
     }
     case OptionKind::kMemory: {

@@ -15,6 +15,7 @@ namespace respd::server {
 
 enum class OptionKind : uint8_t {
   kInt,             // a signed integer within [min, max]
+  kOctal,           // an integer written in octal (file modes: unixsocketperm) within [min, max]
   kMemory,          // bytes, accepting Redis's units (1k, 5mb, 2gb), within [min, max]
   kUnsignedMemory,  // bytes up to 2^64-1 (Redis's unsigned long long memory options)
   kBool,            // yes / no

@@ -51,6 +51,10 @@ class ClientState {
   RelaxedAtomic<int> db_index = 0;
   RelaxedAtomic<protocol::RespVersion> resp = protocol::RespVersion::kResp2;
 
+  // Connected through the unix socket (CLIENT LIST's U flag): set before the client is registered,
+  // never changed after.
+  bool unix_socket = false;
+
   // Fields only the client's own thread touches.
   bool authenticated = false;
   bool local = false;  // connected from a loopback address (enable-debug-command local)

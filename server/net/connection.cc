@@ -22,10 +22,102 @@ std::string Endpoint(const asio::ip::tcp::endpoint& endpoint) {
   return address + ":" + std::to_string(endpoint.port());
 }
 
+// The transport calls of Connection over one Asio socket type; the protocol loop stays in
+// Connection. Each handler holds the connection alive until it runs, as Connection's own did.
+template <class Socket>
+class SocketConnection final : public Connection {
+ public:
+  SocketConnection(Socket socket, ServerContext& server, BlockTimeouts& timeouts)
+      : Connection(socket.get_executor(), server, timeouts), socket_(std::move(socket)) {}
+
+ private:
+  void OpenTransport(ClientState& client, ClientState::Info& info) override;
+
+  void WaitReadable() override {
+    socket_.async_wait(asio::socket_base::wait_read,
+                       [this, self = shared_from_this()](const boost::system::error_code& error) {
+                         OnReadable(error);
+                       });
+  }
+
+  size_t ReadNow(asio::mutable_buffer buffer, boost::system::error_code& error) override {
+    return socket_.read_some(buffer, error);
+  }
+
+  void ReadSome(asio::mutable_buffer buffer) override {
+    socket_.async_read_some(buffer, [this, self = shared_from_this()](
+                                        const boost::system::error_code& error, size_t bytes) {
+      OnRead(error, bytes);
+    });
+  }
+
+  void WriteAll(asio::const_buffer buffer) override {
+    asio::async_write(socket_, buffer,
+                      [this, self = shared_from_this()](const boost::system::error_code& error,
+                                                        size_t bytes) { OnWritten(error, bytes); });
+  }
+
+  void CloseTransport() override {
+    boost::system::error_code ignored;
+    socket_.shutdown(Socket::shutdown_both, ignored);
+    socket_.close(ignored);
+  }
+
+  Socket socket_;
+};
+
+template <>
+void SocketConnection<asio::ip::tcp::socket>::OpenTransport(ClientState& client,
+                                                            ClientState::Info& info) {
+  boost::system::error_code ignored;
+  socket_.set_option(asio::ip::tcp::no_delay(true), ignored);
+  // OnReadable reads what a readiness wait announced and must not block.
+  socket_.non_blocking(true, ignored);
+  if (server().config.Get("tcp-keepalive").number() > 0) {
+    socket_.set_option(asio::socket_base::keep_alive(true), ignored);
+  }
+  boost::system::error_code ec;
+  auto remote = socket_.remote_endpoint(ec);
+  if (!ec) {
+    info.addr = Endpoint(remote);
+    client.local = remote.address().is_loopback();
+  }
+  auto local = socket_.local_endpoint(ec);
+  if (!ec) info.laddr = Endpoint(local);
+  info.fd = socket_.native_handle();
+}
+
+template <>
+void SocketConnection<asio::local::stream_protocol::socket>::OpenTransport(
+    ClientState& client, ClientState::Info& info) {
+  boost::system::error_code ignored;
+  socket_.non_blocking(true, ignored);
+  // Redis names both ends of a unix-socket client by the server's socket path, port 0.
+  std::string path = server().config.Get("unixsocket").text() + ":0";
+  info.addr = path;
+  info.laddr = path;
+  info.fd = socket_.native_handle();
+  client.local = true;
+  client.unix_socket = true;
+}
+
 }  // namespace
 
-Connection::Connection(asio::ip::tcp::socket socket, ServerContext& server, BlockTimeouts& timeouts)
-    : socket_(std::move(socket)),
+std::shared_ptr<Connection> MakeConnection(asio::ip::tcp::socket socket, ServerContext& server,
+                                           BlockTimeouts& timeouts) {
+  return std::make_shared<SocketConnection<asio::ip::tcp::socket>>(std::move(socket), server,
+                                                                   timeouts);
+}
+
+std::shared_ptr<Connection> MakeConnection(asio::local::stream_protocol::socket socket,
+                                           ServerContext& server, BlockTimeouts& timeouts) {
+  return std::make_shared<SocketConnection<asio::local::stream_protocol::socket>>(
+      std::move(socket), server, timeouts);
+}
+
+Connection::Connection(asio::any_io_executor executor, ServerContext& server,
+                       BlockTimeouts& timeouts)
+    : executor_(std::move(executor)),
       server_(server),
       client_(server.clients.NextId()),
       writer_(&pending_),
@@ -36,30 +128,13 @@ Connection::~Connection() {
 }
 
 void Connection::Start() {
-  boost::system::error_code ignored;
-  socket_.set_option(asio::ip::tcp::no_delay(true), ignored);
-  // OnReadable reads what a readiness wait announced and must not block.
-  socket_.non_blocking(true, ignored);
-  if (server_.config.Get("tcp-keepalive").number() > 0) {
-    socket_.set_option(asio::socket_base::keep_alive(true), ignored);
-  }
   int64_t now = server_.clock.NowMs();
   // As in Redis, a client that connects while no password is set stays authenticated even if one is
   // set later; one that connects with a password set must AUTH.
   client_.authenticated = server_.config.requirepass().text().empty();
   client_.created_ms = now;
   client_.last_interaction_ms = now;
-  client_.UpdateInfo([&](ClientState::Info& info) {
-    boost::system::error_code ec;
-    auto remote = socket_.remote_endpoint(ec);
-    if (!ec) {
-      info.addr = Endpoint(remote);
-      client_.local = remote.address().is_loopback();
-    }
-    auto local = socket_.local_endpoint(ec);
-    if (!ec) info.laddr = Endpoint(local);
-    info.fd = socket_.native_handle();
-  });
+  client_.UpdateInfo([&](ClientState::Info& info) { OpenTransport(client_, info); });
   server_.clients.Add(shared_from_this());
   registered_ = true;
   input_.resize(kInitialInputBuffer);
@@ -78,10 +153,7 @@ void Connection::Read() {
     // Nothing pending: wait for the socket to be readable without lending it the buffer, so the
     // cron may free the buffer of a client that stays idle, as Redis frees its query buffer.
     read_in_flight_ = true;
-    socket_.async_wait(asio::socket_base::wait_read,
-                       [self = shared_from_this()](const boost::system::error_code& error) {
-                         self->OnReadable(error);
-                       });
+    WaitReadable();
     return;
   }
   if (input_.size() - input_end_ < kMinReadSpace) {
@@ -93,11 +165,7 @@ void Connection::Read() {
     if (input_.size() < wanted) input_.resize(std::max(wanted, input_.size() * 2));
   }
   read_in_flight_ = true;
-  socket_.async_read_some(
-      asio::buffer(input_.data() + input_end_, input_.size() - input_end_),
-      [self = shared_from_this()](const boost::system::error_code& error, size_t bytes) {
-        self->OnRead(error, bytes);
-      });
+  ReadSome(asio::buffer(input_.data() + input_end_, input_.size() - input_end_));
 }
 
 void Connection::OnReadable(const boost::system::error_code& error) {
@@ -108,8 +176,8 @@ void Connection::OnReadable(const boost::system::error_code& error) {
   }
   if (input_.empty()) input_.resize(kInitialInputBuffer);
   boost::system::error_code read_error;
-  size_t bytes = socket_.read_some(
-      asio::buffer(input_.data() + input_end_, input_.size() - input_end_), read_error);
+  size_t bytes =
+      ReadNow(asio::buffer(input_.data() + input_end_, input_.size() - input_end_), read_error);
   if (read_error == asio::error::would_block || read_error == asio::error::try_again) {
     Read();
     return;
@@ -135,7 +203,7 @@ void Connection::OnRead(const boost::system::error_code& error, size_t bytes) {
   // Write at the end of this event-loop turn, once every connection that became readable in it has
   // run its commands, as Redis does before it sleeps: replies leave in one burst, so a client that
   // drives many connections wakes fewer times.
-  asio::post(socket_.get_executor(), [self = shared_from_this()] { self->FlushThenRead(); });
+  asio::post(executor_, [self = shared_from_this()] { self->FlushThenRead(); });
 }
 
 void Connection::FlushThenRead() {
@@ -197,9 +265,7 @@ void Connection::Flush() {
   pending_.clear();
   write_in_flight_ = true;
   PublishBuffers();
-  asio::async_write(socket_, asio::buffer(writing_),
-                    [self = shared_from_this()](const boost::system::error_code& error,
-                                                size_t bytes) { self->OnWritten(error, bytes); });
+  WriteAll(asio::buffer(writing_));
 }
 
 void Connection::OnWritten(const boost::system::error_code& error, size_t bytes) {
@@ -232,7 +298,7 @@ void Connection::OnWritten(const boost::system::error_code& error, size_t bytes)
 }
 
 void Connection::Kill() {
-  asio::post(socket_.get_executor(), [self = shared_from_this()] { self->Close(); });
+  asio::post(executor_, [self = shared_from_this()] { self->Close(); });
 }
 
 void Connection::Deliver(std::string_view frame) {
@@ -242,7 +308,7 @@ void Connection::Deliver(std::string_view frame) {
   mail_.append(frame);
   // One wake-up per batch: the frames queued until the thread gets to it go out together.
   if (was_empty) {
-    asio::post(socket_.get_executor(), [self = shared_from_this()] {
+    asio::post(executor_, [self = shared_from_this()] {
       // Our command is running (a busy script's hook serves this thread): its Flush takes it.
       if (self->closed_ || self->processing_) return;
       self->Flush();
@@ -303,7 +369,7 @@ void Connection::OnBlockDeadline() {
 }
 
 void Connection::Resume(std::string reply) {
-  asio::post(socket_.get_executor(), [self = shared_from_this(), reply = std::move(reply)] {
+  asio::post(executor_, [self = shared_from_this(), reply = std::move(reply)] {
     if (self->closed_ || !self->client_.blocked) return;
     // A null answer that did not come from our own timer is CLIENT UNBLOCK's, which Redis 7.0
     // counts as a failed call of the blocked command, as it does CLIENT UNBLOCK ERROR's error.
@@ -379,9 +445,7 @@ void Connection::Close() {
     server_.blocking.Cancel(client_.id(), true);
     if (client_.block_deadline_ms != 0) timeouts_.Remove(client_.block_deadline_ms, client_.id());
   }
-  boost::system::error_code ignored;
-  socket_.shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
-  socket_.close(ignored);
+  CloseTransport();
   if (registered_) {
     server_.clients.Remove(client_.id());
     registered_ = false;

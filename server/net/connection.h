@@ -1,5 +1,8 @@
 // One client connection on one I/O thread for its whole life: reads into a reusable buffer, parses
-// and runs every complete command in it, and sends all their replies with one write.
+// and runs every complete command in it, and sends all their replies with one write. The byte stream
+// (TCP, a unix-domain socket, later TLS) is a seam: Connection is the one implementation of the
+// protocol loop, and MakeConnection wraps an Asio socket of either kind behind the few virtual
+// transport calls it makes, one per read or write batch.
 #pragma once
 
 #include <boost/asio.hpp>
@@ -17,8 +20,6 @@ namespace respd::server {
 
 class Connection : public ClientHandle, public std::enable_shared_from_this<Connection> {
  public:
-  // `timeouts` is the deadline set of the I/O thread the connection lives on.
-  Connection(boost::asio::ip::tcp::socket socket, ServerContext& server, BlockTimeouts& timeouts);
   ~Connection() override;
 
   void Start();
@@ -33,16 +34,36 @@ class Connection : public ClientHandle, public std::enable_shared_from_this<Conn
   // The Clock reached the deadline of the blocked wait (BlockTimeouts): answers the timeout.
   void OnBlockDeadline();
 
- private:
-  void Read();
+ protected:
+  // `timeouts` is the deadline set of the I/O thread the connection lives on; `executor` the
+  // socket's.
+  Connection(boost::asio::any_io_executor executor, ServerContext& server, BlockTimeouts& timeouts);
+  ServerContext& server() { return server_; }
+
+  // The transport: each call starts one asynchronous operation that ends in the handler named.
+  // Sets socket options and fills in the client's addresses (CLIENT LIST addr=, laddr=, fd=).
+  virtual void OpenTransport(ClientState& client, ClientState::Info& info) = 0;
+  // Waits until the stream is readable, then OnReadable.
+  virtual void WaitReadable() = 0;
+  // Reads what is available now without blocking (would_block when nothing is).
+  virtual size_t ReadNow(boost::asio::mutable_buffer buffer, boost::system::error_code& error) = 0;
+  // Reads some bytes, then OnRead.
+  virtual void ReadSome(boost::asio::mutable_buffer buffer) = 0;
+  // Writes all of `buffer`, then OnWritten.
+  virtual void WriteAll(boost::asio::const_buffer buffer) = 0;
+  virtual void CloseTransport() = 0;
+
   // The socket became readable while no input was pending: reads into a (re)allocated buffer.
   void OnReadable(const boost::system::error_code& error);
   void OnRead(const boost::system::error_code& error, size_t bytes);
+  void OnWritten(const boost::system::error_code& error, size_t bytes);
+
+ private:
+  void Read();
   // Parses and runs every complete command in the input buffer.
   void ProcessInput();
   void Flush();
   void FlushThenRead();
-  void OnWritten(const boost::system::error_code& error, size_t bytes);
   void Close();
   bool CloseIfIdle(int64_t now_ms, int64_t timeout_s);
   // Moves delivered messages behind the replies written so far, and disconnects a subscriber
@@ -59,7 +80,7 @@ class Connection : public ClientHandle, public std::enable_shared_from_this<Conn
   // failed if `failed`.
   void EndBlock(std::string_view reply, bool failed);
 
-  boost::asio::ip::tcp::socket socket_;
+  boost::asio::any_io_executor executor_;
   ServerContext& server_;
   ClientState client_;
   protocol::RespParser parser_;
@@ -81,5 +102,11 @@ class Connection : public ClientHandle, public std::enable_shared_from_this<Conn
   bool registered_ = false;
   bool processing_ = false;  // ProcessInput is on the stack
 };
+
+// A connection over a TCP or unix-domain socket accepted by the listener.
+std::shared_ptr<Connection> MakeConnection(boost::asio::ip::tcp::socket socket,
+                                           ServerContext& server, BlockTimeouts& timeouts);
+std::shared_ptr<Connection> MakeConnection(boost::asio::local::stream_protocol::socket socket,
+                                           ServerContext& server, BlockTimeouts& timeouts);
 
 }  // namespace respd::server

@@ -2,9 +2,13 @@
 #include "server/net/server.h"
 
 #include <spdlog/spdlog.h>
+#include <sys/stat.h>
+#include <sys/un.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <chrono>
+#include <cstring>
 #include <random>
 #include <sstream>
 
@@ -22,6 +26,21 @@ constexpr auto kStopGrace = std::chrono::milliseconds(20);
 // Handlers one call from a busy script's hook may run, so a flood of clients cannot starve the
 // script (Redis's processEventsWhileBlocked also stops after a few rounds).
 constexpr int kMaxHandlersWhileBusy = 1000;
+
+// Redis 7.0's reply to a client refused by protected mode (its typo included).
+constexpr std::string_view kProtectedModeDenied =
+    "-DENIED Redis is running in protected mode because protected mode is enabled and no password "
+    "is set for the default user. In this mode connections are only accepted from the loopback "
+    "interface. If you want to connect from external computers to Redis you may adopt one of the "
+    "following solutions: 1) Just disable protected mode sending the command 'CONFIG SET "
+    "protected-mode no' from the loopback interface by connecting to Redis from the same host the "
+    "server is running, however MAKE SURE Redis is not publicly accessible from internet if you do "
+    "so. Use CONFIG REWRITE to make this change permanent. 2) Alternatively you can just disable the "
+    "protected mode by editing the Redis configuration file, and setting the protected mode option "
+    "to 'no', and then restarting the server. 3) If you started the server manually just for "
+    "testing, restart it with the '--protected-mode no' option. 4) Setup a an authentication "
+    "password for the default user. NOTE: You only need to do one of the above things in order for "
+    "the server to start accepting connections from the outside.\r\n";
 
 // The io_context of the I/O thread running on this thread, for ServeWhileBusy.
 thread_local asio::io_context* current_io = nullptr;
@@ -77,6 +96,15 @@ void Server::OnClockChanged() {
 }
 
 bool Server::Listen() {
+  std::string unixsocket = config_.Get("unixsocket").text();
+  // Redis's port 0 means no TCP listener, respd's alone picks a free port (tests and scripts rely
+  // on it): next to a unix socket, port 0 means no TCP, which is how Redis is run socket-only.
+  bool tcp = config_.port().number() != 0 || unixsocket.empty();
+  if (tcp && !ListenTcp()) return false;
+  return unixsocket.empty() || ListenUnix(unixsocket);
+}
+
+bool Server::ListenTcp() {
   std::istringstream addresses(config_.Get("bind").text());
   std::string address;
   int port = static_cast<int>(config_.port().number());
@@ -119,9 +147,51 @@ bool Server::Listen() {
   return true;
 }
 
+bool Server::ListenUnix(const std::string& path) {
+  using asio::local::stream_protocol;
+  auto fail = [&](const std::string& reason) {
+    spdlog::warn("Failed opening Unix socket: {}", reason);
+    return false;
+  };
+  if (path.size() >= sizeof(sockaddr_un::sun_path)) return fail("unix socket path too long");
+  // As Redis: whatever is at the path goes, typically the socket of a server that did not exit
+  // cleanly; binding would fail on it.
+  unlink(path.c_str());
+  auto acceptor = std::make_unique<stream_protocol::acceptor>(threads_[0]->io);
+  stream_protocol::endpoint endpoint(path);
+  boost::system::error_code error;
+  acceptor->open(endpoint.protocol(), error);
+  if (error) return fail("socket: " + error.message());
+  acceptor->bind(endpoint, error);
+  if (error) return fail("bind: " + error.message());
+  unix_path_ = path;
+  int64_t perm = config_.Get("unixsocketperm").number();
+  if (perm != 0 && chmod(path.c_str(), static_cast<mode_t>(perm)) != 0) {
+    return fail("chmod: " + std::string(strerror(errno)));
+  }
+  acceptor->listen(static_cast<int>(config_.Get("tcp-backlog").number()), error);
+  if (error) return fail("listen: " + error.message());
+  unix_acceptor_ = std::move(acceptor);
+  return true;
+}
+
+bool Server::RefusedByProtectedMode(const tcp::socket& socket) const {
+  if (!config_.Get("protected-mode").enabled() || !config_.requirepass().text().empty()) {
+    return false;
+  }
+  boost::system::error_code error;
+  auto address = socket.remote_endpoint(error).address();
+  // A peer already gone is left to the connection to notice.
+  if (error) return false;
+  // Redis compares the peer's address with these two, so even 127.0.0.2 is refused.
+  return address != asio::ip::address(asio::ip::address_v4::loopback()) &&
+         address != asio::ip::address(asio::ip::address_v6::loopback());
+}
+
 int Server::Run() {
   if (!Listen()) return 1;
   for (auto& acceptor : acceptors_) Accept(*acceptor);
+  if (unix_acceptor_) Accept(*unix_acceptor_);
   signals_ = std::make_unique<asio::signal_set>(threads_[0]->io, SIGINT, SIGTERM);
   signals_->async_wait([this](const boost::system::error_code& error, int signal) {
     if (error) return;
@@ -130,13 +200,20 @@ int Server::Run() {
   });
   for (auto& thread : threads_) ScheduleCron(*thread);
   spdlog::info("Server initialized");
-  spdlog::info("Ready to accept connections tcp on port {}", context_.tcp_port.load());
+  if (!acceptors_.empty()) {
+    spdlog::info("Ready to accept connections tcp on port {}", context_.tcp_port.load());
+  }
+  if (unix_acceptor_) spdlog::info("The server is now ready to accept connections at {}", unix_path_);
   std::vector<std::thread> workers;
   for (size_t i = 1; i < threads_.size(); ++i) {
     workers.emplace_back([this, i] { RunLoop(threads_[i]->io); });
   }
   RunLoop(threads_[0]->io);
   for (auto& worker : workers) worker.join();
+  if (!unix_path_.empty()) {
+    spdlog::info("Removing the unix socket file.");
+    unlink(unix_path_.c_str());
+  }
   spdlog::warn("respd is now ready to exit, bye bye...");
   return 0;
 }
@@ -165,10 +242,9 @@ void Server::Stop() {
   // I/O thread, and so the process, alive.
   context_.scripting.AbortForShutdown();
   asio::post(threads_[0]->io, [this] {
-    for (auto& acceptor : acceptors_) {
-      boost::system::error_code ignored;
-      acceptor->close(ignored);
-    }
+    boost::system::error_code ignored;
+    for (auto& acceptor : acceptors_) acceptor->close(ignored);
+    if (unix_acceptor_) unix_acceptor_->close(ignored);
     if (signals_) signals_->cancel();
     auto timer = std::make_shared<asio::steady_timer>(threads_[0]->io, kStopGrace);
     timer->async_wait([this, timer](const boost::system::error_code&) {
@@ -177,15 +253,29 @@ void Server::Stop() {
   });
 }
 
-void Server::Accept(tcp::acceptor& acceptor) {
+template <class Acceptor>
+void Server::Accept(Acceptor& acceptor) {
+  using Socket = typename Acceptor::protocol_type::socket;
   size_t index = next_thread_.fetch_add(1) % threads_.size();
   IoThread& thread = *threads_[index];
   acceptor.async_accept(thread.io, [this, &acceptor, &thread](
-                                       const boost::system::error_code& error, tcp::socket socket) {
+                                       const boost::system::error_code& error, Socket socket) {
     if (error) {
       if (error == asio::error::operation_aborted || stopping_) return;
       Accept(acceptor);
       return;
+    }
+    if constexpr (std::is_same_v<Socket, tcp::socket>) {
+      // Unix-socket clients are always local. Redis counts the refusal as a rejected connection,
+      // not a received one.
+      if (RefusedByProtectedMode(socket)) {
+        context_.stats.rejected_connections.fetch_add(1, std::memory_order_relaxed);
+        boost::system::error_code ignored;
+        asio::write(socket, asio::buffer(kProtectedModeDenied), ignored);
+        socket.close(ignored);
+        Accept(acceptor);
+        return;
+      }
     }
     context_.stats.total_connections_received.fetch_add(1, std::memory_order_relaxed);
     if (context_.clients.size() >= static_cast<size_t>(config_.maxclients().number())) {
@@ -195,8 +285,7 @@ void Server::Accept(tcp::acceptor& acceptor) {
       asio::write(socket, asio::buffer(kReply), ignored);
       socket.close(ignored);
     } else {
-      auto connection =
-          std::make_shared<Connection>(std::move(socket), context_, thread.block_timeouts);
+      auto connection = MakeConnection(std::move(socket), context_, thread.block_timeouts);
       // The connection's handlers run on `thread`; start it there too.
       asio::post(thread.io, [&thread, connection] {
         thread.connections.push_back(connection);

@@ -49,8 +49,15 @@ class Server : public storage::ClockObserver {
   };
 
   bool Listen();
+  bool ListenTcp();
+  // Redis's unixsocket: a stale file at the path is removed first; the socket file goes at exit.
+  bool ListenUnix(const std::string& path);
   void RunLoop(boost::asio::io_context& io);
-  void Accept(boost::asio::ip::tcp::acceptor& acceptor);
+  template <class Acceptor>
+  void Accept(Acceptor& acceptor);
+  // Redis's protected mode: with no password set, only clients from 127.0.0.1 or ::1 may connect
+  // over TCP; the others get the DENIED explanation and are closed.
+  bool RefusedByProtectedMode(const boost::asio::ip::tcp::socket& socket) const;
   void ScheduleCron(IoThread& thread);
   void RunCron(IoThread& thread);
 
@@ -60,6 +67,8 @@ class Server : public storage::ClockObserver {
   storage::ActiveExpiry active_expiry_;
   std::vector<std::unique_ptr<IoThread>> threads_;
   std::vector<std::unique_ptr<boost::asio::ip::tcp::acceptor>> acceptors_;
+  std::unique_ptr<boost::asio::local::stream_protocol::acceptor> unix_acceptor_;
+  std::string unix_path_;  // the socket file to remove at exit; empty when none was created
   std::unique_ptr<boost::asio::signal_set> signals_;
   std::atomic<size_t> next_thread_{0};
   std::atomic<bool> stopping_{false};

@@ -20,8 +20,7 @@ namespace {
 // (docs/COMMANDS.md).
 const std::set<std::string> kNotBuilt = {
     "aclfile", "cluster-enabled", "maxmemory-clients", "min-replicas-to-write",
-    "min-slaves-to-write", "replicaof",
-    "slaveof", "unixsocket", "unixsocketperm", "tls-auth-clients", "tls-ca-cert-dir",
+    "min-slaves-to-write", "replicaof", "slaveof", "tls-auth-clients", "tls-ca-cert-dir",
     "tls-ca-cert-file", "tls-cert-file", "tls-ciphers", "tls-ciphersuites", "tls-client-cert-file",
     "tls-client-key-file", "tls-client-key-file-pass", "tls-cluster", "tls-dh-params-file",
     "tls-key-file", "tls-key-file-pass", "tls-port", "tls-prefer-server-ciphers", "tls-protocols",

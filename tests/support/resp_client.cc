@@ -8,12 +8,14 @@
 #include <netinet/tcp.h>
 #include <poll.h>
 #include <sys/socket.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
 #include <charconv>
 #include <chrono>
+#include <cstring>
 
 namespace respd::testing {
 namespace {
@@ -153,16 +155,49 @@ RespClient& RespClient::operator=(RespClient&& other) noexcept {
 RespClient::~RespClient() { Close(); }
 
 bool RespClient::Connect(int port, int timeout_ms) {
-  Close();
-  timeout_ms_ = timeout_ms;
-  // Non-blocking for good: sends and reads all wait in poll() with a deadline.
-  int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-  if (fd < 0) return false;
+  return Connect("127.0.0.1", port, timeout_ms);
+}
+
+bool RespClient::Connect(const std::string& address, int port, int timeout_ms,
+                         const std::string& source) {
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
   addr.sin_port = htons(static_cast<uint16_t>(port));
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  if (connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0) {
+  if (inet_pton(AF_INET, address.c_str(), &addr.sin_addr) != 1) return false;
+  sockaddr_in from{};
+  from.sin_family = AF_INET;
+  if (!source.empty() && inet_pton(AF_INET, source.c_str(), &from.sin_addr) != 1) return false;
+  if (!ConnectTo(AF_INET, reinterpret_cast<sockaddr*>(&addr), sizeof(addr), timeout_ms,
+                 source.empty() ? nullptr : &from)) {
+    return false;
+  }
+  // Tests send one small command and wait: Nagle would add delay for nothing.
+  int one = 1;
+  setsockopt(fd_, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+  return true;
+}
+
+bool RespClient::ConnectUnix(const std::string& path, int timeout_ms) {
+  sockaddr_un addr{};
+  addr.sun_family = AF_UNIX;
+  if (path.size() >= sizeof(addr.sun_path)) return false;
+  std::memcpy(addr.sun_path, path.c_str(), path.size() + 1);
+  return ConnectTo(AF_UNIX, reinterpret_cast<sockaddr*>(&addr), sizeof(addr), timeout_ms);
+}
+
+bool RespClient::ConnectTo(int family, const sockaddr* addr, socklen_t len, int timeout_ms,
+                           const sockaddr_in* source) {
+  Close();
+  timeout_ms_ = timeout_ms;
+  // Non-blocking for good: sends and reads all wait in poll() with a deadline.
+  int fd = socket(family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+  if (fd < 0) return false;
+  if (source != nullptr &&
+      bind(fd, reinterpret_cast<const sockaddr*>(source), sizeof(*source)) != 0) {
+    close(fd);
+    return false;
+  }
+  if (connect(fd, addr, len) != 0) {
     if (errno != EINPROGRESS) {
       close(fd);
       return false;
@@ -176,9 +211,6 @@ bool RespClient::Connect(int port, int timeout_ms) {
       return false;
     }
   }
-  // Tests send one small command and wait: Nagle would add delay for nothing.
-  int one = 1;
-  setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
   fd_ = fd;
   return true;
 }

@@ -2,6 +2,9 @@
 // reply frame, so differential tests compare respd and redis-server byte for byte.
 #pragma once
 
+#include <netinet/in.h>
+#include <sys/socket.h>
+
 #include <string>
 #include <string_view>
 #include <vector>
@@ -17,6 +20,12 @@ class RespClient {
 
   // Connects to 127.0.0.1:port; all reads have `timeout_ms` (a test never hangs).
   bool Connect(int port, int timeout_ms = 5000);
+  // Connects to `address`:port (IPv4 text), from `source` (an IPv4 address of this machine, e.g.
+  // 127.0.0.2 to look like a remote client to a server bound to 127.0.0.1) when given.
+  bool Connect(const std::string& address, int port, int timeout_ms = 5000,
+               const std::string& source = "");
+  // Connects to the unix-domain socket at `path`.
+  bool ConnectUnix(const std::string& path, int timeout_ms = 5000);
   bool connected() const { return fd_ >= 0; }
   void Close();
   // Closes with a reset (SO_LINGER 0), as a crashed or killed client's connection ends: unsent and
@@ -47,6 +56,8 @@ class RespClient {
   // Length of the complete frame at the front of buffer_, or 0 if incomplete.
   size_t FrameLength(size_t pos) const;
   bool Fill(int timeout_ms);
+  bool ConnectTo(int family, const sockaddr* addr, socklen_t len, int timeout_ms,
+                 const sockaddr_in* source = nullptr);
 
   int fd_ = -1;
   bool eof_ = false;

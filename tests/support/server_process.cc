@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -54,14 +55,33 @@ std::string ResolveExecutable(const std::string& binary) {
   return {};
 }
 
-bool PortAcceptsConnections(int port) {
+bool PortAcceptsConnections(const std::string& address, int port) {
   int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
   if (fd < 0) return false;
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
   addr.sin_port = htons(static_cast<uint16_t>(port));
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (inet_pton(AF_INET, address.c_str(), &addr.sin_addr) != 1) {
+    close(fd);
+    return false;
+  }
   // Blocking connect on loopback fails or succeeds immediately; it never waits on a remote peer.
+  bool ok = connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0;
+  close(fd);
+  return ok;
+}
+
+bool UnixSocketAcceptsConnections(const std::string& path) {
+  int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) return false;
+  sockaddr_un addr{};
+  addr.sun_family = AF_UNIX;
+  if (path.size() >= sizeof(addr.sun_path)) {
+    close(fd);
+    return false;
+  }
+  std::memcpy(addr.sun_path, path.c_str(), path.size() + 1);
+  // A unix-socket connect never waits on a remote peer.
   bool ok = connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0;
   close(fd);
   return ok;
@@ -124,7 +144,13 @@ ServerProcess ServerProcess::StartRedis(std::vector<std::string> extra_args) {
   return Start(kRedisBinary, std::move(args));
 }
 
-ServerProcess ServerProcess::Start(const std::string& binary, std::vector<std::string> args) {
+ServerProcess ServerProcess::StartRespdUnixOnly(const std::string& path,
+                                                std::vector<std::string> extra_args) {
+  return Start(RESPD_BINARY, std::move(extra_args), path);
+}
+
+ServerProcess ServerProcess::Start(const std::string& binary, std::vector<std::string> args,
+                                   const std::string& unix_path) {
   ServerProcess process;
   std::string path = ResolveExecutable(binary);
   if (path.empty()) {
@@ -141,10 +167,14 @@ ServerProcess ServerProcess::Start(const std::string& binary, std::vector<std::s
     }
     process.work_dir_ = dir_template;
     process.log_path_ = process.work_dir_ + "/output.log";
-    process.port_ = FreePort();
+    process.port_ = unix_path.empty() ? FreePort() : 0;
 
-    std::vector<std::string> argv_strings = {path, "--port", std::to_string(process.port_),
-                                             "--bind", "127.0.0.1"};
+    std::vector<std::string> argv_strings = {path, "--port", std::to_string(process.port_)};
+    if (unix_path.empty()) {
+      argv_strings.insert(argv_strings.end(), {"--bind", "127.0.0.1"});
+    } else {
+      argv_strings.insert(argv_strings.end(), {"--unixsocket", unix_path});
+    }
     argv_strings.insert(argv_strings.end(), args.begin(), args.end());
     // Built before fork: the child of a threaded process may only call async-signal-safe functions.
     std::vector<char*> argv;
@@ -189,7 +219,9 @@ ServerProcess ServerProcess::Start(const std::string& binary, std::vector<std::s
         exited = true;
         break;
       }
-      if (PortAcceptsConnections(process.port_)) return process;
+      bool ready = unix_path.empty() ? PortAcceptsConnections("127.0.0.1", process.port_)
+                                     : UnixSocketAcceptsConnections(unix_path);
+      if (ready) return process;
       std::this_thread::sleep_for(kPollInterval);
     }
     std::string output = process.Output();

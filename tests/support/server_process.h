@@ -18,6 +18,9 @@ class ServerProcess {
   static ServerProcess StartRespd(std::vector<std::string> extra_args = {});
   // redis-server with persistence off (`--save "" --appendonly no`), for differential tests.
   static ServerProcess StartRedis(std::vector<std::string> extra_args = {});
+  // respd with `--port 0 --unixsocket <path>`: no TCP listener; ready once the socket accepts.
+  static ServerProcess StartRespdUnixOnly(const std::string& path,
+                                          std::vector<std::string> extra_args = {});
 
   ServerProcess(ServerProcess&& other) noexcept;
   ServerProcess& operator=(ServerProcess&& other) noexcept;
@@ -38,7 +41,9 @@ class ServerProcess {
 
  private:
   ServerProcess() = default;
-  static ServerProcess Start(const std::string& binary, std::vector<std::string> args);
+  // Listens on `address`:<free port>, or only on the unix socket `unix_path` when it is not empty.
+  static ServerProcess Start(const std::string& binary, std::vector<std::string> args,
+                             const std::string& unix_path = "");
   // Stop() plus removal of the scratch directory (which holds the log, so Output() works until
   // then).
   void Cleanup();
