@@ -5,7 +5,7 @@
 #include <cstdlib>
 
 #include "server/services/blocking.h"
-#include "server/commands/collection_args.h"
+#include "server/commands/args.h"
 #include "server/dispatch/errors.h"
 #include "storage/numbers.h"
 
