@@ -107,9 +107,6 @@ class Database {
   // Resizes a string value; may move the entry, so use the result.
   Entry* ResizeString(Entry* entry, size_t new_len);
 
-  // Redis's signalModifiedKey: every operation above calls it; a family that changes an object in
-  // place calls it itself.
-  void MarkModified(std::string_view key);
   // A typed operation changed `key` in place: signals the modification (WATCH, tracking) and
   // reports `event` (Redis's signalModifiedKey followed by notifyKeyspaceEvent). After an event of
   // a container class the byte counter re-measures the key's object.
@@ -178,6 +175,9 @@ class Database {
   };
 
   Entry* Lookup(std::string_view key, uint64_t hash);
+  // Redis's signalModifiedKey: every operation above and Touch call it; typed operations outside
+  // reach it through Touch, which also reports what they did.
+  void MarkModified(std::string_view key);
   // Tells the observers that a key was added that blocked clients may pop from.
   void SignalIfServable(const Entry* added);
   void Unlink(Shard& shard, Entry* entry, uint64_t hash);

@@ -32,15 +32,6 @@ Set* CreateSet(Database& db, std::string_view key, std::string_view first_member
   return static_cast<Set*>(db.AddObject(key, Set::New(first_member))->object());
 }
 
-// After members left the set at `key`: reports `event`, then deletes the key if it is empty and
-// reports "del", in Redis's order.
-void FinishRemoval(Database& db, std::string_view key, const Set& s, KeyEvent event) {
-  if (s.Length() > 0) return db.Touch(key, event);
-  db.Delete(key);
-  db.Notify(key, event);
-  db.Notify(key, kDelEvent);
-}
-
 KeyEvent StoreEvent(SetOpKind op) {
   switch (op) {
     case SetOpKind::kInter:
@@ -137,7 +128,7 @@ OpResult<size_t> SRem(Database& db, std::string_view key,
   for (size_t i = 0; i < members.size() && s->Length() > 0; ++i) removed += s->Remove(members[i]);
   if (removed > 0) {
     db.AddDirty(removed);
-    FinishRemoval(db, key, *s, kSRemEvent);
+    db.TouchOrDelete(key, *s, kSRemEvent);
   }
   return removed;
 }
@@ -152,7 +143,7 @@ OpResult<bool> SMove(Database& db, std::string_view src, std::string_view dst,
   if (*to == *from) return (*from)->Contains(member);
   if (!(*from)->Remove(member)) return false;
   db.AddDirty();
-  FinishRemoval(db, src, **from, kSRemEvent);
+  db.TouchOrDelete(src, **from, kSRemEvent);
   Set* d = *to != nullptr ? *to : CreateSet(db, dst, member);
   if (d->Add(member, max_intset_entries)) {
     db.AddDirty();
@@ -196,7 +187,7 @@ OpResult<std::vector<std::string>> SPop(Database& db, std::string_view key, size
     }
   }
   db.AddDirty(count);
-  FinishRemoval(db, key, *s, kSPopEvent);
+  db.TouchOrDelete(key, *s, kSPopEvent);
   return popped;
 }
 

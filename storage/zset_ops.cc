@@ -24,15 +24,6 @@ OpResult<ZSet*> FindZSetForWrite(Database& db, std::string_view key) {
   return static_cast<ZSet*>((*found)->object());
 }
 
-// After members left the sorted set at `key`: reports `event`, then deletes the key if it is
-// empty and reports "del", in Redis's order.
-void FinishRemoval(Database& db, std::string_view key, const ZSet& z, KeyEvent event) {
-  if (z.Length() > 0) return db.Touch(key, event);
-  db.Delete(key);
-  db.Notify(key, event);
-  db.Notify(key, kDelEvent);
-}
-
 // Removes ascending ranks [first, second) of the sorted set at `key`, as `ranks` picks them.
 template <typename RanksFn>
 OpResult<size_t> RemoveRanks(Database& db, std::string_view key, KeyEvent event, RanksFn&& ranks) {
@@ -45,7 +36,7 @@ OpResult<size_t> RemoveRanks(Database& db, std::string_view key, KeyEvent event,
   if (removed == 0) return removed;
   z->RemoveRange(first, last);
   db.AddDirty(removed);
-  FinishRemoval(db, key, *z, event);
+  db.TouchOrDelete(key, *z, event);
   return removed;
 }
 
@@ -241,7 +232,7 @@ OpResult<size_t> ZRem(Database& db, std::string_view key,
   for (size_t i = 0; i < members.size() && z->Length() > 0; ++i) removed += z->Remove(members[i]);
   if (removed > 0) {
     db.AddDirty(removed);
-    FinishRemoval(db, key, *z, kZRemEvent);
+    db.TouchOrDelete(key, *z, kZRemEvent);
   }
   return removed;
 }
@@ -276,7 +267,7 @@ OpResult<ScoredMembers> ZPop(Database& db, std::string_view key, bool max, size_
               [&](std::string_view m, double s) { popped.emplace_back(std::string(m), s); });
   z->RemoveRange(first, last);
   db.AddDirty(n);
-  FinishRemoval(db, key, *z, max ? kZPopMaxEvent : kZPopMinEvent);
+  db.TouchOrDelete(key, *z, max ? kZPopMaxEvent : kZPopMinEvent);
   return popped;
 }
 

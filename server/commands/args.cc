@@ -18,14 +18,23 @@ bool CharsEqualIgnoreCase(char x, char y) {
   return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
 }
 
+// Redis's parseScanCursorOrReply without the reply.
+std::optional<uint64_t> ParseScanCursor(std::string_view text) {
+  std::string copy(text);
+  if (!copy.empty() && std::isspace(static_cast<unsigned char>(copy[0]))) return std::nullopt;
+  errno = 0;
+  char* end = nullptr;
+  unsigned long long cursor = std::strtoull(copy.c_str(), &end, 10);
+  if (*end != '\0' || errno == ERANGE) return std::nullopt;
+  return cursor;
+}
+
 }  // namespace
 
 bool IsKeyword(std::string_view arg, std::string_view keyword) {
-  return EqualsIgnoreCase(AsCString(arg), keyword);
-}
-
-bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), CharsEqualIgnoreCase);
+  arg = AsCString(arg);
+  return arg.size() == keyword.size() &&
+         std::equal(arg.begin(), arg.end(), keyword.begin(), CharsEqualIgnoreCase);
 }
 
 std::string_view ArgParser::Next() {
@@ -187,35 +196,6 @@ bool NumKeysPositions(Args args, int numkeys_pos, int prefix_keys, std::vector<i
   }
   for (int i = 0; i < *numkeys; ++i) positions->push_back(numkeys_pos + 1 + i);
   return true;
-}
-
-std::optional<uint64_t> ParseScanCursor(std::string_view text) {
-  std::string copy(text);
-  if (!copy.empty() && std::isspace(static_cast<unsigned char>(copy[0]))) return std::nullopt;
-  errno = 0;
-  char* end = nullptr;
-  unsigned long long cursor = std::strtoull(copy.c_str(), &end, 10);
-  if (*end != '\0' || errno == ERANGE) return std::nullopt;
-  return cursor;
-}
-
-bool ParseBlockTimeout(CommandContext& ctx, std::string_view text, int64_t* timeout_ms) {
-  ArgParser parser(Args(&text, 1), 0);
-  *timeout_ms = parser.NextBlockTimeout();
-  return parser.Check(ctx);
-}
-
-std::optional<int> ParseCIntOrReply(CommandContext& ctx, std::string_view text) {
-  ArgParser parser(Args(&text, 1), 0);
-  int value = parser.NextCInt();
-  if (!parser.Check(ctx)) return std::nullopt;
-  return value;
-}
-
-bool ParseScanOptions(CommandContext& ctx, size_t first, ScanOptions* options, bool allow_type) {
-  ArgParser parser(ctx.args, first);
-  *options = ReadScanOptions(parser, allow_type);
-  return parser.Check(ctx);
 }
 
 }  // namespace respd::server

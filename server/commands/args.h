@@ -24,9 +24,6 @@ namespace respd::server {
 // subcommand names this way.
 bool IsKeyword(std::string_view arg, std::string_view keyword);
 
-// Case-insensitive comparison of whole strings: both lengths count, a NUL byte included.
-bool EqualsIgnoreCase(std::string_view a, std::string_view b);
-
 // A cursor over a command's arguments with one sticky error. The first failure (a missing
 // argument, a malformed number, a value out of range, or one the handler reports with Fail) is
 // kept; every later read is a no-op returning an empty or zero value, and HasNext() turns false,
@@ -149,16 +146,5 @@ ScanOptions ReadScanOptions(ArgParser& parser, bool allow_type = false);
 // `prefix_keys` fixed key positions 1..prefix_keys (ZUNIONSTORE's destination). False when
 // numkeys is malformed or too large.
 bool NumKeysPositions(Args args, int numkeys_pos, int prefix_keys, std::vector<int>* positions);
-
-// Redis's parseScanCursorOrReply without the reply.
-std::optional<uint64_t> ParseScanCursor(std::string_view text);
-
-// One-argument forms of ArgParser's reads for handlers not yet written with it: each writes the
-// error itself. ParseBlockTimeout is NextBlockTimeout, ParseCIntOrReply NextCInt.
-bool ParseBlockTimeout(CommandContext& ctx, std::string_view text, int64_t* timeout_ms);
-std::optional<int> ParseCIntOrReply(CommandContext& ctx, std::string_view text);
-// ReadScanOptions from args[first] to the end; false after writing the error.
-bool ParseScanOptions(CommandContext& ctx, size_t first, ScanOptions* options,
-                      bool allow_type = false);
 
 }  // namespace respd::server

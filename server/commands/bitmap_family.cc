@@ -4,7 +4,8 @@
 #include <optional>
 #include <vector>
 
-#include "server/commands/collection_args.h"
+#include "server/commands/args.h"
+#include "server/commands/handler_support.h"
 #include "server/commands/families.h"
 #include "server/dispatch/errors.h"
 #include "server/dispatch/server_context.h"
@@ -37,27 +38,19 @@ constexpr std::string_view kErrBitfieldReadOnly =
     "ERR BITFIELD_RO only supports the GET subcommand";
 constexpr std::string_view kBitfieldComplexity = "O(1) for each subcommand specified";
 
-// Parses a bit offset (BITFIELD's "#N" form when `field_bits` > 0); replies the error and
-// returns nullopt.
-std::optional<uint64_t> BitOffsetOrReply(CommandContext& ctx, std::string_view text,
-                                         int field_bits = 0) {
+// Redis's getBitOffsetFromArgument: a bit offset (BITFIELD's "#N" form when `field_bits` > 0)
+// inside proto-max-bulk-len.
+uint64_t NextBitOffset(ArgParser& parser, const CommandContext& ctx, int field_bits = 0) {
+  std::string_view text = parser.Next();
+  if (parser.failed()) return 0;
   std::optional<uint64_t> offset = storage::ParseBitOffset(text, MaxStringLen(ctx), field_bits);
-  if (!offset) ctx.reply.Error(kErrBitOffset);
-  return offset;
+  if (!offset) parser.Fail(kErrBitOffset);
+  return offset.value_or(0);
 }
 
-std::optional<int64_t> IntegerOrReply(CommandContext& ctx, std::string_view text) {
-  std::optional<int64_t> value = storage::ParseInt64(text);
-  if (!value) ctx.reply.Error(kErrNotInteger);
-  return value;
-}
-
-// BITCOUNT's and BITPOS's BYTE | BIT option; replies a syntax error and returns nullopt.
-std::optional<BitUnit> UnitOrReply(CommandContext& ctx, std::string_view text) {
-  if (EqualsIgnoreCase(text, "byte")) return BitUnit::kByte;
-  if (EqualsIgnoreCase(text, "bit")) return BitUnit::kBit;
-  ctx.ReplySyntaxError();
-  return std::nullopt;
+// BITCOUNT's and BITPOS's BYTE | BIT option.
+BitUnit NextUnit(ArgParser& parser) {
+  return parser.NextOneOf<BitUnit>({{"byte", BitUnit::kByte}, {"bit", BitUnit::kBit}});
 }
 
 // Looks up the string at `key` for BITCOUNT/BITPOS/GETBIT. Returns false when the reply is
@@ -75,14 +68,12 @@ bool FindStringOrReply(CommandContext& ctx, std::string_view key, int64_t on_mis
 
 // SETBIT key offset value
 void CmdSetbit(CommandContext& ctx) {
-  std::optional<uint64_t> offset = BitOffsetOrReply(ctx, ctx.args[2]);
-  if (!offset) return;
-  std::optional<int64_t> value = storage::ParseInt64(ctx.args[3]);
-  if (!value || (*value & ~int64_t{1}) != 0) {
-    ctx.reply.Error(kErrBitValue);
-    return;
-  }
-  OpResult<bool> old = storage::SetBit(ctx.db(), ctx.args[1], *offset, *value == 1);
+  ArgParser parser(ctx.args, 2);
+  uint64_t offset = NextBitOffset(parser, ctx);
+  int64_t value = parser.NextInt64(kErrBitValue);
+  if (!parser.failed() && (value & ~int64_t{1}) != 0) parser.Fail(kErrBitValue);
+  if (!parser.Check(ctx)) return;
+  OpResult<bool> old = storage::SetBit(ctx.db(), ctx.args[1], offset, value == 1);
   if (!old.ok()) {
     ctx.ReplyStatus(old.status());
     return;
@@ -92,11 +83,12 @@ void CmdSetbit(CommandContext& ctx) {
 
 // GETBIT key offset
 void CmdGetbit(CommandContext& ctx) {
-  std::optional<uint64_t> offset = BitOffsetOrReply(ctx, ctx.args[2]);
-  if (!offset) return;
+  ArgParser parser(ctx.args, 2);
+  uint64_t offset = NextBitOffset(parser, ctx);
+  if (!parser.Check(ctx)) return;
   std::string_view value;
   if (!FindStringOrReply(ctx, ctx.args[1], 0, &value)) return;
-  ctx.reply.Integer(storage::GetBit(value, *offset) ? 1 : 0);
+  ctx.reply.Integer(storage::GetBit(value, offset) ? 1 : 0);
 }
 
 // BITCOUNT key [start end [BYTE | BIT]]
@@ -106,22 +98,18 @@ void CmdBitcount(CommandContext& ctx) {
   if (!FindStringOrReply(ctx, args[1], 0, &value)) return;
   std::optional<BitRange> range;
   if (args.size() == 4 || args.size() == 5) {
-    std::optional<int64_t> start = IntegerOrReply(ctx, args[2]);
-    if (!start) return;
-    std::optional<int64_t> end = IntegerOrReply(ctx, args[3]);
-    if (!end) return;
+    ArgParser parser(args, 2);
+    int64_t start = parser.NextInt64();
+    int64_t end = parser.NextInt64();
+    if (!parser.Check(ctx)) return;
     // Redis 7.0 answers this empty range before looking at the unit.
-    if (*start < 0 && *end < 0 && *start > *end) {
+    if (start < 0 && end < 0 && start > end) {
       ctx.reply.Integer(0);
       return;
     }
-    BitUnit unit = BitUnit::kByte;
-    if (args.size() == 5) {
-      std::optional<BitUnit> parsed = UnitOrReply(ctx, args[4]);
-      if (!parsed) return;
-      unit = *parsed;
-    }
-    range = storage::ResolveBitRange(value.size(), *start, *end, unit);
+    BitUnit unit = parser.HasNext() ? NextUnit(parser) : BitUnit::kByte;
+    if (!parser.Check(ctx)) return;
+    range = storage::ResolveBitRange(value.size(), start, end, unit);
   } else if (args.size() == 2) {
     range = storage::ResolveBitRange(value.size(), 0, -1, BitUnit::kByte);
   } else {
@@ -134,31 +122,28 @@ void CmdBitcount(CommandContext& ctx) {
 // BITPOS key bit [start [end [BYTE | BIT]]]
 void CmdBitpos(CommandContext& ctx) {
   Args args = ctx.args;
-  std::optional<int64_t> bit = IntegerOrReply(ctx, args[2]);
-  if (!bit) return;
-  if (*bit != 0 && *bit != 1) {
-    ctx.reply.Error(kErrBitArgument);
-    return;
-  }
+  ArgParser parser(args, 2);
+  int64_t bit = parser.NextInt64();
+  if (!parser.failed() && bit != 0 && bit != 1) parser.Fail(kErrBitArgument);
+  if (!parser.Check(ctx)) return;
   // A missing key is an endless run of zeros.
   std::string_view value;
-  if (!FindStringOrReply(ctx, args[1], *bit == 1 ? -1 : 0, &value)) return;
+  if (!FindStringOrReply(ctx, args[1], bit == 1 ? -1 : 0, &value)) return;
   int64_t start = 0, end = -1;
   bool end_given = false;
   BitUnit unit = BitUnit::kByte;
   if (args.size() >= 4 && args.size() <= 6) {
-    std::optional<int64_t> parsed_start = IntegerOrReply(ctx, args[3]);
-    if (!parsed_start) return;
-    start = *parsed_start;
+    start = parser.NextInt64();
+    if (!parser.Check(ctx)) return;
+    // Redis reads the unit before the end.
     if (args.size() == 6) {
-      std::optional<BitUnit> parsed_unit = UnitOrReply(ctx, args[5]);
-      if (!parsed_unit) return;
-      unit = *parsed_unit;
+      ArgParser unit_parser(args, 5);
+      unit = NextUnit(unit_parser);
+      if (!unit_parser.Check(ctx)) return;
     }
     if (args.size() >= 5) {
-      std::optional<int64_t> parsed_end = IntegerOrReply(ctx, args[4]);
-      if (!parsed_end) return;
-      end = *parsed_end;
+      end = parser.NextInt64();
+      if (!parser.Check(ctx)) return;
       end_given = true;
     }
   } else if (args.size() != 3) {
@@ -170,10 +155,10 @@ void CmdBitpos(CommandContext& ctx) {
     ctx.reply.Integer(-1);
     return;
   }
-  std::optional<uint64_t> pos = storage::FindBit(value, *bit == 1, *range);
+  std::optional<uint64_t> pos = storage::FindBit(value, bit == 1, *range);
   if (pos) {
     ctx.reply.Integer(static_cast<int64_t>(*pos));
-  } else if (*bit == 0 && !end_given) {
+  } else if (bit == 0 && !end_given) {
     // Without an explicit end the string counts as zero-padded on the right.
     ctx.reply.Integer(static_cast<int64_t>(range->last + 1));
   } else {
@@ -184,19 +169,12 @@ void CmdBitpos(CommandContext& ctx) {
 // BITOP AND | OR | XOR | NOT destkey key [key ...]
 void CmdBitop(CommandContext& ctx) {
   Args args = ctx.args;
-  BitOpKind op;
-  if (EqualsIgnoreCase(args[1], "and")) {
-    op = BitOpKind::kAnd;
-  } else if (EqualsIgnoreCase(args[1], "or")) {
-    op = BitOpKind::kOr;
-  } else if (EqualsIgnoreCase(args[1], "xor")) {
-    op = BitOpKind::kXor;
-  } else if (EqualsIgnoreCase(args[1], "not")) {
-    op = BitOpKind::kNot;
-  } else {
-    ctx.ReplySyntaxError();
-    return;
-  }
+  ArgParser parser(args);
+  auto op = parser.NextOneOf<BitOpKind>({{"and", BitOpKind::kAnd},
+                                         {"or", BitOpKind::kOr},
+                                         {"xor", BitOpKind::kXor},
+                                         {"not", BitOpKind::kNot}});
+  if (!parser.Check(ctx)) return;
   if (op == BitOpKind::kNot && args.size() != 4) {
     ctx.reply.Error(kErrBitopNot);
     return;
@@ -211,52 +189,38 @@ void CmdBitop(CommandContext& ctx) {
 
 // Parses BITFIELD's operations from args[2] as Redis does, stopping at the first error (replied).
 bool ParseBitfieldOps(CommandContext& ctx, std::vector<BitfieldOp>* ops) {
-  Args args = ctx.args;
+  ArgParser parser(ctx.args, 2);
   BitfieldOverflow overflow = BitfieldOverflow::kWrap;
-  for (size_t i = 2; i < args.size(); ++i) {
-    size_t remaining = args.size() - i - 1;
-    std::string_view name = args[i];
+  while (parser.HasNext()) {
     BitfieldOpCode code;
-    if (EqualsIgnoreCase(name, "get") && remaining >= 2) {
+    if (parser.Accept("get", 2)) {
       code = BitfieldOpCode::kGet;
-    } else if (EqualsIgnoreCase(name, "set") && remaining >= 3) {
+    } else if (parser.Accept("set", 3)) {
       code = BitfieldOpCode::kSet;
-    } else if (EqualsIgnoreCase(name, "incrby") && remaining >= 3) {
+    } else if (parser.Accept("incrby", 3)) {
       code = BitfieldOpCode::kIncrBy;
-    } else if (EqualsIgnoreCase(name, "overflow") && remaining >= 1) {
-      std::string_view mode = args[++i];
-      if (EqualsIgnoreCase(mode, "wrap")) {
-        overflow = BitfieldOverflow::kWrap;
-      } else if (EqualsIgnoreCase(mode, "sat")) {
-        overflow = BitfieldOverflow::kSat;
-      } else if (EqualsIgnoreCase(mode, "fail")) {
-        overflow = BitfieldOverflow::kFail;
-      } else {
-        ctx.reply.Error(kErrOverflowType);
-        return false;
-      }
+    } else if (parser.Accept("overflow", 1)) {
+      overflow = parser.NextOneOf<BitfieldOverflow>({{"wrap", BitfieldOverflow::kWrap},
+                                                     {"sat", BitfieldOverflow::kSat},
+                                                     {"fail", BitfieldOverflow::kFail}},
+                                                    kErrOverflowType);
       continue;
     } else {
-      ctx.ReplySyntaxError();
-      return false;
+      parser.Fail(kErrSyntax);
+      break;
     }
-    std::optional<storage::BitfieldType> type = storage::ParseBitfieldType(args[i + 1]);
+    std::optional<storage::BitfieldType> type = storage::ParseBitfieldType(parser.Next());
     if (!type) {
-      ctx.reply.Error(kErrBitfieldType);
-      return false;
+      parser.Fail(kErrBitfieldType);
+      break;
     }
-    std::optional<uint64_t> offset = BitOffsetOrReply(ctx, args[i + 2], type->bits);
-    if (!offset) return false;
-    BitfieldOp op{.code = code, .type = *type, .offset = *offset, .overflow = overflow};
-    if (code != BitfieldOpCode::kGet) {
-      std::optional<int64_t> argument = IntegerOrReply(ctx, args[i + 3]);
-      if (!argument) return false;
-      op.argument = *argument;
-    }
+    BitfieldOp op{.code = code, .type = *type, .overflow = overflow};
+    op.offset = NextBitOffset(parser, ctx, type->bits);
+    if (code != BitfieldOpCode::kGet) op.argument = parser.NextInt64();
+    if (parser.failed()) break;
     ops->push_back(op);
-    i += code == BitfieldOpCode::kGet ? 2 : 3;
   }
-  return true;
+  return parser.Check(ctx);
 }
 
 void BitfieldGeneric(CommandContext& ctx, bool read_only) {

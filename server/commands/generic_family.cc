@@ -8,7 +8,8 @@
 #include <string>
 #include <vector>
 
-#include "server/commands/collection_args.h"
+#include "server/commands/args.h"
+#include "server/commands/handler_support.h"
 #include "server/commands/families.h"
 #include "server/dispatch/errors.h"
 #include "server/dispatch/server_context.h"
@@ -39,20 +40,11 @@ constexpr std::string_view kErrLfuSelected =
 constexpr int64_t kSharedIntegers = 10000;
 constexpr int64_t kSharedRefcount = INT32_MAX;
 
-// Redis's getIntFromObjectOrReply: an integer in the range of a C int.
-std::optional<int> ParseInt(std::string_view text) {
-  auto v = storage::ParseInt64(text);
-  if (!v || *v < INT_MIN || *v > INT_MAX) return std::nullopt;
-  return static_cast<int>(*v);
-}
-
-// Parses a DB index argument (MOVE, COPY), replying with Redis's error when it is not valid.
-std::optional<int> ParseDbIndexOrReply(CommandContext& ctx, std::string_view text) {
-  auto index = ParseCIntOrReply(ctx, text);
-  if (!index) return std::nullopt;
-  if (*index < 0 || *index >= ctx.server.store.num_databases()) {
-    ctx.reply.Error(kErrInvalidDb);
-    return std::nullopt;
+// A DB index argument (MOVE, COPY): a C int naming an existing database.
+int NextDbIndex(ArgParser& parser, const CommandContext& ctx) {
+  int index = parser.NextCInt();
+  if (!parser.failed() && (index < 0 || index >= ctx.server.store.num_databases())) {
+    parser.Fail(kErrInvalidDb);
   }
   return index;
 }
@@ -91,21 +83,22 @@ void CmdType(CommandContext& ctx) {
 // now; `seconds`: it is in seconds. Options are checked before the time, as Redis does.
 void ExpireGeneric(CommandContext& ctx, bool relative, bool seconds) {
   unsigned flags = 0;
-  for (size_t i = 3; i < ctx.args.size(); ++i) {
-    std::string_view option = AsCString(ctx.args[i]);  // Redis compares with strcasecmp
-    if (EqualsIgnoreCase(option, "nx")) {
+  ArgParser parser(ctx.args, 3);
+  while (parser.HasNext()) {
+    if (parser.Accept("nx")) {
       flags |= storage::kExpireIfNoTtl;
-    } else if (EqualsIgnoreCase(option, "xx")) {
+    } else if (parser.Accept("xx")) {
       flags |= storage::kExpireIfTtl;
-    } else if (EqualsIgnoreCase(option, "gt")) {
+    } else if (parser.Accept("gt")) {
       flags |= storage::kExpireIfGreater;
-    } else if (EqualsIgnoreCase(option, "lt")) {
+    } else if (parser.Accept("lt")) {
       flags |= storage::kExpireIfLess;
     } else {
-      ctx.reply.Error("ERR Unsupported option " + std::string(option));
-      return;
+      // Redis prints the option as the C string it compared.
+      parser.Fail("ERR Unsupported option " + std::string(AsCString(parser.Next())));
     }
   }
+  if (!parser.Check(ctx)) return;
   if ((flags & storage::kExpireIfNoTtl) &&
       (flags & (storage::kExpireIfTtl | storage::kExpireIfGreater | storage::kExpireIfLess))) {
     ctx.reply.Error(kErrNxAndOthers);
@@ -115,12 +108,9 @@ void ExpireGeneric(CommandContext& ctx, bool relative, bool seconds) {
     ctx.reply.Error(kErrGtAndLt);
     return;
   }
-  auto parsed = storage::ParseInt64(ctx.args[2]);
-  if (!parsed) {
-    ctx.reply.Error(kErrNotInteger);
-    return;
-  }
-  int64_t when = *parsed;
+  ArgParser time_parser(ctx.args, 2);
+  int64_t when = time_parser.NextInt64();
+  if (!time_parser.Check(ctx)) return;
   int64_t base = relative ? storage::CommandTimeMs() : 0;
   // Like Redis, accept negative times (the key expires at once) and reject only times whose unit
   // conversion or addition overflows.
@@ -202,17 +192,14 @@ void CmdKeys(CommandContext& ctx) {
 
 // SCAN cursor [MATCH pattern] [COUNT count] [TYPE type]
 void CmdScan(CommandContext& ctx) {
-  auto cursor = ParseScanCursor(ctx.args[1]);
-  if (!cursor) {
-    ctx.reply.Error(kErrInvalidCursor);
-    return;
-  }
-  ScanOptions options;
-  if (!ParseScanOptions(ctx, 2, &options, /*allow_type=*/true)) return;
+  ArgParser parser(ctx.args);
+  uint64_t cursor = parser.NextScanCursor();
+  ScanOptions options = ReadScanOptions(parser, /*allow_type=*/true);
+  if (!parser.Check(ctx)) return;
   std::vector<std::string_view> keys;
-  uint64_t next = ctx.db().Scan(*cursor, options.count, [&](Entry* e) {
+  uint64_t next = ctx.db().Scan(cursor, options.count, [&](Entry* e) {
     if (!options.Matches(e->key())) return;
-    if (options.type && !EqualsIgnoreCase(*options.type, storage::TypeName(e->type()))) return;
+    if (options.type && !IsKeyword(*options.type, storage::TypeName(e->type()))) return;
     keys.push_back(e->key());
   });
   ctx.reply.ArrayHeader(2);
@@ -248,13 +235,14 @@ void CmdRenamenx(CommandContext& ctx) { RenameGeneric(ctx, true); }
 
 // MOVE key db: only to a database where the key does not exist.
 void CmdMove(CommandContext& ctx) {
-  auto target = ParseDbIndexOrReply(ctx, ctx.args[2]);
-  if (!target) return;
-  if (*target == ctx.client.db_index) {
+  ArgParser parser(ctx.args, 2);
+  int target = NextDbIndex(parser, ctx);
+  if (!parser.Check(ctx)) return;
+  if (target == ctx.client.db_index) {
     ctx.reply.Error(kErrSameObject);
     return;
   }
-  bool moved = storage::Move(ctx.db(), ctx.server.store.db(*target), ctx.args[1]);
+  bool moved = storage::Move(ctx.db(), ctx.server.store.db(target), ctx.args[1]);
   ctx.reply.Integer(moved ? 1 : 0);
 }
 
@@ -262,18 +250,17 @@ void CmdMove(CommandContext& ctx) {
 void CmdCopy(CommandContext& ctx) {
   int target = ctx.client.db_index;
   bool replace = false;
-  for (size_t i = 3; i < ctx.args.size(); ++i) {
-    if (EqualsIgnoreCase(ctx.args[i], "replace")) {
+  ArgParser parser(ctx.args, 3);
+  while (parser.HasNext()) {
+    if (parser.Accept("replace")) {
       replace = true;
-    } else if (EqualsIgnoreCase(ctx.args[i], "db") && i + 1 < ctx.args.size()) {
-      auto index = ParseDbIndexOrReply(ctx, ctx.args[++i]);
-      if (!index) return;
-      target = *index;
+    } else if (parser.Accept("db", 1)) {
+      target = NextDbIndex(parser, ctx);
     } else {
-      ctx.ReplySyntaxError();
-      return;
+      parser.Fail(kErrSyntax);
     }
   }
+  if (!parser.Check(ctx)) return;
   std::string_view from = ctx.args[1];
   std::string_view to = ctx.args[2];
   if (target == ctx.client.db_index && from == to) {
@@ -289,13 +276,9 @@ void CmdDbsize(CommandContext& ctx) { ctx.reply.Integer(static_cast<int64_t>(ctx
 
 // The optional ASYNC | SYNC of FLUSHDB and FLUSHALL (both free at once here); false on a bad one.
 bool FlushArgsOk(CommandContext& ctx) {
-  if (ctx.args.size() == 1) return true;
-  if (ctx.args.size() == 2 &&
-      (EqualsIgnoreCase(ctx.args[1], "async") || EqualsIgnoreCase(ctx.args[1], "sync"))) {
-    return true;
-  }
-  ctx.ReplySyntaxError();
-  return false;
+  ArgParser parser(ctx.args);
+  if (!parser.Accept("async")) parser.Accept("sync");
+  return parser.Finalize(ctx);
 }
 
 // FLUSHDB [ASYNC | SYNC]
@@ -320,22 +303,18 @@ void CmdFlushall(CommandContext& ctx) {
 
 // SWAPDB index1 index2
 void CmdSwapdb(CommandContext& ctx) {
-  auto first = ParseInt(ctx.args[1]);
-  if (!first) {
-    ctx.reply.Error("ERR invalid first DB index");
-    return;
-  }
-  auto second = ParseInt(ctx.args[2]);
-  if (!second) {
-    ctx.reply.Error("ERR invalid second DB index");
-    return;
-  }
+  ArgParser parser(ctx.args);
+  auto first = static_cast<int>(
+      parser.NextInt64InRange(INT32_MIN, INT32_MAX, "ERR invalid first DB index"));
+  auto second = static_cast<int>(
+      parser.NextInt64InRange(INT32_MIN, INT32_MAX, "ERR invalid second DB index"));
+  if (!parser.Check(ctx)) return;
   int n = ctx.server.store.num_databases();
-  if (*first < 0 || *first >= n || *second < 0 || *second >= n) {
+  if (first < 0 || first >= n || second < 0 || second >= n) {
     ctx.reply.Error(kErrInvalidDb);
     return;
   }
-  ctx.server.store.SwapDatabases(*first, *second);
+  ctx.server.store.SwapDatabases(first, second);
   ctx.AddDirty();
   ctx.reply.Ok();
 }

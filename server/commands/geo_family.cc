@@ -7,7 +7,8 @@
 #include <utility>
 #include <vector>
 
-#include "server/commands/collection_args.h"
+#include "server/commands/args.h"
+#include "server/commands/handler_support.h"
 #include "server/commands/families.h"
 #include "server/commands/sorted_set_common.h"
 #include "server/dispatch/errors.h"
@@ -27,84 +28,39 @@ constexpr std::string_view kErrBadMember = "ERR could not decode requested zset 
 constexpr std::string_view kErrCount = "ERR COUNT must be > 0";
 constexpr std::string_view kErrAnyCount = "ERR the ANY argument requires COUNT argument";
 
-// Redis compares keywords and units with strcasecmp on the C string, so a NUL byte ends them.
-bool Keyword(std::string_view arg, std::string_view keyword) {
-  return EqualsIgnoreCase(AsCString(arg), keyword);
-}
-
-// getDoubleFromObjectOrReply with Redis's custom message ("ERR " + message) or its default.
-bool ParseDoubleOrReply(CommandContext& ctx, std::string_view text, std::string_view message,
-                        double* out) {
-  auto value = storage::ParseDouble(text);
-  if (!value) {
-    if (message.empty()) {
-      ctx.reply.Error(kErrNotFloat);
-    } else {
-      ctx.reply.Error("ERR " + std::string(message));
-    }
-    return false;
-  }
-  *out = *value;
-  return true;
-}
-
 // extractLongLatOrReply: two floats inside the storable range.
-bool ParseLonLatOrReply(CommandContext& ctx, size_t at, double xy[2]) {
-  for (size_t i = 0; i < 2; ++i) {
-    if (!ParseDoubleOrReply(ctx, ctx.args[at + i], "", &xy[i])) return false;
-  }
-  if (!geo::ValidLonLat(xy[0], xy[1])) {
-    // %f of 1e308 has 309 digits, all of which Redis prints.
-    constexpr const char* kFormat = "ERR invalid longitude,latitude pair %f,%f";
-    std::string message(static_cast<size_t>(std::snprintf(nullptr, 0, kFormat, xy[0], xy[1])),
-                        ' ');
-    std::snprintf(message.data(), message.size() + 1, kFormat, xy[0], xy[1]);
-    ctx.reply.Error(message);
-    return false;
-  }
-  return true;
+void ReadLonLat(ArgParser& parser, double xy[2]) {
+  xy[0] = parser.NextDouble();
+  xy[1] = parser.NextDouble();
+  if (parser.failed() || geo::ValidLonLat(xy[0], xy[1])) return;
+  // %f of 1e308 has 309 digits, all of which Redis prints.
+  constexpr const char* kFormat = "ERR invalid longitude,latitude pair %f,%f";
+  std::string message(static_cast<size_t>(std::snprintf(nullptr, 0, kFormat, xy[0], xy[1])), ' ');
+  std::snprintf(message.data(), message.size() + 1, kFormat, xy[0], xy[1]);
+  parser.Fail(message);
 }
 
-// Meters per unit, or a negative value after replying the error.
-double ParseUnitOrReply(CommandContext& ctx, std::string_view unit) {
-  if (Keyword(unit, "m")) return 1;
-  if (Keyword(unit, "km")) return 1000;
-  if (Keyword(unit, "ft")) return 0.3048;
-  if (Keyword(unit, "mi")) return 1609.34;
-  ctx.reply.Error(kErrUnit);
-  return -1;
+// extractUnitOrReply: meters per unit.
+double NextUnit(ArgParser& parser) {
+  return parser.NextOneOf<double>({{"m", 1}, {"km", 1000}, {"ft", 0.3048}, {"mi", 1609.34}},
+                                  kErrUnit);
 }
 
-bool ParseRadiusOrReply(CommandContext& ctx, size_t at, geo::Shape* shape) {
-  double radius;
-  if (!ParseDoubleOrReply(ctx, ctx.args[at], "need numeric radius", &radius)) return false;
-  if (radius < 0) {
-    ctx.reply.Error("ERR radius cannot be negative");
-    return false;
-  }
-  shape->radius = radius;
-  double conversion = ParseUnitOrReply(ctx, ctx.args[at + 1]);
-  if (conversion < 0) return false;
-  shape->conversion = conversion;
-  return true;
+// extractDistanceOrReply: radius unit.
+void ReadRadius(ArgParser& parser, geo::Shape* shape) {
+  shape->radius = parser.NextDouble("ERR need numeric radius");
+  if (!parser.failed() && shape->radius < 0) parser.Fail("ERR radius cannot be negative");
+  shape->conversion = NextUnit(parser);
 }
 
-bool ParseBoxOrReply(CommandContext& ctx, size_t at, geo::Shape* shape) {
-  double width, height;
-  if (!ParseDoubleOrReply(ctx, ctx.args[at], "need numeric width", &width) ||
-      !ParseDoubleOrReply(ctx, ctx.args[at + 1], "need numeric height", &height)) {
-    return false;
+// extractBoxOrReply: width height unit.
+void ReadBox(ArgParser& parser, geo::Shape* shape) {
+  shape->width = parser.NextDouble("ERR need numeric width");
+  shape->height = parser.NextDouble("ERR need numeric height");
+  if (!parser.failed() && (shape->height < 0 || shape->width < 0)) {
+    parser.Fail("ERR height or width cannot be negative");
   }
-  if (height < 0 || width < 0) {
-    ctx.reply.Error("ERR height or width cannot be negative");
-    return false;
-  }
-  shape->width = width;
-  shape->height = height;
-  double conversion = ParseUnitOrReply(ctx, ctx.args[at + 2]);
-  if (conversion < 0) return false;
-  shape->conversion = conversion;
-  return true;
+  shape->conversion = NextUnit(parser);
 }
 
 // The decoded position of `member`, false when it is not in the set.
@@ -153,34 +109,32 @@ bool LookupOrReply(CommandContext& ctx, std::string_view key, const ZSet** z) {
 void CmdGeoAdd(CommandContext& ctx) {
   int flags = 0;
   bool ch = false;
-  size_t first = 2;
-  for (; first < ctx.args.size(); ++first) {
-    std::string_view opt = ctx.args[first];
-    if (Keyword(opt, "nx")) {
+  ArgParser parser(ctx.args, 2);
+  while (parser.HasNext()) {
+    if (parser.Accept("nx")) {
       flags |= storage::kZAddNx;
-    } else if (Keyword(opt, "xx")) {
+    } else if (parser.Accept("xx")) {
       flags |= storage::kZAddXx;
-    } else if (Keyword(opt, "ch")) {
+    } else if (parser.Accept("ch")) {
       ch = true;
     } else {
       break;
     }
   }
-  size_t rest = ctx.args.size() - first;
-  if (rest % 3 != 0 || ((flags & storage::kZAddNx) && (flags & storage::kZAddXx))) {
+  if (parser.Remaining() % 3 != 0 || ((flags & storage::kZAddNx) && (flags & storage::kZAddXx))) {
     return ctx.ReplySyntaxError();
   }
-  size_t elements = rest / 3;
+  // GEOADD hands over to ZADD, which refuses an empty element list (after the coordinates).
+  const bool empty = !parser.HasNext();
   thread_local std::vector<storage::ScoredMember> members;
   members.clear();
-  for (size_t i = 0; i < elements; ++i) {
+  while (parser.HasNext()) {
     double xy[2];
-    if (!ParseLonLatOrReply(ctx, first + i * 3, xy)) return;
-    members.push_back(
-        {static_cast<double>(geo::EncodeScore(xy[0], xy[1])), ctx.args[first + i * 3 + 2]});
+    ReadLonLat(parser, xy);
+    if (!parser.Check(ctx)) return;
+    members.push_back({static_cast<double>(geo::EncodeScore(xy[0], xy[1])), parser.Next()});
   }
-  // GEOADD hands over to ZADD, which refuses an empty element list.
-  if (elements == 0) return ctx.ReplySyntaxError();
+  if (empty) return ctx.ReplySyntaxError();
   auto result = storage::ZAdd(ctx.db(), ctx.args[1], members, flags, ZSetLimitsOf(ctx.server));
   if (!result.ok()) return ctx.ReplyStatus(result.status());
   ctx.reply.Integer(static_cast<int64_t>(result->added + (ch ? result->updated : 0)));
@@ -222,8 +176,9 @@ void CmdGeoHash(CommandContext& ctx) {
 void CmdGeoDist(CommandContext& ctx) {
   double to_meters = 1;
   if (ctx.args.size() == 5) {
-    to_meters = ParseUnitOrReply(ctx, ctx.args[4]);
-    if (to_meters < 0) return;
+    ArgParser parser(ctx.args, 4);
+    to_meters = NextUnit(parser);
+    if (!parser.Check(ctx)) return;
   } else if (ctx.args.size() > 5) {
     return ctx.ReplySyntaxError();
   }
@@ -316,95 +271,85 @@ void SearchGeneric(CommandContext& ctx, size_t src, int flags) {
   if (!LookupOrReply(ctx, ctx.args[src], &z)) return;
 
   geo::Shape shape;
-  size_t base;
   SearchOptions opts;
-  if (flags & kByCoords) {
-    base = 6;
+  // The center of the search: FROMMEMBER's member, as its position.
+  auto read_member_center = [&](ArgParser& parser) {
+    std::string_view member = parser.Next();
     double xy[2];
-    if (!ParseLonLatOrReply(ctx, 2, xy)) return;
+    if (z == nullptr || parser.failed()) return;
+    if (!MemberPosition(*z, member, xy)) return parser.Fail(kErrBadMember);
     shape.lon = xy[0];
     shape.lat = xy[1];
-    if (!ParseRadiusOrReply(ctx, 4, &shape)) return;
+  };
+  ArgParser parser(ctx.args, src + 1);
+  if (flags & kByCoords) {
+    double xy[2];
+    ReadLonLat(parser, xy);
+    shape.lon = xy[0];
+    shape.lat = xy[1];
+    ReadRadius(parser, &shape);
   } else if (flags & kByMember) {
-    base = 5;
+    read_member_center(parser);
     // Without the key Redis still parses the options, to choose between the empty replies.
     if (z != nullptr) {
-      double xy[2];
-      if (!MemberPosition(*z, ctx.args[2], xy)) return ctx.reply.Error(kErrBadMember);
-      shape.lon = xy[0];
-      shape.lat = xy[1];
-      if (!ParseRadiusOrReply(ctx, 3, &shape)) return;
+      ReadRadius(parser, &shape);
+    } else {
+      parser.NextSpan(2);
     }
-  } else {
-    base = 2;
-    if (flags & kSearchStore) {
-      base = 3;
-      opts.store_key = ctx.args[1];
-      opts.has_store = true;
-    }
+  } else if (flags & kSearchStore) {
+    opts.store_key = ctx.args[1];
+    opts.has_store = true;
   }
 
   bool frommember = false, fromlonlat = false, byradius = false, bybox = false;
-  const size_t argc = ctx.args.size();
   const bool search = flags & kSearch;
   const bool old_store = !(flags & kNoStore) && !search;
-  for (size_t i = base; i < argc; ++i) {
-    std::string_view arg = ctx.args[i];
-    size_t remaining = argc - i - 1;
-    if (Keyword(arg, "withdist")) {
+  while (parser.HasNext()) {
+    if (parser.Accept("withdist")) {
       opts.withdist = true;
-    } else if (Keyword(arg, "withhash")) {
+    } else if (parser.Accept("withhash")) {
       opts.withhash = true;
-    } else if (Keyword(arg, "withcoord")) {
+    } else if (parser.Accept("withcoord")) {
       opts.withcoord = true;
-    } else if (Keyword(arg, "any")) {
+    } else if (parser.Accept("any")) {
       opts.any = true;
-    } else if (Keyword(arg, "asc")) {
+    } else if (parser.Accept("asc")) {
       opts.sort = SortOrder::kAsc;
-    } else if (Keyword(arg, "desc")) {
+    } else if (parser.Accept("desc")) {
       opts.sort = SortOrder::kDesc;
-    } else if (Keyword(arg, "count") && remaining >= 1) {
-      auto count = storage::ParseInt64(ctx.args[++i]);
-      if (!count) return ctx.reply.Error(kErrNotInteger);
-      if (*count <= 0) return ctx.reply.Error(kErrCount);
-      opts.count = *count;
-    } else if ((Keyword(arg, "store") || Keyword(arg, "storedist")) && remaining >= 1 &&
-               old_store) {
-      opts.storedist = Keyword(arg, "storedist");
-      opts.store_key = ctx.args[++i];
+    } else if (parser.Accept("count", 1)) {
+      opts.count = parser.NextInt64();
+      if (!parser.failed() && opts.count <= 0) parser.Fail(kErrCount);
+    } else if (old_store && (parser.Is("store") || parser.Is("storedist")) &&
+               parser.Remaining() >= 2) {
+      opts.storedist = parser.Is("storedist");
+      parser.Next();
+      opts.store_key = parser.Next();
       opts.has_store = true;
-    } else if (Keyword(arg, "storedist") && (flags & kSearchStore)) {
+    } else if ((flags & kSearchStore) && parser.Accept("storedist")) {
       opts.storedist = true;
-    } else if (Keyword(arg, "frommember") && remaining >= 1 && search && !fromlonlat) {
-      ++i;
-      if (z != nullptr) {
-        double xy[2];
-        if (!MemberPosition(*z, ctx.args[i], xy)) return ctx.reply.Error(kErrBadMember);
-        shape.lon = xy[0];
-        shape.lat = xy[1];
-      }
+    } else if (search && !fromlonlat && parser.Accept("frommember", 1)) {
+      read_member_center(parser);
       frommember = true;
-    } else if (Keyword(arg, "fromlonlat") && remaining >= 2 && search && !frommember) {
+    } else if (search && !frommember && parser.Accept("fromlonlat", 2)) {
       double xy[2];
-      if (!ParseLonLatOrReply(ctx, i + 1, xy)) return;
+      ReadLonLat(parser, xy);
       shape.lon = xy[0];
       shape.lat = xy[1];
       fromlonlat = true;
-      i += 2;
-    } else if (Keyword(arg, "byradius") && remaining >= 2 && search && !bybox) {
-      if (!ParseRadiusOrReply(ctx, i + 1, &shape)) return;
+    } else if (search && !bybox && parser.Accept("byradius", 2)) {
+      ReadRadius(parser, &shape);
       shape.box = false;
       byradius = true;
-      i += 2;
-    } else if (Keyword(arg, "bybox") && remaining >= 3 && search && !byradius) {
-      if (!ParseBoxOrReply(ctx, i + 1, &shape)) return;
+    } else if (search && !byradius && parser.Accept("bybox", 3)) {
+      ReadBox(parser, &shape);
       shape.box = true;
       bybox = true;
-      i += 3;
     } else {
-      return ctx.ReplySyntaxError();
+      parser.Fail(kErrSyntax);
     }
   }
+  if (!parser.Check(ctx)) return;
 
   if (opts.has_store && (opts.withdist || opts.withhash || opts.withcoord)) {
     return ctx.reply.Error(std::string("ERR ") +
@@ -464,7 +409,7 @@ bool GeoRadiusKeys(Args args, std::vector<int>* positions) {
   positions->push_back(1);
   int stored = -1;
   for (size_t i = 5; i < args.size(); ++i) {
-    if ((Keyword(args[i], "store") || Keyword(args[i], "storedist")) && i + 1 < args.size()) {
+    if ((IsKeyword(args[i], "store") || IsKeyword(args[i], "storedist")) && i + 1 < args.size()) {
       stored = static_cast<int>(++i);
     }
   }

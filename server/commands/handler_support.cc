@@ -30,12 +30,4 @@ void ReplyEmptyScan(CommandContext& ctx) {
   ctx.reply.ArrayHeader(0);
 }
 
-void FinishWrite(storage::Database& db, std::string_view key, const storage::Object* value) {
-  if (value->Length() == 0) {
-    db.Delete(key);
-  } else {
-    db.MarkModified(key);
-  }
-}
-
 }  // namespace respd::server

@@ -1,6 +1,6 @@
 // What handlers of several families share besides argument parsing (args.h): Redis's replies for a
-// missing key and an empty scan, finishing an in-place write, and the configuration values hot
-// paths read by position rather than by name.
+// missing key and an empty scan, and the configuration values hot paths read by position rather
+// than by name.
 #pragma once
 
 #include <cstddef>
@@ -33,10 +33,6 @@ void ReplyMissingKey(CommandContext& ctx, storage::OpStatus status, Fn&& on_miss
 
 // SSCAN/ZSCAN's reply for a missing key: cursor 0, no elements.
 void ReplyEmptyScan(CommandContext& ctx);
-
-// After an in-place change of `value` at `key`: deletes the key if the value became empty, else
-// marks it modified.
-void FinishWrite(storage::Database& db, std::string_view key, const storage::Object* value);
 
 // SRANDMEMBER, HRANDFIELD and ZRANDMEMBER with a positive count smaller than the collection draw
 // random members until that many distinct ones came up while count * this <= size, and shuffle a

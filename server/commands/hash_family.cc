@@ -6,7 +6,8 @@
 #include <utility>
 #include <vector>
 
-#include "server/commands/collection_args.h"
+#include "server/commands/args.h"
+#include "server/commands/handler_support.h"
 #include "server/commands/families.h"
 #include "server/dispatch/errors.h"
 #include "server/dispatch/server_context.h"
@@ -22,9 +23,6 @@ using storage::OpStatus;
 constexpr std::string_view kErrHashNotInteger = "ERR hash value is not an integer";
 constexpr std::string_view kErrHashNotFloat = "ERR hash value is not a float";
 constexpr std::string_view kErrIncrNanOrInfinity = "ERR value is NaN or Infinity";
-constexpr std::string_view kErrRandCountRange =
-    "ERR value is out of range, value must between -9223372036854775807 and "
-    "9223372036854775807";
 constexpr std::string_view kErrValueOutOfRange = "ERR value is out of range";
 
 // hash-max-listpack-entries and -value: when a hash leaves the listpack encoding.
@@ -187,17 +185,12 @@ void CmdHrandfield(CommandContext& ctx) {
     if (!found.ok()) return ReplyMissingKey(ctx, found.status(), [&] { ctx.reply.Null(); });
     return ctx.reply.Bulk((*found)->Random(ServerContext::Rng()).first);
   }
-  auto count = storage::ParseInt64(ctx.args[2]);
-  if (!count) return ctx.reply.Error(kErrNotInteger);
-  if (*count == INT64_MIN) return ctx.reply.Error(kErrRandCountRange);
-  bool with_values = false;
-  if (ctx.args.size() == 4 && EqualsIgnoreCase(ctx.args[3], "withvalues")) {
-    with_values = true;
-  } else if (ctx.args.size() > 3) {
-    return ctx.ReplySyntaxError();
-  }
+  ArgParser parser(ctx.args, 2);
+  int64_t count = parser.NextInt64InRange(-INT64_MAX, INT64_MAX);
+  bool with_values = parser.Accept("withvalues");
+  if (!parser.Finalize(ctx)) return;
   // The reply would hold 2 * count entries: Redis refuses what could overflow that, either sign.
-  if (with_values && (*count < -INT64_MAX / 2 || *count > INT64_MAX / 2)) {
+  if (with_values && (count < -INT64_MAX / 2 || count > INT64_MAX / 2)) {
     return ctx.reply.Error(kErrValueOutOfRange);
   }
   auto found = storage::FindHash(ctx.db(), ctx.args[1]);
@@ -205,15 +198,15 @@ void CmdHrandfield(CommandContext& ctx) {
   const Hash* hash = *found;
   std::mt19937_64& rng = ServerContext::Rng();
   size_t entries = with_values && !ctx.reply.resp3() ? 2 : 1;
-  if (*count < 0) {
+  if (count < 0) {
     // With repetition: every pick independent.
-    auto n = static_cast<size_t>(-*count);
+    auto n = static_cast<size_t>(-count);
     ctx.reply.ArrayHeader(n * entries);
     for (size_t i = 0; i < n; ++i) ReplyPick(ctx, hash->Random(rng), with_values);
     return;
   }
   size_t size = hash->Length();
-  size_t n = std::min(size, static_cast<size_t>(*count));
+  size_t n = std::min(size, static_cast<size_t>(count));
   ctx.reply.ArrayHeader(n * entries);
   if (n == size) {
     return hash->ForEach([&](std::string_view f, std::string_view v) {
@@ -241,8 +234,9 @@ void CmdHrandfield(CommandContext& ctx) {
 
 // HSCAN key cursor [MATCH pattern] [COUNT count]
 void CmdHscan(CommandContext& ctx) {
-  auto cursor = ParseScanCursor(ctx.args[2]);
-  if (!cursor) return ctx.reply.Error(kErrInvalidCursor);
+  ArgParser parser(ctx.args, 2);
+  uint64_t cursor = parser.NextScanCursor();
+  if (!parser.Check(ctx)) return;
   auto found = storage::FindHash(ctx.db(), ctx.args[1]);
   if (!found.ok()) {
     return ReplyMissingKey(ctx, found.status(), [&] {
@@ -251,11 +245,11 @@ void CmdHscan(CommandContext& ctx) {
       ctx.reply.ArrayHeader(0);
     });
   }
-  ScanOptions options;
-  if (!ParseScanOptions(ctx, 3, &options)) return;
+  ScanOptions options = ReadScanOptions(parser);
+  if (!parser.Check(ctx)) return;
   std::vector<std::string> batch;
   uint64_t next =
-      (*found)->Scan(*cursor, options.count, [&](std::string_view field, std::string_view value) {
+      (*found)->Scan(cursor, options.count, [&](std::string_view field, std::string_view value) {
         if (!options.Matches(field)) return;
         batch.emplace_back(field);
         batch.emplace_back(value);

@@ -5,12 +5,12 @@
 #include <vector>
 
 #include "server/services/blocking.h"
-#include "server/commands/collection_args.h"
+#include "server/commands/args.h"
+#include "server/commands/handler_support.h"
 #include "server/commands/families.h"
 #include "server/dispatch/errors.h"
 #include "server/dispatch/server_context.h"
 #include "storage/list_ops.h"
-#include "storage/numbers.h"
 
 namespace respd::server {
 namespace {
@@ -26,27 +26,9 @@ constexpr std::string_view kErrRankZero =
 constexpr std::string_view kErrCountNegative = "ERR COUNT can't be negative";
 constexpr std::string_view kErrMaxlenNegative = "ERR MAXLEN can't be negative";
 
-// list-max-listpack-size: the node size limit every list write is given.
-int ListNodeFill(CommandContext& ctx) {
-  static const size_t kIndex = OptionIndex("list-max-listpack-size");
-  return static_cast<int>(ctx.server.config.options()[kIndex]->number());
-}
-
-std::optional<ListEnd> ParseEnd(std::string_view text) {
-  if (EqualsIgnoreCase(text, "left")) return ListEnd::kHead;
-  if (EqualsIgnoreCase(text, "right")) return ListEnd::kTail;
-  return std::nullopt;
-}
-
-// Parses an integer argument with Redis's generic error.
-bool ParseIndex(CommandContext& ctx, std::string_view text, int64_t* value) {
-  auto parsed = storage::ParseInt64(text);
-  if (!parsed) {
-    ctx.reply.Error(kErrNotInteger);
-    return false;
-  }
-  *value = *parsed;
-  return true;
+// Redis's getListPositionFromObjectOrReply: LEFT or RIGHT.
+ListEnd NextEnd(ArgParser& parser) {
+  return parser.NextOneOf<ListEnd>({{"left", ListEnd::kHead}, {"right", ListEnd::kTail}});
 }
 
 // Answers a blocking command that cannot wait (inside MULTI or a script, or a client without a
@@ -64,7 +46,7 @@ void BlockOrGiveUp(CommandContext& ctx, Args keys, int64_t timeout_ms, bool null
 void PushGeneric(CommandContext& ctx, ListEnd end, bool only_existing) {
   Args values = ctx.args.subspan(2);
   auto length =
-      storage::ListPush(ctx.db(), ctx.args[1], values, end, only_existing, ListNodeFill(ctx));
+      storage::ListPush(ctx.db(), ctx.args[1], values, end, only_existing, ListMaxListpackSize(ctx));
   if (!length.ok()) return ReplyMissingKey(ctx, length.status(), [&] { ctx.reply.Integer(0); });
   ctx.AddDirty(values.size());
   ctx.reply.Integer(static_cast<int64_t>(*length));
@@ -86,9 +68,9 @@ void PopGeneric(CommandContext& ctx, ListEnd end) {
   bool has_count = ctx.args.size() == 3;
   int64_t count = 1;
   if (has_count) {
-    auto parsed = storage::ParseInt64(ctx.args[2]);
-    if (!parsed || *parsed < 0) return ctx.reply.Error(kErrMustBePositive);
-    count = *parsed;
+    ArgParser parser(ctx.args, 2);
+    count = parser.NextNonNegative();
+    if (!parser.Check(ctx)) return;
   }
   auto popped = storage::ListPop(ctx.db(), ctx.args[1], end, static_cast<size_t>(count));
   if (!popped.ok()) {
@@ -117,8 +99,10 @@ void CmdLlen(CommandContext& ctx) {
 
 // LRANGE key start stop
 void CmdLrange(CommandContext& ctx) {
-  int64_t start, stop;
-  if (!ParseIndex(ctx, ctx.args[2], &start) || !ParseIndex(ctx, ctx.args[3], &stop)) return;
+  ArgParser parser(ctx.args, 2);
+  int64_t start = parser.NextInt64();
+  int64_t stop = parser.NextInt64();
+  if (!parser.Check(ctx)) return;
   auto found = storage::FindList(ctx.db(), ctx.args[1]);
   if (!found.ok()) return ReplyMissingKey(ctx, found.status(), [&] { ctx.reply.ArrayHeader(0); });
   const List* list = *found;
@@ -137,8 +121,9 @@ void CmdLrange(CommandContext& ctx) {
 void CmdLindex(CommandContext& ctx) {
   auto found = storage::FindList(ctx.db(), ctx.args[1]);
   if (!found.ok()) return ReplyMissingKey(ctx, found.status(), [&] { ctx.reply.Null(); });
-  int64_t index;
-  if (!ParseIndex(ctx, ctx.args[2], &index)) return;
+  ArgParser parser(ctx.args, 2);
+  int64_t index = parser.NextInt64();
+  if (!parser.Check(ctx)) return;
   auto at = storage::ResolveListIndex(index, (*found)->Length());
   if (!at) return ctx.reply.Null();
   ctx.reply.Bulk((*found)->At(*at));
@@ -147,7 +132,7 @@ void CmdLindex(CommandContext& ctx) {
 // LSET key index element
 void CmdLset(CommandContext& ctx) {
   OpStatus status =
-      storage::ListSet(ctx.db(), ctx.args[1], ctx.args[2], ctx.args[3], ListNodeFill(ctx));
+      storage::ListSet(ctx.db(), ctx.args[1], ctx.args[2], ctx.args[3], ListMaxListpackSize(ctx));
   if (status != OpStatus::kOk) return ctx.ReplyStatus(status);
   ctx.AddDirty();
   ctx.reply.Ok();
@@ -155,8 +140,9 @@ void CmdLset(CommandContext& ctx) {
 
 // LREM key count element
 void CmdLrem(CommandContext& ctx) {
-  int64_t count;
-  if (!ParseIndex(ctx, ctx.args[2], &count)) return;
+  ArgParser parser(ctx.args, 2);
+  int64_t count = parser.NextInt64();
+  if (!parser.Check(ctx)) return;
   auto removed = storage::ListRemove(ctx.db(), ctx.args[1], count, ctx.args[3]);
   if (!removed.ok()) return ReplyMissingKey(ctx, removed.status(), [&] { ctx.reply.Integer(0); });
   ctx.AddDirty(*removed);
@@ -165,8 +151,10 @@ void CmdLrem(CommandContext& ctx) {
 
 // LTRIM key start stop
 void CmdLtrim(CommandContext& ctx) {
-  int64_t start, stop;
-  if (!ParseIndex(ctx, ctx.args[2], &start) || !ParseIndex(ctx, ctx.args[3], &stop)) return;
+  ArgParser parser(ctx.args, 2);
+  int64_t start = parser.NextInt64();
+  int64_t stop = parser.NextInt64();
+  if (!parser.Check(ctx)) return;
   auto removed = storage::ListTrim(ctx.db(), ctx.args[1], start, stop);
   if (!removed.ok()) return ReplyMissingKey(ctx, removed.status(), [&] { ctx.reply.Ok(); });
   ctx.AddDirty(*removed);
@@ -175,16 +163,11 @@ void CmdLtrim(CommandContext& ctx) {
 
 // LINSERT key BEFORE|AFTER pivot element
 void CmdLinsert(CommandContext& ctx) {
-  bool after;
-  if (EqualsIgnoreCase(ctx.args[2], "after")) {
-    after = true;
-  } else if (EqualsIgnoreCase(ctx.args[2], "before")) {
-    after = false;
-  } else {
-    return ctx.ReplySyntaxError();
-  }
+  ArgParser parser(ctx.args, 2);
+  bool after = parser.NextOneOf<bool>({{"after", true}, {"before", false}});
+  if (!parser.Check(ctx)) return;
   auto length = storage::ListInsert(ctx.db(), ctx.args[1], ctx.args[3], ctx.args[4], after,
-                                    ListNodeFill(ctx));
+                                    ListMaxListpackSize(ctx));
   if (length.status() == OpStatus::kSkipped) return ctx.reply.Integer(-1);
   if (!length.ok()) return ReplyMissingKey(ctx, length.status(), [&] { ctx.reply.Integer(0); });
   ctx.AddDirty();
@@ -196,33 +179,22 @@ void CmdLpos(CommandContext& ctx) {
   int64_t rank = 1;
   int64_t count = -1;  // -1: no COUNT, reply a single index
   int64_t maxlen = 0;
-  for (size_t i = 3; i < ctx.args.size(); ++i) {
-    bool more = i + 1 < ctx.args.size();
-    if (!more) return ctx.ReplySyntaxError();
-    int64_t* target;
-    if (EqualsIgnoreCase(ctx.args[i], "rank")) {
-      target = &rank;
-    } else if (EqualsIgnoreCase(ctx.args[i], "count")) {
-      target = &count;
-    } else if (EqualsIgnoreCase(ctx.args[i], "maxlen")) {
-      target = &maxlen;
+  // Redis reads COUNT and MAXLEN as positive numbers: text that is no number at all gets the
+  // same "can't be negative" error.
+  ArgParser parser(ctx.args, 3);
+  while (parser.HasNext()) {
+    if (parser.Accept("rank", 1)) {
+      rank = parser.NextInt64();
+      if (!parser.failed() && rank == 0) parser.Fail(kErrRankZero);
+    } else if (parser.Accept("count", 1)) {
+      count = parser.NextInt64InRange(0, INT64_MAX, kErrCountNegative);
+    } else if (parser.Accept("maxlen", 1)) {
+      maxlen = parser.NextInt64InRange(0, INT64_MAX, kErrMaxlenNegative);
     } else {
-      return ctx.ReplySyntaxError();
+      parser.Fail(kErrSyntax);
     }
-    std::string_view text = ctx.args[++i];
-    // Redis reads COUNT and MAXLEN as positive numbers: text that is no number at all gets the
-    // same "can't be negative" error.
-    if (target == &count || target == &maxlen) {
-      auto parsed = storage::ParseInt64(text);
-      if (!parsed || *parsed < 0) {
-        return ctx.reply.Error(target == &count ? kErrCountNegative : kErrMaxlenNegative);
-      }
-      *target = *parsed;
-      continue;
-    }
-    if (!ParseIndex(ctx, text, target)) return;
-    if (rank == 0) return ctx.reply.Error(kErrRankZero);
   }
+  if (!parser.Check(ctx)) return;
   auto found = storage::FindList(ctx.db(), ctx.args[1]);
   if (!found.ok()) {
     if (found.status() != OpStatus::kKeyNotFound) return ctx.ReplyStatus(found.status());
@@ -249,7 +221,7 @@ void CmdLpos(CommandContext& ctx) {
 void MoveGeneric(CommandContext& ctx, ListEnd from, ListEnd to, int64_t timeout_ms) {
   // A re-run after a wake-up ignores a source of another type and keeps waiting, as Redis 7.0.
   bool rerun = ctx.retry_key.has_value();
-  auto moved = storage::ListMove(ctx.db(), ctx.args[1], ctx.args[2], from, to, ListNodeFill(ctx),
+  auto moved = storage::ListMove(ctx.db(), ctx.args[1], ctx.args[2], from, to, ListMaxListpackSize(ctx),
                                  /*skip_other_types=*/rerun);
   if (moved.ok()) {
     // Redis 7.0 counts no change when it serves a blocked BLMOVE/BRPOPLPUSH (nor BLPOP below).
@@ -263,10 +235,11 @@ void MoveGeneric(CommandContext& ctx, ListEnd from, ListEnd to, int64_t timeout_
 
 // LMOVE source destination LEFT|RIGHT LEFT|RIGHT
 void CmdLmove(CommandContext& ctx) {
-  auto from = ParseEnd(ctx.args[3]);
-  auto to = ParseEnd(ctx.args[4]);
-  if (!from || !to) return ctx.ReplySyntaxError();
-  MoveGeneric(ctx, *from, *to, -1);
+  ArgParser parser(ctx.args, 3);
+  ListEnd from = NextEnd(parser);
+  ListEnd to = NextEnd(parser);
+  if (!parser.Check(ctx)) return;
+  MoveGeneric(ctx, from, to, -1);
 }
 
 // RPOPLPUSH source destination
@@ -274,18 +247,19 @@ void CmdRpoplpush(CommandContext& ctx) { MoveGeneric(ctx, ListEnd::kTail, ListEn
 
 // BLMOVE source destination LEFT|RIGHT LEFT|RIGHT timeout
 void CmdBlmove(CommandContext& ctx) {
-  auto from = ParseEnd(ctx.args[3]);
-  auto to = ParseEnd(ctx.args[4]);
-  if (!from || !to) return ctx.ReplySyntaxError();
-  int64_t timeout;
-  if (!ParseBlockTimeout(ctx, ctx.args[5], &timeout)) return;
-  MoveGeneric(ctx, *from, *to, timeout);
+  ArgParser parser(ctx.args, 3);
+  ListEnd from = NextEnd(parser);
+  ListEnd to = NextEnd(parser);
+  int64_t timeout = parser.NextBlockTimeout();
+  if (!parser.Check(ctx)) return;
+  MoveGeneric(ctx, from, to, timeout);
 }
 
 // BRPOPLPUSH source destination timeout
 void CmdBrpoplpush(CommandContext& ctx) {
-  int64_t timeout;
-  if (!ParseBlockTimeout(ctx, ctx.args[3], &timeout)) return;
+  ArgParser parser(ctx.args, 3);
+  int64_t timeout = parser.NextBlockTimeout();
+  if (!parser.Check(ctx)) return;
   MoveGeneric(ctx, ListEnd::kTail, ListEnd::kHead, timeout);
 }
 
@@ -319,8 +293,9 @@ bool PopFirst(CommandContext& ctx, Args keys, ListEnd end, PopReply shape, int64
 
 // BLPOP/BRPOP key [key ...] timeout
 void BlockingPop(CommandContext& ctx, ListEnd end) {
-  int64_t timeout;
-  if (!ParseBlockTimeout(ctx, ctx.args.back(), &timeout)) return;
+  ArgParser parser(ctx.args, ctx.args.size() - 1);
+  int64_t timeout = parser.NextBlockTimeout();
+  if (!parser.Check(ctx)) return;
   Args keys = ctx.args.subspan(1, ctx.args.size() - 2);
   if (PopFirst(ctx, keys, end, PopReply::kKeyElement, 1)) return;
   BlockOrGiveUp(ctx, keys, timeout, false);
@@ -332,29 +307,31 @@ void CmdBrpop(CommandContext& ctx) { BlockingPop(ctx, ListEnd::kTail); }
 // LMPOP numkeys key [key ...] LEFT|RIGHT [COUNT count], and BLMPOP timeout numkeys ... with
 // `numkeys_pos` 2.
 void MpopGeneric(CommandContext& ctx, size_t numkeys_pos, bool blocking) {
-  auto numkeys = storage::ParseInt64(ctx.args[numkeys_pos]);
-  if (!numkeys || *numkeys < 1) return ctx.reply.Error(kErrNumKeys);
-  size_t where_pos = numkeys_pos + 1;
-  if (static_cast<uint64_t>(*numkeys) >= ctx.args.size() - where_pos) {
-    return ctx.ReplySyntaxError();
+  ArgParser parser(ctx.args, numkeys_pos);
+  int64_t numkeys = parser.NextInt64InRange(1, INT64_MAX, kErrNumKeys);
+  // The keys and the LEFT|RIGHT after them must all be there.
+  if (!parser.failed() && static_cast<uint64_t>(numkeys) >= parser.Remaining()) {
+    parser.Fail(kErrSyntax);
   }
-  where_pos += static_cast<size_t>(*numkeys);
-  auto end = ParseEnd(ctx.args[where_pos]);
-  if (!end) return ctx.ReplySyntaxError();
+  Args keys = parser.NextSpan(static_cast<size_t>(numkeys));
+  ListEnd end = NextEnd(parser);
   int64_t count = -1;
-  for (size_t i = where_pos + 1; i < ctx.args.size(); ++i) {
-    if (count != -1 || !EqualsIgnoreCase(ctx.args[i], "count") || i + 1 >= ctx.args.size()) {
-      return ctx.ReplySyntaxError();
+  while (parser.HasNext()) {
+    if (count == -1 && parser.Accept("count", 1)) {
+      count = parser.NextInt64InRange(1, INT64_MAX, kErrCountPositive);
+    } else {
+      parser.Fail(kErrSyntax);
     }
-    auto parsed = storage::ParseInt64(ctx.args[++i]);
-    if (!parsed || *parsed < 1) return ctx.reply.Error(kErrCountPositive);
-    count = *parsed;
   }
+  if (!parser.Check(ctx)) return;
   if (count == -1) count = 1;
   int64_t timeout = 0;
-  if (blocking && !ParseBlockTimeout(ctx, ctx.args[1], &timeout)) return;
-  Args keys = ctx.args.subspan(numkeys_pos + 1, static_cast<size_t>(*numkeys));
-  if (PopFirst(ctx, keys, *end, PopReply::kKeyElements, count)) return;
+  if (blocking) {
+    ArgParser timeout_parser(ctx.args, 1);
+    timeout = timeout_parser.NextBlockTimeout();
+    if (!timeout_parser.Check(ctx)) return;
+  }
+  if (PopFirst(ctx, keys, end, PopReply::kKeyElements, count)) return;
   if (!blocking) return ctx.reply.NullArray();
   BlockOrGiveUp(ctx, keys, timeout, false);
 }

@@ -1,11 +1,11 @@
 // Set commands: SADD SREM SMEMBERS SISMEMBER SMISMEMBER SCARD SPOP SRANDMEMBER SMOVE SINTER
 // SINTERCARD SINTERSTORE SUNION SUNIONSTORE SDIFF SDIFFSTORE SSCAN.
-#include <limits>
 #include <string>
 #include <unordered_set>
 #include <vector>
 
-#include "server/commands/collection_args.h"
+#include "server/commands/args.h"
+#include "server/commands/handler_support.h"
 #include "server/commands/families.h"
 #include "server/dispatch/errors.h"
 #include "server/dispatch/server_context.h"
@@ -19,9 +19,6 @@ using storage::OpStatus;
 using storage::Set;
 using storage::SetOpKind;
 
-constexpr std::string_view kErrRandCountRange =
-    "ERR value is out of range, value must between -9223372036854775807 and "
-    "9223372036854775807";
 constexpr std::string_view kErrTooManyKeys =
     "ERR Number of keys can't be greater than number of args";
 constexpr std::string_view kErrLimitNegative = "ERR LIMIT can't be negative";
@@ -90,9 +87,10 @@ void CmdSPop(CommandContext& ctx) {
     if (!popped.ok()) return ReplyMissingKey(ctx, popped.status(), [&] { ctx.reply.Null(); });
     return ctx.reply.Bulk(popped->front());
   }
-  auto count = storage::ParseInt64(ctx.args[2]);
-  if (!count || *count < 0) return ctx.reply.Error(kErrMustBePositive);
-  auto popped = storage::SPop(ctx.db(), ctx.args[1], static_cast<size_t>(*count), rng);
+  ArgParser parser(ctx.args, 2);
+  int64_t count = parser.NextNonNegative();
+  if (!parser.Check(ctx)) return;
+  auto popped = storage::SPop(ctx.db(), ctx.args[1], static_cast<size_t>(count), rng);
   if (!popped.ok()) {
     return ReplyMissingKey(ctx, popped.status(), [&] { ctx.reply.SetHeader(0); });
   }
@@ -108,20 +106,20 @@ void CmdSRandMember(CommandContext& ctx) {
     if (!found.ok()) return ReplyMissingKey(ctx, found.status(), [&] { ctx.reply.Null(); });
     return ctx.reply.Bulk((*found)->Random(rng));
   }
-  auto count = storage::ParseInt64(ctx.args[2]);
-  if (!count) return ctx.reply.Error(kErrNotInteger);
-  if (*count == std::numeric_limits<int64_t>::min()) return ctx.reply.Error(kErrRandCountRange);
+  ArgParser parser(ctx.args, 2);
+  int64_t count = parser.NextInt64InRange(-INT64_MAX, INT64_MAX);
+  if (!parser.Check(ctx)) return;
   auto found = storage::FindSet(ctx.db(), ctx.args[1]);
   if (!found.ok()) return ReplyMissingKey(ctx, found.status(), [&] { ctx.reply.ArrayHeader(0); });
   const Set& s = **found;
-  if (*count == 0) return ctx.reply.ArrayHeader(0);
-  if (*count < 0) {
-    auto n = static_cast<size_t>(-*count);
+  if (count == 0) return ctx.reply.ArrayHeader(0);
+  if (count < 0) {
+    auto n = static_cast<size_t>(-count);
     ctx.reply.ArrayHeader(n);
     for (size_t i = 0; i < n; ++i) ctx.reply.Bulk(s.Random(rng));
     return;
   }
-  auto n = static_cast<size_t>(*count);
+  auto n = static_cast<size_t>(count);
   if (n >= s.Length()) {
     ctx.reply.ArrayHeader(s.Length());
     s.ForEach([&](std::string_view m) { ctx.reply.Bulk(m); });
@@ -182,39 +180,39 @@ void CmdSDiffStore(CommandContext& ctx) { SetOpStoreGeneric(ctx, SetOpKind::kDif
 
 // SINTERCARD numkeys key [key ...] [LIMIT limit]
 void CmdSInterCard(CommandContext& ctx) {
-  auto numkeys = storage::ParseInt64(ctx.args[1]);
-  if (!numkeys || *numkeys < 1) return ctx.reply.Error(kErrNumKeys);
-  if (*numkeys > static_cast<int64_t>(ctx.args.size()) - 2) return ctx.reply.Error(kErrTooManyKeys);
-  size_t first_opt = 2 + static_cast<size_t>(*numkeys);
+  ArgParser parser(ctx.args);
+  int64_t numkeys = parser.NextInt64InRange(1, INT64_MAX, kErrNumKeys);
+  if (!parser.failed() && static_cast<uint64_t>(numkeys) > parser.Remaining()) {
+    parser.Fail(kErrTooManyKeys);
+  }
+  Args keys = parser.NextSpan(static_cast<size_t>(numkeys));
   int64_t limit = 0;
-  for (size_t j = first_opt; j < ctx.args.size(); ++j) {
-    if (EqualsIgnoreCase(ctx.args[j], "limit") && j + 1 < ctx.args.size()) {
-      auto parsed = storage::ParseInt64(ctx.args[++j]);
-      if (!parsed || *parsed < 0) return ctx.reply.Error(kErrLimitNegative);
-      limit = *parsed;
+  while (parser.HasNext()) {
+    if (parser.Accept("limit", 1)) {
+      limit = parser.NextInt64InRange(0, INT64_MAX, kErrLimitNegative);
     } else {
-      return ctx.ReplySyntaxError();
+      parser.Fail(kErrSyntax);
     }
   }
-  auto result = storage::SCombine(ctx.db(), SetOpKind::kInter,
-                                  ctx.args.subspan(2, static_cast<size_t>(*numkeys)),
-                                  static_cast<size_t>(limit));
+  if (!parser.Check(ctx)) return;
+  auto result = storage::SCombine(ctx.db(), SetOpKind::kInter, keys, static_cast<size_t>(limit));
   if (!result.ok()) return ctx.ReplyStatus(result.status());
   ctx.reply.Integer(static_cast<int64_t>(result->size()));
 }
 
 // SSCAN key cursor [MATCH pattern] [COUNT count]
 void CmdSScan(CommandContext& ctx) {
-  auto cursor = ParseScanCursor(ctx.args[2]);
-  if (!cursor) return ctx.reply.Error(kErrInvalidCursor);
+  ArgParser parser(ctx.args, 2);
+  uint64_t cursor = parser.NextScanCursor();
+  if (!parser.Check(ctx)) return;
   auto found = storage::FindSet(ctx.db(), ctx.args[1]);
   if (!found.ok()) {
     return ReplyMissingKey(ctx, found.status(), [&] { ReplyEmptyScan(ctx); });
   }
-  ScanOptions options;
-  if (!ParseScanOptions(ctx, 3, &options)) return;
+  ScanOptions options = ReadScanOptions(parser);
+  if (!parser.Check(ctx)) return;
   std::vector<std::string> batch;
-  uint64_t next = (*found)->Scan(*cursor, options.count, [&](std::string_view m) {
+  uint64_t next = (*found)->Scan(cursor, options.count, [&](std::string_view m) {
     if (options.Matches(m)) batch.emplace_back(m);
   });
   ctx.reply.ArrayHeader(2);

@@ -4,10 +4,9 @@
 #include <string>
 #include <vector>
 
-#include "server/commands/collection_args.h"
+#include "server/commands/args.h"
 #include "server/commands/sorted_set_common.h"
 #include "server/dispatch/errors.h"
-#include "storage/numbers.h"
 #include "storage/zset_ops.h"
 
 namespace respd::server {
@@ -31,59 +30,42 @@ storage::ZStoreKind StoreKind(Op op) {
 // The shared command: numkeys at args[numkeys_pos], keys, then options. `store` when args[1] is
 // the destination; `card_only` for ZINTERCARD.
 void AlgebraGeneric(CommandContext& ctx, size_t numkeys_pos, Op op, bool store, bool card_only) {
-  auto setnum = storage::ParseInt64(ctx.args[numkeys_pos]);
-  if (!setnum) return ctx.reply.Error(kErrNotInteger);
-  if (*setnum < 1) {
+  ArgParser parser(ctx.args, numkeys_pos);
+  int64_t setnum = parser.NextInt64();
+  if (!parser.Check(ctx)) return;
+  if (setnum < 1) {
     return ctx.reply.Error("ERR at least 1 input key is needed for '" + std::string(ctx.spec.name) +
                            "' command");
   }
-  if (*setnum > static_cast<int64_t>(ctx.args.size() - numkeys_pos - 1)) {
-    return ctx.ReplySyntaxError();
-  }
-  auto n = static_cast<size_t>(*setnum);
+  Args keys = parser.NextSpan(static_cast<size_t>(setnum));
+  if (!parser.Check(ctx)) return;
   // Redis looks the inputs up before it reads the options: WRONGTYPE comes first.
-  auto found = storage::FindZSources(ctx.db(), ctx.args.subspan(numkeys_pos + 1, n));
+  auto found = storage::FindZSources(ctx.db(), keys);
   if (!found.ok()) return ctx.ReplyStatus(found.status());
   std::vector<storage::ZSource>& src = *found;
 
   ZAggregate aggregate = ZAggregate::kSum;
   bool withscores = false;
   size_t limit = 0;
-  for (size_t j = numkeys_pos + 1 + n; j < ctx.args.size();) {
-    size_t remaining = ctx.args.size() - j;
-    std::string_view opt = ctx.args[j];
-    if (op != Op::kDiff && !card_only && remaining >= n + 1 && EqualsIgnoreCase(opt, "weights")) {
-      ++j;
-      for (size_t i = 0; i < n; ++i, ++j) {
-        auto w = storage::ParseDouble(ctx.args[j]);
-        if (!w) return ctx.reply.Error("ERR weight value is not a float");
-        src[i].weight = *w;
+  const bool weighted = op != Op::kDiff && !card_only;
+  while (parser.HasNext()) {
+    if (weighted && parser.Accept("weights", src.size())) {
+      for (storage::ZSource& source : src) {
+        source.weight = parser.NextDouble("ERR weight value is not a float");
       }
-    } else if (op != Op::kDiff && !card_only && remaining >= 2 &&
-               EqualsIgnoreCase(opt, "aggregate")) {
-      std::string_view how = ctx.args[j + 1];
-      if (EqualsIgnoreCase(how, "sum")) {
-        aggregate = ZAggregate::kSum;
-      } else if (EqualsIgnoreCase(how, "min")) {
-        aggregate = ZAggregate::kMin;
-      } else if (EqualsIgnoreCase(how, "max")) {
-        aggregate = ZAggregate::kMax;
-      } else {
-        return ctx.ReplySyntaxError();
-      }
-      j += 2;
-    } else if (!store && !card_only && EqualsIgnoreCase(opt, "withscores")) {
+    } else if (weighted && parser.Accept("aggregate", 1)) {
+      aggregate = parser.NextOneOf<ZAggregate>(
+          {{"sum", ZAggregate::kSum}, {"min", ZAggregate::kMin}, {"max", ZAggregate::kMax}});
+    } else if (!store && !card_only && parser.Accept("withscores")) {
       withscores = true;
-      ++j;
-    } else if (card_only && remaining >= 2 && EqualsIgnoreCase(opt, "limit")) {
-      auto parsed = storage::ParseInt64(ctx.args[j + 1]);
-      if (!parsed || *parsed < 0) return ctx.reply.Error("ERR LIMIT can't be negative");
-      limit = static_cast<size_t>(*parsed);
-      j += 2;
+    } else if (card_only && parser.Accept("limit", 1)) {
+      limit = static_cast<size_t>(
+          parser.NextInt64InRange(0, INT64_MAX, "ERR LIMIT can't be negative"));
     } else {
-      return ctx.ReplySyntaxError();
+      parser.Fail(kErrSyntax);
     }
   }
+  if (!parser.Check(ctx)) return;
 
   storage::ScoredMembers result =
       storage::ZCombine(op, std::move(src), aggregate, card_only ? limit : 0);

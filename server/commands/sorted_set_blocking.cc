@@ -2,7 +2,7 @@
 // (server/blocking.h) as BLPOP and BLMPOP are. Inside MULTI or a script they answer at once as on
 // a timeout, as in Redis.
 #include "server/services/blocking.h"
-#include "server/commands/collection_args.h"
+#include "server/commands/args.h"
 #include "server/commands/sorted_set_common.h"
 
 namespace respd::server {
@@ -16,8 +16,9 @@ void BlockOrGiveUp(CommandContext& ctx, Args keys, int64_t timeout_ms) {
 
 // BZPOPMIN / BZPOPMAX key [key ...] timeout
 void BlockingPop(CommandContext& ctx, bool max) {
-  int64_t timeout;
-  if (!ParseBlockTimeout(ctx, ctx.args.back(), &timeout)) return;
+  ArgParser parser(ctx.args, ctx.args.size() - 1);
+  int64_t timeout = parser.NextBlockTimeout();
+  if (!parser.Check(ctx)) return;
   Args keys = ctx.args.subspan(1, ctx.args.size() - 2);
   if (PopFirst(ctx, keys, max, 1, true)) return;
   BlockOrGiveUp(ctx, keys, timeout);
@@ -30,8 +31,9 @@ void CmdBZPopMax(CommandContext& ctx) { BlockingPop(ctx, true); }
 void CmdBZMPop(CommandContext& ctx) {
   MPopArgs parsed;
   if (!ParseMPopArgs(ctx, 2, &parsed)) return;
-  int64_t timeout;
-  if (!ParseBlockTimeout(ctx, ctx.args[1], &timeout)) return;
+  ArgParser parser(ctx.args, 1);
+  int64_t timeout = parser.NextBlockTimeout();
+  if (!parser.Check(ctx)) return;
   if (PopFirst(ctx, parsed.keys, parsed.max, parsed.count, false)) return;
   BlockOrGiveUp(ctx, parsed.keys, timeout);
 }

@@ -5,7 +5,7 @@
 #include <cstdlib>
 
 #include "server/services/blocking.h"
-#include "server/commands/collection_args.h"
+#include "server/commands/args.h"
 #include "server/dispatch/errors.h"
 #include "storage/numbers.h"
 
@@ -130,46 +130,26 @@ bool PopFirst(CommandContext& ctx, std::span<const std::string_view> keys, bool 
 }
 
 bool ParseMPopArgs(CommandContext& ctx, size_t numkeys_pos, MPopArgs* out) {
-  auto numkeys = storage::ParseInt64(ctx.args[numkeys_pos]);
-  if (!numkeys || *numkeys < 1) {
-    ctx.reply.Error("ERR numkeys should be greater than 0");
-    return false;
+  ArgParser parser(ctx.args, numkeys_pos);
+  int64_t numkeys = parser.NextInt64InRange(1, INT64_MAX, kErrNumKeys);
+  // The keys and the MIN|MAX after them must all be there.
+  if (!parser.failed() && static_cast<uint64_t>(numkeys) >= parser.Remaining()) {
+    parser.Fail(kErrSyntax);
   }
-  size_t where = numkeys_pos + 1;
-  if (*numkeys >= static_cast<int64_t>(ctx.args.size())) {
-    ctx.ReplySyntaxError();
-    return false;
-  }
-  where += static_cast<size_t>(*numkeys);
-  if (where >= ctx.args.size()) {
-    ctx.ReplySyntaxError();
-    return false;
-  }
-  if (EqualsIgnoreCase(ctx.args[where], "min")) {
-    out->max = false;
-  } else if (EqualsIgnoreCase(ctx.args[where], "max")) {
-    out->max = true;
-  } else {
-    ctx.ReplySyntaxError();
-    return false;
-  }
+  Args keys = parser.NextSpan(static_cast<size_t>(numkeys));
+  out->max = parser.NextOneOf<bool>({{"min", false}, {"max", true}});
   bool count_seen = false;
-  for (size_t j = where + 1; j < ctx.args.size(); ++j) {
-    if (!count_seen && EqualsIgnoreCase(ctx.args[j], "count") && j + 1 < ctx.args.size()) {
-      auto count = storage::ParseInt64(ctx.args[++j]);
-      if (!count || *count < 1) {
-        ctx.reply.Error("ERR count should be greater than 0");
-        return false;
-      }
-      out->count = static_cast<size_t>(*count);
+  while (parser.HasNext()) {
+    if (!count_seen && parser.Accept("count", 1)) {
+      out->count = static_cast<size_t>(
+          parser.NextInt64InRange(1, INT64_MAX, "ERR count should be greater than 0"));
       count_seen = true;
     } else {
-      ctx.ReplySyntaxError();
-      return false;
+      parser.Fail(kErrSyntax);
     }
   }
-  out->keys.assign(ctx.args.begin() + static_cast<std::ptrdiff_t>(numkeys_pos + 1),
-                   ctx.args.begin() + static_cast<std::ptrdiff_t>(where));
+  if (!parser.Check(ctx)) return false;
+  out->keys.assign(keys.begin(), keys.end());
   return true;
 }
 

@@ -12,7 +12,8 @@
 
 #include "server/dispatch/command.h"
 #include "server/dispatch/command_table.h"
-#include "server/commands/collection_args.h"
+#include "server/commands/args.h"
+#include "server/commands/handler_support.h"
 #include "server/dispatch/server_context.h"
 #include "storage/zset_ops.h"
 

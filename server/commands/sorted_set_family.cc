@@ -9,7 +9,7 @@
 #include <utility>
 #include <vector>
 
-#include "server/commands/collection_args.h"
+#include "server/commands/args.h"
 #include "server/commands/families.h"
 #include "server/commands/sorted_set_common.h"
 #include "server/dispatch/errors.h"
@@ -33,34 +33,30 @@ constexpr std::string_view kErrLimitRank =
     "ERR syntax error, LIMIT is only supported in combination with either BYSCORE or BYLEX";
 constexpr std::string_view kErrWithscoresLex =
     "ERR syntax error, WITHSCORES not supported in combination with BYLEX";
-constexpr std::string_view kErrRandCountRange =
-    "ERR value is out of range, value must between -9223372036854775807 and "
-    "9223372036854775807";
 constexpr std::string_view kErrValueOutOfRange = "ERR value is out of range";
 
 // ZADD key [NX|XX] [GT|LT] [CH] [INCR] score member [score member ...]; ZINCRBY is ZADD INCR.
 void ZAddGeneric(CommandContext& ctx, int flags) {
   bool ch = false;
-  size_t i = 2;
-  for (; i < ctx.args.size(); ++i) {
-    std::string_view opt = ctx.args[i];
-    if (EqualsIgnoreCase(opt, "nx")) {
+  ArgParser parser(ctx.args, 2);
+  while (parser.HasNext()) {
+    if (parser.Accept("nx")) {
       flags |= storage::kZAddNx;
-    } else if (EqualsIgnoreCase(opt, "xx")) {
+    } else if (parser.Accept("xx")) {
       flags |= storage::kZAddXx;
-    } else if (EqualsIgnoreCase(opt, "ch")) {
+    } else if (parser.Accept("ch")) {
       ch = true;
-    } else if (EqualsIgnoreCase(opt, "incr")) {
+    } else if (parser.Accept("incr")) {
       flags |= storage::kZAddIncr;
-    } else if (EqualsIgnoreCase(opt, "gt")) {
+    } else if (parser.Accept("gt")) {
       flags |= storage::kZAddGt;
-    } else if (EqualsIgnoreCase(opt, "lt")) {
+    } else if (parser.Accept("lt")) {
       flags |= storage::kZAddLt;
     } else {
       break;
     }
   }
-  size_t elements = ctx.args.size() - i;
+  size_t elements = parser.Remaining();
   if (elements % 2 != 0 || elements == 0) return ctx.ReplySyntaxError();
   elements /= 2;
   bool incr = flags & storage::kZAddIncr;
@@ -73,10 +69,10 @@ void ZAddGeneric(CommandContext& ctx, int flags) {
 
   thread_local std::vector<storage::ScoredMember> members;
   members.clear();
-  for (size_t j = 0; j < elements; ++j) {
-    auto score = storage::ParseDouble(ctx.args[i + 2 * j]);
-    if (!score) return ctx.reply.Error(kErrNotFloat);
-    members.push_back({*score, ctx.args[i + 2 * j + 1]});
+  while (parser.HasNext()) {
+    double score = parser.NextDouble();
+    if (!parser.Check(ctx)) return;
+    members.push_back({score, parser.Next()});
   }
 
   auto result = storage::ZAdd(ctx.db(), ctx.args[1], members, flags, ZSetLimitsOf(ctx.server));
@@ -222,29 +218,25 @@ void RangeGeneric(CommandContext& ctx, bool store, RangeType type, Direction dir
   int64_t offset = 0;
   int64_t count = -1;
   bool limit_given = false;
-  for (size_t j = key_pos + 3; j < ctx.args.size(); ++j) {
-    size_t left = ctx.args.size() - j - 1;
-    std::string_view opt = ctx.args[j];
-    if (!store && EqualsIgnoreCase(opt, "withscores")) {
+  ArgParser parser(ctx.args, key_pos + 3);
+  while (parser.HasNext()) {
+    if (!store && parser.Accept("withscores")) {
       withscores = true;
-    } else if (EqualsIgnoreCase(opt, "limit") && left >= 2) {
-      auto o = storage::ParseInt64(ctx.args[j + 1]);
-      auto c = o ? storage::ParseInt64(ctx.args[j + 2]) : std::nullopt;
-      if (!c) return ctx.reply.Error(kErrNotInteger);
-      offset = *o;
-      count = *c;
+    } else if (parser.Accept("limit", 2)) {
+      offset = parser.NextInt64();
+      count = parser.NextInt64();
       limit_given = true;
-      j += 2;
-    } else if (direction == Direction::kAuto && EqualsIgnoreCase(opt, "rev")) {
+    } else if (direction == Direction::kAuto && parser.Accept("rev")) {
       direction = Direction::kReverse;
-    } else if (type == RangeType::kAuto && EqualsIgnoreCase(opt, "bylex")) {
+    } else if (type == RangeType::kAuto && parser.Accept("bylex")) {
       type = RangeType::kLex;
-    } else if (type == RangeType::kAuto && EqualsIgnoreCase(opt, "byscore")) {
+    } else if (type == RangeType::kAuto && parser.Accept("byscore")) {
       type = RangeType::kScore;
     } else {
-      return ctx.ReplySyntaxError();
+      parser.Fail(kErrSyntax);
     }
   }
+  if (!parser.Check(ctx)) return;
   bool reverse = direction == Direction::kReverse;
   if (type == RangeType::kAuto) type = RangeType::kRank;
   // Redis compares the count with its default (-1): "LIMIT 0 -1" passes with a rank range.
@@ -260,11 +252,11 @@ void RangeGeneric(CommandContext& ctx, bool store, RangeType type, Direction dir
   switch (type) {
     case RangeType::kAuto:
     case RangeType::kRank: {
-      auto s = storage::ParseInt64(min_arg);
-      auto e = s ? storage::ParseInt64(max_arg) : std::nullopt;
-      if (!e) return ctx.reply.Error(kErrNotInteger);
-      start = *s;
-      end = *e;
+      std::string_view bounds[] = {min_arg, max_arg};
+      ArgParser rank_parser(bounds, 0);
+      start = rank_parser.NextInt64();
+      end = rank_parser.NextInt64();
+      if (!rank_parser.Check(ctx)) return;
       break;
     }
     case RangeType::kScore:
@@ -332,11 +324,10 @@ void RemRangeGeneric(CommandContext& ctx, RangeType type) {
   storage::ScoreRange score_range;
   storage::LexRange lex_range;
   if (type == RangeType::kRank) {
-    auto s = storage::ParseInt64(ctx.args[2]);
-    auto e = s ? storage::ParseInt64(ctx.args[3]) : std::nullopt;
-    if (!e) return ctx.reply.Error(kErrNotInteger);
-    start = *s;
-    end = *e;
+    ArgParser parser(ctx.args, 2);
+    start = parser.NextInt64();
+    end = parser.NextInt64();
+    if (!parser.Check(ctx)) return;
   } else if (type == RangeType::kScore) {
     if (!ParseScoreRange(ctx.args[2], ctx.args[3], &score_range)) {
       return ctx.reply.Error(kErrMinMaxFloat);
@@ -363,9 +354,9 @@ void PopGeneric(CommandContext& ctx, bool max) {
   int64_t count = 1;
   bool count_given = ctx.args.size() == 3;
   if (count_given) {
-    auto parsed = storage::ParseInt64(ctx.args[2]);
-    if (!parsed || *parsed < 0) return ctx.reply.Error(kErrMustBePositive);
-    count = *parsed;
+    ArgParser parser(ctx.args, 2);
+    count = parser.NextNonNegative();
+    if (!parser.Check(ctx)) return;
   }
   auto popped = storage::ZPop(ctx.db(), ctx.args[1], max, static_cast<size_t>(count));
   if (!popped.ok()) {
@@ -395,28 +386,22 @@ void CmdZRandMember(CommandContext& ctx) {
     z.ForRange(rank, rank + 1, false, [&](std::string_view m, double) { ctx.reply.Bulk(m); });
     return;
   }
-  auto count = storage::ParseInt64(ctx.args[2]);
-  if (!count) return ctx.reply.Error(kErrNotInteger);
-  if (*count == std::numeric_limits<int64_t>::min()) return ctx.reply.Error(kErrRandCountRange);
-  bool withscores = false;
-  if (ctx.args.size() > 4 ||
-      (ctx.args.size() == 4 && !EqualsIgnoreCase(ctx.args[3], "withscores"))) {
-    return ctx.ReplySyntaxError();
-  }
-  if (ctx.args.size() == 4) {
-    withscores = true;
-    constexpr int64_t kHalf = std::numeric_limits<int64_t>::max() / 2;
-    if (*count < -kHalf || *count > kHalf) return ctx.reply.Error(kErrValueOutOfRange);
-  }
+  ArgParser parser(ctx.args, 2);
+  int64_t count = parser.NextInt64InRange(-INT64_MAX, INT64_MAX);
+  bool withscores = parser.Accept("withscores");
+  if (!parser.Finalize(ctx)) return;
+  // The reply would hold 2 * count entries: Redis refuses what could overflow that, either sign.
+  constexpr int64_t kHalf = INT64_MAX / 2;
+  if (withscores && (count < -kHalf || count > kHalf)) return ctx.reply.Error(kErrValueOutOfRange);
   auto found = storage::FindZSet(ctx.db(), ctx.args[1]);
   if (!found.ok()) return ReplyMissingKey(ctx, found.status(), [&] { ctx.reply.ArrayHeader(0); });
   const ZSet& z = **found;
-  if (*count == 0) return ctx.reply.ArrayHeader(0);
+  if (count == 0) return ctx.reply.ArrayHeader(0);
   auto& rng = ServerContext::Rng();
   std::uniform_int_distribution<size_t> pick(0, z.Length() - 1);
   auto emit = [&](std::string_view m, double s) { ReplyMember(ctx, m, s, withscores); };
-  if (*count < 0) {
-    auto n = static_cast<size_t>(-*count);
+  if (count < 0) {
+    auto n = static_cast<size_t>(-count);
     ctx.reply.ArrayHeader(withscores && !ctx.reply.resp3() ? n * 2 : n);
     for (size_t i = 0; i < n; ++i) {
       size_t rank = pick(rng);
@@ -424,12 +409,12 @@ void CmdZRandMember(CommandContext& ctx) {
     }
     return;
   }
-  if (static_cast<size_t>(*count) >= z.Length()) {
+  if (static_cast<size_t>(count) >= z.Length()) {
     // Redis 7.0 replies the whole set from the highest score down.
     return ReplyMembers(ctx, z, 0, z.Length(), true, withscores);
   }
   // Distinct members, picked by rank: a uniform rank is a uniform member.
-  auto n = static_cast<size_t>(*count);
+  auto n = static_cast<size_t>(count);
   std::vector<size_t> ranks;
   if (n * kRandSubStrategyMul <= z.Length()) {
     // Few of many: draw until n distinct ranks came up; the work stays O(n), as in Redis.
@@ -454,16 +439,17 @@ void CmdZRandMember(CommandContext& ctx) {
 
 // ZSCAN key cursor [MATCH pattern] [COUNT count]
 void CmdZScan(CommandContext& ctx) {
-  auto cursor = ParseScanCursor(ctx.args[2]);
-  if (!cursor) return ctx.reply.Error(kErrInvalidCursor);
+  ArgParser parser(ctx.args, 2);
+  uint64_t cursor = parser.NextScanCursor();
+  if (!parser.Check(ctx)) return;
   auto found = storage::FindZSet(ctx.db(), ctx.args[1]);
   if (!found.ok()) {
     return ReplyMissingKey(ctx, found.status(), [&] { ReplyEmptyScan(ctx); });
   }
-  ScanOptions options;
-  if (!ParseScanOptions(ctx, 3, &options)) return;
+  ScanOptions options = ReadScanOptions(parser);
+  if (!parser.Check(ctx)) return;
   std::vector<std::pair<std::string_view, double>> batch;
-  uint64_t next = (*found)->Scan(*cursor, options.count, [&](std::string_view m, double s) {
+  uint64_t next = (*found)->Scan(cursor, options.count, [&](std::string_view m, double s) {
     if (options.Matches(m)) batch.emplace_back(m, s);
   });
   ctx.reply.ArrayHeader(2);

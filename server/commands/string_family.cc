@@ -1,11 +1,11 @@
 // String commands: GET SET SETNX SETEX PSETEX GETSET GETDEL GETEX MGET MSET MSETNX INCR DECR INCRBY
 // DECRBY INCRBYFLOAT APPEND STRLEN GETRANGE SUBSTR SETRANGE LCS. Writers parse, call one operation
 // of storage/string_ops (which reports the keyspace events and counts the changes) and reply.
-#include <strings.h>
 
 #include <string>
 
-#include "server/commands/collection_args.h"
+#include "server/commands/args.h"
+#include "server/commands/handler_support.h"
 #include "server/commands/families.h"
 #include "server/dispatch/errors.h"
 #include "server/dispatch/server_context.h"
@@ -38,10 +38,6 @@ constexpr std::string_view kGetrangeComplexity =
 // LCS indexes are 32-bit, as in Redis.
 constexpr size_t kLcsMaxLen = UINT32_MAX - 1;
 
-bool Is(std::string_view arg, std::string_view option) {
-  return arg.size() == option.size() && strncasecmp(arg.data(), option.data(), arg.size()) == 0;
-}
-
 // The options SET and GETEX share, as Redis's parseExtendedStringArgumentsOrReply parses them.
 enum SetFlag : uint32_t {
   kNx = 1u << 0,
@@ -61,41 +57,40 @@ struct StringOptions {
   std::string_view expire;  // the EX/PX/EXAT/PXAT argument
 };
 
-// Parses options from args[first]. SET accepts NX XX GET KEEPTTL, GETEX accepts PERSIST; both take
-// one expire option (repeating the same one is allowed, the last wins). False: syntax error.
-bool ParseStringOptions(Args args, size_t first, bool is_set, StringOptions* out) {
-  uint32_t& flags = out->flags;
-  for (size_t i = first; i < args.size(); ++i) {
-    std::string_view opt = args[i];
-    bool has_next = i + 1 < args.size();
-    if (is_set && Is(opt, "nx") && !(flags & kXx)) {
+// Reads the options left in `parser`. SET accepts NX XX GET KEEPTTL, GETEX accepts PERSIST; both
+// take one expire option (repeating the same one is allowed, the last wins); anything else is a
+// syntax error. The expire argument is only kept: Redis checks it later.
+StringOptions ReadStringOptions(ArgParser& parser, bool is_set) {
+  StringOptions out;
+  uint32_t& flags = out.flags;
+  while (parser.HasNext()) {
+    if (is_set && !(flags & kXx) && parser.Accept("nx")) {
       flags |= kNx;
-    } else if (is_set && Is(opt, "xx") && !(flags & kNx)) {
+    } else if (is_set && !(flags & kNx) && parser.Accept("xx")) {
       flags |= kXx;
-    } else if (is_set && Is(opt, "get")) {
+    } else if (is_set && parser.Accept("get")) {
       flags |= kGet;
-    } else if (is_set && Is(opt, "keepttl") && !(flags & (kPersist | kAnyExpire))) {
+    } else if (is_set && !(flags & (kPersist | kAnyExpire)) && parser.Accept("keepttl")) {
       flags |= kKeepTtl;
-    } else if (!is_set && Is(opt, "persist") && !(flags & (kKeepTtl | kAnyExpire))) {
+    } else if (!is_set && !(flags & (kKeepTtl | kAnyExpire)) && parser.Accept("persist")) {
       flags |= kPersist;
     } else {
-      uint32_t expire_flag = 0;
-      if (Is(opt, "ex")) {
-        expire_flag = kEx;
-      } else if (Is(opt, "px")) {
-        expire_flag = kPx;
-      } else if (Is(opt, "exat")) {
-        expire_flag = kExAt;
-      } else if (Is(opt, "pxat")) {
-        expire_flag = kPxAt;
-      }
+      uint32_t expire_flag = parser.Is("ex")     ? kEx
+                             : parser.Is("px")   ? kPx
+                             : parser.Is("exat") ? kExAt
+                             : parser.Is("pxat") ? kPxAt
+                                                 : 0;
       uint32_t conflicts = kKeepTtl | kPersist | (kAnyExpire & ~expire_flag);
-      if (expire_flag == 0 || (flags & conflicts) || !has_next) return false;
+      if (expire_flag == 0 || (flags & conflicts) || parser.Remaining() < 2) {
+        parser.Fail(kErrSyntax);
+        break;
+      }
+      parser.Next();
       flags |= expire_flag;
-      out->expire = args[++i];
+      out.expire = parser.Next();
     }
   }
-  return true;
+  return out;
 }
 
 // Redis's getExpireMillisecondsOrReply: the absolute expire time in ms of `text` in seconds or
@@ -166,11 +161,9 @@ void SetGeneric(CommandContext& ctx, std::string_view value, const SetParams& pa
 // SET key value [NX | XX] [GET] [EX seconds | PX milliseconds | EXAT unix-time-seconds |
 //   PXAT unix-time-milliseconds | KEEPTTL]
 void CmdSet(CommandContext& ctx) {
-  StringOptions options;
-  if (!ParseStringOptions(ctx.args, 3, /*is_set=*/true, &options)) {
-    ctx.ReplySyntaxError();
-    return;
-  }
+  ArgParser parser(ctx.args, 3);
+  StringOptions options = ReadStringOptions(parser, /*is_set=*/true);
+  if (!parser.Check(ctx)) return;
   SetParams params;
   if (options.flags & kAnyExpire) {
     std::optional<int64_t> at = OptionsExpireAtOrReply(ctx, options);
@@ -229,11 +222,9 @@ void CmdGetdel(CommandContext& ctx) {
 // GETEX key [EX seconds | PX milliseconds | EXAT unix-time-seconds | PXAT unix-time-milliseconds |
 //   PERSIST]
 void CmdGetex(CommandContext& ctx) {
-  StringOptions options;
-  if (!ParseStringOptions(ctx.args, 2, /*is_set=*/false, &options)) {
-    ctx.ReplySyntaxError();
-    return;
-  }
+  ArgParser parser(ctx.args, 2);
+  StringOptions options = ReadStringOptions(parser, /*is_set=*/false);
+  if (!parser.Check(ctx)) return;
   storage::Database& db = ctx.db();
   OpResult<Entry*> found = db.FindReadTyped(ctx.args[1], ValueType::kString);
   if (!found.ok()) {
@@ -301,12 +292,6 @@ void IncrByReply(CommandContext& ctx, int64_t delta) {
   ctx.reply.Integer(*result);
 }
 
-// Parses INCRBY/DECRBY's amount; replies the error and returns nullopt.
-std::optional<int64_t> AmountOrReply(CommandContext& ctx) {
-  std::optional<int64_t> amount = storage::ParseInt64(ctx.args[2]);
-  if (!amount) ctx.reply.Error(kErrNotInteger);
-  return amount;
-}
 
 // INCR key
 void CmdIncr(CommandContext& ctx) { IncrByReply(ctx, 1); }
@@ -316,18 +301,21 @@ void CmdDecr(CommandContext& ctx) { IncrByReply(ctx, -1); }
 
 // INCRBY key increment
 void CmdIncrby(CommandContext& ctx) {
-  if (std::optional<int64_t> amount = AmountOrReply(ctx)) IncrByReply(ctx, *amount);
+  ArgParser parser(ctx.args, 2);
+  int64_t amount = parser.NextInt64();
+  if (parser.Check(ctx)) IncrByReply(ctx, amount);
 }
 
 // DECRBY key decrement
 void CmdDecrby(CommandContext& ctx) {
-  std::optional<int64_t> amount = AmountOrReply(ctx);
-  if (!amount) return;
-  if (*amount == INT64_MIN) {
+  ArgParser parser(ctx.args, 2);
+  int64_t amount = parser.NextInt64();
+  if (!parser.Check(ctx)) return;
+  if (amount == INT64_MIN) {
     ctx.reply.Error(kErrDecrementOverflow);
     return;
   }
-  IncrByReply(ctx, -*amount);
+  IncrByReply(ctx, -amount);
 }
 
 // INCRBYFLOAT key increment
@@ -367,34 +355,27 @@ void CmdStrlen(CommandContext& ctx) {
 
 // GETRANGE key start end (and SUBSTR, its old name)
 void CmdGetrange(CommandContext& ctx) {
-  std::optional<int64_t> start = storage::ParseInt64(ctx.args[2]);
-  std::optional<int64_t> end = start ? storage::ParseInt64(ctx.args[3]) : std::nullopt;
-  if (!end) {
-    ctx.reply.Error(kErrNotInteger);
-    return;
-  }
+  ArgParser parser(ctx.args, 2);
+  int64_t start = parser.NextInt64();
+  int64_t end = parser.NextInt64();
+  if (!parser.Check(ctx)) return;
   OpResult<Entry*> found = ctx.db().FindReadTyped(ctx.args[1], ValueType::kString);
   if (found.status() == OpStatus::kKeyNotFound) {
     ctx.reply.Bulk({});
   } else if (!found.ok()) {
     ctx.ReplyStatus(found.status());
   } else {
-    ctx.reply.Bulk(storage::Substring((*found)->str(), *start, *end));
+    ctx.reply.Bulk(storage::Substring((*found)->str(), start, end));
   }
 }
 
 // SETRANGE key offset value
 void CmdSetrange(CommandContext& ctx) {
-  std::optional<int64_t> offset = storage::ParseInt64(ctx.args[2]);
-  if (!offset) {
-    ctx.reply.Error(kErrNotInteger);
-    return;
-  }
-  if (*offset < 0) {
-    ctx.reply.Error(kErrOffsetOutOfRange);
-    return;
-  }
-  ReplyLength(ctx, storage::SetRange(ctx.db(), ctx.args[1], static_cast<uint64_t>(*offset),
+  ArgParser parser(ctx.args, 2);
+  int64_t offset = parser.NextInt64();
+  if (!parser.failed() && offset < 0) parser.Fail(kErrOffsetOutOfRange);
+  if (!parser.Check(ctx)) return;
+  ReplyLength(ctx, storage::SetRange(ctx.db(), ctx.args[1], static_cast<uint64_t>(offset),
                                      ctx.args[3], MaxStringLen(ctx)));
 }
 
@@ -411,25 +392,21 @@ void CmdLcs(CommandContext& ctx) {
   }
   bool want_len = false, want_idx = false, with_match_len = false;
   int64_t min_match_len = 0;
-  for (size_t i = 3; i < args.size(); ++i) {
-    if (Is(args[i], "idx")) {
+  ArgParser parser(args, 3);
+  while (parser.HasNext()) {
+    if (parser.Accept("idx")) {
       want_idx = true;
-    } else if (Is(args[i], "len")) {
+    } else if (parser.Accept("len")) {
       want_len = true;
-    } else if (Is(args[i], "withmatchlen")) {
+    } else if (parser.Accept("withmatchlen")) {
       with_match_len = true;
-    } else if (Is(args[i], "minmatchlen") && i + 1 < args.size()) {
-      std::optional<int64_t> parsed = storage::ParseInt64(args[++i]);
-      if (!parsed) {
-        ctx.reply.Error(kErrNotInteger);
-        return;
-      }
-      min_match_len = std::max<int64_t>(*parsed, 0);
+    } else if (parser.Accept("minmatchlen", 1)) {
+      min_match_len = std::max<int64_t>(parser.NextInt64(), 0);
     } else {
-      ctx.ReplySyntaxError();
-      return;
+      parser.Fail(kErrSyntax);
     }
   }
+  if (!parser.Check(ctx)) return;
   if (want_idx && want_len) {
     ctx.reply.Error(kErrLcsLenAndIdx);
     return;

@@ -51,9 +51,6 @@ TEST(ArgsTest, KeywordsMatchAsRedisStrcasecmp) {
   // A NUL byte ends the argument, as it ends a C string.
   EXPECT_TRUE(IsKeyword("nx\0garbage"s, "nx"));
   EXPECT_FALSE(IsKeyword("\0nx"s, "nx"));
-  // EqualsIgnoreCase compares whole strings.
-  EXPECT_TRUE(EqualsIgnoreCase("Hash", "hASH"));
-  EXPECT_FALSE(EqualsIgnoreCase("hash\0"s, "hash"));
 }
 
 TEST(ArgsTest, AcceptReadsOnlyAMatchingKeywordWithEnoughValuesAfterIt) {
