@@ -117,6 +117,14 @@ TEST_F(RespdTimeTest, BlockingTimeoutFiresWhenTheClockIsAdvancedPastIt) {
   EXPECT_EQ(patient.ReadReply(), KeyValue("other", "x"));
 }
 
+TEST_F(RespdTimeTest, IdleClientTimeoutFollowsTheClock) {
+  admin_.Command({"CONFIG", "SET", "timeout", "10"});
+  RespClient idle = Connect();
+  EXPECT_EQ(idle.Command({"PING"}), "+PONG\r\n");
+  admin_.Command({"RESPD", "TIME", "ADVANCE", "11000"});
+  EXPECT_TRUE(idle.PeerClosed());
+}
+
 TEST_F(RespdTimeTest, StreamIdsStayMonotonicWhenTimeGoesBack) {
   EXPECT_EQ(admin_.Command({"XADD", "s", "*", "f", "v"}), Bulk(std::to_string(kT0) + "-0"));
   admin_.Command({"RESPD", "TIME", "SET", "1000"});
