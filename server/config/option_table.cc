@@ -4,8 +4,8 @@
 // `effect`; conf/respd.conf documents them in this order.
 #include <algorithm>
 #include <charconv>
-#include <ctime>
 #include <cstdint>
+#include <ctime>
 #include <string>
 #include <string_view>
 #include <vector>
