@@ -21,6 +21,7 @@ void RegisterAllFamilies(CommandTable& table) {
   RegisterGeoFamily(table);
   RegisterPubSubFamily(table);
   RegisterStreamFamily(table);
+  RegisterRespdFamily(table);
 }
 
 }  // namespace respd::server

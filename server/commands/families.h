@@ -23,6 +23,7 @@ void RegisterHyperLogLogFamily(CommandTable& table);
 void RegisterGeoFamily(CommandTable& table);
 void RegisterPubSubFamily(CommandTable& table);
 void RegisterStreamFamily(CommandTable& table);
+void RegisterRespdFamily(CommandTable& table);
 
 // Registers every family, in a fixed order.
 void RegisterAllFamilies(CommandTable& table);
