@@ -2,6 +2,7 @@
 
 #include "server/commands/families.h"
 #include "server/dispatch/server_context.h"
+#include "server/services/slowlog.h"
 
 namespace respd::server {
 
@@ -9,6 +10,7 @@ void Compose(ServerContext& server) {
   RegisterAllFamilies(server.commands);
   server.store.AddObserver(&server.watches);
   server.store.AddObserver(&server.blocking);
+  server.dispatcher.AddAfterHook(SlowlogHook(server));
 }
 
 }  // namespace respd::server

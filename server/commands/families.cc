@@ -20,6 +20,7 @@ void RegisterAllFamilies(CommandTable& table) {
   RegisterHyperLogLogFamily(table);
   RegisterGeoFamily(table);
   RegisterStreamFamily(table);
+  RegisterSlowlogFamily(table);
 }
 
 }  // namespace respd::server

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "server/services/blocking.h"
+#include "server/services/slowlog.h"
 #include "server/dispatch/client.h"
 #include "server/dispatch/command_stats.h"
 #include "server/dispatch/command_table.h"
@@ -72,6 +73,8 @@ class ServerContext {
   ScriptEngine scripting;
   // Clients blocked on keys (BLPOP...); observes `store` (added by the server at start-up).
   BlockingRegistry blocking{stats.blocked_clients};
+  // SLOWLOG's entries, fed by an after hook of the pipeline.
+  Slowlog slowlog;
   // The command pipeline every entry path runs commands through: connections, EXEC, scripts and
   // blocked clients' re-runs.
   Dispatcher dispatcher{*this};

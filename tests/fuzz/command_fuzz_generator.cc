@@ -274,6 +274,10 @@ FuzzCommand CommandGenerator::LuaCallingGeneratedCommand() {
   FuzzCommand command;
   command.name = "eval";
   command.argv = {"EVAL", script, "0"};
+  // The script returns what its command replied: a random or time-dependent reply stays one.
+  if (inner.rule.compare == Compare::kTypeOnly || inner.rule.compare == Compare::kApprox) {
+    command.rule = inner.rule;
+  }
   command.diverges = inner.diverges;
   return command;
 }
