@@ -2,6 +2,7 @@
 
 #include "server/commands/families.h"
 #include "server/dispatch/server_context.h"
+#include "server/services/slowlog.h"
 
 namespace respd::server {
 
@@ -10,6 +11,7 @@ void Compose(ServerContext& server) {
   server.store.AddObserver(&server.watches);
   server.store.AddObserver(&server.blocking);
   server.store.AddObserver(&server.keyspace_notifier);
+  server.dispatcher.AddAfterHook(SlowlogHook(server));
 }
 
 }  // namespace respd::server

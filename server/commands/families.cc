@@ -22,6 +22,7 @@ void RegisterAllFamilies(CommandTable& table) {
   RegisterPubSubFamily(table);
   RegisterStreamFamily(table);
   RegisterRespdFamily(table);
+  RegisterSlowlogFamily(table);
 }
 
 }  // namespace respd::server

@@ -24,6 +24,7 @@ void RegisterGeoFamily(CommandTable& table);
 void RegisterPubSubFamily(CommandTable& table);
 void RegisterStreamFamily(CommandTable& table);
 void RegisterRespdFamily(CommandTable& table);
+void RegisterSlowlogFamily(CommandTable& table);
 
 // Registers every family, in a fixed order.
 void RegisterAllFamilies(CommandTable& table);

@@ -17,6 +17,7 @@
 #include "server/services/blocking.h"
 #include "server/services/keyspace_notifier.h"
 #include "server/services/pubsub.h"
+#include "server/services/slowlog.h"
 #include "server/dispatch/client.h"
 #include "server/dispatch/command_stats.h"
 #include "server/dispatch/command_table.h"
@@ -78,6 +79,8 @@ class ServerContext {
   PubSubRegistry pubsub{config};
   // Keyspace notifications through `pubsub`; observes `store` (added at composition).
   KeyspaceNotifier keyspace_notifier{config, pubsub};
+  // SLOWLOG's entries, fed by an after hook of the pipeline.
+  Slowlog slowlog;
   // The command pipeline every entry path runs commands through: connections, EXEC, scripts and
   // blocked clients' re-runs.
   Dispatcher dispatcher{*this};

@@ -287,7 +287,6 @@ FuzzCommand CommandGenerator::LuaCallingGeneratedCommand() {
   FuzzCommand command;
   command.name = "eval";
   command.argv = {"EVAL", script, "0"};
-  command.diverges = inner.diverges;
   return command;
 }
 

@@ -87,6 +87,9 @@ const std::map<std::string, CompareRule, std::less<>>& Rules() {
       {"sort_ro", {Compare::kUnordered}},  // likewise
       {"config|get", {Compare::kUnordered}},
       {"function|list", {Compare::kTypeOnly}},  // libraries and their functions: dict order
+      // Which commands ran slower than slowlog-log-slower-than is timing.
+      {"slowlog|get", {Compare::kTypeOnly}},
+      {"slowlog|len", {Compare::kTypeOnly}},
   };
   return *rules;
 }
@@ -385,7 +388,10 @@ bool DivergesData(std::string_view full_name, const std::vector<std::string>& ar
   return full_name == "sort" && HasWord(argv, "store");
 }
 
-bool KeepArgumentsIntact(std::string_view full_name) { return full_name == "config|get"; }
+bool KeepArgumentsIntact(std::string_view full_name) {
+  return full_name == "config|get" || full_name == "srandmember" || full_name == "hrandfield" ||
+         full_name == "zrandmember";
+}
 
 std::vector<std::vector<std::string>> ReferencePreamble(std::string_view full_name) {
   if (full_name != "sort" && full_name != "sort_ro") return {};

@@ -44,7 +44,8 @@ CompareRule RuleForArgs(std::string_view full_name, const std::vector<std::strin
 bool DivergesData(std::string_view full_name, const std::vector<std::string>& argv);
 
 // Mutations (dropped, repeated, hostile arguments) are not applied to these: CONFIG GET * would
-// list every option of each server, and respd has fewer by design.
+// list every option of each server, and respd has fewer by design; a hostile count such as
+// -2147483649 asks SRANDMEMBER, HRANDFIELD or ZRANDMEMBER of both servers for 2^31 elements.
 bool KeepArgumentsIntact(std::string_view full_name);
 
 // Commands sent to redis-server alone just before this one, to undo a Redis quirk respd has no
