@@ -9,6 +9,11 @@ void Compose(ServerContext& server) {
   RegisterAllFamilies(server.commands);
   server.store.AddObserver(&server.watches);
   server.store.AddObserver(&server.blocking);
+  server.dispatcher.AddAdmissionHook(
+      [&faults = server.faults](const Admission& admission) { return faults.Admit(admission); });
+  server.dispatcher.AddAfterHook([&server](const Completion& done) {
+    server.journal.Record(done, server.clock.NowMs());
+  });
 }
 
 }  // namespace respd::server

@@ -15,6 +15,8 @@
 #include <vector>
 
 #include "server/services/blocking.h"
+#include "server/services/faults.h"
+#include "server/services/journal.h"
 #include "server/dispatch/client.h"
 #include "server/dispatch/command_stats.h"
 #include "server/dispatch/command_table.h"
@@ -75,6 +77,9 @@ class ServerContext {
   // The command pipeline every entry path runs commands through: connections, EXEC, scripts and
   // blocked clients' re-runs.
   Dispatcher dispatcher{*this};
+  // The test controls' fault rules and command journal (RESPD FAULT, RESPD JOURNAL).
+  Faults faults;
+  Journal journal;
 
   int64_t start_time_ms = 0;
   std::string run_id;
