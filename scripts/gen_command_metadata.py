@@ -281,7 +281,7 @@ def generate(sock):
     out.append("// Sorted by name, subcommands too.\n")
     out.append("constexpr CommandMetadata kCommands[] = {\n%s\n};\n\n" % "\n".join(top))
     out.append("}  // namespace\n\n")
-    out.append("std::span<const CommandMetadata> AllCommands() { return kCommands; }\n\n")
+    out.append("std::span<const CommandMetadata> RedisCommands() { return kCommands; }\n\n")
     out.append("}  // namespace respd::server::metadata\n")
     return "".join(out)
 

@@ -4,6 +4,7 @@
 
 #include <fstream>
 #include <iostream>
+#include <string>
 
 #include "server/composition.h"
 #include "server/config/config.h"
@@ -48,6 +49,10 @@ int main(int argc, char** argv) {
   if (!pidfile.empty()) std::ofstream(pidfile) << getpid() << "\n";
 
   respd::storage::Clock clock;
+  // Before the server reads its start time, so uptime counts from the configured instant.
+  std::string clock_start = config.Get("clock-start").text();  // canonical: Unix ms or empty
+  if (!clock_start.empty()) clock.Set(std::stoll(clock_start) * 1000);
+  if (config.Get("clock").text() == "frozen") clock.Freeze();
   respd::server::Server server(config, clock);
   respd::server::Compose(server.context());
   server.context().executable = argv[0];

@@ -64,7 +64,15 @@ class Clock {
     }
     Changed();
   }
+  // Back to the wall clock: flowing, without an offset.
+  void Real() {
+    frozen_us_.store(-1);
+    offset_us_.store(0);
+    Changed();
+  }
   bool frozen() const { return frozen_us_.load(std::memory_order_relaxed) >= 0; }
+  // How far a flowing clock is from the wall clock (0 when it reads the wall clock).
+  int64_t offset_us() const { return offset_us_.load(std::memory_order_relaxed); }
 
   // An observer stays registered until removed, and must be removed before it is destroyed.
   void AddObserver(ClockObserver* observer) {

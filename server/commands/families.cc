@@ -20,6 +20,7 @@ void RegisterAllFamilies(CommandTable& table) {
   RegisterHyperLogLogFamily(table);
   RegisterGeoFamily(table);
   RegisterStreamFamily(table);
+  RegisterRespdFamily(table);
 }
 
 }  // namespace respd::server

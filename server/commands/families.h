@@ -22,6 +22,7 @@ void RegisterSortFamily(CommandTable& table);
 void RegisterHyperLogLogFamily(CommandTable& table);
 void RegisterGeoFamily(CommandTable& table);
 void RegisterStreamFamily(CommandTable& table);
+void RegisterRespdFamily(CommandTable& table);
 
 // Registers every family, in a fixed order.
 void RegisterAllFamilies(CommandTable& table);

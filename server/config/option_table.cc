@@ -1,8 +1,10 @@
 // The option table: every parameter Redis 7.0.15's CONFIG GET * lists, with Redis's type, default,
-// range, aliases and mutability, plus respd's own (threads). What respd does with each is its
+// range, aliases and mutability, plus respd's own (threads, clock, clock-start,
+// enable-test-controls). What respd does with each is its
 // `effect`; conf/respd.conf documents them in this order.
 #include <algorithm>
 #include <charconv>
+#include <ctime>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -53,6 +55,96 @@ std::string Joined(const std::vector<std::string>& words) {
 
 // Redis built without its modified jemalloc (as Debian's is) refuses to enable active
 // defragmentation; respd has none either.
+// The latest clock-start accepted, 9999-12-31T23:59:59.999Z (as RESPD TIME accepts).
+constexpr int64_t kMaxClockStartMs = 253402300799999;
+
+// The `count` digits at the front of `text` as a number, consumed; -1 if they are not digits.
+int TakeDigits(std::string_view& text, size_t count) {
+  if (text.size() < count) return -1;
+  int value = 0;
+  for (size_t i = 0; i < count; ++i) {
+    if (text[i] < '0' || text[i] > '9') return -1;
+    value = value * 10 + (text[i] - '0');
+  }
+  text.remove_prefix(count);
+  return value;
+}
+
+// Whether `text` starts with `c`, consumed if so.
+bool TakeChar(std::string_view& text, char c) {
+  if (text.empty() || text.front() != c) return false;
+  text.remove_prefix(1);
+  return true;
+}
+
+// An ISO-8601 instant: YYYY-MM-DD, optionally THH:MM:SS with a fraction and Z or +HH:MM / -HH:MM
+// (UTC without one). -1 when malformed.
+int64_t ParseIso8601Ms(std::string_view text) {
+  std::tm tm{};
+  tm.tm_year = TakeDigits(text, 4);
+  bool ok = tm.tm_year >= 0 && TakeChar(text, '-');
+  tm.tm_mon = ok ? TakeDigits(text, 2) : -1;
+  ok = ok && tm.tm_mon >= 1 && tm.tm_mon <= 12 && TakeChar(text, '-');
+  tm.tm_mday = ok ? TakeDigits(text, 2) : -1;
+  ok = ok && tm.tm_mday >= 1 && tm.tm_mday <= 31;
+  int millis = 0;
+  int offset_minutes = 0;
+  if (ok && TakeChar(text, 'T')) {
+    tm.tm_hour = TakeDigits(text, 2);
+    ok = tm.tm_hour >= 0 && tm.tm_hour <= 23 && TakeChar(text, ':');
+    tm.tm_min = ok ? TakeDigits(text, 2) : -1;
+    ok = ok && tm.tm_min >= 0 && tm.tm_min <= 59 && TakeChar(text, ':');
+    tm.tm_sec = ok ? TakeDigits(text, 2) : -1;
+    ok = ok && tm.tm_sec >= 0 && tm.tm_sec <= 59;
+    if (ok && TakeChar(text, '.')) {
+      int digits = 0;
+      for (; !text.empty() && text.front() >= '0' && text.front() <= '9'; ++digits) {
+        if (digits < 3) millis = millis * 10 + (text.front() - '0');
+        text.remove_prefix(1);
+      }
+      ok = digits > 0;
+      for (; digits < 3; ++digits) millis *= 10;
+    }
+    if (ok && !TakeChar(text, 'Z') && !text.empty()) {
+      int sign = text.front() == '+' ? 1 : text.front() == '-' ? -1 : 0;
+      text.remove_prefix(1);
+      int hours = sign != 0 ? TakeDigits(text, 2) : -1;
+      int minutes = hours >= 0 && TakeChar(text, ':') ? TakeDigits(text, 2) : -1;
+      ok = minutes >= 0 && hours <= 23 && minutes <= 59;
+      offset_minutes = sign * (hours * 60 + minutes);
+    }
+  }
+  if (!ok || !text.empty()) return -1;
+  int day = tm.tm_mday;
+  tm.tm_year -= 1900;
+  tm.tm_mon -= 1;
+  time_t seconds = timegm(&tm);
+  if (tm.tm_mday != day) return -1;  // timegm rolled 02-30 into March
+  return static_cast<int64_t>(seconds) * 1000 + millis - int64_t{offset_minutes} * 60000;
+}
+
+// clock-start: Unix milliseconds or an ISO-8601 instant (2030-01-01, 2030-01-01T09:30:00Z,
+// 2030-01-01T09:30:00.250+02:00), stored as Unix milliseconds; "" starts at the wall clock.
+std::string NormalizeClockStart(std::string_view value, std::string* canonical) {
+  if (value.empty()) {
+    canonical->clear();
+    return "";
+  }
+  int64_t ms = -1;
+  if (value.find('-') == std::string_view::npos) {
+    auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), ms);
+    if (ec != std::errc() || end != value.data() + value.size()) ms = -1;
+  } else {
+    ms = ParseIso8601Ms(value);
+  }
+  if (ms < 0 || ms > kMaxClockStartMs) {
+    return "argument must be Unix milliseconds or an ISO-8601 time (2030-01-01T09:30:00Z) "
+           "between 1970 and 9999";
+  }
+  *canonical = std::to_string(ms);
+  return "";
+}
+
 std::string NormalizeActiveDefrag(std::string_view value, std::string* canonical) {
   std::string lower(value);
   for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
@@ -258,6 +350,26 @@ const std::vector<OptionSpec>& OptionSpecs() {
            "who may run DEBUG: no one, everyone (yes), or clients on a loopback address (local)",
        .mutable_at_runtime = false,
        .choices = {"no", "yes", "local"}},
+      {.name = "enable-test-controls",
+       .kind = OptionKind::kEnum,
+       .default_value = "local",
+       .help = "who may run the RESPD test controls: no one, everyone (yes), or clients on a "
+               "loopback address (local)",
+       .mutable_at_runtime = false,
+       .choices = {"no", "yes", "local"}},
+      {.name = "clock",
+       .kind = OptionKind::kEnum,
+       .default_value = "real",
+       .help = "the server clock at start-up: flowing (real) or frozen (until RESPD TIME RESUME)",
+       .mutable_at_runtime = false,
+       .choices = {"real", "frozen"}},
+      {.name = "clock-start",
+       .kind = OptionKind::kString,
+       .default_value = "",
+       .help = "the server clock's instant at start-up, Unix milliseconds or ISO-8601 UTC; "
+               "empty: the wall clock",
+       .mutable_at_runtime = false,
+       .normalize = NormalizeClockStart},
       {.name = "pidfile",
        .kind = OptionKind::kString,
        .default_value = "",

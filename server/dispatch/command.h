@@ -55,6 +55,8 @@ enum CommandFlag : uint32_t {
   kLockAll = 1u << 24,
   // respd: Redis's CMD_PROTECTED (DEBUG), refused unless enable-debug-command allows the client.
   kProtected = 1u << 25,
+  // respd: a RESPD test control, refused unless enable-test-controls allows the client.
+  kTestControl = 1u << 26,
 };
 
 struct CommandSpec {

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cstdint>
+#include <iterator>
 #include <strings.h>
 
 #include "server/dispatch/command_table.h"
@@ -41,6 +42,18 @@ bool HasWord(std::string_view field, std::string_view word) {
     if (w == word) return true;
   }
   return false;
+}
+
+std::span<const CommandMetadata> AllCommands() {
+  static const std::vector<CommandMetadata> all = [] {
+    std::vector<CommandMetadata> merged;
+    std::span<const CommandMetadata> redis = RedisCommands();
+    std::span<const CommandMetadata> respd = RespdCommands();
+    std::merge(redis.begin(), redis.end(), respd.begin(), respd.end(), std::back_inserter(merged),
+               [](const CommandMetadata& a, const CommandMetadata& b) { return a.name < b.name; });
+    return merged;
+  }();
+  return all;
 }
 
 const CommandMetadata* Find(std::string_view full_name) {

@@ -84,10 +84,15 @@ inline bool Present(std::string_view field) { return field.data() != nullptr; }
 std::vector<std::string_view> Words(std::string_view field);
 bool HasWord(std::string_view field, std::string_view word);
 
-// Every Redis command, sorted by name.
+// Every Redis 7.0 command, sorted by name (generated: command_metadata_data.cc).
+std::span<const CommandMetadata> RedisCommands();
+// respd's own commands (RESPD), sorted by name (by hand: command_metadata_respd.cc).
+std::span<const CommandMetadata> RespdCommands();
+// Both, sorted by name.
 std::span<const CommandMetadata> AllCommands();
 
-// Case-insensitive lookup by full name ("config|get"); nullptr if Redis 7.0 has no such command.
+// Case-insensitive lookup by full name ("config|get"); nullptr if neither Redis 7.0 nor respd
+// has such a command.
 const CommandMetadata* Find(std::string_view full_name);
 // A subcommand of a container by its own name ("get" under "config").
 const CommandMetadata* FindSubcommand(const CommandMetadata& container, std::string_view name);

@@ -7949,6 +7949,6 @@ constexpr CommandMetadata kCommands[] = {
 
 }  // namespace
 
-std::span<const CommandMetadata> AllCommands() { return kCommands; }
+std::span<const CommandMetadata> RedisCommands() { return kCommands; }
 
 }  // namespace respd::server::metadata

@@ -181,6 +181,7 @@ void Dispatcher::RetryBlocked(const CommandSpec& spec, Args args, ClientState& c
 Refusal Dispatcher::AdmitFromClient(const CommandSpec& spec, Args args, ClientState& client) const {
   // Before authentication, as in Redis.
   if ((spec.flags & kProtected) && !ProtectedAllowed(client)) return Refusal::kProtected;
+  if ((spec.flags & kTestControl) && !TestControlsAllowed(client)) return Refusal::kTestControl;
   if (!client.authenticated && !(spec.flags & kNoAuth) &&
       !server_.config.requirepass().text().empty()) {
     return Refusal::kNoAuth;
@@ -241,6 +242,11 @@ std::string Dispatcher::RefusalMessage(Refusal refusal, Args args) {
 
 bool Dispatcher::ProtectedAllowed(const ClientState& client) const {
   std::string setting = server_.config.Get("enable-debug-command").text();
+  return setting == "yes" || (setting == "local" && client.local);
+}
+
+bool Dispatcher::TestControlsAllowed(const ClientState& client) const {
+  std::string setting = server_.config.Get("enable-test-controls").text();
   return setting == "yes" || (setting == "local" && client.local);
 }
 

@@ -127,6 +127,8 @@ class Dispatcher {
   bool RunsInsideMulti(const Resolution& resolved) const;
   // enable-debug-command lets `client` run protected commands (DEBUG).
   bool ProtectedAllowed(const ClientState& client) const;
+  // enable-test-controls lets `client` run the RESPD test controls.
+  bool TestControlsAllowed(const ClientState& client) const;
 
   // The run stage: takes the shard locks of the command's keys, runs it, releases them. Returns
   // the handler's microseconds.

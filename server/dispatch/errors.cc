@@ -74,6 +74,10 @@ std::string RefusalText(Refusal refusal, std::span<const std::string_view> args)
       return "ERR DEBUG command not allowed. If the enable-debug-command option is set to "
              "\"local\", you can run it from a local connection, otherwise you need to set this "
              "option in the configuration file, and then restart the server.";
+    case Refusal::kTestControl:
+      return "ERR RESPD commands not allowed. If the enable-test-controls option is set to "
+             "\"local\", you can run them from a local connection, otherwise you need to set this "
+             "option in the configuration file, and then restart the server.";
     case Refusal::kNoAuth:
       return "NOAUTH Authentication required.";
     case Refusal::kNotAllowedInMulti:

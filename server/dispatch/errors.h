@@ -49,6 +49,7 @@ enum class Refusal : uint8_t {
   kWrongSubcommandArity,  // of a subcommand ("config|get")
   // A client's command (Redis's processCommand).
   kProtected,  // DEBUG while enable-debug-command does not allow the client
+  kTestControl,  // RESPD while enable-test-controls does not allow the client
   kNoAuth,
   kNotAllowedInMulti,
   kBusyScript,    // a script past busy-reply-threshold...

@@ -39,6 +39,23 @@ TEST(ClockTest, FlowingTimeSetOrAdvancedFlowsFromThere) {
   EXPECT_GE(clock.NowUs(), frozen);
 }
 
+TEST(ClockTest, RealGoesBackToTheWallClockFromAnyMode) {
+  Clock clock;
+  CountingObserver observer;
+  clock.AddObserver(&observer);
+  clock.FreezeAt(kStartUs * 2);
+  clock.Real();
+  EXPECT_FALSE(clock.frozen());
+  EXPECT_EQ(clock.offset_us(), 0);
+  EXPECT_LT(clock.NowUs(), kStartUs * 2);
+  clock.Set(kStartUs * 2);
+  EXPECT_NE(clock.offset_us(), 0);
+  clock.Real();
+  EXPECT_EQ(clock.offset_us(), 0);
+  EXPECT_EQ(observer.changes, 4);
+  clock.RemoveObserver(&observer);
+}
+
 TEST(ClockTest, ObserversHearEveryChangeUntilRemoved) {
   Clock clock;
   CountingObserver observer;

@@ -41,6 +41,27 @@ TEST(ConfigTest, CommandLineOptionsTakeSeveralValues) {
   EXPECT_EQ(config.Get("loglevel").text(), "warning");
 }
 
+TEST(ConfigTest, ClockStartTakesUnixMillisecondsOrIso8601) {
+  const std::pair<std::string, std::string> kAccepted[] = {
+      {"1893456000000", "1893456000000"},
+      {"2030-01-01", "1893456000000"},
+      {"2030-01-01T00:00:00Z", "1893456000000"},
+      {"2030-01-01T01:00:00.25+01:00", "1893456000250"},
+      {"2029-12-31T23:30:00-00:30", "1893456000000"},
+      {"", ""},
+  };
+  for (const auto& [given, stored] : kAccepted) {
+    Config config;
+    Parse(config, {"--clock-start", given});
+    EXPECT_EQ(config.Get("clock-start").text(), stored) << given;
+  }
+  for (std::string bad : {"2030-02-30", "2030-13-01", "2030-01-01T24:00:00Z", "2030-01-01T00:00",
+                          "-5", "12abc", "2030-01-01T00:00:00.Z", "2030-01-01T00:00:00+1:00"}) {
+    Config config;
+    EXPECT_THROW(Parse(config, {"--clock-start", bad}), ConfigError) << bad;
+  }
+}
+
 TEST(ConfigTest, CommandLineOverridesConfigFile) {
   auto path = ScratchFile("override.conf", "port 7001\nhz 20\n");
   Config config;
