@@ -12,6 +12,11 @@ void Compose(ServerContext& server) {
   server.store.AddObserver(&server.blocking);
   server.store.AddObserver(&server.keyspace_notifier);
   server.dispatcher.AddAfterHook(SlowlogHook(server));
+  server.dispatcher.AddAdmissionHook(
+      [&faults = server.faults](const Admission& admission) { return faults.Admit(admission); });
+  server.dispatcher.AddAfterHook([&server](const Completion& done) {
+    server.journal.Record(done, server.clock.NowMs());
+  });
 }
 
 }  // namespace respd::server

@@ -132,7 +132,7 @@ void InfoMemory(ServerContext& server, InfoWriter& out) {
 }
 
 void InfoPersistence(ServerContext& server, InfoWriter& out) {
-  out.Field("loading", 0);
+  out.Field("loading", server.faults.loading() ? 1 : 0);
   out.Field("async_loading", 0);
   out.Field("rdb_changes_since_last_save", server.store.dirty());
   out.Field("rdb_bgsave_in_progress", 0);

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "server/commands/args.h"
+#include "server/commands/respd_faults.h"
 #include "server/commands/families.h"
 #include "server/dispatch/errors.h"
 #include "server/dispatch/server_context.h"
@@ -118,7 +119,24 @@ constexpr std::string_view kHelpLines[] = {
     "    Let a frozen clock flow again from its frozen instant.",
     "TIME REAL",
     "    Go back to the wall clock.",
-    // FAULT and JOURNAL lines go here.
+    "FAULT ADD [COMMAND <name>]... [KEY <glob>] [CLIENT <name-glob>] [DB <n>] [AFTER <n>]",
+    "          [TIMES <n>] [PROBABILITY <p>] ERROR <text>|DELAY <ms>|CLOSE BEFORE|AFTER|NOREPLY",
+    "    Add a fault rule; returns its id. AFTER skips the first matches, TIMES removes",
+    "    the rule after firing that often.",
+    "FAULT LIST | FAULT DEL <id> | FAULT CLEAR",
+    "    List the rules with their counters, delete one, or clear all and both modes.",
+    "FAULT LOADING|READONLY on|off",
+    "    Refuse every command as while loading, or writes as a read-only replica.",
+    "JOURNAL ON|OFF|RESET",
+    "    Start or stop recording commands, or forget what was recorded.",
+    "JOURNAL GET [<filters>] [COUNT <n>]",
+    "    Recorded commands, oldest first. Filters: CLIENT <name-glob> LIB <lib-name>",
+    "    COMMAND <name> [<name> ...] KEY <glob> SINCE <seq>.",
+    "JOURNAL COUNT [<filters>]",
+    "    How many recorded commands match.",
+    "JOURNAL WAIT [<filters>] [MIN <n>] TIMEOUT <ms>",
+    "    Wait until at least <n> (default 1) match, or <ms> pass (0: no limit);",
+    "    returns how many match.",
     // DB, SNAPSHOT, SEED and RESET lines go here.
     "HELP",
     "    Prints this help.",
@@ -150,7 +168,23 @@ constexpr CommandSpec kSubcommands[] = {
      .summary = "Show, freeze, move or release the server clock",
      .complexity = "O(1), plus O(N) for N blocked clients re-checking their timeouts when the "
                    "clock moves"},
-    // FAULT and JOURNAL rows go here.
+    {.name = "fault",
+     .arity = -3,
+     .flags = kRespdFlags,
+     .handler = CmdRespdFault,
+     .group = "server",
+     .since = "respd 0.1.0",
+     .summary = "Add, list, delete or clear fault rules (errors, latency, closed connections, "
+                "no reply), or switch the LOADING and READONLY modes",
+     .complexity = "O(N) for N fault rules"},
+    {.name = "journal",
+     .arity = -3,
+     .flags = kRespdFlags,
+     .handler = CmdRespdJournal,
+     .group = "server",
+     .since = "respd 0.1.0",
+     .summary = "Record the commands the server runs, and get, count or wait for them",
+     .complexity = "O(N) for N journal entries"},
     // DB, SNAPSHOT, SEED and RESET rows go here.
 };
 

@@ -40,6 +40,16 @@ class RelaxedAtomic {
   std::atomic<T> value_;
 };
 
+// What the connection does with the reply of the command just dispatched, as a fault set it
+// (server/services/faults.h).
+enum class ReplyFate : uint8_t {
+  kSend,
+  kDelay,  // sends it after reply_delay_ms, running nothing else of the client meanwhile
+  kClose,  // drops it and closes the connection once earlier replies are written
+  kHang,   // drops it and every later one: the client waits for ever
+  kRerun,  // drops it and runs the command again after reply_delay_ms (RESPD JOURNAL WAIT)
+};
+
 class ClientState {
  public:
   explicit ClientState(uint64_t id) : id_(id) {}
@@ -59,6 +69,10 @@ class ClientState {
   bool authenticated = false;
   bool local = false;  // connected from a loopback address (enable-debug-command local)
   bool close_after_reply = false;  // QUIT, protocol errors: close once the reply is written
+  ReplyFate reply_fate = ReplyFate::kSend;  // set by a fault, reset by the connection
+  int64_t reply_delay_ms = 0;
+  // When the RESPD JOURNAL WAIT being re-run started, in steady-clock milliseconds (0: none).
+  int64_t journal_wait_start_ms = 0;
   // MULTI/EXEC and WATCH state, created by the first MULTI or WATCH.
   std::unique_ptr<TransactionState> transaction;
   // Set by a blocking command that has to wait (server/blocking.h): the connection runs no more

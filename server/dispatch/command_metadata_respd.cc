@@ -35,11 +35,27 @@ constexpr Argument kTimeArgs[] = {
     {.name = "action", .type = "oneof", .flags = "optional", .arguments = kTimeActions},
 };
 
-// FAULT and JOURNAL argument lists go here.
+// RESPD FAULT ADD|LIST|DEL|CLEAR|LOADING|READONLY ... and RESPD JOURNAL
+// ON|OFF|RESET|GET|COUNT|WAIT ...: the grammar of each is in docs/TESTING.md.
+constexpr Argument kFaultJournalArgs[] = {
+    {.name = "subcommand", .type = "string"},
+    {.name = "arg", .type = "string", .flags = "optional multiple"},
+};
 // DB, SNAPSHOT, SEED and RESET argument lists go here.
 
 // Sorted by name.
 constexpr CommandMetadata kRespdSubcommands[] = {
+    {.name = "respd|fault",
+     .arity = -3,
+     .flags = kRespdFlags,
+     .acl_categories = kRespdAcl,
+     .tips = "",
+     .summary = "Add, list, delete or clear fault rules (errors, latency, closed connections, "
+                "no reply), or switch the LOADING and READONLY modes",
+     .since = kSince,
+     .group = "server",
+     .complexity = "O(N) for N fault rules",
+     .arguments = kFaultJournalArgs},
     {.name = "respd|help",
      .arity = 2,
      .flags = kRespdFlags,
@@ -49,6 +65,16 @@ constexpr CommandMetadata kRespdSubcommands[] = {
      .since = kSince,
      .group = "server",
      .complexity = "O(1)"},
+    {.name = "respd|journal",
+     .arity = -3,
+     .flags = kRespdFlags,
+     .acl_categories = kRespdAcl,
+     .tips = "",
+     .summary = "Record the commands the server runs, and get, count or wait for them",
+     .since = kSince,
+     .group = "server",
+     .complexity = "O(N) for N journal entries",
+     .arguments = kFaultJournalArgs},
     {.name = "respd|time",
      .arity = -2,
      .flags = kRespdFlags,

@@ -13,6 +13,8 @@ namespace {
 // Most commands have a few keys; locking reads them from a reused per-thread vector.
 thread_local std::vector<int> key_positions;
 thread_local std::vector<std::string_view> key_names;
+// The text of the last kHookError refusal on this thread: read right after the hooks refused.
+thread_local std::string hook_error_text;
 
 bool ArityOk(int arity, size_t argc) {
   return arity > 0 ? argc == static_cast<size_t>(arity) : argc >= static_cast<size_t>(-arity);
@@ -130,7 +132,7 @@ void Dispatcher::RunQueued(const CommandSpec& spec, Args args, ClientState& clie
   // it was queued (ACL): the hooks' business; what processCommand checked still holds.
   Refusal refusal = RunAdmissionHooks(ExecutionMode::kTransaction, spec, args, client);
   if (refusal != Refusal::kNone) {
-    reply.Error(RefusalText(refusal, args));
+    reply.Error(RefusalMessage(refusal, args));
     After({ExecutionMode::kTransaction, Outcome::kRefused, &spec, args, client, refusal,
            WrittenSince(reply, mark), 0});
     return;
@@ -146,7 +148,7 @@ void Dispatcher::CallFromScript(Args args, ClientState& client, protocol::ReplyW
   Resolution resolved = Resolve(args);
   Refusal refusal = AdmitFromScript(resolved, args, client, read_only);
   if (refusal != Refusal::kNone) {
-    reply.Error(RefusalText(refusal, args));
+    reply.Error(RefusalMessage(refusal, args));
     After({ExecutionMode::kScript, Outcome::kRefused, resolved.spec, args, client, refusal,
            WrittenSince(reply, mark), 0});
     return;
@@ -165,7 +167,7 @@ void Dispatcher::RetryBlocked(const CommandSpec& spec, Args args, ClientState& c
   size_t mark = reply.buffer()->size();
   Refusal refusal = RunAdmissionHooks(ExecutionMode::kBlockedRetry, spec, args, client);
   if (refusal != Refusal::kNone) {
-    reply.Error(RefusalText(refusal, args));
+    reply.Error(RefusalMessage(refusal, args));
     After({ExecutionMode::kBlockedRetry, Outcome::kRefused, &spec, args, client, refusal,
            WrittenSince(reply, mark), 0});
     return;
@@ -219,7 +221,7 @@ Refusal Dispatcher::RunAdmissionHooks(ExecutionMode path, const CommandSpec& spe
   if (admission_hooks_.empty()) [[likely]] {
     return Refusal::kNone;
   }
-  Admission admission{path, spec, args, client};
+  Admission admission{path, spec, args, client, hook_error_text};
   for (const AdmissionHook& hook : admission_hooks_) {
     if (Refusal refusal = hook(admission); refusal != Refusal::kNone) return refusal;
   }
@@ -232,11 +234,16 @@ void Dispatcher::RefuseFromClient(const Resolution& resolved, Refusal refusal, A
   // not (Redis's execCommandAbort); anything else refused inside MULTI dooms the next EXEC.
   if (resolved.spec != nullptr && !resolved.subcommand && resolved.spec->name == "exec") {
     if (client.transaction != nullptr) client.transaction->Discard();
-    reply.Error(ExecAbortText(refusal, args));
+    reply.Error(refusal == Refusal::kHookError ? ExecAbortQuoting(hook_error_text)
+                                               : ExecAbortText(refusal, args));
     return;
   }
   if (InMulti(client)) client.transaction->FlagError();
-  reply.Error(RefusalText(refusal, args));
+  reply.Error(RefusalMessage(refusal, args));
+}
+
+std::string Dispatcher::RefusalMessage(Refusal refusal, Args args) {
+  return refusal == Refusal::kHookError ? hook_error_text : RefusalText(refusal, args);
 }
 
 bool Dispatcher::AllowedWhileSubscribed(const CommandSpec& spec, Args args) const {

@@ -16,6 +16,7 @@
 #include <cstdint>
 #include <functional>
 #include <optional>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -44,6 +45,8 @@ struct Admission {
   const CommandSpec& spec;
   Args args;
   ClientState& client;
+  // Where a hook refusing with Refusal::kHookError writes its error text (without '-').
+  std::string& error_text;
 };
 
 // How a command left the pipeline.
@@ -69,7 +72,8 @@ struct Completion {
 // Features register hooks at start-up (server/composition.cc), before any command runs; the lists
 // are then only read. With none registered a stage costs one predictable branch. An admission hook
 // runs on every entry path after the path's own checks (the client path's BUSY check comes after
-// it, as Redis checks ACL and OOM before BUSY) and refuses by returning anything but kNone. An
+// it, as Redis checks ACL and OOM before BUSY) and refuses by returning anything but kNone
+// (kHookError with a text of its own in `error_text`). An
 // after hook sees every command that left the pipeline, on every path, after its counting.
 using AdmissionHook = std::function<Refusal(const Admission&)>;
 using AfterHook = std::function<void(const Completion&)>;
@@ -113,6 +117,8 @@ class Dispatcher {
                           bool read_only) const;
   Refusal RunAdmissionHooks(ExecutionMode path, const CommandSpec& spec, Args args,
                             ClientState& client) const;
+  // RefusalText, or the text of the hook that refused with kHookError.
+  static std::string RefusalMessage(Refusal refusal, Args args);
   // A client's refused command: a refused EXEC aborts the transaction, anything else refused
   // inside MULTI dooms it.
   void RefuseFromClient(const Resolution& resolved, Refusal refusal, Args args, ClientState& client,

@@ -100,12 +100,17 @@ std::string RefusalText(Refusal refusal, std::span<const std::string_view> args)
       return "ERR This Redis command is not allowed from script";
     case Refusal::kScriptWriteReadOnly:
       return "ERR Write commands are not allowed from read-only scripts.";
+    case Refusal::kHookError:
+      return "";  // the hook's own text (Dispatcher)
   }
   return "";
 }
 
 std::string ExecAbortText(Refusal refusal, std::span<const std::string_view> args) {
-  std::string text = RefusalText(refusal, args);
+  return ExecAbortQuoting(RefusalText(refusal, args));
+}
+
+std::string ExecAbortQuoting(std::string_view text) {
   std::string_view quoted = text;
   if (quoted.starts_with(kGenericCode)) quoted.remove_prefix(kGenericCode.size());
   return std::string(kErrExecAbortBecause) + std::string(quoted);

@@ -62,6 +62,8 @@ enum class Refusal : uint8_t {
   kScriptWrongArity,
   kScriptNoscript,
   kScriptWriteReadOnly,  // a write (or may-replicate) command from EVAL_RO, FCALL_RO, no-writes
+  // An admission hook's own error (fault injection): its text is the hook's, not one of these.
+  kHookError,
 };
 
 // The error text of a failed storage status (kOk and kSkipped have none).
@@ -74,6 +76,8 @@ std::string RefusalText(Refusal refusal, std::span<const std::string_view> args)
 // What a refused EXEC replies: Redis discards the transaction quoting the refusal, without the
 // generic "ERR " code of the texts it formats itself.
 std::string ExecAbortText(Refusal refusal, std::span<const std::string_view> args);
+// The same for a refusal's `text` (without '-').
+std::string ExecAbortQuoting(std::string_view text);
 
 // "ERR wrong number of arguments for 'get' command" (`full_name` like "get" or "config|get").
 std::string WrongArityError(std::string_view full_name);

@@ -18,6 +18,8 @@
 #include "server/services/keyspace_notifier.h"
 #include "server/services/pubsub.h"
 #include "server/services/slowlog.h"
+#include "server/services/faults.h"
+#include "server/services/journal.h"
 #include "server/dispatch/client.h"
 #include "server/dispatch/command_stats.h"
 #include "server/dispatch/command_table.h"
@@ -84,6 +86,9 @@ class ServerContext {
   // The command pipeline every entry path runs commands through: connections, EXEC, scripts and
   // blocked clients' re-runs.
   Dispatcher dispatcher{*this};
+  // The test controls' fault rules and command journal (RESPD FAULT, RESPD JOURNAL).
+  Faults faults;
+  Journal journal;
 
   int64_t start_time_ms = 0;
   std::string run_id;

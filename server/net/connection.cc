@@ -121,7 +121,8 @@ Connection::Connection(asio::any_io_executor executor, ServerContext& server,
       server_(server),
       client_(server.clients.NextId()),
       writer_(&pending_),
-      timeouts_(timeouts) {}
+      timeouts_(timeouts),
+      delay_timer_(executor_) {}
 
 Connection::~Connection() {
   if (registered_) server_.clients.Remove(client_.id());
@@ -220,6 +221,10 @@ void Connection::ProcessInput() {
   // command's arguments point into, or split a reply under construction. The ProcessInput below
   // on the stack and its caller's Flush and Read take over once the command returns.
   if (processing_) return;
+  if (hung_) {
+    input_start_ = input_end_;
+    return;
+  }
   processing_ = true;
   storage::ScopedCommandTime batch_time(server_.clock.NowMs());
   // Redis's query buffer holds the whole batch until it is done, so qbuf= of a client running a
@@ -227,7 +232,8 @@ void Connection::ProcessInput() {
   size_t batch_start = input_start_;
   // CONFIG SET proto-max-bulk-len applies from the next batch on.
   protocol::ParserLimits limits{.max_bulk_len = server_.config.proto_max_bulk_len().number()};
-  while (input_start_ < input_end_ && !client_.close_after_reply && !client_.blocked && !closed_) {
+  while (input_start_ < input_end_ && !client_.close_after_reply && !client_.blocked && !closed_ &&
+         !delaying_ && !hung_) {
     // Redis checks per command: an AUTH early in a pipeline lifts the limits for what follows.
     limits.unauthenticated =
         !client_.authenticated && !server_.config.requirepass().text().empty();
@@ -246,7 +252,14 @@ void Connection::ProcessInput() {
     if (status == protocol::ParseStatus::kEmpty) continue;
     client_.query_buffer_bytes.store(input_end_ - batch_start, std::memory_order_relaxed);
     PubSubRegistry::ScopedRunningClient running(client_.id(), writer_.buffer());
+    size_t mark = pending_.size();
     server_.dispatcher.Dispatch(parser_.args(), client_, writer_);
+    if (client_.reply_fate != ReplyFate::kSend) [[unlikely]] {
+      if (client_.reply_fate == ReplyFate::kRerun) {
+        rerun_args_.assign(parser_.args().begin(), parser_.args().end());
+      }
+      ApplyReplyFate(mark);
+    }
     if (client_.blocked) WatchBlockDeadline();
   }
   processing_ = false;
@@ -396,6 +409,61 @@ void Connection::EndBlock(std::string_view reply, bool failed) {
   if (!write_in_flight_ && !client_.close_after_reply) Read();
 }
 
+void Connection::ApplyReplyFate(size_t mark) {
+  ReplyFate fate = client_.reply_fate;
+  client_.reply_fate = ReplyFate::kSend;
+  switch (fate) {
+    case ReplyFate::kSend:
+      return;
+    case ReplyFate::kClose:
+      pending_.resize(mark);
+      client_.close_after_reply = true;
+      return;
+    case ReplyFate::kHang:
+      pending_.resize(mark);
+      hung_ = true;
+      return;
+    case ReplyFate::kDelay:
+    case ReplyFate::kRerun:
+      // A command that blocked has no reply yet: its wait is delay enough.
+      if (client_.blocked) return;
+      if (fate == ReplyFate::kDelay) delayed_reply_.assign(pending_, mark);
+      pending_.resize(mark);
+      delaying_ = true;
+      delay_timer_.expires_after(std::chrono::milliseconds(client_.reply_delay_ms));
+      delay_timer_.async_wait([self = shared_from_this()](const boost::system::error_code& error) {
+        if (!error) self->EndDelay();
+      });
+      return;
+  }
+}
+
+void Connection::EndDelay() {
+  if (closed_ || !delaying_) return;
+  delaying_ = false;
+  pending_.append(delayed_reply_);
+  std::string().swap(delayed_reply_);
+  if (!rerun_args_.empty()) {
+    std::vector<std::string> args = std::move(rerun_args_);
+    rerun_args_.clear();
+    std::vector<std::string_view> views(args.begin(), args.end());
+    size_t mark = pending_.size();
+    {
+      processing_ = true;
+      storage::ScopedCommandTime time(server_.clock.NowMs());
+      server_.dispatcher.Dispatch(views, client_, writer_);
+      processing_ = false;
+    }
+    if (client_.reply_fate == ReplyFate::kRerun) rerun_args_ = std::move(args);
+    ApplyReplyFate(mark);
+    if (delaying_) return;
+  }
+  ProcessInput();
+  if (closed_) return;
+  Flush();
+  if (!write_in_flight_ && !client_.close_after_reply) Read();
+}
+
 void Connection::Cron(int64_t now_ms, int64_t timeout_s) {
   if (CloseIfIdle(now_ms, timeout_s)) return;
   FreeIdleBuffers(now_ms);
@@ -441,6 +509,7 @@ void Connection::Close() {
     std::string().swap(mail_);
   }
   if (client_.subscribed()) server_.pubsub.UnsubscribeAll(client_);
+  delay_timer_.cancel();
   if (client_.blocked) {
     server_.blocking.Cancel(client_.id(), true);
     if (client_.block_deadline_ms != 0) timeouts_.Remove(client_.block_deadline_ms, client_.id());

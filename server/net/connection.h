@@ -9,6 +9,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <vector>
 
 #include "protocol/reply_writer.h"
 #include "protocol/resp_parser.h"
@@ -79,6 +80,10 @@ class Connection : public ClientHandle, public std::enable_shared_from_this<Conn
   // Ends the wait once `reply` (the command's answer) is written; counts the command then, as
   // failed if `failed`.
   void EndBlock(std::string_view reply, bool failed);
+  // Carries out the ReplyFate a fault set for the command whose reply starts at `mark`.
+  void ApplyReplyFate(size_t mark);
+  // A delayed reply's time has come: sends it and goes on with the input.
+  void EndDelay();
 
   boost::asio::any_io_executor executor_;
   ServerContext& server_;
@@ -96,6 +101,11 @@ class Connection : public ClientHandle, public std::enable_shared_from_this<Conn
   std::string mail_;
   bool mail_closed_ = false;  // under mail_mutex_: Close() has run, drop deliveries
   int64_t soft_limit_since_ms_ = 0;  // when the output passed the soft limit, 0: under it
+  boost::asio::steady_timer delay_timer_;
+  std::string delayed_reply_;  // a reply held back by a latency fault
+  std::vector<std::string> rerun_args_;  // a command to run again when the delay ends
+  bool delaying_ = false;
+  bool hung_ = false;  // a fault said never to answer again: input is read and dropped
   bool write_in_flight_ = false;
   bool read_in_flight_ = false;
   bool closed_ = false;

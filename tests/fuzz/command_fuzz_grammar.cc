@@ -87,9 +87,10 @@ const std::map<std::string, CompareRule, std::less<>>& Rules() {
       {"sort_ro", {Compare::kUnordered}},  // likewise
       {"config|get", {Compare::kUnordered}},
       {"function|list", {Compare::kTypeOnly}},  // libraries and their functions: dict order
-      // Which commands ran slower than slowlog-log-slower-than is timing.
-      {"slowlog|get", {Compare::kTypeOnly}},
-      {"slowlog|len", {Compare::kTypeOnly}},
+      // Which commands ran slower than slowlog-log-slower-than is timing on a shared machine, so
+      // even the entry count differs; tests/differential/scripts/slowlog.txt covers them.
+      {"slowlog|get", {Compare::kSkip}},
+      {"slowlog|len", {Compare::kSkip}},
   };
   return *rules;
 }
