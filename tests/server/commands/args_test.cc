@@ -19,10 +19,17 @@ constexpr std::string_view kCIntRange =
     "ERR value is out of range, value must between -2147483648 and 2147483647";
 constexpr std::string_view kNotFloat = "ERR value is not a valid float";
 
-// A parser over `args` from the first one; the views point into `args`, which must outlive it.
-ArgParser Over(const std::vector<std::string>& args, std::vector<std::string_view>* views) {
-  views->assign(args.begin(), args.end());
-  return ArgParser(*views, 0);
+// The arguments a parser reads, kept alive for the test's length.
+struct HeldArgs {
+  std::vector<std::string> strings;
+  std::vector<std::string_view> views;
+};
+
+// A parser over `args` from the first one; `held` keeps the arguments it points into.
+ArgParser Over(std::vector<std::string> args, HeldArgs* held) {
+  held->strings = std::move(args);
+  held->views.assign(held->strings.begin(), held->strings.end());
+  return ArgParser(held->views, 0);
 }
 
 // The error a read of `arg` with `read` records; empty when it succeeds.
@@ -54,7 +61,7 @@ TEST(ArgsTest, KeywordsMatchAsRedisStrcasecmp) {
 }
 
 TEST(ArgsTest, AcceptReadsOnlyAMatchingKeywordWithEnoughValuesAfterIt) {
-  std::vector<std::string_view> views;
+  HeldArgs views;
   ArgParser parser = Over({"limit", "0", "10"}, &views);
   EXPECT_FALSE(parser.Accept("LIMIT", 3));
   EXPECT_FALSE(parser.Accept("COUNT"));
@@ -70,7 +77,7 @@ TEST(ArgsTest, AcceptReadsOnlyAMatchingKeywordWithEnoughValuesAfterIt) {
 }
 
 TEST(ArgsTest, NextOneOfMapsKeywordsToValues) {
-  std::vector<std::string_view> views;
+  HeldArgs views;
   ArgParser parser = Over({"Right", "up"}, &views);
   EXPECT_EQ(parser.NextOneOf<int>({{"LEFT", 1}, {"RIGHT", 2}}), 2);
   EXPECT_EQ(parser.NextOneOf<int>({{"LEFT", 1}, {"RIGHT", 2}}, "ERR where to?"), 0);
@@ -78,7 +85,7 @@ TEST(ArgsTest, NextOneOfMapsKeywordsToValues) {
 }
 
 TEST(ArgsTest, TheFirstFailureSticksAndLaterReadsAreNoOps) {
-  std::vector<std::string_view> views;
+  HeldArgs views;
   ArgParser parser = Over({"1", "x", "2", "y", "WITHSCORES"}, &views);
   EXPECT_EQ(parser.NextInt64(), 1);
   EXPECT_EQ(parser.NextDouble(), 0);
@@ -98,7 +105,7 @@ TEST(ArgsTest, TheFirstFailureSticksAndLaterReadsAreNoOps) {
 }
 
 TEST(ArgsTest, AMissingArgumentIsASyntaxError) {
-  std::vector<std::string_view> views;
+  HeldArgs views;
   ArgParser parser = Over({"a"}, &views);
   EXPECT_EQ(parser.Next(), "a");
   EXPECT_EQ(parser.Next(), "");
@@ -110,7 +117,7 @@ TEST(ArgsTest, AMissingArgumentIsASyntaxError) {
 }
 
 TEST(ArgsTest, NextSpanAndRest) {
-  std::vector<std::string_view> views;
+  HeldArgs views;
   ArgParser parser = Over({"k1", "k2", "a1"}, &views);
   Args keys = parser.NextSpan(2);
   ASSERT_EQ(keys.size(), 2u);
@@ -229,7 +236,7 @@ TEST(ArgsTest, ScanCursorsFollowStrtoul) {
 }
 
 TEST(ArgsTest, ScanOptions) {
-  std::vector<std::string_view> views;
+  HeldArgs views;
   ArgParser parser = Over({"match", "a*", "COUNT", "5", "type", "set"}, &views);
   ScanOptions options = ReadScanOptions(parser, /*allow_type=*/true);
   EXPECT_FALSE(parser.failed());
