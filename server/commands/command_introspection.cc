@@ -30,8 +30,12 @@ std::string FullName(const CommandSpec& spec, const CommandSpec* container) {
   return std::string(container->name) + "|" + std::string(spec.name);
 }
 
-const CommandMetadata* MetadataOf(const CommandSpec& spec, const CommandSpec* container) {
-  return metadata::Find(FullName(spec, container));
+// Every registered command has metadata (command_metadata_test checks); the empty fallback keeps
+// COMMAND from crashing on a row added without it.
+const CommandMetadata& MetadataOf(const CommandSpec& spec, const CommandSpec* container) {
+  static constexpr CommandMetadata kUndescribed;
+  const CommandMetadata* found = metadata::Find(FullName(spec, container));
+  return found != nullptr ? *found : kUndescribed;
 }
 
 // Redis writes flag and category sets as status replies.
@@ -110,45 +114,18 @@ void ReplyKeySpec(CommandContext& ctx, const KeySpec& spec) {
 
 // A registered subcommand list in Redis's order (the metadata's), then any Redis 7.0 lacks.
 std::vector<const CommandSpec*> OrderedSubcommands(const CommandSpec& spec,
-                                                   const CommandMetadata* meta) {
+                                                   const CommandMetadata& meta) {
   std::vector<const CommandSpec*> ordered;
-  if (meta != nullptr) {
-    for (const CommandMetadata& sub : meta->subcommands) {
-      std::string_view own = sub.name.substr(sub.name.find('|') + 1);
-      if (const CommandSpec* found = CommandTable::FindSubcommand(spec, own)) {
-        ordered.push_back(found);
-      }
+  for (const CommandMetadata& sub : meta.subcommands) {
+    std::string_view own = sub.name.substr(sub.name.find('|') + 1);
+    if (const CommandSpec* found = CommandTable::FindSubcommand(spec, own)) {
+      ordered.push_back(found);
     }
   }
   for (const CommandSpec& sub : spec.subcommands) {
-    if (meta == nullptr || metadata::FindSubcommand(*meta, sub.name) == nullptr) {
-      ordered.push_back(&sub);
-    }
+    if (metadata::FindSubcommand(meta, sub.name) == nullptr) ordered.push_back(&sub);
   }
   return ordered;
-}
-
-// COMMAND INFO of a command Redis 7.0 does not have: its row, with one range key spec.
-void ReplyInfoFromRow(CommandContext& ctx, const CommandSpec& spec) {
-  ctx.reply.Integer(spec.arity);
-  ReplyStatusSet(ctx, FlagNames(spec));
-  ctx.reply.Integer(spec.first_key);
-  ctx.reply.Integer(spec.last_key);
-  ctx.reply.Integer(spec.key_step);
-  ReplyStatusSet(ctx, AclCategories(spec));
-  ctx.reply.SetHeader(0);
-  if (spec.first_key <= 0) {
-    ctx.reply.SetHeader(0);
-    return;
-  }
-  KeySpec range{.flags = (spec.flags & kReadonly) ? "RO access" : "RW access update",
-                .begin_search = BeginSearch::kIndex,
-                .index = spec.first_key,
-                .find_keys = FindKeys::kRange,
-                .lastkey = spec.last_key < 0 ? spec.last_key : spec.last_key - spec.first_key,
-                .keystep = spec.key_step};
-  ctx.reply.SetHeader(1);
-  ReplyKeySpec(ctx, range);
 }
 
 void ReplyArguments(CommandContext& ctx, std::span<const Argument> arguments) {
@@ -302,29 +279,24 @@ bool HasKeySpecs(const CommandMetadata& meta) {
 
 std::vector<std::string_view> CommandCategories(const CommandSpec& spec,
                                                 const CommandSpec* container) {
-  const CommandMetadata* meta = MetadataOf(spec, container);
-  return meta == nullptr ? AclCategories(spec) : Words(meta->acl_categories);
+  return Words(MetadataOf(spec, container).acl_categories);
 }
 
 void ReplyCommandInfo(CommandContext& ctx, const CommandSpec& spec, const CommandSpec* container) {
-  const CommandMetadata* meta = MetadataOf(spec, container);
+  const CommandMetadata& meta = MetadataOf(spec, container);
   ctx.reply.ArrayHeader(10);
   ctx.reply.Bulk(FullName(spec, container));
-  if (meta == nullptr) {
-    ReplyInfoFromRow(ctx, spec);
-  } else {
-    ctx.reply.Integer(meta->arity);
-    ReplyStatusSet(ctx, Words(meta->flags));
-    ctx.reply.Integer(meta->first_key);
-    ctx.reply.Integer(meta->last_key);
-    ctx.reply.Integer(meta->key_step);
-    ReplyStatusSet(ctx, Words(meta->acl_categories));
-    std::vector<std::string_view> tips = Words(meta->tips);
-    ctx.reply.SetHeader(tips.size());
-    for (std::string_view tip : tips) ctx.reply.Bulk(tip);
-    ctx.reply.SetHeader(meta->key_specs.size());
-    for (const KeySpec& key_spec : meta->key_specs) ReplyKeySpec(ctx, key_spec);
-  }
+  ctx.reply.Integer(meta.arity);
+  ReplyStatusSet(ctx, Words(meta.flags));
+  ctx.reply.Integer(meta.first_key);
+  ctx.reply.Integer(meta.last_key);
+  ctx.reply.Integer(meta.key_step);
+  ReplyStatusSet(ctx, Words(meta.acl_categories));
+  std::vector<std::string_view> tips = Words(meta.tips);
+  ctx.reply.SetHeader(tips.size());
+  for (std::string_view tip : tips) ctx.reply.Bulk(tip);
+  ctx.reply.SetHeader(meta.key_specs.size());
+  for (const KeySpec& key_spec : meta.key_specs) ReplyKeySpec(ctx, key_spec);
   // Redis: an empty set for a command without subcommands, else an array.
   std::vector<const CommandSpec*> subcommands = OrderedSubcommands(spec, meta);
   if (subcommands.empty()) {
@@ -336,54 +308,45 @@ void ReplyCommandInfo(CommandContext& ctx, const CommandSpec& spec, const Comman
 }
 
 void ReplyCommandDocs(CommandContext& ctx, const CommandSpec& spec, const CommandSpec* container) {
-  const CommandMetadata* meta = MetadataOf(spec, container);
+  const CommandMetadata& meta = MetadataOf(spec, container);
   std::vector<const CommandSpec*> subcommands = OrderedSubcommands(spec, meta);
   ctx.reply.Bulk(FullName(spec, container));
-  if (meta == nullptr) {
-    ctx.reply.MapHeader(4 + !subcommands.empty());
-    for (auto [name, value] : {std::pair{"summary", spec.summary}, {"since", spec.since},
-                               {"group", spec.group}, {"complexity", spec.complexity}}) {
-      ctx.reply.Bulk(name);
-      ctx.reply.Bulk(value);
+  std::pair<std::string_view, std::string_view> texts[] = {
+      {"summary", meta.summary}, {"since", meta.since}, {"group", meta.group},
+      {"complexity", meta.complexity}};
+  std::pair<std::string_view, std::string_view> deprecation[] = {
+      {"deprecated_since", meta.deprecated_since}, {"replaced_by", meta.replaced_by}};
+  size_t fields = Present(meta.doc_flags) + !meta.history.empty() +
+                  !meta.arguments.empty() + !subcommands.empty();
+  for (const auto& [name, value] : texts) fields += Present(value);
+  for (const auto& [name, value] : deprecation) fields += Present(value);
+  ctx.reply.MapHeader(fields);
+  for (const auto& [name, value] : texts) {
+    if (!Present(value)) continue;
+    ctx.reply.Bulk(name);
+    ctx.reply.Bulk(value);
+  }
+  if (Present(meta.doc_flags)) {
+    ctx.reply.Bulk("doc_flags");
+    ReplyStatusSet(ctx, Words(meta.doc_flags));
+  }
+  for (const auto& [name, value] : deprecation) {
+    if (!Present(value)) continue;
+    ctx.reply.Bulk(name);
+    ctx.reply.Bulk(value);
+  }
+  if (!meta.history.empty()) {
+    ctx.reply.Bulk("history");
+    ctx.reply.SetHeader(meta.history.size());
+    for (const metadata::HistoryEntry& entry : meta.history) {
+      ctx.reply.ArrayHeader(2);
+      ctx.reply.Bulk(entry.version);
+      ctx.reply.Bulk(entry.change);
     }
-  } else {
-    std::pair<std::string_view, std::string_view> texts[] = {
-        {"summary", meta->summary}, {"since", meta->since}, {"group", meta->group},
-        {"complexity", meta->complexity}};
-    std::pair<std::string_view, std::string_view> deprecation[] = {
-        {"deprecated_since", meta->deprecated_since}, {"replaced_by", meta->replaced_by}};
-    size_t fields = Present(meta->doc_flags) + !meta->history.empty() +
-                    !meta->arguments.empty() + !subcommands.empty();
-    for (const auto& [name, value] : texts) fields += Present(value);
-    for (const auto& [name, value] : deprecation) fields += Present(value);
-    ctx.reply.MapHeader(fields);
-    for (const auto& [name, value] : texts) {
-      if (!Present(value)) continue;
-      ctx.reply.Bulk(name);
-      ctx.reply.Bulk(value);
-    }
-    if (Present(meta->doc_flags)) {
-      ctx.reply.Bulk("doc_flags");
-      ReplyStatusSet(ctx, Words(meta->doc_flags));
-    }
-    for (const auto& [name, value] : deprecation) {
-      if (!Present(value)) continue;
-      ctx.reply.Bulk(name);
-      ctx.reply.Bulk(value);
-    }
-    if (!meta->history.empty()) {
-      ctx.reply.Bulk("history");
-      ctx.reply.SetHeader(meta->history.size());
-      for (const metadata::HistoryEntry& entry : meta->history) {
-        ctx.reply.ArrayHeader(2);
-        ctx.reply.Bulk(entry.version);
-        ctx.reply.Bulk(entry.change);
-      }
-    }
-    if (!meta->arguments.empty()) {
-      ctx.reply.Bulk("arguments");
-      ReplyArguments(ctx, meta->arguments);
-    }
+  }
+  if (!meta.arguments.empty()) {
+    ctx.reply.Bulk("arguments");
+    ReplyArguments(ctx, meta.arguments);
   }
   if (subcommands.empty()) return;
   ctx.reply.Bulk("subcommands");
@@ -403,13 +366,13 @@ void ReplyCommandKeys(CommandContext& ctx, Args target, bool with_flags) {
     ctx.reply.Error("ERR Invalid command specified");
     return;
   }
-  const CommandMetadata* meta = MetadataOf(*spec, container);
-  if (meta == nullptr || !HasKeySpecs(*meta)) {
+  const CommandMetadata& meta = MetadataOf(*spec, container);
+  if (!HasKeySpecs(meta)) {
     ctx.reply.Error("ERR The command has no key arguments");
     return;
   }
-  bool arity_ok = meta->arity > 0 ? target.size() == static_cast<size_t>(meta->arity)
-                                  : target.size() >= static_cast<size_t>(-meta->arity);
+  bool arity_ok = meta.arity > 0 ? target.size() == static_cast<size_t>(meta.arity)
+                                  : target.size() >= static_cast<size_t>(-meta.arity);
   if (!arity_ok) {
     ctx.reply.Error("ERR Invalid number of arguments specified for command");
     return;
@@ -418,24 +381,24 @@ void ReplyCommandKeys(CommandContext& ctx, Args target, bool with_flags) {
   // apply it asks the command's own key-finding function, which movable commands have.
   std::vector<metadata::KeyReference> keys;
   bool variable_flags = false;
-  for (const KeySpec& key_spec : meta->key_specs) {
+  for (const KeySpec& key_spec : meta.key_specs) {
     variable_flags |= metadata::HasWord(key_spec.flags, "variable_flags");
   }
-  if (variable_flags || !metadata::KeysFromSpecs(*meta, target, &keys)) {
+  if (variable_flags || !metadata::KeysFromSpecs(meta, target, &keys)) {
     keys.clear();
-    bool has_function = variable_flags || metadata::HasWord(meta->flags, "movablekeys");
+    bool has_function = variable_flags || metadata::HasWord(meta.flags, "movablekeys");
     std::vector<int> positions;
-    if (has_function && !NumkeysFallback(*meta, target, &keys) &&
+    if (has_function && !NumkeysFallback(meta, target, &keys) &&
         KeyPositions(*spec, target, &positions)) {
       for (int position : positions) {
         // Redis's sortROGetKeys reports the sorted key only, whatever else is written.
-        if (meta->name == "sort_ro" && position != 1) continue;
-        keys.push_back({position, FallbackFlags(*meta, target, position)});
+        if (meta.name == "sort_ro" && position != 1) continue;
+        keys.push_back({position, FallbackFlags(meta, target, position)});
       }
     }
   }
   if (keys.empty()) {
-    if (metadata::HasWord(meta->flags, "no_mandatory_keys")) {
+    if (metadata::HasWord(meta.flags, "no_mandatory_keys")) {
       ctx.reply.ArrayHeader(0);
     } else {
       ctx.reply.Error("ERR Invalid arguments specified for command");

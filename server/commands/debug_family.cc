@@ -528,11 +528,7 @@ constexpr CommandSpec kRows[] = {
     {.name = "debug",
      .arity = -2,
      .flags = kAdmin | kNoscript | kLoading | kStale | kProtected | kLockAll,
-     .handler = CmdDebug,
-     .group = "server",
-     .since = "1.0.0",
-     .summary = "A container for debugging commands",
-     .complexity = "Depends on subcommand."},
+     .handler = CmdDebug},
 };
 
 }  // namespace

@@ -354,12 +354,7 @@ constexpr CommandSpec kRows[] = {
      .first_key = 1,
      .last_key = 1,
      .key_step = 1,
-     .handler = CmdLpush,
-     .group = "list",
-     .since = "1.0.0",
-     .summary = "Prepend one or multiple elements to a list",
-     .complexity = "O(1) for each element added, so O(N) to add N elements when the command is "
-                   "called with multiple arguments."},
+     .handler = CmdLpush},
 
     {.name = "rpush",
      .arity = -3,
@@ -367,12 +362,7 @@ constexpr CommandSpec kRows[] = {
      .first_key = 1,
      .last_key = 1,
      .key_step = 1,
-     .handler = CmdRpush,
-     .group = "list",
-     .since = "1.0.0",
-     .summary = "Append one or multiple elements to a list",
-     .complexity = "O(1) for each element added, so O(N) to add N elements when the command is "
-                   "called with multiple arguments."},
+     .handler = CmdRpush},
 
     {.name = "lpushx",
      .arity = -3,
@@ -380,12 +370,7 @@ constexpr CommandSpec kRows[] = {
      .first_key = 1,
      .last_key = 1,
      .key_step = 1,
-     .handler = CmdLpushx,
-     .group = "list",
-     .since = "2.2.0",
-     .summary = "Prepend an element to a list, only if the list exists",
-     .complexity = "O(1) for each element added, so O(N) to add N elements when the command is "
-                   "called with multiple arguments."},
+     .handler = CmdLpushx},
 
     {.name = "rpushx",
      .arity = -3,
@@ -393,12 +378,7 @@ constexpr CommandSpec kRows[] = {
      .first_key = 1,
      .last_key = 1,
      .key_step = 1,
-     .handler = CmdRpushx,
-     .group = "list",
-     .since = "2.2.0",
-     .summary = "Append an element to a list, only if the list exists",
-     .complexity = "O(1) for each element added, so O(N) to add N elements when the command is "
-                   "called with multiple arguments."},
+     .handler = CmdRpushx},
 
     {.name = "lpop",
      .arity = -2,
@@ -406,11 +386,7 @@ constexpr CommandSpec kRows[] = {
      .first_key = 1,
      .last_key = 1,
      .key_step = 1,
-     .handler = CmdLpop,
-     .group = "list",
-     .since = "1.0.0",
-     .summary = "Remove and get the first elements in a list",
-     .complexity = "O(N) where N is the number of elements returned"},
+     .handler = CmdLpop},
 
     {.name = "rpop",
      .arity = -2,
@@ -418,11 +394,7 @@ constexpr CommandSpec kRows[] = {
      .first_key = 1,
      .last_key = 1,
      .key_step = 1,
-     .handler = CmdRpop,
-     .group = "list",
-     .since = "1.0.0",
-     .summary = "Remove and get the last elements in a list",
-     .complexity = "O(N) where N is the number of elements returned"},
+     .handler = CmdRpop},
 
     {.name = "llen",
      .arity = 2,
@@ -430,11 +402,7 @@ constexpr CommandSpec kRows[] = {
      .first_key = 1,
      .last_key = 1,
      .key_step = 1,
-     .handler = CmdLlen,
-     .group = "list",
-     .since = "1.0.0",
-     .summary = "Get the length of a list",
-     .complexity = "O(1)"},
+     .handler = CmdLlen},
 
     {.name = "lrange",
      .arity = 4,
@@ -442,13 +410,7 @@ constexpr CommandSpec kRows[] = {
      .first_key = 1,
      .last_key = 1,
      .key_step = 1,
-     .handler = CmdLrange,
-     .group = "list",
-     .since = "1.0.0",
-     .summary = "Get a range of elements from a list",
-     .complexity = "O(S+N) where S is the distance of start offset from HEAD for small lists, from "
-                   "nearest end (HEAD or TAIL) for large lists; and N is the number of elements in "
-                   "the specified range."},
+     .handler = CmdLrange},
 
     {.name = "lindex",
      .arity = 3,
@@ -456,12 +418,7 @@ constexpr CommandSpec kRows[] = {
      .first_key = 1,
      .last_key = 1,
      .key_step = 1,
-     .handler = CmdLindex,
-     .group = "list",
-     .since = "1.0.0",
-     .summary = "Get an element from a list by its index",
-     .complexity = "O(N) where N is the number of elements to traverse to get to the element at "
-                   "index. This makes asking for the first or the last element of the list O(1)."},
+     .handler = CmdLindex},
 
     {.name = "lset",
      .arity = 4,
@@ -469,12 +426,7 @@ constexpr CommandSpec kRows[] = {
      .first_key = 1,
      .last_key = 1,
      .key_step = 1,
-     .handler = CmdLset,
-     .group = "list",
-     .since = "1.0.0",
-     .summary = "Set the value of an element in a list by its index",
-     .complexity = "O(N) where N is the length of the list. Setting either the first or the last "
-                   "element of the list is O(1)."},
+     .handler = CmdLset},
 
     {.name = "lrem",
      .arity = 4,
@@ -482,12 +434,7 @@ constexpr CommandSpec kRows[] = {
      .first_key = 1,
      .last_key = 1,
      .key_step = 1,
-     .handler = CmdLrem,
-     .group = "list",
-     .since = "1.0.0",
-     .summary = "Remove elements from a list",
-     .complexity =
-         "O(N+M) where N is the length of the list and M is the number of elements removed."},
+     .handler = CmdLrem},
 
     {.name = "ltrim",
      .arity = 4,
@@ -495,11 +442,7 @@ constexpr CommandSpec kRows[] = {
      .first_key = 1,
      .last_key = 1,
      .key_step = 1,
-     .handler = CmdLtrim,
-     .group = "list",
-     .since = "1.0.0",
-     .summary = "Trim a list to the specified range",
-     .complexity = "O(N) where N is the number of elements to be removed by the operation."},
+     .handler = CmdLtrim},
 
     {.name = "linsert",
      .arity = 5,
@@ -507,14 +450,7 @@ constexpr CommandSpec kRows[] = {
      .first_key = 1,
      .last_key = 1,
      .key_step = 1,
-     .handler = CmdLinsert,
-     .group = "list",
-     .since = "2.2.0",
-     .summary = "Insert an element before or after another element in a list",
-     .complexity =
-         "O(N) where N is the number of elements to traverse before seeing the value pivot. This "
-         "means that inserting somewhere on the left end on the list (head) can be considered O(1) "
-         "and inserting somewhere on the right end (tail) is O(N)."},
+     .handler = CmdLinsert},
 
     {.name = "lpos",
      .arity = -3,
@@ -522,13 +458,7 @@ constexpr CommandSpec kRows[] = {
      .first_key = 1,
      .last_key = 1,
      .key_step = 1,
-     .handler = CmdLpos,
-     .group = "list",
-     .since = "6.0.6",
-     .summary = "Return the index of matching elements on a list",
-     .complexity = "O(N) where N is the number of elements in the list, for the average case. When "
-                   "searching for elements near the head or the tail of the list, or when the "
-                   "MAXLEN option is provided, the command may run in constant time."},
+     .handler = CmdLpos},
 
     {.name = "lmove",
      .arity = 5,
@@ -536,11 +466,7 @@ constexpr CommandSpec kRows[] = {
      .first_key = 1,
      .last_key = 2,
      .key_step = 1,
-     .handler = CmdLmove,
-     .group = "list",
-     .since = "6.2.0",
-     .summary = "Pop an element from a list, push it to another list and return it",
-     .complexity = "O(1)"},
+     .handler = CmdLmove},
 
     {.name = "rpoplpush",
      .arity = 3,
@@ -548,21 +474,12 @@ constexpr CommandSpec kRows[] = {
      .first_key = 1,
      .last_key = 2,
      .key_step = 1,
-     .handler = CmdRpoplpush,
-     .group = "list",
-     .since = "1.2.0",
-     .summary = "Remove the last element in a list, prepend it to another list and return it",
-     .complexity = "O(1)"},
+     .handler = CmdRpoplpush},
 
     {.name = "lmpop",
      .arity = -4,
      .flags = kWrite | kMovableKeys,
      .handler = CmdLmpop,
-     .group = "list",
-     .since = "7.0.0",
-     .summary = "Pop elements from a list",
-     .complexity =
-         "O(N+M) where N is the number of provided keys and M is the number of elements returned.",
      .movable_keys = LmpopKeys},
 
     {.name = "blpop",
@@ -571,11 +488,7 @@ constexpr CommandSpec kRows[] = {
      .first_key = 1,
      .last_key = -2,
      .key_step = 1,
-     .handler = CmdBlpop,
-     .group = "list",
-     .since = "2.0.0",
-     .summary = "Remove and get the first element in a list, or block until one is available",
-     .complexity = "O(N) where N is the number of provided keys."},
+     .handler = CmdBlpop},
 
     {.name = "brpop",
      .arity = -3,
@@ -583,11 +496,7 @@ constexpr CommandSpec kRows[] = {
      .first_key = 1,
      .last_key = -2,
      .key_step = 1,
-     .handler = CmdBrpop,
-     .group = "list",
-     .since = "2.0.0",
-     .summary = "Remove and get the last element in a list, or block until one is available",
-     .complexity = "O(N) where N is the number of provided keys."},
+     .handler = CmdBrpop},
 
     {.name = "blmove",
      .arity = 6,
@@ -595,12 +504,7 @@ constexpr CommandSpec kRows[] = {
      .first_key = 1,
      .last_key = 2,
      .key_step = 1,
-     .handler = CmdBlmove,
-     .group = "list",
-     .since = "6.2.0",
-     .summary = "Pop an element from a list, push it to another list and return it; or block until "
-                "one is available",
-     .complexity = "O(1)"},
+     .handler = CmdBlmove},
 
     {.name = "brpoplpush",
      .arity = 4,
@@ -608,22 +512,12 @@ constexpr CommandSpec kRows[] = {
      .first_key = 1,
      .last_key = 2,
      .key_step = 1,
-     .handler = CmdBrpoplpush,
-     .group = "list",
-     .since = "2.2.0",
-     .summary = "Pop an element from a list, push it to another list and return it; or block until "
-                "one is available",
-     .complexity = "O(1)"},
+     .handler = CmdBrpoplpush},
 
     {.name = "blmpop",
      .arity = -5,
      .flags = kWrite | kBlocking | kMovableKeys,
      .handler = CmdBlmpop,
-     .group = "list",
-     .since = "7.0.0",
-     .summary = "Pop elements from a list, or block until one is available",
-     .complexity =
-         "O(N+M) where N is the number of provided keys and M is the number of elements returned.",
      .movable_keys = BlmpopKeys},
 };
 

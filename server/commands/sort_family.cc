@@ -302,7 +302,6 @@ bool SortKeys(Args args, std::vector<int>* positions) {
   return true;
 }
 
-constexpr std::string_view kSortCategories = "@set @sortedset @list @dangerous -@keyspace";
 
 constexpr CommandSpec kRows[] = {
     {.name = "sort",
@@ -312,14 +311,7 @@ constexpr CommandSpec kRows[] = {
      .last_key = 1,
      .key_step = 1,
      .handler = CmdSort,
-     .group = "generic",
-     .since = "1.0.0",
-     .summary = "Sort the elements in a list, set or sorted set",
-     .complexity = "O(N+M*log(M)) where N is the number of elements in the list or set to sort, "
-                   "and M the number of returned elements. When the elements are not sorted, "
-                   "complexity is O(N).",
-     .movable_keys = SortKeys,
-     .acl_categories = kSortCategories},
+     .movable_keys = SortKeys},
     {.name = "sort_ro",
      .arity = -2,
      .flags = kReadonly | kMovableKeys | kLockAll,
@@ -327,14 +319,7 @@ constexpr CommandSpec kRows[] = {
      .last_key = 1,
      .key_step = 1,
      .handler = CmdSortRo,
-     .group = "generic",
-     .since = "7.0.0",
-     .summary = "Sort the elements in a list, set or sorted set. Read-only variant of SORT.",
-     .complexity = "O(N+M*log(M)) where N is the number of elements in the list or set to sort, "
-                   "and M the number of returned elements. When the elements are not sorted, "
-                   "complexity is O(N).",
-     .movable_keys = SortKeys,
-     .acl_categories = kSortCategories},
+     .movable_keys = SortKeys},
 };
 
 }  // namespace

@@ -102,33 +102,16 @@ constexpr CommandSpec kRows[] = {
      .arity = -3,
      .flags = kReadonly | kMovableKeys,
      .handler = CmdZUnion,
-     .group = "sorted-set",
-     .since = "6.2.0",
-     .summary = "Add multiple sorted sets",
-     .complexity = "O(N)+O(M*log(M)) with N being the sum of the sizes of the input sorted sets, "
-                   "and M being the number of elements in the resulting sorted set.",
      .movable_keys = SourceKeys},
     {.name = "zinter",
      .arity = -3,
      .flags = kReadonly | kMovableKeys,
      .handler = CmdZInter,
-     .group = "sorted-set",
-     .since = "6.2.0",
-     .summary = "Intersect multiple sorted sets",
-     .complexity = "O(N*K)+O(M*log(M)) worst case with N being the smallest input sorted set, K "
-                   "being the number of input sorted sets and M being the number of elements in "
-                   "the resulting sorted set.",
      .movable_keys = SourceKeys},
     {.name = "zdiff",
      .arity = -3,
      .flags = kReadonly | kMovableKeys,
      .handler = CmdZDiff,
-     .group = "sorted-set",
-     .since = "6.2.0",
-     .summary = "Subtract multiple sorted sets",
-     .complexity = "O(L + (N-K)log(N)) worst case where L is the total number of elements in all "
-                   "the sets, N is the size of the first set, and K is the size of the result "
-                   "set.",
      .movable_keys = SourceKeys},
     {.name = "zunionstore",
      .arity = -4,
@@ -137,11 +120,6 @@ constexpr CommandSpec kRows[] = {
      .last_key = 1,
      .key_step = 1,
      .handler = CmdZUnionStore,
-     .group = "sorted-set",
-     .since = "2.0.0",
-     .summary = "Add multiple sorted sets and store the resulting sorted set in a new key",
-     .complexity = "O(N)+O(M log(M)) with N being the sum of the sizes of the input sorted sets, "
-                   "and M being the number of elements in the resulting sorted set.",
      .movable_keys = StoreKeys},
     {.name = "zinterstore",
      .arity = -4,
@@ -150,12 +128,6 @@ constexpr CommandSpec kRows[] = {
      .last_key = 1,
      .key_step = 1,
      .handler = CmdZInterStore,
-     .group = "sorted-set",
-     .since = "2.0.0",
-     .summary = "Intersect multiple sorted sets and store the resulting sorted set in a new key",
-     .complexity = "O(N*K)+O(M*log(M)) worst case with N being the smallest input sorted set, K "
-                   "being the number of input sorted sets and M being the number of elements in "
-                   "the resulting sorted set.",
      .movable_keys = StoreKeys},
     {.name = "zdiffstore",
      .arity = -4,
@@ -164,22 +136,11 @@ constexpr CommandSpec kRows[] = {
      .last_key = 1,
      .key_step = 1,
      .handler = CmdZDiffStore,
-     .group = "sorted-set",
-     .since = "6.2.0",
-     .summary = "Subtract multiple sorted sets and store the resulting sorted set in a new key",
-     .complexity = "O(L + (N-K)log(N)) worst case where L is the total number of elements in all "
-                   "the sets, N is the size of the first set, and K is the size of the result "
-                   "set.",
      .movable_keys = StoreKeys},
     {.name = "zintercard",
      .arity = -3,
      .flags = kReadonly | kMovableKeys,
      .handler = CmdZInterCard,
-     .group = "sorted-set",
-     .since = "7.0.0",
-     .summary = "Intersect multiple sorted sets and return the cardinality of the result",
-     .complexity = "O(N*K) worst case with N being the smallest input sorted set, K being the "
-                   "number of input sorted sets.",
      .movable_keys = SourceKeys},
 };
 

@@ -49,34 +49,18 @@ constexpr CommandSpec kRows[] = {
      .first_key = 1,
      .last_key = -2,
      .key_step = 1,
-     .handler = CmdBZPopMin,
-     .group = "sorted-set",
-     .since = "5.0.0",
-     .summary = "Remove and return the member with the lowest score from one or more sorted sets, "
-                "or block until one is available",
-     .complexity = "O(log(N)) with N being the number of elements in the sorted set."},
+     .handler = CmdBZPopMin},
     {.name = "bzpopmax",
      .arity = -3,
      .flags = kWrite | kNoscript | kBlocking | kFast,
      .first_key = 1,
      .last_key = -2,
      .key_step = 1,
-     .handler = CmdBZPopMax,
-     .group = "sorted-set",
-     .since = "5.0.0",
-     .summary = "Remove and return the member with the highest score from one or more sorted sets, "
-                "or block until one is available",
-     .complexity = "O(log(N)) with N being the number of elements in the sorted set."},
+     .handler = CmdBZPopMax},
     {.name = "bzmpop",
      .arity = -5,
      .flags = kWrite | kBlocking | kMovableKeys,
      .handler = CmdBZMPop,
-     .group = "sorted-set",
-     .since = "7.0.0",
-     .summary = "Remove and return members with scores in a sorted set or block until one is "
-                "available",
-     .complexity = "O(K) + O(M*log(N)) where K is the number of provided keys, N being the number "
-                   "of elements in the sorted set, and M being the number of elements popped.",
      .movable_keys = BZMPopKeys},
 };
 

@@ -591,115 +591,58 @@ constexpr CommandSpec kRows[] = {
      .first_key = 1,
      .last_key = 1,
      .key_step = 1,
-     .handler = CmdXadd,
-     .group = "stream",
-     .since = "5.0.0",
-     .summary = "Appends a new entry to a stream",
-     .complexity = "O(1) when adding a new entry, O(N) when trimming where N being the number of "
-                   "entries evicted."},
+     .handler = CmdXadd},
     {.name = "xlen",
      .arity = 2,
      .flags = kReadonly | kFast,
      .first_key = 1,
      .last_key = 1,
      .key_step = 1,
-     .handler = CmdXlen,
-     .group = "stream",
-     .since = "5.0.0",
-     .summary = "Return the number of entries in a stream",
-     .complexity = "O(1)"},
+     .handler = CmdXlen},
     {.name = "xrange",
      .arity = -4,
      .flags = kReadonly,
      .first_key = 1,
      .last_key = 1,
      .key_step = 1,
-     .handler = CmdXrange,
-     .group = "stream",
-     .since = "5.0.0",
-     .summary = "Return a range of elements in a stream, with IDs matching the specified IDs "
-                "interval",
-     .complexity = "O(N) with N being the number of elements being returned. If N is constant "
-                   "(e.g. always asking for the first 10 elements with COUNT), you can consider "
-                   "it O(1)."},
+     .handler = CmdXrange},
     {.name = "xrevrange",
      .arity = -4,
      .flags = kReadonly,
      .first_key = 1,
      .last_key = 1,
      .key_step = 1,
-     .handler = CmdXrevrange,
-     .group = "stream",
-     .since = "5.0.0",
-     .summary = "Return a range of elements in a stream, with IDs matching the specified IDs "
-                "interval, in reverse order (from greater to smaller IDs) compared to XRANGE",
-     .complexity = "O(N) with N being the number of elements returned. If N is constant (e.g. "
-                   "always asking for the first 10 elements with COUNT), you can consider it "
-                   "O(1)."},
+     .handler = CmdXrevrange},
     {.name = "xdel",
      .arity = -3,
      .flags = kWrite | kFast,
      .first_key = 1,
      .last_key = 1,
      .key_step = 1,
-     .handler = CmdXdel,
-     .group = "stream",
-     .since = "5.0.0",
-     .summary = "Removes the specified entries from the stream. Returns the number of items "
-                "actually deleted, that may be different from the number of IDs passed in case "
-                "certain IDs do not exist.",
-     .complexity = "O(1) for each single item to delete in the stream, regardless of the stream "
-                   "size."},
+     .handler = CmdXdel},
     {.name = "xtrim",
      .arity = -4,
      .flags = kWrite,
      .first_key = 1,
      .last_key = 1,
      .key_step = 1,
-     .handler = CmdXtrim,
-     .group = "stream",
-     .since = "5.0.0",
-     .summary = "Trims the stream to (approximately if '~' is passed) a certain size",
-     .complexity = "O(N), with N being the number of evicted entries. Constant times are very "
-                   "small however, since entries are organized in macro nodes containing "
-                   "multiple entries that can be released with a single deallocation."},
+     .handler = CmdXtrim},
     {.name = "xsetid",
      .arity = -3,
      .flags = kWrite | kDenyOom | kFast,
      .first_key = 1,
      .last_key = 1,
      .key_step = 1,
-     .handler = CmdXsetid,
-     .group = "stream",
-     .since = "5.0.0",
-     .summary = "An internal command for replicating stream values",
-     .complexity = "O(1)"},
+     .handler = CmdXsetid},
     {.name = "xread",
      .arity = -4,
      .flags = kReadonly | kBlocking | kMovableKeys,
      .handler = CmdXread,
-     .group = "stream",
-     .since = "5.0.0",
-     .summary = "Return never seen elements in multiple streams, with IDs greater than the ones "
-                "reported by the caller for each stream. Can block.",
-     .complexity = "For each stream mentioned: O(N) with N being the number of elements being "
-                   "returned, it means that XREAD-ing with a fixed COUNT is O(1). Note that when "
-                   "the BLOCK option is used, XADD will pay O(M) time in order to serve the M "
-                   "clients blocked on the stream getting new data.",
      .movable_keys = XreadKeys},
     {.name = "xreadgroup",
      .arity = -7,
      .flags = kWrite | kBlocking | kMovableKeys,
      .handler = CmdXreadgroup,
-     .group = "stream",
-     .since = "5.0.0",
-     .summary = "Return new entries from a stream using a consumer group, or access the history "
-                "of the pending entries for a given consumer. Can block.",
-     .complexity = "For each stream mentioned: O(M) with M being the number of elements "
-                   "returned. If M is constant (e.g. always asking for the first 10 elements "
-                   "with COUNT), you can consider it O(1). On the other side when XREADGROUP "
-                   "blocks, XADD will pay the O(N) time in order to serve the N clients blocked "
-                   "on the stream getting new data.",
      .movable_keys = XreadKeys},
 };
 

@@ -67,16 +67,10 @@ struct CommandSpec {
   int last_key = 0;   // negative counts from the end (-1: the last argument)
   int key_step = 0;
   Handler handler = nullptr;
-  std::string_view group = "";
-  std::string_view since = "";
-  std::string_view summary = "";
-  std::string_view complexity = "";
   std::span<const CommandSpec> subcommands = {};
   KeysFn movable_keys = nullptr;
-  // Redis's hand-set ACL categories beyond those flags and group imply, space-separated
-  // ("@keyspace @dangerous"), so COMMAND INFO and ACL CAT match Redis; "-@keyspace" drops one the
-  // group implies.
-  std::string_view acl_categories = "";
+  // A command's documentation and ACL categories are its metadata's
+  // (server/dispatch/command_metadata.h), not fields of its row.
 };
 
 // How a command is being run: the entry path that brought it into the pipeline

@@ -66,7 +66,11 @@ const CommandMetadata* Find(std::string_view full_name) {
                              [](const CommandMetadata& c, std::string_view n) { return c.name < n; });
   if (it == all.end() || it->name != lower.substr(0, bar)) return nullptr;
   if (bar == std::string_view::npos) return &*it;
-  return FindSubcommand(*it, lower.substr(bar + 1));
+  if (const CommandMetadata* sub = FindSubcommand(*it, lower.substr(bar + 1))) return sub;
+  std::span<const CommandMetadata> newer = NewerSubcommands();
+  auto found = std::lower_bound(newer.begin(), newer.end(), lower,
+                                [](const CommandMetadata& c, std::string_view n) { return c.name < n; });
+  return found != newer.end() && found->name == lower ? &*found : nullptr;
 }
 
 const CommandMetadata* FindSubcommand(const CommandMetadata& container, std::string_view name) {

@@ -88,7 +88,10 @@ bool HasWord(std::string_view field, std::string_view word);
 std::span<const CommandMetadata> RedisCommands();
 // respd's own commands (RESPD), sorted by name (by hand: command_metadata_respd.cc).
 std::span<const CommandMetadata> RespdCommands();
-// Both, sorted by name.
+// Subcommands of Redis 7.0's containers that only later Redis versions have (CLIENT SETINFO),
+// sorted by full name (by hand: command_metadata_respd.cc).
+std::span<const CommandMetadata> NewerSubcommands();
+// Redis's and respd's commands, sorted by name.
 std::span<const CommandMetadata> AllCommands();
 
 // Case-insensitive lookup by full name ("config|get"); nullptr if neither Redis 7.0 nor respd

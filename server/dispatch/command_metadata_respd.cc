@@ -1,5 +1,6 @@
-// respd's own commands' metadata (COMMAND INFO and COMMAND DOCS), written by hand: the generated
-// command_metadata_data.cc holds Redis's commands only and is overwritten by
+// respd's own commands' metadata (COMMAND INFO and COMMAND DOCS), and that of the subcommands of
+// later Redis versions respd registers, written by hand: the generated command_metadata_data.cc
+// holds Redis 7.0's commands only and is overwritten by
 // scripts/gen_command_metadata.py. A RESPD subcommand brings its entry here, its flags and ACL
 // categories as its row in server/commands/respd_family.cc has them (the metadata test checks).
 #include "server/dispatch/command_metadata.h"
@@ -102,8 +103,33 @@ constexpr CommandMetadata kRespdCommands[] = {
      .subcommands = kRespdSubcommands},
 };
 
+// ---- Redis 7.2's CLIENT SETINFO, which clients such as redis-py 5 send on connect ------------
+constexpr Argument kSetinfoAttrs[] = {
+    {.name = "libname", .type = "string", .token = "LIB-NAME"},
+    {.name = "libver", .type = "string", .token = "LIB-VER"},
+};
+constexpr Argument kSetinfoArgs[] = {
+    {.name = "attr", .type = "oneof", .arguments = kSetinfoAttrs},
+};
+
+// Sorted by full name.
+constexpr CommandMetadata kNewerSubcommands[] = {
+    {.name = "client|setinfo",
+     .arity = 4,
+     .flags = "noscript loading stale",
+     .acl_categories = "@slow @connection",
+     .tips = "",
+     .summary = "Sets information specific to the client or connection.",
+     .since = "7.2.0",
+     .group = "connection",
+     .complexity = "O(1)",
+     .arguments = kSetinfoArgs},
+};
+
 }  // namespace
 
 std::span<const CommandMetadata> RespdCommands() { return kRespdCommands; }
+
+std::span<const CommandMetadata> NewerSubcommands() { return kNewerSubcommands; }
 
 }  // namespace respd::server::metadata

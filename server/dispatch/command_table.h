@@ -36,8 +36,6 @@ class CommandTable {
 // an empty view when the name is too long to be any command.
 std::string_view LowerName(std::string_view name, char* buffer, size_t capacity);
 
-// The ACL categories Redis derives for a command (@write, @read, @fast, @slow, @string...).
-std::vector<std::string_view> AclCategories(const CommandSpec& spec);
 // Redis's flag names of a command for COMMAND INFO ("write", "denyoom", "fast"...).
 std::vector<std::string_view> FlagNames(const CommandSpec& spec);
 

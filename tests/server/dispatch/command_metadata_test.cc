@@ -16,15 +16,11 @@
 namespace respd::server {
 namespace {
 
-// Registered commands Redis 7.0 does not have (docs/COMMANDS.md).
-const std::set<std::string> kNotInRedis70 = {"client|setinfo"};
-
 std::vector<std::string> Strings(const std::vector<std::string_view>& views) {
   return {views.begin(), views.end()};
 }
 
 void ExpectAgrees(const CommandSpec& spec, const std::string& name) {
-  if (kNotInRedis70.contains(name)) return;
   const metadata::CommandMetadata* meta = metadata::Find(name);
   ASSERT_NE(meta, nullptr) << name << " has no metadata";
   EXPECT_EQ(meta->name, name);
@@ -33,7 +29,6 @@ void ExpectAgrees(const CommandSpec& spec, const std::string& name) {
   EXPECT_EQ(spec.last_key, meta->last_key) << name;
   EXPECT_EQ(spec.key_step, meta->key_step) << name;
   EXPECT_EQ(Strings(FlagNames(spec)), Strings(metadata::Words(meta->flags))) << name;
-  EXPECT_EQ(Strings(AclCategories(spec)), Strings(metadata::Words(meta->acl_categories))) << name;
   EXPECT_EQ(spec.movable_keys != nullptr, metadata::HasWord(meta->flags, "movablekeys")) << name;
 }
 
