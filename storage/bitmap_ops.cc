@@ -38,7 +38,6 @@ OpResult<BitWriteTarget> StringForBitWrite(Database& db, std::string_view key, u
   if (found.status() == OpStatus::kKeyNotFound) {
     Entry* entry = db.SetString(key, {}, Entry::kNoExpire, false, StringEncoding::kRaw);
     entry = db.ResizeString(entry, needed);
-    NotifyNewKey(db, key);
     return BitWriteTarget{entry, true, true};
   }
   if (!found.ok()) return found.status();
@@ -326,7 +325,6 @@ OpResult<size_t> BitOp(Database& db, BitOpKind op, std::string_view dest,
   } else {
     Database::Slot slot = db.FindSlot(dest, /*read=*/false);
     db.SetString(slot, dest, result, Entry::kNoExpire, false, StringEncoding::kRaw);
-    if (slot.entry == nullptr) NotifyNewKey(db, dest);
     db.Notify(dest, kSetEvent);
     db.AddDirty();
   }

@@ -44,13 +44,22 @@ Entry* Database::Lookup(std::string_view key, uint64_t hash) {
 }
 
 Entry* Database::FindRead(std::string_view key, bool touch) {
+  Entry* e = FindReadQuiet(key);
+  if (e == nullptr) {
+    Notify(key, kKeyMissEvent);
+    return nullptr;
+  }
+  if (touch) e->set_lru(LruClock(CommandTimeMs()));
+  return e;
+}
+
+Entry* Database::FindReadQuiet(std::string_view key) {
   Entry* e = Lookup(key, HashBytes(key));
   if (e == nullptr) {
     store_->stats().keyspace_misses.fetch_add(1, std::memory_order_relaxed);
     return nullptr;
   }
   store_->stats().keyspace_hits.fetch_add(1, std::memory_order_relaxed);
-  if (touch) e->set_lru(LruClock(CommandTimeMs()));
   return e;
 }
 
@@ -80,6 +89,7 @@ Database::Slot Database::FindSlot(std::string_view key, bool read) {
   if (read) {
     auto& counter = e == nullptr ? store_->stats().keyspace_misses : store_->stats().keyspace_hits;
     counter.fetch_add(1, std::memory_order_relaxed);
+    if (e == nullptr) Notify(key, kKeyMissEvent);
   }
   if (e != nullptr) e->set_lru(LruClock(CommandTimeMs()));
   return {e, hash};
@@ -117,6 +127,7 @@ Entry* Database::SetString(const Slot& slot, std::string_view key, std::string_v
   if (e->has_expire()) ++shard.volatile_keys;
   shard.Charge(static_cast<int64_t>(e->BlockBytes()));
   MarkModified(key);
+  if (old == nullptr) Notify(key, kNewKeyEvent);
   return e;
 }
 
@@ -130,6 +141,7 @@ Entry* Database::AddObject(std::string_view key, std::unique_ptr<Object> object,
   if (e->has_expire()) ++shard.volatile_keys;
   ChargeLinked(shard, e);
   MarkModified(key);
+  Notify(key, kNewKeyEvent);
   SignalIfServable(e);
   return e;
 }
@@ -147,7 +159,10 @@ void Database::Put(Entry* entry) {
   if (entry->has_expire()) ++shard.volatile_keys;
   ChargeLinked(shard, entry);
   MarkModified(entry->key());
-  if (old == nullptr) SignalIfServable(entry);
+  if (old == nullptr) {
+    Notify(entry->key(), kNewKeyEvent);
+    SignalIfServable(entry);
+  }
 }
 
 bool Database::Delete(std::string_view key) {

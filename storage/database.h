@@ -62,8 +62,11 @@ class Database {
   int index() const { return index_; }
 
   // Finds a live key (deleting it first if it expired). A read lookup counts keyspace hits and
-  // misses; `touch` refreshes the LRU clock (OBJECT does not touch, as in Redis).
+  // misses and reports a miss as "keymiss", as Redis's lookupKeyRead does; `touch` refreshes the
+  // LRU clock (EXISTS, TYPE and TTL do not touch, as in Redis).
   Entry* FindRead(std::string_view key, bool touch = true);
+  // A read lookup that neither touches nor reports a miss (OBJECT, MEMORY USAGE).
+  Entry* FindReadQuiet(std::string_view key);
   Entry* FindWrite(std::string_view key);
   // A live key without counting a hit or miss or refreshing its LRU clock (KEYS with a literal
   // pattern, which Redis answers without a lookup).

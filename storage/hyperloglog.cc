@@ -413,9 +413,11 @@ namespace {
 // PFADD and PFMERGE both report "pfadd", as in Redis.
 constexpr KeyEvent kPfAddEvent{kEventString, "pfadd"};
 
-// The HLL at `key` for a write: kOk with `*found` null when the key is missing.
-HllStatus FindHllForWrite(Database& db, std::string_view key, Entry** found) {
-  OpResult<Entry*> entry = db.FindWriteTyped(key, ValueType::kString);
+// The HLL at `key`: kOk with `*found` null when the key is missing. `read`: a read lookup
+// (counting a hit or a miss, reporting "keymiss"), as PFCOUNT's of one key; else a write lookup.
+HllStatus FindHll(Database& db, std::string_view key, bool read, Entry** found) {
+  OpResult<Entry*> entry =
+      read ? db.FindReadTyped(key, ValueType::kString) : db.FindWriteTyped(key, ValueType::kString);
   *found = nullptr;
   if (entry.status() == OpStatus::kKeyNotFound) return HllStatus::kOk;
   if (!entry.ok()) return HllStatus::kWrongType;
@@ -430,10 +432,9 @@ void StoreHll(Database& db, std::string_view key, const std::string& hll) {
   db.SetString(key, hll, Entry::kNoExpire, true, StringEncoding::kRaw);
 }
 
-// Stores an HLL a PFADD or PFMERGE changed (`created`: the key was missing) and reports it.
-void StoreChangedHll(Database& db, std::string_view key, const std::string& hll, bool created) {
+// Stores an HLL a PFADD or PFMERGE changed and reports it.
+void StoreChangedHll(Database& db, std::string_view key, const std::string& hll) {
   StoreHll(db, key, hll);
-  if (created) NotifyNewKey(db, key);
   db.Notify(key, kPfAddEvent);
 }
 
@@ -458,7 +459,7 @@ HllStatus MergeKeys(Database& db, std::span<const std::string_view> keys, HllReg
 HllStatus PfAdd(Database& db, std::string_view key, std::span<const std::string_view> elements,
                 bool* changed) {
   Entry* entry;
-  HllStatus status = FindHllForWrite(db, key, &entry);
+  HllStatus status = FindHll(db, key, /*read=*/false, &entry);
   if (status != HllStatus::kOk) return status;
   std::string hll = entry != nullptr ? std::string(entry->str()) : NewHll();
   // Redis counts the creation and each element that raised a register as a change.
@@ -476,7 +477,7 @@ HllStatus PfAdd(Database& db, std::string_view key, std::span<const std::string_
   *changed = changes > 0;
   if (!*changed) return HllStatus::kOk;
   HllInvalidateCache(hll);
-  StoreChangedHll(db, key, hll, entry == nullptr);
+  StoreChangedHll(db, key, hll);
   db.AddDirty(changes);
   return HllStatus::kOk;
 }
@@ -490,7 +491,7 @@ HllStatus PfCount(Database& db, std::span<const std::string_view> keys, uint64_t
     return status;
   }
   Entry* entry;
-  HllStatus status = FindHllForWrite(db, keys[0], &entry);
+  HllStatus status = FindHll(db, keys[0], /*read=*/true, &entry);
   if (status != HllStatus::kOk) return status;
   *cardinality = 0;
   if (entry == nullptr) return HllStatus::kOk;
@@ -518,7 +519,7 @@ HllStatus PfMerge(Database& db, std::string_view dest, std::span<const std::stri
   if (status == HllStatus::kOk) status = MergeKeys(db, sources, max, &any_dense);
   if (status != HllStatus::kOk) return status;
   Entry* entry;
-  status = FindHllForWrite(db, dest, &entry);
+  status = FindHll(db, dest, /*read=*/false, &entry);
   if (status != HllStatus::kOk) return status;
   std::string hll = entry != nullptr ? std::string(entry->str()) : NewHll();
   if (any_dense && !HllToDense(hll)) return HllStatus::kCorrupt;
@@ -526,7 +527,7 @@ HllStatus PfMerge(Database& db, std::string_view dest, std::span<const std::stri
     if (max[i] != 0) HllSetRegister(hll, i, max[i]);
   }
   HllInvalidateCache(hll);
-  StoreChangedHll(db, dest, hll, entry == nullptr);
+  StoreChangedHll(db, dest, hll);
   db.AddDirty();
   return HllStatus::kOk;
 }

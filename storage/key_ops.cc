@@ -18,7 +18,6 @@ constexpr KeyEvent kCopyToEvent{kEventGeneric, "copy_to"};
 void LinkAsNew(Database& db, Entry* entry) {
   db.Delete(entry->key());
   db.Put(entry);
-  NotifyNewKey(db, entry->key());
 }
 
 }  // namespace

@@ -61,8 +61,4 @@ bool Move(Database& src, Database& dst, std::string_view key);
 // must differ when the databases are the same.
 bool Copy(Database& src, std::string_view from, Database& dst, std::string_view to, bool replace);
 
-// Reports that `key` was just created (Redis's dbAdd emits "new"): operations that add a key
-// call it before their own event.
-inline void NotifyNewKey(Database& db, std::string_view key) { db.Notify(key, kNewKeyEvent); }
-
 }  // namespace respd::storage

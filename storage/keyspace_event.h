@@ -36,5 +36,6 @@ inline constexpr KeyEvent kExpireEvent{kEventGeneric, "expire"};
 inline constexpr KeyEvent kPersistEvent{kEventGeneric, "persist"};
 inline constexpr KeyEvent kExpiredEvent{kEventExpired, "expired"};
 inline constexpr KeyEvent kNewKeyEvent{kEventNew, "new"};
+inline constexpr KeyEvent kKeyMissEvent{kEventKeyMiss, "keymiss"};
 
 }  // namespace respd::storage

@@ -38,7 +38,6 @@ void StoreCounterText(Database& db, std::string_view key, Entry* entry, std::str
     db.Touch(key, event);
   } else {
     db.SetString(key, text, Entry::kNoExpire, /*keep_ttl=*/true, encoding);
-    if (entry == nullptr) NotifyNewKey(db, key);
     db.Notify(key, event);
   }
   db.AddDirty();
@@ -60,7 +59,6 @@ OpResult<SetOutcome> Set(Database& db, std::string_view key, std::string_view va
     return outcome;
   }
   db.SetString(slot, key, value, params.expire_at_ms, params.keep_ttl);
-  if (!found) NotifyNewKey(db, key);
   db.Notify(key, kSetEvent);
   if (params.expire_at_ms != Entry::kNoExpire) db.Notify(key, kExpireEvent);
   db.AddDirty();
@@ -133,7 +131,6 @@ OpResult<size_t> Append(Database& db, std::string_view key, std::string_view val
   size_t new_len;
   if (entry == nullptr) {
     db.SetString(key, value, Entry::kNoExpire);
-    NotifyNewKey(db, key);
     new_len = value.size();
   } else {
     size_t old_len = entry->str().size();
@@ -154,12 +151,10 @@ OpResult<size_t> SetRange(Database& db, std::string_view key, uint64_t offset,
   Entry* entry = *found;
   if (value.empty()) return entry == nullptr ? 0 : entry->str().size();
   if (!FitsMaxLen(offset, value.size(), max_len)) return OpStatus::kStringTooLong;
-  bool created = entry == nullptr;
-  if (created) entry = db.SetString(key, {}, Entry::kNoExpire, false, StringEncoding::kRaw);
+  if (entry == nullptr) entry = db.SetString(key, {}, Entry::kNoExpire, false, StringEncoding::kRaw);
   size_t new_len = std::max<size_t>(entry->str().size(), offset + value.size());
   entry = db.ResizeString(entry, new_len);
   std::memcpy(entry->mutable_str() + offset, value.data(), value.size());
-  if (created) NotifyNewKey(db, key);
   db.Notify(key, kSetRangeEvent);
   db.AddDirty();
   return new_len;

@@ -321,7 +321,7 @@ void CmdSwapdb(CommandContext& ctx) {
 
 // The key OBJECT inspects, without touching its LRU clock; replies null when it is missing.
 Entry* ObjectLookupOrReply(CommandContext& ctx) {
-  Entry* e = ctx.db().FindRead(ctx.args[2], /*touch=*/false);
+  Entry* e = ctx.db().FindReadQuiet(ctx.args[2]);
   if (e == nullptr) ctx.reply.Null();
   return e;
 }

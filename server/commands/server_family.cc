@@ -282,7 +282,7 @@ void CmdMemoryUsage(CommandContext& ctx) {
     }
   }
   if (!parser.Finalize(ctx)) return;
-  storage::Entry* entry = ctx.db().FindRead(ctx.args[2], /*touch=*/false);
+  storage::Entry* entry = ctx.db().FindReadQuiet(ctx.args[2]);
   if (entry == nullptr) {
     ctx.reply.Null();
     return;

@@ -444,8 +444,7 @@ void ReadGeneric(CommandContext& ctx, bool xreadgroup) {
   for (size_t k = 0; k < streams_count; ++k) {
     std::string_view key = args[streams_arg + k];
     std::string_view id_arg = args[streams_arg + streams_count + k];
-    auto found = xreadgroup ? storage::FindStreamWrite(ctx.db(), key)
-                            : storage::FindStreamRead(ctx.db(), key);
+    auto found = storage::FindStreamRead(ctx.db(), key);
     if (!found.ok() && found.status() != OpStatus::kKeyNotFound) {
       // A stream replaced by another type under a blocked reader: XREAD keeps waiting, a group
       // reader is told (below) that its stream is gone.
@@ -495,7 +494,13 @@ void ReadGeneric(CommandContext& ctx, bool xreadgroup) {
   size_t token = 0;
   for (size_t k = 0; k < streams_count; ++k) {
     Stream* stream = streams[k];
-    if (stream == nullptr || (retry_key && *retry_key != args[streams_arg + k])) continue;
+    if (retry_key && *retry_key != args[streams_arg + k]) continue;
+    if (stream == nullptr) {
+      // Redis looks every key up again to serve it: a missing one counts a second miss and
+      // "keymiss".
+      ctx.db().FindRead(args[streams_arg + k]);
+      continue;
+    }
     bool serve = false;
     bool history = false;
     StreamId after = ids[k];

@@ -164,9 +164,9 @@ std::optional<std::vector<StreamId>> ParseIds(CommandContext& ctx, size_t first,
   return ids;
 }
 
-// XACK key group id [id ...]
+// XACK key group id [id ...]: a read lookup, as Redis's (a missing key is a "keymiss").
 void CmdXack(CommandContext& ctx) {
-  auto found = storage::FindStreamWrite(ctx.db(), ctx.args[1]);
+  auto found = storage::FindStreamRead(ctx.db(), ctx.args[1]);
   if (!found.ok() && found.status() != OpStatus::kKeyNotFound) {
     return ctx.ReplyStatus(found.status());
   }
@@ -272,7 +272,7 @@ void CmdXpending(CommandContext& ctx) {
 
 // Finds the stream and group of XCLAIM/XAUTOCLAIM, replying WRONGTYPE or NOGROUP when missing.
 std::pair<Stream*, StreamGroup*> FindGroupOrReply(CommandContext& ctx) {
-  auto found = storage::FindStreamWrite(ctx.db(), ctx.args[1]);
+  auto found = storage::FindStreamRead(ctx.db(), ctx.args[1]);
   if (!found.ok() && found.status() != OpStatus::kKeyNotFound) {
     ctx.ReplyStatus(found.status());
     return {nullptr, nullptr};

@@ -266,7 +266,8 @@ TEST_F(BitmapDbTest, WritesReportRedisEvents) {
   EXPECT_EQ(recorder_.events,
             (std::vector<std::string>{"0:new:b", "0:setbit:b", "0:setbit:b", "0:setbit:b",
                                       "0:new:f", "0:setbit:f", "0:new:g", "0:new:o", "0:set:o",
-                                      "0:set:o", "0:del:o"}));
+                                      "0:set:o", "0:keymiss:missing", "0:del:o",
+                                      "0:keymiss:missing"}));
 }
 
 TEST_F(BitmapDbTest, SetBitCreatesPadsAndKeepsTtl) {

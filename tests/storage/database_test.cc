@@ -50,7 +50,17 @@ TEST_F(DatabaseTest, ExpiryReportsExpiredEvent) {
   observer_.events.clear();
   SetCommandTimeMs(kNow + 100);
   EXPECT_EQ(db_.FindRead("k"), nullptr);
-  EXPECT_EQ(observer_.events, std::vector<std::string>{"0:expired:k"});
+  EXPECT_EQ(observer_.events, (std::vector<std::string>{"0:expired:k", "0:keymiss:k"}));
+}
+
+// Redis's lookupKeyRead reports a miss as "keymiss"; write lookups and OBJECT's do not.
+TEST_F(DatabaseTest, OnlyReadLookupsReportKeymiss) {
+  EXPECT_EQ(db_.FindRead("a"), nullptr);
+  EXPECT_EQ(db_.FindWrite("b"), nullptr);
+  EXPECT_EQ(db_.FindReadQuiet("c"), nullptr);
+  EXPECT_EQ(db_.FindSlot("d", /*read=*/true).entry, nullptr);
+  EXPECT_EQ(db_.FindSlot("e", /*read=*/false).entry, nullptr);
+  EXPECT_EQ(observer_.events, (std::vector<std::string>{"0:keymiss:a", "0:keymiss:d"}));
 }
 
 TEST_F(DatabaseTest, LazyExpiryAtLookup) {

@@ -172,7 +172,8 @@ TEST_F(HyperLogLogDbTest, WritesReportRedisEvents) {
   EXPECT_EQ(PfMerge(db(), "m", sources), HllStatus::kOk);
   EXPECT_EQ(PfMerge(db(), "m", sources), HllStatus::kOk);
   EXPECT_EQ(recorder_.events, (std::vector<std::string>{"0:new:h", "0:pfadd:h", "0:pfadd:h",
-                                                        "0:new:m", "0:pfadd:m", "0:pfadd:m"}));
+                                                        "0:keymiss:m", "0:new:m", "0:pfadd:m",
+                                                        "0:pfadd:m"}));
 }
 
 TEST_F(HyperLogLogDbTest, AddCreatesAndReportsChanges) {

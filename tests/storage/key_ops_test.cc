@@ -53,11 +53,11 @@ TEST_F(KeyOpsTest, DelReportsEachDeletedKeyOnce) {
   EXPECT_EQ(db().Size(), 0u);
 }
 
-TEST_F(KeyOpsTest, TouchKeysCountsRepeatsAndReportsNothing) {
+TEST_F(KeyOpsTest, TouchKeysCountsRepeatsAndReportsOnlyMisses) {
   Given("a", "1");
   std::string_view keys[] = {"a", "a", "missing"};
   EXPECT_EQ(TouchKeys(db(), keys), 2);
-  EXPECT_TRUE(observer_.events.empty());
+  EXPECT_EQ(observer_.events, Events{"0:keymiss:missing"});
 }
 
 TEST_F(KeyOpsTest, ExpireInTheFutureSetsTheTimeAndReportsExpire) {
@@ -192,7 +192,8 @@ TEST_F(KeyOpsTest, CopyKeepsTheSourceAndReportsCopyTo) {
   EXPECT_TRUE(Copy(db(), "a", db(), "b", /*replace=*/true));
   EXPECT_TRUE(Copy(db(0), "a", db(1), "b", false));
   EXPECT_EQ(observer_.events,
-            (Events{"0:new:b", "0:copy_to:b", "0:new:b", "0:copy_to:b", "1:new:b", "1:copy_to:b"}));
+            (Events{"0:new:b", "0:copy_to:b", "0:keymiss:missing", "0:new:b", "0:copy_to:b",
+                    "1:new:b", "1:copy_to:b"}));
 }
 
 TEST_F(KeyOpsTest, CopyOfAContainerIsDeep) {

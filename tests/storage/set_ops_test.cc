@@ -10,23 +10,12 @@
 
 #include "storage/clock.h"
 #include "storage/zset.h"
+#include "tests/storage/event_recorder.h"
 
 namespace respd::storage {
 namespace {
 
 constexpr size_t kMaxInts = 512;
-
-class EventLog : public KeyspaceObserver {
- public:
-  void OnKeyModified(int, std::string_view key) override { modified.emplace_back(key); }
-  void OnDbModified(int) override {}
-  void OnKeyReady(int, std::string_view) override {}
-  void OnKeyEvent(int, std::string_view key, KeyEvent event) override {
-    events.push_back(std::string(event.name) + ":" + std::string(key));
-  }
-  std::vector<std::string> modified;
-  std::vector<std::string> events;
-};
 
 class SetOpsTest : public ::testing::Test {
  protected:
@@ -50,7 +39,7 @@ class SetOpsTest : public ::testing::Test {
   }
   void AddString(std::string_view key) { db().SetString(key, "x", Entry::kNoExpire); }
 
-  EventLog log_;
+  EventRecorder log_;
   Store store_{1, /*locking=*/false};
   std::mt19937_64 rng_{7};
 };

@@ -138,7 +138,7 @@ TEST_F(StringOpsTest, GetDelReturnsAndDeletes) {
   EXPECT_EQ(**GetDel(db(), "k"), "v");
   EXPECT_EQ(db().Peek("k"), nullptr);
   EXPECT_FALSE(*GetDel(db(), "k"));
-  EXPECT_EQ(observer_.events, Events{"0:del:k"});
+  EXPECT_EQ(observer_.events, (Events{"0:del:k", "0:keymiss:k"}));
 }
 
 TEST_F(StringOpsTest, WritersReportRedisEvents) {

@@ -12,21 +12,10 @@
 
 #include "storage/clock.h"
 #include "storage/set.h"
+#include "tests/storage/event_recorder.h"
 
 namespace respd::storage {
 namespace {
-
-class EventLog : public KeyspaceObserver {
- public:
-  void OnKeyModified(int, std::string_view) override {}
-  void OnDbModified(int) override {}
-  void OnKeyReady(int, std::string_view key) override { ready.emplace_back(key); }
-  void OnKeyEvent(int, std::string_view key, KeyEvent event) override {
-    events.push_back(std::string(event.name) + ":" + std::string(key));
-  }
-  std::vector<std::string> ready;
-  std::vector<std::string> events;
-};
 
 using Strings = std::vector<std::string>;
 using Members = std::vector<ScoredMember>;
@@ -68,7 +57,7 @@ class ZSetOpsTest : public ::testing::Test {
     db().AddObject(key, std::move(s));
   }
 
-  EventLog log_;
+  EventRecorder log_;
   Store store_{1, /*locking=*/false};
   ZSetLimits limits_;
 };

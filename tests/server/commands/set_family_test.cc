@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "tests/server/command_test_base.h"
+#include "tests/storage/event_recorder.h"
 
 namespace respd::server {
 namespace {
@@ -12,17 +13,6 @@ namespace {
 using SetFamilyTest = CommandTest;
 
 // Keyspace events, as "event:key", recorded while the test runs commands.
-class EventRecorder : public storage::KeyspaceObserver {
- public:
-  void OnKeyModified(int, std::string_view) override {}
-  void OnDbModified(int) override {}
-  void OnKeyReady(int, std::string_view) override {}
-  void OnKeyEvent(int, std::string_view key, storage::KeyEvent event) override {
-    events.push_back(std::string(event.name) + ":" + std::string(key));
-  }
-  std::vector<std::string> events;
-};
-
 struct EventCase {
   std::vector<std::string> command;
   std::vector<std::string> events;
@@ -31,7 +21,7 @@ struct EventCase {
 // The events redis-server 7.0 publishes for the same commands (its "new" aside, which storage does
 // not report yet), in its order.
 TEST_F(SetFamilyTest, CommandsReportRedisEvents) {
-  EventRecorder recorder;
+  storage::EventRecorder recorder;
   server_->store.AddObserver(&recorder);
   const std::vector<EventCase> cases = {
       {{"sadd", "s", "a", "b", "c"}, {"sadd:s"}},
