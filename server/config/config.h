@@ -109,6 +109,10 @@ class Config {
   std::vector<std::pair<std::string, std::string>> Matching(
       const std::vector<std::string>& patterns);
   const std::vector<std::unique_ptr<Option>>& options() const { return options_; }
+  // Records every runtime-mutable option's value, once start-up has parsed the command line and
+  // config file; RestoreStartupValues (RESPD RESET) puts back those CONFIG SET changed since.
+  void CaptureStartupValues();
+  void RestoreStartupValues();
   // The config directives given that respd stores without acting on, for start-up warnings.
   const std::vector<std::string>& ignored() const { return ignored_; }
   bool version_requested() const { return version_requested_; }
@@ -132,6 +136,7 @@ class Config {
              const std::string& origin);
 
   std::vector<std::unique_ptr<Option>> options_;
+  std::vector<std::pair<Option*, std::string>> startup_values_;
   std::vector<std::string> ignored_;
   std::string config_file_;
   bool version_requested_ = false;
