@@ -54,8 +54,6 @@ std::string Joined(const std::vector<std::string>& words) {
   return out;
 }
 
-// Redis built without its modified jemalloc (as Debian's is) refuses to enable active
-// defragmentation; respd has none either.
 // The latest clock-start accepted, 9999-12-31T23:59:59.999Z (as RESPD TIME accepts).
 constexpr int64_t kMaxClockStartMs = 253402300799999;
 
@@ -146,6 +144,23 @@ std::string NormalizeClockStart(std::string_view value, std::string* canonical) 
   return "";
 }
 
+// respd's `seed`: empty (random choices seeded from the system) or an unsigned 64-bit number.
+std::string NormalizeSeed(std::string_view value, std::string* canonical) {
+  if (value.empty()) {
+    canonical->clear();
+    return {};
+  }
+  uint64_t seed = 0;
+  auto [end, error] = std::from_chars(value.data(), value.data() + value.size(), seed);
+  if (error != std::errc() || end != value.data() + value.size()) {
+    return "argument must be an unsigned 64-bit number or empty";
+  }
+  *canonical = std::to_string(seed);
+  return {};
+}
+
+// Redis built without its modified jemalloc (as Debian's is) refuses to enable active
+// defragmentation; respd has none either.
 std::string NormalizeActiveDefrag(std::string_view value, std::string* canonical) {
   std::string lower(value);
   for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
@@ -317,6 +332,13 @@ const std::vector<OptionSpec>& OptionSpecs() {
        .mutable_at_runtime = false,
        .min = 1,
        .max = kMaxInt},
+      {.name = "seed",
+       .kind = OptionKind::kString,
+       .default_value = "",
+       .help = "seed of every random choice (SPOP, SRANDMEMBER, RANDOMKEY, Lua's math.random...); "
+               "empty seeds them from the system (respd only; RESPD SEED changes it at run time)",
+       .mutable_at_runtime = false,
+       .normalize = NormalizeSeed},
       {.name = "hz",
        .kind = OptionKind::kInt,
        .default_value = "10",
