@@ -21,6 +21,15 @@ std::optional<uint64_t> StartupSeed(Config& config) {
   return seed;
 }
 
+// The clock as the `clock` and `clock-start` options started it (server/main.cc): at clock-start
+// if given, else the wall clock; frozen there if `clock frozen`.
+void ResetClock(Config& config, storage::Clock& clock) {
+  clock.Real();
+  std::string start = config.Get("clock-start").text();  // canonical: Unix ms or empty
+  if (!start.empty()) clock.Set(std::stoll(start) * 1000);
+  if (config.Get("clock").text() == "frozen") clock.Freeze();
+}
+
 // What RESPD RESET puts back, in order. Each hook runs with every shard locked.
 void RegisterResetHooks(ServerContext& server) {
   server.AddResetHook([&server] {
@@ -35,7 +44,14 @@ void RegisterResetHooks(ServerContext& server) {
     server.scripting.FlushScripts();
     server.scripting.FlushLibraries();
   });
-  server.AddResetHook([&server] { ServerContext::SeedRandom(StartupSeed(server.config)); });
+  server.AddResetHook([&server] {
+    server.faults.Clear();
+    server.journal.SetEnabled(false);
+    server.journal.Reset();
+  });
+  server.AddResetHook([&server] { ResetClock(server.config, server.clock); });
+  // Last: the clock and config are back, and every generator starts again from the seed.
+  server.AddResetHook([&server] { server.SeedRandom(StartupSeed(server.config)); });
 }
 
 }  // namespace
@@ -53,7 +69,7 @@ void Compose(ServerContext& server) {
   });
   server.clients.AddDisconnectHook([&server](uint64_t id) { server.leases.ReleaseAll(id); });
   server.config.CaptureStartupValues();
-  if (std::optional<uint64_t> seed = StartupSeed(server.config)) ServerContext::SeedRandom(seed);
+  if (std::optional<uint64_t> seed = StartupSeed(server.config)) server.SeedRandom(seed);
   RegisterResetHooks(server);
 }
 

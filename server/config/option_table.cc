@@ -144,16 +144,20 @@ std::string NormalizeClockStart(std::string_view value, std::string* canonical) 
   return "";
 }
 
-// respd's `seed`: empty (random choices seeded from the system) or an unsigned 64-bit number.
+// respd's `seed`: empty (random choices seeded from the system) or 0..2^63-1, the range RESPD SEED
+// takes; Redis's texts for a numeric parameter.
 std::string NormalizeSeed(std::string_view value, std::string* canonical) {
   if (value.empty()) {
     canonical->clear();
     return {};
   }
-  uint64_t seed = 0;
+  int64_t seed = 0;
   auto [end, error] = std::from_chars(value.data(), value.data() + value.size(), seed);
-  if (error != std::errc() || end != value.data() + value.size()) {
-    return "argument must be an unsigned 64-bit number or empty";
+  if (error == std::errc::invalid_argument || end != value.data() + value.size()) {
+    return "argument couldn't be parsed into an integer";
+  }
+  if (error != std::errc() || seed < 0) {
+    return "argument must be between 0 and 9223372036854775807 inclusive";
   }
   *canonical = std::to_string(seed);
   return {};
@@ -335,8 +339,9 @@ const std::vector<OptionSpec>& OptionSpecs() {
       {.name = "seed",
        .kind = OptionKind::kString,
        .default_value = "",
-       .help = "seed of every random choice (SPOP, SRANDMEMBER, RANDOMKEY, Lua's math.random...); "
-               "empty seeds them from the system (respd only; RESPD SEED changes it at run time)",
+       .help = "seed of every random choice (SPOP, SRANDMEMBER, HRANDFIELD, ZRANDMEMBER, "
+               "RANDOMKEY, fault PROBABILITY, Lua's math.random); empty seeds them from the system "
+               "(respd only; RESPD SEED changes it at run time, RESPD RESET goes back to it)",
        .mutable_at_runtime = false,
        .normalize = NormalizeSeed},
       {.name = "hz",

@@ -38,6 +38,7 @@ void ServerContext::SeedRandom(std::optional<uint64_t> seed) {
   }
   rng_generation.fetch_add(1, std::memory_order_acq_rel);
   SeedScriptRandom(seed ? std::optional<int32_t>(static_cast<int32_t>(*seed)) : std::nullopt);
+  faults.Seed(seed.value_or(0));
 }
 
 std::optional<uint64_t> ServerContext::random_seed() {

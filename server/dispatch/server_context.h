@@ -115,9 +115,9 @@ class ServerContext {
   std::function<void()> request_shutdown;
 
   // RESPD RESET: every feature that keeps state a test can change registers how to put it back to
-  // its start-up value (data, config, scripts, leases, the clock, the random seed; faults and the
-  // journal when they land). Added at composition; run in order with every shard locked and no
-  // script running.
+  // its start-up value (data, leases, snapshots, config, scripts, functions, faults, the journal,
+  // the clock, the random seed). Added at composition; run in order with every shard locked (RESET
+  // is kLockAll), so no script runs meanwhile.
   void AddResetHook(std::function<void()> hook) { reset_hooks_.push_back(std::move(hook)); }
   void RunResetHooks() {
     for (const auto& hook : reset_hooks_) hook();
@@ -128,9 +128,11 @@ class ServerContext {
   // again from that seed at its next use, so a client (with --threads 1, the whole server) sees
   // the same sequence of random choices from one run to the next.
   static std::mt19937_64& Rng();
-  // Seeds Rng() and Lua's math.random (as math.randomseed(seed) would); nullopt goes back to
-  // system seeding and Lua's unseeded start. Process-wide, like the generators.
-  static void SeedRandom(std::optional<uint64_t> seed);
+  // Seeds Rng(), Lua's math.random (as math.randomseed(seed) would) and the fault rules'
+  // PROBABILITY draws; nullopt goes back to system seeding, Lua's unseeded start and the faults'
+  // fixed start. Rng() and Lua's generator are process-wide. Call with no script running (every
+  // shard locked, or before clients connect).
+  void SeedRandom(std::optional<uint64_t> seed);
   static std::optional<uint64_t> random_seed();
 
  private:
