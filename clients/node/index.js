@@ -32,8 +32,12 @@ function findBinary(explicit) {
       if (isExecutable(file)) { candidate = file; break; }
     }
   }
-  if (!candidate) throw new Error('respd not found: put it on PATH, set RESPD_BIN, or pass { bin }');
-  if (!isExecutable(candidate)) throw new Error(`respd binary ${candidate} is not an executable file`);
+  if (!candidate) {
+    throw new Error('respd not found: put it on PATH, set RESPD_BIN, or pass { bin }');
+  }
+  if (!isExecutable(candidate)) {
+    throw new Error(`respd binary ${candidate} is not an executable file`);
+  }
   return candidate;
 }
 
@@ -64,7 +68,9 @@ class Clock {
 
   // Each returns the new now, in Unix milliseconds.
   advance(ms) {
-    if (!(ms >= 0)) return Promise.reject(new RangeError('advance() takes 0 ms or more; set() goes back'));
+    if (!(ms >= 0)) {
+      return Promise.reject(new RangeError('advance() takes 0 ms or more; set() goes back'));
+    }
     return this.time('ADVANCE', Math.round(ms));
   }
   freeze(at) { return at === undefined ? this.time('FREEZE') : this.time('FREEZE', toUnixMs(at)); }
@@ -107,21 +113,26 @@ class Faults {
   // Matchers: command (a name or an array), key and client (name) globs, db; after (skip the
   // first n matches), times (gone after firing n times), probability (0..1, seeded).
   async add(rule = {}) {
-    const { error, delay, close, noreply, command, key, client, db, after, times, probability } = rule;
+    const { error, delay, close, noreply, command } = rule;
+    const { key, client, db, after, times, probability } = rule;
     const actions = [error !== undefined, delay !== undefined, close !== undefined, !!noreply];
     if (actions.filter(Boolean).length !== 1) {
       throw new TypeError('give exactly one of error, delay, close, noreply');
     }
     const args = [];
     for (const name of command === undefined ? [] : [].concat(command)) args.push('COMMAND', name);
-    const matchers = { KEY: key, CLIENT: client, DB: db, AFTER: after, TIMES: times, PROBABILITY: probability };
+    const matchers = {
+      KEY: key, CLIENT: client, DB: db, AFTER: after, TIMES: times, PROBABILITY: probability,
+    };
     for (const [word, value] of Object.entries(matchers)) {
       if (value !== undefined) args.push(word, value);
     }
     if (error !== undefined) args.push('ERROR', error);
     else if (delay !== undefined) args.push('DELAY', Math.round(delay));
     else if (close !== undefined) {
-      if (close !== 'before' && close !== 'after') throw new TypeError("close is 'before' or 'after'");
+      if (close !== 'before' && close !== 'after') {
+        throw new TypeError("close is 'before' or 'after'");
+      }
       args.push('CLOSE', close.toUpperCase());
     } else args.push('NOREPLY');
     return new Fault(this.control, await this.control().call('RESPD', 'FAULT', 'ADD', ...args));
@@ -129,9 +140,13 @@ class Faults {
 
   async list() { return (await this.control().call('RESPD', 'FAULT', 'LIST')).map(pairs); }
   // Every command answers -LOADING, as while a server loads its data.
-  loading(on = true) { return this.control().call('RESPD', 'FAULT', 'LOADING', on ? 'on' : 'off'); }
+  loading(on = true) {
+    return this.control().call('RESPD', 'FAULT', 'LOADING', on ? 'on' : 'off');
+  }
   // Writes answer -READONLY, as a replica's do.
-  readonly(on = true) { return this.control().call('RESPD', 'FAULT', 'READONLY', on ? 'on' : 'off'); }
+  readonly(on = true) {
+    return this.control().call('RESPD', 'FAULT', 'READONLY', on ? 'on' : 'off');
+  }
   // Removes every rule and ends both modes (for afterEach).
   clear() { return this.control().call('RESPD', 'FAULT', 'CLEAR'); }
 }
@@ -194,7 +209,9 @@ class Journal {
     return entries;
   }
 
-  count(filters = {}) { return this.control().call('RESPD', 'JOURNAL', 'COUNT', ...filterArgs(filters)); }
+  count(filters = {}) {
+    return this.control().call('RESPD', 'JOURNAL', 'COUNT', ...filterArgs(filters));
+  }
 
   // Resolves with the number of matching commands once there are at least `min` (default 1);
   // rejects with JournalTimeout after `timeoutMs` (default 5000).
@@ -319,8 +336,8 @@ async function start({ bin, args = [], url = process.env.RESPD_URL, startTimeout
     const binary = findBinary(bin);
     const workdir = fs.mkdtempSync(path.join(os.tmpdir(), 'respd-node-'));
     const logfile = path.join(workdir, 'respd.log');
-    const child = spawn(binary, ['--bind', '127.0.0.1', '--port', '0', '--logfile', logfile, ...args],
-      { cwd: workdir, stdio: 'ignore' });
+    const options = ['--bind', '127.0.0.1', '--port', '0', '--logfile', logfile, ...args];
+    const child = spawn(binary, options, { cwd: workdir, stdio: 'ignore' });
     // A test run that ends without stop() still takes its server down.
     child.killOnExit = () => { if (child.exitCode === null) child.kill('SIGKILL'); };
     process.on('exit', child.killOnExit);
@@ -350,7 +367,8 @@ async function waitForPort(child, logfile, timeoutMs) {
     const log = fs.existsSync(logfile) ? fs.readFileSync(logfile, 'utf8') : '';
     if (spawnError) throw spawnError;
     if (child.exitCode !== null || child.signalCode !== null) {
-      throw new Error(`respd exited (${child.exitCode ?? child.signalCode}) before listening:\n${log}`);
+      const status = child.exitCode ?? child.signalCode;
+      throw new Error(`respd exited (${status}) before listening:\n${log}`);
     }
     const match = READY.exec(log);
     if (match) return Number(match[1]);

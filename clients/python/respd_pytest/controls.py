@@ -137,7 +137,8 @@ class Fault:
 
 
 class Faults:
-    """Fault rules (RESPD FAULT). close() removes the rules added here and ends the modes set here."""
+    """Fault rules (RESPD FAULT). close() removes the rules added here and ends the modes set
+    here."""
 
     def __init__(self, control):
         self._control = control
@@ -154,8 +155,8 @@ class Faults:
         skips the first n matches, `times` removes the rule after firing n times, `probability`
         fires on that fraction of matches (seeded on the server).
         """
-        actions = [a for a in (error is not None, delay is not None, close is not None, noreply) if a]
-        if len(actions) != 1:
+        actions = (error is not None, delay is not None, close is not None, noreply)
+        if sum(map(bool, actions)) != 1:
             raise ValueError("give exactly one of error=, delay=, close=, noreply=True")
         args = []
         for name in [command] if isinstance(command, str) else command or []:
@@ -174,7 +175,8 @@ class Faults:
             args += ["CLOSE", close.upper()]
         else:
             args += ["NOREPLY"]
-        fault = Fault(self._control, int(self._control.execute_command("RESPD", "FAULT", "ADD", *args)))
+        fault_id = int(self._control.execute_command("RESPD", "FAULT", "ADD", *args))
+        fault = Fault(self._control, fault_id)
         self._added.append(fault)
         return fault
 
@@ -258,7 +260,8 @@ class Journal:
         args = _filters(**filters)
         if count is not None and db is None:
             args += ["COUNT", count]
-        entries = [_entry(e) for e in self._control.execute_command("RESPD", "JOURNAL", "GET", *args)]
+        reply = self._control.execute_command("RESPD", "JOURNAL", "GET", *args)
+        entries = [_entry(e) for e in reply]
         if db is not None:
             entries = [e for e in entries if e.db == db][:count]
         return entries

@@ -88,7 +88,7 @@ class RespdServer:
         return redis.Redis(host=self.host, port=self.port, db=db, **kwargs)
 
     def stop(self, timeout=5.0):
-        """Stops the process this object started (by its pid); an attached server is left running."""
+        """Stops the process this object started (by its pid); leaves an attached server running."""
         self.control.close()
         if self.process is not None:
             _terminate(self.process, timeout)
