@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
@@ -42,6 +43,29 @@ TEST_F(RespdDbTest, TwoClientsGetDifferentEmptyDatabases) {
   std::string b_id = b.Command({"CLIENT", "ID"});
   EXPECT_EQ(admin_.Command({"RESPD", "DB", "LIST"}),
             "*6\r\n" + Int(2) + a_id + Int(3) + b_id + Int(4) + a_id);
+}
+
+TEST_F(RespdDbTest, ConcurrentLeasesAreAllDifferent) {
+  // Twelve clients over the server's two threads ask at once, three leases each.
+  std::vector<RespClient> clients;
+  for (int i = 0; i < 12; ++i) clients.push_back(Connect());
+  std::string lease = clients[0].EncodeCommand({"RESPD", "DB", "LEASE"});
+  for (RespClient& client : clients) ASSERT_TRUE(client.SendRaw(lease + lease + lease));
+  std::set<std::string> replies;
+  int granted = 0;
+  for (RespClient& client : clients) {
+    for (int i = 0; i < 3; ++i) {
+      std::string reply = client.ReadReply();
+      granted += reply.starts_with(":") ? 1 : 0;
+      replies.insert(reply);
+    }
+  }
+  // 36 asked, 15 databases to lease (0 never is): 15 grants, all different, then the error.
+  EXPECT_EQ(granted, 15);
+  EXPECT_EQ(replies.size(), 16u);
+  EXPECT_TRUE(replies.contains("-ERR no empty database left to lease (raise 'databases')\r\n"));
+  EXPECT_TRUE(replies.contains(Int(15)));
+  EXPECT_FALSE(replies.contains(Int(0)));
 }
 
 TEST_F(RespdDbTest, ReleaseFlushesTheDatabaseAndFreesItsIndex) {
@@ -104,6 +128,24 @@ TEST_F(RespdDbTest, OtherConnectionsUseALeasedDatabaseAndFlushallEmptiesIt) {
             "*2\r\n" + Int(1) + owner.Command({"CLIENT", "ID"}));
   RespClient other = Connect();
   EXPECT_EQ(other.Command({"RESPD", "DB", "LEASE"}), Int(2));
+  // SWAPDB is Redis's too: contents move, leases stay with their indexes.
+  EXPECT_EQ(admin_.Command({"SET", "in-zero", "1"}), "+OK\r\n");
+  EXPECT_EQ(admin_.Command({"SWAPDB", "0", "1"}), "+OK\r\n");
+  EXPECT_EQ(owner.Command({"GET", "in-zero"}), Bulk("1"));
+  EXPECT_EQ(admin_.Command({"RESPD", "DB", "LIST"}),
+            "*4\r\n" + Int(1) + owner.Command({"CLIENT", "ID"}) + Int(2) +
+                other.Command({"CLIENT", "ID"}));
+}
+
+TEST_F(RespdDbTest, LeaseAndRestoreInsideATransaction) {
+  admin_.Command({"SET", "k", "1"});
+  admin_.Command({"RESPD", "SNAPSHOT", "SAVE", "s"});
+  admin_.Command({"SET", "k", "2"});
+  ASSERT_EQ(admin_.Command({"MULTI"}), "+OK\r\n");
+  ASSERT_EQ(admin_.Command({"RESPD", "DB", "LEASE"}), "+QUEUED\r\n");
+  ASSERT_EQ(admin_.Command({"RESPD", "SNAPSHOT", "RESTORE", "s"}), "+QUEUED\r\n");
+  ASSERT_EQ(admin_.Command({"GET", "k"}), "+QUEUED\r\n");
+  EXPECT_EQ(admin_.Command({"EXEC"}), "*3\r\n" + Int(1) + "+OK\r\n" + Bulk("1"));
 }
 
 TEST_F(RespdDbTest, BadArgumentsAreRefused) {
