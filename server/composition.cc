@@ -1,10 +1,60 @@
 #include "server/composition.h"
 
+#include <charconv>
+#include <mutex>
+#include <optional>
+#include <string>
+
 #include "server/commands/families.h"
 #include "server/dispatch/server_context.h"
 #include "server/services/slowlog.h"
 
 namespace respd::server {
+namespace {
+
+// The `seed` option (validated when it was set): nullopt when empty.
+std::optional<uint64_t> StartupSeed(Config& config) {
+  std::string text = config.Get("seed").text();
+  if (text.empty()) return std::nullopt;
+  uint64_t seed = 0;
+  std::from_chars(text.data(), text.data() + text.size(), seed);
+  return seed;
+}
+
+// The clock as the `clock` and `clock-start` options started it (server/main.cc): at clock-start
+// if given, else the wall clock; frozen there if `clock frozen`.
+void ResetClock(Config& config, storage::Clock& clock) {
+  clock.Real();
+  std::string start = config.Get("clock-start").text();  // canonical: Unix ms or empty
+  if (!start.empty()) clock.Set(std::stoll(start) * 1000);
+  if (config.Get("clock").text() == "frozen") clock.Freeze();
+}
+
+// What RESPD RESET puts back, in order. Each hook runs with every shard locked.
+void RegisterResetHooks(ServerContext& server) {
+  server.AddResetHook([&server] {
+    server.leases.Clear();
+    server.snapshots.Clear();
+    server.store.FlushAll();
+    server.store.ResetDirty();
+  });
+  server.AddResetHook([&server] { server.config.RestoreStartupValues(); });
+  server.AddResetHook([&server] {
+    std::lock_guard lock(server.scripting.mutex());
+    server.scripting.FlushScripts();
+    server.scripting.FlushLibraries();
+  });
+  server.AddResetHook([&server] {
+    server.faults.Clear();
+    server.journal.SetEnabled(false);
+    server.journal.Reset();
+  });
+  server.AddResetHook([&server] { ResetClock(server.config, server.clock); });
+  // Last: the clock and config are back, and every generator starts again from the seed.
+  server.AddResetHook([&server] { server.SeedRandom(StartupSeed(server.config)); });
+}
+
+}  // namespace
 
 void Compose(ServerContext& server) {
   RegisterAllFamilies(server.commands);
@@ -17,6 +67,10 @@ void Compose(ServerContext& server) {
   server.dispatcher.AddAfterHook([&server](const Completion& done) {
     server.journal.Record(done, server.clock.NowMs());
   });
+  server.clients.AddDisconnectHook([&server](uint64_t id) { server.leases.ReleaseAll(id); });
+  server.config.CaptureStartupValues();
+  if (std::optional<uint64_t> seed = StartupSeed(server.config)) server.SeedRandom(seed);
+  RegisterResetHooks(server);
 }
 
 }  // namespace respd::server

@@ -406,7 +406,9 @@ void Database::SwapContents(Database& other) {
   for (size_t i = 0; i < kShardCount; ++i) {
     Shard& a = shards_[i];
     Shard& b = other.shards_[i];
-    std::swap(a.volatile_keys, b.volatile_keys);
+    size_t a_volatile = a.volatile_keys;
+    a.volatile_keys = static_cast<size_t>(b.volatile_keys);
+    b.volatile_keys = a_volatile;
     std::swap(a.expire_cursor, b.expire_cursor);
     int64_t a_bytes = a.used_bytes.load(std::memory_order_relaxed);
     a.used_bytes.store(b.used_bytes.load(std::memory_order_relaxed), std::memory_order_relaxed);

@@ -151,6 +151,8 @@ class Database {
     size_t table_buckets = 0;
   };
   ExpireStep ActiveExpireShard(size_t shard, size_t max_buckets, int64_t now_ms);
+  // Readable without the shard's lock (the expiry cycle skips shards without TTLs unlocked: with
+  // 10,000 databases most are empty); exact only under it.
   size_t ShardVolatileCount(size_t shard) const { return shards_[shard].volatile_keys; }
 
   // Swaps all keys with `other` (SWAPDB); the indexes stay.
@@ -164,9 +166,25 @@ class Database {
   size_t ShardUsedBytes(size_t shard) const;
 
  private:
+  // A count written under the shard lock only, as plain loads and stores (no locked
+  // read-modify-write on the write path), and atomic so that an unlocked read is no data race.
+  class LockedCount {
+   public:
+    operator size_t() const { return value_.load(std::memory_order_relaxed); }
+    LockedCount& operator=(size_t v) {
+      value_.store(v, std::memory_order_relaxed);
+      return *this;
+    }
+    LockedCount& operator++() { return *this = *this + 1; }
+    LockedCount& operator--() { return *this = *this - 1; }
+
+   private:
+    std::atomic<size_t> value_{0};
+  };
+
   struct Shard {
     KeyTable table;
-    size_t volatile_keys = 0;
+    LockedCount volatile_keys;
     uint64_t expire_cursor = 0;
     // Written under the shard lock only; atomic so that a total read elsewhere is no data race.
     std::atomic<int64_t> used_bytes{0};

@@ -18,6 +18,8 @@ inline constexpr int64_t kActiveExpireTimePercent = 25;
 // Buckets one shard walks under its lock before the cycle checks its budget again: clients wait
 // at most this long for a shard the cycle holds.
 inline constexpr size_t kExpireBucketsPerStep = 64;
+// Shards without TTLs the cycle skips between two reads of the clock against its deadline.
+inline constexpr size_t kEmptyShardsPerDeadlineCheck = 1024;
 
 class ActiveExpiry {
  public:

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "server/commands/args.h"
+#include "server/commands/respd_db_family.h"
 #include "server/commands/respd_faults.h"
 #include "server/commands/families.h"
 #include "server/dispatch/errors.h"
@@ -137,7 +138,26 @@ constexpr std::string_view kHelpLines[] = {
     "JOURNAL WAIT [<filters>] [MIN <n>] TIMEOUT <ms>",
     "    Wait until at least <n> (default 1) match, or <ms> pass (0: no limit);",
     "    returns how many match.",
-    // DB, SNAPSHOT, SEED and RESET lines go here.
+    "DB LEASE",
+    "    Reserve an empty database for this connection until it closes or releases",
+    "    it; returns its index (never 0, never one leased to another connection).",
+    "DB RELEASE <index>",
+    "    End this connection's lease of <index> and flush that database.",
+    "DB LIST",
+    "    Leased databases and the id of the client holding each.",
+    "SNAPSHOT SAVE <name> [DB <index>]",
+    "    Copy every key of this connection's database (or <index>) under <name>,",
+    "    TTLs kept as absolute expire times.",
+    "SNAPSHOT RESTORE <name> [DB <index>]",
+    "    Make the database hold exactly the keys of <name>, atomically.",
+    "SNAPSHOT DEL <name> | SNAPSHOT LIST",
+    "    Delete a snapshot, or list each snapshot with its number of keys.",
+    "SEED <n>",
+    "    Seed every random choice (SPOP, SRANDMEMBER, HRANDFIELD, ZRANDMEMBER,",
+    "    RANDOMKEY, fault PROBABILITY, Lua's math.random): same seed, same replies.",
+    "RESET",
+    "    Put data, config, scripts, functions, faults, journal, clock, leases,",
+    "    snapshots and the seed back to their start-up state.",
     "HELP",
     "    Prints this help.",
 };
@@ -167,7 +187,12 @@ constexpr CommandSpec kSubcommands[] = {
      .arity = -3,
      .flags = kRespdFlags,
      .handler = CmdRespdJournal},
-    // DB, SNAPSHOT, SEED and RESET rows go here.
+    // DB, SNAPSHOT and RESET read or replace whole databases; SEED reseeds Lua's generator, which
+    // no script may be using: all four hold every shard lock.
+    {.name = "db", .arity = -3, .flags = kRespdFlags | kLockAll, .handler = CmdRespdDb},
+    {.name = "snapshot", .arity = -3, .flags = kRespdFlags | kLockAll, .handler = CmdRespdSnapshot},
+    {.name = "seed", .arity = 3, .flags = kRespdFlags | kLockAll, .handler = CmdRespdSeed},
+    {.name = "reset", .arity = 2, .flags = kRespdFlags | kLockAll, .handler = CmdRespdReset},
 };
 
 constexpr CommandSpec kRows[] = {

@@ -299,6 +299,22 @@ std::string Config::SetAtRuntime(const std::vector<std::pair<std::string, std::s
   return {};
 }
 
+void Config::CaptureStartupValues() {
+  startup_values_.clear();
+  for (const auto& option : options_) {
+    if (option->spec().mutable_at_runtime) startup_values_.emplace_back(option.get(), option->text());
+  }
+}
+
+void Config::RestoreStartupValues() {
+  for (const auto& [option, value] : startup_values_) {
+    if (option->text() == value) continue;
+    // The value was accepted at start-up, so it is accepted again.
+    option->Set({value});
+    if (option->spec().on_change != nullptr) option->spec().on_change(*option);
+  }
+}
+
 std::vector<std::pair<std::string, std::string>> Config::Matching(
     const std::vector<std::string>& patterns) {
   std::vector<std::pair<std::string, std::string>> matches;

@@ -122,6 +122,10 @@ class Config {
   // comments, unknown lines and order, each option's lines replaced in place, options that differ
   // from their default and were not in the file appended. Returns Redis's error text or "".
   std::string Rewrite() const;
+  // Records every runtime-mutable option's value, once start-up has parsed the command line and
+  // config file; RestoreStartupValues (RESPD RESET) puts back those CONFIG SET changed since.
+  void CaptureStartupValues();
+  void RestoreStartupValues();
   // The config directives given that respd stores without acting on, for start-up warnings.
   const std::vector<std::string>& ignored() const { return ignored_; }
   bool version_requested() const { return version_requested_; }
@@ -145,6 +149,7 @@ class Config {
              const std::string& origin);
 
   std::vector<std::unique_ptr<Option>> options_;
+  std::vector<std::pair<Option*, std::string>> startup_values_;
   std::vector<std::string> ignored_;
   std::string config_file_;
   bool version_requested_ = false;

@@ -54,8 +54,6 @@ std::string Joined(const std::vector<std::string>& words) {
   return out;
 }
 
-// Redis built without its modified jemalloc (as Debian's is) refuses to enable active
-// defragmentation; respd has none either.
 // The latest clock-start accepted, 9999-12-31T23:59:59.999Z (as RESPD TIME accepts).
 constexpr int64_t kMaxClockStartMs = 253402300799999;
 
@@ -146,6 +144,27 @@ std::string NormalizeClockStart(std::string_view value, std::string* canonical) 
   return "";
 }
 
+// respd's `seed`: empty (random choices seeded from the system) or 0..2^63-1, the range RESPD SEED
+// takes; Redis's texts for a numeric parameter.
+std::string NormalizeSeed(std::string_view value, std::string* canonical) {
+  if (value.empty()) {
+    canonical->clear();
+    return {};
+  }
+  int64_t seed = 0;
+  auto [end, error] = std::from_chars(value.data(), value.data() + value.size(), seed);
+  if (error == std::errc::invalid_argument || end != value.data() + value.size()) {
+    return "argument couldn't be parsed into an integer";
+  }
+  if (error != std::errc() || seed < 0) {
+    return "argument must be between 0 and 9223372036854775807 inclusive";
+  }
+  *canonical = std::to_string(seed);
+  return {};
+}
+
+// Redis built without its modified jemalloc (as Debian's is) refuses to enable active
+// defragmentation; respd has none either.
 std::string NormalizeActiveDefrag(std::string_view value, std::string* canonical) {
   std::string lower(value);
   for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
@@ -317,6 +336,14 @@ const std::vector<OptionSpec>& OptionSpecs() {
        .mutable_at_runtime = false,
        .min = 1,
        .max = kMaxInt},
+      {.name = "seed",
+       .kind = OptionKind::kString,
+       .default_value = "",
+       .help = "seed of every random choice (SPOP, SRANDMEMBER, HRANDFIELD, ZRANDMEMBER, "
+               "RANDOMKEY, fault PROBABILITY, Lua's math.random); empty seeds them from the system "
+               "(respd only; RESPD SEED changes it at run time, RESPD RESET goes back to it)",
+       .mutable_at_runtime = false,
+       .normalize = NormalizeSeed},
       {.name = "hz",
        .kind = OptionKind::kInt,
        .default_value = "10",

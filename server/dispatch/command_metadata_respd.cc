@@ -42,10 +42,68 @@ constexpr Argument kFaultJournalArgs[] = {
     {.name = "subcommand", .type = "string"},
     {.name = "arg", .type = "string", .flags = "optional multiple"},
 };
-// DB, SNAPSHOT, SEED and RESET argument lists go here.
+
+// ---- RESPD DB LEASE | RELEASE index | LIST ----------------------------------------------------
+constexpr Argument kDbReleaseArgs[] = {
+    {.name = "release", .type = "pure-token", .token = "RELEASE"},
+    {.name = "index", .type = "integer"},
+};
+constexpr Argument kDbActions[] = {
+    {.name = "lease", .type = "pure-token", .token = "LEASE"},
+    {.name = "release-block", .type = "block", .arguments = kDbReleaseArgs},
+    {.name = "list", .type = "pure-token", .token = "LIST"},
+};
+constexpr Argument kDbArgs[] = {
+    {.name = "action", .type = "oneof", .arguments = kDbActions},
+};
+
+// ---- RESPD SNAPSHOT SAVE|RESTORE name [DB index] | DEL name | LIST ----------------------------
+constexpr Argument kSnapshotDbArgs[] = {
+    {.name = "db", .type = "pure-token", .token = "DB"},
+    {.name = "index", .type = "integer"},
+};
+constexpr Argument kSnapshotSaveArgs[] = {
+    {.name = "save", .type = "pure-token", .token = "SAVE"},
+    {.name = "name", .type = "string"},
+    {.name = "db-block", .type = "block", .flags = "optional", .arguments = kSnapshotDbArgs},
+};
+constexpr Argument kSnapshotRestoreArgs[] = {
+    {.name = "restore", .type = "pure-token", .token = "RESTORE"},
+    {.name = "name", .type = "string"},
+    {.name = "db-block", .type = "block", .flags = "optional", .arguments = kSnapshotDbArgs},
+};
+constexpr Argument kSnapshotDelArgs[] = {
+    {.name = "del", .type = "pure-token", .token = "DEL"},
+    {.name = "name", .type = "string"},
+};
+constexpr Argument kSnapshotActions[] = {
+    {.name = "save-block", .type = "block", .arguments = kSnapshotSaveArgs},
+    {.name = "restore-block", .type = "block", .arguments = kSnapshotRestoreArgs},
+    {.name = "del-block", .type = "block", .arguments = kSnapshotDelArgs},
+    {.name = "list", .type = "pure-token", .token = "LIST"},
+};
+constexpr Argument kSnapshotArgs[] = {
+    {.name = "action", .type = "oneof", .arguments = kSnapshotActions},
+};
+
+// ---- RESPD SEED n -------------------------------------------------------------------------------
+constexpr Argument kSeedArgs[] = {
+    {.name = "seed", .type = "integer"},
+};
 
 // Sorted by name.
 constexpr CommandMetadata kRespdSubcommands[] = {
+    {.name = "respd|db",
+     .arity = -3,
+     .flags = kRespdFlags,
+     .acl_categories = kRespdAcl,
+     .tips = "",
+     .summary = "Lease an empty database to this connection until it disconnects, release a "
+                "lease (flushing the database), or list the leases",
+     .since = kSince,
+     .group = "server",
+     .complexity = "O(N) for N databases to LEASE, O(N) for N keys of the database to RELEASE",
+     .arguments = kDbArgs},
     {.name = "respd|fault",
      .arity = -3,
      .flags = kRespdFlags,
@@ -76,6 +134,38 @@ constexpr CommandMetadata kRespdSubcommands[] = {
      .group = "server",
      .complexity = "O(N) for N journal entries",
      .arguments = kFaultJournalArgs},
+    {.name = "respd|reset",
+     .arity = 2,
+     .flags = kRespdFlags,
+     .acl_categories = kRespdAcl,
+     .tips = "",
+     .summary = "Put data, config, scripts, functions, faults, journal, clock, leases, snapshots "
+                "and the random seed back to their start-up state",
+     .since = kSince,
+     .group = "server",
+     .complexity = "O(N) for N keys"},
+    {.name = "respd|seed",
+     .arity = 3,
+     .flags = kRespdFlags,
+     .acl_categories = kRespdAcl,
+     .tips = "",
+     .summary = "Seed every random choice (SPOP, SRANDMEMBER, HRANDFIELD, ZRANDMEMBER, RANDOMKEY, "
+                "fault PROBABILITY, Lua's math.random) so the same commands give the same replies",
+     .since = kSince,
+     .group = "server",
+     .complexity = "O(1)",
+     .arguments = kSeedArgs},
+    {.name = "respd|snapshot",
+     .arity = -3,
+     .flags = kRespdFlags,
+     .acl_categories = kRespdAcl,
+     .tips = "",
+     .summary = "Save a database's keys under a name, restore them atomically, delete or list "
+                "snapshots",
+     .since = kSince,
+     .group = "server",
+     .complexity = "O(N) for N keys of the database or snapshot",
+     .arguments = kSnapshotArgs},
     {.name = "respd|time",
      .arity = -2,
      .flags = kRespdFlags,

@@ -1,6 +1,8 @@
 // ServerContext and the client registry.
 #include "server/dispatch/server_context.h"
 
+#include "server/scripting/sandbox.h"
+
 namespace respd::server {
 
 ServerContext::ServerContext(Config& config, storage::Clock& clock)
@@ -8,9 +10,40 @@ ServerContext::ServerContext(Config& config, storage::Clock& clock)
       clock(clock),
       store(static_cast<int>(config.databases().number()), config.threads().number() != 1) {}
 
+namespace {
+
+// Bumped by every SeedRandom: each thread's generator notices at its next use and starts again.
+std::atomic<uint64_t> rng_generation{0};
+std::mutex seed_mutex;
+std::optional<uint64_t> seed_value;
+
+}  // namespace
+
 std::mt19937_64& ServerContext::Rng() {
   thread_local std::mt19937_64 rng(std::random_device{}());
+  thread_local uint64_t generation = 0;
+  uint64_t current = rng_generation.load(std::memory_order_acquire);
+  if (current != generation) {
+    generation = current;
+    std::optional<uint64_t> seed = random_seed();
+    rng.seed(seed ? *seed : std::random_device{}());
+  }
   return rng;
+}
+
+void ServerContext::SeedRandom(std::optional<uint64_t> seed) {
+  {
+    std::lock_guard lock(seed_mutex);
+    seed_value = seed;
+  }
+  rng_generation.fetch_add(1, std::memory_order_acq_rel);
+  SeedScriptRandom(seed ? std::optional<int32_t>(static_cast<int32_t>(*seed)) : std::nullopt);
+  faults.Seed(seed.value_or(0));
+}
+
+std::optional<uint64_t> ServerContext::random_seed() {
+  std::lock_guard lock(seed_mutex);
+  return seed_value;
 }
 
 void ClientRegistry::Add(std::shared_ptr<ClientHandle> client) {
@@ -19,8 +52,11 @@ void ClientRegistry::Add(std::shared_ptr<ClientHandle> client) {
 }
 
 void ClientRegistry::Remove(uint64_t id) {
-  std::lock_guard lock(mutex_);
-  clients_.erase(id);
+  {
+    std::lock_guard lock(mutex_);
+    clients_.erase(id);
+  }
+  for (const auto& hook : disconnect_hooks_) hook(id);
 }
 
 std::shared_ptr<ClientHandle> ClientRegistry::Find(uint64_t id) const {

@@ -9,6 +9,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <random>
 #include <string>
 #include <unordered_map>
@@ -20,6 +21,8 @@
 #include "server/services/slowlog.h"
 #include "server/services/faults.h"
 #include "server/services/journal.h"
+#include "server/services/db_leases.h"
+#include "server/services/snapshots.h"
 #include "server/dispatch/client.h"
 #include "server/dispatch/command_stats.h"
 #include "server/dispatch/command_table.h"
@@ -50,6 +53,11 @@ class ClientRegistry {
   void Add(std::shared_ptr<ClientHandle> client);
   void Remove(uint64_t id);
   std::shared_ptr<ClientHandle> Find(uint64_t id) const;
+  // Called with a client's id after it left (its database leases end). Added at start-up, before
+  // any client connects; called on the leaving client's thread with no registry lock held.
+  void AddDisconnectHook(std::function<void(uint64_t)> hook) {
+    disconnect_hooks_.push_back(std::move(hook));
+  }
   std::vector<std::shared_ptr<ClientHandle>> Snapshot() const;
   size_t size() const;
 
@@ -57,6 +65,7 @@ class ClientRegistry {
   mutable std::mutex mutex_;
   std::unordered_map<uint64_t, std::weak_ptr<ClientHandle>> clients_;
   std::atomic<uint64_t> next_id_{0};
+  std::vector<std::function<void(uint64_t)>> disconnect_hooks_;
 };
 
 class ServerContext {
@@ -98,11 +107,36 @@ class ServerContext {
   // DEBUG SET-ACTIVE-EXPIRE 0 stops the active expiry cycle (lookups still expire keys).
   std::atomic<bool> active_expire{true};
 
+  // Databases leased to clients (RESPD DB) and named database snapshots (RESPD SNAPSHOT).
+  DbLeases leases{store};
+  Snapshots snapshots;
+
   // Asks the server to stop (SHUTDOWN). Set by the server before clients connect.
   std::function<void()> request_shutdown;
 
-  // A random generator per thread, for RANDOMKEY and friends.
+  // RESPD RESET: every feature that keeps state a test can change registers how to put it back to
+  // its start-up value (data, leases, snapshots, config, scripts, functions, faults, the journal,
+  // the clock, the random seed). Added at composition; run in order with every shard locked (RESET
+  // is kLockAll), so no script runs meanwhile.
+  void AddResetHook(std::function<void()> hook) { reset_hooks_.push_back(std::move(hook)); }
+  void RunResetHooks() {
+    for (const auto& hook : reset_hooks_) hook();
+  }
+
+  // A random generator per thread, for RANDOMKEY, SPOP, SRANDMEMBER, HRANDFIELD, ZRANDMEMBER.
+  // Seeded from the system unless SeedRandom gave a seed: then every thread's generator starts
+  // again from that seed at its next use, so a client (with --threads 1, the whole server) sees
+  // the same sequence of random choices from one run to the next.
   static std::mt19937_64& Rng();
+  // Seeds Rng(), Lua's math.random (as math.randomseed(seed) would) and the fault rules'
+  // PROBABILITY draws; nullopt goes back to system seeding, Lua's unseeded start and the faults'
+  // fixed start. Rng() and Lua's generator are process-wide. Call with no script running (every
+  // shard locked, or before clients connect).
+  void SeedRandom(std::optional<uint64_t> seed);
+  static std::optional<uint64_t> random_seed();
+
+ private:
+  std::vector<std::function<void()>> reset_hooks_;
 };
 
 }  // namespace respd::server

@@ -420,7 +420,8 @@ int SafeXpcall(lua_State* lua) {
 
 // Redis's rand48 (src/rand.c): scripts get the same sequence as in Redis, from the process's
 // start (Redis's unseeded state) and after math.randomseed(n). Like Redis's, one per process.
-uint64_t rand48_state = 0x1234ABCD330Eull;
+constexpr uint64_t kRand48Unseeded = 0x1234ABCD330Eull;
+uint64_t rand48_state = kRand48Unseeded;
 void Srand48(int32_t seed) {
   rand48_state = (uint64_t{static_cast<uint32_t>(seed)} << 16) | 0x330E;
 }
@@ -513,6 +514,14 @@ int ScriptErrorHandler(lua_State* lua) {
   }
   lua_settop(lua, 1);
   return 1;
+}
+
+void SeedScriptRandom(std::optional<int32_t> seed) {
+  if (seed) {
+    Srand48(*seed);
+  } else {
+    rand48_state = kRand48Unseeded;
+  }
 }
 
 void SandboxState(lua_State* lua) {

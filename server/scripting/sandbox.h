@@ -6,6 +6,9 @@
 // Depends on Lua only (and the engine, for pcall and xpcall to know a script was killed).
 #pragma once
 
+#include <cstdint>
+#include <optional>
+
 struct lua_State;
 
 namespace respd::server {
@@ -20,5 +23,9 @@ void PushReadonlyProxy(lua_State* lua, int index);
 // The message handler of scripts: turns any error value into Redis's error table
 // {err=..., source=..., line=...}. Scripts also see it as the global __redis__err__handler.
 int ScriptErrorHandler(lua_State* lua);
+
+// Puts math.random where math.randomseed(seed) would, or (nullopt) back at Redis's unseeded
+// start. The generator is process-wide, as in Redis; call it while no script runs.
+void SeedScriptRandom(std::optional<int32_t> seed);
 
 }  // namespace respd::server

@@ -18,7 +18,7 @@ namespace {
 
 // respd's own parameters (conf/respd.conf), which Redis does not know.
 const std::set<std::string> kRespdOnly = {"threads", "enable-test-controls", "clock",
-                                          "clock-start"};
+                                          "clock-start", "seed"};
 
 // Parameters whose feature respd has not built: unknown to its CONFIG until it is
 // (docs/COMMANDS.md).

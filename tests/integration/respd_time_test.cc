@@ -64,7 +64,7 @@ TEST_F(RespdTimeTest, BadArgumentsAreRefused) {
             "-ERR unknown subcommand or wrong number of arguments for 'time RESUME'. Try RESPD "
             "HELP.\r\n");
   EXPECT_EQ(admin_.Command({"RESPD", "NOPE"}), "-ERR unknown subcommand 'NOPE'. Try RESPD HELP.\r\n");
-  EXPECT_EQ(admin_.Command({"RESPD", "HELP"}).substr(0, 5), "*35\r\n");
+  EXPECT_EQ(admin_.Command({"RESPD", "HELP"}).substr(0, 5), "*55\r\n");
 }
 
 TEST_F(RespdTimeTest, TtlsAndLazyExpiryFollowTheClock) {

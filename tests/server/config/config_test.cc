@@ -140,6 +140,34 @@ TEST(ConfigTest, UnknownDirectiveIsAnError) {
   EXPECT_THROW(Parse(config, {"--no-such-option", "1"}), ConfigError);
 }
 
+// respd's `seed` takes what RESPD SEED takes; `databases` Redis's range, with its text.
+TEST(ConfigTest, SeedAndDatabasesRanges) {
+  for (const auto& [given, stored] : std::vector<std::pair<std::string, std::string>>{
+           {"", ""}, {"0", "0"}, {"42", "42"}, {"9223372036854775807", "9223372036854775807"}}) {
+    Config config;
+    Parse(config, {"--seed", given});
+    EXPECT_EQ(config.Get("seed").text(), stored) << given;
+  }
+  for (std::string bad : {"-1", "9223372036854775808", "4x", "x"}) {
+    Config config;
+    EXPECT_THROW(Parse(config, {"--seed", bad}), ConfigError) << bad;
+  }
+  Config config;
+  Parse(config, {"--databases", "10000"});
+  EXPECT_EQ(config.databases().number(), 10000);
+  for (std::string bad : {"0", "2147483648"}) {
+    Config refused;
+    try {
+      Parse(refused, {"--databases", bad});
+      ADD_FAILURE() << bad;
+    } catch (const ConfigError& e) {
+      EXPECT_NE(std::string(e.what()).find("argument must be between 1 and 2147483647 inclusive"),
+                std::string::npos)
+          << e.what();
+    }
+  }
+}
+
 TEST(ConfigTest, BadValuesAndUnbalancedQuotesAreErrors) {
   Config config;
   EXPECT_THROW(config.ApplyConfigText("port abc\n", "test"), ConfigError);
