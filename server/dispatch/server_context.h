@@ -100,6 +100,10 @@ class ServerContext {
 
   // Asks the server to stop (SHUTDOWN). Set by the server before clients connect.
   std::function<void()> request_shutdown;
+  // Takes the server off the network for `ms` real milliseconds (RESPD FAULT DOWN): every
+  // connection but `caller`'s is closed and new ones are refused. Set by the server; unset in
+  // in-process tests.
+  std::function<void(int64_t ms, uint64_t caller)> request_down;
 
   // A random generator per thread, for RANDOMKEY and friends.
   static std::mt19937_64& Rng();
