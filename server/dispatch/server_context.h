@@ -88,7 +88,7 @@ class ServerContext {
   Dispatcher dispatcher{*this};
   // The test controls' fault rules and command journal (RESPD FAULT, RESPD JOURNAL).
   Faults faults;
-  Journal journal;
+  Journal journal{config};
 
   int64_t start_time_ms = 0;
   std::string run_id;

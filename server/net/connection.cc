@@ -403,6 +403,7 @@ void Connection::EndBlock(std::string_view reply, bool failed) {
   client_.argv_bytes.store(0, std::memory_order_relaxed);
   client_.blocked = false;
   if (client_.block_deadline_ms != 0) timeouts_.Remove(client_.block_deadline_ms, client_.id());
+  server_.journal.RecordUnblocked(client_.id(), reply);
   ProcessInput();
   if (closed_) return;
   Flush();
@@ -512,6 +513,7 @@ void Connection::Close() {
   delay_timer_.cancel();
   if (client_.blocked) {
     server_.blocking.Cancel(client_.id(), true);
+    server_.journal.DropBlocked(client_.id());
     if (client_.block_deadline_ms != 0) timeouts_.Remove(client_.block_deadline_ms, client_.id());
   }
   CloseTransport();
