@@ -236,6 +236,28 @@ void JournalWait(CommandContext& ctx) {
   ctx.client.reply_delay_ms = kJournalWaitPollMs;
 }
 
+// The longest RESPD FAULT DOWN: long enough for any reconnect test, short enough that a typo
+// cannot leave a test machine's server unreachable for long.
+constexpr int64_t kMaxDownMs = 3600000;
+constexpr std::string_view kErrBadDown =
+    "ERR invalid time: ms must be an integer between 0 and 3600000";
+
+// RESPD FAULT DOWN ms: answers OK, then the server closes this connection and every other one and
+// refuses new ones (TCP and unix socket) for ms real milliseconds, as a restart looks from
+// outside; data, rules and the journal stay.
+void FaultDown(CommandContext& ctx) {
+  ArgParser parser(ctx.args, 3);
+  int64_t ms = parser.NextInt64InRange(0, kMaxDownMs, kErrBadDown);
+  if (!parser.Finalize(ctx)) return;
+  if (!ctx.server.request_down) {
+    ctx.reply.Error("ERR RESPD FAULT DOWN needs a network server");
+    return;
+  }
+  ctx.server.request_down(ms, ctx.client.id());
+  ctx.client.close_after_reply = true;
+  ctx.reply.SimpleString("OK");
+}
+
 }  // namespace
 
 void CmdRespdFault(CommandContext& ctx) {
@@ -260,6 +282,8 @@ void CmdRespdFault(CommandContext& ctx) {
     if (!parser.Finalize(ctx)) return;
     IsKeyword(sub, "LOADING") ? faults.SetLoading(on) : faults.SetReadonly(on);
     ctx.reply.SimpleString("OK");
+  } else if (IsKeyword(sub, "DOWN") && argc == 4) {
+    FaultDown(ctx);
   } else {
     ctx.reply.Error(UnknownSubcommand(ctx));
   }

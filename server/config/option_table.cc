@@ -1,6 +1,6 @@
 // The option table: every parameter Redis 7.0.15's CONFIG GET * lists, with Redis's type, default,
 // range, aliases and mutability, plus respd's own (threads, clock, clock-start,
-// enable-test-controls). What respd does with each is its
+// enable-test-controls, journal-max-len, journal-max-arg-len). What respd does with each is its
 // `effect`; conf/respd.conf documents them in this order.
 #include <algorithm>
 #include <charconv>
@@ -415,6 +415,18 @@ const std::vector<OptionSpec>& OptionSpecs() {
                "empty: the wall clock",
        .mutable_at_runtime = false,
        .normalize = NormalizeClockStart},
+      {.name = "journal-max-len",
+       .kind = OptionKind::kInt,
+       .default_value = "10000",
+       .help = "RESPD JOURNAL keeps the newest this many commands, dropping the oldest",
+       .min = 1,
+       .max = kMaxInt},
+      {.name = "journal-max-arg-len",
+       .kind = OptionKind::kMemory,
+       .default_value = "128",
+       .help = "RESPD JOURNAL keeps at most this many bytes of each command argument",
+       .min = 1,
+       .max = kMaxInt},
       {.name = "pidfile",
        .kind = OptionKind::kString,
        .default_value = "",

@@ -69,7 +69,9 @@ class ClientState {
   bool authenticated = false;
   bool local = false;  // connected from a loopback address (enable-debug-command local)
   bool close_after_reply = false;  // QUIT, protocol errors: close once the reply is written
-  ReplyFate reply_fate = ReplyFate::kSend;  // set by a fault, reset by the connection
+  // Set by a fault, reset by the connection. A blocked client's re-run sets it on the writer's
+  // thread, before the answer is posted to the client's own thread (ClientHandle::Resume).
+  ReplyFate reply_fate = ReplyFate::kSend;
   int64_t reply_delay_ms = 0;
   // When the RESPD JOURNAL WAIT being re-run started, in steady-clock milliseconds (0: none).
   int64_t journal_wait_start_ms = 0;

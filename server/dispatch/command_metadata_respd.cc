@@ -36,7 +36,7 @@ constexpr Argument kTimeArgs[] = {
     {.name = "action", .type = "oneof", .flags = "optional", .arguments = kTimeActions},
 };
 
-// RESPD FAULT ADD|LIST|DEL|CLEAR|LOADING|READONLY ... and RESPD JOURNAL
+// RESPD FAULT ADD|LIST|DEL|CLEAR|LOADING|READONLY|DOWN ... and RESPD JOURNAL
 // ON|OFF|RESET|GET|COUNT|WAIT ...: the grammar of each is in docs/TESTING.md.
 constexpr Argument kFaultJournalArgs[] = {
     {.name = "subcommand", .type = "string"},
@@ -110,7 +110,8 @@ constexpr CommandMetadata kRespdSubcommands[] = {
      .acl_categories = kRespdAcl,
      .tips = "",
      .summary = "Add, list, delete or clear fault rules (errors, latency, closed connections, "
-                "no reply), or switch the LOADING and READONLY modes",
+                "no reply), switch the LOADING and READONLY modes, or take the server DOWN for a "
+                "while",
      .since = kSince,
      .group = "server",
      .complexity = "O(N) for N fault rules",

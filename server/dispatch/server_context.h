@@ -97,7 +97,7 @@ class ServerContext {
   Dispatcher dispatcher{*this};
   // The test controls' fault rules and command journal (RESPD FAULT, RESPD JOURNAL).
   Faults faults;
-  Journal journal;
+  Journal journal{config};
 
   int64_t start_time_ms = 0;
   std::string run_id;
@@ -113,6 +113,10 @@ class ServerContext {
 
   // Asks the server to stop (SHUTDOWN). Set by the server before clients connect.
   std::function<void()> request_shutdown;
+  // Takes the server off the network for `ms` real milliseconds (RESPD FAULT DOWN): every
+  // connection but `caller`'s is closed and new ones are refused. Set by the server; unset in
+  // in-process tests.
+  std::function<void(int64_t ms, uint64_t caller)> request_down;
 
   // RESPD RESET: every feature that keeps state a test can change registers how to put it back to
   // its start-up value (data, leases, snapshots, config, scripts, functions, faults, the journal,

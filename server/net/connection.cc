@@ -392,6 +392,7 @@ void Connection::Resume(std::string reply) {
 }
 
 void Connection::EndBlock(std::string_view reply, bool failed) {
+  size_t mark = pending_.size();
   writer_.Raw(reply);
   // Redis counts a blocked command once, when it is answered (updateStatsOnUnblock).
   if (reply.starts_with('-')) {
@@ -403,6 +404,9 @@ void Connection::EndBlock(std::string_view reply, bool failed) {
   client_.argv_bytes.store(0, std::memory_order_relaxed);
   client_.blocked = false;
   if (client_.block_deadline_ms != 0) timeouts_.Remove(client_.block_deadline_ms, client_.id());
+  server_.journal.RecordUnblocked(client_.id(), reply);
+  // A fault that matched the re-run which served us (on the writer's thread) acts now.
+  if (client_.reply_fate != ReplyFate::kSend) ApplyReplyFate(mark);
   ProcessInput();
   if (closed_) return;
   Flush();
@@ -512,6 +516,7 @@ void Connection::Close() {
   delay_timer_.cancel();
   if (client_.blocked) {
     server_.blocking.Cancel(client_.id(), true);
+    server_.journal.DropBlocked(client_.id());
     if (client_.block_deadline_ms != 0) timeouts_.Remove(client_.block_deadline_ms, client_.id());
   }
   CloseTransport();

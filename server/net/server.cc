@@ -23,6 +23,8 @@ constexpr auto kClientSweepInterval = std::chrono::seconds(1);
 constexpr auto kBusyPoll = std::chrono::microseconds(20);
 // On stop, replies already queued get this long to reach the socket.
 constexpr auto kStopGrace = std::chrono::milliseconds(20);
+// How soon BringUp tries again when a listener's address could not be bound.
+constexpr auto kReopenRetry = std::chrono::milliseconds(100);
 // Handlers one call from a busy script's hook may run, so a flood of clients cannot starve the
 // script (Redis's processEventsWhileBlocked also stops after a few rounds).
 constexpr int kMaxHandlersWhileBusy = 1000;
@@ -68,6 +70,21 @@ std::string RandomRunId() {
   return id;
 }
 
+// Opens, binds and listens `acceptor` on `endpoint` (IPv6 only on an IPv6 address, so the IPv4
+// wildcard can share the port).
+void OpenTcpAcceptor(tcp::acceptor& acceptor, const tcp::endpoint& endpoint, int backlog,
+                     boost::system::error_code& error) {
+  acceptor.open(endpoint.protocol(), error);
+  if (!error && endpoint.address().is_v6()) acceptor.set_option(asio::ip::v6_only(true), error);
+  if (!error) acceptor.set_option(tcp::acceptor::reuse_address(true), error);
+  if (!error) acceptor.bind(endpoint, error);
+  if (!error) acceptor.listen(backlog, error);
+  if (error) {
+    boost::system::error_code ignored;
+    acceptor.close(ignored);
+  }
+}
+
 }  // namespace
 
 Server::Server(Config& config, storage::Clock& clock) : config_(config), context_(config, clock) {
@@ -78,6 +95,10 @@ Server::Server(Config& config, storage::Clock& clock) : config_(config), context
   context_.run_id = RandomRunId();
   context_.start_time_ms = clock.NowMs();
   context_.request_shutdown = [this] { Stop(); };
+  context_.request_down = [this](int64_t ms, uint64_t caller) {
+    down_ = true;
+    asio::post(threads_[0]->io, [this, ms, caller] { TakeDown(ms, caller); });
+  };
   context_.scripting.set_serve_while_busy(ServeWhileBusy);
   clock.AddObserver(this);
 }
@@ -122,13 +143,8 @@ bool Server::ListenTcp() {
     }
     auto acceptor = std::make_unique<tcp::acceptor>(threads_[0]->io);
     tcp::endpoint endpoint(ip, static_cast<unsigned short>(port));
-    acceptor->open(endpoint.protocol(), error);
-    if (!error && ip.is_v6()) acceptor->set_option(asio::ip::v6_only(true), error);
-    if (!error) acceptor->set_option(tcp::acceptor::reuse_address(true), error);
-    if (!error) acceptor->bind(endpoint, error);
-    if (!error) {
-      acceptor->listen(static_cast<int>(config_.Get("tcp-backlog").number()), error);
-    }
+    OpenTcpAcceptor(*acceptor, endpoint, static_cast<int>(config_.Get("tcp-backlog").number()),
+                    error);
     if (error) {
       if (optional) continue;
       spdlog::warn("Warning: Could not create server TCP listening socket {}:{}: {}", address, port,
@@ -137,6 +153,7 @@ bool Server::ListenTcp() {
     }
     // Port 0 binds every address to the port the first one got.
     port = acceptor->local_endpoint().port();
+    endpoints_.push_back(acceptor->local_endpoint());
     acceptors_.push_back(std::move(acceptor));
   }
   if (acceptors_.empty()) {
@@ -246,6 +263,7 @@ void Server::Stop() {
     for (auto& acceptor : acceptors_) acceptor->close(ignored);
     if (unix_acceptor_) unix_acceptor_->close(ignored);
     if (signals_) signals_->cancel();
+    if (down_timer_) down_timer_->cancel();
     auto timer = std::make_shared<asio::steady_timer>(threads_[0]->io, kStopGrace);
     timer->async_wait([this, timer](const boost::system::error_code&) {
       for (auto& thread : threads_) thread->io.stop();
@@ -258,8 +276,15 @@ void Server::Accept(Acceptor& acceptor) {
   using Socket = typename Acceptor::protocol_type::socket;
   size_t index = next_thread_.fetch_add(1) % threads_.size();
   IoThread& thread = *threads_[index];
-  acceptor.async_accept(thread.io, [this, &acceptor, &thread](
+  acceptor.async_accept(thread.io, [this, &acceptor, &thread, generation = accept_generation_](
                                        const boost::system::error_code& error, Socket socket) {
+    // The listeners closed for RESPD FAULT DOWN after this accept: `acceptor` may be gone, and a
+    // client that got in must not see the server up.
+    if (generation != accept_generation_) {
+      boost::system::error_code ignored;
+      socket.close(ignored);
+      return;
+    }
     if (error) {
       if (error == asio::error::operation_aborted || stopping_) return;
       Accept(acceptor);
@@ -287,13 +312,65 @@ void Server::Accept(Acceptor& acceptor) {
     } else {
       auto connection = MakeConnection(std::move(socket), context_, thread.block_timeouts);
       // The connection's handlers run on `thread`; start it there too.
-      asio::post(thread.io, [&thread, connection] {
+      asio::post(thread.io, [this, &thread, connection] {
         thread.connections.push_back(connection);
         connection->Start();
+        // Registered after DOWN collected the connections to close: closes itself.
+        if (down_) connection->Kill();
       });
     }
     Accept(acceptor);
   });
+}
+
+void Server::TakeDown(int64_t ms, uint64_t caller) {
+  if (stopping_) return;
+  auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(ms);
+  bool already_down = down_until_ != std::chrono::steady_clock::time_point();
+  if (!already_down) {
+    ++accept_generation_;
+    boost::system::error_code ignored;
+    for (auto& acceptor : acceptors_) acceptor->close(ignored);
+    if (unix_acceptor_) unix_acceptor_->close(ignored);
+    down_until_ = until;
+  } else {
+    down_until_ = std::max(down_until_, until);
+  }
+  for (const auto& client : context_.clients.Snapshot()) {
+    if (client->state().id() != caller) client->Kill();
+  }
+  if (!down_timer_) down_timer_ = std::make_unique<asio::steady_timer>(threads_[0]->io);
+  down_timer_->expires_at(down_until_);
+  down_timer_->async_wait([this](const boost::system::error_code& error) {
+    if (!error && !stopping_) BringUp();
+  });
+}
+
+void Server::BringUp() {
+  int backlog = static_cast<int>(config_.Get("tcp-backlog").number());
+  bool all_open = true;
+  for (size_t i = 0; i < acceptors_.size(); ++i) {
+    if (acceptors_[i]->is_open()) continue;
+    boost::system::error_code error;
+    OpenTcpAcceptor(*acceptors_[i], endpoints_[i], backlog, error);
+    if (error) {
+      spdlog::warn("RESPD FAULT DOWN: could not listen on {} again: {}; retrying",
+                   endpoints_[i].address().to_string(), error.message());
+      all_open = false;
+    }
+  }
+  if (unix_acceptor_ && !unix_acceptor_->is_open() && !ListenUnix(unix_path_)) all_open = false;
+  if (!all_open) {
+    down_timer_->expires_after(kReopenRetry);
+    down_timer_->async_wait([this](const boost::system::error_code& error) {
+      if (!error && !stopping_) BringUp();
+    });
+    return;
+  }
+  down_until_ = {};
+  down_ = false;
+  for (auto& acceptor : acceptors_) Accept(*acceptor);
+  if (unix_acceptor_) Accept(*unix_acceptor_);
 }
 
 void Server::ScheduleCron(IoThread& thread) {

@@ -1,7 +1,8 @@
 // The process: a listener, a pool of I/O threads each running its own io_context, the server cron
 // (active expiry, idle client timeouts), and a clean stop on SIGTERM/SIGINT or SHUTDOWN. Every
 // time decision reads the server Clock; when the Clock is moved, each I/O thread looks again at
-// its blocked clients' deadlines at once and at its idle clients at its next cron tick.
+// its blocked clients' deadlines at once and at its idle clients at its next cron tick. RESPD FAULT
+// DOWN takes it off the network for a while, as a restart looks from outside.
 #pragma once
 
 #include <boost/asio.hpp>
@@ -60,6 +61,14 @@ class Server : public storage::ClockObserver {
   bool RefusedByProtectedMode(const boost::asio::ip::tcp::socket& socket) const;
   void ScheduleCron(IoThread& thread);
   void RunCron(IoThread& thread);
+  // RESPD FAULT DOWN, on the first I/O thread: closes the listeners (connecting clients are
+  // refused) and every connection but `caller`'s, until `ms` real milliseconds from now. Real
+  // time, not the server Clock: a frozen Clock would otherwise keep the server down for ever, and
+  // nobody could connect to move it.
+  void TakeDown(int64_t ms, uint64_t caller);
+  // Opens the listeners again on the addresses they had (a port 0 listener keeps the port it got);
+  // retries shortly if an address is taken meanwhile.
+  void BringUp();
 
   Config& config_;
   ServerContext context_;
@@ -73,6 +82,16 @@ class Server : public storage::ClockObserver {
   std::atomic<size_t> next_thread_{0};
   std::atomic<bool> stopping_{false};
   std::atomic<int> connected_{0};
+  // RESPD FAULT DOWN: set by the command at once, cleared when the listeners are open again; a
+  // connection accepted meanwhile is closed.
+  std::atomic<bool> down_{false};
+  // The listeners' addresses, to open them again after DOWN.
+  std::vector<boost::asio::ip::tcp::endpoint> endpoints_;
+  // Moved on when the listeners close, so an accept completed before that finds itself stale.
+  // The first I/O thread's only (every accept handler runs there).
+  uint64_t accept_generation_ = 0;
+  std::unique_ptr<boost::asio::steady_timer> down_timer_;
+  std::chrono::steady_clock::time_point down_until_;
 };
 
 }  // namespace respd::server

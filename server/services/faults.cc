@@ -106,12 +106,11 @@ Refusal Faults::Admit(const Admission& admission) {
     admission.error_text = kErrReadonly;
     return Refusal::kHookError;
   }
-  // A blocked client's re-run happens on another client's thread: only an error may touch it.
-  bool own_thread = admission.path != ExecutionMode::kBlockedRetry;
+  // A blocked client's re-run happens on the writer's thread: a connection-level fate set here
+  // is carried out by the blocked client's own connection when the answer reaches it.
   std::lock_guard lock(mutex_);
   for (auto it = rules_.begin(); it != rules_.end(); ++it) {
     FaultRule& rule = *it;
-    if (!own_thread && rule.action != FaultAction::kError) continue;
     if (!Matches(rule, admission)) continue;
     if (++rule.matched <= rule.after) continue;
     if (rule.probability < 1 &&

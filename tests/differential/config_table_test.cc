@@ -17,8 +17,10 @@ namespace respd::testing {
 namespace {
 
 // respd's own parameters (conf/respd.conf), which Redis does not know.
-const std::set<std::string> kRespdOnly = {"threads", "enable-test-controls", "clock",
-                                          "clock-start", "seed"};
+const std::set<std::string> kRespdOnly = {"threads",         "enable-test-controls",
+                                          "clock",           "clock-start",
+                                          "seed",            "journal-max-len",
+                                          "journal-max-arg-len"};
 
 // Parameters whose feature respd has not built: unknown to its CONFIG until it is
 // (docs/COMMANDS.md).

@@ -1,6 +1,7 @@
 // RESPD FAULT against the real binary: rules matched by command, key, client and db, AFTER and
 // TIMES, every action (error, delay, close before and after, no reply), on a client's own path,
-// inside MULTI/EXEC and from scripts; the LOADING and READONLY modes.
+// inside MULTI/EXEC, from scripts and functions, and on a blocked client's re-run; the LOADING and
+// READONLY modes.
 #include <gtest/gtest.h>
 
 #include <string>
@@ -77,6 +78,67 @@ TEST_F(RespdFaultsTest, ErrorsHitExecBodiesAndScripts) {
   EXPECT_EQ(client.Command({"EVAL", "return redis.pcall('incr', KEYS[1])", "1", "n"}),
             "-BUSY injected\r\n");
   EXPECT_EQ(client.Command({"GET", "n"}), "$-1\r\n");
+}
+
+TEST_F(RespdFaultsTest, ErrorsHitFunctionCalls) {
+  EXPECT_EQ(admin_.Command({"FUNCTION", "LOAD",
+                            "#!lua name=lib\nredis.register_function('bump', function(keys) "
+                            "return redis.call('incr', keys[1]) end)"}),
+            "$3\r\nlib\r\n");
+  Fault({"ADD", "COMMAND", "incr", "TIMES", "1", "ERROR", "TRYAGAIN injected"});
+  RespClient client = Connect();
+  std::string refused = client.Command({"FCALL", "bump", "1", "n"});
+  EXPECT_TRUE(refused.starts_with("-TRYAGAIN injected")) << refused;
+  EXPECT_EQ(client.Command({"FCALL", "bump", "1", "n"}), ":1\r\n");
+}
+
+TEST_F(RespdFaultsTest, ConnectionFatesInsideExecActOnItsWholeReply) {
+  RespClient client = Connect();
+  EXPECT_EQ(client.Command({"MULTI"}), "+OK\r\n");
+  EXPECT_EQ(client.Command({"INCR", "n"}), "+QUEUED\r\n");
+  EXPECT_EQ(client.Command({"SET", "m", "1"}), "+QUEUED\r\n");
+  // Added once queued: a rule matching when the command is queued acts then.
+  Fault({"ADD", "COMMAND", "incr", "CLOSE", "AFTER"});
+  ASSERT_TRUE(client.SendRaw(client.EncodeCommand({"EXEC"})));
+  EXPECT_EQ(client.ReadUntilClosed(), "");
+  // The transaction ran; only its reply was lost.
+  EXPECT_EQ(admin_.Command({"MGET", "n", "m"}), "*2\r\n$1\r\n1\r\n$1\r\n1\r\n");
+}
+
+TEST_F(RespdFaultsTest, BlockedClientsReRunGetsEveryAction) {
+  auto block = [&](RespClient& client, int blocked) {
+    ASSERT_TRUE(client.SendRaw(client.EncodeCommand({"BLPOP", "q", "0"})));
+    WaitForInfo("clients", "blocked_clients:" + std::to_string(blocked) + "\r\n");
+  };
+  // Rules added once the clients wait, so only the re-runs match.
+  RespClient closed = Connect();
+  block(closed, 1);
+  Fault({"ADD", "COMMAND", "blpop", "TIMES", "1", "CLOSE", "AFTER"});
+  EXPECT_EQ(admin_.Command({"RPUSH", "q", "a"}), ":1\r\n");
+  EXPECT_EQ(closed.ReadUntilClosed(), "");
+
+  RespClient silent = Connect();
+  block(silent, 1);
+  Fault({"ADD", "COMMAND", "blpop", "TIMES", "1", "NOREPLY"});
+  EXPECT_EQ(admin_.Command({"RPUSH", "q", "b"}), ":1\r\n");
+  ASSERT_TRUE(silent.SendRaw(silent.EncodeCommand({"PING"})));
+  EXPECT_EQ(silent.ReadAvailable(/*idle_ms=*/300), "");
+
+  RespClient slow = Connect();
+  block(slow, 1);
+  Fault({"ADD", "COMMAND", "blpop", "TIMES", "1", "DELAY", "2000"});
+  EXPECT_EQ(admin_.Command({"RPUSH", "q", "c"}), ":1\r\n");
+  EXPECT_EQ(slow.ReadAvailable(/*idle_ms=*/200), "");  // held back by the delay
+  EXPECT_EQ(slow.ReadReply(), "*2\r\n$1\r\nq\r\n$1\r\nc\r\n");
+
+  RespClient refused = Connect();
+  block(refused, 1);
+  Fault({"ADD", "COMMAND", "blpop", "TIMES", "1", "ERROR", "LOADING injected"});
+  EXPECT_EQ(admin_.Command({"RPUSH", "q", "d"}), ":1\r\n");
+  EXPECT_EQ(refused.ReadReply(), "-LOADING injected\r\n");
+  // Every re-run ran but the refused one.
+  EXPECT_EQ(admin_.Command({"LRANGE", "q", "0", "-1"}), "*1\r\n$1\r\nd\r\n");
+  EXPECT_EQ(Fault({"LIST"}), "*0\r\n");
 }
 
 TEST_F(RespdFaultsTest, DelayHoldsOnlyThatClientsReply) {

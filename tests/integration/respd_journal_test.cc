@@ -1,7 +1,10 @@
-// RESPD JOURNAL against the real binary: what is recorded on every entry path, the filters of GET
-// and COUNT, WAIT for a background worker, and exact counts from many clients on four threads.
+// RESPD JOURNAL against the real binary: what is recorded on every entry path (blocked commands
+// when answered), the filters of GET and COUNT, WAIT for a background worker, the ring's bound and
+// argument cut (journal-max-len, journal-max-arg-len), and exact counts from many clients on four
+// threads.
 #include <gtest/gtest.h>
 
+#include <cstdint>
 #include <string>
 #include <thread>
 #include <vector>
@@ -69,6 +72,100 @@ TEST_F(RespdJournalTest, RecordsExecBodiesAndScriptCalls) {
   EXPECT_EQ(Journal({"COUNT", "KEY", "a"}), ":4\r\n");  // SET INCR EVAL GET
 }
 
+TEST_F(RespdJournalTest, RecordsFunctionCalls) {
+  admin_.Command({"FUNCTION", "LOAD",
+                  "#!lua name=lib\nredis.register_function('bump', function(keys) "
+                  "return redis.call('incr', keys[1]) end)"});
+  Journal({"ON"});
+  RespClient client = Connect();
+  EXPECT_EQ(client.Command({"FCALL", "bump", "1", "n"}), ":1\r\n");
+  EXPECT_EQ(Journal({"COUNT", "COMMAND", "fcall"}), ":1\r\n");
+  EXPECT_EQ(Journal({"COUNT", "COMMAND", "incr", "KEY", "n"}), ":1\r\n");
+}
+
+// Seq numbers in a GET reply, in order.
+std::vector<int64_t> Seqs(const std::string& reply) {
+  std::vector<int64_t> seqs;
+  const std::string kField = "$3\r\nseq\r\n:";
+  for (size_t at = reply.find(kField); at != std::string::npos; at = reply.find(kField, at)) {
+    at += kField.size();
+    seqs.push_back(std::stoll(reply.substr(at, reply.find('\r', at) - at)));
+  }
+  return seqs;
+}
+
+TEST_F(RespdJournalTest, BlockedCommandsAreRecordedWhenAnswered) {
+  Journal({"ON"});
+  RespClient served = Connect();
+  ASSERT_TRUE(served.SendRaw(served.EncodeCommand({"BLPOP", "q", "0"})));
+  WaitForInfo("clients", "blocked_clients:1\r\n");
+  EXPECT_EQ(Journal({"COUNT", "COMMAND", "blpop"}), ":0\r\n");  // not answered yet
+  admin_.Command({"RPUSH", "q", "a"});
+  EXPECT_EQ(served.ReadReply(), "*2\r\n$1\r\nq\r\n$1\r\na\r\n");
+  // Recorded after the push that served it.
+  std::vector<int64_t> push = Seqs(Journal({"GET", "COMMAND", "rpush"}));
+  std::vector<int64_t> pop = Seqs(Journal({"GET", "COMMAND", "blpop"}));
+  ASSERT_EQ(push.size(), 1u);
+  ASSERT_EQ(pop.size(), 1u);
+  EXPECT_GT(pop[0], push[0]);
+
+  // A timeout (the server clock moved past it) and CLIENT UNBLOCK ERROR answer too.
+  admin_.Command({"RESPD", "TIME", "FREEZE"});
+  ASSERT_TRUE(served.SendRaw(served.EncodeCommand({"BLPOP", "q", "5"})));
+  WaitForInfo("clients", "blocked_clients:1\r\n");
+  admin_.Command({"RESPD", "TIME", "ADVANCE", "5000"});
+  EXPECT_EQ(served.ReadReply(), "*-1\r\n");
+  std::string id = served.Command({"CLIENT", "ID"});
+  ASSERT_TRUE(served.SendRaw(served.EncodeCommand({"BLPOP", "q", "0"})));
+  WaitForInfo("clients", "blocked_clients:1\r\n");
+  admin_.Command({"CLIENT", "UNBLOCK", id.substr(1, id.size() - 3), "ERROR"});
+  EXPECT_EQ(served.ReadReply(), "-UNBLOCKED client unblocked via CLIENT UNBLOCK\r\n");
+  EXPECT_EQ(Journal({"COUNT", "COMMAND", "blpop"}), ":3\r\n");
+  std::string last = Journal({"GET", "COMMAND", "blpop", "SINCE", std::to_string(pop[0])});
+  EXPECT_NE(last.find("$5\r\nerror\r\n$45\r\nUNBLOCKED client unblocked via CLIENT UNBLOCK"),
+            std::string::npos)
+      << last;
+  // A client that leaves while blocked is not recorded.
+  {
+    RespClient leaving = Connect();
+    ASSERT_TRUE(leaving.SendRaw(leaving.EncodeCommand({"BLPOP", "q", "0"})));
+    WaitForInfo("clients", "blocked_clients:1\r\n");
+  }
+  WaitForInfo("clients", "blocked_clients:0\r\n");
+  EXPECT_EQ(Journal({"COUNT", "COMMAND", "blpop"}), ":3\r\n");
+}
+
+TEST_F(RespdJournalTest, KeepsTheNewestMaxLenAcrossThreadsAndCutsArguments) {
+  EXPECT_EQ(admin_.Command({"CONFIG", "SET", "journal-max-len", "10", "journal-max-arg-len", "4"}),
+            "+OK\r\n");
+  EXPECT_EQ(admin_.Command({"CONFIG", "GET", "journal-max-len"}),
+            "*2\r\n$15\r\njournal-max-len\r\n$2\r\n10\r\n");
+  Journal({"ON"});
+  // Two clients, on the fixture's two I/O threads: one ring each.
+  RespClient first = Connect();
+  RespClient second = Connect();
+  first.Command({"CLIENT", "SETNAME", "first"});
+  second.Command({"CLIENT", "SETNAME", "second"});
+  for (int i = 0; i < 20; ++i) first.Command({"SET", "key:" + std::to_string(i), "value"});
+  for (int i = 0; i < 3; ++i) second.Command({"SET", "key:" + std::to_string(i), "value"});
+  EXPECT_EQ(Journal({"COUNT"}), ":10\r\n");
+  EXPECT_EQ(Journal({"COUNT", "CLIENT", "first"}), ":7\r\n");
+  EXPECT_EQ(Journal({"COUNT", "CLIENT", "second"}), ":3\r\n");
+  std::string entries = Journal({"GET"});
+  std::vector<int64_t> seqs = Seqs(entries);
+  ASSERT_EQ(seqs.size(), 10u);
+  for (size_t i = 1; i < seqs.size(); ++i) EXPECT_EQ(seqs[i], seqs[i - 1] + 1);
+  // Arguments cut at 4 bytes; KEY filters still see whole keys.
+  EXPECT_NE(entries.find("*3\r\n$3\r\nSET\r\n$4\r\nkey:\r\n$4\r\nvalu\r\n"), std::string::npos)
+      << entries;
+  EXPECT_EQ(Journal({"COUNT", "KEY", "key:19"}), ":1\r\n");
+  // A smaller bound applies at once; a larger one keeps only what is left.
+  EXPECT_EQ(admin_.Command({"CONFIG", "SET", "journal-max-len", "4"}), "+OK\r\n");
+  EXPECT_EQ(Journal({"COUNT", "CLIENT", "second"}), ":3\r\n");
+  EXPECT_EQ(Journal({"COUNT"}), ":4\r\n");
+  EXPECT_EQ(admin_.Command({"CONFIG", "SET", "journal-max-len", "0"}).substr(0, 4), "-ERR");
+}
+
 TEST_F(RespdJournalTest, WaitReturnsOnceTheWorkerDidItsWork) {
   Journal({"ON"});
   RespClient waiter = Connect();
@@ -90,7 +187,8 @@ TEST_F(RespdJournalTest, WaitReturnsOnceTheWorkerDidItsWork) {
 TEST(RespdJournalThreadsTest, ExactCountsFromManyClientsOnFourThreads) {
   constexpr int kClients = 8;
   constexpr int kCommandsPerClient = 250;
-  ServerProcess server = ServerProcess::StartRespd({"--threads", "4"});
+  ServerProcess server =
+      ServerProcess::StartRespd({"--threads", "4", "--journal-max-len", "100000"});
   ASSERT_TRUE(server.running());
   RespClient admin;
   ASSERT_TRUE(admin.Connect(server.port()));
@@ -101,16 +199,25 @@ TEST(RespdJournalThreadsTest, ExactCountsFromManyClientsOnFourThreads) {
       RespClient client;
       if (!client.Connect(server.port())) return;
       client.Command({"CLIENT", "SETNAME", "worker-" + std::to_string(w)});
-      for (int i = 0; i < kCommandsPerClient; ++i) client.Command({"INCR", "counter"});
+      // Each client its own number of commands, so a count taken from the wrong client shows.
+      for (int i = 0; i < kCommandsPerClient + w; ++i) client.Command({"INCR", "counter"});
     });
   }
   for (std::thread& worker : workers) worker.join();
+  int total = 0;
+  for (int w = 0; w < kClients; ++w) {
+    total += kCommandsPerClient + w;
+    EXPECT_EQ(admin.Command({"RESPD", "JOURNAL", "COUNT", "CLIENT", "worker-" + std::to_string(w),
+                             "COMMAND", "incr"}),
+              ":" + std::to_string(kCommandsPerClient + w) + "\r\n");
+  }
   EXPECT_EQ(admin.Command({"RESPD", "JOURNAL", "COUNT", "COMMAND", "incr"}),
-            ":" + std::to_string(kClients * kCommandsPerClient) + "\r\n");
-  EXPECT_EQ(admin.Command({"RESPD", "JOURNAL", "COUNT", "CLIENT", "worker-3"}),
-            ":" + std::to_string(kCommandsPerClient + 1) + "\r\n");
-  EXPECT_EQ(admin.Command({"GET", "counter"}),
-            "$4\r\n" + std::to_string(kClients * kCommandsPerClient) + "\r\n");
+            ":" + std::to_string(total) + "\r\n");
+  // Merged from four threads' rings: every number once, in order.
+  std::vector<int64_t> seqs = Seqs(admin.Command({"RESPD", "JOURNAL", "GET"}));
+  ASSERT_EQ(seqs.size(), static_cast<size_t>(total + kClients));
+  for (size_t i = 1; i < seqs.size(); ++i) EXPECT_EQ(seqs[i], seqs[i - 1] + 1);
+  EXPECT_EQ(admin.Command({"GET", "counter"}), "$4\r\n" + std::to_string(total) + "\r\n");
 }
 
 }  // namespace

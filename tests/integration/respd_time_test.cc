@@ -64,7 +64,10 @@ TEST_F(RespdTimeTest, BadArgumentsAreRefused) {
             "-ERR unknown subcommand or wrong number of arguments for 'time RESUME'. Try RESPD "
             "HELP.\r\n");
   EXPECT_EQ(admin_.Command({"RESPD", "NOPE"}), "-ERR unknown subcommand 'NOPE'. Try RESPD HELP.\r\n");
-  EXPECT_EQ(admin_.Command({"RESPD", "HELP"}).substr(0, 5), "*55\r\n");
+  // Each subcommand's synopsis is a line of the help (not a count that every new one changes).
+  std::string help = admin_.Command({"RESPD", "HELP"});
+  EXPECT_TRUE(help.starts_with("*")) << help;
+  EXPECT_NE(help.find("+FAULT DOWN <ms>\r\n"), std::string::npos) << help;
 }
 
 TEST_F(RespdTimeTest, TtlsAndLazyExpiryFollowTheClock) {
