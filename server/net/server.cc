@@ -35,7 +35,8 @@ constexpr std::string_view kProtectedModeDenied =
     "following solutions: 1) Just disable protected mode sending the command 'CONFIG SET "
     "protected-mode no' from the loopback interface by connecting to Redis from the same host the "
     "server is running, however MAKE SURE Redis is not publicly accessible from internet if you do "
-    "so. Use CONFIG REWRITE to make this change permanent. 2) Alternatively you can just disable the "
+    "so. Use CONFIG REWRITE to make this change permanent. 2) Alternatively you can just disable "
+    "the "
     "protected mode by editing the Redis configuration file, and setting the protected mode option "
     "to 'no', and then restarting the server. 3) If you started the server manually just for "
     "testing, restart it with the '--protected-mode no' option. 4) Setup a an authentication "
@@ -70,7 +71,8 @@ std::string RandomRunId() {
 
 }  // namespace
 
-Server::Server(Config& config, storage::Clock& clock) : config_(config), context_(config, clock) {
+Server::Server(Config& config, storage::Clock& clock)
+    : config_(config), context_(config, clock), tls_(config) {
   int threads = static_cast<int>(config_.threads().number());
   if (threads == 0) threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   context_.io_threads = threads;
@@ -99,15 +101,27 @@ bool Server::Listen() {
   std::string unixsocket = config_.Get("unixsocket").text();
   // Redis's port 0 means no TCP listener, respd's alone picks a free port (tests and scripts rely
   // on it): next to a unix socket, port 0 means no TCP, which is how Redis is run socket-only.
-  bool tcp = config_.port().number() != 0 || unixsocket.empty();
-  if (tcp && !ListenTcp()) return false;
+  int tls_port = static_cast<int>(config_.Get("tls-port").number());
+  bool tcp = config_.port().number() != 0 || (unixsocket.empty() && tls_port == 0);
+  if (tcp &&
+      !ListenTcp(static_cast<int>(config_.port().number()), "tcp", acceptors_, context_.tcp_port)) {
+    return false;
+  }
+  if (tls_port != 0) {
+    if (!tls_.Configure()) {
+      spdlog::warn("Failed to configure TLS. Check logs for more info.");
+      return false;
+    }
+    if (!ListenTcp(tls_port, "tls", tls_acceptors_, tls_port_)) return false;
+  }
   return unixsocket.empty() || ListenUnix(unixsocket);
 }
 
-bool Server::ListenTcp() {
+bool Server::ListenTcp(int port, std::string_view kind,
+                       std::vector<std::unique_ptr<tcp::acceptor>>& acceptors,
+                       std::atomic<int>& bound_port) {
   std::istringstream addresses(config_.Get("bind").text());
   std::string address;
-  int port = static_cast<int>(config_.port().number());
   while (addresses >> address) {
     bool optional = address.starts_with('-');
     if (optional) address.erase(0, 1);
@@ -137,13 +151,13 @@ bool Server::ListenTcp() {
     }
     // Port 0 binds every address to the port the first one got.
     port = acceptor->local_endpoint().port();
-    acceptors_.push_back(std::move(acceptor));
+    acceptors.push_back(std::move(acceptor));
   }
-  if (acceptors_.empty()) {
-    spdlog::warn("Failed listening on port {} (tcp), aborting.", port);
+  if (acceptors.empty()) {
+    spdlog::warn("Failed listening on port {} ({}), aborting.", port, kind);
     return false;
   }
-  context_.tcp_port = port;
+  bound_port = port;
   return true;
 }
 
@@ -191,6 +205,7 @@ bool Server::RefusedByProtectedMode(const tcp::socket& socket) const {
 int Server::Run() {
   if (!Listen()) return 1;
   for (auto& acceptor : acceptors_) Accept(*acceptor);
+  for (auto& acceptor : tls_acceptors_) Accept(*acceptor, /*tls=*/true);
   if (unix_acceptor_) Accept(*unix_acceptor_);
   signals_ = std::make_unique<asio::signal_set>(threads_[0]->io, SIGINT, SIGTERM);
   signals_->async_wait([this](const boost::system::error_code& error, int signal) {
@@ -203,7 +218,11 @@ int Server::Run() {
   if (!acceptors_.empty()) {
     spdlog::info("Ready to accept connections tcp on port {}", context_.tcp_port.load());
   }
-  if (unix_acceptor_) spdlog::info("The server is now ready to accept connections at {}", unix_path_);
+  if (!tls_acceptors_.empty()) {
+    spdlog::info("Ready to accept connections tls on port {}", tls_port_.load());
+  }
+  if (unix_acceptor_)
+    spdlog::info("The server is now ready to accept connections at {}", unix_path_);
   std::vector<std::thread> workers;
   for (size_t i = 1; i < threads_.size(); ++i) {
     workers.emplace_back([this, i] { RunLoop(threads_[i]->io); });
@@ -244,6 +263,7 @@ void Server::Stop() {
   asio::post(threads_[0]->io, [this] {
     boost::system::error_code ignored;
     for (auto& acceptor : acceptors_) acceptor->close(ignored);
+    for (auto& acceptor : tls_acceptors_) acceptor->close(ignored);
     if (unix_acceptor_) unix_acceptor_->close(ignored);
     if (signals_) signals_->cancel();
     auto timer = std::make_shared<asio::steady_timer>(threads_[0]->io, kStopGrace);
@@ -254,15 +274,15 @@ void Server::Stop() {
 }
 
 template <class Acceptor>
-void Server::Accept(Acceptor& acceptor) {
+void Server::Accept(Acceptor& acceptor, bool tls) {
   using Socket = typename Acceptor::protocol_type::socket;
   size_t index = next_thread_.fetch_add(1) % threads_.size();
   IoThread& thread = *threads_[index];
-  acceptor.async_accept(thread.io, [this, &acceptor, &thread](
+  acceptor.async_accept(thread.io, [this, &acceptor, &thread, tls](
                                        const boost::system::error_code& error, Socket socket) {
     if (error) {
       if (error == asio::error::operation_aborted || stopping_) return;
-      Accept(acceptor);
+      Accept(acceptor, tls);
       return;
     }
     if constexpr (std::is_same_v<Socket, tcp::socket>) {
@@ -271,9 +291,10 @@ void Server::Accept(Acceptor& acceptor) {
       if (RefusedByProtectedMode(socket)) {
         context_.stats.rejected_connections.fetch_add(1, std::memory_order_relaxed);
         boost::system::error_code ignored;
-        asio::write(socket, asio::buffer(kProtectedModeDenied), ignored);
+        // A TLS client could not read plain text before its handshake: Redis's never arrives.
+        if (!tls) asio::write(socket, asio::buffer(kProtectedModeDenied), ignored);
         socket.close(ignored);
-        Accept(acceptor);
+        Accept(acceptor, tls);
         return;
       }
     }
@@ -282,17 +303,26 @@ void Server::Accept(Acceptor& acceptor) {
       context_.stats.rejected_connections.fetch_add(1, std::memory_order_relaxed);
       boost::system::error_code ignored;
       static constexpr std::string_view kReply = "-ERR max number of clients reached\r\n";
-      asio::write(socket, asio::buffer(kReply), ignored);
+      if (!tls) asio::write(socket, asio::buffer(kReply), ignored);
       socket.close(ignored);
     } else {
-      auto connection = MakeConnection(std::move(socket), context_, thread.block_timeouts);
+      std::shared_ptr<Connection> connection;
+      if constexpr (std::is_same_v<Socket, tcp::socket>) {
+        if (tls) {
+          connection = MakeTlsConnection(std::move(socket), tls_.Current(), tls_.VerifyMode(),
+                                         context_, thread.block_timeouts);
+        }
+      }
+      if (!connection) {
+        connection = MakeConnection(std::move(socket), context_, thread.block_timeouts);
+      }
       // The connection's handlers run on `thread`; start it there too.
       asio::post(thread.io, [&thread, connection] {
         thread.connections.push_back(connection);
         connection->Start();
       });
     }
-    Accept(acceptor);
+    Accept(acceptor, tls);
   });
 }
 

@@ -14,6 +14,7 @@
 #include "server/dispatch/server_context.h"
 #include "server/net/block_timeouts.h"
 #include "server/net/connection.h"
+#include "server/net/tls.h"
 #include "storage/clock.h"
 #include "storage/expiry.h"
 
@@ -49,12 +50,17 @@ class Server : public storage::ClockObserver {
   };
 
   bool Listen();
-  bool ListenTcp();
+  // Listens on every bind address at `port` (0: a free one, the same for all); false when a
+  // required address fails. `kind` names the listener in Redis's log lines ("tcp", "tls").
+  bool ListenTcp(int port, std::string_view kind,
+                 std::vector<std::unique_ptr<boost::asio::ip::tcp::acceptor>>& acceptors,
+                 std::atomic<int>& bound_port);
   // Redis's unixsocket: a stale file at the path is removed first; the socket file goes at exit.
   bool ListenUnix(const std::string& path);
   void RunLoop(boost::asio::io_context& io);
+  // Accepts clients forever; TCP clients of `tls` acceptors get a TLS handshake first.
   template <class Acceptor>
-  void Accept(Acceptor& acceptor);
+  void Accept(Acceptor& acceptor, bool tls = false);
   // Redis's protected mode: with no password set, only clients from 127.0.0.1 or ::1 may connect
   // over TCP; the others get the DENIED explanation and are closed.
   bool RefusedByProtectedMode(const boost::asio::ip::tcp::socket& socket) const;
@@ -67,6 +73,9 @@ class Server : public storage::ClockObserver {
   storage::ActiveExpiry active_expiry_;
   std::vector<std::unique_ptr<IoThread>> threads_;
   std::vector<std::unique_ptr<boost::asio::ip::tcp::acceptor>> acceptors_;
+  std::vector<std::unique_ptr<boost::asio::ip::tcp::acceptor>> tls_acceptors_;
+  TlsContextSource tls_;
+  std::atomic<int> tls_port_{0};
   std::unique_ptr<boost::asio::local::stream_protocol::acceptor> unix_acceptor_;
   std::string unix_path_;  // the socket file to remove at exit; empty when none was created
   std::unique_ptr<boost::asio::signal_set> signals_;
