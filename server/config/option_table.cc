@@ -1197,7 +1197,7 @@ const std::vector<OptionSpec>& OptionSpecs() {
        .default_value = "normal 0 0 0 slave 268435456 67108864 60 pubsub 33554432 8388608 60",
        .help = "<class> <hard> <soft> <soft seconds>: a client whose unsent output passes the hard "
                "limit, or the soft one for longer than that, is disconnected (respd enforces the "
-               "pubsub class)",
+               "normal and pubsub classes; it has no replicas)",
        .normalize_over = NormalizeOutputBufferLimits},
       {.name = "cluster-enabled",
        .kind = OptionKind::kBool,

@@ -4,6 +4,7 @@
 #include <openssl/err.h>
 #include <spdlog/spdlog.h>
 
+#include <cctype>
 #include <type_traits>
 
 namespace respd::server {
@@ -18,6 +19,9 @@ constexpr size_t kMaxIdleBuffer = 64 * 1024;
 // A client silent for longer than this gives its buffers back (Redis: idle for more than 2 s,
 // checked by the once-a-second clients cron).
 constexpr int64_t kFreeBuffersAfterIdleMs = 2000;
+// Redis's per-client reply buffer (PROTO_REPLY_CHUNK_BYTES): all the output a client that has not
+// authenticated may have waiting.
+constexpr size_t kUnauthenticatedOutputBytes = 16 * 1024;
 
 std::string Endpoint(const asio::ip::tcp::endpoint& endpoint) {
   std::string address = endpoint.address().to_string();
@@ -194,6 +198,8 @@ Connection::Connection(asio::any_io_executor executor, ServerContext& server,
       server_(server),
       client_(server.clients.NextId()),
       writer_(&pending_),
+      output_limit_option_(server.config.Get("client-output-buffer-limit")),
+      query_limit_option_(server.config.Get("client-query-buffer-limit")),
       timeouts_(timeouts),
       delay_timer_(executor_) {}
 
@@ -278,6 +284,15 @@ void Connection::OnRead(const boost::system::error_code& error, size_t bytes) {
     return;
   }
   input_end_ += bytes;
+  // A big argument still arriving is read in large chunks, as Redis reads one: its bytes count
+  // against client-query-buffer-limit as they come (the rest is checked after parsing, since a
+  // large read may also bring many small arguments, which Redis would have parsed 16 KB at a time).
+  size_t unparsed = input_end_ - input_start_;
+  if (parser_.bytes_wanted() > 0 &&
+      OverQueryLimit(std::min(unparsed, parser_.bytes_wanted()) - parser_.pending_args_bytes())) {
+    Close();
+    return;
+  }
   PublishBuffers();
   server_.stats.total_net_input_bytes.fetch_add(bytes, std::memory_order_relaxed);
   client_.last_interaction_ms.store(server_.clock.NowMs(), std::memory_order_relaxed);
@@ -345,8 +360,20 @@ void Connection::ProcessInput() {
       ApplyReplyFate(mark);
     }
     if (client_.blocked) WatchBlockDeadline();
+    // Redis checks as each reply is added and stops serving a client marked to close.
+    if (OverOutputLimit()) {
+      processing_ = false;
+      Close();
+      return;
+    }
   }
   processing_ = false;
+  // After parsing, as Redis reads at most 16 KB before it parses: what is left is the request
+  // still arriving, or commands waiting behind a blocked one.
+  if (OverQueryLimit(input_end_ - input_start_ - parser_.pending_args_bytes())) {
+    Close();
+    return;
+  }
   PublishBuffers();
 }
 
@@ -430,9 +457,73 @@ void Connection::TakeMail() {
   PublishBuffers();
 }
 
-void Connection::CheckOutputLimit() {
-  if (!client_.subscribed()) return;
-  OutputBufferLimit limit = server_.pubsub.output_limit();
+namespace {
+
+// client-output-buffer-limit's normal class, parsed again on each I/O thread when CONFIG SET
+// changed the option (the pubsub class has its cache in the registry).
+OutputBufferLimit NormalLimit(const Option& option) {
+  thread_local const Option* cached_option = nullptr;
+  thread_local uint64_t cached_version = 0;
+  thread_local OutputBufferLimit cached;
+  uint64_t version = option.version();
+  if (cached_option != &option || cached_version != version) {
+    cached = NormalOutputBufferLimit(option.text());
+    cached_option = &option;
+    cached_version = version;
+  }
+  return cached;
+}
+
+// Redis's sdscatrepr of the first `max` bytes: quoted, escapes for the unprintable.
+std::string Repr(std::string_view bytes, size_t max) {
+  std::string out = "\"";
+  for (unsigned char c : bytes.substr(0, max)) {
+    switch (c) {
+      case '\\':
+      case '"':
+        out += '\\';
+        out += static_cast<char>(c);
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      case '\a':
+        out += "\\a";
+        break;
+      case '\b':
+        out += "\\b";
+        break;
+      default:
+        if (std::isprint(c)) {
+          out += static_cast<char>(c);
+        } else {
+          static constexpr char kHex[] = "0123456789abcdef";
+          out += "\\x";
+          out += kHex[c >> 4];
+          out += kHex[c & 15];
+        }
+    }
+  }
+  return out + "\"";
+}
+
+}  // namespace
+
+bool Connection::OverOutputLimit() {
+  // Redis 7.0.15 (as Debian ships it, with the fix for CVE-2025-21605) lets a client that must
+  // still authenticate have no more waiting output than its 16 KB reply buffer, so wrong passwords
+  // sent without reading the answers cannot grow the server.
+  bool must_authenticate = !client_.authenticated && !server_.config.requirepass().text().empty();
+  bool over_unauthenticated = must_authenticate && pending_.size() > kUnauthenticatedOutputBytes;
+  OutputBufferLimit limit =
+      client_.subscribed() ? server_.pubsub.output_limit() : NormalLimit(output_limit_option_);
+  if (limit.hard_bytes == 0 && limit.soft_bytes == 0 && !over_unauthenticated) return false;
   uint64_t used = pending_.size() + writing_.size();
   bool over_hard = limit.hard_bytes > 0 && used >= limit.hard_bytes;
   bool over_soft = false;
@@ -443,13 +534,34 @@ void Connection::CheckOutputLimit() {
   } else {
     soft_limit_since_ms_ = 0;
   }
-  if (!over_hard && !over_soft) return;
+  if (!over_hard && !over_soft && !over_unauthenticated) return false;
   ClientState::Info info = client_.info();
   spdlog::warn(
       "Client id={} addr={} laddr={} name={} scheduled to be closed ASAP for overcoming "
       "of output buffer limits.",
       client_.id(), info.addr, info.laddr, info.name);
-  Close();
+  return true;
+}
+
+void Connection::CheckOutputLimit() {
+  if (OverOutputLimit()) Close();
+}
+
+bool Connection::OverQueryLimit(size_t pending) {
+  if (pending <= query_limit_option_.unsigned_number()) return false;
+  ClientState::Info info = client_.info();
+  std::string_view start(input_.data() + input_start_, input_end_ - input_start_);
+  start.remove_prefix(parser_.pending_args_bytes());
+  // Redis keeps a big argument alone in its query buffer, without its $<length> line.
+  if (parser_.pending_args_bytes() > 0 && start.starts_with('$')) {
+    size_t line_end = start.find("\r\n");
+    if (line_end != std::string_view::npos) start.remove_prefix(line_end + 2);
+  }
+  spdlog::warn(
+      "Closing client that reached max query buffer length: id={} addr={} laddr={} "
+      "name={} (qbuf initial bytes: {})",
+      client_.id(), info.addr, info.laddr, info.name, Repr(start, 64));
+  return true;
 }
 
 void Connection::WatchBlockDeadline() {

@@ -77,7 +77,15 @@ class Connection : public ClientHandle, public std::enable_shared_from_this<Conn
   // Moves delivered messages behind the replies written so far, and disconnects a subscriber
   // past client-output-buffer-limit pubsub, as Redis's checkClientOutputBufferLimits does.
   void TakeMail();
+  // Whether the unsent output passed the client's class of client-output-buffer-limit (pubsub
+  // for a subscriber, normal for the others): the hard limit, or the soft one for longer than its
+  // seconds. Then logs Redis's line and marks the client for closing.
+  bool OverOutputLimit();
   void CheckOutputLimit();
+  // Redis's client-query-buffer-limit: whether `pending` bytes of request (those Redis would hold
+  // in its query buffer) passed it; then logs Redis's line, and the caller closes the client
+  // without a reply.
+  bool OverQueryLimit(size_t pending);
   // Redis's clientsCronResizeQueryBuffer and clientsCronResizeOutputBuffer for an idle client.
   void FreeIdleBuffers(int64_t now_ms);
   // CLIENT LIST's view of the buffers (ClientState's published fields).
@@ -102,6 +110,8 @@ class Connection : public ClientHandle, public std::enable_shared_from_this<Conn
   std::string pending_;     // replies not yet handed to the socket
   std::string writing_;     // replies being written
   protocol::ReplyWriter writer_;
+  const Option& output_limit_option_;  // client-output-buffer-limit
+  const Option& query_limit_option_;   // client-query-buffer-limit
   BlockTimeouts& timeouts_;
   // Messages delivered from any thread (Deliver), not yet behind pending_.
   std::mutex mail_mutex_;

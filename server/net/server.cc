@@ -2,12 +2,14 @@
 #include "server/net/server.h"
 
 #include <spdlog/spdlog.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/un.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <chrono>
+#include <cstdlib>
 #include <cstring>
 #include <random>
 #include <sstream>
@@ -26,6 +28,11 @@ constexpr auto kStopGrace = std::chrono::milliseconds(20);
 // Handlers one call from a busy script's hook may run, so a flood of clients cannot starve the
 // script (Redis's processEventsWhileBlocked also stops after a few rounds).
 constexpr int kMaxHandlersWhileBusy = 1000;
+// File descriptors kept for other than clients (listeners, logs, the event loop): Redis's
+// CONFIG_MIN_RESERVED_FDS.
+constexpr rlim_t kReservedFds = 32;
+// How much lower each retry asks for when the system refuses an open-files limit.
+constexpr rlim_t kFdLimitStep = 16;
 
 // Redis 7.0's reply to a client refused by protected mode (its typo included).
 constexpr std::string_view kProtectedModeDenied =
@@ -58,6 +65,60 @@ void ServeWhileBusy() {
   for (int i = 0; i < kMaxHandlersWhileBusy && current_io->poll_one() > 0; ++i) {
   }
   serving = false;
+}
+
+// Redis's adjustOpenFilesLimit: raises RLIMIT_NOFILE so `maxclients` clients fit, asking for a
+// little less each time the system refuses; when even that fails, maxclients shrinks to what
+// fits, with Redis's log lines.
+void AdjustOpenFilesLimit(Config& config) {
+  auto maxclients = static_cast<rlim_t>(config.maxclients().number());
+  rlim_t wanted = maxclients + kReservedFds;
+  rlimit limit{};
+  if (getrlimit(RLIMIT_NOFILE, &limit) == -1) {
+    spdlog::warn(
+        "Unable to obtain the current NOFILE limit ({}), assuming 1024 and setting the "
+        "max clients configuration accordingly.",
+        strerror(errno));
+    config.SetAtRuntime({{"maxclients", std::to_string(1024 - kReservedFds)}});
+    return;
+  }
+  rlim_t old = limit.rlim_cur;
+  if (old >= wanted) return;
+  rlim_t hard = limit.rlim_max;
+  rlim_t best = wanted;
+  int error = 0;
+  while (best > old) {
+    limit.rlim_cur = best;
+    // Past the hard limit only a privileged process succeeds, raising both.
+    limit.rlim_max = std::max(best, hard);
+    if (setrlimit(RLIMIT_NOFILE, &limit) != -1) break;
+    error = errno;
+    if (best < kFdLimitStep) {
+      best = old;
+      break;
+    }
+    best -= kFdLimitStep;
+  }
+  best = std::max(best, old);
+  if (best < wanted) {
+    spdlog::warn("Server can't set maximum open files to {} because of OS error: {}.", wanted,
+                 strerror(error));
+    if (best <= kReservedFds) {
+      spdlog::warn(
+          "Your current 'ulimit -n' of {} is not enough for the server to start. Please "
+          "increase your open file limit to at least {}. Exiting.",
+          old, wanted);
+      std::exit(1);
+    }
+    spdlog::warn(
+        "Current maximum open files is {}. maxclients has been reduced to {} to "
+        "compensate for low ulimit. If you need higher maxclients increase 'ulimit -n'.",
+        best, best - kReservedFds);
+    config.SetAtRuntime({{"maxclients", std::to_string(best - kReservedFds)}});
+  } else {
+    spdlog::info("Increased maximum number of open files to {} (it was originally set to {}).",
+                 wanted, old);
+  }
 }
 
 std::string RandomRunId() {
@@ -203,6 +264,7 @@ bool Server::RefusedByProtectedMode(const tcp::socket& socket) const {
 }
 
 int Server::Run() {
+  AdjustOpenFilesLimit(config_);
   if (!Listen()) return 1;
   for (auto& acceptor : acceptors_) Accept(*acceptor);
   for (auto& acceptor : tls_acceptors_) Accept(*acceptor, /*tls=*/true);
