@@ -2,9 +2,9 @@
 # Side-by-side benchmark of respd (--threads 1) and Debian's redis-server on this machine: throughput
 # with redis-benchmark, server CPU per operation, resident memory per key (with and without a TTL)
 # and start-to-first-PONG time. Prints a table of both and the ratio respd/redis. See bench/README.md.
-#
+# --tls also serves a TLS port on each (certificates made here with openssl) and measures over it.
 # Usage: bench/compare.sh [--runs N] [--requests N] [--keys N] [--respd PATH] [--redis PATH]
-#                         [--server-cpu C] [--client-cpu C] [--out FILE]
+#                         [--server-cpu C] [--client-cpu C] [--out FILE] [--tls]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -16,6 +16,7 @@ redis_bin="${REDIS_BIN:-$(command -v redis-server || true)}"
 server_cpu=0
 client_cpu=1
 out=""
+tls=0
 while (($#)); do
   case "$1" in
     --runs) runs="$2"; shift 2 ;;
@@ -26,11 +27,14 @@ while (($#)); do
     --server-cpu) server_cpu="$2"; shift 2 ;;
     --client-cpu) client_cpu="$2"; shift 2 ;;
     --out) out="$2"; shift 2 ;;
-    -h|--help) sed -n '2,7p' "$0"; exit 0 ;;
+    --tls) tls=1; shift ;;
+    -h|--help) sed -n '2,8p' "$0"; exit 0 ;;
     *) echo "unknown argument: $1" >&2; exit 2 ;;
   esac
 done
-for tool in "$redis_bin" "$respd_bin" redis-benchmark redis-cli taskset python3; do
+needed=("$redis_bin" "$respd_bin" redis-benchmark redis-cli taskset python3)
+((tls)) && needed+=(openssl)
+for tool in "${needed[@]}"; do
   command -v "$tool" >/dev/null || { echo "missing: $tool (run .ci/setup --test)" >&2; exit 1; }
 done
 # Servers run in a scratch directory, so the binaries need absolute paths.
@@ -47,7 +51,7 @@ readonly start_timeout_ms=10000
 readonly clk_tck="$(getconf CLK_TCK)"
 
 work_dir="$(mktemp -d /tmp/respd-bench.XXXXXX)"
-declare -A pid_of=() port_of=()
+declare -A pid_of=() port_of=() tls_port_of=()
 pids=()
 
 # SIGTERM, a bounded wait, then SIGKILL.
@@ -69,11 +73,26 @@ free_port() {
   python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
 }
 
-# Command line of server $1 (respd|redis) on port $2.
+# A CA and a server certificate for --tls, made for this run only.
+if ((tls)); then
+  openssl req -x509 -new -nodes -newkey rsa:2048 -days 1 -subj "/CN=respd bench CA" \
+    -keyout "$work_dir/ca.key" -out "$work_dir/ca.crt" 2>/dev/null
+  openssl req -new -nodes -newkey rsa:2048 -subj "/CN=127.0.0.1" \
+    -keyout "$work_dir/server.key" -out "$work_dir/server.csr" 2>/dev/null
+  openssl x509 -req -days 1 -in "$work_dir/server.csr" -CA "$work_dir/ca.crt" \
+    -CAkey "$work_dir/ca.key" -CAcreateserial -out "$work_dir/server.crt" 2>/dev/null
+fi
+
+# Command line of server $1 (respd|redis) on port $2, and TLS port $3 when --tls.
 server_cmd() {
+  local tls_args=""
+  if ((tls)); then
+    tls_args="--tls-port $3 --tls-cert-file $work_dir/server.crt --tls-key-file $work_dir/server.key"
+    tls_args+=" --tls-auth-clients no"
+  fi
   case "$1" in
-    respd) echo "$respd_bin --port $2 --bind 127.0.0.1 --threads 1" ;;
-    redis) echo "$redis_bin --port $2 --bind 127.0.0.1 --save '' --appendonly no --daemonize no" ;;
+    respd) echo "$respd_bin --port $2 --bind 127.0.0.1 --threads 1 $tls_args" ;;
+    redis) echo "$redis_bin --port $2 --bind 127.0.0.1 --save '' --appendonly no --daemonize no $tls_args" ;;
   esac
 }
 
@@ -106,16 +125,19 @@ EOF
 # Starts server $1 pinned to the server CPU; sets pid_of, port_of and start_ms (spawn to first
 # PONG). Runs in the calling shell, never in $(...), so the pid reaches the cleanup list.
 start_server() {
-  local name="$1" port status=0
+  local name="$1" port tls_port=0 status=0
   port="$(free_port)"
+  ((tls)) && tls_port="$(free_port)"
   rm -f "$work_dir/pid"
-  start_ms="$(start_and_time "$name" "$port" "taskset -c $server_cpu $(server_cmd "$name" "$port")")" ||
+  start_ms="$(start_and_time "$name" "$port" \
+    "taskset -c $server_cpu $(server_cmd "$name" "$port" "$tls_port")")" ||
     status=$?
   if [[ -s "$work_dir/pid" ]]; then
     pid_of[$name]="$(cat "$work_dir/pid")"
     pids+=("${pid_of[$name]}")
   fi
   port_of[$name]="$port"
+  tls_port_of[$name]="$tls_port"
   if ((status != 0)); then
     echo "could not start $name" >&2
     exit 1
@@ -133,11 +155,17 @@ stop_server() {
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 rss_kb() { awk '/^VmRSS:/ {print $2}' "/proc/$1/status"; }
 
-# redis-benchmark against server $1 with the remaining arguments; prints "TEST,rps" lines.
+# redis-benchmark against server $1 with the remaining arguments; prints "TEST,rps" lines. A first
+# argument --tls drives the server's TLS port.
 bench() {
-  local name="$1"
+  local name="$1" target=()
   shift
-  timeout "$step_timeout" taskset -c "$client_cpu" redis-benchmark -h 127.0.0.1 -p "${port_of[$name]}" \
+  target=(-p "${port_of[$name]}")
+  if [[ "${1:-}" == --tls ]]; then
+    shift
+    target=(-p "${tls_port_of[$name]}" --tls --cacert "$work_dir/ca.crt")
+  fi
+  timeout "$step_timeout" taskset -c "$client_cpu" redis-benchmark -h 127.0.0.1 "${target[@]}" \
     -c 50 -q --csv "$@" | awk -F, 'NR > 1 {gsub(/"/, ""); print $1 "," $2}'
 }
 
@@ -174,6 +202,11 @@ if supports respd ZADD __bench_zprobe 1 x; then
 else
   echo "respd has no ZADD yet: skipping ZADD"
 fi
+# Over TLS: the same SET and GET (the label says TLS; bench gets --tls).
+if ((tls)); then
+  tests+=("TLS -P 1|--tls -t set,get -P 1 -r 100000 -d 32 -n $((requests / 2))"
+          "TLS -P 16|--tls -t set,get -P 16 -r 100000 -d 32 -n $requests")
+fi
 for name in redis respd; do timeout 10 redis-cli -p "${port_of[$name]}" flushall >/dev/null; done
 
 for ((run = 1; run <= runs; run++)); do
@@ -191,9 +224,11 @@ for ((run = 1; run <= runs; run++)); do
         [[ -z "$test" || "$test" == LPUSH* ]] && continue  # LPUSH: the fill step of LRANGE
         record "$name" "${test%% (*} $label ops/s" "$rps"
       done <<<"$lines"
-      if ((index == 0)); then
+      if ((index == 0)) || [[ "$label" == "TLS -P 1" ]]; then
         # Microseconds of server CPU (user+system) per request: SET and GET ran n/2 each.
-        record "$name" "server CPU us/op (SET+GET -P 1)" \
+        cpu_label="SET+GET -P 1"
+        [[ "$label" == TLS* ]] && cpu_label="TLS SET+GET -P 1"
+        record "$name" "server CPU us/op ($cpu_label)" \
           "$(awk -v t=$((after - before)) -v hz="$clk_tck" -v n="$requests" \
             'BEGIN {printf "%.3f", t / hz * 1e6 / n}')"
       fi

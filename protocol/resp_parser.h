@@ -45,6 +45,10 @@ class RespParser {
   const std::string& error() const { return error_; }
   // A hint for buffer sizing after kNeedMore: total bytes the pending command needs, when known.
   size_t bytes_wanted() const { return bytes_wanted_; }
+  // After kNeedMore: the bytes at the front of the input already read as whole arguments of the
+  // pending command. Redis moves those out of its query buffer into argv, so
+  // client-query-buffer-limit counts only the rest.
+  size_t pending_args_bytes() const { return pending_ ? pending_pos_ : 0; }
 
   void set_limits(ParserLimits limits) { limits_ = limits; }
 

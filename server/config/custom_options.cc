@@ -172,4 +172,10 @@ OutputBufferLimit PubsubOutputBufferLimit(std::string_view text) {
   return limits[kPubsub];
 }
 
+OutputBufferLimit NormalOutputBufferLimit(std::string_view text) {
+  Limits limits;
+  ApplyLimits(text, &limits);
+  return limits[kNormal];
+}
+
 }  // namespace respd::server

@@ -1,7 +1,11 @@
 // Connection I/O: read, parse, dispatch, one write per batch.
 #include "server/net/connection.h"
 
+#include <openssl/err.h>
 #include <spdlog/spdlog.h>
+
+#include <cctype>
+#include <type_traits>
 
 namespace respd::server {
 namespace asio = boost::asio;
@@ -15,6 +19,9 @@ constexpr size_t kMaxIdleBuffer = 64 * 1024;
 // A client silent for longer than this gives its buffers back (Redis: idle for more than 2 s,
 // checked by the once-a-second clients cron).
 constexpr int64_t kFreeBuffersAfterIdleMs = 2000;
+// Redis's per-client reply buffer (PROTO_REPLY_CHUNK_BYTES): all the output a client that has not
+// authenticated may have waiting.
+constexpr size_t kUnauthenticatedOutputBytes = 16 * 1024;
 
 std::string Endpoint(const asio::ip::tcp::endpoint& endpoint) {
   std::string address = endpoint.address().to_string();
@@ -22,33 +29,101 @@ std::string Endpoint(const asio::ip::tcp::endpoint& endpoint) {
   return address + ":" + std::to_string(endpoint.port());
 }
 
-// The transport calls of Connection over one Asio socket type; the protocol loop stays in
-// Connection. Each handler holds the connection alive until it runs, as Connection's own did.
+using TlsStream = asio::ssl::stream<asio::ip::tcp::socket>;
+
+// TCP's part of OpenTransport, for plain and TLS clients alike.
+void OpenTcp(asio::ip::tcp::socket& socket, ServerContext& server, ClientState& client,
+             ClientState::Info& info) {
+  boost::system::error_code ignored;
+  socket.set_option(asio::ip::tcp::no_delay(true), ignored);
+  // OnReadable reads what a readiness wait announced and must not block.
+  socket.non_blocking(true, ignored);
+  if (server.config.Get("tcp-keepalive").number() > 0) {
+    socket.set_option(asio::socket_base::keep_alive(true), ignored);
+  }
+  boost::system::error_code ec;
+  auto remote = socket.remote_endpoint(ec);
+  if (!ec) {
+    info.addr = Endpoint(remote);
+    client.local = remote.address().is_loopback();
+  }
+  auto local = socket.local_endpoint(ec);
+  if (!ec) info.laddr = Endpoint(local);
+  info.fd = socket.native_handle();
+}
+
+// OpenSSL's text for a handshake failure ("error:0A00010B:SSL routines::wrong version number"),
+// as Redis logs it; the system's for a socket error.
+std::string HandshakeError(const boost::system::error_code& error) {
+  if (error.category() != asio::error::get_ssl_category()) return error.message();
+  char buffer[256];
+  ERR_error_string_n(static_cast<unsigned long>(error.value()), buffer, sizeof(buffer));
+  return buffer;
+}
+
+// The transport calls of Connection over one Asio stream type (a TCP or unix-domain socket, or a
+// TLS stream over TCP); the protocol loop stays in Connection. Each handler holds the connection
+// alive until it runs, as Connection's own did.
 template <class Socket>
 class SocketConnection final : public Connection {
+  static constexpr bool kTls = std::is_same_v<Socket, TlsStream>;
+
  public:
-  SocketConnection(Socket socket, ServerContext& server, BlockTimeouts& timeouts)
+  SocketConnection(Socket socket, ServerContext& server, BlockTimeouts& timeouts) requires(!kTls)
       : Connection(socket.get_executor(), server, timeouts), socket_(std::move(socket)) {}
+
+  SocketConnection(asio::ip::tcp::socket socket, std::shared_ptr<asio::ssl::context> context,
+                   int verify_mode, ServerContext& server, BlockTimeouts& timeouts) requires kTls
+      : Connection(socket.get_executor(), server, timeouts),
+        tls_context_(std::move(context)),
+        socket_(std::move(socket), *tls_context_) {
+    socket_.set_verify_mode(verify_mode);
+  }
 
  private:
   void OpenTransport(ClientState& client, ClientState::Info& info) override;
 
+  void Handshake() override {
+    if constexpr (kTls) {
+      socket_.async_handshake(
+          asio::ssl::stream_base::server,
+          [this, self = shared_from_this()](const boost::system::error_code& error) {
+            if (error && error != asio::error::operation_aborted) {
+              // Redis 7.0's line for a client whose handshake failed.
+              spdlog::warn("Error accepting a client connection: {}", HandshakeError(error));
+            }
+            OnHandshake(error);
+          });
+    } else {
+      OnHandshake({});
+    }
+  }
+
+  bool WaitsWithoutBuffer() const override { return !kTls; }
+
   void WaitReadable() override {
-    socket_.async_wait(asio::socket_base::wait_read,
-                       [this, self = shared_from_this()](const boost::system::error_code& error) {
-                         OnReadable(error);
-                       });
+    if constexpr (!kTls) {
+      socket_.async_wait(asio::socket_base::wait_read,
+                         [this, self = shared_from_this()](const boost::system::error_code& error) {
+                           OnReadable(error);
+                         });
+    }
   }
 
   size_t ReadNow(asio::mutable_buffer buffer, boost::system::error_code& error) override {
-    return socket_.read_some(buffer, error);
+    if constexpr (kTls) {
+      // Never called: a TLS connection does not wait without a buffer (WaitsWithoutBuffer).
+      error = asio::error::operation_not_supported;
+      return 0;
+    } else {
+      return socket_.read_some(buffer, error);
+    }
   }
 
   void ReadSome(asio::mutable_buffer buffer) override {
-    socket_.async_read_some(buffer, [this, self = shared_from_this()](
-                                        const boost::system::error_code& error, size_t bytes) {
-      OnRead(error, bytes);
-    });
+    socket_.async_read_some(
+        buffer, [this, self = shared_from_this()](const boost::system::error_code& error,
+                                                  size_t bytes) { OnRead(error, bytes); });
   }
 
   void WriteAll(asio::const_buffer buffer) override {
@@ -58,33 +133,27 @@ class SocketConnection final : public Connection {
   }
 
   void CloseTransport() override {
+    // A TLS client is cut as Redis cuts it, without a close_notify: the socket goes.
     boost::system::error_code ignored;
-    socket_.shutdown(Socket::shutdown_both, ignored);
-    socket_.close(ignored);
+    socket_.lowest_layer().shutdown(asio::socket_base::shutdown_both, ignored);
+    socket_.lowest_layer().close(ignored);
   }
 
+  // The TLS stream keeps a pointer to its context: the context lives as long as the connection,
+  // whatever CONFIG SET does to the server's current one.
+  std::shared_ptr<asio::ssl::context> tls_context_;
   Socket socket_;
 };
 
 template <>
 void SocketConnection<asio::ip::tcp::socket>::OpenTransport(ClientState& client,
                                                             ClientState::Info& info) {
-  boost::system::error_code ignored;
-  socket_.set_option(asio::ip::tcp::no_delay(true), ignored);
-  // OnReadable reads what a readiness wait announced and must not block.
-  socket_.non_blocking(true, ignored);
-  if (server().config.Get("tcp-keepalive").number() > 0) {
-    socket_.set_option(asio::socket_base::keep_alive(true), ignored);
-  }
-  boost::system::error_code ec;
-  auto remote = socket_.remote_endpoint(ec);
-  if (!ec) {
-    info.addr = Endpoint(remote);
-    client.local = remote.address().is_loopback();
-  }
-  auto local = socket_.local_endpoint(ec);
-  if (!ec) info.laddr = Endpoint(local);
-  info.fd = socket_.native_handle();
+  OpenTcp(socket_, server(), client, info);
+}
+
+template <>
+void SocketConnection<TlsStream>::OpenTransport(ClientState& client, ClientState::Info& info) {
+  OpenTcp(socket_.next_layer(), server(), client, info);
 }
 
 template <>
@@ -111,8 +180,16 @@ std::shared_ptr<Connection> MakeConnection(asio::ip::tcp::socket socket, ServerC
 
 std::shared_ptr<Connection> MakeConnection(asio::local::stream_protocol::socket socket,
                                            ServerContext& server, BlockTimeouts& timeouts) {
-  return std::make_shared<SocketConnection<asio::local::stream_protocol::socket>>(
-      std::move(socket), server, timeouts);
+  return std::make_shared<SocketConnection<asio::local::stream_protocol::socket>>(std::move(socket),
+                                                                                  server, timeouts);
+}
+
+std::shared_ptr<Connection> MakeTlsConnection(asio::ip::tcp::socket socket,
+                                              std::shared_ptr<asio::ssl::context> context,
+                                              int verify_mode, ServerContext& server,
+                                              BlockTimeouts& timeouts) {
+  return std::make_shared<SocketConnection<TlsStream>>(std::move(socket), std::move(context),
+                                                       verify_mode, server, timeouts);
 }
 
 Connection::Connection(asio::any_io_executor executor, ServerContext& server,
@@ -121,6 +198,8 @@ Connection::Connection(asio::any_io_executor executor, ServerContext& server,
       server_(server),
       client_(server.clients.NextId()),
       writer_(&pending_),
+      output_limit_option_(server.config.Get("client-output-buffer-limit")),
+      query_limit_option_(server.config.Get("client-query-buffer-limit")),
       timeouts_(timeouts),
       delay_timer_(executor_) {}
 
@@ -140,6 +219,15 @@ void Connection::Start() {
   registered_ = true;
   input_.resize(kInitialInputBuffer);
   PublishBuffers();
+  Handshake();
+}
+
+void Connection::OnHandshake(const boost::system::error_code& error) {
+  if (closed_) return;
+  if (error) {
+    Close();
+    return;
+  }
   Read();
 }
 
@@ -153,9 +241,12 @@ void Connection::Read() {
     }
     // Nothing pending: wait for the socket to be readable without lending it the buffer, so the
     // cron may free the buffer of a client that stays idle, as Redis frees its query buffer.
-    read_in_flight_ = true;
-    WaitReadable();
-    return;
+    if (WaitsWithoutBuffer()) {
+      read_in_flight_ = true;
+      WaitReadable();
+      return;
+    }
+    if (input_.empty()) input_.resize(kInitialInputBuffer);
   }
   if (input_.size() - input_end_ < kMinReadSpace) {
     // Move the unparsed tail to the front, and grow if the pending command needs more room.
@@ -193,6 +284,15 @@ void Connection::OnRead(const boost::system::error_code& error, size_t bytes) {
     return;
   }
   input_end_ += bytes;
+  // A big argument still arriving is read in large chunks, as Redis reads one: its bytes count
+  // against client-query-buffer-limit as they come (the rest is checked after parsing, since a
+  // large read may also bring many small arguments, which Redis would have parsed 16 KB at a time).
+  size_t unparsed = input_end_ - input_start_;
+  if (parser_.bytes_wanted() > 0 &&
+      OverQueryLimit(std::min(unparsed, parser_.bytes_wanted()) - parser_.pending_args_bytes())) {
+    Close();
+    return;
+  }
   PublishBuffers();
   server_.stats.total_net_input_bytes.fetch_add(bytes, std::memory_order_relaxed);
   client_.last_interaction_ms.store(server_.clock.NowMs(), std::memory_order_relaxed);
@@ -235,8 +335,7 @@ void Connection::ProcessInput() {
   while (input_start_ < input_end_ && !client_.close_after_reply && !client_.blocked && !closed_ &&
          !delaying_ && !hung_) {
     // Redis checks per command: an AUTH early in a pipeline lifts the limits for what follows.
-    limits.unauthenticated =
-        !client_.authenticated && !server_.config.requirepass().text().empty();
+    limits.unauthenticated = !client_.authenticated && !server_.config.requirepass().text().empty();
     parser_.set_limits(limits);
     std::string_view input(input_.data() + input_start_, input_end_ - input_start_);
     protocol::ParseStatus status = parser_.Parse(input);
@@ -261,8 +360,20 @@ void Connection::ProcessInput() {
       ApplyReplyFate(mark);
     }
     if (client_.blocked) WatchBlockDeadline();
+    // Redis checks as each reply is added and stops serving a client marked to close.
+    if (OverOutputLimit()) {
+      processing_ = false;
+      Close();
+      return;
+    }
   }
   processing_ = false;
+  // After parsing, as Redis reads at most 16 KB before it parses: what is left is the request
+  // still arriving, or commands waiting behind a blocked one.
+  if (OverQueryLimit(input_end_ - input_start_ - parser_.pending_args_bytes())) {
+    Close();
+    return;
+  }
   PublishBuffers();
 }
 
@@ -346,9 +457,73 @@ void Connection::TakeMail() {
   PublishBuffers();
 }
 
-void Connection::CheckOutputLimit() {
-  if (!client_.subscribed()) return;
-  OutputBufferLimit limit = server_.pubsub.output_limit();
+namespace {
+
+// client-output-buffer-limit's normal class, parsed again on each I/O thread when CONFIG SET
+// changed the option (the pubsub class has its cache in the registry).
+OutputBufferLimit NormalLimit(const Option& option) {
+  thread_local const Option* cached_option = nullptr;
+  thread_local uint64_t cached_version = 0;
+  thread_local OutputBufferLimit cached;
+  uint64_t version = option.version();
+  if (cached_option != &option || cached_version != version) {
+    cached = NormalOutputBufferLimit(option.text());
+    cached_option = &option;
+    cached_version = version;
+  }
+  return cached;
+}
+
+// Redis's sdscatrepr of the first `max` bytes: quoted, escapes for the unprintable.
+std::string Repr(std::string_view bytes, size_t max) {
+  std::string out = "\"";
+  for (unsigned char c : bytes.substr(0, max)) {
+    switch (c) {
+      case '\\':
+      case '"':
+        out += '\\';
+        out += static_cast<char>(c);
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      case '\a':
+        out += "\\a";
+        break;
+      case '\b':
+        out += "\\b";
+        break;
+      default:
+        if (std::isprint(c)) {
+          out += static_cast<char>(c);
+        } else {
+          static constexpr char kHex[] = "0123456789abcdef";
+          out += "\\x";
+          out += kHex[c >> 4];
+          out += kHex[c & 15];
+        }
+    }
+  }
+  return out + "\"";
+}
+
+}  // namespace
+
+bool Connection::OverOutputLimit() {
+  // Redis 7.0.15 (as Debian ships it, with the fix for CVE-2025-21605) lets a client that must
+  // still authenticate have no more waiting output than its 16 KB reply buffer, so wrong passwords
+  // sent without reading the answers cannot grow the server.
+  bool must_authenticate = !client_.authenticated && !server_.config.requirepass().text().empty();
+  bool over_unauthenticated = must_authenticate && pending_.size() > kUnauthenticatedOutputBytes;
+  OutputBufferLimit limit =
+      client_.subscribed() ? server_.pubsub.output_limit() : NormalLimit(output_limit_option_);
+  if (limit.hard_bytes == 0 && limit.soft_bytes == 0 && !over_unauthenticated) return false;
   uint64_t used = pending_.size() + writing_.size();
   bool over_hard = limit.hard_bytes > 0 && used >= limit.hard_bytes;
   bool over_soft = false;
@@ -359,12 +534,34 @@ void Connection::CheckOutputLimit() {
   } else {
     soft_limit_since_ms_ = 0;
   }
-  if (!over_hard && !over_soft) return;
+  if (!over_hard && !over_soft && !over_unauthenticated) return false;
   ClientState::Info info = client_.info();
-  spdlog::warn("Client id={} addr={} laddr={} name={} scheduled to be closed ASAP for overcoming "
-               "of output buffer limits.",
-               client_.id(), info.addr, info.laddr, info.name);
-  Close();
+  spdlog::warn(
+      "Client id={} addr={} laddr={} name={} scheduled to be closed ASAP for overcoming "
+      "of output buffer limits.",
+      client_.id(), info.addr, info.laddr, info.name);
+  return true;
+}
+
+void Connection::CheckOutputLimit() {
+  if (OverOutputLimit()) Close();
+}
+
+bool Connection::OverQueryLimit(size_t pending) {
+  if (pending <= query_limit_option_.unsigned_number()) return false;
+  ClientState::Info info = client_.info();
+  std::string_view start(input_.data() + input_start_, input_end_ - input_start_);
+  start.remove_prefix(parser_.pending_args_bytes());
+  // Redis keeps a big argument alone in its query buffer, without its $<length> line.
+  if (parser_.pending_args_bytes() > 0 && start.starts_with('$')) {
+    size_t line_end = start.find("\r\n");
+    if (line_end != std::string_view::npos) start.remove_prefix(line_end + 2);
+  }
+  spdlog::warn(
+      "Closing client that reached max query buffer length: id={} addr={} laddr={} "
+      "name={} (qbuf initial bytes: {})",
+      client_.id(), info.addr, info.laddr, info.name, Repr(start, 64));
+  return true;
 }
 
 void Connection::WatchBlockDeadline() {
@@ -475,6 +672,8 @@ void Connection::Cron(int64_t now_ms, int64_t timeout_s) {
 
 void Connection::FreeIdleBuffers(int64_t now_ms) {
   if (closed_ || processing_ || input_start_ != input_end_ || write_in_flight_) return;
+  // A read in flight on a stream that reads into the buffer (TLS) holds the buffer.
+  if (read_in_flight_ && !WaitsWithoutBuffer()) return;
   if (now_ms - client_.last_interaction_ms.load(std::memory_order_relaxed) <=
       kFreeBuffersAfterIdleMs) {
     return;

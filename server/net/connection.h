@@ -1,11 +1,12 @@
 // One client connection on one I/O thread for its whole life: reads into a reusable buffer, parses
-// and runs every complete command in it, and sends all their replies with one write. The byte stream
-// (TCP, a unix-domain socket, later TLS) is a seam: Connection is the one implementation of the
-// protocol loop, and MakeConnection wraps an Asio socket of either kind behind the few virtual
-// transport calls it makes, one per read or write batch.
+// and runs every complete command in it, and sends all their replies with one write. The byte
+// stream (TCP, a unix-domain socket, TLS over TCP) is a seam: Connection is the one implementation
+// of the protocol loop, and MakeConnection wraps an Asio socket or ssl stream behind the few
+// virtual transport calls it makes, one per read or write batch.
 #pragma once
 
 #include <boost/asio.hpp>
+#include <boost/asio/ssl.hpp>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -44,6 +45,11 @@ class Connection : public ClientHandle, public std::enable_shared_from_this<Conn
   // The transport: each call starts one asynchronous operation that ends in the handler named.
   // Sets socket options and fills in the client's addresses (CLIENT LIST addr=, laddr=, fd=).
   virtual void OpenTransport(ClientState& client, ClientState::Info& info) = 0;
+  // Whatever must happen before the first command (the TLS handshake), then OnHandshake.
+  virtual void Handshake() { OnHandshake({}); }
+  // Whether WaitReadable can wait without a buffer. A TLS stream cannot: decrypted bytes may
+  // already wait inside it while the socket itself has nothing, so it always reads into one.
+  virtual bool WaitsWithoutBuffer() const { return true; }
   // Waits until the stream is readable, then OnReadable.
   virtual void WaitReadable() = 0;
   // Reads what is available now without blocking (would_block when nothing is).
@@ -54,6 +60,7 @@ class Connection : public ClientHandle, public std::enable_shared_from_this<Conn
   virtual void WriteAll(boost::asio::const_buffer buffer) = 0;
   virtual void CloseTransport() = 0;
 
+  void OnHandshake(const boost::system::error_code& error);
   // The socket became readable while no input was pending: reads into a (re)allocated buffer.
   void OnReadable(const boost::system::error_code& error);
   void OnRead(const boost::system::error_code& error, size_t bytes);
@@ -70,7 +77,15 @@ class Connection : public ClientHandle, public std::enable_shared_from_this<Conn
   // Moves delivered messages behind the replies written so far, and disconnects a subscriber
   // past client-output-buffer-limit pubsub, as Redis's checkClientOutputBufferLimits does.
   void TakeMail();
+  // Whether the unsent output passed the client's class of client-output-buffer-limit (pubsub
+  // for a subscriber, normal for the others): the hard limit, or the soft one for longer than its
+  // seconds. Then logs Redis's line and marks the client for closing.
+  bool OverOutputLimit();
   void CheckOutputLimit();
+  // Redis's client-query-buffer-limit: whether `pending` bytes of request (those Redis would hold
+  // in its query buffer) passed it; then logs Redis's line, and the caller closes the client
+  // without a reply.
+  bool OverQueryLimit(size_t pending);
   // Redis's clientsCronResizeQueryBuffer and clientsCronResizeOutputBuffer for an idle client.
   void FreeIdleBuffers(int64_t now_ms);
   // CLIENT LIST's view of the buffers (ClientState's published fields).
@@ -95,14 +110,16 @@ class Connection : public ClientHandle, public std::enable_shared_from_this<Conn
   std::string pending_;     // replies not yet handed to the socket
   std::string writing_;     // replies being written
   protocol::ReplyWriter writer_;
+  const Option& output_limit_option_;  // client-output-buffer-limit
+  const Option& query_limit_option_;   // client-query-buffer-limit
   BlockTimeouts& timeouts_;
   // Messages delivered from any thread (Deliver), not yet behind pending_.
   std::mutex mail_mutex_;
   std::string mail_;
-  bool mail_closed_ = false;  // under mail_mutex_: Close() has run, drop deliveries
+  bool mail_closed_ = false;         // under mail_mutex_: Close() has run, drop deliveries
   int64_t soft_limit_since_ms_ = 0;  // when the output passed the soft limit, 0: under it
   boost::asio::steady_timer delay_timer_;
-  std::string delayed_reply_;  // a reply held back by a latency fault
+  std::string delayed_reply_;            // a reply held back by a latency fault
   std::vector<std::string> rerun_args_;  // a command to run again when the delay ends
   bool delaying_ = false;
   bool hung_ = false;  // a fault said never to answer again: input is read and dropped
@@ -118,5 +135,11 @@ std::shared_ptr<Connection> MakeConnection(boost::asio::ip::tcp::socket socket,
                                            ServerContext& server, BlockTimeouts& timeouts);
 std::shared_ptr<Connection> MakeConnection(boost::asio::local::stream_protocol::socket socket,
                                            ServerContext& server, BlockTimeouts& timeouts);
+// A TLS connection over an accepted TCP socket: the handshake with `context`, the client's
+// certificate checked as `verify_mode` says (tls-auth-clients), then the protocol as above.
+std::shared_ptr<Connection> MakeTlsConnection(boost::asio::ip::tcp::socket socket,
+                                              std::shared_ptr<boost::asio::ssl::context> context,
+                                              int verify_mode, ServerContext& server,
+                                              BlockTimeouts& timeouts);
 
 }  // namespace respd::server

@@ -2,12 +2,14 @@
 #include "server/net/server.h"
 
 #include <spdlog/spdlog.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/un.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <chrono>
+#include <cstdlib>
 #include <cstring>
 #include <random>
 #include <sstream>
@@ -28,6 +30,11 @@ constexpr auto kReopenRetry = std::chrono::milliseconds(100);
 // Handlers one call from a busy script's hook may run, so a flood of clients cannot starve the
 // script (Redis's processEventsWhileBlocked also stops after a few rounds).
 constexpr int kMaxHandlersWhileBusy = 1000;
+// File descriptors kept for other than clients (listeners, logs, the event loop): Redis's
+// CONFIG_MIN_RESERVED_FDS.
+constexpr rlim_t kReservedFds = 32;
+// How much lower each retry asks for when the system refuses an open-files limit.
+constexpr rlim_t kFdLimitStep = 16;
 
 // Redis 7.0's reply to a client refused by protected mode (its typo included).
 constexpr std::string_view kProtectedModeDenied =
@@ -37,7 +44,8 @@ constexpr std::string_view kProtectedModeDenied =
     "following solutions: 1) Just disable protected mode sending the command 'CONFIG SET "
     "protected-mode no' from the loopback interface by connecting to Redis from the same host the "
     "server is running, however MAKE SURE Redis is not publicly accessible from internet if you do "
-    "so. Use CONFIG REWRITE to make this change permanent. 2) Alternatively you can just disable the "
+    "so. Use CONFIG REWRITE to make this change permanent. 2) Alternatively you can just disable "
+    "the "
     "protected mode by editing the Redis configuration file, and setting the protected mode option "
     "to 'no', and then restarting the server. 3) If you started the server manually just for "
     "testing, restart it with the '--protected-mode no' option. 4) Setup a an authentication "
@@ -59,6 +67,60 @@ void ServeWhileBusy() {
   for (int i = 0; i < kMaxHandlersWhileBusy && current_io->poll_one() > 0; ++i) {
   }
   serving = false;
+}
+
+// Redis's adjustOpenFilesLimit: raises RLIMIT_NOFILE so `maxclients` clients fit, asking for a
+// little less each time the system refuses; when even that fails, maxclients shrinks to what
+// fits, with Redis's log lines.
+void AdjustOpenFilesLimit(Config& config) {
+  auto maxclients = static_cast<rlim_t>(config.maxclients().number());
+  rlim_t wanted = maxclients + kReservedFds;
+  rlimit limit{};
+  if (getrlimit(RLIMIT_NOFILE, &limit) == -1) {
+    spdlog::warn(
+        "Unable to obtain the current NOFILE limit ({}), assuming 1024 and setting the "
+        "max clients configuration accordingly.",
+        strerror(errno));
+    config.SetAtRuntime({{"maxclients", std::to_string(1024 - kReservedFds)}});
+    return;
+  }
+  rlim_t old = limit.rlim_cur;
+  if (old >= wanted) return;
+  rlim_t hard = limit.rlim_max;
+  rlim_t best = wanted;
+  int error = 0;
+  while (best > old) {
+    limit.rlim_cur = best;
+    // Past the hard limit only a privileged process succeeds, raising both.
+    limit.rlim_max = std::max(best, hard);
+    if (setrlimit(RLIMIT_NOFILE, &limit) != -1) break;
+    error = errno;
+    if (best < kFdLimitStep) {
+      best = old;
+      break;
+    }
+    best -= kFdLimitStep;
+  }
+  best = std::max(best, old);
+  if (best < wanted) {
+    spdlog::warn("Server can't set maximum open files to {} because of OS error: {}.", wanted,
+                 strerror(error));
+    if (best <= kReservedFds) {
+      spdlog::warn(
+          "Your current 'ulimit -n' of {} is not enough for the server to start. Please "
+          "increase your open file limit to at least {}. Exiting.",
+          old, wanted);
+      std::exit(1);
+    }
+    spdlog::warn(
+        "Current maximum open files is {}. maxclients has been reduced to {} to "
+        "compensate for low ulimit. If you need higher maxclients increase 'ulimit -n'.",
+        best, best - kReservedFds);
+    config.SetAtRuntime({{"maxclients", std::to_string(best - kReservedFds)}});
+  } else {
+    spdlog::info("Increased maximum number of open files to {} (it was originally set to {}).",
+                 wanted, old);
+  }
 }
 
 std::string RandomRunId() {
@@ -87,7 +149,8 @@ void OpenTcpAcceptor(tcp::acceptor& acceptor, const tcp::endpoint& endpoint, int
 
 }  // namespace
 
-Server::Server(Config& config, storage::Clock& clock) : config_(config), context_(config, clock) {
+Server::Server(Config& config, storage::Clock& clock)
+    : config_(config), context_(config, clock), tls_(config) {
   int threads = static_cast<int>(config_.threads().number());
   if (threads == 0) threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   context_.io_threads = threads;
@@ -120,15 +183,28 @@ bool Server::Listen() {
   std::string unixsocket = config_.Get("unixsocket").text();
   // Redis's port 0 means no TCP listener, respd's alone picks a free port (tests and scripts rely
   // on it): next to a unix socket, port 0 means no TCP, which is how Redis is run socket-only.
-  bool tcp = config_.port().number() != 0 || unixsocket.empty();
-  if (tcp && !ListenTcp()) return false;
+  int tls_port = static_cast<int>(config_.Get("tls-port").number());
+  bool tcp = config_.port().number() != 0 || (unixsocket.empty() && tls_port == 0);
+  if (tcp &&
+      !ListenTcp(static_cast<int>(config_.port().number()), "tcp", acceptors_, endpoints_,
+                 context_.tcp_port)) {
+    return false;
+  }
+  if (tls_port != 0) {
+    if (!tls_.Configure()) {
+      spdlog::warn("Failed to configure TLS. Check logs for more info.");
+      return false;
+    }
+    if (!ListenTcp(tls_port, "tls", tls_acceptors_, tls_endpoints_, tls_port_)) return false;
+  }
   return unixsocket.empty() || ListenUnix(unixsocket);
 }
 
-bool Server::ListenTcp() {
+bool Server::ListenTcp(int port, std::string_view kind,
+                       std::vector<std::unique_ptr<tcp::acceptor>>& acceptors,
+                       std::vector<tcp::endpoint>& endpoints, std::atomic<int>& bound_port) {
   std::istringstream addresses(config_.Get("bind").text());
   std::string address;
-  int port = static_cast<int>(config_.port().number());
   while (addresses >> address) {
     bool optional = address.starts_with('-');
     if (optional) address.erase(0, 1);
@@ -153,14 +229,14 @@ bool Server::ListenTcp() {
     }
     // Port 0 binds every address to the port the first one got.
     port = acceptor->local_endpoint().port();
-    endpoints_.push_back(acceptor->local_endpoint());
-    acceptors_.push_back(std::move(acceptor));
+    endpoints.push_back(acceptor->local_endpoint());
+    acceptors.push_back(std::move(acceptor));
   }
-  if (acceptors_.empty()) {
-    spdlog::warn("Failed listening on port {} (tcp), aborting.", port);
+  if (acceptors.empty()) {
+    spdlog::warn("Failed listening on port {} ({}), aborting.", port, kind);
     return false;
   }
-  context_.tcp_port = port;
+  bound_port = port;
   return true;
 }
 
@@ -206,8 +282,10 @@ bool Server::RefusedByProtectedMode(const tcp::socket& socket) const {
 }
 
 int Server::Run() {
+  AdjustOpenFilesLimit(config_);
   if (!Listen()) return 1;
   for (auto& acceptor : acceptors_) Accept(*acceptor);
+  for (auto& acceptor : tls_acceptors_) Accept(*acceptor, /*tls=*/true);
   if (unix_acceptor_) Accept(*unix_acceptor_);
   signals_ = std::make_unique<asio::signal_set>(threads_[0]->io, SIGINT, SIGTERM);
   signals_->async_wait([this](const boost::system::error_code& error, int signal) {
@@ -220,7 +298,11 @@ int Server::Run() {
   if (!acceptors_.empty()) {
     spdlog::info("Ready to accept connections tcp on port {}", context_.tcp_port.load());
   }
-  if (unix_acceptor_) spdlog::info("The server is now ready to accept connections at {}", unix_path_);
+  if (!tls_acceptors_.empty()) {
+    spdlog::info("Ready to accept connections tls on port {}", tls_port_.load());
+  }
+  if (unix_acceptor_)
+    spdlog::info("The server is now ready to accept connections at {}", unix_path_);
   std::vector<std::thread> workers;
   for (size_t i = 1; i < threads_.size(); ++i) {
     workers.emplace_back([this, i] { RunLoop(threads_[i]->io); });
@@ -261,6 +343,7 @@ void Server::Stop() {
   asio::post(threads_[0]->io, [this] {
     boost::system::error_code ignored;
     for (auto& acceptor : acceptors_) acceptor->close(ignored);
+    for (auto& acceptor : tls_acceptors_) acceptor->close(ignored);
     if (unix_acceptor_) unix_acceptor_->close(ignored);
     if (signals_) signals_->cancel();
     if (down_timer_) down_timer_->cancel();
@@ -272,11 +355,12 @@ void Server::Stop() {
 }
 
 template <class Acceptor>
-void Server::Accept(Acceptor& acceptor) {
+void Server::Accept(Acceptor& acceptor, bool tls) {
   using Socket = typename Acceptor::protocol_type::socket;
   size_t index = next_thread_.fetch_add(1) % threads_.size();
   IoThread& thread = *threads_[index];
-  acceptor.async_accept(thread.io, [this, &acceptor, &thread, generation = accept_generation_](
+  acceptor.async_accept(thread.io, [this, &acceptor, &thread, tls,
+                                     generation = accept_generation_](
                                        const boost::system::error_code& error, Socket socket) {
     // The listeners closed for RESPD FAULT DOWN after this accept: `acceptor` may be gone, and a
     // client that got in must not see the server up.
@@ -287,7 +371,7 @@ void Server::Accept(Acceptor& acceptor) {
     }
     if (error) {
       if (error == asio::error::operation_aborted || stopping_) return;
-      Accept(acceptor);
+      Accept(acceptor, tls);
       return;
     }
     if constexpr (std::is_same_v<Socket, tcp::socket>) {
@@ -296,9 +380,10 @@ void Server::Accept(Acceptor& acceptor) {
       if (RefusedByProtectedMode(socket)) {
         context_.stats.rejected_connections.fetch_add(1, std::memory_order_relaxed);
         boost::system::error_code ignored;
-        asio::write(socket, asio::buffer(kProtectedModeDenied), ignored);
+        // A TLS client could not read plain text before its handshake: Redis's never arrives.
+        if (!tls) asio::write(socket, asio::buffer(kProtectedModeDenied), ignored);
         socket.close(ignored);
-        Accept(acceptor);
+        Accept(acceptor, tls);
         return;
       }
     }
@@ -307,10 +392,19 @@ void Server::Accept(Acceptor& acceptor) {
       context_.stats.rejected_connections.fetch_add(1, std::memory_order_relaxed);
       boost::system::error_code ignored;
       static constexpr std::string_view kReply = "-ERR max number of clients reached\r\n";
-      asio::write(socket, asio::buffer(kReply), ignored);
+      if (!tls) asio::write(socket, asio::buffer(kReply), ignored);
       socket.close(ignored);
     } else {
-      auto connection = MakeConnection(std::move(socket), context_, thread.block_timeouts);
+      std::shared_ptr<Connection> connection;
+      if constexpr (std::is_same_v<Socket, tcp::socket>) {
+        if (tls) {
+          connection = MakeTlsConnection(std::move(socket), tls_.Current(), tls_.VerifyMode(),
+                                         context_, thread.block_timeouts);
+        }
+      }
+      if (!connection) {
+        connection = MakeConnection(std::move(socket), context_, thread.block_timeouts);
+      }
       // The connection's handlers run on `thread`; start it there too.
       asio::post(thread.io, [this, &thread, connection] {
         thread.connections.push_back(connection);
@@ -319,7 +413,7 @@ void Server::Accept(Acceptor& acceptor) {
         if (down_) connection->Kill();
       });
     }
-    Accept(acceptor);
+    Accept(acceptor, tls);
   });
 }
 
@@ -331,6 +425,7 @@ void Server::TakeDown(int64_t ms, uint64_t caller) {
     ++accept_generation_;
     boost::system::error_code ignored;
     for (auto& acceptor : acceptors_) acceptor->close(ignored);
+    for (auto& acceptor : tls_acceptors_) acceptor->close(ignored);
     if (unix_acceptor_) unix_acceptor_->close(ignored);
     down_until_ = until;
   } else {
@@ -349,16 +444,21 @@ void Server::TakeDown(int64_t ms, uint64_t caller) {
 void Server::BringUp() {
   int backlog = static_cast<int>(config_.Get("tcp-backlog").number());
   bool all_open = true;
-  for (size_t i = 0; i < acceptors_.size(); ++i) {
-    if (acceptors_[i]->is_open()) continue;
-    boost::system::error_code error;
-    OpenTcpAcceptor(*acceptors_[i], endpoints_[i], backlog, error);
-    if (error) {
-      spdlog::warn("RESPD FAULT DOWN: could not listen on {} again: {}; retrying",
-                   endpoints_[i].address().to_string(), error.message());
-      all_open = false;
+  auto reopen = [&](std::vector<std::unique_ptr<tcp::acceptor>>& acceptors,
+                    const std::vector<tcp::endpoint>& endpoints) {
+    for (size_t i = 0; i < acceptors.size(); ++i) {
+      if (acceptors[i]->is_open()) continue;
+      boost::system::error_code error;
+      OpenTcpAcceptor(*acceptors[i], endpoints[i], backlog, error);
+      if (error) {
+        spdlog::warn("RESPD FAULT DOWN: could not listen on {} again: {}; retrying",
+                     endpoints[i].address().to_string(), error.message());
+        all_open = false;
+      }
     }
-  }
+  };
+  reopen(acceptors_, endpoints_);
+  reopen(tls_acceptors_, tls_endpoints_);
   if (unix_acceptor_ && !unix_acceptor_->is_open() && !ListenUnix(unix_path_)) all_open = false;
   if (!all_open) {
     down_timer_->expires_after(kReopenRetry);
@@ -370,6 +470,7 @@ void Server::BringUp() {
   down_until_ = {};
   down_ = false;
   for (auto& acceptor : acceptors_) Accept(*acceptor);
+  for (auto& acceptor : tls_acceptors_) Accept(*acceptor, /*tls=*/true);
   if (unix_acceptor_) Accept(*unix_acceptor_);
 }
 

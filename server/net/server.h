@@ -15,6 +15,7 @@
 #include "server/dispatch/server_context.h"
 #include "server/net/block_timeouts.h"
 #include "server/net/connection.h"
+#include "server/net/tls.h"
 #include "storage/clock.h"
 #include "storage/expiry.h"
 
@@ -50,12 +51,18 @@ class Server : public storage::ClockObserver {
   };
 
   bool Listen();
-  bool ListenTcp();
+  // Listens on every bind address at `port` (0: a free one, the same for all); false when a
+  // required address fails. `kind` names the listener in Redis's log lines ("tcp", "tls").
+  bool ListenTcp(int port, std::string_view kind,
+                 std::vector<std::unique_ptr<boost::asio::ip::tcp::acceptor>>& acceptors,
+                 std::vector<boost::asio::ip::tcp::endpoint>& endpoints,
+                 std::atomic<int>& bound_port);
   // Redis's unixsocket: a stale file at the path is removed first; the socket file goes at exit.
   bool ListenUnix(const std::string& path);
   void RunLoop(boost::asio::io_context& io);
+  // Accepts clients forever; TCP clients of `tls` acceptors get a TLS handshake first.
   template <class Acceptor>
-  void Accept(Acceptor& acceptor);
+  void Accept(Acceptor& acceptor, bool tls = false);
   // Redis's protected mode: with no password set, only clients from 127.0.0.1 or ::1 may connect
   // over TCP; the others get the DENIED explanation and are closed.
   bool RefusedByProtectedMode(const boost::asio::ip::tcp::socket& socket) const;
@@ -76,6 +83,9 @@ class Server : public storage::ClockObserver {
   storage::ActiveExpiry active_expiry_;
   std::vector<std::unique_ptr<IoThread>> threads_;
   std::vector<std::unique_ptr<boost::asio::ip::tcp::acceptor>> acceptors_;
+  std::vector<std::unique_ptr<boost::asio::ip::tcp::acceptor>> tls_acceptors_;
+  TlsContextSource tls_;
+  std::atomic<int> tls_port_{0};
   std::unique_ptr<boost::asio::local::stream_protocol::acceptor> unix_acceptor_;
   std::string unix_path_;  // the socket file to remove at exit; empty when none was created
   std::unique_ptr<boost::asio::signal_set> signals_;
@@ -85,8 +95,9 @@ class Server : public storage::ClockObserver {
   // RESPD FAULT DOWN: set by the command at once, cleared when the listeners are open again; a
   // connection accepted meanwhile is closed.
   std::atomic<bool> down_{false};
-  // The listeners' addresses, to open them again after DOWN.
+  // The listeners' addresses (acceptors_'s, tls_acceptors_'s), to open them again after DOWN.
   std::vector<boost::asio::ip::tcp::endpoint> endpoints_;
+  std::vector<boost::asio::ip::tcp::endpoint> tls_endpoints_;
   // Moved on when the listeners close, so an accept completed before that finds itself stale.
   // The first I/O thread's only (every accept handler runs there).
   uint64_t accept_generation_ = 0;

@@ -26,16 +26,14 @@ const std::set<std::string> kRespdOnly = {"threads",         "enable-test-contro
 // (docs/COMMANDS.md).
 const std::set<std::string> kNotBuilt = {
     "aclfile", "cluster-enabled", "maxmemory-clients", "min-replicas-to-write",
-    "min-slaves-to-write", "replicaof", "slaveof", "tls-auth-clients", "tls-ca-cert-dir",
-    "tls-ca-cert-file", "tls-cert-file", "tls-ciphers", "tls-ciphersuites", "tls-client-cert-file",
-    "tls-client-key-file", "tls-client-key-file-pass", "tls-cluster", "tls-dh-params-file",
-    "tls-key-file", "tls-key-file-pass", "tls-port", "tls-prefer-server-ciphers", "tls-protocols",
-    "tls-replication", "tls-session-cache-size", "tls-session-cache-timeout",
-    "tls-session-caching"};
+    "min-slaves-to-write", "replicaof", "slaveof"};
 
 // Known differences in CONFIG SET (docs/COMMANDS.md): respd neither listens again nor resolves
-// hostnames, and keeps the replication backlog size as given (it has no backlog).
-const std::set<std::string> kSetDiffers = {"bind", "port", "cluster-announce-hostname",
+// hostnames, keeps the replication backlog size as given (it has no backlog), and builds no TLS
+// context for replication or cluster links it does not have (Redis refuses `yes` without one).
+const std::set<std::string> kSetDiffers = {"bind",           "port",
+                                           "tls-port",       "tls-replication",
+                                           "tls-cluster",    "cluster-announce-hostname",
                                            "repl-backlog-size"};
 
 // Values that would have redis-server do real work (an AOF rewrite) are left out.
