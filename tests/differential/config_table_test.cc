@@ -23,7 +23,7 @@ const std::set<std::string> kRespdOnly = {"threads", "enable-test-controls", "cl
 // Parameters whose feature respd has not built: unknown to its CONFIG until it is
 // (docs/COMMANDS.md).
 const std::set<std::string> kNotBuilt = {
-    "aclfile", "cluster-enabled", "maxmemory-clients", "min-replicas-to-write",
+    "cluster-enabled", "maxmemory-clients", "min-replicas-to-write",
     "min-slaves-to-write", "replicaof", "slaveof", "tls-auth-clients", "tls-ca-cert-dir",
     "tls-ca-cert-file", "tls-cert-file", "tls-ciphers", "tls-ciphersuites", "tls-client-cert-file",
     "tls-client-key-file", "tls-client-key-file-pass", "tls-cluster", "tls-dh-params-file",
