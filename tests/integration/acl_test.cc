@@ -91,6 +91,35 @@ TEST(AclIntegrationTest, AclFileUsersSaveAndLoad) {
   std::filesystem::remove(aclfile);
 }
 
+// ACL SETUSER closes a user's subscribers whose channels it no longer allows, and only those.
+TEST(AclIntegrationTest, NarrowedChannelsCloseSubscribers) {
+  ServerProcess server = ServerProcess::StartRespd();
+  ASSERT_TRUE(server.running()) << server.Output();
+  RespClient admin, news, weather;
+  ASSERT_TRUE(admin.Connect(server.port()));
+  ASSERT_TRUE(news.Connect(server.port()));
+  ASSERT_TRUE(weather.Connect(server.port()));
+  EXPECT_EQ(admin.Command({"ACL", "SETUSER", "sub", "on", "nopass", "&news*", "&weather",
+                           "+subscribe", "+ping"}),
+            "+OK\r\n");
+  EXPECT_EQ(news.Command({"AUTH", "sub", "x"}), "+OK\r\n");
+  EXPECT_EQ(weather.Command({"AUTH", "sub", "x"}), "+OK\r\n");
+  EXPECT_EQ(news.Command({"SUBSCRIBE", "news1"}), "*3\r\n$9\r\nsubscribe\r\n$5\r\nnews1\r\n:1\r\n");
+  EXPECT_EQ(weather.Command({"SUBSCRIBE", "weather"}),
+            "*3\r\n$9\r\nsubscribe\r\n$7\r\nweather\r\n:1\r\n");
+  EXPECT_EQ(weather.Command({"SUBSCRIBE", "other"}),
+            "-NOPERM this user has no permissions to access one of the channels used as "
+            "arguments\r\n");
+  EXPECT_EQ(admin.Command({"ACL", "SETUSER", "sub", "resetchannels", "&weather"}), "+OK\r\n");
+  news.SendRaw(news.EncodeCommand({"PING"}));
+  EXPECT_TRUE(news.PeerClosed());
+  EXPECT_EQ(weather.Command({"PING"}), "*2\r\n$4\r\npong\r\n$0\r\n\r\n");
+  std::string clients = admin.Command({"CLIENT", "LIST"});
+  EXPECT_NE(clients.find(" user=sub "), std::string::npos) << clients;
+  EXPECT_EQ(admin.Command({"CLIENT", "KILL", "USER", "sub"}), ":1\r\n");
+  EXPECT_EQ(admin.Command({"CLIENT", "KILL", "USER", "nobody"}), "-ERR No such user 'nobody'\r\n");
+}
+
 TEST(AclIntegrationTest, UserDirectivesDefineUsers) {
   auto conf = ScratchFile("users.conf",
                           "user worker on >w1 ~jobs:* +@list +ping\n"
