@@ -414,8 +414,8 @@ AdmissionHook AclAdmissionHook(ServerContext& server) {
                              ? std::string(full_name)
                              : std::string(admission.args[verdict.arg_index]);
     // A script's refusal is logged with its caller's line, as Redis logs the script's caller.
-    ScriptRun* run = admission.path == ExecutionMode::kScript ? server.scripting.current_run()
-                                                              : nullptr;
+    ScriptRun* run =
+        admission.path == ExecutionMode::kScript ? server.scripting.current_run() : nullptr;
     ClientState& client = run != nullptr ? run->caller->client : admission.client;
     server.acl.Log(verdict.denial, context, std::move(object), user.name(), server.clock.NowMs(),
                    ClientInfoLine(server, client));

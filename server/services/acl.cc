@@ -1,17 +1,12 @@
-// Redis 7.0's ACL rules, checks, descriptions, file format and log (see acl.h).
+// Redis 7.0's ACL rules, checks, descriptions and log (see acl.h); files are acl_file.cc's.
 #include "server/services/acl.h"
 
 #include <spdlog/spdlog.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <cctype>
 #include <climits>
 #include <cstdlib>
-#include <cstring>
-#include <cstdio>
-#include <fstream>
-#include <sstream>
 
 #include "server/config/config.h"
 #include "server/dispatch/command_metadata.h"
@@ -24,9 +19,9 @@ namespace {
 
 // Redis's ACLCommandCategories, in its order (ACL CAT, the describing loop).
 constexpr std::string_view kCategories[] = {
-    "keyspace", "read",  "write",    "set",       "sortedset",  "list",        "hash",
-    "string",   "bitmap", "hyperloglog", "geo",   "stream",     "pubsub",      "admin",
-    "fast",     "slow",  "blocking", "dangerous", "connection", "transaction", "scripting"};
+    "keyspace", "read",   "write",       "set",       "sortedset",  "list",        "hash",
+    "string",   "bitmap", "hyperloglog", "geo",       "stream",     "pubsub",      "admin",
+    "fast",     "slow",   "blocking",    "dangerous", "connection", "transaction", "scripting"};
 constexpr int kCategoryCount = std::size(kCategories);
 
 constexpr int kReadPermission = 1;
@@ -55,13 +50,6 @@ int CategoryIndex(std::string_view name) {
   return -1;
 }
 
-// Redis's ACLStringHasSpaces: whitespace or NUL.
-bool HasSpaces(std::string_view s) {
-  return std::any_of(s.begin(), s.end(), [](char c) {
-    return c == '\0' || std::isspace(static_cast<unsigned char>(c));
-  });
-}
-
 bool ValidHash(std::string_view hash) {
   return hash.size() == kHashLength && std::all_of(hash.begin(), hash.end(), [](char c) {
            return (c >= 'a' && c <= 'f') || (c >= '0' && c <= '9');
@@ -77,37 +65,10 @@ bool DigestsEqual(std::string_view a, std::string_view b) {
 }
 
 std::string PatternText(const AclSelector::KeyPattern& pattern) {
-  std::string_view prefix = pattern.flags == kReadWritePermission ? "~" : pattern.flags == kReadPermission ? "%R~" : "%W~";
+  std::string_view prefix = pattern.flags == kReadWritePermission ? "~"
+                            : pattern.flags == kReadPermission    ? "%R~"
+                                                                  : "%W~";
   return std::string(prefix) + pattern.pattern;
-}
-
-// Redis's ACLMergeSelectorArguments: a selector split over several arguments ("(~a*" "+get)")
-// becomes one. Returns false with the index of the unclosed opening argument.
-bool MergeSelectors(std::span<const std::string> ops, std::vector<std::string>* merged,
-                    size_t* invalid) {
-  bool open = false;
-  size_t open_index = 0;
-  std::string selector;
-  for (size_t i = 0; i < ops.size(); ++i) {
-    const std::string& op = ops[i];
-    if (!op.empty() && op.front() == '(' && op.back() != ')') {
-      selector = op;
-      open = true;
-      open_index = i;
-      continue;
-    }
-    if (open) {
-      selector += " " + op;
-      if (!op.empty() && op.back() == ')') {
-        open = false;
-        merged->push_back(std::move(selector));
-      }
-      continue;
-    }
-    merged->push_back(op);
-  }
-  if (open) *invalid = open_index;
-  return !open;
 }
 
 // The words of a selector's inside, split as sdssplitargs does for plain words.
@@ -154,18 +115,6 @@ bool Unrestricted(const AclUser::Rules& rules) {
 }
 
 }  // namespace
-
-std::vector<std::string> SplitAclLine(std::string_view line) {
-  std::vector<std::string> words;
-  size_t start = 0;
-  while (true) {
-    size_t end = line.find(' ', start);
-    words.emplace_back(line.substr(start, end == std::string_view::npos ? end : end - start));
-    if (end == std::string_view::npos) break;
-    start = end + 1;
-  }
-  return words;
-}
 
 Acl::Acl(Config& config) : config_(config) {}
 
@@ -345,9 +294,10 @@ Acl::OpError Acl::ApplySelectorOp(AclSelector& selector, std::string_view op) co
       flags = kReadWritePermission;
     }
     std::string_view pattern = op.substr(std::min(offset, op.size()));
-    if (HasSpaces(pattern)) return OpError::kSyntax;
-    auto same = std::find_if(selector.keys.begin(), selector.keys.end(),
-                             [&](const AclSelector::KeyPattern& p) { return p.pattern == pattern; });
+    if (AclHasSpaces(pattern)) return OpError::kSyntax;
+    auto same =
+        std::find_if(selector.keys.begin(), selector.keys.end(),
+                     [&](const AclSelector::KeyPattern& p) { return p.pattern == pattern; });
     if (same == selector.keys.end()) {
       selector.keys.push_back({flags, std::string(pattern)});
     } else {
@@ -357,7 +307,7 @@ Acl::OpError Acl::ApplySelectorOp(AclSelector& selector, std::string_view op) co
   } else if (op[0] == '&') {
     if (selector.all_channels) return OpError::kChannelAfterAll;
     std::string_view pattern = op.substr(1);
-    if (HasSpaces(pattern)) return OpError::kSyntax;
+    if (AclHasSpaces(pattern)) return OpError::kSyntax;
     if (std::find(selector.channels.begin(), selector.channels.end(), pattern) ==
         selector.channels.end()) {
       selector.channels.emplace_back(pattern);
@@ -458,7 +408,8 @@ Acl::OpError Acl::ApplyUserOp(UserRules& rules, std::string_view op) const {
     for (std::string_view step : {"resetpass", "resetkeys", "resetchannels"}) {
       ApplyUserOp(rules, step);
     }
-    if (config_.Get("acl-pubsub-default").text() == "allchannels") ApplyUserOp(rules, "allchannels");
+    if (config_.Get("acl-pubsub-default").text() == "allchannels")
+      ApplyUserOp(rules, "allchannels");
     for (std::string_view step : {"off", "sanitize-payload", "clearselectors", "-@all"}) {
       ApplyUserOp(rules, step);
     }
@@ -497,7 +448,7 @@ std::string_view Acl::OpErrorText(OpError error) {
 std::string Acl::ApplyOps(UserRules& rules, std::span<const std::string> ops) const {
   std::vector<std::string> merged;
   size_t invalid = 0;
-  if (!MergeSelectors(ops, &merged, &invalid)) {
+  if (!MergeAclSelectors(ops, &merged, &invalid)) {
     return "ERR Unmatched parenthesis in acl selector starting at '" + ops[invalid] + "'.";
   }
   for (const std::string& op : merged) {
@@ -510,7 +461,7 @@ std::string Acl::ApplyOps(UserRules& rules, std::span<const std::string> ops) co
 
 std::string Acl::SetUser(std::string_view name, std::span<const std::string> ops,
                          bool* channels_narrowed) {
-  if (HasSpaces(name)) return "ERR Usernames can't contain spaces or null characters";
+  if (AclHasSpaces(name)) return "ERR Usernames can't contain spaces or null characters";
   SyncRequirepass();
   std::unique_lock lock(mutex_);
   auto it = users_.find(name);
@@ -767,8 +718,9 @@ AclDenial Acl::CheckSelector(const AclSelector& selector, const CommandInfo& com
     if (args.size() < 2 || first == selector.first_args.end()) return AclDenial::kCommand;
     size_t position = command.parent >= 0 ? 2 : 1;
     if (position >= args.size()) return AclDenial::kCommand;
-    bool allowed = std::any_of(first->second.begin(), first->second.end(),
-                               [&](const std::string& arg) { return IEquals(arg, args[position]); });
+    bool allowed =
+        std::any_of(first->second.begin(), first->second.end(),
+                    [&](const std::string& arg) { return IEquals(arg, args[position]); });
     if (!allowed) return AclDenial::kCommand;
   }
   bool has_keys = spec.first_key > 0 || spec.movable_keys != nullptr ||
@@ -791,7 +743,8 @@ AclDenial Acl::CheckSelector(const AclSelector& selector, const CommandInfo& com
         if (word == "insert" || word == "delete" || word == "update") wanted |= kWritePermission;
       }
       bool ok = std::any_of(selector.keys.begin(), selector.keys.end(), [&](const auto& pattern) {
-        return (pattern.flags & wanted) == wanted && storage::GlobMatch(pattern.pattern, args[key.position]);
+        return (pattern.flags & wanted) == wanted &&
+               storage::GlobMatch(pattern.pattern, args[key.position]);
       });
       if (!ok) {
         *arg_index = key.position;
@@ -810,11 +763,10 @@ AclDenial Acl::CheckSelector(const AclSelector& selector, const CommandInfo& com
       literal = name == "psubscribe";
     }
     for (size_t i = first; i <= last && i < args.size(); ++i) {
-      bool ok = std::any_of(selector.channels.begin(), selector.channels.end(),
-                            [&](const std::string& pattern) {
-                              return literal ? pattern == args[i]
-                                             : storage::GlobMatch(pattern, args[i]);
-                            });
+      bool ok = std::any_of(
+          selector.channels.begin(), selector.channels.end(), [&](const std::string& pattern) {
+            return literal ? pattern == args[i] : storage::GlobMatch(pattern, args[i]);
+          });
       if (!ok) {
         *arg_index = static_cast<int>(i);
         return AclDenial::kChannel;
@@ -822,173 +774,6 @@ AclDenial Acl::CheckSelector(const AclSelector& selector, const CommandInfo& com
     }
   }
   return AclDenial::kNone;
-}
-
-std::string Acl::ParseFile(const std::string& text, std::map<std::string, UserRules>* users) const {
-  std::string errors;
-  std::istringstream lines(text);
-  std::string line;
-  int number = 0;
-  while (std::getline(lines, line)) {
-    ++number;
-    std::string_view trimmed = line;
-    auto space = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; };
-    while (!trimmed.empty() && space(trimmed.front())) trimmed.remove_prefix(1);
-    while (!trimmed.empty() && space(trimmed.back())) trimmed.remove_suffix(1);
-    if (trimmed.empty()) continue;
-    std::vector<std::string> words = SplitAclLine(trimmed);
-    std::string where = aclfile_ + ":" + std::to_string(number);
-    if (words[0] != "user" || words.size() < 2) {
-      errors += where + " should start with user keyword followed by the username. ";
-      continue;
-    }
-    if (HasSpaces(words[1])) {
-      errors += "'" + where + ": username '" + words[1] + "' contains invalid characters. ";
-      continue;
-    }
-    if (users->count(words[1]) != 0) {
-      errors += "WARNING: Duplicate user '" + words[1] + "' found on line " +
-                std::to_string(number) + ". ";
-      continue;
-    }
-    UserRules& rules = (*users)[words[1]] = NewRules();
-    std::vector<std::string> merged;
-    size_t invalid = 0;
-    if (!MergeSelectors(std::span(words).subspan(2), &merged, &invalid)) {
-      errors += where + ": Unmatched parenthesis in selector definition.";
-    }
-    for (std::string& op : merged) {
-      while (!op.empty() && (op.back() == '\t' || op.back() == '\r' || op.back() == '\n')) {
-        op.pop_back();
-      }
-      if (OpError error = ApplyUserOp(rules, op); error != OpError::kNone) {
-        errors += where + ": " + std::string(OpErrorText(error)) + ". ";
-      }
-    }
-  }
-  return errors;
-}
-
-std::string Acl::LoadFile(std::vector<std::string>* replaced) {
-  std::ifstream file(aclfile_);
-  if (!file) {
-    return "Error loading ACLs, opening file '" + aclfile_ + "': " + std::strerror(errno);
-  }
-  std::ostringstream text;
-  text << file.rdbuf();
-  std::map<std::string, UserRules> loaded;
-  std::string errors = ParseFile(text.str(), &loaded);
-  if (!errors.empty()) {
-    return errors +
-           "WARNING: ACL errors detected, no change to the previously active ACL rules was "
-           "performed";
-  }
-  std::unique_lock lock(mutex_);
-  UserRules default_rules;
-  if (auto it = loaded.find("default"); it != loaded.end()) {
-    default_rules = std::move(it->second);
-    loaded.erase(it);
-  } else {
-    default_rules = NewRules();
-    for (std::string_view op : {"+@all", "~*", "&*", "on", "nopass"}) {
-      ApplyUserOp(default_rules, op);
-    }
-  }
-  for (auto& [name, user] : users_) {
-    if (user == default_user_) continue;
-    user->deleted_.store(true, std::memory_order_relaxed);
-    user->unrestricted_.store(false, std::memory_order_relaxed);
-    replaced->push_back(name);
-  }
-  users_.clear();
-  Store(*default_user_, std::move(default_rules));
-  users_.emplace("default", default_user_);
-  for (auto& [name, rules] : loaded) {
-    auto user = std::make_shared<AclUser>(name);
-    Store(*user, std::move(rules));
-    users_.emplace(name, std::move(user));
-  }
-  return "";
-}
-
-bool Acl::SaveFile() {
-  std::string text;
-  for (const std::string& line : ListLines()) text += line + "\n";
-  std::string temp = aclfile_ + ".tmp-" + std::to_string(getpid());
-  {
-    std::ofstream out(temp, std::ios::binary | std::ios::trunc);
-    out << text;
-    out.flush();
-    if (!out) {
-      spdlog::warn("Writing ACL file for ACL SAVE: {}", std::strerror(errno));
-      std::remove(temp.c_str());
-      return false;
-    }
-  }
-  if (std::rename(temp.c_str(), aclfile_.c_str()) != 0) {
-    spdlog::warn("Renaming ACL file for ACL SAVE: {}", std::strerror(errno));
-    std::remove(temp.c_str());
-    return false;
-  }
-  return true;
-}
-
-std::string Acl::LoadAtStartup(const std::vector<std::vector<std::string>>& users,
-                               const std::string& aclfile) {
-  aclfile_ = aclfile;
-  if (!aclfile_.empty() && !users.empty()) {
-    return "Configuring Redis with users defined in redis.conf and at the same setting an ACL "
-           "file path is invalid. This setup is very likely to lead to configuration errors and "
-           "security holes, please define either an ACL file or declare users directly in your "
-           "redis.conf, but not both.";
-  }
-  std::vector<std::string> seen;
-  for (const std::vector<std::string>& words : users) {
-    if (words.empty()) continue;
-    const std::string& name = words[0];
-    if (std::find(seen.begin(), seen.end(), name) != seen.end()) {
-      return "Error in user declaration '" + name +
-             "': Duplicate user found. A user can only be defined once in config files";
-    }
-    seen.push_back(name);
-    if (HasSpaces(name)) return "Spaces not allowed in ACL usernames";
-    std::vector<std::string> ops(words.begin() + 1, words.end());
-    std::unique_lock lock(mutex_);
-    auto it = users_.find(name);
-    UserRules rules = NewRules();
-    if (it != users_.end()) ApplyUserOp(rules, "reset");
-    std::vector<std::string> merged;
-    size_t invalid = 0;
-    if (!MergeSelectors(ops, &merged, &invalid)) {
-      return "Error in user declaration '" + name + "': Unmatched parenthesis";
-    }
-    for (const std::string& op : merged) {
-      if (OpError error = ApplyUserOp(rules, op); error != OpError::kNone) {
-        return "Error loading ACL rule '" + op + "' for the user named '" + name +
-               "': " + std::string(OpErrorText(error));
-      }
-    }
-    if (!rules.enabled) {
-      spdlog::info(
-          "The user '{}' is disabled (there is no 'on' modifier in the user description). Make "
-          "sure this is not a configuration error.",
-          name);
-    }
-    if (it != users_.end()) {
-      Store(*it->second, std::move(rules));
-    } else {
-      auto user = std::make_shared<AclUser>(name);
-      Store(*user, std::move(rules));
-      users_.emplace(name, std::move(user));
-    }
-  }
-  if (!aclfile_.empty()) {
-    std::vector<std::string> replaced;
-    if (std::string errors = LoadFile(&replaced); !errors.empty()) {
-      return "Aborting Redis startup because of ACL errors: " + errors;
-    }
-  }
-  return "";
 }
 
 void Acl::Log(AclDenial reason, AclLogContext context, std::string object, std::string username,
@@ -1016,7 +801,8 @@ void Acl::Log(AclDenial reason, AclLogContext context, std::string object, std::
                    .username = std::move(username),
                    .ctime_ms = now_ms,
                    .client_info = std::move(client_info)});
-  size_t max_len = static_cast<size_t>(std::max<int64_t>(0, config_.Get("acllog-max-len").number()));
+  size_t max_len =
+      static_cast<size_t>(std::max<int64_t>(0, config_.Get("acllog-max-len").number()));
   while (log_.size() > max_len) log_.pop_back();
 }
 

@@ -49,7 +49,7 @@ enum class AclLogContext : uint8_t { kTopLevel, kMulti, kLua };
 struct AclSelector {
   bool all_keys = false;
   bool all_channels = false;
-  bool all_commands = false;  // every command bit set and none cleared since (a fast path)
+  bool all_commands = false;     // every command bit set and none cleared since (a fast path)
   bool future_commands = false;  // set by +@all / allcommands: ACL LIST starts from +@all
   std::vector<bool> commands;    // by command id
   // First arguments allowed of an otherwise refused command (+select|0), by command id.
@@ -187,12 +187,12 @@ class Acl {
   // An op's failure, as Redis's errno after ACLSetUser.
   enum class OpError : uint8_t {
     kNone,
-    kSyntax,           // EINVAL
-    kUnknown,          // ENOENT
-    kKeyAfterAll,      // EEXIST
-    kChannelAfterAll,  // EISDIR
-    kNoSuchPassword,   // ENODEV
-    kBadHash,          // EBADMSG
+    kSyntax,              // EINVAL
+    kUnknown,             // ENOENT
+    kKeyAfterAll,         // EEXIST
+    kChannelAfterAll,     // EISDIR
+    kNoSuchPassword,      // ENODEV
+    kBadHash,             // EBADMSG
     kSubcommandFirstArg,  // ECHILD
   };
   using UserRules = AclUser::Rules;
@@ -236,5 +236,11 @@ class Acl {
 
 // Redis's sdssplitargs-free split of an ACL file line: words separated by single spaces.
 std::vector<std::string> SplitAclLine(std::string_view line);
+// Redis's ACLStringHasSpaces: whitespace or NUL, refused in user names and patterns.
+bool AclHasSpaces(std::string_view s);
+// Redis's ACLMergeSelectorArguments: a selector split over several arguments ("(~a*" "+get)")
+// becomes one. Returns false with the index of the unclosed opening argument.
+bool MergeAclSelectors(std::span<const std::string> ops, std::vector<std::string>* merged,
+                       size_t* invalid);
 
 }  // namespace respd::server

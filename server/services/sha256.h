@@ -1,5 +1,5 @@
-// SHA-256 (FIPS 180-4), for ACL password hashes: Redis stores and shows a password as the hex digest
-// of its SHA-256. Self-contained so the server links no crypto library for it.
+// SHA-256 (FIPS 180-4), for ACL password hashes: Redis stores and shows a password as the hex
+// digest of its SHA-256. Self-contained so the server links no crypto library for it.
 #pragma once
 
 #include <string>

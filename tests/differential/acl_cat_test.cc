@@ -35,7 +35,8 @@ TEST(AclCatTest, EveryCategoryListsWhatRedisListsOfRespdsCommands) {
   ASSERT_EQ(categories, theirs.Command({"ACL", "CAT"}));
   std::set<std::string> known;  // every command respd has is @fast or @slow
   for (const std::string& category : Names(categories)) {
-    for (const std::string& name : Names(ours.Command({"ACL", "CAT", category}))) known.insert(name);
+    for (const std::string& name : Names(ours.Command({"ACL", "CAT", category})))
+      known.insert(name);
   }
   ASSERT_GT(known.size(), 250u);
   for (const std::string& category : Names(categories)) {

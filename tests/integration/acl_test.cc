@@ -71,12 +71,10 @@ TEST(AclIntegrationTest, AclFileUsersSaveAndLoad) {
                        "rules was performed"),
             std::string::npos)
       << error;
-  EXPECT_EQ(admin.Command({"ACL", "USERS"}),
-            "*3\r\n$5\r\nalice\r\n$3\r\nbob\r\n$7\r\ndefault\r\n");
+  EXPECT_EQ(admin.Command({"ACL", "USERS"}), "*3\r\n$5\r\nalice\r\n$3\r\nbob\r\n$7\r\ndefault\r\n");
   std::ofstream(aclfile, std::ios::trunc) << saved;
   EXPECT_EQ(admin.Command({"ACL", "LOAD"}), "+OK\r\n");
-  EXPECT_EQ(admin.Command({"ACL", "USERS"}),
-            "*3\r\n$5\r\nalice\r\n$3\r\nbob\r\n$7\r\ndefault\r\n");
+  EXPECT_EQ(admin.Command({"ACL", "USERS"}), "*3\r\n$5\r\nalice\r\n$3\r\nbob\r\n$7\r\ndefault\r\n");
   EXPECT_EQ(admin.Command({"ACL", "WHOAMI"}), "$7\r\ndefault\r\n");
   alice.SendRaw(alice.EncodeCommand({"PING"}));
   EXPECT_TRUE(alice.PeerClosed());
@@ -144,7 +142,8 @@ TEST(AclIntegrationTest, UserDirectivesDefineUsers) {
 
 TEST(AclIntegrationTest, AclFileAndUserDirectivesTogetherStopStartUp) {
   auto aclfile = ScratchFile("both.acl", "user a on nopass\n");
-  auto conf = ScratchFile("both.conf", "port 0\nuser b on nopass\naclfile " + aclfile.string() + "\n");
+  auto conf =
+      ScratchFile("both.conf", "port 0\nuser b on nopass\naclfile " + aclfile.string() + "\n");
   auto log = ScratchFile("both.log", "");
   std::string command =
       std::string(RESPD_BINARY) + " " + conf.string() + " > " + log.string() + " 2>&1 < /dev/null";

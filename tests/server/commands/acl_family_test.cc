@@ -34,15 +34,15 @@ TEST_F(AclTest, PasswordsAreStoredAsSha256) {
       << list;
   EXPECT_EQ(Run({"auth", "u", "password"}), "+OK\r\n");
   EXPECT_EQ(Run({"acl", "whoami"}), "$1\r\nu\r\n");
-  EXPECT_EQ(Run({"get", "k"}),
-            "-NOPERM this user has no permissions to run the 'get' command\r\n");
+  EXPECT_EQ(Run({"get", "k"}), "-NOPERM this user has no permissions to run the 'get' command\r\n");
 }
 
 TEST_F(AclTest, RequirepassIsTheDefaultUsersPassword) {
   EXPECT_EQ(Run({"config", "set", "requirepass", "secret"}), "+OK\r\n");
   EXPECT_EQ(Run({"auth", "secret"}), "+OK\r\n");
-  EXPECT_NE(Run({"acl", "list"}).find("user default on #2bb80d537b1da3e38bd30361aa855686bde0eacd71"
-                                      "62fef6a25fe97bf527a25b ~* &* +@all"),
+  EXPECT_NE(Run({"acl", "list"})
+                .find("user default on #2bb80d537b1da3e38bd30361aa855686bde0eacd71"
+                      "62fef6a25fe97bf527a25b ~* &* +@all"),
             std::string::npos);
   // A client that connected before keeps its authentication, as in Redis; a new one must AUTH.
   EXPECT_EQ(RunAs(1, {"get", "k"}), "-NOAUTH Authentication required.\r\n");
