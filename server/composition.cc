@@ -58,10 +58,12 @@ void RegisterResetHooks(ServerContext& server) {
 
 void Compose(ServerContext& server) {
   RegisterAllFamilies(server.commands);
+  server.acl.Init(server.commands);
   server.store.AddObserver(&server.watches);
   server.store.AddObserver(&server.blocking);
   server.store.AddObserver(&server.keyspace_notifier);
   server.dispatcher.AddAfterHook(SlowlogHook(server));
+  server.dispatcher.AddAdmissionHook(AclAdmissionHook(server));
   server.dispatcher.AddAdmissionHook(
       [&faults = server.faults](const Admission& admission) { return faults.Admit(admission); });
   server.dispatcher.AddAfterHook([&server](const Completion& done) {

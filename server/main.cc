@@ -55,6 +55,13 @@ int main(int argc, char** argv) {
   if (config.Get("clock").text() == "frozen") clock.Freeze();
   respd::server::Server server(config, clock);
   respd::server::Compose(server.context());
+  std::string acl_error =
+      server.context().acl.LoadAtStartup(config.acl_users(), config.Get("aclfile").text());
+  if (!acl_error.empty()) {
+    spdlog::warn("{}", acl_error);
+    if (!pidfile.empty()) unlink(pidfile.c_str());
+    return 1;
+  }
   server.context().executable = argv[0];
   int code = server.Run();
   if (!pidfile.empty()) unlink(pidfile.c_str());

@@ -28,11 +28,20 @@ bool ValidClientField(std::string_view value) {
   return std::all_of(value.begin(), value.end(), [](char c) { return c >= '!' && c <= '~'; });
 }
 
-// AUTH's check for the default user; returns the error text, empty on success.
-std::string_view CheckPassword(CommandContext& ctx, std::string_view user,
-                               std::string_view password) {
-  std::string required = ctx.server.config.requirepass().text();
-  if (user == "default" && (required.empty() || password == required)) return {};
+// AUTH's and HELLO's check of a user and password: on success the client runs as that user;
+// otherwise the attempt goes to the ACL log and the error text is returned.
+std::string_view Authenticate(CommandContext& ctx, std::string_view user,
+                              std::string_view password) {
+  if (std::shared_ptr<AclUser> found = ctx.server.acl.Authenticate(user, password)) {
+    ctx.client.authenticated = true;
+    ctx.client.acl_user = std::move(found);
+    ctx.client.UpdateInfo([&](ClientState::Info& info) { info.user = user; });
+    return {};
+  }
+  bool in_multi = ctx.client.transaction != nullptr && ctx.client.transaction->in_multi();
+  ctx.server.acl.Log(AclDenial::kAuth, in_multi ? AclLogContext::kMulti : AclLogContext::kTopLevel,
+                     std::string(ctx.args[0]), std::string(user), ctx.server.clock.NowMs(),
+                     ClientInfoLine(ctx.server, ctx.client));
   return kErrWrongPass;
 }
 
@@ -79,17 +88,16 @@ void CmdAuth(CommandContext& ctx) {
     ctx.ReplySyntaxError();
     return;
   }
-  if (ctx.args.size() == 2 && ctx.server.config.requirepass().text().empty()) {
+  if (ctx.args.size() == 2 && ctx.server.acl.DefaultUserNoPass()) {
     ctx.reply.Error(kErrNoPassword);
     return;
   }
   std::string_view user = ctx.args.size() == 3 ? ctx.args[1] : "default";
-  std::string_view error = CheckPassword(ctx, user, ctx.args.back());
+  std::string_view error = Authenticate(ctx, user, ctx.args.back());
   if (!error.empty()) {
     ctx.reply.Error(error);
     return;
   }
-  ctx.client.authenticated = true;
   ctx.reply.Ok();
 }
 
@@ -107,11 +115,10 @@ void CmdHello(CommandContext& ctx) {
   while (parser.HasNext()) {
     if (parser.Accept("AUTH", 2)) {
       std::string_view user = parser.Next();
-      std::string_view error = CheckPassword(ctx, user, parser.Next());
-      if (error.empty()) {
-        ctx.client.authenticated = true;
-      } else {
-        parser.Fail(error);
+      std::string_view password = parser.Next();
+      if (!parser.failed()) {
+        std::string_view error = Authenticate(ctx, user, password);
+        if (!error.empty()) parser.Fail(error);
       }
     } else if (parser.Accept("SETNAME", 1)) {
       new_name = parser.Next();
@@ -122,7 +129,7 @@ void CmdHello(CommandContext& ctx) {
     }
   }
   if (!parser.Finalize(ctx)) return;
-  if (!ctx.client.authenticated && !ctx.server.config.requirepass().text().empty()) {
+  if (!ctx.client.authenticated && ctx.server.acl.AuthRequired()) {
     ctx.reply.Error(
         "NOAUTH HELLO must be called with the client already authenticated, otherwise the "
         "HELLO AUTH <user> <pass> option can be used to authenticate the client and select "
@@ -156,8 +163,14 @@ void CmdReset(CommandContext& ctx) {
   ctx.client.db_index = 0;
   ctx.client.resp = RespVersion::kResp2;
   ctx.reply.set_version(RespVersion::kResp2);
-  ctx.client.authenticated = ctx.server.config.requirepass().text().empty();
-  ctx.client.UpdateInfo([](ClientState::Info& info) { info.name.clear(); });
+  // Back to the default user, authenticated only if it needs no password (Redis's
+  // clearClientConnectionState).
+  ctx.client.acl_user.reset();
+  ctx.client.authenticated = !ctx.server.acl.AuthRequired();
+  ctx.client.UpdateInfo([](ClientState::Info& info) {
+    info.name.clear();
+    info.user = "default";
+  });
   ctx.reply.SimpleString("RESET");
 }
 
@@ -199,7 +212,7 @@ std::string ClientLine(ServerContext& server, ClientState& client, int64_t now_m
   line += " argv-mem=" + std::to_string(argv_mem) + " multi-mem=" + std::to_string(multi_mem);
   line += " rbs=0 rbp=0 obl=0 oll=0";
   line += " omem=" + field(client.output_buffer_bytes) + " tot-mem=" + std::to_string(tot_mem);
-  line += " events=r cmd=" + cmd + " user=default redir=-1";
+  line += " events=r cmd=" + cmd + " user=" + info.user + " redir=-1";
   line += " resp=" + std::to_string(static_cast<int>(client.resp.load()));
   line += " lib-name=" + info.lib_name + " lib-ver=" + info.lib_ver;
   return line;
@@ -342,9 +355,9 @@ void CmdClientKill(CommandContext& ctx) {
   }
   ArgParser parser(args, 2);
   int64_t id = 0;
-  std::string_view addr, laddr;
+  std::string_view addr, laddr, user;
   bool skip_me = true;
-  // Every respd client is a client of the default user. As in Redis, the last TYPE counts.
+  // As in Redis, the last TYPE counts.
   std::optional<ClientType> type;
   while (parser.HasNext()) {
     if (parser.Accept("ID", 1)) {
@@ -356,8 +369,9 @@ void CmdClientKill(CommandContext& ctx) {
     } else if (parser.Accept("LADDR", 1)) {
       laddr = parser.Next();
     } else if (parser.Accept("USER", 1)) {
-      std::string_view user = parser.Next();
-      if (user != "default") {
+      user = parser.Next();
+      std::vector<std::string> users = ctx.server.acl.UserNames();
+      if (std::find(users.begin(), users.end(), user) == users.end()) {
         parser.Fail("ERR No such user '" + std::string(AsCString(user)) + "'");
       }
     } else if (parser.Accept("SKIPME", 1)) {
@@ -375,6 +389,7 @@ void CmdClientKill(CommandContext& ctx) {
     if (id != 0 && static_cast<int64_t>(client.id()) != id) continue;
     if (!addr.empty() && info.addr != addr) continue;
     if (!laddr.empty() && info.laddr != laddr) continue;
+    if (!user.empty() && info.user != user) continue;
     if (skip_me && &client == &ctx.client) continue;
     if (&client == &ctx.client) {
       ctx.client.close_after_reply = true;
@@ -507,5 +522,9 @@ constexpr CommandSpec kRows[] = {
 }  // namespace
 
 void RegisterConnectionFamily(CommandTable& table) { table.Register(kRows); }
+
+std::string ClientInfoLine(ServerContext& server, ClientState& client) {
+  return ClientLine(server, client, server.clock.NowMs());
+}
 
 }  // namespace respd::server

@@ -23,6 +23,7 @@ void RegisterAllFamilies(CommandTable& table) {
   RegisterStreamFamily(table);
   RegisterRespdFamily(table);
   RegisterSlowlogFamily(table);
+  RegisterAclFamily(table);
 }
 
 }  // namespace respd::server

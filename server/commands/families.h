@@ -2,7 +2,10 @@
 // function; the list below is the whole command set of the server.
 #pragma once
 
+#include <string>
+
 #include "server/dispatch/command_table.h"
+#include "server/dispatch/dispatcher.h"
 
 namespace respd::server {
 
@@ -25,6 +28,12 @@ void RegisterPubSubFamily(CommandTable& table);
 void RegisterStreamFamily(CommandTable& table);
 void RegisterRespdFamily(CommandTable& table);
 void RegisterSlowlogFamily(CommandTable& table);
+void RegisterAclFamily(CommandTable& table);
+
+// The ACL checks every entry path makes (acl_family.cc), registered at composition.
+AdmissionHook AclAdmissionHook(ServerContext& server);
+// CLIENT LIST's line for `client` (connection_family.cc), which ACL LOG entries quote.
+std::string ClientInfoLine(ServerContext& server, ClientState& client);
 
 // Registers every family, in a fixed order.
 void RegisterAllFamilies(CommandTable& table);

@@ -640,8 +640,21 @@ void Config::ApplyConfigText(const std::string& text, const std::string& origin)
   Apply(directives, origin);
 }
 
-void Config::Apply(const std::vector<std::pair<std::string, std::vector<std::string>>>& directives,
-                   const std::string& origin) {
+void Config::Apply(
+    const std::vector<std::pair<std::string, std::vector<std::string>>>& all_directives,
+    const std::string& origin) {
+  // `user` may repeat and is no option: the ACL reads its lines at start-up.
+  std::vector<std::pair<std::string, std::vector<std::string>>> directives;
+  for (const auto& directive : all_directives) {
+    if (directive.first != "user") {
+      directives.push_back(directive);
+    } else if (directive.second.empty()) {
+      throw ConfigError("*** FATAL CONFIG FILE ERROR (Redis 7.0.15) ***\nReading " + origin +
+                        "\n>>> 'user'\nBad directive or wrong number of arguments");
+    } else {
+      acl_users_.push_back(directive.second);
+    }
+  }
   // Program_options validates every name against the one option table; a later directive of the
   // same name wins, as in redis.conf, so each name is stored once with its last values.
   static const po::options_description description = BuildDescription();

@@ -132,6 +132,8 @@ class Config {
   bool help_requested() const { return help_requested_; }
   std::string HelpText() const;
   const std::string& config_file() const { return config_file_; }
+  // The `user <name> <rules...>` directives, in order (ACL users defined in the config file).
+  const std::vector<std::vector<std::string>>& acl_users() const { return acl_users_; }
 
   // Shortcuts for options read on hot paths.
   const Option& port() const { return *port_; }
@@ -151,6 +153,7 @@ class Config {
   std::vector<std::unique_ptr<Option>> options_;
   std::vector<std::pair<Option*, std::string>> startup_values_;
   std::vector<std::string> ignored_;
+  std::vector<std::vector<std::string>> acl_users_;
   std::string config_file_;
   bool version_requested_ = false;
   bool help_requested_ = false;

@@ -15,6 +15,7 @@
 namespace respd::server {
 
 struct CommandSpec;
+class AclUser;
 
 // A field its client's thread writes and other threads read (CLIENT LIST): every access is a
 // relaxed atomic one (a plain load or store on the targets we build for), and otherwise it is used
@@ -67,6 +68,8 @@ class ClientState {
 
   // Fields only the client's own thread touches.
   bool authenticated = false;
+  // The ACL user the client runs as (null: the default user): AUTH, HELLO AUTH and RESET set it.
+  std::shared_ptr<AclUser> acl_user;
   bool local = false;  // connected from a loopback address (enable-debug-command local)
   bool close_after_reply = false;  // QUIT, protocol errors: close once the reply is written
   // Set by a fault, reset by the connection. A blocked client's re-run sets it on the writer's
@@ -92,6 +95,7 @@ class ClientState {
     std::string addr;   // peer "ip:port"
     std::string laddr;  // local "ip:port"
     int fd = -1;
+    std::string user = "default";  // the ACL user's name (CLIENT LIST user=, killing its clients)
   };
   Info info() const {
     std::lock_guard lock(info_mutex_);

@@ -182,8 +182,7 @@ Refusal Dispatcher::AdmitFromClient(const CommandSpec& spec, Args args, ClientSt
   // Before authentication, as in Redis.
   if ((spec.flags & kProtected) && !ProtectedAllowed(client)) return Refusal::kProtected;
   if ((spec.flags & kTestControl) && !TestControlsAllowed(client)) return Refusal::kTestControl;
-  if (!client.authenticated && !(spec.flags & kNoAuth) &&
-      !server_.config.requirepass().text().empty()) {
+  if (!client.authenticated && !(spec.flags & kNoAuth) && server_.acl.AuthRequired()) {
     return Refusal::kNoAuth;
   }
   if ((spec.flags & kNoMulti) && InMulti(client)) return Refusal::kNotAllowedInMulti;

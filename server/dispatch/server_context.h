@@ -15,6 +15,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "server/services/acl.h"
 #include "server/services/blocking.h"
 #include "server/services/keyspace_notifier.h"
 #include "server/services/pubsub.h"
@@ -95,6 +96,8 @@ class ServerContext {
   // The command pipeline every entry path runs commands through: connections, EXEC, scripts and
   // blocked clients' re-runs.
   Dispatcher dispatcher{*this};
+  // ACL users, their checks (an admission hook) and the ACL log.
+  Acl acl{config};
   // The test controls' fault rules and command journal (RESPD FAULT, RESPD JOURNAL).
   Faults faults;
   Journal journal{config};

@@ -211,7 +211,7 @@ void Connection::Start() {
   int64_t now = server_.clock.NowMs();
   // As in Redis, a client that connects while no password is set stays authenticated even if one is
   // set later; one that connects with a password set must AUTH.
-  client_.authenticated = server_.config.requirepass().text().empty();
+  client_.authenticated = !server_.acl.AuthRequired();
   client_.created_ms = now;
   client_.last_interaction_ms = now;
   client_.UpdateInfo([&](ClientState::Info& info) { OpenTransport(client_, info); });
@@ -335,7 +335,7 @@ void Connection::ProcessInput() {
   while (input_start_ < input_end_ && !client_.close_after_reply && !client_.blocked && !closed_ &&
          !delaying_ && !hung_) {
     // Redis checks per command: an AUTH early in a pipeline lifts the limits for what follows.
-    limits.unauthenticated = !client_.authenticated && !server_.config.requirepass().text().empty();
+    limits.unauthenticated = !client_.authenticated && server_.acl.AuthRequired();
     parser_.set_limits(limits);
     std::string_view input(input_.data() + input_start_, input_end_ - input_start_);
     protocol::ParseStatus status = parser_.Parse(input);

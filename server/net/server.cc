@@ -269,7 +269,8 @@ bool Server::ListenUnix(const std::string& path) {
 }
 
 bool Server::RefusedByProtectedMode(const tcp::socket& socket) const {
-  if (!config_.Get("protected-mode").enabled() || !config_.requirepass().text().empty()) {
+  // Redis refuses remote clients while the default user needs no password.
+  if (!config_.Get("protected-mode").enabled() || !context_.acl.DefaultUserNoPass()) {
     return false;
   }
   boost::system::error_code error;

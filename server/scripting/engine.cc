@@ -250,6 +250,8 @@ void ScriptEngine::Call(ScriptRun& run, int nargs) {
   script_client_.db_index = ctx.client.db_index;
   script_client_.resp = protocol::RespVersion::kResp2;
   script_client_.authenticated = true;
+  // The script's commands run as its caller's ACL user, as in Redis.
+  script_client_.acl_user = ctx.client.acl_user;
   run.client = &script_client_;
   run_ = &run;
   threshold_ms_.store(ctx.server.config.Get("busy-reply-threshold").number(),

@@ -48,6 +48,9 @@ void Redact(const Completion& done, std::vector<std::string_view>* args) {
         break;
       }
     }
+  } else if (name == "setuser" && EqualsNoCase(argv[0], "acl")) {
+    // Every rule may hold a password.
+    for (size_t i = 2; i < argv.size(); ++i) argv[i] = kRedacted;
   } else if (name == "set" && EqualsNoCase(argv[0], "config")) {
     for (size_t i = 2; i + 1 < argv.size(); i += 2) {
       for (std::string_view secret : {"requirepass", "masterauth", "masteruser"}) {

@@ -65,13 +65,17 @@ TEST_F(SlowlogTest, RedactsSecrets) {
   Run({"auth", "user", "pass"});
   Run({"hello", "2", "auth", "u", "p"});
   Run({"config", "set", "masterauth", "x", "maxmemory", "0"});
+  Run({"acl", "setuser", "u", "on", ">pw"});
   Argvs logged = Logged();
-  ASSERT_EQ(logged.size(), 4u);
-  EXPECT_EQ(logged[0], (std::vector<std::string>{"config", "set", "masterauth", "(redacted)",
-                                                 "maxmemory", "0"}));
-  EXPECT_EQ(logged[1], (std::vector<std::string>{"hello", "2", "auth", "(redacted)",
+  ASSERT_EQ(logged.size(), 5u);
+  // ACL SETUSER: the user name and every rule, as Redis redacts them.
+  EXPECT_EQ(logged[0], (std::vector<std::string>{"acl", "setuser", "(redacted)", "(redacted)",
                                                  "(redacted)"}));
-  EXPECT_EQ(logged[2], (std::vector<std::string>{"auth", "(redacted)", "(redacted)"}));
+  EXPECT_EQ(logged[1], (std::vector<std::string>{"config", "set", "masterauth", "(redacted)",
+                                                 "maxmemory", "0"}));
+  EXPECT_EQ(logged[2], (std::vector<std::string>{"hello", "2", "auth", "(redacted)",
+                                                 "(redacted)"}));
+  EXPECT_EQ(logged[3], (std::vector<std::string>{"auth", "(redacted)", "(redacted)"}));
 }
 
 TEST_F(SlowlogTest, ThresholdAndMaxLenAreHonoured) {
