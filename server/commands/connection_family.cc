@@ -5,6 +5,7 @@
 #include <optional>
 
 #include "server/commands/args.h"
+#include "server/commands/client_tracking.h"
 #include "server/commands/families.h"
 #include "server/dispatch/errors.h"
 #include "server/dispatch/server_context.h"
@@ -153,6 +154,7 @@ void CmdHello(CommandContext& ctx) {
 void CmdReset(CommandContext& ctx) {
   ctx.client.transaction.reset();
   ctx.server.pubsub.UnsubscribeAll(ctx.client);
+  ctx.server.tracking.Disable(ctx.client);
   ctx.client.db_index = 0;
   ctx.client.resp = RespVersion::kResp2;
   ctx.reply.set_version(RespVersion::kResp2);
@@ -175,6 +177,10 @@ std::string ClientLine(ServerContext& server, ClientState& client, int64_t now_m
   if (client.subscribed()) flags += 'P';
   if (multi >= 0) flags += 'x';
   if (client.blocked) flags += 'b';
+  uint32_t tracking = client.tracking_flags.load(std::memory_order_relaxed);
+  if (tracking & kTrackingOn) flags += 't';
+  if (tracking & kTrackingBrokenRedirect) flags += 'R';
+  if (tracking & kTrackingBcast) flags += 'B';
   if (client.unix_socket) flags += 'U';
   if (flags.empty()) flags = "N";
   auto field = [](const std::atomic<uint64_t>& value) {
@@ -199,7 +205,10 @@ std::string ClientLine(ServerContext& server, ClientState& client, int64_t now_m
   line += " argv-mem=" + std::to_string(argv_mem) + " multi-mem=" + std::to_string(multi_mem);
   line += " rbs=0 rbp=0 obl=0 oll=0";
   line += " omem=" + field(client.output_buffer_bytes) + " tot-mem=" + std::to_string(tot_mem);
-  line += " events=r cmd=" + cmd + " user=default redir=-1";
+  int64_t redir = (tracking & kTrackingOn)
+                      ? static_cast<int64_t>(client.tracking_redirect.load(std::memory_order_relaxed))
+                      : -1;
+  line += " events=r cmd=" + cmd + " user=default redir=" + std::to_string(redir);
   line += " resp=" + std::to_string(static_cast<int>(client.resp.load()));
   line += " lib-name=" + info.lib_name + " lib-ver=" + info.lib_ver;
   return line;
@@ -494,6 +503,14 @@ constexpr CommandSpec kClientSubcommands[] = {
      .since = "5.0.0",
      .summary = "Unblock a client blocked in a blocking command from a different connection",
      .complexity = "O(log N) where N is the number of client connections"},
+    {.name = "tracking", .arity = -3, .flags = kNoscript | kLoading | kStale,
+     .handler = CmdClientTracking, .acl_categories = "@connection"},
+    {.name = "caching", .arity = 3, .flags = kNoscript | kLoading | kStale,
+     .handler = CmdClientCaching, .acl_categories = "@connection"},
+    {.name = "getredir", .arity = 2, .flags = kNoscript | kLoading | kStale,
+     .handler = CmdClientGetredir, .acl_categories = "@connection"},
+    {.name = "trackinginfo", .arity = 2, .flags = kNoscript | kLoading | kStale,
+     .handler = CmdClientTrackinginfo, .acl_categories = "@connection"},
     {.name = "help",
      .arity = 2,
      .flags = kLoading | kStale,
