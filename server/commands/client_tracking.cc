@@ -30,8 +30,9 @@ bool CheckPrefixes(CommandContext& ctx, const std::vector<std::string>& existing
     }
     for (size_t j = i + 1; j < prefixes.size(); ++j) {
       if (!overlap(prefixes[i], prefixes[j])) continue;
-      ctx.reply.Error("ERR Prefix " + quoted(prefixes[i]) + " overlaps with another provided prefix " +
-                      quoted(prefixes[j]) + ". Prefixes for a single client must not overlap.");
+      ctx.reply.Error("ERR Prefix " + quoted(prefixes[i]) +
+                      " overlaps with another provided prefix " + quoted(prefixes[j]) +
+                      ". Prefixes for a single client must not overlap.");
       return i != 0;
     }
   }
@@ -154,8 +155,7 @@ void CmdClientCaching(CommandContext& ctx) {
 void CmdClientGetredir(CommandContext& ctx) {
   bool on = ctx.client.tracking_flags.load(std::memory_order_relaxed) & kTrackingOn;
   ctx.reply.Integer(
-      on ? static_cast<int64_t>(ctx.client.tracking_redirect.load(std::memory_order_relaxed))
-         : -1);
+      on ? static_cast<int64_t>(ctx.client.tracking_redirect.load(std::memory_order_relaxed)) : -1);
 }
 
 // CLIENT TRACKINGINFO
@@ -179,10 +179,9 @@ void CmdClientTrackinginfo(CommandContext& ctx) {
   ctx.reply.SetHeader(names.size());
   for (std::string_view name : names) ctx.reply.Bulk(name);
   ctx.reply.Bulk("redirect");
-  ctx.reply.Integer(
-      flags & kTrackingOn
-          ? static_cast<int64_t>(ctx.client.tracking_redirect.load(std::memory_order_relaxed))
-          : -1);
+  ctx.reply.Integer(flags & kTrackingOn ? static_cast<int64_t>(ctx.client.tracking_redirect.load(
+                                              std::memory_order_relaxed))
+                                        : -1);
   ctx.reply.Bulk("prefixes");
   std::vector<std::string> prefixes = ctx.server.tracking.PrefixesOf(ctx.client);
   ctx.reply.ArrayHeader(prefixes.size());

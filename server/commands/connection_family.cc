@@ -205,9 +205,10 @@ std::string ClientLine(ServerContext& server, ClientState& client, int64_t now_m
   line += " argv-mem=" + std::to_string(argv_mem) + " multi-mem=" + std::to_string(multi_mem);
   line += " rbs=0 rbp=0 obl=0 oll=0";
   line += " omem=" + field(client.output_buffer_bytes) + " tot-mem=" + std::to_string(tot_mem);
-  int64_t redir = (tracking & kTrackingOn)
-                      ? static_cast<int64_t>(client.tracking_redirect.load(std::memory_order_relaxed))
-                      : -1;
+  int64_t redir =
+      (tracking & kTrackingOn)
+          ? static_cast<int64_t>(client.tracking_redirect.load(std::memory_order_relaxed))
+          : -1;
   line += " events=r cmd=" + cmd + " user=default redir=" + std::to_string(redir);
   line += " resp=" + std::to_string(static_cast<int>(client.resp.load()));
   line += " lib-name=" + info.lib_name + " lib-ver=" + info.lib_ver;
@@ -503,14 +504,26 @@ constexpr CommandSpec kClientSubcommands[] = {
      .since = "5.0.0",
      .summary = "Unblock a client blocked in a blocking command from a different connection",
      .complexity = "O(log N) where N is the number of client connections"},
-    {.name = "tracking", .arity = -3, .flags = kNoscript | kLoading | kStale,
-     .handler = CmdClientTracking, .acl_categories = "@connection"},
-    {.name = "caching", .arity = 3, .flags = kNoscript | kLoading | kStale,
-     .handler = CmdClientCaching, .acl_categories = "@connection"},
-    {.name = "getredir", .arity = 2, .flags = kNoscript | kLoading | kStale,
-     .handler = CmdClientGetredir, .acl_categories = "@connection"},
-    {.name = "trackinginfo", .arity = 2, .flags = kNoscript | kLoading | kStale,
-     .handler = CmdClientTrackinginfo, .acl_categories = "@connection"},
+    {.name = "tracking",
+     .arity = -3,
+     .flags = kNoscript | kLoading | kStale,
+     .handler = CmdClientTracking,
+     .acl_categories = "@connection"},
+    {.name = "caching",
+     .arity = 3,
+     .flags = kNoscript | kLoading | kStale,
+     .handler = CmdClientCaching,
+     .acl_categories = "@connection"},
+    {.name = "getredir",
+     .arity = 2,
+     .flags = kNoscript | kLoading | kStale,
+     .handler = CmdClientGetredir,
+     .acl_categories = "@connection"},
+    {.name = "trackinginfo",
+     .arity = 2,
+     .flags = kNoscript | kLoading | kStale,
+     .handler = CmdClientTrackinginfo,
+     .acl_categories = "@connection"},
     {.name = "help",
      .arity = 2,
      .flags = kLoading | kStale,

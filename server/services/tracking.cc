@@ -79,8 +79,8 @@ void TrackingRegistry::Enable(ClientState& client, uint64_t redirect, uint32_t o
   if (!(flags & kTrackingOn)) tracking_clients_.fetch_add(1, std::memory_order_relaxed);
   flags &= ~(kTrackingBrokenRedirect | kTrackingBcast | kTrackingOptin | kTrackingOptout |
              kTrackingNoloop);
-  flags |= kTrackingOn | (options & (kTrackingBcast | kTrackingOptin | kTrackingOptout |
-                                     kTrackingNoloop));
+  flags |= kTrackingOn |
+           (options & (kTrackingBcast | kTrackingOptin | kTrackingOptout | kTrackingNoloop));
   client.tracking_redirect.store(redirect, std::memory_order_relaxed);
   client.tracking_flags.store(flags, std::memory_order_relaxed);
   if (options & kTrackingBcast) {
@@ -176,14 +176,14 @@ void TrackingRegistry::BeforeCommand(const Admission& admission) {
     return;
   }
   std::lock_guard lock(mutex_);
-  for (int pos : key_positions) reading_[std::string(admission.args[pos])].insert(admission.client.id());
+  for (int pos : key_positions)
+    reading_[std::string(admission.args[pos])].insert(admission.client.id());
   UpdateActiveLocked();
 }
 
 void TrackingRegistry::AfterCommand(const Completion& done) {
   bool ran = done.outcome == Outcome::kRan || done.outcome == Outcome::kBlocked;
-  bool top_level =
-      done.path == ExecutionMode::kNormal || done.path == ExecutionMode::kBlockedRetry;
+  bool top_level = done.path == ExecutionMode::kNormal || done.path == ExecutionMode::kBlockedRetry;
   Outbox out;
   uint64_t current = PubSubRegistry::RunningClientId();
   if (done.path == ExecutionMode::kScript) {
@@ -318,9 +318,9 @@ void TrackingRegistry::SendLocked(ClientState& client, std::string_view payload,
     if (handle == nullptr) {
       client.tracking_flags.fetch_or(kTrackingBrokenRedirect, std::memory_order_relaxed);
       if (client.resp == protocol::RespVersion::kResp3) {
-        out.push_back({client.id(), nullptr,
-                       ">2\r\n$21\r\ntracking-redir-broken\r\n:" + std::to_string(redirect) +
-                           "\r\n"});
+        out.push_back(
+            {client.id(), nullptr,
+             ">2\r\n$21\r\ntracking-redir-broken\r\n:" + std::to_string(redirect) + "\r\n"});
       }
       return;
     }
@@ -331,7 +331,10 @@ void TrackingRegistry::SendLocked(ClientState& client, std::string_view payload,
     } else if (target.subscribed()) {
       frame = kInvalidateMessage;
     } else {
-      return;  // RESP2 has no way to tell a client that does not listen
+      // RESP2 has no way to tell a client that does not listen. The handle still leaves with the
+      // outbox: dropping a last reference here would close the client under this mutex.
+      out.push_back({target.id(), std::move(handle), {}});
+      return;
     }
     frame.append(payload);
     out.push_back({target.id(), std::move(handle), std::move(frame)});
@@ -397,9 +400,11 @@ void TrackingRegistry::LimitLocked(uint64_t current, Outbox& out) {
 
 void TrackingRegistry::Deliver(Outbox& out) {
   for (Outgoing& message : out) {
+    if (message.frame.empty()) continue;
     if (PubSubRegistry::AppendToRunningClient(message.client_id, message.frame)) continue;
-    std::shared_ptr<ClientHandle> handle =
-        message.handle != nullptr ? std::move(message.handle) : clients_registry_.Find(message.client_id);
+    std::shared_ptr<ClientHandle> handle = message.handle != nullptr
+                                               ? std::move(message.handle)
+                                               : clients_registry_.Find(message.client_id);
     if (handle != nullptr) handle->Deliver(message.frame);
   }
   out.clear();

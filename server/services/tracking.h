@@ -119,7 +119,7 @@ class TrackingRegistry : public storage::KeyspaceObserver {
   struct Outgoing {
     uint64_t client_id;
     std::shared_ptr<ClientHandle> handle;  // null: look the client up by id
-    std::string frame;
+    std::string frame;  // empty: nothing to send, the handle is only released after the mutex
   };
   using Outbox = std::vector<Outgoing>;
 

@@ -44,8 +44,8 @@ TEST(ClientTrackingTest, WritesInvalidateReadersOnEveryThread) {
   }
   RespClient writer;
   ASSERT_TRUE(writer.Connect(server.port()));
-  ASSERT_TRUE(writer.Command({"INFO", "stats"}).find("tracking_total_items:" +
-                                                     std::to_string(kReaders * kKeys)) !=
+  ASSERT_TRUE(writer.Command({"INFO", "stats"})
+                  .find("tracking_total_items:" + std::to_string(kReaders * kKeys)) !=
               std::string::npos);
   for (int k = 0; k < kKeys; ++k) {
     ASSERT_EQ(writer.Command({"SET", "k" + std::to_string(k), "v"}), "+OK\r\n");
