@@ -62,6 +62,13 @@ void Compose(ServerContext& server) {
   server.store.AddObserver(&server.watches);
   server.store.AddObserver(&server.blocking);
   server.store.AddObserver(&server.keyspace_notifier);
+  server.store.AddObserver(&server.tracking);
+  server.dispatcher.AddAdmissionHook([&tracking = server.tracking](const Admission& admission) {
+    tracking.BeforeCommand(admission);
+    return Refusal::kNone;
+  });
+  server.dispatcher.AddAfterHook(
+      [&tracking = server.tracking](const Completion& done) { tracking.AfterCommand(done); });
   server.dispatcher.AddAfterHook(SlowlogHook(server));
   server.dispatcher.AddAdmissionHook(AclAdmissionHook(server));
   server.dispatcher.AddAdmissionHook(

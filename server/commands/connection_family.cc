@@ -5,6 +5,7 @@
 #include <optional>
 
 #include "server/commands/args.h"
+#include "server/commands/client_tracking.h"
 #include "server/commands/families.h"
 #include "server/dispatch/errors.h"
 #include "server/dispatch/server_context.h"
@@ -160,6 +161,7 @@ void CmdHello(CommandContext& ctx) {
 void CmdReset(CommandContext& ctx) {
   ctx.client.transaction.reset();
   ctx.server.pubsub.UnsubscribeAll(ctx.client);
+  ctx.server.tracking.Disable(ctx.client);
   ctx.client.db_index = 0;
   ctx.client.resp = RespVersion::kResp2;
   ctx.reply.set_version(RespVersion::kResp2);
@@ -188,6 +190,10 @@ std::string ClientLine(ServerContext& server, ClientState& client, int64_t now_m
   if (client.subscribed()) flags += 'P';
   if (multi >= 0) flags += 'x';
   if (client.blocked) flags += 'b';
+  uint32_t tracking = client.tracking_flags.load(std::memory_order_relaxed);
+  if (tracking & kTrackingOn) flags += 't';
+  if (tracking & kTrackingBrokenRedirect) flags += 'R';
+  if (tracking & kTrackingBcast) flags += 'B';
   if (client.unix_socket) flags += 'U';
   if (flags.empty()) flags = "N";
   auto field = [](const std::atomic<uint64_t>& value) {
@@ -212,7 +218,11 @@ std::string ClientLine(ServerContext& server, ClientState& client, int64_t now_m
   line += " argv-mem=" + std::to_string(argv_mem) + " multi-mem=" + std::to_string(multi_mem);
   line += " rbs=0 rbp=0 obl=0 oll=0";
   line += " omem=" + field(client.output_buffer_bytes) + " tot-mem=" + std::to_string(tot_mem);
-  line += " events=r cmd=" + cmd + " user=" + info.user + " redir=-1";
+  int64_t redir =
+      (tracking & kTrackingOn)
+          ? static_cast<int64_t>(client.tracking_redirect.load(std::memory_order_relaxed))
+          : -1;
+  line += " events=r cmd=" + cmd + " user=" + info.user + " redir=" + std::to_string(redir);
   line += " resp=" + std::to_string(static_cast<int>(client.resp.load()));
   line += " lib-name=" + info.lib_name + " lib-ver=" + info.lib_ver;
   return line;
@@ -477,6 +487,22 @@ constexpr CommandSpec kClientSubcommands[] = {
      .arity = -3,
      .flags = kAdmin | kNoscript | kLoading | kStale,
      .handler = CmdClientUnblock},
+    {.name = "tracking",
+     .arity = -3,
+     .flags = kNoscript | kLoading | kStale,
+     .handler = CmdClientTracking},
+    {.name = "caching",
+     .arity = 3,
+     .flags = kNoscript | kLoading | kStale,
+     .handler = CmdClientCaching},
+    {.name = "getredir",
+     .arity = 2,
+     .flags = kNoscript | kLoading | kStale,
+     .handler = CmdClientGetredir},
+    {.name = "trackinginfo",
+     .arity = 2,
+     .flags = kNoscript | kLoading | kStale,
+     .handler = CmdClientTrackinginfo},
     {.name = "help",
      .arity = 2,
      .flags = kLoading | kStale,

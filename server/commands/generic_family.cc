@@ -286,6 +286,7 @@ void CmdFlushdb(CommandContext& ctx) {
   if (!FlushArgsOk(ctx)) return;
   ctx.AddDirty(ctx.db().Size());
   ctx.db().Clear();
+  ctx.server.tracking.InvalidateAll();
   ctx.reply.Ok();
 }
 
@@ -295,6 +296,7 @@ void CmdFlushall(CommandContext& ctx) {
   storage::Store& store = ctx.server.store;
   for (int i = 0; i < store.num_databases(); ++i) ctx.AddDirty(store.db(i).Size());
   store.FlushAll();
+  ctx.server.tracking.InvalidateAll();
   // Redis with save points configured saves the empty dataset here, so its count of changes
   // since the last save drops to 0; tools check both behaviours. respd writes no file.
   if (!ctx.server.config.Get("save").text().empty()) store.ResetDirty();

@@ -99,7 +99,7 @@ void InfoClients(ServerContext& server, InfoWriter& out) {
   out.Field("client_recent_max_input_buffer", 0);
   out.Field("client_recent_max_output_buffer", 0);
   out.Field("blocked_clients", server.stats.blocked_clients.load(std::memory_order_relaxed));
-  out.Field("tracking_clients", 0);
+  out.Field("tracking_clients", server.tracking.TrackingClients());
   out.Field("clients_in_timeout_table", 0);
 }
 
@@ -179,6 +179,9 @@ void InfoStats(ServerContext& server, InfoWriter& out) {
   out.Field("pubsub_patterns", static_cast<int64_t>(server.pubsub.PatternCount()));
   out.Field("latest_fork_usec", 0);
   out.Field("total_forks", 0);
+  out.Field("tracking_total_keys", static_cast<int64_t>(server.tracking.TotalKeys()));
+  out.Field("tracking_total_items", static_cast<int64_t>(server.tracking.TotalItems()));
+  out.Field("tracking_total_prefixes", static_cast<int64_t>(server.tracking.TotalPrefixes()));
   out.Field("unexpected_error_replies", 0);
   out.Field("total_error_replies", get(stats.total_error_replies));
 }

@@ -10,6 +10,7 @@
 
 #include "protocol/reply_writer.h"
 #include "server/services/pubsub.h"
+#include "server/services/tracking.h"
 #include "server/services/transaction.h"
 
 namespace respd::server {
@@ -127,6 +128,11 @@ class ClientState {
   std::atomic<int> subscriptions{0};
   std::atomic<int> pattern_subscriptions{0};
   std::atomic<int> shard_subscriptions{0};
+  // CLIENT TRACKING: TrackingFlag bits and the client invalidations go to (0: this one). The
+  // client's own thread sets them; a writer on any thread reads them and may flag a broken
+  // redirect (server/services/tracking.h).
+  std::atomic<uint32_t> tracking_flags{0};
+  std::atomic<uint64_t> tracking_redirect{0};
   // Redis's CLIENT_PUBSUB: subscribed to anything. A RESP2 client then runs only the pub/sub
   // commands, PING, QUIT and RESET.
   bool subscribed() const {
@@ -144,6 +150,8 @@ class ClientState {
   // Set by the first subscription: a client that goes away leaves no subscription behind, even
   // one without a connection to close (in-process tests). Last, so it goes first.
   std::unique_ptr<PubSubMembership> pubsub_membership;
+  // Set by the first CLIENT TRACKING ON, for the same reason.
+  std::unique_ptr<TrackingMembership> tracking_membership;
 };
 
 // A connected client as other threads see it: its state, and a way to ask its own thread to close

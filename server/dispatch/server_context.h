@@ -20,6 +20,7 @@
 #include "server/services/keyspace_notifier.h"
 #include "server/services/pubsub.h"
 #include "server/services/slowlog.h"
+#include "server/services/tracking.h"
 #include "server/services/faults.h"
 #include "server/services/journal.h"
 #include "server/services/db_leases.h"
@@ -91,6 +92,8 @@ class ServerContext {
   PubSubRegistry pubsub{config};
   // Keyspace notifications through `pubsub`; observes `store` (added at composition).
   KeyspaceNotifier keyspace_notifier{config, pubsub};
+  // Client-side caching: the keys tracking clients read; observes `store` (added at composition).
+  TrackingRegistry tracking{config, clients};
   // SLOWLOG's entries, fed by an after hook of the pipeline.
   Slowlog slowlog;
   // The command pipeline every entry path runs commands through: connections, EXEC, scripts and

@@ -52,6 +52,14 @@ PubSubMembership::~PubSubMembership() { registry_.UnsubscribeAll(client_); }
 PubSubRegistry::PubSubRegistry(Config& config)
     : limit_option_(config.Get("client-output-buffer-limit")) {}
 
+uint64_t PubSubRegistry::RunningClientId() { return running_client_out ? running_client_id : 0; }
+
+bool PubSubRegistry::AppendToRunningClient(uint64_t client_id, std::string_view frame) {
+  if (client_id != running_client_id || running_client_out == nullptr) return false;
+  running_client_out->append(frame);
+  return true;
+}
+
 PubSubRegistry::ScopedRunningClient::ScopedRunningClient(uint64_t client_id, std::string* out)
     : saved_id_(running_client_id), saved_out_(running_client_out) {
   running_client_id = client_id;

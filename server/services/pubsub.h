@@ -87,6 +87,11 @@ class PubSubRegistry {
   // client-output-buffer-limit's pubsub class, as configured now.
   OutputBufferLimit output_limit();
 
+  // The client whose connection runs commands on this thread now (0: none, e.g. the expiry cron).
+  static uint64_t RunningClientId();
+  // Appends `frame` to the output of that client if it is `client_id`; false otherwise.
+  static bool AppendToRunningClient(uint64_t client_id, std::string_view frame);
+
   // While a connection runs its commands on this thread, messages for it go into `out`.
   class ScopedRunningClient {
    public:

@@ -20,6 +20,9 @@
 //                         runner waits for the close and compares it).
 //   @read                 send nothing: read the next frame the server sends on the connection (a
 //                         SUBSCRIBE's further confirmations, a pub/sub message) and compare it.
+//   {id:<n>}              an argument written so is the client id of connection n on each server
+//                         (CLIENT TRACKING ... REDIRECT {id:1}), asked with CLIENT ID the first
+//                         time it is needed on that connection.
 //   @raw <bytes>          send bytes as they are (\r \n \t \\ \xHH escapes) and compare everything
 //   the
 //                         server sends until it goes quiet (300 ms) or closes, and whether it
@@ -270,6 +273,7 @@ struct Side {
   int port;
   int protocol;  // 2 or 3: every connection of the script speaks it from its start
   RespClient conns[kConnections];
+  std::string ids[kConnections];  // CLIENT ID of each connection, once asked
 
   // The connection for `n`, (re)opened if it was never opened or the server closed it.
   RespClient* Conn(int n) {
@@ -277,11 +281,28 @@ struct Side {
     // A zero-timeout probe notices a close that happened after the last reply (QUIT, CLIENT KILL).
     if (c.connected() && !c.eof()) c.PeerClosed(0);
     if (!c.connected() || c.eof()) {
+      ids[n].clear();
       c.Connect(port, kReplyTimeoutMs);
       // HELLO's reply holds the connection id, which differs between servers: not compared.
       if (protocol == 3) c.Command({"HELLO", "3"});
     }
     return &c;
+  }
+
+  // `args` with each {id:<n>} replaced by connection n's client id on this server.
+  std::vector<std::string> Resolve(const std::vector<std::string>& args) {
+    std::vector<std::string> out = args;
+    for (std::string& arg : out) {
+      if (arg.size() != 6 || !arg.starts_with("{id:") || arg[5] != '}') continue;
+      int n = arg[4] - '0';
+      if (n < 0 || n >= kConnections) continue;
+      if (ids[n].empty()) {
+        std::string reply = Conn(n)->Command({"CLIENT", "ID"});
+        if (reply.size() > 3 && reply[0] == ':') ids[n] = reply.substr(1, reply.size() - 3);
+      }
+      arg = ids[n];
+    }
+    return out;
   }
 };
 
@@ -392,8 +413,10 @@ TEST_P(DifferentialTest, Script) {
         RespClient* a = redis.Conn(step.conn);
         RespClient* b = respd.Conn(step.conn);
         bool read = step.kind == Step::Kind::kRead;
-        std::string expected = read ? a->ReadReply(kReplyTimeoutMs) : a->Command(step.args);
-        std::string actual = read ? b->ReadReply(kReplyTimeoutMs) : b->Command(step.args);
+        std::string expected =
+            read ? a->ReadReply(kReplyTimeoutMs) : a->Command(redis.Resolve(step.args));
+        std::string actual =
+            read ? b->ReadReply(kReplyTimeoutMs) : b->Command(respd.Resolve(step.args));
         Trace(line_no, step, Escape(expected));
         auto shown = [](const RespClient* c, const std::string& reply) {
           if (!reply.empty()) return Escape(reply);

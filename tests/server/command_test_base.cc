@@ -25,6 +25,8 @@ std::string CommandTest::RunAs(int client, const std::vector<std::string>& args)
   std::vector<std::string_view> views(args.begin(), args.end());
   std::string out;
   protocol::ReplyWriter writer(&out, state.resp);
+  // As a connection runs it: messages for the client itself go into its reply.
+  PubSubRegistry::ScopedRunningClient running(state.id(), &out);
   server_->dispatcher.Dispatch(views, state, writer);
   return out;
 }
