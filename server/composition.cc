@@ -2,6 +2,7 @@
 
 #include "server/commands/families.h"
 #include "server/dispatch/server_context.h"
+#include "server/services/monitor.h"
 #include "server/services/slowlog.h"
 
 namespace respd::server {
@@ -17,6 +18,8 @@ void Compose(ServerContext& server) {
   server.dispatcher.AddAfterHook([&server](const Completion& done) {
     server.journal.Record(done, server.clock.NowMs());
   });
+  server.dispatcher.AddAdmissionHook(MonitorAdmission(server));
+  server.dispatcher.AddAfterHook(MonitorHook(server));
 }
 
 }  // namespace respd::server

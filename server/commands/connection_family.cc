@@ -5,6 +5,7 @@
 #include <optional>
 
 #include "server/commands/args.h"
+#include "server/commands/client_control.h"
 #include "server/commands/families.h"
 #include "server/dispatch/errors.h"
 #include "server/dispatch/server_context.h"
@@ -153,6 +154,9 @@ void CmdHello(CommandContext& ctx) {
 void CmdReset(CommandContext& ctx) {
   ctx.client.transaction.reset();
   ctx.server.pubsub.UnsubscribeAll(ctx.client);
+  ctx.server.monitors.Remove(ctx.client);
+  ctx.client.reply_off = false;
+  ctx.client.reply_skip_next = false;
   ctx.client.db_index = 0;
   ctx.client.resp = RespVersion::kResp2;
   ctx.reply.set_version(RespVersion::kResp2);
@@ -172,10 +176,12 @@ std::string ClientLine(ServerContext& server, ClientState& client, int64_t now_m
   std::string cmd = last == nullptr ? "NULL" : CommandFullName(server.commands, *last);
   int multi = client.multi_queued.load(std::memory_order_relaxed);
   std::string flags;
+  if (client.monitoring) flags += 'O';
   if (client.subscribed()) flags += 'P';
   if (multi >= 0) flags += 'x';
-  if (client.blocked) flags += 'b';
+  if (client.blocked || client.postponed) flags += 'b';
   if (client.unix_socket) flags += 'U';
+  if (client.no_evict) flags += 'e';
   if (flags.empty()) flags = "N";
   auto field = [](const std::atomic<uint64_t>& value) {
     return std::to_string(value.load(std::memory_order_relaxed));
@@ -332,7 +338,12 @@ void CmdClientKill(CommandContext& ctx) {
   if (args.size() == 3) {
     for (auto& handle : clients) {
       if (handle->state().info().addr == args[2]) {
-        handle->Kill();
+        // The caller itself gets its OK before it goes.
+        if (&handle->state() == &ctx.client) {
+          ctx.client.close_after_reply = true;
+        } else {
+          handle->Kill();
+        }
         ctx.reply.Ok();
         return;
       }
@@ -494,6 +505,26 @@ constexpr CommandSpec kClientSubcommands[] = {
      .since = "5.0.0",
      .summary = "Unblock a client blocked in a blocking command from a different connection",
      .complexity = "O(log N) where N is the number of client connections"},
+    {.name = "reply",
+     .arity = 3,
+     .flags = kNoscript | kLoading | kStale,
+     .handler = CmdClientReply,
+     .acl_categories = "@connection"},
+    {.name = "no-evict",
+     .arity = 3,
+     .flags = kAdmin | kNoscript | kLoading | kStale,
+     .handler = CmdClientNoEvict,
+     .acl_categories = "@connection"},
+    {.name = "pause",
+     .arity = -3,
+     .flags = kAdmin | kNoscript | kLoading | kStale,
+     .handler = CmdClientPause,
+     .acl_categories = "@connection"},
+    {.name = "unpause",
+     .arity = 2,
+     .flags = kAdmin | kNoscript | kLoading | kStale,
+     .handler = CmdClientUnpause,
+     .acl_categories = "@connection"},
     {.name = "help",
      .arity = 2,
      .flags = kLoading | kStale,

@@ -23,6 +23,7 @@ void RegisterAllFamilies(CommandTable& table) {
   RegisterStreamFamily(table);
   RegisterRespdFamily(table);
   RegisterSlowlogFamily(table);
+  RegisterMonitorFamily(table);
 }
 
 }  // namespace respd::server

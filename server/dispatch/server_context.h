@@ -15,6 +15,8 @@
 #include <vector>
 
 #include "server/services/blocking.h"
+#include "server/services/client_pause.h"
+#include "server/services/monitor.h"
 #include "server/services/keyspace_notifier.h"
 #include "server/services/pubsub.h"
 #include "server/services/slowlog.h"
@@ -81,6 +83,10 @@ class ServerContext {
   PubSubRegistry pubsub{config};
   // Keyspace notifications through `pubsub`; observes `store` (added at composition).
   KeyspaceNotifier keyspace_notifier{config, pubsub};
+  // MONITOR's clients, fed by an after hook of the pipeline.
+  MonitorRegistry monitors{config};
+  // CLIENT PAUSE: the pipeline postpones what it covers.
+  ClientPause pause;
   // SLOWLOG's entries, fed by an after hook of the pipeline.
   Slowlog slowlog;
   // The command pipeline every entry path runs commands through: connections, EXEC, scripts and
