@@ -2,7 +2,9 @@
 // each client's in its order, whatever thread either lives on; a paused writer's commands wait,
 // its reads behind them too, and all of them run once the pause ends.
 #include <gtest/gtest.h>
+#include <stdlib.h>
 
+#include <filesystem>
 #include <map>
 #include <regex>
 #include <string>
@@ -60,6 +62,45 @@ TEST(MonitorTest, SeesEveryCommandOfEveryClientInEachClientsOrderAcrossThreads) 
   // Nothing more: the next line is the monitor's own PING, after its reply.
   EXPECT_EQ(monitors[0].Command({"PING"}), "+PONG\r\n");
   EXPECT_NE(monitors[0].ReadReply(kReadTimeoutMs).find("\"PING\""), std::string::npos);
+}
+
+TEST(MonitorTest, ShowsUnixSocketClientsAndFlagsTheMonitor) {
+  char dir[] = "/tmp/respd-monitor-XXXXXX";
+  ASSERT_NE(mkdtemp(dir), nullptr);
+  std::string path = std::string(dir) + "/respd.sock";
+  {
+    ServerProcess server = ServerProcess::StartRespd({"--threads", "4", "--unixsocket", path});
+    ASSERT_TRUE(server.running());
+    RespClient monitor, local;
+    ASSERT_TRUE(monitor.Connect(server.port(), kReadTimeoutMs));
+    ASSERT_TRUE(local.ConnectUnix(path));
+    ASSERT_EQ(monitor.Command({"MONITOR"}), "+OK\r\n");
+    ASSERT_EQ(local.Command({"SET", "k", "v"}), "+OK\r\n");
+    std::string line = monitor.ReadReply(kReadTimeoutMs);
+    EXPECT_NE(line.find(" [0 unix:" + path + "] \"SET\" \"k\" \"v\"\r\n"), std::string::npos)
+        << line;
+    // CLIENT LIST flags: O for the monitor, e once NO-EVICT is on (admin commands show no line).
+    EXPECT_EQ(monitor.Command({"CLIENT", "NO-EVICT", "on"}), "+OK\r\n");
+    std::string info = local.Command({"CLIENT", "LIST"});
+    EXPECT_NE(info.find(" flags=Oe "), std::string::npos) << info;
+    // The next line is the next non-admin command's.
+    EXPECT_EQ(local.Command({"ECHO", "x"}), "$1\r\nx\r\n");
+    EXPECT_NE(monitor.ReadReply(kReadTimeoutMs).find("\"ECHO\" \"x\""), std::string::npos);
+  }
+  std::error_code ignored;
+  std::filesystem::remove_all(dir, ignored);
+}
+
+TEST(ClientKillTest, KillingOnesOwnAddressRepliesOkThenCloses) {
+  ServerProcess server = ServerProcess::StartRespd({"--threads", "4"});
+  ASSERT_TRUE(server.running());
+  RespClient client;
+  ASSERT_TRUE(client.Connect(server.port(), kReadTimeoutMs));
+  std::string info = client.Command({"CLIENT", "INFO"});
+  size_t start = info.find(" addr=") + 6;
+  std::string addr = info.substr(start, info.find(' ', start) - start);
+  EXPECT_EQ(client.Command({"CLIENT", "KILL", addr}), "+OK\r\n");
+  EXPECT_TRUE(client.PeerClosed(kReadTimeoutMs));
 }
 
 TEST(ClientPauseTest, PausedWriterWaitsAndResumesAfterUnpause) {
