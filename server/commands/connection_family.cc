@@ -180,6 +180,7 @@ std::string ClientLine(ServerContext& server, ClientState& client, int64_t now_m
   if (client.subscribed()) flags += 'P';
   if (multi >= 0) flags += 'x';
   if (client.blocked || client.postponed) flags += 'b';
+  if (client.watch_dirty.load(std::memory_order_relaxed)) flags += 'd';
   if (client.unix_socket) flags += 'U';
   if (client.no_evict) flags += 'e';
   if (flags.empty()) flags = "N";

@@ -73,6 +73,9 @@ class ClientState {
   int64_t reply_delay_ms = 0;
   // When the RESPD JOURNAL WAIT being re-run started, in steady-clock milliseconds (0: none).
   int64_t journal_wait_start_ms = 0;
+  // A watched key changed (CLIENT LIST's d flag), published by `transaction` from any thread.
+  // Declared before it, which clears it as it goes.
+  std::atomic<bool> watch_dirty{false};
   // MULTI/EXEC and WATCH state, created by the first MULTI or WATCH.
   std::unique_ptr<TransactionState> transaction;
   // Set by a blocking command that has to wait (server/blocking.h): the connection runs no more
