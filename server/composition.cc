@@ -7,6 +7,7 @@
 
 #include "server/commands/families.h"
 #include "server/dispatch/server_context.h"
+#include "server/services/monitor.h"
 #include "server/services/slowlog.h"
 
 namespace respd::server {
@@ -80,6 +81,8 @@ void Compose(ServerContext& server) {
   server.config.CaptureStartupValues();
   if (std::optional<uint64_t> seed = StartupSeed(server.config)) server.SeedRandom(seed);
   RegisterResetHooks(server);
+  server.dispatcher.AddAdmissionHook(MonitorAdmission(server));
+  server.dispatcher.AddAfterHook(MonitorHook(server));
 }
 
 }  // namespace respd::server

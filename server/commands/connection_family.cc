@@ -6,6 +6,7 @@
 
 #include "server/commands/args.h"
 #include "server/commands/client_tracking.h"
+#include "server/commands/client_control.h"
 #include "server/commands/families.h"
 #include "server/dispatch/errors.h"
 #include "server/dispatch/server_context.h"
@@ -162,6 +163,9 @@ void CmdReset(CommandContext& ctx) {
   ctx.client.transaction.reset();
   ctx.server.pubsub.UnsubscribeAll(ctx.client);
   ctx.server.tracking.Disable(ctx.client);
+  ctx.server.monitors.Remove(ctx.client);
+  ctx.client.reply_off = false;
+  ctx.client.reply_skip_next = false;
   ctx.client.db_index = 0;
   ctx.client.resp = RespVersion::kResp2;
   ctx.reply.set_version(RespVersion::kResp2);
@@ -187,14 +191,17 @@ std::string ClientLine(ServerContext& server, ClientState& client, int64_t now_m
   std::string cmd = last == nullptr ? "NULL" : CommandFullName(server.commands, *last);
   int multi = client.multi_queued.load(std::memory_order_relaxed);
   std::string flags;
+  if (client.monitoring) flags += 'O';
   if (client.subscribed()) flags += 'P';
   if (multi >= 0) flags += 'x';
-  if (client.blocked) flags += 'b';
+  if (client.blocked || client.postponed) flags += 'b';
+  if (client.watch_dirty.load(std::memory_order_relaxed)) flags += 'd';
   uint32_t tracking = client.tracking_flags.load(std::memory_order_relaxed);
   if (tracking & kTrackingOn) flags += 't';
   if (tracking & kTrackingBrokenRedirect) flags += 'R';
   if (tracking & kTrackingBcast) flags += 'B';
   if (client.unix_socket) flags += 'U';
+  if (client.no_evict) flags += 'e';
   if (flags.empty()) flags = "N";
   auto field = [](const std::atomic<uint64_t>& value) {
     return std::to_string(value.load(std::memory_order_relaxed));
@@ -355,7 +362,12 @@ void CmdClientKill(CommandContext& ctx) {
   if (args.size() == 3) {
     for (auto& handle : clients) {
       if (handle->state().info().addr == args[2]) {
-        handle->Kill();
+        // The caller itself gets its OK before it goes.
+        if (&handle->state() == &ctx.client) {
+          ctx.client.close_after_reply = true;
+        } else {
+          handle->Kill();
+        }
         ctx.reply.Ok();
         return;
       }
@@ -413,8 +425,13 @@ void CmdClientKill(CommandContext& ctx) {
 
 // CLIENT HELP
 void CmdClientHelp(CommandContext& ctx) {
+  // Redis 7.0.15's text, with Redis 7.2's SETINFO lines.
   static constexpr std::string_view kLines[] = {
       "CLIENT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+      "CACHING (YES|NO)",
+      "    Enable/disable tracking of the keys for next command in OPTIN/OPTOUT modes.",
+      "GETREDIR",
+      "    Return the client ID we are redirecting to when tracking is enabled.",
       "GETNAME",
       "    Return the name of the current connection.",
       "ID",
@@ -429,24 +446,39 @@ void CmdClientHelp(CommandContext& ctx) {
       "      Kill connections made from the specified address",
       "    * LADDR (<ip:port>|<unixsocket>:0)",
       "      Kill connections made to specified local address",
-      "    * ID <client-id>",
-      "      Kill connections by client id.",
+      "    * TYPE (NORMAL|MASTER|REPLICA|PUBSUB)",
+      "      Kill connections by type.",
+      "    * USER <username>",
+      "      Kill connections authenticated by <username>.",
       "    * SKIPME (YES|NO)",
       "      Skip killing current connection (default: yes).",
       "LIST [options ...]",
       "    Return information about client connections. Options:",
       "    * TYPE (NORMAL|MASTER|REPLICA|PUBSUB)",
       "      Return clients of specified type.",
-      "    * ID <client-id> [<client-id> ...]",
-      "      Return clients of specified IDs only.",
+      "UNPAUSE",
+      "    Stop the current client pause, resuming traffic.",
+      "PAUSE <timeout> [WRITE|ALL]",
+      "    Suspend all, or just write, clients for <timeout> milliseconds.",
+      "REPLY (ON|OFF|SKIP)",
+      "    Control the replies sent to the current connection.",
       "SETNAME <name>",
       "    Assign the name <name> to the current connection.",
       "SETINFO <option> <value>",
       "    Set client meta attr. Options are:",
       "    * LIB-NAME: the client lib name.",
       "    * LIB-VER: the client lib version.",
+      "UNBLOCK <clientid> [TIMEOUT|ERROR]",
+      "    Unblock the specified blocked client.",
+      "TRACKING (ON|OFF) [REDIRECT <id>] [BCAST] [PREFIX <prefix> [...]]",
+      "         [OPTIN] [OPTOUT] [NOLOOP]",
+      "    Control server assisted client side caching.",
+      "TRACKINGINFO",
+      "    Report tracking status for the current connection.",
+      "NO-EVICT (ON|OFF)",
+      "    Protect current client connection from eviction.",
       "HELP",
-      "    Print this help.",
+      "    Prints this help.",
   };
   ctx.reply.ArrayHeader(std::size(kLines));
   for (std::string_view line : kLines) ctx.reply.SimpleString(line);
@@ -503,6 +535,22 @@ constexpr CommandSpec kClientSubcommands[] = {
      .arity = 2,
      .flags = kNoscript | kLoading | kStale,
      .handler = CmdClientTrackinginfo},
+    {.name = "reply",
+     .arity = 3,
+     .flags = kNoscript | kLoading | kStale,
+     .handler = CmdClientReply},
+    {.name = "no-evict",
+     .arity = 3,
+     .flags = kAdmin | kNoscript | kLoading | kStale,
+     .handler = CmdClientNoEvict},
+    {.name = "pause",
+     .arity = -3,
+     .flags = kAdmin | kNoscript | kLoading | kStale,
+     .handler = CmdClientPause},
+    {.name = "unpause",
+     .arity = 2,
+     .flags = kAdmin | kNoscript | kLoading | kStale,
+     .handler = CmdClientUnpause},
     {.name = "help",
      .arity = 2,
      .flags = kLoading | kStale,

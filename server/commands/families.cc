@@ -24,6 +24,7 @@ void RegisterAllFamilies(CommandTable& table) {
   RegisterRespdFamily(table);
   RegisterSlowlogFamily(table);
   RegisterAclFamily(table);
+  RegisterMonitorFamily(table);
 }
 
 }  // namespace respd::server

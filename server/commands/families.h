@@ -28,6 +28,7 @@ void RegisterPubSubFamily(CommandTable& table);
 void RegisterStreamFamily(CommandTable& table);
 void RegisterRespdFamily(CommandTable& table);
 void RegisterSlowlogFamily(CommandTable& table);
+void RegisterMonitorFamily(CommandTable& table);
 void RegisterAclFamily(CommandTable& table);
 
 // The ACL checks every entry path makes (acl_family.cc), registered at composition.

@@ -203,7 +203,7 @@ constexpr CommandSpec kRows[] = {
      .handler = CmdPunsubscribe},
     {.name = "publish",
      .arity = 3,
-     .flags = kPubsub | kLoading | kStale | kFast,
+     .flags = kPubsub | kLoading | kStale | kFast | kMayReplicate,
      .handler = CmdPublish},
     // Shard channels sit where keys do (Redis's key specs, flagged not_key): the dispatcher takes
     // their shard locks, which costs nothing and keeps COMMAND INFO Redis's.
@@ -223,7 +223,7 @@ constexpr CommandSpec kRows[] = {
      .handler = CmdSunsubscribe},
     {.name = "spublish",
      .arity = 3,
-     .flags = kPubsub | kLoading | kStale | kFast,
+     .flags = kPubsub | kLoading | kStale | kFast | kMayReplicate,
      .first_key = 1,
      .last_key = 1,
      .key_step = 1,

@@ -43,7 +43,14 @@ bool ScriptKeys(Args args, std::vector<int>* positions) {
   return true;
 }
 
+// Redis shows a script call to MONITOR before its script runs (the command is skip-monitor so the
+// pipeline's after hook does not show it again).
+void FeedMonitors(CommandContext& ctx) {
+  if (ctx.server.monitors.active()) ctx.server.monitors.Feed(ctx.client, false, ctx.args);
+}
+
 void EvalGeneric(CommandContext& ctx, bool by_sha, bool read_only) {
+  FeedMonitors(ctx);
   // A sha of the wrong length can never match, and Redis says so before looking at numkeys.
   if (by_sha && ctx.args[1].size() != 40) {
     ctx.reply.Error(kErrNoScript);
@@ -88,6 +95,7 @@ void CmdEvalSha(CommandContext& ctx) { EvalGeneric(ctx, true, false); }
 void CmdEvalShaRo(CommandContext& ctx) { EvalGeneric(ctx, true, true); }
 
 void FcallGeneric(CommandContext& ctx, bool read_only) {
+  FeedMonitors(ctx);
   ScriptEngine& engine = ctx.server.scripting;
   std::lock_guard lock(engine.mutex());
   const FunctionInfo* fn = engine.FindFunction(ctx.args[1]);
@@ -551,12 +559,12 @@ constexpr uint32_t kScriptCallFlags =
 constexpr CommandSpec kRows[] = {
     {.name = "eval",
      .arity = -3,
-     .flags = kScriptCallFlags,
+     .flags = kMayReplicate | kScriptCallFlags,
      .handler = CmdEval,
      .movable_keys = ScriptKeys},
     {.name = "evalsha",
      .arity = -3,
-     .flags = kScriptCallFlags,
+     .flags = kMayReplicate | kScriptCallFlags,
      .handler = CmdEvalSha,
      .movable_keys = ScriptKeys},
     {.name = "eval_ro",
@@ -571,7 +579,7 @@ constexpr CommandSpec kRows[] = {
      .movable_keys = ScriptKeys},
     {.name = "fcall",
      .arity = -3,
-     .flags = kScriptCallFlags,
+     .flags = kMayReplicate | kScriptCallFlags,
      .handler = CmdFcall,
      .movable_keys = ScriptKeys},
     {.name = "fcall_ro",

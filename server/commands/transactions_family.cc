@@ -16,7 +16,7 @@ constexpr std::string_view kErrWatchInMulti = "ERR WATCH inside MULTI is not all
 
 TransactionState& Transaction(CommandContext& ctx) {
   if (!ctx.client.transaction) {
-    ctx.client.transaction = std::make_unique<TransactionState>(ctx.server.watches);
+    ctx.client.transaction = std::make_unique<TransactionState>(ctx.server.watches, &ctx.client.watch_dirty);
   }
   return *ctx.client.transaction;
 }

@@ -65,6 +65,9 @@ struct OptionSpec {
   OptionEffect effect = OptionEffect::kHonoured;
 };
 
+// Redis's sdscatrepr: `text` double-quoted with C escapes (CONFIG REWRITE, MONITOR).
+std::string Quoted(std::string_view text);
+
 class ConfigError : public std::runtime_error {
  public:
   using std::runtime_error::runtime_error;

@@ -79,11 +79,27 @@ class ClientState {
   int64_t reply_delay_ms = 0;
   // When the RESPD JOURNAL WAIT being re-run started, in steady-clock milliseconds (0: none).
   int64_t journal_wait_start_ms = 0;
+  // A watched key changed (CLIENT LIST's d flag), published by `transaction` from any thread.
+  // Declared before it, which clears it as it goes.
+  std::atomic<bool> watch_dirty{false};
   // MULTI/EXEC and WATCH state, created by the first MULTI or WATCH.
   std::unique_ptr<TransactionState> transaction;
   // Set by a blocking command that has to wait (server/blocking.h): the connection runs no more
   // commands until Resume() or its deadline ends the wait. Atomic for CLIENT LIST.
   RelaxedAtomic<bool> blocked = false;
+  // Set by the pipeline when CLIENT PAUSE holds the command just dispatched: the connection keeps
+  // the command unconsumed and runs nothing until ClientHandle::Unpause (CLIENT LIST's b flag).
+  RelaxedAtomic<bool> postponed = false;
+  // MONITOR mode (CLIENT LIST's O flag; server/services/monitor.h).
+  RelaxedAtomic<bool> monitoring = false;
+  // CLIENT NO-EVICT (CLIENT LIST's e flag).
+  RelaxedAtomic<bool> no_evict = false;
+  // CLIENT REPLY: OFF drops every reply; SKIP drops the next command's (reply_skip_next becomes
+  // reply_skip once CLIENT REPLY SKIP is done). The connection drops them after each command.
+  bool reply_off = false;
+  bool reply_skip = false;
+  bool reply_skip_next = false;
+  size_t reply_off_from = 0;  // where in the output the command that set OFF was (EXEC's body)
   // When the wait times out, in Clock milliseconds (0: never): it times out when the server's
   // Clock reaches it, however much real time that takes (a frozen clock never does).
   int64_t block_deadline_ms = 0;
@@ -169,6 +185,9 @@ class ClientHandle {
   // writes it after what it has already written, frames from one thread in the order given.
   // Never blocks; a client past its output buffer limit is disconnected instead.
   virtual void Deliver(std::string_view frame) = 0;
+  // The CLIENT PAUSE that postponed the client's command has ended (any thread): its own thread
+  // runs the command and goes on with its input.
+  virtual void Unpause() = 0;
 };
 
 }  // namespace respd::server

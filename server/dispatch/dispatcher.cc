@@ -111,6 +111,10 @@ void Dispatcher::FromClient(Args args, ClientState& client, protocol::ReplyWrite
     return;
   }
   const CommandSpec& spec = *resolved.spec;
+  // Redis's last check before running or queueing; monitors are never paused (nor replicas).
+  if (server_.pause.active() && !client.monitoring) [[unlikely]] {
+    if (Postpone(spec, args, client)) return;
+  }
   if (InMulti(client) && !RunsInsideMulti(resolved)) {
     client.transaction->Queue(spec, args);
     client.multi_bytes.fetch_add(ArgvBytes(args), std::memory_order_relaxed);
@@ -120,9 +124,9 @@ void Dispatcher::FromClient(Args args, ClientState& client, protocol::ReplyWrite
     return;
   }
   uint64_t usec = RunLocked(spec, args, client, reply, ExecutionMode::kNormal, std::nullopt);
-  std::string_view written = WrittenSince(reply, mark);
-  After({ExecutionMode::kNormal, written.empty() ? Outcome::kBlocked : Outcome::kRan, &spec, args,
-         client, Refusal::kNone, written, usec});
+  // A command may run and write nothing (CLIENT REPLY OFF, a second MONITOR).
+  After({ExecutionMode::kNormal, client.blocked ? Outcome::kBlocked : Outcome::kRan, &spec, args,
+         client, Refusal::kNone, WrittenSince(reply, mark), usec});
 }
 
 void Dispatcher::RunQueued(const CommandSpec& spec, Args args, ClientState& client,
@@ -176,6 +180,40 @@ void Dispatcher::RetryBlocked(const CommandSpec& spec, Args args, ClientState& c
   std::string_view written = WrittenSince(reply, mark);
   After({ExecutionMode::kBlockedRetry, written.empty() ? Outcome::kBlocked : Outcome::kRan, &spec,
          args, client, Refusal::kNone, written, usec});
+}
+
+bool Dispatcher::Postpone(const CommandSpec& spec, Args args, ClientState& client) {
+  bool writes = (FlagsAsRun(spec, args, client) & (kWrite | kMayReplicate)) != 0;
+  if (!server_.pause.PostponeIfPaused(writes, server_.clock.NowMs(),
+                                      server_.clients.Find(client.id()))) {
+    return false;
+  }
+  client.postponed = true;
+  return true;
+}
+
+uint32_t Dispatcher::FlagsAsRun(const CommandSpec& spec, Args args,
+                                const ClientState& client) const {
+  uint32_t flags = spec.flags;
+  if (server_.commands.Find(args[0]) != &spec) return flags;
+  if (spec.name == "exec") {
+    if (client.transaction == nullptr) return flags;
+    for (const QueuedCommand& queued : client.transaction->queue()) {
+      std::vector<std::string_view> queued_args(queued.args.begin(), queued.args.end());
+      flags |= FlagsAsRun(*queued.spec, queued_args, client) & (kWrite | kMayReplicate | kReadonly);
+    }
+    return flags;
+  }
+  using Target = ScriptEngine::ScriptTarget;
+  std::optional<Target> target;
+  if (spec.name == "eval") target = Target::kBody;
+  if (spec.name == "evalsha") target = Target::kSha;
+  if (spec.name == "fcall") target = Target::kFunction;
+  if (!target) return flags;
+  // Redis's scriptFlagsToCmdFlags: a shebang or function flags decide; without them (or unknown)
+  // the command's own may-replicate stands.
+  if (server_.scripting.DeclaresNoWrites(*target, args[1])) return flags & ~kMayReplicate;
+  return flags;
 }
 
 Refusal Dispatcher::AdmitFromClient(const CommandSpec& spec, Args args, ClientState& client) const {

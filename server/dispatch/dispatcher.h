@@ -104,12 +104,19 @@ class Dispatcher {
   // The command (or subcommand) `args` name, or why none.
   Resolution Resolve(Args args) const;
 
+  // The flags Redis's getCommandFlags gives `spec` as `client` would run it now: a script call
+  // (EVAL, EVALSHA, FCALL) writes unless its script declares no-writes, EXEC has those of its
+  // queued commands. CLIENT PAUSE WRITE and MONITOR's refusals decide by them.
+  uint32_t FlagsAsRun(const CommandSpec& spec, Args args, const ClientState& client) const;
+
   void AddAdmissionHook(AdmissionHook hook) { admission_hooks_.push_back(std::move(hook)); }
   void AddAfterHook(AfterHook hook) { after_hooks_.push_back(std::move(hook)); }
 
  private:
   // Resolution, admission, queueing or running of a client's command.
   void FromClient(Args args, ClientState& client, protocol::ReplyWriter& reply);
+  // CLIENT PAUSE covers the command: the client waits (ClientState::postponed).
+  bool Postpone(const CommandSpec& spec, Args args, ClientState& client);
   // Redis's processCommand checks, in its order.
   Refusal AdmitFromClient(const CommandSpec& spec, Args args, ClientState& client) const;
   // Redis's scriptCall checks, in its order.

@@ -17,6 +17,8 @@
 
 #include "server/services/acl.h"
 #include "server/services/blocking.h"
+#include "server/services/client_pause.h"
+#include "server/services/monitor.h"
 #include "server/services/keyspace_notifier.h"
 #include "server/services/pubsub.h"
 #include "server/services/slowlog.h"
@@ -94,6 +96,10 @@ class ServerContext {
   KeyspaceNotifier keyspace_notifier{config, pubsub};
   // Client-side caching: the keys tracking clients read; observes `store` (added at composition).
   TrackingRegistry tracking{config, clients};
+  // MONITOR's clients, fed by an after hook of the pipeline.
+  MonitorRegistry monitors{config};
+  // CLIENT PAUSE: the pipeline postpones what it covers.
+  ClientPause pause;
   // SLOWLOG's entries, fed by an after hook of the pipeline.
   Slowlog slowlog;
   // The command pipeline every entry path runs commands through: connections, EXEC, scripts and

@@ -333,7 +333,7 @@ void Connection::ProcessInput() {
   // CONFIG SET proto-max-bulk-len applies from the next batch on.
   protocol::ParserLimits limits{.max_bulk_len = server_.config.proto_max_bulk_len().number()};
   while (input_start_ < input_end_ && !client_.close_after_reply && !client_.blocked && !closed_ &&
-         !delaying_ && !hung_) {
+         !delaying_ && !hung_ && !client_.postponed) {
     // Redis checks per command: an AUTH early in a pipeline lifts the limits for what follows.
     limits.unauthenticated = !client_.authenticated && server_.acl.AuthRequired();
     parser_.set_limits(limits);
@@ -347,12 +347,26 @@ void Connection::ProcessInput() {
       input_start_ = input_end_;
       break;
     }
+    size_t command_start = input_start_;
     input_start_ += parser_.consumed();
     if (status == protocol::ParseStatus::kEmpty) continue;
     client_.query_buffer_bytes.store(input_end_ - batch_start, std::memory_order_relaxed);
     PubSubRegistry::ScopedRunningClient running(client_.id(), writer_.buffer());
     size_t mark = pending_.size();
     server_.dispatcher.Dispatch(parser_.args(), client_, writer_);
+    if (client_.postponed) [[unlikely]] {
+      // CLIENT PAUSE: the command stays in the buffer, parsed again once the pause ends.
+      input_start_ = command_start;
+      break;
+    }
+    if (client_.reply_skip) [[unlikely]] {
+      pending_.resize(mark);
+    } else if (client_.reply_off) [[unlikely]] {
+      pending_.resize(std::max(mark, std::min(client_.reply_off_from, pending_.size())));
+    }
+    client_.reply_off_from = 0;
+    client_.reply_skip = client_.reply_skip_next;
+    client_.reply_skip_next = false;
     if (client_.reply_fate != ReplyFate::kSend) [[unlikely]] {
       if (client_.reply_fate == ReplyFate::kRerun) {
         rerun_args_.assign(parser_.args().begin(), parser_.args().end());
@@ -446,6 +460,11 @@ void Connection::TakeMail() {
   {
     std::lock_guard lock(mail_mutex_);
     if (mail_.empty()) return;
+    // CLIENT REPLY OFF silences messages too, as Redis 7.0's addReply does.
+    if (client_.reply_off) {
+      mail_.clear();
+      return;
+    }
     if (pending_.empty()) {
       pending_.swap(mail_);
     } else {
@@ -567,6 +586,17 @@ bool Connection::OverQueryLimit(size_t pending) {
 void Connection::WatchBlockDeadline() {
   if (client_.block_deadline_ms == 0) return;
   timeouts_.Add(client_.block_deadline_ms, client_.id(), weak_from_this());
+}
+
+void Connection::Unpause() {
+  asio::post(executor_, [self = shared_from_this()] {
+    if (self->closed_ || !self->client_.postponed) return;
+    self->client_.postponed = false;
+    self->ProcessInput();
+    if (self->closed_) return;
+    self->Flush();
+    if (!self->write_in_flight_ && !self->client_.close_after_reply) self->Read();
+  });
 }
 
 void Connection::OnBlockDeadline() {
@@ -696,8 +726,8 @@ void Connection::PublishBuffers() {
 }
 
 bool Connection::CloseIfIdle(int64_t now_ms, int64_t timeout_s) {
-  // Redis never times out a client blocked on keys.
-  if (timeout_s <= 0 || closed_ || client_.blocked) return false;
+  // Redis never times out a client blocked on keys or held by CLIENT PAUSE.
+  if (timeout_s <= 0 || closed_ || client_.blocked || client_.postponed) return false;
   if (now_ms - client_.last_interaction_ms.load() <= timeout_s * 1000) return false;
   Close();
   return true;
@@ -712,6 +742,7 @@ void Connection::Close() {
     std::string().swap(mail_);
   }
   if (client_.subscribed()) server_.pubsub.UnsubscribeAll(client_);
+  if (client_.monitoring) server_.monitors.Remove(client_);
   delay_timer_.cancel();
   if (client_.blocked) {
     server_.blocking.Cancel(client_.id(), true);

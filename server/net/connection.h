@@ -29,6 +29,7 @@ class Connection : public ClientHandle, public std::enable_shared_from_this<Conn
   void Kill() override;
   void Resume(std::string reply) override;
   void Deliver(std::string_view frame) override;
+  void Unpause() override;
   // The connection's part of Redis's clientsCron, on its own thread: closes it if it has been idle
   // longer than `timeout_s` (0: never), and frees the buffers of a client idle for a while. Idle
   // time is Clock time: `now_ms` against the Clock time of the last interaction.

@@ -490,7 +490,10 @@ void Server::RunCron(IoThread& thread) {
   // Fired from a busy script's hook (as Redis's processEventsWhileBlocked skips time events): no
   // key may expire and no client may be closed in the script's middle.
   if (storage::ShardLocks::AllHeldByThisThread()) return;
-  if (&thread == threads_[0].get() && context_.active_expire.load(std::memory_order_relaxed)) {
+  if (&thread == threads_[0].get()) context_.pause.CheckTimeout(context_.clock.NowMs());
+  // Redis's activeExpireCycle does nothing while clients are paused.
+  if (&thread == threads_[0].get() && context_.active_expire.load(std::memory_order_relaxed) &&
+      !context_.pause.active()) {
     auto budget = storage::ActiveExpiry::Budget(config_.hz().number());
     active_expiry_.RunCycle(context_.store, context_.clock.NowMs(),
                             std::chrono::steady_clock::now() + budget);

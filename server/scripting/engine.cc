@@ -171,6 +171,26 @@ bool ScriptEngine::CreateScript(std::string_view body, std::string* sha, std::st
   return true;
 }
 
+bool ScriptEngine::DeclaresNoWrites(ScriptTarget kind, std::string_view target) {
+  if (kind == ScriptTarget::kBody) {
+    uint32_t flags = 0;
+    size_t length = 0;
+    std::string error;
+    return target.starts_with("#!") && ParseShebang(target, &flags, &length, &error) &&
+           (flags & kScriptNoWrites);
+  }
+  std::lock_guard lock(mutex_);
+  if (kind == ScriptTarget::kFunction) {
+    const FunctionInfo* fn = FindFunction(target);
+    return fn != nullptr && (fn->flags & kScriptNoWrites);
+  }
+  std::string sha(target);
+  std::transform(sha.begin(), sha.end(), sha.begin(),
+                 [](unsigned char c) { return std::tolower(c); });
+  const CachedScript* script = FindScript(sha);
+  return script != nullptr && script->shebang && (script->flags & kScriptNoWrites);
+}
+
 bool ScriptEngine::HasScript(std::string_view sha) const {
   return scripts_.contains(std::string(sha));
 }

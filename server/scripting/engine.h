@@ -88,6 +88,12 @@ class ScriptEngine {
   bool CreateScript(std::string_view body, std::string* sha, std::string* error);
   bool HasScript(std::string_view sha) const;
   const CachedScript* FindScript(std::string_view sha) const;
+  // Whether a script command declares it writes nothing, as Redis's getCommandFlags reads it before
+  // running (CLIENT PAUSE WRITE, MONITOR): the EVAL `body` by its shebang, the cached script `sha`
+  // (EVALSHA), the function `name` (FCALL). An unknown script or function, or one without a
+  // shebang, may write. Takes the engine mutex.
+  enum class ScriptTarget : uint8_t { kBody, kSha, kFunction };
+  bool DeclaresNoWrites(ScriptTarget kind, std::string_view target);
   // SCRIPT FLUSH: forgets every script and starts a fresh Lua state (libraries are reloaded).
   void FlushScripts();
 

@@ -71,6 +71,10 @@ PubSubRegistry::ScopedRunningClient::~ScopedRunningClient() {
   running_client_out = saved_out_;
 }
 
+std::string* PubSubRegistry::ScopedRunningClient::OutputOf(uint64_t client_id) {
+  return client_id == running_client_id ? running_client_out : nullptr;
+}
+
 int PubSubRegistry::Subscribe(ClientState& client, std::shared_ptr<ClientHandle> handle, Kind kind,
                               std::string_view name) {
   if (client.pubsub_membership == nullptr) {

@@ -100,6 +100,10 @@ class PubSubRegistry {
     ScopedRunningClient(const ScopedRunningClient&) = delete;
     ScopedRunningClient& operator=(const ScopedRunningClient&) = delete;
 
+    // The output of client `client_id` if it is the one running commands on this thread, else null
+    // (MONITOR's lines for a monitor's own commands go there too).
+    static std::string* OutputOf(uint64_t client_id);
+
    private:
     uint64_t saved_id_;
     std::string* saved_out_;

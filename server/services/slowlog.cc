@@ -28,11 +28,11 @@ bool EqualsNoCase(std::string_view a, std::string_view b) {
          });
 }
 
-// The arguments Redis hides from the slowlog (redactClientCommandArgument): passwords of AUTH and
-// HELLO AUTH, values of CONFIG SET's sensitive parameters.
-void Redact(const Completion& done, std::vector<std::string_view>* args) {
+}  // namespace
+
+void Redact(const CommandSpec& spec, std::vector<std::string_view>* args) {
   std::vector<std::string_view>& argv = *args;
-  std::string_view name = done.spec->name;
+  std::string_view name = spec.name;
   if (name == "auth") {
     for (size_t i = 1; i < argv.size(); ++i) argv[i] = kRedacted;
   } else if (name == "hello") {
@@ -59,8 +59,6 @@ void Redact(const Completion& done, std::vector<std::string_view>* args) {
     }
   }
 }
-
-}  // namespace
 
 void Slowlog::Push(std::optional<SlowlogEntry> entry, uint64_t max_len) {
   std::lock_guard lock(mutex_);
@@ -117,7 +115,7 @@ AfterHook SlowlogHook(ServerContext& server) {
       entry->unix_time = server.clock.NowMs() / 1000;
       entry->usec = done.usec;
       std::vector<std::string_view> args(done.args.begin(), done.args.end());
-      Redact(done, &args);
+      Redact(*done.spec, &args);
       entry->argv = Slowlog::TruncatedArgv(args);
       // A script's commands run as Redis's Lua client, which has no address and no name.
       if (done.path == ExecutionMode::kScript) {

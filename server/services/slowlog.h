@@ -30,6 +30,10 @@ struct SlowlogEntry {
   std::string name;               // client name, "" when none
 };
 
+// Hides the arguments Redis redacts (redactClientCommandArgument) from the slowlog and MONITOR:
+// passwords of AUTH and HELLO AUTH, values of CONFIG SET's sensitive parameters.
+void Redact(const CommandSpec& spec, std::vector<std::string_view>* args);
+
 class Slowlog {
  public:
   // Redis's slowlogPushEntryIfNeeded with slowlog-log-slower-than >= 0: `entry` (a slow command,

@@ -32,6 +32,7 @@ void TransactionState::UnwatchAll() {
   for (const WatchedKey& watched : watched_) registry_.Remove(watched.db, watched.key, this);
   watched_.clear();
   dirty_.store(false, std::memory_order_relaxed);
+  if (published_dirty_ != nullptr) published_dirty_->store(false, std::memory_order_relaxed);
   recheck_.store(false, std::memory_order_relaxed);
 }
 

@@ -28,7 +28,9 @@ struct QueuedCommand {
 
 class TransactionState {
  public:
-  explicit TransactionState(WatchRegistry& registry) : registry_(registry) {}
+  // `published_dirty` (may be null) mirrors the dirty state for other threads (CLIENT LIST's d).
+  explicit TransactionState(WatchRegistry& registry, std::atomic<bool>* published_dirty = nullptr)
+      : registry_(registry), published_dirty_(published_dirty) {}
   TransactionState(const TransactionState&) = delete;
   TransactionState& operator=(const TransactionState&) = delete;
   ~TransactionState();
@@ -53,7 +55,10 @@ class TransactionState {
   // shard lock: a watched key that expired since WATCH, or appeared through SWAPDB, counts.
   bool WatchedKeysChanged(storage::Store& keyspace);
 
-  void MarkDirty() { dirty_.store(true, std::memory_order_release); }
+  void MarkDirty() {
+    dirty_.store(true, std::memory_order_release);
+    if (published_dirty_ != nullptr) published_dirty_->store(true, std::memory_order_relaxed);
+  }
   void MarkRecheck() { recheck_.store(true, std::memory_order_release); }
 
  private:
@@ -64,6 +69,7 @@ class TransactionState {
   };
 
   WatchRegistry& registry_;
+  std::atomic<bool>* published_dirty_;
   bool in_multi_ = false;
   bool queue_error_ = false;
   std::vector<QueuedCommand> queue_;

@@ -18,6 +18,8 @@
 //                         Connections open lazily on both servers; lines without @conn use 0. A
 //                         connection the server closed is reopened on its next use (after QUIT the
 //                         runner waits for the close and compares it).
+//   @monitor <line>       compare a MONITOR line (a command's reply or an @read frame) with its
+//                         timestamp and the client's port left out.
 //   @read                 send nothing: read the next frame the server sends on the connection (a
 //                         SUBSCRIBE's further confirmations, a pub/sub message) and compare it.
 //   {id:<n>}              an argument written so is the client id of connection n on each server
@@ -43,6 +45,7 @@
 #include <fstream>
 #include <iostream>
 #include <optional>
+#include <regex>
 #include <sstream>
 #include <string>
 #include <thread>
@@ -160,7 +163,7 @@ std::string UnescapeRaw(std::string_view text) {
   return out;
 }
 
-enum class Compare { kExact, kUnordered, kType };
+enum class Compare { kExact, kUnordered, kType, kMonitor };
 
 // One non-comment script line, decoded.
 struct Step {
@@ -201,6 +204,8 @@ std::string ParseStep(std::string_view line, Step* step) {
       step->compare = Compare::kUnordered;
     } else if (ConsumePrefix(&line, "@type ")) {
       step->compare = Compare::kType;
+    } else if (ConsumePrefix(&line, "@monitor ")) {
+      step->compare = Compare::kMonitor;
     } else if (ConsumePrefix(&line, "@sleep ")) {
       step->kind = Step::Kind::kSleep;
       if (!ParseInt(&line, &step->sleep_ms) || step->sleep_ms > kMaxSleepMs) {
@@ -252,6 +257,13 @@ void Trace(int line_no, const Step& step, const std::string& reply) {
 // The comparison key of a reply under `compare`.
 std::string Canonical(const std::string& reply, Compare compare) {
   if (compare == Compare::kExact || reply.empty()) return reply;
+  if (compare == Compare::kMonitor) {
+    // A MONITOR line's time and the client's port differ between the servers.
+    static const std::regex kTime(R"(^\+[0-9]+\.[0-9]{6} )");
+    static const std::regex kPort(R"(^(\+T \[[0-9]+ [^\]]*):[0-9]+\])");
+    std::string out = std::regex_replace(reply, kTime, "+T ", std::regex_constants::format_first_only);
+    return std::regex_replace(out, kPort, "$1:P]", std::regex_constants::format_first_only);
+  }
   char type = reply[0];
   bool aggregate = type == '*' || type == '~' || type == '>' || type == '%' || type == '|';
   std::string header = aggregate ? reply.substr(0, reply.find("\r\n")) : reply.substr(0, 1);

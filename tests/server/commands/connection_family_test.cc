@@ -101,4 +101,18 @@ TEST_F(ConnectionFamilyTest, ClientInfoInsideExecShowsTheTransaction) {
 }
 
 }  // namespace
+TEST_F(ConnectionFamilyTest, ClientInfoFlagsShowDirtyWatchNoEvictAndMonitor) {
+  EXPECT_EQ(Run({"watch", "w"}), "+OK\r\n");
+  EXPECT_NE(Run({"client", "info"}).find(" flags=N "), std::string::npos);
+  EXPECT_EQ(RunAs(1, {"set", "w", "1"}), "+OK\r\n");
+  EXPECT_NE(Run({"client", "info"}).find(" flags=d "), std::string::npos);
+  EXPECT_EQ(Run({"unwatch"}), "+OK\r\n");
+  EXPECT_EQ(Run({"client", "no-evict", "on"}), "+OK\r\n");
+  EXPECT_EQ(Run({"monitor"}), "+OK\r\n");
+  EXPECT_NE(Run({"client", "info"}).find(" flags=Oe "), std::string::npos);
+  // RESET leaves monitor mode and keeps NO-EVICT, as in Redis.
+  EXPECT_EQ(Run({"reset"}), "+RESET\r\n");
+  EXPECT_NE(Run({"client", "info"}).find(" flags=e "), std::string::npos);
+}
+
 }  // namespace respd::server

@@ -30,6 +30,7 @@ class FakeConnection : public ClientHandle {
     resumed.push_back(std::move(reply));
   }
   void Deliver(std::string_view frame) override { delivered.emplace_back(frame); }
+  void Unpause() override { state_.postponed = false; }
 
   std::vector<std::string> resumed;
   std::vector<std::string> delivered;

@@ -1,0 +1,51 @@
+// CLIENT PAUSE / UNPAUSE, as Redis 7.0's pauseClients: until the pause ends, a client's command
+// that the pause covers (any command for ALL; for WRITE, those that may write or replicate, EXEC
+// of such commands and scripts that do not declare no-writes) waits, unread input and all, and
+// runs once the pause ends. Monitors are not paused (Redis never pauses its replicas).
+//
+// The end is server Clock time (storage/clock.h), as Redis's is its cached mstime: a frozen Clock
+// holds the pause, an advanced one ends it at the next cron tick or command. While a pause lasts
+// the active expiry cycle does not run.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <vector>
+
+namespace respd::server {
+
+class ClientHandle;
+
+class ClientPause {
+ public:
+  enum class Mode : uint8_t { kNone, kWrite, kAll };
+
+  // CLIENT PAUSE: pauses until `end_ms`; an earlier end or a weaker mode than the pause already on
+  // changes nothing of it, as in Redis.
+  void Pause(Mode mode, int64_t end_ms);
+  // CLIENT UNPAUSE, or the end reached: every waiting client goes on.
+  void Unpause();
+  // Ends the pause if the Clock has reached its end (the server cron calls it).
+  void CheckTimeout(int64_t now_ms);
+
+  // Lock-free: no pause on (the pipeline's one check when there is none).
+  bool active() const { return mode_.load(std::memory_order_relaxed) != Mode::kNone; }
+  // Whether a command that writes (`writes`) or not must wait now; if so `client` waits for the
+  // pause to end (ClientHandle::Unpause), checked and registered at one instant so it cannot miss
+  // the end.
+  bool PostponeIfPaused(bool writes, int64_t now_ms, std::shared_ptr<ClientHandle> client);
+
+ private:
+  // Under mutex_: ends the pause, returns the clients to wake.
+  std::vector<std::weak_ptr<ClientHandle>> EndLocked();
+  static void Wake(std::vector<std::weak_ptr<ClientHandle>> clients);
+
+  std::mutex mutex_;
+  std::atomic<Mode> mode_{Mode::kNone};
+  int64_t end_ms_ = 0;  // under mutex_
+  std::vector<std::weak_ptr<ClientHandle>> waiting_;
+};
+
+}  // namespace respd::server
