@@ -2,6 +2,7 @@
 
 #include "server/commands/families.h"
 #include "server/dispatch/server_context.h"
+#include "server/services/latency.h"
 #include "server/services/slowlog.h"
 
 namespace respd::server {
@@ -12,6 +13,7 @@ void Compose(ServerContext& server) {
   server.store.AddObserver(&server.blocking);
   server.store.AddObserver(&server.keyspace_notifier);
   server.dispatcher.AddAfterHook(SlowlogHook(server));
+  server.dispatcher.AddAfterHook(LatencyHook(server));
   server.dispatcher.AddAdmissionHook(
       [&faults = server.faults](const Admission& admission) { return faults.Admit(admission); });
   server.dispatcher.AddAfterHook([&server](const Completion& done) {

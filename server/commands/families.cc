@@ -23,6 +23,7 @@ void RegisterAllFamilies(CommandTable& table) {
   RegisterStreamFamily(table);
   RegisterRespdFamily(table);
   RegisterSlowlogFamily(table);
+  RegisterLatencyFamily(table);
 }
 
 }  // namespace respd::server

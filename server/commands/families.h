@@ -25,6 +25,7 @@ void RegisterPubSubFamily(CommandTable& table);
 void RegisterStreamFamily(CommandTable& table);
 void RegisterRespdFamily(CommandTable& table);
 void RegisterSlowlogFamily(CommandTable& table);
+void RegisterLatencyFamily(CommandTable& table);
 
 // Registers every family, in a fixed order.
 void RegisterAllFamilies(CommandTable& table);

@@ -10,6 +10,7 @@
 #include "server/commands/command_introspection.h"
 #include "server/commands/families.h"
 #include "server/commands/info.h"
+#include "server/commands/memory_report.h"
 #include "server/dispatch/errors.h"
 #include "server/dispatch/server_context.h"
 #include "storage/glob.h"
@@ -236,6 +237,7 @@ void CmdConfigResetstat(CommandContext& ctx) {
     counter->store(0, std::memory_order_relaxed);
   }
   ctx.server.command_stats.Reset();
+  ctx.server.command_latencies.Reset();
   ctx.reply.Ok();
 }
 
@@ -294,6 +296,14 @@ void CmdMemoryUsage(CommandContext& ctx) {
 void CmdMemoryHelp(CommandContext& ctx) {
   static constexpr std::string_view kLines[] = {
       "MEMORY <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+      "DOCTOR",
+      "    Return memory problems reports.",
+      "MALLOC-STATS",
+      "    Return internal statistics report from the memory allocator.",
+      "PURGE",
+      "    Attempt to purge dirty pages for reclamation by the allocator.",
+      "STATS",
+      "    Return information about the memory usage of the server.",
       "USAGE <key> [SAMPLES <count>]",
       "    Return memory in bytes used by <key> and its value. Nested values are",
       "    sampled up to <count> times (default: 5, 0 means sample all).",
@@ -483,6 +493,10 @@ constexpr CommandSpec kMemorySubcommands[] = {
      .since = "4.0.0",
      .summary = kHelpSummary,
      .complexity = "O(1)"},
+    {.name = "stats", .arity = 2, .flags = kLockAll, .handler = CmdMemoryStats},
+    {.name = "doctor", .arity = 2, .flags = kLockAll, .handler = CmdMemoryDoctor},
+    {.name = "malloc-stats", .arity = 2, .flags = 0, .handler = CmdMemoryMallocStats},
+    {.name = "purge", .arity = 2, .flags = 0, .handler = CmdMemoryPurge},
 };
 
 constexpr CommandSpec kRows[] = {

@@ -16,6 +16,7 @@
 
 #include "server/services/blocking.h"
 #include "server/services/keyspace_notifier.h"
+#include "server/services/latency.h"
 #include "server/services/pubsub.h"
 #include "server/services/slowlog.h"
 #include "server/services/faults.h"
@@ -83,6 +84,10 @@ class ServerContext {
   KeyspaceNotifier keyspace_notifier{config, pubsub};
   // SLOWLOG's entries, fed by an after hook of the pipeline.
   Slowlog slowlog;
+  // LATENCY's events and the per-command histograms of LATENCY HISTOGRAM and INFO latencystats,
+  // fed by an after hook of the pipeline.
+  LatencyMonitor latency;
+  CommandLatencies command_latencies;
   // The command pipeline every entry path runs commands through: connections, EXEC, scripts and
   // blocked clients' re-runs.
   Dispatcher dispatcher{*this};
@@ -91,6 +96,8 @@ class ServerContext {
   Journal journal;
 
   int64_t start_time_ms = 0;
+  // Used memory once the server was built, before any client (MEMORY STATS startup.allocated).
+  uint64_t startup_memory = 0;
   std::string run_id;
   std::string executable;
   std::atomic<int> tcp_port{0};

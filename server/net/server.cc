@@ -12,6 +12,9 @@
 #include <random>
 #include <sstream>
 
+#include "server/services/latency.h"
+#include "storage/memory.h"
+
 namespace respd::server {
 namespace asio = boost::asio;
 using asio::ip::tcp;
@@ -77,6 +80,7 @@ Server::Server(Config& config, storage::Clock& clock) : config_(config), context
   for (int i = 0; i < threads; ++i) threads_.push_back(std::make_unique<IoThread>(clock));
   context_.run_id = RandomRunId();
   context_.start_time_ms = clock.NowMs();
+  context_.startup_memory = storage::memory::UsedMemory();
   context_.request_shutdown = [this] { Stop(); };
   context_.scripting.set_serve_while_busy(ServeWhileBusy);
   clock.AddObserver(this);
@@ -313,8 +317,12 @@ void Server::RunCron(IoThread& thread) {
   if (storage::ShardLocks::AllHeldByThisThread()) return;
   if (&thread == threads_[0].get() && context_.active_expire.load(std::memory_order_relaxed)) {
     auto budget = storage::ActiveExpiry::Budget(config_.hz().number());
-    active_expiry_.RunCycle(context_.store, context_.clock.NowMs(),
-                            std::chrono::steady_clock::now() + budget);
+    auto start = std::chrono::steady_clock::now();
+    active_expiry_.RunCycle(context_.store, context_.clock.NowMs(), start + budget);
+    auto elapsed = std::chrono::steady_clock::now() - start;
+    AddLatencySampleIfNeeded(
+        context_, "expire-cycle",
+        std::chrono::duration_cast<std::chrono::milliseconds>(elapsed).count());
   }
   auto real_now = std::chrono::steady_clock::now();
   if (!thread.sweep_due && real_now - thread.last_sweep < kClientSweepInterval) return;
