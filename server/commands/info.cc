@@ -183,13 +183,20 @@ void InfoStats(ServerContext& server, InfoWriter& out) {
   storage::KeyspaceStats& keyspace = server.store.stats();
   out.Field("total_connections_received", get(stats.total_connections_received));
   out.Field("total_commands_processed", get(stats.total_commands_processed));
-  out.Field("instantaneous_ops_per_sec", 0);
+  const InstantaneousMetrics& rates = server.instantaneous;
+  auto kbps = [&rates](InstantaneousMetrics::Metric metric) {
+    char buffer[32];
+    std::snprintf(buffer, sizeof(buffer), "%.2f",
+                  static_cast<double>(static_cast<float>(rates.Get(metric)) / 1024));
+    return std::string(buffer);
+  };
+  out.Field("instantaneous_ops_per_sec", rates.Get(InstantaneousMetrics::kCommands));
   out.Field("total_net_input_bytes", get(stats.total_net_input_bytes));
   out.Field("total_net_output_bytes", get(stats.total_net_output_bytes));
   out.Field("total_net_repl_input_bytes", 0);
   out.Field("total_net_repl_output_bytes", 0);
-  out.Field("instantaneous_input_kbps", "0.00");
-  out.Field("instantaneous_output_kbps", "0.00");
+  out.Field("instantaneous_input_kbps", kbps(InstantaneousMetrics::kNetInput));
+  out.Field("instantaneous_output_kbps", kbps(InstantaneousMetrics::kNetOutput));
   out.Field("instantaneous_input_repl_kbps", "0.00");
   out.Field("instantaneous_output_repl_kbps", "0.00");
   out.Field("rejected_connections", get(stats.rejected_connections));
@@ -199,6 +206,7 @@ void InfoStats(ServerContext& server, InfoWriter& out) {
   out.Field("expired_keys", get(keyspace.expired_keys));
   out.Field("expired_stale_perc", "0.00");
   out.Field("expired_time_cap_reached_count", 0);
+  out.Field("expire_cycle_cpu_milliseconds", get(stats.expire_cycle_usec) / 1000);
   out.Field("evicted_keys", 0);
   out.Field("evicted_clients", 0);
   out.Field("total_eviction_exceeded_time", 0);
@@ -221,6 +229,8 @@ void InfoStats(ServerContext& server, InfoWriter& out) {
   out.Field("unexpected_error_replies", 0);
   out.Field("total_error_replies", get(stats.total_error_replies));
   out.Field("dump_payload_sanitizations", 0);
+  out.Field("io_threaded_reads_processed", 0);
+  out.Field("io_threaded_writes_processed", 0);
 }
 
 void InfoReplication(ServerContext& server, InfoWriter& out) {

@@ -43,6 +43,7 @@ struct ServerStats {
   std::atomic<uint64_t> total_net_output_bytes{0};
   std::atomic<uint64_t> total_error_replies{0};
   std::atomic<int64_t> blocked_clients{0};
+  std::atomic<uint64_t> expire_cycle_usec{0};  // time spent in active expiry cycles
 };
 
 class ClientRegistry {
@@ -88,6 +89,8 @@ class ServerContext {
   // fed by an after hook of the pipeline.
   LatencyMonitor latency;
   CommandLatencies command_latencies;
+  // INFO's instantaneous_* rates, sampled by the server's cron.
+  InstantaneousMetrics instantaneous;
   // The command pipeline every entry path runs commands through: connections, EXEC, scripts and
   // blocked clients' re-runs.
   Dispatcher dispatcher{*this};

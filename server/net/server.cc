@@ -311,6 +311,22 @@ void Server::ScheduleCron(IoThread& thread) {
   });
 }
 
+void Server::SampleInstantaneousMetrics() {
+  using Metrics = InstantaneousMetrics;
+  int64_t now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                       std::chrono::steady_clock::now().time_since_epoch())
+                       .count();
+  if (now_ms - last_metrics_sample_ms_ < Metrics::kPeriodMs) return;
+  last_metrics_sample_ms_ = now_ms;
+  const ServerStats& stats = context_.stats;
+  context_.instantaneous.Track(Metrics::kCommands, now_ms,
+                               stats.total_commands_processed.load(std::memory_order_relaxed));
+  context_.instantaneous.Track(Metrics::kNetInput, now_ms,
+                               stats.total_net_input_bytes.load(std::memory_order_relaxed));
+  context_.instantaneous.Track(Metrics::kNetOutput, now_ms,
+                               stats.total_net_output_bytes.load(std::memory_order_relaxed));
+}
+
 void Server::RunCron(IoThread& thread) {
   // Fired from a busy script's hook (as Redis's processEventsWhileBlocked skips time events): no
   // key may expire and no client may be closed in the script's middle.
@@ -323,7 +339,11 @@ void Server::RunCron(IoThread& thread) {
     AddLatencySampleIfNeeded(
         context_, "expire-cycle",
         std::chrono::duration_cast<std::chrono::milliseconds>(elapsed).count());
+    context_.stats.expire_cycle_usec.fetch_add(
+        std::chrono::duration_cast<std::chrono::microseconds>(elapsed).count(),
+        std::memory_order_relaxed);
   }
+  if (&thread == threads_[0].get()) SampleInstantaneousMetrics();
   auto real_now = std::chrono::steady_clock::now();
   if (!thread.sweep_due && real_now - thread.last_sweep < kClientSweepInterval) return;
   thread.sweep_due = false;

@@ -60,11 +60,14 @@ class Server : public storage::ClockObserver {
   bool RefusedByProtectedMode(const boost::asio::ip::tcp::socket& socket) const;
   void ScheduleCron(IoThread& thread);
   void RunCron(IoThread& thread);
+  // Redis's run_with_period(100) in serverCron: INFO's instantaneous_* rates (first thread).
+  void SampleInstantaneousMetrics();
 
   Config& config_;
   ServerContext context_;
   // Run by the first I/O thread's cron only.
   storage::ActiveExpiry active_expiry_;
+  int64_t last_metrics_sample_ms_ = 0;  // first thread only
   std::vector<std::unique_ptr<IoThread>> threads_;
   std::vector<std::unique_ptr<boost::asio::ip::tcp::acceptor>> acceptors_;
   std::unique_ptr<boost::asio::local::stream_protocol::acceptor> unix_acceptor_;

@@ -497,6 +497,24 @@ void CommandLatencies::Reset() {
   }
 }
 
+void InstantaneousMetrics::Track(Metric metric, int64_t now_ms, uint64_t reading) {
+  std::lock_guard lock(mutex_);
+  Series& series = series_[metric];
+  int64_t elapsed = now_ms - series.last_time_ms;
+  auto delta = static_cast<int64_t>(reading - series.last_reading);
+  series.samples[series.next] = elapsed > 0 ? delta * 1000 / elapsed : 0;
+  series.next = (series.next + 1) % kSamples;
+  series.last_time_ms = now_ms;
+  series.last_reading = reading;
+}
+
+int64_t InstantaneousMetrics::Get(Metric metric) const {
+  std::lock_guard lock(mutex_);
+  int64_t sum = 0;
+  for (int64_t sample : series_[metric].samples) sum += sample;
+  return sum / static_cast<int64_t>(kSamples);
+}
+
 void AddLatencySampleIfNeeded(ServerContext& server, std::string_view event, int64_t latency_ms) {
   int64_t threshold = server.config.Get("latency-monitor-threshold").number();
   if (threshold == 0 || latency_ms < threshold) return;

@@ -118,6 +118,31 @@ class CommandLatencies {
   std::vector<std::unique_ptr<Block>> blocks_;
 };
 
+// INFO's instantaneous_ops_per_sec and instantaneous_{input,output}_kbps: Redis's
+// trackInstantaneousMetric, a rate sampled every 100 ms by the server's cron, averaged over the
+// last 16 samples.
+class InstantaneousMetrics {
+ public:
+  enum Metric { kCommands, kNetInput, kNetOutput, kMetricCount };
+  static constexpr int64_t kPeriodMs = 100;
+  static constexpr size_t kSamples = 16;  // Redis's STATS_METRIC_SAMPLES
+
+  // Records `reading` (a counter's current value) at `now_ms` of a steady clock.
+  void Track(Metric metric, int64_t now_ms, uint64_t reading);
+  // The average rate per second of the last samples.
+  int64_t Get(Metric metric) const;
+
+ private:
+  struct Series {
+    int64_t last_time_ms = 0;
+    uint64_t last_reading = 0;
+    size_t next = 0;
+    int64_t samples[kSamples] = {};
+  };
+  mutable std::mutex mutex_;
+  Series series_[kMetricCount];
+};
+
 // The after hook that feeds both: latency events past latency-monitor-threshold and, with
 // latency-tracking on, the command's histogram.
 AfterHook LatencyHook(ServerContext& server);

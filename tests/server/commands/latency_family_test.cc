@@ -131,5 +131,22 @@ TEST_F(LatencyTest, HistogramAndLatencystatsPerCommand) {
   EXPECT_EQ(Run({"latency", "histogram"}), "*0\r\n");
 }
 
+// Redis's trackInstantaneousMetric: a rate per sample, averaged over the last 16 samples.
+TEST(InstantaneousMetricsTest, AveragesTheLastSixteenRates) {
+  InstantaneousMetrics metrics;
+  metrics.Track(InstantaneousMetrics::kCommands, 1000, 0);
+  EXPECT_EQ(metrics.Get(InstantaneousMetrics::kCommands), 0);
+  for (int64_t i = 1; i <= 8; ++i) {
+    metrics.Track(InstantaneousMetrics::kCommands, 1000 + 100 * i, 50 * static_cast<uint64_t>(i));
+  }
+  // Eight samples of 500/s and eight of 0 (the first reading's and the unused slots).
+  EXPECT_EQ(metrics.Get(InstantaneousMetrics::kCommands), 250);
+  for (int64_t i = 9; i <= 24; ++i) {
+    metrics.Track(InstantaneousMetrics::kCommands, 1000 + 100 * i, 50 * static_cast<uint64_t>(i));
+  }
+  EXPECT_EQ(metrics.Get(InstantaneousMetrics::kCommands), 500);
+  EXPECT_EQ(metrics.Get(InstantaneousMetrics::kNetInput), 0);
+}
+
 }  // namespace
 }  // namespace respd::server
