@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Side-by-side benchmark of respd (--threads 1) and Debian's redis-server on this machine: throughput
 # with redis-benchmark, server CPU per operation, resident memory per key (with and without a TTL)
-# and start-to-first-PONG time. Prints a table of both and the ratio respd/redis. See bench/README.md.
+# and start-to-first-PONG time, PUBLISH fan-out to 1 and 50 subscribers (messages delivered per
+# second). Prints a table of both and the ratio respd/redis. See bench/README.md.
 # --tls also serves a TLS port on each (certificates made here with openssl) and measures over it.
 # Usage: bench/compare.sh [--runs N] [--requests N] [--keys N] [--respd PATH] [--redis PATH]
-#                         [--server-cpu C] [--client-cpu C] [--out FILE] [--tls]
+#                         [--server-cpu C] [--client-cpu C] [--out FILE] [--tls] [--pubsub-only]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -17,6 +18,7 @@ server_cpu=0
 client_cpu=1
 out=""
 tls=0
+pubsub_only=0
 while (($#)); do
   case "$1" in
     --runs) runs="$2"; shift 2 ;;
@@ -28,7 +30,8 @@ while (($#)); do
     --client-cpu) client_cpu="$2"; shift 2 ;;
     --out) out="$2"; shift 2 ;;
     --tls) tls=1; shift ;;
-    -h|--help) sed -n '2,8p' "$0"; exit 0 ;;
+    --pubsub-only) pubsub_only=1; shift ;;
+    -h|--help) sed -n '2,9p' "$0"; exit 0 ;;
     *) echo "unknown argument: $1" >&2; exit 2 ;;
   esac
 done
@@ -192,12 +195,17 @@ for name in redis respd; do start_server "$name"; done
 tests=("-P 1|-t set,get -P 1 -r 100000 -d 32 -n $((requests / 2))"
        "-P 16|-t set,get -P 16 -r 100000 -d 32 -n $requests"
        "-P 1|-t mset -P 1 -r 100000 -d 32 -n $((requests / 4))")
-if supports respd LPUSH __bench_probe x && supports respd LRANGE __bench_probe 0 1; then
+((pubsub_only)) && tests=()
+if ((pubsub_only)); then
+  :
+elif supports respd LPUSH __bench_probe x && supports respd LRANGE __bench_probe 0 1; then
   tests+=("-P 1|-t lrange_100 -P 1 -n $((requests / 4))")
 else
   echo "respd has no LPUSH/LRANGE yet: skipping LRANGE_100"
 fi
-if supports respd ZADD __bench_zprobe 1 x; then
+if ((pubsub_only)); then
+  :
+elif supports respd ZADD __bench_zprobe 1 x; then
   tests+=("-P 16|-t zadd -P 16 -r 100000 -n $requests")
 else
   echo "respd has no ZADD yet: skipping ZADD"
@@ -234,6 +242,20 @@ for ((run = 1; run <= runs; run++)); do
       fi
     done
   done
+  # PUBLISH fan-out: subscribers and publisher (redis-benchmark) share the client CPU; each
+  # message goes to every subscriber, so 50 subscribers get a tenth of the PUBLISH calls.
+  for subscribers in 1 50; do
+    messages=$((subscribers == 1 ? requests : requests / 10))
+    for name in "${order[@]}"; do
+      line="$(timeout "$step_timeout" taskset -c "$client_cpu" python3 bench/pubsub_bench.py \
+        --port "${port_of[$name]}" --subscribers "$subscribers" --messages "$messages" \
+        --timeout "$((step_timeout - 10))")" || echo "warning: $name lost PUBLISH messages: $line" >&2
+      IFS=, read -r _ _ _ _ delivered_per_s _ <<<"$line"
+      if [[ -n "$delivered_per_s" ]]; then
+        record "$name" "PUBLISH to $subscribers sub(s) delivered msg/s" "$delivered_per_s"
+      fi
+    done
+  done
   echo "run $run/$runs done"
 done
 for name in redis respd; do stop_server "$name"; done
@@ -254,33 +276,35 @@ for i in range(count):
 out.write(b"".join(parts))
 EOF
 }
-gen_keys >"$work_dir/keys.resp"
-gen_keys EX 3600 >"$work_dir/keys_ttl.resp"
+if ((!pubsub_only)); then
+  gen_keys >"$work_dir/keys.resp"
+  gen_keys EX 3600 >"$work_dir/keys_ttl.resp"
 
-for ((run = 1; run <= runs; run++)); do
+  for ((run = 1; run <= runs; run++)); do
+    for name in redis respd; do
+      start_server "$name"
+      record "$name" "start to first PONG ms" "$start_ms"
+      stop_server "$name"
+    done
+  done
+
   for name in redis respd; do
-    start_server "$name"
-    record "$name" "start to first PONG ms" "$start_ms"
-    stop_server "$name"
+    for variant in plain ttl; do
+      start_server "$name"
+      file="$work_dir/keys.resp"
+      [[ "$variant" == ttl ]] && file="$work_dir/keys_ttl.resp"
+      before="$(rss_kb "${pid_of[$name]}")"
+      timeout "$step_timeout" redis-cli -p "${port_of[$name]}" --pipe <"$file" >/dev/null
+      loaded="$(timeout 10 redis-cli -p "${port_of[$name]}" dbsize)"
+      if [[ "$loaded" != "$keys" ]]; then
+        echo "warning: $name holds $loaded keys after loading $keys" >&2
+      fi
+      after="$(rss_kb "${pid_of[$name]}")"
+      record "$name" "rss bytes/key ($variant)" "$(((after - before) * 1024 / keys))"
+      stop_server "$name"
+    done
   done
-done
-
-for name in redis respd; do
-  for variant in plain ttl; do
-    start_server "$name"
-    file="$work_dir/keys.resp"
-    [[ "$variant" == ttl ]] && file="$work_dir/keys_ttl.resp"
-    before="$(rss_kb "${pid_of[$name]}")"
-    timeout "$step_timeout" redis-cli -p "${port_of[$name]}" --pipe <"$file" >/dev/null
-    loaded="$(timeout 10 redis-cli -p "${port_of[$name]}" dbsize)"
-    if [[ "$loaded" != "$keys" ]]; then
-      echo "warning: $name holds $loaded keys after loading $keys" >&2
-    fi
-    after="$(rss_kb "${pid_of[$name]}")"
-    record "$name" "rss bytes/key ($variant)" "$(((after - before) * 1024 / keys))"
-    stop_server "$name"
-  done
-done
+fi
 
 # --- Table ---
 table() {
@@ -298,7 +322,8 @@ def med(server, measure):
     return statistics.median(v) if v else None
 ttl = {s: (med(s, "rss bytes/key (ttl)") or 0) - (med(s, "rss bytes/key (plain)") or 0) for s in ("redis", "respd")}
 rows = [(m, med("redis", m), med("respd", m)) for m in order]
-rows.append(("extra rss bytes/key with TTL", ttl["redis"], ttl["respd"]))
+if med("redis", "rss bytes/key (ttl)") is not None:
+    rows.append(("extra rss bytes/key with TTL", ttl["redis"], ttl["respd"]))
 print(f"{'measure (median)':44} {'redis':>12} {'respd':>12} {'respd/redis':>12}")
 for measure, redis, respd in rows:
     ratio = f"{respd / redis:.2f}x" if redis and respd is not None else "-"

@@ -8,6 +8,7 @@
 #include "server/commands/families.h"
 #include "server/dispatch/server_context.h"
 #include "server/services/monitor.h"
+#include "server/services/latency.h"
 #include "server/services/slowlog.h"
 
 namespace respd::server {
@@ -72,6 +73,7 @@ void Compose(ServerContext& server) {
       [&tracking = server.tracking](const Completion& done) { tracking.AfterCommand(done); });
   server.dispatcher.AddAfterHook(SlowlogHook(server));
   server.dispatcher.AddAdmissionHook(AclAdmissionHook(server));
+  server.dispatcher.AddAfterHook(LatencyHook(server));
   server.dispatcher.AddAdmissionHook(
       [&faults = server.faults](const Admission& admission) { return faults.Admit(admission); });
   server.dispatcher.AddAfterHook([&server](const Completion& done) {

@@ -25,6 +25,7 @@ void RegisterAllFamilies(CommandTable& table) {
   RegisterSlowlogFamily(table);
   RegisterAclFamily(table);
   RegisterMonitorFamily(table);
+  RegisterLatencyFamily(table);
 }
 
 }  // namespace respd::server

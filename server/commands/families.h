@@ -28,6 +28,7 @@ void RegisterPubSubFamily(CommandTable& table);
 void RegisterStreamFamily(CommandTable& table);
 void RegisterRespdFamily(CommandTable& table);
 void RegisterSlowlogFamily(CommandTable& table);
+void RegisterLatencyFamily(CommandTable& table);
 void RegisterMonitorFamily(CommandTable& table);
 void RegisterAclFamily(CommandTable& table);
 

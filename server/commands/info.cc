@@ -8,9 +8,10 @@
 #include <algorithm>
 #include <cctype>
 #include <cstdio>
+#include <sstream>
 
 #include "server/commands/args.h"
-#include "storage/memory.h"
+#include "server/commands/memory_report.h"
 
 namespace respd::server {
 namespace {
@@ -37,14 +38,6 @@ std::string Seconds(const timeval& tv) {
   std::snprintf(buffer, sizeof(buffer), "%ld.%06ld", static_cast<long>(tv.tv_sec),
                 static_cast<long>(tv.tv_usec));
   return buffer;
-}
-
-uint64_t PeakMemory(uint64_t used) {
-  static std::atomic<uint64_t> peak{0};
-  uint64_t seen = peak.load();
-  while (used > seen && !peak.compare_exchange_weak(seen, used)) {
-  }
-  return std::max(seen, used);
 }
 
 class InfoWriter {
@@ -103,32 +96,63 @@ void InfoClients(ServerContext& server, InfoWriter& out) {
   out.Field("clients_in_timeout_table", 0);
 }
 
+std::string TwoDecimals(double value, std::string_view suffix = "") {
+  char buffer[64];
+  std::snprintf(buffer, sizeof(buffer), "%.2f", value);
+  return std::string(buffer).append(suffix);
+}
+
+// Redis's fields in Redis's order, from MeasureMemory (server/commands/memory_report.h). The
+// Lua and script-cache fields are left out: the Lua heap is inside used_memory.
 void InfoMemory(ServerContext& server, InfoWriter& out) {
-  uint64_t used = storage::memory::UsedMemory();
-  uint64_t rss = storage::memory::ResidentBytes();
-  uint64_t peak = PeakMemory(used);
+  MemoryOverhead mh = MeasureMemory(server);
+  uint64_t used = mh.total_allocated;
   uint64_t system = static_cast<uint64_t>(sysconf(_SC_PHYS_PAGES)) * sysconf(_SC_PAGESIZE);
   uint64_t maxmemory = server.config.Get("maxmemory").unsigned_number();
-  char ratio[32];
-  std::snprintf(ratio, sizeof(ratio), "%.2f", used == 0 ? 0.0 : static_cast<double>(rss) / used);
-  char peak_perc[32];
-  std::snprintf(peak_perc, sizeof(peak_perc), "%.2f%%",
-                peak == 0 ? 0.0 : 100.0 * static_cast<double>(used) / peak);
+  auto ratio = [](uint64_t a, uint64_t b) {
+    return TwoDecimals(static_cast<double>(static_cast<float>(a) / static_cast<float>(b)));
+  };
+  auto bytes = [](uint64_t a, uint64_t b) { return static_cast<int64_t>(a - b); };
   out.Field("used_memory", static_cast<int64_t>(used));
   out.Field("used_memory_human", BytesToHuman(used));
-  out.Field("used_memory_rss", static_cast<int64_t>(rss));
-  out.Field("used_memory_rss_human", BytesToHuman(rss));
-  out.Field("used_memory_peak", static_cast<int64_t>(peak));
-  out.Field("used_memory_peak_human", BytesToHuman(peak));
-  out.Field("used_memory_peak_perc", peak_perc);
+  out.Field("used_memory_rss", static_cast<int64_t>(mh.rss));
+  out.Field("used_memory_rss_human", BytesToHuman(mh.rss));
+  out.Field("used_memory_peak", static_cast<int64_t>(mh.peak_allocated));
+  out.Field("used_memory_peak_human", BytesToHuman(mh.peak_allocated));
+  out.Field("used_memory_peak_perc", TwoDecimals(mh.peak_perc, "%"));
+  out.Field("used_memory_overhead", static_cast<int64_t>(mh.overhead_total));
+  out.Field("used_memory_startup", static_cast<int64_t>(mh.startup_allocated));
+  out.Field("used_memory_dataset", static_cast<int64_t>(mh.dataset));
+  out.Field("used_memory_dataset_perc", TwoDecimals(mh.dataset_perc, "%"));
+  out.Field("allocator_allocated", static_cast<int64_t>(mh.allocator_allocated));
+  out.Field("allocator_active", static_cast<int64_t>(mh.allocator_active));
+  out.Field("allocator_resident", static_cast<int64_t>(mh.allocator_resident));
   out.Field("total_system_memory", static_cast<int64_t>(system));
   out.Field("total_system_memory_human", BytesToHuman(system));
+  out.Field("number_of_functions", static_cast<int64_t>(server.scripting.functions_total()));
+  out.Field("number_of_libraries", static_cast<int64_t>(server.scripting.library_count()));
   out.Field("maxmemory", static_cast<int64_t>(maxmemory));  // Redis prints it as a long long
   out.Field("maxmemory_human", BytesToHuman(maxmemory));
   out.Field("maxmemory_policy", server.config.Get("maxmemory-policy").text());
-  out.Field("mem_fragmentation_ratio", ratio);
+  out.Field("allocator_frag_ratio", ratio(mh.allocator_active, mh.allocator_allocated));
+  out.Field("allocator_frag_bytes", bytes(mh.allocator_active, mh.allocator_allocated));
+  out.Field("allocator_rss_ratio", ratio(mh.allocator_resident, mh.allocator_active));
+  out.Field("allocator_rss_bytes", bytes(mh.allocator_resident, mh.allocator_active));
+  out.Field("rss_overhead_ratio", ratio(mh.rss, mh.allocator_resident));
+  out.Field("rss_overhead_bytes", bytes(mh.rss, mh.allocator_resident));
+  out.Field("mem_fragmentation_ratio", ratio(mh.rss, used));
+  out.Field("mem_fragmentation_bytes", bytes(mh.rss, used));
+  out.Field("mem_not_counted_for_evict", 0);
+  out.Field("mem_replication_backlog", 0);
+  out.Field("mem_total_replication_buffers", 0);
+  out.Field("mem_clients_slaves", 0);
+  out.Field("mem_clients_normal", static_cast<int64_t>(mh.clients_normal));
+  out.Field("mem_cluster_links", 0);
+  out.Field("mem_aof_buffer", 0);
   out.Field("mem_allocator", "libc");
+  out.Field("active_defrag_running", 0);
   out.Field("lazyfree_pending_objects", 0);
+  out.Field("lazyfreed_objects", 0);
 }
 
 void InfoPersistence(ServerContext& server, InfoWriter& out) {
@@ -159,11 +183,22 @@ void InfoStats(ServerContext& server, InfoWriter& out) {
   storage::KeyspaceStats& keyspace = server.store.stats();
   out.Field("total_connections_received", get(stats.total_connections_received));
   out.Field("total_commands_processed", get(stats.total_commands_processed));
-  out.Field("instantaneous_ops_per_sec", 0);
+  const InstantaneousMetrics& rates = server.instantaneous;
+  auto kbps = [&rates](InstantaneousMetrics::Metric metric) {
+    char buffer[32];
+    std::snprintf(buffer, sizeof(buffer), "%.2f",
+                  static_cast<double>(static_cast<float>(rates.Get(metric)) / 1024));
+    return std::string(buffer);
+  };
+  out.Field("instantaneous_ops_per_sec", rates.Get(InstantaneousMetrics::kCommands));
   out.Field("total_net_input_bytes", get(stats.total_net_input_bytes));
   out.Field("total_net_output_bytes", get(stats.total_net_output_bytes));
-  out.Field("instantaneous_input_kbps", "0.00");
-  out.Field("instantaneous_output_kbps", "0.00");
+  out.Field("total_net_repl_input_bytes", 0);
+  out.Field("total_net_repl_output_bytes", 0);
+  out.Field("instantaneous_input_kbps", kbps(InstantaneousMetrics::kNetInput));
+  out.Field("instantaneous_output_kbps", kbps(InstantaneousMetrics::kNetOutput));
+  out.Field("instantaneous_input_repl_kbps", "0.00");
+  out.Field("instantaneous_output_repl_kbps", "0.00");
   out.Field("rejected_connections", get(stats.rejected_connections));
   out.Field("sync_full", 0);
   out.Field("sync_partial_ok", 0);
@@ -171,19 +206,34 @@ void InfoStats(ServerContext& server, InfoWriter& out) {
   out.Field("expired_keys", get(keyspace.expired_keys));
   out.Field("expired_stale_perc", "0.00");
   out.Field("expired_time_cap_reached_count", 0);
+  out.Field("expire_cycle_cpu_milliseconds", get(stats.expire_cycle_usec) / 1000);
   out.Field("evicted_keys", 0);
   out.Field("evicted_clients", 0);
+  out.Field("total_eviction_exceeded_time", 0);
+  out.Field("current_eviction_exceeded_time", 0);
   out.Field("keyspace_hits", get(keyspace.keyspace_hits));
   out.Field("keyspace_misses", get(keyspace.keyspace_misses));
   out.Field("pubsub_channels", static_cast<int64_t>(server.pubsub.ChannelCount()));
   out.Field("pubsub_patterns", static_cast<int64_t>(server.pubsub.PatternCount()));
+  out.Field("pubsubshard_channels", static_cast<int64_t>(server.pubsub.ShardChannelCount()));
   out.Field("latest_fork_usec", 0);
   out.Field("total_forks", 0);
+  out.Field("migrate_cached_sockets", 0);
+  out.Field("slave_expires_tracked_keys", 0);
+  out.Field("active_defrag_hits", 0);
+  out.Field("active_defrag_misses", 0);
+  out.Field("active_defrag_key_hits", 0);
+  out.Field("active_defrag_key_misses", 0);
+  out.Field("total_active_defrag_time", 0);
+  out.Field("current_active_defrag_time", 0);
   out.Field("tracking_total_keys", static_cast<int64_t>(server.tracking.TotalKeys()));
   out.Field("tracking_total_items", static_cast<int64_t>(server.tracking.TotalItems()));
   out.Field("tracking_total_prefixes", static_cast<int64_t>(server.tracking.TotalPrefixes()));
   out.Field("unexpected_error_replies", 0);
   out.Field("total_error_replies", get(stats.total_error_replies));
+  out.Field("dump_payload_sanitizations", 0);
+  out.Field("io_threaded_reads_processed", 0);
+  out.Field("io_threaded_writes_processed", 0);
 }
 
 void InfoReplication(ServerContext& server, InfoWriter& out) {
@@ -235,6 +285,47 @@ void InfoErrorstats(ServerContext& server, InfoWriter& out) {
   }
 }
 
+// Redis's "%f" of a percentile with trailing zeros (and a trailing dot) trimmed: "50", "99.9".
+std::string PercentileName(double percentile) {
+  char buffer[64];
+  std::snprintf(buffer, sizeof(buffer), "%f", percentile);
+  std::string name = buffer;
+  if (name.find('.') != std::string::npos) {
+    while (name.back() == '0') name.pop_back();
+    if (name.back() == '.') name.pop_back();
+  }
+  return name;
+}
+
+// latency_percentiles_usec_<command>:p50=...,p99=...: the percentiles of
+// latency-tracking-info-percentiles, as hdr_histogram computes them, in microseconds.
+void InfoLatencystats(ServerContext& server, InfoWriter& out) {
+  // With latency-tracking off the section is empty, though LATENCY HISTOGRAM still shows what
+  // was recorded.
+  if (server.config.Get("latency-tracking").number() == 0) return;
+  std::vector<double> percentiles;
+  std::string configured = server.config.Get("latency-tracking-info-percentiles").text();
+  std::istringstream words(configured);
+  for (double percentile; words >> percentile;) percentiles.push_back(percentile);
+  std::vector<std::pair<std::string, const LatencyHistogram*>> rows;
+  auto sums = server.command_latencies.Sums();
+  for (const auto& [spec, histogram] : sums) {
+    rows.emplace_back(CommandFullName(server.commands, *spec), &histogram);
+  }
+  std::sort(rows.begin(), rows.end());
+  for (const auto& [name, histogram] : rows) {
+    std::string value;
+    for (double percentile : percentiles) {
+      if (!value.empty()) value += ",";
+      char number[64];
+      std::snprintf(number, sizeof(number), "%.3f",
+                    static_cast<double>(histogram->ValueAtPercentile(percentile)) / 1000.0);
+      value += "p" + PercentileName(percentile) + "=" + number;
+    }
+    out.Field("latency_percentiles_usec_" + name, value);
+  }
+}
+
 void InfoCluster(ServerContext&, InfoWriter& out) { out.Field("cluster_enabled", 0); }
 
 // INFO holds every shard lock (kLockAll), so the counts are consistent.
@@ -266,7 +357,7 @@ constexpr InfoSection kInfoSections[] = {
     {"modules", "Modules", true, InfoNothing},
     {"commandstats", "Commandstats", false, InfoCommandstats},
     {"errorstats", "Errorstats", true, InfoErrorstats},
-    {"latencystats", "Latencystats", false, InfoNothing},
+    {"latencystats", "Latencystats", false, InfoLatencystats},
     {"cluster", "Cluster", true, InfoCluster},
     {"keyspace", "Keyspace", true, InfoKeyspace},
 };

@@ -10,6 +10,7 @@
 #include "server/commands/command_introspection.h"
 #include "server/commands/families.h"
 #include "server/commands/info.h"
+#include "server/commands/memory_report.h"
 #include "server/dispatch/errors.h"
 #include "server/dispatch/server_context.h"
 #include "storage/glob.h"
@@ -227,7 +228,8 @@ void CmdConfigResetstat(CommandContext& ctx) {
   ServerStats& stats = ctx.server.stats;
   for (auto* counter : {&stats.total_connections_received, &stats.total_commands_processed,
                         &stats.rejected_connections, &stats.total_net_input_bytes,
-                        &stats.total_net_output_bytes, &stats.total_error_replies}) {
+                        &stats.total_net_output_bytes, &stats.total_error_replies,
+                        &stats.expire_cycle_usec}) {
     counter->store(0, std::memory_order_relaxed);
   }
   storage::KeyspaceStats& keyspace = ctx.server.store.stats();
@@ -236,6 +238,7 @@ void CmdConfigResetstat(CommandContext& ctx) {
     counter->store(0, std::memory_order_relaxed);
   }
   ctx.server.command_stats.Reset();
+  ctx.server.command_latencies.Reset();
   ctx.reply.Ok();
 }
 
@@ -294,6 +297,14 @@ void CmdMemoryUsage(CommandContext& ctx) {
 void CmdMemoryHelp(CommandContext& ctx) {
   static constexpr std::string_view kLines[] = {
       "MEMORY <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+      "DOCTOR",
+      "    Return memory problems reports.",
+      "MALLOC-STATS",
+      "    Return internal statistics report from the memory allocator.",
+      "PURGE",
+      "    Attempt to purge dirty pages for reclamation by the allocator.",
+      "STATS",
+      "    Return information about the memory usage of the server.",
       "USAGE <key> [SAMPLES <count>]",
       "    Return memory in bytes used by <key> and its value. Nested values are",
       "    sampled up to <count> times (default: 5, 0 means sample all).",
@@ -415,6 +426,10 @@ constexpr CommandSpec kMemorySubcommands[] = {
      .arity = 2,
      .flags = kLoading | kStale,
      .handler = CmdMemoryHelp},
+    {.name = "stats", .arity = 2, .flags = kLockAll, .handler = CmdMemoryStats},
+    {.name = "doctor", .arity = 2, .flags = kLockAll, .handler = CmdMemoryDoctor},
+    {.name = "malloc-stats", .arity = 2, .flags = 0, .handler = CmdMemoryMallocStats},
+    {.name = "purge", .arity = 2, .flags = 0, .handler = CmdMemoryPurge},
 };
 
 constexpr CommandSpec kRows[] = {

@@ -20,6 +20,7 @@
 #include "server/services/client_pause.h"
 #include "server/services/monitor.h"
 #include "server/services/keyspace_notifier.h"
+#include "server/services/latency.h"
 #include "server/services/pubsub.h"
 #include "server/services/slowlog.h"
 #include "server/services/tracking.h"
@@ -49,6 +50,7 @@ struct ServerStats {
   std::atomic<uint64_t> total_net_output_bytes{0};
   std::atomic<uint64_t> total_error_replies{0};
   std::atomic<int64_t> blocked_clients{0};
+  std::atomic<uint64_t> expire_cycle_usec{0};  // time spent in active expiry cycles
 };
 
 class ClientRegistry {
@@ -102,6 +104,12 @@ class ServerContext {
   ClientPause pause;
   // SLOWLOG's entries, fed by an after hook of the pipeline.
   Slowlog slowlog;
+  // LATENCY's events and the per-command histograms of LATENCY HISTOGRAM and INFO latencystats,
+  // fed by an after hook of the pipeline.
+  LatencyMonitor latency;
+  CommandLatencies command_latencies;
+  // INFO's instantaneous_* rates, sampled by the server's cron.
+  InstantaneousMetrics instantaneous;
   // The command pipeline every entry path runs commands through: connections, EXEC, scripts and
   // blocked clients' re-runs.
   Dispatcher dispatcher{*this};
@@ -112,6 +120,8 @@ class ServerContext {
   Journal journal{config};
 
   int64_t start_time_ms = 0;
+  // Used memory once the server was built, before any client (MEMORY STATS startup.allocated).
+  uint64_t startup_memory = 0;
   std::string run_id;
   std::string executable;
   std::atomic<int> tcp_port{0};

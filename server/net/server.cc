@@ -14,6 +14,9 @@
 #include <random>
 #include <sstream>
 
+#include "server/services/latency.h"
+#include "storage/memory.h"
+
 namespace respd::server {
 namespace asio = boost::asio;
 using asio::ip::tcp;
@@ -157,6 +160,7 @@ Server::Server(Config& config, storage::Clock& clock)
   for (int i = 0; i < threads; ++i) threads_.push_back(std::make_unique<IoThread>(clock));
   context_.run_id = RandomRunId();
   context_.start_time_ms = clock.NowMs();
+  context_.startup_memory = storage::memory::UsedMemory();
   context_.request_shutdown = [this] { Stop(); };
   context_.request_down = [this](int64_t ms, uint64_t caller) {
     down_ = true;
@@ -486,6 +490,22 @@ void Server::ScheduleCron(IoThread& thread) {
   });
 }
 
+void Server::SampleInstantaneousMetrics() {
+  using Metrics = InstantaneousMetrics;
+  int64_t now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                       std::chrono::steady_clock::now().time_since_epoch())
+                       .count();
+  if (now_ms - last_metrics_sample_ms_ < Metrics::kPeriodMs) return;
+  last_metrics_sample_ms_ = now_ms;
+  const ServerStats& stats = context_.stats;
+  context_.instantaneous.Track(Metrics::kCommands, now_ms,
+                               stats.total_commands_processed.load(std::memory_order_relaxed));
+  context_.instantaneous.Track(Metrics::kNetInput, now_ms,
+                               stats.total_net_input_bytes.load(std::memory_order_relaxed));
+  context_.instantaneous.Track(Metrics::kNetOutput, now_ms,
+                               stats.total_net_output_bytes.load(std::memory_order_relaxed));
+}
+
 void Server::RunCron(IoThread& thread) {
   // Fired from a busy script's hook (as Redis's processEventsWhileBlocked skips time events): no
   // key may expire and no client may be closed in the script's middle.
@@ -495,9 +515,17 @@ void Server::RunCron(IoThread& thread) {
   if (&thread == threads_[0].get() && context_.active_expire.load(std::memory_order_relaxed) &&
       !context_.pause.active()) {
     auto budget = storage::ActiveExpiry::Budget(config_.hz().number());
-    active_expiry_.RunCycle(context_.store, context_.clock.NowMs(),
-                            std::chrono::steady_clock::now() + budget);
+    auto start = std::chrono::steady_clock::now();
+    active_expiry_.RunCycle(context_.store, context_.clock.NowMs(), start + budget);
+    auto elapsed = std::chrono::steady_clock::now() - start;
+    AddLatencySampleIfNeeded(
+        context_, "expire-cycle",
+        std::chrono::duration_cast<std::chrono::milliseconds>(elapsed).count());
+    context_.stats.expire_cycle_usec.fetch_add(
+        std::chrono::duration_cast<std::chrono::microseconds>(elapsed).count(),
+        std::memory_order_relaxed);
   }
+  if (&thread == threads_[0].get()) SampleInstantaneousMetrics();
   auto real_now = std::chrono::steady_clock::now();
   if (!thread.sweep_due && real_now - thread.last_sweep < kClientSweepInterval) return;
   thread.sweep_due = false;

@@ -76,11 +76,14 @@ class Server : public storage::ClockObserver {
   // Opens the listeners again on the addresses they had (a port 0 listener keeps the port it got);
   // retries shortly if an address is taken meanwhile.
   void BringUp();
+  // Redis's run_with_period(100) in serverCron: INFO's instantaneous_* rates (first thread).
+  void SampleInstantaneousMetrics();
 
   Config& config_;
   ServerContext context_;
   // Run by the first I/O thread's cron only.
   storage::ActiveExpiry active_expiry_;
+  int64_t last_metrics_sample_ms_ = 0;  // first thread only
   std::vector<std::unique_ptr<IoThread>> threads_;
   std::vector<std::unique_ptr<boost::asio::ip::tcp::acceptor>> acceptors_;
   std::vector<std::unique_ptr<boost::asio::ip::tcp::acceptor>> tls_acceptors_;

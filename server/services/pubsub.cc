@@ -240,6 +240,11 @@ size_t PubSubRegistry::ChannelCount() const {
   return channels_.size();
 }
 
+size_t PubSubRegistry::ShardChannelCount() const {
+  std::lock_guard lock(mutex_);
+  return shard_channels_.size();
+}
+
 OutputBufferLimit PubSubRegistry::output_limit() {
   uint64_t version = limit_option_.version();
   if (version != limit_version_.load(std::memory_order_acquire)) {

@@ -83,6 +83,8 @@ class PubSubRegistry {
   // PUBSUB NUMPAT and INFO's pubsub_channels / pubsub_patterns.
   size_t PatternCount() const;
   size_t ChannelCount() const;
+  // INFO's pubsubshard_channels.
+  size_t ShardChannelCount() const;
 
   // client-output-buffer-limit's pubsub class, as configured now.
   OutputBufferLimit output_limit();

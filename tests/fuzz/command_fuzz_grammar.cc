@@ -48,7 +48,6 @@ const std::map<std::string, CompareRule, std::less<>>& Rules() {
       {"client|setinfo", {Compare::kSkip}},  // Redis 7.2's: 7.0 has no docs for it
       // List only respd's subcommands (docs/COMMANDS.md).
       {"client|help", {Compare::kSkip}},
-      {"memory|help", {Compare::kSkip}},
       // Generated from each server's own table, which differ by design (command_table_test
       // checks COMMAND INFO for every registered command).
       {"command", {Compare::kSkip}},
@@ -104,6 +103,17 @@ const std::map<std::string, CompareRule, std::less<>>& Rules() {
       // even the entry count differs; tests/differential/scripts/slowlog.txt covers them.
       {"slowlog|get", {Compare::kSkip}},
       {"slowlog|len", {Compare::kSkip}},
+      // Likewise latency events and histogram buckets (tests/differential/scripts/latency.txt).
+      {"latency|latest", {Compare::kSkip}},
+      {"latency|history", {Compare::kSkip}},
+      {"latency|graph", {Compare::kSkip}},
+      {"latency|doctor", {Compare::kSkip}},
+      {"latency|reset", {Compare::kSkip}},
+      {"latency|histogram", {Compare::kSkip}},
+      // Each server's own memory figures; Redis's jemalloc report has no respd counterpart.
+      {"memory|stats", {Compare::kTypeOnly}},
+      {"memory|doctor", {Compare::kTypeOnly}},
+      {"memory|malloc-stats", {Compare::kSkip}},
   };
   return *rules;
 }

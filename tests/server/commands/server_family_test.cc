@@ -42,7 +42,9 @@ TEST_F(ServerFamilyTest, CommandGetkeysErrors) {
 
 TEST_F(ServerFamilyTest, CommandListFilters) {
   EXPECT_EQ(Run({"command", "list", "filterby", "pattern", "memory*"}),
-            "*3\r\n$6\r\nmemory\r\n$12\r\nmemory|usage\r\n$11\r\nmemory|help\r\n");
+            "*7\r\n$6\r\nmemory\r\n$12\r\nmemory|usage\r\n$11\r\nmemory|help\r\n$12\r\nmemory|"
+            "stats\r\n$13\r\nmemory|doctor\r\n$19\r\nmemory|malloc-stats\r\n$12\r\n"
+            "memory|purge\r\n");
   EXPECT_EQ(Run({"command", "list", "filterby", "module", "x"}), "*0\r\n");
   EXPECT_EQ(Run({"command", "list", "filterby", "bad", "x"}), "-ERR syntax error\r\n");
 }
