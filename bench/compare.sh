@@ -31,7 +31,7 @@ while (($#)); do
     --out) out="$2"; shift 2 ;;
     --tls) tls=1; shift ;;
     --pubsub-only) pubsub_only=1; shift ;;
-    -h|--help) sed -n '2,9p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,8p' "$0"; exit 0 ;;
     *) echo "unknown argument: $1" >&2; exit 2 ;;
   esac
 done

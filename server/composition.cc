@@ -65,6 +65,12 @@ void Compose(ServerContext& server) {
   server.store.AddObserver(&server.blocking);
   server.store.AddObserver(&server.keyspace_notifier);
   server.store.AddObserver(&server.tracking);
+  // Admission, in Redis's order: ACL, then a monitor's keyspace refusal, then respd's fault rules;
+  // tracking last, so only a command that will run consumes CLIENT CACHING's one-shot flag.
+  server.dispatcher.AddAdmissionHook(AclAdmissionHook(server));
+  server.dispatcher.AddAdmissionHook(MonitorAdmission(server));
+  server.dispatcher.AddAdmissionHook(
+      [&faults = server.faults](const Admission& admission) { return faults.Admit(admission); });
   server.dispatcher.AddAdmissionHook([&tracking = server.tracking](const Admission& admission) {
     tracking.BeforeCommand(admission);
     return Refusal::kNone;
@@ -72,19 +78,15 @@ void Compose(ServerContext& server) {
   server.dispatcher.AddAfterHook(
       [&tracking = server.tracking](const Completion& done) { tracking.AfterCommand(done); });
   server.dispatcher.AddAfterHook(SlowlogHook(server));
-  server.dispatcher.AddAdmissionHook(AclAdmissionHook(server));
   server.dispatcher.AddAfterHook(LatencyHook(server));
-  server.dispatcher.AddAdmissionHook(
-      [&faults = server.faults](const Admission& admission) { return faults.Admit(admission); });
   server.dispatcher.AddAfterHook([&server](const Completion& done) {
     server.journal.Record(done, server.clock.NowMs());
   });
+  server.dispatcher.AddAfterHook(MonitorHook(server));
   server.clients.AddDisconnectHook([&server](uint64_t id) { server.leases.ReleaseAll(id); });
   server.config.CaptureStartupValues();
   if (std::optional<uint64_t> seed = StartupSeed(server.config)) server.SeedRandom(seed);
   RegisterResetHooks(server);
-  server.dispatcher.AddAdmissionHook(MonitorAdmission(server));
-  server.dispatcher.AddAfterHook(MonitorHook(server));
 }
 
 }  // namespace respd::server

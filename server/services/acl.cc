@@ -126,10 +126,10 @@ void Acl::Init(const CommandTable& table) {
     info.full_name = parent < 0 ? std::string(spec.name)
                                 : commands_[parent].full_name + "|" + std::string(spec.name);
     info.meta = metadata::Find(info.full_name);
+    // Every registered command has metadata (command_metadata_test checks).
     std::vector<std::string_view> names =
-        info.meta != nullptr && metadata::Present(info.meta->acl_categories)
-            ? metadata::Words(info.meta->acl_categories)
-            : AclCategories(spec);
+        info.meta != nullptr ? metadata::Words(info.meta->acl_categories)
+                             : std::vector<std::string_view>{};
     for (std::string_view name : names) {
       if (int index = CategoryIndex(name.substr(1)); index >= 0) info.categories |= 1u << index;
     }

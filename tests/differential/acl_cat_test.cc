@@ -16,10 +16,7 @@ namespace {
 
 std::set<std::string> Names(const std::string& frame) {
   std::set<std::string> names;
-  for (const std::string& element : SplitTopLevelElements(frame)) {
-    size_t start = element.find("\r\n");
-    names.insert(element.substr(start + 2, element.size() - start - 4));
-  }
+  for (const std::string& element : SplitTopLevelElements(frame)) names.insert(BulkPayload(element));
   return names;
 }
 

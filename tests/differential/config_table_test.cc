@@ -47,8 +47,7 @@ const std::vector<std::string> kProbes = {
 std::map<std::string, std::string> ConfigGetAll(RespClient& client) {
   std::vector<std::string> flat;
   for (const std::string& element : SplitTopLevelElements(client.Command({"CONFIG", "GET", "*"}))) {
-    size_t start = element.find("\r\n");
-    flat.push_back(element.substr(start + 2, element.size() - start - 4));
+    flat.push_back(BulkPayload(element));
   }
   std::map<std::string, std::string> values;
   for (size_t i = 0; i + 1 < flat.size(); i += 2) values[flat[i]] = flat[i + 1];

@@ -16,6 +16,7 @@
 
 #include "tests/support/resp_client.h"
 #include "tests/support/server_process.h"
+#include "tests/support/temp_dir.h"
 
 namespace respd::testing {
 namespace {
@@ -25,22 +26,6 @@ namespace {
 constexpr auto kRetryInterval = std::chrono::milliseconds(10);
 constexpr int kAttempts = 1000;
 constexpr std::string_view kDownMs = "1000";
-
-class TempDir {
- public:
-  TempDir() {
-    char name[] = "/tmp/respd-down-XXXXXX";
-    if (mkdtemp(name) != nullptr) path_ = name;
-  }
-  ~TempDir() {
-    std::error_code ignored;
-    if (!path_.empty()) std::filesystem::remove_all(path_, ignored);
-  }
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
 
 // connect(2)'s errno for one attempt (0: it connected; the socket is closed again).
 int ConnectErrno(int family, const sockaddr* addr, socklen_t len) {

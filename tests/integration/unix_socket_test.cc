@@ -14,6 +14,7 @@
 
 #include "tests/support/resp_client.h"
 #include "tests/support/server_process.h"
+#include "tests/support/temp_dir.h"
 
 namespace respd::testing {
 namespace {
@@ -32,23 +33,6 @@ constexpr std::string_view kDenied =
     "testing, restart it with the '--protected-mode no' option. 4) Setup a an authentication "
     "password for the default user. NOTE: You only need to do one of the above things in order for "
     "the server to start accepting connections from the outside.\r\n";
-
-// A private directory for the socket file, removed with its contents.
-class TempDir {
- public:
-  TempDir() {
-    char name[] = "/tmp/respd-unix-XXXXXX";
-    if (mkdtemp(name) != nullptr) path_ = name;
-  }
-  ~TempDir() {
-    std::error_code ignored;
-    if (!path_.empty()) std::filesystem::remove_all(path_, ignored);
-  }
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
 
 // Leaves a socket file at `path` with nobody listening, as a server killed without cleanup does.
 bool LeaveStaleSocket(const std::string& path) {
@@ -74,6 +58,11 @@ TEST(UnixSocketTest, ServesOnTheSocketWithItsPermissionsAndRemovesItAtExit) {
   ServerProcess server =
       ServerProcess::StartRespd({"--unixsocket", path, "--unixsocketperm", "0700"});
   ASSERT_TRUE(server.running());
+  // StartRespd waits for the TCP port only, which the kernel accepts on before respd has
+  // replaced the stale socket file; a reply means every listener is set up.
+  RespClient tcp;
+  ASSERT_TRUE(tcp.Connect(server.port()));
+  ASSERT_EQ(tcp.Command({"PING"}), "+PONG\r\n");
 
   struct stat info {};
   ASSERT_EQ(stat(path.c_str(), &info), 0);
@@ -98,8 +87,6 @@ TEST(UnixSocketTest, ServesOnTheSocketWithItsPermissionsAndRemovesItAtExit) {
   EXPECT_NE(list.find(" addr=" + path + ":0 laddr=" + path + ":0 "), std::string::npos) << list;
 
   // TCP stays served next to the socket, and its clients are not flagged U.
-  RespClient tcp;
-  ASSERT_TRUE(tcp.Connect(server.port()));
   std::string tcp_line = tcp.Command({"CLIENT", "INFO"});
   EXPECT_NE(tcp_line.find(" addr=127.0.0.1:"), std::string::npos) << tcp_line;
   EXPECT_NE(tcp_line.find(" flags=N "), std::string::npos) << tcp_line;

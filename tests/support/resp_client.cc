@@ -106,6 +106,11 @@ size_t RespFrameLength(std::string_view data, size_t pos) {
   }
 }
 
+std::string BulkPayload(std::string_view frame) {
+  size_t start = frame.find("\r\n");
+  return std::string(frame.substr(start + 2, frame.size() - start - 4));
+}
+
 std::vector<std::string> SplitTopLevelElements(std::string_view frame) {
   size_t pos = 0;
   if (!frame.empty() && frame[0] == '|') {
