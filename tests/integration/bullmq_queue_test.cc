@@ -109,16 +109,18 @@ TEST(BullmqQueueTest, EveryJobCompletesOnceUnderScriptsAndBlockingMoves) {
   RespClient producer;
   ASSERT_TRUE(producer.Connect(server.port()));
   std::map<std::string, std::string> sha;
-  for (const auto& [name, body] : std::map<std::string, const char*>{
-           {"add", kAddJob}, {"promote", kPromote}, {"active", kMoveToActive},
-           {"finished", kMoveToFinished}}) {
+  for (const auto& [name, body] :
+       std::map<std::string, const char*>{{"add", kAddJob},
+                                          {"promote", kPromote},
+                                          {"active", kMoveToActive},
+                                          {"finished", kMoveToFinished}}) {
     sha[name] = BulkText(producer.Command({"SCRIPT", "LOAD", body}));
     ASSERT_EQ(sha[name].size(), 40u) << name;
   }
   const std::string prefix = "bull:mail:";
-  const std::string events = prefix + "events", wait = prefix + "wait",
-                    active = prefix + "active", delayed = prefix + "delayed",
-                    completed = prefix + "completed", id_key = prefix + "id";
+  const std::string events = prefix + "events", wait = prefix + "wait", active = prefix + "active",
+                    delayed = prefix + "delayed", completed = prefix + "completed",
+                    id_key = prefix + "id";
   const std::string kept = std::to_string(kEventsKept);
 
   std::mutex mutex;
@@ -142,8 +144,8 @@ TEST(BullmqQueueTest, EveryJobCompletesOnceUnderScriptsAndBlockingMoves) {
             w % 2 == 0 ? client.Command({"BRPOPLPUSH", wait, active, "0.05"})
                        : client.Command({"BLMOVE", wait, active, "RIGHT", "LEFT", "0.05"}));
         if (popped.empty()) {
-          if (produced && client.Command({"ZCARD", completed}) ==
-                              ":" + std::to_string(kJobs) + "\r\n") {
+          if (produced &&
+              client.Command({"ZCARD", completed}) == ":" + std::to_string(kJobs) + "\r\n") {
             break;
           }
           ++empty_pops;
@@ -151,11 +153,11 @@ TEST(BullmqQueueTest, EveryJobCompletesOnceUnderScriptsAndBlockingMoves) {
         }
         int id = std::stoi(popped);
         std::string job = prefix + popped;
-        EXPECT_EQ(BulkText(client.Command(
-                      {"EVALSHA", sha["active"], "2", job, events, worker, kept})),
-                  JobName(id));
-        std::string last = client.Command({"EVALSHA", sha["finished"], "4", active, completed,
-                                           job, events, popped, std::to_string(id), kept});
+        EXPECT_EQ(
+            BulkText(client.Command({"EVALSHA", sha["active"], "2", job, events, worker, kept})),
+            JobName(id));
+        std::string last = client.Command({"EVALSHA", sha["finished"], "4", active, completed, job,
+                                           events, popped, std::to_string(id), kept});
         EXPECT_EQ(last[0], '$') << last;
         std::lock_guard lock(mutex);
         ++done[id];
@@ -179,11 +181,12 @@ TEST(BullmqQueueTest, EveryJobCompletesOnceUnderScriptsAndBlockingMoves) {
   for (const auto& [id, count] : done) EXPECT_EQ(count, 1) << "job " << id;
   EXPECT_EQ(producer.Command({"ZCARD", completed}), ":" + std::to_string(kJobs) + "\r\n");
   EXPECT_EQ(producer.Command({"EXISTS", wait, active, delayed}), ":0\r\n");
-  EXPECT_EQ(producer.Command({"EVAL",
-                              "local r = cmsgpack.unpack(redis.call('HGET', KEYS[1], 'returnvalue'))"
-                              " return {tostring(r.ok), r.attempts}",
-                              "1", prefix + "5"}),
-            "*2\r\n$4\r\ntrue\r\n:1\r\n");
+  EXPECT_EQ(
+      producer.Command({"EVAL",
+                        "local r = cmsgpack.unpack(redis.call('HGET', KEYS[1], 'returnvalue'))"
+                        " return {tostring(r.ok), r.attempts}",
+                        "1", prefix + "5"}),
+      "*2\r\n$4\r\ntrue\r\n:1\r\n");
   // MAXLEN ~ trims whole nodes only: the events stream keeps at least the last kEventsKept.
   std::string length = producer.Command({"XLEN", events});
   int events_left = std::stoi(length.substr(1));
@@ -191,8 +194,8 @@ TEST(BullmqQueueTest, EveryJobCompletesOnceUnderScriptsAndBlockingMoves) {
   EXPECT_LE(events_left, kEventsKept + 100);  // stream-node-max-entries
   EXPECT_EQ(producer.Command({"XTRIM", events, "MAXLEN", "=", "10"}),
             ":" + std::to_string(events_left - 10) + "\r\n");
-  std::vector<std::string> last = SplitTopLevelElements(producer.Command({"XREVRANGE", events,
-                                                                          "+", "-", "COUNT", "1"}));
+  std::vector<std::string> last =
+      SplitTopLevelElements(producer.Command({"XREVRANGE", events, "+", "-", "COUNT", "1"}));
   ASSERT_EQ(last.size(), 1u);
   EXPECT_NE(last[0].find("completed"), std::string::npos);
 }
