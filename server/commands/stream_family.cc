@@ -29,20 +29,6 @@ std::optional<StreamId> ParseStreamIdOrReply(CommandContext& ctx, std::string_vi
   return id;
 }
 
-std::optional<StreamId> ParseRangeBoundOrReply(CommandContext& ctx, std::string_view arg,
-                                               bool is_start) {
-  uint64_t missing_seq = is_start ? 0 : UINT64_MAX;
-  bool exclusive = arg.size() > 1 && arg[0] == '(';
-  auto id = ParseStreamIdOrReply(ctx, exclusive ? arg.substr(1) : arg, missing_seq, exclusive);
-  if (!id || !exclusive) return id;
-  if (is_start ? !id->Incr() : !id->Decr()) {
-    ctx.reply.Error(is_start ? "ERR invalid start ID for the interval"
-                             : "ERR invalid end ID for the interval");
-    return std::nullopt;
-  }
-  return id;
-}
-
 StreamId StreamIdArg(ArgParser& parser, std::string_view arg, uint64_t missing_seq, bool strict) {
   if (parser.failed()) return {};
   auto id = storage::ParseStreamId(arg, missing_seq, strict);
@@ -59,19 +45,6 @@ StreamId RangeBoundArg(ArgParser& parser, std::string_view arg, bool is_start) {
                          : "ERR invalid end ID for the interval");
   }
   return id;
-}
-
-std::optional<int64_t> ParseLongLongOrReply(CommandContext& ctx, std::string_view arg,
-                                            std::string_view message) {
-  auto v = storage::ParseInt64(arg);
-  if (!v) {
-    if (message.empty()) {
-      ctx.reply.Error(kErrNotInteger);
-    } else {
-      ctx.reply.Error("ERR " + std::string(message));
-    }
-  }
-  return v;
 }
 
 void ReplyStreamId(CommandContext& ctx, StreamId id) { ctx.reply.Bulk(id.ToString()); }
