@@ -260,6 +260,48 @@ for ((run = 1; run <= runs; run++)); do
 done
 for name in redis respd; do stop_server "$name"; done
 
+# --- Streams: XADD rate, XREADGROUP+XACK rate, memory per stream entry. ---
+# XADD fills a stream of $requests entries (2 small fields); a worker (stream_group_rate.py) then
+# drains it through a consumer group, XREADGROUP COUNT 100 and XACK, on one connection. The
+# worker is Python, so its entries/s may be client-bound; server CPU per entry is the figure then.
+if ((!pubsub_only)); then
+  for ((run = 1; run <= runs; run++)); do
+    for name in redis respd; do
+      start_server "$name"
+      lines="$(bench "$name" -P 16 -n "$requests" XADD bench:stream '*' f1 v1 f2 v2)"
+      record "$name" "XADD -P 16 ops/s" "${lines##*,}"
+      before="$(cpu_ticks "${pid_of[$name]}")"
+      rate="$(timeout "$step_timeout" python3 bench/stream_group_rate.py "${port_of[$name]}" \
+        bench:stream)"
+      after="$(cpu_ticks "${pid_of[$name]}")"
+      record "$name" "XREADGROUP+XACK entries/s" "${rate##*,}"
+      record "$name" "server CPU us/entry (XREADGROUP+XACK)" \
+        "$(awk -v t=$((after - before)) -v hz="$clk_tck" -v n="${rate%%,*}" \
+          'BEGIN {printf "%.3f", t / hz * 1e6 / n}')"
+      stop_server "$name"
+    done
+    echo "streams run $run/$runs done"
+  done
+  python3 - "$keys" >"$work_dir/stream.resp" <<'EOF'
+import sys
+count = int(sys.argv[1])
+entry = b"*7\r\n$4\r\nXADD\r\n$6\r\nstream\r\n$1\r\n*\r\n$2\r\nf1\r\n$2\r\nv1\r\n$2\r\nf2\r\n$2\r\nv2\r\n"
+for _ in range(count // 10000):
+    sys.stdout.buffer.write(entry * 10000)
+sys.stdout.buffer.write(entry * (count % 10000))
+EOF
+  for name in redis respd; do
+    start_server "$name"
+    before="$(rss_kb "${pid_of[$name]}")"
+    timeout "$step_timeout" redis-cli -p "${port_of[$name]}" --pipe <"$work_dir/stream.resp" >/dev/null
+    loaded="$(timeout 10 redis-cli -p "${port_of[$name]}" xlen stream)"
+    [[ "$loaded" == "$keys" ]] || echo "warning: $name holds $loaded stream entries, not $keys" >&2
+    after="$(rss_kb "${pid_of[$name]}")"
+    record "$name" "rss bytes/stream entry (2 fields)" "$(((after - before) * 1024 / keys))"
+    stop_server "$name"
+  done
+fi
+
 # --- Start-to-first-PONG, memory per key: a fresh server per measurement. ---
 gen_keys() {  # $1: extra SET arguments; RESP on stdout, exactly $keys distinct 16-byte keys
   python3 - "$keys" "$@" <<'EOF'

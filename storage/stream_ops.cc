@@ -242,7 +242,10 @@ std::vector<StreamEntryRef> Claim(Database& db, std::string_view key, Stream& st
         now_ms - n.delivery_time < request.min_idle_ms) {
       continue;
     }
-    if (consumer == nullptr) consumer = FindOrCreateConsumer(db, key, group, consumer_name, now_ms);
+    if (consumer == nullptr) {
+      consumer = FindOrCreateConsumer(db, key, group, consumer_name, now_ms);
+      consumer->seen_time = now_ms;  // as Redis's lookup refreshes an existing consumer
+    }
     if (n.consumer != consumer && n.consumer != nullptr) n.consumer->pel.erase(id);
     n.delivery_time = delivery_time;
     if (request.retry_count >= 0) {
@@ -284,7 +287,10 @@ AutoClaimResult AutoClaim(Database& db, std::string_view key, Stream& stream, St
     }
     StreamNack& nack = current->second;
     if (min_idle_ms > 0 && now_ms - nack.delivery_time < min_idle_ms) continue;
-    if (consumer == nullptr) consumer = FindOrCreateConsumer(db, key, group, consumer_name, now_ms);
+    if (consumer == nullptr) {
+      consumer = FindOrCreateConsumer(db, key, group, consumer_name, now_ms);
+      consumer->seen_time = now_ms;  // as Redis's lookup refreshes an existing consumer
+    }
     if (nack.consumer != consumer) {
       if (nack.consumer != nullptr) nack.consumer->pel.erase(id);
       consumer->pel.insert(id);

@@ -29,31 +29,22 @@ std::optional<StreamId> ParseStreamIdOrReply(CommandContext& ctx, std::string_vi
   return id;
 }
 
-std::optional<StreamId> ParseRangeBoundOrReply(CommandContext& ctx, std::string_view arg,
-                                               bool is_start) {
-  uint64_t missing_seq = is_start ? 0 : UINT64_MAX;
-  bool exclusive = arg.size() > 1 && arg[0] == '(';
-  auto id = ParseStreamIdOrReply(ctx, exclusive ? arg.substr(1) : arg, missing_seq, exclusive);
-  if (!id || !exclusive) return id;
-  if (is_start ? !id->Incr() : !id->Decr()) {
-    ctx.reply.Error(is_start ? "ERR invalid start ID for the interval"
-                             : "ERR invalid end ID for the interval");
-    return std::nullopt;
-  }
-  return id;
+StreamId StreamIdArg(ArgParser& parser, std::string_view arg, uint64_t missing_seq, bool strict) {
+  if (parser.failed()) return {};
+  auto id = storage::ParseStreamId(arg, missing_seq, strict);
+  parser.FailUnless(id.has_value(), kErrInvalidStreamId);
+  return id.value_or(StreamId{});
 }
 
-std::optional<int64_t> ParseLongLongOrReply(CommandContext& ctx, std::string_view arg,
-                                            std::string_view message) {
-  auto v = storage::ParseInt64(arg);
-  if (!v) {
-    if (message.empty()) {
-      ctx.reply.Error(kErrNotInteger);
-    } else {
-      ctx.reply.Error("ERR " + std::string(message));
-    }
+StreamId RangeBoundArg(ArgParser& parser, std::string_view arg, bool is_start) {
+  bool exclusive = arg.size() > 1 && arg[0] == '(';
+  StreamId id =
+      StreamIdArg(parser, exclusive ? arg.substr(1) : arg, is_start ? 0 : UINT64_MAX, exclusive);
+  if (exclusive && !parser.failed() && !(is_start ? id.Incr() : id.Decr())) {
+    parser.Fail(is_start ? "ERR invalid start ID for the interval"
+                         : "ERR invalid end ID for the interval");
   }
-  return v;
+  return id;
 }
 
 void ReplyStreamId(CommandContext& ctx, StreamId id) { ctx.reply.Bulk(id.ToString()); }
@@ -119,19 +110,6 @@ constexpr int64_t kApproxLimitFallback = 10000;
 // XREAD_BLOCKED_DEFAULT_COUNT), so a low ID does not serve a huge stream at once.
 constexpr int64_t kBlockedReadCount = 1000;
 
-// Redis's getTimeoutFromObjectOrReply in milliseconds (XREAD's BLOCK): a non-negative integer; 0
-// waits forever.
-bool ParseBlockTimeoutMs(CommandContext& ctx, std::string_view text, int64_t* timeout_ms) {
-  auto ms = ParseLongLongOrReply(ctx, text, "timeout is not an integer or out of range");
-  if (!ms) return false;
-  if (*ms < 0) {
-    ctx.reply.Error("ERR timeout is negative");
-    return false;
-  }
-  *timeout_ms = *ms;
-  return true;
-}
-
 // XADD's and XTRIM's options, Redis's streamParseAddOrTrimArgsOrReply. For XADD, `id_pos` is set
 // to the ID's position; returns false after replying an error.
 struct AddTrimArgs {
@@ -143,94 +121,63 @@ struct AddTrimArgs {
 };
 
 bool ParseAddOrTrimArgs(CommandContext& ctx, bool xadd, AddTrimArgs* out) {
-  Args args = ctx.args;
+  ArgParser parser(ctx.args, 2);
+  StreamTrim& trim = out->trim;
   bool limit_given = false;
-  size_t i = 2;
-  for (; i < args.size(); ++i) {
-    size_t more = args.size() - 1 - i;
-    std::string_view opt = args[i];
-    if (xadd && AsCString(opt) == "*") break;
-    bool maxlen = IsKeyword(opt, "maxlen");
-    if ((maxlen || IsKeyword(opt, "minid")) && more > 0) {
-      if (out->trim.strategy != StreamTrim::Strategy::kNone) {
-        ctx.reply.Error(
-            "ERR syntax error, MAXLEN and MINID options at the same time are not compatible");
-        return false;
-      }
-      out->trim.approx = false;
-      std::string_view next = AsCString(args[i + 1]);
-      if (more >= 2 && next == "~") {
-        out->trim.approx = true;
-        ++i;
-      } else if (more >= 2 && next == "=") {
-        ++i;
+  while (parser.HasNext()) {
+    if (xadd && AsCString(parser.Peek()) == "*") break;
+    bool maxlen = parser.Is("MAXLEN");
+    if (parser.Accept("MAXLEN", 1) || parser.Accept("MINID", 1)) {
+      parser.FailUnless(
+          trim.strategy == StreamTrim::Strategy::kNone,
+          "ERR syntax error, MAXLEN and MINID options at the same time are not compatible");
+      trim.approx = false;
+      if (parser.Remaining() >= 2 && AsCString(parser.Peek()) == "~") {
+        trim.approx = true;
+        parser.Next();
+      } else if (parser.Remaining() >= 2 && AsCString(parser.Peek()) == "=") {
+        parser.Next();
       }
       if (maxlen) {
-        auto n = ParseLongLongOrReply(ctx, args[i + 1]);
-        if (!n) return false;
-        if (*n < 0) {
-          ctx.reply.Error("ERR The MAXLEN argument must be >= 0.");
-          return false;
-        }
-        out->trim.maxlen = static_cast<uint64_t>(*n);
-        out->trim.strategy = StreamTrim::Strategy::kMaxLen;
+        int64_t n = parser.NextInt64();
+        parser.FailUnless(n >= 0, "ERR The MAXLEN argument must be >= 0.");
+        trim.maxlen = static_cast<uint64_t>(n);
+        trim.strategy = StreamTrim::Strategy::kMaxLen;
       } else {
-        auto id = ParseStreamIdOrReply(ctx, args[i + 1], 0, true);
-        if (!id) return false;
-        out->trim.minid = *id;
-        out->trim.strategy = StreamTrim::Strategy::kMinId;
+        trim.minid = NextStreamId(parser);
+        trim.strategy = StreamTrim::Strategy::kMinId;
       }
-      ++i;
-    } else if (IsKeyword(opt, "limit") && more > 0) {
-      auto n = ParseLongLongOrReply(ctx, args[i + 1]);
-      if (!n) return false;
-      if (*n < 0) {
-        ctx.reply.Error("ERR The LIMIT argument must be >= 0.");
-        return false;
-      }
-      out->trim.limit = *n;
+    } else if (parser.Accept("LIMIT", 1)) {
+      trim.limit = parser.NextInt64();
+      parser.FailUnless(trim.limit >= 0, "ERR The LIMIT argument must be >= 0.");
       limit_given = true;
-      ++i;
-    } else if (xadd && IsKeyword(opt, "nomkstream")) {
+    } else if (xadd && parser.Accept("NOMKSTREAM")) {
       out->no_mkstream = true;
     } else if (xadd) {
-      bool seq_given = true;
-      auto id = storage::ParseStreamId(opt, 0, true, &seq_given);
-      if (!id) {
-        ctx.reply.Error(kErrInvalidStreamId);
-        return false;
-      }
-      out->id = id;
-      out->seq_given = seq_given;
+      // The ID: left unread, so the fields start after position().
+      out->id = storage::ParseStreamId(parser.Peek(), 0, true, &out->seq_given);
+      parser.FailUnless(out->id.has_value(), kErrInvalidStreamId);
       break;
     } else {
-      ctx.ReplySyntaxError();
-      return false;
+      parser.Fail(kErrSyntax);
     }
   }
-  if (limit_given && out->trim.strategy == StreamTrim::Strategy::kNone) {
-    ctx.reply.Error(
-        "ERR syntax error, LIMIT cannot be used without specifying a trimming strategy");
-    return false;
+  bool no_strategy = trim.strategy == StreamTrim::Strategy::kNone;
+  parser.FailUnless(
+      !limit_given || !no_strategy,
+      "ERR syntax error, LIMIT cannot be used without specifying a trimming strategy");
+  parser.FailUnless(xadd || !no_strategy,
+                    "ERR syntax error, XTRIM must be called with a trimming strategy");
+  parser.FailUnless(!limit_given || trim.approx,
+                    "ERR syntax error, LIMIT cannot be used without the special ~ option");
+  if (!parser.Check(ctx)) return false;
+  if (!limit_given && trim.approx) {
+    trim.limit = kApproxLimitNodes * NodeLimits(ctx).max_entries;
+    if (trim.limit <= 0 || trim.limit > kApproxLimitFallback) trim.limit = kApproxLimitFallback;
+  } else if (!limit_given) {
+    trim.limit = 0;
   }
-  if (!xadd && out->trim.strategy == StreamTrim::Strategy::kNone) {
-    ctx.reply.Error("ERR syntax error, XTRIM must be called with a trimming strategy");
-    return false;
-  }
-  if (limit_given) {
-    if (!out->trim.approx) {
-      ctx.reply.Error("ERR syntax error, LIMIT cannot be used without the special ~ option");
-      return false;
-    }
-  } else if (out->trim.approx) {
-    out->trim.limit = kApproxLimitNodes * NodeLimits(ctx).max_entries;
-    if (out->trim.limit <= 0 || out->trim.limit > kApproxLimitFallback) {
-      out->trim.limit = kApproxLimitFallback;
-    }
-  } else {
-    out->trim.limit = 0;
-  }
-  out->id_pos = i;
+  out->id_pos = parser.position();
   return true;
 }
 
@@ -281,25 +228,16 @@ void CmdXlen(CommandContext& ctx) {
 
 // XRANGE key start end [COUNT count], XREVRANGE key end start [COUNT count]
 void RangeGeneric(CommandContext& ctx, bool rev) {
-  auto start = ParseRangeBoundOrReply(ctx, ctx.args[rev ? 3 : 2], true);
-  if (!start) return;
-  auto end = ParseRangeBoundOrReply(ctx, ctx.args[rev ? 2 : 3], false);
-  if (!end) return;
+  ArgParser parser(ctx.args, 4);
+  StreamId start = RangeBoundArg(parser, ctx.args[rev ? 3 : 2], true);
+  StreamId end = RangeBoundArg(parser, ctx.args[rev ? 2 : 3], false);
   int64_t count = -1;
-  for (size_t j = 4; j < ctx.args.size(); ++j) {
-    if (IsKeyword(ctx.args[j], "count") && j + 1 < ctx.args.size()) {
-      auto n = ParseLongLongOrReply(ctx, ctx.args[j + 1]);
-      if (!n) return;
-      count = *n < 0 ? 0 : *n;
-      ++j;
-    } else {
-      return ctx.ReplySyntaxError();
-    }
-  }
+  while (parser.Accept("COUNT", 1)) count = std::max<int64_t>(0, parser.NextInt64());
+  if (!parser.Finalize(ctx)) return;
   auto found = storage::FindStreamRead(ctx.db(), ctx.args[1]);
   if (!found.ok()) return ReplyMissingKey(ctx, found.status(), [&] { ctx.reply.ArrayHeader(0); });
   if (count == 0) return ctx.reply.NullArray();
-  auto entries = EntryRange(**found, *start, *end, count < 0 ? 0 : static_cast<size_t>(count), rev);
+  auto entries = EntryRange(**found, start, end, count < 0 ? 0 : static_cast<size_t>(count), rev);
   ReplyEntries(ctx, entries);
 }
 
@@ -310,12 +248,10 @@ void CmdXrevrange(CommandContext& ctx) { RangeGeneric(ctx, true); }
 void CmdXdel(CommandContext& ctx) {
   auto found = storage::FindStreamWrite(ctx.db(), ctx.args[1]);
   if (!found.ok()) return ReplyMissingKey(ctx, found.status(), [&] { ctx.reply.Integer(0); });
+  ArgParser parser(ctx.args, 2);
   std::vector<StreamId> ids;
-  for (size_t j = 2; j < ctx.args.size(); ++j) {
-    auto id = ParseStreamIdOrReply(ctx, ctx.args[j], 0, true);
-    if (!id) return;
-    ids.push_back(*id);
-  }
+  while (parser.HasNext()) ids.push_back(NextStreamId(parser));
+  if (!parser.Check(ctx)) return;
   auto deleted = storage::XDel(ctx.db(), ctx.args[1], ids);
   ctx.AddDirty(*deleted);
   ctx.reply.Integer(*deleted);
@@ -335,29 +271,26 @@ void CmdXtrim(CommandContext& ctx) {
 
 // XSETID key last-id [ENTRIESADDED entries-added] [MAXDELETEDID max-deleted-id]
 void CmdXsetid(CommandContext& ctx) {
-  auto id = ParseStreamIdOrReply(ctx, ctx.args[2], 0, true);
-  if (!id) return;
+  ArgParser parser(ctx.args, 2);
+  StreamId id = NextStreamId(parser);
   std::optional<uint64_t> entries_added;
   std::optional<StreamId> max_deleted;
-  for (size_t i = 3; i < ctx.args.size(); i += 2) {
-    bool more = i + 1 < ctx.args.size();
-    if (IsKeyword(ctx.args[i], "entriesadded") && more) {
-      auto n = ParseLongLongOrReply(ctx, ctx.args[i + 1]);
-      if (!n) return;
-      if (*n < 0) return ctx.reply.Error("ERR entries_added must be positive");
-      entries_added = static_cast<uint64_t>(*n);
-    } else if (IsKeyword(ctx.args[i], "maxdeletedid") && more) {
-      max_deleted = ParseStreamIdOrReply(ctx, ctx.args[i + 1], 0, true);
-      if (!max_deleted) return;
-      if (*id < *max_deleted) {
-        return ctx.reply.Error(
-            "ERR The ID specified in XSETID is smaller than the provided max_deleted_entry_id");
-      }
+  while (parser.HasNext()) {
+    if (parser.Accept("ENTRIESADDED", 1)) {
+      int64_t n = parser.NextInt64();
+      parser.FailUnless(n >= 0, "ERR entries_added must be positive");
+      entries_added = static_cast<uint64_t>(n);
+    } else if (parser.Accept("MAXDELETEDID", 1)) {
+      max_deleted = NextStreamId(parser);
+      parser.FailUnless(!(id < *max_deleted),
+                        "ERR The ID specified in XSETID is smaller than the provided "
+                        "max_deleted_entry_id");
     } else {
-      return ctx.ReplySyntaxError();
+      parser.Fail(kErrSyntax);
     }
   }
-  auto result = storage::XSetId(ctx.db(), ctx.args[1], *id, entries_added, max_deleted);
+  if (!parser.Check(ctx)) return;
+  auto result = storage::XSetId(ctx.db(), ctx.args[1], id, entries_added, max_deleted);
   if (!result.ok()) {
     return ctx.reply.Error(result.status() == OpStatus::kKeyNotFound ? kErrNoSuchKey
                                                                      : ErrorText(result.status()));
@@ -386,51 +319,42 @@ void ReadGeneric(CommandContext& ctx, bool xreadgroup) {
   bool noack = false;
   std::optional<std::string_view> group_name;
   std::string_view consumer_name;
-  for (size_t i = 1; i < args.size(); ++i) {
-    size_t more = args.size() - i - 1;
-    std::string_view o = args[i];
-    if (IsKeyword(o, "block") && more > 0) {
-      if (ctx.mode == ExecutionMode::kScript) {
-        return ctx.reply.Error("ERR " + std::string(AsCString(args[0])) +
-                               " command is not allowed with BLOCK option from scripts");
-      }
-      ++i;
-      if (!ParseBlockTimeoutMs(ctx, args[i], &timeout)) return;
-    } else if (IsKeyword(o, "count") && more > 0) {
-      ++i;
-      auto n = ParseLongLongOrReply(ctx, args[i]);
-      if (!n) return;
-      count = *n < 0 ? 0 : *n;
-    } else if (IsKeyword(o, "streams") && more > 0) {
-      streams_arg = i + 1;
-      streams_count = args.size() - streams_arg;
-      if (streams_count % 2 != 0) {
-        return ctx.reply.Error(
-            "ERR Unbalanced XREAD list of streams: for each stream key an ID or '$' must be "
-            "specified.");
-      }
-      streams_count /= 2;
-      break;
-    } else if (IsKeyword(o, "group") && more >= 2) {
-      if (!xreadgroup) {
-        return ctx.reply.Error(
-            "ERR The GROUP option is only supported by XREADGROUP. You called XREAD instead.");
-      }
-      group_name = args[i + 1];
-      consumer_name = args[i + 2];
-      i += 2;
-    } else if (IsKeyword(o, "noack")) {
-      if (!xreadgroup) {
-        return ctx.reply.Error(
-            "ERR The NOACK option is only supported by XREADGROUP. You called XREAD instead.");
-      }
+  ArgParser parser(args);
+  while (parser.HasNext()) {
+    if (parser.Accept("BLOCK", 1)) {
+      parser.FailUnless(ctx.mode != ExecutionMode::kScript,
+                        "ERR " + std::string(AsCString(args[0])) +
+                            " command is not allowed with BLOCK option from scripts");
+      // Redis's getTimeoutFromObjectOrReply in milliseconds: 0 waits forever.
+      timeout = parser.NextInt64("ERR timeout is not an integer or out of range");
+      parser.FailUnless(timeout >= 0, "ERR timeout is negative");
+    } else if (parser.Accept("COUNT", 1)) {
+      count = std::max<int64_t>(0, parser.NextInt64());
+    } else if (parser.Accept("STREAMS", 1)) {
+      streams_arg = parser.position();
+      streams_count = parser.Rest().size() / 2;
+      parser.FailUnless((args.size() - streams_arg) % 2 == 0,
+                        "ERR Unbalanced XREAD list of streams: for each stream key an ID or '$' "
+                        "must be specified.");
+    } else if (parser.Accept("GROUP", 2)) {
+      parser.FailUnless(
+          xreadgroup,
+          "ERR The GROUP option is only supported by XREADGROUP. You called XREAD instead.");
+      group_name = parser.Next();
+      consumer_name = parser.Next();
+    } else if (parser.Accept("NOACK")) {
+      parser.FailUnless(
+          xreadgroup,
+          "ERR The NOACK option is only supported by XREADGROUP. You called XREAD instead.");
       noack = true;
     } else {
-      return ctx.ReplySyntaxError();
+      parser.Fail(kErrSyntax);
     }
   }
-  if (streams_arg == 0) return ctx.ReplySyntaxError();
-  if (xreadgroup && !group_name) return ctx.reply.Error("ERR Missing GROUP option for XREADGROUP");
+  parser.FailUnless(streams_arg != 0, kErrSyntax);
+  parser.FailUnless(!xreadgroup || group_name.has_value(),
+                    "ERR Missing GROUP option for XREADGROUP");
+  if (!parser.Check(ctx)) return;
 
   // A blocked client re-run because a key became ready is served from that key only, as Redis
   // serves it.

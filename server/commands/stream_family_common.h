@@ -8,6 +8,7 @@
 #include <string_view>
 #include <vector>
 
+#include "server/commands/args.h"
 #include "server/dispatch/command.h"
 #include "server/dispatch/command_table.h"
 #include "storage/stream_ops.h"
@@ -20,13 +21,17 @@ inline constexpr std::string_view kErrInvalidStreamId =
 // Redis's streamParseIDOrReply (strict: no "-"/"+"); writes the error and returns nullopt.
 std::optional<storage::StreamId> ParseStreamIdOrReply(CommandContext& ctx, std::string_view arg,
                                                       uint64_t missing_seq, bool strict);
-// Redis's streamParseIntervalIDOrReply plus the exclusive-bound step of XRANGE and XPENDING:
-// "(id" moves the bound by one ID, with Redis's errors at the ends of the ID space.
-std::optional<storage::StreamId> ParseRangeBoundOrReply(CommandContext& ctx, std::string_view arg,
-                                                        bool is_start);
-// Redis's getLongLongFromObjectOrReply, with its default or a custom message ("ERR ..." added).
-std::optional<int64_t> ParseLongLongOrReply(CommandContext& ctx, std::string_view arg,
-                                            std::string_view message = {});
+// The same for handlers reading with ArgParser: `arg` parsed as above, failing `parser` with the
+// error (a zero ID once the parser has failed).
+storage::StreamId StreamIdArg(ArgParser& parser, std::string_view arg, uint64_t missing_seq = 0,
+                              bool strict = true);
+inline storage::StreamId NextStreamId(ArgParser& parser, uint64_t missing_seq = 0,
+                                      bool strict = true) {
+  return StreamIdArg(parser, parser.Next(), missing_seq, strict);
+}
+// Redis's streamParseIntervalIDOrReply plus the exclusive-bound step of XRANGE, XPENDING and
+// XAUTOCLAIM: "(id" moves the bound by one ID, with Redis's errors at the ends of the ID space.
+storage::StreamId RangeBoundArg(ArgParser& parser, std::string_view arg, bool is_start);
 
 void ReplyStreamId(CommandContext& ctx, storage::StreamId id);
 // [id, [field, value, ...]], or [id, nil] for an entry no longer in the stream.

@@ -29,18 +29,6 @@ std::string NoSuchGroupForKey(std::string_view group, std::string_view key) {
          std::string(AsCString(key)) + "'";
 }
 
-// Parses ENTRIESREAD's value; false after replying.
-bool ParseEntriesRead(CommandContext& ctx, std::string_view arg, int64_t* out) {
-  auto n = ParseLongLongOrReply(ctx, arg);
-  if (!n) return false;
-  if (*n < 0 && *n != StreamGroup::kInvalidEntriesRead) {
-    ctx.reply.Error(kErrEntriesRead);
-    return false;
-  }
-  *out = *n;
-  return true;
-}
-
 // XGROUP CREATE|SETID|DESTROY|CREATECONSUMER|DELCONSUMER key group ...: Redis's xgroupCommand,
 // whose checks come in this order whatever the subcommand.
 void XgroupGeneric(CommandContext& ctx) {
@@ -51,17 +39,19 @@ void XgroupGeneric(CommandContext& ctx) {
   bool mkstream = false;
   int64_t entries_read = StreamGroup::kInvalidEntriesRead;
   if (create || setid) {
-    for (size_t i = 5; i < args.size();) {
-      if (create && IsKeyword(args[i], "mkstream")) {
+    ArgParser parser(args, 5);
+    while (parser.HasNext()) {
+      if (create && parser.Accept("MKSTREAM")) {
         mkstream = true;
-        ++i;
-      } else if (IsKeyword(args[i], "entriesread") && i + 1 < args.size()) {
-        if (!ParseEntriesRead(ctx, args[i + 1], &entries_read)) return;
-        i += 2;
+      } else if (parser.Accept("ENTRIESREAD", 1)) {
+        entries_read = parser.NextInt64();
+        parser.FailUnless(entries_read >= 0 || entries_read == StreamGroup::kInvalidEntriesRead,
+                          kErrEntriesRead);
       } else {
-        return ctx.reply.Error(SubcommandSyntaxError("XGROUP", sub));
+        parser.Fail(SubcommandSyntaxError("XGROUP", sub));
       }
     }
+    if (!parser.Check(ctx)) return;
   }
   storage::Database& db = ctx.db();
   auto found = storage::FindStreamWrite(db, args[2]);
@@ -153,17 +143,6 @@ void CmdXgroupHelp(CommandContext& ctx) {
   for (std::string_view line : kLines) ctx.reply.SimpleString(line);
 }
 
-// Parses IDs from args[first, last) as XACK and XCLAIM do; nullopt after replying.
-std::optional<std::vector<StreamId>> ParseIds(CommandContext& ctx, size_t first, size_t last) {
-  std::vector<StreamId> ids;
-  for (size_t j = first; j < last; ++j) {
-    auto id = ParseStreamIdOrReply(ctx, ctx.args[j], 0, true);
-    if (!id) return std::nullopt;
-    ids.push_back(*id);
-  }
-  return ids;
-}
-
 // XACK key group id [id ...]: a read lookup, as Redis's (a missing key is a "keymiss").
 void CmdXack(CommandContext& ctx) {
   auto found = storage::FindStreamRead(ctx.db(), ctx.args[1]);
@@ -172,9 +151,11 @@ void CmdXack(CommandContext& ctx) {
   }
   StreamGroup* group = found.ok() ? (*found)->FindGroup(ctx.args[2]) : nullptr;
   if (group == nullptr) return ctx.reply.Integer(0);
-  auto ids = ParseIds(ctx, 3, ctx.args.size());
-  if (!ids) return;
-  int64_t acknowledged = storage::Acknowledge(*group, *ids);
+  ArgParser parser(ctx.args, 3);
+  std::vector<StreamId> ids;
+  while (parser.HasNext()) ids.push_back(NextStreamId(parser));
+  if (!parser.Check(ctx)) return;
+  int64_t acknowledged = storage::Acknowledge(*group, ids);
   ctx.AddDirty(acknowledged);
   ctx.reply.Integer(acknowledged);
 }
@@ -189,24 +170,19 @@ void CmdXpending(CommandContext& ctx) {
   int64_t min_idle = 0;
   std::optional<std::string_view> consumer_name;
   if (!summary) {
-    size_t first = 3;
-    if (IsKeyword(args[3], "idle")) {
-      auto idle = ParseLongLongOrReply(ctx, args[4]);
-      if (!idle) return;
-      min_idle = *idle;
-      if (args.size() < 8) return ctx.ReplySyntaxError();
-      first += 2;
+    ArgParser parser(args, 3);
+    if (parser.Accept("IDLE", 1)) {
+      min_idle = parser.NextInt64();
+      parser.FailUnless(args.size() >= 8, kErrSyntax);
     }
-    auto n = ParseLongLongOrReply(ctx, args[first + 2]);
-    if (!n) return;
-    count = *n < 0 ? 0 : *n;
-    auto s = ParseRangeBoundOrReply(ctx, args[first], true);
-    if (!s) return;
-    auto e = ParseRangeBoundOrReply(ctx, args[first + 1], false);
-    if (!e) return;
-    start = *s;
-    end = *e;
-    if (first + 3 < args.size()) consumer_name = args[first + 3];
+    // Redis reads the count before the range, and ignores arguments after the consumer.
+    std::string_view start_arg = parser.Next();
+    std::string_view end_arg = parser.Next();
+    count = std::max<int64_t>(0, parser.NextInt64());
+    start = RangeBoundArg(parser, start_arg, true);
+    end = RangeBoundArg(parser, end_arg, false);
+    if (parser.HasNext()) consumer_name = parser.Next();
+    if (!parser.Check(ctx)) return;
   }
   auto found = storage::FindStreamRead(ctx.db(), args[1]);
   if (!found.ok() && found.status() != OpStatus::kKeyNotFound) {
@@ -291,46 +267,37 @@ void CmdXclaim(CommandContext& ctx) {
   Args args = ctx.args;
   auto [stream, group] = FindGroupOrReply(ctx);
   if (group == nullptr) return;
-  auto min_idle = ParseLongLongOrReply(ctx, args[4], "Invalid min-idle-time argument for XCLAIM");
-  if (!min_idle) return;
+  ArgParser parser(args, 4);
   storage::ClaimRequest request;
-  request.min_idle_ms = std::max<int64_t>(0, *min_idle);
-  size_t j = 5;
+  request.min_idle_ms =
+      std::max<int64_t>(0, parser.NextInt64("ERR Invalid min-idle-time argument for XCLAIM"));
+  // The IDs run up to the first argument that is not one; options follow.
   std::vector<StreamId> ids;
-  for (; j < args.size(); ++j) {
-    auto id = storage::ParseStreamId(args[j], 0, true);
+  while (parser.HasNext()) {
+    auto id = storage::ParseStreamId(parser.Peek(), 0, true);
     if (!id) break;
     ids.push_back(*id);
+    parser.Next();
   }
   int64_t now = storage::CommandTimeMs();
-  for (; j < args.size(); ++j) {
-    bool more = j + 1 < args.size();
-    std::string_view opt = args[j];
-    if (IsKeyword(opt, "force")) {
+  while (parser.HasNext()) {
+    if (parser.Accept("FORCE")) {
       request.force = true;
-    } else if (IsKeyword(opt, "justid")) {
+    } else if (parser.Accept("JUSTID")) {
       request.just_id = true;
-    } else if (IsKeyword(opt, "idle") && more) {
-      auto idle = ParseLongLongOrReply(ctx, args[++j], "Invalid IDLE option argument for XCLAIM");
-      if (!idle) return;
-      request.delivery_time = now - *idle;
-    } else if (IsKeyword(opt, "time") && more) {
-      auto time = ParseLongLongOrReply(ctx, args[++j], "Invalid TIME option argument for XCLAIM");
-      if (!time) return;
-      request.delivery_time = *time;
-    } else if (IsKeyword(opt, "retrycount") && more) {
-      auto retry =
-          ParseLongLongOrReply(ctx, args[++j], "Invalid RETRYCOUNT option argument for XCLAIM");
-      if (!retry) return;
-      request.retry_count = *retry;
-    } else if (IsKeyword(opt, "lastid") && more) {
-      request.last_id = ParseStreamIdOrReply(ctx, args[++j], 0, true);
-      if (!request.last_id) return;
+    } else if (parser.Accept("IDLE", 1)) {
+      request.delivery_time = now - parser.NextInt64("ERR Invalid IDLE option argument for XCLAIM");
+    } else if (parser.Accept("TIME", 1)) {
+      request.delivery_time = parser.NextInt64("ERR Invalid TIME option argument for XCLAIM");
+    } else if (parser.Accept("RETRYCOUNT", 1)) {
+      request.retry_count = parser.NextInt64("ERR Invalid RETRYCOUNT option argument for XCLAIM");
+    } else if (parser.Accept("LASTID", 1)) {
+      request.last_id = NextStreamId(parser);
     } else {
-      return ctx.reply.Error("ERR Unrecognized XCLAIM option '" + std::string(AsCString(opt)) +
-                             "'");
+      parser.Fail("ERR Unrecognized XCLAIM option '" + std::string(AsCString(parser.Peek())) + "'");
     }
   }
+  if (!parser.Check(ctx)) return;
   uint64_t changes = 0;
   auto claimed =
       storage::Claim(ctx.db(), args[1], *stream, *group, args[3], ids, request, now, &changes);
@@ -348,32 +315,28 @@ void CmdXclaim(CommandContext& ctx) {
 // XAUTOCLAIM key group consumer min-idle-time start [COUNT count] [JUSTID]
 void CmdXautoclaim(CommandContext& ctx) {
   Args args = ctx.args;
-  auto min_idle =
-      ParseLongLongOrReply(ctx, args[4], "Invalid min-idle-time argument for XAUTOCLAIM");
-  if (!min_idle) return;
-  auto start = ParseRangeBoundOrReply(ctx, args[5], true);
-  if (!start) return;
+  ArgParser parser(args, 4);
+  int64_t min_idle = parser.NextInt64("ERR Invalid min-idle-time argument for XAUTOCLAIM");
+  StreamId start = RangeBoundArg(parser, parser.Next(), true);
   // Redis bounds COUNT so that count * 10 attempts and the deleted-ID buffer cannot overflow.
   constexpr int64_t kMaxCount = INT64_MAX / 16;
   int64_t count = 100;
   bool just_id = false;
-  for (size_t j = 6; j < args.size(); ++j) {
-    if (IsKeyword(args[j], "count") && j + 1 < args.size()) {
-      auto n = storage::ParseInt64(args[j + 1]);
-      if (!n || *n < 1 || *n > kMaxCount) return ctx.reply.Error("ERR COUNT must be > 0");
-      count = *n;
-      ++j;
-    } else if (IsKeyword(args[j], "justid")) {
+  while (parser.HasNext()) {
+    if (parser.Accept("COUNT", 1)) {
+      count = parser.NextInt64InRange(1, kMaxCount, "ERR COUNT must be > 0");
+    } else if (parser.Accept("JUSTID")) {
       just_id = true;
     } else {
-      return ctx.ReplySyntaxError();
+      parser.Fail(kErrSyntax);
     }
   }
+  if (!parser.Check(ctx)) return;
   auto [stream, group] = FindGroupOrReply(ctx);
   if (group == nullptr) return;
   uint64_t changes = 0;
   auto result = storage::AutoClaim(ctx.db(), args[1], *stream, *group, args[3],
-                                   std::max<int64_t>(0, *min_idle), *start, count, just_id,
+                                   std::max<int64_t>(0, min_idle), start, count, just_id,
                                    storage::CommandTimeMs(), &changes);
   ctx.AddDirty(changes);
   ctx.reply.ArrayHeader(3);
@@ -421,10 +384,7 @@ constexpr CommandSpec kXgroupSubcommands[] = {
      .last_key = 2,
      .key_step = 1,
      .handler = XgroupGeneric},
-    {.name = "help",
-     .arity = 2,
-     .flags = kLoading | kStale,
-     .handler = CmdXgroupHelp},
+    {.name = "help", .arity = 2, .flags = kLoading | kStale, .handler = CmdXgroupHelp},
     {.name = "setid",
      .arity = -5,
      .flags = kWrite,

@@ -31,9 +31,10 @@ void CmdXinfoStream(CommandContext& ctx) {
     }
   }
   if (full && ctx.args.size() == 6) {
-    auto n = ParseLongLongOrReply(ctx, ctx.args[5]);
-    if (!n) return;
-    count = *n < 0 ? 10 : *n;
+    ArgParser parser(ctx.args, 5);
+    count = parser.NextInt64();
+    if (!parser.Check(ctx)) return;
+    if (count < 0) count = 10;
   }
   const Stream& s = **found;
   ctx.reply.MapHeader(full ? 9 : 10);
@@ -226,10 +227,7 @@ constexpr CommandSpec kXinfoSubcommands[] = {
      .last_key = 2,
      .key_step = 1,
      .handler = CmdXinfoGroups},
-    {.name = "help",
-     .arity = 2,
-     .flags = kLoading | kStale,
-     .handler = CmdXinfoHelp},
+    {.name = "help", .arity = 2, .flags = kLoading | kStale, .handler = CmdXinfoHelp},
     {.name = "stream",
      .arity = -3,
      .flags = kReadonly,

@@ -49,6 +49,35 @@ TEST_F(StreamFamilyTest, PendingIdleTimesAndClaims) {
             ":0\r\n*6\r\n$4\r\nname\r\n$5\r\ncarol\r\n$7\r\npending\r\n:1\r\n$4\r\nidle\r\n:0\r\n");
 }
 
+// Redis's claims look the consumer up when they first claim an entry, and that lookup refreshes
+// an existing consumer's seen-time; a claim that takes nothing leaves it.
+TEST_F(StreamFamilyTest, ClaimsRefreshAnExistingConsumersIdleTime) {
+  clock_.FreezeAt(10000 * 1000);
+  Run({"xadd", "s", "1", "f", "v"});
+  Run({"xadd", "s", "2", "f", "v"});
+  Run({"xgroup", "create", "s", "g", "0"});
+  Run({"xreadgroup", "group", "g", "alice", "count", "1", "streams", "s", ">"});
+  Run({"xreadgroup", "group", "g", "bob", "count", "1", "streams", "s", ">"});
+  auto bob_idle = [&] {
+    std::string reply = Run({"xinfo", "consumers", "s", "g"});
+    size_t bob = reply.find("bob");
+    size_t idle = reply.find("idle\r\n:", bob);
+    return reply.substr(idle + 7, reply.find("\r\n", idle + 7) - idle - 7);
+  };
+  clock_.Advance(1000 * 1000);
+  EXPECT_EQ(Run({"xclaim", "s", "g", "bob", "5000", "1-0"}), "*0\r\n");
+  EXPECT_EQ(bob_idle(), "1000");
+  EXPECT_EQ(Run({"xclaim", "s", "g", "bob", "500", "1-0", "justid"}), "*1\r\n$3\r\n1-0\r\n");
+  EXPECT_EQ(bob_idle(), "0");
+  clock_.Advance(1000 * 1000);
+  EXPECT_EQ(Run({"xautoclaim", "s", "g", "bob", "5000", "0", "justid"}),
+            "*3\r\n$3\r\n0-0\r\n*0\r\n*0\r\n");
+  EXPECT_EQ(bob_idle(), "1000");
+  EXPECT_EQ(Run({"xautoclaim", "s", "g", "bob", "500", "0", "count", "1", "justid"}),
+            "*3\r\n$3\r\n2-0\r\n*1\r\n$3\r\n1-0\r\n*0\r\n");
+  EXPECT_EQ(bob_idle(), "0");
+}
+
 TEST_F(StreamFamilyTest, DeletedEntriesLeaveThePendingListOnClaim) {
   Run({"xadd", "s", "1", "f", "v"});
   Run({"xgroup", "create", "s", "g", "0"});
