@@ -14,6 +14,23 @@ using storage::OpStatus;
 using storage::Stream;
 using storage::StreamId;
 
+// A group's `entries-read` and `lag` (nil when Redis 7.0 cannot tell), in XINFO STREAM FULL and
+// XINFO GROUPS.
+void ReplyEntriesReadAndLag(CommandContext& ctx, const Stream& s, const storage::StreamGroup& group) {
+  ctx.reply.Bulk("entries-read");
+  if (group.entries_read != storage::StreamGroup::kInvalidEntriesRead) {
+    ctx.reply.Integer(group.entries_read);
+  } else {
+    ctx.reply.Null();
+  }
+  ctx.reply.Bulk("lag");
+  if (auto lag = s.Lag(group)) {
+    ctx.reply.Integer(*lag);
+  } else {
+    ctx.reply.Null();
+  }
+}
+
 // XINFO STREAM key [FULL [COUNT count]]
 void CmdXinfoStream(CommandContext& ctx) {
   auto found = storage::FindStreamRead(ctx.db(), ctx.args[2]);
@@ -52,20 +69,6 @@ void CmdXinfoStream(CommandContext& ctx) {
   ctx.reply.Integer(static_cast<int64_t>(s.entries_added()));
   ctx.reply.Bulk("recorded-first-entry-id");
   ReplyStreamId(ctx, s.first_id());
-  auto reply_lag = [&](const storage::StreamGroup& group) {
-    ctx.reply.Bulk("entries-read");
-    if (group.entries_read != storage::StreamGroup::kInvalidEntriesRead) {
-      ctx.reply.Integer(group.entries_read);
-    } else {
-      ctx.reply.Null();
-    }
-    ctx.reply.Bulk("lag");
-    if (auto lag = s.Lag(group)) {
-      ctx.reply.Integer(*lag);
-    } else {
-      ctx.reply.Null();
-    }
-  };
   if (!full) {
     ctx.reply.Bulk("groups");
     ctx.reply.Integer(static_cast<int64_t>(s.groups().size()));
@@ -94,7 +97,7 @@ void CmdXinfoStream(CommandContext& ctx) {
     ctx.reply.Bulk(name);
     ctx.reply.Bulk("last-delivered-id");
     ReplyStreamId(ctx, group.last_id);
-    reply_lag(group);
+    ReplyEntriesReadAndLag(ctx, s, group);
     ctx.reply.Bulk("pel-count");
     ctx.reply.Integer(static_cast<int64_t>(group.pel.size()));
     ctx.reply.Bulk("pending");
@@ -152,18 +155,7 @@ void CmdXinfoGroups(CommandContext& ctx) {
     ctx.reply.Integer(static_cast<int64_t>(group.pel.size()));
     ctx.reply.Bulk("last-delivered-id");
     ReplyStreamId(ctx, group.last_id);
-    ctx.reply.Bulk("entries-read");
-    if (group.entries_read != storage::StreamGroup::kInvalidEntriesRead) {
-      ctx.reply.Integer(group.entries_read);
-    } else {
-      ctx.reply.Null();
-    }
-    ctx.reply.Bulk("lag");
-    if (auto lag = s.Lag(group)) {
-      ctx.reply.Integer(*lag);
-    } else {
-      ctx.reply.Null();
-    }
+    ReplyEntriesReadAndLag(ctx, s, group);
   }
 }
 
