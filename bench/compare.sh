@@ -4,7 +4,8 @@
 # and start-to-first-PONG time. Prints a table of both and the ratio respd/redis. See bench/README.md.
 #
 # Usage: bench/compare.sh [--runs N] [--requests N] [--keys N] [--respd PATH] [--redis PATH]
-#                         [--server-cpu C] [--client-cpu C] [--out FILE]
+#                         [--server-cpu C] [--client-cpu C] [--out FILE] [--no-shared-core]
+# Then, unless --no-shared-core, bench/shared_core.sh: one client on shared cores, CPU per op.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -16,6 +17,7 @@ redis_bin="${REDIS_BIN:-$(command -v redis-server || true)}"
 server_cpu=0
 client_cpu=1
 out=""
+shared_core=1
 while (($#)); do
   case "$1" in
     --runs) runs="$2"; shift 2 ;;
@@ -26,7 +28,8 @@ while (($#)); do
     --server-cpu) server_cpu="$2"; shift 2 ;;
     --client-cpu) client_cpu="$2"; shift 2 ;;
     --out) out="$2"; shift 2 ;;
-    -h|--help) sed -n '2,7p' "$0"; exit 0 ;;
+    --no-shared-core) shared_core=0; shift ;;
+    -h|--help) sed -n '2,8p' "$0"; exit 0 ;;
     *) echo "unknown argument: $1" >&2; exit 2 ;;
   esac
 done
@@ -277,4 +280,12 @@ if [[ -n "$out" ]]; then
   table | tee "$out"
 else
   table
+fi
+
+# --- The cases test suites live in: a separate script, so its rows stay its own. ---
+if ((shared_core)); then
+  echo
+  shared_out=()
+  [[ -n "$out" ]] && shared_out=(--out "${out%.*}-shared-core.txt")
+  bench/shared_core.sh --runs "$runs" --respd "$respd_bin" --redis "$redis_bin" "${shared_out[@]}"
 fi
