@@ -6,6 +6,8 @@
 # --tls also serves a TLS port on each (certificates made here with openssl) and measures over it.
 # Usage: bench/compare.sh [--runs N] [--requests N] [--keys N] [--respd PATH] [--redis PATH]
 #                         [--server-cpu C] [--client-cpu C] [--out FILE] [--tls] [--pubsub-only]
+#                         [--no-shared-core]
+# Then, unless --no-shared-core or --pubsub-only, bench/shared_core.sh: one client on shared cores.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -19,6 +21,7 @@ client_cpu=1
 out=""
 tls=0
 pubsub_only=0
+shared_core=1
 while (($#)); do
   case "$1" in
     --runs) runs="$2"; shift 2 ;;
@@ -31,7 +34,8 @@ while (($#)); do
     --out) out="$2"; shift 2 ;;
     --tls) tls=1; shift ;;
     --pubsub-only) pubsub_only=1; shift ;;
-    -h|--help) sed -n '2,8p' "$0"; exit 0 ;;
+    --no-shared-core) shared_core=0; shift ;;
+    -h|--help) sed -n '2,10p' "$0"; exit 0 ;;
     *) echo "unknown argument: $1" >&2; exit 2 ;;
   esac
 done
@@ -379,4 +383,12 @@ if [[ -n "$out" ]]; then
   table | tee "$out"
 else
   table
+fi
+
+# --- The cases test suites live in: a separate script, so its rows stay its own. ---
+if ((shared_core && !pubsub_only)); then
+  echo
+  shared_out=()
+  [[ -n "$out" ]] && shared_out=(--out "${out%.*}-shared-core.txt")
+  bench/shared_core.sh --runs "$runs" --respd "$respd_bin" --redis "$redis_bin" "${shared_out[@]}"
 fi
