@@ -19,7 +19,7 @@ namespace {
 // machine; the time cap only shortens it (a prefix of a passing run passes).
 constexpr uint64_t kCiSeed = 20240607;
 constexpr int64_t kCiCommands = 300000;
-constexpr double kCiSeconds = 75;
+constexpr double kCiSeconds = 45;
 constexpr double kCiShrinkSeconds = 30;
 
 // Commands left out of the default command set because they differ from Redis today, each in an
