@@ -1,0 +1,19 @@
+// The OptionSpec::normalize functions of options with a syntax of their own
+// (option_normalizers.cc): each returns an error text or empty, and sets the canonical form.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace respd::server {
+
+std::string NormalizeClockStart(std::string_view value, std::string* canonical);
+std::string NormalizeSeed(std::string_view value, std::string* canonical);
+std::string NormalizeActiveDefrag(std::string_view value, std::string* canonical);
+std::string NormalizeProcTitleTemplate(std::string_view value, std::string* canonical);
+std::string NormalizeSave(std::string_view value, std::string* canonical);
+std::string NormalizeOomScoreAdjValues(std::string_view value, std::string* canonical);
+std::string NormalizePercentiles(std::string_view value, std::string* canonical);
+std::string NormalizeShutdownFlags(std::string_view value, std::string* canonical);
+
+}  // namespace respd::server
