@@ -149,4 +149,14 @@ std::string FormatDouble(double v) {
   return std::string(buf, result.ptr);
 }
 
+std::string FormatDoubleStored(double v) {
+  // Redis's double2ll bound: past LLONG_MAX/2 the cast back could overflow.
+  constexpr double kBound = static_cast<double>(INT64_MAX / 2);
+  if (v != 0 && v >= -kBound && v <= kBound) {
+    const auto integral = static_cast<int64_t>(v);
+    if (static_cast<double>(integral) == v) return FormatInt64(integral);
+  }
+  return FormatDouble(v);
+}
+
 }  // namespace respd::storage

@@ -36,4 +36,9 @@ std::optional<double> ParseDouble(std::string_view s);
 // Redis 7.0's double reply text: "%.17g", with "inf" / "-inf" for infinities.
 std::string FormatDouble(double v);
 
+// Redis 7.0's d2string, the text a listpack zset stores its scores as (and ZSCAN of one replies):
+// integral values within +-2^62 print as integers (1e18 -> "1000000000000000000"), others as
+// FormatDouble.
+std::string FormatDoubleStored(double v);
+
 }  // namespace respd::storage

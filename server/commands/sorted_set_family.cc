@@ -454,10 +454,12 @@ void CmdZScan(CommandContext& ctx) {
   });
   ctx.reply.ArrayHeader(2);
   ctx.reply.Bulk(storage::FormatInt64(static_cast<int64_t>(next)));
+  // A listpack holds scores as d2string text and Redis replies that text; a skiplist's are doubles.
+  const bool listpack = (*found)->Encoding() == "listpack";
   ctx.reply.ArrayHeader(batch.size() * 2);
   for (const auto& [m, s] : batch) {
     ctx.reply.Bulk(m);
-    ctx.reply.Bulk(storage::FormatDouble(s));
+    ctx.reply.Bulk(listpack ? storage::FormatDoubleStored(s) : storage::FormatDouble(s));
   }
 }
 

@@ -354,5 +354,16 @@ TEST(NumbersTest, FormatDoubleIsPrintfPercent17g) {
   EXPECT_EQ(FormatDouble(-std::numeric_limits<double>::max()), "-1.7976931348623157e+308");
 }
 
+TEST(NumbersTest, FormatDoubleStoredPrintsIntegralScoresUpToTwoToThe62AsIntegers) {
+  EXPECT_EQ(FormatDoubleStored(1e17), "100000000000000000");
+  EXPECT_EQ(FormatDoubleStored(4611686018427387904.0), "4611686018427387904");
+  EXPECT_EQ(FormatDoubleStored(-4611686018427387904.0), "-4611686018427387904");
+  EXPECT_EQ(FormatDoubleStored(9223372036854775808.0), "9.2233720368547758e+18");
+  EXPECT_EQ(FormatDoubleStored(5e18), "5e+18");
+  EXPECT_EQ(FormatDoubleStored(0.1), "0.10000000000000001");
+  EXPECT_EQ(FormatDoubleStored(-0.0), "-0");
+  EXPECT_EQ(FormatDoubleStored(std::numeric_limits<double>::infinity()), "inf");
+}
+
 }  // namespace
 }  // namespace respd::storage
