@@ -6,6 +6,7 @@
 #include <cmath>
 #include <cstring>
 #include <limits>
+#include <random>
 
 #include "storage/key_ops.h"
 
@@ -121,7 +122,8 @@ size_t ForEachSparseRun(std::string_view hll, Fn&& fn) {
 
 // Redis's hllSparseSet once the count fits a VAL: locate the opcode covering `index`, split it
 // around the register, then merge equal VAL neighbours starting from the opcode before it.
-std::optional<bool> SparseSet(std::string& hll, size_t index, uint8_t count) {
+std::optional<bool> SparseSet(std::string& hll, size_t index, uint8_t count,
+                              size_t sparse_max_bytes) {
   size_t p = kHllHeaderSize;
   size_t prev = 0;  // 0: none
   size_t first = 0;
@@ -171,7 +173,7 @@ std::optional<bool> SparseSet(std::string& hll, size_t index, uint8_t count) {
       if (index != last) AppendZeros(seq, static_cast<int>(last - index));
     }
     size_t old_len = is_xzero ? 2 : 1;
-    if (seq.size() > old_len && hll.size() + seq.size() - old_len > kHllSparseMaxBytes) {
+    if (seq.size() > old_len && hll.size() + seq.size() - old_len > sparse_max_bytes) {
       if (!HllToDense(hll)) return std::nullopt;
       return DenseSet(hll, index, count);
     }
@@ -318,18 +320,20 @@ std::string NewHll() {
   return hll;
 }
 
-std::optional<bool> HllSetRegister(std::string& hll, size_t index, uint8_t count) {
+std::optional<bool> HllSetRegister(std::string& hll, size_t index, uint8_t count,
+                                   size_t sparse_max_bytes) {
   if (Encoding(hll) == kEncodingDense) return DenseSet(hll, index, count);
   if (count > kValMaxValue) {
     if (!HllToDense(hll)) return std::nullopt;
     return DenseSet(hll, index, count);
   }
-  return SparseSet(hll, index, count);
+  return SparseSet(hll, index, count, sparse_max_bytes);
 }
 
-std::optional<bool> HllAdd(std::string& hll, std::string_view element) {
+std::optional<bool> HllAdd(std::string& hll, std::string_view element,
+                           size_t sparse_max_bytes) {
   HllPattern pattern = HllPatternOf(element);
-  return HllSetRegister(hll, pattern.index, pattern.count);
+  return HllSetRegister(hll, pattern.index, pattern.count, sparse_max_bytes);
 }
 
 bool HllToDense(std::string& hll) {
@@ -391,6 +395,77 @@ uint64_t HllEstimate(const HllRegisters& registers) {
   Histogram histogram{};
   for (uint8_t value : registers) ++histogram[value];
   return EstimateFromHistogram(histogram);
+}
+
+bool HllIsSparse(std::string_view hll) { return Encoding(hll) == kEncodingSparse; }
+
+std::string HllDecodeSparse(std::string_view hll) {
+  std::string out;
+  for (size_t p = kHllHeaderSize; p < hll.size();) {
+    if (!out.empty()) out += ' ';
+    uint8_t op = ByteAt(hll, p);
+    if (IsZero(op)) {
+      out += "z:" + std::to_string(ZeroLen(op));
+      p += 1;
+    } else if (IsXZero(op)) {
+      out += "Z:" + std::to_string(XZeroLen(op, ByteAt(hll, p + 1)));
+      p += 2;
+    } else {
+      out += "v:" + std::to_string(ValValue(op)) + "," + std::to_string(ValLen(op));
+      p += 1;
+    }
+  }
+  return out;
+}
+
+std::optional<std::string> HllSelfTest(size_t sparse_max_bytes) {
+  // A fixed seed: a failure must be reproducible.
+  std::mt19937_64 rng(0x5eed);
+  std::string dense(kHllDenseSize, '\0');
+  uint8_t* regs = DenseRegisters(dense);
+  std::array<uint8_t, kHllRegisters> expected;
+  for (int round = 0; round < 100; ++round) {
+    for (size_t i = 0; i < kHllRegisters; ++i) {
+      expected[i] = static_cast<uint8_t>(rng() & kRegisterMask);
+      SetDense(regs, i, expected[i]);
+    }
+    for (size_t i = 0; i < kHllRegisters; ++i) {
+      if (GetDense(regs, i) != expected[i]) {
+        return "TESTFAILED Register error at " + std::to_string(i) + ", expected " +
+               std::to_string(expected[i]) + " but found " + std::to_string(GetDense(regs, i));
+      }
+    }
+  }
+
+  std::string sparse = NewHll();
+  dense = NewHll();
+  HllToDense(dense);
+  const double relative_error = 1.04 / std::sqrt(static_cast<double>(kHllRegisters));
+  const uint64_t seed = rng();
+  uint64_t checkpoint = 1;
+  for (uint64_t j = 1; j <= 1000000; ++j) {
+    const uint64_t element = j ^ seed;
+    const std::string_view bytes(reinterpret_cast<const char*>(&element), sizeof(element));
+    HllAdd(dense, bytes);
+    if (!HllAdd(sparse, bytes, sparse_max_bytes)) return "TESTFAILED sparse encoding corrupted";
+    if (j != checkpoint) continue;
+    if (j < sparse_max_bytes / 2 && !HllIsSparse(sparse)) {
+      return "TESTFAILED sparse encoding not used";
+    }
+    const uint64_t estimate = *HllEstimate(dense);
+    if (HllEstimate(sparse) != estimate) return "TESTFAILED dense/sparse disagree";
+    // Cardinality 10 is allowed 1: collisions make a larger error there likely enough to fail
+    // at random otherwise (Redis's own allowance).
+    const uint64_t max_error =
+        j == 10 ? 1 : static_cast<uint64_t>(std::ceil(relative_error * 6 * static_cast<double>(j)));
+    const uint64_t error = estimate > j ? estimate - j : j - estimate;
+    if (error > max_error) {
+      return "TESTFAILED Too big error. card:" + std::to_string(j) +
+             " abserr:" + std::to_string(error);
+    }
+    checkpoint *= 10;
+  }
+  return std::nullopt;
 }
 
 std::optional<uint64_t> HllCachedCardinality(std::string_view hll) {
@@ -457,7 +532,7 @@ HllStatus MergeKeys(Database& db, std::span<const std::string_view> keys, HllReg
 }  // namespace
 
 HllStatus PfAdd(Database& db, std::string_view key, std::span<const std::string_view> elements,
-                bool* changed) {
+                bool* changed, size_t sparse_max_bytes) {
   Entry* entry;
   HllStatus status = FindHll(db, key, /*read=*/false, &entry);
   if (status != HllStatus::kOk) return status;
@@ -465,7 +540,7 @@ HllStatus PfAdd(Database& db, std::string_view key, std::span<const std::string_
   // Redis counts the creation and each element that raised a register as a change.
   uint64_t changes = entry == nullptr ? 1 : 0;
   for (std::string_view element : elements) {
-    std::optional<bool> added = HllAdd(hll, element);
+    std::optional<bool> added = HllAdd(hll, element, sparse_max_bytes);
     if (!added) {
       // Redis edits in place, so registers set before the corruption was found stay set.
       if (changes > 0) StoreHll(db, key, hll);
@@ -511,7 +586,23 @@ HllStatus PfCount(Database& db, std::span<const std::string_view> keys, uint64_t
   return HllStatus::kOk;
 }
 
-HllStatus PfMerge(Database& db, std::string_view dest, std::span<const std::string_view> sources) {
+HllStatus PfDebugRead(Database& db, std::string_view key, std::optional<std::string>* hll) {
+  Entry* entry;
+  HllStatus status = FindHll(db, key, /*read=*/false, &entry);
+  if (status == HllStatus::kOk && entry != nullptr) *hll = std::string(entry->str());
+  return status;
+}
+
+bool PfDebugToDense(Database& db, std::string_view key, std::string& hll) {
+  if (!HllToDense(hll)) return false;
+  StoreHll(db, key, hll);
+  // Redis counts the encoding change as a change so that it propagates.
+  db.AddDirty();
+  return true;
+}
+
+HllStatus PfMerge(Database& db, std::string_view dest, std::span<const std::string_view> sources,
+                  size_t sparse_max_bytes) {
   HllRegisters max{};
   bool any_dense = false;
   std::string_view dest_key[] = {dest};
@@ -524,7 +615,7 @@ HllStatus PfMerge(Database& db, std::string_view dest, std::span<const std::stri
   std::string hll = entry != nullptr ? std::string(entry->str()) : NewHll();
   if (any_dense && !HllToDense(hll)) return HllStatus::kCorrupt;
   for (size_t i = 0; i < kHllRegisters; ++i) {
-    if (max[i] != 0) HllSetRegister(hll, i, max[i]);
+    if (max[i] != 0) HllSetRegister(hll, i, max[i], sparse_max_bytes);
   }
   HllInvalidateCache(hll);
   StoreChangedHll(db, dest, hll);

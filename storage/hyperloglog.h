@@ -32,7 +32,8 @@ inline constexpr int kHllQ = 64 - kHllP;  // hash bits left for the run of zeros
 inline constexpr size_t kHllRegisters = size_t{1} << kHllP;
 inline constexpr size_t kHllHeaderSize = 16;
 inline constexpr size_t kHllDenseSize = kHllHeaderSize + (kHllRegisters * 6 + 7) / 8;
-// Redis's hll-sparse-max-bytes default: past it a sparse value is promoted to dense.
+// Redis's hll-sparse-max-bytes default: a sparse value that would grow past the limit is
+// promoted to dense. The writes below take the configured limit.
 inline constexpr size_t kHllSparseMaxBytes = 3000;
 
 // One 8-bit register per HLL register: the union of several HLLs (PFCOUNT of many keys, PFMERGE).
@@ -58,11 +59,13 @@ std::string NewHll();
 // Adds `element` to `hll` (which passed IsHll). true: a register changed; false: none did;
 // nullopt: the sparse body is corrupt (registers changed before the corruption was met stay
 // changed, as in Redis).
-std::optional<bool> HllAdd(std::string& hll, std::string_view element);
+std::optional<bool> HllAdd(std::string& hll, std::string_view element,
+                           size_t sparse_max_bytes = kHllSparseMaxBytes);
 
 // Raises register `index` of `hll` to `count` when it is lower, promoting to dense when the
 // sparse form cannot hold it. Same results as HllAdd.
-std::optional<bool> HllSetRegister(std::string& hll, size_t index, uint8_t count);
+std::optional<bool> HllSetRegister(std::string& hll, size_t index, uint8_t count,
+                                   size_t sparse_max_bytes = kHllSparseMaxBytes);
 
 // Converts a sparse `hll` to dense, keeping the header but for the encoding byte. false: the
 // sparse body is corrupt and `hll` is unchanged.
@@ -83,6 +86,19 @@ void HllSetCachedCardinality(std::string& hll, uint64_t cardinality);
 // Marks the cache stale, keeping its other bytes as Redis does.
 void HllInvalidateCache(std::string& hll);
 
+// Whether `hll` (which passed IsHll) is sparse.
+bool HllIsSparse(std::string_view hll);
+
+// PFDEBUG DECODE's text of a sparse body: "z:<len>", "Z:<len>" and "v:<value>,<len>" for each
+// ZERO, XZERO and VAL opcode, separated by spaces.
+std::string HllDecodeSparse(std::string_view hll);
+
+// Redis's PFSELFTEST: packs and unpacks random dense registers, then adds a million elements to
+// a sparse and a dense HLL, checking at each power of ten that both agree, that the sparse one
+// stayed sparse while small, and that the estimate is within six standard errors. nullopt when
+// every check passes, else Redis's "TESTFAILED ..." error text.
+std::optional<std::string> HllSelfTest(size_t sparse_max_bytes);
+
 enum class HllStatus {
   kOk,
   kWrongType,  // the key holds another type
@@ -93,14 +109,22 @@ enum class HllStatus {
 // PFADD: adds `elements` to the HLL at `key`, creating it (which counts as a change) when
 // missing. `*changed`: whether the value changed.
 HllStatus PfAdd(Database& db, std::string_view key, std::span<const std::string_view> elements,
-                bool* changed);
+                bool* changed, size_t sparse_max_bytes = kHllSparseMaxBytes);
 
 // PFCOUNT: one key answers from (and refreshes) its cached cardinality; several keys are merged
 // into a temporary union and left unchanged. Missing keys count as empty.
 HllStatus PfCount(Database& db, std::span<const std::string_view> keys, uint64_t* cardinality);
 
+// PFDEBUG's lookup (a write lookup): the HLL at `key` into `*hll`, which stays nullopt when the
+// key is missing.
+HllStatus PfDebugRead(Database& db, std::string_view key, std::optional<std::string>* hll);
+// PFDEBUG GETREG and TODENSE: converts the sparse HLL at `key` to dense in place, keeping its TTL
+// and sending no event, as Redis does. false: the sparse body is corrupt.
+bool PfDebugToDense(Database& db, std::string_view key, std::string& hll);
+
 // PFMERGE: stores in `dest` the union of `dest` and `sources`, creating it when missing. As in
 // Redis the result is dense when any input is.
-HllStatus PfMerge(Database& db, std::string_view dest, std::span<const std::string_view> sources);
+HllStatus PfMerge(Database& db, std::string_view dest, std::span<const std::string_view> sources,
+                  size_t sparse_max_bytes = kHllSparseMaxBytes);
 
 }  // namespace respd::storage

@@ -75,6 +75,26 @@ TEST(HyperLogLogTest, PromotesToDenseAndKeepsTheEstimate) {
   EXPECT_EQ(hll[4], '\0');
 }
 
+TEST(HyperLogLogTest, SparseLimitIsTheCallersAndZeroPromotesOnTheFirstGrowth) {
+  std::string hll = NewHll();
+  ASSERT_EQ(HllAdd(hll, "a", 0), true);
+  EXPECT_FALSE(HllIsSparse(hll));
+  hll = NewHll();
+  for (int i = 0; i < 20; ++i) ASSERT_TRUE(HllAdd(hll, "e" + std::to_string(i), 40).has_value());
+  EXPECT_FALSE(HllIsSparse(hll));
+}
+
+TEST(HyperLogLogTest, DecodeNamesEachOpcode) {
+  std::string hll = NewHll();
+  EXPECT_EQ(HllDecodeSparse(hll), "Z:16384");
+  ASSERT_EQ(HllSetRegister(hll, 1, 3), true);
+  EXPECT_EQ(HllDecodeSparse(hll), "z:1 v:3,1 Z:16382");
+}
+
+TEST(HyperLogLogTest, SelfTestPasses) {
+  EXPECT_EQ(HllSelfTest(kHllSparseMaxBytes), std::nullopt);
+}
+
 TEST(HyperLogLogTest, DenseRegistersRoundTripAtBothEnds) {
   std::string hll = NewHll();
   ASSERT_TRUE(HllToDense(hll));
