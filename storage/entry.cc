@@ -128,6 +128,7 @@ std::string_view Entry::StringEncodingName() const {
     case StringEncoding::kRaw:
       return "raw";
     case StringEncoding::kAuto:
+    case StringEncoding::kUnsharedInt:
       if (value.size() <= kMaxIntTextLen && ParseInt64(value).has_value()) return "int";
       [[fallthrough]];
     case StringEncoding::kNoInt:

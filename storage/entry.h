@@ -18,6 +18,9 @@ enum class StringEncoding : uint8_t {
   kRaw = 1,   // modified in place (APPEND, SETRANGE): "raw"
   kNoInt =
       2,  // written as text that Redis never turns into "int" (INCRBYFLOAT): embstr/raw by size
+  // "int" like kAuto, but an object of its own rather than one of Redis's shared integers (COPY's
+  // duplicate), so OBJECT REFCOUNT is 1.
+  kUnsharedInt = 3,
 };
 
 class Entry {
@@ -63,6 +66,7 @@ class Entry {
   StringEncoding string_encoding() const { return static_cast<StringEncoding>(str_encoding_); }
   // Reports the string as "raw" from now on, as Redis's unshared copy is (bit writes).
   void MarkRaw() { str_encoding_ = static_cast<uint8_t>(StringEncoding::kRaw); }
+  void MarkUnsharedInt() { str_encoding_ = static_cast<uint8_t>(StringEncoding::kUnsharedInt); }
   std::string_view StringEncodingName() const;
 
   // Object values (every type but strings).

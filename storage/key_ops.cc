@@ -105,6 +105,10 @@ bool Copy(Database& src, std::string_view from, Database& dst, std::string_view 
   Entry* e = src.FindRead(from);
   if (e == nullptr || (!replace && dst.FindWrite(to) != nullptr)) return false;
   Entry* copy = Entry::CloneAs(e, to, e->expire_at());
+  // Redis duplicates an integer string into a new object instead of sharing it.
+  if (copy->type() == ValueType::kString && copy->StringEncodingName() == "int") {
+    copy->MarkUnsharedInt();
+  }
   copy->set_lru(LruClock(CommandTimeMs()));
   LinkAsNew(dst, copy);
   dst.Notify(to, kCopyToEvent);

@@ -349,7 +349,7 @@ void CmdObjectRefcount(CommandContext& ctx) {
   Entry* e = ObjectLookupOrReply(ctx);
   if (e == nullptr) return;
   if (e->type() == storage::ValueType::kString && e->StringEncodingName() == "int" &&
-      SharesIntegers(ctx)) {
+      e->string_encoding() != storage::StringEncoding::kUnsharedInt && SharesIntegers(ctx)) {
     auto v = storage::ParseInt64(e->str());
     if (v && *v >= 0 && *v < kSharedIntegers) {
       ctx.reply.Integer(kSharedRefcount);
