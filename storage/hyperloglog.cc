@@ -330,8 +330,7 @@ std::optional<bool> HllSetRegister(std::string& hll, size_t index, uint8_t count
   return SparseSet(hll, index, count, sparse_max_bytes);
 }
 
-std::optional<bool> HllAdd(std::string& hll, std::string_view element,
-                           size_t sparse_max_bytes) {
+std::optional<bool> HllAdd(std::string& hll, std::string_view element, size_t sparse_max_bytes) {
   HllPattern pattern = HllPatternOf(element);
   return HllSetRegister(hll, pattern.index, pattern.count, sparse_max_bytes);
 }

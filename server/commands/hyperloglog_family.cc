@@ -44,8 +44,8 @@ size_t SparseMaxBytes(const CommandContext& ctx) {
 // PFADD key [element [element ...]]
 void CmdPfadd(CommandContext& ctx) {
   bool changed = false;
-  HllStatus status = storage::PfAdd(ctx.db(), ctx.args[1], ctx.args.subspan(2), &changed,
-                                    SparseMaxBytes(ctx));
+  HllStatus status =
+      storage::PfAdd(ctx.db(), ctx.args[1], ctx.args.subspan(2), &changed, SparseMaxBytes(ctx));
   if (ReplyHllError(ctx, status)) return;
   ctx.reply.Integer(changed ? 1 : 0);
 }
@@ -73,7 +73,9 @@ void CmdPfdebug(CommandContext& ctx) {
   const std::string_view key = ctx.args[2];
   std::optional<std::string> hll;
   HllStatus status = storage::PfDebugRead(ctx.db(), key, &hll);
-  if (status == HllStatus::kOk && !hll) return ctx.reply.Error("ERR The specified key does not exist");
+  if (status == HllStatus::kOk && !hll) {
+    return ctx.reply.Error("ERR The specified key does not exist");
+  }
   if (ReplyHllError(ctx, status)) return;
   const bool sparse = storage::HllIsSparse(*hll);
   if (IsKeyword(sub, "getreg") || IsKeyword(sub, "todense")) {
