@@ -148,21 +148,25 @@ void StreamGroup::Acknowledge(std::map<StreamId, StreamNack>::iterator nack) {
   pel.erase(nack);
 }
 
-size_t Stream::MemoryUsage() const {
-  // Map nodes as allocated (a red-black node header before the key and value), node buffers with
-  // malloc's chunk header, groups with their PEL entries (group and consumer) and consumers.
-  constexpr size_t kMapNode = 32;
+size_t Stream::NodeBytes(const StreamNode& node) {
+  // A map node as allocated (a red-black node header before the key and value), and the node's
+  // buffer with malloc's chunk header.
+  constexpr size_t kMapNodeHeader = 32;
   constexpr size_t kMallocHeader = 8;
-  size_t bytes = sizeof(Stream);
-  for (const auto& [id, node] : nodes_) {
-    bytes += kMapNode + sizeof(id) + sizeof(node) + node.BufferBytes() + kMallocHeader;
-  }
+  return kMapNodeHeader + sizeof(StreamId) + sizeof(StreamNode) + node.BufferBytes() +
+         kMallocHeader;
+}
+
+size_t Stream::MemoryUsage() const {
+  // Called after every change (Database::Touch), so it adds running totals: no walk of nodes
+  // or pending entries.
+  constexpr size_t kMapNodeHeader = 32;
+  size_t bytes = sizeof(Stream) + node_bytes_;
   for (const auto& [name, group] : groups_) {
-    bytes += kMapNode + sizeof(name) + sizeof(StreamGroup) + name.size();
-    bytes += group.pel.size() * (2 * kMapNode + sizeof(StreamId) * 2 + sizeof(StreamNack));
-    for (const auto& [cname, consumer] : group.consumers) {
-      bytes += kMapNode + sizeof(cname) + sizeof(StreamConsumer) + 2 * cname.size();
-    }
+    bytes += kMapNodeHeader + sizeof(name) + sizeof(StreamGroup) + name.size();
+    // Each pending entry sits in the group's PEL and in its consumer's.
+    bytes += group.pel.size() * (2 * kMapNodeHeader + 2 * sizeof(StreamId) + sizeof(StreamNack));
+    bytes += group.consumers.size() * (kMapNodeHeader + sizeof(std::string) + sizeof(StreamConsumer));
   }
   return bytes;
 }
@@ -170,6 +174,7 @@ size_t Stream::MemoryUsage() const {
 std::unique_ptr<Object> Stream::Clone() const {
   auto copy = std::make_unique<Stream>();
   copy->nodes_ = nodes_;
+  for (const auto& [id, node] : copy->nodes_) copy->node_bytes_ += NodeBytes(node);
   copy->length_ = length_;
   copy->last_id_ = last_id_;
   copy->first_id_ = first_id_;
@@ -257,7 +262,9 @@ void Stream::Append(StreamId id, std::span<const std::string_view> field_values,
                 (limits.max_entries > 0 &&
                  static_cast<int64_t>(tail->live()) + tail->deleted() >= limits.max_entries);
     if (full) {
+      node_bytes_ -= NodeBytes(*tail);
       tail->ShrinkToFit();
+      node_bytes_ += NodeBytes(*tail);
       tail = nullptr;
     }
   }
@@ -272,8 +279,10 @@ void Stream::Append(StreamId id, std::span<const std::string_view> field_values,
     // The master entry's live count grows by one.
     bytes = ListpackIntSize(tail->live() + 1) - ListpackIntSize(tail->live());
     same_fields = tail->SameFieldsAsMaster(field_values);
+    node_bytes_ -= NodeBytes(*tail);
     tail->Append(id, field_values);
   }
+  node_bytes_ += NodeBytes(*tail);
   StreamId master_id = tail->master_id();
   bytes += ListpackIntSize(same_fields ? 2 : 0) +
            ListpackIntSize(static_cast<int64_t>(id.ms - master_id.ms)) +
@@ -313,6 +322,7 @@ bool Stream::Delete(StreamId id) {
     if (item.entry.id > id || item.deleted) return false;
     // Redis frees a node whose last live entry goes.
     if (node.live() == 1) {
+      node_bytes_ -= NodeBytes(node);
       nodes_.erase(it);
     } else {
       node.MarkDeleted(item.offset);
@@ -338,6 +348,7 @@ int64_t Stream::Trim(const StreamTrim& trim) {
     bool remove_node = trim.strategy == Strategy::kMaxLen ? length_ - live >= trim.maxlen
                                                           : node.last_id() < trim.minid;
     if (remove_node) {
+      node_bytes_ -= NodeBytes(node);
       nodes_.erase(first);
       length_ -= live;
       deleted += live;

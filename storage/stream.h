@@ -140,12 +140,15 @@ class Stream final : public Object {
  private:
   using Nodes = std::map<StreamId, StreamNode>;
 
+  // What a node costs, map node included (MEMORY USAGE).
+  static size_t NodeBytes(const StreamNode& node);
   // The node that would hold `id`, or end.
   Nodes::iterator NodeOf(StreamId id);
   void UpdateFirstId();
 
   Nodes nodes_;
   size_t length_ = 0;
+  size_t node_bytes_ = 0;  // NodeBytes() summed over nodes_
   StreamId last_id_;
   StreamId first_id_;
   StreamId max_deleted_id_;
