@@ -1,6 +1,7 @@
 // The stream value: its nodes, where Redis would split them, and Redis 7.0's bookkeeping.
 #include "storage/stream.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
@@ -197,10 +198,9 @@ std::unique_ptr<Object> Stream::Clone() const {
   return copy;
 }
 
-std::vector<StreamEntryRef> Stream::Range(StreamId start, StreamId end, size_t count,
-                                          bool rev) const {
-  std::vector<StreamEntryRef> out;
-  if (start > end) return out;
+template <typename Fn>
+void Stream::Walk(StreamId start, StreamId end, bool rev, Fn&& fn) const {
+  if (start > end) return;
   StreamNode::Item item;
   if (!rev) {
     // The node that may hold `start`: the last one whose master ID is not above it.
@@ -211,38 +211,54 @@ std::vector<StreamEntryRef> Stream::Range(StreamId start, StreamId end, size_t c
       if (node.last_id() < start || node.live() == 0) continue;
       for (size_t off = node.FirstOffset(); off < node.end_offset();) {
         off = node.Decode(off, &item);
-        if (item.entry.id > end) return out;
+        if (item.entry.id > end) return;
         if (item.deleted || item.entry.id < start) continue;
-        out.push_back(item.entry);
-        if (out.size() == count) return out;
+        if (!fn(item.entry)) return;
       }
     }
-    return out;
+    return;
   }
   for (auto it = nodes_.upper_bound(end); it != nodes_.begin();) {
     const StreamNode& node = (--it)->second;
-    if (node.last_id() < start) break;
+    if (node.last_id() < start) return;
     if (node.live() == 0) continue;
     std::vector<size_t> offsets = node.Offsets();
     for (auto off = offsets.rbegin(); off != offsets.rend(); ++off) {
       node.Decode(*off, &item);
-      if (item.entry.id < start) return out;
+      if (item.entry.id < start) return;
       if (item.deleted || item.entry.id > end) continue;
-      out.push_back(item.entry);
-      if (out.size() == count) return out;
+      if (!fn(item.entry)) return;
     }
   }
+}
+
+std::vector<StreamEntryRef> Stream::Range(StreamId start, StreamId end, size_t count,
+                                          bool rev) const {
+  std::vector<StreamEntryRef> out;
+  if (count != 0) out.reserve(std::min(count, length_));
+  Walk(start, end, rev, [&](const StreamEntryRef& entry) {
+    out.push_back(entry);
+    return out.size() != count;
+  });
   return out;
 }
 
 StreamEntryRef Stream::Find(StreamId id) const {
-  std::vector<StreamEntryRef> found = Range(id, id, 1, false);
-  return found.empty() ? StreamEntryRef(id) : found.front();
+  StreamEntryRef found(id);
+  Walk(id, id, false, [&](const StreamEntryRef& entry) {
+    found = entry;
+    return false;
+  });
+  return found;
 }
 
 StreamId Stream::LastValidId() const {
-  std::vector<StreamEntryRef> last = Range({}, StreamId::Max(), 1, true);
-  return last.empty() ? StreamId{} : last.front().id;
+  StreamId last;
+  Walk({}, StreamId::Max(), true, [&](const StreamEntryRef& entry) {
+    last = entry.id;
+    return false;
+  });
+  return last;
 }
 
 void Stream::Append(StreamId id, std::span<const std::string_view> field_values,
@@ -307,8 +323,11 @@ Stream::Nodes::iterator Stream::NodeOf(StreamId id) {
 }
 
 void Stream::UpdateFirstId() {
-  std::vector<StreamEntryRef> first = Range({}, StreamId::Max(), 1, false);
-  first_id_ = first.empty() ? StreamId{} : first.front().id;
+  first_id_ = {};
+  Walk({}, StreamId::Max(), false, [&](const StreamEntryRef& entry) {
+    first_id_ = entry.id;
+    return false;
+  });
 }
 
 bool Stream::Delete(StreamId id) {

@@ -140,6 +140,10 @@ class Stream final : public Object {
  private:
   using Nodes = std::map<StreamId, StreamNode>;
 
+  // Calls fn(entry) for live entries with start <= ID <= end, in ID order or reversed, while it
+  // returns true.
+  template <typename Fn>
+  void Walk(StreamId start, StreamId end, bool rev, Fn&& fn) const;
   // What a node costs, map node included (MEMORY USAGE).
   static size_t NodeBytes(const StreamNode& node);
   // The node that would hold `id`, or end.
