@@ -277,12 +277,7 @@ void Stream::Append(StreamId id, std::span<const std::string_view> field_values,
     bool full = tail->listpack_bytes + element_bytes >= max_bytes ||
                 (limits.max_entries > 0 &&
                  static_cast<int64_t>(tail->live()) + tail->deleted() >= limits.max_entries);
-    if (full) {
-      node_bytes_ -= NodeBytes(*tail);
-      tail->ShrinkToFit();
-      node_bytes_ += NodeBytes(*tail);
-      tail = nullptr;
-    }
+    if (full) tail = nullptr;
   }
   bool same_fields = true;
   uint64_t bytes = 0;

@@ -125,8 +125,6 @@ class StreamNode {
   bool SameFieldsAsMaster(std::span<const std::string_view> field_values) const;
   // Appends an entry; `id` must be above last_id().
   void Append(StreamId id, std::span<const std::string_view> field_values);
-  // Gives back the buffer's unused capacity (the node takes no more entries).
-  void ShrinkToFit();
 
   // The first entry's offset, and the end: Decode walks [FirstOffset(), end_offset()).
   size_t FirstOffset() const;
@@ -138,14 +136,14 @@ class StreamNode {
   // Marks the live entry at `offset` deleted.
   void MarkDeleted(size_t offset);
 
-  // Bytes this node's buffer takes from the allocator.
-  size_t BufferBytes() const { return capacity_; }
-  size_t buffer_size() const { return size_; }
+  // Bytes this node's buffer takes from the allocator: exactly its contents.
+  size_t BufferBytes() const { return size_; }
 
   // Redis's byte size of this node as a listpack, kept by the stream (which models it).
   uint64_t listpack_bytes = 0;
 
  private:
+  // Grows the buffer by `extra` bytes that the Put calls then fill.
   void Reserve(size_t extra);
   void Put(uint8_t byte);
   void PutVarint(uint64_t v);
@@ -156,8 +154,7 @@ class StreamNode {
   uint32_t live_ = 0;
   uint32_t deleted_ = 0;
   uint8_t* data_ = nullptr;
-  size_t size_ = 0;
-  size_t capacity_ = 0;
+  size_t size_ = 0;  // the buffer's allocated and used bytes
 };
 
 }  // namespace respd::storage

@@ -63,6 +63,17 @@ TEST(StreamNodeTest, RoundTripsSameAndOwnFields) {
   EXPECT_EQ(node.last_id(), (StreamId{12, 3}));
 }
 
+TEST(StreamNodeTest, AnEntryOfTheMastersFieldsCostsItsValuesAndThreeBytes) {
+  Elements fv = {"f1", "v1", "f2", "v2"};
+  StreamNode node({1000, 0}, Views(fv));
+  // Master: field count and two fields (7 bytes); the entry: flags, ms and seq deltas and two
+  // length-prefixed values (9 bytes).
+  EXPECT_EQ(node.BufferBytes(), 16u);
+  node.Append({1000, 1}, Views(fv));
+  node.Append({1001, 0}, Views(fv));
+  EXPECT_EQ(node.BufferBytes(), 34u);
+}
+
 TEST(StreamNodeTest, DeltasAtTheEdgesOfTheIdSpace) {
   Elements fv = {"f", "v"};
   const uint64_t half = uint64_t{1} << 63;
@@ -113,8 +124,7 @@ TEST(StreamNodeTest, DeletionMarksKeepTheEntryReadable) {
   EXPECT_EQ(node.live(), 2u);
   EXPECT_EQ(node.deleted(), 1u);
   StreamNode copy(node);
-  copy.ShrinkToFit();
-  EXPECT_EQ(copy.BufferBytes(), copy.buffer_size());
+  EXPECT_EQ(copy.BufferBytes(), node.BufferBytes());
   EXPECT_TRUE(Items(copy)[1].deleted);
   EXPECT_EQ(Read(Items(copy)[2].entry), fv);
 }
