@@ -274,7 +274,7 @@ void Stream::Append(StreamId id, std::span<const std::string_view> field_values,
   if (tail != nullptr) {
     uint64_t max_bytes = limits.max_bytes;
     if (max_bytes == 0 || max_bytes > kListpackMaxSize) max_bytes = kListpackMaxSize;
-    bool full = tail->listpack_bytes + element_bytes >= max_bytes ||
+    bool full = tail->listpack_bytes() + element_bytes >= max_bytes ||
                 (limits.max_entries > 0 &&
                  static_cast<int64_t>(tail->live()) + tail->deleted() >= limits.max_entries);
     if (full) tail = nullptr;
@@ -289,9 +289,8 @@ void Stream::Append(StreamId id, std::span<const std::string_view> field_values,
   } else {
     // The master entry's live count grows by one.
     bytes = ListpackIntSize(tail->live() + 1) - ListpackIntSize(tail->live());
-    same_fields = tail->SameFieldsAsMaster(field_values);
     node_bytes_ -= NodeBytes(*tail);
-    tail->Append(id, field_values);
+    same_fields = tail->Append(id, field_values);
   }
   node_bytes_ += NodeBytes(*tail);
   StreamId master_id = tail->master_id();
@@ -304,7 +303,7 @@ void Stream::Append(StreamId id, std::span<const std::string_view> field_values,
     bytes += ListpackElementSize(field_values[2 * i + 1]);
   }
   bytes += ListpackIntSize(static_cast<int64_t>(same_fields ? numfields + 3 : 2 * numfields + 4));
-  tail->listpack_bytes += bytes;
+  tail->AddListpackBytes(bytes);
 
   ++length_;
   ++entries_added_;

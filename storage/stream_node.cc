@@ -47,7 +47,7 @@ StreamNode::StreamNode(StreamId id, std::span<const std::string_view> field_valu
 }
 
 StreamNode::StreamNode(const StreamNode& other)
-    : listpack_bytes(other.listpack_bytes),
+    : listpack_bytes_(other.listpack_bytes_),
       master_id_(other.master_id_),
       last_id_(other.last_id_),
       live_(other.live_),
@@ -58,7 +58,7 @@ StreamNode::StreamNode(const StreamNode& other)
 }
 
 StreamNode::StreamNode(StreamNode&& other) noexcept
-    : listpack_bytes(other.listpack_bytes),
+    : listpack_bytes_(other.listpack_bytes_),
       master_id_(other.master_id_),
       last_id_(other.last_id_),
       live_(other.live_),
@@ -106,7 +106,7 @@ bool StreamNode::SameFieldsAsMaster(std::span<const std::string_view> field_valu
   return true;
 }
 
-void StreamNode::Append(StreamId id, std::span<const std::string_view> field_values) {
+bool StreamNode::Append(StreamId id, std::span<const std::string_view> field_values) {
   // The first entry (from the constructor) always shares the master's fields.
   bool same = live_ + deleted_ == 0 || SameFieldsAsMaster(field_values);
   uint64_t ms_delta = id.ms - master_id_.ms;
@@ -130,6 +130,7 @@ void StreamNode::Append(StreamId id, std::span<const std::string_view> field_val
   }
   ++live_;
   last_id_ = id;
+  return same;
 }
 
 size_t StreamNode::FirstOffset() const {

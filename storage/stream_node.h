@@ -123,8 +123,8 @@ class StreamNode {
 
   // Whether an entry of these field-value pairs would store only its values.
   bool SameFieldsAsMaster(std::span<const std::string_view> field_values) const;
-  // Appends an entry; `id` must be above last_id().
-  void Append(StreamId id, std::span<const std::string_view> field_values);
+  // Appends an entry; `id` must be above last_id(). Returns whether it shares the master's fields.
+  bool Append(StreamId id, std::span<const std::string_view> field_values);
 
   // The first entry's offset, and the end: Decode walks [FirstOffset(), end_offset()).
   size_t FirstOffset() const;
@@ -139,8 +139,9 @@ class StreamNode {
   // Bytes this node's buffer takes from the allocator: exactly its contents.
   size_t BufferBytes() const { return size_; }
 
-  // Redis's byte size of this node as a listpack, kept by the stream (which models it).
-  uint64_t listpack_bytes = 0;
+  // Redis's byte size of this node as a listpack: the stream models it, the node only keeps it.
+  uint64_t listpack_bytes() const { return listpack_bytes_; }
+  void AddListpackBytes(uint64_t bytes) { listpack_bytes_ += bytes; }
 
  private:
   // Grows the buffer by `extra` bytes that the Put calls then fill.
@@ -149,6 +150,7 @@ class StreamNode {
   void PutVarint(uint64_t v);
   void PutElement(std::string_view s);
 
+  uint64_t listpack_bytes_ = 0;
   StreamId master_id_;
   StreamId last_id_;
   uint32_t live_ = 0;
