@@ -1,6 +1,7 @@
-// The stream value and the model of Redis's node layout that `~` trimming and XINFO observe.
+// The stream value: its nodes, where Redis would split them, and Redis 7.0's bookkeeping.
 #include "storage/stream.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
@@ -70,51 +71,6 @@ size_t ListpackElementSize(std::string_view s) {
 }
 
 }  // namespace
-
-namespace {
-
-void AppendVarint(std::string* out, uint64_t v) {
-  while (v >= 0x80) {
-    out->push_back(static_cast<char>((v & 0x7f) | 0x80));
-    v >>= 7;
-  }
-  out->push_back(static_cast<char>(v));
-}
-
-}  // namespace
-
-StreamFields::StreamFields(std::span<const std::string_view> elements) {
-  size_t total = 1;
-  for (std::string_view e : elements) total += e.size() + 2;
-  packed_.reserve(total);
-  AppendVarint(&packed_, elements.size());
-  for (std::string_view e : elements) {
-    AppendVarint(&packed_, e.size());
-    packed_.append(e);
-  }
-  packed_.shrink_to_fit();
-}
-
-uint64_t StreamFields::ReadVarint(size_t* pos) const {
-  uint64_t v = 0;
-  for (int shift = 0;; shift += 7) {
-    auto byte = static_cast<uint8_t>(packed_[(*pos)++]);
-    v |= uint64_t{byte & 0x7fu} << shift;
-    if ((byte & 0x80) == 0) return v;
-  }
-}
-
-size_t StreamFields::size() const {
-  if (packed_.empty()) return 0;
-  size_t pos = 0;
-  return ReadVarint(&pos);
-}
-
-size_t StreamFields::HeapBytes() const {
-  // std::string keeps up to 15 bytes inline (libstdc++'s small-string buffer).
-  constexpr size_t kInlineCapacity = 15;
-  return packed_.capacity() > kInlineCapacity ? packed_.capacity() + 1 : 0;
-}
 
 bool StreamId::Incr() {
   if (seq == UINT64_MAX) {
@@ -193,29 +149,38 @@ void StreamGroup::Acknowledge(std::map<StreamId, StreamNack>::iterator nack) {
   pel.erase(nack);
 }
 
+size_t Stream::NodeBytes(const StreamNode& node) {
+  // A map node as allocated (a red-black node header before the key and value), and the node's
+  // buffer with malloc's chunk header.
+  constexpr size_t kMapNodeHeader = 32;
+  constexpr size_t kMallocHeader = 8;
+  return kMapNodeHeader + sizeof(StreamId) + sizeof(StreamNode) + node.BufferBytes() +
+         kMallocHeader;
+}
+
 size_t Stream::MemoryUsage() const {
-  // Map nodes of entries and groups as allocated, plus the strings' bytes.
-  constexpr size_t kMapNode = 48;
-  size_t bytes = sizeof(Stream) + payload_bytes_ +
-                 entries_.size() * (kMapNode + sizeof(StreamId) + sizeof(StreamFields)) +
-                 nodes_.size() * (kMapNode + sizeof(Node));
+  // Called after every change (Database::Touch), so it adds running totals: no walk of nodes
+  // or pending entries.
+  constexpr size_t kMapNodeHeader = 32;
+  size_t bytes = sizeof(Stream) + node_bytes_;
   for (const auto& [name, group] : groups_) {
-    bytes += kMapNode + sizeof(StreamGroup) + name.size();
-    bytes += group.pel.size() * 2 * (kMapNode + sizeof(StreamNack));
-    bytes += group.consumers.size() * (kMapNode + sizeof(StreamConsumer));
+    bytes += kMapNodeHeader + sizeof(name) + sizeof(StreamGroup) + name.size();
+    // Each pending entry sits in the group's PEL and in its consumer's.
+    bytes += group.pel.size() * (2 * kMapNodeHeader + 2 * sizeof(StreamId) + sizeof(StreamNack));
+    bytes += group.consumers.size() * (kMapNodeHeader + sizeof(std::string) + sizeof(StreamConsumer));
   }
   return bytes;
 }
 
 std::unique_ptr<Object> Stream::Clone() const {
   auto copy = std::make_unique<Stream>();
-  copy->entries_ = entries_;
   copy->nodes_ = nodes_;
+  for (const auto& [id, node] : copy->nodes_) copy->node_bytes_ += NodeBytes(node);
+  copy->length_ = length_;
   copy->last_id_ = last_id_;
   copy->first_id_ = first_id_;
   copy->max_deleted_id_ = max_deleted_id_;
   copy->entries_added_ = entries_added_;
-  copy->payload_bytes_ = payload_bytes_;
   for (const auto& [name, group] : groups_) {
     StreamGroup& g = copy->groups_[name];
     g.last_id = group.last_id;
@@ -233,8 +198,67 @@ std::unique_ptr<Object> Stream::Clone() const {
   return copy;
 }
 
+template <typename Fn>
+void Stream::Walk(StreamId start, StreamId end, bool rev, Fn&& fn) const {
+  if (start > end) return;
+  StreamNode::Item item;
+  if (!rev) {
+    // The node that may hold `start`: the last one whose master ID is not above it.
+    auto it = nodes_.upper_bound(start);
+    if (it != nodes_.begin()) --it;
+    for (; it != nodes_.end() && it->first <= end; ++it) {
+      const StreamNode& node = it->second;
+      if (node.last_id() < start || node.live() == 0) continue;
+      for (size_t off = node.FirstOffset(); off < node.end_offset();) {
+        off = node.Decode(off, &item);
+        if (item.entry.id > end) return;
+        if (item.deleted || item.entry.id < start) continue;
+        if (!fn(item.entry)) return;
+      }
+    }
+    return;
+  }
+  for (auto it = nodes_.upper_bound(end); it != nodes_.begin();) {
+    const StreamNode& node = (--it)->second;
+    if (node.last_id() < start) return;
+    if (node.live() == 0) continue;
+    std::vector<size_t> offsets = node.Offsets();
+    for (auto off = offsets.rbegin(); off != offsets.rend(); ++off) {
+      node.Decode(*off, &item);
+      if (item.entry.id < start) return;
+      if (item.deleted || item.entry.id > end) continue;
+      if (!fn(item.entry)) return;
+    }
+  }
+}
+
+std::vector<StreamEntryRef> Stream::Range(StreamId start, StreamId end, size_t count,
+                                          bool rev) const {
+  std::vector<StreamEntryRef> out;
+  if (count != 0) out.reserve(std::min(count, length_));
+  Walk(start, end, rev, [&](const StreamEntryRef& entry) {
+    out.push_back(entry);
+    return out.size() != count;
+  });
+  return out;
+}
+
+StreamEntryRef Stream::Find(StreamId id) const {
+  StreamEntryRef found(id);
+  Walk(id, id, false, [&](const StreamEntryRef& entry) {
+    found = entry;
+    return false;
+  });
+  return found;
+}
+
 StreamId Stream::LastValidId() const {
-  return entries_.empty() ? StreamId{} : entries_.rbegin()->first;
+  StreamId last;
+  Walk({}, StreamId::Max(), true, [&](const StreamEntryRef& entry) {
+    last = entry.id;
+    return false;
+  });
+  return last;
 }
 
 void Stream::Append(StreamId id, std::span<const std::string_view> field_values,
@@ -244,88 +268,84 @@ void Stream::Append(StreamId id, std::span<const std::string_view> field_values,
   for (std::string_view s : field_values) element_bytes += s.size();
 
   // Redis's streamAppendItem: a new node once the tail's bytes plus the new elements reach the
-  // byte limit, or the tail holds max-entries entries (deleted ones included).
-  Node* tail = nodes_.empty() ? nullptr : &nodes_.rbegin()->second;
+  // byte limit, or the tail holds max-entries entries (deleted ones included). The bytes are
+  // Redis's listpack bytes, so that nodes split where Redis's do.
+  StreamNode* tail = nodes_.empty() ? nullptr : &nodes_.rbegin()->second;
   if (tail != nullptr) {
     uint64_t max_bytes = limits.max_bytes;
     if (max_bytes == 0 || max_bytes > kListpackMaxSize) max_bytes = kListpackMaxSize;
-    if (tail->bytes + element_bytes >= max_bytes) {
-      tail = nullptr;
-    } else if (limits.max_entries > 0 &&
-               static_cast<int64_t>(tail->live) + tail->deleted >= limits.max_entries) {
-      tail = nullptr;
-    }
+    bool full = tail->listpack_bytes() + element_bytes >= max_bytes ||
+                (limits.max_entries > 0 &&
+                 static_cast<int64_t>(tail->live()) + tail->deleted() >= limits.max_entries);
+    if (full) tail = nullptr;
   }
-  StreamId master_id;
   bool same_fields = true;
+  uint64_t bytes = 0;
   if (tail == nullptr) {
-    master_id = id;
-    Node& node = nodes_[id];
-    node.bytes = kListpackOverhead + ListpackIntSize(1) + ListpackIntSize(0) +
-                 ListpackIntSize(static_cast<int64_t>(numfields)) + ListpackIntSize(0);
-    for (size_t i = 0; i < numfields; ++i) {
-      node.master_fields.emplace_back(field_values[2 * i]);
-      node.bytes += ListpackElementSize(field_values[2 * i]);
-    }
-    tail = &node;
+    tail = &nodes_.emplace_hint(nodes_.end(), id, StreamNode(id, field_values))->second;
+    bytes = kListpackOverhead + ListpackIntSize(1) + ListpackIntSize(0) +
+            ListpackIntSize(static_cast<int64_t>(numfields)) + ListpackIntSize(0);
+    for (size_t i = 0; i < numfields; ++i) bytes += ListpackElementSize(field_values[2 * i]);
   } else {
-    master_id = nodes_.rbegin()->first;
-    tail->bytes += ListpackIntSize(tail->live + 1) - ListpackIntSize(tail->live);
-    same_fields = tail->master_fields.size() == numfields;
-    for (size_t i = 0; same_fields && i < numfields; ++i) {
-      same_fields = tail->master_fields[i] == field_values[2 * i];
-    }
+    // The master entry's live count grows by one.
+    bytes = ListpackIntSize(tail->live() + 1) - ListpackIntSize(tail->live());
+    node_bytes_ -= NodeBytes(*tail);
+    same_fields = tail->Append(id, field_values);
   }
-  size_t bytes = ListpackIntSize(same_fields ? 2 : 0) +
-                 ListpackIntSize(static_cast<int64_t>(id.ms - master_id.ms)) +
-                 ListpackIntSize(static_cast<int64_t>(id.seq - master_id.seq));
+  node_bytes_ += NodeBytes(*tail);
+  StreamId master_id = tail->master_id();
+  bytes += ListpackIntSize(same_fields ? 2 : 0) +
+           ListpackIntSize(static_cast<int64_t>(id.ms - master_id.ms)) +
+           ListpackIntSize(static_cast<int64_t>(id.seq - master_id.seq));
   if (!same_fields) bytes += ListpackIntSize(static_cast<int64_t>(numfields));
   for (size_t i = 0; i < numfields; ++i) {
     if (!same_fields) bytes += ListpackElementSize(field_values[2 * i]);
     bytes += ListpackElementSize(field_values[2 * i + 1]);
   }
   bytes += ListpackIntSize(static_cast<int64_t>(same_fields ? numfields + 3 : 2 * numfields + 4));
-  tail->bytes += bytes;
-  ++tail->live;
-  tail->last_id = id;
+  tail->AddListpackBytes(bytes);
 
-  auto inserted = entries_.emplace_hint(entries_.end(), id, StreamFields(field_values));
-  payload_bytes_ += inserted->second.HeapBytes();
+  ++length_;
   ++entries_added_;
   last_id_ = id;
-  if (entries_.size() == 1) first_id_ = id;
+  if (length_ == 1) first_id_ = id;
 }
 
-std::map<StreamId, Stream::Node>::iterator Stream::NodeOf(StreamId id) {
-  return std::prev(nodes_.upper_bound(id));
-}
-
-void Stream::RemoveFromNode(std::map<StreamId, Node>::iterator node) {
-  if (node->second.live == 1) {
-    nodes_.erase(node);
-    return;
-  }
-  --node->second.live;
-  ++node->second.deleted;
-}
-
-void Stream::EraseEntry(Entries::iterator it) {
-  payload_bytes_ -= it->second.HeapBytes();
-  entries_.erase(it);
+Stream::Nodes::iterator Stream::NodeOf(StreamId id) {
+  auto it = nodes_.upper_bound(id);
+  return it == nodes_.begin() ? nodes_.end() : std::prev(it);
 }
 
 void Stream::UpdateFirstId() {
-  first_id_ = entries_.empty() ? StreamId{} : entries_.begin()->first;
+  first_id_ = {};
+  Walk({}, StreamId::Max(), false, [&](const StreamEntryRef& entry) {
+    first_id_ = entry.id;
+    return false;
+  });
 }
 
 bool Stream::Delete(StreamId id) {
-  auto it = entries_.find(id);
-  if (it == entries_.end()) return false;
-  RemoveFromNode(NodeOf(id));
-  EraseEntry(it);
-  if (id > max_deleted_id_) max_deleted_id_ = id;
-  if (id == first_id_ || entries_.empty()) UpdateFirstId();
-  return true;
+  auto it = NodeOf(id);
+  if (it == nodes_.end() || it->second.last_id() < id) return false;
+  StreamNode& node = it->second;
+  StreamNode::Item item;
+  for (size_t off = node.FirstOffset(); off < node.end_offset();) {
+    off = node.Decode(off, &item);
+    if (item.entry.id < id) continue;
+    if (item.entry.id > id || item.deleted) return false;
+    // Redis frees a node whose last live entry goes.
+    if (node.live() == 1) {
+      node_bytes_ -= NodeBytes(node);
+      nodes_.erase(it);
+    } else {
+      node.MarkDeleted(item.offset);
+    }
+    --length_;
+    if (id > max_deleted_id_) max_deleted_id_ = id;
+    if (id == first_id_ || length_ == 0) UpdateFirstId();
+    return true;
+  }
+  return false;
 }
 
 int64_t Stream::Trim(const StreamTrim& trim) {
@@ -333,29 +353,31 @@ int64_t Stream::Trim(const StreamTrim& trim) {
   if (trim.strategy == Strategy::kNone) return 0;
   int64_t deleted = 0;
   while (!nodes_.empty()) {
-    if (trim.strategy == Strategy::kMaxLen && entries_.size() <= trim.maxlen) break;
-    auto node = nodes_.begin();
-    int64_t live = node->second.live;
+    if (trim.strategy == Strategy::kMaxLen && length_ <= trim.maxlen) break;
+    auto first = nodes_.begin();
+    StreamNode& node = first->second;
+    int64_t live = node.live();
     if (trim.limit && deleted + live > trim.limit) break;
-    bool remove_node = trim.strategy == Strategy::kMaxLen ? entries_.size() - live >= trim.maxlen
-                                                          : node->second.last_id < trim.minid;
+    bool remove_node = trim.strategy == Strategy::kMaxLen ? length_ - live >= trim.maxlen
+                                                          : node.last_id() < trim.minid;
     if (remove_node) {
-      StreamId last = node->second.last_id;
-      while (!entries_.empty() && entries_.begin()->first <= last) EraseEntry(entries_.begin());
-      nodes_.erase(node);
+      node_bytes_ -= NodeBytes(node);
+      nodes_.erase(first);
+      length_ -= live;
       deleted += live;
       continue;
     }
     if (trim.approx) break;
-    // Mark entries deleted inside the first node; the node keeps at least one.
-    while (!entries_.empty()) {
-      auto first = entries_.begin();
-      bool stop = trim.strategy == Strategy::kMaxLen ? entries_.size() <= trim.maxlen
-                                                     : first->first >= trim.minid;
+    // Mark entries deleted inside the first node; the node stays.
+    StreamNode::Item item;
+    for (size_t off = node.FirstOffset(); off < node.end_offset();) {
+      off = node.Decode(off, &item);
+      if (item.deleted) continue;
+      bool stop = trim.strategy == Strategy::kMaxLen ? length_ <= trim.maxlen
+                                                     : item.entry.id >= trim.minid;
       if (stop) break;
-      --node->second.live;
-      ++node->second.deleted;
-      EraseEntry(first);
+      node.MarkDeleted(item.offset);
+      --length_;
       ++deleted;
     }
     break;
@@ -365,7 +387,7 @@ int64_t Stream::Trim(const StreamTrim& trim) {
 }
 
 bool Stream::RangeHasTombstones(StreamId start, StreamId end) const {
-  if (entries_.empty() || max_deleted_id_.IsZero()) return false;
+  if (length_ == 0 || max_deleted_id_.IsZero()) return false;
   if (first_id_ > max_deleted_id_) return false;
   return start <= max_deleted_id_ && max_deleted_id_ <= end;
 }
@@ -373,12 +395,12 @@ bool Stream::RangeHasTombstones(StreamId start, StreamId end) const {
 int64_t Stream::EstimateEntriesRead(StreamId id) const {
   if (entries_added_ == 0) return 0;
   auto added = static_cast<int64_t>(entries_added_);
-  if (entries_.empty() && id <= last_id_) return added;
+  if (length_ == 0 && id <= last_id_) return added;
   if (id == last_id_) return added;
   if (id > last_id_) return StreamGroup::kInvalidEntriesRead;
   if (max_deleted_id_.IsZero() || max_deleted_id_ < first_id_) {
-    if (id < first_id_) return added - static_cast<int64_t>(entries_.size());
-    if (id == first_id_) return added - static_cast<int64_t>(entries_.size()) + 1;
+    if (id < first_id_) return added - static_cast<int64_t>(length_);
+    if (id == first_id_) return added - static_cast<int64_t>(length_) + 1;
   }
   return StreamGroup::kInvalidEntriesRead;
 }

@@ -1,9 +1,10 @@
 // The stream value: entries in ID order with Redis 7.0's bookkeeping (last generated ID, entries
 // added, max deleted entry ID, recorded first entry ID) and consumer groups with their pending
-// entries lists. Entries live in an ordered map; beside it the stream keeps a model of Redis's
-// radix tree of listpack nodes (which entries share a node, how many bytes it would take) because
-// users observe it: `~` trimming removes whole nodes only, and XINFO STREAM reports the tree's
-// key and node counts. Knows nothing of RESP or server configuration.
+// entries lists. Entries live packed in nodes (stream_node.h) kept in an ordered map by master ID,
+// as Redis keeps listpacks in a radix tree. Nodes split where Redis's listpacks would, so each
+// node also carries Redis's byte size for it: users observe the layout (`~` trimming removes whole
+// nodes only, and XINFO STREAM reports the tree's key and node counts). Knows nothing of RESP or
+// server configuration.
 #pragma once
 
 #include <array>
@@ -20,56 +21,15 @@
 #include <vector>
 
 #include "storage/object.h"
+#include "storage/stream_node.h"
 
 namespace respd::storage {
-
-struct StreamId {
-  uint64_t ms = 0;
-  uint64_t seq = 0;
-
-  static constexpr StreamId Max() { return {UINT64_MAX, UINT64_MAX}; }
-  auto operator<=>(const StreamId&) const = default;
-  bool IsZero() const { return ms == 0 && seq == 0; }
-  // Redis's streamIncrID/streamDecrID: the next (previous) ID; false at the end of the space.
-  bool Incr();
-  bool Decr();
-  std::string ToString() const;
-};
 
 // Redis's streamGenericParseIDOrReply: "<ms>[-<seq>]" (missing seq: `missing_seq`), "-" and "+"
 // unless `strict`, and "<ms>-*" only when `seq_given` is given (it is then set to false).
 // Numbers follow Redis's string2ull, C-string semantics included.
 std::optional<StreamId> ParseStreamId(std::string_view text, uint64_t missing_seq, bool strict,
                                       bool* seq_given = nullptr);
-
-// An entry's field-value pairs, flattened (field, value, field, value...) and packed in one
-// string: the element count, then each element's length (varints) and bytes. Small entries fit in
-// the string's inline buffer, so an entry usually costs one map node and no other allocation.
-class StreamFields {
- public:
-  StreamFields() = default;
-  explicit StreamFields(std::span<const std::string_view> elements);
-
-  size_t size() const;  // elements: twice the number of pairs
-  // Calls fn(element) for each element in order.
-  template <typename Fn>
-  void ForEach(Fn&& fn) const {
-    size_t pos = 0;
-    uint64_t n = ReadVarint(&pos);
-    for (uint64_t i = 0; i < n; ++i) {
-      uint64_t len = ReadVarint(&pos);
-      fn(std::string_view(packed_).substr(pos, len));
-      pos += len;
-    }
-  }
-  // Bytes allocated outside the object (0 while the packed form fits inline).
-  size_t HeapBytes() const;
-
- private:
-  uint64_t ReadVarint(size_t* pos) const;
-
-  std::string packed_;
-};
 
 struct StreamConsumer;
 
@@ -120,7 +80,6 @@ struct StreamTrim {
 
 class Stream final : public Object {
  public:
-  using Entries = std::map<StreamId, StreamFields>;
   using Groups = std::map<std::string, StreamGroup, std::less<>>;
 
   Stream() = default;
@@ -131,9 +90,12 @@ class Stream final : public Object {
   std::string_view Encoding() const override { return "stream"; }
   size_t MemoryUsage() const override;
   std::unique_ptr<Object> Clone() const override;
-  size_t Length() const override { return entries_.size(); }
+  size_t Length() const override { return length_; }
 
-  const Entries& entries() const { return entries_; }
+  // Up to `count` entries (0: all) with start <= ID <= end, in ID order or, with `rev`, reversed.
+  std::vector<StreamEntryRef> Range(StreamId start, StreamId end, size_t count, bool rev) const;
+  // The entry of that ID, or a ref that is not found().
+  StreamEntryRef Find(StreamId id) const;
   StreamId last_id() const { return last_id_; }
   StreamId first_id() const { return first_id_; }  // "recorded-first-entry-id"
   StreamId max_deleted_id() const { return max_deleted_id_; }
@@ -176,29 +138,25 @@ class Stream final : public Object {
   bool DestroyGroup(std::string_view name);
 
  private:
-  // One listpack of Redis's radix tree, keyed by its master ID: how many entries it holds live
-  // and marked deleted, its last ID (deleted or not), its byte size and master fields.
-  struct Node {
-    uint32_t live = 0;
-    uint32_t deleted = 0;
-    StreamId last_id;
-    size_t bytes = 0;
-    std::vector<std::string> master_fields;
-  };
+  using Nodes = std::map<StreamId, StreamNode>;
 
-  std::map<StreamId, Node>::iterator NodeOf(StreamId id);
-  // Marks a live entry deleted in its node, removing the node when it had no other.
-  void RemoveFromNode(std::map<StreamId, Node>::iterator node);
-  void EraseEntry(Entries::iterator it);
+  // Calls fn(entry) for live entries with start <= ID <= end, in ID order or reversed, while it
+  // returns true.
+  template <typename Fn>
+  void Walk(StreamId start, StreamId end, bool rev, Fn&& fn) const;
+  // What a node costs, map node included (MEMORY USAGE).
+  static size_t NodeBytes(const StreamNode& node);
+  // The node that would hold `id`, or end.
+  Nodes::iterator NodeOf(StreamId id);
   void UpdateFirstId();
 
-  Entries entries_;
-  std::map<StreamId, Node> nodes_;
+  Nodes nodes_;
+  size_t length_ = 0;
+  size_t node_bytes_ = 0;  // NodeBytes() summed over nodes_
   StreamId last_id_;
   StreamId first_id_;
   StreamId max_deleted_id_;
   uint64_t entries_added_ = 0;
-  size_t payload_bytes_ = 0;  // heap bytes of packed entries, for MEMORY USAGE
   Groups groups_;
 };
 

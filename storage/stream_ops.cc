@@ -24,11 +24,6 @@ OpResult<Stream*> AsStream(OpResult<Entry*> found) {
   return static_cast<Stream*>((*found)->object());
 }
 
-StreamEntryRef RefOf(const Stream& stream, StreamId id) {
-  auto it = stream.entries().find(id);
-  return {id, it == stream.entries().end() ? nullptr : &it->second};
-}
-
 }  // namespace
 
 OpResult<Stream*> FindStreamRead(Database& db, std::string_view key) {
@@ -168,8 +163,8 @@ std::vector<StreamEntryRef> ReadGroup(Stream& stream, StreamGroup& group, Stream
     // Redis's streamReplyWithRangeFromConsumerPEL: each served ID counts as a new delivery.
     for (auto it = consumer.pel.lower_bound(start);
          it != consumer.pel.end() && (count == 0 || out.size() < count); ++it) {
-      StreamEntryRef ref = RefOf(stream, *it);
-      if (ref.fields != nullptr) {
+      StreamEntryRef ref = stream.Find(*it);
+      if (ref.found()) {
         StreamNack& nack = group.pel.at(*it);
         nack.delivery_time = now_ms;
         ++nack.delivery_count;
@@ -178,20 +173,18 @@ std::vector<StreamEntryRef> ReadGroup(Stream& stream, StreamGroup& group, Stream
     }
     return out;
   }
-  for (auto it = stream.entries().lower_bound(start); it != stream.entries().end(); ++it) {
-    stream.AdvanceGroup(group, it->first);
-    out.push_back({it->first, &it->second});
-    if (!noack) {
-      auto [nack, inserted] = group.pel.try_emplace(it->first);
-      if (!inserted && nack->second.consumer != nullptr) {
-        nack->second.consumer->pel.erase(it->first);
-      }
-      nack->second.consumer = &consumer;
-      nack->second.delivery_time = now_ms;
-      nack->second.delivery_count = 1;
-      consumer.pel.insert(it->first);
+  out = stream.Range(start, StreamId::Max(), count, false);
+  for (const StreamEntryRef& entry : out) {
+    stream.AdvanceGroup(group, entry.id);
+    if (noack) continue;
+    auto [nack, inserted] = group.pel.try_emplace(entry.id);
+    if (!inserted && nack->second.consumer != nullptr) {
+      nack->second.consumer->pel.erase(entry.id);
     }
-    if (count != 0 && out.size() == count) break;
+    nack->second.consumer = &consumer;
+    nack->second.delivery_time = now_ms;
+    nack->second.delivery_count = 1;
+    consumer.pel.insert(entry.id);
   }
   return out;
 }
@@ -223,8 +216,8 @@ std::vector<StreamEntryRef> Claim(Database& db, std::string_view key, Stream& st
   StreamConsumer* consumer = nullptr;
   for (StreamId id : ids) {
     auto nack = group.pel.find(id);
-    StreamEntryRef ref = RefOf(stream, id);
-    if (ref.fields == nullptr) {
+    StreamEntryRef ref = stream.Find(id);
+    if (!ref.found()) {
       // The entry is gone: its pending entry goes too.
       if (nack != group.pel.end()) {
         group.Acknowledge(nack);
@@ -277,8 +270,8 @@ AutoClaimResult AutoClaim(Database& db, std::string_view key, Stream& stream, St
   while (attempts-- > 0 && count > 0 && it != group.pel.end()) {
     auto current = it++;
     StreamId id = current->first;
-    StreamEntryRef ref = RefOf(stream, id);
-    if (ref.fields == nullptr) {
+    StreamEntryRef ref = stream.Find(id);
+    if (!ref.found()) {
       group.Acknowledge(current);
       result.deleted.push_back(id);
       ++*changes;

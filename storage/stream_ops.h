@@ -26,13 +26,6 @@ enum class StreamError : uint8_t {
   kBusyGroup,                     // XGROUP CREATE of an existing group
 };
 
-// An entry as a read returns it: `fields` is null for an ID still pending in a consumer's
-// history but deleted from the stream.
-struct StreamEntryRef {
-  StreamId id;
-  const StreamFields* fields;
-};
-
 OpResult<Stream*> FindStreamRead(Database& db, std::string_view key);
 OpResult<Stream*> FindStreamWrite(Database& db, std::string_view key);
 

@@ -52,9 +52,9 @@ void ReplyStreamId(CommandContext& ctx, StreamId id) { ctx.reply.Bulk(id.ToStrin
 void ReplyEntry(CommandContext& ctx, const StreamEntryRef& entry) {
   ctx.reply.ArrayHeader(2);
   ReplyStreamId(ctx, entry.id);
-  if (entry.fields == nullptr) return ctx.reply.NullArray();
-  ctx.reply.ArrayHeader(entry.fields->size());
-  entry.fields->ForEach([&](std::string_view s) { ctx.reply.Bulk(s); });
+  if (!entry.found()) return ctx.reply.NullArray();
+  ctx.reply.ArrayHeader(entry.size());
+  entry.ForEach([&](std::string_view s) { ctx.reply.Bulk(s); });
 }
 
 void ReplyEntries(CommandContext& ctx, std::span<const StreamEntryRef> entries) {
@@ -76,28 +76,6 @@ std::string NoGroupError(std::string_view key, std::string_view group, std::stri
   out += AsCString(group);
   out += "'";
   out += suffix;
-  return out;
-}
-
-// Up to `count` entries (0: all) between `start` and `end`, forwards or backwards.
-std::vector<StreamEntryRef> EntryRange(const Stream& stream, StreamId start, StreamId end,
-                                       size_t count, bool rev) {
-  std::vector<StreamEntryRef> out;
-  if (start > end) return out;
-  const auto& entries = stream.entries();
-  if (!rev) {
-    for (auto it = entries.lower_bound(start); it != entries.end() && it->first <= end; ++it) {
-      out.push_back({it->first, &it->second});
-      if (count != 0 && out.size() == count) break;
-    }
-  } else {
-    for (auto it = entries.upper_bound(end); it != entries.begin();) {
-      --it;
-      if (it->first < start) break;
-      out.push_back({it->first, &it->second});
-      if (count != 0 && out.size() == count) break;
-    }
-  }
   return out;
 }
 
@@ -237,7 +215,7 @@ void RangeGeneric(CommandContext& ctx, bool rev) {
   auto found = storage::FindStreamRead(ctx.db(), ctx.args[1]);
   if (!found.ok()) return ReplyMissingKey(ctx, found.status(), [&] { ctx.reply.ArrayHeader(0); });
   if (count == 0) return ctx.reply.NullArray();
-  auto entries = EntryRange(**found, start, end, count < 0 ? 0 : static_cast<size_t>(count), rev);
+  auto entries = (*found)->Range(start, end, count < 0 ? 0 : static_cast<size_t>(count), rev);
   ReplyEntries(ctx, entries);
 }
 
@@ -454,7 +432,7 @@ void ReadGeneric(CommandContext& ctx, bool xreadgroup) {
     } else {
       StreamId start = after;
       start.Incr();
-      entries = EntryRange(*stream, start, StreamId::Max(), static_cast<size_t>(count), false);
+      entries = stream->Range(start, StreamId::Max(), static_cast<size_t>(count), false);
     }
     ReplyEntries(ctx, entries);
   }

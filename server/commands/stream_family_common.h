@@ -1,4 +1,4 @@
-// What the stream command files share: ID parsing with Redis's errors, entry ranges and replies,
+// What the stream command files share: ID parsing with Redis's errors, entry replies,
 // the node limits from configuration, and the registration of the group and XINFO commands.
 #pragma once
 
@@ -43,11 +43,6 @@ storage::StreamNodeLimits NodeLimits(const CommandContext& ctx);
 // "-NOGROUP No such key 'k' or consumer group 'g'" and its longer forms.
 std::string NoGroupError(std::string_view key, std::string_view group,
                          std::string_view suffix = {});
-
-// Up to `count` entries (0: all) between `start` and `end`, forwards or backwards.
-std::vector<storage::StreamEntryRef> EntryRange(const storage::Stream& stream,
-                                                storage::StreamId start, storage::StreamId end,
-                                                size_t count, bool rev);
 
 void RegisterStreamGroupCommands(CommandTable& table);
 void RegisterStreamInfoCommands(CommandTable& table);

@@ -76,19 +76,19 @@ void CmdXinfoStream(CommandContext& ctx) {
     if (s.Length() == 0) {
       ctx.reply.Null();
     } else {
-      ReplyEntry(ctx, {s.entries().begin()->first, &s.entries().begin()->second});
+      ReplyEntry(ctx, s.Range({}, StreamId::Max(), 1, false).front());
     }
     ctx.reply.Bulk("last-entry");
     if (s.Length() == 0) {
       ctx.reply.Null();
     } else {
-      ReplyEntry(ctx, {s.entries().rbegin()->first, &s.entries().rbegin()->second});
+      ReplyEntry(ctx, s.Range({}, StreamId::Max(), 1, true).front());
     }
     return;
   }
   auto limit = static_cast<size_t>(count);
   ctx.reply.Bulk("entries");
-  ReplyEntries(ctx, EntryRange(s, {}, StreamId::Max(), limit, false));
+  ReplyEntries(ctx, s.Range({}, StreamId::Max(), limit, false));
   ctx.reply.Bulk("groups");
   ctx.reply.ArrayHeader(s.groups().size());
   for (const auto& [name, group] : s.groups()) {

@@ -45,20 +45,6 @@ TEST(StreamIdTest, IncrementAndDecrementCarry) {
   EXPECT_FALSE(zero.Decr());
 }
 
-TEST(StreamFieldsTest, PackedElementsReadBackInOrder) {
-  std::string big(300, 'x');
-  std::string binary("a\0b", 3);
-  std::vector<std::string_view> elements = {"f", "", big, binary};
-  StreamFields fields(elements);
-  EXPECT_EQ(fields.size(), 4u);
-  std::vector<std::string> read;
-  fields.ForEach([&](std::string_view e) { read.emplace_back(e); });
-  EXPECT_EQ(read, (std::vector<std::string>{"f", "", big, binary}));
-  EXPECT_GT(fields.HeapBytes(), 300u);
-  std::vector<std::string_view> small = {"f1", "v1", "f2", "v2"};
-  EXPECT_EQ(StreamFields(small).HeapBytes(), 0u);
-}
-
 TEST(StreamTest, DeletionTracksFirstAndMaxDeleted) {
   Stream s;
   for (uint64_t i = 1; i <= 3; ++i) Add(s, {i, 0});
