@@ -176,8 +176,14 @@ class ClientHandle {
  public:
   virtual ~ClientHandle() = default;
   virtual ClientState& state() = 0;
-  // Closes the connection from its own thread (CLIENT KILL, timeout, shutdown).
-  virtual void Kill() = 0;
+  // Closes the connection from its own thread (CLIENT KILL, timeout, shutdown). Redis frees a
+  // killed client at once, so from this call on CLIENT LIST and CLIENT KILL no longer see it, even
+  // while its own thread has yet to close it.
+  void Kill() {
+    killed_.store(true, std::memory_order_relaxed);
+    CloseOnOwnThread();
+  }
+  bool killed() const { return killed_.load(std::memory_order_relaxed); }
   // Ends a blocked wait from any thread: the client's own thread sends `reply` and goes on with its
   // input (server/blocking.h).
   virtual void Resume(std::string reply) = 0;
@@ -188,6 +194,12 @@ class ClientHandle {
   // The CLIENT PAUSE that postponed the client's command has ended (any thread): its own thread
   // runs the command and goes on with its input.
   virtual void Unpause() = 0;
+
+ protected:
+  virtual void CloseOnOwnThread() = 0;
+
+ private:
+  std::atomic<bool> killed_{false};
 };
 
 }  // namespace respd::server

@@ -70,7 +70,8 @@ std::vector<std::shared_ptr<ClientHandle>> ClientRegistry::Snapshot() const {
   std::vector<std::shared_ptr<ClientHandle>> out;
   out.reserve(clients_.size());
   for (const auto& [id, weak] : clients_) {
-    if (auto client = weak.lock()) out.push_back(std::move(client));
+    auto client = weak.lock();
+    if (client && !client->killed()) out.push_back(std::move(client));
   }
   std::sort(out.begin(), out.end(),
             [](const auto& a, const auto& b) { return a->state().id() < b->state().id(); });

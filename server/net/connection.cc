@@ -435,7 +435,7 @@ void Connection::OnWritten(const boost::system::error_code& error, size_t bytes)
   Read();
 }
 
-void Connection::Kill() {
+void Connection::CloseOnOwnThread() {
   asio::post(executor_, [self = shared_from_this()] { self->Close(); });
 }
 

@@ -26,7 +26,6 @@ class Connection : public ClientHandle, public std::enable_shared_from_this<Conn
 
   void Start();
   ClientState& state() override { return client_; }
-  void Kill() override;
   void Resume(std::string reply) override;
   void Deliver(std::string_view frame) override;
   void Unpause() override;
@@ -42,6 +41,7 @@ class Connection : public ClientHandle, public std::enable_shared_from_this<Conn
   // socket's.
   Connection(boost::asio::any_io_executor executor, ServerContext& server, BlockTimeouts& timeouts);
   ServerContext& server() { return server_; }
+  void CloseOnOwnThread() override;
 
   // The transport: each call starts one asynchronous operation that ends in the handler named.
   // Sets socket options and fills in the client's addresses (CLIENT LIST addr=, laddr=, fd=).

@@ -24,7 +24,7 @@ class FakeConnection : public ClientHandle {
  public:
   explicit FakeConnection(uint64_t id) : state_(id) {}
   ClientState& state() override { return state_; }
-  void Kill() override {}
+  void CloseOnOwnThread() override {}
   void Resume(std::string reply) override {
     state_.blocked = false;
     resumed.push_back(std::move(reply));
