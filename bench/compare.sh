@@ -58,27 +58,8 @@ readonly start_timeout_ms=10000
 readonly clk_tck="$(getconf CLK_TCK)"
 
 work_dir="$(mktemp -d /tmp/respd-bench.XXXXXX)"
+source bench/lib.sh
 declare -A pid_of=() port_of=() tls_port_of=()
-pids=()
-
-# SIGTERM, a bounded wait, then SIGKILL.
-stop_pid() {
-  kill "$1" 2>/dev/null || return 0
-  for _ in $(seq 50); do kill -0 "$1" 2>/dev/null || return 0; sleep 0.1; done
-  kill -9 "$1" 2>/dev/null || true
-}
-
-cleanup() {
-  local pid
-  for pid in "${pids[@]}"; do stop_pid "$pid"; done
-  rm -rf "$work_dir"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-free_port() {
-  python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
 
 # A CA and a server certificate for --tls, made for this run only.
 if ((tls)); then
@@ -153,13 +134,10 @@ start_server() {
 
 # Stops server $1 and forgets its pid, so cleanup never signals a pid the system has reused.
 stop_server() {
-  local pid="${pid_of[$1]}" kept=() p
-  stop_pid "$pid"
-  for p in "${pids[@]}"; do [[ "$p" == "$pid" ]] || kept+=("$p"); done
-  pids=("${kept[@]}")
+  stop_pid "${pid_of[$1]}"
+  forget_pid "${pid_of[$1]}"
 }
 
-cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 rss_kb() { awk '/^VmRSS:/ {print $2}' "/proc/$1/status"; }
 
 # redis-benchmark against server $1 with the remaining arguments; prints "TEST,rps" lines. A first
@@ -185,9 +163,8 @@ supports() {
   [[ "$reply" != *"unknown command"* ]]
 }
 
-results="$work_dir/results.tsv"  # server<TAB>measure<TAB>value
+results="$work_dir/results.tsv"  # server<TAB>measure<TAB>value, by record
 : >"$results"
-record() { printf '%s\t%s\t%s\n' "$1" "$2" "$3" >>"$results"; }
 
 echo "respd: $respd_bin ($("$respd_bin" --version 2>/dev/null | head -1 || true))"
 echo "redis: $redis_bin ($("$redis_bin" --version | head -1))"

@@ -44,22 +44,7 @@ readonly step_timeout=300
 readonly start_attempts=200  # x 50 ms
 
 work_dir="$(mktemp -d /tmp/respd-controls.XXXXXX)"
-pids=()
-cleanup() {
-  local pid
-  for pid in "${pids[@]}"; do
-    kill "$pid" 2>/dev/null || continue
-    for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-    kill -9 "$pid" 2>/dev/null || true
-  done
-  rm -rf "$work_dir"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-free_port() {
-  python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
+source bench/lib.sh
 
 # Starts binary $1 pinned to the server CPU on a free port; prints the port. The pid goes to
 # $work_dir/pid-<port> (a $(...) subshell cannot extend `pids`).
@@ -69,10 +54,7 @@ start_respd() {
   (cd "$work_dir" && exec taskset -c "$server_cpu" "$1" --port "$port" --bind 127.0.0.1 \
     --threads 1 >"$work_dir/respd-$port.log" 2>&1) &
   echo $! >"$work_dir/pid-$port"
-  for _ in $(seq "$start_attempts"); do
-    [[ "$(timeout 2 redis-cli -p "$port" ping 2>/dev/null)" == PONG ]] && { echo "$port"; return; }
-    sleep 0.05
-  done
+  wait_for_pong "$port" "$start_attempts" && { echo "$port"; return; }
   echo "respd did not start; see $work_dir/respd-$port.log" >&2
   return 1
 }

@@ -40,25 +40,8 @@ redis_bin="$(realpath -s "$(command -v "$redis_bin")")"
 readonly step_timeout=300
 readonly clk_tck="$(getconf CLK_TCK)"
 work_dir="$(mktemp -d /tmp/respd-shared.XXXXXX)"
+source bench/lib.sh
 declare -A pid_of=() port_of=()
-pids=()
-
-stop_pid() {
-  kill "$1" 2>/dev/null || return 0
-  for _ in $(seq 50); do kill -0 "$1" 2>/dev/null || return 0; sleep 0.1; done
-  kill -9 "$1" 2>/dev/null || true
-}
-cleanup() {
-  local pid
-  for pid in "${pids[@]}"; do stop_pid "$pid"; done
-  rm -rf "$work_dir"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-free_port() {
-  python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
 
 start_server() {
   local name="$1" port
@@ -71,10 +54,7 @@ start_server() {
   pid_of[$name]=$!
   pids+=("$!")
   port_of[$name]="$port"
-  for _ in $(seq 200); do
-    [[ "$(redis-cli -p "$port" ping 2>/dev/null)" == PONG ]] && return 0
-    sleep 0.05
-  done
+  wait_for_pong "$port" && return 0
   echo "could not start $name; see $work_dir/$name.log" >&2
   exit 1
 }
@@ -89,17 +69,12 @@ start_neighbour() {
 stop_neighbour() {
   [[ -n "$neighbour_pid" ]] || return 0
   stop_pid "$neighbour_pid"
-  local kept=() p
-  for p in "${pids[@]}"; do [[ "$p" == "$neighbour_pid" ]] || kept+=("$p"); done
-  pids=("${kept[@]}")
+  forget_pid "$neighbour_pid"
   neighbour_pid=""
 }
 
-cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
-
 results="$work_dir/results.tsv"  # server<TAB>measure<TAB>value
 : >"$results"
-record() { printf '%s\t%s\t%s\n' "$1" "$2" "$3" >>"$results"; }
 
 # Each case: name|server CPUs|client CPUs|neighbour CPUs (empty: none)|clients
 cases=("one-core, 1 client|0|0||1"

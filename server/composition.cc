@@ -47,9 +47,9 @@ void RegisterResetHooks(ServerContext& server) {
     server.scripting.FlushLibraries();
   });
   server.AddResetHook([&server] {
-    server.faults.Clear();
+    server.faults.Restart();
     server.journal.SetEnabled(false);
-    server.journal.Reset();
+    server.journal.Restart();
   });
   server.AddResetHook([&server] { ResetClock(server.config, server.clock); });
   // Last: the clock and config are back, and every generator starts again from the seed.

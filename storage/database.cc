@@ -33,15 +33,17 @@ ScopedCommandTime::~ScopedCommandTime() {
   SetCommandTimeMs(previous_ms_);
 }
 
-Entry* Database::Lookup(std::string_view key, uint64_t hash) {
+Entry* Database::Lookup(std::string_view key, uint64_t hash, Expired expired) {
   Shard& shard = shards_[ShardOfHash(hash)];
   Entry* e = shard.table.Find(key, hash);
   if (e != nullptr && e->IsExpired(CommandTimeMs())) {
-    ExpireEntry(shard, e, hash);
+    if (expired == Expired::kDelete || ReadsMayExpire()) ExpireEntry(shard, e, hash);
     return nullptr;
   }
   return e;
 }
+
+bool Database::ReadsMayExpire() const { return !store_->expiry_held(); }
 
 Entry* Database::FindRead(std::string_view key, bool touch) {
   Entry* e = FindReadQuiet(key);
@@ -54,7 +56,7 @@ Entry* Database::FindRead(std::string_view key, bool touch) {
 }
 
 Entry* Database::FindReadQuiet(std::string_view key) {
-  Entry* e = Lookup(key, HashBytes(key));
+  Entry* e = Lookup(key, HashBytes(key), Expired::kHideIfHeld);
   if (e == nullptr) {
     store_->stats().keyspace_misses.fetch_add(1, std::memory_order_relaxed);
     return nullptr;
@@ -135,6 +137,11 @@ Entry* Database::AddObject(std::string_view key, std::unique_ptr<Object> object,
                            int64_t expire_at_ms) {
   uint64_t hash = HashBytes(key);
   Shard& shard = shards_[ShardOfHash(hash)];
+  // A write that looked its key up as a read while expiry was held found it missing, but the
+  // expired key is still stored: it goes now, as a write lookup would have made it go.
+  if (store_->expiry_held()) [[unlikely]] {
+    if (Entry* stale = shard.table.Find(key, hash)) ExpireEntry(shard, stale, hash);
+  }
   Entry* e = Entry::NewObject(key, std::move(object), expire_at_ms);
   e->set_lru(LruClock(CommandTimeMs()));
   shard.table.Insert(e, hash);
@@ -330,7 +337,9 @@ uint64_t Database::Scan(uint64_t cursor, size_t count, const std::function<void(
       });
       if (budget > 0) --budget;
     } while (table_cursor != 0 && emitted < count && budget > 0);
-    for (Entry* e : expired) ExpireEntry(shard, e, HashBytes(e->key()));
+    if (ReadsMayExpire()) {
+      for (Entry* e : expired) ExpireEntry(shard, e, HashBytes(e->key()));
+    }
     expired.clear();
     if (table_cursor == 0) {
       ++shard_index;
@@ -373,6 +382,7 @@ Entry* Database::RandomEntry(std::mt19937_64& rng) {
     Shard& shard = shards_[shard_index];
     Entry* e = shard.table.Random(rng);
     if (!e->IsExpired(CommandTimeMs())) return e;
+    if (!ReadsMayExpire()) continue;
     ExpireEntry(shard, e, HashBytes(e->key()));
     total = Size();
     if (total == 0) return nullptr;

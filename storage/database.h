@@ -1,7 +1,8 @@
 // Databases and the sharded keyspace. Each database splits its keys over kShardCount shards by key
 // hash; shard i of every database is guarded by the same mutex, so a command locks the shards of
 // its keys once whatever databases it touches (MOVE, COPY ... DB). Lookups are the one choke point
-// of lazy expiry: an expired key is deleted before anyone can see it.
+// of lazy expiry: an expired key is deleted before anyone can see it, unless expiry is held
+// (Store::HoldExpiry), when read lookups only hide it.
 #pragma once
 
 #include <array>
@@ -70,7 +71,7 @@ class Database {
   Entry* FindWrite(std::string_view key);
   // A live key without counting a hit or miss or refreshing its LRU clock (KEYS with a literal
   // pattern, which Redis answers without a lookup).
-  Entry* Peek(std::string_view key) { return Lookup(key, HashBytes(key)); }
+  Entry* Peek(std::string_view key) { return Lookup(key, HashBytes(key), Expired::kHideIfHeld); }
   // The live key if it has `type`: kKeyNotFound or kWrongType otherwise.
   OpResult<Entry*> FindReadTyped(std::string_view key, ValueType type);
   OpResult<Entry*> FindWriteTyped(std::string_view key, ValueType type);
@@ -134,7 +135,7 @@ class Database {
   // table. Visits at least `count` keys' buckets, stopping after count*10 empty buckets, like
   // Redis.
   uint64_t Scan(uint64_t cursor, size_t count, const std::function<void(Entry*)>& fn);
-  // Every live key (KEYS). Expired keys met on the way are deleted.
+  // Every live key (KEYS). Expired keys met on the way are deleted (hidden while expiry is held).
   void ForEachLive(const std::function<void(Entry*)>& fn);
   // Every stored key, expired or not, left as it is (DEBUG DIGEST reads Redis's dict as is).
   void ForEachStored(const std::function<void(const Entry*)>& fn) const;
@@ -195,7 +196,12 @@ class Database {
     }
   };
 
-  Entry* Lookup(std::string_view key, uint64_t hash);
+  // What a lookup does with an expired key: a write deletes it whatever happens (it may add the
+  // key again); a read only hides it while expiry is held.
+  enum class Expired : uint8_t { kDelete, kHideIfHeld };
+  Entry* Lookup(std::string_view key, uint64_t hash, Expired expired = Expired::kDelete);
+  // Whether read paths may delete the expired keys they meet now.
+  bool ReadsMayExpire() const;
   // Redis's signalModifiedKey: every operation above and Touch call it; typed operations outside
   // reach it through Touch, which also reports what they did.
   void MarkModified(std::string_view key);
@@ -232,6 +238,13 @@ class Store {
   void ResetDirty() { dirty_.store(0, std::memory_order_relaxed); }
   uint64_t dirty() const { return dirty_.load(std::memory_order_relaxed); }
 
+  // CLIENT PAUSE keeps the dataset still, as Redis 7.0's expireIfNeeded does while clients are
+  // paused: read lookups, SCAN, KEYS and RANDOMKEY treat expired keys as missing but leave them
+  // stored (no `expired` event, DBSIZE still counts them) until the hold ends. Write lookups still
+  // delete them: a write that runs during a pause (inside the EXEC that paused) may add the key.
+  void HoldExpiry(bool hold) { expiry_held_.store(hold, std::memory_order_relaxed); }
+  bool expiry_held() const { return expiry_held_.load(std::memory_order_relaxed); }
+
   void SwapDatabases(int a, int b);
   void FlushAll();
   // The byte counters of every database: what the keyspace costs, for maxmemory.
@@ -244,6 +257,7 @@ class Store {
   std::vector<KeyspaceObserver*> observers_;
   KeyspaceStats stats_;
   std::atomic<uint64_t> dirty_{0};
+  std::atomic<bool> expiry_held_{false};
 };
 
 // Holds the locks of a set of shards, taken in ascending order so two commands never deadlock.

@@ -39,7 +39,7 @@ class Option;
 
 struct OptionSpec {
   std::string_view name;
-  std::string_view alias;  // an older name Redis still accepts ("" for none)
+  std::string_view alias = {};  // an older name Redis still accepts ("" for none)
   OptionKind kind;
   std::string_view default_value;
   std::string_view help;

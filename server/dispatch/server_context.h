@@ -101,7 +101,7 @@ class ServerContext {
   // MONITOR's clients, fed by an after hook of the pipeline.
   MonitorRegistry monitors{config};
   // CLIENT PAUSE: the pipeline postpones what it covers.
-  ClientPause pause;
+  ClientPause pause{store};
   // SLOWLOG's entries, fed by an after hook of the pipeline.
   Slowlog slowlog;
   // LATENCY's events and the per-command histograms of LATENCY HISTOGRAM and INFO latencystats,

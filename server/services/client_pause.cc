@@ -8,6 +8,7 @@ void ClientPause::Pause(Mode mode, int64_t end_ms) {
   std::lock_guard lock(mutex_);
   if (mode > mode_.load(std::memory_order_relaxed)) mode_.store(mode, std::memory_order_relaxed);
   if (end_ms > end_ms_) end_ms_ = end_ms;
+  store_.HoldExpiry(true);
 }
 
 void ClientPause::Unpause() {
@@ -52,6 +53,7 @@ bool ClientPause::PostponeIfPaused(bool writes, int64_t now_ms,
 std::vector<std::weak_ptr<ClientHandle>> ClientPause::EndLocked() {
   mode_.store(Mode::kNone, std::memory_order_relaxed);
   end_ms_ = 0;
+  store_.HoldExpiry(false);
   std::vector<std::weak_ptr<ClientHandle>> clients = std::move(waiting_);
   waiting_.clear();
   return clients;

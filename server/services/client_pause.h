@@ -5,7 +5,9 @@
 //
 // The end is server Clock time (storage/clock.h), as Redis's is its cached mstime: a frozen Clock
 // holds the pause, an advanced one ends it at the next cron tick or command. While a pause lasts
-// the active expiry cycle does not run.
+// (either mode) the dataset stays still, as Redis's checkClientPauseTimeoutAndReturnIfPaused keeps
+// it: the active expiry cycle does not run and reads hide expired keys without deleting them
+// (storage::Store::HoldExpiry).
 #pragma once
 
 #include <atomic>
@@ -14,6 +16,8 @@
 #include <mutex>
 #include <vector>
 
+#include "storage/database.h"
+
 namespace respd::server {
 
 class ClientHandle;
@@ -21,6 +25,8 @@ class ClientHandle;
 class ClientPause {
  public:
   enum class Mode : uint8_t { kNone, kWrite, kAll };
+
+  explicit ClientPause(storage::Store& store) : store_(store) {}
 
   // CLIENT PAUSE: pauses until `end_ms`; an earlier end or a weaker mode than the pause already on
   // changes nothing of it, as in Redis.
@@ -42,6 +48,7 @@ class ClientPause {
   std::vector<std::weak_ptr<ClientHandle>> EndLocked();
   static void Wake(std::vector<std::weak_ptr<ClientHandle>> clients);
 
+  storage::Store& store_;
   std::mutex mutex_;
   std::atomic<Mode> mode_{Mode::kNone};
   int64_t end_ms_ = 0;  // under mutex_

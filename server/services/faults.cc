@@ -33,9 +33,10 @@ bool Faults::Delete(uint64_t id) {
   return true;
 }
 
-void Faults::Clear() {
+void Faults::Drop(bool restart_ids) {
   std::lock_guard lock(mutex_);
   rules_.clear();
+  if (restart_ids) next_id_ = 0;
   loading_ = false;
   readonly_ = false;
   Rearm();

@@ -52,7 +52,10 @@ class Faults {
   // Adds `rule` and returns its id.
   uint64_t Add(FaultRule rule);
   bool Delete(uint64_t id);
-  void Clear();
+  // Every rule gone, LOADING and READONLY off (FAULT CLEAR); ids go on from the last one.
+  void Clear() { Drop(/*restart_ids=*/false); }
+  // The same, and ids start again from 1, as after start-up (RESPD RESET).
+  void Restart() { Drop(/*restart_ids=*/true); }
   std::vector<FaultRule> List() const;
   void Seed(uint64_t seed);
 
@@ -65,6 +68,7 @@ class Faults {
   Refusal Admit(const Admission& admission);
 
  private:
+  void Drop(bool restart_ids);
   void Rearm();  // under mutex_
   bool Matches(const FaultRule& rule, const Admission& admission) const;
 

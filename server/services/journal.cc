@@ -101,12 +101,13 @@ void Journal::AppendLocked(Ring& ring, JournalEntry entry) {
   while (ring.entries.size() > max_len) ring.entries.pop_front();
 }
 
-void Journal::Reset() {
+void Journal::Drop(bool restart_numbering) {
   std::lock_guard lock(rings_mutex_);
-  for (auto& ring : rings_) {
-    std::lock_guard ring_lock(ring->mutex);
-    ring->entries.clear();
-  }
+  std::vector<std::unique_lock<std::mutex>> ring_locks;
+  ring_locks.reserve(rings_.size());
+  for (auto& ring : rings_) ring_locks.emplace_back(ring->mutex);
+  for (auto& ring : rings_) ring->entries.clear();
+  if (restart_numbering) next_seq_.store(0, std::memory_order_relaxed);
 }
 
 void Journal::Record(const Completion& done, int64_t unix_ms) {

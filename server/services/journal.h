@@ -33,7 +33,7 @@
 namespace respd::server {
 
 struct JournalEntry {
-  uint64_t seq = 0;  // 1, 2, ... since the server started (RESET does not restart it)
+  uint64_t seq = 0;  // 1, 2, ... since start-up or RESPD RESET (JOURNAL RESET goes on counting)
   int64_t unix_ms = 0;  // the server Clock's time of the command (a blocked one: when it was sent)
   uint64_t client_id = 0;
   std::string client_name;
@@ -68,8 +68,11 @@ class Journal {
 
   void SetEnabled(bool on) { enabled_.store(on, std::memory_order_relaxed); }
   bool enabled() const { return enabled_.load(std::memory_order_relaxed); }
-  // Drops every entry.
-  void Reset();
+  // Drops every entry; numbering goes on, so a SINCE taken before still selects what follows
+  // (JOURNAL RESET).
+  void Reset() { Drop(/*restart_numbering=*/false); }
+  // Drops every entry and numbers from 1 again, as after start-up (RESPD RESET).
+  void Restart() { Drop(/*restart_numbering=*/true); }
 
   // The after hook.
   void Record(const Completion& done, int64_t unix_ms);
@@ -91,6 +94,8 @@ class Journal {
     std::unordered_map<uint64_t, JournalEntry> blocked;
   };
 
+  // Empties every ring at one instant (every ring locked), so no number is handed out meanwhile.
+  void Drop(bool restart_numbering);
   // This thread's ring, created at its first recording.
   Ring& LocalRing();
   // Numbers `entry` and appends it to `ring`, dropping what is past the bound (under ring.mutex).

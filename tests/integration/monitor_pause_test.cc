@@ -1,6 +1,7 @@
 // MONITOR and CLIENT PAUSE with four I/O threads: a monitor sees every command of every client,
 // each client's in its order, whatever thread either lives on; a paused writer's commands wait,
-// its reads behind them too, and all of them run once the pause ends.
+// its reads behind them too, and all of them run once the pause ends; while a pause lasts expired
+// keys are hidden but stay stored, silently, until it ends.
 #include <gtest/gtest.h>
 #include <stdlib.h>
 
@@ -143,6 +144,52 @@ TEST(ClientPauseTest, PauseAllEndsAtItsTimeout) {
   EXPECT_EQ(client.Command({"PING"}), "+PONG\r\n");
   EXPECT_EQ(admin.Command({"SET", "k", "v"}), "+OK\r\n");
   EXPECT_EQ(client.Command({"GET", "k"}), "$1\r\nv\r\n");
+}
+
+// Redis 7.0 keeps the dataset still while clients are paused: a read of an expired key answers as
+// if it were gone, but nothing is deleted (DBSIZE and INFO keyspace count it, expired_keys stays,
+// no `expired` event) until the pause ends, by CLIENT UNPAUSE or by its timeout.
+TEST(ClientPauseTest, ExpiredKeysStayStoredUntilThePauseEnds) {
+  ServerProcess server = ServerProcess::StartRespd({"--threads", "2", "--clock", "frozen"});
+  ASSERT_TRUE(server.running());
+  RespClient admin, subscriber;
+  ASSERT_TRUE(admin.Connect(server.port(), kReadTimeoutMs));
+  ASSERT_TRUE(subscriber.Connect(server.port(), kReadTimeoutMs));
+  ASSERT_EQ(admin.Command({"CONFIG", "SET", "notify-keyspace-events", "Exg"}), "+OK\r\n");
+  ASSERT_EQ(subscriber.Command({"SUBSCRIBE", "__keyevent@0__:expired"}),
+            "*3\r\n$9\r\nsubscribe\r\n$22\r\n__keyevent@0__:expired\r\n:1\r\n");
+  const std::string kExpired = "*3\r\n$7\r\nmessage\r\n$22\r\n__keyevent@0__:expired\r\n$1\r\n";
+  ASSERT_EQ(admin.Command({"SET", "a", "1", "PX", "100"}), "+OK\r\n");
+  ASSERT_EQ(admin.Command({"SET", "b", "1", "PX", "2000"}), "+OK\r\n");
+  ASSERT_EQ(admin.Command({"SET", "p", "1"}), "+OK\r\n");
+
+  for (const char* key : {"a", "b"}) {
+    // a: ended by CLIENT UNPAUSE; b: by its timeout, passed on the server clock.
+    bool unpause = std::string(key) == "a";
+    ASSERT_EQ(admin.Command({"CLIENT", "PAUSE", "5000", "WRITE"}), "+OK\r\n");
+    ASSERT_EQ(admin.Command({"RESPD", "TIME", "ADVANCE", "1000"}).front(), ':');
+    EXPECT_EQ(admin.Command({"GET", key}), "$-1\r\n");
+    EXPECT_EQ(admin.Command({"EXISTS", key}), ":0\r\n");
+    EXPECT_EQ(admin.Command({"KEYS", key}), "*0\r\n");
+    EXPECT_EQ(admin.Command({"SCAN", "0", "MATCH", key}), "*2\r\n$1\r\n0\r\n*0\r\n");
+    std::string dbsize = unpause ? ":3\r\n" : ":2\r\n";
+    EXPECT_EQ(admin.Command({"DBSIZE"}), dbsize);
+    std::string keyspace = unpause ? "db0:keys=3,expires=2," : "db0:keys=2,expires=1,";
+    EXPECT_NE(admin.Command({"INFO", "keyspace"}).find(keyspace), std::string::npos);
+    std::string expired_keys = unpause ? "expired_keys:0\r\n" : "expired_keys:1\r\n";
+    EXPECT_NE(admin.Command({"INFO", "stats"}).find(expired_keys), std::string::npos);
+
+    if (unpause) {
+      ASSERT_EQ(admin.Command({"CLIENT", "UNPAUSE"}), "+OK\r\n");
+    } else {
+      ASSERT_EQ(admin.Command({"RESPD", "TIME", "ADVANCE", "5000"}).front(), ':');
+    }
+    // The first event of all is the one the pause held back.
+    EXPECT_EQ(admin.Command({"GET", key}), "$-1\r\n");
+    EXPECT_EQ(subscriber.ReadReply(kReadTimeoutMs), kExpired + key + "\r\n");
+    EXPECT_EQ(admin.Command({"DBSIZE"}), unpause ? ":2\r\n" : ":1\r\n");
+  }
+  EXPECT_NE(admin.Command({"INFO", "stats"}).find("expired_keys:2\r\n"), std::string::npos);
 }
 
 }  // namespace

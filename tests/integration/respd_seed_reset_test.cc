@@ -146,6 +146,28 @@ TEST_F(RespdResetTest, PutsEverythingBackToStartUp) {
   EXPECT_EQ(worker.Command({"RESPD", "DB", "LEASE"}), Int(1));
 }
 
+// A fresh start numbers again from 1: fault rule ids and journal sequence numbers, which FAULT
+// CLEAR and JOURNAL RESET alone leave counting on.
+TEST_F(RespdResetTest, RestartsFaultIdsAndJournalNumbers) {
+  ASSERT_EQ(admin_.Command({"RESPD", "FAULT", "ADD", "COMMAND", "ping", "ERROR", "ERR no"}), Int(1));
+  ASSERT_EQ(admin_.Command({"RESPD", "FAULT", "CLEAR"}), "+OK\r\n");
+  EXPECT_EQ(admin_.Command({"RESPD", "FAULT", "ADD", "COMMAND", "ping", "ERROR", "ERR no"}), Int(2));
+  ASSERT_EQ(admin_.Command({"RESPD", "JOURNAL", "ON"}), "+OK\r\n");
+  admin_.Command({"SET", "a", "1"});
+  ASSERT_EQ(admin_.Command({"RESPD", "JOURNAL", "RESET"}), "+OK\r\n");
+  admin_.Command({"SET", "b", "1"});
+  // RESPD commands are not recorded: the second SET is number 2, JOURNAL RESET kept counting.
+  EXPECT_EQ(admin_.Command({"RESPD", "JOURNAL", "COUNT", "SINCE", "1"}), Int(1));
+
+  ASSERT_EQ(admin_.Command({"RESPD", "RESET"}), "+OK\r\n");
+  EXPECT_EQ(admin_.Command({"RESPD", "FAULT", "ADD", "COMMAND", "ping", "ERROR", "ERR no"}), Int(1));
+  ASSERT_EQ(admin_.Command({"RESPD", "JOURNAL", "ON"}), "+OK\r\n");
+  admin_.Command({"SET", "c", "1"});
+  // The first entry after a reset is number 1.
+  std::string entries = admin_.Command({"RESPD", "JOURNAL", "GET"});
+  EXPECT_EQ(entries.substr(0, 22), "*1\r\n*22\r\n$3\r\nseq\r\n:1\r\n") << entries;
+}
+
 TEST(RespdResetClockTest, GoesBackToTheStartUpClock) {
   ServerProcess server =
       ServerProcess::StartRespd({"--clock", "frozen", "--clock-start", "2030-01-01T00:00:00Z"});

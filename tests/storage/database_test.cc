@@ -4,11 +4,14 @@
 
 #include <gtest/gtest.h>
 
+#include <memory>
+#include <random>
 #include <set>
 #include <string>
 #include <vector>
 
 #include "storage/clock.h"
+#include "storage/list_object.h"
 #include "tests/storage/recording_observer.h"
 
 namespace respd::storage {
@@ -76,6 +79,38 @@ TEST_F(DatabaseTest, LazyExpiryAtLookup) {
   EXPECT_EQ(store_.stats().expired_keys.load(), 1u);
   EXPECT_FALSE(db_.Delete("k"));
   EXPECT_EQ(observer_.modified.back(), "0:k");
+}
+
+// CLIENT PAUSE holds expiry: reads, SCAN and RANDOMKEY hide an expired key and leave it stored,
+// silently; a write lookup, or a write that adds the key after a read lookup, still expires it.
+TEST_F(DatabaseTest, HeldExpiryHidesExpiredKeysFromReadsWithoutDeletingThem) {
+  db_.SetString("k", "v", kNow + 100);
+  db_.SetString("h", "v", kNow + 100);
+  db_.SetString("p", "v", Entry::kNoExpire);
+  SetCommandTimeMs(kNow + 100);
+  store_.HoldExpiry(true);
+  observer_.events.clear();
+  EXPECT_EQ(db_.FindRead("k"), nullptr);
+  EXPECT_EQ(db_.Peek("k"), nullptr);
+  EXPECT_EQ(ScanAll(db_, 1), std::set<std::string>{"p"});
+  std::mt19937_64 rng(1);
+  for (int i = 0; i < 20; ++i) EXPECT_EQ(db_.RandomEntry(rng)->key(), "p");
+  EXPECT_EQ(db_.Size(), 3u);
+  EXPECT_EQ(store_.stats().expired_keys.load(), 0u);
+  EXPECT_EQ(observer_.events, std::vector<std::string>{"0:keymiss:k"});
+
+  EXPECT_EQ(db_.FindWrite("k"), nullptr);
+  EXPECT_EQ(db_.Size(), 2u);
+  db_.AddObject("h", std::make_unique<List>());
+  EXPECT_EQ(db_.Size(), 2u);
+  EXPECT_EQ(db_.FindRead("h")->type(), ValueType::kList);
+  EXPECT_EQ(store_.stats().expired_keys.load(), 2u);
+
+  db_.SetString("k", "v", kNow);
+  store_.HoldExpiry(false);
+  EXPECT_EQ(db_.FindRead("k"), nullptr);
+  EXPECT_EQ(db_.Size(), 2u);
+  EXPECT_EQ(store_.stats().expired_keys.load(), 3u);
 }
 
 TEST_F(DatabaseTest, ActiveExpiryOnFrozenTime) {
