@@ -126,6 +126,16 @@ class SocketConnection final : public Connection {
                                                   size_t bytes) { OnRead(error, bytes); });
   }
 
+  size_t WriteNow(asio::const_buffer buffer, boost::system::error_code& error) override {
+    if constexpr (kTls) {
+      error = asio::error::would_block;
+      return 0;
+    } else {
+      // The socket is non-blocking (OpenTransport): a full send buffer is would_block, not a wait.
+      return socket_.write_some(buffer, error);
+    }
+  }
+
   void WriteAll(asio::const_buffer buffer) override {
     asio::async_write(socket_, buffer,
                       [this, self = shared_from_this()](const boost::system::error_code& error,
@@ -301,14 +311,8 @@ void Connection::OnRead(const boost::system::error_code& error, size_t bytes) {
   if (processing_) return;
   ProcessInput();
   if (closed_) return;
-  // Write at the end of this event-loop turn, once every connection that became readable in it has
-  // run its commands, as Redis does before it sleeps: replies leave in one burst, so a client that
-  // drives many connections wakes fewer times.
-  asio::post(executor_, [self = shared_from_this()] { self->FlushThenRead(); });
-}
-
-void Connection::FlushThenRead() {
-  if (closed_) return;
+  // The replies leave now, in this handler: posting the write for the end of the turn cost a
+  // handler and an extra epoll_wait per request, as a -P 1 client waits for each reply anyway.
   Flush();
   // Wait for the replies to go out before reading more: a client that pipelines without reading
   // cannot make the server buffer without bound.
@@ -399,7 +403,24 @@ void Connection::Flush() {
     if (client_.close_after_reply) Close();
     return;
   }
-  writing_.swap(pending_);
+  // Most replies fit in the socket's send buffer: one send, no asynchronous operation, whose
+  // completion handler would cost a turn of the event loop.
+  boost::system::error_code error;
+  size_t sent = WriteNow(asio::buffer(pending_), error);
+  if (error && error != asio::error::would_block && error != asio::error::try_again) {
+    Close();
+    return;
+  }
+  server_.stats.total_net_output_bytes.fetch_add(sent, std::memory_order_relaxed);
+  if (sent == pending_.size()) {
+    pending_.clear();
+    if (pending_.capacity() > kMaxIdleBuffer) pending_.shrink_to_fit();
+    PublishBuffers();
+    if (client_.close_after_reply) Close();
+    return;
+  }
+  // The socket is full: the rest waits for it to drain.
+  writing_.assign(pending_, sent);
   pending_.clear();
   write_in_flight_ = true;
   PublishBuffers();
@@ -417,22 +438,15 @@ void Connection::OnWritten(const boost::system::error_code& error, size_t bytes)
   if (writing_.capacity() > kMaxIdleBuffer) writing_.shrink_to_fit();
   PublishBuffers();
   if (processing_) return;
-  TakeMail();
-  if (closed_) return;
-  if (!pending_.empty()) {
-    Flush();
-    return;
-  }
-  if (client_.close_after_reply) {
-    Close();
-    return;
-  }
+  // What came meanwhile (messages) goes next; with nothing left, a client marked to close goes.
+  Flush();
+  if (closed_ || write_in_flight_) return;
   if (input_start_ < input_end_ && !read_in_flight_) {
     ProcessInput();
     Flush();
-    if (write_in_flight_) return;
+    if (closed_ || write_in_flight_) return;
   }
-  Read();
+  if (!client_.close_after_reply) Read();
 }
 
 void Connection::Kill() {

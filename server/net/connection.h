@@ -1,5 +1,5 @@
 // One client connection on one I/O thread for its whole life: reads into a reusable buffer, parses
-// and runs every complete command in it, and sends all their replies with one write. The byte
+// and runs every complete command in it, and sends all their replies with one write, at once. The byte
 // stream (TCP, a unix-domain socket, TLS over TCP) is a seam: Connection is the one implementation
 // of the protocol loop, and MakeConnection wraps an Asio socket or ssl stream behind the few
 // virtual transport calls it makes, one per read or write batch.
@@ -57,6 +57,9 @@ class Connection : public ClientHandle, public std::enable_shared_from_this<Conn
   virtual size_t ReadNow(boost::asio::mutable_buffer buffer, boost::system::error_code& error) = 0;
   // Reads some bytes, then OnRead.
   virtual void ReadSome(boost::asio::mutable_buffer buffer) = 0;
+  // Writes what the stream takes now without blocking (would_block when it takes nothing). A TLS
+  // stream takes nothing this way: its replies always go through WriteAll.
+  virtual size_t WriteNow(boost::asio::const_buffer buffer, boost::system::error_code& error) = 0;
   // Writes all of `buffer`, then OnWritten.
   virtual void WriteAll(boost::asio::const_buffer buffer) = 0;
   virtual void CloseTransport() = 0;
@@ -71,8 +74,8 @@ class Connection : public ClientHandle, public std::enable_shared_from_this<Conn
   void Read();
   // Parses and runs every complete command in the input buffer.
   void ProcessInput();
+  // Sends the replies: directly while the stream takes them, the rest with WriteAll.
   void Flush();
-  void FlushThenRead();
   void Close();
   bool CloseIfIdle(int64_t now_ms, int64_t timeout_s);
   // Moves delivered messages behind the replies written so far, and disconnects a subscriber
