@@ -355,6 +355,11 @@ void Connection::ProcessInput() {
     input_start_ += parser_.consumed();
     if (status == protocol::ParseStatus::kEmpty) continue;
     client_.query_buffer_bytes.store(input_end_ - batch_start, std::memory_order_relaxed);
+    // Messages other threads queued before this command runs precede its reply, as in Redis,
+    // where a message published before a command was written before the command ran.
+    if (has_mail_.load(std::memory_order_acquire)) [[unlikely]] {
+      MoveMail();
+    }
     PubSubRegistry::ScopedRunningClient running(client_.id(), writer_.buffer());
     size_t mark = pending_.size();
     server_.dispatcher.Dispatch(parser_.args(), client_, writer_);
@@ -458,6 +463,7 @@ void Connection::Deliver(std::string_view frame) {
   if (mail_closed_) return;
   bool was_empty = mail_.empty();
   mail_.append(frame);
+  has_mail_.store(true, std::memory_order_release);
   // One wake-up per batch: the frames queued until the thread gets to it go out together.
   if (was_empty) {
     asio::post(executor_, [self = shared_from_this()] {
@@ -471,23 +477,26 @@ void Connection::Deliver(std::string_view frame) {
 }
 
 void Connection::TakeMail() {
-  {
-    std::lock_guard lock(mail_mutex_);
-    if (mail_.empty()) return;
-    // CLIENT REPLY OFF silences messages too, as Redis 7.0's addReply does.
-    if (client_.reply_off) {
-      mail_.clear();
-      return;
-    }
-    if (pending_.empty()) {
-      pending_.swap(mail_);
-    } else {
-      pending_.append(mail_);
-    }
-    mail_.clear();
-  }
+  if (!has_mail_.load(std::memory_order_acquire)) return;
+  MoveMail();
   CheckOutputLimit();
   PublishBuffers();
+}
+
+void Connection::MoveMail() {
+  std::lock_guard lock(mail_mutex_);
+  has_mail_.store(false, std::memory_order_relaxed);
+  // CLIENT REPLY OFF silences messages too, as Redis 7.0's addReply does.
+  if (client_.reply_off) {
+    mail_.clear();
+    return;
+  }
+  if (pending_.empty()) {
+    pending_.swap(mail_);
+  } else {
+    pending_.append(mail_);
+  }
+  mail_.clear();
 }
 
 namespace {
@@ -753,6 +762,7 @@ void Connection::Close() {
   {
     std::lock_guard lock(mail_mutex_);
     mail_closed_ = true;
+    has_mail_.store(false, std::memory_order_relaxed);
     std::string().swap(mail_);
   }
   if (client_.subscribed()) server_.pubsub.UnsubscribeAll(client_);
@@ -763,11 +773,13 @@ void Connection::Close() {
     server_.journal.DropBlocked(client_.id());
     if (client_.block_deadline_ms != 0) timeouts_.Remove(client_.block_deadline_ms, client_.id());
   }
-  CloseTransport();
+  // Gone from CLIENT LIST before the peer can see the close, as in Redis, where both happen in
+  // one step: a client that saw the close and asks about it finds the client gone.
   if (registered_) {
     server_.clients.Remove(client_.id());
     registered_ = false;
   }
+  CloseTransport();
 }
 
 }  // namespace respd::server
