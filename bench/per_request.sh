@@ -78,10 +78,10 @@ measure() {
   kill -INT "$tracer"
   wait "$tracer" 2>/dev/null || true
   local calls
-  calls="$(awk '$NF == "total" {print $(NF-2) + 0}' "$work_dir/strace")"
+  calls="$(awk '$NF == "total" {print $4 + 0}' "$work_dir/strace")"
   local detail
   detail="$(awk 'NR > 2 && $1 ~ /^[0-9.]+$/ && $NF != "total" {
-                   n = (NF == 6) ? $4 : $4; printf "%s=%.2f ", $NF, n / '"$requests"' }' "$work_dir/strace")"
+                   n = $4; printf "%s=%.2f ", $NF, n / '"$requests"' }' "$work_dir/strace")"
   kill "$server_pid"
   wait "$server_pid" 2>/dev/null || true
   # Instructions: the same run under callgrind, counted from the warm-up's end to the run's.
