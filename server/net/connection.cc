@@ -425,11 +425,11 @@ void Connection::Flush() {
     return;
   }
   // The socket is full: the rest waits for it to drain.
-  writing_.assign(pending_, sent);
+  writing_.swap(pending_);
   pending_.clear();
   write_in_flight_ = true;
   PublishBuffers();
-  WriteAll(asio::buffer(writing_));
+  WriteAll(asio::buffer(writing_) + sent);
 }
 
 void Connection::OnWritten(const boost::system::error_code& error, size_t bytes) {
