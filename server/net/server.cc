@@ -323,7 +323,7 @@ int Server::Run() {
 void Server::RunLoop(boost::asio::io_context& io) {
   // Sleeps in epoll_wait whenever no handler is ready, as Redis's event loop does: polling first
   // (epoll_wait with no timeout) found nothing under a -P 1 client, which waits for its reply, and
-  // cost a syscall per request; under many clients a blocking epoll_wait returns as soon anyway.
+  // cost a syscall per request; under many clients a blocking epoll_wait returns at once anyway.
   auto work_guard = boost::asio::make_work_guard(io);
   current_io = &io;
   io.run();
