@@ -126,6 +126,16 @@ class SocketConnection final : public Connection {
                                                   size_t bytes) { OnRead(error, bytes); });
   }
 
+  size_t WriteNow(asio::const_buffer buffer, boost::system::error_code& error) override {
+    if constexpr (kTls) {
+      error = asio::error::would_block;
+      return 0;
+    } else {
+      // The socket is non-blocking (OpenTransport): a full send buffer is would_block, not a wait.
+      return socket_.write_some(buffer, error);
+    }
+  }
+
   void WriteAll(asio::const_buffer buffer) override {
     asio::async_write(socket_, buffer,
                       [this, self = shared_from_this()](const boost::system::error_code& error,
@@ -301,14 +311,8 @@ void Connection::OnRead(const boost::system::error_code& error, size_t bytes) {
   if (processing_) return;
   ProcessInput();
   if (closed_) return;
-  // Write at the end of this event-loop turn, once every connection that became readable in it has
-  // run its commands, as Redis does before it sleeps: replies leave in one burst, so a client that
-  // drives many connections wakes fewer times.
-  asio::post(executor_, [self = shared_from_this()] { self->FlushThenRead(); });
-}
-
-void Connection::FlushThenRead() {
-  if (closed_) return;
+  // The replies leave now, in this handler: posting the write for the end of the turn cost a
+  // handler and an extra epoll_wait per request, as a -P 1 client waits for each reply anyway.
   Flush();
   // Wait for the replies to go out before reading more: a client that pipelines without reading
   // cannot make the server buffer without bound.
@@ -351,6 +355,11 @@ void Connection::ProcessInput() {
     input_start_ += parser_.consumed();
     if (status == protocol::ParseStatus::kEmpty) continue;
     client_.query_buffer_bytes.store(input_end_ - batch_start, std::memory_order_relaxed);
+    // Messages other threads queued before this command runs precede its reply, as in Redis,
+    // where a message published before a command was written before the command ran.
+    if (has_mail_.load(std::memory_order_acquire)) [[unlikely]] {
+      MoveMail();
+    }
     PubSubRegistry::ScopedRunningClient running(client_.id(), writer_.buffer());
     size_t mark = pending_.size();
     server_.dispatcher.Dispatch(parser_.args(), client_, writer_);
@@ -399,11 +408,28 @@ void Connection::Flush() {
     if (client_.close_after_reply) Close();
     return;
   }
+  // Most replies fit in the socket's send buffer: one send, no asynchronous operation, whose
+  // completion handler would cost a turn of the event loop.
+  boost::system::error_code error;
+  size_t sent = WriteNow(asio::buffer(pending_), error);
+  if (error && error != asio::error::would_block && error != asio::error::try_again) {
+    Close();
+    return;
+  }
+  server_.stats.total_net_output_bytes.fetch_add(sent, std::memory_order_relaxed);
+  if (sent == pending_.size()) {
+    pending_.clear();
+    if (pending_.capacity() > kMaxIdleBuffer) pending_.shrink_to_fit();
+    PublishBuffers();
+    if (client_.close_after_reply) Close();
+    return;
+  }
+  // The socket is full: the rest waits for it to drain.
   writing_.swap(pending_);
   pending_.clear();
   write_in_flight_ = true;
   PublishBuffers();
-  WriteAll(asio::buffer(writing_));
+  WriteAll(asio::buffer(writing_) + sent);
 }
 
 void Connection::OnWritten(const boost::system::error_code& error, size_t bytes) {
@@ -417,22 +443,15 @@ void Connection::OnWritten(const boost::system::error_code& error, size_t bytes)
   if (writing_.capacity() > kMaxIdleBuffer) writing_.shrink_to_fit();
   PublishBuffers();
   if (processing_) return;
-  TakeMail();
-  if (closed_) return;
-  if (!pending_.empty()) {
-    Flush();
-    return;
-  }
-  if (client_.close_after_reply) {
-    Close();
-    return;
-  }
+  // What came meanwhile (messages) goes next; with nothing left, a client marked to close goes.
+  Flush();
+  if (closed_ || write_in_flight_) return;
   if (input_start_ < input_end_ && !read_in_flight_) {
     ProcessInput();
     Flush();
-    if (write_in_flight_) return;
+    if (closed_ || write_in_flight_) return;
   }
-  Read();
+  if (!client_.close_after_reply) Read();
 }
 
 void Connection::CloseOnOwnThread() {
@@ -444,6 +463,7 @@ void Connection::Deliver(std::string_view frame) {
   if (mail_closed_) return;
   bool was_empty = mail_.empty();
   mail_.append(frame);
+  has_mail_.store(true, std::memory_order_release);
   // One wake-up per batch: the frames queued until the thread gets to it go out together.
   if (was_empty) {
     asio::post(executor_, [self = shared_from_this()] {
@@ -457,23 +477,26 @@ void Connection::Deliver(std::string_view frame) {
 }
 
 void Connection::TakeMail() {
-  {
-    std::lock_guard lock(mail_mutex_);
-    if (mail_.empty()) return;
-    // CLIENT REPLY OFF silences messages too, as Redis 7.0's addReply does.
-    if (client_.reply_off) {
-      mail_.clear();
-      return;
-    }
-    if (pending_.empty()) {
-      pending_.swap(mail_);
-    } else {
-      pending_.append(mail_);
-    }
-    mail_.clear();
-  }
+  if (!has_mail_.load(std::memory_order_acquire)) return;
+  MoveMail();
   CheckOutputLimit();
   PublishBuffers();
+}
+
+void Connection::MoveMail() {
+  std::lock_guard lock(mail_mutex_);
+  has_mail_.store(false, std::memory_order_relaxed);
+  // CLIENT REPLY OFF silences messages too, as Redis 7.0's addReply does.
+  if (client_.reply_off) {
+    mail_.clear();
+    return;
+  }
+  if (pending_.empty()) {
+    pending_.swap(mail_);
+  } else {
+    pending_.append(mail_);
+  }
+  mail_.clear();
 }
 
 namespace {
@@ -739,6 +762,7 @@ void Connection::Close() {
   {
     std::lock_guard lock(mail_mutex_);
     mail_closed_ = true;
+    has_mail_.store(false, std::memory_order_relaxed);
     std::string().swap(mail_);
   }
   if (client_.subscribed()) server_.pubsub.UnsubscribeAll(client_);
@@ -749,11 +773,13 @@ void Connection::Close() {
     server_.journal.DropBlocked(client_.id());
     if (client_.block_deadline_ms != 0) timeouts_.Remove(client_.block_deadline_ms, client_.id());
   }
-  CloseTransport();
+  // Gone from CLIENT LIST before the peer can see the close, as in Redis, where both happen in
+  // one step: a client that saw the close and asks about it finds the client gone.
   if (registered_) {
     server_.clients.Remove(client_.id());
     registered_ = false;
   }
+  CloseTransport();
 }
 
 }  // namespace respd::server

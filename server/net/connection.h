@@ -1,10 +1,11 @@
 // One client connection on one I/O thread for its whole life: reads into a reusable buffer, parses
-// and runs every complete command in it, and sends all their replies with one write. The byte
-// stream (TCP, a unix-domain socket, TLS over TCP) is a seam: Connection is the one implementation
-// of the protocol loop, and MakeConnection wraps an Asio socket or ssl stream behind the few
-// virtual transport calls it makes, one per read or write batch.
+// and runs every complete command in it, and sends all their replies with one write, at once. The
+// byte stream (TCP, a unix-domain socket, TLS over TCP) is a seam: Connection is the one
+// implementation of the protocol loop, and MakeConnection wraps an Asio socket or ssl stream behind
+// the few virtual transport calls it makes, one per read or write batch.
 #pragma once
 
+#include <atomic>
 #include <boost/asio.hpp>
 #include <boost/asio/ssl.hpp>
 #include <memory>
@@ -57,6 +58,9 @@ class Connection : public ClientHandle, public std::enable_shared_from_this<Conn
   virtual size_t ReadNow(boost::asio::mutable_buffer buffer, boost::system::error_code& error) = 0;
   // Reads some bytes, then OnRead.
   virtual void ReadSome(boost::asio::mutable_buffer buffer) = 0;
+  // Writes what the stream takes now without blocking (would_block when it takes nothing). A TLS
+  // stream takes nothing this way: its replies always go through WriteAll.
+  virtual size_t WriteNow(boost::asio::const_buffer buffer, boost::system::error_code& error) = 0;
   // Writes all of `buffer`, then OnWritten.
   virtual void WriteAll(boost::asio::const_buffer buffer) = 0;
   virtual void CloseTransport() = 0;
@@ -71,13 +75,15 @@ class Connection : public ClientHandle, public std::enable_shared_from_this<Conn
   void Read();
   // Parses and runs every complete command in the input buffer.
   void ProcessInput();
+  // Sends the replies: directly while the stream takes them, the rest with WriteAll.
   void Flush();
-  void FlushThenRead();
   void Close();
   bool CloseIfIdle(int64_t now_ms, int64_t timeout_s);
   // Moves delivered messages behind the replies written so far, and disconnects a subscriber
   // past client-output-buffer-limit pubsub, as Redis's checkClientOutputBufferLimits does.
   void TakeMail();
+  // TakeMail's move alone, for the command loop, which checks the limits after each command.
+  void MoveMail();
   // Whether the unsent output passed the client's class of client-output-buffer-limit (pubsub
   // for a subscriber, normal for the others): the hard limit, or the soft one for longer than its
   // seconds. Then logs Redis's line and marks the client for closing.
@@ -117,6 +123,8 @@ class Connection : public ClientHandle, public std::enable_shared_from_this<Conn
   // Messages delivered from any thread (Deliver), not yet behind pending_.
   std::mutex mail_mutex_;
   std::string mail_;
+  // mail_ is not empty: lets the command loop look without the lock.
+  std::atomic<bool> has_mail_{false};
   bool mail_closed_ = false;         // under mail_mutex_: Close() has run, drop deliveries
   int64_t soft_limit_since_ms_ = 0;  // when the output passed the soft limit, 0: under it
   boost::asio::steady_timer delay_timer_;

@@ -39,9 +39,9 @@ class Server : public storage::ClockObserver {
  private:
   struct IoThread {
     explicit IoThread(const storage::Clock& clock) : block_timeouts(io, clock) {}
-    // One thread runs each context: handlers it posts to itself (every reply's flush) then skip
-    // the shared queue's lock and the epoll_ctl + timerfd_settime that wake the reactor, two of
-    // the seven syscalls a -P 1 request cost. Other threads still post through the locked queue.
+    // One thread runs each context: handlers it posts to itself (a blocked client's wake-up by a
+    // command of its own thread) then skip the shared queue's lock and the epoll_ctl +
+    // timerfd_settime that wake the reactor. Other threads still post through the locked queue.
     boost::asio::io_context io{1};
     std::unique_ptr<boost::asio::steady_timer> cron;
     BlockTimeouts block_timeouts;

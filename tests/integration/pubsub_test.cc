@@ -1,6 +1,7 @@
 // Pub/sub across I/O threads: every subscriber gets every message, in each publisher's order,
 // whatever thread its connection lives on; a subscriber that does not read is disconnected by
-// client-output-buffer-limit pubsub while the others lose nothing and PUBLISH never waits.
+// client-output-buffer-limit pubsub while the others lose nothing and PUBLISH never waits; a
+// message published before a command ran precedes its reply.
 #include <gtest/gtest.h>
 
 #include <atomic>
@@ -179,6 +180,43 @@ TEST(PubSubTest, DisconnectedSubscriberLeavesNoSubscription) {
   EXPECT_EQ(numsub, "*2\r\n$4\r\nfeed\r\n:0\r\n");
   EXPECT_EQ(admin.Command({"PUBSUB", "NUMPAT"}), ":0\r\n");
   EXPECT_EQ(admin.Command({"PUBLISH", "feed", "x"}), ":0\r\n");
+}
+
+// A message another thread published before a command of the subscriber ran precedes that
+// command's reply, even when the command was read in the same batch as an earlier one. The script
+// holds the subscriber's thread until the publisher's PUBLISH is done (its SUBSCRIBE x follows
+// it on the same connection), so the order does not depend on timing.
+TEST(PubSubTest, MessagePublishedBeforeACommandRunsPrecedesItsReply) {
+  ServerProcess server = ServerProcess::StartRespd({"--threads", "2"});
+  ASSERT_TRUE(server.running());
+  // Consecutive connections go to the two I/O threads in turn.
+  RespClient subscriber;
+  ASSERT_TRUE(subscriber.Connect(server.port(), kReadTimeoutMs));
+  RespClient publisher;
+  ASSERT_TRUE(publisher.Connect(server.port(), kReadTimeoutMs));
+  for (RespClient* client : {&subscriber, &publisher}) {
+    ASSERT_TRUE(client->Command({"HELLO", "3"}).starts_with("%"));
+  }
+  ASSERT_EQ(subscriber.Command({"SUBSCRIBE", "feed"}),
+            ">3\r\n$9\r\nsubscribe\r\n$4\r\nfeed\r\n:1\r\n");
+  ASSERT_EQ(publisher.Command({"SUBSCRIBE", "started"}),
+            ">3\r\n$9\r\nsubscribe\r\n$7\r\nstarted\r\n:1\r\n");
+  const std::string script =
+      "redis.call('publish', 'started', 'yes') "
+      "for i = 1, 100000000 do "
+      "  if redis.call('pubsub', 'numsub', 'x')[2] > 0 then return 1 end "
+      "end "
+      "return 0";
+  ASSERT_TRUE(subscriber.SendRaw(subscriber.EncodeCommand({"EVAL", script, "0"}) +
+                                 subscriber.EncodeCommand({"PING"})));
+  ASSERT_EQ(publisher.ReadReply(kReadTimeoutMs),
+            ">3\r\n$7\r\nmessage\r\n$7\r\nstarted\r\n$3\r\nyes\r\n");
+  ASSERT_EQ(publisher.Command({"PUBLISH", "feed", "m"}), ":1\r\n");
+  ASSERT_EQ(publisher.Command({"SUBSCRIBE", "x"}), ">3\r\n$9\r\nsubscribe\r\n$1\r\nx\r\n:2\r\n");
+  EXPECT_EQ(subscriber.ReadReply(kReadTimeoutMs), ":1\r\n");
+  EXPECT_EQ(subscriber.ReadReply(kReadTimeoutMs),
+            ">3\r\n$7\r\nmessage\r\n$4\r\nfeed\r\n$1\r\nm\r\n");
+  EXPECT_EQ(subscriber.ReadReply(kReadTimeoutMs), "+PONG\r\n");
 }
 
 }  // namespace
