@@ -255,6 +255,7 @@ std::string Config::SetAtRuntime(const std::vector<std::pair<std::string, std::s
   struct Target {
     Option* option;
     std::string_view entry;  // the name or alias the argument matched
+    const std::string* value;
   };
   std::vector<Target> targets;
   for (const auto& [arg, value] : pairs) {
@@ -272,6 +273,7 @@ std::string Config::SetAtRuntime(const std::vector<std::pair<std::string, std::s
       }
     }
     if (!option->spec().mutable_at_runtime) {
+      if (option->spec().accepts_current_value && value == option->text()) continue;
       return "ERR CONFIG SET failed (possibly related to argument '" + name +
              "') - can't set immutable config";
     }
@@ -279,14 +281,14 @@ std::string Config::SetAtRuntime(const std::vector<std::pair<std::string, std::s
       return "ERR CONFIG SET failed (possibly related to argument '" + name +
              "') - can't set protected config";
     }
-    targets.push_back({option, entry});
+    targets.push_back({option, entry, &value});
   }
   // Redis applies all or none: on the first bad value, earlier ones get their old values back
   // (newest first, since an option and its alias may both be in the list).
   std::vector<std::string> old_values;
   for (size_t i = 0; i < targets.size(); ++i) {
     old_values.push_back(targets[i].option->text());
-    std::string reason = targets[i].option->Set({pairs[i].second});
+    std::string reason = targets[i].option->Set({*targets[i].value});
     if (!reason.empty()) {
       for (size_t j = i; j-- > 0;) targets[j].option->Set({old_values[j]});
       return "ERR CONFIG SET failed (possibly related to argument '" +

@@ -44,6 +44,10 @@ struct OptionSpec {
   std::string_view default_value;
   std::string_view help;
   bool mutable_at_runtime = true;
+  // For an option respd cannot change at run time where Redis can (port) or that Redis lacks
+  // (threads, seed...): CONFIG SET to the value CONFIG GET shows is accepted and changes nothing,
+  // so a client setting back every value of CONFIG GET * succeeds as it does against Redis.
+  bool accepts_current_value = false;
   int64_t min = INT64_MIN;
   int64_t max = INT64_MAX;
   std::vector<std::string_view> choices = {};
