@@ -25,7 +25,7 @@ const std::set<std::string> kRespdOnly = {"threads",         "enable-test-contro
 // Parameters whose feature respd has not built: unknown to its CONFIG until it is
 // (docs/COMMANDS.md).
 const std::set<std::string> kNotBuilt = {
-    "cluster-enabled", "maxmemory-clients", "min-replicas-to-write",
+    "cluster-enabled", "min-replicas-to-write",
     "min-slaves-to-write", "replicaof", "slaveof"};
 
 // Known differences in CONFIG SET (docs/COMMANDS.md): respd neither listens again nor resolves
