@@ -449,6 +449,12 @@ std::vector<RewriteLine> LinesFor(const Option& option) {
   }
 }
 
+// Lines of options whose values respd neither uses nor keeps are the user's: rewriting them from
+// respd's value would drop them.
+bool KeptOutOfRewrite(const OptionSpec& spec) {
+  return spec.effect == OptionEffect::kNotBuilt || spec.effect == OptionEffect::kDefaultOnly;
+}
+
 }  // namespace
 
 std::string Config::Rewrite() const {
@@ -474,7 +480,7 @@ std::string Config::Rewrite() const {
     for (const auto& candidate : options_) {
       const OptionSpec& spec = candidate->spec();
       std::string lower = Lower(words.front());
-      if (spec.effect != OptionEffect::kNotBuilt && (spec.name == lower || spec.alias == lower)) {
+      if (!KeptOutOfRewrite(spec) && (spec.name == lower || spec.alias == lower)) {
         option = candidate.get();
       }
     }
@@ -489,7 +495,7 @@ std::string Config::Rewrite() const {
   }
   std::vector<std::string> appended;
   for (const auto& option : options_) {
-    if (option->spec().effect == OptionEffect::kNotBuilt) continue;
+    if (KeptOutOfRewrite(option->spec())) continue;
     auto found = std::find_if(slots.begin(), slots.end(),
                               [&](const auto& slot) { return slot.first == option.get(); });
     std::vector<size_t> free_slots;
@@ -684,6 +690,10 @@ void Config::Apply(
   }
   for (auto it = directives.begin(); it != directives.end(); ++it) {
     Option* option = Find(it->first);
+    if (option->spec().effect == OptionEffect::kDefaultOnly) {
+      ignored_.push_back(it->first);
+      continue;
+    }
     std::string error = option->Set(it->second);
     if (!error.empty()) {
       throw ConfigError("*** FATAL CONFIG FILE ERROR ***\nReading " + origin + "\n>>> '" +

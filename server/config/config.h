@@ -33,6 +33,11 @@ enum class OptionEffect : uint8_t {
   // socket, replication): a config file may name it (with a warning) so a redis.conf still loads,
   // but CONFIG GET/SET do not know it.
   kNotBuilt,
+  // Its feature is not built and Redis cannot change it at run time either (replicaof,
+  // cluster-enabled): CONFIG GET shows its default, which is what respd does, CONFIG SET refuses it
+  // as immutable as Redis does, and a config file setting it gets a warning and is otherwise
+  // ignored (CONFIG REWRITE leaves its lines alone).
+  kDefaultOnly,
 };
 
 class Option;
