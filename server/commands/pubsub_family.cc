@@ -15,6 +15,7 @@ using Kind = PubSubRegistry::Kind;
 // The confirmation of one (un)subscription: [kind, name or nil, count].
 void ReplyConfirmation(CommandContext& ctx, std::string_view kind,
                        std::optional<std::string_view> name, int count) {
+  size_t start = ctx.reply.buffer()->size();
   ctx.reply.PushHeader(3);
   ctx.reply.Bulk(kind);
   if (name) {
@@ -23,6 +24,7 @@ void ReplyConfirmation(CommandContext& ctx, std::string_view kind,
     ctx.reply.Null();
   }
   ctx.reply.Integer(count);
+  ctx.client.KeepPush(*ctx.reply.buffer(), start);
 }
 
 void Subscribe(CommandContext& ctx, Kind kind, std::string_view confirmation) {

@@ -322,6 +322,17 @@ void CmdTime(CommandContext& ctx) {
   ctx.reply.BulkInteger(now_us % 1'000'000);
 }
 
+// respd never saves, so the last save is, as INFO's rdb_last_save_time says, the start.
+void CmdLastsave(CommandContext& ctx) { ctx.reply.Integer(ctx.server.start_time_ms / 1000); }
+
+// respd has no replication: it is always a master at offset 0 with no replicas.
+void CmdRole(CommandContext& ctx) {
+  ctx.reply.ArrayHeader(3);
+  ctx.reply.Bulk("master");
+  ctx.reply.Integer(0);
+  ctx.reply.ArrayHeader(0);
+}
+
 // SHUTDOWN [NOSAVE | SAVE] [NOW] [FORCE] [ABORT]. Nothing is persisted, so SAVE has nothing to
 // do; the server stops at once, so there is never a shutdown in progress to abort.
 void CmdShutdown(CommandContext& ctx) {
@@ -456,6 +467,14 @@ constexpr CommandSpec kRows[] = {
      .arity = 1,
      .flags = kLoading | kStale | kFast,
      .handler = CmdTime},
+    {.name = "lastsave",
+     .arity = 1,
+     .flags = kLoading | kStale | kFast,
+     .handler = CmdLastsave},
+    {.name = "role",
+     .arity = 1,
+     .flags = kNoscript | kLoading | kStale | kFast,
+     .handler = CmdRole},
     {.name = "shutdown",
      .arity = -1,
      .flags = kAdmin | kNoscript | kLoading | kStale | kNoMulti | kAllowBusy,

@@ -255,6 +255,7 @@ std::string Config::SetAtRuntime(const std::vector<std::pair<std::string, std::s
   struct Target {
     Option* option;
     std::string_view entry;  // the name or alias the argument matched
+    const std::string* value;
   };
   std::vector<Target> targets;
   for (const auto& [arg, value] : pairs) {
@@ -272,6 +273,7 @@ std::string Config::SetAtRuntime(const std::vector<std::pair<std::string, std::s
       }
     }
     if (!option->spec().mutable_at_runtime) {
+      if (option->spec().accepts_current_value && value == option->text()) continue;
       return "ERR CONFIG SET failed (possibly related to argument '" + name +
              "') - can't set immutable config";
     }
@@ -279,14 +281,14 @@ std::string Config::SetAtRuntime(const std::vector<std::pair<std::string, std::s
       return "ERR CONFIG SET failed (possibly related to argument '" + name +
              "') - can't set protected config";
     }
-    targets.push_back({option, entry});
+    targets.push_back({option, entry, &value});
   }
   // Redis applies all or none: on the first bad value, earlier ones get their old values back
   // (newest first, since an option and its alias may both be in the list).
   std::vector<std::string> old_values;
   for (size_t i = 0; i < targets.size(); ++i) {
     old_values.push_back(targets[i].option->text());
-    std::string reason = targets[i].option->Set({pairs[i].second});
+    std::string reason = targets[i].option->Set({*targets[i].value});
     if (!reason.empty()) {
       for (size_t j = i; j-- > 0;) targets[j].option->Set({old_values[j]});
       return "ERR CONFIG SET failed (possibly related to argument '" +
@@ -447,6 +449,12 @@ std::vector<RewriteLine> LinesFor(const Option& option) {
   }
 }
 
+// Lines of options whose values respd neither uses nor keeps are the user's: rewriting them from
+// respd's value would drop them.
+bool KeptOutOfRewrite(const OptionSpec& spec) {
+  return spec.effect == OptionEffect::kNotBuilt || spec.effect == OptionEffect::kDefaultOnly;
+}
+
 }  // namespace
 
 std::string Config::Rewrite() const {
@@ -472,7 +480,7 @@ std::string Config::Rewrite() const {
     for (const auto& candidate : options_) {
       const OptionSpec& spec = candidate->spec();
       std::string lower = Lower(words.front());
-      if (spec.effect != OptionEffect::kNotBuilt && (spec.name == lower || spec.alias == lower)) {
+      if (!KeptOutOfRewrite(spec) && (spec.name == lower || spec.alias == lower)) {
         option = candidate.get();
       }
     }
@@ -487,7 +495,7 @@ std::string Config::Rewrite() const {
   }
   std::vector<std::string> appended;
   for (const auto& option : options_) {
-    if (option->spec().effect == OptionEffect::kNotBuilt) continue;
+    if (KeptOutOfRewrite(option->spec())) continue;
     auto found = std::find_if(slots.begin(), slots.end(),
                               [&](const auto& slot) { return slot.first == option.get(); });
     std::vector<size_t> free_slots;
@@ -682,6 +690,10 @@ void Config::Apply(
   }
   for (auto it = directives.begin(); it != directives.end(); ++it) {
     Option* option = Find(it->first);
+    if (option->spec().effect == OptionEffect::kDefaultOnly) {
+      ignored_.push_back(it->first);
+      continue;
+    }
     std::string error = option->Set(it->second);
     if (!error.empty()) {
       throw ConfigError("*** FATAL CONFIG FILE ERROR ***\nReading " + origin + "\n>>> '" +

@@ -33,6 +33,11 @@ enum class OptionEffect : uint8_t {
   // socket, replication): a config file may name it (with a warning) so a redis.conf still loads,
   // but CONFIG GET/SET do not know it.
   kNotBuilt,
+  // Its feature is not built and Redis cannot change it at run time either (replicaof,
+  // cluster-enabled): CONFIG GET shows its default, which is what respd does, CONFIG SET refuses it
+  // as immutable as Redis does, and a config file setting it gets a warning and is otherwise
+  // ignored (CONFIG REWRITE leaves its lines alone).
+  kDefaultOnly,
 };
 
 class Option;
@@ -44,6 +49,10 @@ struct OptionSpec {
   std::string_view default_value;
   std::string_view help;
   bool mutable_at_runtime = true;
+  // For an option respd cannot change at run time where Redis can (port) or that Redis lacks
+  // (threads, seed...): CONFIG SET to the value CONFIG GET shows is accepted and changes nothing,
+  // so a client setting back every value of CONFIG GET * succeeds as it does against Redis.
+  bool accepts_current_value = false;
   int64_t min = INT64_MIN;
   int64_t max = INT64_MAX;
   std::vector<std::string_view> choices = {};

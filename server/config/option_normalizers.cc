@@ -11,6 +11,8 @@
 #include <string_view>
 #include <vector>
 
+#include "server/config/config.h"
+
 namespace respd::server {
 namespace {
 
@@ -283,6 +285,32 @@ std::string NormalizeShutdownFlags(std::string_view value, std::string* canonica
     if (set[i]) shown.emplace_back(kFlags[i]);
   }
   *canonical = shown.empty() ? "default" : Joined(shown);
+  return {};
+}
+
+// maxmemory-clients: Redis's memory config with PERCENT_CONFIG. "<n>%" (n as string2ll reads it,
+// not negative) is kept as -n; anything else is memtoull's bytes, cast to Redis's signed size, so
+// values past 2^63 come out negative and are read as percentages too. Negative means a percentage,
+// at most 100; CONFIG GET shows it as "<n>%".
+std::string NormalizeMemoryOrPercent(std::string_view value, std::string* canonical) {
+  constexpr std::string_view kInvalid = "argument must be a memory or percent value";
+  value = value.substr(0, value.find('\0'));
+  int64_t stored = 0;
+  std::string_view digits = value.substr(0, value.empty() ? 0 : value.size() - 1);
+  bool strict_digits = !digits.empty() && (digits == "0" || digits.front() != '0') &&
+                       std::all_of(digits.begin(), digits.end(),
+                                   [](char c) { return c >= '0' && c <= '9'; });
+  int64_t percent = 0;
+  if (!value.empty() && value.back() == '%' && strict_digits &&
+      std::from_chars(digits.data(), digits.data() + digits.size(), percent).ec == std::errc{}) {
+    stored = -percent;
+  } else {
+    uint64_t bytes = 0;
+    if (!ParseMemory(value, &bytes)) return std::string(kInvalid);
+    stored = static_cast<int64_t>(bytes);
+  }
+  if (stored < -100) return "percentage argument must be less or equal to 100";
+  *canonical = stored < 0 ? std::to_string(-stored) + "%" : std::to_string(stored);
   return {};
 }
 

@@ -15,5 +15,6 @@ std::string NormalizeSave(std::string_view value, std::string* canonical);
 std::string NormalizeOomScoreAdjValues(std::string_view value, std::string* canonical);
 std::string NormalizePercentiles(std::string_view value, std::string* canonical);
 std::string NormalizeShutdownFlags(std::string_view value, std::string* canonical);
+std::string NormalizeMemoryOrPercent(std::string_view value, std::string* canonical);
 
 }  // namespace respd::server

@@ -100,6 +100,16 @@ class ClientState {
   bool reply_skip = false;
   bool reply_skip_next = false;
   size_t reply_off_from = 0;  // where in the output the command that set OFF was (EXEC's body)
+  // Pub/sub frames (messages, (un)subscribe confirmations) a command wrote while its replies are
+  // dropped: Redis 7.0 sends them anyway (CLIENT_PUSHING), so the connection puts them back after
+  // dropping the replies.
+  std::string kept_pushes;
+  // Moves what was written to `out` from `from` on into kept_pushes when replies are dropped.
+  void KeepPush(std::string& out, size_t from) {
+    if (!reply_off && !reply_skip) return;
+    kept_pushes.append(out, from);
+    out.resize(from);
+  }
   // When the wait times out, in Clock milliseconds (0: never): it times out when the server's
   // Clock reaches it, however much real time that takes (a frozen clock never does).
   int64_t block_deadline_ms = 0;

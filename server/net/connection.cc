@@ -373,6 +373,10 @@ void Connection::ProcessInput() {
     } else if (client_.reply_off) [[unlikely]] {
       pending_.resize(std::max(mark, std::min(client_.reply_off_from, pending_.size())));
     }
+    if (!client_.kept_pushes.empty()) [[unlikely]] {
+      pending_.append(client_.kept_pushes);
+      client_.kept_pushes.clear();
+    }
     client_.reply_off_from = 0;
     client_.reply_skip = client_.reply_skip_next;
     client_.reply_skip_next = false;
@@ -486,8 +490,9 @@ void Connection::TakeMail() {
 void Connection::MoveMail() {
   std::lock_guard lock(mail_mutex_);
   has_mail_.store(false, std::memory_order_relaxed);
-  // CLIENT REPLY OFF silences messages too, as Redis 7.0's addReply does.
-  if (client_.reply_off) {
+  // CLIENT REPLY OFF silences a monitor's lines, as Redis 7.0's addReply does; pub/sub messages
+  // and invalidations are pushes, which it sends anyway.
+  if (client_.reply_off && client_.monitoring) {
     mail_.clear();
     return;
   }

@@ -194,7 +194,9 @@ void PubSubRegistry::PublishCount(ClientState& client) {
 void PubSubRegistry::Send(const Subscriber& subscriber, Frames& frames) {
   const std::string& frame = frames.For(subscriber.client->resp);
   if (subscriber.client->id() == running_client_id && running_client_out != nullptr) {
+    size_t start = running_client_out->size();
     running_client_out->append(frame);
+    subscriber.client->KeepPush(*running_client_out, start);
   } else if (std::shared_ptr<ClientHandle> handle = subscriber.handle.lock()) {
     handle->Deliver(frame);
   }

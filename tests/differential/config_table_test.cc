@@ -24,9 +24,7 @@ const std::set<std::string> kRespdOnly = {"threads",         "enable-test-contro
 
 // Parameters whose feature respd has not built: unknown to its CONFIG until it is
 // (docs/COMMANDS.md).
-const std::set<std::string> kNotBuilt = {
-    "cluster-enabled", "maxmemory-clients", "min-replicas-to-write",
-    "min-slaves-to-write", "replicaof", "slaveof"};
+const std::set<std::string> kNotBuilt = {"min-replicas-to-write", "min-slaves-to-write"};
 
 // Known differences in CONFIG SET (docs/COMMANDS.md): respd neither listens again nor resolves
 // hostnames, keeps the replication backlog size as given (it has no backlog), and builds no TLS

@@ -221,6 +221,22 @@ TEST(ConfigTest, SetAtRuntimeIsAllOrNothing) {
   EXPECT_EQ(config.timeout().number(), 7);
 }
 
+// Redis's CONFIG sanity test sets every option of CONFIG GET * back to its value: options Redis can
+// change (port) or lacks (threads) but respd cannot change take their current value as a no-op,
+// and the other options of the same CONFIG SET still get theirs.
+TEST(ConfigTest, SetAtRuntimeAcceptsTheCurrentValueOfRespdsFixedOptions) {
+  Config config;
+  EXPECT_EQ(config.SetAtRuntime({{"threads", "0"}, {"port", "6379"}, {"timeout", "9"}}), "");
+  EXPECT_EQ(config.timeout().number(), 9);
+  EXPECT_EQ(config.SetAtRuntime({{"timeout", "3"}, {"port", "6380"}}),
+            "ERR CONFIG SET failed (possibly related to argument 'port') - can't set "
+            "immutable config");
+  EXPECT_EQ(config.timeout().number(), 9);
+  EXPECT_EQ(config.SetAtRuntime({{"databases", "16"}}),
+            "ERR CONFIG SET failed (possibly related to argument 'databases') - can't set "
+            "immutable config");
+}
+
 TEST(ConfigTest, MatchingGlobsNamesAndAliases) {
   Config config;
   auto literal = config.Matching({"HZ", "hz"});
