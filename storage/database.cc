@@ -1,6 +1,8 @@
 // Databases, shards, lazy and active expiry, SCAN over shards, and shard locking.
 #include "storage/database.h"
 
+#include <chrono>
+
 #include "storage/clock.h"
 #include "storage/memory.h"
 
@@ -486,6 +488,26 @@ ShardLocks ShardLocks::All(Store& store) {
   return locks;
 }
 
+std::optional<ShardLocks> ShardLocks::Unless(Store& store, std::span<const std::string_view> keys,
+                                             bool all, const std::function<bool()>& give_up) {
+  ShardLocks locks;
+  if (!store.locking() || all_shards_held > 0) {
+    if (all) locks = All(store);
+    return locks;
+  }
+  uint32_t mask = static_cast<uint32_t>((uint64_t{1} << kShardCount) - 1);
+  if (!all) {
+    mask = 0;
+    for (std::string_view key : keys) mask |= uint32_t{1} << ShardOf(key);
+  }
+  if (!locks.LockMaskUnless(store, mask, give_up)) return std::nullopt;
+  if (all) {
+    locks.counts_as_all_ = true;
+    ++all_shards_held;
+  }
+  return locks;
+}
+
 bool ShardLocks::AllHeldByThisThread() { return all_shards_held > 0; }
 
 ShardLocks::ShardLocks(ShardLocks&& other) noexcept
@@ -510,6 +532,25 @@ void ShardLocks::LockMask(Store& store, uint32_t mask) {
   for (size_t i = 0; i < kShardCount; ++i) {
     if (mask & (uint32_t{1} << i)) store.shard_mutex(i).lock();
   }
+}
+
+bool ShardLocks::LockMaskUnless(Store& store, uint32_t mask,
+                                const std::function<bool()>& give_up) {
+  for (size_t i = 0; i < kShardCount; ++i) {
+    if (!(mask & (uint32_t{1} << i))) continue;
+    // Wakes as soon as the shard is free; asks again every millisecond while it is not.
+    while (!store.shard_mutex(i).try_lock_for(std::chrono::milliseconds(1))) {
+      if (give_up()) {
+        while (i-- > 0) {
+          if (mask & (uint32_t{1} << i)) store.shard_mutex(i).unlock();
+        }
+        return false;
+      }
+    }
+  }
+  store_ = &store;
+  mask_ = mask;
+  return true;
 }
 
 void ShardLocks::Release() {

@@ -11,6 +11,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <random>
 #include <span>
 #include <string_view>
@@ -226,7 +227,7 @@ class Store {
   int num_databases() const { return static_cast<int>(databases_.size()); }
   Database& db(int index) { return *databases_[index]; }
   bool locking() const { return locking_; }
-  std::mutex& shard_mutex(size_t shard) { return shard_mutexes_[shard]; }
+  std::timed_mutex& shard_mutex(size_t shard) { return shard_mutexes_[shard]; }
 
   // Observers are added at start-up, before any client connects (WATCH, blocking, notifications).
   void AddObserver(KeyspaceObserver* observer) { observers_.push_back(observer); }
@@ -253,7 +254,7 @@ class Store {
  private:
   std::vector<std::unique_ptr<Database>> databases_;
   bool locking_;
-  std::array<std::mutex, kShardCount> shard_mutexes_;
+  std::array<std::timed_mutex, kShardCount> shard_mutexes_;
   std::vector<KeyspaceObserver*> observers_;
   KeyspaceStats stats_;
   std::atomic<uint64_t> dirty_{0};
@@ -271,6 +272,10 @@ class ShardLocks {
   ShardLocks(Store& store, std::span<const std::string_view> keys);
   // Locks every shard (commands that touch the whole keyspace, transactions, scripts).
   static ShardLocks All(Store& store);
+  // As the constructor (every shard when `all`), but gives up holding nothing when `give_up` says
+  // so while a shard is taken: a connection's thread must not wait out a script that never ends.
+  static std::optional<ShardLocks> Unless(Store& store, std::span<const std::string_view> keys,
+                                          bool all, const std::function<bool()>& give_up);
   // True while an All() lock is alive on this thread: whatever runs now is nested in a script or
   // transaction and must not observe or disturb its middle (no expiry cycle, no serving of
   // blocked clients).
@@ -282,6 +287,7 @@ class ShardLocks {
 
  private:
   void LockMask(Store& store, uint32_t mask);
+  bool LockMaskUnless(Store& store, uint32_t mask, const std::function<bool()>& give_up);
 
   Store* store_ = nullptr;
   uint32_t mask_ = 0;  // bit i set: shard i locked

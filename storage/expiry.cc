@@ -38,7 +38,7 @@ size_t ActiveExpiry::RunCycle(Store& store, int64_t now_ms,
     bool more = true;
     // The lock is taken per step, so clients wait at most one step.
     while (more) {
-      std::unique_lock<std::mutex> lock;
+      std::unique_lock<std::timed_mutex> lock;
       if (store.locking()) {
         lock = std::unique_lock(store.shard_mutex(shard), std::try_to_lock);
         if (!lock.owns_lock()) break;

@@ -123,10 +123,19 @@ void Dispatcher::FromClient(Args args, ClientState& client, protocol::ReplyWrite
            WrittenSince(reply, mark), 0});
     return;
   }
-  uint64_t usec = RunLocked(spec, args, client, reply, ExecutionMode::kNormal, std::nullopt);
+  std::optional<uint64_t> usec =
+      RunLocked(spec, args, client, reply, ExecutionMode::kNormal, std::nullopt);
+  if (!usec) {
+    Refusal busy = server_.scripting.running_function() ? Refusal::kBusyFunction
+                                                        : Refusal::kBusyScript;
+    RefuseFromClient(resolved, busy, args, client, reply);
+    After({ExecutionMode::kNormal, Outcome::kRefused, &spec, args, client, busy,
+           WrittenSince(reply, mark), 0});
+    return;
+  }
   // A command may run and write nothing (CLIENT REPLY OFF, a second MONITOR).
   After({ExecutionMode::kNormal, client.blocked ? Outcome::kBlocked : Outcome::kRan, &spec, args,
-         client, Refusal::kNone, WrittenSince(reply, mark), usec});
+         client, Refusal::kNone, WrittenSince(reply, mark), *usec});
 }
 
 void Dispatcher::RunQueued(const CommandSpec& spec, Args args, ClientState& client,
@@ -176,7 +185,8 @@ void Dispatcher::RetryBlocked(const CommandSpec& spec, Args args, ClientState& c
            WrittenSince(reply, mark), 0});
     return;
   }
-  uint64_t usec = RunLocked(spec, args, client, reply, ExecutionMode::kBlockedRetry, ready_key);
+  uint64_t usec =
+      RunLocked(spec, args, client, reply, ExecutionMode::kBlockedRetry, ready_key).value_or(0);
   std::string_view written = WrittenSince(reply, mark);
   After({ExecutionMode::kBlockedRetry, written.empty() ? Outcome::kBlocked : Outcome::kRan, &spec,
          args, client, Refusal::kNone, written, usec});
@@ -309,20 +319,28 @@ bool Dispatcher::RunsInsideMulti(const Resolution& resolved) const {
   return std::find(std::begin(kNames), std::end(kNames), resolved.spec->name) != std::end(kNames);
 }
 
-uint64_t Dispatcher::RunLocked(const CommandSpec& spec, Args args, ClientState& client,
-                               protocol::ReplyWriter& reply, ExecutionMode path,
-                               std::optional<std::string_view> retry_key) {
-  storage::ShardLocks locks;
-  if (spec.flags & kLockAll) {
-    locks = storage::ShardLocks::All(server_.store);
-  } else if (spec.first_key > 0 || spec.movable_keys != nullptr) {
-    if (!KeyPositions(spec, args, &key_positions)) {
-      locks = storage::ShardLocks::All(server_.store);
-    } else {
-      key_names.clear();
+std::optional<uint64_t> Dispatcher::RunLocked(const CommandSpec& spec, Args args,
+                                              ClientState& client, protocol::ReplyWriter& reply,
+                                              ExecutionMode path,
+                                              std::optional<std::string_view> retry_key) {
+  bool all = (spec.flags & kLockAll) != 0;
+  key_names.clear();
+  if (!all && (spec.first_key > 0 || spec.movable_keys != nullptr)) {
+    all = !KeyPositions(spec, args, &key_positions);
+    if (!all) {
       for (int pos : key_positions) key_names.push_back(args[pos]);
-      locks = storage::ShardLocks(server_.store, key_names);
     }
+  }
+  // A script that started after this command was admitted holds every shard: once it is past
+  // busy-reply-threshold the command is answered BUSY, as Redis would, instead of leaving this
+  // thread waiting with its other clients (SCRIPT KILL among them) unanswered.
+  bool may_be_busy = path == ExecutionMode::kNormal && !(spec.flags & kAllowBusy);
+  std::optional<storage::ShardLocks> locks;
+  if (all || !key_names.empty()) {
+    locks = storage::ShardLocks::Unless(server_.store, key_names, all, [&] {
+      return may_be_busy && server_.scripting.busy();
+    });
+    if (!locks) return std::nullopt;
   }
   return RunHandler(spec, args, client, reply, path, retry_key);
 }

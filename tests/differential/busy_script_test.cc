@@ -266,6 +266,32 @@ TEST_F(BusyScriptTest, KillStopsWhatRedisCannot) {
   }
 }
 
+// A command that reached the shard locks on another I/O thread just after a script took them is
+// answered BUSY once the script passes the threshold, as Redis answers it, instead of holding its
+// thread until the script ends: that thread's other clients (SCRIPT KILL) are served meanwhile.
+// Found by fuzzing: with every other thread so stuck, nothing could stop a looping script.
+TEST_F(BusyScriptTest, CommandWaitingForTheScriptsLocksGetsBusy) {
+  ServerProcess respd =
+      ServerProcess::StartRespd({"--busy-reply-threshold", "500", "--threads", "2"});
+  ASSERT_TRUE(respd.running());
+  // Round-robin placement: runner and filler share one thread, waiting and other the other.
+  RespClient runner, waiting, filler, other;
+  ASSERT_TRUE(runner.Connect(respd.port(), 15000));
+  ASSERT_TRUE(waiting.Connect(respd.port(), 15000));
+  ASSERT_TRUE(filler.Connect(respd.port(), 15000));
+  ASSERT_TRUE(other.Connect(respd.port(), 15000));
+  runner.SendRaw(runner.EncodeCommand({"EVAL", kSpinScript, "0"}));
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  waiting.SendRaw(waiting.EncodeCommand({"GET", "k"}));
+  // Ran before the script started on a very slow machine, or waited for it and got BUSY.
+  std::string got = waiting.ReadReply(5000);
+  EXPECT_TRUE(got == "$-1\r\n" || got.starts_with("-BUSY")) << got;
+  EXPECT_TRUE(WaitForBusy(other).starts_with("-BUSY"));
+  EXPECT_EQ(other.Command({"SCRIPT", "KILL"}), "+OK\r\n");
+  EXPECT_TRUE(runner.ReadReply(15000).starts_with("-ERR Script killed"));
+  EXPECT_EQ(waiting.Command({"PING"}), "+PONG\r\n");
+}
+
 // A script that wrote cannot be killed; SHUTDOWN NOSAVE stops the server anyway, on the script's
 // own thread too, and the script's caller gets no reply.
 TEST_F(BusyScriptTest, ShutdownNosaveStopsAnUnkillableScript) {
