@@ -538,7 +538,9 @@ bool ShardLocks::LockMaskUnless(Store& store, uint32_t mask,
                                 const std::function<bool()>& give_up) {
   for (size_t i = 0; i < kShardCount; ++i) {
     if (!(mask & (uint32_t{1} << i))) continue;
-    // Wakes as soon as the shard is free; asks again every millisecond while it is not.
+    // Wakes as soon as the shard is free; asks again every millisecond while it is not. The first
+    // try reads no clock.
+    if (store.shard_mutex(i).try_lock()) continue;
     while (!store.shard_mutex(i).try_lock_for(std::chrono::milliseconds(1))) {
       if (give_up()) {
         while (i-- > 0) {

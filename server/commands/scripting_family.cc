@@ -2,6 +2,8 @@
 // functions run under every shard lock (kLockAll) and the engine mutex, so they are atomic.
 #include <algorithm>
 #include <cctype>
+#include <chrono>
+#include <mutex>
 
 #include "server/commands/args.h"
 #include "server/commands/families.h"
@@ -17,6 +19,24 @@ namespace {
 
 constexpr std::string_view kErrNoScript = "NOSCRIPT No matching script. Please use EVAL.";
 constexpr std::string_view kErrKeysNegative = "ERR Number of keys can't be negative";
+
+// The engine's lock, for a command that needs the Lua state, the script cache or the libraries. A
+// script that began after the command was admitted holds it: once that script is past
+// busy-reply-threshold the command is answered BUSY, as Redis answers what it reads during a busy
+// script, rather than leaving its thread (and a SCRIPT KILL that may arrive there) waiting. Holds
+// no lock after answering.
+std::unique_lock<std::timed_mutex> LockEngine(CommandContext& ctx) {
+  ScriptEngine& engine = ctx.server.scripting;
+  std::unique_lock lock(engine.mutex(), std::try_to_lock);
+  while (!lock.owns_lock()) {
+    if (ctx.mode == ExecutionMode::kNormal && engine.busy()) {
+      ctx.reply.Error(engine.running_function() ? kErrBusyFunction : kErrBusyScript);
+      break;
+    }
+    lock.try_lock_for(std::chrono::milliseconds(1));
+  }
+  return lock;
+}
 constexpr std::string_view kErrKeysTooMany =
     "ERR Number of keys can't be greater than number of args";
 constexpr std::string_view kErrBadNumKeys = "ERR Bad number of keys provided";
@@ -61,7 +81,8 @@ void EvalGeneric(CommandContext& ctx, bool by_sha, bool read_only) {
   Args argv = parser.Rest();
   if (!parser.Finalize(ctx)) return;
   ScriptEngine& engine = ctx.server.scripting;
-  std::lock_guard lock(engine.mutex());
+  auto lock = LockEngine(ctx);
+  if (!lock) return;
   std::string sha;
   if (by_sha) {
     sha.assign(ctx.args[1]);
@@ -97,7 +118,8 @@ void CmdEvalShaRo(CommandContext& ctx) { EvalGeneric(ctx, true, true); }
 void FcallGeneric(CommandContext& ctx, bool read_only) {
   FeedMonitors(ctx);
   ScriptEngine& engine = ctx.server.scripting;
-  std::lock_guard lock(engine.mutex());
+  auto lock = LockEngine(ctx);
+  if (!lock) return;
   const FunctionInfo* fn = engine.FindFunction(ctx.args[1]);
   if (fn == nullptr) {
     ctx.reply.Error(kErrFunctionNotFound);
@@ -152,7 +174,8 @@ void CmdScriptHelp(CommandContext& ctx) {
 // SCRIPT LOAD script
 void CmdScriptLoad(CommandContext& ctx) {
   ScriptEngine& engine = ctx.server.scripting;
-  std::lock_guard lock(engine.mutex());
+  auto lock = LockEngine(ctx);
+  if (!lock) return;
   std::string sha, error;
   if (!engine.CreateScript(ctx.args[2], &sha, &error)) {
     ctx.reply.Error(error);
@@ -164,7 +187,8 @@ void CmdScriptLoad(CommandContext& ctx) {
 // SCRIPT EXISTS sha1 [sha1 ...]
 void CmdScriptExists(CommandContext& ctx) {
   ScriptEngine& engine = ctx.server.scripting;
-  std::lock_guard lock(engine.mutex());
+  auto lock = LockEngine(ctx);
+  if (!lock) return;
   ctx.reply.ArrayHeader(ctx.args.size() - 2);
   for (std::string_view arg : ctx.args.subspan(2)) {
     std::string sha(arg);
@@ -186,7 +210,8 @@ bool FlushModeOk(CommandContext& ctx, std::string_view error) {
 void CmdScriptFlush(CommandContext& ctx) {
   if (!FlushModeOk(ctx, "ERR SCRIPT FLUSH only support SYNC|ASYNC option")) return;
   ScriptEngine& engine = ctx.server.scripting;
-  std::lock_guard lock(engine.mutex());
+  auto lock = LockEngine(ctx);
+  if (!lock) return;
   engine.FlushScripts();
   ctx.reply.Ok();
 }
@@ -273,7 +298,8 @@ void CmdFunctionLoad(CommandContext& ctx) {
   std::string_view code = parser.Next();
   if (!parser.Finalize(ctx)) return;
   ScriptEngine& engine = ctx.server.scripting;
-  std::lock_guard lock(engine.mutex());
+  auto lock = LockEngine(ctx);
+  if (!lock) return;
   std::string name;
   std::string error = engine.LoadLibrary(code, replace, &name);
   if (!error.empty()) {
@@ -288,7 +314,8 @@ void CmdFunctionLoad(CommandContext& ctx) {
 // FUNCTION DELETE library-name
 void CmdFunctionDelete(CommandContext& ctx) {
   ScriptEngine& engine = ctx.server.scripting;
-  std::lock_guard lock(engine.mutex());
+  auto lock = LockEngine(ctx);
+  if (!lock) return;
   std::string error = engine.DeleteLibrary(ctx.args[2]);
   if (!error.empty()) {
     ctx.reply.Error(error);
@@ -304,7 +331,8 @@ void CmdFunctionFlush(CommandContext& ctx) {
   if (ctx.args.size() > 3) return ctx.reply.Error(SubcommandSyntaxError(ctx.args[0], ctx.args[1]));
   if (!FlushModeOk(ctx, "ERR FUNCTION FLUSH only supports SYNC|ASYNC option")) return;
   ScriptEngine& engine = ctx.server.scripting;
-  std::lock_guard lock(engine.mutex());
+  auto lock = LockEngine(ctx);
+  if (!lock) return;
   engine.FlushLibraries();
   ctx.AddDirty();
   ctx.reply.Ok();
@@ -362,7 +390,8 @@ void CmdFunctionList(CommandContext& ctx) {
     return;
   }
   ScriptEngine& engine = ctx.server.scripting;
-  std::lock_guard lock(engine.mutex());
+  auto lock = LockEngine(ctx);
+  if (!lock) return;
   std::vector<const LibraryInfo*> libraries;
   for (const auto& [name, library] : engine.libraries()) {
     if (pattern && !storage::GlobMatch(*pattern, name, false)) continue;
@@ -388,7 +417,8 @@ void CmdFunctionList(CommandContext& ctx) {
 // FUNCTION DUMP
 void CmdFunctionDump(CommandContext& ctx) {
   ScriptEngine& engine = ctx.server.scripting;
-  std::lock_guard lock(engine.mutex());
+  auto lock = LockEngine(ctx);
+  if (!lock) return;
   std::string payload(kDumpMagic);
   for (const auto& [name, library] : engine.libraries()) {
     payload += std::to_string(library.code.size());
@@ -435,7 +465,8 @@ void CmdFunctionRestore(CommandContext& ctx) {
     return;
   }
   ScriptEngine& engine = ctx.server.scripting;
-  std::lock_guard lock(engine.mutex());
+  auto lock = LockEngine(ctx);
+  if (!lock) return;
   // All or nothing: keep the current libraries to put back if one fails.
   std::vector<std::string> previous;
   for (const auto& [name, library] : engine.libraries()) previous.push_back(library.code);

@@ -82,7 +82,7 @@ class ScriptEngine {
   ScriptEngine& operator=(const ScriptEngine&) = delete;
 
   // Guards the Lua state, the script cache and the libraries. Taken after every shard lock.
-  std::mutex& mutex() { return mutex_; }
+  std::timed_mutex& mutex() { return mutex_; }
 
   // EVAL's script cache. Compiles `body` unless cached; false with Redis's error text otherwise.
   bool CreateScript(std::string_view body, std::string* sha, std::string* error);
@@ -166,7 +166,7 @@ class ScriptEngine {
   // FUNCTION LOAD's top-level code: stopped with Redis's error past its time limit.
   void ArmLoadTimeout();
 
-  std::mutex mutex_;
+  std::timed_mutex mutex_;
   lua_State* lua_ = nullptr;
   std::unordered_map<std::string, CachedScript> scripts_;  // by sha
   std::map<std::string, LibraryInfo> libraries_;

@@ -292,6 +292,29 @@ TEST_F(BusyScriptTest, CommandWaitingForTheScriptsLocksGetsBusy) {
   EXPECT_EQ(waiting.Command({"PING"}), "+PONG\r\n");
 }
 
+// The same for a command without keys that waits for the script engine itself (FUNCTION LOAD,
+// SCRIPT LOAD...): found by fuzzing, it held its thread until the script ended.
+TEST_F(BusyScriptTest, CommandWaitingForTheEngineGetsBusy) {
+  ServerProcess respd =
+      ServerProcess::StartRespd({"--busy-reply-threshold", "500", "--threads", "2"});
+  ASSERT_TRUE(respd.running());
+  RespClient runner, waiting, filler, other;
+  ASSERT_TRUE(runner.Connect(respd.port(), 15000));
+  ASSERT_TRUE(waiting.Connect(respd.port(), 15000));
+  ASSERT_TRUE(filler.Connect(respd.port(), 15000));
+  ASSERT_TRUE(other.Connect(respd.port(), 15000));
+  runner.SendRaw(runner.EncodeCommand({"EVAL", kSpinScript, "0"}));
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  waiting.SendRaw(waiting.EncodeCommand(
+      {"FUNCTION", "LOAD", "#!lua name=lib\nredis.register_function('f', function() return 1 end)"}));
+  std::string got = waiting.ReadReply(5000);
+  EXPECT_TRUE(got == "$3\r\nlib\r\n" || got.starts_with("-BUSY")) << got;
+  EXPECT_TRUE(WaitForBusy(other).starts_with("-BUSY"));
+  EXPECT_EQ(other.Command({"SCRIPT", "KILL"}), "+OK\r\n");
+  EXPECT_TRUE(runner.ReadReply(15000).starts_with("-ERR Script killed"));
+  EXPECT_EQ(waiting.Command({"PING"}), "+PONG\r\n");
+}
+
 // A script that wrote cannot be killed; SHUTDOWN NOSAVE stops the server anyway, on the script's
 // own thread too, and the script's caller gets no reply.
 TEST_F(BusyScriptTest, ShutdownNosaveStopsAnUnkillableScript) {
