@@ -2,7 +2,6 @@
 #include "server/dispatch/command_table.h"
 
 #include <algorithm>
-#include <cctype>
 #include <stdexcept>
 
 namespace respd::server {
@@ -14,8 +13,10 @@ constexpr size_t kMaxCommandNameLen = 64;
 
 std::string_view LowerName(std::string_view name, char* buffer, size_t capacity) {
   if (name.size() > capacity) return {};
+  // ASCII only, as Redis's strcasecmp in the C locale: no locale lookup per byte.
   for (size_t i = 0; i < name.size(); ++i) {
-    buffer[i] = static_cast<char>(std::tolower(static_cast<unsigned char>(name[i])));
+    char c = name[i];
+    buffer[i] = c >= 'A' && c <= 'Z' ? static_cast<char>(c + ('a' - 'A')) : c;
   }
   return {buffer, name.size()};
 }
