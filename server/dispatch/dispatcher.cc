@@ -312,19 +312,20 @@ bool Dispatcher::RunsInsideMulti(const Resolution& resolved) const {
 uint64_t Dispatcher::RunLocked(const CommandSpec& spec, Args args, ClientState& client,
                                protocol::ReplyWriter& reply, ExecutionMode path,
                                std::optional<std::string_view> retry_key) {
-  storage::ShardLocks locks;
-  if (spec.flags & kLockAll) {
-    locks = storage::ShardLocks::All(server_.store);
-  } else if (spec.first_key > 0 || spec.movable_keys != nullptr) {
-    if (!KeyPositions(spec, args, &key_positions)) {
-      locks = storage::ShardLocks::All(server_.store);
-    } else {
-      key_names.clear();
-      for (int pos : key_positions) key_names.push_back(args[pos]);
-      locks = storage::ShardLocks(server_.store, key_names);
-    }
-  }
+  storage::ShardLocks locks = LocksFor(spec, args);
   return RunHandler(spec, args, client, reply, path, retry_key);
+}
+
+storage::ShardLocks Dispatcher::LocksFor(const CommandSpec& spec, Args args) {
+  // All() also marks the thread as running a whole-keyspace command, locking or not.
+  if (spec.flags & kLockAll) return storage::ShardLocks::All(server_.store);
+  // A store that does not lock (one I/O thread) needs no static key positions; movable keys are
+  // still parsed, since malformed ones mark the command as holding every lock.
+  if (spec.movable_keys == nullptr && (spec.first_key <= 0 || !server_.store.locking())) return {};
+  if (!KeyPositions(spec, args, &key_positions)) return storage::ShardLocks::All(server_.store);
+  key_names.clear();
+  for (int pos : key_positions) key_names.push_back(args[pos]);
+  return storage::ShardLocks(server_.store, key_names);
 }
 
 uint64_t Dispatcher::RunHandler(const CommandSpec& spec, Args args, ClientState& client,

@@ -144,6 +144,8 @@ class Dispatcher {
   uint64_t RunLocked(const CommandSpec& spec, Args args, ClientState& client,
                      protocol::ReplyWriter& reply, ExecutionMode path,
                      std::optional<std::string_view> retry_key);
+  // The shard locks the run stage takes for `spec` (none when the store does not lock).
+  storage::ShardLocks LocksFor(const CommandSpec& spec, Args args);
   // The run stage when the caller holds the locks.
   uint64_t RunHandler(const CommandSpec& spec, Args args, ClientState& client,
                       protocol::ReplyWriter& reply, ExecutionMode path,
