@@ -4,12 +4,15 @@
 #include <charconv>
 #include <cmath>
 #include <cstdio>
+#include <cstring>
 
 namespace respd::protocol {
 namespace {
 
 // Longest frame header: a type byte, 20 digits, CRLF.
 constexpr size_t kMaxHeaderLen = 24;
+// Bulk strings up to this many bytes are framed on the stack and appended at once.
+constexpr size_t kShortBulkLen = 128;
 
 void AppendNumberLine(std::string* out, char type, int64_t v) {
   char buf[kMaxHeaderLen];
@@ -51,9 +54,24 @@ void ReplyWriter::Error(std::string_view message) {
 void ReplyWriter::Integer(int64_t v) { AppendNumberLine(out_, ':', v); }
 
 void ReplyWriter::Bulk(std::string_view s) {
-  AppendNumberLine(out_, '$', static_cast<int64_t>(s.size()));
-  out_->append(s);
-  out_->append("\r\n");
+  // A short value (most are) goes out as one frame in one append: list and set replies write
+  // thousands of these, and each append costs a capacity check and a copy.
+  char frame[kMaxHeaderLen + kShortBulkLen + 2];
+  frame[0] = '$';
+  char* end = std::to_chars(frame + 1, frame + kMaxHeaderLen - 2, s.size()).ptr;
+  *end++ = '\r';
+  *end++ = '\n';
+  if (s.size() > kShortBulkLen) {
+    out_->append(frame, static_cast<size_t>(end - frame));
+    out_->append(s);
+    out_->append("\r\n");
+    return;
+  }
+  if (!s.empty()) std::memcpy(end, s.data(), s.size());
+  end += s.size();
+  *end++ = '\r';
+  *end++ = '\n';
+  out_->append(frame, static_cast<size_t>(end - frame));
 }
 
 void ReplyWriter::BulkInteger(int64_t v) {

@@ -51,6 +51,28 @@ inline bool ParseRedisInt(const char* s, size_t len, int64_t* value) {
   return true;
 }
 
+// The bulk header every client sends, read in one pass: '$', a length of at most
+// kPlainLengthDigits digits with no leading zero (or "0"), '\r', and the byte after it present.
+// Returns the '\r' and sets `len`, or null when the header is anything else; the general path,
+// which is Redis's, then reads it (or waits for it, or fails on it) byte for byte as before.
+constexpr int kPlainLengthDigits = 9;
+inline const char* PlainBulkHeader(const char* p, const char* end, int64_t* len) {
+  if (end - p < 4 || *p != '$') return nullptr;
+  const char* digits = p + 1;
+  const char* q = digits;
+  const char* limit = std::min(end - 1, digits + kPlainLengthDigits);
+  int64_t value = 0;
+  for (; q < limit; ++q) {
+    const unsigned digit = static_cast<unsigned char>(*q) - unsigned{'0'};
+    if (digit > 9) break;
+    value = value * 10 + digit;
+  }
+  if (q == digits || q == end - 1 || *q != '\r') return nullptr;
+  if (*digits == '0' && q - digits > 1) return nullptr;
+  *len = value;
+  return q;
+}
+
 // Redis finds line ends with strchr on a NUL-terminated buffer, so a NUL byte before the
 // terminator hides it: the request then waits (and eventually trips a "too big" limit) instead
 // of failing on its content. Checked only on slow paths, since a line that parses has no NUL.
@@ -153,33 +175,36 @@ ParseStatus RespParser::ParseMultibulk(std::string_view input) {
 
   while (remaining > 0) {
     const auto pending = static_cast<size_t>(end - p);
-    const char* cr = static_cast<const char*>(std::memchr(p, '\r', pending));
-    if (cr == nullptr) {
-      if (pending > limits_.max_inline_len) return Fail(kErrTooBigBulkCount);
-      break;
-    }
-    if (cr + 1 == end) {
-      if (HasNul(p, cr) && pending > limits_.max_inline_len) return Fail(kErrTooBigBulkCount);
-      break;
-    }
-    if (*p != '$') {
-      if (HasNul(p, cr)) {
-        if (pending > limits_.max_inline_len) return Fail(kErrTooBigBulkCount);
-        break;
-      }
-      // Redis's addReplyErrorFormat turns CR and LF into spaces to keep the reply one line.
-      const char got = (*p == '\r' || *p == '\n') ? ' ' : *p;
-      std::string message = "ERR Protocol error: expected '$', got ' '";
-      message[message.size() - 2] = got;
-      return Fail(std::move(message));
-    }
     int64_t len;
-    if (!ParseRedisInt(p + 1, static_cast<size_t>(cr - p - 1), &len)) {
-      if (HasNul(p, cr)) {
+    const char* cr = PlainBulkHeader(p, end, &len);
+    if (cr == nullptr) {
+      cr = static_cast<const char*>(std::memchr(p, '\r', pending));
+      if (cr == nullptr) {
         if (pending > limits_.max_inline_len) return Fail(kErrTooBigBulkCount);
         break;
       }
-      return Fail(kErrInvalidBulkLen);
+      if (cr + 1 == end) {
+        if (HasNul(p, cr) && pending > limits_.max_inline_len) return Fail(kErrTooBigBulkCount);
+        break;
+      }
+      if (*p != '$') {
+        if (HasNul(p, cr)) {
+          if (pending > limits_.max_inline_len) return Fail(kErrTooBigBulkCount);
+          break;
+        }
+        // Redis's addReplyErrorFormat turns CR and LF into spaces to keep the reply one line.
+        const char got = (*p == '\r' || *p == '\n') ? ' ' : *p;
+        std::string message = "ERR Protocol error: expected '$', got ' '";
+        message[message.size() - 2] = got;
+        return Fail(std::move(message));
+      }
+      if (!ParseRedisInt(p + 1, static_cast<size_t>(cr - p - 1), &len)) {
+        if (HasNul(p, cr)) {
+          if (pending > limits_.max_inline_len) return Fail(kErrTooBigBulkCount);
+          break;
+        }
+        return Fail(kErrInvalidBulkLen);
+      }
     }
     if (len < 0 || len > limits_.max_bulk_len) return Fail(kErrInvalidBulkLen);
     if (limits_.unauthenticated && len > kUnauthenticatedMaxBulk) {

@@ -82,9 +82,9 @@ void List::Walk(size_t start, bool backward, Fn&& fn) const {
   if (!backward) {
     for (size_t n = at.node; n < nodes_.size(); ++n) {
       const ListPack& node = nodes_[n];
-      for (size_t pos = n == at.node ? at.pos : node.Begin(); pos < node.End();
-           pos = node.Next(pos)) {
-        if (!fn(index++, node.Get(pos))) return;
+      size_t next = 0;
+      for (size_t pos = n == at.node ? at.pos : node.Begin(); pos < node.End(); pos = next) {
+        if (!fn(index++, node.GetNext(pos, &next))) return;
       }
     }
     return;

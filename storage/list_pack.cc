@@ -89,6 +89,13 @@ std::string_view ListPack::Get(size_t pos) const {
   return {buf_.data() + pos + head, len};
 }
 
+std::string_view ListPack::GetNext(size_t pos, size_t* next) const {
+  size_t len;
+  size_t head = ReadVarint(buf_.data() + pos, &len);
+  *next = pos + head + len + VarintSize(head + len);
+  return {buf_.data() + pos + head, len};
+}
+
 size_t ListPack::Seek(size_t index) const {
   if (index < count_ / 2) {
     size_t pos = Begin();

@@ -25,6 +25,8 @@ class ListPack {
   size_t Next(size_t pos) const;
   size_t Prev(size_t pos) const;
   std::string_view Get(size_t pos) const;
+  // Get and Next at once: a forward walk reads each entry's header once.
+  std::string_view GetNext(size_t pos, size_t* next) const;
   // Position of the index-th entry, walking from the nearer end.
   size_t Seek(size_t index) const;
 

@@ -72,7 +72,13 @@ bool MSet(Database& db, std::span<const std::string_view> pairs, bool only_if_no
       if (db.FindWrite(pairs[i]) != nullptr) return false;
     }
   }
-  for (size_t i = 0; i + 1 < pairs.size(); i += 2) Set(db, pairs[i], pairs[i + 1], {});
+  // Redis's msetGenericCommand: each key set with its "set" event, the dirty count added once.
+  for (size_t i = 0; i + 1 < pairs.size(); i += 2) {
+    std::string_view key = pairs[i];
+    db.SetString(db.FindSlot(key, /*read=*/false), key, pairs[i + 1], Entry::kNoExpire);
+    db.Notify(key, kSetEvent);
+  }
+  db.AddDirty(pairs.size() / 2);
   return true;
 }
 

@@ -2,30 +2,58 @@
 #include "server/dispatch/command_table.h"
 
 #include <algorithm>
-#include <cctype>
+#include <bit>
 #include <stdexcept>
 
 namespace respd::server {
 namespace {
 
 constexpr size_t kMaxCommandNameLen = 64;
+// Slots per command, at least: probes stay short.
+constexpr size_t kTableLoadFactor = 4;
 
 }  // namespace
 
 std::string_view LowerName(std::string_view name, char* buffer, size_t capacity) {
   if (name.size() > capacity) return {};
+  // ASCII only, as Redis's strcasecmp in the C locale: no locale lookup per byte.
   for (size_t i = 0; i < name.size(); ++i) {
-    buffer[i] = static_cast<char>(std::tolower(static_cast<unsigned char>(name[i])));
+    char c = name[i];
+    buffer[i] = c >= 'A' && c <= 'Z' ? static_cast<char>(c + ('a' - 'A')) : c;
   }
   return {buffer, name.size()};
 }
 
 void CommandTable::Register(std::span<const CommandSpec> rows) {
   for (const CommandSpec& spec : rows) {
-    if (!by_name_.emplace(std::string(spec.name), &spec).second) {
+    if (FindLower(spec.name, storage::HashBytes(spec.name)) != nullptr) {
       throw std::logic_error("command registered twice: " + std::string(spec.name));
     }
     all_.push_back(&spec);
+  }
+  if (slots_.size() < all_.size() * kTableLoadFactor) {
+    slots_.assign(std::bit_ceil(all_.size() * kTableLoadFactor), Slot{});
+    for (const CommandSpec* spec : all_) Place(spec);
+  } else {
+    for (const CommandSpec& spec : rows) Place(&spec);
+  }
+}
+
+void CommandTable::Place(const CommandSpec* spec) {
+  uint64_t hash = storage::HashBytes(spec->name);
+  size_t mask = slots_.size() - 1;
+  size_t i = hash & mask;
+  while (slots_[i].spec != nullptr) i = (i + 1) & mask;
+  slots_[i] = {hash, spec};
+}
+
+const CommandSpec* CommandTable::FindLower(std::string_view lower, uint64_t hash) const {
+  if (slots_.empty()) return nullptr;
+  size_t mask = slots_.size() - 1;
+  for (size_t i = hash & mask;; i = (i + 1) & mask) {
+    const Slot& slot = slots_[i];
+    if (slot.spec == nullptr) return nullptr;
+    if (slot.hash == hash && slot.spec->name == lower) return slot.spec;
   }
 }
 
@@ -33,8 +61,7 @@ const CommandSpec* CommandTable::Find(std::string_view name) const {
   char buffer[kMaxCommandNameLen];
   std::string_view lower = LowerName(name, buffer, sizeof(buffer));
   if (lower.empty()) return nullptr;
-  auto it = by_name_.find(lower);
-  return it == by_name_.end() ? nullptr : it->second;
+  return FindLower(lower, storage::HashBytes(lower));
 }
 
 const CommandSpec* CommandTable::FindSubcommand(const CommandSpec& container,

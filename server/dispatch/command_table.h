@@ -5,7 +5,6 @@
 #include <span>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 #include "server/dispatch/command.h"
@@ -24,11 +23,17 @@ class CommandTable {
   const std::vector<const CommandSpec*>& all() const { return all_; }
 
  private:
-  struct Hash {
-    using is_transparent = void;
-    size_t operator()(std::string_view s) const { return storage::HashBytes(s); }
+  // Every command is looked up by name once per call: an open-addressed table (power-of-two
+  // size, at most a quarter full) hashes the lower-cased name once and mostly compares one row.
+  // Built at start-up only.
+  struct Slot {
+    uint64_t hash = 0;
+    const CommandSpec* spec = nullptr;  // null: empty
   };
-  std::unordered_map<std::string, const CommandSpec*, Hash, std::equal_to<>> by_name_;
+  const CommandSpec* FindLower(std::string_view lower, uint64_t hash) const;
+  void Place(const CommandSpec* spec);
+
+  std::vector<Slot> slots_;
   std::vector<const CommandSpec*> all_;
 };
 

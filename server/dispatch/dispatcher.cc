@@ -323,26 +323,33 @@ std::optional<uint64_t> Dispatcher::RunLocked(const CommandSpec& spec, Args args
                                               ClientState& client, protocol::ReplyWriter& reply,
                                               ExecutionMode path,
                                               std::optional<std::string_view> retry_key) {
+  std::optional<storage::ShardLocks> locks = LocksFor(spec, args, path);
+  if (!locks) return std::nullopt;
+  return RunHandler(spec, args, client, reply, path, retry_key);
+}
+
+std::optional<storage::ShardLocks> Dispatcher::LocksFor(const CommandSpec& spec, Args args,
+                                                        ExecutionMode path) {
+  // A script that started after this command was admitted holds every shard: once it is past
+  // busy-reply-threshold the command is answered BUSY, as Redis would, instead of leaving this
+  // thread waiting with its other clients (SCRIPT KILL among them) unanswered.
+  bool may_be_busy = path == ExecutionMode::kNormal && !(spec.flags & kAllowBusy);
+  auto give_up = [&] { return may_be_busy && server_.scripting.busy(); };
+  // All locks also mark the thread as running a whole-keyspace command, locking or not.
   bool all = (spec.flags & kLockAll) != 0;
   key_names.clear();
-  if (!all && (spec.first_key > 0 || spec.movable_keys != nullptr)) {
+  if (!all) {
+    // A store that does not lock (one I/O thread) needs no static key positions; movable keys are
+    // still parsed, since malformed ones mark the command as holding every lock.
+    if (spec.movable_keys == nullptr && (spec.first_key <= 0 || !server_.store.locking())) {
+      return storage::ShardLocks{};
+    }
     all = !KeyPositions(spec, args, &key_positions);
     if (!all) {
       for (int pos : key_positions) key_names.push_back(args[pos]);
     }
   }
-  // A script that started after this command was admitted holds every shard: once it is past
-  // busy-reply-threshold the command is answered BUSY, as Redis would, instead of leaving this
-  // thread waiting with its other clients (SCRIPT KILL among them) unanswered.
-  bool may_be_busy = path == ExecutionMode::kNormal && !(spec.flags & kAllowBusy);
-  std::optional<storage::ShardLocks> locks;
-  if (all || !key_names.empty()) {
-    locks = storage::ShardLocks::Unless(server_.store, key_names, all, [&] {
-      return may_be_busy && server_.scripting.busy();
-    });
-    if (!locks) return std::nullopt;
-  }
-  return RunHandler(spec, args, client, reply, path, retry_key);
+  return storage::ShardLocks::Unless(server_.store, key_names, all, give_up);
 }
 
 uint64_t Dispatcher::RunHandler(const CommandSpec& spec, Args args, ClientState& client,

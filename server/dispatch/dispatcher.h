@@ -145,6 +145,10 @@ class Dispatcher {
   std::optional<uint64_t> RunLocked(const CommandSpec& spec, Args args, ClientState& client,
                                     protocol::ReplyWriter& reply, ExecutionMode path,
                                     std::optional<std::string_view> retry_key);
+  // The shard locks the run stage takes for `spec` (none when the store does not lock), or
+  // nothing as RunLocked says.
+  std::optional<storage::ShardLocks> LocksFor(const CommandSpec& spec, Args args,
+                                              ExecutionMode path);
   // The run stage when the caller holds the locks.
   uint64_t RunHandler(const CommandSpec& spec, Args args, ClientState& client,
                       protocol::ReplyWriter& reply, ExecutionMode path,

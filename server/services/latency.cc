@@ -393,6 +393,24 @@ void LatencyHistogram::Record(int64_t nanoseconds) {
   ++total_;
 }
 
+size_t LatencyHistogram::CountsLength() { return kCountsLen; }
+
+size_t LatencyHistogram::IndexOf(int64_t nanoseconds) {
+  return CountsIndex(std::clamp(nanoseconds, kLowest, kHighest));
+}
+
+void LatencyHistogram::AddAt(size_t index, int64_t count) {
+  if (counts_.empty()) counts_.resize(kCountsLen);
+  counts_[index] += count;
+  total_ += count;
+}
+
+void LatencyHistogram::Subtract(const LatencyHistogram& earlier) {
+  if (earlier.counts_.empty()) return;
+  for (size_t i = 0; i < kCountsLen; ++i) counts_[i] -= earlier.counts_[i];
+  total_ -= earlier.total_;
+}
+
 void LatencyHistogram::Add(const LatencyHistogram& other) {
   if (other.counts_.empty()) return;
   if (counts_.empty()) counts_.resize(kCountsLen);
@@ -458,14 +476,21 @@ CommandLatencies::CommandLatencies() : instance_(next_instance.fetch_add(1)) {}
 
 CommandLatencies::~CommandLatencies() = default;
 
+CommandLatencies::Row::Row()
+    : counts(std::make_unique<std::atomic<int64_t>[]>(LatencyHistogram::CountsLength())) {}
+
 CommandLatencies::Block& CommandLatencies::ThisThreadBlock() {
   struct Cached {
     uint64_t instance;
     Block* block;
   };
   thread_local std::vector<Cached> cache;
+  if (!cache.empty() && cache.back().instance == instance_) return *cache.back().block;
   for (Cached& cached : cache) {
-    if (cached.instance == instance_) return *cached.block;
+    if (cached.instance == instance_) {
+      std::swap(cached, cache.back());
+      return *cache.back().block;
+    }
   }
   std::lock_guard lock(blocks_mutex_);
   blocks_.push_back(std::make_unique<Block>());
@@ -473,28 +498,62 @@ CommandLatencies::Block& CommandLatencies::ThisThreadBlock() {
   return *blocks_.back();
 }
 
-void CommandLatencies::Record(const CommandSpec& spec, uint64_t usec) {
+CommandLatencies::Row& CommandLatencies::RowOf(const CommandSpec& spec) {
   Block& block = ThisThreadBlock();
-  std::lock_guard lock(block.mutex);
-  block.histograms[&spec].Record(static_cast<int64_t>(std::min<uint64_t>(usec, kHighest)) * 1000);
+  if (block.last_spec == &spec) return *block.last_row;
+  // Only this thread inserts into its block, so it may look up without the lock.
+  auto it = block.rows.find(&spec);
+  Row* row = nullptr;
+  if (it != block.rows.end()) {
+    row = &it->second;
+  } else {
+    std::lock_guard lock(block.insert_mutex);
+    row = &block.rows[&spec];
+  }
+  block.last_spec = &spec;
+  block.last_row = row;
+  return *row;
+}
+
+void CommandLatencies::Record(const CommandSpec& spec, uint64_t usec) {
+  Row& row = RowOf(spec);
+  auto nanoseconds = static_cast<int64_t>(std::min<uint64_t>(usec, kHighest)) * 1000;
+  // Single writer: a relaxed load and store, no read-modify-write.
+  std::atomic<int64_t>& count = row.counts[LatencyHistogram::IndexOf(nanoseconds)];
+  count.store(count.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
+  row.total.store(row.total.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
+}
+
+std::unordered_map<const CommandSpec*, LatencyHistogram> CommandLatencies::RawSumsLocked() const {
+  std::unordered_map<const CommandSpec*, LatencyHistogram> sums;
+  const size_t length = LatencyHistogram::CountsLength();
+  for (const auto& block : blocks_) {
+    std::lock_guard block_lock(block->insert_mutex);
+    for (const auto& [spec, row] : block->rows) {
+      LatencyHistogram& sum = sums[spec];
+      for (size_t i = 0; i < length; ++i) {
+        if (int64_t n = row.counts[i].load(std::memory_order_relaxed)) sum.AddAt(i, n);
+      }
+    }
+  }
+  return sums;
 }
 
 std::unordered_map<const CommandSpec*, LatencyHistogram> CommandLatencies::Sums() const {
-  std::unordered_map<const CommandSpec*, LatencyHistogram> sums;
   std::lock_guard lock(blocks_mutex_);
-  for (const auto& block : blocks_) {
-    std::lock_guard block_lock(block->mutex);
-    for (const auto& [spec, histogram] : block->histograms) sums[spec].Add(histogram);
+  std::unordered_map<const CommandSpec*, LatencyHistogram> sums = RawSumsLocked();
+  for (auto it = sums.begin(); it != sums.end();) {
+    if (auto base = baseline_.find(it->first); base != baseline_.end()) {
+      it->second.Subtract(base->second);
+    }
+    it = it->second.total() == 0 ? sums.erase(it) : std::next(it);
   }
   return sums;
 }
 
 void CommandLatencies::Reset() {
   std::lock_guard lock(blocks_mutex_);
-  for (const auto& block : blocks_) {
-    std::lock_guard block_lock(block->mutex);
-    block->histograms.clear();
-  }
+  baseline_ = RawSumsLocked();
 }
 
 void InstantaneousMetrics::Track(Metric metric, int64_t now_ms, uint64_t reading) {

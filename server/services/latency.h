@@ -8,6 +8,7 @@
 // Times are the server clock's seconds (storage/clock.h), so a frozen clock makes them exact.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <mutex>
@@ -86,13 +87,23 @@ class LatencyHistogram {
   // bucket bounds from 1024 ns, those whose count grew.
   std::vector<std::pair<int64_t, int64_t>> CumulativeBuckets() const;
 
+  // The raw counts, for CommandLatencies' lock-free rows: how many there are, the one a sample
+  // falls in, and adding to one.
+  static size_t CountsLength();
+  static size_t IndexOf(int64_t nanoseconds);
+  void AddAt(size_t index, int64_t count);
+  // Takes away `earlier`, a past reading of the same growing counts.
+  void Subtract(const LatencyHistogram& earlier);
+
  private:
   std::vector<int64_t> counts_;  // sized at the first record
   int64_t total_ = 0;
 };
 
-// Per-command histograms, recorded by each I/O thread into its own block (no lock shared between
-// threads on the command path) and summed by readers.
+// Per-command histograms, recorded by each I/O thread into its own block and summed by readers.
+// Recording takes no lock and no locked instruction: each counter has one writer (its block's
+// thread), and readers load it. Counts only grow, so RESETSTAT keeps a baseline to subtract
+// instead of clearing what a writer may be touching.
 class CommandLatencies {
  public:
   CommandLatencies();
@@ -107,15 +118,29 @@ class CommandLatencies {
   void Reset();
 
  private:
+  // One command's histogram on one thread.
+  struct Row {
+    Row();
+    std::unique_ptr<std::atomic<int64_t>[]> counts;
+    std::atomic<int64_t> total{0};
+  };
   struct Block {
-    mutable std::mutex mutex;  // uncontended but for readers
-    std::unordered_map<const CommandSpec*, LatencyHistogram> histograms;
+    mutable std::mutex insert_mutex;  // held to add a row, and by readers
+    std::unordered_map<const CommandSpec*, Row> rows;  // node-based: a row never moves
+    // The owner's last row: a run of one command skips the lookup. Owner thread only.
+    const CommandSpec* last_spec = nullptr;
+    Row* last_row = nullptr;
   };
   Block& ThisThreadBlock();
+  Row& RowOf(const CommandSpec& spec);
+  // Everything recorded since start; blocks_mutex_ held.
+  std::unordered_map<const CommandSpec*, LatencyHistogram> RawSumsLocked() const;
 
   const uint64_t instance_;
   mutable std::mutex blocks_mutex_;
   std::vector<std::unique_ptr<Block>> blocks_;
+  // The sums at the last RESETSTAT; blocks_mutex_ held.
+  std::unordered_map<const CommandSpec*, LatencyHistogram> baseline_;
 };
 
 // INFO's instantaneous_ops_per_sec and instantaneous_{input,output}_kbps: Redis's

@@ -210,6 +210,14 @@ TEST(RespParserTest, InvalidBulkLength) {
   EXPECT_EQ(ParseOnce("*1\r\n$536870912\r\n"), NeedMore());
 }
 
+TEST(RespParserTest, BulkLineWaitsForTheByteAfterCR) {
+  // The one-pass header read and the general one agree at the edge of the input.
+  EXPECT_EQ(ParseOnce("*1\r\n$1\r"), NeedMore());
+  EXPECT_EQ(ParseOnce("*1\r\n$123456789\r"), NeedMore());
+  EXPECT_EQ(ParseOnce("*1\r\n$1\r\nx\r\n"), Command({"x"}, 11));
+  EXPECT_EQ(ParseOnce("*1\r\n$0\r\n\r\n"), Command({""}, 10));
+}
+
 TEST(RespParserTest, BytesWantedCoversTheWholePendingBulk) {
   RespParser parser;
   EXPECT_EQ(parser.Parse("*2\r\n$3\r\nGET\r\n$10\r\nabc"), ParseStatus::kNeedMore);
