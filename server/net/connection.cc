@@ -311,8 +311,20 @@ void Connection::OnRead(const boost::system::error_code& error, size_t bytes) {
   if (processing_) return;
   ProcessInput();
   if (closed_) return;
-  // The replies leave now, in this handler: posting the write for the end of the turn cost a
-  // handler and an extra epoll_wait per request, as a -P 1 client waits for each reply anyway.
+  // One command's reply leaves now, in this handler: its client waits for it, and posting the
+  // write for the end of the turn would cost a handler and an extra epoll_wait per request. A
+  // pipelined batch's replies wait for the end of the turn, once every connection that became
+  // readable in it has run its commands, as Redis writes before it sleeps: they leave in one
+  // burst, so a client driving many connections wakes fewer times.
+  if (batch_commands_ > 1) {
+    asio::post(executor_, [self = shared_from_this()] { self->FlushThenRead(); });
+    return;
+  }
+  FlushThenRead();
+}
+
+void Connection::FlushThenRead() {
+  if (closed_) return;
   Flush();
   // Wait for the replies to go out before reading more: a client that pipelines without reading
   // cannot make the server buffer without bound.
@@ -334,6 +346,7 @@ void Connection::ProcessInput() {
   // Redis's query buffer holds the whole batch until it is done, so qbuf= of a client running a
   // command counts the batch's bytes.
   size_t batch_start = input_start_;
+  batch_commands_ = 0;
   // CONFIG SET proto-max-bulk-len applies from the next batch on.
   protocol::ParserLimits limits{.max_bulk_len = server_.config.proto_max_bulk_len().number()};
   while (input_start_ < input_end_ && !client_.close_after_reply && !client_.blocked && !closed_ &&
@@ -363,6 +376,7 @@ void Connection::ProcessInput() {
     PubSubRegistry::ScopedRunningClient running(client_.id(), writer_.buffer());
     size_t mark = pending_.size();
     server_.dispatcher.Dispatch(parser_.args(), client_, writer_);
+    ++batch_commands_;
     if (client_.postponed) [[unlikely]] {
       // CLIENT PAUSE: the command stays in the buffer, parsed again once the pause ends.
       input_start_ = command_start;

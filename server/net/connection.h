@@ -69,6 +69,8 @@ class Connection : public ClientHandle, public std::enable_shared_from_this<Conn
   // The socket became readable while no input was pending: reads into a (re)allocated buffer.
   void OnReadable(const boost::system::error_code& error);
   void OnRead(const boost::system::error_code& error, size_t bytes);
+  // Flush, then read on once the replies are out.
+  void FlushThenRead();
   void OnWritten(const boost::system::error_code& error, size_t bytes);
 
  private:
@@ -137,6 +139,7 @@ class Connection : public ClientHandle, public std::enable_shared_from_this<Conn
   bool closed_ = false;
   bool registered_ = false;
   bool processing_ = false;  // ProcessInput is on the stack
+  size_t batch_commands_ = 0;  // commands the last ProcessInput ran
 };
 
 // A connection over a TCP or unix-domain socket accepted by the listener.
