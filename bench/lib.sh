@@ -1,5 +1,6 @@
-# Helpers the bench scripts share (compare.sh, shared_core.sh, controls.sh): the servers they start
-# and stop, free ports, CPU ticks. Sourced, not run: `work_dir=...; source bench/lib.sh`.
+# Helpers the bench scripts share (compare.sh, shared_core.sh, controls.sh, per_request.sh): the
+# servers they start and stop, free ports, CPU ticks. Sourced, not run:
+# `work_dir=...; source bench/lib.sh`.
 #
 # Every process a script starts goes into `pids`; on exit (normal, error, Ctrl-C) each is stopped
 # by its pid and `work_dir` is removed. Nothing is ever stopped by name.

@@ -35,15 +35,9 @@ respd_bin="$(realpath -s "$(command -v "$respd_bin")")"
 redis_bin="$(realpath -s "$(command -v "$redis_bin")")"
 
 work_dir="$(mktemp -d /tmp/respd-per-request.XXXXXX)"
+source bench/lib.sh
 server_pid=""
 valgrind_prefix=()
-cleanup() {
-  [[ -n "$server_pid" ]] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null
-  rm -rf "$work_dir"
-}
-trap cleanup EXIT
-
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
 start() {
   local port="$2"
@@ -53,12 +47,16 @@ start() {
               --appendonly no >"$work_dir/log" 2>&1) & ;;
   esac
   server_pid=$!
-  for _ in $(seq 1 400); do
-    redis-cli -p "$port" ping >/dev/null 2>&1 && return 0
-    sleep 0.05
-  done
+  pids+=("$server_pid")
+  wait_for_pong "$port" 400 && return 0
   echo "$1 did not start" >&2
   exit 1
+}
+
+stop_server() {
+  stop_pid "$server_pid"
+  forget_pid "$server_pid"
+  server_pid=""
 }
 
 bench() {
@@ -82,8 +80,7 @@ measure() {
   local detail
   detail="$(awk 'NR > 2 && $1 ~ /^[0-9.]+$/ && $NF != "total" {
                    n = $4; printf "%s=%.2f ", $NF, n / '"$requests"' }' "$work_dir/strace")"
-  kill "$server_pid"
-  wait "$server_pid" 2>/dev/null || true
+  stop_server
   # Instructions: the same run under callgrind, counted from the warm-up's end to the run's.
   port="$(free_port)"
   valgrind_prefix=(valgrind --tool=callgrind --callgrind-out-file="$work_dir/callgrind.%p")
@@ -95,9 +92,7 @@ measure() {
   local instructions
   instructions="$(cat "$work_dir"/callgrind.*.[0-9]* 2>/dev/null | awk '/^totals:/ {t = $2} END {print t + 0}')"
   valgrind_prefix=()
-  kill "$server_pid"
-  wait "$server_pid" 2>/dev/null || true
-  server_pid=""
+  stop_server
   awk -v n="$name" -v c="$calls" -v i="$instructions" -v r="$requests" -v d="$detail" \
     'BEGIN { printf "%-6s syscalls/req %.2f  instructions/req %.0f  [%s]\n", n, c / r, i / r, d }'
 }

@@ -1,17 +1,10 @@
 // Encoding of ListPack entries (see list_pack.h).
 #include "storage/list_pack.h"
 
+#include "storage/varint.h"
+
 namespace respd::storage {
 namespace {
-
-size_t VarintSize(size_t v) {
-  size_t n = 1;
-  while (v >= 0x80) {
-    v >>= 7;
-    ++n;
-  }
-  return n;
-}
 
 // Forward varint: low 7 bits first, high bit set while more follow.
 size_t WriteVarint(char* p, size_t v) {

@@ -5,6 +5,8 @@
 #include <cstring>
 #include <new>
 
+#include "storage/varint.h"
+
 namespace respd::storage {
 namespace {
 
@@ -17,15 +19,6 @@ uint64_t ZigZag(uint64_t delta) {
 }
 
 uint64_t UnZigZag(uint64_t z) { return (z >> 1) ^ (~(z & 1) + 1); }
-
-size_t VarintSize(uint64_t v) {
-  size_t n = 1;
-  while (v >= 0x80) {
-    v >>= 7;
-    ++n;
-  }
-  return n;
-}
 
 size_t ElementSize(std::string_view s) { return VarintSize(s.size()) + s.size(); }
 

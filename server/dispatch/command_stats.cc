@@ -11,8 +11,6 @@ namespace {
 // Redis looks for the code's end among the first 32 bytes of "-CODE message".
 constexpr size_t kMaxErrorCodeScan = 31;
 
-std::atomic<uint64_t> next_instance{1};
-
 // Single-writer increment: only the owning thread writes the counter.
 void Bump(std::atomic<uint64_t>& counter, uint64_t n) {
   counter.store(counter.load(std::memory_order_relaxed) + n, std::memory_order_relaxed);
@@ -23,58 +21,20 @@ thread_local std::vector<std::string> precounted_script_errors;
 }  // namespace
 
 CommandStats::CommandStats(std::atomic<uint64_t>& total_error_replies)
-    : instance_(next_instance.fetch_add(1)), total_error_replies_(total_error_replies) {}
+    : total_error_replies_(total_error_replies) {}
 
 CommandStats::~CommandStats() = default;
 
-CommandStats::Block& CommandStats::ThisThreadBlock() {
-  // The block of the CommandStats this thread used last; a thread serving several (tests) looks
-  // the others up.
-  struct Cached {
-    uint64_t instance;
-    Block* block;
-  };
-  thread_local std::vector<Cached> cache;
-  if (!cache.empty() && cache.back().instance == instance_) return *cache.back().block;
-  for (Cached& cached : cache) {
-    if (cached.instance == instance_) {
-      std::swap(cached, cache.back());
-      return *cache.back().block;
-    }
-  }
-  std::lock_guard lock(blocks_mutex_);
-  blocks_.push_back(std::make_unique<Block>());
-  cache.push_back({instance_, blocks_.back().get()});
-  return *blocks_.back();
-}
-
-CommandStats::Counters& CommandStats::Row(const CommandSpec& spec) {
-  Block& block = ThisThreadBlock();
-  if (block.last_spec == &spec) return *block.last_row;
-  // Only this thread inserts into its block, so it may look up without the lock.
-  auto it = block.rows.find(&spec);
-  Counters* row = nullptr;
-  if (it != block.rows.end()) {
-    row = &it->second;
-  } else {
-    std::lock_guard lock(block.insert_mutex);
-    row = &block.rows[&spec];
-  }
-  block.last_spec = &spec;
-  block.last_row = row;
-  return *row;
-}
-
 void CommandStats::RecordCall(const CommandSpec& spec, uint64_t usec, bool failed) {
-  Counters& row = Row(spec);
+  Counters& row = rows_.RowOf(spec);
   Bump(row.calls, 1);
   Bump(row.usec, usec);
   if (failed) Bump(row.failed_calls, 1);
 }
 
-void CommandStats::RecordRejected(const CommandSpec& spec) { Bump(Row(spec).rejected_calls, 1); }
+void CommandStats::RecordRejected(const CommandSpec& spec) { Bump(rows_.RowOf(spec).rejected_calls, 1); }
 
-void CommandStats::RecordFailed(const CommandSpec& spec) { Bump(Row(spec).failed_calls, 1); }
+void CommandStats::RecordFailed(const CommandSpec& spec) { Bump(rows_.RowOf(spec).failed_calls, 1); }
 
 void CommandStats::RecordError(std::string_view error) {
   total_error_replies_.fetch_add(1, std::memory_order_relaxed);
@@ -86,24 +46,21 @@ void CommandStats::RecordError(std::string_view error) {
   ++it->second;
 }
 
-std::unordered_map<const CommandSpec*, CommandCounts> CommandStats::RawSumsLocked() const {
+std::unordered_map<const CommandSpec*, CommandCounts> CommandStats::RawSums() const {
   std::unordered_map<const CommandSpec*, CommandCounts> sums;
-  for (const auto& block : blocks_) {
-    std::lock_guard rows_lock(block->insert_mutex);
-    for (const auto& [spec, row] : block->rows) {
-      CommandCounts& sum = sums[spec];
-      sum.calls += row.calls.load(std::memory_order_relaxed);
-      sum.usec += row.usec.load(std::memory_order_relaxed);
-      sum.rejected_calls += row.rejected_calls.load(std::memory_order_relaxed);
-      sum.failed_calls += row.failed_calls.load(std::memory_order_relaxed);
-    }
-  }
+  rows_.ForEach([&](const CommandSpec* spec, const Counters& row) {
+    CommandCounts& sum = sums[spec];
+    sum.calls += row.calls.load(std::memory_order_relaxed);
+    sum.usec += row.usec.load(std::memory_order_relaxed);
+    sum.rejected_calls += row.rejected_calls.load(std::memory_order_relaxed);
+    sum.failed_calls += row.failed_calls.load(std::memory_order_relaxed);
+  });
   return sums;
 }
 
 std::unordered_map<const CommandSpec*, CommandCounts> CommandStats::Sums() const {
-  std::lock_guard lock(blocks_mutex_);
-  std::unordered_map<const CommandSpec*, CommandCounts> sums = RawSumsLocked();
+  std::lock_guard lock(baseline_mutex_);
+  std::unordered_map<const CommandSpec*, CommandCounts> sums = RawSums();
   for (auto& [spec, sum] : sums) {
     auto base = baseline_.find(spec);
     if (base == baseline_.end()) continue;
@@ -134,8 +91,8 @@ std::map<std::string, uint64_t, std::less<>> CommandStats::ErrorRows() const {
 
 void CommandStats::Reset() {
   {
-    std::lock_guard lock(blocks_mutex_);
-    baseline_ = RawSumsLocked();
+    std::lock_guard lock(baseline_mutex_);
+    baseline_ = RawSums();
   }
   std::lock_guard lock(errors_mutex_);
   errors_.clear();

@@ -22,6 +22,8 @@
 #include <unordered_map>
 #include <vector>
 
+#include "server/dispatch/per_thread_rows.h"
+
 namespace respd::server {
 
 struct CommandSpec;
@@ -65,25 +67,14 @@ class CommandStats {
     std::atomic<uint64_t> rejected_calls{0};
     std::atomic<uint64_t> failed_calls{0};
   };
-  // One thread's counters, written by that thread only: counting costs no locked instruction and
-  // no cache line shared between I/O threads. INFO sums the blocks.
-  struct Block {
-    mutable std::mutex insert_mutex;  // held to add a row, and by readers from other threads
-    std::unordered_map<const CommandSpec*, Counters> rows;
-    // The owner's last row: a pipeline of one command skips the lookup. Owner thread only.
-    const CommandSpec* last_spec = nullptr;
-    Counters* last_row = nullptr;
-  };
-  Counters& Row(const CommandSpec& spec);
-  Block& ThisThreadBlock();
   // Counts since the last RESETSTAT.
   std::unordered_map<const CommandSpec*, CommandCounts> Sums() const;
-  // Counts since start; blocks_mutex_ held.
-  std::unordered_map<const CommandSpec*, CommandCounts> RawSumsLocked() const;
+  // Counts since start.
+  std::unordered_map<const CommandSpec*, CommandCounts> RawSums() const;
 
-  const uint64_t instance_;
-  mutable std::mutex blocks_mutex_;
-  std::vector<std::unique_ptr<Block>> blocks_;
+  // Written by their own thread only (single-writer increments).
+  PerThreadRows<Counters> rows_;
+  mutable std::mutex baseline_mutex_;
   // The sums at the last RESETSTAT: INFO shows what was counted since. Counters only grow, so
   // no thread's count is lost to a reset that races with it.
   std::unordered_map<const CommandSpec*, CommandCounts> baseline_;

@@ -161,8 +161,6 @@ std::string Format(const char* format, auto... args) {
   return std::string(buffer, static_cast<size_t>(std::clamp(n, 0, int{sizeof(buffer) - 1})));
 }
 
-std::atomic<uint64_t> next_instance{1};
-
 }  // namespace
 
 std::vector<LatencySample> LatencySeries::History() const {
@@ -472,51 +470,15 @@ std::vector<std::pair<int64_t, int64_t>> LatencyHistogram::CumulativeBuckets() c
   return buckets;
 }
 
-CommandLatencies::CommandLatencies() : instance_(next_instance.fetch_add(1)) {}
+CommandLatencies::CommandLatencies() = default;
 
 CommandLatencies::~CommandLatencies() = default;
 
 CommandLatencies::Row::Row()
     : counts(std::make_unique<std::atomic<int64_t>[]>(LatencyHistogram::CountsLength())) {}
 
-CommandLatencies::Block& CommandLatencies::ThisThreadBlock() {
-  struct Cached {
-    uint64_t instance;
-    Block* block;
-  };
-  thread_local std::vector<Cached> cache;
-  if (!cache.empty() && cache.back().instance == instance_) return *cache.back().block;
-  for (Cached& cached : cache) {
-    if (cached.instance == instance_) {
-      std::swap(cached, cache.back());
-      return *cache.back().block;
-    }
-  }
-  std::lock_guard lock(blocks_mutex_);
-  blocks_.push_back(std::make_unique<Block>());
-  cache.push_back({instance_, blocks_.back().get()});
-  return *blocks_.back();
-}
-
-CommandLatencies::Row& CommandLatencies::RowOf(const CommandSpec& spec) {
-  Block& block = ThisThreadBlock();
-  if (block.last_spec == &spec) return *block.last_row;
-  // Only this thread inserts into its block, so it may look up without the lock.
-  auto it = block.rows.find(&spec);
-  Row* row = nullptr;
-  if (it != block.rows.end()) {
-    row = &it->second;
-  } else {
-    std::lock_guard lock(block.insert_mutex);
-    row = &block.rows[&spec];
-  }
-  block.last_spec = &spec;
-  block.last_row = row;
-  return *row;
-}
-
 void CommandLatencies::Record(const CommandSpec& spec, uint64_t usec) {
-  Row& row = RowOf(spec);
+  Row& row = rows_.RowOf(spec);
   auto nanoseconds = static_cast<int64_t>(std::min<uint64_t>(usec, kHighest)) * 1000;
   // Single writer: a relaxed load and store, no read-modify-write.
   std::atomic<int64_t>& count = row.counts[LatencyHistogram::IndexOf(nanoseconds)];
@@ -524,24 +486,21 @@ void CommandLatencies::Record(const CommandSpec& spec, uint64_t usec) {
   row.total.store(row.total.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
 }
 
-std::unordered_map<const CommandSpec*, LatencyHistogram> CommandLatencies::RawSumsLocked() const {
+std::unordered_map<const CommandSpec*, LatencyHistogram> CommandLatencies::RawSums() const {
   std::unordered_map<const CommandSpec*, LatencyHistogram> sums;
   const size_t length = LatencyHistogram::CountsLength();
-  for (const auto& block : blocks_) {
-    std::lock_guard block_lock(block->insert_mutex);
-    for (const auto& [spec, row] : block->rows) {
-      LatencyHistogram& sum = sums[spec];
-      for (size_t i = 0; i < length; ++i) {
-        if (int64_t n = row.counts[i].load(std::memory_order_relaxed)) sum.AddAt(i, n);
-      }
+  rows_.ForEach([&](const CommandSpec* spec, const Row& row) {
+    LatencyHistogram& sum = sums[spec];
+    for (size_t i = 0; i < length; ++i) {
+      if (int64_t n = row.counts[i].load(std::memory_order_relaxed)) sum.AddAt(i, n);
     }
-  }
+  });
   return sums;
 }
 
 std::unordered_map<const CommandSpec*, LatencyHistogram> CommandLatencies::Sums() const {
-  std::lock_guard lock(blocks_mutex_);
-  std::unordered_map<const CommandSpec*, LatencyHistogram> sums = RawSumsLocked();
+  std::lock_guard lock(baseline_mutex_);
+  std::unordered_map<const CommandSpec*, LatencyHistogram> sums = RawSums();
   for (auto it = sums.begin(); it != sums.end();) {
     if (auto base = baseline_.find(it->first); base != baseline_.end()) {
       it->second.Subtract(base->second);
@@ -552,8 +511,8 @@ std::unordered_map<const CommandSpec*, LatencyHistogram> CommandLatencies::Sums(
 }
 
 void CommandLatencies::Reset() {
-  std::lock_guard lock(blocks_mutex_);
-  baseline_ = RawSumsLocked();
+  std::lock_guard lock(baseline_mutex_);
+  baseline_ = RawSums();
 }
 
 void InstantaneousMetrics::Track(Metric metric, int64_t now_ms, uint64_t reading) {

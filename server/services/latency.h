@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "server/dispatch/dispatcher.h"
+#include "server/dispatch/per_thread_rows.h"
 
 namespace respd::server {
 
@@ -124,22 +125,12 @@ class CommandLatencies {
     std::unique_ptr<std::atomic<int64_t>[]> counts;
     std::atomic<int64_t> total{0};
   };
-  struct Block {
-    mutable std::mutex insert_mutex;  // held to add a row, and by readers
-    std::unordered_map<const CommandSpec*, Row> rows;  // node-based: a row never moves
-    // The owner's last row: a run of one command skips the lookup. Owner thread only.
-    const CommandSpec* last_spec = nullptr;
-    Row* last_row = nullptr;
-  };
-  Block& ThisThreadBlock();
-  Row& RowOf(const CommandSpec& spec);
-  // Everything recorded since start; blocks_mutex_ held.
-  std::unordered_map<const CommandSpec*, LatencyHistogram> RawSumsLocked() const;
+  // Everything recorded since start.
+  std::unordered_map<const CommandSpec*, LatencyHistogram> RawSums() const;
 
-  const uint64_t instance_;
-  mutable std::mutex blocks_mutex_;
-  std::vector<std::unique_ptr<Block>> blocks_;
-  // The sums at the last RESETSTAT; blocks_mutex_ held.
+  PerThreadRows<Row> rows_;
+  mutable std::mutex baseline_mutex_;
+  // The sums at the last RESETSTAT.
   std::unordered_map<const CommandSpec*, LatencyHistogram> baseline_;
 };
 

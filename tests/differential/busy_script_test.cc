@@ -9,6 +9,7 @@
 
 #include <chrono>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <vector>
 
@@ -266,11 +267,12 @@ TEST_F(BusyScriptTest, KillStopsWhatRedisCannot) {
   }
 }
 
-// A command that reached the shard locks on another I/O thread just after a script took them is
-// answered BUSY once the script passes the threshold, as Redis answers it, instead of holding its
-// thread until the script ends: that thread's other clients (SCRIPT KILL) are served meanwhile.
-// Found by fuzzing: with every other thread so stuck, nothing could stop a looping script.
-TEST_F(BusyScriptTest, CommandWaitingForTheScriptsLocksGetsBusy) {
+// Sends `command` on another I/O thread just after a looping script started: it gets `ran` (it ran
+// before the script on a very slow machine) or BUSY once the script passes the threshold, as
+// Redis answers it, instead of holding its thread until the script ends; that thread's other
+// clients (SCRIPT KILL) are served meanwhile. Found by fuzzing: with every other thread so stuck,
+// nothing could stop a looping script.
+void ExpectWaitingCommandGetsBusy(const std::vector<std::string>& command, std::string_view ran) {
   ServerProcess respd =
       ServerProcess::StartRespd({"--busy-reply-threshold", "500", "--threads", "2"});
   ASSERT_TRUE(respd.running());
@@ -282,37 +284,25 @@ TEST_F(BusyScriptTest, CommandWaitingForTheScriptsLocksGetsBusy) {
   ASSERT_TRUE(other.Connect(respd.port(), 15000));
   runner.SendRaw(runner.EncodeCommand({"EVAL", kSpinScript, "0"}));
   std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  waiting.SendRaw(waiting.EncodeCommand({"GET", "k"}));
-  // Ran before the script started on a very slow machine, or waited for it and got BUSY.
+  waiting.SendRaw(waiting.EncodeCommand(command));
   std::string got = waiting.ReadReply(5000);
-  EXPECT_TRUE(got == "$-1\r\n" || got.starts_with("-BUSY")) << got;
+  EXPECT_TRUE(got == ran || got.starts_with("-BUSY")) << got;
   EXPECT_TRUE(WaitForBusy(other).starts_with("-BUSY"));
   EXPECT_EQ(other.Command({"SCRIPT", "KILL"}), "+OK\r\n");
   EXPECT_TRUE(runner.ReadReply(15000).starts_with("-ERR Script killed"));
   EXPECT_EQ(waiting.Command({"PING"}), "+PONG\r\n");
 }
 
-// The same for a command without keys that waits for the script engine itself (FUNCTION LOAD,
-// SCRIPT LOAD...): found by fuzzing, it held its thread until the script ended.
+// A keyed command waits for the shard locks the script took.
+TEST_F(BusyScriptTest, CommandWaitingForTheScriptsLocksGetsBusy) {
+  ExpectWaitingCommandGetsBusy({"GET", "k"}, "$-1\r\n");
+}
+
+// A command without keys (FUNCTION LOAD, SCRIPT LOAD...) waits for the script engine itself.
 TEST_F(BusyScriptTest, CommandWaitingForTheEngineGetsBusy) {
-  ServerProcess respd =
-      ServerProcess::StartRespd({"--busy-reply-threshold", "500", "--threads", "2"});
-  ASSERT_TRUE(respd.running());
-  RespClient runner, waiting, filler, other;
-  ASSERT_TRUE(runner.Connect(respd.port(), 15000));
-  ASSERT_TRUE(waiting.Connect(respd.port(), 15000));
-  ASSERT_TRUE(filler.Connect(respd.port(), 15000));
-  ASSERT_TRUE(other.Connect(respd.port(), 15000));
-  runner.SendRaw(runner.EncodeCommand({"EVAL", kSpinScript, "0"}));
-  std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  waiting.SendRaw(waiting.EncodeCommand(
-      {"FUNCTION", "LOAD", "#!lua name=lib\nredis.register_function('f', function() return 1 end)"}));
-  std::string got = waiting.ReadReply(5000);
-  EXPECT_TRUE(got == "$3\r\nlib\r\n" || got.starts_with("-BUSY")) << got;
-  EXPECT_TRUE(WaitForBusy(other).starts_with("-BUSY"));
-  EXPECT_EQ(other.Command({"SCRIPT", "KILL"}), "+OK\r\n");
-  EXPECT_TRUE(runner.ReadReply(15000).starts_with("-ERR Script killed"));
-  EXPECT_EQ(waiting.Command({"PING"}), "+PONG\r\n");
+  ExpectWaitingCommandGetsBusy(
+      {"FUNCTION", "LOAD", "#!lua name=lib\nredis.register_function('f', function() return 1 end)"},
+      "$3\r\nlib\r\n");
 }
 
 // A script that wrote cannot be killed; SHUTDOWN NOSAVE stops the server anyway, on the script's
