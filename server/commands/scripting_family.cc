@@ -19,6 +19,14 @@ namespace {
 
 constexpr std::string_view kErrNoScript = "NOSCRIPT No matching script. Please use EVAL.";
 constexpr std::string_view kErrKeysNegative = "ERR Number of keys can't be negative";
+constexpr std::string_view kErrKeysTooMany =
+    "ERR Number of keys can't be greater than number of args";
+constexpr std::string_view kErrBadNumKeys = "ERR Bad number of keys provided";
+constexpr std::string_view kErrFunctionNotFound = "ERR Function not found";
+constexpr std::string_view kErrRoWithWriteFunction =
+    "ERR Can not execute a script with write flag using *_ro command.";
+// Payload of FUNCTION DUMP: respd's own format (a magic line, then length-prefixed codes).
+constexpr std::string_view kDumpMagic = "RESPDFN1\n";
 
 // The engine's lock, for a command that needs the Lua state, the script cache or the libraries. A
 // script that began after the command was admitted holds it: once that script is past
@@ -37,14 +45,6 @@ std::unique_lock<std::timed_mutex> LockEngine(CommandContext& ctx) {
   }
   return lock;
 }
-constexpr std::string_view kErrKeysTooMany =
-    "ERR Number of keys can't be greater than number of args";
-constexpr std::string_view kErrBadNumKeys = "ERR Bad number of keys provided";
-constexpr std::string_view kErrFunctionNotFound = "ERR Function not found";
-constexpr std::string_view kErrRoWithWriteFunction =
-    "ERR Can not execute a script with write flag using *_ro command.";
-// Payload of FUNCTION DUMP: respd's own format (a magic line, then length-prefixed codes).
-constexpr std::string_view kDumpMagic = "RESPDFN1\n";
 
 // Reads numkeys, which the keys follow. FCALL words a non-integer differently from EVAL.
 size_t NextNumKeys(ArgParser& parser, std::string_view not_integer_error) {
