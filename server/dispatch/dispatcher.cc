@@ -332,8 +332,10 @@ std::optional<storage::ShardLocks> Dispatcher::LocksFor(const CommandSpec& spec,
                                                         ExecutionMode path) {
   // A script that started after this command was admitted holds every shard: once it is past
   // busy-reply-threshold the command is answered BUSY, as Redis would, instead of leaving this
-  // thread waiting with its other clients (SCRIPT KILL among them) unanswered.
-  bool may_be_busy = path == ExecutionMode::kNormal && !(spec.flags & kAllowBusy);
+  // thread waiting with its other clients (SCRIPT KILL among them) unanswered. So is WATCH, the
+  // one allow-busy command with keys, which Redis would run: waiting could last for ever (a
+  // script that wrote cannot be killed).
+  bool may_be_busy = path == ExecutionMode::kNormal;
   auto give_up = [&] { return may_be_busy && server_.scripting.busy(); };
   // All locks also mark the thread as running a whole-keyspace command, locking or not.
   bool all = (spec.flags & kLockAll) != 0;

@@ -67,8 +67,7 @@ std::string WaitForBusy(RespClient& client) {
 // What the script's caller and two other clients see: `waiting` connected before the script
 // started, `late` connects while it is busy. Returns every reply, labelled, in order. respd places
 // connections round-robin, so with two I/O threads `late` shares the script's thread and `waiting`
-// does not; only `late` sends WATCH, which on another thread waits for the keys' shard locks (see
-// docs/COMMANDS.md).
+// does not; only `late` sends WATCH, which on another thread gets BUSY (see docs/COMMANDS.md).
 std::vector<std::string> KillConversation(int port, bool function) {
   std::vector<std::string> seen;
   RespClient runner, waiting, late;

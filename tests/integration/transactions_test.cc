@@ -1,9 +1,11 @@
 // Transactions and scripts are atomic on a multi-threaded respd: optimistic WATCH/MULTI/EXEC
-// increments and read-modify-write scripts from many clients lose nothing. (Scripts past
-// busy-reply-threshold: tests/differential/busy_script_test.cc.)
+// increments and read-modify-write scripts from many clients lose nothing; WATCH meeting a busy
+// script leaves its I/O thread serving. (Scripts past busy-reply-threshold compared with Redis:
+// tests/differential/busy_script_test.cc.)
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <chrono>
 #include <string>
 #include <thread>
 #include <vector>
@@ -93,6 +95,41 @@ TEST(TransactionsTest, ReadModifyWriteScriptsFromEightClientsLoseNothing) {
   RespClient client;
   ASSERT_TRUE(client.Connect(server.port()));
   EXPECT_EQ(client.Command({"GET", "k"}), Bulk(std::to_string(kClients * kIncrementsPerClient)));
+}
+
+// WATCH may run while a script is busy (allow-busy), but on another I/O thread than the script's it
+// needs shard locks the script holds: it must get BUSY rather than stop its whole thread, whose
+// clients (a SCRIPT KILL or SHUTDOWN NOSAVE among them) would wait as long as the script runs.
+TEST(TransactionsTest, WatchOnAnotherThreadThanABusyScriptLeavesItsThreadServing) {
+  ServerProcess server =
+      ServerProcess::StartRespd({"--threads", "2", "--busy-reply-threshold", "50"});
+  ASSERT_TRUE(server.running());
+  RespClient runner;
+  ASSERT_TRUE(runner.Connect(server.port()));
+  // Bounded: spins for 10 s of server time unless killed.
+  ASSERT_TRUE(runner.SendRaw(runner.EncodeCommand(
+      {"EVAL",
+       "local stop = redis.call('TIME')[1] + 10 "
+       "while tonumber(redis.call('TIME')[1]) < stop do end return 'finished'",
+       "0"})));
+  // Connections go to the I/O threads in turn: of two in a row, one is on the other thread.
+  RespClient first, second;
+  ASSERT_TRUE(first.Connect(server.port()));
+  ASSERT_TRUE(second.Connect(server.port()));
+  std::string busy;
+  for (int i = 0; i < 500 && !busy.starts_with("-BUSY"); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    busy = first.Command({"PING"});
+  }
+  ASSERT_TRUE(busy.starts_with("-BUSY")) << busy;
+  for (RespClient* client : {&first, &second}) {
+    std::string reply = client->Command({"WATCH", "k"});
+    EXPECT_TRUE(reply == "+OK\r\n" || reply.starts_with("-BUSY")) << reply;
+    EXPECT_TRUE(client->Command({"PING"}).starts_with("-BUSY"));
+  }
+  EXPECT_EQ(second.Command({"SCRIPT", "KILL"}), "+OK\r\n");
+  EXPECT_TRUE(runner.ReadReply().starts_with("-ERR Script killed")) << "script not killed";
+  EXPECT_EQ(first.Command({"PING"}), "+PONG\r\n");
 }
 
 }  // namespace
