@@ -120,6 +120,17 @@ TEST_F(RespdTimeTest, BlockingTimeoutFiresWhenTheClockIsAdvancedPastIt) {
   EXPECT_EQ(patient.ReadReply(), KeyValue("other", "x"));
 }
 
+// A pause ends at a Clock time, which a frozen Clock never reaches by itself: RESPD TIME still runs
+// under CLIENT PAUSE ALL, or nothing could end that pause.
+TEST_F(RespdTimeTest, ClientPauseAllUnderAFrozenClockEndsWhenTheClockIsAdvanced) {
+  RespClient client = Connect();
+  ASSERT_EQ(admin_.Command({"CLIENT", "PAUSE", "100", "ALL"}), "+OK\r\n");
+  ASSERT_TRUE(client.SendRaw(client.EncodeCommand({"PING"})));
+  EXPECT_EQ(admin_.Command({"RESPD", "TIME", "ADVANCE", "100"}), Int(kT0 + 100));
+  EXPECT_EQ(client.ReadReply(), "+PONG\r\n");
+  EXPECT_EQ(admin_.Command({"PING"}), "+PONG\r\n");
+}
+
 TEST_F(RespdTimeTest, IdleClientTimeoutFollowsTheClock) {
   admin_.Command({"CONFIG", "SET", "timeout", "10"});
   RespClient idle = Connect();
