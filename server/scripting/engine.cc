@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstring>
+#include <thread>
 
 extern "C" {
 #include <lauxlib.h>
@@ -395,6 +396,12 @@ std::string_view ScriptEngine::BusyError() const {
 }
 
 std::string_view ScriptEngine::Kill(bool function) {
+  // Redis's one thread gets to a KILL only once the running script is past busy-reply-threshold
+  // (or has ended). From another I/O thread, answering NOTBUSY before then would leave the script
+  // running, every client BUSY, when Redis would have killed it: wait as its thread would.
+  while (running_.load(std::memory_order_acquire) && !busy_.load(std::memory_order_acquire)) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
   if (!running_.load(std::memory_order_acquire) || !busy_.load(std::memory_order_acquire)) {
     return kErrNotBusy;
   }

@@ -1,7 +1,7 @@
 // Transactions and scripts are atomic on a multi-threaded respd: optimistic WATCH/MULTI/EXEC
-// increments and read-modify-write scripts from many clients lose nothing; WATCH meeting a busy
-// script leaves its I/O thread serving. (Scripts past busy-reply-threshold compared with Redis:
-// tests/differential/busy_script_test.cc.)
+// increments and read-modify-write scripts from many clients lose nothing; WATCH and SCRIPT KILL
+// on another I/O thread than a running script's do not leave it running or their thread stopped.
+// (Scripts past busy-reply-threshold compared with Redis: tests/differential/busy_script_test.cc.)
 #include <gtest/gtest.h>
 
 #include <atomic>
@@ -130,6 +130,34 @@ TEST(TransactionsTest, WatchOnAnotherThreadThanABusyScriptLeavesItsThreadServing
   EXPECT_EQ(second.Command({"SCRIPT", "KILL"}), "+OK\r\n");
   EXPECT_TRUE(runner.ReadReply().starts_with("-ERR Script killed")) << "script not killed";
   EXPECT_EQ(first.Command({"PING"}), "+PONG\r\n");
+}
+
+// SCRIPT KILL from another I/O thread than a running script's, before the script is past
+// busy-reply-threshold, is answered once it is (killed), as in Redis, whose single thread gets to
+// the SCRIPT KILL only then. Answering NOTBUSY at once left the script running, every client BUSY.
+TEST(TransactionsTest, ScriptKillFromAnotherThreadWaitsForTheScriptToBeBusy) {
+  ServerProcess server =
+      ServerProcess::StartRespd({"--threads", "2", "--busy-reply-threshold", "300"});
+  ASSERT_TRUE(server.running());
+  // Connections go to the I/O threads in turn: `other` is not on the runner's thread.
+  RespClient runner, other;
+  ASSERT_TRUE(runner.Connect(server.port()));
+  ASSERT_TRUE(other.Connect(server.port()));
+  // Bounded: spins for 10 s of server time unless killed.
+  ASSERT_TRUE(runner.SendRaw(runner.EncodeCommand(
+      {"EVAL",
+       "local stop = redis.call('TIME')[1] + 10 "
+       "while tonumber(redis.call('TIME')[1]) < stop do end return 'finished'",
+       "0"})));
+  // FUNCTION STATS answers BUSY from the moment a script (not a function) runs, busy or not yet.
+  std::string stats;
+  for (int i = 0; i < 500 && !stats.starts_with("-BUSY"); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    stats = other.Command({"FUNCTION", "STATS"});
+  }
+  ASSERT_TRUE(stats.starts_with("-BUSY")) << stats;
+  EXPECT_EQ(other.Command({"SCRIPT", "KILL"}), "+OK\r\n");
+  EXPECT_TRUE(runner.ReadReply().starts_with("-ERR Script killed")) << "script not killed";
 }
 
 }  // namespace
