@@ -7,6 +7,8 @@
 #include <cctype>
 #include <type_traits>
 
+#include "server/net/drained_read.h"
+
 namespace respd::server {
 namespace asio = boost::asio;
 namespace {
@@ -121,9 +123,13 @@ class SocketConnection final : public Connection {
   }
 
   void ReadSome(asio::mutable_buffer buffer) override {
-    socket_.async_read_some(
-        buffer, [this, self = shared_from_this()](const boost::system::error_code& error,
-                                                  size_t bytes) { OnRead(error, bytes); });
+    auto on_read = [this, self = shared_from_this()](const boost::system::error_code& error,
+                                                     size_t bytes) { OnRead(error, bytes); };
+    if constexpr (kTls) {
+      socket_.async_read_some(buffer, std::move(on_read));
+    } else {
+      AsyncReadDrained(socket_, buffer, std::move(on_read));
+    }
   }
 
   size_t WriteNow(asio::const_buffer buffer, boost::system::error_code& error) override {
