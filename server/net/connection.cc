@@ -128,7 +128,7 @@ class SocketConnection final : public Connection {
     if constexpr (kTls) {
       socket_.async_read_some(buffer, std::move(on_read));
     } else {
-      AsyncReadDrained(socket_, buffer, std::move(on_read));
+      reader_.Read(buffer, std::move(on_read));
     }
   }
 
@@ -164,6 +164,10 @@ class SocketConnection final : public Connection {
   // whatever CONFIG SET does to the server's current one.
   std::shared_ptr<asio::ssl::context> tls_context_;
   Socket socket_;
+  struct NoReader {
+    explicit NoReader(TlsStream&) {}
+  };
+  std::conditional_t<kTls, NoReader, DrainedReader<Socket>> reader_{socket_};
 };
 
 template <>

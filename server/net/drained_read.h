@@ -14,8 +14,9 @@
 #pragma once
 
 #include <boost/asio.hpp>
+#include <boost/asio/recycling_allocator.hpp>
 #include <cstddef>
-#include <memory>
+#include <new>
 #include <utility>
 
 #if !defined(BOOST_ASIO_HAS_EPOLL) || defined(BOOST_ASIO_HAS_IO_URING_AS_DEFAULT)
@@ -37,7 +38,20 @@ class ReadOp final : public detail::reactor_op {
         buffer_(buffer),
         handler_(std::move(handler)) {}
 
+  // From the thread's recycled blocks, as Asio's own operations are: no malloc per read.
+  static ReadOp* New(detail::socket_type socket, boost::asio::mutable_buffer buffer,
+                     Handler handler) {
+    return new (Allocator().allocate(1)) ReadOp(socket, buffer, std::move(handler));
+  }
+
  private:
+  using Allocator = boost::asio::recycling_allocator<ReadOp>;
+
+  static void Delete(ReadOp* op) {
+    op->~ReadOp();
+    Allocator().deallocate(op, 1);
+  }
+
   static status Perform(reactor_op* base) {
     auto* op = static_cast<ReadOp*>(base);
     if (!detail::socket_ops::non_blocking_recv1(op->socket_, op->buffer_.data(),
@@ -51,13 +65,12 @@ class ReadOp final : public detail::reactor_op {
   // `owner` is null when the io_context destroys the operation without running it.
   static void Complete(void* owner, detail::scheduler_operation* base,
                        const boost::system::error_code&, std::size_t) {
-    std::unique_ptr<ReadOp> op(static_cast<ReadOp*>(base));
-    if (owner == nullptr) return;
+    auto* op = static_cast<ReadOp*>(base);
     Handler handler(std::move(op->handler_));
     boost::system::error_code error = op->ec_;
     std::size_t bytes = op->bytes_transferred_;
-    op.reset();
-    handler(error, bytes);
+    Delete(op);
+    if (owner != nullptr) handler(error, bytes);
   }
 
   detail::socket_type socket_;
@@ -74,25 +87,37 @@ struct ImplAccess : Socket {
 
 }  // namespace drained_read_internal
 
-// Reads some bytes from the non-blocking stream `socket` into `buffer`, then
-// handler(error_code, bytes) on the socket's io_context, as socket.async_read_some does.
-template <class Socket, class Handler>
-void AsyncReadDrained(Socket& socket, boost::asio::mutable_buffer buffer, Handler&& handler) {
-  namespace detail = boost::asio::detail;
-  using Op = drained_read_internal::ReadOp<std::decay_t<Handler>>;
-  auto& impl = drained_read_internal::ImplAccess<Socket>::Of(socket);
-  auto& reactor = boost::asio::use_service<detail::reactor>(
-      boost::asio::query(socket.get_executor(), boost::asio::execution::context));
-  auto op = std::make_unique<Op>(impl.socket_, buffer, std::forward<Handler>(handler));
-  if ((impl.state_ & detail::socket_ops::non_blocking) == 0) {
-    // Connections set their sockets non-blocking when they open; a read that would block the
-    // loop is refused rather than made.
-    op->ec_ = boost::asio::error::operation_not_supported;
-    reactor.post_immediate_completion(op.release(), false);
-    return;
+// Reads from one non-blocking stream socket, one read at a time.
+template <class Socket>
+class DrainedReader {
+ public:
+  explicit DrainedReader(Socket& socket)
+      : socket_(socket),
+        reactor_(boost::asio::use_service<boost::asio::detail::reactor>(
+            boost::asio::query(socket.get_executor(), boost::asio::execution::context))) {}
+
+  // Reads some bytes into `buffer`, then handler(error_code, bytes) on the socket's io_context,
+  // as socket.async_read_some does.
+  template <class Handler>
+  void Read(boost::asio::mutable_buffer buffer, Handler&& handler) {
+    namespace detail = boost::asio::detail;
+    using Op = drained_read_internal::ReadOp<std::decay_t<Handler>>;
+    auto& impl = drained_read_internal::ImplAccess<Socket>::Of(socket_);
+    Op* op = Op::New(impl.socket_, buffer, std::forward<Handler>(handler));
+    if ((impl.state_ & detail::socket_ops::non_blocking) == 0) {
+      // Connections set their sockets non-blocking when they open; a read that would block the
+      // loop is refused rather than made.
+      op->ec_ = boost::asio::error::operation_not_supported;
+      reactor_.post_immediate_completion(op, false);
+      return;
+    }
+    reactor_.start_op(detail::reactor::read_op, impl.socket_, impl.reactor_data_, op,
+                      /*is_continuation=*/false, /*allow_speculative=*/true);
   }
-  reactor.start_op(detail::reactor::read_op, impl.socket_, impl.reactor_data_, op.release(),
-                   /*is_continuation=*/false, /*allow_speculative=*/true);
-}
+
+ private:
+  Socket& socket_;
+  boost::asio::detail::reactor& reactor_;
+};
 
 }  // namespace respd::server
