@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Syscalls and instructions per request of respd (--threads 1) and redis-server under
-# redis-benchmark: strace -c over one run, then callgrind's instruction count (user space) over
+# redis-benchmark: perf tracepoints (or strace -c) over one run, then callgrind's instruction count (user space) over
 # another. Counts, unlike throughput, hardly move when the machine is busy, so this is the figure
 # to compare while other work runs beside it.
 # Usage: bench/per_request.sh [--requests N] [--clients C] [--pipeline P] [--test set|get]
@@ -69,17 +69,31 @@ measure() {
   port="$(free_port)"
   start "$name" "$port"
   bench "$port"  # warm up: keys exist, buffers are sized
-  strace -c -f -p "$server_pid" -o "$work_dir/strace" 2>/dev/null &
-  local tracer=$!
-  sleep 0.5
-  bench "$port"
-  kill -INT "$tracer"
-  wait "$tracer" 2>/dev/null || true
-  local calls
-  calls="$(awk '$NF == "total" {print $4 + 0}' "$work_dir/strace")"
-  local detail
-  detail="$(awk 'NR > 2 && $1 ~ /^[0-9.]+$/ && $NF != "total" {
-                   n = $4; printf "%s=%.2f ", $NF, n / '"$requests"' }' "$work_dir/strace")"
+  local calls detail
+  if ((use_perf)); then
+    # Tracepoints count without slowing the server; strace does, which lets a read that a fast
+    # server would find empty find the next request already there.
+    perf stat -x, -e "$perf_events" -p "$server_pid" -o "$work_dir/perf" 2>/dev/null &
+    local tracer=$!
+    sleep 0.5
+    bench "$port"
+    kill -INT "$tracer"
+    wait "$tracer" 2>/dev/null || true
+    calls="$(awk -F, '$3 == "raw_syscalls:sys_enter" {print $1 + 0}' "$work_dir/perf")"
+    detail="$(awk -F, '$3 ~ /^syscalls:sys_enter_/ && $1 > 0 {
+                         sub("syscalls:sys_enter_", "", $3); printf "%s=%.2f ", $3, $1 / '"$requests"' }' \
+                "$work_dir/perf")"
+  else
+    strace -c -f -p "$server_pid" -o "$work_dir/strace" 2>/dev/null &
+    local tracer=$!
+    sleep 0.5
+    bench "$port"
+    kill -INT "$tracer"
+    wait "$tracer" 2>/dev/null || true
+    calls="$(awk '$NF == "total" {print $4 + 0}' "$work_dir/strace")"
+    detail="$(awk 'NR > 2 && $1 ~ /^[0-9.]+$/ && $NF != "total" {
+                     n = $4; printf "%s=%.2f ", $NF, n / '"$requests"' }' "$work_dir/strace")"
+  fi
   stop_server
   # Instructions: the same run under callgrind, counted from the warm-up's end to the run's.
   port="$(free_port)"
@@ -97,7 +111,16 @@ measure() {
     'BEGIN { printf "%-6s syscalls/req %.2f  instructions/req %.0f  [%s]\n", n, c / r, i / r, d }'
 }
 
-echo "test=$test_name requests=$requests clients=$clients pipeline=$pipeline"
+perf_events="raw_syscalls:sys_enter"
+for call in read recvfrom write sendto epoll_wait epoll_ctl; do
+  perf_events+=",syscalls:sys_enter_$call"
+done
+use_perf=0
+if command -v perf >/dev/null && perf stat -e "$perf_events" true >/dev/null 2>&1; then
+  use_perf=1
+fi
+echo "test=$test_name requests=$requests clients=$clients pipeline=$pipeline" \
+  "syscalls counted by $( ((use_perf)) && echo "perf tracepoints" || echo strace)"
 for name in respd redis; do
   [[ -n "$only" && "$only" != "$name" ]] && continue
   measure "$name"
