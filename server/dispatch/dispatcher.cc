@@ -394,10 +394,10 @@ void Dispatcher::Count(const Completion& done) {
       return;
     case Outcome::kBlocked:
       // Counted when answered.
-      server_.stats.total_commands_processed.fetch_add(1, std::memory_order_relaxed);
+      server_.stats.total_commands_processed.Add(1);
       break;
     case Outcome::kRan: {
-      server_.stats.total_commands_processed.fetch_add(1, std::memory_order_relaxed);
+      server_.stats.total_commands_processed.Add(1);
       std::optional<std::string_view> error = ErrorOf(done.reply);
       // A script passing on an error its redis.call already counted still fails, but the error is
       // not counted twice.
