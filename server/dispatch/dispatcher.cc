@@ -265,12 +265,12 @@ Refusal Dispatcher::AdmitFromScript(const Resolution& resolved, Args args, Clien
 
 Refusal Dispatcher::RunAdmissionHooks(ExecutionMode path, const CommandSpec& spec, Args args,
                                       ClientState& client) const {
-  if (admission_hooks_.empty()) [[likely]] {
-    return Refusal::kNone;
-  }
   Admission admission{path, spec, args, client, hook_error_text};
-  for (const AdmissionHook& hook : admission_hooks_) {
-    if (Refusal refusal = hook(admission); refusal != Refusal::kNone) return refusal;
+  for (const Switched<AdmissionHook>& entry : admission_hooks_) {
+    if (!entry.Runs()) [[likely]] {
+      continue;
+    }
+    if (Refusal refusal = entry.hook(admission); refusal != Refusal::kNone) return refusal;
   }
   return Refusal::kNone;
 }
@@ -368,8 +368,8 @@ uint64_t Dispatcher::RunHandler(const CommandSpec& spec, Args args, ClientState&
 
 void Dispatcher::After(const Completion& done) {
   Count(done);
-  if (!after_hooks_.empty()) [[unlikely]] {
-    for (const AfterHook& hook : after_hooks_) hook(done);
+  for (const Switched<AfterHook>& entry : after_hooks_) {
+    if (entry.Runs()) entry.hook(done);
   }
   // Clients blocked on keys this command made ready are served now that its locks are released;
   // a command served from a busy script's hook leaves them to the script's own command, so none is
