@@ -225,7 +225,9 @@ Entry* Database::ResizeString(Entry* entry, size_t new_len) {
 }
 
 void Database::MarkModified(std::string_view key) {
-  for (KeyspaceObserver* observer : store_->change_observers()) observer->OnKeyModified(index_, key);
+  for (KeyspaceObserver* observer : store_->change_observers()) {
+    observer->OnKeyModified(index_, key);
+  }
 }
 
 void Database::Touch(std::string_view key, KeyEvent event) {
@@ -249,7 +251,9 @@ void Database::Touch(std::string_view key, KeyEvent event) {
 }
 
 void Database::Notify(std::string_view key, KeyEvent event) {
-  for (KeyspaceObserver* observer : store_->event_observers()) observer->OnKeyEvent(index_, key, event);
+  for (KeyspaceObserver* observer : store_->event_observers()) {
+    observer->OnKeyEvent(index_, key, event);
+  }
 }
 
 void Database::TouchOrDelete(std::string_view key, const Object& value, KeyEvent event) {
@@ -266,7 +270,9 @@ void Database::SignalIfServable(const Entry* added) {
   // it holds a type some blocking command pops from.
   ValueType type = added->type();
   if (type != ValueType::kList && type != ValueType::kZSet) return;
-  for (KeyspaceObserver* observer : store_->change_observers()) observer->OnKeyReady(index_, added->key());
+  for (KeyspaceObserver* observer : store_->change_observers()) {
+    observer->OnKeyReady(index_, added->key());
+  }
 }
 
 void Database::ExpireEntry(Shard& shard, Entry* entry, uint64_t hash) {
