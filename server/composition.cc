@@ -61,31 +61,34 @@ void RegisterResetHooks(ServerContext& server) {
 void Compose(ServerContext& server) {
   RegisterAllFamilies(server.commands);
   server.acl.Init(server.commands);
-  server.store.AddObserver(&server.watches);
-  server.store.AddObserver(&server.blocking);
-  server.store.AddObserver(&server.keyspace_notifier);
-  server.store.AddObserver(&server.tracking);
+  using storage::Store;
+  server.store.AddObserver(&server.watches, Store::kChanges | Store::kReportsWork);
+  server.store.AddObserver(&server.blocking, Store::kChanges | Store::kReportsWork);
+  server.store.AddObserver(&server.keyspace_notifier, Store::kEvents);
+  server.store.AddObserver(&server.tracking, Store::kChanges | Store::kReportsWork);
   // Admission, in Redis's order: ACL, then a monitor's keyspace refusal, then respd's fault rules;
   // tracking last, so only a command that will run consumes CLIENT CACHING's one-shot flag.
-  server.dispatcher.AddAdmissionHook(AclAdmissionHook(server));
-  server.dispatcher.AddAdmissionHook(MonitorAdmission(server));
+  // Each feature's switch keeps its hooks out of the pipeline while it has nothing to do.
+  server.dispatcher.AddAdmissionHook(AclAdmissionHook(server), server.acl.checks_switch());
+  server.dispatcher.AddAdmissionHook(MonitorAdmission(server), server.monitors.active_switch());
   server.dispatcher.AddAdmissionHook(
-      [&faults = server.faults](const Admission& admission) { return faults.Admit(admission); });
-  server.dispatcher.AddAdmissionHook([&tracking = server.tracking](const Admission& admission) {
-    tracking.BeforeCommand(admission);
-    return Refusal::kNone;
-  });
+      [&faults = server.faults](const Admission& admission) { return faults.Admit(admission); },
+      server.faults.armed_switch());
+  server.dispatcher.AddAdmissionHook(
+      [&tracking = server.tracking](const Admission& admission) {
+        tracking.BeforeCommand(admission);
+        return Refusal::kNone;
+      },
+      server.tracking.hooks_switch());
   server.dispatcher.AddAfterHook(
-      [&tracking = server.tracking](const Completion& done) { tracking.AfterCommand(done); });
+      [&tracking = server.tracking](const Completion& done) { tracking.AfterCommand(done); },
+      server.tracking.hooks_switch());
   server.dispatcher.AddAfterHook(SlowlogHook(server));
   server.dispatcher.AddAfterHook(LatencyHook(server));
-  server.dispatcher.AddAfterHook([&server](const Completion& done) {
-    // No clock read per command for a journal that is off.
-    if (server.journal.enabled()) [[unlikely]] {
-      server.journal.Record(done, server.clock.NowMs());
-    }
-  });
-  server.dispatcher.AddAfterHook(MonitorHook(server));
+  server.dispatcher.AddAfterHook(
+      [&server](const Completion& done) { server.journal.Record(done, server.clock.NowMs()); },
+      server.journal.enabled_switch());
+  server.dispatcher.AddAfterHook(MonitorHook(server), server.monitors.active_switch());
   server.clients.AddDisconnectHook([&server](uint64_t id) { server.leases.ReleaseAll(id); });
   server.config.CaptureStartupValues();
   if (std::optional<uint64_t> seed = StartupSeed(server.config)) server.SeedRandom(seed);

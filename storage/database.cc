@@ -225,7 +225,9 @@ Entry* Database::ResizeString(Entry* entry, size_t new_len) {
 }
 
 void Database::MarkModified(std::string_view key) {
-  for (KeyspaceObserver* observer : store_->observers()) observer->OnKeyModified(index_, key);
+  for (KeyspaceObserver* observer : store_->change_observers()) {
+    observer->OnKeyModified(index_, key);
+  }
 }
 
 void Database::Touch(std::string_view key, KeyEvent event) {
@@ -249,7 +251,9 @@ void Database::Touch(std::string_view key, KeyEvent event) {
 }
 
 void Database::Notify(std::string_view key, KeyEvent event) {
-  for (KeyspaceObserver* observer : store_->observers()) observer->OnKeyEvent(index_, key, event);
+  for (KeyspaceObserver* observer : store_->event_observers()) {
+    observer->OnKeyEvent(index_, key, event);
+  }
 }
 
 void Database::TouchOrDelete(std::string_view key, const Object& value, KeyEvent event) {
@@ -266,7 +270,9 @@ void Database::SignalIfServable(const Entry* added) {
   // it holds a type some blocking command pops from.
   ValueType type = added->type();
   if (type != ValueType::kList && type != ValueType::kZSet) return;
-  for (KeyspaceObserver* observer : store_->observers()) observer->OnKeyReady(index_, added->key());
+  for (KeyspaceObserver* observer : store_->change_observers()) {
+    observer->OnKeyReady(index_, added->key());
+  }
 }
 
 void Database::ExpireEntry(Shard& shard, Entry* entry, uint64_t hash) {
@@ -312,7 +318,7 @@ void Database::Clear() {
     s.used_bytes.store(0, std::memory_order_relaxed);
   }
   if (had_keys) {
-    for (KeyspaceObserver* observer : store_->observers()) observer->OnDbModified(index_);
+    for (KeyspaceObserver* observer : store_->change_observers()) observer->OnDbModified(index_);
   }
 }
 
@@ -427,7 +433,7 @@ void Database::SwapContents(Database& other) {
     b.used_bytes.store(a_bytes, std::memory_order_relaxed);
     a.table.Swap(b.table);
   }
-  for (KeyspaceObserver* observer : store_->observers()) {
+  for (KeyspaceObserver* observer : store_->change_observers()) {
     observer->OnDbModified(index_);
     observer->OnDbModified(other.index_);
   }
@@ -454,6 +460,18 @@ size_t Database::UsedBytes() const {
 Store::Store(int num_databases, bool locking) : locking_(locking) {
   databases_.reserve(num_databases);
   for (int i = 0; i < num_databases; ++i) databases_.push_back(std::make_unique<Database>(this, i));
+}
+
+void Store::AddObserver(KeyspaceObserver* observer, uint32_t calls) {
+  if (calls & kChanges) {
+    change_observers_.push_back(observer);
+    if (calls & kReportsWork) {
+      observer->work_ = &work_;
+    } else {
+      work_.fetch_add(1, std::memory_order_relaxed);  // for good: it hears every change
+    }
+  }
+  if (calls & kEvents) event_observers_.push_back(observer);
 }
 
 void Store::SwapDatabases(int a, int b) {

@@ -45,6 +45,18 @@ class KeyspaceObserver {
   // An operation reported `event` on a key (keyspace notifications, tracking); most observers
   // only need OnKeyModified.
   virtual void OnKeyEvent(int db, std::string_view key, KeyEvent event) {}
+
+ protected:
+  // For an observer added with Store::kReportsWork: it adds what it starts watching for (a watched
+  // key, a waiter) and takes it away when done, before and after it could care about a change.
+  // While the store's sum is zero, no change calls any such observer.
+  void ChangeWork(int64_t delta) {
+    if (work_ != nullptr) work_->fetch_add(delta, std::memory_order_relaxed);
+  }
+
+ private:
+  friend class Store;
+  std::atomic<int64_t>* work_ = nullptr;
 };
 
 struct KeyspaceStats {
@@ -229,9 +241,20 @@ class Store {
   bool locking() const { return locking_; }
   std::timed_mutex& shard_mutex(size_t shard) { return shard_mutexes_[shard]; }
 
+  // What an observer is called for: changes (OnKeyModified, OnDbModified, OnKeyReady) and events
+  // (OnKeyEvent); with kReportsWork, changes only while some observer has work (ChangeWork), so a
+  // write with no WATCH, no blocked client and no tracking makes no call but one load.
+  enum ObserverCalls : uint32_t { kChanges = 1, kEvents = 2, kReportsWork = 4 };
   // Observers are added at start-up, before any client connects (WATCH, blocking, notifications).
-  void AddObserver(KeyspaceObserver* observer) { observers_.push_back(observer); }
-  const std::vector<KeyspaceObserver*>& observers() const { return observers_; }
+  void AddObserver(KeyspaceObserver* observer, uint32_t calls = kChanges | kEvents);
+  // The observers of changes, empty while none has work; those of events.
+  std::span<KeyspaceObserver* const> change_observers() const {
+    if (work_.load(std::memory_order_relaxed) == 0) [[likely]] {
+      return {};
+    }
+    return change_observers_;
+  }
+  std::span<KeyspaceObserver* const> event_observers() const { return event_observers_; }
   KeyspaceStats& stats() { return stats_; }
   // Redis's server.dirty (INFO's rdb_changes_since_last_save): commands add the number of changes
   // Redis counts for them. RESETSTAT leaves it; only what stands for a save resets it.
@@ -255,7 +278,10 @@ class Store {
   std::vector<std::unique_ptr<Database>> databases_;
   bool locking_;
   std::array<std::timed_mutex, kShardCount> shard_mutexes_;
-  std::vector<KeyspaceObserver*> observers_;
+  std::vector<KeyspaceObserver*> change_observers_;
+  std::vector<KeyspaceObserver*> event_observers_;
+  // The work observers of changes reported, plus one for each that reports none.
+  std::atomic<int64_t> work_{0};
   KeyspaceStats stats_;
   std::atomic<uint64_t> dirty_{0};
   std::atomic<bool> expiry_held_{false};

@@ -176,7 +176,7 @@ void InfoPersistence(ServerContext& server, InfoWriter& out) {
 }
 
 void InfoStats(ServerContext& server, InfoWriter& out) {
-  auto get = [](const std::atomic<uint64_t>& counter) {
+  auto get = [](const auto& counter) {
     return static_cast<int64_t>(counter.load(std::memory_order_relaxed));
   };
   const ServerStats& stats = server.stats;

@@ -226,10 +226,10 @@ void CmdConfigSet(CommandContext& ctx) {
 // CONFIG RESETSTAT
 void CmdConfigResetstat(CommandContext& ctx) {
   ServerStats& stats = ctx.server.stats;
-  for (auto* counter : {&stats.total_connections_received, &stats.total_commands_processed,
-                        &stats.rejected_connections, &stats.total_net_input_bytes,
-                        &stats.total_net_output_bytes, &stats.total_error_replies,
-                        &stats.expire_cycle_usec}) {
+  stats.total_commands_processed.store(0);
+  for (auto* counter : {&stats.total_connections_received, &stats.rejected_connections,
+                        &stats.total_net_input_bytes, &stats.total_net_output_bytes,
+                        &stats.total_error_replies, &stats.expire_cycle_usec}) {
     counter->store(0, std::memory_order_relaxed);
   }
   storage::KeyspaceStats& keyspace = ctx.server.store.stats();

@@ -267,12 +267,12 @@ Refusal Dispatcher::AdmitFromScript(const Resolution& resolved, Args args, Clien
 
 Refusal Dispatcher::RunAdmissionHooks(ExecutionMode path, const CommandSpec& spec, Args args,
                                       ClientState& client) const {
-  if (admission_hooks_.empty()) [[likely]] {
-    return Refusal::kNone;
-  }
   Admission admission{path, spec, args, client, hook_error_text};
-  for (const AdmissionHook& hook : admission_hooks_) {
-    if (Refusal refusal = hook(admission); refusal != Refusal::kNone) return refusal;
+  for (const Switched<AdmissionHook>& entry : admission_hooks_) {
+    if (!entry.Runs()) [[likely]] {
+      continue;
+    }
+    if (Refusal refusal = entry.hook(admission); refusal != Refusal::kNone) return refusal;
   }
   return Refusal::kNone;
 }
@@ -372,8 +372,8 @@ uint64_t Dispatcher::RunHandler(const CommandSpec& spec, Args args, ClientState&
 
 void Dispatcher::After(const Completion& done) {
   Count(done);
-  if (!after_hooks_.empty()) [[unlikely]] {
-    for (const AfterHook& hook : after_hooks_) hook(done);
+  for (const Switched<AfterHook>& entry : after_hooks_) {
+    if (entry.Runs()) entry.hook(done);
   }
   // Clients blocked on keys this command made ready are served now that its locks are released;
   // a command served from a busy script's hook leaves them to the script's own command, so none is
@@ -398,10 +398,10 @@ void Dispatcher::Count(const Completion& done) {
       return;
     case Outcome::kBlocked:
       // Counted when answered.
-      server_.stats.total_commands_processed.fetch_add(1, std::memory_order_relaxed);
+      server_.stats.total_commands_processed.Add(1);
       break;
     case Outcome::kRan: {
-      server_.stats.total_commands_processed.fetch_add(1, std::memory_order_relaxed);
+      server_.stats.total_commands_processed.Add(1);
       std::optional<std::string_view> error = ErrorOf(done.reply);
       // A script passing on an error its redis.call already counted still fails, but the error is
       // not counted twice.

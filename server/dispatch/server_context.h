@@ -32,6 +32,7 @@
 #include "server/dispatch/command_stats.h"
 #include "server/dispatch/command_table.h"
 #include "server/dispatch/dispatcher.h"
+#include "server/dispatch/per_thread_rows.h"
 #include "server/config/config.h"
 #include "server/scripting/engine.h"
 #include "storage/clock.h"
@@ -44,7 +45,7 @@ inline constexpr std::string_view kRedisVersion = "7.0.15";
 
 struct ServerStats {
   std::atomic<uint64_t> total_connections_received{0};
-  std::atomic<uint64_t> total_commands_processed{0};
+  PerThreadCounter total_commands_processed;
   std::atomic<uint64_t> rejected_connections{0};
   std::atomic<uint64_t> total_net_input_bytes{0};
   std::atomic<uint64_t> total_net_output_bytes{0};

@@ -168,8 +168,11 @@ Acl::UserRules Acl::NewRules() const {
   return rules;
 }
 
-void Acl::Store(AclUser& user, UserRules rules) {
-  user.unrestricted_.store(Unrestricted(rules), std::memory_order_relaxed);
+void Acl::Store(AclUser& user, UserRules rules) const {
+  bool unrestricted = Unrestricted(rules);
+  // Before the user can be restricted: no check may be skipped for it.
+  if (!unrestricted) checking_.store(true, std::memory_order_relaxed);
+  user.unrestricted_.store(unrestricted, std::memory_order_relaxed);
   user.rules_ = std::move(rules);
 }
 
@@ -521,6 +524,7 @@ int Acl::DeleteUsers(std::span<const std::string_view> names) {
   for (std::string_view name : names) {
     auto it = users_.find(name);
     if (it == users_.end()) continue;
+    checking_.store(true, std::memory_order_relaxed);
     it->second->deleted_.store(true, std::memory_order_relaxed);
     it->second->unrestricted_.store(false, std::memory_order_relaxed);
     users_.erase(it);

@@ -129,6 +129,9 @@ class Acl {
   const std::shared_ptr<AclUser>& default_user() const { return default_user_; }
   // The user named `name`, or null.
   std::shared_ptr<AclUser> FindUser(std::string_view name) const;
+  // Off while every user ever made allows everything and none was deleted: Check would pass any
+  // command, so the pipeline skips its ACL hook. Turned on by the first restricted user, for good.
+  const std::atomic<bool>* checks_switch() const { return &checking_; }
   // Redis's authRequired for a new client: the default user needs a password or is off.
   bool AuthRequired() const;
   // The default user has no password (protected mode refuses remote clients then).
@@ -209,7 +212,7 @@ class Acl {
   std::string DescribeSelector(const AclSelector& selector) const;
   std::string DescribeRules(const UserRules& rules) const;
   // Replaces the rules of `user` (exclusive lock held).
-  static void Store(AclUser& user, UserRules rules);
+  void Store(AclUser& user, UserRules rules) const;
   AclDenial CheckSelector(const AclSelector& selector, const CommandInfo& command,
                           std::span<const std::string_view> args, int* arg_index) const;
   // Applies a changed requirepass to the default user (Redis does it when the option is set).
@@ -228,6 +231,7 @@ class Acl {
   std::map<std::string, std::shared_ptr<AclUser>, std::less<>> users_;  // Redis lists them sorted
   std::shared_ptr<AclUser> default_user_;
   mutable std::atomic<uint64_t> requirepass_version_{UINT64_MAX};
+  mutable std::atomic<bool> checking_{false};  // set by Store, which SyncRequirepass calls
   std::string aclfile_;
 
   std::mutex log_mutex_;

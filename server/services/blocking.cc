@@ -64,6 +64,7 @@ bool BlockingRegistry::Block(CommandContext& ctx, std::span<const std::string_vi
     queues_[DbKey{waiter->db, key}].push_back(waiter.get());
   }
   by_client_[ctx.client.id()] = std::move(waiter);
+  ChangeWork(1);
   waiting_.fetch_add(1, std::memory_order_relaxed);
   blocked_clients_.fetch_add(1, std::memory_order_relaxed);
   return true;
@@ -77,6 +78,7 @@ void BlockingRegistry::RemoveLocked(Waiter* waiter) {
     if (it->second.empty()) queues_.erase(it);
   }
   waiting_.fetch_sub(1, std::memory_order_relaxed);
+  ChangeWork(-1);
   blocked_clients_.fetch_sub(1, std::memory_order_relaxed);
   by_client_.erase(waiter->client->id());
 }

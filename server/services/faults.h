@@ -49,6 +49,9 @@ class Faults {
   static constexpr std::string_view kErrReadonly =
       "READONLY You can't write against a read only replica.";
 
+  // On while a rule, LOADING or READONLY is set: the pipeline's switch for Admit.
+  const std::atomic<bool>* armed_switch() const { return &armed_; }
+
   // Adds `rule` and returns its id.
   uint64_t Add(FaultRule rule);
   bool Delete(uint64_t id);

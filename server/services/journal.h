@@ -68,6 +68,8 @@ class Journal {
 
   void SetEnabled(bool on) { enabled_.store(on, std::memory_order_relaxed); }
   bool enabled() const { return enabled_.load(std::memory_order_relaxed); }
+  // The pipeline's switch for Record.
+  const std::atomic<bool>* enabled_switch() const { return &enabled_; }
   // Drops every entry; numbering goes on, so a SINCE taken before still selects what follows
   // (JOURNAL RESET).
   void Reset() { Drop(/*restart_numbering=*/false); }

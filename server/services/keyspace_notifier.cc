@@ -18,8 +18,10 @@ int64_t KeyspaceNotifier::Flags() {
 }
 
 void KeyspaceNotifier::OnKeyEvent(int db, std::string_view key, storage::KeyEvent event) {
+  // Nobody to tell: one load, before the option's version is checked.
+  if (!pubsub_.HasSubscriptions()) return;
   int64_t flags = Flags();
-  if (!(flags & event.event_class) || !pubsub_.HasSubscriptions()) return;
+  if (!(flags & event.event_class)) return;
   if (flags & kNotifyKeyspace) {
     std::string channel = "__keyspace@" + std::to_string(db) + "__:";
     channel.append(key);

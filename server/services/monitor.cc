@@ -28,7 +28,7 @@ void MonitorRegistry::Add(ClientState& client, std::shared_ptr<ClientHandle> han
   if (client.monitoring) return;
   client.monitoring = true;
   monitors_.push_back({client.id(), std::move(handle)});
-  count_.store(monitors_.size(), std::memory_order_relaxed);
+  active_.store(!monitors_.empty(), std::memory_order_relaxed);
 }
 
 void MonitorRegistry::Remove(ClientState& client) {
@@ -36,7 +36,7 @@ void MonitorRegistry::Remove(ClientState& client) {
   if (!client.monitoring) return;
   client.monitoring = false;
   std::erase_if(monitors_, [&](const Monitor& monitor) { return monitor.id == client.id(); });
-  count_.store(monitors_.size(), std::memory_order_relaxed);
+  active_.store(!monitors_.empty(), std::memory_order_relaxed);
 }
 
 void MonitorRegistry::Feed(const ClientState& client, bool from_script,
@@ -72,7 +72,7 @@ void MonitorRegistry::Feed(const ClientState& client, bool from_script,
 
 AfterHook MonitorHook(ServerContext& server) {
   return [&monitors = server.monitors](const Completion& done) {
-    if (!monitors.active() || !Shown(done)) return;
+    if (!Shown(done)) return;
     std::vector<std::string_view> args(done.args.begin(), done.args.end());
     Redact(*done.spec, &args);
     monitors.Feed(done.client, done.path == ExecutionMode::kScript, args);

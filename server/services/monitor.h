@@ -42,7 +42,9 @@ class MonitorRegistry {
   // Takes `client` out of monitor mode (RESET, disconnect); a no-op if it is not in it.
   void Remove(ClientState& client);
   // False while nobody monitors: feeding costs one load.
-  bool active() const { return count_.load(std::memory_order_relaxed) > 0; }
+  bool active() const { return active_.load(std::memory_order_relaxed); }
+  // The same, as the pipeline's switch for the monitor hooks.
+  const std::atomic<bool>* active_switch() const { return &active_; }
 
   // Sends every monitor the line of `args`, run by `client` (a script's client if `from_script`).
   void Feed(const ClientState& client, bool from_script, std::span<const std::string_view> args);
@@ -56,7 +58,7 @@ class MonitorRegistry {
   const Option& unixsocket_;
   std::mutex mutex_;
   std::vector<Monitor> monitors_;
-  std::atomic<size_t> count_{0};
+  std::atomic<bool> active_{false};
 };
 
 // The pipeline's after hook that feeds monitors what Redis's call() feeds them.

@@ -73,6 +73,7 @@ void TrackingRegistry::Enable(ClientState& client, uint64_t redirect, uint32_t o
   if (client.tracking_membership == nullptr) {
     client.tracking_membership = std::make_unique<TrackingMembership>(*this, client);
   }
+  in_use_.store(true, std::memory_order_relaxed);
   std::lock_guard lock(mutex_);
   Tracked& tracked = clients_.try_emplace(client.id(), Tracked{&client, {}}).first->second;
   uint32_t flags = client.tracking_flags.load(std::memory_order_relaxed);
@@ -411,8 +412,11 @@ void TrackingRegistry::Deliver(Outbox& out) {
 }
 
 void TrackingRegistry::UpdateActiveLocked() {
-  active_.store(!table_.empty() || !prefixes_.empty() || !reading_.empty(),
-                std::memory_order_release);
+  bool active = !table_.empty() || !prefixes_.empty() || !reading_.empty();
+  if (active == active_.load(std::memory_order_relaxed)) return;
+  if (active) ChangeWork(1);
+  active_.store(active, std::memory_order_release);
+  if (!active) ChangeWork(-1);
 }
 
 size_t TrackingRegistry::TotalKeys() const {

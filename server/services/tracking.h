@@ -93,6 +93,10 @@ class TrackingRegistry : public storage::KeyspaceObserver {
   // BCAST keys, and the table is trimmed to tracking-table-max-keys.
   void BeforeCommand(const Admission& admission);
   void AfterCommand(const Completion& done);
+  // The hooks' switch: off until the first CLIENT TRACKING ON, then on for good. Never turned off,
+  // so a script's inner commands never meet a BeforeCommand skipped for their outer command (its
+  // client may be gone) once AfterCommand runs; before the first client, nothing is tracked.
+  const std::atomic<bool>* hooks_switch() const { return &in_use_; }
 
   // INFO.
   size_t TotalKeys() const;
@@ -162,6 +166,7 @@ class TrackingRegistry : public storage::KeyspaceObserver {
   std::atomic<bool> active_{false};
   std::atomic<bool> broadcast_pending_{false};
   std::atomic<int64_t> tracking_clients_{0};
+  std::atomic<bool> in_use_{false};
 };
 
 }  // namespace respd::server

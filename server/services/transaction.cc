@@ -52,6 +52,7 @@ void WatchRegistry::Add(int db, std::string_view key, TransactionState* watcher,
   auto it = keys.find(key);
   if (it == keys.end()) {
     it = keys.emplace(std::string(key), std::vector<Watcher>{}).first;
+    ChangeWork(1);
     watched_keys_.fetch_add(1, std::memory_order_relaxed);
   }
   it->second.push_back({watcher, existed});
@@ -67,6 +68,7 @@ void WatchRegistry::Remove(int db, std::string_view key, TransactionState* watch
   if (it->second.empty()) {
     db_it->second.erase(it);
     watched_keys_.fetch_sub(1, std::memory_order_relaxed);
+    ChangeWork(-1);
   }
 }
 

@@ -41,6 +41,45 @@ class DatabaseTest : public ::testing::Test {
   Database& db_;
 };
 
+// An observer that reports its work hears changes only while some observer has work; events
+// always reach event observers.
+class WorkingObserver : public RecordingObserver {
+ public:
+  void Work(int64_t delta) { ChangeWork(delta); }
+};
+
+TEST(StoreObserversTest, ChangesReachWorkReportingObserversOnlyWhileOneHasWork) {
+  Store store(1, /*locking=*/false);
+  WorkingObserver watcher;
+  RecordingObserver events;
+  store.AddObserver(&watcher, Store::kChanges | Store::kReportsWork);
+  store.AddObserver(&events, Store::kEvents);
+  Database& db = store.db(0);
+  db.Touch("a", {kEventString, "set"});
+  EXPECT_TRUE(watcher.modified.empty());
+  EXPECT_EQ(events.events, std::vector<std::string>{"0:set:a"});
+  EXPECT_TRUE(events.modified.empty());
+  watcher.Work(2);
+  db.Touch("b", {kEventString, "set"});
+  watcher.Work(-1);
+  db.Touch("c", {kEventString, "set"});
+  watcher.Work(-1);
+  db.Touch("d", {kEventString, "set"});
+  EXPECT_EQ(watcher.modified, (std::vector<std::string>{"0:b", "0:c"}));
+  EXPECT_TRUE(watcher.events.empty());
+}
+
+TEST(StoreObserversTest, AnObserverThatReportsNoWorkHearsEveryChange) {
+  Store store(1, /*locking=*/false);
+  WorkingObserver watcher;
+  RecordingObserver always;
+  store.AddObserver(&watcher, Store::kChanges | Store::kReportsWork);
+  store.AddObserver(&always);
+  store.db(0).Touch("a", {kEventString, "set"});
+  EXPECT_EQ(watcher.modified, std::vector<std::string>{"0:a"});
+  EXPECT_EQ(always.modified, std::vector<std::string>{"0:a"});
+}
+
 TEST_F(DatabaseTest, TouchSignalsAndReportsNotifyOnlyReports) {
   db_.Touch("k", {kEventList, "lpop"});
   db_.Notify("k", kDelEvent);

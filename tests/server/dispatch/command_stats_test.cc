@@ -2,6 +2,7 @@
 // redis-server 7.0.15 reported for the same sequence (usec values left out).
 #include <algorithm>
 #include <sstream>
+#include <thread>
 
 #include "tests/server/command_test_base.h"
 
@@ -181,6 +182,37 @@ TEST_F(CommandStatsTest, SectionsAndReset) {
   EXPECT_EQ(Run({"info", "errorstats"}), "$14\r\n# Errorstats\r\n\r\n");
   EXPECT_EQ(Stats(), (Lines{"cmdstat_info:calls=1,rejected_calls=0,failed_calls=0",
                             "total_error_replies:0"}));
+}
+
+// total_commands_processed as redis-server 7.0.15 counts it: every command that ran, refusals not,
+// each once it ran (INFO does not see itself); RESETSTAT starts it again.
+TEST_F(CommandStatsTest, TotalCommandsProcessed) {
+  auto total = [this] {
+    std::string stats = Run({"info", "stats"});
+    size_t at = stats.find("total_commands_processed:");
+    return std::stoll(stats.substr(at + std::strlen("total_commands_processed:")));
+  };
+  EXPECT_EQ(total(), 1);  // CONFIG RESETSTAT, counted after it reset
+  Run({"set", "k", "v"});
+  Run({"get", "k"});
+  Run({"nosuch"});
+  Run({"get"});
+  EXPECT_EQ(total(), 4);
+  Run({"config", "resetstat"});
+  EXPECT_EQ(total(), 1);
+}
+
+// Each thread counts into its own cell; a read sums them all, a reset holds for every thread.
+TEST(PerThreadCounterTest, SumsEveryThreadAndResets) {
+  PerThreadCounter counter;
+  counter.Add(2);
+  std::thread([&counter] { counter.Add(3); }).join();
+  EXPECT_EQ(counter.load(), 5u);
+  counter.store(0);
+  EXPECT_EQ(counter.load(), 0u);
+  std::thread([&counter] { counter.Add(1); }).join();
+  counter.Add(1);
+  EXPECT_EQ(counter.load(), 2u);
 }
 
 }  // namespace
