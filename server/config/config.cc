@@ -230,6 +230,8 @@ Config::Config() {
   timeout_ = &Get("timeout");
   proto_max_bulk_len_ = &Get("proto-max-bulk-len");
   requirepass_ = &Get("requirepass");
+  min_replicas_to_write_ = &Get("min-replicas-to-write");
+  min_replicas_max_lag_ = &Get("min-replicas-max-lag");
 }
 
 Option* Config::FindForClient(std::string_view name) {

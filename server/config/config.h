@@ -156,6 +156,8 @@ class Config {
   const Option& timeout() const { return *timeout_; }
   const Option& proto_max_bulk_len() const { return *proto_max_bulk_len_; }
   const Option& requirepass() const { return *requirepass_; }
+  const Option& min_replicas_to_write() const { return *min_replicas_to_write_; }
+  const Option& min_replicas_max_lag() const { return *min_replicas_max_lag_; }
   Option& Get(std::string_view name);  // must exist
 
  private:
@@ -178,6 +180,8 @@ class Config {
   Option* timeout_;
   Option* proto_max_bulk_len_;
   Option* requirepass_;
+  Option* min_replicas_to_write_;
+  Option* min_replicas_max_lag_;
 };
 
 // Parses Redis memory units: "100", "1k" (1000), "1kb" (1024), "5mb", "2gb" (case-insensitive).

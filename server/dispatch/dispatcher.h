@@ -105,8 +105,9 @@ class Dispatcher {
   Resolution Resolve(Args args) const;
 
   // The flags Redis's getCommandFlags gives `spec` as `client` would run it now: a script call
-  // (EVAL, EVALSHA, FCALL) writes unless its script declares no-writes, EXEC has those of its
-  // queued commands. CLIENT PAUSE WRITE and MONITOR's refusals decide by them.
+  // (EVAL, EVALSHA, FCALL and their _RO forms) whose script declares flags writes unless they say
+  // no-writes, EXEC has those of its queued commands. CLIENT PAUSE WRITE, MONITOR's refusals and
+  // min-replicas-to-write decide by them.
   uint32_t FlagsAsRun(const CommandSpec& spec, Args args, const ClientState& client) const;
 
   void AddAdmissionHook(AdmissionHook hook) { admission_hooks_.push_back(std::move(hook)); }
@@ -124,6 +125,9 @@ class Dispatcher {
                           bool read_only) const;
   Refusal RunAdmissionHooks(ExecutionMode path, const CommandSpec& spec, Args args,
                             ClientState& client) const;
+  // min-replicas-to-write refuses writes: it asks for good replicas (respd has none) and
+  // min-replicas-max-lag does not turn it off.
+  bool NoGoodReplicas() const;
   // RefusalText, or the text of the hook that refused with kHookError.
   static std::string RefusalMessage(Refusal refusal, Args args);
   // A client's refused command: a refused EXEC aborts the transaction, anything else refused

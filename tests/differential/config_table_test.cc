@@ -22,10 +22,6 @@ const std::set<std::string> kRespdOnly = {"threads",         "enable-test-contro
                                           "seed",            "journal-max-len",
                                           "journal-max-arg-len"};
 
-// Parameters whose feature respd has not built: unknown to its CONFIG until it is
-// (docs/COMMANDS.md).
-const std::set<std::string> kNotBuilt = {"min-replicas-to-write", "min-slaves-to-write"};
-
 // Known differences in CONFIG SET (docs/COMMANDS.md): respd neither listens again nor resolves
 // hostnames, keeps the replication backlog size as given (it has no backlog), and builds no TLS
 // context for replication or cluster links it does not have (Redis refuses `yes` without one).
@@ -52,7 +48,7 @@ std::map<std::string, std::string> ConfigGetAll(RespClient& client) {
   return values;
 }
 
-TEST(ConfigTableTest, ConfigGetListsRedisParametersLessThoseNotBuilt) {
+TEST(ConfigTableTest, ConfigGetListsEveryRedisParameter) {
   RESPD_REQUIRE_REDIS_SERVER();
   ServerProcess respd = ServerProcess::StartRespd();
   ServerProcess redis = ServerProcess::StartRedis();
@@ -64,7 +60,7 @@ TEST(ConfigTableTest, ConfigGetListsRedisParametersLessThoseNotBuilt) {
   std::map<std::string, std::string> their_values = ConfigGetAll(theirs);
   ASSERT_GT(their_values.size(), 150u);
   for (const auto& [name, value] : their_values) {
-    EXPECT_EQ(our_values.count(name), kNotBuilt.count(name) ? 0u : 1u) << name;
+    EXPECT_EQ(our_values.count(name), 1u) << name;
   }
   for (const auto& [name, value] : our_values) {
     if (!kRespdOnly.count(name)) EXPECT_EQ(their_values.count(name), 1u) << "respd-only " << name;
