@@ -150,7 +150,9 @@ void Dispatcher::RunQueued(const CommandSpec& spec, Args args, ClientState& clie
            WrittenSince(reply, mark), 0});
     return;
   }
-  uint64_t usec = RunHandler(spec, args, client, reply, ExecutionMode::kTransaction, std::nullopt);
+  // Only a client's own command is refused BUSY by its handler.
+  uint64_t usec =
+      RunHandler(spec, args, client, reply, ExecutionMode::kTransaction, std::nullopt).value_or(0);
   After({ExecutionMode::kTransaction, Outcome::kRan, &spec, args, client, Refusal::kNone,
          WrittenSince(reply, mark), usec});
 }
@@ -170,7 +172,8 @@ void Dispatcher::CallFromScript(Args args, ClientState& client, protocol::ReplyW
   // From its first write on, a script cannot be killed (Redis's SCRIPT_WRITE_DIRTY): noted before
   // the write, so a SCRIPT KILL from another thread cannot stop the script after it.
   if (spec.flags & kWrite) server_.scripting.NoteWrite();
-  uint64_t usec = RunHandler(spec, args, client, reply, ExecutionMode::kScript, std::nullopt);
+  uint64_t usec =
+      RunHandler(spec, args, client, reply, ExecutionMode::kScript, std::nullopt).value_or(0);
   After({ExecutionMode::kScript, Outcome::kRan, &spec, args, client, Refusal::kNone,
          WrittenSince(reply, mark), usec});
 }
@@ -374,9 +377,10 @@ std::optional<storage::ShardLocks> Dispatcher::LocksFor(const CommandSpec& spec,
   return storage::ShardLocks::Unless(server_.store, key_names, all, give_up);
 }
 
-uint64_t Dispatcher::RunHandler(const CommandSpec& spec, Args args, ClientState& client,
-                                protocol::ReplyWriter& reply, ExecutionMode path,
-                                std::optional<std::string_view> retry_key) {
+std::optional<uint64_t> Dispatcher::RunHandler(const CommandSpec& spec, Args args,
+                                               ClientState& client, protocol::ReplyWriter& reply,
+                                               ExecutionMode path,
+                                               std::optional<std::string_view> retry_key) {
   // A transaction or script runs at one instant, as in Redis: its caller sets the time once.
   if ((path == ExecutionMode::kNormal || path == ExecutionMode::kBlockedRetry) &&
       !storage::CommandTimeHeld()) {
@@ -385,6 +389,9 @@ uint64_t Dispatcher::RunHandler(const CommandSpec& spec, Args args, ClientState&
   CommandContext ctx{args, reply, client, server_, spec, path, retry_key};
   auto start = std::chrono::steady_clock::now();
   spec.handler(ctx);
+  if (ctx.refused_busy) [[unlikely]] {
+    return std::nullopt;
+  }
   return MicrosSince(start);
 }
 

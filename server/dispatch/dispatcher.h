@@ -144,8 +144,8 @@ class Dispatcher {
   bool TestControlsAllowed(const ClientState& client) const;
 
   // The run stage: takes the shard locks of the command's keys, runs it, releases them. Returns
-  // the handler's microseconds, or nothing when a busy script holds the shards and the command
-  // may not wait for it (BUSY).
+  // the handler's microseconds, or nothing when a busy script holds the shards (or the script
+  // engine the handler needs) and the command may not wait for it (BUSY).
   std::optional<uint64_t> RunLocked(const CommandSpec& spec, Args args, ClientState& client,
                                     protocol::ReplyWriter& reply, ExecutionMode path,
                                     std::optional<std::string_view> retry_key);
@@ -153,10 +153,11 @@ class Dispatcher {
   // nothing as RunLocked says.
   std::optional<storage::ShardLocks> LocksFor(const CommandSpec& spec, Args args,
                                               ExecutionMode path);
-  // The run stage when the caller holds the locks.
-  uint64_t RunHandler(const CommandSpec& spec, Args args, ClientState& client,
-                      protocol::ReplyWriter& reply, ExecutionMode path,
-                      std::optional<std::string_view> retry_key);
+  // The run stage when the caller holds the locks; nothing when the handler was refused BUSY
+  // (CommandContext::refused_busy).
+  std::optional<uint64_t> RunHandler(const CommandSpec& spec, Args args, ClientState& client,
+                                     protocol::ReplyWriter& reply, ExecutionMode path,
+                                     std::optional<std::string_view> retry_key);
 
   // The after stage.
   void After(const Completion& done);
