@@ -1,6 +1,5 @@
-// respd's CONFIG knows Redis 7.0's parameters as Redis does: CONFIG GET * lists the same names
-// (less those whose feature respd has not built), and CONFIG SET of every parameter with a spread of
-// valid and invalid values answers as redis-server does and leaves the same value behind. A
+// respd's CONFIG knows Redis 7.0's parameters as Redis does: CONFIG GET * lists the same names, and
+// CONFIG SET of every parameter with a spread of valid and invalid values answers as redis-server does and leaves the same value behind. A
 // parameter added to either side, or a validation that drifts, fails here without a new line.
 #include <gtest/gtest.h>
 
