@@ -334,18 +334,11 @@ fi
 
 # --- Table ---
 table() {
-  python3 - "$results" <<'EOF'
-import collections, statistics, sys
-values = collections.defaultdict(list)
-order = []
-for line in open(sys.argv[1]):
-    server, measure, value = line.rstrip("\n").split("\t")
-    if measure not in order:
-        order.append(measure)
-    values[(server, measure)].append(float(value))
-def med(server, measure):
-    v = values.get((server, measure))
-    return statistics.median(v) if v else None
+  PYTHONPATH=bench python3 - "$results" <<'EOF'
+import sys
+import results
+values, order = results.load(sys.argv[1])
+med = lambda server, measure: results.median(values, server, measure)
 ttl = {s: (med(s, "rss bytes/key (ttl)") or 0) - (med(s, "rss bytes/key (plain)") or 0) for s in ("redis", "respd")}
 rows = [(m, med("redis", m), med("respd", m)) for m in order]
 if med("redis", "rss bytes/key (ttl)") is not None:

@@ -109,16 +109,11 @@ for ((run = 1; run <= runs; run++)); do
 done
 
 table() {
-  python3 - "$results" "${modes[@]}" <<'EOF'
-import collections, statistics, sys
+  PYTHONPATH=bench python3 - "$results" "${modes[@]}" <<'EOF'
+import statistics, sys
+import results
 modes = sys.argv[2:]
-values = collections.defaultdict(list)
-order = []
-for line in open(sys.argv[1]):
-    mode, measure, value = line.rstrip("\n").split("\t")
-    if measure not in order:
-        order.append(measure)
-    values[(mode, measure)].append(float(value))
+values, order = results.load(sys.argv[1])
 print("median ops/s (ratio to off)")
 print(f"{'':24}" + "".join(f"{m:>22}" for m in modes))
 for measure in order:

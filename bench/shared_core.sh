@@ -115,15 +115,10 @@ for ((run = 1; run <= runs; run++)); do
 done
 
 table() {
-  python3 - "$results" <<'EOF'
-import collections, statistics, sys
-values = collections.defaultdict(list)
-order = []
-for line in open(sys.argv[1]):
-    server, measure, value = line.rstrip("\n").split("\t")
-    if measure not in order:
-        order.append(measure)
-    values[(server, measure)].append(float(value))
+  PYTHONPATH=bench python3 - "$results" <<'EOF'
+import statistics, sys
+import results
+values, order = results.load(sys.argv[1])
 print(f"{'measure (median; min-max of ratio per run)':52} {'redis':>10} {'respd':>10} {'ratio':>7} {'spread':>12}")
 for m in order:
     r, s = values[("redis", m)], values[("respd", m)]

@@ -425,7 +425,7 @@ void CmdClientKill(CommandContext& ctx) {
 
 // CLIENT HELP
 void CmdClientHelp(CommandContext& ctx) {
-  // Redis 7.0.15's text, with Redis 7.2's SETINFO lines.
+  // Redis 7.0.15's text: SETINFO (Redis 7.2's, registered for clients' handshakes) is not listed.
   static constexpr std::string_view kLines[] = {
       "CLIENT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
       "CACHING (YES|NO)",
@@ -464,10 +464,6 @@ void CmdClientHelp(CommandContext& ctx) {
       "    Control the replies sent to the current connection.",
       "SETNAME <name>",
       "    Assign the name <name> to the current connection.",
-      "SETINFO <option> <value>",
-      "    Set client meta attr. Options are:",
-      "    * LIB-NAME: the client lib name.",
-      "    * LIB-VER: the client lib version.",
       "UNBLOCK <clientid> [TIMEOUT|ERROR]",
       "    Unblock the specified blocked client.",
       "TRACKING (ON|OFF) [REDIRECT <id>] [BCAST] [PREFIX <prefix> [...]]",

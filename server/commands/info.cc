@@ -239,6 +239,10 @@ void InfoStats(ServerContext& server, InfoWriter& out) {
 void InfoReplication(ServerContext& server, InfoWriter& out) {
   out.Field("role", "master");
   out.Field("connected_slaves", 0);
+  if (server.config.min_replicas_to_write().enabled() &&
+      server.config.min_replicas_max_lag().enabled()) {
+    out.Field("min_slaves_good_slaves", 0);
+  }
   out.Field("master_failover_state", "no-failover");
   out.Field("master_replid", server.run_id);
   out.Field("master_replid2", "0000000000000000000000000000000000000000");

@@ -30,15 +30,15 @@ constexpr std::string_view kDumpMagic = "RESPDFN1\n";
 
 // The engine's lock, for a command that needs the Lua state, the script cache or the libraries. A
 // script that began after the command was admitted holds it: once that script is past
-// busy-reply-threshold the command is answered BUSY, as Redis answers what it reads during a busy
-// script, rather than leaving its thread (and a SCRIPT KILL that may arrive there) waiting. Holds
-// no lock after answering.
+// busy-reply-threshold the command is refused BUSY (CommandContext::refused_busy), as Redis
+// refuses what it reads during a busy script, rather than leaving its thread (and a SCRIPT KILL that
+// may arrive there) waiting. Holds no lock when refused.
 std::unique_lock<std::timed_mutex> LockEngine(CommandContext& ctx) {
   ScriptEngine& engine = ctx.server.scripting;
   std::unique_lock lock(engine.mutex(), std::try_to_lock);
   while (!lock.owns_lock()) {
     if (ctx.mode == ExecutionMode::kNormal && engine.busy()) {
-      ctx.reply.Error(engine.running_function() ? kErrBusyFunction : kErrBusyScript);
+      ctx.refused_busy = true;
       break;
     }
     lock.try_lock_for(std::chrono::milliseconds(1));

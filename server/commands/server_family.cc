@@ -1,6 +1,6 @@
 // Server commands: COMMAND (generated from the command table), INFO, CONFIG, MEMORY, TIME,
-// SHUTDOWN (DEBUG has its own file). Reads server state through ServerContext only; no sockets,
-// no other family.
+// SHUTDOWN, and what a master without replicas answers to ROLE and WAIT (DEBUG has its own file).
+// Reads server state through ServerContext only; no sockets, no other family.
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
@@ -333,6 +333,22 @@ void CmdRole(CommandContext& ctx) {
   ctx.reply.ArrayHeader(0);
 }
 
+// WAIT numreplicas timeout: respd is a master without replicas, so none ever acknowledges. Asked
+// for none, or where it may not block (MULTI), it answers 0 at once; otherwise it blocks like
+// Redis's until its timeout in milliseconds (0: forever) or CLIENT UNBLOCK, which answer 0.
+void CmdWait(CommandContext& ctx) {
+  ArgParser parser(ctx.args, 1);
+  int64_t replicas = parser.NextInt64();
+  // Redis's getTimeoutFromObjectOrReply in milliseconds.
+  int64_t timeout_ms = parser.NextInt64("ERR timeout is not an integer or out of range");
+  parser.FailUnless(timeout_ms >= 0, "ERR timeout is negative");
+  if (!parser.Check(ctx)) return;
+  if (replicas > 0 && ctx.may_block() && ctx.server.blocking.BlockForReplicas(ctx, timeout_ms)) {
+    return;
+  }
+  ctx.reply.Integer(0);
+}
+
 // SHUTDOWN [NOSAVE | SAVE] [NOW] [FORCE] [ABORT]. Nothing is persisted, so SAVE has nothing to
 // do; the server stops at once, so there is never a shutdown in progress to abort.
 void CmdShutdown(CommandContext& ctx) {
@@ -475,6 +491,7 @@ constexpr CommandSpec kRows[] = {
      .arity = 1,
      .flags = kNoscript | kLoading | kStale | kFast,
      .handler = CmdRole},
+    {.name = "wait", .arity = 3, .flags = kNoscript, .handler = CmdWait},
     {.name = "shutdown",
      .arity = -1,
      .flags = kAdmin | kNoscript | kLoading | kStale | kNoMulti | kAllowBusy,

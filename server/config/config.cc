@@ -230,11 +230,8 @@ Config::Config() {
   timeout_ = &Get("timeout");
   proto_max_bulk_len_ = &Get("proto-max-bulk-len");
   requirepass_ = &Get("requirepass");
-}
-
-Option* Config::FindForClient(std::string_view name) {
-  Option* option = Find(name);
-  return option != nullptr && option->spec().effect != OptionEffect::kNotBuilt ? option : nullptr;
+  min_replicas_to_write_ = &Get("min-replicas-to-write");
+  min_replicas_max_lag_ = &Get("min-replicas-max-lag");
 }
 
 Option* Config::Find(std::string_view name) {
@@ -259,7 +256,7 @@ std::string Config::SetAtRuntime(const std::vector<std::pair<std::string, std::s
   };
   std::vector<Target> targets;
   for (const auto& [arg, value] : pairs) {
-    Option* option = FindForClient(arg);
+    Option* option = Find(arg);
     std::string name = arg.substr(0, arg.find('\0'));  // Redis echoes it with %s
     if (option == nullptr) {
       return "ERR Unknown option or number of arguments for CONFIG SET - '" + name + "'";
@@ -329,11 +326,10 @@ std::vector<std::pair<std::string, std::string>> Config::Matching(
   };
   for (const std::string& pattern : patterns) {
     if (storage::GlobIsLiteral(pattern)) {
-      if (const Option* option = FindForClient(pattern)) add(pattern, *option);
+      if (const Option* option = Find(pattern)) add(pattern, *option);
       continue;
     }
     for (const auto& option : options_) {
-      if (option->spec().effect == OptionEffect::kNotBuilt) continue;
       for (std::string_view name : {option->spec().name, option->spec().alias}) {
         if (!name.empty() && storage::GlobMatch(pattern, name, /*nocase=*/true)) {
           add(name, *option);
@@ -452,7 +448,7 @@ std::vector<RewriteLine> LinesFor(const Option& option) {
 // Lines of options whose values respd neither uses nor keeps are the user's: rewriting them from
 // respd's value would drop them.
 bool KeptOutOfRewrite(const OptionSpec& spec) {
-  return spec.effect == OptionEffect::kNotBuilt || spec.effect == OptionEffect::kDefaultOnly;
+  return spec.effect == OptionEffect::kDefaultOnly;
 }
 
 }  // namespace

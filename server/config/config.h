@@ -29,10 +29,6 @@ enum class OptionEffect : uint8_t {
   // Accepted, validated and stored as Redis does, with nothing a client could observe depending on
   // it (persistence, replication, defragmentation...); a config file setting it gets a warning.
   kStoredOnly,
-  // Its feature is not built and setting it would change what clients observe (TLS, a unix
-  // socket, replication): a config file may name it (with a warning) so a redis.conf still loads,
-  // but CONFIG GET/SET do not know it.
-  kNotBuilt,
   // Its feature is not built and Redis cannot change it at run time either (replicaof,
   // cluster-enabled): CONFIG GET shows its default, which is what respd does, CONFIG SET refuses it
   // as immutable as Redis does, and a config file setting it gets a warning and is otherwise
@@ -120,8 +116,6 @@ class Config {
   void ApplyConfigText(const std::string& text, const std::string& origin);
 
   Option* Find(std::string_view name);  // by name or alias, case-insensitive
-  // As Find, but nullptr for options CONFIG GET/SET do not know (OptionEffect::kNotBuilt).
-  Option* FindForClient(std::string_view name);
   // CONFIG SET: validates every name/value pair, then applies all or none. Returns Redis's error
   // reply text ("ERR CONFIG SET failed ..."), empty on success.
   std::string SetAtRuntime(const std::vector<std::pair<std::string, std::string>>& pairs);
@@ -156,6 +150,8 @@ class Config {
   const Option& timeout() const { return *timeout_; }
   const Option& proto_max_bulk_len() const { return *proto_max_bulk_len_; }
   const Option& requirepass() const { return *requirepass_; }
+  const Option& min_replicas_to_write() const { return *min_replicas_to_write_; }
+  const Option& min_replicas_max_lag() const { return *min_replicas_max_lag_; }
   Option& Get(std::string_view name);  // must exist
 
  private:
@@ -178,6 +174,8 @@ class Config {
   Option* timeout_;
   Option* proto_max_bulk_len_;
   Option* requirepass_;
+  Option* min_replicas_to_write_;
+  Option* min_replicas_max_lag_;
 };
 
 // Parses Redis memory units: "100", "1k" (1000), "1kb" (1024), "5mb", "2gb" (case-insensitive).

@@ -194,9 +194,9 @@ class ClientHandle {
     CloseOnOwnThread();
   }
   bool killed() const { return killed_.load(std::memory_order_relaxed); }
-  // Ends a blocked wait from any thread: the client's own thread sends `reply` and goes on with its
-  // input (server/blocking.h).
-  virtual void Resume(std::string reply) = 0;
+  // Ends a blocked wait from any thread: the client's own thread sends `reply`, counts the blocked
+  // call (as failed when `failed`) and goes on with its input (server/blocking.h).
+  virtual void Resume(std::string reply, bool failed) = 0;
   // Queues an out-of-band frame (a pub/sub message) from any thread: the client's own thread
   // writes it after what it has already written, frames from one thread in the order given.
   // Never blocks; a client past its output buffer limit is disconnected instead.

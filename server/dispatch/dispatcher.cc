@@ -152,7 +152,9 @@ void Dispatcher::RunQueued(const CommandSpec& spec, Args args, ClientState& clie
            WrittenSince(reply, mark), 0});
     return;
   }
-  uint64_t usec = RunHandler(spec, args, client, reply, ExecutionMode::kTransaction, std::nullopt);
+  // Only a client's own command is refused BUSY by its handler.
+  uint64_t usec =
+      RunHandler(spec, args, client, reply, ExecutionMode::kTransaction, std::nullopt).value_or(0);
   After({ExecutionMode::kTransaction, Outcome::kRan, &spec, args, client, Refusal::kNone,
          WrittenSince(reply, mark), usec});
 }
@@ -172,7 +174,8 @@ void Dispatcher::CallFromScript(Args args, ClientState& client, protocol::ReplyW
   // From its first write on, a script cannot be killed (Redis's SCRIPT_WRITE_DIRTY): noted before
   // the write, so a SCRIPT KILL from another thread cannot stop the script after it.
   if (spec.flags & kWrite) server_.scripting.NoteWrite();
-  uint64_t usec = RunHandler(spec, args, client, reply, ExecutionMode::kScript, std::nullopt);
+  uint64_t usec =
+      RunHandler(spec, args, client, reply, ExecutionMode::kScript, std::nullopt).value_or(0);
   After({ExecutionMode::kScript, Outcome::kRan, &spec, args, client, Refusal::kNone,
          WrittenSince(reply, mark), usec});
 }
@@ -218,13 +221,18 @@ uint32_t Dispatcher::FlagsAsRun(const CommandSpec& spec, Args args,
   }
   using Target = ScriptEngine::ScriptTarget;
   std::optional<Target> target;
-  if (spec.name == "eval") target = Target::kBody;
-  if (spec.name == "evalsha") target = Target::kSha;
-  if (spec.name == "fcall") target = Target::kFunction;
+  if (spec.name == "eval" || spec.name == "eval_ro") target = Target::kBody;
+  if (spec.name == "evalsha" || spec.name == "evalsha_ro") target = Target::kSha;
+  if (spec.name == "fcall" || spec.name == "fcall_ro") target = Target::kFunction;
   if (!target) return flags;
   // Redis's scriptFlagsToCmdFlags: a shebang or function flags decide; without them (or unknown)
-  // the command's own may-replicate stands.
-  if (server_.scripting.DeclaresNoWrites(*target, args[1])) return flags & ~kMayReplicate;
+  // the command's own flags stand.
+  std::optional<uint32_t> declared = server_.scripting.DeclaredFlags(*target, args[1]);
+  if (!declared) return flags;
+  flags &= ~(kStale | kDenyOom | kWrite | kMayReplicate);
+  if (!(*declared & (kScriptAllowOom | kScriptNoWrites))) flags |= kDenyOom;
+  if (!(*declared & kScriptNoWrites)) flags |= kWrite;
+  if (*declared & kScriptAllowStale) flags |= kStale;
   return flags;
 }
 
@@ -239,6 +247,9 @@ Refusal Dispatcher::AdmitFromClient(const CommandSpec& spec, Args args, ClientSt
   if (Refusal refusal = RunAdmissionHooks(ExecutionMode::kNormal, spec, args, client);
       refusal != Refusal::kNone) {
     return refusal;
+  }
+  if (server_.config.min_replicas_to_write().enabled()) [[unlikely]] {
+    if (NoGoodReplicas() && (FlagsAsRun(spec, args, client) & kWrite)) return Refusal::kNoReplicas;
   }
   // Redis's CLIENT_PUBSUB check: a RESP2 subscriber runs only what keeps it a subscriber.
   if (client.subscribed() && client.resp == protocol::RespVersion::kResp2 &&
@@ -262,7 +273,21 @@ Refusal Dispatcher::AdmitFromScript(const Resolution& resolved, Args args, Clien
   if (spec.flags & kNoscript) return Refusal::kScriptNoscript;
   // Redis counts may-replicate commands (PFCOUNT) as writes here.
   if (read_only && (spec.flags & (kWrite | kMayReplicate))) return Refusal::kScriptWriteReadOnly;
-  return RunAdmissionHooks(ExecutionMode::kScript, spec, args, client);
+  if (Refusal refusal = RunAdmissionHooks(ExecutionMode::kScript, spec, args, client);
+      refusal != Refusal::kNone) {
+    return refusal;
+  }
+  // Once the script has written, Redis lets it finish writing whatever the server's state.
+  if ((spec.flags & kWrite) && NoGoodReplicas() && !server_.scripting.wrote()) {
+    return Refusal::kNoReplicas;
+  }
+  return Refusal::kNone;
+}
+
+bool Dispatcher::NoGoodReplicas() const {
+  // Redis's checkGoodReplicasStatus on a master whose good replicas number 0.
+  return server_.config.min_replicas_to_write().enabled() &&
+         server_.config.min_replicas_max_lag().enabled();
 }
 
 Refusal Dispatcher::RunAdmissionHooks(ExecutionMode path, const CommandSpec& spec, Args args,
@@ -356,9 +381,10 @@ std::optional<storage::ShardLocks> Dispatcher::LocksFor(const CommandSpec& spec,
   return storage::ShardLocks::Unless(server_.store, key_names, all, give_up);
 }
 
-uint64_t Dispatcher::RunHandler(const CommandSpec& spec, Args args, ClientState& client,
-                                protocol::ReplyWriter& reply, ExecutionMode path,
-                                std::optional<std::string_view> retry_key) {
+std::optional<uint64_t> Dispatcher::RunHandler(const CommandSpec& spec, Args args,
+                                               ClientState& client, protocol::ReplyWriter& reply,
+                                               ExecutionMode path,
+                                               std::optional<std::string_view> retry_key) {
   // A transaction or script runs at one instant, as in Redis: its caller sets the time once.
   if ((path == ExecutionMode::kNormal || path == ExecutionMode::kBlockedRetry) &&
       !storage::CommandTimeHeld()) {
@@ -367,6 +393,9 @@ uint64_t Dispatcher::RunHandler(const CommandSpec& spec, Args args, ClientState&
   CommandContext ctx{args, reply, client, server_, spec, path, retry_key};
   auto start = std::chrono::steady_clock::now();
   spec.handler(ctx);
+  if (ctx.refused_busy) [[unlikely]] {
+    return std::nullopt;
+  }
   return MicrosSince(start);
 }
 

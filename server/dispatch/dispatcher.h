@@ -108,8 +108,9 @@ class Dispatcher {
   Resolution Resolve(Args args) const;
 
   // The flags Redis's getCommandFlags gives `spec` as `client` would run it now: a script call
-  // (EVAL, EVALSHA, FCALL) writes unless its script declares no-writes, EXEC has those of its
-  // queued commands. CLIENT PAUSE WRITE and MONITOR's refusals decide by them.
+  // (EVAL, EVALSHA, FCALL and their _RO forms) whose script declares flags writes unless they say
+  // no-writes, EXEC has those of its queued commands. CLIENT PAUSE WRITE, MONITOR's refusals and
+  // min-replicas-to-write decide by them.
   uint32_t FlagsAsRun(const CommandSpec& spec, Args args, const ClientState& client) const;
 
   // `on`, when given, is the hook's switch; it outlives the dispatcher.
@@ -132,6 +133,9 @@ class Dispatcher {
                           bool read_only) const;
   Refusal RunAdmissionHooks(ExecutionMode path, const CommandSpec& spec, Args args,
                             ClientState& client) const;
+  // min-replicas-to-write refuses writes: it asks for good replicas (respd has none) and
+  // min-replicas-max-lag does not turn it off.
+  bool NoGoodReplicas() const;
   // RefusalText, or the text of the hook that refused with kHookError.
   static std::string RefusalMessage(Refusal refusal, Args args);
   // A client's refused command: a refused EXEC aborts the transaction, anything else refused
@@ -148,8 +152,8 @@ class Dispatcher {
   bool TestControlsAllowed(const ClientState& client) const;
 
   // The run stage: takes the shard locks of the command's keys, runs it, releases them. Returns
-  // the handler's microseconds, or nothing when a busy script holds the shards and the command
-  // may not wait for it (BUSY).
+  // the handler's microseconds, or nothing when a busy script holds the shards (or the script
+  // engine the handler needs) and the command may not wait for it (BUSY).
   std::optional<uint64_t> RunLocked(const CommandSpec& spec, Args args, ClientState& client,
                                     protocol::ReplyWriter& reply, ExecutionMode path,
                                     std::optional<std::string_view> retry_key);
@@ -157,10 +161,11 @@ class Dispatcher {
   // nothing as RunLocked says.
   std::optional<storage::ShardLocks> LocksFor(const CommandSpec& spec, Args args,
                                               ExecutionMode path);
-  // The run stage when the caller holds the locks.
-  uint64_t RunHandler(const CommandSpec& spec, Args args, ClientState& client,
-                      protocol::ReplyWriter& reply, ExecutionMode path,
-                      std::optional<std::string_view> retry_key);
+  // The run stage when the caller holds the locks; nothing when the handler was refused BUSY
+  // (CommandContext::refused_busy).
+  std::optional<uint64_t> RunHandler(const CommandSpec& spec, Args args, ClientState& client,
+                                     protocol::ReplyWriter& reply, ExecutionMode path,
+                                     std::optional<std::string_view> retry_key);
 
   // The after stage.
   void After(const Completion& done);

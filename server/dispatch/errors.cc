@@ -86,6 +86,8 @@ std::string RefusalText(Refusal refusal, std::span<const std::string_view> args)
       return std::string(kErrBusyScript);
     case Refusal::kBusyFunction:
       return std::string(kErrBusyFunction);
+    case Refusal::kNoReplicas:
+      return "NOREPLICAS Not enough good replicas to write.";
     case Refusal::kSubscribedContext:
     case Refusal::kSubscribedContextSubcommand:
       return "ERR Can't execute '" +

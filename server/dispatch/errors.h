@@ -54,6 +54,9 @@ enum class Refusal : uint8_t {
   kNotAllowedInMulti,
   kBusyScript,    // a script past busy-reply-threshold...
   kBusyFunction,  // ...or a function
+  // A write while min-replicas-to-write asks for more good replicas than respd's none (also from
+  // a script's redis.call, as Redis's scriptCall refuses it).
+  kNoReplicas,
   // A RESP2 subscriber's command other than (P|S)(UN)SUBSCRIBE, PING, QUIT or RESET.
   kSubscribedContext,
   kSubscribedContextSubcommand,

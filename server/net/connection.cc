@@ -675,19 +675,15 @@ void Connection::Unpause() {
 
 void Connection::OnBlockDeadline() {
   if (closed_ || !client_.blocked) return;
-  // False: already served or unblocked, and that outcome is on its way through Resume.
-  if (!server_.blocking.Cancel(client_.id(), false)) return;
-  std::string reply;
-  protocol::ReplyWriter(&reply, client_.resp).NullArray();
-  EndBlock(reply, /*failed=*/false);
+  // Nothing: already served or unblocked, and that outcome is on its way through Resume.
+  std::optional<std::string> reply = server_.blocking.Cancel(client_.id(), false);
+  if (!reply) return;
+  EndBlock(*reply, /*failed=*/false);
 }
 
-void Connection::Resume(std::string reply) {
-  asio::post(executor_, [self = shared_from_this(), reply = std::move(reply)] {
+void Connection::Resume(std::string reply, bool failed) {
+  asio::post(executor_, [self = shared_from_this(), reply = std::move(reply), failed] {
     if (self->closed_ || !self->client_.blocked) return;
-    // A null answer that did not come from our own timer is CLIENT UNBLOCK's, which Redis 7.0
-    // counts as a failed call of the blocked command, as it does CLIENT UNBLOCK ERROR's error.
-    bool failed = reply.starts_with('-') || reply == "*-1\r\n" || reply == "_\r\n";
     self->EndBlock(reply, failed);
   });
 }

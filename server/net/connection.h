@@ -27,7 +27,7 @@ class Connection : public ClientHandle, public std::enable_shared_from_this<Conn
 
   void Start();
   ClientState& state() override { return client_; }
-  void Resume(std::string reply) override;
+  void Resume(std::string reply, bool failed) override;
   void Deliver(std::string_view frame) override;
   void Unpause() override;
   // The connection's part of Redis's clientsCron, on its own thread: closes it if it has been idle

@@ -172,24 +172,28 @@ bool ScriptEngine::CreateScript(std::string_view body, std::string* sha, std::st
   return true;
 }
 
-bool ScriptEngine::DeclaresNoWrites(ScriptTarget kind, std::string_view target) {
+std::optional<uint32_t> ScriptEngine::DeclaredFlags(ScriptTarget kind, std::string_view target) {
   if (kind == ScriptTarget::kBody) {
     uint32_t flags = 0;
     size_t length = 0;
     std::string error;
-    return target.starts_with("#!") && ParseShebang(target, &flags, &length, &error) &&
-           (flags & kScriptNoWrites);
+    if (!target.starts_with("#!") || !ParseShebang(target, &flags, &length, &error)) {
+      return std::nullopt;
+    }
+    return flags;
   }
   std::lock_guard lock(mutex_);
   if (kind == ScriptTarget::kFunction) {
     const FunctionInfo* fn = FindFunction(target);
-    return fn != nullptr && (fn->flags & kScriptNoWrites);
+    if (fn == nullptr) return std::nullopt;
+    return fn->flags;
   }
   std::string sha(target);
   std::transform(sha.begin(), sha.end(), sha.begin(),
                  [](unsigned char c) { return std::tolower(c); });
   const CachedScript* script = FindScript(sha);
-  return script != nullptr && script->shebang && (script->flags & kScriptNoWrites);
+  if (script == nullptr || !script->shebang) return std::nullopt;
+  return script->flags;
 }
 
 bool ScriptEngine::HasScript(std::string_view sha) const {

@@ -10,6 +10,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -88,12 +89,12 @@ class ScriptEngine {
   bool CreateScript(std::string_view body, std::string* sha, std::string* error);
   bool HasScript(std::string_view sha) const;
   const CachedScript* FindScript(std::string_view sha) const;
-  // Whether a script command declares it writes nothing, as Redis's getCommandFlags reads it before
-  // running (CLIENT PAUSE WRITE, MONITOR): the EVAL `body` by its shebang, the cached script `sha`
-  // (EVALSHA), the function `name` (FCALL). An unknown script or function, or one without a
-  // shebang, may write. Takes the engine mutex.
+  // The flags a script command declares (kScript*), as Redis's getCommandFlags reads them before
+  // running (CLIENT PAUSE WRITE, MONITOR, min-replicas-to-write): the EVAL `body` by its shebang,
+  // the cached script `sha` (EVALSHA), the function `name` (FCALL). Nothing for an unknown script
+  // or function, or one without a shebang: the command's own flags stand. Takes the engine mutex.
   enum class ScriptTarget : uint8_t { kBody, kSha, kFunction };
-  bool DeclaresNoWrites(ScriptTarget kind, std::string_view target);
+  std::optional<uint32_t> DeclaredFlags(ScriptTarget kind, std::string_view target);
   // SCRIPT FLUSH: forgets every script and starts a fresh Lua state (libraries are reloaded).
   void FlushScripts();
 
@@ -147,6 +148,9 @@ class ScriptEngine {
   // For the Lua C functions of lua_redis.cc.
   ScriptRun* current_run() { return run_; }
   void NoteWrite() { wrote_.store(true, std::memory_order_relaxed); }
+  // The running script has written (Redis's SCRIPT_WRITE_DIRTY): it can no longer be refused a
+  // write for the server's state.
+  bool wrote() const { return wrote_.load(std::memory_order_relaxed); }
   static ScriptEngine* FromLua(lua_State* lua);
   // True once the running script was killed (or the server is stopping): every line it runs from
   // then on raises the error again.

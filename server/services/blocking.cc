@@ -44,19 +44,30 @@ bool BlockingRegistry::Block(CommandContext& ctx, std::span<const std::string_vi
     waiter->passed_over = passed_over;
     return true;
   }
-  std::shared_ptr<ClientHandle> handle = ctx.server.clients.Find(ctx.client.id());
-  if (handle == nullptr) return false;
   auto waiter = std::make_unique<Waiter>();
-  waiter->handle = std::move(handle);
-  waiter->client = &ctx.client;
-  waiter->spec = &ctx.spec;
-  waiter->args.assign(ctx.args.begin(), ctx.args.end());
-  waiter->db = ctx.client.db_index;
   for (std::string_view key : keys) {
     if (std::find(waiter->keys.begin(), waiter->keys.end(), key) == waiter->keys.end()) {
       waiter->keys.emplace_back(key);
     }
   }
+  return Park(ctx, std::move(waiter), timeout_ms);
+}
+
+bool BlockingRegistry::BlockForReplicas(CommandContext& ctx, int64_t timeout_ms) {
+  auto waiter = std::make_unique<Waiter>();
+  waiter->for_replicas = true;
+  return Park(ctx, std::move(waiter), timeout_ms);
+}
+
+bool BlockingRegistry::Park(CommandContext& ctx, std::unique_ptr<Waiter> waiter,
+                            int64_t timeout_ms) {
+  std::shared_ptr<ClientHandle> handle = ctx.server.clients.Find(ctx.client.id());
+  if (handle == nullptr) return false;
+  waiter->handle = std::move(handle);
+  waiter->client = &ctx.client;
+  waiter->spec = &ctx.spec;
+  waiter->args.assign(ctx.args.begin(), ctx.args.end());
+  waiter->db = ctx.client.db_index;
   ctx.client.blocked = true;
   ctx.client.block_deadline_ms = DeadlineMs(ctx.server.clock.NowMs(), timeout_ms);
   std::lock_guard lock(mutex_);
@@ -88,16 +99,18 @@ std::string BlockingRegistry::CancelReply(const Waiter& waiter, Cancelled how) {
   protocol::ReplyWriter writer(&out, waiter.client->resp);
   if (how == Cancelled::kUnblockError) {
     writer.Error(kErrUnblocked);
+  } else if (waiter.for_replicas) {
+    writer.Integer(0);
   } else {
     writer.NullArray();
   }
   return out;
 }
 
-bool BlockingRegistry::Cancel(uint64_t client_id, bool disconnected) {
+std::optional<std::string> BlockingRegistry::Cancel(uint64_t client_id, bool disconnected) {
   std::lock_guard lock(mutex_);
   auto it = by_client_.find(client_id);
-  if (it == by_client_.end()) return false;
+  if (it == by_client_.end()) return std::nullopt;
   Waiter* waiter = it->second.get();
   if (waiter->serving) {
     if (disconnected) {
@@ -105,10 +118,11 @@ bool BlockingRegistry::Cancel(uint64_t client_id, bool disconnected) {
     } else if (waiter->cancelled == Cancelled::kNo) {
       waiter->cancelled = Cancelled::kTimeout;
     }
-    return false;
+    return std::nullopt;
   }
+  std::string reply = CancelReply(*waiter, Cancelled::kTimeout);
   RemoveLocked(waiter);
-  return true;
+  return reply;
 }
 
 bool BlockingRegistry::Unblock(uint64_t client_id, bool with_error) {
@@ -128,7 +142,8 @@ bool BlockingRegistry::Unblock(uint64_t client_id, bool with_error) {
     handle = waiter->handle;
     RemoveLocked(waiter);
   }
-  handle->Resume(std::move(reply));
+  // Redis 7.0 counts a call CLIENT UNBLOCK ends as failed, whatever it answers.
+  handle->Resume(std::move(reply), /*failed=*/true);
   return true;
 }
 
@@ -207,6 +222,7 @@ void BlockingRegistry::ServeKey(Dispatcher& dispatcher, const DbKey& ready) {
     dispatcher.RetryBlocked(*waiter->spec, args, *waiter->client, writer, ready.key);
 
     std::shared_ptr<ClientHandle> handle;
+    bool failed = false;
     {
       std::lock_guard lock(mutex_);
       waiter->serving = false;
@@ -216,10 +232,13 @@ void BlockingRegistry::ServeKey(Dispatcher& dispatcher, const DbKey& ready) {
         continue;
       }
       if (waiter->reblocked) out = CancelReply(*waiter, waiter->cancelled);
+      // An error, or CLIENT UNBLOCK while being served, fails the call; a timeout does not.
+      failed = out.starts_with('-') ||
+               (waiter->reblocked && waiter->cancelled != Cancelled::kTimeout);
       if (waiter->cancelled != Cancelled::kGone) handle = waiter->handle;
       RemoveLocked(waiter);
     }
-    if (handle != nullptr) handle->Resume(std::move(out));
+    if (handle != nullptr) handle->Resume(std::move(out), failed);
   }
 }
 

@@ -25,6 +25,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -54,11 +55,16 @@ class BlockingRegistry : public storage::KeyspaceObserver {
   // disconnects. Nothing is replied now. Returns false when the client has no connection to
   // park (in-process tests): the handler then answers as on timeout.
   bool Block(CommandContext& ctx, std::span<const std::string_view> keys, int64_t timeout_ms);
+  // WAIT numreplicas timeout on a master without replicas (Redis's BLOCKED_WAIT): parks the client
+  // on no key until its timeout or CLIENT UNBLOCK, which answer the replicas that acknowledged: 0.
+  // False as Block says.
+  bool BlockForReplicas(CommandContext& ctx, int64_t timeout_ms);
 
-  // The client's own thread gives up waiting (timeout, disconnect). True when the client was
-  // blocked and is now forgotten: the caller answers a timeout itself. False when it was not
-  // blocked, or is being served at this moment (the outcome arrives through Resume).
-  bool Cancel(uint64_t client_id, bool disconnected);
+  // The client's own thread gives up waiting (timeout, disconnect). When the client was blocked
+  // and is now forgotten, returns the reply its timeout gets (Redis's
+  // replyToBlockedClientTimedOut): the caller sends it. Nothing when it was not blocked, or is
+  // being served at this moment (the outcome arrives through Resume).
+  std::optional<std::string> Cancel(uint64_t client_id, bool disconnected);
   // CLIENT UNBLOCK id [TIMEOUT|ERROR]: true if the client was blocked.
   bool Unblock(uint64_t client_id, bool with_error);
 
@@ -86,6 +92,7 @@ class BlockingRegistry : public storage::KeyspaceObserver {
     bool serving = false;  // being re-run on some thread right now
     bool reblocked = false;
     bool passed_over = false;  // reblocked although the key holds a value (of another type)
+    bool for_replicas = false;  // WAIT: a timeout answers 0 replicas, not a null array
     Cancelled cancelled = Cancelled::kNo;
   };
   struct DbKey {
@@ -99,9 +106,12 @@ class BlockingRegistry : public storage::KeyspaceObserver {
   // Serves the waiters of one ready key, first come first served, until the key has nothing left;
   // a waiter for another type is passed over, as Redis does.
   void ServeKey(Dispatcher& dispatcher, const DbKey& ready);
+  // Registers a parked client (Block, BlockForReplicas).
+  bool Park(CommandContext& ctx, std::unique_ptr<Waiter> waiter, int64_t timeout_ms);
   // Forgets a waiter (under mutex_).
   void RemoveLocked(Waiter* waiter);
-  // The reply a waiter gets when it stops waiting without data.
+  // The reply a waiter gets when it stops waiting without data: Redis's replyToBlockedClientTimedOut,
+  // or CLIENT UNBLOCK ERROR's error.
   static std::string CancelReply(const Waiter& waiter, Cancelled how);
 
   std::atomic<int64_t>& blocked_clients_;

@@ -270,8 +270,10 @@ TEST_F(BusyScriptTest, KillStopsWhatRedisCannot) {
 // before the script on a very slow machine) or BUSY once the script passes the threshold, as
 // Redis answers it, instead of holding its thread until the script ends; that thread's other
 // clients (SCRIPT KILL) are served meanwhile. Found by fuzzing: with every other thread so stuck,
-// nothing could stop a looping script.
-void ExpectWaitingCommandGetsBusy(const std::vector<std::string>& command, std::string_view ran) {
+// nothing could stop a looping script. A BUSY is a rejected call of `stat` (INFO commandstats), as
+// Redis counts its processCommand refusals, not a failed one.
+void ExpectWaitingCommandGetsBusy(const std::vector<std::string>& command, std::string_view ran,
+                                  std::string_view stat) {
   ServerProcess respd =
       ServerProcess::StartRespd({"--busy-reply-threshold", "500", "--threads", "2"});
   ASSERT_TRUE(respd.running());
@@ -290,18 +292,25 @@ void ExpectWaitingCommandGetsBusy(const std::vector<std::string>& command, std::
   EXPECT_EQ(other.Command({"SCRIPT", "KILL"}), "+OK\r\n");
   EXPECT_TRUE(runner.ReadReply(15000).starts_with("-ERR Script killed"));
   EXPECT_EQ(waiting.Command({"PING"}), "+PONG\r\n");
+  if (!got.starts_with("-BUSY")) return;
+  std::string stats = other.Command({"INFO", "commandstats"});
+  std::string prefix = "cmdstat_" + std::string(stat) + ":calls=0,";
+  size_t at = stats.find(prefix);
+  ASSERT_NE(at, std::string::npos) << stats;
+  std::string line = stats.substr(at, stats.find("\r\n", at) - at);
+  EXPECT_TRUE(line.ends_with(",rejected_calls=1,failed_calls=0")) << line;
 }
 
 // A keyed command waits for the shard locks the script took.
 TEST_F(BusyScriptTest, CommandWaitingForTheScriptsLocksGetsBusy) {
-  ExpectWaitingCommandGetsBusy({"GET", "k"}, "$-1\r\n");
+  ExpectWaitingCommandGetsBusy({"GET", "k"}, "$-1\r\n", "get");
 }
 
 // A command without keys (FUNCTION LOAD, SCRIPT LOAD...) waits for the script engine itself.
 TEST_F(BusyScriptTest, CommandWaitingForTheEngineGetsBusy) {
   ExpectWaitingCommandGetsBusy(
       {"FUNCTION", "LOAD", "#!lua name=lib\nredis.register_function('f', function() return 1 end)"},
-      "$3\r\nlib\r\n");
+      "$3\r\nlib\r\n", "function|load");
 }
 
 // A script that wrote cannot be killed; SHUTDOWN NOSAVE stops the server anyway, on the script's

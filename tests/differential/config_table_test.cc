@@ -1,6 +1,5 @@
-// respd's CONFIG knows Redis 7.0's parameters as Redis does: CONFIG GET * lists the same names
-// (less those whose feature respd has not built), and CONFIG SET of every parameter with a spread of
-// valid and invalid values answers as redis-server does and leaves the same value behind. A
+// respd's CONFIG knows Redis 7.0's parameters as Redis does: CONFIG GET * lists the same names, and
+// CONFIG SET of every parameter with a spread of valid and invalid values answers as redis-server does and leaves the same value behind. A
 // parameter added to either side, or a validation that drifts, fails here without a new line.
 #include <gtest/gtest.h>
 
@@ -21,10 +20,6 @@ const std::set<std::string> kRespdOnly = {"threads",         "enable-test-contro
                                           "clock",           "clock-start",
                                           "seed",            "journal-max-len",
                                           "journal-max-arg-len"};
-
-// Parameters whose feature respd has not built: unknown to its CONFIG until it is
-// (docs/COMMANDS.md).
-const std::set<std::string> kNotBuilt = {"min-replicas-to-write", "min-slaves-to-write"};
 
 // Known differences in CONFIG SET (docs/COMMANDS.md): respd neither listens again nor resolves
 // hostnames, keeps the replication backlog size as given (it has no backlog), and builds no TLS
@@ -52,7 +47,7 @@ std::map<std::string, std::string> ConfigGetAll(RespClient& client) {
   return values;
 }
 
-TEST(ConfigTableTest, ConfigGetListsRedisParametersLessThoseNotBuilt) {
+TEST(ConfigTableTest, ConfigGetListsEveryRedisParameter) {
   RESPD_REQUIRE_REDIS_SERVER();
   ServerProcess respd = ServerProcess::StartRespd();
   ServerProcess redis = ServerProcess::StartRedis();
@@ -64,7 +59,7 @@ TEST(ConfigTableTest, ConfigGetListsRedisParametersLessThoseNotBuilt) {
   std::map<std::string, std::string> their_values = ConfigGetAll(theirs);
   ASSERT_GT(their_values.size(), 150u);
   for (const auto& [name, value] : their_values) {
-    EXPECT_EQ(our_values.count(name), kNotBuilt.count(name) ? 0u : 1u) << name;
+    EXPECT_EQ(our_values.count(name), 1u) << name;
   }
   for (const auto& [name, value] : our_values) {
     if (!kRespdOnly.count(name)) EXPECT_EQ(their_values.count(name), 1u) << "respd-only " << name;

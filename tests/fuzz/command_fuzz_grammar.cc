@@ -20,6 +20,9 @@ const std::map<std::string, CompareRule, std::less<>>& Rules() {
       {"hello", {Compare::kSkip}},  // sent once per session; its reply names the server
       {"debug", {Compare::kSkip}},
       {"monitor", {Compare::kSkip}},
+      // Without replicas, any WAIT a mutation gives a timeout of 0 (or a huge one) never answers
+      // (tests/differential/scripts/wait_replicas.txt covers it).
+      {"wait", {Compare::kSkip}},
       // A subscription answers with one frame per channel while the fuzzer reads one reply per
       // command, and a RESP2 subscriber refuses everything else for the rest of the session
       // (tests/differential/scripts/pubsub_*.txt cover them).

@@ -109,6 +109,28 @@ TEST_F(BlockingTest, ClientUnblockWithTimeoutOrError) {
   EXPECT_EQ(waiter.Command({"PING"}), "+PONG\r\n");
 }
 
+// WAIT on a master without replicas blocks on no key: its timeout and CLIENT UNBLOCK answer 0
+// replicas, and Redis 7.0 counts the calls CLIENT UNBLOCK ended as failed.
+TEST_F(BlockingTest, WaitForReplicasEndsByTimeoutOrClientUnblock) {
+  RespClient waiter = Connect();
+  std::string id = waiter.Command({"CLIENT", "ID"});
+  id = id.substr(1, id.size() - 3);
+  EXPECT_EQ(admin_.Command({"CONFIG", "RESETSTAT"}), "+OK\r\n");
+  EXPECT_EQ(waiter.Command({"WAIT", "1", "20"}), ":0\r\n");
+  SendBlocking(waiter, {"WAIT", "1", "0"}, 1);
+  EXPECT_EQ(admin_.Command({"CLIENT", "UNBLOCK", id}), ":1\r\n");
+  EXPECT_EQ(waiter.ReadReply(), ":0\r\n");
+  SendBlocking(waiter, {"WAIT", "3", "0"}, 1);
+  EXPECT_EQ(admin_.Command({"CLIENT", "UNBLOCK", id, "ERROR"}), ":1\r\n");
+  EXPECT_EQ(waiter.ReadReply(), "-UNBLOCKED client unblocked via CLIENT UNBLOCK\r\n");
+  WaitBlocked(0);
+  std::string stats = admin_.Command({"INFO", "commandstats"});
+  size_t at = stats.find("cmdstat_wait:calls=3,");
+  ASSERT_NE(at, std::string::npos) << stats;
+  std::string line = stats.substr(at, stats.find("\r\n", at) - at);
+  EXPECT_TRUE(line.ends_with(",rejected_calls=0,failed_calls=2")) << line;
+}
+
 TEST_F(BlockingTest, BlmoveServesAWaiterOnItsDestination) {
   RespClient mover = Connect();
   RespClient popper = Connect();

@@ -25,7 +25,7 @@ class FakeConnection : public ClientHandle {
   explicit FakeConnection(uint64_t id) : state_(id) {}
   ClientState& state() override { return state_; }
   void CloseOnOwnThread() override {}
-  void Resume(std::string reply) override {
+  void Resume(std::string reply, bool /*failed*/) override {
     state_.blocked = false;
     resumed.push_back(std::move(reply));
   }
