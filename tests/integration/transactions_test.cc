@@ -97,6 +97,16 @@ TEST(TransactionsTest, ReadModifyWriteScriptsFromEightClientsLoseNothing) {
   EXPECT_EQ(client.Command({"GET", "k"}), Bulk(std::to_string(kClients * kIncrementsPerClient)));
 }
 
+// Sends a script that spins for 10 s of server time unless killed: bounded, and long enough for
+// any test to kill it first.
+bool SendTenSecondScript(RespClient& runner) {
+  return runner.SendRaw(runner.EncodeCommand(
+      {"EVAL",
+       "local stop = redis.call('TIME')[1] + 10 "
+       "while tonumber(redis.call('TIME')[1]) < stop do end return 'finished'",
+       "0"}));
+}
+
 // WATCH may run while a script is busy (allow-busy), but on another I/O thread than the script's it
 // needs shard locks the script holds: it must get BUSY rather than stop its whole thread, whose
 // clients (a SCRIPT KILL or SHUTDOWN NOSAVE among them) would wait as long as the script runs.
@@ -106,12 +116,7 @@ TEST(TransactionsTest, WatchOnAnotherThreadThanABusyScriptLeavesItsThreadServing
   ASSERT_TRUE(server.running());
   RespClient runner;
   ASSERT_TRUE(runner.Connect(server.port()));
-  // Bounded: spins for 10 s of server time unless killed.
-  ASSERT_TRUE(runner.SendRaw(runner.EncodeCommand(
-      {"EVAL",
-       "local stop = redis.call('TIME')[1] + 10 "
-       "while tonumber(redis.call('TIME')[1]) < stop do end return 'finished'",
-       "0"})));
+  ASSERT_TRUE(SendTenSecondScript(runner));
   // Connections go to the I/O threads in turn: of two in a row, one is on the other thread.
   RespClient first, second;
   ASSERT_TRUE(first.Connect(server.port()));
@@ -143,12 +148,7 @@ TEST(TransactionsTest, ScriptKillFromAnotherThreadWaitsForTheScriptToBeBusy) {
   RespClient runner, other;
   ASSERT_TRUE(runner.Connect(server.port()));
   ASSERT_TRUE(other.Connect(server.port()));
-  // Bounded: spins for 10 s of server time unless killed.
-  ASSERT_TRUE(runner.SendRaw(runner.EncodeCommand(
-      {"EVAL",
-       "local stop = redis.call('TIME')[1] + 10 "
-       "while tonumber(redis.call('TIME')[1]) < stop do end return 'finished'",
-       "0"})));
+  ASSERT_TRUE(SendTenSecondScript(runner));
   // FUNCTION STATS answers BUSY from the moment a script (not a function) runs, busy or not yet.
   std::string stats;
   for (int i = 0; i < 500 && !stats.starts_with("-BUSY"); ++i) {
