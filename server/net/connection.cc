@@ -337,11 +337,12 @@ void Connection::OnRead(const boost::system::error_code& error, size_t bytes) {
   }
   PublishBuffers();
   server_.stats.total_net_input_bytes.fetch_add(bytes, std::memory_order_relaxed);
-  client_.last_interaction_ms.store(server_.clock.NowMs(), std::memory_order_relaxed);
+  int64_t now_ms = server_.clock.NowMs();
+  client_.last_interaction_ms.store(now_ms, std::memory_order_relaxed);
   // Our command is on the stack below a busy script's hook: its ProcessInput loop takes these
   // bytes once the script is done, as Redis leaves a script's own client unread until then.
   if (processing_) return;
-  ProcessInput();
+  ProcessInput(now_ms);
   if (closed_) return;
   // One command's reply leaves now, in this handler: its client waits for it, and posting the
   // write for the end of the turn would cost a handler and an extra epoll_wait per request. A
@@ -363,7 +364,7 @@ void Connection::FlushThenRead() {
   if (!write_in_flight_ && !client_.close_after_reply) Read();
 }
 
-void Connection::ProcessInput() {
+void Connection::ProcessInput(std::optional<int64_t> now_ms) {
   // Handlers of this connection fired from a busy script's hook (Server::ServeWhileBusy) while
   // one of our commands runs: parsing, reading or flushing now would move the input the running
   // command's arguments point into, or split a reply under construction. The ProcessInput below
@@ -374,7 +375,7 @@ void Connection::ProcessInput() {
     return;
   }
   processing_ = true;
-  storage::ScopedCommandTime batch_time(server_.clock.NowMs());
+  storage::ScopedCommandTime batch_time(now_ms ? *now_ms : server_.clock.NowMs());
   // Redis's query buffer holds the whole batch until it is done, so qbuf= of a client running a
   // command counts the batch's bytes.
   size_t batch_start = input_start_;

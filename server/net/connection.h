@@ -10,6 +10,7 @@
 #include <boost/asio/ssl.hpp>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -78,8 +79,9 @@ class Connection : public ClientHandle, public std::enable_shared_from_this<Conn
 
  private:
   void Read();
-  // Parses and runs every complete command in the input buffer.
-  void ProcessInput();
+  // Parses and runs every complete command in the input buffer, at `now_ms` (Clock time) if the
+  // caller just read the clock: one clock read per request less.
+  void ProcessInput(std::optional<int64_t> now_ms = std::nullopt);
   // Sends the replies: directly while the stream takes them, the rest with WriteAll.
   void Flush();
   void Close();
