@@ -7,8 +7,6 @@
 #include <cctype>
 #include <type_traits>
 
-#include "server/net/drained_read.h"
-
 namespace respd::server {
 namespace asio = boost::asio;
 namespace {
@@ -123,13 +121,9 @@ class SocketConnection final : public Connection {
   }
 
   void ReadSome(asio::mutable_buffer buffer) override {
-    auto on_read = [this, self = shared_from_this()](const boost::system::error_code& error,
-                                                     size_t bytes) { OnRead(error, bytes); };
-    if constexpr (kTls) {
-      socket_.async_read_some(buffer, std::move(on_read));
-    } else {
-      reader_.Read(buffer, std::move(on_read));
-    }
+    socket_.async_read_some(
+        buffer, [this, self = shared_from_this()](const boost::system::error_code& error,
+                                                  size_t bytes) { OnRead(error, bytes); });
   }
 
   size_t WriteNow(asio::const_buffer buffer, boost::system::error_code& error) override {
@@ -148,11 +142,6 @@ class SocketConnection final : public Connection {
                                                         size_t bytes) { OnWritten(error, bytes); });
   }
 
-  void CancelRead() override {
-    boost::system::error_code ignored;
-    socket_.lowest_layer().cancel(ignored);
-  }
-
   void CloseTransport() override {
     // A TLS client is cut as Redis cuts it, without a close_notify: the socket goes.
     boost::system::error_code ignored;
@@ -164,10 +153,6 @@ class SocketConnection final : public Connection {
   // whatever CONFIG SET does to the server's current one.
   std::shared_ptr<asio::ssl::context> tls_context_;
   Socket socket_;
-  struct NoReader {
-    explicit NoReader(TlsStream&) {}
-  };
-  std::conditional_t<kTls, NoReader, DrainedReader<Socket>> reader_{socket_};
 };
 
 template <>
@@ -264,18 +249,14 @@ void Connection::Read() {
       input_.resize(kInitialInputBuffer);
       input_.shrink_to_fit();
     }
-    // The cron freed the buffer of a client that stayed idle, as Redis frees its query buffer:
-    // wait for the socket to be readable without one. A client with a buffer reads into it, which
-    // costs no syscall to arm (a readiness wait re-arms the socket in epoll each time).
-    if (input_.empty()) {
-      if (WaitsWithoutBuffer()) {
-        read_in_flight_ = true;
-        read_lends_buffer_ = false;
-        WaitReadable();
-        return;
-      }
-      input_.resize(kInitialInputBuffer);
+    // Nothing pending: wait for the socket to be readable without lending it the buffer, so the
+    // cron may free the buffer of a client that stays idle, as Redis frees its query buffer.
+    if (WaitsWithoutBuffer()) {
+      read_in_flight_ = true;
+      WaitReadable();
+      return;
     }
+    if (input_.empty()) input_.resize(kInitialInputBuffer);
   }
   if (input_.size() - input_end_ < kMinReadSpace) {
     // Move the unparsed tail to the front, and grow if the pending command needs more room.
@@ -286,7 +267,6 @@ void Connection::Read() {
     if (input_.size() < wanted) input_.resize(std::max(wanted, input_.size() * 2));
   }
   read_in_flight_ = true;
-  read_lends_buffer_ = true;
   ReadSome(asio::buffer(input_.data() + input_end_, input_.size() - input_end_));
 }
 
@@ -309,18 +289,6 @@ void Connection::OnReadable(const boost::system::error_code& error) {
 
 void Connection::OnRead(const boost::system::error_code& error, size_t bytes) {
   read_in_flight_ = false;
-  if (read_cancelled_) {
-    read_cancelled_ = false;
-    // FreeIdleBuffers cancelled the read to free the buffer, and no bytes came before the cancel:
-    // free it, and wait without one.
-    if (error == asio::error::operation_aborted && !closed_) {
-      std::string().swap(input_);
-      input_start_ = input_end_ = 0;
-      PublishBuffers();
-      Read();
-      return;
-    }
-  }
   if (error || closed_) {
     Close();
     return;
@@ -773,19 +741,15 @@ void Connection::Cron(int64_t now_ms, int64_t timeout_s) {
 
 void Connection::FreeIdleBuffers(int64_t now_ms) {
   if (closed_ || processing_ || input_start_ != input_end_ || write_in_flight_) return;
+  // A read in flight on a stream that reads into the buffer (TLS) holds the buffer.
+  if (read_in_flight_ && !WaitsWithoutBuffer()) return;
   if (now_ms - client_.last_interaction_ms.load(std::memory_order_relaxed) <=
       kFreeBuffersAfterIdleMs) {
     return;
   }
-  if (!read_in_flight_ || !read_lends_buffer_) {
-    std::string().swap(input_);
-    input_start_ = input_end_ = 0;
-  } else if (WaitsWithoutBuffer() && !read_cancelled_) {
-    // The read in flight holds the buffer: OnRead frees it once the cancelled read is over, unless
-    // bytes came before the cancel. A stream that always reads into a buffer (TLS) keeps it.
-    read_cancelled_ = true;
-    CancelRead();
-  }
+  // With no input pending, Read() waits for readability without a buffer, so none is in use.
+  std::string().swap(input_);
+  input_start_ = input_end_ = 0;
   if (pending_.empty()) std::string().swap(pending_);
   std::string().swap(writing_);
   PublishBuffers();
