@@ -85,6 +85,22 @@ void Begin(RespClient& client, Kind kind, int i) {
   }
 }
 
+// `printf 'PING\r\n' | nc -N`: a client that sends its commands and at once ends its sending half
+// gets every reply, then the end of the connection, as from Redis, although its end of stream
+// comes right behind its commands.
+TEST(DisconnectTest, ClientsThatHalfCloseAfterTheirCommandsGetTheRepliesThenTheEnd) {
+  ServerProcess server = ServerProcess::StartRespd({"--threads", "2"});
+  ASSERT_TRUE(server.running());
+  for (int i = 0; i < 50; ++i) {
+    RespClient client;
+    ASSERT_TRUE(client.Connect(server.port()));
+    ASSERT_TRUE(client.SendRaw("PING\r\nSET half-closed v\r\n"));
+    client.ShutdownWrite();
+    EXPECT_EQ(client.ReadUntilClosed(5000), "+PONG\r\n+OK\r\n") << "client " << i;
+    EXPECT_TRUE(client.eof()) << "client " << i << ": the server kept the connection open";
+  }
+}
+
 TEST(DisconnectTest, ThousandResetClientsLoseNothingForOthersAndLeakNothing) {
   ServerProcess server = ServerProcess::StartRespd({"--threads", "2"});
   ASSERT_TRUE(server.running());

@@ -235,6 +235,10 @@ void RespClient::Abort() {
   Close();
 }
 
+void RespClient::ShutdownWrite() {
+  if (fd_ >= 0) shutdown(fd_, SHUT_WR);
+}
+
 std::string RespClient::EncodeCommand(const std::vector<std::string>& args) const {
   std::string out = "*" + std::to_string(args.size()) + "\r\n";
   for (const auto& arg : args) {

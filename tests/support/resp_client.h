@@ -31,6 +31,9 @@ class RespClient {
   // Closes with a reset (SO_LINGER 0), as a crashed or killed client's connection ends: unsent and
   // unread bytes are dropped.
   void Abort();
+  // Ends the sending half (shutdown SHUT_WR): the server reads end of stream after what was sent,
+  // and the connection stays open for its replies.
+  void ShutdownWrite();
 
   // Sends one command as a multibulk and returns its reply frame, raw ("+OK\r\n",
   // "*2\r\n$1\r\na\r\n..."). Returns "" on timeout or closed connection.
