@@ -112,7 +112,7 @@ measure() {
 }
 
 perf_events="raw_syscalls:sys_enter"
-for call in read recvfrom write sendto epoll_wait epoll_ctl; do
+for call in read recvfrom recvmsg write sendto epoll_wait epoll_ctl; do
   perf_events+=",syscalls:sys_enter_$call"
 done
 use_perf=0

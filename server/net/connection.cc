@@ -7,6 +7,8 @@
 #include <cctype>
 #include <type_traits>
 
+#include "server/net/drained_read.h"
+
 namespace respd::server {
 namespace asio = boost::asio;
 namespace {
@@ -67,6 +69,8 @@ std::string HandshakeError(const boost::system::error_code& error) {
 template <class Socket>
 class SocketConnection final : public Connection {
   static constexpr bool kTls = std::is_same_v<Socket, TlsStream>;
+  // Plain TCP reads with DrainedReader; unix-domain sockets have no TCP_INQ to make it safe.
+  static constexpr bool kTcp = std::is_same_v<Socket, asio::ip::tcp::socket>;
 
  public:
   SocketConnection(Socket socket, ServerContext& server, BlockTimeouts& timeouts) requires(!kTls)
@@ -121,9 +125,13 @@ class SocketConnection final : public Connection {
   }
 
   void ReadSome(asio::mutable_buffer buffer) override {
-    socket_.async_read_some(
-        buffer, [this, self = shared_from_this()](const boost::system::error_code& error,
-                                                  size_t bytes) { OnRead(error, bytes); });
+    auto on_read = [this, self = shared_from_this()](const boost::system::error_code& error,
+                                                     size_t bytes) { OnRead(error, bytes); };
+    if constexpr (kTcp) {
+      reader_.Read(buffer, std::move(on_read));
+    } else {
+      socket_.async_read_some(buffer, std::move(on_read));
+    }
   }
 
   size_t WriteNow(asio::const_buffer buffer, boost::system::error_code& error) override {
@@ -142,6 +150,11 @@ class SocketConnection final : public Connection {
                                                         size_t bytes) { OnWritten(error, bytes); });
   }
 
+  void CancelRead() override {
+    boost::system::error_code ignored;
+    socket_.lowest_layer().cancel(ignored);
+  }
+
   void CloseTransport() override {
     // A TLS client is cut as Redis cuts it, without a close_notify: the socket goes.
     boost::system::error_code ignored;
@@ -153,12 +166,17 @@ class SocketConnection final : public Connection {
   // whatever CONFIG SET does to the server's current one.
   std::shared_ptr<asio::ssl::context> tls_context_;
   Socket socket_;
+  struct NoReader {
+    explicit NoReader(Socket&) {}
+  };
+  std::conditional_t<kTcp, DrainedReader, NoReader> reader_{socket_};
 };
 
 template <>
 void SocketConnection<asio::ip::tcp::socket>::OpenTransport(ClientState& client,
                                                             ClientState::Info& info) {
   OpenTcp(socket_, server(), client, info);
+  reader_.Open();
 }
 
 template <>
@@ -249,15 +267,26 @@ void Connection::Read() {
       input_.resize(kInitialInputBuffer);
       input_.shrink_to_fit();
     }
-    // Nothing pending: wait for the socket to be readable without lending it the buffer, so the
-    // cron may free the buffer of a client that stays idle, as Redis frees its query buffer.
-    if (WaitsWithoutBuffer()) {
-      read_in_flight_ = true;
-      WaitReadable();
-      return;
-    }
-    if (input_.empty()) input_.resize(kInitialInputBuffer);
   }
+  // A client with a buffer reads into it, which costs no syscall to arm, where a readiness wait
+  // re-arms the socket in epoll each time. The wait serves a client whose idle buffer the cron
+  // freed (as Redis frees its query buffer), and a blocked client: its re-arm sees at once an end
+  // of stream a drained read may not have (drained_read.h), so a client reset while blocked
+  // leaves its queue before anything is handed to it.
+  if (WaitsWithoutBuffer() && (input_.empty() || client_.blocked)) {
+    read_in_flight_ = true;
+    read_lends_buffer_ = false;
+    WaitReadable();
+    return;
+  }
+  MakeReadRoom();
+  read_in_flight_ = true;
+  read_lends_buffer_ = true;
+  ReadSome(asio::buffer(input_.data() + input_end_, input_.size() - input_end_));
+}
+
+void Connection::MakeReadRoom() {
+  if (input_.empty()) input_.resize(kInitialInputBuffer);
   if (input_.size() - input_end_ < kMinReadSpace) {
     // Move the unparsed tail to the front, and grow if the pending command needs more room.
     std::memmove(input_.data(), input_.data() + input_start_, input_end_ - input_start_);
@@ -266,8 +295,6 @@ void Connection::Read() {
     size_t wanted = std::max(parser_.bytes_wanted(), input_end_ + kMinReadSpace);
     if (input_.size() < wanted) input_.resize(std::max(wanted, input_.size() * 2));
   }
-  read_in_flight_ = true;
-  ReadSome(asio::buffer(input_.data() + input_end_, input_.size() - input_end_));
 }
 
 void Connection::OnReadable(const boost::system::error_code& error) {
@@ -276,7 +303,7 @@ void Connection::OnReadable(const boost::system::error_code& error) {
     Close();
     return;
   }
-  if (input_.empty()) input_.resize(kInitialInputBuffer);
+  MakeReadRoom();
   boost::system::error_code read_error;
   size_t bytes =
       ReadNow(asio::buffer(input_.data() + input_end_, input_.size() - input_end_), read_error);
@@ -289,6 +316,23 @@ void Connection::OnReadable(const boost::system::error_code& error) {
 
 void Connection::OnRead(const boost::system::error_code& error, size_t bytes) {
   read_in_flight_ = false;
+  if (read_cancelled_) {
+    read_cancelled_ = false;
+    // FreeIdleBuffers cancelled the read of an idle client, and no bytes came before the cancel:
+    // the buffer goes if nothing is pending in it, and the readiness wait takes over, whose re-arm
+    // also finds an end of stream the drained read could not see (drained_read.h).
+    if (error == asio::error::operation_aborted && !closed_) {
+      if (input_start_ == input_end_) {
+        std::string().swap(input_);
+        input_start_ = input_end_ = 0;
+        PublishBuffers();
+      }
+      read_in_flight_ = true;
+      read_lends_buffer_ = false;
+      WaitReadable();
+      return;
+    }
+  }
   if (error || closed_) {
     Close();
     return;
@@ -740,16 +784,27 @@ void Connection::Cron(int64_t now_ms, int64_t timeout_s) {
 }
 
 void Connection::FreeIdleBuffers(int64_t now_ms) {
-  if (closed_ || processing_ || input_start_ != input_end_ || write_in_flight_) return;
-  // A read in flight on a stream that reads into the buffer (TLS) holds the buffer.
-  if (read_in_flight_ && !WaitsWithoutBuffer()) return;
+  if (closed_ || processing_ || write_in_flight_) return;
   if (now_ms - client_.last_interaction_ms.load(std::memory_order_relaxed) <=
       kFreeBuffersAfterIdleMs) {
     return;
   }
-  // With no input pending, Read() waits for readability without a buffer, so none is in use.
-  std::string().swap(input_);
-  input_start_ = input_end_ = 0;
+  if (read_in_flight_ && read_lends_buffer_ && WaitsWithoutBuffer()) {
+    // The read holds the buffer: OnRead frees it once the cancelled read is over, unless bytes
+    // came before the cancel or a command is half received. Cancelled even then: the wait that
+    // follows is the drained read's check for an end of stream it missed.
+    if (!read_cancelled_) {
+      read_cancelled_ = true;
+      CancelRead();
+    }
+    return;
+  }
+  if (input_start_ != input_end_) return;
+  // A stream that always reads into a buffer (TLS) keeps it while a read is in flight.
+  if (!read_in_flight_ || !read_lends_buffer_) {
+    std::string().swap(input_);
+    input_start_ = input_end_ = 0;
+  }
   if (pending_.empty()) std::string().swap(pending_);
   std::string().swap(writing_);
   PublishBuffers();

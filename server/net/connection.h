@@ -59,6 +59,9 @@ class Connection : public ClientHandle, public std::enable_shared_from_this<Conn
   virtual size_t ReadNow(boost::asio::mutable_buffer buffer, boost::system::error_code& error) = 0;
   // Reads some bytes, then OnRead.
   virtual void ReadSome(boost::asio::mutable_buffer buffer) = 0;
+  // Ends the ReadSome in flight: its OnRead comes with operation_aborted. Never called while a
+  // write is in flight, which it would end too.
+  virtual void CancelRead() = 0;
   // Writes what the stream takes now without blocking (would_block when it takes nothing). A TLS
   // stream takes nothing this way: its replies always go through WriteAll.
   virtual size_t WriteNow(boost::asio::const_buffer buffer, boost::system::error_code& error) = 0;
@@ -67,7 +70,7 @@ class Connection : public ClientHandle, public std::enable_shared_from_this<Conn
   virtual void CloseTransport() = 0;
 
   void OnHandshake(const boost::system::error_code& error);
-  // The socket became readable while no input was pending: reads into a (re)allocated buffer.
+  // A readiness wait ended (a client with no buffer, or blocked, or idle): reads into the buffer.
   void OnReadable(const boost::system::error_code& error);
   void OnRead(const boost::system::error_code& error, size_t bytes);
   // Flush, then read on once the replies are out.
@@ -76,6 +79,9 @@ class Connection : public ClientHandle, public std::enable_shared_from_this<Conn
 
  private:
   void Read();
+  // Room in the input buffer for the next read: allocated, the unparsed tail moved to the front,
+  // grown for a large pending argument.
+  void MakeReadRoom();
   // Parses and runs every complete command in the input buffer, at `now_ms` (Clock time) if the
   // caller just read the clock: one clock read per request less.
   void ProcessInput(std::optional<int64_t> now_ms = std::nullopt);
@@ -138,6 +144,8 @@ class Connection : public ClientHandle, public std::enable_shared_from_this<Conn
   bool hung_ = false;  // a fault said never to answer again: input is read and dropped
   bool write_in_flight_ = false;
   bool read_in_flight_ = false;
+  bool read_lends_buffer_ = false;  // the read in flight is a ReadSome into input_
+  bool read_cancelled_ = false;     // FreeIdleBuffers cancelled that read to free input_
   bool closed_ = false;
   bool registered_ = false;
   bool processing_ = false;  // ProcessInput is on the stack

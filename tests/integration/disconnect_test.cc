@@ -101,6 +101,39 @@ TEST(DisconnectTest, ClientsThatHalfCloseAfterTheirCommandsGetTheRepliesThenTheE
   }
 }
 
+// Clients that send BLPOP and reset at once, the reset arriving with the command (the one I/O
+// thread sleeps meanwhile): each leaves the queue of waiters, and an element pushed afterwards
+// stays in the list, where a dead waiter left behind would have taken it.
+TEST(DisconnectTest, ClientsResetRightAfterBlpopLeaveNoWaiterToTakeAPush) {
+  ServerProcess server =
+      ServerProcess::StartRespd({"--threads", "1", "--enable-debug-command", "yes"});
+  ASSERT_TRUE(server.running());
+  RespClient sleeper;
+  ASSERT_TRUE(sleeper.Connect(server.port()));
+  ASSERT_TRUE(sleeper.SendRaw(sleeper.EncodeCommand({"DEBUG", "SLEEP", "0.3"})));
+  for (int i = 0; i < 50; ++i) {
+    RespClient client;
+    ASSERT_TRUE(client.Connect(server.port()));
+    ASSERT_TRUE(client.SendRaw(client.EncodeCommand({"BLPOP", "reset:queue", "0"})));
+    client.Abort();
+  }
+  ASSERT_EQ(sleeper.ReadReply(), "+OK\r\n");
+  RespClient control;
+  ASSERT_TRUE(control.Connect(server.port()));
+  std::string info;
+  for (int i = 0; i < 500; ++i) {
+    info = control.Command({"INFO", "clients"});
+    if (InfoField(info, "blocked_clients") == "0" && InfoField(info, "connected_clients") == "2") {
+      break;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  ASSERT_EQ(InfoField(info, "blocked_clients"), "0") << info;
+  ASSERT_EQ(InfoField(info, "connected_clients"), "2") << info;
+  EXPECT_EQ(control.Command({"LPUSH", "reset:queue", "x"}), ":1\r\n");
+  EXPECT_EQ(control.Command({"LLEN", "reset:queue"}), ":1\r\n");
+}
+
 TEST(DisconnectTest, ThousandResetClientsLoseNothingForOthersAndLeakNothing) {
   ServerProcess server = ServerProcess::StartRespd({"--threads", "2"});
   ASSERT_TRUE(server.running());
