@@ -20,7 +20,7 @@ namespace {
 // prefix of a passing run passes). RESPD_FUZZ_SECONDS gives a longer run.
 constexpr uint64_t kCiSeed = 20240607;
 constexpr int64_t kCiCommands = 300000;
-constexpr double kCiSeconds = 25;
+constexpr double kCiSeconds = 15;
 constexpr double kCiShrinkSeconds = 30;
 
 // Commands left out of the default command set because they differ from Redis today, each in an
