@@ -42,6 +42,23 @@ std::string InfoField(const std::string& info, const std::string& field) {
   return info.substr(at, info.find("\r\n", at) - at);
 }
 
+// Polls INFO clients until respd counts `connected` clients of which `blocked` are blocked, or
+// `limit` passes; returns the last INFO reply.
+std::string WaitForClients(RespClient& control, const std::string& connected,
+                           const std::string& blocked, std::chrono::milliseconds limit) {
+  std::string info;
+  auto deadline = std::chrono::steady_clock::now() + limit;
+  while (std::chrono::steady_clock::now() < deadline) {
+    info = control.Command({"INFO", "clients"});
+    if (InfoField(info, "connected_clients") == connected &&
+        InfoField(info, "blocked_clients") == blocked) {
+      break;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  return info;
+}
+
 // Starts one storm connection's conversation; the caller resets it afterwards. `i` varies the
 // details so every kind is cut at more than one point.
 void Begin(RespClient& client, Kind kind, int i) {
@@ -120,14 +137,7 @@ TEST(DisconnectTest, ClientsResetRightAfterBlpopLeaveNoWaiterToTakeAPush) {
   ASSERT_EQ(sleeper.ReadReply(), "+OK\r\n");
   RespClient control;
   ASSERT_TRUE(control.Connect(server.port()));
-  std::string info;
-  for (int i = 0; i < 500; ++i) {
-    info = control.Command({"INFO", "clients"});
-    if (InfoField(info, "blocked_clients") == "0" && InfoField(info, "connected_clients") == "2") {
-      break;
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
+  std::string info = WaitForClients(control, "2", "0", std::chrono::seconds(5));
   ASSERT_EQ(InfoField(info, "blocked_clients"), "0") << info;
   ASSERT_EQ(InfoField(info, "connected_clients"), "2") << info;
   EXPECT_EQ(control.Command({"LPUSH", "reset:queue", "x"}), ":1\r\n");
@@ -168,15 +178,7 @@ TEST(DisconnectTest, ThousandResetClientsLoseNothingForOthersAndLeakNothing) {
   EXPECT_EQ(connected, kConnections);
 
   // Wait until respd has noticed every reset: only the control client and the waiter remain.
-  std::string info;
-  auto deadline = std::chrono::steady_clock::now() + kSettleLimit;
-  while (std::chrono::steady_clock::now() < deadline) {
-    info = control.Command({"INFO", "clients"});
-    if (InfoField(info, "connected_clients") == "2" && InfoField(info, "blocked_clients") == "1") {
-      break;
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
+  std::string info = WaitForClients(control, "2", "1", kSettleLimit);
   ASSERT_EQ(InfoField(info, "connected_clients"), "2") << info;
   ASSERT_EQ(InfoField(info, "blocked_clients"), "1") << info;
 
