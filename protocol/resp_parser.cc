@@ -51,13 +51,14 @@ inline bool ParseRedisInt(const char* s, size_t len, int64_t* value) {
   return true;
 }
 
-// The bulk header every client sends, read in one pass: '$', a length of at most
-// kPlainLengthDigits digits with no leading zero (or "0"), '\r', and the byte after it present.
-// Returns the '\r' and sets `len`, or null when the header is anything else; the general path,
-// which is Redis's, then reads it (or waits for it, or fails on it) byte for byte as before.
+// The header every client sends, read in one pass: `kind` ('$' for a bulk, '*' for a multibulk
+// count), a length of at most kPlainLengthDigits digits with no leading zero (or "0"), '\r', and
+// the byte after it present. Returns the '\r' and sets `len`, or null when the header is anything
+// else; the general path, which is Redis's, then reads it (or waits for it, or fails on it) byte
+// for byte as before.
 constexpr int kPlainLengthDigits = 9;
-inline const char* PlainBulkHeader(const char* p, const char* end, int64_t* len) {
-  if (end - p < 4 || *p != '$') return nullptr;
+inline const char* PlainHeader(char kind, const char* p, const char* end, int64_t* len) {
+  if (end - p < 4 || *p != kind) return nullptr;
   const char* digits = p + 1;
   const char* q = digits;
   const char* limit = std::min(end - 1, digits + kPlainLengthDigits);
@@ -176,7 +177,7 @@ ParseStatus RespParser::ParseMultibulk(std::string_view input) {
   while (remaining > 0) {
     const auto pending = static_cast<size_t>(end - p);
     int64_t len;
-    const char* cr = PlainBulkHeader(p, end, &len);
+    const char* cr = PlainHeader('$', p, end, &len);
     if (cr == nullptr) {
       cr = static_cast<const char*>(std::memchr(p, '\r', pending));
       if (cr == nullptr) {
@@ -350,6 +351,31 @@ bool SplitInlineArgs(std::string_view line, std::vector<std::string>* out) {
       if (i < n) ++i;
     }
   }
+}
+
+size_t PeekSecondArgs(std::string_view input, std::span<std::string_view> out,
+                      size_t* scanned) {
+  const char* const begin = input.data();
+  const char* const end = begin + input.size();
+  const char* p = begin;
+  size_t found = 0;
+  *scanned = 0;
+  while (found < out.size()) {
+    int64_t argc = 0;
+    const char* cr = PlainHeader('*', p, end, &argc);
+    if (cr == nullptr || argc < 2 || cr[1] != '\n') break;
+    p = cr + 2;
+    for (int64_t i = 0; i < argc; ++i) {
+      int64_t len = 0;
+      cr = PlainHeader('$', p, end, &len);
+      if (cr == nullptr || cr[1] != '\n' || end - (cr + 2) < len + 2) return found;
+      if (i == 1) out[found] = std::string_view(cr + 2, static_cast<size_t>(len));
+      p = cr + 2 + len + 2;
+    }
+    ++found;
+    *scanned = static_cast<size_t>(p - begin);
+  }
+  return found;
 }
 
 }  // namespace respd::protocol

@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -78,6 +79,13 @@ class RespParser {
   size_t pending_pos_ = 0;              // offset of the next bulk header
   int64_t pending_remaining_ = 0;       // bulks still to read
 };
+
+// Lookahead for prefetching: the second argument (most commands' first key) of each complete
+// multibulk command of two or more arguments at the front of `input`, at most out.size() of them.
+// Stops at the first thing it does not expect (an inline or one-argument command, an incomplete
+// one, an unusual header): a hint only, never validation, which stays the parser's. Returns how
+// many it found; `scanned` is the number of bytes those commands span.
+size_t PeekSecondArgs(std::string_view input, std::span<std::string_view> out, size_t* scanned);
 
 // Splits a line the way Redis's sdssplitargs does: whitespace separates arguments; "double quotes"
 // understand \n \r \t \b \a \\ \" and \xHH; 'single quotes' understand only \'; a closing quote

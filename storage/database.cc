@@ -1,6 +1,7 @@
 // Databases, shards, lazy and active expiry, SCAN over shards, and shard locking.
 #include "storage/database.h"
 
+#include <algorithm>
 #include <chrono>
 
 #include "storage/clock.h"
@@ -85,6 +86,18 @@ OpResult<Entry*> Database::FindWriteTyped(std::string_view key, ValueType type) 
   if (e == nullptr) return OpStatus::kKeyNotFound;
   if (e->type() != type) return OpStatus::kWrongType;
   return e;
+}
+
+void Database::Prefetch(std::span<const std::string_view> keys) const {
+  std::array<uint64_t, kPrefetchBatch> hashes;
+  size_t count = std::min(keys.size(), kPrefetchBatch);
+  for (size_t i = 0; i < count; ++i) {
+    hashes[i] = HashBytes(keys[i]);
+    shards_[ShardOfHash(hashes[i])].table.PrefetchBucket(hashes[i]);
+  }
+  for (size_t i = 0; i < count; ++i) {
+    shards_[ShardOfHash(hashes[i])].table.PrefetchChainHead(hashes[i]);
+  }
 }
 
 Database::Slot Database::FindSlot(std::string_view key, bool read) {

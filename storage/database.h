@@ -89,6 +89,12 @@ class Database {
   OpResult<Entry*> FindReadTyped(std::string_view key, ValueType type);
   OpResult<Entry*> FindWriteTyped(std::string_view key, ValueType type);
 
+  // Cache hints for the keys a pipelined batch is about to look up (at most kPrefetchBatch of
+  // them). Reads bucket slots without a lock, so only for a store that does not lock (one I/O
+  // thread).
+  static constexpr size_t kPrefetchBatch = 16;
+  void Prefetch(std::span<const std::string_view> keys) const;
+
   // A key looked up once for a write that may replace it (SET with NX, XX or GET): its live entry
   // or nullptr, and the hash that finds its bucket again. Valid until the database changes.
   struct Slot {

@@ -381,6 +381,10 @@ std::optional<storage::ShardLocks> Dispatcher::LocksFor(const CommandSpec& spec,
   return storage::ShardLocks::Unless(server_.store, key_names, all, give_up);
 }
 
+void Dispatcher::Prefetch(const ClientState& client, std::span<const std::string_view> keys) const {
+  if (!server_.store.locking()) server_.store.db(client.db_index).Prefetch(keys);
+}
+
 std::optional<uint64_t> Dispatcher::RunHandler(const CommandSpec& spec, Args args,
                                                ClientState& client, protocol::ReplyWriter& reply,
                                                ExecutionMode path,

@@ -4,7 +4,9 @@
 #include <openssl/err.h>
 #include <spdlog/spdlog.h>
 
+#include <array>
 #include <cctype>
+#include <span>
 #include <type_traits>
 
 #include "server/net/drained_read.h"
@@ -376,6 +378,17 @@ void Connection::FlushThenRead() {
   if (!write_in_flight_ && !client_.close_after_reply) Read();
 }
 
+void Connection::PrefetchAhead(size_t* prefetched_to) {
+  std::array<std::string_view, storage::Database::kPrefetchBatch> keys;
+  size_t scanned = 0;
+  size_t found = protocol::PeekSecondArgs(
+      std::string_view(input_.data() + input_start_, input_end_ - input_start_), keys, &scanned);
+  // Past whatever stopped the lookahead too, so one odd command does not make every later one
+  // scan again.
+  *prefetched_to = scanned == 0 ? input_end_ : input_start_ + scanned;
+  if (found > 0) server_.dispatcher.Prefetch(client_, std::span(keys.data(), found));
+}
+
 void Connection::ProcessInput(std::optional<int64_t> now_ms) {
   // Handlers of this connection fired from a busy script's hook (Server::ServeWhileBusy) while
   // one of our commands runs: parsing, reading or flushing now would move the input the running
@@ -394,6 +407,7 @@ void Connection::ProcessInput(std::optional<int64_t> now_ms) {
   batch_commands_ = 0;
   // CONFIG SET proto-max-bulk-len applies from the next batch on.
   protocol::ParserLimits limits{.max_bulk_len = server_.config.proto_max_bulk_len().number()};
+  size_t prefetched_to = 0;
   while (input_start_ < input_end_ && !client_.close_after_reply && !client_.blocked && !closed_ &&
          !delaying_ && !hung_ && !client_.postponed) {
     // Redis checks per command: an AUTH early in a pipeline lifts the limits for what follows.
@@ -412,6 +426,7 @@ void Connection::ProcessInput(std::optional<int64_t> now_ms) {
     size_t command_start = input_start_;
     input_start_ += parser_.consumed();
     if (status == protocol::ParseStatus::kEmpty) continue;
+    if (input_start_ >= prefetched_to && input_start_ < input_end_) PrefetchAhead(&prefetched_to);
     client_.query_buffer_bytes.store(input_end_ - batch_start, std::memory_order_relaxed);
     // Messages other threads queued before this command runs precede its reply, as in Redis,
     // where a message published before a command was written before the command ran.

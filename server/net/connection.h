@@ -94,6 +94,9 @@ class Connection : public ClientHandle, public std::enable_shared_from_this<Conn
   void TakeMail();
   // TakeMail's move alone, for the command loop, which checks the limits after each command.
   void MoveMail();
+  // Prefetches the keys of the commands after the one just parsed; `prefetched_to` is the input
+  // offset the batch's hints have covered.
+  void PrefetchAhead(size_t* prefetched_to);
   // Whether the unsent output passed the client's class of client-output-buffer-limit (pubsub
   // for a subscriber, normal for the others): the hard limit, or the soft one for longer than its
   // seconds. Then logs Redis's line and marks the client for closing.

@@ -562,6 +562,61 @@ TEST(RespParserTest, FuzzedInputIsMemorySafeAndSplitInvariant) {
   EXPECT_GT(seen[static_cast<int>(ParseStatus::kError)], 100);
 }
 
+// PeekSecondArgs over `input`, with room for `room` keys: the keys found and the bytes spanned.
+std::pair<Args, size_t> Peek(std::string_view input, size_t room = 16) {
+  std::vector<std::string_view> out(room);
+  size_t scanned = 0;
+  size_t found = PeekSecondArgs(input, out, &scanned);
+  return {Args(out.begin(), out.begin() + static_cast<std::ptrdiff_t>(found)), scanned};
+}
+
+TEST(PeekSecondArgsTest, FindsEachCompleteCommandsSecondArgumentAndStopsAtAnythingElse) {
+  const std::string set_a = Mbulk({"SET", "a", "1"});
+  const std::string get_bb = Mbulk({"GET", "bb"});
+  EXPECT_EQ(Peek(set_a + get_bb), std::make_pair(Args{"a", "bb"}, set_a.size() + get_bb.size()));
+  EXPECT_EQ(Peek(set_a + get_bb, 1), std::make_pair(Args{"a"}, set_a.size()));
+  // A binary key, CRLF inside included, is taken by its length.
+  EXPECT_EQ(Peek(Mbulk({"GET", "x\r\ny"})).first, Args{"x\r\ny"});
+  // Stops: an incomplete command, a one-argument command, an inline command, an unusual header.
+  EXPECT_EQ(Peek(set_a + get_bb.substr(0, get_bb.size() - 1)),
+            std::make_pair(Args{"a"}, set_a.size()));
+  EXPECT_EQ(Peek(set_a + Mbulk({"PING"}) + get_bb), std::make_pair(Args{"a"}, set_a.size()));
+  EXPECT_EQ(Peek("GET a\r\n" + set_a), std::make_pair(Args{}, size_t{0}));
+  EXPECT_EQ(Peek("*2\r\n$03\r\nGET\r\n$1\r\na\r\n").first, Args{});
+  EXPECT_EQ(Peek("*2\r\n$3\r\nGET\r\n$999999999\r\na\r\n").first, Args{});
+  EXPECT_EQ(Peek("*2\r\n$3\r\nGET\r\n$1\r\nab\r\n" + set_a).first, Args{"a"});
+  EXPECT_EQ(Peek("").first, Args{});
+}
+
+TEST(PeekSecondArgsTest, AgreesWithTheParserOnFuzzedInput) {
+  std::mt19937 rng(20261206);
+  const std::vector<std::string> pieces = {
+      Mbulk({"SET", "k", "v"}), Mbulk({"GET", "key"}), Mbulk({"PING"}), Mbulk({"MSET", "a", "b"}),
+      "*2\r\n",  "$3\r\nabc\r\n", "$",  "*", "\r\n", "1", "0", "-1", "\0"s, "x"};
+  const auto rand_below = [&](size_t n) { return static_cast<size_t>(rng() % n); };
+  int peeked = 0;
+  for (int iteration = 0; iteration < 3000; ++iteration) {
+    std::string in;
+    const size_t parts = 1 + rand_below(12);
+    for (size_t i = 0; i < parts; ++i) {
+      in += rand_below(8) == 0 ? std::string(1, static_cast<char>(rng()))
+                               : pieces[rand_below(pieces.size())];
+    }
+    auto [keys, scanned] = Peek(in, 1 + rand_below(4));
+    ASSERT_LE(scanned, in.size());
+    // What the lookahead reports is what the parser will hand the dispatcher.
+    const std::vector<Outcome> parsed = ParseAll(in.substr(0, scanned));
+    ASSERT_EQ(parsed.size(), keys.size()) << "iteration " << iteration;
+    for (size_t i = 0; i < keys.size(); ++i) {
+      ASSERT_EQ(parsed[i].status, ParseStatus::kCommand);
+      ASSERT_GE(parsed[i].args.size(), 2u);
+      EXPECT_EQ(parsed[i].args[1], keys[i]);
+    }
+    peeked += static_cast<int>(keys.size());
+  }
+  EXPECT_GT(peeked, 500);
+}
+
 }  // namespace
 }  // namespace respd::protocol
 
