@@ -2,9 +2,9 @@
 #include "server/dispatch/dispatcher.h"
 
 #include <algorithm>
-#include <chrono>
 #include <optional>
 
+#include "server/dispatch/call_timer.h"
 #include "server/dispatch/server_context.h"
 
 namespace respd::server {
@@ -40,12 +40,6 @@ uint64_t ArgvBytes(Args args) {
   uint64_t bytes = 0;
   for (std::string_view arg : args) bytes += arg.size();
   return bytes;
-}
-
-uint64_t MicrosSince(std::chrono::steady_clock::time_point start) {
-  return std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() -
-                                                               start)
-      .count();
 }
 
 }  // namespace
@@ -395,12 +389,12 @@ std::optional<uint64_t> Dispatcher::RunHandler(const CommandSpec& spec, Args arg
     storage::SetCommandTimeMs(server_.clock.NowMs());
   }
   CommandContext ctx{args, reply, client, server_, spec, path, retry_key};
-  auto start = std::chrono::steady_clock::now();
+  uint64_t start = CallTimer::Start();
   spec.handler(ctx);
   if (ctx.refused_busy) [[unlikely]] {
     return std::nullopt;
   }
-  return MicrosSince(start);
+  return CallTimer::MicrosSince(start);
 }
 
 void Dispatcher::After(const Completion& done) {
