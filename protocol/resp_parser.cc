@@ -353,6 +353,10 @@ bool SplitInlineArgs(std::string_view line, std::vector<std::string>* out) {
   }
 }
 
+// A command still arriving is scanned again at every read: the bound keeps that linear where a
+// huge MSET would make it quadratic.
+constexpr int64_t kPeekMaxArgs = 64;
+
 size_t PeekSecondArgs(std::string_view input, std::span<std::string_view> out,
                       size_t* scanned) {
   const char* const begin = input.data();
@@ -363,7 +367,7 @@ size_t PeekSecondArgs(std::string_view input, std::span<std::string_view> out,
   while (found < out.size()) {
     int64_t argc = 0;
     const char* cr = PlainHeader('*', p, end, &argc);
-    if (cr == nullptr || argc < 2 || cr[1] != '\n') break;
+    if (cr == nullptr || argc < 2 || argc > kPeekMaxArgs || cr[1] != '\n') break;
     p = cr + 2;
     for (int64_t i = 0; i < argc; ++i) {
       int64_t len = 0;

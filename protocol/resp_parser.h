@@ -82,9 +82,9 @@ class RespParser {
 
 // Lookahead for prefetching: the second argument (most commands' first key) of each complete
 // multibulk command of two or more arguments at the front of `input`, at most out.size() of them.
-// Stops at the first thing it does not expect (an inline or one-argument command, an incomplete
-// one, an unusual header): a hint only, never validation, which stays the parser's. Returns how
-// many it found; `scanned` is the number of bytes those commands span.
+// Stops at the first thing it does not expect (an inline or one-argument command, one of more
+// than 64 arguments, an incomplete one, an unusual header): a hint only, never validation, which
+// stays the parser's. Returns how many it found; `scanned` is the number of bytes they span.
 size_t PeekSecondArgs(std::string_view input, std::span<std::string_view> out, size_t* scanned);
 
 // Splits a line the way Redis's sdssplitargs does: whitespace separates arguments; "double quotes"

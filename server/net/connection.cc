@@ -413,6 +413,7 @@ void Connection::ProcessInput(std::optional<int64_t> now_ms) {
     // Redis checks per command: an AUTH early in a pipeline lifts the limits for what follows.
     limits.unauthenticated = !client_.authenticated && server_.acl.AuthRequired();
     parser_.set_limits(limits);
+    if (input_start_ >= prefetched_to) PrefetchAhead(&prefetched_to);
     std::string_view input(input_.data() + input_start_, input_end_ - input_start_);
     protocol::ParseStatus status = parser_.Parse(input);
     if (status == protocol::ParseStatus::kNeedMore) break;
@@ -426,7 +427,6 @@ void Connection::ProcessInput(std::optional<int64_t> now_ms) {
     size_t command_start = input_start_;
     input_start_ += parser_.consumed();
     if (status == protocol::ParseStatus::kEmpty) continue;
-    if (input_start_ >= prefetched_to && input_start_ < input_end_) PrefetchAhead(&prefetched_to);
     client_.query_buffer_bytes.store(input_end_ - batch_start, std::memory_order_relaxed);
     // Messages other threads queued before this command runs precede its reply, as in Redis,
     // where a message published before a command was written before the command ran.

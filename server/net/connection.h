@@ -94,7 +94,8 @@ class Connection : public ClientHandle, public std::enable_shared_from_this<Conn
   void TakeMail();
   // TakeMail's move alone, for the command loop, which checks the limits after each command.
   void MoveMail();
-  // Prefetches the keys of the commands after the one just parsed; `prefetched_to` is the input
+  // Prefetches the keys of the commands at the front of the input, before they are parsed (a
+  // single command's too: its slot's miss overlaps the parsing); `prefetched_to` is the input
   // offset the batch's hints have covered.
   void PrefetchAhead(size_t* prefetched_to);
   // Whether the unsent output passed the client's class of client-output-buffer-limit (pubsub

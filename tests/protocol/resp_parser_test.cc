@@ -586,6 +586,11 @@ TEST(PeekSecondArgsTest, FindsEachCompleteCommandsSecondArgumentAndStopsAtAnythi
   EXPECT_EQ(Peek("*2\r\n$3\r\nGET\r\n$999999999\r\na\r\n").first, Args{});
   EXPECT_EQ(Peek("*2\r\n$3\r\nGET\r\n$1\r\nab\r\n" + set_a).first, Args{"a"});
   EXPECT_EQ(Peek("").first, Args{});
+  Args mset = {"MSET"};
+  for (int i = 0; i < 64; ++i) mset.push_back("k");
+  EXPECT_EQ(Peek(Mbulk(mset) + set_a).first, Args{});
+  mset.pop_back();
+  EXPECT_EQ(Peek(Mbulk(mset) + set_a).first, (Args{"k", "a"}));
 }
 
 TEST(PeekSecondArgsTest, AgreesWithTheParserOnFuzzedInput) {
