@@ -376,8 +376,10 @@ std::optional<storage::ShardLocks> Dispatcher::LocksFor(const CommandSpec& spec,
 }
 
 void Dispatcher::Prefetch(const ClientState& client, std::span<const std::string_view> keys) const {
-  if (!server_.store.locking()) server_.store.db(client.db_index).Prefetch(keys);
+  if (Prefetches()) server_.store.db(client.db_index).Prefetch(keys);
 }
+
+bool Dispatcher::Prefetches() const { return !server_.store.locking(); }
 
 std::optional<uint64_t> Dispatcher::RunHandler(const CommandSpec& spec, Args args,
                                                ClientState& client, protocol::ReplyWriter& reply,

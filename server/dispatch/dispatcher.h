@@ -94,6 +94,7 @@ class Dispatcher {
   // commands' first keys, as far as the connection could tell) will touch. Nothing when the store
   // locks, since the hint reads the key table unlocked.
   void Prefetch(const ClientState& client, std::span<const std::string_view> keys) const;
+  bool Prefetches() const;
   // Entry path kTransaction: one command of EXEC's body, queued as `spec`. EXEC holds every lock
   // and has set the command time.
   void RunQueued(const CommandSpec& spec, Args args, ClientState& client,

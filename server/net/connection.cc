@@ -379,6 +379,10 @@ void Connection::FlushThenRead() {
 }
 
 void Connection::PrefetchAhead(size_t* prefetched_to) {
+  if (!server_.dispatcher.Prefetches()) {
+    *prefetched_to = input_end_;
+    return;
+  }
   std::array<std::string_view, storage::Database::kPrefetchBatch> keys;
   size_t scanned = 0;
   size_t found = protocol::PeekSecondArgs(
