@@ -99,6 +99,9 @@ void Database::Prefetch(std::span<const std::string_view> keys) const {
   for (size_t i = 1; i < count; ++i) {
     shards_[ShardOfHash(hashes[i])].table.PrefetchChainHead(hashes[i]);
   }
+  for (size_t i = 1; i < count; ++i) {
+    shards_[ShardOfHash(hashes[i])].table.PrefetchChainSecond(hashes[i]);
+  }
 }
 
 Database::Slot Database::FindSlot(std::string_view key, bool read) {

@@ -65,7 +65,7 @@ class KeyTable {
 
   static uint64_t NextCursor(uint64_t cursor, uint64_t mask);
 
-  // Cache hints for lookups to come, in two steps so that a batch overlaps its misses: first every
+  // Cache hints for lookups to come, in steps so that a batch overlaps its misses: first every
   // key's bucket slot, then (the slots cached by then) the first entry of each chain, whose key
   // and short value span two lines. Always inlined: GCC finds a function that only prefetches free
   // of side effects and drops the calls to it.
@@ -74,10 +74,14 @@ class KeyTable {
   }
   [[gnu::always_inline]] void PrefetchChainHead(uint64_t hash) const {
     if (buckets_.empty()) return;
-    const char* head = reinterpret_cast<const char*>(buckets_[IndexOf(hash)]);
-    if (head == nullptr) return;
-    __builtin_prefetch(head);
-    __builtin_prefetch(head + 64);
+    PrefetchEntry(buckets_[IndexOf(hash)]);
+  }
+  // A third step, once the heads are cached: the entry after the head, where a third of lookups
+  // (chains are 0.5-1 entries long on average) find their key.
+  [[gnu::always_inline]] void PrefetchChainSecond(uint64_t hash) const {
+    if (buckets_.empty()) return;
+    const Entry* head = buckets_[IndexOf(hash)];
+    if (head != nullptr) PrefetchEntry(head->next());
   }
 
   // A uniformly random entry, or nullptr when the table is empty.
@@ -120,6 +124,11 @@ class KeyTable {
 
  private:
   static Entry* NextOf(const Entry* e) { return e->next(); }
+  [[gnu::always_inline]] static void PrefetchEntry(const Entry* e) {
+    if (e == nullptr) return;
+    __builtin_prefetch(e);
+    __builtin_prefetch(reinterpret_cast<const char*>(e) + 64);
+  }
   void Resize(size_t new_buckets);
   size_t IndexOf(uint64_t hash) const { return hash & (buckets_.size() - 1); }
 
