@@ -61,10 +61,10 @@ Entry* Database::FindRead(std::string_view key, bool touch) {
 Entry* Database::FindReadQuiet(std::string_view key) {
   Entry* e = Lookup(key, HashBytes(key), Expired::kHideIfHeld);
   if (e == nullptr) {
-    store_->stats().keyspace_misses.fetch_add(1, std::memory_order_relaxed);
+    store_->Count(store_->stats().keyspace_misses);
     return nullptr;
   }
-  store_->stats().keyspace_hits.fetch_add(1, std::memory_order_relaxed);
+  store_->Count(store_->stats().keyspace_hits);
   return e;
 }
 
@@ -108,8 +108,7 @@ Database::Slot Database::FindSlot(std::string_view key, bool read) {
   uint64_t hash = HashBytes(key);
   Entry* e = Lookup(key, hash);
   if (read) {
-    auto& counter = e == nullptr ? store_->stats().keyspace_misses : store_->stats().keyspace_hits;
-    counter.fetch_add(1, std::memory_order_relaxed);
+    store_->Count(e == nullptr ? store_->stats().keyspace_misses : store_->stats().keyspace_hits);
     if (e == nullptr) Notify(key, kKeyMissEvent);
   }
   if (e != nullptr) e->set_lru(LruClock(CommandTimeMs()));
@@ -297,7 +296,7 @@ void Database::ExpireEntry(Shard& shard, Entry* entry, uint64_t hash) {
   Notify(entry->key(), kExpiredEvent);
   shard.table.Remove(entry->key(), hash);
   FreeEntry(shard, entry);
-  store_->stats().expired_keys.fetch_add(1, std::memory_order_relaxed);
+  store_->Count(store_->stats().expired_keys);
 }
 
 void Database::FreeEntry(Shard& shard, Entry* entry) {

@@ -262,9 +262,19 @@ class Store {
   }
   std::span<KeyspaceObserver* const> event_observers() const { return event_observers_; }
   KeyspaceStats& stats() { return stats_; }
+  // Adds to one of the store's counters. A store that does not lock has one I/O thread, the
+  // counters' only writer: a load and a store then do, where a locked add costs about 20 cycles on
+  // every command.
+  void Count(std::atomic<uint64_t>& counter, uint64_t n = 1) {
+    if (locking_) {
+      counter.fetch_add(n, std::memory_order_relaxed);
+    } else {
+      counter.store(counter.load(std::memory_order_relaxed) + n, std::memory_order_relaxed);
+    }
+  }
   // Redis's server.dirty (INFO's rdb_changes_since_last_save): commands add the number of changes
   // Redis counts for them. RESETSTAT leaves it; only what stands for a save resets it.
-  void AddDirty(uint64_t changes) { dirty_.fetch_add(changes, std::memory_order_relaxed); }
+  void AddDirty(uint64_t changes) { Count(dirty_, changes); }
   void ResetDirty() { dirty_.store(0, std::memory_order_relaxed); }
   uint64_t dirty() const { return dirty_.load(std::memory_order_relaxed); }
 

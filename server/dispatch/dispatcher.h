@@ -90,9 +90,9 @@ class Dispatcher {
   // Entry path kNormal: one command of `client` from its connection; appends its reply (nothing
   // when it blocks).
   void Dispatch(Args args, ClientState& client, protocol::ReplyWriter& reply);
-  // A hint before a pipelined batch: fetches into the cache what looking up these keys (the next
-  // commands' first keys, as far as the connection could tell) will touch. Nothing when the store
-  // locks, since the hint reads the key table unlocked.
+  // A hint before a connection parses its input: fetches into the cache what looking up these keys
+  // (the coming commands' first keys, as far as the connection could tell) will touch. Nothing
+  // when the store locks (Prefetches() false), since the hint reads the key table unlocked.
   void Prefetch(const ClientState& client, std::span<const std::string_view> keys) const;
   bool Prefetches() const;
   // Entry path kTransaction: one command of EXEC's body, queued as `spec`. EXEC holds every lock
