@@ -10,6 +10,7 @@
 #include "server/dispatch/command.h"
 #include "server/dispatch/dispatcher.h"
 #include "server/dispatch/server_context.h"
+#include "server/services/pubsub.h"
 
 namespace respd::server {
 namespace {
@@ -219,7 +220,12 @@ void BlockingRegistry::ServeKey(Dispatcher& dispatcher, const DbKey& ready) {
     std::vector<std::string_view> args(waiter->args.begin(), waiter->args.end());
     std::string out;
     protocol::ReplyWriter writer(&out, waiter->client->resp);
-    dispatcher.RetryBlocked(*waiter->spec, args, *waiter->client, writer, ready.key);
+    {
+      // The re-run is the waiter's command: what it sends to itself (a tracking invalidation of a
+      // key its BLMOVE wrote) follows its reply, as Redis 7.0 serves it as the current client.
+      PubSubRegistry::ScopedRunningClient running(waiter->client->id(), &out);
+      dispatcher.RetryBlocked(*waiter->spec, args, *waiter->client, writer, ready.key);
+    }
 
     std::shared_ptr<ClientHandle> handle;
     bool failed = false;

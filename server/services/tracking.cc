@@ -253,6 +253,19 @@ void TrackingRegistry::AfterCommand(const Completion& done) {
   Deliver(out);
 }
 
+void TrackingRegistry::Cron() {
+  if (tracking_clients_.load(std::memory_order_relaxed) == 0 ||
+      !active_.load(std::memory_order_acquire)) {
+    return;
+  }
+  Outbox out;
+  {
+    std::lock_guard lock(mutex_);
+    LimitLocked(/*current=*/0, out);
+  }
+  Deliver(out);
+}
+
 void TrackingRegistry::RememberKeysLocked(uint64_t client_id, std::span<const int> positions,
                                           std::span<const std::string_view> args) {
   for (int pos : positions) {

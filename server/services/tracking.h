@@ -93,6 +93,9 @@ class TrackingRegistry : public storage::KeyspaceObserver {
   // BCAST keys, and the table is trimmed to tracking-table-max-keys.
   void BeforeCommand(const Admission& admission);
   void AfterCommand(const Completion& done);
+  // The server cron's turn (Redis's serverCron): the table is trimmed to tracking-table-max-keys
+  // while no command runs too, so a lowered limit is reached without further commands.
+  void Cron();
   // The hooks' switch: off until the first CLIENT TRACKING ON, then on for good. Never turned off,
   // so a script's inner commands never meet a BeforeCommand skipped for their outer command (its
   // client may be gone) once AfterCommand runs; before the first client, nothing is tracked.

@@ -39,9 +39,17 @@ void TransactionState::UnwatchAll() {
 bool TransactionState::WatchedKeysChanged(storage::Store& keyspace) {
   bool recheck = recheck_.load(std::memory_order_acquire);
   for (const WatchedKey& watched : watched_) {
+    bool dirty_before = dirty_.load(std::memory_order_acquire);
     // A lookup deletes a key that expired since WATCH, which marks this client dirty.
     storage::Entry* entry = keyspace.db(watched.db).Peek(watched.key);
-    if (recheck && !watched.existed && entry != nullptr) MarkDirty();
+    if (watched.existed) continue;
+    if (entry != nullptr) {
+      if (recheck) MarkDirty();
+    } else if (!dirty_before) {
+      // The lookup deleted a stale key that SWAPDB brought in place of one absent or stale at
+      // WATCH: logically nothing changed, as with Redis's expired watched keys.
+      ClearDirty();
+    }
   }
   return dirty_.load(std::memory_order_acquire);
 }

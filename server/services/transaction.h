@@ -62,6 +62,11 @@ class TransactionState {
   void MarkRecheck() { recheck_.store(true, std::memory_order_release); }
 
  private:
+  void ClearDirty() {
+    dirty_.store(false, std::memory_order_release);
+    if (published_dirty_ != nullptr) published_dirty_->store(false, std::memory_order_relaxed);
+  }
+
   struct WatchedKey {
     int db;
     std::string key;

@@ -171,5 +171,34 @@ TEST(ClientTrackingTest, RedirectToAClientThatLeftIsReported) {
   EXPECT_NE(reader.Command({"CLIENT", "INFO"}).find(" flags=tR "), std::string::npos);
 }
 
+// Redis's suite (unit/tracking, "Server is able to evacuate enough keys when num of keys
+// surpasses limit by more than defined initial effort"): after CONFIG SET lowers
+// tracking-table-max-keys, the cron keeps trimming (100 keys more each round) with no further
+// command, as Redis's serverCron does.
+TEST(ClientTrackingTest, LoweredTableLimitIsReachedWithoutFurtherCommands) {
+  constexpr int kKeys = 250;
+  ServerProcess server = ServerProcess::StartRespd({});
+  ASSERT_TRUE(server.running());
+  RespClient listener;
+  ASSERT_TRUE(listener.Connect(server.port()));
+  std::string id = listener.Command({"CLIENT", "ID"});
+  id = id.substr(1, id.size() - 3);
+  ASSERT_EQ(listener.Command({"SUBSCRIBE", "__redis__:invalidate"}),
+            "*3\r\n$9\r\nsubscribe\r\n$20\r\n__redis__:invalidate\r\n:1\r\n");
+  RespClient reader;
+  ASSERT_TRUE(reader.Connect(server.port()));
+  ASSERT_EQ(reader.Command({"CLIENT", "TRACKING", "ON", "REDIRECT", id}), "+OK\r\n");
+  for (int k = 0; k < kKeys; ++k) {
+    ASSERT_EQ(reader.Command({"GET", "k" + std::to_string(k)}), "$-1\r\n");
+  }
+  ASSERT_EQ(reader.Command({"CONFIG", "SET", "tracking-table-max-keys", "1"}), "+OK\r\n");
+  for (int k = 0; k < kKeys - 1; ++k) {
+    ASSERT_TRUE(listener.ReadReply(kReadTimeoutMs)
+                    .starts_with("*3\r\n$7\r\nmessage\r\n$20\r\n__redis__:invalidate\r\n*1\r\n"))
+        << "invalidation " << k;
+  }
+  EXPECT_EQ(listener.Command({"PING"}), "*2\r\n$4\r\npong\r\n$0\r\n\r\n");
+}
+
 }  // namespace
 }  // namespace respd::testing
