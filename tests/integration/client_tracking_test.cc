@@ -29,6 +29,21 @@ RespClient Resp3(const ServerProcess& server) {
   return client;
 }
 
+std::string ClientId(RespClient& client) {
+  std::string id = client.Command({"CLIENT", "ID"});
+  return id.substr(1, id.size() - 3);
+}
+
+// A RESP2 client subscribed to __redis__:invalidate, where REDIRECT sends invalidations; returns
+// its id.
+std::string SubscribeToInvalidations(RespClient& listener, const ServerProcess& server) {
+  EXPECT_TRUE(listener.Connect(server.port()));
+  std::string id = ClientId(listener);
+  EXPECT_EQ(listener.Command({"SUBSCRIBE", "__redis__:invalidate"}),
+            "*3\r\n$9\r\nsubscribe\r\n$20\r\n__redis__:invalidate\r\n:1\r\n");
+  return id;
+}
+
 TEST(ClientTrackingTest, WritesInvalidateReadersOnEveryThread) {
   constexpr int kReaders = 8;
   constexpr int kKeys = 50;
@@ -65,11 +80,8 @@ TEST(ClientTrackingTest, Resp2RedirectionReachesASubscriberOnAnotherThread) {
   ServerProcess server = ServerProcess::StartRespd({"--threads", "4"});
   ASSERT_TRUE(server.running());
   RespClient listener;
-  ASSERT_TRUE(listener.Connect(server.port()));
-  std::string id = listener.Command({"CLIENT", "ID"});
-  id = id.substr(1, id.size() - 3);
-  ASSERT_EQ(listener.Command({"SUBSCRIBE", "__redis__:invalidate"}),
-            "*3\r\n$9\r\nsubscribe\r\n$20\r\n__redis__:invalidate\r\n:1\r\n");
+  std::string id = SubscribeToInvalidations(listener, server);
+  ASSERT_FALSE(::testing::Test::HasFailure());
   std::vector<RespClient> readers(4);
   for (RespClient& reader : readers) {
     ASSERT_TRUE(reader.Connect(server.port()));
@@ -151,8 +163,7 @@ TEST(ClientTrackingTest, RedirectToAClientThatLeftIsReported) {
   ASSERT_TRUE(server.running());
   RespClient target;
   ASSERT_TRUE(target.Connect(server.port()));
-  std::string id = target.Command({"CLIENT", "ID"});
-  id = id.substr(1, id.size() - 3);
+  std::string id = ClientId(target);
   RespClient reader = Resp3(server);
   ASSERT_EQ(reader.Command({"CLIENT", "TRACKING", "ON", "REDIRECT", id}), "+OK\r\n");
   ASSERT_EQ(reader.Command({"GET", "k"}), "_\r\n");
@@ -180,11 +191,8 @@ TEST(ClientTrackingTest, LoweredTableLimitIsReachedWithoutFurtherCommands) {
   ServerProcess server = ServerProcess::StartRespd({});
   ASSERT_TRUE(server.running());
   RespClient listener;
-  ASSERT_TRUE(listener.Connect(server.port()));
-  std::string id = listener.Command({"CLIENT", "ID"});
-  id = id.substr(1, id.size() - 3);
-  ASSERT_EQ(listener.Command({"SUBSCRIBE", "__redis__:invalidate"}),
-            "*3\r\n$9\r\nsubscribe\r\n$20\r\n__redis__:invalidate\r\n:1\r\n");
+  std::string id = SubscribeToInvalidations(listener, server);
+  ASSERT_FALSE(::testing::Test::HasFailure());
   RespClient reader;
   ASSERT_TRUE(reader.Connect(server.port()));
   ASSERT_EQ(reader.Command({"CLIENT", "TRACKING", "ON", "REDIRECT", id}), "+OK\r\n");
