@@ -71,7 +71,7 @@ std::string HandshakeError(const boost::system::error_code& error) {
 template <class Socket>
 class SocketConnection final : public Connection {
   static constexpr bool kTls = std::is_same_v<Socket, TlsStream>;
-  // Plain TCP reads with DrainedReader; unix-domain sockets have no TCP_INQ to make it safe.
+  // Plain TCP reads with DrainedReader, whose rule that a short read emptied the socket is TCP's.
   static constexpr bool kTcp = std::is_same_v<Socket, asio::ip::tcp::socket>;
 
  public:
@@ -272,10 +272,8 @@ void Connection::Read() {
   }
   // A client with a buffer reads into it, which costs no syscall to arm, where a readiness wait
   // re-arms the socket in epoll each time. The wait serves a client whose idle buffer the cron
-  // freed (as Redis frees its query buffer), and a blocked client: its re-arm sees at once an end
-  // of stream a drained read may not have (drained_read.h), so a client reset while blocked
-  // leaves its queue before anything is handed to it.
-  if (WaitsWithoutBuffer() && (input_.empty() || client_.blocked)) {
+  // freed, as Redis frees its query buffer.
+  if (WaitsWithoutBuffer() && input_.empty()) {
     read_in_flight_ = true;
     read_lends_buffer_ = false;
     WaitReadable();
@@ -321,14 +319,11 @@ void Connection::OnRead(const boost::system::error_code& error, size_t bytes) {
   if (read_cancelled_) {
     read_cancelled_ = false;
     // FreeIdleBuffers cancelled the read of an idle client, and no bytes came before the cancel:
-    // the buffer goes if nothing is pending in it, and the readiness wait takes over, whose re-arm
-    // also finds an end of stream the drained read could not see (drained_read.h).
+    // the buffer goes, and the readiness wait takes over.
     if (error == asio::error::operation_aborted && !closed_) {
-      if (input_start_ == input_end_) {
-        std::string().swap(input_);
-        input_start_ = input_end_ = 0;
-        PublishBuffers();
-      }
+      std::string().swap(input_);
+      input_start_ = input_end_ = 0;
+      PublishBuffers();
       read_in_flight_ = true;
       read_lends_buffer_ = false;
       WaitReadable();
@@ -808,17 +803,16 @@ void Connection::FreeIdleBuffers(int64_t now_ms) {
       kFreeBuffersAfterIdleMs) {
     return;
   }
+  if (input_start_ != input_end_) return;
   if (read_in_flight_ && read_lends_buffer_ && WaitsWithoutBuffer()) {
     // The read holds the buffer: OnRead frees it once the cancelled read is over, unless bytes
-    // came before the cancel or a command is half received. Cancelled even then: the wait that
-    // follows is the drained read's check for an end of stream it missed.
+    // came before the cancel.
     if (!read_cancelled_) {
       read_cancelled_ = true;
       CancelRead();
     }
     return;
   }
-  if (input_start_ != input_end_) return;
   // A stream that always reads into a buffer (TLS) keeps it while a read is in flight.
   if (!read_in_flight_ || !read_lends_buffer_) {
     std::string().swap(input_);

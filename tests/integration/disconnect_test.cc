@@ -118,6 +118,30 @@ TEST(DisconnectTest, ClientsThatHalfCloseAfterTheirCommandsGetTheRepliesThenTheE
   }
 }
 
+// The same when the end of stream comes with the last command while the server is busy, so the
+// event loop learns of both at once: the client has been served before, so no read of a new
+// connection looks at it again, and only an end of stream seen with that read closes it (the idle
+// cron would, but only after two seconds).
+TEST(DisconnectTest, ClientsThatHalfCloseWhileTheServerIsBusyGetTheRepliesThenTheEnd) {
+  ServerProcess server =
+      ServerProcess::StartRespd({"--threads", "1", "--enable-debug-command", "yes"});
+  ASSERT_TRUE(server.running());
+  RespClient sleeper;
+  ASSERT_TRUE(sleeper.Connect(server.port()));
+  for (int i = 0; i < 3; ++i) {
+    RespClient client;
+    ASSERT_TRUE(client.Connect(server.port()));
+    ASSERT_EQ(client.Command({"PING"}), "+PONG\r\n");
+    ASSERT_TRUE(sleeper.SendRaw(sleeper.EncodeCommand({"DEBUG", "SLEEP", "0.3"})));
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    ASSERT_TRUE(client.SendRaw("PING\r\n"));
+    client.ShutdownWrite();
+    ASSERT_EQ(sleeper.ReadReply(), "+OK\r\n");
+    EXPECT_EQ(client.ReadUntilClosed(1500), "+PONG\r\n") << "client " << i;
+    EXPECT_TRUE(client.eof()) << "client " << i << ": the server kept the connection open";
+  }
+}
+
 // Clients that send BLPOP and reset at once, the reset arriving with the command (the one I/O
 // thread sleeps meanwhile): each leaves the queue of waiters, and an element pushed afterwards
 // stays in the list, where a dead waiter left behind would have taken it.
