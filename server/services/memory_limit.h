@@ -19,7 +19,8 @@ namespace respd::server {
 
 class MemoryLimit {
  public:
-  explicit MemoryLimit(Config& config) : config_(config) {}
+  explicit MemoryLimit(Config& config)
+      : maxmemory_(config.Get("maxmemory")), policy_(config.Get("maxmemory-policy")) {}
   MemoryLimit(const MemoryLimit&) = delete;
   MemoryLimit& operator=(const MemoryLimit&) = delete;
 
@@ -35,7 +36,9 @@ class MemoryLimit {
   bool exceeded() const { return exceeded_.load(std::memory_order_relaxed); }
 
  private:
-  Config& config_;
+  // Found once: the cron refreshes ten times a second, and finding an option walks the table.
+  const Option& maxmemory_;
+  const Option& policy_;
   std::mutex mutex_;
   std::atomic<bool> exceeded_{false};
 };
