@@ -66,10 +66,15 @@ void Compose(ServerContext& server) {
   server.store.AddObserver(&server.blocking, Store::kChanges | Store::kReportsWork);
   server.store.AddObserver(&server.keyspace_notifier, Store::kEvents);
   server.store.AddObserver(&server.tracking, Store::kChanges | Store::kReportsWork);
-  // Admission, in Redis's order: ACL, then a monitor's keyspace refusal, then respd's fault rules;
-  // tracking last, so only a command that will run consumes CLIENT CACHING's one-shot flag.
-  // Each feature's switch keeps its hooks out of the pipeline while it has nothing to do.
+  // Admission, in Redis's order: ACL, then OOM, then a monitor's keyspace refusal, then respd's
+  // fault rules; tracking last, so only a command that will run consumes CLIENT CACHING's one-shot
+  // flag. Each feature's switch keeps its hooks out of the pipeline while it has nothing to do.
   server.dispatcher.AddAdmissionHook(AclAdmissionHook(server), server.acl.checks_switch());
+  server.dispatcher.AddAdmissionHook(
+      [&dispatcher = server.dispatcher](const Admission& admission) {
+        return dispatcher.AdmitWithinMemory(admission);
+      },
+      server.memory_limit.exceeded_switch());
   server.dispatcher.AddAdmissionHook(MonitorAdmission(server), server.monitors.active_switch());
   server.dispatcher.AddAdmissionHook(
       [&faults = server.faults](const Admission& admission) { return faults.Admit(admission); },
@@ -90,6 +95,13 @@ void Compose(ServerContext& server) {
       server.journal.enabled_switch());
   server.dispatcher.AddAfterHook(MonitorHook(server), server.monitors.active_switch());
   server.clients.AddDisconnectHook([&server](uint64_t id) { server.leases.ReleaseAll(id); });
+  // The server cron measures memory too; a new limit applies from the next command.
+  server.config.AddChangeHook([&limit = server.memory_limit](const Option& option) {
+    if (option.spec().name == "maxmemory" || option.spec().name == "maxmemory-policy") {
+      limit.Refresh();
+    }
+  });
+  server.memory_limit.Refresh();
   server.config.CaptureStartupValues();
   if (std::optional<uint64_t> seed = StartupSeed(server.config)) server.SeedRandom(seed);
   RegisterResetHooks(server);

@@ -292,10 +292,13 @@ std::string Config::SetAtRuntime(const std::vector<std::pair<std::string, std::s
              std::string(targets[i].entry) + "') - " + reason;
     }
   }
-  for (const Target& target : targets) {
-    if (target.option->spec().on_change != nullptr) target.option->spec().on_change(*target.option);
-  }
+  for (const Target& target : targets) Changed(*target.option);
   return {};
+}
+
+void Config::Changed(const Option& option) const {
+  if (option.spec().on_change != nullptr) option.spec().on_change(option);
+  for (const auto& hook : change_hooks_) hook(option);
 }
 
 void Config::CaptureStartupValues() {
@@ -310,7 +313,7 @@ void Config::RestoreStartupValues() {
     if (option->text() == value) continue;
     // The value was accepted at start-up, so it is accepted again.
     option->Set({value});
-    if (option->spec().on_change != nullptr) option->spec().on_change(*option);
+    Changed(*option);
   }
 }
 

@@ -4,6 +4,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <stdexcept>
@@ -154,11 +155,21 @@ class Config {
   const Option& min_replicas_max_lag() const { return *min_replicas_max_lag_; }
   Option& Get(std::string_view name);  // must exist
 
+  // Called with each option a CONFIG SET or RestoreStartupValues (RESPD RESET) changed, after its
+  // spec's on_change, on the changing client's thread: for a service that keeps state derived
+  // from options (the memory limit's switch). Added at composition, before any client connects.
+  void AddChangeHook(std::function<void(const Option&)> hook) {
+    change_hooks_.push_back(std::move(hook));
+  }
+
  private:
   void Apply(const std::vector<std::pair<std::string, std::vector<std::string>>>& directives,
              const std::string& origin);
+  // The option's on_change and every change hook.
+  void Changed(const Option& option) const;
 
   std::vector<std::unique_ptr<Option>> options_;
+  std::vector<std::function<void(const Option&)>> change_hooks_;
   std::vector<std::pair<Option*, std::string>> startup_values_;
   std::vector<std::string> ignored_;
   std::vector<std::vector<std::string>> acl_users_;

@@ -192,11 +192,13 @@ const std::vector<OptionSpec>& OptionSpecs() {
         {.name = "maxmemory",
          .kind = OptionKind::kUnsignedMemory,
          .default_value = "0",
-         .help = "memory limit in bytes (0: none); read by OBJECT FREQ and INFO (no eviction yet)"},
+         .help = "memory limit in bytes (0: none); under noeviction, past it writes are refused "
+                 "with OOM (no eviction under any policy)"},
         {.name = "maxmemory-policy",
          .kind = OptionKind::kEnum,
          .default_value = "noeviction",
-         .help = "what to do at maxmemory; decides whether OBJECT FREQ or IDLETIME answers",
+         .help = "what to do at maxmemory: noeviction refuses writes, the others neither evict "
+                 "nor refuse; decides whether OBJECT FREQ or IDLETIME answers",
          .choices = {"volatile-lru", "volatile-lfu", "volatile-random", "volatile-ttl",
                      "allkeys-lru", "allkeys-lfu", "allkeys-random", "noeviction"}},
         {.name = "maxmemory-samples",

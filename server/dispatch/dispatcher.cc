@@ -209,7 +209,8 @@ uint32_t Dispatcher::FlagsAsRun(const CommandSpec& spec, Args args,
     if (client.transaction == nullptr) return flags;
     for (const QueuedCommand& queued : client.transaction->queue()) {
       std::vector<std::string_view> queued_args(queued.args.begin(), queued.args.end());
-      flags |= FlagsAsRun(*queued.spec, queued_args, client) & (kWrite | kMayReplicate | kReadonly);
+      flags |= FlagsAsRun(*queued.spec, queued_args, client) &
+               (kWrite | kMayReplicate | kReadonly | kDenyOom);
     }
     return flags;
   }
@@ -275,7 +276,23 @@ Refusal Dispatcher::AdmitFromScript(const Resolution& resolved, Args args, Clien
   if ((spec.flags & kWrite) && NoGoodReplicas() && !server_.scripting.wrote()) {
     return Refusal::kNoReplicas;
   }
+  // Redis's scriptVerifyOOM: by the state of memory when the script began, not now, since the
+  // script's own Lua stack and arguments count.
+  if ((spec.flags & kDenyOom) && server_.scripting.began_past_maxmemory() &&
+      !server_.scripting.wrote()) {
+    return Refusal::kOom;
+  }
   return Refusal::kNone;
+}
+
+Refusal Dispatcher::AdmitWithinMemory(const Admission& admission) const {
+  // Redis does not look at memory while a busy script holds the server: BUSY answers instead.
+  if (admission.path != ExecutionMode::kNormal || server_.scripting.busy()) return Refusal::kNone;
+  if (InMulti(admission.client) && !EndsMultiOrClient(admission.spec, admission.args)) {
+    return Refusal::kOom;
+  }
+  bool may_grow = FlagsAsRun(admission.spec, admission.args, admission.client) & kDenyOom;
+  return may_grow ? Refusal::kOom : Refusal::kNone;
 }
 
 bool Dispatcher::NoGoodReplicas() const {
@@ -338,6 +355,13 @@ bool Dispatcher::RunsInsideMulti(const Resolution& resolved) const {
   static constexpr std::string_view kNames[] = {"exec",  "discard", "multi",
                                                 "watch", "quit",    "reset"};
   return std::find(std::begin(kNames), std::end(kNames), resolved.spec->name) != std::end(kNames);
+}
+
+bool Dispatcher::EndsMultiOrClient(const CommandSpec& spec, Args args) const {
+  // Only top-level commands qualify: SLOWLOG RESET is no RESET.
+  if (server_.commands.Find(args[0]) != &spec) return false;
+  static constexpr std::string_view kNames[] = {"exec", "discard", "quit", "reset"};
+  return std::find(std::begin(kNames), std::end(kNames), spec.name) != std::end(kNames);
 }
 
 std::optional<uint64_t> Dispatcher::RunLocked(const CommandSpec& spec, Args args,

@@ -118,6 +118,14 @@ class Dispatcher {
   // min-replicas-to-write decide by them.
   uint32_t FlagsAsRun(const CommandSpec& spec, Args args, const ClientState& client) const;
 
+  // The OOM check of Redis's processCommand, registered at composition as an admission hook
+  // (after ACL, in Redis's order) behind MemoryLimit's switch, so it runs only while used memory
+  // is past maxmemory under noeviction. Then a client's command that may grow memory (denyoom as
+  // it would run: EXEC by its queued commands, a script by its declared flags) is refused, and so
+  // is everything inside MULTI but EXEC, DISCARD, QUIT and RESET, since queueing grows memory
+  // without bound. Other entry paths pass (a script's calls are AdmitFromScript's).
+  Refusal AdmitWithinMemory(const Admission& admission) const;
+
   // `on`, when given, is the hook's switch; it outlives the dispatcher.
   void AddAdmissionHook(AdmissionHook hook, const std::atomic<bool>* on = nullptr) {
     admission_hooks_.push_back({on, std::move(hook)});
@@ -149,6 +157,8 @@ class Dispatcher {
                         protocol::ReplyWriter& reply);
   // EXEC DISCARD MULTI WATCH QUIT RESET run at once inside MULTI; everything else is queued.
   bool RunsInsideMulti(const Resolution& resolved) const;
+  // EXEC DISCARD QUIT RESET: what a client inside MULTI may still send past maxmemory.
+  bool EndsMultiOrClient(const CommandSpec& spec, Args args) const;
   // A RESP2 client subscribed to anything runs only these (Redis's CLIENT_PUBSUB check).
   bool AllowedWhileSubscribed(const CommandSpec& spec, Args args) const;
   // enable-debug-command lets `client` run protected commands (DEBUG).

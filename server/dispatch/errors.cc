@@ -88,6 +88,8 @@ std::string RefusalText(Refusal refusal, std::span<const std::string_view> args)
       return std::string(kErrBusyFunction);
     case Refusal::kNoReplicas:
       return "NOREPLICAS Not enough good replicas to write.";
+    case Refusal::kOom:
+      return std::string(kErrOom);
     case Refusal::kSubscribedContext:
     case Refusal::kSubscribedContextSubcommand:
       return "ERR Can't execute '" +

@@ -31,6 +31,9 @@ inline constexpr std::string_view kErrInvalidExpire = "ERR invalid expire time i
 inline constexpr std::string_view kErrInvalidCursor = "ERR invalid cursor";
 inline constexpr std::string_view kErrExecAbort =
     "EXECABORT Transaction discarded because of previous errors.";
+// Past maxmemory under noeviction: a command that may grow memory (or anything inside MULTI).
+inline constexpr std::string_view kErrOom =
+    "OOM command not allowed when used memory > 'maxmemory'.";
 // What other clients get while a script (EVAL) or a function (FCALL) is past
 // busy-reply-threshold.
 inline constexpr std::string_view kErrBusyScript =
@@ -57,6 +60,8 @@ enum class Refusal : uint8_t {
   // A write while min-replicas-to-write asks for more good replicas than respd's none (also from
   // a script's redis.call, as Redis's scriptCall refuses it).
   kNoReplicas,
+  // Past maxmemory under noeviction (Redis's processCommand and scriptVerifyOOM).
+  kOom,
   // A RESP2 subscriber's command other than (P|S)(UN)SUBSCRIBE, PING, QUIT or RESET.
   kSubscribedContext,
   kSubscribedContextSubcommand,

@@ -21,6 +21,7 @@
 #include "server/services/monitor.h"
 #include "server/services/keyspace_notifier.h"
 #include "server/services/latency.h"
+#include "server/services/memory_limit.h"
 #include "server/services/pubsub.h"
 #include "server/services/slowlog.h"
 #include "server/services/tracking.h"
@@ -103,6 +104,8 @@ class ServerContext {
   MonitorRegistry monitors{config};
   // CLIENT PAUSE: the pipeline postpones what it covers.
   ClientPause pause{store};
+  // maxmemory under noeviction: whether used memory is past it (the pipeline refuses OOM).
+  MemoryLimit memory_limit{config};
   // SLOWLOG's entries, fed by an after hook of the pipeline.
   Slowlog slowlog;
   // LATENCY's events and the per-command histograms of LATENCY HISTOGRAM and INFO latencystats,

@@ -501,6 +501,7 @@ void Server::RunCron(IoThread& thread) {
   if (storage::ShardLocks::AllHeldByThisThread()) return;
   if (&thread == threads_[0].get()) context_.pause.CheckTimeout(context_.clock.NowMs());
   if (&thread == threads_[0].get()) context_.tracking.Cron();
+  if (&thread == threads_[0].get()) context_.memory_limit.Refresh();
   // Redis's activeExpireCycle does nothing while clients are paused.
   if (&thread == threads_[0].get() && context_.active_expire.load(std::memory_order_relaxed) &&
       !context_.pause.active()) {

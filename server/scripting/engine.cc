@@ -239,6 +239,10 @@ void PushArgTable(lua_State* lua, std::span<const std::string_view> values) {
   }
 }
 
+bool PastMaxmemory(const CommandContext& ctx, uint32_t flags) {
+  return !(flags & kScriptAllowOom) && ctx.server.memory_limit.exceeded();
+}
+
 }  // namespace
 
 void ScriptEngine::RunScript(CommandContext& ctx, std::string_view sha,
@@ -251,6 +255,7 @@ void ScriptEngine::RunScript(CommandContext& ctx, std::string_view sha,
   lua_rawgeti(lua_, LUA_REGISTRYINDEX, script.ref);
   ScriptRun run{.caller = &ctx,
                 .read_only = read_only || (script.flags & kScriptNoWrites),
+                .past_maxmemory = PastMaxmemory(ctx, script.flags),
                 .name = std::string(sha)};
   Call(run, 0);
 }
@@ -264,6 +269,7 @@ void ScriptEngine::RunFunction(CommandContext& ctx, const FunctionInfo& fn,
   PushArgTable(lua_, argv);
   ScriptRun run{.caller = &ctx,
                 .read_only = read_only || (fn.flags & kScriptNoWrites),
+                .past_maxmemory = PastMaxmemory(ctx, fn.flags),
                 .is_function = true,
                 .name = fn.name};
   Call(run, 2);

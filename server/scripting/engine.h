@@ -71,6 +71,10 @@ struct ScriptRun {
   ClientState* client = nullptr;
   protocol::RespVersion resp = protocol::RespVersion::kResp2;
   bool read_only = false;
+  // Used memory was past maxmemory (under noeviction) when it began and it did not declare
+  // allow-oom (Redis's pre_command_oom_state and SCRIPT_ALLOW_OOM): until its first write, what
+  // may grow memory is refused.
+  bool past_maxmemory = false;
   bool is_function = false;
   std::string name;  // sha or function name, for error messages
 };
@@ -151,6 +155,8 @@ class ScriptEngine {
   // The running script has written (Redis's SCRIPT_WRITE_DIRTY): it can no longer be refused a
   // write for the server's state.
   bool wrote() const { return wrote_.load(std::memory_order_relaxed); }
+  // The running script began past maxmemory (ScriptRun::past_maxmemory). On the script's thread.
+  bool began_past_maxmemory() const { return run_ != nullptr && run_->past_maxmemory; }
   static ScriptEngine* FromLua(lua_State* lua);
   // True once the running script was killed (or the server is stopping): every line it runs from
   // then on raises the error again.

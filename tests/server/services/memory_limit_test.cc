@@ -1,0 +1,83 @@
+// maxmemory under noeviction through the pipeline: what Redis 7.0.15 counts for an OOM refusal,
+// that only noeviction refuses (respd evicts under no policy), and that the refusal follows the
+// options at once. The replies themselves are compared with redis-server in
+// tests/differential/scripts/maxmemory_oom.txt.
+#include "tests/server/command_test_base.h"
+
+namespace respd::server {
+namespace {
+
+constexpr char kOom[] = "-OOM command not allowed when used memory > 'maxmemory'.\r\n";
+
+class MemoryLimitTest : public CommandTest {
+ protected:
+  bool Contains(const std::string& reply, const std::string& text) {
+    return reply.find(text) != std::string::npos;
+  }
+  // The INFO line starting with `prefix`, without its CRLF ("" when none).
+  std::string Line(const std::string& info, const std::string& prefix) {
+    size_t at = info.find("\n" + prefix);
+    if (at == std::string::npos) return "";
+    at += 1;
+    return info.substr(at, info.find("\r\n", at) - at);
+  }
+};
+
+TEST_F(MemoryLimitTest, RefusalsCountAsRejectedCallsAndOomErrors) {
+  EXPECT_EQ(Run({"config", "set", "maxmemory", "1"}), "+OK\r\n");
+  EXPECT_EQ(Run({"set", "k", "v"}), kOom);
+  EXPECT_EQ(Run({"multi"}), "+OK\r\n");
+  EXPECT_EQ(Run({"get", "k"}), kOom);
+  EXPECT_EQ(Run({"exec"}), "-EXECABORT Transaction discarded because of previous errors.\r\n");
+  EXPECT_EQ(Run({"eval", "return redis.call('set', 'k', 'v')", "0"}).substr(0, 4), "-OOM");
+  std::string errors = Run({"info", "errorstats"});
+  EXPECT_TRUE(Contains(errors, "errorstat_OOM:count=3\r\n")) << errors;
+  EXPECT_TRUE(Contains(errors, "errorstat_EXECABORT:count=1\r\n")) << errors;
+  std::string commands = Run({"info", "commandstats"});
+  EXPECT_TRUE(Contains(commands, "cmdstat_set:calls=0,usec=0,usec_per_call=0.00,rejected_calls=2,"))
+      << commands;
+  EXPECT_TRUE(Contains(commands, "cmdstat_get:calls=0,usec=0,usec_per_call=0.00,rejected_calls=1,"))
+      << commands;
+  EXPECT_TRUE(Line(commands, "cmdstat_eval:").ends_with("rejected_calls=0,failed_calls=1"))
+      << commands;
+  EXPECT_TRUE(Contains(Run({"info", "stats"}), "total_error_replies:4\r\n"));
+}
+
+TEST_F(MemoryLimitTest, OnlyNoevictionRefusesAndTheLimitFollowsTheOptionsAtOnce) {
+  const std::atomic<bool>* exceeded = server_->memory_limit.exceeded_switch();
+  EXPECT_FALSE(exceeded->load());
+  EXPECT_EQ(Run({"config", "set", "maxmemory", "1", "maxmemory-policy", "allkeys-lru"}),
+            "+OK\r\n");
+  EXPECT_FALSE(exceeded->load());
+  EXPECT_EQ(Run({"set", "k", "v"}), "+OK\r\n");
+  EXPECT_EQ(Run({"config", "set", "maxmemory-policy", "noeviction"}), "+OK\r\n");
+  EXPECT_TRUE(exceeded->load());
+  EXPECT_EQ(Run({"set", "k", "v"}), kOom);
+  EXPECT_EQ(Run({"config", "set", "maxmemory", "1gb"}), "+OK\r\n");
+  EXPECT_FALSE(exceeded->load());
+  EXPECT_EQ(Run({"set", "k", "v"}), "+OK\r\n");
+  // RESPD RESET puts maxmemory back to its start-up 0 through the same change hook.
+  EXPECT_EQ(config_.Get("enable-test-controls").Set({"yes"}), "");
+  EXPECT_EQ(Run({"config", "set", "maxmemory", "1"}), "+OK\r\n");
+  EXPECT_EQ(Run({"respd", "reset"}), "+OK\r\n");
+  EXPECT_FALSE(exceeded->load());
+  EXPECT_EQ(Run({"set", "k", "v"}), "+OK\r\n");
+}
+
+TEST_F(MemoryLimitTest, ExecOfQueuedWritesIsAbortedExecOfReadsRuns) {
+  EXPECT_EQ(Run({"multi"}), "+OK\r\n");
+  EXPECT_EQ(Run({"set", "k", "v"}), "+QUEUED\r\n");
+  EXPECT_EQ(RunAs(1, {"config", "set", "maxmemory", "1"}), "+OK\r\n");
+  EXPECT_EQ(Run({"exec"}),
+            "-EXECABORT Transaction discarded because of: OOM command not allowed when used "
+            "memory > 'maxmemory'.\r\n");
+  EXPECT_EQ(Run({"exec"}), "-ERR EXEC without MULTI\r\n");  // the refusal ended the transaction
+  EXPECT_EQ(RunAs(1, {"config", "set", "maxmemory", "0"}), "+OK\r\n");
+  EXPECT_EQ(Run({"multi"}), "+OK\r\n");
+  EXPECT_EQ(Run({"exists", "k"}), "+QUEUED\r\n");
+  EXPECT_EQ(RunAs(1, {"config", "set", "maxmemory", "1"}), "+OK\r\n");
+  EXPECT_EQ(Run({"exec"}), "*1\r\n:0\r\n");
+}
+
+}  // namespace
+}  // namespace respd::server
