@@ -331,12 +331,17 @@ std::string Dispatcher::RefusalMessage(Refusal refusal, Args args) {
   return refusal == Refusal::kHookError ? hook_error_text : RefusalText(refusal, args);
 }
 
-bool Dispatcher::AllowedWhileSubscribed(const CommandSpec& spec, Args args) const {
+bool Dispatcher::IsTopLevelNamed(const CommandSpec& spec, Args args,
+                                 std::span<const std::string_view> names) const {
   if (server_.commands.Find(args[0]) != &spec) return false;  // SLOWLOG RESET is no RESET
+  return std::find(names.begin(), names.end(), spec.name) != names.end();
+}
+
+bool Dispatcher::AllowedWhileSubscribed(const CommandSpec& spec, Args args) const {
   static constexpr std::string_view kNames[] = {"subscribe",   "psubscribe",   "ssubscribe",
                                                 "unsubscribe", "punsubscribe", "sunsubscribe",
                                                 "ping",        "quit",         "reset"};
-  return std::find(std::begin(kNames), std::end(kNames), spec.name) != std::end(kNames);
+  return IsTopLevelNamed(spec, args, kNames);
 }
 
 bool Dispatcher::ProtectedAllowed(const ClientState& client) const {
@@ -358,10 +363,8 @@ bool Dispatcher::RunsInsideMulti(const Resolution& resolved) const {
 }
 
 bool Dispatcher::EndsMultiOrClient(const CommandSpec& spec, Args args) const {
-  // Only top-level commands qualify: SLOWLOG RESET is no RESET.
-  if (server_.commands.Find(args[0]) != &spec) return false;
   static constexpr std::string_view kNames[] = {"exec", "discard", "quit", "reset"};
-  return std::find(std::begin(kNames), std::end(kNames), spec.name) != std::end(kNames);
+  return IsTopLevelNamed(spec, args, kNames);
 }
 
 std::optional<uint64_t> Dispatcher::RunLocked(const CommandSpec& spec, Args args,

@@ -17,6 +17,7 @@
 #include <cstdint>
 #include <functional>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -161,6 +162,9 @@ class Dispatcher {
   bool EndsMultiOrClient(const CommandSpec& spec, Args args) const;
   // A RESP2 client subscribed to anything runs only these (Redis's CLIENT_PUBSUB check).
   bool AllowedWhileSubscribed(const CommandSpec& spec, Args args) const;
+  // `spec` is what args[0] names (not a subcommand: SLOWLOG RESET is no RESET) and is in `names`.
+  bool IsTopLevelNamed(const CommandSpec& spec, Args args,
+                       std::span<const std::string_view> names) const;
   // enable-debug-command lets `client` run protected commands (DEBUG).
   bool ProtectedAllowed(const ClientState& client) const;
   // enable-test-controls lets `client` run the RESPD test controls.

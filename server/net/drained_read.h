@@ -29,10 +29,9 @@
 #include <sys/epoll.h>
 #include <sys/socket.h>
 
-#include <boost/version.hpp>
-
 #include <boost/asio.hpp>
 #include <boost/asio/recycling_allocator.hpp>
+#include <boost/version.hpp>
 #include <cerrno>
 #include <cstddef>
 #include <cstdint>
