@@ -26,6 +26,7 @@ void RegisterAllFamilies(CommandTable& table) {
   RegisterAclFamily(table);
   RegisterMonitorFamily(table);
   RegisterLatencyFamily(table);
+  RegisterClusterFamily(table);
 }
 
 }  // namespace respd::server

@@ -31,6 +31,7 @@ void RegisterSlowlogFamily(CommandTable& table);
 void RegisterLatencyFamily(CommandTable& table);
 void RegisterMonitorFamily(CommandTable& table);
 void RegisterAclFamily(CommandTable& table);
+void RegisterClusterFamily(CommandTable& table);
 
 // The ACL checks every entry path makes (acl_family.cc), registered at composition.
 AdmissionHook AclAdmissionHook(ServerContext& server);

@@ -50,6 +50,9 @@ enum CommandFlag : uint32_t {
   kMovableKeys = 1u << 16,
   kSentinel = 1u << 17,
   kNoMandatoryKeys = 1u << 18,
+  // Redis refuses these while it loads a dataset asynchronously; respd never does, so the flag is
+  // only reported (COMMAND INFO).
+  kNoAsyncLoading = 1u << 19,
   // respd: the command reads or writes the whole keyspace (KEYS, SCAN, FLUSHALL, SWAPDB...), so it
   // takes every shard lock.
   kLockAll = 1u << 24,

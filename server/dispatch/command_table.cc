@@ -92,6 +92,7 @@ std::vector<std::string_view> FlagNames(const CommandSpec& spec) {
       {kNoAuth, "no_auth"},
       // Redis hides may_replicate from COMMAND INFO.
       {kNoMandatoryKeys, "no_mandatory_keys"},
+      {kNoAsyncLoading, "no_async_loading"},
       {kNoMulti, "no_multi"},
       {kMovableKeys, "movablekeys"},
       {kAllowBusy, "allow_busy"},
