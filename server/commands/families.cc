@@ -27,6 +27,7 @@ void RegisterAllFamilies(CommandTable& table) {
   RegisterMonitorFamily(table);
   RegisterLatencyFamily(table);
   RegisterClusterFamily(table);
+  RegisterLolwutFamily(table);
 }
 
 }  // namespace respd::server

@@ -32,6 +32,7 @@ void RegisterLatencyFamily(CommandTable& table);
 void RegisterMonitorFamily(CommandTable& table);
 void RegisterAclFamily(CommandTable& table);
 void RegisterClusterFamily(CommandTable& table);
+void RegisterLolwutFamily(CommandTable& table);
 
 // The ACL checks every entry path makes (acl_family.cc), registered at composition.
 AdmissionHook AclAdmissionHook(ServerContext& server);
