@@ -139,6 +139,17 @@ TEST_F(SetOpsTest, SPopOfTheLastMemberDeletesTheKey) {
   EXPECT_EQ(Events(), (Strings{"spop:s", "del:s"}));
 }
 
+TEST_F(SetOpsTest, SPopOfEveryMemberCountsAKeyspaceHitAsRedisSunionDoes) {
+  Add("s", {"a", "b", "c"});
+  auto hits = [&] { return store_.stats().keyspace_hits.load(); };
+  uint64_t before = hits();
+  ASSERT_TRUE(SPop(db(), "s", 1, kMaxInts, rng_).ok());
+  EXPECT_EQ(hits(), before);
+  ASSERT_TRUE(SPop(db(), "s", 2, kMaxInts, rng_).ok());
+  EXPECT_EQ(hits(), before + 1);
+  EXPECT_EQ(Events(), (Strings{"spop:s", "spop:s", "del:s"}));
+}
+
 TEST_F(SetOpsTest, SPopOfNearlyEverythingLeavesAnIntsetWhenOnlyIntegersStay) {
   // Redis 7.0 builds a new set of what stays when SPOP takes nearly all (at most count / 5 stay):
   // integers only make it an intset again, even if the popped set was a hashtable.
