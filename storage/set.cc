@@ -85,6 +85,26 @@ bool Set::Remove(std::string_view member) {
   return true;
 }
 
+void Set::ReencodeAsBuilt(size_t max_intset_entries) {
+  if (is_intset_ || table_.size() > max_intset_entries) return;
+  std::vector<int64_t> ints;
+  ints.reserve(table_.size());
+  bool all_ints = true;
+  table_.ForEach([&](const Node* n) {
+    if (!all_ints) return;
+    auto v = ParseInt64(n->member());
+    all_ints = v.has_value();
+    if (all_ints) ints.push_back(*v);
+  });
+  if (!all_ints) return;
+  std::sort(ints.begin(), ints.end());
+  table_.ForEach([](Node* n) { FreeNode(n); });
+  table_.Reset();
+  node_bytes_ = 0;
+  ints_ = std::move(ints);
+  is_intset_ = true;
+}
+
 bool Set::Contains(std::string_view member) const {
   if (is_intset_) {
     auto v = ParseInt64(member);

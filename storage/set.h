@@ -37,6 +37,10 @@ class Set final : public Object {
   // the intset would pass `max_intset_entries`.
   bool Add(std::string_view member, size_t max_intset_entries);
   bool Remove(std::string_view member);
+  // Takes the intset form when every member is a canonical integer and there are at most
+  // `max_intset_entries`: the form of a set built anew from these members, as Redis builds what
+  // stays after an SPOP that takes nearly everything.
+  void ReencodeAsBuilt(size_t max_intset_entries);
   bool Contains(std::string_view member) const;
 
   // Calls fn(member) for every member (intset in ascending order). fn must not modify the set.

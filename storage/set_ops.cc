@@ -153,13 +153,16 @@ OpResult<bool> SMove(Database& db, std::string_view src, std::string_view dst,
 }
 
 OpResult<std::vector<std::string>> SPop(Database& db, std::string_view key, size_t count,
-                                        std::mt19937_64& rng) {
+                                        size_t max_intset_entries, std::mt19937_64& rng) {
   OpResult<Set*> found = FindSetForWrite(db, key);
   if (!found.ok()) return found.status();
   Set* s = *found;
   std::vector<std::string> popped;
   if (count == 0) return popped;
   if (count >= s->Length()) {
+    // Redis answers this case by running SUNION on the key, whose read lookup counts a keyspace
+    // hit (INFO's keyspace_hits) that the other SPOPs do not.
+    db.FindRead(key);
     popped.reserve(s->Length());
     s->ForEach([&](std::string_view m) { popped.emplace_back(m); });
     db.AddDirty(popped.size());
@@ -171,7 +174,8 @@ OpResult<std::vector<std::string>> SPop(Database& db, std::string_view key, size
   popped.reserve(count);
   if ((s->Length() - count) * kSPopMoveStrategyMul <= count) {
     // Nearly all of it: choose by shuffling a copy, as random draws would mostly miss in a table
-    // that empties under them.
+    // that empties under them. Redis builds a new set of the members that stay, which is an
+    // intset again when they all are integers (OBJECT ENCODING shows it).
     std::vector<std::string> all;
     all.reserve(s->Length());
     s->ForEach([&](std::string_view m) { all.emplace_back(m); });
@@ -180,6 +184,7 @@ OpResult<std::vector<std::string>> SPop(Database& db, std::string_view key, size
       s->Remove(all[i]);
       popped.push_back(std::move(all[i]));
     }
+    s->ReencodeAsBuilt(max_intset_entries);
   } else {
     for (size_t i = 0; i < count; ++i) {
       popped.push_back(s->Random(rng));

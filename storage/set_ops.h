@@ -36,9 +36,10 @@ OpResult<bool> SMove(Database& db, std::string_view src, std::string_view dst,
                      std::string_view member, size_t max_intset_entries);
 
 // SPOP: removes and returns up to `count` random members (all of them, in the set's order, when
-// `count` reaches its size), deleting the key once empty. kKeyNotFound for a missing key.
+// `count` reaches its size), deleting the key once empty. kKeyNotFound for a missing key. When
+// nearly all go, what stays takes the encoding of a set built anew from it (Redis rebuilds it).
 OpResult<std::vector<std::string>> SPop(Database& db, std::string_view key, size_t count,
-                                        std::mt19937_64& rng);
+                                        size_t max_intset_entries, std::mt19937_64& rng);
 
 enum class SetOpKind : uint8_t { kInter, kUnion, kDiff };
 

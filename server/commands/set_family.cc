@@ -5,8 +5,8 @@
 #include <vector>
 
 #include "server/commands/args.h"
-#include "server/commands/handler_support.h"
 #include "server/commands/families.h"
+#include "server/commands/handler_support.h"
 #include "server/dispatch/errors.h"
 #include "server/dispatch/server_context.h"
 #include "storage/numbers.h"
@@ -83,14 +83,15 @@ void CmdSPop(CommandContext& ctx) {
   if (ctx.args.size() > 3) return ctx.ReplySyntaxError();
   auto& rng = ServerContext::Rng();
   if (ctx.args.size() == 2) {
-    auto popped = storage::SPop(ctx.db(), ctx.args[1], 1, rng);
+    auto popped = storage::SPop(ctx.db(), ctx.args[1], 1, MaxIntsetEntries(ctx.server), rng);
     if (!popped.ok()) return ReplyMissingKey(ctx, popped.status(), [&] { ctx.reply.Null(); });
     return ctx.reply.Bulk(popped->front());
   }
   ArgParser parser(ctx.args, 2);
   int64_t count = parser.NextNonNegative();
   if (!parser.Check(ctx)) return;
-  auto popped = storage::SPop(ctx.db(), ctx.args[1], static_cast<size_t>(count), rng);
+  auto popped = storage::SPop(ctx.db(), ctx.args[1], static_cast<size_t>(count),
+                              MaxIntsetEntries(ctx.server), rng);
   if (!popped.ok()) {
     return ReplyMissingKey(ctx, popped.status(), [&] { ctx.reply.SetHeader(0); });
   }

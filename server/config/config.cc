@@ -91,6 +91,11 @@ std::string Option::text() const {
   return {};
 }
 
+std::string Option::set_text() const {
+  std::lock_guard lock(text_mutex_);
+  return set_text_;
+}
+
 std::string Option::Set(const std::vector<std::string>& values) {
   std::string value = Join(values);
   switch (spec_->kind) {
@@ -165,6 +170,7 @@ std::string Option::Set(const std::vector<std::string>& values) {
       if (!reason.empty()) return reason;
       std::lock_guard lock(text_mutex_);
       text_ = std::move(canonical);
+      set_text_ = std::move(value);
       version_.fetch_add(1, std::memory_order_release);
       return {};
     }

@@ -90,6 +90,9 @@ class Option {
   uint64_t unsigned_number() const { return static_cast<uint64_t>(number()); }
   bool enabled() const { return number() != 0; }
   std::string text() const;
+  // A kString option's value as it was set, before `normalize` put it in the form CONFIG GET
+  // shows: notify-keyspace-events keeps its n there, which Redis's form hides after an A.
+  std::string set_text() const;
   // Changes with every successful Set of a kString option: readers that cache something parsed
   // from text() compare it.
   uint64_t version() const { return version_.load(std::memory_order_acquire); }
@@ -103,6 +106,7 @@ class Option {
   std::atomic<uint64_t> version_{0};
   mutable std::mutex text_mutex_;
   std::string text_;
+  std::string set_text_;
 };
 
 class Config {

@@ -10,7 +10,9 @@ int64_t KeyspaceNotifier::Flags() {
   if (version != flags_version_.load(std::memory_order_acquire)) {
     std::lock_guard lock(flags_mutex_);
     int64_t flags = 0;
-    ParseKeyspaceEvents(option_.text(), &flags);
+    // The letters as set: the text CONFIG GET shows drops n after an A, as Redis's does, though
+    // Redis still sends "new" events.
+    ParseKeyspaceEvents(option_.set_text(), &flags);
     flags_.store(flags, std::memory_order_relaxed);
     flags_version_.store(version, std::memory_order_release);
   }

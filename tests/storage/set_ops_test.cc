@@ -113,30 +113,74 @@ TEST_F(SetOpsTest, SMoveChecksBothTypesUnlessTheSourceIsMissing) {
 
 TEST_F(SetOpsTest, SPopReportsSpopThenDelWhenItTakesEverything) {
   Add("s", {"1", "2", "3", "4", "5", "6", "7", "8", "9", "10"});
-  EXPECT_EQ(SPop(db(), "s", 0, rng_)->size(), 0u);
+  EXPECT_EQ(SPop(db(), "s", 0, kMaxInts, rng_)->size(), 0u);
   EXPECT_EQ(Events(), Strings{});
-  Strings popped = *SPop(db(), "s", 2, rng_);
+  Strings popped = *SPop(db(), "s", 2, kMaxInts, rng_);
   EXPECT_EQ(popped.size(), 2u);
   EXPECT_EQ(Events(), Strings{"spop:s"});
   // Nearly everything: the shuffling strategy.
-  Strings more = *SPop(db(), "s", 7, rng_);
+  Strings more = *SPop(db(), "s", 7, kMaxInts, rng_);
   EXPECT_EQ(Events(), Strings{"spop:s"});
   std::set<std::string> all(popped.begin(), popped.end());
   all.insert(more.begin(), more.end());
   EXPECT_EQ(all.size(), 9u);
-  Strings rest = *SPop(db(), "s", 5, rng_);
+  Strings rest = *SPop(db(), "s", 5, kMaxInts, rng_);
   EXPECT_EQ(rest.size(), 1u);
   EXPECT_EQ(all.count(rest[0]), 0u);
   EXPECT_EQ(Events(), (Strings{"spop:s", "del:s"}));
-  EXPECT_EQ(SPop(db(), "s", 1, rng_).status(), OpStatus::kKeyNotFound);
+  EXPECT_EQ(SPop(db(), "s", 1, kMaxInts, rng_).status(), OpStatus::kKeyNotFound);
 }
 
 TEST_F(SetOpsTest, SPopOfTheLastMemberDeletesTheKey) {
   Add("s", {"a", "b"});
-  ASSERT_TRUE(SPop(db(), "s", 1, rng_).ok());
+  ASSERT_TRUE(SPop(db(), "s", 1, kMaxInts, rng_).ok());
   EXPECT_EQ(Events(), Strings{"spop:s"});
-  ASSERT_TRUE(SPop(db(), "s", 1, rng_).ok());
+  ASSERT_TRUE(SPop(db(), "s", 1, kMaxInts, rng_).ok());
   EXPECT_EQ(Events(), (Strings{"spop:s", "del:s"}));
+}
+
+TEST_F(SetOpsTest, SPopOfEveryMemberCountsAKeyspaceHitAsRedisSunionDoes) {
+  Add("s", {"a", "b", "c"});
+  auto hits = [&] { return store_.stats().keyspace_hits.load(); };
+  uint64_t before = hits();
+  ASSERT_TRUE(SPop(db(), "s", 1, kMaxInts, rng_).ok());
+  EXPECT_EQ(hits(), before);
+  ASSERT_TRUE(SPop(db(), "s", 2, kMaxInts, rng_).ok());
+  EXPECT_EQ(hits(), before + 1);
+  EXPECT_EQ(Events(), (Strings{"spop:s", "spop:s", "del:s"}));
+}
+
+TEST_F(SetOpsTest, SPopOfNearlyEverythingLeavesAnIntsetWhenOnlyIntegersStay) {
+  // Redis 7.0 builds a new set of what stays when SPOP takes nearly all (at most count / 5 stay):
+  // integers only make it an intset again, even if the popped set was a hashtable.
+  const std::vector<std::string_view> ints{"1", "2", "3", "4",  "5",  "6",
+                                           "7", "8", "9", "10", "11", "12"};
+  auto hashtable_of_ints = [&](std::string_view key) {
+    Add(key, {"x"});
+    Add(key, ints);
+    ASSERT_TRUE(SRem(db(), key, std::vector<std::string_view>{"x"}).ok());
+    ASSERT_EQ((*FindSet(db(), key))->Encoding(), "hashtable");
+  };
+  hashtable_of_ints("s");
+  ASSERT_EQ(SPop(db(), "s", 10, kMaxInts, rng_)->size(), 10u);
+  EXPECT_EQ((*FindSet(db(), "s"))->Length(), 2u);
+  EXPECT_EQ((*FindSet(db(), "s"))->Encoding(), "intset");
+  // More integers than set-max-intset-entries stay a hashtable.
+  hashtable_of_ints("big");
+  ASSERT_TRUE(SPop(db(), "big", 10, /*max_intset_entries=*/1, rng_).ok());
+  EXPECT_EQ((*FindSet(db(), "big"))->Encoding(), "hashtable");
+  // Popping fewer keeps the set as it is.
+  hashtable_of_ints("few");
+  ASSERT_TRUE(SPop(db(), "few", 9, kMaxInts, rng_).ok());
+  EXPECT_EQ((*FindSet(db(), "few"))->Encoding(), "hashtable");
+  // A string among what stays keeps it a hashtable.
+  Add("mixed", {"a", "b", "1", "2", "3", "4", "5", "6", "7", "8", "9", "10"});
+  ASSERT_TRUE(SPop(db(), "mixed", 10, kMaxInts, rng_).ok());
+  bool only_ints = true;
+  (*FindSet(db(), "mixed"))->ForEach([&](std::string_view m) {
+    only_ints &= m != "a" && m != "b";
+  });
+  EXPECT_EQ((*FindSet(db(), "mixed"))->Encoding(), only_ints ? "intset" : "hashtable");
 }
 
 TEST_F(SetOpsTest, SCombineTreatsMissingKeysAsEmptyAndRefusesOtherTypes) {
