@@ -2,6 +2,7 @@
 #include "server/dispatch/dispatcher.h"
 
 #include <algorithm>
+#include <new>
 #include <optional>
 
 #include "server/dispatch/call_timer.h"
@@ -419,7 +420,20 @@ std::optional<uint64_t> Dispatcher::RunHandler(const CommandSpec& spec, Args arg
   }
   CommandContext ctx{args, reply, client, server_, spec, path, retry_key};
   uint64_t start = CallTimer::Start();
-  spec.handler(ctx);
+  std::string* out = reply.buffer();
+  size_t mark = out->size();
+  try {
+    spec.handler(ctx);
+  } catch (const std::bad_alloc&) {
+    // A reply or value the allocator refused (SRANDMEMBER key -9223372036854775807 under an
+    // address-space limit). Redis aborts there; the client gets an error and the server goes on,
+    // without the reply's part written so far.
+    if (reply.buffer() == out) {
+      out->resize(mark);
+      out->shrink_to_fit();
+    }
+    reply.Error(kErrOutOfMemory);
+  }
   if (ctx.refused_busy) [[unlikely]] {
     return std::nullopt;
   }

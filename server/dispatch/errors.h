@@ -29,6 +29,8 @@ inline constexpr std::string_view kErrStringTooLong =
     "ERR string exceeds maximum allowed size (proto-max-bulk-len)";
 inline constexpr std::string_view kErrInvalidExpire = "ERR invalid expire time in '%s' command";
 inline constexpr std::string_view kErrInvalidCursor = "ERR invalid cursor";
+// respd's own: Redis has no reply for an allocation that fails (it aborts).
+inline constexpr std::string_view kErrOutOfMemory = "ERR out of memory building the reply or value";
 inline constexpr std::string_view kErrExecAbort =
     "EXECABORT Transaction discarded because of previous errors.";
 // Past maxmemory under noeviction: a command that may grow memory (or anything inside MULTI).

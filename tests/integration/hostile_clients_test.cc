@@ -206,6 +206,30 @@ std::vector<ServerProcess> BothServers(const std::vector<std::string>& args) {
   return servers;
 }
 
+// Redis builds SRANDMEMBER's reply for any count up to 2^63 - 1 and aborts when the allocator
+// gives up; respd answers an error for that command and serves the next one.
+TEST(HostileClientsTest, AReplyTooLargeForMemoryIsAnErrorNotACrash) {
+#if defined(__SANITIZE_ADDRESS__)
+  GTEST_SKIP() << "AddressSanitizer reserves more address space than the limit allows";
+#else
+  constexpr size_t kAddressSpace = size_t{1} << 30;
+  ServerProcess server = ServerProcess::StartRespdWithAddressSpaceLimit(kAddressSpace);
+  ASSERT_TRUE(server.running());
+  RespClient client;
+  ASSERT_TRUE(client.Connect(server.port(), 30000));
+  ASSERT_EQ(client.Command({"SADD", "s", "a", "b", "c"}), ":3\r\n");
+  EXPECT_EQ(client.Command({"SRANDMEMBER", "s", "-9223372036854775807"}),
+            "-ERR out of memory building the reply or value\r\n");
+  EXPECT_EQ(client.Command({"SCARD", "s"}), ":3\r\n");
+  EXPECT_EQ(client.Command({"HSET", "h", "f", "v"}), ":1\r\n");
+  EXPECT_EQ(client.Command({"HRANDFIELD", "h", "-4611686018427387903", "WITHVALUES"}),
+            "-ERR out of memory building the reply or value\r\n");
+  EXPECT_EQ(client.Command({"PING"}), "+PONG\r\n");
+  EXPECT_NE(client.Command({"INFO", "errorstats"}).find("errorstat_ERR:count=2"),
+            std::string::npos);
+#endif
+}
+
 TEST(HostileClientsTest, PipelinerPastTheNormalHardLimitIsDisconnectedAsByRedis) {
   RESPD_REQUIRE_REDIS_SERVER();
   for (ServerProcess& server : BothServers({"--client-output-buffer-limit", "normal 1mb 0 0"})) {

@@ -10,6 +10,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <sys/wait.h>
@@ -138,6 +139,11 @@ ServerProcess ServerProcess::StartRespd(std::vector<std::string> extra_args) {
   return Start(RESPD_BINARY, std::move(extra_args));
 }
 
+ServerProcess ServerProcess::StartRespdWithAddressSpaceLimit(size_t bytes,
+                                                             std::vector<std::string> extra_args) {
+  return Start(RESPD_BINARY, std::move(extra_args), "", bytes);
+}
+
 ServerProcess ServerProcess::StartRedis(std::vector<std::string> extra_args) {
   std::vector<std::string> args = {"--save", "", "--appendonly", "no", "--daemonize", "no"};
   args.insert(args.end(), extra_args.begin(), extra_args.end());
@@ -150,7 +156,7 @@ ServerProcess ServerProcess::StartRespdUnixOnly(const std::string& path,
 }
 
 ServerProcess ServerProcess::Start(const std::string& binary, std::vector<std::string> args,
-                                   const std::string& unix_path) {
+                                   const std::string& unix_path, size_t address_space_limit) {
   ServerProcess process;
   std::string path = ResolveExecutable(binary);
   if (path.empty()) {
@@ -198,6 +204,10 @@ ServerProcess ServerProcess::Start(const std::string& binary, std::vector<std::s
       dup2(log_fd, STDOUT_FILENO);
       dup2(log_fd, STDERR_FILENO);
       if (chdir(work_dir) != 0) _exit(126);
+      if (address_space_limit > 0) {
+        struct rlimit limit = {address_space_limit, address_space_limit};
+        if (setrlimit(RLIMIT_AS, &limit) != 0) _exit(125);
+      }
       execv(argv[0], argv.data());
       static const char kMsg[] = "execv failed\n";
       (void)!write(STDERR_FILENO, kMsg, sizeof(kMsg) - 1);

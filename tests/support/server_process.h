@@ -21,6 +21,10 @@ class ServerProcess {
   // respd with `--port 0 --unixsocket <path>`: no TCP listener; ready once the socket accepts.
   static ServerProcess StartRespdUnixOnly(const std::string& path,
                                           std::vector<std::string> extra_args = {});
+  // respd whose address space is capped at `bytes` (RLIMIT_AS), so a huge allocation fails at
+  // once instead of filling the machine. Not for sanitizer builds, which reserve terabytes.
+  static ServerProcess StartRespdWithAddressSpaceLimit(size_t bytes,
+                                                       std::vector<std::string> extra_args = {});
 
   ServerProcess(ServerProcess&& other) noexcept;
   ServerProcess& operator=(ServerProcess&& other) noexcept;
@@ -42,8 +46,9 @@ class ServerProcess {
  private:
   ServerProcess() = default;
   // Listens on `address`:<free port>, or only on the unix socket `unix_path` when it is not empty.
+  // `address_space_limit` (bytes, 0: none) becomes the child's RLIMIT_AS.
   static ServerProcess Start(const std::string& binary, std::vector<std::string> args,
-                             const std::string& unix_path = "");
+                             const std::string& unix_path = "", size_t address_space_limit = 0);
   // Stop() plus removal of the scratch directory (which holds the log, so Output() works until
   // then).
   void Cleanup();
