@@ -113,6 +113,8 @@ class ScriptEngine {
   // FUNCTION libraries (scripting_functions.cc). Each returns Redis's error text, empty on
   // success.
   std::string LoadLibrary(std::string_view code, bool replace, std::string* name);
+  // The library name a FUNCTION LOAD code declares, empty if its header line is not valid.
+  static std::string LibraryNameOf(std::string_view code);
   std::string DeleteLibrary(std::string_view name);
   void FlushLibraries();
   const std::map<std::string, LibraryInfo>& libraries() const { return libraries_; }

@@ -234,6 +234,26 @@ TEST_F(ScriptingTest, FunctionsBasics) {
   EXPECT_EQ(Run({"fcall", "incr2", "1", "n"}), "-ERR Function not found\r\n");
 }
 
+// Redis 7.0's functions.tcl: RESTORE APPEND names a library that exists without quotes (LOAD quotes
+// it), before any function collision; REPLACE then reports the function that collides.
+TEST_F(ScriptingTest, FunctionRestoreCollisions) {
+  Run({"function", "load",
+       "#!lua name=lib1\nredis.register_function('f1', function() return 1 end)\n"
+       "redis.register_function('f3', function() return 3 end)"});
+  std::string dump = Run({"function", "dump"});
+  std::string payload = dump.substr(dump.find("\r\n") + 2);
+  payload.resize(payload.size() - 2);
+  Run({"function", "flush"});
+  Run({"function", "load", "#!lua name=lib1\nredis.register_function('f6', function() end)"});
+  Run({"function", "load", "#!lua name=lib2\nredis.register_function('f3', function() end)"});
+  EXPECT_EQ(Run({"function", "restore", payload}), "-ERR Library lib1 already exists\r\n");
+  EXPECT_EQ(Run({"function", "restore", payload, "replace"}),
+            "-ERR Function f3 already exists\r\n");
+  EXPECT_EQ(Run({"fcall", "f6", "0"}), "$-1\r\n");
+  EXPECT_EQ(Run({"function", "restore", payload, "flush"}), "+OK\r\n");
+  EXPECT_EQ(Run({"fcall", "f3", "0"}), ":3\r\n");
+}
+
 // Regression: packing a table that is not an array wrote an uninitialized element count.
 TEST_F(ScriptingTest, CmsgpackMaps) {
   Run({"eval", "redis.call('SET', KEYS[1], cmsgpack.pack({1, 2, 3}, {a = 1})) return 1", "1",
