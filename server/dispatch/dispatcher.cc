@@ -265,7 +265,12 @@ Refusal Dispatcher::AdmitFromScript(const Resolution& resolved, Args args, Clien
     return resolved.spec == nullptr ? Refusal::kScriptUnknownCommand : Refusal::kScriptWrongArity;
   }
   const CommandSpec& spec = *resolved.spec;
-  if (spec.flags & kNoscript) return Refusal::kScriptNoscript;
+  // DEBUG SET-DISABLE-DENY-SCRIPTS lifts the refusal for DEBUG only: the other noscript commands
+  // (blocking, MULTI, SCRIPT/FUNCTION, subscribe) would stall or undo the running script.
+  if ((spec.flags & kNoscript) &&
+      !(server_.scripting.noscript_allowed() && server_.commands.Find("debug") == &spec)) {
+    return Refusal::kScriptNoscript;
+  }
   // Redis counts may-replicate commands (PFCOUNT) as writes here.
   if (read_only && (spec.flags & (kWrite | kMayReplicate))) return Refusal::kScriptWriteReadOnly;
   if (Refusal refusal = RunAdmissionHooks(ExecutionMode::kScript, spec, args, client);

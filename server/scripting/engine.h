@@ -140,6 +140,13 @@ class ScriptEngine {
   // other clients (set once by the server before any script runs).
   void set_serve_while_busy(std::function<void()> serve) { serve_while_busy_ = std::move(serve); }
 
+  // DEBUG SET-DISABLE-DENY-SCRIPTS: scripts may call DEBUG (Redis's test suite reaches DEBUG
+  // PROTOCOL and DEBUG SLEEP from Lua this way). Read by the dispatcher without the engine mutex.
+  void set_noscript_allowed(bool allowed) {
+    noscript_allowed_.store(allowed, std::memory_order_relaxed);
+  }
+  bool noscript_allowed() const { return noscript_allowed_.load(std::memory_order_relaxed); }
+
   // FUNCTION STATS: the function running now, if any (any thread).
   struct RunningInfo {
     std::string name;
@@ -197,6 +204,7 @@ class ScriptEngine {
   std::atomic<bool> wrote_{false};
   std::atomic<bool> kill_requested_{false};
   std::atomic<bool> shutting_down_{false};
+  std::atomic<bool> noscript_allowed_{false};
   std::function<void()> serve_while_busy_;
   std::atomic<int64_t> started_us_{0};
   int64_t load_started_us_ = 0;

@@ -180,6 +180,17 @@ TEST_F(ScriptingTest, NoscriptCommandsAreRefused) {
   EXPECT_EQ(Eval("return redis.call('bzpopmin','noz','0')"),
             "-ERR This Redis command is not allowed from script script: "
             "0865c3a8da8d494979292b40dfb42bd925b482bb, on @user_script:1.\r\n");
+  // DEBUG SET-DISABLE-DENY-SCRIPTS lets DEBUG through, not what would stall the script.
+  ASSERT_EQ(config_.Get("enable-debug-command").Set({"yes"}), "");
+  ASSERT_EQ(Run({"debug", "set-disable-deny-scripts", "1"}), "+OK\r\n");
+  EXPECT_EQ(Eval("return redis.call('debug','protocol','integer')"), ":12345\r\n");
+  EXPECT_EQ(Eval("return redis.pcall('multi')"),
+            "-ERR This Redis command is not allowed from script\r\n");
+  EXPECT_EQ(Eval("return redis.pcall('script','flush')"),
+            "-ERR This Redis command is not allowed from script\r\n");
+  Run({"debug", "set-disable-deny-scripts", "0"});
+  EXPECT_EQ(Eval("return redis.pcall('debug','protocol','integer')"),
+            "-ERR This Redis command is not allowed from script\r\n");
   // SELECT inside a script moves only the script.
   EXPECT_EQ(Eval("redis.call('select','1'); redis.call('set','indb1','v'); return 1"), ":1\r\n");
   EXPECT_EQ(Run({"exists", "indb1"}), ":0\r\n");
