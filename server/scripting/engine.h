@@ -45,6 +45,7 @@ uint32_t ScriptFlagByName(std::string_view name);
 // EVAL_RO may run it and only its writes are refused.
 struct CachedScript {
   int ref = 0;  // the compiled chunk, in the registry
+  size_t body_size = 0;
   uint32_t flags = 0;
   bool shebang = false;
 };
@@ -157,6 +158,13 @@ class ScriptEngine {
   bool Running(RunningInfo* info);
   size_t library_count() const { return library_count_.load(std::memory_order_relaxed); }
   size_t functions_total() const { return function_total_.load(std::memory_order_relaxed); }
+  // INFO memory's script fields, as of the last script, load or flush (any thread).
+  size_t cached_scripts() const { return script_count_.load(std::memory_order_relaxed); }
+  // The Lua heap (one state for scripts and functions).
+  size_t lua_heap_bytes() const { return lua_heap_bytes_.load(std::memory_order_relaxed); }
+  // The cached scripts' shas and bodies; the libraries' names and code.
+  size_t scripts_bytes() const { return script_bytes_.load(std::memory_order_relaxed); }
+  size_t functions_bytes() const { return function_bytes_.load(std::memory_order_relaxed); }
 
   // For the Lua C functions of lua_redis.cc.
   ScriptRun* current_run() { return run_; }
@@ -175,7 +183,9 @@ class ScriptEngine {
 
  private:
   void CreateState();
+  // Publishes the library and script counts and sizes and the Lua heap for INFO.
   void UpdateCounts();
+  void UpdateHeapSize();
   void CloseState();
   // Calls the function on top of the stack (with `nargs` arguments above it) and writes its
   // result or error to the caller.
@@ -198,6 +208,10 @@ class ScriptEngine {
   RunningInfo running_info_;
   std::atomic<size_t> library_count_{0};
   std::atomic<size_t> function_total_{0};
+  std::atomic<size_t> script_count_{0};
+  std::atomic<size_t> script_bytes_{0};
+  std::atomic<size_t> function_bytes_{0};
+  std::atomic<size_t> lua_heap_bytes_{0};
   std::atomic<bool> running_{false};
   std::atomic<bool> running_function_{false};
   std::atomic<bool> busy_{false};

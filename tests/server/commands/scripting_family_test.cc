@@ -265,6 +265,27 @@ TEST_F(ScriptingTest, FunctionRestoreCollisions) {
   EXPECT_EQ(Run({"fcall", "f3", "0"}), ":3\r\n");
 }
 
+// Redis 7.0's scripting.tcl "SCRIPTING FLUSH ASYNC" reads number_of_cached_scripts; the Lua
+// fields stand where Redis 7.0 puts them.
+TEST_F(ScriptingTest, InfoMemoryScriptFields) {
+  Run({"script", "load", "return 1"});
+  Run({"script", "load", "return 2"});
+  std::string info = Run({"info", "memory"});
+  EXPECT_NE(info.find("\r\nnumber_of_cached_scripts:2\r\nnumber_of_functions:0\r\n"),
+            std::string::npos);
+  EXPECT_NE(info.find("\r\nused_memory_scripts_eval:96\r\n"), std::string::npos);  // 2 x (40 + 8)
+  size_t lua = info.find("\r\nused_memory_lua:");
+  size_t vm_total = info.find("\r\nused_memory_vm_total:");
+  size_t scripts = info.find("\r\nused_memory_scripts_human:");
+  ASSERT_NE(lua, std::string::npos);
+  EXPECT_LT(lua, vm_total);
+  EXPECT_LT(vm_total, scripts);
+  EXPECT_LT(scripts, info.find("\r\nmaxmemory:"));
+  EXPECT_EQ(std::stoll(info.substr(lua + 18)) % 1024, 0);  // whole kilobytes, as Redis shows it
+  Run({"script", "flush"});
+  EXPECT_NE(Run({"info", "memory"}).find("\r\nnumber_of_cached_scripts:0\r\n"), std::string::npos);
+}
+
 // Regression: packing a table that is not an array wrote an uninitialized element count.
 TEST_F(ScriptingTest, CmsgpackMaps) {
   Run({"eval", "redis.call('SET', KEYS[1], cmsgpack.pack({1, 2, 3}, {a = 1})) return 1", "1",
