@@ -58,7 +58,9 @@ OpResult<XAddResult> XAdd(Database& db, std::string_view key, const XAddRequest&
       id.Incr();
     }
   } else if (!request.seq_given && request.id->ms == last.ms) {
-    if (last.seq == UINT64_MAX) return XAddResult{StreamError::kIdNotGreater, {}};
+    // Redis 7.0 fails here without setting errno, so XADD answers its "too large" error (the
+    // errno a socket read left); 7.2 says "equal or smaller".
+    if (last.seq == UINT64_MAX) return XAddResult{StreamError::kElementsTooLarge, {}};
     id = {last.ms, last.seq + 1};
   } else {
     id = *request.id;

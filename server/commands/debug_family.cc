@@ -1,7 +1,7 @@
 // DEBUG: the subcommands client libraries' test suites call (POPULATE, OBJECT, DIGEST,
-// DIGEST-VALUE, PROTOCOL, SET-ACTIVE-EXPIRE, ERROR, SLEEP, LOG...), refused unless
-// enable-debug-command allows the client (the dispatcher checks kProtected). Those about
-// replication, persistence, crashes or allocator internals are not here. Reads and writes the
+// DIGEST-VALUE, PROTOCOL, SET-ACTIVE-EXPIRE, SET-DISABLE-DENY-SCRIPTS, ERROR, SLEEP, LOG...),
+// refused unless enable-debug-command allows the client (the dispatcher checks kProtected). Those
+// about replication, persistence, crashes or allocator internals are not here. Reads and writes the
 // keyspace through ServerContext only; no sockets, no other family.
 #include <arpa/inet.h>
 #include <spdlog/spdlog.h>
@@ -403,6 +403,13 @@ void CmdSetActiveExpire(CommandContext& ctx) {
   ctx.reply.Ok();
 }
 
+// DEBUG SET-DISABLE-DENY-SCRIPTS 0|1: as SET-ACTIVE-EXPIRE, Redis's atoi != 0.
+void CmdSetDisableDenyScripts(CommandContext& ctx) {
+  std::string text(ctx.args[2]);
+  ctx.server.scripting.set_noscript_allowed(std::atoi(text.c_str()) != 0);
+  ctx.reply.Ok();
+}
+
 // DEBUG QUICKLIST-PACKED-THRESHOLD size: respd's lists never use plain nodes, so the size is only
 // validated as Redis does (up to 4 GB less 1 MB; 0 restores the default).
 void CmdQuicklistPackedThreshold(CommandContext& ctx) {
@@ -459,6 +466,7 @@ constexpr Subcommand kSubcommands[] = {
     {"populate", 3, 5, CmdPopulate},
     {"protocol", 3, 3, CmdProtocol},
     {"set-active-expire", 3, 3, CmdSetActiveExpire},
+    {"set-disable-deny-scripts", 3, 3, CmdSetDisableDenyScripts},
     {"quicklist-packed-threshold", 3, 3, CmdQuicklistPackedThreshold},
     {"sleep", 3, 3, CmdSleep},
     {"stringmatch-test", 2, 2, CmdStringmatchTest},

@@ -102,8 +102,8 @@ std::string TwoDecimals(double value, std::string_view suffix = "") {
   return std::string(buffer).append(suffix);
 }
 
-// Redis's fields in Redis's order, from MeasureMemory (server/commands/memory_report.h). The
-// Lua and script-cache fields are left out: the Lua heap is inside used_memory.
+// Redis's fields in Redis's order, from MeasureMemory (server/commands/memory_report.h) and the
+// script engine (the Lua heap is inside used_memory too).
 void InfoMemory(ServerContext& server, InfoWriter& out) {
   MemoryOverhead mh = MeasureMemory(server);
   uint64_t used = mh.total_allocated;
@@ -129,8 +129,24 @@ void InfoMemory(ServerContext& server, InfoWriter& out) {
   out.Field("allocator_resident", static_cast<int64_t>(mh.allocator_resident));
   out.Field("total_system_memory", static_cast<int64_t>(system));
   out.Field("total_system_memory_human", BytesToHuman(system));
-  out.Field("number_of_functions", static_cast<int64_t>(server.scripting.functions_total()));
-  out.Field("number_of_libraries", static_cast<int64_t>(server.scripting.library_count()));
+  // One Lua state runs scripts and functions: its heap is shown as the eval VM's.
+  const ScriptEngine& scripting = server.scripting;
+  auto lua = static_cast<int64_t>(scripting.lua_heap_bytes());
+  auto scripts = static_cast<int64_t>(scripting.scripts_bytes());
+  auto functions = static_cast<int64_t>(scripting.functions_bytes());
+  out.Field("used_memory_lua", lua);
+  out.Field("used_memory_vm_eval", lua);
+  out.Field("used_memory_lua_human", BytesToHuman(lua));
+  out.Field("used_memory_scripts_eval", scripts);
+  out.Field("number_of_cached_scripts", static_cast<int64_t>(scripting.cached_scripts()));
+  out.Field("number_of_functions", static_cast<int64_t>(scripting.functions_total()));
+  out.Field("number_of_libraries", static_cast<int64_t>(scripting.library_count()));
+  out.Field("used_memory_vm_functions", 0);
+  out.Field("used_memory_vm_total", lua);
+  out.Field("used_memory_vm_total_human", BytesToHuman(lua));
+  out.Field("used_memory_functions", functions);
+  out.Field("used_memory_scripts", scripts + functions);
+  out.Field("used_memory_scripts_human", BytesToHuman(scripts + functions));
   out.Field("maxmemory", static_cast<int64_t>(maxmemory));  // Redis prints it as a long long
   out.Field("maxmemory_human", BytesToHuman(maxmemory));
   out.Field("maxmemory_policy", server.config.Get("maxmemory-policy").text());

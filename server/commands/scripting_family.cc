@@ -470,8 +470,18 @@ void CmdFunctionRestore(CommandContext& ctx) {
   // All or nothing: keep the current libraries to put back if one fails.
   std::vector<std::string> previous;
   for (const auto& [name, library] : engine.libraries()) previous.push_back(library.code);
-  if (policy == Policy::kFlush) engine.FlushLibraries();
   std::string error;
+  if (policy == Policy::kAppend) {
+    // Redis checks every library name of the payload before loading any, with its own text.
+    for (std::string_view code : codes) {
+      std::string library = ScriptEngine::LibraryNameOf(code);
+      if (engine.libraries().contains(library)) {
+        ctx.reply.Error("ERR Library " + library + " already exists");
+        return;
+      }
+    }
+  }
+  if (policy == Policy::kFlush) engine.FlushLibraries();
   for (std::string_view code : codes) {
     std::string name;
     error = engine.LoadLibrary(code, policy == Policy::kReplace, &name);

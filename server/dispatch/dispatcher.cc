@@ -6,6 +6,7 @@
 #include <optional>
 
 #include "server/dispatch/call_timer.h"
+#include "server/dispatch/command_metadata.h"
 #include "server/dispatch/server_context.h"
 
 namespace respd::server {
@@ -19,6 +20,20 @@ thread_local std::string hook_error_text;
 
 bool ArityOk(int arity, size_t argc) {
   return arity > 0 ? argc == static_cast<size_t>(arity) : argc >= static_cast<size_t>(-arity);
+}
+
+// A script's call of a Redis 7.0 command respd does not have (CLUSTER, SAVE...): Redis's arity
+// and noscript checks come first, from its metadata, so the script gets Redis's refusal.
+Refusal RefuseMissingFromScript(Args args) {
+  if (args[0].find('|') != std::string_view::npos) return Refusal::kScriptUnknownCommand;
+  const metadata::CommandMetadata* command = metadata::Find(args[0]);
+  if (command != nullptr && !command->subcommands.empty() && args.size() >= 2) {
+    command = metadata::FindSubcommand(*command, args[1]);
+  }
+  if (command == nullptr) return Refusal::kScriptUnknownCommand;
+  if (!ArityOk(command->arity, args.size())) return Refusal::kScriptWrongArity;
+  if (metadata::HasWord(command->flags, "noscript")) return Refusal::kScriptNoscript;
+  return Refusal::kScriptUnknownCommand;
 }
 
 // The text of `reply` when it is an error ("ERR ..." without '-' and CRLF), else nullopt.
@@ -263,10 +278,15 @@ Refusal Dispatcher::AdmitFromClient(const CommandSpec& spec, Args args, ClientSt
 Refusal Dispatcher::AdmitFromScript(const Resolution& resolved, Args args, ClientState& client,
                                     bool read_only) const {
   if (!resolved.ok()) {
-    return resolved.spec == nullptr ? Refusal::kScriptUnknownCommand : Refusal::kScriptWrongArity;
+    return resolved.spec == nullptr ? RefuseMissingFromScript(args) : Refusal::kScriptWrongArity;
   }
   const CommandSpec& spec = *resolved.spec;
-  if (spec.flags & kNoscript) return Refusal::kScriptNoscript;
+  // DEBUG SET-DISABLE-DENY-SCRIPTS lifts the refusal for DEBUG only: the other noscript commands
+  // (blocking, MULTI, SCRIPT/FUNCTION, subscribe) would stall or undo the running script.
+  if ((spec.flags & kNoscript) &&
+      !(server_.scripting.noscript_allowed() && server_.commands.Find("debug") == &spec)) {
+    return Refusal::kScriptNoscript;
+  }
   // Redis counts may-replicate commands (PFCOUNT) as writes here.
   if (read_only && (spec.flags & (kWrite | kMayReplicate))) return Refusal::kScriptWriteReadOnly;
   if (Refusal refusal = RunAdmissionHooks(ExecutionMode::kScript, spec, args, client);

@@ -69,7 +69,10 @@ void OpenLibrary(lua_State* lua, lua_CFunction open, const char* name) {
 
 }  // namespace
 
-ScriptEngine::ScriptEngine() { CreateState(); }
+ScriptEngine::ScriptEngine() {
+  CreateState();
+  UpdateCounts();
+}
 
 ScriptEngine::~ScriptEngine() { CloseState(); }
 
@@ -168,7 +171,9 @@ bool ScriptEngine::CreateScript(std::string_view body, std::string* sha, std::st
     return false;
   }
   script.ref = luaL_ref(lua_, LUA_REGISTRYINDEX);
+  script.body_size = body.size();
   scripts_[*sha] = script;
+  UpdateCounts();
   return true;
 }
 
@@ -214,6 +219,7 @@ void ScriptEngine::FlushScripts() {
   CreateState();
   std::string ignored;
   for (const std::string& code : codes) LoadLibrary(code, false, &ignored);
+  UpdateCounts();
 }
 
 namespace {
@@ -332,6 +338,7 @@ void ScriptEngine::Call(ScriptRun& run, int nargs) {
   }
   lua_settop(lua_, handler - 1);
   lua_gc(lua_, LUA_GCSTEP, 1);
+  UpdateHeapSize();
 }
 
 void ScriptEngine::Hook(lua_State* lua, lua_Debug*) {
@@ -399,6 +406,26 @@ bool ScriptEngine::Running(RunningInfo* info) {
 void ScriptEngine::UpdateCounts() {
   library_count_.store(libraries_.size(), std::memory_order_relaxed);
   function_total_.store(function_count(), std::memory_order_relaxed);
+  size_t function_bytes = 0;
+  for (const auto& [name, library] : libraries_) {
+    function_bytes += name.size() + library.code.size();
+    for (const auto& [fn_name, fn] : library.functions) {
+      function_bytes += fn_name.size() + fn.description.size();
+    }
+  }
+  function_bytes_.store(function_bytes, std::memory_order_relaxed);
+  size_t script_bytes = 0;
+  for (const auto& [sha, script] : scripts_) script_bytes += sha.size() + script.body_size;
+  script_count_.store(scripts_.size(), std::memory_order_relaxed);
+  script_bytes_.store(script_bytes, std::memory_order_relaxed);
+  UpdateHeapSize();
+}
+
+void ScriptEngine::UpdateHeapSize() {
+  if (lua_ == nullptr) return;
+  // In whole kilobytes, as Redis shows it.
+  lua_heap_bytes_.store(static_cast<size_t>(lua_gc(lua_, LUA_GCCOUNT, 0)) * 1024,
+                        std::memory_order_relaxed);
 }
 
 std::string_view ScriptEngine::BusyError() const {

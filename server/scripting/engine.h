@@ -45,6 +45,7 @@ uint32_t ScriptFlagByName(std::string_view name);
 // EVAL_RO may run it and only its writes are refused.
 struct CachedScript {
   int ref = 0;  // the compiled chunk, in the registry
+  size_t body_size = 0;
   uint32_t flags = 0;
   bool shebang = false;
 };
@@ -113,6 +114,8 @@ class ScriptEngine {
   // FUNCTION libraries (scripting_functions.cc). Each returns Redis's error text, empty on
   // success.
   std::string LoadLibrary(std::string_view code, bool replace, std::string* name);
+  // The library name a FUNCTION LOAD code declares, empty if its header line is not valid.
+  static std::string LibraryNameOf(std::string_view code);
   std::string DeleteLibrary(std::string_view name);
   void FlushLibraries();
   const std::map<std::string, LibraryInfo>& libraries() const { return libraries_; }
@@ -138,6 +141,13 @@ class ScriptEngine {
   // other clients (set once by the server before any script runs).
   void set_serve_while_busy(std::function<void()> serve) { serve_while_busy_ = std::move(serve); }
 
+  // DEBUG SET-DISABLE-DENY-SCRIPTS: scripts may call DEBUG (Redis's test suite reaches DEBUG
+  // PROTOCOL and DEBUG SLEEP from Lua this way). Read by the dispatcher without the engine mutex.
+  void set_noscript_allowed(bool allowed) {
+    noscript_allowed_.store(allowed, std::memory_order_relaxed);
+  }
+  bool noscript_allowed() const { return noscript_allowed_.load(std::memory_order_relaxed); }
+
   // FUNCTION STATS: the function running now, if any (any thread).
   struct RunningInfo {
     std::string name;
@@ -148,6 +158,13 @@ class ScriptEngine {
   bool Running(RunningInfo* info);
   size_t library_count() const { return library_count_.load(std::memory_order_relaxed); }
   size_t functions_total() const { return function_total_.load(std::memory_order_relaxed); }
+  // INFO memory's script fields, as of the last script, load or flush (any thread).
+  size_t cached_scripts() const { return script_count_.load(std::memory_order_relaxed); }
+  // The Lua heap (one state for scripts and functions).
+  size_t lua_heap_bytes() const { return lua_heap_bytes_.load(std::memory_order_relaxed); }
+  // The cached scripts' shas and bodies; the libraries' names and code.
+  size_t scripts_bytes() const { return script_bytes_.load(std::memory_order_relaxed); }
+  size_t functions_bytes() const { return function_bytes_.load(std::memory_order_relaxed); }
 
   // For the Lua C functions of lua_redis.cc.
   ScriptRun* current_run() { return run_; }
@@ -166,7 +183,9 @@ class ScriptEngine {
 
  private:
   void CreateState();
+  // Publishes the library and script counts and sizes and the Lua heap for INFO.
   void UpdateCounts();
+  void UpdateHeapSize();
   void CloseState();
   // Calls the function on top of the stack (with `nargs` arguments above it) and writes its
   // result or error to the caller.
@@ -189,12 +208,17 @@ class ScriptEngine {
   RunningInfo running_info_;
   std::atomic<size_t> library_count_{0};
   std::atomic<size_t> function_total_{0};
+  std::atomic<size_t> script_count_{0};
+  std::atomic<size_t> script_bytes_{0};
+  std::atomic<size_t> function_bytes_{0};
+  std::atomic<size_t> lua_heap_bytes_{0};
   std::atomic<bool> running_{false};
   std::atomic<bool> running_function_{false};
   std::atomic<bool> busy_{false};
   std::atomic<bool> wrote_{false};
   std::atomic<bool> kill_requested_{false};
   std::atomic<bool> shutting_down_{false};
+  std::atomic<bool> noscript_allowed_{false};
   std::function<void()> serve_while_busy_;
   std::atomic<int64_t> started_us_{0};
   int64_t load_started_us_ = 0;

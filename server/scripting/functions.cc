@@ -42,10 +42,18 @@ bool ValidName(std::string_view name) {
   return true;
 }
 
+// The string at `index` with any NUL in it: Redis reads names and descriptions binary-safe.
+std::string LuaString(lua_State* lua, int index) {
+  size_t len = 0;
+  const char* s = lua_tolstring(lua, index, &len);
+  return std::string(s, len);
+}
+
 // Returns an error message, or empty after adding the function to the loading library.
 std::string Register(lua_State* lua, LibraryInfo& library, ScriptEngine& engine) {
   int argc = lua_gettop(lua);
   FunctionInfo fn;
+  bool named = false;
   int callback = 0;
   if (argc == 1) {
     if (!lua_istable(lua, 1)) {
@@ -60,11 +68,12 @@ std::string Register(lua_State* lua, LibraryInfo& library, ScriptEngine& engine)
       if (key == "function_name") {
         if (lua_type(lua, -1) != LUA_TSTRING)
           return "function_name argument given to redis.register_function must be a string";
-        fn.name = lua_tostring(lua, -1);
+        fn.name = LuaString(lua, -1);
+        named = true;
       } else if (key == "description") {
         if (lua_type(lua, -1) != LUA_TSTRING)
           return "description argument given to redis.register_function must be a string";
-        fn.description = lua_tostring(lua, -1);
+        fn.description = LuaString(lua, -1);
       } else if (key == "callback") {
         if (!lua_isfunction(lua, -1))
           return "callback argument given to redis.register_function must be a function";
@@ -92,14 +101,14 @@ std::string Register(lua_State* lua, LibraryInfo& library, ScriptEngine& engine)
       }
       lua_pop(lua, 1);
     }
-    if (fn.name.empty()) return "redis.register_function must get a function name argument";
+    if (!named) return "redis.register_function must get a function name argument";
     if (callback == 0) return "redis.register_function must get a callback argument";
   } else if (argc == 2) {
     if (lua_type(lua, 1) != LUA_TSTRING)
       return "first argument to redis.register_function must be a string";
     if (!lua_isfunction(lua, 2))
       return "second argument to redis.register_function must be a function";
-    fn.name = lua_tostring(lua, 1);
+    fn.name = LuaString(lua, 1);
     callback = 2;
   } else {
     return "wrong number of arguments to redis.register_function";
@@ -183,6 +192,35 @@ void EnsureFunctionEnv(lua_State* lua) {
   lua_setfield(lua, LUA_REGISTRYINDEX, kFunctionEnvKey);
 }
 
+// FUNCTION LOAD's header line ("#!lua name=mylib"): the engine and library names and where the
+// line ends, or Redis's error text.
+std::string ParseHeader(std::string_view code, std::string* engine_name, std::string* library_name,
+                        size_t* header_end) {
+  if (!code.starts_with("#!")) return "ERR Missing library metadata";
+  // Redis reads the code as a C string: a NUL byte before the first newline hides it.
+  size_t eol = code.find_first_of(std::string_view("\n\0", 2));
+  std::vector<std::string> parts;
+  if (eol == std::string_view::npos || code[eol] != '\n' ||
+      !protocol::SplitInlineArgs(code.substr(0, eol), &parts) || parts.empty()) {
+    return "ERR Invalid library metadata";
+  }
+  *engine_name = parts[0].substr(std::min<size_t>(2, parts[0].size()));
+  bool named = false;
+  for (size_t i = 1; i < parts.size(); ++i) {
+    if (parts[i].size() < 5 ||
+        !EqualsIgnoringCase(std::string_view(parts[i]).substr(0, 5), "name=")) {
+      // Redis formats the part as a C string: a NUL ends it.
+      return "ERR Invalid metadata value given: " + parts[i].substr(0, parts[i].find('\0'));
+    }
+    if (named) return "ERR Invalid metadata value, name argument was given multiple times";
+    *library_name = parts[i].substr(5);
+    named = true;
+  }
+  if (!named) return "ERR Library name was not given";
+  *header_end = eol;
+  return "";
+}
+
 }  // namespace
 
 uint32_t ScriptFlagByName(std::string_view name) {
@@ -201,29 +239,19 @@ uint32_t ScriptFlagByName(std::string_view name) {
   return 0;
 }
 
+std::string ScriptEngine::LibraryNameOf(std::string_view code) {
+  std::string engine_name, library_name;
+  size_t eol = 0;
+  if (!ParseHeader(code, &engine_name, &library_name, &eol).empty()) return "";
+  return library_name;
+}
+
 std::string ScriptEngine::LoadLibrary(std::string_view code, bool replace, std::string* name) {
-  if (!code.starts_with("#!")) return "ERR Missing library metadata";
-  // Redis reads the code as a C string: a NUL byte before the first newline hides it.
-  size_t eol = code.find_first_of(std::string_view("\n\0", 2));
-  std::vector<std::string> parts;
-  if (eol == std::string_view::npos || code[eol] != '\n' ||
-      !protocol::SplitInlineArgs(code.substr(0, eol), &parts) || parts.empty()) {
-    return "ERR Invalid library metadata";
+  std::string engine_name, library_name;
+  size_t eol = 0;
+  if (std::string error = ParseHeader(code, &engine_name, &library_name, &eol); !error.empty()) {
+    return error;
   }
-  std::string engine_name = parts[0].substr(std::min<size_t>(2, parts[0].size()));
-  std::string library_name;
-  bool named = false;
-  for (size_t i = 1; i < parts.size(); ++i) {
-    if (parts[i].size() < 5 ||
-        !EqualsIgnoringCase(std::string_view(parts[i]).substr(0, 5), "name=")) {
-      // Redis formats the part as a C string: a NUL ends it.
-      return "ERR Invalid metadata value given: " + parts[i].substr(0, parts[i].find('\0'));
-    }
-    if (named) return "ERR Invalid metadata value, name argument was given multiple times";
-    library_name = parts[i].substr(5);
-    named = true;
-  }
-  if (!named) return "ERR Library name was not given";
   if (!ValidName(library_name)) return "ERR " + std::string(kErrInvalidName);
   if (!EqualsIgnoringCase(engine_name, "lua")) return "ERR Engine '" + engine_name + "' not found";
   auto existing = libraries_.find(library_name);

@@ -227,30 +227,35 @@ int RedisBreakpoint(lua_State* lua) {
 
 int RedisDebug(lua_State*) { return 0; }
 
-bool KnownCommand(lua_State* lua, ScriptEngine& engine) {
+// Redis's answer to redis.acl_check_cmd(...): 1 or 0 for whether the script's user may run the
+// command with these arguments, -1 when there is no such command. Redis looks the name up without
+// checking the arity.
+int AclCheck(lua_State* lua, ScriptEngine& engine) {
   ScriptRun* run = engine.current_run();
-  if (run == nullptr) return false;
+  if (run == nullptr) return -1;
   int argc = lua_gettop(lua);
   std::vector<std::string> args;
   for (int i = 1; i <= argc; ++i) {
     size_t len;
     const char* s = lua_tolstring(lua, i, &len);
-    if (s == nullptr) return false;
+    if (s == nullptr) return -1;
     args.emplace_back(s, len);
   }
   std::vector<std::string_view> views(args.begin(), args.end());
-  // Redis looks the name up without checking the arity.
-  return run->caller->server.dispatcher.Resolve(views).spec != nullptr;
+  ServerContext& server = run->caller->server;
+  const CommandSpec* spec = server.dispatcher.Resolve(views).spec;
+  if (spec == nullptr) return -1;
+  const AclUser* user = run->client->acl_user.get();
+  if (user == nullptr) return 1;
+  return server.acl.Check(*user, *spec, views).denial == AclDenial::kNone ? 1 : 0;
 }
 
-// Without ACL users every command is allowed; an unknown one is an error, as in Redis.
 int RedisAclCheckCmd(lua_State* lua) {
   if (lua_gettop(lua) < 1)
     return RaiseError(lua, "Please specify at least one argument for this redis lib call");
-  if (!KnownCommand(lua, *ScriptEngine::FromLua(lua))) {
-    return RaiseError(lua, "Invalid command passed to redis.acl_check_cmd()");
-  }
-  lua_pushboolean(lua, 1);
+  int allowed = AclCheck(lua, *ScriptEngine::FromLua(lua));
+  if (allowed < 0) return RaiseError(lua, "Invalid command passed to redis.acl_check_cmd()");
+  lua_pushboolean(lua, allowed);
   return 1;
 }
 

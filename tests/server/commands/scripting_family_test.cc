@@ -180,6 +180,17 @@ TEST_F(ScriptingTest, NoscriptCommandsAreRefused) {
   EXPECT_EQ(Eval("return redis.call('bzpopmin','noz','0')"),
             "-ERR This Redis command is not allowed from script script: "
             "0865c3a8da8d494979292b40dfb42bd925b482bb, on @user_script:1.\r\n");
+  // DEBUG SET-DISABLE-DENY-SCRIPTS lets DEBUG through, not what would stall the script.
+  ASSERT_EQ(config_.Get("enable-debug-command").Set({"yes"}), "");
+  ASSERT_EQ(Run({"debug", "set-disable-deny-scripts", "1"}), "+OK\r\n");
+  EXPECT_EQ(Eval("return redis.call('debug','protocol','integer')"), ":12345\r\n");
+  EXPECT_EQ(Eval("return redis.pcall('multi')"),
+            "-ERR This Redis command is not allowed from script\r\n");
+  EXPECT_EQ(Eval("return redis.pcall('script','flush')"),
+            "-ERR This Redis command is not allowed from script\r\n");
+  Run({"debug", "set-disable-deny-scripts", "0"});
+  EXPECT_EQ(Eval("return redis.pcall('debug','protocol','integer')"),
+            "-ERR This Redis command is not allowed from script\r\n");
   // SELECT inside a script moves only the script.
   EXPECT_EQ(Eval("redis.call('select','1'); redis.call('set','indb1','v'); return 1"), ":1\r\n");
   EXPECT_EQ(Run({"exists", "indb1"}), ":0\r\n");
@@ -232,6 +243,47 @@ TEST_F(ScriptingTest, FunctionsBasics) {
             "-ERR Library 'lib' already exists\r\n");
   EXPECT_EQ(Run({"function", "delete", "lib"}), "+OK\r\n");
   EXPECT_EQ(Run({"fcall", "incr2", "1", "n"}), "-ERR Function not found\r\n");
+}
+
+// Redis 7.0's functions.tcl: RESTORE APPEND names a library that exists without quotes (LOAD quotes
+// it), before any function collision; REPLACE then reports the function that collides.
+TEST_F(ScriptingTest, FunctionRestoreCollisions) {
+  Run({"function", "load",
+       "#!lua name=lib1\nredis.register_function('f1', function() return 1 end)\n"
+       "redis.register_function('f3', function() return 3 end)"});
+  std::string dump = Run({"function", "dump"});
+  std::string payload = dump.substr(dump.find("\r\n") + 2);
+  payload.resize(payload.size() - 2);
+  Run({"function", "flush"});
+  Run({"function", "load", "#!lua name=lib1\nredis.register_function('f6', function() end)"});
+  Run({"function", "load", "#!lua name=lib2\nredis.register_function('f3', function() end)"});
+  EXPECT_EQ(Run({"function", "restore", payload}), "-ERR Library lib1 already exists\r\n");
+  EXPECT_EQ(Run({"function", "restore", payload, "replace"}),
+            "-ERR Function f3 already exists\r\n");
+  EXPECT_EQ(Run({"fcall", "f6", "0"}), "$-1\r\n");
+  EXPECT_EQ(Run({"function", "restore", payload, "flush"}), "+OK\r\n");
+  EXPECT_EQ(Run({"fcall", "f3", "0"}), ":3\r\n");
+}
+
+// Redis 7.0's scripting.tcl "SCRIPTING FLUSH ASYNC" reads number_of_cached_scripts; the Lua
+// fields stand where Redis 7.0 puts them.
+TEST_F(ScriptingTest, InfoMemoryScriptFields) {
+  Run({"script", "load", "return 1"});
+  Run({"script", "load", "return 2"});
+  std::string info = Run({"info", "memory"});
+  EXPECT_NE(info.find("\r\nnumber_of_cached_scripts:2\r\nnumber_of_functions:0\r\n"),
+            std::string::npos);
+  EXPECT_NE(info.find("\r\nused_memory_scripts_eval:96\r\n"), std::string::npos);  // 2 x (40 + 8)
+  size_t lua = info.find("\r\nused_memory_lua:");
+  size_t vm_total = info.find("\r\nused_memory_vm_total:");
+  size_t scripts = info.find("\r\nused_memory_scripts_human:");
+  ASSERT_NE(lua, std::string::npos);
+  EXPECT_LT(lua, vm_total);
+  EXPECT_LT(vm_total, scripts);
+  EXPECT_LT(scripts, info.find("\r\nmaxmemory:"));
+  EXPECT_EQ(std::stoll(info.substr(lua + 18)) % 1024, 0);  // whole kilobytes, as Redis shows it
+  Run({"script", "flush"});
+  EXPECT_NE(Run({"info", "memory"}).find("\r\nnumber_of_cached_scripts:0\r\n"), std::string::npos);
 }
 
 // Regression: packing a table that is not an array wrote an uninitialized element count.
