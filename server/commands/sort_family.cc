@@ -19,6 +19,7 @@
 #include "storage/database.h"
 #include "storage/hash_object.h"
 #include "storage/list_object.h"
+#include "storage/list_ops.h"
 #include "storage/set.h"
 #include "storage/zset.h"
 
@@ -272,11 +273,9 @@ void SortGeneric(CommandContext& ctx, bool read_only) {
                  node_size);
     }
   }
-  if (output > 0) {
-    db.Put(Entry::NewObject(*options.store, std::move(list), Entry::kNoExpire));
-    ctx.AddDirty(static_cast<uint64_t>(output));
-  } else if (db.Delete(*options.store)) {
-    ctx.AddDirty();
+  if (storage::ListStore(db, *options.store, std::move(list))) {
+    // Redis counts every stored element, or the one delete of an empty result.
+    ctx.AddDirty(output > 0 ? static_cast<uint64_t>(output) : 1);
   }
   ctx.reply.Integer(output);
 }
