@@ -20,6 +20,7 @@
 #include "storage/hash_object.h"
 #include "storage/list_object.h"
 #include "storage/list_ops.h"
+#include "storage/partial_sort.h"
 #include "storage/set.h"
 #include "storage/zset.h"
 
@@ -223,6 +224,7 @@ void SortGeneric(CommandContext& ctx, bool read_only) {
     }
     bool storing = options.store.has_value();
     bool by_pattern = options.by.has_value();
+    // Redis's sortCompare.
     auto compare = [&](const SortItem& a, const SortItem& b) {
       int cmp;
       if (!options.alpha) {
@@ -238,9 +240,16 @@ void SortGeneric(CommandContext& ctx, bool read_only) {
       } else {
         cmp = storing ? a.element.compare(b.element) : CompareCStrings(a.element, b.element);
       }
-      return (options.desc ? -cmp : cmp) < 0;
+      return options.desc ? -cmp : cmp;
     };
-    std::stable_sort(items.begin(), items.end(), compare);
+    // As Redis: its partial quicksort when BY a pattern only some ranks are returned (ties then
+    // land where it puts them), glibc's qsort (a stable merge sort) otherwise.
+    if (by_pattern && (start != 0 || end != length - 1)) {
+      storage::PartialQuickSort(items, start, end, compare);
+    } else {
+      std::stable_sort(items.begin(), items.end(),
+                       [&](const SortItem& a, const SortItem& b) { return compare(a, b) < 0; });
+    }
   }
 
   int64_t rows = end >= start ? end - start + 1 : 0;
