@@ -6,6 +6,8 @@
 #include <cstddef>
 #include <utility>
 
+#include "storage/partial_sort.h"
+
 namespace respd::storage::geo {
 namespace {
 
@@ -286,93 +288,6 @@ int CompareFound(const Found& a, const Found& b, bool descending) {
   return descending ? -c : c;
 }
 
-// Redis's pqsort (NetBSD's Bentley-McIlroy qsort that skips partitions outside the wanted ranks
-// [lrange, rrange]), on indices, so that ties end up where Redis puts them.
-class PartialSorter {
- public:
-  PartialSorter(std::vector<Found>& v, bool descending, size_t lrange, size_t rrange)
-      : v_(v), descending_(descending), lrange_(lrange), rrange_(rrange) {}
-
-  void Sort(ptrdiff_t base, ptrdiff_t n) {
-    for (;;) {
-      if (n < 7) return InsertionSort(base, n);
-      ptrdiff_t pm = base + n / 2;
-      if (n > 7) {
-        ptrdiff_t pl = base;
-        ptrdiff_t pn = base + n - 1;
-        if (n > 40) {
-          ptrdiff_t d = n / 8;
-          pl = Med3(pl, pl + d, pl + 2 * d);
-          pm = Med3(pm - d, pm, pm + d);
-          pn = Med3(pn - 2 * d, pn - d, pn);
-        }
-        pm = Med3(pl, pm, pn);
-      }
-      Swap(base, pm);
-      ptrdiff_t pa = base + 1, pb = base + 1;
-      ptrdiff_t pc = base + n - 1, pd = base + n - 1;
-      bool swapped = false;
-      for (;;) {
-        int r;
-        while (pb <= pc && (r = Cmp(pb, base)) <= 0) {
-          if (r == 0) {
-            swapped = true;
-            Swap(pa++, pb);
-          }
-          pb++;
-        }
-        while (pb <= pc && (r = Cmp(pc, base)) >= 0) {
-          if (r == 0) {
-            swapped = true;
-            Swap(pc, pd--);
-          }
-          pc--;
-        }
-        if (pb > pc) break;
-        Swap(pb++, pc--);
-        swapped = true;
-      }
-      if (!swapped) return InsertionSort(base, n);
-      ptrdiff_t pn = base + n;
-      ptrdiff_t r = std::min(pa - base, pb - pa);
-      VecSwap(base, pb - r, r);
-      r = std::min(pd - pc, pn - pd - 1);
-      VecSwap(pb, pn - r, r);
-      if ((r = pb - pa) > 1 && Wanted(base, r)) Sort(base, r);
-      if ((r = pd - pc) <= 1) return;
-      base = pn - r;
-      n = r;
-      if (!Wanted(base, n)) return;
-    }
-  }
-
- private:
-  int Cmp(ptrdiff_t a, ptrdiff_t b) const { return CompareFound(v_[a], v_[b], descending_); }
-  void Swap(ptrdiff_t a, ptrdiff_t b) { std::swap(v_[a], v_[b]); }
-  void VecSwap(ptrdiff_t a, ptrdiff_t b, ptrdiff_t n) {
-    for (ptrdiff_t i = 0; i < n; ++i) Swap(a + i, b + i);
-  }
-  ptrdiff_t Med3(ptrdiff_t a, ptrdiff_t b, ptrdiff_t c) const {
-    return Cmp(a, b) < 0 ? (Cmp(b, c) < 0 ? b : (Cmp(a, c) < 0 ? c : a))
-                         : (Cmp(b, c) > 0 ? b : (Cmp(a, c) < 0 ? a : c));
-  }
-  void InsertionSort(ptrdiff_t base, ptrdiff_t n) {
-    for (ptrdiff_t pm = base + 1; pm < base + n; ++pm) {
-      for (ptrdiff_t pl = pm; pl > base && Cmp(pl - 1, pl) > 0; --pl) Swap(pl, pl - 1);
-    }
-  }
-  // Whether the partition [base, base + n) holds any of the wanted ranks.
-  bool Wanted(ptrdiff_t base, ptrdiff_t n) const {
-    auto lo = static_cast<size_t>(base);
-    return !(rrange_ < lo || lrange_ >= lo + static_cast<size_t>(n));
-  }
-
-  std::vector<Found>& v_;
-  bool descending_;
-  size_t lrange_;
-  size_t rrange_;
-};
-
 }  // namespace
 
 void SortFound(std::vector<Found>* found, bool descending, size_t wanted) {
@@ -383,8 +298,10 @@ void SortFound(std::vector<Found>* found, bool descending, size_t wanted) {
     return;
   }
   if (wanted == 0) return;
-  PartialSorter(*found, descending, 0, wanted - 1)
-      .Sort(0, static_cast<ptrdiff_t>(found->size()));
+  PartialQuickSort(*found, 0, static_cast<ptrdiff_t>(wanted) - 1,
+                   [descending](const Found& a, const Found& b) {
+                     return CompareFound(a, b, descending);
+                   });
 }
 
 }  // namespace respd::storage::geo

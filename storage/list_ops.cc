@@ -14,6 +14,7 @@ constexpr KeyEvent kLsetEvent{kEventList, "lset"};
 constexpr KeyEvent kLinsertEvent{kEventList, "linsert"};
 constexpr KeyEvent kLremEvent{kEventList, "lrem"};
 constexpr KeyEvent kLtrimEvent{kEventList, "ltrim"};
+constexpr KeyEvent kSortStoreEvent{kEventList, "sortstore"};
 
 KeyEvent PushEvent(ListEnd end) {
   return end == ListEnd::kHead ? KeyEvent{kEventList, "lpush"} : KeyEvent{kEventList, "rpush"};
@@ -182,6 +183,17 @@ OpResult<size_t> ListTrim(Database& db, std::string_view key, int64_t start, int
   size_t removed = old_length - list->Length();
   db.TouchOrDelete(key, *list, kLtrimEvent);
   return removed;
+}
+
+bool ListStore(Database& db, std::string_view dst, std::unique_ptr<List> list) {
+  if (list->Length() == 0) {
+    if (!db.Delete(dst)) return false;
+    db.Notify(dst, kDelEvent);
+    return true;
+  }
+  db.Put(Entry::NewObject(dst, std::move(list), Entry::kNoExpire));
+  db.Notify(dst, kSortStoreEvent);
+  return true;
 }
 
 }  // namespace respd::storage

@@ -7,6 +7,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <span>
 #include <string>
@@ -101,5 +102,10 @@ OpResult<size_t> ListRemove(Database& db, std::string_view key, int64_t count,
 // LTRIM: keeps the elements in [start, stop] (ResolveListRange's rules). Returns how many were
 // removed. Event "ltrim" whatever was removed, then "del" if none is left.
 OpResult<size_t> ListTrim(Database& db, std::string_view key, int64_t start, int64_t stop);
+
+// SORT ... STORE: stores `list` at `dst` without TTL, replacing any value (events "new" for a new
+// key, then "sortstore"), or, when `list` is empty, deletes `dst` (event "del"). Returns whether
+// `dst` changed: false only for an empty result and no `dst` to delete.
+bool ListStore(Database& db, std::string_view dst, std::unique_ptr<List> list);
 
 }  // namespace respd::storage

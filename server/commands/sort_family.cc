@@ -19,6 +19,8 @@
 #include "storage/database.h"
 #include "storage/hash_object.h"
 #include "storage/list_object.h"
+#include "storage/list_ops.h"
+#include "storage/partial_sort.h"
 #include "storage/set.h"
 #include "storage/zset.h"
 
@@ -222,6 +224,7 @@ void SortGeneric(CommandContext& ctx, bool read_only) {
     }
     bool storing = options.store.has_value();
     bool by_pattern = options.by.has_value();
+    // Redis's sortCompare.
     auto compare = [&](const SortItem& a, const SortItem& b) {
       int cmp;
       if (!options.alpha) {
@@ -237,9 +240,16 @@ void SortGeneric(CommandContext& ctx, bool read_only) {
       } else {
         cmp = storing ? a.element.compare(b.element) : CompareCStrings(a.element, b.element);
       }
-      return (options.desc ? -cmp : cmp) < 0;
+      return options.desc ? -cmp : cmp;
     };
-    std::stable_sort(items.begin(), items.end(), compare);
+    // As Redis: its partial quicksort when BY a pattern only some ranks are returned (ties then
+    // land where it puts them), glibc's qsort (a stable merge sort) otherwise.
+    if (by_pattern && (start != 0 || end != length - 1)) {
+      storage::PartialQuickSort(items, start, end, compare);
+    } else {
+      std::stable_sort(items.begin(), items.end(),
+                       [&](const SortItem& a, const SortItem& b) { return compare(a, b) < 0; });
+    }
   }
 
   int64_t rows = end >= start ? end - start + 1 : 0;
@@ -272,11 +282,9 @@ void SortGeneric(CommandContext& ctx, bool read_only) {
                  node_size);
     }
   }
-  if (output > 0) {
-    db.Put(Entry::NewObject(*options.store, std::move(list), Entry::kNoExpire));
-    ctx.AddDirty(static_cast<uint64_t>(output));
-  } else if (db.Delete(*options.store)) {
-    ctx.AddDirty();
+  if (storage::ListStore(db, *options.store, std::move(list))) {
+    // Redis counts every stored element, or the one delete of an empty result.
+    ctx.AddDirty(output > 0 ? static_cast<uint64_t>(output) : 1);
   }
   ctx.reply.Integer(output);
 }

@@ -192,6 +192,10 @@ void Dispatcher::CallFromScript(Args args, ClientState& client, protocol::ReplyW
 
 void Dispatcher::RetryBlocked(const CommandSpec& spec, Args args, ClientState& client,
                               protocol::ReplyWriter& reply, std::string_view ready_key) {
+  // Redis serves a blocked client at the time of the serve (mstime()), not at the instant of the
+  // command that readied its key: a key that expired during that EXEC, script or read batch is
+  // deleted, not popped, and the client stays blocked.
+  storage::ScopedCommandTime serve_time(server_.clock.NowMs());
   size_t mark = reply.buffer()->size();
   Refusal refusal = RunAdmissionHooks(ExecutionMode::kBlockedRetry, spec, args, client);
   if (refusal != Refusal::kNone) {
