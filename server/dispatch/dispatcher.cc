@@ -22,7 +22,7 @@ bool ArityOk(int arity, size_t argc) {
   return arity > 0 ? argc == static_cast<size_t>(arity) : argc >= static_cast<size_t>(-arity);
 }
 
-// A script's call of a Redis 7.0 command respd does not have (CLUSTER, SAVE...): Redis's arity
+// A script's call of a Redis 7.0 command respd does not have (SAVE, DUMP...): Redis's arity
 // and noscript checks come first, from its metadata, so the script gets Redis's refusal.
 Refusal RefuseMissingFromScript(Args args) {
   if (args[0].find('|') != std::string_view::npos) return Refusal::kScriptUnknownCommand;
