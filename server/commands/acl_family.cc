@@ -325,8 +325,6 @@ void CmdAclHelp(CommandContext& ctx) {
   for (std::string_view line : kLines) ctx.reply.SimpleString(line);
 }
 
-void CmdContainer(CommandContext& ctx) {}
-
 constexpr uint32_t kAclAdmin = kAdmin | kNoscript | kLoading | kStale;
 constexpr uint32_t kAclPlain = kNoscript | kLoading | kStale;
 

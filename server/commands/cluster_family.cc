@@ -8,8 +8,6 @@
 namespace respd::server {
 namespace {
 
-void CmdContainer(CommandContext&) {}
-
 void CmdClusterDisabled(CommandContext& ctx) {
   ctx.reply.Error("ERR This instance has cluster support disabled");
 }

@@ -480,8 +480,6 @@ void CmdClientHelp(CommandContext& ctx) {
   for (std::string_view line : kLines) ctx.reply.SimpleString(line);
 }
 
-void CmdContainer(CommandContext& ctx) {}
-
 constexpr CommandSpec kClientSubcommands[] = {
     {.name = "id",
      .arity = 2,

@@ -404,8 +404,6 @@ void CmdObjectHelp(CommandContext& ctx) {
   for (std::string_view line : kLines) ctx.reply.SimpleString(line);
 }
 
-void CmdContainer(CommandContext& ctx) {}
-
 constexpr uint32_t kObjectFlags = kReadonly;
 
 constexpr CommandSpec kObjectSubcommands[] = {

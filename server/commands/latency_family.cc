@@ -12,8 +12,6 @@ namespace {
 
 int64_t NowSeconds(const CommandContext& ctx) { return ctx.server.clock.NowMs() / 1000; }
 
-void CmdContainer(CommandContext&) {}
-
 void CmdLatencyLatest(CommandContext& ctx) {
   std::vector<LatencySeries> events = ctx.server.latency.Snapshot();
   ctx.reply.ArrayHeader(events.size());

@@ -153,8 +153,6 @@ void CmdPubsubHelp(CommandContext& ctx) {
   for (std::string_view line : kLines) ctx.reply.SimpleString(line);
 }
 
-void CmdContainer(CommandContext&) {}
-
 constexpr uint32_t kIntrospection = kPubsub | kLoading | kStale;
 
 constexpr CommandSpec kPubsubSubcommands[] = {

@@ -172,8 +172,6 @@ void CmdHelp(CommandContext& ctx) {
   for (std::string_view line : kHelpLines) ctx.reply.SimpleString(line);
 }
 
-void CmdContainer(CommandContext& ctx) {}
-
 constexpr CommandSpec kSubcommands[] = {
     {.name = "help",
      .arity = 2,

@@ -140,8 +140,6 @@ void FcallGeneric(CommandContext& ctx, bool read_only) {
 void CmdFcall(CommandContext& ctx) { FcallGeneric(ctx, false); }
 void CmdFcallRo(CommandContext& ctx) { FcallGeneric(ctx, true); }
 
-void CmdContainer(CommandContext&) {}
-
 void ReplyLines(CommandContext& ctx, std::span<const std::string_view> lines) {
   ctx.reply.ArrayHeader(lines.size());
   for (std::string_view line : lines) ctx.reply.SimpleString(line);

@@ -32,8 +32,6 @@ void ReplyHelp(CommandContext& ctx, std::span<const std::string_view> lines) {
   for (std::string_view line : lines) ctx.reply.SimpleString(line);
 }
 
-void CmdContainer(CommandContext&) {}
-
 // ---- COMMAND ----------------------------------------------------------------------------------
 
 std::string FullName(const CommandSpec& spec, const CommandSpec* container) {

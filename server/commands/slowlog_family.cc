@@ -14,8 +14,6 @@ namespace {
 
 constexpr uint64_t kDefaultCount = 10;
 
-void CmdContainer(CommandContext&) {}
-
 // SLOWLOG GET [count]: -1 means every entry.
 void CmdSlowlogGet(CommandContext& ctx) {
   uint64_t count = kDefaultCount;

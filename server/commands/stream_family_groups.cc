@@ -353,8 +353,6 @@ void CmdXautoclaim(CommandContext& ctx) {
   for (StreamId id : result.deleted) ReplyStreamId(ctx, id);
 }
 
-void CmdContainer(CommandContext& ctx) {}
-
 constexpr CommandSpec kXgroupSubcommands[] = {
     {.name = "create",
      .arity = -5,

@@ -202,8 +202,6 @@ void CmdXinfoHelp(CommandContext& ctx) {
   for (std::string_view line : kLines) ctx.reply.SimpleString(line);
 }
 
-void CmdContainer(CommandContext& ctx) {}
-
 constexpr CommandSpec kXinfoSubcommands[] = {
     {.name = "consumers",
      .arity = 4,

@@ -62,6 +62,11 @@ enum CommandFlag : uint32_t {
   kTestControl = 1u << 26,
 };
 
+// The handler of a container's own row (CONFIG, CLIENT, CLUSTER...): a call with a subcommand
+// runs the subcommand's handler and the container's arity (-2) refuses a bare call, so it never
+// answers anything.
+inline void CmdContainer(CommandContext&) {}
+
 struct CommandSpec {
   std::string_view name;  // lower case; subcommands by their own name ("get" under "config")
   int arity;              // N: exactly N arguments with the name; -N: at least N
