@@ -38,11 +38,12 @@ class Server : public storage::ClockObserver {
 
  private:
   struct IoThread {
-    explicit IoThread(const storage::Clock& clock) : block_timeouts(io, clock) {}
+    IoThread(const storage::Clock& clock, int concurrency_hint)
+        : io(concurrency_hint), block_timeouts(io, clock) {}
     // One thread runs each context: handlers it posts to itself (a blocked client's wake-up by a
     // command of its own thread) then skip the shared queue's lock and the epoll_ctl +
     // timerfd_settime that wake the reactor. Other threads still post through the locked queue.
-    boost::asio::io_context io{1};
+    boost::asio::io_context io;
     std::unique_ptr<boost::asio::steady_timer> cron;
     BlockTimeouts block_timeouts;
     // Connections of this thread, for the idle-timeout sweep (weak: a connection owns itself).
