@@ -406,7 +406,9 @@ void Connection::ProcessInput(std::optional<int64_t> now_ms) {
   batch_commands_ = 0;
   // CONFIG SET proto-max-bulk-len applies from the next batch on.
   protocol::ParserLimits limits{.max_bulk_len = server_.config.proto_max_bulk_len().number()};
-  size_t prefetched_to = 0;
+  // The first command is parsed and looked up at once: a hint for its key would only move the
+  // wait. The lookahead starts with the second, which a lone -P 1 request never has.
+  size_t prefetched_to = input_start_ + 1;
   while (input_start_ < input_end_ && !client_.close_after_reply && !client_.blocked && !closed_ &&
          !delaying_ && !hung_ && !client_.postponed) {
     // Redis checks per command: an AUTH early in a pipeline lifts the limits for what follows.
