@@ -103,7 +103,7 @@ class ServerContext {
   // MONITOR's clients, fed by an after hook of the pipeline.
   MonitorRegistry monitors{config};
   // CLIENT PAUSE: the pipeline postpones what it covers.
-  ClientPause pause{store};
+  ClientPause pause{store, stats.blocked_clients};
   // maxmemory under noeviction: whether used memory is past it (the pipeline refuses OOM).
   MemoryLimit memory_limit{config};
   // SLOWLOG's entries, fed by an after hook of the pipeline.
