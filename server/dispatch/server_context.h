@@ -132,6 +132,8 @@ class ServerContext {
   int io_threads = 1;
   // DEBUG SET-ACTIVE-EXPIRE 0 stops the active expiry cycle (lookups still expire keys).
   std::atomic<bool> active_expire{true};
+  // DEBUG PAUSE-CRON 1 stops the server cron altogether, as Redis's serverCron returns at once.
+  std::atomic<bool> pause_cron{false};
 
   // Databases leased to clients (RESPD DB) and named database snapshots (RESPD SNAPSHOT).
   DbLeases leases{store};
