@@ -1,6 +1,6 @@
 // DEBUG: the subcommands client libraries' test suites call (POPULATE, OBJECT, DIGEST,
-// DIGEST-VALUE, PROTOCOL, SET-ACTIVE-EXPIRE, SET-DISABLE-DENY-SCRIPTS, ERROR, SLEEP, LOG...),
-// refused unless enable-debug-command allows the client (the dispatcher checks kProtected). Those
+// DIGEST-VALUE, PROTOCOL, SET-ACTIVE-EXPIRE, SET-DISABLE-DENY-SCRIPTS, PAUSE-CRON, ERROR, SLEEP,
+// LOG...), refused unless enable-debug-command allows the client (the dispatcher checks kProtected). Those
 // about replication, persistence, crashes or allocator internals are not here. Reads and writes the
 // keyspace through ServerContext only; no sockets, no other family.
 #include <arpa/inet.h>
@@ -410,6 +410,13 @@ void CmdSetDisableDenyScripts(CommandContext& ctx) {
   ctx.reply.Ok();
 }
 
+// DEBUG PAUSE-CRON 0|1: as SET-ACTIVE-EXPIRE, Redis's atoi != 0.
+void CmdPauseCron(CommandContext& ctx) {
+  std::string text(ctx.args[2]);
+  ctx.server.pause_cron.store(std::atoi(text.c_str()) != 0, std::memory_order_relaxed);
+  ctx.reply.Ok();
+}
+
 // DEBUG QUICKLIST-PACKED-THRESHOLD size: respd's lists never use plain nodes, so the size is only
 // validated as Redis does (up to 4 GB less 1 MB; 0 restores the default).
 void CmdQuicklistPackedThreshold(CommandContext& ctx) {
@@ -471,6 +478,7 @@ constexpr Subcommand kSubcommands[] = {
     {"sleep", 3, 3, CmdSleep},
     {"stringmatch-test", 2, 2, CmdStringmatchTest},
     {"listpack", 3, 3, CmdListpack},
+    {"pause-cron", 3, 3, CmdPauseCron},
 };
 
 // DEBUG HELP: Redis's lines for the subcommands respd has, in Redis's order.
@@ -513,6 +521,8 @@ void CmdHelp(CommandContext& ctx) {
       "    Run a fuzz tester against the stringmatchlen() function.",
       "LISTPACK <key>",
       "    Show low level info about the listpack encoding of <key>.",
+      "PAUSE-CRON <0|1>",
+      "    Stop periodic cron job processing.",
       "HELP",
       "    Prints this help.",
   };

@@ -339,6 +339,7 @@ std::vector<std::pair<std::string, std::string>> Config::Matching(
       continue;
     }
     for (const auto& option : options_) {
+      if (option->spec().hidden) continue;
       for (std::string_view name : {option->spec().name, option->spec().alias}) {
         if (!name.empty() && storage::GlobMatch(pattern, name, /*nocase=*/true)) {
           add(name, *option);

@@ -68,6 +68,9 @@ struct OptionSpec {
                                 std::string* canonical) = nullptr;
   // Redis's PROTECTED_CONFIG (dir, dbfilename): refused by CONFIG SET.
   bool protected_config = false;
+  // Redis's HIDDEN_CONFIG (test and debugging knobs): CONFIG GET answers it when named, never to
+  // a pattern.
+  bool hidden = false;
   OptionEffect effect = OptionEffect::kHonoured;
 };
 

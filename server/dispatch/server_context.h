@@ -103,7 +103,7 @@ class ServerContext {
   // MONITOR's clients, fed by an after hook of the pipeline.
   MonitorRegistry monitors{config};
   // CLIENT PAUSE: the pipeline postpones what it covers.
-  ClientPause pause{store};
+  ClientPause pause{store, stats.blocked_clients};
   // maxmemory under noeviction: whether used memory is past it (the pipeline refuses OOM).
   MemoryLimit memory_limit{config};
   // SLOWLOG's entries, fed by an after hook of the pipeline.
@@ -132,6 +132,8 @@ class ServerContext {
   int io_threads = 1;
   // DEBUG SET-ACTIVE-EXPIRE 0 stops the active expiry cycle (lookups still expire keys).
   std::atomic<bool> active_expire{true};
+  // DEBUG PAUSE-CRON 1 stops the server cron altogether, as Redis's serverCron returns at once.
+  std::atomic<bool> pause_cron{false};
 
   // Databases leased to clients (RESPD DB) and named database snapshots (RESPD SNAPSHOT).
   DbLeases leases{store};

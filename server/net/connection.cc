@@ -695,6 +695,7 @@ void Connection::Unpause() {
   asio::post(executor_, [self = shared_from_this()] {
     if (self->closed_ || !self->client_.postponed) return;
     self->client_.postponed = false;
+    self->server_.pause.Resumed();
     self->ProcessInput();
     if (self->closed_) return;
     self->Flush();
@@ -854,6 +855,10 @@ void Connection::Close() {
   if (client_.subscribed()) server_.pubsub.UnsubscribeAll(client_);
   if (client_.monitoring) server_.monitors.Remove(client_);
   delay_timer_.cancel();
+  if (client_.postponed) {
+    client_.postponed = false;
+    server_.pause.Resumed();
+  }
   if (client_.blocked) {
     server_.blocking.Cancel(client_.id(), true);
     server_.journal.DropBlocked(client_.id());

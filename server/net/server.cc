@@ -502,6 +502,7 @@ void Server::RunCron(IoThread& thread) {
   // Fired from a busy script's hook (as Redis's processEventsWhileBlocked skips time events): no
   // key may expire and no client may be closed in the script's middle.
   if (storage::ShardLocks::AllHeldByThisThread()) return;
+  if (context_.pause_cron.load(std::memory_order_relaxed)) return;
   if (&thread == threads_[0].get()) context_.pause.CheckTimeout(context_.clock.NowMs());
   if (&thread == threads_[0].get()) context_.tracking.Cron();
   if (&thread == threads_[0].get()) context_.memory_limit.Refresh();

@@ -41,6 +41,7 @@ bool ClientPause::PostponeIfPaused(bool writes, int64_t now_ms,
       // A client without a connection (in-process tests) could never be woken: it runs.
       if ((mode == Mode::kWrite && !writes) || client == nullptr) return false;
       waiting_.push_back(std::move(client));
+      blocked_clients_.fetch_add(1, std::memory_order_relaxed);
       return true;
     }
     if (mode == Mode::kNone) return false;

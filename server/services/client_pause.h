@@ -26,7 +26,10 @@ class ClientPause {
  public:
   enum class Mode : uint8_t { kNone, kWrite, kAll };
 
-  explicit ClientPause(storage::Store& store) : store_(store) {}
+  // `blocked_clients` is INFO's count, which includes the clients a pause holds, as Redis's does
+  // (it blocks them as BLOCKED_POSTPONE): test suites wait on it to know a client is held.
+  ClientPause(storage::Store& store, std::atomic<int64_t>& blocked_clients)
+      : store_(store), blocked_clients_(blocked_clients) {}
 
   // CLIENT PAUSE: pauses until `end_ms`; an earlier end or a weaker mode than the pause already on
   // changes nothing of it, as in Redis.
@@ -42,6 +45,8 @@ class ClientPause {
   // pause to end (ClientHandle::Unpause), checked and registered at one instant so it cannot miss
   // the end.
   bool PostponeIfPaused(bool writes, int64_t now_ms, std::shared_ptr<ClientHandle> client);
+  // A client PostponeIfPaused held runs again, or is gone: it no longer counts as blocked.
+  void Resumed() { blocked_clients_.fetch_sub(1, std::memory_order_relaxed); }
 
  private:
   // Under mutex_: ends the pause, returns the clients to wake.
@@ -49,6 +54,7 @@ class ClientPause {
   static void Wake(std::vector<std::weak_ptr<ClientHandle>> clients);
 
   storage::Store& store_;
+  std::atomic<int64_t>& blocked_clients_;
   std::mutex mutex_;
   std::atomic<Mode> mode_{Mode::kNone};
   int64_t end_ms_ = 0;  // under mutex_

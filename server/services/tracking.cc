@@ -169,6 +169,17 @@ bool TrackingRegistry::Remembers(const ClientState& client, const CommandSpec& s
 void TrackingRegistry::BeforeCommand(const Admission& admission) {
   if (admission.path == ExecutionMode::kScript) return;
   outer_command = {&admission.client, &admission.spec, admission.args};
+  // Before each command a client sends, as Redis's processCommand trims the table: so the
+  // messages go out before its reply, and NOLOOP spares the client whose command is next, not the
+  // one that went over the limit (a lowered limit with no command to follow is the cron's).
+  if (admission.path == ExecutionMode::kNormal && active_.load(std::memory_order_acquire)) {
+    Outbox out;
+    {
+      std::lock_guard lock(mutex_);
+      LimitLocked(admission.client.id(), out);
+    }
+    Deliver(out);
+  }
   // A client's read runs under its keys' shard locks, which are released before the after hook
   // remembers the keys: note them now, so a write in between still reaches the reader.
   if (admission.path != ExecutionMode::kNormal || !Remembers(admission.client, admission.spec) ||
@@ -217,7 +228,7 @@ void TrackingRegistry::AfterCommand(const Completion& done) {
       auto written = written_while_read_.find({client.id(), std::string(done.args[pos])});
       if (written == written_while_read_.end()) continue;
       written_while_read_.erase(written);
-      InvalidateLocked(done.args[pos], /*bcast=*/false, current, out);
+      InvalidateLocked(done.args[pos], /*bcast=*/false, current, /*running=*/true, out);
     }
     UpdateActiveLocked();
   } else if (ran && reads && !key_positions.empty()) {
@@ -236,7 +247,6 @@ void TrackingRegistry::AfterCommand(const Completion& done) {
   if (!active_.load(std::memory_order_acquire) && pending_messages.empty() && out.empty()) return;
   {
     std::lock_guard lock(mutex_);
-    LimitLocked(current, out);
     if (!pending_messages.empty()) {
       std::vector<PendingMessage> pending;
       pending.swap(pending_messages);
@@ -288,7 +298,7 @@ void TrackingRegistry::OnKeyModified(int, std::string_view key) {
         if (reader != current) written_while_read_.emplace(reader, std::string(key));
       }
     }
-    InvalidateLocked(key, /*bcast=*/true, current, out);
+    InvalidateLocked(key, /*bcast=*/true, current, /*running=*/true, out);
     // No command on this thread (the expiry cron) would send the BCAST keys after it.
     if (current == 0 && broadcast_pending_.load(std::memory_order_relaxed)) BroadcastLocked(out);
   }
@@ -296,7 +306,7 @@ void TrackingRegistry::OnKeyModified(int, std::string_view key) {
 }
 
 void TrackingRegistry::InvalidateLocked(std::string_view key, bool bcast, uint64_t current,
-                                        Outbox& out) {
+                                        bool running, Outbox& out) {
   if (bcast && !prefixes_.empty()) {
     for (auto& [prefix, state] : prefixes_) {
       if (!key.starts_with(prefix)) continue;
@@ -313,7 +323,7 @@ void TrackingRegistry::InvalidateLocked(std::string_view key, bool bcast, uint64
     uint32_t flags = target.tracking_flags.load(std::memory_order_relaxed);
     if (!(flags & kTrackingOn) || (flags & kTrackingBcast)) continue;
     if ((flags & kTrackingNoloop) && id == current) continue;
-    if (id == current) {
+    if (id == current && running) {
       // After the reply of the command that made it, as Redis 7.0.
       pending_messages.push_back({id, std::string(key)});
     } else {
@@ -391,7 +401,7 @@ void TrackingRegistry::BroadcastLocked(Outbox& out) {
   }
 }
 
-void TrackingRegistry::LimitLocked(uint64_t current, Outbox& out) {
+void TrackingRegistry::LimitLocked(uint64_t next, Outbox& out) {
   auto max_keys = static_cast<size_t>(max_keys_option_.number());
   if (max_keys == 0) return;
   if (table_.size() <= max_keys) {
@@ -403,7 +413,7 @@ void TrackingRegistry::LimitLocked(uint64_t current, Outbox& out) {
   int effort = 100 * static_cast<int>(limit_rounds_ + 1);
   while (effort-- > 0 && !table_.empty()) {
     std::string key = table_.begin()->first;
-    InvalidateLocked(key, /*bcast=*/false, current, out);
+    InvalidateLocked(key, /*bcast=*/false, next, /*running=*/false, out);
     if (table_.size() <= max_keys) {
       limit_rounds_ = 0;
       return;

@@ -133,11 +133,15 @@ class TrackingRegistry : public storage::KeyspaceObserver {
   void Forget(ClientState& client);
   void DisableLocked(ClientState& client);
   // Redis's trackingInvalidateKey: `bcast` also records the key for the BCAST prefixes it matches.
-  void InvalidateLocked(std::string_view key, bool bcast, uint64_t current, Outbox& out);
+  // `current` is the client whose command runs or is about to (0: none): NOLOOP spares it, and
+  // while its command `running`, its own message waits for the reply.
+  void InvalidateLocked(std::string_view key, bool bcast, uint64_t current, bool running,
+                        Outbox& out);
   // Redis's sendTrackingMessage: `payload` is the RESP array of keys, or a null.
   void SendLocked(ClientState& client, std::string_view payload, Outbox& out);
   void BroadcastLocked(Outbox& out);
-  void LimitLocked(uint64_t current, Outbox& out);
+  // Redis's trackingLimitUsedSlots, run before a client's command (`next`) and by the cron (0).
+  void LimitLocked(uint64_t next, Outbox& out);
   // Whether `client`'s command reading `spec` is one whose keys are remembered (tracking on, not
   // BCAST, OPTIN/OPTOUT as CLIENT CACHING said).
   static bool Remembers(const ClientState& client, const CommandSpec& spec);

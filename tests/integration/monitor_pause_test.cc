@@ -133,6 +133,35 @@ TEST(ClientPauseTest, PausedWriterWaitsAndResumesAfterUnpause) {
   EXPECT_EQ(reader.Command({"GET", "paused"}), "$1\r\nv\r\n");
 }
 
+// Redis blocks a held client (BLOCKED_POSTPONE), so INFO's blocked_clients counts it until it runs
+// or leaves: Redis's own suite (unit/pause) waits on that count to know a command is held.
+TEST(ClientPauseTest, HeldClientsCountAsBlockedUntilTheyRunOrLeave) {
+  ServerProcess server = ServerProcess::StartRespd({"--threads", "2"});
+  ASSERT_TRUE(server.running());
+  RespClient admin, writer, leaver;
+  ASSERT_TRUE(admin.Connect(server.port(), kReadTimeoutMs));
+  ASSERT_TRUE(writer.Connect(server.port(), kReadTimeoutMs));
+  ASSERT_TRUE(leaver.Connect(server.port(), kReadTimeoutMs));
+  auto wait_blocked = [&](int blocked) {
+    std::string wanted = "blocked_clients:" + std::to_string(blocked) + "\r\n";
+    for (int i = 0; i < 500; ++i) {
+      if (admin.Command({"INFO", "clients"}).find(wanted) != std::string::npos) return true;
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    return false;
+  };
+  ASSERT_EQ(admin.Command({"CLIENT", "PAUSE", "100000", "WRITE"}), "+OK\r\n");
+  ASSERT_TRUE(writer.SendRaw(writer.EncodeCommand({"SET", "k", "v"})));
+  EXPECT_TRUE(wait_blocked(1));
+  ASSERT_TRUE(leaver.SendRaw(leaver.EncodeCommand({"PUBLISH", "c", "m"})));
+  EXPECT_TRUE(wait_blocked(2));
+  leaver.Close();
+  EXPECT_TRUE(wait_blocked(1));
+  EXPECT_EQ(admin.Command({"CLIENT", "UNPAUSE"}), "+OK\r\n");
+  EXPECT_EQ(writer.ReadReply(kReadTimeoutMs), "+OK\r\n");
+  EXPECT_TRUE(wait_blocked(0));
+}
+
 TEST(ClientPauseTest, PauseAllEndsAtItsTimeout) {
   ServerProcess server = ServerProcess::StartRespd({"--threads", "4"});
   ASSERT_TRUE(server.running());

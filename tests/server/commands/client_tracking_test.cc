@@ -90,14 +90,18 @@ TEST_F(ClientTrackingTest, BcastReportsPrefixedKeysAfterTheReply) {
   EXPECT_EQ(InfoField("tracking_total_prefixes"), "2");
 }
 
-TEST_F(ClientTrackingTest, TableOverItsLimitInvalidatesKeys) {
+// As Redis's processCommand, the table is trimmed before a client's command runs: the read that
+// goes over the limit is answered alone, and the next command's reply follows the invalidation.
+TEST_F(ClientTrackingTest, TableOverItsLimitInvalidatesKeysBeforeTheNextCommand) {
   Run({"hello", "3"});
   Run({"config", "set", "tracking-table-max-keys", "2"});
   Run({"client", "tracking", "on"});
   Run({"mget", "a", "b"});
   EXPECT_EQ(InfoField("tracking_total_keys"), "2");
-  std::string reply = Run({"get", "c"});
-  EXPECT_TRUE(reply.starts_with("_\r\n>2\r\n$10\r\ninvalidate\r\n*1\r\n$1\r\n")) << reply;
+  EXPECT_EQ(Run({"get", "c"}), "_\r\n");
+  std::string reply = Run({"ping"});
+  EXPECT_TRUE(reply.starts_with(">2\r\n$10\r\ninvalidate\r\n*1\r\n$1\r\n")) << reply;
+  EXPECT_TRUE(reply.ends_with("+PONG\r\n")) << reply;
   EXPECT_EQ(InfoField("tracking_total_keys"), "2");
 }
 
