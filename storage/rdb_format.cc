@@ -32,6 +32,8 @@ constexpr size_t kLzfMinLength = 20;
 // The most bytes one input byte of LZF can expand to (a 3-byte back reference of 264 bytes),
 // which bounds what a claimed decompressed length may be before allocating it.
 constexpr size_t kLzfMaxRatio = 88;
+// No string Redis can hold is longer (proto-max-bulk-len's ceiling), so no payload needs more.
+constexpr uint64_t kMaxStringLength = uint64_t{512} << 20;
 
 // lzf_c.c's configuration as Redis builds it: HLOG 16, VERY_FAST, not ULTRA_FAST.
 constexpr unsigned kLzfHashLog = 16;
@@ -117,6 +119,16 @@ std::optional<std::string> LzfCompress(std::string_view in, size_t max_out) {
   size_t ip = 0;
   size_t lit = 0;
   uint32_t hval = (at(0) << 8) | at(1);
+  // One more byte into the literal run, closing the run when it is full.
+  const auto copy_literal = [&] {
+    ++lit;
+    out[op++] = in[ip++];
+    if (lit == kLzfMaxLiteral) {
+      out[op - lit - 1] = static_cast<char>(lit - 1);
+      lit = 0;
+      ++op;
+    }
+  };
 
   while (ip + 2 < in_len) {
     hval = (hval << 8) | at(ip + 2);
@@ -173,25 +185,11 @@ std::optional<std::string> LzfCompress(std::string_view in, size_t max_out) {
       ++ip;
     } else {
       if (op >= max_out) return std::nullopt;
-      ++lit;
-      out[op++] = in[ip++];
-      if (lit == kLzfMaxLiteral) {
-        out[op - lit - 1] = static_cast<char>(lit - 1);
-        lit = 0;
-        ++op;
-      }
+      copy_literal();
     }
   }
   if (op + 3 > max_out) return std::nullopt;
-  while (ip < in_len) {
-    ++lit;
-    out[op++] = in[ip++];
-    if (lit == kLzfMaxLiteral) {
-      out[op - lit - 1] = static_cast<char>(lit - 1);
-      lit = 0;
-      ++op;
-    }
-  }
+  while (ip < in_len) copy_literal();
   out[op - lit - 1] = static_cast<char>(lit - 1);
   if (lit == 0) --op;
   if (op == 0) return std::nullopt;
@@ -381,7 +379,7 @@ bool Reader::String(std::string* s) {
       uint64_t compressed_len, plain_len;
       if (!Length(&compressed_len) || !Length(&plain_len)) return false;
       if (!Raw(compressed_len, &bytes)) return false;
-      if (plain_len / kLzfMaxRatio > compressed_len) return false;
+      if (plain_len / kLzfMaxRatio > compressed_len || plain_len > kMaxStringLength) return false;
       std::optional<std::string> plain = LzfDecompress(bytes, plain_len);
       if (!plain) return false;
       *s = std::move(*plain);

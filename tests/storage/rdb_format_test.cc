@@ -8,16 +8,10 @@
 #include <string>
 #include <vector>
 
+#include "tests/storage/rdb_hex.h"
+
 namespace respd::storage::rdb {
 namespace {
-
-std::string Unhex(std::string_view hex) {
-  std::string out;
-  for (size_t i = 0; i + 1 < hex.size(); i += 2) {
-    out.push_back(static_cast<char>(std::stoi(std::string(hex.substr(i, 2)), nullptr, 16)));
-  }
-  return out;
-}
 
 // The body of a DUMP payload: without its type byte and its 10-byte trailer.
 std::string Body(std::string_view hex) {
