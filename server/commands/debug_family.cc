@@ -417,8 +417,8 @@ void CmdStringmatchTest(CommandContext& ctx) {
 // DEBUG RELOAD [MERGE] [NOFLUSH] [NOSAVE]: Redis saves its RDB file, empties the databases and
 // loads the file back. respd keeps that "file" in memory (ServerContext::reload_image) and goes
 // through the DUMP codec, so values come back with the encodings a real reload gives them. As in
-// Redis the function libraries are saved and loaded too: loading one that exists fails the load
-// (after the flush) unless MERGE replaces it.
+// Redis the function libraries are saved and loaded too: with NOFLUSH, loading one that exists
+// fails the load unless MERGE replaces it.
 void CmdReload(CommandContext& ctx) {
   bool merge = false, flush = true, save = true;
   for (size_t i = 2; i < ctx.args.size(); ++i) {
@@ -454,7 +454,7 @@ void CmdReload(CommandContext& ctx) {
   if (loaded) {
     for (const std::string& code : server.reload_image->libraries) {
       std::string name;
-      if (!server.scripting.LoadLibrary(code, merge, &name).empty()) {
+      if (!server.scripting.LoadLibrary(code, merge || flush, &name).empty()) {
         loaded = false;
         break;
       }
