@@ -2,6 +2,7 @@
 #include "storage/list_object.h"
 
 #include <algorithm>
+#include <utility>
 
 namespace respd::storage {
 namespace {
@@ -204,6 +205,12 @@ void List::Trim(size_t start, size_t stop) {
     length_ -= drop_tail;
     drop_tail = 0;
   }
+}
+
+void List::AppendNode(ListPack node) {
+  length_ += node.size();
+  node_bytes_ += node.MemoryUsage();
+  nodes_.push_back(std::move(node));
 }
 
 size_t List::PackedBytes() const {

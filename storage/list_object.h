@@ -49,9 +49,13 @@ class List final : public Object {
   template <typename Fn>
   void Walk(size_t start, bool backward, Fn&& fn) const;
 
-  // The node layout, for DEBUG OBJECT's ql_* fields.
+  // The node layout, for DEBUG OBJECT's ql_* fields and DUMP, which writes node by node.
   size_t NodeCount() const { return nodes_.size(); }
+  const ListPack& NodeAt(size_t node) const { return nodes_[node]; }
   size_t PackedBytes() const;
+  // Appends a whole non-empty node at the tail, as RESTORE rebuilds a list node by node (Redis
+  // keeps a loaded quicklist's nodes as they were dumped).
+  void AppendNode(ListPack node);
 
  private:
   // Where index `index` lives: node number and byte position in it.

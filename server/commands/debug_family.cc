@@ -1,6 +1,6 @@
 // DEBUG: the subcommands client libraries' test suites call (POPULATE, OBJECT, DIGEST,
 // DIGEST-VALUE, PROTOCOL, SET-ACTIVE-EXPIRE, SET-DISABLE-DENY-SCRIPTS, PAUSE-CRON, ERROR, SLEEP,
-// LOG...), refused unless enable-debug-command allows the client (the dispatcher checks kProtected). Those
+// LOG, RELOAD...), refused unless enable-debug-command allows the client (the dispatcher checks kProtected). Those
 // about replication, persistence, crashes or allocator internals are not here. Reads and writes the
 // keyspace through ServerContext only; no sockets, no other family.
 #include <arpa/inet.h>
@@ -19,10 +19,12 @@
 
 #include "server/commands/args.h"
 #include "server/commands/families.h"
+#include "server/commands/handler_support.h"
 #include "server/config/config.h"
 #include "server/dispatch/errors.h"
 #include "server/dispatch/server_context.h"
 #include "server/scripting/sha1.h"
+#include "storage/dump_ops.h"
 #include "storage/glob.h"
 #include "storage/hash_object.h"
 #include "storage/list_object.h"
@@ -191,58 +193,20 @@ int64_t Refcount(CommandContext& ctx, const Entry& entry) {
   return per_key_clock ? 1 : kSharedRefcount;
 }
 
-// RDB's length prefix: 1, 2 or 5 bytes.
-size_t LengthPrefix(size_t n) { return n < 64 ? 1 : n < 16384 ? 2 : 5; }
-
-// An estimate of the RDB size Redis reports as serializedlength: strings as RDB writes them
-// without LZF compression (small integers in 2, 3 or 5 bytes), other types as a count and each
-// element length-prefixed (respd has no RDB encoder).
-size_t SerializedLength(const Entry& entry) {
-  auto bytes = [](std::string_view s) { return LengthPrefix(s.size()) + s.size(); };
+// Redis's serializedlength: the size of the value's RDB encoding (its DUMP body without the type
+// byte), LZF included under rdbcompression. A value without a codec (a stream, until its codec is
+// linked in) reports 0.
+size_t SerializedLength(const ServerContext& server, const Entry& entry) {
+  storage::rdb::Writer w(RdbCompression(server));
   if (entry.type() == ValueType::kString) {
-    std::optional<int64_t> value =
-        entry.str().size() <= 11 ? storage::ParseInt64(entry.str()) : std::nullopt;
-    if (value && storage::FormatInt64(*value) == entry.str()) {
-      if (*value >= INT8_MIN && *value <= INT8_MAX) return 2;
-      if (*value >= INT16_MIN && *value <= INT16_MAX) return 3;
-      if (*value >= INT32_MIN && *value <= INT32_MAX) return 5;
-    }
-    return bytes(entry.str());
+    storage::rdb::WriteStringValue(entry.str(), w);
+  } else if (!storage::rdb::WriteObjectValue(*entry.object(), w)) {
+    return 0;
   }
-  size_t total = LengthPrefix(entry.object()->Length());
-  switch (entry.type()) {
-    case ValueType::kList:
-      static_cast<const storage::List&>(*entry.object())
-          .Walk(0, false, [&](size_t, std::string_view element) {
-            total += bytes(element);
-            return true;
-          });
-      break;
-    case ValueType::kSet:
-      static_cast<const storage::Set&>(*entry.object()).ForEach([&](std::string_view member) {
-        total += bytes(member);
-      });
-      break;
-    case ValueType::kZSet: {
-      const auto& zset = static_cast<const storage::ZSet&>(*entry.object());
-      zset.ForRange(0, zset.Length(), false,
-                    [&](std::string_view member, double) { total += bytes(member) + 8; });
-      break;
-    }
-    case ValueType::kHash:
-      static_cast<const storage::Hash&>(*entry.object())
-          .ForEach([&](std::string_view field, std::string_view value) {
-            total += bytes(field) + bytes(value);
-          });
-      break;
-    case ValueType::kString:
-    case ValueType::kStream:
-      break;
-  }
-  return total;
+  return w.data().size() - 1;
 }
 
-// DEBUG OBJECT key: Redis's line; the address, lru and serializedlength are respd's own.
+// DEBUG OBJECT key: Redis's line; the address and lru are respd's own.
 void CmdObject(CommandContext& ctx) {
   const Entry* entry = ctx.db().FindStored(ctx.args[2]);
   if (entry == nullptr) {
@@ -256,7 +220,7 @@ void CmdObject(CommandContext& ctx) {
       line, sizeof(line),
       "Value at:%p refcount:%lld encoding:%.*s serializedlength:%zu lru:%u lru_seconds_idle:%lld",
       static_cast<const void*>(entry), static_cast<long long>(Refcount(ctx, *entry)),
-      static_cast<int>(encoding.size()), encoding.data(), SerializedLength(*entry), entry->lru(),
+      static_cast<int>(encoding.size()), encoding.data(), SerializedLength(ctx.server, *entry), entry->lru(),
       static_cast<long long>(storage::IdleSeconds(entry, storage::CommandTimeMs())));
   std::string reply(line, static_cast<size_t>(len));
   if (entry->type() == ValueType::kList) {
@@ -450,6 +414,59 @@ void CmdStringmatchTest(CommandContext& ctx) {
   ctx.reply.SimpleString("Apparently Redis did not crash: test passed");
 }
 
+// DEBUG RELOAD [MERGE] [NOFLUSH] [NOSAVE]: Redis saves its RDB file, empties the databases and
+// loads the file back. respd keeps that "file" in memory (ServerContext::reload_image) and goes
+// through the DUMP codec, so values come back with the encodings a real reload gives them. As in
+// Redis the function libraries are saved and loaded too: with NOFLUSH, loading one that exists
+// fails the load unless MERGE replaces it.
+void CmdReload(CommandContext& ctx) {
+  bool merge = false, flush = true, save = true;
+  for (size_t i = 2; i < ctx.args.size(); ++i) {
+    if (IsKeyword(ctx.args[i], "merge")) {
+      merge = true;
+    } else if (IsKeyword(ctx.args[i], "noflush")) {
+      flush = false;
+    } else if (IsKeyword(ctx.args[i], "nosave")) {
+      save = false;
+    } else {
+      return ctx.reply.Error(
+          "ERR DEBUG RELOAD only supports the MERGE, NOFLUSH and NOSAVE options.");
+    }
+  }
+  ServerContext& server = ctx.server;
+  if (save) {
+    ServerContext::ReloadImage image;
+    // Redis replies a bare ERR when its save fails; here only a value without a codec can.
+    if (!storage::SaveSnapshot(server.store, RdbCompression(server), &image.data)) {
+      return ctx.reply.Error("ERR");
+    }
+    for (const auto& [name, library] : server.scripting.libraries()) {
+      image.libraries.push_back(library.code);
+    }
+    server.reload_image = std::move(image);
+    server.store.ResetDirty();
+  }
+  if (flush) {
+    for (int i = 0; i < server.store.num_databases(); ++i) server.store.db(i).Clear();
+    server.tracking.InvalidateAll();
+  }
+  bool loaded = server.reload_image.has_value();
+  if (loaded) {
+    for (const std::string& code : server.reload_image->libraries) {
+      std::string name;
+      if (!server.scripting.LoadLibrary(code, merge || flush, &name).empty()) {
+        loaded = false;
+        break;
+      }
+    }
+  }
+  loaded = loaded && storage::LoadSnapshot(server.store, server.reload_image->data,
+                                           LoadLimitsOf(server), merge);
+  if (!loaded) return ctx.reply.Error("ERR Error trying to load the RDB dump");
+  spdlog::warn("DB reloaded by DEBUG RELOAD");
+  ctx.reply.Ok();
+}
+
 void CmdHelp(CommandContext& ctx);
 
 // One DEBUG subcommand: its name and how many arguments DEBUG takes with it, as Redis checks.
@@ -472,6 +489,7 @@ constexpr Subcommand kSubcommands[] = {
     {"object", 3, 3, CmdObject},
     {"populate", 3, 5, CmdPopulate},
     {"protocol", 3, 3, CmdProtocol},
+    {"reload", 2, kAny, CmdReload},
     {"set-active-expire", 3, 3, CmdSetActiveExpire},
     {"set-disable-deny-scripts", 3, 3, CmdSetDisableDenyScripts},
     {"quicklist-packed-threshold", 3, 3, CmdQuicklistPackedThreshold},
@@ -508,6 +526,19 @@ void CmdHelp(CommandContext& ctx) {
       "    Reply with a test value of the specified type. <type> can be: string,",
       "    integer, double, bignum, null, array, set, map, attrib, push, verbatim,",
       "    true, false.",
+      "RELOAD [option ...]",
+      "    Save the RDB on disk and reload it back to memory. Valid <option> values:",
+      "    * MERGE: conflicting keys will be loaded from RDB.",
+      "    * NOFLUSH: the existing database will not be removed before load, but",
+      "      conflicting keys will generate an exception and kill the server.",
+      "    * NOSAVE: the database will be loaded from an existing RDB file.",
+      "    Examples:",
+      "    * DEBUG RELOAD: verify that the server is able to persist, flush and reload",
+      "      the database.",
+      "    * DEBUG RELOAD NOSAVE: replace the current database with the contents of an",
+      "      existing RDB file.",
+      "    * DEBUG RELOAD NOSAVE NOFLUSH MERGE: add the contents of an existing RDB",
+      "      file to the database.",
       "SET-ACTIVE-EXPIRE <0|1>",
       "    Setting it to 0 disables expiring keys in background when they are not",
       "    accessed (otherwise the Redis behavior). Setting it to 1 reenables back the",

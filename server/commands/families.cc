@@ -8,6 +8,7 @@ void RegisterAllFamilies(CommandTable& table) {
   RegisterTransactionsFamily(table);
   RegisterScriptingFamily(table);
   RegisterGenericFamily(table);
+  RegisterDumpFamily(table);
   RegisterStringFamily(table);
   RegisterServerFamily(table);
   RegisterDebugFamily(table);

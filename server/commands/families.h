@@ -13,6 +13,7 @@ void RegisterConnectionFamily(CommandTable& table);
 void RegisterTransactionsFamily(CommandTable& table);
 void RegisterScriptingFamily(CommandTable& table);
 void RegisterGenericFamily(CommandTable& table);
+void RegisterDumpFamily(CommandTable& table);
 void RegisterStringFamily(CommandTable& table);
 void RegisterServerFamily(CommandTable& table);
 void RegisterDebugFamily(CommandTable& table);

@@ -38,6 +38,7 @@
 #include "server/scripting/engine.h"
 #include "storage/clock.h"
 #include "storage/database.h"
+#include "storage/dump_ops.h"
 
 namespace respd::server {
 
@@ -138,6 +139,13 @@ class ServerContext {
   // Databases leased to clients (RESPD DB) and named database snapshots (RESPD SNAPSHOT).
   DbLeases leases{store};
   Snapshots snapshots;
+  // What DEBUG RELOAD saved last, respd's stand-in for the RDB file Redis writes and reads back:
+  // every key and the function libraries' code.
+  struct ReloadImage {
+    storage::Snapshot data;
+    std::vector<std::string> libraries;
+  };
+  std::optional<ReloadImage> reload_image;
 
   // Asks the server to stop (SHUTDOWN). Set by the server before clients connect.
   std::function<void()> request_shutdown;

@@ -1,0 +1,119 @@
+// DUMP, RESTORE and DEBUG RELOAD on the keyspace (see dump_ops.h).
+#include "storage/dump_ops.h"
+
+#include <utility>
+
+#include "storage/clock.h"
+
+namespace respd::storage {
+namespace {
+
+constexpr KeyEvent kRestoreEvent{kEventGeneric, "restore"};
+
+std::optional<std::string> EncodeEntry(const Entry& entry, bool compress) {
+  rdb::Writer w(compress);
+  if (entry.type() == ValueType::kString) {
+    rdb::WriteStringValue(entry.str(), w);
+  } else if (!rdb::WriteObjectValue(*entry.object(), w)) {
+    return std::nullopt;
+  }
+  return rdb::FinishPayload(w.Take());
+}
+
+Entry* NewEntry(std::string_view key, rdb::Value value, int64_t expire_at_ms) {
+  if (value.object == nullptr) return Entry::NewString(key, value.str, expire_at_ms);
+  return Entry::NewObject(key, std::move(value.object), expire_at_ms);
+}
+
+// Redis's objectSetLRUOrLFU with a resolution of one second.
+void SetAccessClock(Entry* entry, const RestoreOptions& options, int64_t now_ms) {
+  if (options.lfu_policy) {
+    if (options.freq < 0) return;
+    constexpr uint32_t kMinutesMask = 0xffff;
+    const uint32_t minutes = static_cast<uint32_t>(now_ms / 60000) & kMinutesMask;
+    entry->set_lru((minutes << 8) | static_cast<uint32_t>(options.freq));
+    return;
+  }
+  if (options.idle_seconds < 0) return;
+  int64_t at = static_cast<int64_t>(LruClock(now_ms)) - options.idle_seconds;
+  if (at < 0) at += kLruClockMax;
+  entry->set_lru(static_cast<uint32_t>(at) & kLruClockMax);
+}
+
+}  // namespace
+
+OpResult<std::string> Dump(Database& db, std::string_view key, bool compress) {
+  const Entry* e = db.FindRead(key);
+  if (e == nullptr) return OpStatus::kKeyNotFound;
+  std::optional<std::string> payload = EncodeEntry(*e, compress);
+  if (!payload) return OpStatus::kWrongType;
+  return std::move(*payload);
+}
+
+RestoreStatus Restore(Database& db, std::string_view key, std::string_view payload,
+                      const RestoreOptions& options, const rdb::LoadLimits& limits) {
+  if (!rdb::PayloadTrailerValid(payload)) return RestoreStatus::kBadTrailer;
+  std::optional<rdb::Value> value = rdb::ReadPayload(payload, limits);
+  if (!value) return RestoreStatus::kBadData;
+
+  const bool deleted = options.replace && db.Delete(key);
+  const int64_t now = CommandTimeMs();
+  int64_t expire_at = Entry::kNoExpire;
+  if (options.ttl_ms != 0) {
+    expire_at = options.absttl ? options.ttl_ms : options.ttl_ms + now;
+    if (expire_at <= now) {
+      if (deleted) {
+        db.Notify(key, kDelEvent);
+        db.AddDirty();
+      }
+      return RestoreStatus::kOk;
+    }
+  }
+  Entry* entry = NewEntry(key, std::move(*value), expire_at);
+  entry->set_lru(LruClock(now));
+  SetAccessClock(entry, options, now);
+  db.Put(entry);
+  db.Notify(key, kRestoreEvent);
+  db.AddDirty();
+  return RestoreStatus::kOk;
+}
+
+bool SaveSnapshot(Store& store, bool compress, Snapshot* snapshot) {
+  Snapshot saved;
+  bool ok = true;
+  for (int i = 0; i < store.num_databases() && ok; ++i) {
+    store.db(i).ForEachLive([&](Entry* e) {
+      if (!ok) return;
+      std::optional<std::string> payload = EncodeEntry(*e, compress);
+      if (!payload) {
+        ok = false;
+        return;
+      }
+      saved.keys.push_back({i, std::string(e->key()), std::move(*payload), e->expire_at()});
+    });
+  }
+  if (ok) *snapshot = std::move(saved);
+  return ok;
+}
+
+bool LoadSnapshot(Store& store, const Snapshot& snapshot, const rdb::LoadLimits& limits,
+                  bool merge) {
+  const int64_t now = CommandTimeMs();
+  for (const Snapshot::Key& k : snapshot.keys) {
+    if (k.db >= store.num_databases()) return false;
+    if (k.expire_at_ms != Entry::kNoExpire && k.expire_at_ms < now) continue;
+    Database& db = store.db(k.db);
+    std::optional<rdb::Value> value = rdb::ReadPayload(k.payload, limits);
+    if (!value) return false;
+    if (db.FindWrite(k.key) != nullptr) {
+      if (!merge) return false;
+      db.Delete(k.key);
+    }
+    Entry* entry = NewEntry(k.key, std::move(*value), k.expire_at_ms);
+    entry->set_lru(LruClock(now));
+    db.Put(entry);
+  }
+  return true;
+}
+
+}  // namespace respd::storage
