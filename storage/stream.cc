@@ -311,6 +311,13 @@ void Stream::Append(StreamId id, std::span<const std::string_view> field_values,
   if (length_ == 1) first_id_ = id;
 }
 
+void Stream::AddStoredNode(StreamNode node) {
+  StreamId master_id = node.master_id();
+  length_ += node.live();
+  auto it = nodes_.emplace_hint(nodes_.end(), master_id, std::move(node));
+  node_bytes_ += NodeBytes(it->second);
+}
+
 Stream::Nodes::iterator Stream::NodeOf(StreamId id) {
   auto it = nodes_.upper_bound(id);
   return it == nodes_.begin() ? nodes_.end() : std::prev(it);

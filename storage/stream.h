@@ -81,6 +81,7 @@ struct StreamTrim {
 class Stream final : public Object {
  public:
   using Groups = std::map<std::string, StreamGroup, std::less<>>;
+  using Nodes = std::map<StreamId, StreamNode>;
 
   Stream() = default;
   Stream(const Stream&) = delete;
@@ -115,6 +116,14 @@ class Stream final : public Object {
   void SetLastId(StreamId id) { last_id_ = id; }
   void SetEntriesAdded(uint64_t n) { entries_added_ = n; }
   void SetMaxDeletedId(StreamId id) { max_deleted_id_ = id; }
+  // A loaded value's recorded first ID (Redis keeps it in its dumps).
+  void SetFirstId(StreamId id) { first_id_ = id; }
+
+  // The nodes by master ID, for writing the stream out in Redis's layout.
+  const Nodes& nodes() const { return nodes_; }
+  // Adds a node read back from a dump. Its entries must all be above those of the nodes added
+  // before it (the reader checks); the length grows by its live entries.
+  void AddStoredNode(StreamNode node);
 
   // Redis's streamRangeHasTombstones over [start, end].
   bool RangeHasTombstones(StreamId start, StreamId end = StreamId::Max()) const;
@@ -138,8 +147,6 @@ class Stream final : public Object {
   bool DestroyGroup(std::string_view name);
 
  private:
-  using Nodes = std::map<StreamId, StreamNode>;
-
   // Calls fn(entry) for live entries with start <= ID <= end, in ID order or reversed, while it
   // returns true.
   template <typename Fn>

@@ -30,13 +30,24 @@ void SkipElements(const uint8_t** p, uint64_t n) {
 
 StreamNode::StreamNode(StreamId id, std::span<const std::string_view> field_values)
     : master_id_(id) {
-  size_t fields = field_values.size() / 2;
-  size_t master = VarintSize(fields);
-  for (size_t i = 0; i < fields; ++i) master += ElementSize(field_values[2 * i]);
-  Reserve(master);
-  PutVarint(fields);
-  for (size_t i = 0; i < fields; ++i) PutElement(field_values[2 * i]);
+  PutMaster(field_values, 2);
   Append(id, field_values);
+}
+
+StreamNode StreamNode::WithMasterFields(StreamId master_id,
+                                        std::span<const std::string_view> fields) {
+  StreamNode node(NoEntries{}, master_id);
+  node.PutMaster(fields, 1);
+  return node;
+}
+
+void StreamNode::PutMaster(std::span<const std::string_view> elements, size_t stride) {
+  size_t fields = (elements.size() + stride - 1) / stride;
+  size_t bytes = VarintSize(fields);
+  for (size_t i = 0; i < elements.size(); i += stride) bytes += ElementSize(elements[i]);
+  Reserve(bytes);
+  PutVarint(fields);
+  for (size_t i = 0; i < elements.size(); i += stride) PutElement(elements[i]);
 }
 
 StreamNode::StreamNode(const StreamNode& other)
@@ -102,6 +113,18 @@ bool StreamNode::SameFieldsAsMaster(std::span<const std::string_view> field_valu
 bool StreamNode::Append(StreamId id, std::span<const std::string_view> field_values) {
   // The first entry (from the constructor) always shares the master's fields.
   bool same = live_ + deleted_ == 0 || SameFieldsAsMaster(field_values);
+  PutEntry(id, field_values, same);
+  return same;
+}
+
+void StreamNode::AppendAsStored(StreamId id, std::span<const std::string_view> field_values,
+                                bool same_fields, bool deleted) {
+  size_t offset = size_;
+  PutEntry(id, field_values, same_fields);
+  if (deleted) MarkDeleted(offset);
+}
+
+void StreamNode::PutEntry(StreamId id, std::span<const std::string_view> field_values, bool same) {
   uint64_t ms_delta = id.ms - master_id_.ms;
   uint64_t seq_delta = ZigZag(id.seq - master_id_.seq);
   size_t fields = field_values.size() / 2;
@@ -123,7 +146,6 @@ bool StreamNode::Append(StreamId id, std::span<const std::string_view> field_val
   }
   ++live_;
   last_id_ = id;
-  return same;
 }
 
 size_t StreamNode::FirstOffset() const {

@@ -68,6 +68,8 @@ class StreamEntryRef {
   StreamId id;
 
   bool found() const { return values_ != nullptr; }
+  // Whether the entry stores only values, its fields being the node's master fields.
+  bool same_fields() const { return same_fields_; }
   // Elements: twice the number of pairs.
   size_t size() const {
     const uint8_t* p = same_fields_ ? master_ : values_;
@@ -110,6 +112,9 @@ class StreamNode {
   // A node holding one entry, `id`, whose fields become the master fields. `field_values`
   // alternate field, value.
   StreamNode(StreamId id, std::span<const std::string_view> field_values);
+  // A node of no entries yet whose master fields are `fields`: a node read back from a dump,
+  // filled with AppendAsStored.
+  static StreamNode WithMasterFields(StreamId master_id, std::span<const std::string_view> fields);
   StreamNode(const StreamNode& other);
   StreamNode& operator=(const StreamNode&) = delete;
   StreamNode(StreamNode&& other) noexcept;
@@ -125,6 +130,20 @@ class StreamNode {
   bool SameFieldsAsMaster(std::span<const std::string_view> field_values) const;
   // Appends an entry; `id` must be above last_id(). Returns whether it shares the master's fields.
   bool Append(StreamId id, std::span<const std::string_view> field_values);
+  // Appends an entry with the flags it was stored with rather than derived ones; with
+  // `same_fields`, the fields of `field_values` must be the master's.
+  void AppendAsStored(StreamId id, std::span<const std::string_view> field_values,
+                      bool same_fields, bool deleted);
+  // Calls fn(field) for each master field, in order.
+  template <typename Fn>
+  void ForEachMasterField(Fn&& fn) const {
+    const uint8_t* p = data_;
+    for (uint64_t n = stream_codec::ReadVarint(&p); n > 0; --n) fn(stream_codec::ReadElement(&p));
+  }
+  size_t MasterFieldCount() const {
+    const uint8_t* p = data_;
+    return stream_codec::ReadVarint(&p);
+  }
 
   // The first entry's offset, and the end: Decode walks [FirstOffset(), end_offset()).
   size_t FirstOffset() const;
@@ -144,6 +163,12 @@ class StreamNode {
   void AddListpackBytes(uint64_t bytes) { listpack_bytes_ += bytes; }
 
  private:
+  struct NoEntries {};
+  StreamNode(NoEntries, StreamId master_id) : master_id_(master_id) {}
+  // Writes the master entry: every `stride`th element of `elements`, from the first.
+  void PutMaster(std::span<const std::string_view> elements, size_t stride);
+  // Writes a live entry: its values only with `same`, else its fields and values.
+  void PutEntry(StreamId id, std::span<const std::string_view> field_values, bool same);
   // Grows the buffer by `extra` bytes that the Put calls then fill.
   void Reserve(size_t extra);
   void Put(uint8_t byte);
