@@ -19,7 +19,6 @@ namespace {
 // quicklist.h's node containers.
 constexpr uint64_t kContainerPlain = 1;
 constexpr uint64_t kContainerPacked = 2;
-constexpr size_t kTrailerSize = 10;  // RDB version (2 bytes) and CRC-64 (8 bytes)
 constexpr size_t kUnlimited = std::numeric_limits<size_t>::max();
 
 // Redis's double2ll: a score a listpack stores as an integer.

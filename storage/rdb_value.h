@@ -41,6 +41,9 @@ bool WriteObjectValue(const Object& object, Writer& w);
 // (Redis's "Bad data format").
 std::optional<Value> ReadValue(uint8_t type, Reader& r, const LoadLimits& limits);
 
+// A DUMP payload's trailer: the RDB version (2 bytes) and CRC-64 (8 bytes).
+inline constexpr size_t kTrailerSize = 10;
+
 // The DUMP payload of an encoded value: the value's bytes, the RDB version (2 bytes) and the
 // CRC-64 of both (8 bytes), little-endian.
 std::string FinishPayload(std::string value_bytes);

@@ -7,12 +7,14 @@
 
 #include "server/commands/args.h"
 #include "server/commands/families.h"
+#include "server/commands/handler_support.h"
 #include "server/dispatch/errors.h"
 #include "server/dispatch/server_context.h"
 #include "server/scripting/engine.h"
-#include "server/scripting/sha1.h"
 #include "storage/glob.h"
 #include "storage/numbers.h"
+#include "storage/rdb_format.h"
+#include "storage/rdb_value.h"
 
 namespace respd::server {
 namespace {
@@ -25,8 +27,10 @@ constexpr std::string_view kErrBadNumKeys = "ERR Bad number of keys provided";
 constexpr std::string_view kErrFunctionNotFound = "ERR Function not found";
 constexpr std::string_view kErrRoWithWriteFunction =
     "ERR Can not execute a script with write flag using *_ro command.";
-// Payload of FUNCTION DUMP: respd's own format (a magic line, then length-prefixed codes).
-constexpr std::string_view kDumpMagic = "RESPDFN1\n";
+// The RDB opcodes a FUNCTION DUMP payload introduces a library with (rdb.h): Redis 7.0's (its code)
+// and its release candidates' (name, engine, an optional description, then the code).
+constexpr uint8_t kRdbOpcodeFunction2 = 245;
+constexpr uint8_t kRdbOpcodeFunctionRc = 246;
 
 // The engine's lock, for a command that needs the Lua state, the script cache or the libraries. A
 // script that began after the command was admitted holds it: once that script is past
@@ -412,36 +416,50 @@ void CmdFunctionList(CommandContext& ctx) {
   }
 }
 
-// FUNCTION DUMP
+// FUNCTION DUMP: Redis's payload (each library's code after its opcode, then the RDB version and
+// CRC-64), so that libraries move between respd and Redis either way.
 void CmdFunctionDump(CommandContext& ctx) {
   ScriptEngine& engine = ctx.server.scripting;
   auto lock = LockEngine(ctx);
   if (!lock) return;
-  std::string payload(kDumpMagic);
+  storage::rdb::Writer writer(RdbCompression(ctx.server));
   for (const auto& [name, library] : engine.libraries()) {
-    payload += std::to_string(library.code.size());
-    payload.push_back('\n');
-    payload += library.code;
+    writer.Byte(kRdbOpcodeFunction2);
+    writer.String(library.code);
   }
-  payload += Sha1Hex(payload).substr(0, 8);
-  ctx.reply.Bulk(payload);
+  ctx.reply.Bulk(storage::rdb::FinishPayload(writer.Take()));
 }
 
-// Splits a FUNCTION DUMP payload into library codes; false if it is not one.
-bool ParseDump(std::string_view payload, std::vector<std::string_view>* codes) {
-  if (payload.size() < kDumpMagic.size() + 8 || !payload.starts_with(kDumpMagic)) return false;
-  std::string_view body = payload.substr(0, payload.size() - 8);
-  if (Sha1Hex(body).substr(0, 8) != payload.substr(payload.size() - 8)) return false;
-  body.remove_prefix(kDumpMagic.size());
-  while (!body.empty()) {
-    size_t eol = body.find('\n');
-    if (eol == std::string_view::npos) return false;
-    auto len = storage::ParseInt64(body.substr(0, eol));
-    if (!len || *len < 0 || static_cast<size_t>(*len) > body.size() - eol - 1) return false;
-    codes->push_back(body.substr(eol + 1, *len));
-    body.remove_prefix(eol + 1 + *len);
+// The library codes of a FUNCTION RESTORE payload whose trailer checked out, read as Redis's
+// functionRestoreCommand and rdbFunctionLoad read them (a library may run into the trailer; reading
+// stops where the trailer begins); Redis's error text if one is malformed.
+std::optional<std::string> ReadLibraryCodes(std::string_view payload,
+                                            std::vector<std::string>* codes) {
+  storage::rdb::Reader reader(payload);
+  while (reader.remaining() > storage::rdb::kTrailerSize) {
+    uint8_t type;
+    if (!reader.Byte(&type)) return "ERR can not read data type";
+    if (type == kRdbOpcodeFunction2) {
+      std::string code;
+      if (!reader.String(&code)) return "ERR Failed loading library payload";
+      codes->push_back(std::move(code));
+      continue;
+    }
+    if (type != kRdbOpcodeFunctionRc) return "ERR given type is not a function";
+    std::string name, engine_name, description, code;
+    uint64_t has_description;
+    if (!reader.String(&name)) return "ERR Failed loading library name";
+    if (!reader.String(&engine_name)) return "ERR Failed loading engine name";
+    if (!reader.Length(&has_description)) {
+      return "ERR Failed loading library description indicator";
+    }
+    if (has_description && !reader.String(&description)) {
+      return "ERR Failed loading library description";
+    }
+    if (!reader.String(&code)) return "ERR Failed loading library blob";
+    codes->push_back("#!" + engine_name + " name=" + name + "\n" + code);
   }
-  return true;
+  return std::nullopt;
 }
 
 // FUNCTION RESTORE serialized-value [FLUSH|APPEND|REPLACE]
@@ -457,9 +475,13 @@ void CmdFunctionRestore(CommandContext& ctx) {
         "ERR Wrong restore policy given, value should be either FLUSH, APPEND or REPLACE.");
   }
   if (!parser.Finalize(ctx)) return;
-  std::vector<std::string_view> codes;
-  if (!ParseDump(payload, &codes)) {
+  if (!storage::rdb::PayloadTrailerValid(payload)) {
     ctx.reply.Error("ERR DUMP payload version or checksum are wrong");
+    return;
+  }
+  std::vector<std::string> codes;
+  if (std::optional<std::string> error = ReadLibraryCodes(payload, &codes)) {
+    ctx.reply.Error(*error);
     return;
   }
   ScriptEngine& engine = ctx.server.scripting;
