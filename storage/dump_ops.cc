@@ -6,17 +6,22 @@
 #include "storage/clock.h"
 
 namespace respd::storage {
+
+void WriteEntryValue(const Entry& entry, rdb::Writer& w) {
+  if (entry.type() == ValueType::kString) {
+    rdb::WriteStringValue(entry.str(), w);
+  } else {
+    rdb::WriteObjectValue(*entry.object(), w);
+  }
+}
+
 namespace {
 
 constexpr KeyEvent kRestoreEvent{kEventGeneric, "restore"};
 
-std::optional<std::string> EncodeEntry(const Entry& entry, bool compress) {
+std::string EncodeEntry(const Entry& entry, bool compress) {
   rdb::Writer w(compress);
-  if (entry.type() == ValueType::kString) {
-    rdb::WriteStringValue(entry.str(), w);
-  } else if (!rdb::WriteObjectValue(*entry.object(), w)) {
-    return std::nullopt;
-  }
+  WriteEntryValue(entry, w);
   return rdb::FinishPayload(w.Take());
 }
 
@@ -45,9 +50,7 @@ void SetAccessClock(Entry* entry, const RestoreOptions& options, int64_t now_ms)
 OpResult<std::string> Dump(Database& db, std::string_view key, bool compress) {
   const Entry* e = db.FindRead(key);
   if (e == nullptr) return OpStatus::kKeyNotFound;
-  std::optional<std::string> payload = EncodeEntry(*e, compress);
-  if (!payload) return OpStatus::kWrongType;
-  return std::move(*payload);
+  return EncodeEntry(*e, compress);
 }
 
 RestoreStatus Restore(Database& db, std::string_view key, std::string_view payload,
@@ -78,22 +81,14 @@ RestoreStatus Restore(Database& db, std::string_view key, std::string_view paylo
   return RestoreStatus::kOk;
 }
 
-bool SaveSnapshot(Store& store, bool compress, Snapshot* snapshot) {
+Snapshot SaveSnapshot(Store& store, bool compress) {
   Snapshot saved;
-  bool ok = true;
-  for (int i = 0; i < store.num_databases() && ok; ++i) {
+  for (int i = 0; i < store.num_databases(); ++i) {
     store.db(i).ForEachLive([&](Entry* e) {
-      if (!ok) return;
-      std::optional<std::string> payload = EncodeEntry(*e, compress);
-      if (!payload) {
-        ok = false;
-        return;
-      }
-      saved.keys.push_back({i, std::string(e->key()), std::move(*payload), e->expire_at()});
+      saved.keys.push_back({i, std::string(e->key()), EncodeEntry(*e, compress), e->expire_at()});
     });
   }
-  if (ok) *snapshot = std::move(saved);
-  return ok;
+  return saved;
 }
 
 bool LoadSnapshot(Store& store, const Snapshot& snapshot, const rdb::LoadLimits& limits,

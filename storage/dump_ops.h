@@ -15,8 +15,11 @@
 
 namespace respd::storage {
 
-// DUMP: the payload of `key`'s value (`compress`: rdbcompression). kKeyNotFound for a missing
-// key, kWrongType for a value this build cannot encode.
+// A key's value in RDB form (type byte and body), as DUMP's payload and DEBUG OBJECT's
+// serializedlength carry it.
+void WriteEntryValue(const Entry& entry, rdb::Writer& w);
+
+// DUMP: the payload of `key`'s value (`compress`: rdbcompression); kKeyNotFound for a missing key.
 OpResult<std::string> Dump(Database& db, std::string_view key, bool compress);
 
 struct RestoreOptions {
@@ -51,8 +54,8 @@ struct Snapshot {
   std::vector<Key> keys;
 };
 
-// Saves every live key of `store`; false (and nothing saved) if a value cannot be encoded.
-bool SaveSnapshot(Store& store, bool compress, Snapshot* snapshot);
+// Every live key of `store`, encoded.
+Snapshot SaveSnapshot(Store& store, bool compress);
 // Loads `snapshot` into `store` as Redis loads an RDB file: keys already expired are skipped, the
 // values take the encodings `limits` give them. `merge`: a key already present is replaced;
 // otherwise a duplicate fails the load (false), leaving the keys loaded so far.

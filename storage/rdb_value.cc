@@ -11,6 +11,7 @@
 
 #include "storage/list_pack.h"
 #include "storage/numbers.h"
+#include "storage/rdb_stream.h"
 #include "storage/set.h"
 
 namespace respd::storage::rdb {
@@ -314,25 +315,21 @@ void WriteStringValue(std::string_view s, Writer& w) {
   w.String(s);
 }
 
-bool WriteObjectValue(const Object& object, Writer& w) {
+void WriteObjectValue(const Object& object, Writer& w) {
   switch (object.type()) {
     case ValueType::kList:
-      WriteList(static_cast<const List&>(object), w);
-      return true;
+      return WriteList(static_cast<const List&>(object), w);
     case ValueType::kSet:
-      WriteSet(static_cast<const Set&>(object), w);
-      return true;
+      return WriteSet(static_cast<const Set&>(object), w);
     case ValueType::kZSet:
-      WriteZSet(static_cast<const ZSet&>(object), w);
-      return true;
+      return WriteZSet(static_cast<const ZSet&>(object), w);
     case ValueType::kHash:
-      WriteHash(static_cast<const Hash&>(object), w);
-      return true;
-    case ValueType::kStream:  // written by the stream codec (rdb_stream.h) once it is linked in
-    case ValueType::kString:
-      return false;
+      return WriteHash(static_cast<const Hash&>(object), w);
+    case ValueType::kStream:
+      return WriteStream(static_cast<const Stream&>(object), w);
+    case ValueType::kString:  // strings live in their entries, never as objects
+      return;
   }
-  return false;
 }
 
 std::optional<Value> ReadValue(uint8_t type, Reader& r, const LoadLimits& limits) {
@@ -362,7 +359,15 @@ std::optional<Value> ReadValue(uint8_t type, Reader& r, const LoadLimits& limits
     case kTypeHashListpack:
     case kTypeZSetListpack:
       return ReadEncodedBlob(type, r, limits);
-    default:  // modules, and streams until the stream codec (rdb_stream.h) is linked in
+    case kTypeStreamListpacks:
+    case kTypeStreamListpacks2: {
+      std::unique_ptr<Stream> stream = ReadStream(r, type);
+      if (stream == nullptr) return std::nullopt;
+      Value v;
+      v.object = std::move(stream);
+      return v;
+    }
+    default:  // modules
       return std::nullopt;
   }
 }

@@ -35,8 +35,8 @@ struct Value {
 
 // Writes a string value (type byte and body).
 void WriteStringValue(std::string_view s, Writer& w);
-// Writes an object value (type byte and body); false for a type this build cannot encode.
-bool WriteObjectValue(const Object& object, Writer& w);
+// Writes an object value (type byte and body).
+void WriteObjectValue(const Object& object, Writer& w);
 // Reads a value of RDB type `type` from `r`; nullopt for anything malformed, inconsistent or empty
 // (Redis's "Bad data format").
 std::optional<Value> ReadValue(uint8_t type, Reader& r, const LoadLimits& limits);

@@ -194,15 +194,10 @@ int64_t Refcount(CommandContext& ctx, const Entry& entry) {
 }
 
 // Redis's serializedlength: the size of the value's RDB encoding (its DUMP body without the type
-// byte), LZF included under rdbcompression. A value without a codec (a stream, until its codec is
-// linked in) reports 0.
+// byte), LZF included under rdbcompression.
 size_t SerializedLength(const ServerContext& server, const Entry& entry) {
   storage::rdb::Writer w(RdbCompression(server));
-  if (entry.type() == ValueType::kString) {
-    storage::rdb::WriteStringValue(entry.str(), w);
-  } else if (!storage::rdb::WriteObjectValue(*entry.object(), w)) {
-    return 0;
-  }
+  storage::WriteEntryValue(entry, w);
   return w.data().size() - 1;
 }
 
@@ -436,10 +431,7 @@ void CmdReload(CommandContext& ctx) {
   ServerContext& server = ctx.server;
   if (save) {
     ServerContext::ReloadImage image;
-    // Redis replies a bare ERR when its save fails; here only a value without a codec can.
-    if (!storage::SaveSnapshot(server.store, RdbCompression(server), &image.data)) {
-      return ctx.reply.Error("ERR");
-    }
+    image.data = storage::SaveSnapshot(server.store, RdbCompression(server));
     for (const auto& [name, library] : server.scripting.libraries()) {
       image.libraries.push_back(library.code);
     }

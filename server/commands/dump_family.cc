@@ -19,15 +19,12 @@ constexpr std::string_view kErrInvalidIdle = "ERR Invalid IDLETIME value, must b
 constexpr std::string_view kErrInvalidFreq = "ERR Invalid FREQ value, must be >= 0 and <= 255";
 constexpr std::string_view kErrBadPayload = "ERR DUMP payload version or checksum are wrong";
 constexpr std::string_view kErrBadData = "ERR Bad data format";
-// Until the stream codec is linked in, a stream has no payload.
-constexpr std::string_view kErrCannotDump = "ERR DUMP of this value type is not supported";
 
 // DUMP key
 void CmdDump(CommandContext& ctx) {
   storage::OpResult<std::string> payload =
       storage::Dump(ctx.db(), ctx.args[1], RdbCompression(ctx.server));
-  if (payload.status() == storage::OpStatus::kKeyNotFound) return ctx.reply.Null();
-  if (!payload.ok()) return ctx.reply.Error(kErrCannotDump);
+  if (!payload.ok()) return ctx.reply.Null();
   ctx.reply.Bulk(*payload);
 }
 
