@@ -12,6 +12,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <mutex>
 #include <random>
 #include <span>
 #include <string>
@@ -429,6 +430,9 @@ void CmdReload(CommandContext& ctx) {
     }
   }
   ServerContext& server = ctx.server;
+  // The libraries are saved and loaded under the engine's mutex, as FUNCTION LOAD changes them
+  // (from any I/O thread). Taken after the shard locks, in the order a script takes both.
+  std::lock_guard engine_lock(server.scripting.mutex());
   if (save) {
     ServerContext::ReloadImage image;
     image.data = storage::SaveSnapshot(server.store, RdbCompression(server));
