@@ -213,8 +213,10 @@ bool ParseBitfieldOps(CommandContext& ctx, std::vector<BitfieldOp>* ops) {
       parser.Fail(kErrBitfieldType);
       break;
     }
-    BitfieldOp op{.code = code, .type = *type, .overflow = overflow};
-    op.offset = NextBitOffset(parser, ctx, type->bits);
+    BitfieldOp op{.code = code,
+                  .type = *type,
+                  .offset = NextBitOffset(parser, ctx, type->bits),
+                  .overflow = overflow};
     if (code != BitfieldOpCode::kGet) op.argument = parser.NextInt64();
     if (parser.failed()) break;
     ops->push_back(op);

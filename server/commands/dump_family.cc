@@ -17,7 +17,6 @@ constexpr std::string_view kErrBusyKey = "BUSYKEY Target key name already exists
 constexpr std::string_view kErrInvalidTtl = "ERR Invalid TTL value, must be >= 0";
 constexpr std::string_view kErrInvalidIdle = "ERR Invalid IDLETIME value, must be >= 0";
 constexpr std::string_view kErrInvalidFreq = "ERR Invalid FREQ value, must be >= 0 and <= 255";
-constexpr std::string_view kErrBadPayload = "ERR DUMP payload version or checksum are wrong";
 constexpr std::string_view kErrBadData = "ERR Bad data format";
 
 // DUMP key
@@ -59,7 +58,7 @@ void CmdRestore(CommandContext& ctx) {
 
   switch (storage::Restore(ctx.db(), key, ctx.args[3], options, LoadLimitsOf(ctx.server))) {
     case storage::RestoreStatus::kBadTrailer:
-      return ctx.reply.Error(kErrBadPayload);
+      return ctx.reply.Error(kErrBadDumpPayload);
     case storage::RestoreStatus::kBadData:
       return ctx.reply.Error(kErrBadData);
     case storage::RestoreStatus::kOk:

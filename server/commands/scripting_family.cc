@@ -476,7 +476,7 @@ void CmdFunctionRestore(CommandContext& ctx) {
   }
   if (!parser.Finalize(ctx)) return;
   if (!storage::rdb::PayloadTrailerValid(payload)) {
-    ctx.reply.Error("ERR DUMP payload version or checksum are wrong");
+    ctx.reply.Error(kErrBadDumpPayload);
     return;
   }
   std::vector<std::string> codes;

@@ -36,6 +36,7 @@ constexpr size_t kLcsMaxLen = UINT32_MAX - 1;
 
 // The options SET and GETEX share, as Redis's parseExtendedStringArgumentsOrReply parses them.
 enum SetFlag : uint32_t {
+  kNoFlag = 0,
   kNx = 1u << 0,
   kXx = 1u << 1,
   kGet = 1u << 2,
@@ -75,9 +76,9 @@ StringOptions ReadStringOptions(ArgParser& parser, bool is_set) {
                              : parser.Is("px")   ? kPx
                              : parser.Is("exat") ? kExAt
                              : parser.Is("pxat") ? kPxAt
-                                                 : 0;
+                                                 : kNoFlag;
       uint32_t conflicts = kKeepTtl | kPersist | (kAnyExpire & ~expire_flag);
-      if (expire_flag == 0 || (flags & conflicts) || parser.Remaining() < 2) {
+      if (expire_flag == kNoFlag || (flags & conflicts) || parser.Remaining() < 2) {
         parser.Fail(kErrSyntax);
         break;
       }

@@ -100,7 +100,7 @@ struct CommandContext {
   const CommandSpec& spec;
   ExecutionMode mode = ExecutionMode::kNormal;
   // kBlockedRetry: the key that became ready. Like Redis 7.0, the re-run serves only from it.
-  std::optional<std::string_view> retry_key;
+  std::optional<std::string_view> retry_key = std::nullopt;
   // Set (on the client path only) by a handler that replies nothing because a script that began
   // after the command was admitted holds what it needs and is past busy-reply-threshold: the
   // dispatcher refuses the command BUSY, a rejected call, as when such a script holds its keys.

@@ -29,6 +29,9 @@ inline constexpr std::string_view kErrStringTooLong =
     "ERR string exceeds maximum allowed size (proto-max-bulk-len)";
 inline constexpr std::string_view kErrInvalidExpire = "ERR invalid expire time in '%s' command";
 inline constexpr std::string_view kErrInvalidCursor = "ERR invalid cursor";
+// RESTORE and FUNCTION RESTORE: a payload whose trailer (RDB version, CRC64) does not check out.
+inline constexpr std::string_view kErrBadDumpPayload =
+    "ERR DUMP payload version or checksum are wrong";
 // respd's own: Redis has no reply for an allocation that fails (it aborts).
 inline constexpr std::string_view kErrOutOfMemory = "ERR out of memory building the reply or value";
 inline constexpr std::string_view kErrExecAbort =

@@ -122,10 +122,15 @@ std::span<const std::string_view> Acl::CategoryNames() { return kCategories; }
 
 void Acl::Init(const CommandTable& table) {
   auto add = [&](const CommandSpec& spec, int parent) {
-    CommandInfo info{.spec = &spec, .parent = parent, .categories = 0};
-    info.full_name = parent < 0 ? std::string(spec.name)
-                                : commands_[parent].full_name + "|" + std::string(spec.name);
-    info.meta = metadata::Find(info.full_name);
+    std::string full_name = parent < 0 ? std::string(spec.name)
+                                       : commands_[parent].full_name + "|" + std::string(spec.name);
+    const metadata::CommandMetadata* meta = metadata::Find(full_name);
+    CommandInfo info{.spec = &spec,
+                     .parent = parent,
+                     .full_name = std::move(full_name),
+                     .categories = 0,
+                     .meta = meta,
+                     .subcommands = {}};
     // Every registered command has metadata (command_metadata_test checks).
     std::vector<std::string_view> names =
         info.meta != nullptr ? metadata::Words(info.meta->acl_categories)
