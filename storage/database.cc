@@ -46,6 +46,12 @@ Entry* Database::Lookup(std::string_view key, uint64_t hash, Expired expired) {
   return e;
 }
 
+bool Database::HoldsLive(std::string_view key) const {
+  uint64_t hash = HashBytes(key);
+  const Entry* e = shards_[ShardOfHash(hash)].table.Find(key, hash);
+  return e != nullptr && !e->IsExpired(CommandTimeMs());
+}
+
 bool Database::ReadsMayExpire() const { return !store_->expiry_held(); }
 
 Entry* Database::FindRead(std::string_view key, bool touch) {
@@ -450,8 +456,8 @@ void Database::SwapContents(Database& other) {
     a.table.Swap(b.table);
   }
   for (KeyspaceObserver* observer : store_->change_observers()) {
-    observer->OnDbModified(index_);
-    observer->OnDbModified(other.index_);
+    observer->OnDbSwapped(index_, *this);
+    observer->OnDbSwapped(other.index_, other);
   }
 }
 

@@ -30,6 +30,8 @@ inline constexpr size_t kShardCount = size_t{1} << kShardBits;
 inline size_t ShardOfHash(uint64_t hash) { return hash >> (64 - kShardBits); }
 inline size_t ShardOf(std::string_view key) { return ShardOfHash(HashBytes(key)); }
 
+class Database;
+
 // Cross-client effects of keyspace changes, implemented by the server (WATCH, blocked clients).
 // Called with the key's shard lock held; implementations must only record and post, never block.
 class KeyspaceObserver {
@@ -39,6 +41,9 @@ class KeyspaceObserver {
   virtual void OnKeyModified(int db, std::string_view key) = 0;
   // Every key of a database may have changed (FLUSHDB, FLUSHALL, SWAPDB).
   virtual void OnDbModified(int db) = 0;
+  // SWAPDB gave database `db` other contents, `now` (every shard lock held, so `now` may be read
+  // but not changed). By default the same as OnDbModified.
+  virtual void OnDbSwapped(int db, const Database& now) { OnDbModified(db); }
   // A list or sorted set was added at a key that had none (Redis's signalKeyAsReady in dbAdd):
   // clients blocked on it may be served.
   virtual void OnKeyReady(int db, std::string_view key) = 0;
@@ -85,6 +90,9 @@ class Database {
   // A live key without counting a hit or miss or refreshing its LRU clock (KEYS with a literal
   // pattern, which Redis answers without a lookup).
   Entry* Peek(std::string_view key) { return Lookup(key, HashBytes(key), Expired::kHideIfHeld); }
+  // Whether `key` is here and not expired, without any of a lookup's effects: an expired key
+  // stays, nothing is counted or reported.
+  bool HoldsLive(std::string_view key) const;
   // The live key if it has `type`: kKeyNotFound or kWrongType otherwise.
   OpResult<Entry*> FindReadTyped(std::string_view key, ValueType type);
   OpResult<Entry*> FindWriteTyped(std::string_view key, ValueType type);

@@ -33,19 +33,14 @@ void TransactionState::UnwatchAll() {
   watched_.clear();
   dirty_.store(false, std::memory_order_relaxed);
   if (published_dirty_ != nullptr) published_dirty_->store(false, std::memory_order_relaxed);
-  recheck_.store(false, std::memory_order_relaxed);
 }
 
 bool TransactionState::WatchedKeysChanged(storage::Store& keyspace) {
-  bool recheck = recheck_.load(std::memory_order_acquire);
   for (const WatchedKey& watched : watched_) {
     bool dirty_before = dirty_.load(std::memory_order_acquire);
     // A lookup deletes a key that expired since WATCH, which marks this client dirty.
     storage::Entry* entry = keyspace.db(watched.db).Peek(watched.key);
-    if (watched.existed) continue;
-    if (entry != nullptr) {
-      if (recheck) MarkDirty();
-    } else if (!dirty_before) {
+    if (!watched.existed && entry == nullptr && !dirty_before) {
       // The lookup deleted a stale key that SWAPDB brought in place of one absent or stale at
       // WATCH: logically nothing changed, as with Redis's expired watched keys.
       ClearDirty();
@@ -90,20 +85,22 @@ void WatchRegistry::OnKeyModified(int db, std::string_view key) {
   for (const Watcher& watcher : it->second) watcher.state->MarkDirty();
 }
 
-void WatchRegistry::OnDbModified(int db) {
+void WatchRegistry::OnDbModified(int db) { OnDbChanged(db, nullptr); }
+
+void WatchRegistry::OnDbSwapped(int db, const storage::Database& now) { OnDbChanged(db, &now); }
+
+void WatchRegistry::OnDbChanged(int db, const storage::Database* now) {
   if (watched_keys_.load(std::memory_order_relaxed) == 0) return;
   std::lock_guard lock(mutex_);
   auto db_it = dbs_.find(db);
   if (db_it == dbs_.end()) return;
-  // A key that existed is gone or replaced. A key that did not exist may have arrived with
-  // SWAPDB; EXEC looks it up again.
+  // A key that existed is gone or replaced. One that did not counts as changed only if SWAPDB
+  // brought it in live, and at once, as Redis's touchAllWatchedKeysInDb: swapping back before EXEC
+  // does not undo that, and a stale key brought in changes nothing.
   for (auto& [key, watchers] : db_it->second) {
+    bool arrived = now != nullptr && now->HoldsLive(key);
     for (const Watcher& watcher : watchers) {
-      if (watcher.existed) {
-        watcher.state->MarkDirty();
-      } else {
-        watcher.state->MarkRecheck();
-      }
+      if (watcher.existed || arrived) watcher.state->MarkDirty();
     }
   }
 }

@@ -52,14 +52,13 @@ class TransactionState {
   void UnwatchAll();
   bool watching() const { return !watched_.empty(); }
   // True when EXEC must fail because a watched key changed. `keyspace` is checked under every
-  // shard lock: a watched key that expired since WATCH, or appeared through SWAPDB, counts.
+  // shard lock: a watched key that expired since WATCH counts.
   bool WatchedKeysChanged(storage::Store& keyspace);
 
   void MarkDirty() {
     dirty_.store(true, std::memory_order_release);
     if (published_dirty_ != nullptr) published_dirty_->store(true, std::memory_order_relaxed);
   }
-  void MarkRecheck() { recheck_.store(true, std::memory_order_release); }
 
  private:
   void ClearDirty() {
@@ -80,8 +79,6 @@ class TransactionState {
   std::vector<QueuedCommand> queue_;
   std::vector<WatchedKey> watched_;
   std::atomic<bool> dirty_{false};
-  // A whole database changed (SWAPDB): keys absent at WATCH must be looked up again at EXEC.
-  std::atomic<bool> recheck_{false};
 };
 
 // Which clients watch which keys. Every keyspace write reaches OnKeyModified with the key's shard
@@ -93,6 +90,7 @@ class WatchRegistry : public storage::KeyspaceObserver {
 
   void OnKeyModified(int db, std::string_view key) override;
   void OnDbModified(int db) override;
+  void OnDbSwapped(int db, const storage::Database& now) override;
   void OnKeyReady(int db, std::string_view key) override {}
 
  private:
@@ -100,6 +98,8 @@ class WatchRegistry : public storage::KeyspaceObserver {
     TransactionState* state;
     bool existed;
   };
+  // FLUSHDB and FLUSHALL (`now` null) or SWAPDB (`now` the database's new contents).
+  void OnDbChanged(int db, const storage::Database* now);
   struct Hash {
     using is_transparent = void;
     size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }

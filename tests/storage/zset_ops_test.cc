@@ -159,7 +159,7 @@ TEST_F(ZSetOpsTest, ZRemRangeReportsItsOwnEventThenDel) {
   EXPECT_EQ(*ZRemRangeByScore(db(), "z", {.min = 2, .max = 3, .max_exclusive = true}), 1u);
   EXPECT_EQ(Events(), Strings{"zremrangebyscore:z"});
   EXPECT_EQ(Contents("z"), "c:3 d:4");
-  LexRange all{.min_is_minus_inf = true, .max_is_plus_inf = true};
+  LexRange all{.min = {}, .max = {}, .min_is_minus_inf = true, .max_is_plus_inf = true};
   EXPECT_EQ(*ZRemRangeByLex(db(), "z", all), 2u);
   EXPECT_EQ(Events(), (Strings{"zremrangebylex:z", "del:z"}));
   EXPECT_EQ(*ZRemRangeByLex(db(), "z", all), 0u);
