@@ -46,12 +46,6 @@ Entry* Database::Lookup(std::string_view key, uint64_t hash, Expired expired) {
   return e;
 }
 
-bool Database::HoldsLive(std::string_view key) const {
-  uint64_t hash = HashBytes(key);
-  const Entry* e = shards_[ShardOfHash(hash)].table.Find(key, hash);
-  return e != nullptr && !e->IsExpired(CommandTimeMs());
-}
-
 bool Database::ReadsMayExpire() const { return !store_->expiry_held(); }
 
 Entry* Database::FindRead(std::string_view key, bool touch) {
@@ -399,6 +393,11 @@ void Database::ForEachStored(const std::function<void(const Entry*)>& fn) const 
 const Entry* Database::FindStored(std::string_view key) const {
   uint64_t hash = HashBytes(key);
   return shards_[ShardOfHash(hash)].table.Find(key, hash);
+}
+
+bool Database::HoldsLive(std::string_view key) const {
+  const Entry* e = FindStored(key);
+  return e != nullptr && !e->IsExpired(CommandTimeMs());
 }
 
 Entry* Database::RandomEntry(std::mt19937_64& rng) {

@@ -90,9 +90,6 @@ class Database {
   // A live key without counting a hit or miss or refreshing its LRU clock (KEYS with a literal
   // pattern, which Redis answers without a lookup).
   Entry* Peek(std::string_view key) { return Lookup(key, HashBytes(key), Expired::kHideIfHeld); }
-  // Whether `key` is here and not expired, without any of a lookup's effects: an expired key
-  // stays, nothing is counted or reported.
-  bool HoldsLive(std::string_view key) const;
   // The live key if it has `type`: kKeyNotFound or kWrongType otherwise.
   OpResult<Entry*> FindReadTyped(std::string_view key, ValueType type);
   OpResult<Entry*> FindWriteTyped(std::string_view key, ValueType type);
@@ -167,6 +164,9 @@ class Database {
   // Every stored key, expired or not, left as it is (DEBUG DIGEST reads Redis's dict as is).
   void ForEachStored(const std::function<void(const Entry*)>& fn) const;
   const Entry* FindStored(std::string_view key) const;
+  // Whether FindStored finds `key` unexpired: no lookup's effects (an expired key stays, nothing
+  // is counted or reported).
+  bool HoldsLive(std::string_view key) const;
   // A random live key, or nullptr when the database is empty.
   Entry* RandomEntry(std::mt19937_64& rng);
   // One step of active expiry (storage/expiry.h) in one shard: walks `max_buckets` buckets from
