@@ -79,7 +79,7 @@ server_cmd() {
     tls_args+=" --tls-auth-clients no"
   fi
   case "$1" in
-    respd) echo "$respd_bin --port $2 --bind 127.0.0.1 --threads 1 $tls_args" ;;
+    respd) echo "$respd_bin --port $2 --bind 127.0.0.1 --threads 1 --save '' $tls_args" ;;
     redis) echo "$redis_bin --port $2 --bind 127.0.0.1 --save '' --appendonly no --daemonize no $tls_args" ;;
   esac
 }

@@ -52,7 +52,7 @@ start_respd() {
   local port
   port="$(free_port)"
   (cd "$work_dir" && exec taskset -c "$server_cpu" "$1" --port "$port" --bind 127.0.0.1 \
-    --threads 1 >"$work_dir/respd-$port.log" 2>&1) &
+    --threads 1 --save "" >"$work_dir/respd-$port.log" 2>&1) &
   echo $! >"$work_dir/pid-$port"
   wait_for_pong "$port" "$start_attempts" && { echo "$port"; return; }
   echo "respd did not start; see $work_dir/respd-$port.log" >&2

@@ -42,7 +42,7 @@ valgrind_prefix=()
 start() {
   local port="$2"
   case "$1" in
-    respd) "${valgrind_prefix[@]}" "$respd_bin" --port "$port" --bind 127.0.0.1 --threads 1 >"$work_dir/log" 2>&1 & ;;
+    respd) "${valgrind_prefix[@]}" "$respd_bin" --port "$port" --bind 127.0.0.1 --threads 1 --save '' >"$work_dir/log" 2>&1 & ;;
     redis) (cd "$work_dir" && exec "${valgrind_prefix[@]}" "$redis_bin" --port "$port" --bind 127.0.0.1 --save '' \
               --appendonly no >"$work_dir/log" 2>&1) & ;;
   esac

@@ -47,7 +47,7 @@ start_server() {
   local name="$1" port
   port="$(free_port)"
   case "$name" in
-    respd) "$respd_bin" --port "$port" --bind 127.0.0.1 --threads 1 >"$work_dir/$name.log" 2>&1 & ;;
+    respd) "$respd_bin" --port "$port" --bind 127.0.0.1 --threads 1 --save '' >"$work_dir/$name.log" 2>&1 & ;;
     redis) (cd "$work_dir" && exec "$redis_bin" --port "$port" --bind 127.0.0.1 --save '' \
              --appendonly no --daemonize no >"$work_dir/$name.log" 2>&1) & ;;
   esac

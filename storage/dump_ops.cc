@@ -1,4 +1,4 @@
-// DUMP, RESTORE and DEBUG RELOAD on the keyspace (see dump_ops.h).
+// DUMP and RESTORE on the keyspace (see dump_ops.h).
 #include "storage/dump_ops.h"
 
 #include <utility>
@@ -25,27 +25,27 @@ std::string EncodeEntry(const Entry& entry, bool compress) {
   return rdb::FinishPayload(w.Take());
 }
 
+}  // namespace
+
 Entry* NewEntry(std::string_view key, rdb::Value value, int64_t expire_at_ms) {
   if (value.object == nullptr) return Entry::NewString(key, value.str, expire_at_ms);
   return Entry::NewObject(key, std::move(value.object), expire_at_ms);
 }
 
-// Redis's objectSetLRUOrLFU with a resolution of one second.
-void SetAccessClock(Entry* entry, const RestoreOptions& options, int64_t now_ms) {
-  if (options.lfu_policy) {
-    if (options.freq < 0) return;
+void SetAccessClock(Entry* entry, bool lfu_policy, int64_t idle_seconds, int64_t freq,
+                    int64_t now_ms) {
+  if (lfu_policy) {
+    if (freq < 0) return;
     constexpr uint32_t kMinutesMask = 0xffff;
     const uint32_t minutes = static_cast<uint32_t>(now_ms / 60000) & kMinutesMask;
-    entry->set_lru((minutes << 8) | static_cast<uint32_t>(options.freq));
+    entry->set_lru((minutes << 8) | static_cast<uint32_t>(freq));
     return;
   }
-  if (options.idle_seconds < 0) return;
-  int64_t at = static_cast<int64_t>(LruClock(now_ms)) - options.idle_seconds;
+  if (idle_seconds < 0) return;
+  int64_t at = static_cast<int64_t>(LruClock(now_ms)) - idle_seconds;
   if (at < 0) at += kLruClockMax;
   entry->set_lru(static_cast<uint32_t>(at) & kLruClockMax);
 }
-
-}  // namespace
 
 OpResult<std::string> Dump(Database& db, std::string_view key, bool compress) {
   const Entry* e = db.FindRead(key);
@@ -74,41 +74,11 @@ RestoreStatus Restore(Database& db, std::string_view key, std::string_view paylo
   }
   Entry* entry = NewEntry(key, std::move(*value), expire_at);
   entry->set_lru(LruClock(now));
-  SetAccessClock(entry, options, now);
+  SetAccessClock(entry, options.lfu_policy, options.idle_seconds, options.freq, now);
   db.Put(entry);
   db.Notify(key, kRestoreEvent);
   db.AddDirty();
   return RestoreStatus::kOk;
-}
-
-Snapshot SaveSnapshot(Store& store, bool compress) {
-  Snapshot saved;
-  for (int i = 0; i < store.num_databases(); ++i) {
-    store.db(i).ForEachLive([&](Entry* e) {
-      saved.keys.push_back({i, std::string(e->key()), EncodeEntry(*e, compress), e->expire_at()});
-    });
-  }
-  return saved;
-}
-
-bool LoadSnapshot(Store& store, const Snapshot& snapshot, const rdb::LoadLimits& limits,
-                  bool merge) {
-  const int64_t now = CommandTimeMs();
-  for (const Snapshot::Key& k : snapshot.keys) {
-    if (k.db >= store.num_databases()) return false;
-    if (k.expire_at_ms != Entry::kNoExpire && k.expire_at_ms < now) continue;
-    Database& db = store.db(k.db);
-    std::optional<rdb::Value> value = rdb::ReadPayload(k.payload, limits);
-    if (!value) return false;
-    if (db.FindWrite(k.key) != nullptr) {
-      if (!merge) return false;
-      db.Delete(k.key);
-    }
-    Entry* entry = NewEntry(k.key, std::move(*value), k.expire_at_ms);
-    entry->set_lru(LruClock(now));
-    db.Put(entry);
-  }
-  return true;
 }
 
 }  // namespace respd::storage

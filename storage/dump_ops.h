@@ -1,7 +1,6 @@
-// Typed operations of DUMP, RESTORE and DEBUG RELOAD: keys to and from Redis 7.0's DUMP payloads
-// (rdb_value.h), with Redis's keyspace events, WATCH signals and dirty counts (cluster.c's
-// dumpCommand and restoreCommand, debug.c's DEBUG RELOAD). Must not depend on the server or the
-// protocol.
+// Typed operations of DUMP and RESTORE: keys to and from Redis 7.0's DUMP payloads (rdb_value.h),
+// with Redis's keyspace events, WATCH signals and dirty counts (cluster.c's dumpCommand and
+// restoreCommand). Must not depend on the server or the protocol.
 #pragma once
 
 #include <cstdint>
@@ -43,23 +42,12 @@ enum class RestoreStatus : uint8_t {
 RestoreStatus Restore(Database& db, std::string_view key, std::string_view payload,
                       const RestoreOptions& options, const rdb::LoadLimits& limits);
 
-// The dataset as DEBUG RELOAD saves it: every key of every database with its expire time.
-struct Snapshot {
-  struct Key {
-    int db;
-    std::string key;
-    std::string payload;
-    int64_t expire_at_ms;
-  };
-  std::vector<Key> keys;
-};
+// A new entry holding a decoded value (RESTORE, loading an RDB file).
+Entry* NewEntry(std::string_view key, rdb::Value value, int64_t expire_at_ms);
 
-// Every live key of `store`, encoded.
-Snapshot SaveSnapshot(Store& store, bool compress);
-// Loads `snapshot` into `store` as Redis loads an RDB file: keys already expired are skipped, the
-// values take the encodings `limits` give them. `merge`: a key already present is replaced;
-// otherwise a duplicate fails the load (false), leaving the keys loaded so far.
-bool LoadSnapshot(Store& store, const Snapshot& snapshot, const rdb::LoadLimits& limits,
-                  bool merge);
+// Redis's objectSetLRUOrLFU with a resolution of one second: under an LFU policy the counter
+// `freq`, otherwise the access `idle_seconds` ago; nothing for a -1.
+void SetAccessClock(Entry* entry, bool lfu_policy, int64_t idle_seconds, int64_t freq,
+                    int64_t now_ms);
 
 }  // namespace respd::storage

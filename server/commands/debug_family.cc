@@ -197,7 +197,7 @@ int64_t Refcount(CommandContext& ctx, const Entry& entry) {
 // Redis's serializedlength: the size of the value's RDB encoding (its DUMP body without the type
 // byte), LZF included under rdbcompression.
 size_t SerializedLength(const ServerContext& server, const Entry& entry) {
-  storage::rdb::Writer w(RdbCompression(server));
+  storage::rdb::Writer w(RdbCompression(server.config));
   storage::WriteEntryValue(entry, w);
   return w.data().size() - 1;
 }
@@ -410,11 +410,10 @@ void CmdStringmatchTest(CommandContext& ctx) {
   ctx.reply.SimpleString("Apparently Redis did not crash: test passed");
 }
 
-// DEBUG RELOAD [MERGE] [NOFLUSH] [NOSAVE]: Redis saves its RDB file, empties the databases and
-// loads the file back. respd keeps that "file" in memory (ServerContext::reload_image) and goes
-// through the DUMP codec, so values come back with the encodings a real reload gives them. As in
-// Redis the function libraries are saved and loaded too: with NOFLUSH, loading one that exists
-// fails the load unless MERGE replaces it.
+// DEBUG RELOAD [MERGE] [NOFLUSH] [NOSAVE]: saves the RDB file, empties the databases and loads
+// the file back, so values come back with the encodings a real reload gives them. The function
+// libraries are saved and loaded too: with NOFLUSH, loading one that exists fails the load unless
+// MERGE replaces it.
 void CmdReload(CommandContext& ctx) {
   bool merge = false, flush = true, save = true;
   for (size_t i = 2; i < ctx.args.size(); ++i) {
@@ -430,35 +429,18 @@ void CmdReload(CommandContext& ctx) {
     }
   }
   ServerContext& server = ctx.server;
-  // The libraries are saved and loaded under the engine's mutex, as FUNCTION LOAD changes them
-  // (from any I/O thread). Taken after the shard locks, in the order a script takes both.
-  std::lock_guard engine_lock(server.scripting.mutex());
-  if (save) {
-    ServerContext::ReloadImage image;
-    image.data = storage::SaveSnapshot(server.store, RdbCompression(server));
-    for (const auto& [name, library] : server.scripting.libraries()) {
-      image.libraries.push_back(library.code);
-    }
-    server.reload_image = std::move(image);
-    server.store.ResetDirty();
+  // Called from a script (SET-DISABLE-DENY-SCRIPTS), the script holds the engine's mutex.
+  const bool engine_held = ctx.mode == ExecutionMode::kScript;
+  if (save && !server.persistence.Save(server, Persistence::kInternalSave, engine_held)) {
+    return ctx.reply.Error("ERR");
   }
   if (flush) {
     for (int i = 0; i < server.store.num_databases(); ++i) server.store.db(i).Clear();
     server.tracking.InvalidateAll();
   }
-  bool loaded = server.reload_image.has_value();
-  if (loaded) {
-    for (const std::string& code : server.reload_image->libraries) {
-      std::string name;
-      if (!server.scripting.LoadLibrary(code, merge || flush, &name).empty()) {
-        loaded = false;
-        break;
-      }
-    }
+  if (!server.persistence.LoadForReload(server, merge, merge || flush, engine_held)) {
+    return ctx.reply.Error("ERR Error trying to load the RDB dump");
   }
-  loaded = loaded && storage::LoadSnapshot(server.store, server.reload_image->data,
-                                           LoadLimitsOf(server), merge);
-  if (!loaded) return ctx.reply.Error("ERR Error trying to load the RDB dump");
   spdlog::warn("DB reloaded by DEBUG RELOAD");
   ctx.reply.Ok();
 }

@@ -22,7 +22,7 @@ constexpr std::string_view kErrBadData = "ERR Bad data format";
 // DUMP key
 void CmdDump(CommandContext& ctx) {
   storage::OpResult<std::string> payload =
-      storage::Dump(ctx.db(), ctx.args[1], RdbCompression(ctx.server));
+      storage::Dump(ctx.db(), ctx.args[1], RdbCompression(ctx.server.config));
   if (!payload.ok()) return ctx.reply.Null();
   ctx.reply.Bulk(*payload);
 }
@@ -56,7 +56,7 @@ void CmdRestore(CommandContext& ctx) {
   if (!ttl_parser.Check(ctx)) return;
   options.lfu_policy = ctx.server.config.Get("maxmemory-policy").text().ends_with("-lfu");
 
-  switch (storage::Restore(ctx.db(), key, ctx.args[3], options, LoadLimitsOf(ctx.server))) {
+  switch (storage::Restore(ctx.db(), key, ctx.args[3], options, RdbLoadLimits(ctx.server.config))) {
     case storage::RestoreStatus::kBadTrailer:
       return ctx.reply.Error(kErrBadDumpPayload);
     case storage::RestoreStatus::kBadData:

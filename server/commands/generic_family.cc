@@ -297,9 +297,13 @@ void CmdFlushall(CommandContext& ctx) {
   for (int i = 0; i < store.num_databases(); ++i) ctx.AddDirty(store.db(i).Size());
   store.FlushAll();
   ctx.server.tracking.InvalidateAll();
-  // Redis with save points configured saves the empty dataset here, so its count of changes
-  // since the last save drops to 0; tools check both behaviours. respd writes no file.
-  if (!ctx.server.config.Get("save").text().empty()) store.ResetDirty();
+  // As Redis: a background save is stopped, and with save points the empty dataset is saved (so
+  // the count of changes since the last save drops to 0; tools check both behaviours).
+  ctx.server.persistence.CancelBackgroundSave();
+  if (!ctx.server.config.Get("save").text().empty()) {
+    ctx.server.persistence.Save(ctx.server, Persistence::kInternalSave,
+                                /*engine_held=*/ctx.mode == ExecutionMode::kScript);
+  }
   ctx.reply.Ok();
 }
 

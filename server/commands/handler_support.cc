@@ -20,28 +20,6 @@ int ListMaxListpackSize(const CommandContext& ctx) {
   return static_cast<int>(ctx.server.config.options()[kIndex]->number());
 }
 
-bool RdbCompression(const ServerContext& server) {
-  static const size_t kIndex = OptionIndex("rdbcompression");
-  return server.config.options()[kIndex]->text() == "yes";
-}
-
-storage::rdb::LoadLimits LoadLimitsOf(const ServerContext& server) {
-  static const size_t kHashEntries = OptionIndex("hash-max-listpack-entries");
-  static const size_t kHashValue = OptionIndex("hash-max-listpack-value");
-  static const size_t kZSetEntries = OptionIndex("zset-max-listpack-entries");
-  static const size_t kZSetValue = OptionIndex("zset-max-listpack-value");
-  static const size_t kIntsetEntries = OptionIndex("set-max-intset-entries");
-  static const size_t kListFill = OptionIndex("list-max-listpack-size");
-  const auto& options = server.config.options();
-  const auto number = [&](size_t index) { return options[index]->number(); };
-  storage::rdb::LoadLimits limits;
-  limits.hash = {static_cast<size_t>(number(kHashEntries)), static_cast<size_t>(number(kHashValue))};
-  limits.zset = {static_cast<size_t>(number(kZSetEntries)), static_cast<size_t>(number(kZSetValue))};
-  limits.set_max_intset_entries = static_cast<size_t>(number(kIntsetEntries));
-  limits.list_fill = static_cast<int>(number(kListFill));
-  return limits;
-}
-
 uint64_t MaxStringLen(const CommandContext& ctx) {
   return static_cast<uint64_t>(ctx.server.config.proto_max_bulk_len().number());
 }

@@ -19,12 +19,6 @@ size_t OptionIndex(std::string_view name);
 // list-max-listpack-size, the node size every list write is given (storage calls it `fill`).
 int ListMaxListpackSize(const CommandContext& ctx);
 
-// The encoding limits a value loaded from a DUMP payload is given (RESTORE, DEBUG RELOAD).
-storage::rdb::LoadLimits LoadLimitsOf(const ServerContext& server);
-
-// rdbcompression: whether DUMP payloads compress their strings with LZF.
-bool RdbCompression(const ServerContext& server);
-
 // The longest string value a command may build (proto-max-bulk-len, as Redis checks it).
 uint64_t MaxStringLen(const CommandContext& ctx);
 

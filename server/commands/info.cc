@@ -172,15 +172,25 @@ void InfoMemory(ServerContext& server, InfoWriter& out) {
 }
 
 void InfoPersistence(ServerContext& server, InfoWriter& out) {
+  const Persistence::Status status = server.persistence.status();
   out.Field("loading", server.faults.loading() ? 1 : 0);
   out.Field("async_loading", 0);
+  out.Field("current_cow_peak", 0);
+  out.Field("current_cow_size", 0);
+  out.Field("current_cow_size_age", 0);
+  out.Field("current_fork_perc", "0.00");
+  out.Field("current_save_keys_processed", 0);
+  out.Field("current_save_keys_total", 0);
   out.Field("rdb_changes_since_last_save", server.store.dirty());
-  out.Field("rdb_bgsave_in_progress", 0);
-  out.Field("rdb_last_save_time", server.start_time_ms / 1000);
-  out.Field("rdb_last_bgsave_status", "ok");
-  out.Field("rdb_last_bgsave_time_sec", -1);
-  out.Field("rdb_current_bgsave_time_sec", -1);
-  out.Field("rdb_saves", 0);
+  out.Field("rdb_bgsave_in_progress", status.background_running ? 1 : 0);
+  out.Field("rdb_last_save_time", status.last_save_s);
+  out.Field("rdb_last_bgsave_status", status.last_background_ok ? "ok" : "err");
+  out.Field("rdb_last_bgsave_time_sec", status.last_background_seconds);
+  out.Field("rdb_current_bgsave_time_sec", status.current_background_seconds);
+  out.Field("rdb_saves", status.saves);
+  out.Field("rdb_last_cow_size", 0);
+  out.Field("rdb_last_load_keys_expired", status.keys_expired_at_load);
+  out.Field("rdb_last_load_keys_loaded", status.keys_loaded);
   out.Field("aof_enabled", 0);
   out.Field("aof_rewrite_in_progress", 0);
   out.Field("aof_rewrite_scheduled", 0);
@@ -188,7 +198,11 @@ void InfoPersistence(ServerContext& server, InfoWriter& out) {
   out.Field("aof_current_rewrite_time_sec", -1);
   out.Field("aof_last_bgrewrite_status", "ok");
   out.Field("aof_rewrites", 0);
+  out.Field("aof_rewrites_consecutive_failures", 0);
   out.Field("aof_last_write_status", "ok");
+  out.Field("aof_last_cow_size", 0);
+  out.Field("module_fork_in_progress", 0);
+  out.Field("module_fork_last_cow_size", 0);
 }
 
 void InfoStats(ServerContext& server, InfoWriter& out) {

@@ -422,7 +422,7 @@ void CmdFunctionDump(CommandContext& ctx) {
   ScriptEngine& engine = ctx.server.scripting;
   auto lock = LockEngine(ctx);
   if (!lock) return;
-  storage::rdb::Writer writer(RdbCompression(ctx.server));
+  storage::rdb::Writer writer(RdbCompression(ctx.server.config));
   for (const auto& [name, library] : engine.libraries()) {
     writer.Byte(kRdbOpcodeFunction2);
     writer.String(library.code);

@@ -213,7 +213,9 @@ void CmdConfigSet(CommandContext& ctx) {
   for (size_t i = 2; i < ctx.args.size(); i += 2) {
     pairs.emplace_back(ctx.args[i], ctx.args[i + 1]);
   }
-  std::string error = ctx.server.config.SetAtRuntime(pairs);
+  std::string setting = ctx.server.config.Get("enable-protected-configs").text();
+  const bool allow_protected = setting == "yes" || (setting == "local" && ctx.client.local);
+  std::string error = ctx.server.config.SetAtRuntime(pairs, allow_protected);
   if (error.empty()) {
     ctx.reply.Ok();
   } else {
@@ -321,7 +323,6 @@ void CmdTime(CommandContext& ctx) {
 }
 
 // respd never saves, so the last save is, as INFO's rdb_last_save_time says, the start.
-void CmdLastsave(CommandContext& ctx) { ctx.reply.Integer(ctx.server.start_time_ms / 1000); }
 
 // respd has no replication: it is always a master at offset 0 with no replicas.
 void CmdRole(CommandContext& ctx) {
@@ -347,25 +348,28 @@ void CmdWait(CommandContext& ctx) {
   ctx.reply.Integer(0);
 }
 
-// SHUTDOWN [NOSAVE | SAVE] [NOW] [FORCE] [ABORT]. Nothing is persisted, so SAVE has nothing to
-// do; the server stops at once, so there is never a shutdown in progress to abort.
+// SHUTDOWN [NOSAVE | SAVE] [NOW] [FORCE] [ABORT]. With save points, or SAVE, the RDB file is
+// saved first (a background save is stopped), and a failed save keeps the server up unless FORCE.
+// The server then stops at once, so there is never a shutdown in progress to abort.
 void CmdShutdown(CommandContext& ctx) {
   ArgParser parser(ctx.args);
-  bool save = false, nosave = false, other = false, abort = false;
+  bool save = false, nosave = false, now = false, force = false, abort = false;
   while (parser.HasNext()) {
     if (parser.Accept("NOSAVE")) {
       nosave = true;
     } else if (parser.Accept("SAVE")) {
       save = true;
-    } else if (parser.Accept("NOW") || parser.Accept("FORCE")) {
-      other = true;
+    } else if (parser.Accept("NOW")) {
+      now = true;
+    } else if (parser.Accept("FORCE")) {
+      force = true;
     } else if (parser.Accept("ABORT")) {
       abort = true;
     } else {
       parser.Fail(kErrSyntax);
     }
   }
-  parser.FailUnless(!(abort && (save || nosave || other)) && !(save && nosave), kErrSyntax);
+  parser.FailUnless(!(abort && (save || nosave || now || force)) && !(save && nosave), kErrSyntax);
   if (!parser.Finalize(ctx)) return;
   if (abort) {
     ctx.reply.Error("ERR No shutdown in progress.");
@@ -377,6 +381,14 @@ void CmdShutdown(CommandContext& ctx) {
     return;
   }
   spdlog::warn("User requested shutdown...");
+  if (!ctx.server.persistence.SaveBeforeShutdown(ctx.server, save, nosave)) {
+    if (!force) {
+      spdlog::warn("Error trying to save the DB, can't exit.");
+      ctx.reply.Error("ERR Errors trying to SHUTDOWN. Check logs.");
+      return;
+    }
+    spdlog::warn("Error trying to save the DB. Exit anyway.");
+  }
   ctx.client.close_after_reply = true;
   if (ctx.server.request_shutdown) ctx.server.request_shutdown();
 }
@@ -481,10 +493,6 @@ constexpr CommandSpec kRows[] = {
      .arity = 1,
      .flags = kLoading | kStale | kFast,
      .handler = CmdTime},
-    {.name = "lastsave",
-     .arity = 1,
-     .flags = kLoading | kStale | kFast,
-     .handler = CmdLastsave},
     {.name = "role",
      .arity = 1,
      .flags = kNoscript | kLoading | kStale | kFast,

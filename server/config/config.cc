@@ -251,7 +251,8 @@ Option* Config::Find(std::string_view name) {
   return nullptr;
 }
 
-std::string Config::SetAtRuntime(const std::vector<std::pair<std::string, std::string>>& pairs) {
+std::string Config::SetAtRuntime(const std::vector<std::pair<std::string, std::string>>& pairs,
+                                 bool allow_protected) {
   // Redis keeps an alias as a config entry of its own: naming an option and its alias in one
   // CONFIG SET is no duplicate (the later value wins), and a bad value is reported under the
   // entry's name, alias or not. A duplicate or an immutable option is named as written.
@@ -280,7 +281,7 @@ std::string Config::SetAtRuntime(const std::vector<std::pair<std::string, std::s
       return "ERR CONFIG SET failed (possibly related to argument '" + name +
              "') - can't set immutable config";
     }
-    if (option->spec().protected_config) {
+    if (option->spec().protected_config && !allow_protected) {
       return "ERR CONFIG SET failed (possibly related to argument '" + name +
              "') - can't set protected config";
     }

@@ -125,8 +125,10 @@ class Config {
 
   Option* Find(std::string_view name);  // by name or alias, case-insensitive
   // CONFIG SET: validates every name/value pair, then applies all or none. Returns Redis's error
-  // reply text ("ERR CONFIG SET failed ..."), empty on success.
-  std::string SetAtRuntime(const std::vector<std::pair<std::string, std::string>>& pairs);
+  // reply text ("ERR CONFIG SET failed ..."), empty on success. Protected options (dir...) only
+  // when `allow_protected` (enable-protected-configs lets the client).
+  std::string SetAtRuntime(const std::vector<std::pair<std::string, std::string>>& pairs,
+                           bool allow_protected = false);
   // CONFIG GET: the (name, value) pairs matching any of `patterns` (globs over names and aliases,
   // case-insensitive; a literal pattern is answered under the name as written), each name once.
   std::vector<std::pair<std::string, std::string>> Matching(

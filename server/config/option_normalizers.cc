@@ -3,7 +3,12 @@
 // checks a value as Redis 7.0's config.c does and writes its canonical form.
 #include "server/config/option_normalizers.h"
 
+#include <sys/stat.h>
+
 #include <algorithm>
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
 #include <charconv>
 #include <cstdint>
 #include <ctime>
@@ -311,6 +316,24 @@ std::string NormalizeMemoryOrPercent(std::string_view value, std::string* canoni
   }
   if (stored < -100) return "percentage argument must be less or equal to 100";
   *canonical = stored < 0 ? std::to_string(-stored) + "%" : std::to_string(stored);
+  return {};
+}
+
+std::string NormalizeDir(std::string_view value, std::string* canonical) {
+  std::string path(value);
+  char* resolved = ::realpath(path.c_str(), nullptr);
+  if (resolved == nullptr) return std::strerror(errno);
+  *canonical = resolved;
+  std::free(resolved);
+  struct stat info;
+  if (::stat(canonical->c_str(), &info) != 0) return std::strerror(errno);
+  if (!S_ISDIR(info.st_mode)) return std::strerror(ENOTDIR);
+  return {};
+}
+
+std::string NormalizeDbFilename(std::string_view value, std::string* canonical) {
+  if (value.find('/') != std::string_view::npos) return "dbfilename can't be a path, just a filename";
+  *canonical = std::string(value);
   return {};
 }
 

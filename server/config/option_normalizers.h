@@ -16,5 +16,9 @@ std::string NormalizeOomScoreAdjValues(std::string_view value, std::string* cano
 std::string NormalizePercentiles(std::string_view value, std::string* canonical);
 std::string NormalizeShutdownFlags(std::string_view value, std::string* canonical);
 std::string NormalizeMemoryOrPercent(std::string_view value, std::string* canonical);
+// dir: an existing directory (Redis changes to it and shows getcwd()), made absolute.
+std::string NormalizeDir(std::string_view value, std::string* canonical);
+// dbfilename: a file name, not a path.
+std::string NormalizeDbFilename(std::string_view value, std::string* canonical);
 
 }  // namespace respd::server

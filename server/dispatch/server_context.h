@@ -28,6 +28,7 @@
 #include "server/services/faults.h"
 #include "server/services/journal.h"
 #include "server/services/db_leases.h"
+#include "server/services/persistence.h"
 #include "server/services/snapshots.h"
 #include "server/dispatch/client.h"
 #include "server/dispatch/command_stats.h"
@@ -38,7 +39,6 @@
 #include "server/scripting/engine.h"
 #include "storage/clock.h"
 #include "storage/database.h"
-#include "storage/dump_ops.h"
 
 namespace respd::server {
 
@@ -139,13 +139,8 @@ class ServerContext {
   // Databases leased to clients (RESPD DB) and named database snapshots (RESPD SNAPSHOT).
   DbLeases leases{store};
   Snapshots snapshots;
-  // What DEBUG RELOAD saved last, respd's stand-in for the RDB file Redis writes and reads back:
-  // every key and the function libraries' code.
-  struct ReloadImage {
-    storage::Snapshot data;
-    std::vector<std::string> libraries;
-  };
-  std::optional<ReloadImage> reload_image;
+  // SAVE, BGSAVE, save points and the RDB file loaded at start-up.
+  Persistence persistence;
 
   // Asks the server to stop (SHUTDOWN). Set by the server before clients connect.
   std::function<void()> request_shutdown;

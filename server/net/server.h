@@ -37,6 +37,8 @@ class Server : public storage::ClockObserver {
   void OnClockChanged() override;
 
  private:
+  // Saves as Redis does on SIGTERM or SIGINT before the server stops.
+  void SaveBeforeSignalledStop(int signal);
   struct IoThread {
     IoThread(const storage::Clock& clock, int concurrency_hint)
         : io(concurrency_hint), block_timeouts(io, clock) {}

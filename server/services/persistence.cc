@@ -1,0 +1,374 @@
+// RDB persistence (see persistence.h).
+#include "server/services/persistence.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+#include <fstream>
+#include <iterator>
+#include <mutex>
+#include <sstream>
+#include <vector>
+
+#include <spdlog/spdlog.h>
+
+#include "server/dispatch/server_context.h"
+#include "storage/memory.h"
+#include "storage/rdb_file.h"
+
+namespace respd::server {
+namespace {
+
+// Redis's CONFIG_BGSAVE_RETRY_DELAY: after a failed background save, save points and scheduled
+// saves wait this long before trying again.
+constexpr int64_t kRetryDelaySeconds = 5;
+// A cancelled background save stops within one such write.
+constexpr size_t kWriteChunk = 1 << 20;
+
+std::string ErrnoText(int error) { return std::strerror(error); }
+
+// Writes `bytes` to `temp` and renames it over `path`, as Redis's rdbSave does (fsync before the
+// rename, so the file is either the old one or the complete new one). Logs Redis's messages.
+bool WriteFile(const std::string& bytes, const std::string& temp, const std::string& path,
+               const std::string& dir, const std::atomic<bool>* cancel) {
+  int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) {
+    spdlog::warn("Failed opening the temp RDB file {} (in server root dir {}) for saving: {}",
+                 temp, dir, ErrnoText(errno));
+    return false;
+  }
+  size_t written = 0;
+  bool ok = true;
+  while (ok && written < bytes.size()) {
+    if (cancel != nullptr && cancel->load(std::memory_order_relaxed)) {
+      ok = false;
+      break;
+    }
+    size_t chunk = std::min(kWriteChunk, bytes.size() - written);
+    ssize_t n = ::write(fd, bytes.data() + written, chunk);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      spdlog::warn("Write error saving DB on disk: {}", ErrnoText(errno));
+      ok = false;
+    } else {
+      written += static_cast<size_t>(n);
+    }
+  }
+  if (ok && ::fsync(fd) != 0) {
+    spdlog::warn("Write error saving DB on disk: {}", ErrnoText(errno));
+    ok = false;
+  }
+  if (::close(fd) != 0 && ok) {
+    spdlog::warn("Write error saving DB on disk: {}", ErrnoText(errno));
+    ok = false;
+  }
+  if (ok && ::rename(temp.c_str(), path.c_str()) != 0) {
+    spdlog::warn(
+        "Error moving temp DB file {} on the final destination {} (in server root dir {}): {}",
+        temp, path, dir, ErrnoText(errno));
+    ok = false;
+  }
+  if (!ok) ::unlink(temp.c_str());
+  return ok;
+}
+
+int64_t NowSeconds(const ServerContext& server) { return server.clock.NowMs() / 1000; }
+
+bool LfuPolicy(Config& config) {
+  return config.Get("maxmemory-policy").text().ends_with("-lfu");
+}
+
+}  // namespace
+
+bool RdbCompression(Config& config) { return config.Get("rdbcompression").text() == "yes"; }
+
+storage::rdb::LoadLimits RdbLoadLimits(Config& config) {
+  const auto number = [&](std::string_view name) { return config.Get(name).number(); };
+  storage::rdb::LoadLimits limits;
+  limits.hash = {static_cast<size_t>(number("hash-max-listpack-entries")),
+                 static_cast<size_t>(number("hash-max-listpack-value"))};
+  limits.zset = {static_cast<size_t>(number("zset-max-listpack-entries")),
+                 static_cast<size_t>(number("zset-max-listpack-value"))};
+  limits.set_max_intset_entries = static_cast<size_t>(number("set-max-intset-entries"));
+  limits.list_fill = static_cast<int>(number("list-max-listpack-size"));
+  return limits;
+}
+
+struct Persistence::Writer {
+  std::thread thread;
+  std::atomic<bool> done{false};
+  std::atomic<bool> ok{false};
+  std::atomic<bool> cancel{false};
+  std::string temp;
+  int64_t start_s = 0;
+  std::chrono::steady_clock::time_point started;
+  uint64_t dirty_at_start = 0;
+};
+
+Persistence::Persistence() = default;
+Persistence::~Persistence() { CancelBackgroundSaveLocked(); }
+
+std::string Persistence::FilePath(Config& config) const {
+  std::string dir = config.Get("dir").text();
+  std::string name = config.Get("dbfilename").text();
+  if (dir.empty()) return name;
+  return dir.back() == '/' ? dir + name : dir + "/" + name;
+}
+
+namespace {
+
+// The libraries are read and loaded under the script engine's mutex, as FUNCTION LOAD changes
+// them from any I/O thread; taken after the shard locks, in the order a script takes both, unless
+// the caller runs inside a script, which holds it.
+std::unique_lock<std::timed_mutex> LockEngine(ServerContext& server, bool engine_held) {
+  if (engine_held) return {};
+  return std::unique_lock(server.scripting.mutex());
+}
+
+}  // namespace
+
+std::string Persistence::Encode(ServerContext& server, bool engine_held) {
+  std::vector<std::string> libraries;
+  {
+    auto engine_lock = LockEngine(server, engine_held);
+    for (const auto& [name, library] : server.scripting.libraries()) {
+      libraries.push_back(library.code);
+    }
+  }
+  storage::rdb::FileInfo info{.redis_version = kRedisVersion,
+                              .ctime_s = NowSeconds(server),
+                              .used_memory = storage::memory::UsedMemory()};
+  storage::rdb::FileOptions options{.compress = RdbCompression(server.config),
+                                    .checksum = server.config.Get("rdbchecksum").text() == "yes"};
+  return storage::rdb::EncodeFile(server.store, libraries, info, options);
+}
+
+bool Persistence::Save(ServerContext& server, SaveKind kind, bool engine_held) {
+  std::lock_guard lock(mutex_);
+  if (kind == kSaveCommand) ++saves_;
+  const std::string dir = server.config.Get("dir").text();
+  const std::string temp = dir + "/temp-" + std::to_string(::getpid()) + ".rdb";
+  bool ok = WriteFile(Encode(server, engine_held), temp, FilePath(server.config), dir, nullptr);
+  if (ok) {
+    spdlog::info("DB saved on disk");
+    server.store.ResetDirty();
+    last_save_s_ = NowSeconds(server);
+  }
+  last_background_ok_ = ok;
+  return ok;
+}
+
+bool Persistence::StartBackgroundSave(ServerContext& server) {
+  std::lock_guard lock(mutex_);
+  return StartBackgroundSaveLocked(server);
+}
+
+bool Persistence::StartBackgroundSaveLocked(ServerContext& server) {
+  if (writer_ != nullptr) return false;
+  ++saves_;
+  auto writer = std::make_unique<Writer>();
+  writer->start_s = NowSeconds(server);
+  writer->started = std::chrono::steady_clock::now();
+  writer->dirty_at_start = server.store.dirty();
+  last_background_try_s_ = writer->start_s;
+  const std::string dir = server.config.Get("dir").text();
+  writer->temp = dir + "/temp-bg-" + std::to_string(::getpid()) + ".rdb";
+  Writer* w = writer.get();
+  w->thread = std::thread([w, bytes = Encode(server, /*engine_held=*/false), path = FilePath(server.config), dir] {
+    w->ok.store(WriteFile(bytes, w->temp, path, dir, &w->cancel), std::memory_order_relaxed);
+    w->done.store(true, std::memory_order_release);
+  });
+  writer_ = std::move(writer);
+  spdlog::info("Background saving started");
+  return true;
+}
+
+bool Persistence::background_save_running() const {
+  std::lock_guard lock(mutex_);
+  return writer_ != nullptr;
+}
+
+void Persistence::ScheduleBackgroundSave() {
+  std::lock_guard lock(mutex_);
+  scheduled_ = true;
+}
+
+void Persistence::CancelBackgroundSave() {
+  std::lock_guard lock(mutex_);
+  CancelBackgroundSaveLocked();
+}
+
+void Persistence::CancelBackgroundSaveLocked() {
+  if (writer_ == nullptr) return;
+  writer_->cancel.store(true, std::memory_order_relaxed);
+  writer_->thread.join();
+  ::unlink(writer_->temp.c_str());
+  spdlog::warn("Background saving stopped");
+  writer_.reset();
+}
+
+void Persistence::FinishBackgroundSave(ServerContext& server) {
+  writer_->thread.join();
+  bool ok = writer_->ok.load(std::memory_order_relaxed);
+  last_background_ok_ = ok;
+  last_background_seconds_ = std::chrono::duration_cast<std::chrono::seconds>(
+                                 std::chrono::steady_clock::now() - writer_->started)
+                                 .count();
+  if (ok) {
+    spdlog::info("Background saving terminated with success");
+    // Changes made while the file was written still count, as Redis subtracts the dirty count
+    // its fork started with.
+    uint64_t dirty = server.store.dirty();
+    server.store.ResetDirty();
+    if (dirty > writer_->dirty_at_start) server.store.AddDirty(dirty - writer_->dirty_at_start);
+    last_save_s_ = writer_->start_s;
+  } else {
+    spdlog::warn("Background saving error");
+  }
+  writer_.reset();
+}
+
+Persistence::Status Persistence::status() const {
+  std::lock_guard lock(mutex_);
+  int64_t current = -1;
+  if (writer_ != nullptr) {
+    current = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() -
+                                                               writer_->started)
+                  .count();
+  }
+  return {.last_save_s = last_save_s_,
+          .background_running = writer_ != nullptr,
+          .last_background_ok = last_background_ok_,
+          .last_background_seconds = last_background_seconds_,
+          .current_background_seconds = current,
+          .saves = saves_,
+          .keys_loaded = keys_loaded_,
+          .keys_expired_at_load = keys_expired_at_load_};
+}
+
+int64_t Persistence::last_save_s() const {
+  std::lock_guard lock(mutex_);
+  return last_save_s_;
+}
+
+bool Persistence::SavePointDue(ServerContext& server, int64_t now_s) const {
+  std::istringstream points(server.config.Get("save").text());
+  int64_t seconds, changes;
+  const bool may_try = last_background_ok_ || now_s - last_background_try_s_ > kRetryDelaySeconds;
+  while (points >> seconds >> changes) {
+    if (server.store.dirty() >= static_cast<uint64_t>(changes) && now_s - last_save_s_ > seconds &&
+        may_try) {
+      spdlog::info("{} changes in {} seconds. Saving...", changes, seconds);
+      return true;
+    }
+  }
+  return false;
+}
+
+void Persistence::Cron(ServerContext& server) {
+  {
+    std::lock_guard lock(mutex_);
+    if (writer_ != nullptr) {
+      if (!writer_->done.load(std::memory_order_acquire)) return;
+      FinishBackgroundSave(server);
+    }
+    const int64_t now_s = NowSeconds(server);
+    const bool may_retry =
+        last_background_ok_ || now_s - last_background_try_s_ > kRetryDelaySeconds;
+    if (!(scheduled_ && may_retry) && !SavePointDue(server, now_s)) return;
+  }
+  // The shard locks come before this service's mutex. A script or transaction that holds the
+  // keyspace on another thread is not waited for: the next tick tries again.
+  auto locks = storage::ShardLocks::Unless(server.store, {}, /*all=*/true, [] { return true; });
+  if (!locks) return;
+  std::lock_guard lock(mutex_);
+  if (StartBackgroundSaveLocked(server)) scheduled_ = false;
+}
+
+bool Persistence::SaveBeforeShutdown(ServerContext& server, bool save_flag, bool nosave_flag) {
+  if (nosave_flag || (!save_flag && server.config.Get("save").text().empty())) return true;
+  if (background_save_running()) {
+    spdlog::warn("There is a child saving an .rdb. Killing it!");
+    CancelBackgroundSave();
+  }
+  spdlog::info("Saving the final RDB snapshot before exiting.");
+  // A shutdown asked for from inside a busy script's hook already holds every shard.
+  std::optional<storage::ShardLocks> locks;
+  if (!storage::ShardLocks::AllHeldByThisThread()) locks.emplace(storage::ShardLocks::All(server.store));
+  return Save(server, kInternalSave, /*engine_held=*/false);
+}
+
+bool Persistence::LoadFile(ServerContext& server, const std::string& path, bool merge,
+                           bool replace_libraries, bool engine_held, std::string* error) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    *error = "Fatal error loading the DB: " + ErrnoText(errno) + ". Exiting.";
+    return false;
+  }
+  std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::optional<storage::rdb::FileContents> contents = storage::rdb::DecodeFile(
+      bytes, server.store.num_databases(), RdbLoadLimits(server.config),
+      server.config.Get("rdbchecksum").text() == "yes", error);
+  if (!contents) return false;
+  if (!contents->redis_version.empty()) {
+    spdlog::info("Loading RDB produced by version {}", contents->redis_version);
+  }
+  {
+    auto engine_lock = LockEngine(server, engine_held);
+    for (const std::string& code : contents->libraries) {
+      std::string name;
+      std::string failure = server.scripting.LoadLibrary(code, replace_libraries, &name);
+      if (!failure.empty()) {
+        *error = "Failed loading library: " + failure;
+        return false;
+      }
+    }
+  }
+  size_t loaded = 0, expired = 0;
+  if (!storage::rdb::LoadKeys(server.store, *contents, server.clock.NowMs(), merge,
+                              LfuPolicy(server.config), &loaded, &expired)) {
+    *error = "RDB has a key that is already in the database";
+    return false;
+  }
+  std::lock_guard lock(mutex_);
+  keys_loaded_ = loaded;
+  keys_expired_at_load_ = expired;
+  spdlog::info("Done loading RDB, keys loaded: {}, keys expired: {}.", loaded, expired);
+  return true;
+}
+
+bool Persistence::LoadAtStartup(ServerContext& server) {
+  {
+    std::lock_guard lock(mutex_);
+    last_save_s_ = NowSeconds(server);
+  }
+  std::string path = FilePath(server.config);
+  if (::access(path.c_str(), F_OK) != 0) return true;
+  auto start = std::chrono::steady_clock::now();
+  std::string error;
+  if (!LoadFile(server, path, /*merge=*/false, /*replace_libraries=*/false,
+                /*engine_held=*/false, &error)) {
+    spdlog::error("{}", error);
+    return false;
+  }
+  // Loading is not a change: what was loaded is what the file holds.
+  server.store.ResetDirty();
+  spdlog::info("DB loaded from disk: {:.3f} seconds",
+               std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+  return true;
+}
+
+bool Persistence::LoadForReload(ServerContext& server, bool merge, bool replace_libraries,
+                                bool engine_held) {
+  std::string error;
+  if (LoadFile(server, FilePath(server.config), merge, replace_libraries, engine_held, &error)) {
+    return true;
+  }
+  spdlog::warn("{}", error);
+  return false;
+}
+
+}  // namespace respd::server
