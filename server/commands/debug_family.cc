@@ -445,6 +445,21 @@ void CmdReload(CommandContext& ctx) {
   ctx.reply.Ok();
 }
 
+// DEBUG LOADAOF: empties the databases and the function libraries, then loads the AOF. With AOF
+// off that is the base file the last BGREWRITEAOF wrote (in RDB form), as in Redis. Redis exits
+// when it cannot load the AOF; respd answers an error and keeps the emptied databases.
+void CmdLoadaof(CommandContext& ctx) {
+  ServerContext& server = ctx.server;
+  for (int i = 0; i < server.store.num_databases(); ++i) server.store.db(i).Clear();
+  server.tracking.InvalidateAll();
+  const bool engine_held = ctx.mode == ExecutionMode::kScript;
+  if (!server.persistence.LoadAofBase(server, engine_held)) {
+    return ctx.reply.Error("ERR Error trying to load the AOF");
+  }
+  server.store.ResetDirty();
+  ctx.reply.Ok();
+}
+
 void CmdHelp(CommandContext& ctx);
 
 // One DEBUG subcommand: its name and how many arguments DEBUG takes with it, as Redis checks.
@@ -468,6 +483,7 @@ constexpr Subcommand kSubcommands[] = {
     {"populate", 3, 5, CmdPopulate},
     {"protocol", 3, 3, CmdProtocol},
     {"reload", 2, kAny, CmdReload},
+    {"loadaof", 2, kAny, CmdLoadaof},
     {"set-active-expire", 3, 3, CmdSetActiveExpire},
     {"set-disable-deny-scripts", 3, 3, CmdSetDisableDenyScripts},
     {"quicklist-packed-threshold", 3, 3, CmdQuicklistPackedThreshold},
@@ -493,6 +509,8 @@ void CmdHelp(CommandContext& ctx) {
       "    unit tests to simulate Redis errors.",
       "LOG <message>",
       "    Write <message> to the server log.",
+      "LOADAOF",
+      "    Flush the AOF buffers on disk and reload the AOF in memory.",
       "OBJECT <key>",
       "    Show low level info about `key` and associated value.",
       "POPULATE <count> [<prefix>] [<size>]",

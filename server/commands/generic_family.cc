@@ -299,7 +299,7 @@ void CmdFlushall(CommandContext& ctx) {
   ctx.server.tracking.InvalidateAll();
   // As Redis: a background save is stopped, and with save points the empty dataset is saved (so
   // the count of changes since the last save drops to 0; tools check both behaviours).
-  ctx.server.persistence.CancelBackgroundSave();
+  ctx.server.persistence.CancelBackgroundJob(Persistence::Job::kSave);
   if (!ctx.server.config.Get("save").text().empty()) {
     ctx.server.persistence.Save(ctx.server, Persistence::kInternalSave,
                                 /*engine_held=*/ctx.mode == ExecutionMode::kScript);

@@ -2,6 +2,7 @@
 #include "server/services/persistence.h"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -16,6 +17,7 @@
 #include <spdlog/spdlog.h>
 
 #include "server/dispatch/server_context.h"
+#include "server/services/aof_manifest.h"
 #include "storage/memory.h"
 #include "storage/rdb_file.h"
 
@@ -98,6 +100,7 @@ storage::rdb::LoadLimits RdbLoadLimits(Config& config) {
 }
 
 struct Persistence::Writer {
+  Job job = Job::kNone;
   std::thread thread;
   std::atomic<bool> done{false};
   std::atomic<bool> ok{false};
@@ -109,7 +112,7 @@ struct Persistence::Writer {
 };
 
 Persistence::Persistence() = default;
-Persistence::~Persistence() { CancelBackgroundSaveLocked(); }
+Persistence::~Persistence() { CancelBackgroundJobLocked(Job::kNone); }
 
 std::string Persistence::FilePath(Config& config) const {
   std::string dir = config.Get("dir").text();
@@ -161,62 +164,135 @@ bool Persistence::Save(ServerContext& server, SaveKind kind, bool engine_held) {
   return ok;
 }
 
-bool Persistence::StartBackgroundSave(ServerContext& server) {
+Persistence::Job Persistence::background_job() const {
   std::lock_guard lock(mutex_);
-  return StartBackgroundSaveLocked(server);
+  return writer_ != nullptr ? writer_->job : Job::kNone;
 }
 
-bool Persistence::StartBackgroundSaveLocked(ServerContext& server) {
+bool Persistence::StartBackgroundJob(ServerContext& server, Job job) {
+  std::lock_guard lock(mutex_);
+  return StartBackgroundJobLocked(server, job);
+}
+
+std::function<bool(const std::atomic<bool>& cancel)> Persistence::AofRewriteWork(
+    ServerContext& server, std::string bytes) {
+  const std::string dir = server.config.Get("dir").text();
+  const std::string aof_dir = dir + "/" + server.config.Get("appenddirname").text();
+  const std::string appendfilename = server.config.Get("appendfilename").text();
+  const std::string manifest_path = aof_dir + "/" + appendfilename + ".manifest";
+  const bool preamble = server.config.Get("aof-use-rdb-preamble").text() == "yes";
+  const std::string temp = dir + "/temp-rewriteaof-bg-" + std::to_string(::getpid()) + ".aof";
+  return [=, bytes = std::move(bytes)](const std::atomic<bool>& cancel) {
+    if (::mkdir(aof_dir.c_str(), 0755) != 0 && errno != EEXIST) {
+      spdlog::warn("Can't open or create append-only dir {}: {}", aof_dir, ErrnoText(errno));
+      return false;
+    }
+    AofManifest manifest;
+    std::ifstream in(manifest_path, std::ios::binary);
+    if (in) {
+      std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+      manifest = AofManifest::Parse(text).value_or(AofManifest{});
+    }
+    // The previous base and incremental files become history, removed once the manifest no
+    // longer names them; with AOF off there are no incremental files of respd's.
+    std::vector<std::string> history;
+    for (const AofManifest::File& file : manifest.files) history.push_back(file.name);
+    AofManifest::File base = manifest.NextBase(appendfilename, preamble);
+    if (!WriteFile(bytes, temp, aof_dir + "/" + base.name, dir, &cancel)) return false;
+    spdlog::info("Successfully renamed the temporary AOF base file {} into {}", temp, base.name);
+    AofManifest next;
+    next.files.push_back(base);
+    const std::string manifest_temp = aof_dir + "/temp-" + appendfilename + ".manifest";
+    if (!WriteFile(next.Format(), manifest_temp, manifest_path, dir, &cancel)) {
+      ::unlink((aof_dir + "/" + base.name).c_str());
+      return false;
+    }
+    for (const std::string& name : history) {
+      if (name != base.name) ::unlink((aof_dir + "/" + name).c_str());
+    }
+    return true;
+  };
+}
+
+bool Persistence::StartBackgroundJobLocked(ServerContext& server, Job job) {
   if (writer_ != nullptr) return false;
-  ++saves_;
   auto writer = std::make_unique<Writer>();
+  writer->job = job;
   writer->start_s = NowSeconds(server);
   writer->started = std::chrono::steady_clock::now();
   writer->dirty_at_start = server.store.dirty();
-  last_background_try_s_ = writer->start_s;
   const std::string dir = server.config.Get("dir").text();
-  writer->temp = dir + "/temp-bg-" + std::to_string(::getpid()) + ".rdb";
+  std::function<bool(const std::atomic<bool>&)> work;
+  if (job == Job::kSave) {
+    ++saves_;
+    last_background_try_s_ = writer->start_s;
+    writer->temp = dir + "/temp-bg-" + std::to_string(::getpid()) + ".rdb";
+    work = [temp = writer->temp, bytes = Encode(server, /*engine_held=*/false),
+            path = FilePath(server.config), dir](const std::atomic<bool>& cancel) {
+      return WriteFile(bytes, temp, path, dir, &cancel);
+    };
+    spdlog::info("Background saving started");
+  } else {
+    ++aof_rewrites_;
+    writer->temp = dir + "/temp-rewriteaof-bg-" + std::to_string(::getpid()) + ".aof";
+    work = AofRewriteWork(server, Encode(server, /*engine_held=*/false));
+    spdlog::info("Background append only file rewriting started");
+  }
   Writer* w = writer.get();
-  w->thread = std::thread([w, bytes = Encode(server, /*engine_held=*/false), path = FilePath(server.config), dir] {
-    w->ok.store(WriteFile(bytes, w->temp, path, dir, &w->cancel), std::memory_order_relaxed);
+  w->thread = std::thread([w, work = std::move(work)] {
+    w->ok.store(work(w->cancel), std::memory_order_relaxed);
     w->done.store(true, std::memory_order_release);
   });
   writer_ = std::move(writer);
-  spdlog::info("Background saving started");
   return true;
 }
 
-bool Persistence::background_save_running() const {
+void Persistence::ScheduleBackgroundJob(Job job) {
   std::lock_guard lock(mutex_);
-  return writer_ != nullptr;
+  if (job == Job::kSave) {
+    save_scheduled_ = true;
+  } else {
+    aof_rewrite_scheduled_ = true;
+    // A rewrite asked for by hand runs at once, whatever failed before (Redis resets the count).
+    aof_rewrite_failures_ = 0;
+  }
 }
 
-void Persistence::ScheduleBackgroundSave() {
+void Persistence::CancelBackgroundJob(Job job) {
   std::lock_guard lock(mutex_);
-  scheduled_ = true;
+  CancelBackgroundJobLocked(job);
 }
 
-void Persistence::CancelBackgroundSave() {
-  std::lock_guard lock(mutex_);
-  CancelBackgroundSaveLocked();
-}
-
-void Persistence::CancelBackgroundSaveLocked() {
-  if (writer_ == nullptr) return;
+void Persistence::CancelBackgroundJobLocked(Job job) {
+  if (writer_ == nullptr || (job != Job::kNone && writer_->job != job)) return;
   writer_->cancel.store(true, std::memory_order_relaxed);
   writer_->thread.join();
   ::unlink(writer_->temp.c_str());
-  spdlog::warn("Background saving stopped");
+  spdlog::warn(writer_->job == Job::kSave ? "Background saving stopped"
+                                          : "Background append only file rewriting stopped");
   writer_.reset();
 }
 
-void Persistence::FinishBackgroundSave(ServerContext& server) {
+void Persistence::FinishBackgroundJob(ServerContext& server) {
   writer_->thread.join();
-  bool ok = writer_->ok.load(std::memory_order_relaxed);
+  const bool ok = writer_->ok.load(std::memory_order_relaxed);
+  const int64_t seconds = std::chrono::duration_cast<std::chrono::seconds>(
+                              std::chrono::steady_clock::now() - writer_->started)
+                              .count();
+  if (writer_->job == Job::kAofRewrite) {
+    last_aof_rewrite_ok_ = ok;
+    last_aof_rewrite_seconds_ = seconds;
+    aof_rewrite_failures_ = ok ? 0 : aof_rewrite_failures_ + 1;
+    if (ok) {
+      spdlog::info("Background AOF rewrite terminated with success");
+    } else {
+      spdlog::warn("Background AOF rewrite terminated with error");
+    }
+    writer_.reset();
+    return;
+  }
   last_background_ok_ = ok;
-  last_background_seconds_ = std::chrono::duration_cast<std::chrono::seconds>(
-                                 std::chrono::steady_clock::now() - writer_->started)
-                                 .count();
+  last_background_seconds_ = seconds;
   if (ok) {
     spdlog::info("Background saving terminated with success");
     // Changes made while the file was written still count, as Redis subtracts the dirty count
@@ -233,18 +309,27 @@ void Persistence::FinishBackgroundSave(ServerContext& server) {
 
 Persistence::Status Persistence::status() const {
   std::lock_guard lock(mutex_);
-  int64_t current = -1;
-  if (writer_ != nullptr) {
-    current = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() -
-                                                               writer_->started)
-                  .count();
-  }
+  auto current = [&](Job job) -> int64_t {
+    if (writer_ == nullptr || writer_->job != job) return -1;
+    return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() -
+                                                            writer_->started)
+        .count();
+  };
+  const Job running = writer_ != nullptr ? writer_->job : Job::kNone;
   return {.last_save_s = last_save_s_,
-          .background_running = writer_ != nullptr,
-          .last_background_ok = last_background_ok_,
-          .last_background_seconds = last_background_seconds_,
-          .current_background_seconds = current,
-          .saves = saves_,
+          .save = {.running = running == Job::kSave,
+                   .scheduled = save_scheduled_,
+                   .last_ok = last_background_ok_,
+                   .last_seconds = last_background_seconds_,
+                   .current_seconds = current(Job::kSave),
+                   .count = saves_},
+          .aof_rewrite = {.running = running == Job::kAofRewrite,
+                          .scheduled = aof_rewrite_scheduled_,
+                          .last_ok = last_aof_rewrite_ok_,
+                          .last_seconds = last_aof_rewrite_seconds_,
+                          .current_seconds = current(Job::kAofRewrite),
+                          .count = aof_rewrites_},
+          .aof_rewrite_failures = aof_rewrite_failures_,
           .keys_loaded = keys_loaded_,
           .keys_expired_at_load = keys_expired_at_load_};
 }
@@ -268,32 +353,46 @@ bool Persistence::SavePointDue(ServerContext& server, int64_t now_s) const {
   return false;
 }
 
+Persistence::Job Persistence::DueJob(ServerContext& server, int64_t now_s) const {
+  // Redis's serverCron order: a scheduled rewrite, then a scheduled save, then the save points.
+  // A rewrite that failed three times in a row waits for BGREWRITEAOF (aofRewriteLimited's
+  // back-off, simplified).
+  constexpr uint64_t kRewriteFailuresBeforeBackOff = 3;
+  if (aof_rewrite_scheduled_ && aof_rewrite_failures_ < kRewriteFailuresBeforeBackOff) {
+    return Job::kAofRewrite;
+  }
+  const bool may_retry = last_background_ok_ || now_s - last_background_try_s_ > kRetryDelaySeconds;
+  if (save_scheduled_ && may_retry) return Job::kSave;
+  return SavePointDue(server, now_s) ? Job::kSave : Job::kNone;
+}
+
 void Persistence::Cron(ServerContext& server) {
   {
     std::lock_guard lock(mutex_);
     if (writer_ != nullptr) {
       if (!writer_->done.load(std::memory_order_acquire)) return;
-      FinishBackgroundSave(server);
+      FinishBackgroundJob(server);
     }
-    const int64_t now_s = NowSeconds(server);
-    const bool may_retry =
-        last_background_ok_ || now_s - last_background_try_s_ > kRetryDelaySeconds;
-    if (!(scheduled_ && may_retry) && !SavePointDue(server, now_s)) return;
+    if (DueJob(server, NowSeconds(server)) == Job::kNone) return;
   }
   // The shard locks come before this service's mutex. A script or transaction that holds the
   // keyspace on another thread is not waited for: the next tick tries again.
   auto locks = storage::ShardLocks::Unless(server.store, {}, /*all=*/true, [] { return true; });
   if (!locks) return;
   std::lock_guard lock(mutex_);
-  if (StartBackgroundSaveLocked(server)) scheduled_ = false;
+  const Job job = DueJob(server, NowSeconds(server));
+  if (job == Job::kNone || !StartBackgroundJobLocked(server, job)) return;
+  (job == Job::kSave ? save_scheduled_ : aof_rewrite_scheduled_) = false;
 }
 
 bool Persistence::SaveBeforeShutdown(ServerContext& server, bool save_flag, bool nosave_flag) {
   if (nosave_flag || (!save_flag && server.config.Get("save").text().empty())) return true;
-  if (background_save_running()) {
-    spdlog::warn("There is a child saving an .rdb. Killing it!");
-    CancelBackgroundSave();
+  const Job running = background_job();
+  if (running == Job::kSave) spdlog::warn("There is a child saving an .rdb. Killing it!");
+  if (running == Job::kAofRewrite) {
+    spdlog::warn("There is a child rewriting the AOF. Killing it!");
   }
+  CancelBackgroundJob(Job::kNone);
   spdlog::info("Saving the final RDB snapshot before exiting.");
   // A shutdown asked for from inside a busy script's hook already holds every shard.
   std::optional<storage::ShardLocks> locks;
@@ -359,6 +458,41 @@ bool Persistence::LoadAtStartup(ServerContext& server) {
   spdlog::info("DB loaded from disk: {:.3f} seconds",
                std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
   return true;
+}
+
+bool Persistence::LoadAofBase(ServerContext& server, bool engine_held) {
+  const std::string aof_dir =
+      server.config.Get("dir").text() + "/" + server.config.Get("appenddirname").text();
+  const std::string manifest_path =
+      aof_dir + "/" + server.config.Get("appendfilename").text() + ".manifest";
+  std::ifstream in(manifest_path, std::ios::binary);
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::optional<AofManifest> manifest = AofManifest::Parse(text);
+  std::string error;
+  if (!in || !manifest || manifest->Base() == nullptr) {
+    error = "The AOF manifest " + manifest_path + " is missing or names no base file";
+  } else {
+    for (const AofManifest::File& file : manifest->files) {
+      struct stat info;
+      if (file.type == 'i' && ::stat((aof_dir + "/" + file.name).c_str(), &info) == 0 &&
+          info.st_size > 0) {
+        error = "respd does not load AOF files of commands (" + file.name + ")";
+      }
+    }
+  }
+  if (error.empty()) {
+    // The databases were emptied; Redis's emptyData drops the libraries with them.
+    auto engine_lock = LockEngine(server, engine_held);
+    server.scripting.FlushLibraries();
+  }
+  if (error.empty() &&
+      LoadFile(server, aof_dir + "/" + manifest->Base()->name, /*merge=*/false,
+               /*replace_libraries=*/true, engine_held, &error)) {
+    spdlog::warn("Append Only File loaded by DEBUG LOADAOF");
+    return true;
+  }
+  spdlog::warn("{}", error);
+  return false;
 }
 
 bool Persistence::LoadForReload(ServerContext& server, bool merge, bool replace_libraries,

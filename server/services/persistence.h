@@ -1,15 +1,18 @@
 // RDB persistence as Redis 7.0 keeps it: SAVE, BGSAVE and the save points of `save`, the file
-// loaded at start-up, the save before a shutdown, DEBUG RELOAD's round trip, and what INFO
-// persistence and LASTSAVE report. The file is `dir`/`dbfilename` (storage/rdb_file.h), written to
-// a temporary file in that directory and renamed over it, as Redis does.
+// loaded at start-up, the save before a shutdown, DEBUG RELOAD's round trip, BGREWRITEAOF's base
+// file and DEBUG LOADAOF, and what INFO persistence and LASTSAVE report. The file is
+// `dir`/`dbfilename` (storage/rdb_file.h), written to a temporary file in that directory and
+// renamed over it, as Redis does.
 //
-// Redis forks for BGSAVE; respd encodes the dataset on the calling thread (a copy that later
-// writes cannot change, as a fork's) and writes it to disk on a background thread. A save point
-// or BGSAVE SCHEDULE that comes due while the shard locks are taken elsewhere waits for a later
-// cron tick.
+// Redis forks a child for BGSAVE and BGREWRITEAOF; respd encodes the dataset on the calling thread
+// (a copy that later writes cannot change, as a fork's) and writes it to disk on a background
+// thread, one job at a time as Redis runs one child. A job that comes due (a save point, a
+// scheduled one) while the shard locks are taken elsewhere waits for a later cron tick.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -43,18 +46,25 @@ class Persistence {
   // Encodes and writes the file now. Call with every shard locked, and say whether this thread
   // holds the script engine's mutex (a command called from a script). False on failure (logged).
   bool Save(ServerContext& server, SaveKind kind, bool engine_held);
-  // BGSAVE: encodes now and writes on a background thread. Call with every shard locked. False
-  // if one is running already.
-  bool StartBackgroundSave(ServerContext& server);
-  bool background_save_running() const;
-  // BGSAVE SCHEDULE, or BGSAVE inside MULTI: the cron starts it.
-  void ScheduleBackgroundSave();
-  // FLUSHALL and SHUTDOWN stop a background save; its temporary file is removed.
-  void CancelBackgroundSave();
+  // The background job running (Redis's child_type).
+  enum class Job : uint8_t { kNone, kSave, kAofRewrite };
+  Job background_job() const;
+  // BGSAVE, or with kAofRewrite BGREWRITEAOF (an AOF base file in RDB form, and the manifest that
+  // names it): encodes now and writes on a background thread. Call with every shard locked. False
+  // if a job is running already.
+  bool StartBackgroundJob(ServerContext& server, Job job);
+  // BGSAVE SCHEDULE, or either command while a job runs or inside MULTI: the cron starts it.
+  void ScheduleBackgroundJob(Job job);
+  // Stops the running job if it is `job` (FLUSHALL stops a background save; a shutdown any job);
+  // its temporary file is removed.
+  void CancelBackgroundJob(Job job);
 
   // DEBUG RELOAD's load: the file into the (flushed or not) databases; false if it cannot be read,
   // a key is already present without `merge` or a library without `replace_libraries`.
   bool LoadForReload(ServerContext& server, bool merge, bool replace_libraries, bool engine_held);
+  // DEBUG LOADAOF with AOF off: the base file the manifest names, into the emptied databases.
+  // False if there is none or it is not one respd reads (an AOF of commands).
+  bool LoadAofBase(ServerContext& server, bool engine_held);
 
   // Before a shutdown: saves when Redis does (save points set or SAVE given, NOSAVE not given),
   // stopping a background save first. Takes the shard locks. False if the save failed.
@@ -65,13 +75,19 @@ class Persistence {
   void Cron(ServerContext& server);
 
   // INFO persistence and LASTSAVE.
+  struct JobStatus {
+    bool running;
+    bool scheduled;
+    bool last_ok;
+    int64_t last_seconds;     // -1 before the first
+    int64_t current_seconds;  // -1 when none runs
+    uint64_t count;
+  };
   struct Status {
     int64_t last_save_s;
-    bool background_running;
-    bool last_background_ok;
-    int64_t last_background_seconds;     // -1 before the first
-    int64_t current_background_seconds;  // -1 when none runs
-    uint64_t saves;
+    JobStatus save;
+    JobStatus aof_rewrite;
+    uint64_t aof_rewrite_failures;  // in a row
     uint64_t keys_loaded;
     uint64_t keys_expired_at_load;
   };
@@ -82,15 +98,20 @@ class Persistence {
   struct Writer;
 
   std::string FilePath(Config& config) const;
+  // The work of a background job, run on its thread: true on success.
+  std::function<bool(const std::atomic<bool>& cancel)> AofRewriteWork(ServerContext& server,
+                                                                      std::string bytes);
   // The dataset and function libraries as file bytes.
   std::string Encode(ServerContext& server, bool engine_held);
   // Loads the file at `path` into the store; false and `error` set if it cannot.
   bool LoadFile(ServerContext& server, const std::string& path, bool merge,
                 bool replace_libraries, bool engine_held, std::string* error);
-  bool StartBackgroundSaveLocked(ServerContext& server);
-  void CancelBackgroundSaveLocked();
-  void FinishBackgroundSave(ServerContext& server);
+  bool StartBackgroundJobLocked(ServerContext& server, Job job);
+  void CancelBackgroundJobLocked(Job job);
+  void FinishBackgroundJob(ServerContext& server);
   bool SavePointDue(ServerContext& server, int64_t now_s) const;
+  // Which job the cron should start now, if any.
+  Job DueJob(ServerContext& server, int64_t now_s) const;
 
   // Guards what follows: commands on any I/O thread and the first thread's cron use it. Taken
   // after the shard locks, before the script engine's mutex.
@@ -100,7 +121,12 @@ class Persistence {
   bool last_background_ok_ = true;
   int64_t last_background_seconds_ = -1;
   int64_t last_background_try_s_ = 0;
-  bool scheduled_ = false;
+  bool save_scheduled_ = false;
+  bool aof_rewrite_scheduled_ = false;
+  bool last_aof_rewrite_ok_ = true;
+  int64_t last_aof_rewrite_seconds_ = -1;
+  uint64_t aof_rewrites_ = 0;
+  uint64_t aof_rewrite_failures_ = 0;
   uint64_t keys_loaded_ = 0;
   uint64_t keys_expired_at_load_ = 0;
   std::unique_ptr<Writer> writer_;

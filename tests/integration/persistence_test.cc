@@ -237,6 +237,63 @@ TEST(PersistenceTest, CorruptFileStopsTheStart) {
   EXPECT_NE(text.find("Short read"), std::string::npos) << text;
 }
 
+// Waits (bounded) until INFO persistence shows `field` at `value`.
+bool InfoReaches(RespClient& c, const std::string& field, const std::string& value) {
+  for (int i = 0; i < 500; ++i) {
+    if (InfoField(c, field) == value) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  return false;
+}
+
+std::string ReadText(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+}
+
+TEST(PersistenceTest, BgrewriteaofWritesABaseFileThatDebugLoadaofReads) {
+  TempDir dir;
+  ServerProcess server =
+      ServerProcess::StartRespd({"--dir", dir.path(), "--save", "", "--enable-debug-command", "yes"});
+  ASSERT_TRUE(server.running());
+  RespClient c;
+  ASSERT_TRUE(c.Connect(server.port()));
+  Populate(c);
+  std::string digest = Digest(c);
+  EXPECT_EQ(c.Command({"BGREWRITEAOF"}), "+Background append only file rewriting started\r\n");
+  ASSERT_TRUE(InfoReaches(c, "aof_rewrite_in_progress", "0"));
+  EXPECT_EQ(InfoField(c, "aof_last_bgrewrite_status"), "ok");
+  EXPECT_EQ(InfoField(c, "aof_rewrites"), "1");
+  const std::string aof_dir = dir.path() + "/appendonlydir";
+  EXPECT_EQ(ReadText(aof_dir + "/appendonly.aof.manifest"),
+            "file appendonly.aof.1.base.rdb seq 1 type b\n");
+  // A second rewrite replaces the base and removes the first.
+  EXPECT_EQ(c.Command({"BGREWRITEAOF"}), "+Background append only file rewriting started\r\n");
+  ASSERT_TRUE(InfoReaches(c, "aof_rewrites", "2"));
+  ASSERT_TRUE(InfoReaches(c, "aof_rewrite_in_progress", "0"));
+  EXPECT_EQ(ReadText(aof_dir + "/appendonly.aof.manifest"),
+            "file appendonly.aof.2.base.rdb seq 2 type b\n");
+  EXPECT_FALSE(std::filesystem::exists(aof_dir + "/appendonly.aof.1.base.rdb"));
+
+  ASSERT_EQ(c.Command({"FLUSHALL"}), "+OK\r\n");
+  ASSERT_EQ(c.Command({"SET", "gone", "after-loadaof"}), "+OK\r\n");
+  EXPECT_EQ(c.Command({"DEBUG", "LOADAOF"}), "+OK\r\n");
+  EXPECT_EQ(c.Command({"EXISTS", "gone"}), ":0\r\n");
+  EXPECT_EQ(Digest(c), digest);
+  ExpectPopulated(c);
+
+  // Inside MULTI both are scheduled; the cron runs the rewrite first, then the save.
+  ASSERT_EQ(c.Command({"MULTI"}), "+OK\r\n");
+  ASSERT_EQ(c.Command({"BGREWRITEAOF"}), "+QUEUED\r\n");
+  ASSERT_EQ(c.Command({"BGSAVE"}), "+QUEUED\r\n");
+  EXPECT_EQ(c.Command({"EXEC"}),
+            "*2\r\n+Background append only file rewriting scheduled\r\n"
+            "+Background saving scheduled\r\n");
+  EXPECT_TRUE(InfoReaches(c, "rdb_saves", "1"));
+  EXPECT_TRUE(InfoReaches(c, "rdb_bgsave_in_progress", "0"));
+  EXPECT_EQ(InfoField(c, "aof_rewrites"), "3");
+}
+
 class PersistenceDifferentialTest : public ::testing::Test {
  protected:
   void SetUp() override { RESPD_REQUIRE_REDIS_SERVER(); }
@@ -280,6 +337,29 @@ TEST_F(PersistenceDifferentialTest, RespdLoadsRedisFile) {
   ASSERT_TRUE(respd.running());
   RespClient c;
   ASSERT_TRUE(c.Connect(respd.port()));
+  EXPECT_EQ(Digest(c), digest);
+  ExpectPopulated(c);
+}
+
+// redis-server with AOF on starts from the base file and manifest respd's BGREWRITEAOF wrote.
+TEST_F(PersistenceDifferentialTest, RedisStartsFromRespdAofBase) {
+  TempDir dir;
+  std::string digest;
+  {
+    ServerProcess respd = ServerProcess::StartRespd(
+        {"--dir", dir.path(), "--save", "", "--enable-debug-command", "yes"});
+    RespClient c;
+    ASSERT_TRUE(c.Connect(respd.port()));
+    Populate(c);
+    digest = Digest(c);
+    ASSERT_EQ(c.Command({"BGREWRITEAOF"}), "+Background append only file rewriting started\r\n");
+    ASSERT_TRUE(InfoReaches(c, "aof_rewrite_in_progress", "0"));
+  }
+  ServerProcess redis = ServerProcess::StartRedis(
+      {"--dir", dir.path(), "--appendonly", "yes", "--enable-debug-command", "yes"});
+  ASSERT_TRUE(redis.running());
+  RespClient c;
+  ASSERT_TRUE(c.Connect(redis.port()));
   EXPECT_EQ(Digest(c), digest);
   ExpectPopulated(c);
 }
