@@ -447,16 +447,12 @@ void CmdReload(CommandContext& ctx) {
 
 // DEBUG LOADAOF: empties the databases and the function libraries, then loads the AOF. With AOF
 // off that is the base file the last BGREWRITEAOF wrote (in RDB form), as in Redis. Redis exits
-// when it cannot load the AOF; respd answers an error and keeps the emptied databases.
+// when it cannot load its AOF; respd answers an error and leaves the dataset as it was.
 void CmdLoadaof(CommandContext& ctx) {
-  ServerContext& server = ctx.server;
-  for (int i = 0; i < server.store.num_databases(); ++i) server.store.db(i).Clear();
-  server.tracking.InvalidateAll();
   const bool engine_held = ctx.mode == ExecutionMode::kScript;
-  if (!server.persistence.LoadAofBase(server, engine_held)) {
+  if (!ctx.server.persistence.LoadAofBase(ctx.server, engine_held)) {
     return ctx.reply.Error("ERR Error trying to load the AOF");
   }
-  server.store.ResetDirty();
   ctx.reply.Ok();
 }
 

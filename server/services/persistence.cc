@@ -238,9 +238,20 @@ bool Persistence::StartBackgroundJobLocked(ServerContext& server, Job job) {
     work = AofRewriteWork(server, Encode(server, /*engine_held=*/false));
     spdlog::info("Background append only file rewriting started");
   }
+  // rdb-key-save-delay: Redis's child waits that long after each key, so tests can see it run.
+  const int64_t delay_us = server.config.Get("rdb-key-save-delay").number();
+  uint64_t keys = 0;
+  for (int i = 0; i < server.store.num_databases(); ++i) keys += server.store.db(i).Size();
+  const auto delay = std::chrono::microseconds(delay_us > 0 ? delay_us * static_cast<int64_t>(keys) : 0);
   Writer* w = writer.get();
-  w->thread = std::thread([w, work = std::move(work)] {
-    w->ok.store(work(w->cancel), std::memory_order_relaxed);
+  w->thread = std::thread([w, work = std::move(work), delay] {
+    const auto until = std::chrono::steady_clock::now() + delay;
+    while (std::chrono::steady_clock::now() < until && !w->cancel.load(std::memory_order_relaxed)) {
+      std::this_thread::sleep_for(std::min<std::chrono::steady_clock::duration>(
+          until - std::chrono::steady_clock::now(), std::chrono::milliseconds(10)));
+    }
+    w->ok.store(!w->cancel.load(std::memory_order_relaxed) && work(w->cancel),
+                std::memory_order_relaxed);
     w->done.store(true, std::memory_order_release);
   });
   writer_ = std::move(writer);
@@ -400,24 +411,28 @@ bool Persistence::SaveBeforeShutdown(ServerContext& server, bool save_flag, bool
   return Save(server, kInternalSave, /*engine_held=*/false);
 }
 
-bool Persistence::LoadFile(ServerContext& server, const std::string& path, bool merge,
-                           bool replace_libraries, bool engine_held, std::string* error) {
+std::optional<storage::rdb::FileContents> Persistence::ReadFile(ServerContext& server,
+                                                               const std::string& path,
+                                                               std::string* error) {
   std::ifstream in(path, std::ios::binary);
   if (!in) {
     *error = "Fatal error loading the DB: " + ErrnoText(errno) + ". Exiting.";
-    return false;
+    return std::nullopt;
   }
   std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  std::optional<storage::rdb::FileContents> contents = storage::rdb::DecodeFile(
-      bytes, server.store.num_databases(), RdbLoadLimits(server.config),
-      server.config.Get("rdbchecksum").text() == "yes", error);
-  if (!contents) return false;
-  if (!contents->redis_version.empty()) {
-    spdlog::info("Loading RDB produced by version {}", contents->redis_version);
+  return storage::rdb::DecodeFile(bytes, server.store.num_databases(),
+                                  RdbLoadLimits(server.config),
+                                  server.config.Get("rdbchecksum").text() == "yes", error);
+}
+
+bool Persistence::Apply(ServerContext& server, storage::rdb::FileContents& contents, bool merge,
+                        bool replace_libraries, bool engine_held, std::string* error) {
+  if (!contents.redis_version.empty()) {
+    spdlog::info("Loading RDB produced by version {}", contents.redis_version);
   }
   {
     auto engine_lock = LockEngine(server, engine_held);
-    for (const std::string& code : contents->libraries) {
+    for (const std::string& code : contents.libraries) {
       std::string name;
       std::string failure = server.scripting.LoadLibrary(code, replace_libraries, &name);
       if (!failure.empty()) {
@@ -427,7 +442,7 @@ bool Persistence::LoadFile(ServerContext& server, const std::string& path, bool 
     }
   }
   size_t loaded = 0, expired = 0;
-  if (!storage::rdb::LoadKeys(server.store, *contents, server.clock.NowMs(), merge,
+  if (!storage::rdb::LoadKeys(server.store, contents, server.clock.NowMs(), merge,
                               LfuPolicy(server.config), &loaded, &expired)) {
     *error = "RDB has a key that is already in the database";
     return false;
@@ -437,6 +452,12 @@ bool Persistence::LoadFile(ServerContext& server, const std::string& path, bool 
   keys_expired_at_load_ = expired;
   spdlog::info("Done loading RDB, keys loaded: {}, keys expired: {}.", loaded, expired);
   return true;
+}
+
+bool Persistence::LoadFile(ServerContext& server, const std::string& path, bool merge,
+                           bool replace_libraries, bool engine_held, std::string* error) {
+  std::optional<storage::rdb::FileContents> contents = ReadFile(server, path, error);
+  return contents && Apply(server, *contents, merge, replace_libraries, engine_held, error);
 }
 
 bool Persistence::LoadAtStartup(ServerContext& server) {
@@ -480,19 +501,27 @@ bool Persistence::LoadAofBase(ServerContext& server, bool engine_held) {
       }
     }
   }
-  if (error.empty()) {
-    // The databases were emptied; Redis's emptyData drops the libraries with them.
+  // Read before anything is emptied: an AOF respd cannot load leaves the dataset as it was.
+  std::optional<storage::rdb::FileContents> contents;
+  if (error.empty()) contents = ReadFile(server, aof_dir + "/" + manifest->Base()->name, &error);
+  if (!contents) {
+    spdlog::warn("{}", error);
+    return false;
+  }
+  // Redis's emptyData: the databases and the function libraries.
+  for (int i = 0; i < server.store.num_databases(); ++i) server.store.db(i).Clear();
+  server.tracking.InvalidateAll();
+  {
     auto engine_lock = LockEngine(server, engine_held);
     server.scripting.FlushLibraries();
   }
-  if (error.empty() &&
-      LoadFile(server, aof_dir + "/" + manifest->Base()->name, /*merge=*/false,
-               /*replace_libraries=*/true, engine_held, &error)) {
-    spdlog::warn("Append Only File loaded by DEBUG LOADAOF");
-    return true;
+  if (!Apply(server, *contents, /*merge=*/false, /*replace_libraries=*/true, engine_held, &error)) {
+    spdlog::warn("{}", error);
+    return false;
   }
-  spdlog::warn("{}", error);
-  return false;
+  server.store.ResetDirty();
+  spdlog::warn("Append Only File loaded by DEBUG LOADAOF");
+  return true;
 }
 
 bool Persistence::LoadForReload(ServerContext& server, bool merge, bool replace_libraries,

@@ -15,10 +15,12 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 
 #include "server/config/config.h"
+#include "storage/rdb_file.h"
 #include "storage/rdb_value.h"
 
 namespace respd::server {
@@ -62,8 +64,9 @@ class Persistence {
   // DEBUG RELOAD's load: the file into the (flushed or not) databases; false if it cannot be read,
   // a key is already present without `merge` or a library without `replace_libraries`.
   bool LoadForReload(ServerContext& server, bool merge, bool replace_libraries, bool engine_held);
-  // DEBUG LOADAOF with AOF off: the base file the manifest names, into the emptied databases.
-  // False if there is none or it is not one respd reads (an AOF of commands).
+  // DEBUG LOADAOF with AOF off: empties the databases and the libraries and loads the base file
+  // the manifest names. False, with nothing emptied, if there is none or it is not one respd reads
+  // (an AOF of commands).
   bool LoadAofBase(ServerContext& server, bool engine_held);
 
   // Before a shutdown: saves when Redis does (save points set or SAVE given, NOSAVE not given),
@@ -103,7 +106,13 @@ class Persistence {
                                                                       std::string bytes);
   // The dataset and function libraries as file bytes.
   std::string Encode(ServerContext& server, bool engine_held);
-  // Loads the file at `path` into the store; false and `error` set if it cannot.
+  // Reads and decodes the RDB file at `path`; nullopt and `error` set if it cannot.
+  std::optional<storage::rdb::FileContents> ReadFile(ServerContext& server,
+                                                     const std::string& path, std::string* error);
+  // Loads read contents: the libraries, then the keys (see storage::rdb::LoadKeys).
+  bool Apply(ServerContext& server, storage::rdb::FileContents& contents, bool merge,
+             bool replace_libraries, bool engine_held, std::string* error);
+  // ReadFile then Apply.
   bool LoadFile(ServerContext& server, const std::string& path, bool merge,
                 bool replace_libraries, bool engine_held, std::string* error);
   bool StartBackgroundJobLocked(ServerContext& server, Job job);

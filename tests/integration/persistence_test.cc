@@ -260,6 +260,9 @@ TEST(PersistenceTest, BgrewriteaofWritesABaseFileThatDebugLoadaofReads) {
   ASSERT_TRUE(c.Connect(server.port()));
   Populate(c);
   std::string digest = Digest(c);
+  // No AOF yet: refused, and nothing is emptied (Redis exits).
+  EXPECT_EQ(c.Command({"DEBUG", "LOADAOF"}), "-ERR Error trying to load the AOF\r\n");
+  EXPECT_EQ(Digest(c), digest);
   EXPECT_EQ(c.Command({"BGREWRITEAOF"}), "+Background append only file rewriting started\r\n");
   ASSERT_TRUE(InfoReaches(c, "aof_rewrite_in_progress", "0"));
   EXPECT_EQ(InfoField(c, "aof_last_bgrewrite_status"), "ok");
@@ -292,6 +295,33 @@ TEST(PersistenceTest, BgrewriteaofWritesABaseFileThatDebugLoadaofReads) {
   EXPECT_TRUE(InfoReaches(c, "rdb_saves", "1"));
   EXPECT_TRUE(InfoReaches(c, "rdb_bgsave_in_progress", "0"));
   EXPECT_EQ(InfoField(c, "aof_rewrites"), "3");
+}
+
+// rdb-key-save-delay keeps a background save running, as Redis's suite uses it: while it runs,
+// SAVE and BGSAVE are refused, BGREWRITEAOF waits for it, and FLUSHALL stops it.
+TEST(PersistenceTest, RunningBackgroundSaveIsReportedAndStopped) {
+  TempDir dir;
+  ServerProcess server = ServerProcess::StartRespd(
+      {"--dir", dir.path(), "--save", "", "--rdb-key-save-delay", "1000000"});
+  ASSERT_TRUE(server.running());
+  RespClient c;
+  ASSERT_TRUE(c.Connect(server.port()));
+  for (int i = 0; i < 10; ++i) ASSERT_EQ(c.Command({"SET", "k" + std::to_string(i), "v"}), "+OK\r\n");
+  EXPECT_EQ(c.Command({"BGSAVE"}), "+Background saving started\r\n");
+  EXPECT_EQ(InfoField(c, "rdb_bgsave_in_progress"), "1");
+  EXPECT_EQ(InfoField(c, "rdb_current_bgsave_time_sec"), "0");
+  EXPECT_EQ(c.Command({"SAVE"}), "-ERR Background save already in progress\r\n");
+  EXPECT_EQ(c.Command({"BGSAVE"}), "-ERR Background save already in progress\r\n");
+  EXPECT_EQ(c.Command({"BGREWRITEAOF"}), "+Background append only file rewriting scheduled\r\n");
+  EXPECT_EQ(InfoField(c, "aof_rewrite_scheduled"), "1");
+  ASSERT_EQ(c.Command({"FLUSHALL"}), "+OK\r\n");
+  EXPECT_EQ(InfoField(c, "rdb_bgsave_in_progress"), "0");
+  EXPECT_FALSE(std::filesystem::exists(dir.path() + "/dump.rdb"));
+  // Nothing runs now: the cron starts the scheduled rewrite of the empty dataset.
+  EXPECT_TRUE(InfoReaches(c, "aof_rewrites", "1"));
+  EXPECT_TRUE(InfoReaches(c, "aof_rewrite_in_progress", "0"));
+  EXPECT_EQ(InfoField(c, "aof_rewrite_scheduled"), "0");
+  EXPECT_EQ(InfoField(c, "aof_last_bgrewrite_status"), "ok");
 }
 
 class PersistenceDifferentialTest : public ::testing::Test {
