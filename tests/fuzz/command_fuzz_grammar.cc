@@ -23,10 +23,12 @@ const std::map<std::string, CompareRule, std::less<>>& Rules() {
       // Without replicas, any WAIT a mutation gives a timeout of 0 (or a huge one) never answers
       // (tests/differential/scripts/wait_replicas.txt covers it).
       {"wait", {Compare::kSkip}},
-      // Redis's background save is a child process that ends on its own time: whether SAVE or
-      // BGSAVE finds one still running is timing (tests/integration/persistence_test.cc).
+      // Redis's background save or AOF rewrite is a child process that ends on its own time:
+      // whether SAVE, BGSAVE or BGREWRITEAOF finds one still running is timing
+      // (tests/integration/persistence_test.cc covers them).
       {"save", {Compare::kSkip}},
       {"bgsave", {Compare::kSkip}},
+      {"bgrewriteaof", {Compare::kSkip}},
       // A subscription answers with one frame per channel while the fuzzer reads one reply per
       // command, and a RESP2 subscriber refuses everything else for the rest of the session
       // (tests/differential/scripts/pubsub_*.txt cover them).
