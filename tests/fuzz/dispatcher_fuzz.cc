@@ -15,9 +15,11 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <memory>
 #include <string>
 #include <string_view>
+#include <system_error>
 #include <vector>
 
 #include "protocol/reply_reader.h"
@@ -79,13 +81,33 @@ bool Skipped(const CommandSpec& spec, const std::vector<std::string>& argv) {
   return false;
 }
 
+// The process's scratch directory for RDB files, removed when the process exits.
+struct ScratchDir {
+  std::string path = "/tmp/respd-dispatcher-fuzz-XXXXXX";
+  ScratchDir() {
+    if (mkdtemp(path.data()) == nullptr) std::abort();
+  }
+  ~ScratchDir() {
+    std::error_code ignored;
+    std::filesystem::remove_all(path, ignored);
+  }
+};
+
+const std::string& RdbDir() {
+  static const ScratchDir dir;
+  return dir.path;
+}
+
 // One server, built per input the way CommandTest builds it.
 class Harness {
  public:
   Harness() {
     // A script is BUSY at its first hook call, and the hook below kills it there: loops end fast.
+    // RDB files (SAVE, BGSAVE, BGREWRITEAOF) go to one private directory per process; without
+    // save points FLUSHALL does not write one each time.
     if (!config_.Get("proto-max-bulk-len").Set({kProtoMaxBulkLen}).empty() ||
-        !config_.Get("busy-reply-threshold").Set({"0"}).empty()) {
+        !config_.Get("busy-reply-threshold").Set({"0"}).empty() ||
+        !config_.Get("save").Set({""}).empty() || !config_.Get("dir").Set({RdbDir()}).empty()) {
       std::abort();
     }
     server_ = std::make_unique<respd::server::ServerContext>(config_, clock_);

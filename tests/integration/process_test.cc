@@ -52,7 +52,8 @@ TEST(ProcessTest, PortZeroPicksAFreePortAndLogsIt) {
   posix_spawn_file_actions_adddup2(&actions, out[1], STDOUT_FILENO);
   posix_spawn_file_actions_adddup2(&actions, out[1], STDERR_FILENO);
   std::string binary = RESPD_BINARY;
-  std::vector<std::string> args = {binary, "--port", "0", "--bind", "127.0.0.1"};
+  // No save points: the process runs in the test's directory and must leave no dump.rdb there.
+  std::vector<std::string> args = {binary, "--port", "0", "--bind", "127.0.0.1", "--save", ""};
   std::vector<char*> argv;
   for (std::string& a : args) argv.push_back(a.data());
   argv.push_back(nullptr);

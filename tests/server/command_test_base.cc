@@ -1,14 +1,29 @@
 // CommandTest fixture: builds the context the way Server does, without the network.
 #include "tests/server/command_test_base.h"
 
+#include <stdlib.h>
+
+#include <filesystem>
+#include <system_error>
+
 #include "server/composition.h"
 
 namespace respd::server {
 
 CommandTest::CommandTest() {
+  std::string scratch = "/tmp/respd-command-test-XXXXXX";
+  if (mkdtemp(scratch.data()) != nullptr) rdb_dir_ = scratch;
+  EXPECT_EQ(config_.Get("dir").Set({rdb_dir_}), "");
   server_ = std::make_unique<ServerContext>(config_, clock_);
   Compose(*server_);
   clock_.FreezeAt(1'700'000'000'000'000);  // a fixed instant: TTL arithmetic in tests is exact
+}
+
+CommandTest::~CommandTest() {
+  clients_.clear();
+  server_.reset();
+  std::error_code ignored;
+  if (!rdb_dir_.empty()) std::filesystem::remove_all(rdb_dir_, ignored);
 }
 
 std::string CommandTest::Run(std::initializer_list<std::string> args) {

@@ -19,6 +19,7 @@ namespace respd::server {
 class CommandTest : public ::testing::Test {
  protected:
   CommandTest();
+  ~CommandTest() override;
 
   // Runs one command as the test's client and returns its raw reply.
   std::string Run(std::initializer_list<std::string> args);
@@ -26,6 +27,9 @@ class CommandTest : public ::testing::Test {
   // Runs as another client (for cross-client behaviour), created on first use.
   std::string RunAs(int client, const std::vector<std::string>& args);
 
+  // `dir`: a private directory for the RDB files SAVE, FLUSHALL and DEBUG RELOAD write, so tests
+  // run side by side never read each other's.
+  std::string rdb_dir_;
   Config config_;
   storage::Clock clock_;
   std::unique_ptr<ServerContext> server_;
