@@ -110,8 +110,26 @@ std::optional<std::string> LzfCompress(std::string_view in, size_t max_out) {
     return static_cast<size_t>(((h >> (3 * 8 - kLzfHashLog)) - h * 5) & (kLzfHashSize - 1));
   };
   // Positions of earlier 3-byte sequences by hash; 0 is "none" as position 0 is never a
-  // reference in lzf_c.c either.
-  std::vector<uint32_t> table(kLzfHashSize, 0);
+  // reference in lzf_c.c either. The table (256 KiB) is the thread's, all zeros between calls:
+  // zeroing a new one for every string cost ten times the rest of an RDB save. The slots a call
+  // wrote are zeroed again when it returns.
+  struct Table {
+    std::vector<uint32_t> slots = std::vector<uint32_t>(kLzfHashSize, 0);
+    std::vector<size_t> written;
+  };
+  thread_local Table table_of_thread;
+  struct ZeroWrittenOnReturn {
+    Table& t;
+    ~ZeroWrittenOnReturn() {
+      for (size_t slot : t.written) t.slots[slot] = 0;
+      t.written.clear();
+    }
+  } zero_on_return{table_of_thread};
+  std::vector<uint32_t>& table = table_of_thread.slots;
+  const auto remember = [&](size_t slot, size_t position) {
+    table[slot] = static_cast<uint32_t>(position);
+    table_of_thread.written.push_back(slot);
+  };
   // lzf_c.c may write the run byte of an empty literal run one past the output limit (Redis
   // allocates one spare byte); the slack covers that and the unchecked run reservations.
   std::string out(max_out + 8, '\0');
@@ -134,7 +152,7 @@ std::optional<std::string> LzfCompress(std::string_view in, size_t max_out) {
     hval = (hval << 8) | at(ip + 2);
     const size_t slot = hash_index(hval);
     const size_t ref = table[slot];
-    table[slot] = static_cast<uint32_t>(ip);
+    remember(slot, ip);
     if (ref > 0 && ref < ip && ip - ref - 1 < kLzfMaxOffset && at(ref + 2) == at(ip + 2) &&
         at(ref) == at(ip) && at(ref + 1) == at(ip + 1)) {
       const size_t off = ip - ref - 1;
@@ -178,10 +196,10 @@ std::optional<std::string> LzfCompress(std::string_view in, size_t max_out) {
       ip -= 2;
       hval = (at(ip) << 8) | at(ip + 1);
       hval = (hval << 8) | at(ip + 2);
-      table[hash_index(hval)] = static_cast<uint32_t>(ip);
+      remember(hash_index(hval), ip);
       ++ip;
       hval = (hval << 8) | at(ip + 2);
-      table[hash_index(hval)] = static_cast<uint32_t>(ip);
+      remember(hash_index(hval), ip);
       ++ip;
     } else {
       if (op >= max_out) return std::nullopt;
