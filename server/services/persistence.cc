@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cstring>
@@ -12,6 +13,7 @@
 #include <iterator>
 #include <mutex>
 #include <sstream>
+#include <thread>
 #include <vector>
 
 #include <spdlog/spdlog.h>
@@ -79,6 +81,14 @@ bool WriteFile(const std::string& bytes, const std::string& temp, const std::str
 
 int64_t NowSeconds(const ServerContext& server) { return server.clock.NowMs() / 1000; }
 
+// The libraries are read and loaded under the script engine's mutex, as FUNCTION LOAD changes
+// them from any I/O thread; taken after the shard locks, in the order a script takes both, unless
+// the caller runs inside a script, which holds it.
+std::unique_lock<std::timed_mutex> LockEngine(ServerContext& server, bool engine_held) {
+  if (engine_held) return {};
+  return std::unique_lock(server.scripting.mutex());
+}
+
 bool LfuPolicy(Config& config) {
   return config.Get("maxmemory-policy").text().ends_with("-lfu");
 }
@@ -115,23 +125,10 @@ Persistence::Persistence() = default;
 Persistence::~Persistence() { CancelBackgroundJobLocked(Job::kNone); }
 
 std::string Persistence::FilePath(Config& config) const {
-  std::string dir = config.Get("dir").text();
-  std::string name = config.Get("dbfilename").text();
-  if (dir.empty()) return name;
-  return dir.back() == '/' ? dir + name : dir + "/" + name;
+  // dir is absolute and names an existing directory (NormalizeDir), as the temporary files'
+  // paths assume.
+  return config.Get("dir").text() + "/" + config.Get("dbfilename").text();
 }
-
-namespace {
-
-// The libraries are read and loaded under the script engine's mutex, as FUNCTION LOAD changes
-// them from any I/O thread; taken after the shard locks, in the order a script takes both, unless
-// the caller runs inside a script, which holds it.
-std::unique_lock<std::timed_mutex> LockEngine(ServerContext& server, bool engine_held) {
-  if (engine_held) return {};
-  return std::unique_lock(server.scripting.mutex());
-}
-
-}  // namespace
 
 std::string Persistence::Encode(ServerContext& server, bool engine_held) {
   std::vector<std::string> libraries;
