@@ -170,6 +170,13 @@ ParseStatus RespParser::ParseMultibulk(std::string_view input) {
       return ParseStatus::kEmpty;
     }
     const auto reserve = static_cast<size_t>(std::min(count, kMaxArgsReservedUpFront));
+    // Redis frees a client's argv after each command: the room a command of many arguments took
+    // is given back when a smaller one follows, or a connection would keep it for its lifetime
+    // (1.6 MB after SADD of 100,000 members).
+    if (args_.capacity() > static_cast<size_t>(kMaxArgsReservedUpFront) &&
+        count <= kMaxArgsReservedUpFront) {
+      std::vector<std::string_view>().swap(args_);
+    }
     if (args_.capacity() < reserve) args_.reserve(reserve);
     remaining = count;
   }
