@@ -322,8 +322,6 @@ void CmdTime(CommandContext& ctx) {
   ctx.reply.BulkInteger(now_us % 1'000'000);
 }
 
-// respd never saves, so the last save is, as INFO's rdb_last_save_time says, the start.
-
 // respd has no replication: it is always a master at offset 0 with no replicas.
 void CmdRole(CommandContext& ctx) {
   ctx.reply.ArrayHeader(3);
