@@ -57,8 +57,8 @@ class Persistence {
   bool StartBackgroundJob(ServerContext& server, Job job);
   // BGSAVE SCHEDULE, or either command while a job runs or inside MULTI: the cron starts it.
   void ScheduleBackgroundJob(Job job);
-  // Stops the running job if it is `job` (FLUSHALL stops a background save; a shutdown any job);
-  // its temporary file is removed.
+  // Stops the running job if it is `job`, or whichever runs for kNone (FLUSHALL stops a background
+  // save, a shutdown any job); its temporary file is removed.
   void CancelBackgroundJob(Job job);
 
   // DEBUG RELOAD's load: the file into the (flushed or not) databases; false if it cannot be read,
@@ -73,8 +73,8 @@ class Persistence {
   // stopping a background save first. Takes the shard locks. False if the save failed.
   bool SaveBeforeShutdown(ServerContext& server, bool save_flag, bool nosave_flag);
 
-  // On the first I/O thread's cron: reaps a finished background save, starts a scheduled one,
-  // and starts one when a save point is due.
+  // On the first I/O thread's cron: reaps a finished background job, starts a scheduled one, and
+  // starts a save when a save point is due.
   void Cron(ServerContext& server);
 
   // INFO persistence and LASTSAVE.
