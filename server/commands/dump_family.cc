@@ -1,5 +1,5 @@
-// DUMP and RESTORE (Redis's cluster.c): a key's value to and from Redis 7.0's DUMP payload,
-// byte-compatible with redis-server's, through storage/dump_ops.
+// DUMP, RESTORE and RESTORE-ASKING (Redis's cluster.c): a key's value to and from Redis 7.0's DUMP
+// payload, byte-compatible with redis-server's, through storage/dump_ops.
 #include <string>
 #include <string_view>
 
@@ -77,6 +77,14 @@ constexpr CommandSpec kRows[] = {
     {.name = "restore",
      .arity = -4,
      .flags = kWrite | kDenyOom,
+     .first_key = 1,
+     .last_key = 1,
+     .key_step = 1,
+     .handler = CmdRestore},
+    // Redis's cluster migration sends it after ASKING; without cluster support it is RESTORE.
+    {.name = "restore-asking",
+     .arity = -4,
+     .flags = kWrite | kDenyOom | kAsking,
      .first_key = 1,
      .last_key = 1,
      .key_step = 1,

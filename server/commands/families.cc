@@ -30,6 +30,7 @@ void RegisterAllFamilies(CommandTable& table) {
   RegisterLatencyFamily(table);
   RegisterClusterFamily(table);
   RegisterLolwutFamily(table);
+  RegisterModuleFamily(table);
 }
 
 }  // namespace respd::server

@@ -35,6 +35,7 @@ void RegisterMonitorFamily(CommandTable& table);
 void RegisterAclFamily(CommandTable& table);
 void RegisterClusterFamily(CommandTable& table);
 void RegisterLolwutFamily(CommandTable& table);
+void RegisterModuleFamily(CommandTable& table);
 
 // The ACL checks every entry path makes (acl_family.cc), registered at composition.
 AdmissionHook AclAdmissionHook(ServerContext& server);

@@ -53,6 +53,9 @@ enum CommandFlag : uint32_t {
   // Redis refuses these while it loads a dataset asynchronously; respd never does, so the flag is
   // only reported (COMMAND INFO).
   kNoAsyncLoading = 1u << 19,
+  // Redis's CMD_ASKING (a cluster node serves it for a slot it is importing); respd runs without
+  // cluster support, so the flag is only reported (COMMAND INFO).
+  kAsking = 1u << 20,
   // respd: the command reads or writes the whole keyspace (KEYS, SCAN, FLUSHALL, SWAPDB...), so it
   // takes every shard lock.
   kLockAll = 1u << 24,

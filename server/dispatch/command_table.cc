@@ -93,6 +93,7 @@ std::vector<std::string_view> FlagNames(const CommandSpec& spec) {
       // Redis hides may_replicate from COMMAND INFO.
       {kNoMandatoryKeys, "no_mandatory_keys"},
       {kNoAsyncLoading, "no_async_loading"},
+      {kAsking, "asking"},
       {kNoMulti, "no_multi"},
       {kMovableKeys, "movablekeys"},
       {kAllowBusy, "allow_busy"},

@@ -253,7 +253,7 @@ uint32_t Dispatcher::FlagsAsRun(const CommandSpec& spec, Args args,
 
 Refusal Dispatcher::AdmitFromClient(const CommandSpec& spec, Args args, ClientState& client) const {
   // Before authentication, as in Redis.
-  if ((spec.flags & kProtected) && !ProtectedAllowed(client)) return Refusal::kProtected;
+  if ((spec.flags & kProtected) && !ProtectedAllowed(client, args[0])) return Refusal::kProtected;
   if ((spec.flags & kTestControl) && !TestControlsAllowed(client)) return Refusal::kTestControl;
   if (!client.authenticated && !(spec.flags & kNoAuth) && server_.acl.AuthRequired()) {
     return Refusal::kNoAuth;
@@ -369,8 +369,8 @@ bool Dispatcher::AllowedWhileSubscribed(const CommandSpec& spec, Args args) cons
   return IsTopLevelNamed(spec, args, kNames);
 }
 
-bool Dispatcher::ProtectedAllowed(const ClientState& client) const {
-  std::string setting = server_.config.Get("enable-debug-command").text();
+bool Dispatcher::ProtectedAllowed(const ClientState& client, std::string_view command) const {
+  std::string setting = server_.config.Get(ProtectingOption(command)).text();
   return setting == "yes" || (setting == "local" && client.local);
 }
 

@@ -165,8 +165,9 @@ class Dispatcher {
   // `spec` is what args[0] names (not a subcommand: SLOWLOG RESET is no RESET) and is in `names`.
   bool IsTopLevelNamed(const CommandSpec& spec, Args args,
                        std::span<const std::string_view> names) const;
-  // enable-debug-command lets `client` run protected commands (DEBUG).
-  bool ProtectedAllowed(const ClientState& client) const;
+  // enable-debug-command (DEBUG) or enable-module-command (MODULE's LOAD, LOADEX and UNLOAD) lets
+  // `client` run the protected `command`.
+  bool ProtectedAllowed(const ClientState& client, std::string_view command) const;
   // enable-test-controls lets `client` run the RESPD test controls.
   bool TestControlsAllowed(const ClientState& client) const;
 

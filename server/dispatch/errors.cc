@@ -58,6 +58,10 @@ std::string UnknownSubcommandError(std::string_view container, std::string_view 
 
 }  // namespace
 
+std::string_view ProtectingOption(std::string_view command) {
+  return Upper(command) == "MODULE" ? "enable-module-command" : "enable-debug-command";
+}
+
 std::string RefusalText(Refusal refusal, std::span<const std::string_view> args) {
   switch (refusal) {
     case Refusal::kNone:
@@ -71,9 +75,10 @@ std::string RefusalText(Refusal refusal, std::span<const std::string_view> args)
     case Refusal::kWrongSubcommandArity:
       return WrongArityError(FullName(args, true));
     case Refusal::kProtected:
-      return "ERR DEBUG command not allowed. If the enable-debug-command option is set to "
-             "\"local\", you can run it from a local connection, otherwise you need to set this "
-             "option in the configuration file, and then restart the server.";
+      return "ERR " + Upper(args[0]) + " command not allowed. If the " +
+             std::string(ProtectingOption(args[0])) +
+             " option is set to \"local\", you can run it from a local connection, otherwise you "
+             "need to set this option in the configuration file, and then restart the server.";
     case Refusal::kTestControl:
       return "ERR RESPD commands not allowed. If the enable-test-controls option is set to "
              "\"local\", you can run them from a local connection, otherwise you need to set this "

@@ -56,7 +56,7 @@ enum class Refusal : uint8_t {
   kWrongArity,            // of a top-level command ("get")
   kWrongSubcommandArity,  // of a subcommand ("config|get")
   // A client's command (Redis's processCommand).
-  kProtected,  // DEBUG while enable-debug-command does not allow the client
+  kProtected,  // DEBUG or MODULE LOAD... while their enable-*-command does not allow the client
   kTestControl,  // RESPD while enable-test-controls does not allow the client
   kNoAuth,
   kNotAllowedInMulti,
@@ -86,6 +86,10 @@ std::string_view ErrorText(storage::OpStatus status);
 // with: 'a' ", "NOAUTH Authentication required."...). Names in it are taken from `args` as Redis
 // takes them from argv (a subcommand's full name "config|get" from its first two).
 std::string RefusalText(Refusal refusal, std::span<const std::string_view> args);
+
+// The option that lets a client run the protected `command` (Redis's CMD_PROTECTED): MODULE's
+// enable-module-command, DEBUG's enable-debug-command.
+std::string_view ProtectingOption(std::string_view command);
 // What a refused EXEC replies: Redis discards the transaction quoting the refusal, without the
 // generic "ERR " code of the texts it formats itself.
 std::string ExecAbortText(Refusal refusal, std::span<const std::string_view> args);
