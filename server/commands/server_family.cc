@@ -346,6 +346,34 @@ void CmdWait(CommandContext& ctx) {
   ctx.reply.Integer(0);
 }
 
+// FAILOVER [TO host port [FORCE]] [ABORT] [TIMEOUT ms]: Redis's answers for a master without
+// replicas, which respd always is: ABORT finds no failover in progress, and a well-formed request
+// finds no replica to hand over to (replication.c's failoverCommand, in its order).
+void CmdFailover(CommandContext& ctx) {
+  if (ctx.args.size() == 2 && IsKeyword(ctx.args[1], "abort")) {
+    return ctx.reply.Error("ERR No failover in progress.");
+  }
+  ArgParser parser(ctx.args);
+  int64_t timeout_ms = 0;
+  bool to = false, force = false;
+  while (parser.HasNext()) {
+    if (timeout_ms == 0 && parser.Accept("TIMEOUT", 1)) {
+      timeout_ms = parser.NextInt64();
+      parser.FailUnless(timeout_ms > 0, "ERR FAILOVER timeout must be greater than 0");
+    } else if (!to && parser.Accept("TO", 2)) {
+      parser.Next();
+      parser.NextInt64();
+      to = true;
+    } else if (!force && parser.Accept("FORCE")) {
+      force = true;
+    } else {
+      parser.Fail(kErrSyntax);
+    }
+  }
+  if (!parser.Check(ctx)) return;
+  ctx.reply.Error("ERR FAILOVER requires connected replicas.");
+}
+
 // SHUTDOWN [NOSAVE | SAVE] [NOW] [FORCE] [ABORT]. With save points, or SAVE, the RDB file is
 // saved first (a background save is stopped), and a failed save keeps the server up unless FORCE.
 // The server then stops at once, so there is never a shutdown in progress to abort.
@@ -496,6 +524,10 @@ constexpr CommandSpec kRows[] = {
      .flags = kNoscript | kLoading | kStale | kFast,
      .handler = CmdRole},
     {.name = "wait", .arity = 3, .flags = kNoscript, .handler = CmdWait},
+    {.name = "failover",
+     .arity = -1,
+     .flags = kAdmin | kNoscript | kStale,
+     .handler = CmdFailover},
     {.name = "shutdown",
      .arity = -1,
      .flags = kAdmin | kNoscript | kLoading | kStale | kNoMulti | kAllowBusy,
