@@ -10,19 +10,6 @@
 namespace respd::storage::rdb {
 namespace {
 
-// rdb.h's opcodes, which share the type byte's place before a key.
-constexpr uint8_t kOpFunction2 = 245;
-constexpr uint8_t kOpFunctionPreGa = 246;
-constexpr uint8_t kOpModuleAux = 247;
-constexpr uint8_t kOpIdle = 248;
-constexpr uint8_t kOpFreq = 249;
-constexpr uint8_t kOpAux = 250;
-constexpr uint8_t kOpResizeDb = 251;
-constexpr uint8_t kOpExpireTimeMs = 252;
-constexpr uint8_t kOpExpireTime = 253;
-constexpr uint8_t kOpSelectDb = 254;
-constexpr uint8_t kOpEof = 255;
-
 constexpr std::string_view kMagic = "REDIS";
 constexpr size_t kHeaderSize = 9;  // "REDIS" and four version digits
 constexpr size_t kChecksumSize = 8;
@@ -116,7 +103,9 @@ std::optional<FileContents> DecodeFile(std::string_view bytes, int num_databases
   if (version < 1 || version > kVersion) {
     return fail("Can't handle RDB format version " + std::to_string(version));
   }
-  const std::string_view short_read = "Short read or OOM loading DB. Unrecoverable error, aborting now.";
+  const auto truncated = [&] {
+    return fail("Short read or OOM loading DB. Unrecoverable error, aborting now.");
+  };
   Reader r(bytes.substr(kHeaderSize));
   FileContents contents;
   int db = 0;
@@ -124,35 +113,35 @@ std::optional<FileContents> DecodeFile(std::string_view bytes, int num_databases
   int freq = -1;
   while (true) {
     uint8_t type;
-    if (!r.Byte(&type)) return fail(std::string(short_read));
+    if (!r.Byte(&type)) return truncated();
     if (type == kOpEof) break;
     switch (type) {
       case kOpExpireTime: {
         std::string_view bytes;
-        if (!r.Raw(4, &bytes)) return fail(std::string(short_read));
+        if (!r.Raw(4, &bytes)) return truncated();
         uint32_t seconds = 0;
         for (int i = 3; i >= 0; --i) seconds = (seconds << 8) | static_cast<uint8_t>(bytes[i]);
         expire_at = static_cast<int64_t>(static_cast<int32_t>(seconds)) * 1000;
         continue;
       }
       case kOpExpireTimeMs:
-        if (!r.Millis(&expire_at)) return fail(std::string(short_read));
+        if (!r.Millis(&expire_at)) return truncated();
         continue;
       case kOpFreq: {
         uint8_t f;
-        if (!r.Byte(&f)) return fail(std::string(short_read));
+        if (!r.Byte(&f)) return truncated();
         freq = f;
         continue;
       }
       case kOpIdle: {
         uint64_t seconds;
-        if (!r.Length(&seconds)) return fail(std::string(short_read));
+        if (!r.Length(&seconds)) return truncated();
         idle = static_cast<int64_t>(seconds & 0x7fffffffffffffffULL);
         continue;
       }
       case kOpSelectDb: {
         uint64_t index;
-        if (!r.Length(&index)) return fail(std::string(short_read));
+        if (!r.Length(&index)) return truncated();
         if (index >= static_cast<uint64_t>(num_databases)) {
           return fail("FATAL: Data file was created with a Redis server configured to handle more than " +
                       std::to_string(num_databases) + " databases. Exiting");
@@ -162,12 +151,12 @@ std::optional<FileContents> DecodeFile(std::string_view bytes, int num_databases
       }
       case kOpResizeDb: {
         uint64_t ignored;
-        if (!r.Length(&ignored) || !r.Length(&ignored)) return fail(std::string(short_read));
+        if (!r.Length(&ignored) || !r.Length(&ignored)) return truncated();
         continue;
       }
       case kOpAux: {
         std::string name, value;
-        if (!r.String(&name) || !r.String(&value)) return fail(std::string(short_read));
+        if (!r.String(&name) || !r.String(&value)) return truncated();
         if (name == "redis-ver") contents.redis_version = value;
         continue;
       }
@@ -177,7 +166,7 @@ std::optional<FileContents> DecodeFile(std::string_view bytes, int num_databases
         return fail("Pre-release function format not supported.");
       case kOpFunction2: {
         std::string code;
-        if (!r.String(&code)) return fail(std::string(short_read));
+        if (!r.String(&code)) return truncated();
         contents.libraries.push_back(std::move(code));
         continue;
       }
@@ -185,7 +174,7 @@ std::optional<FileContents> DecodeFile(std::string_view bytes, int num_databases
         break;
     }
     std::string key;
-    if (!r.String(&key)) return fail(std::string(short_read));
+    if (!r.String(&key)) return truncated();
     std::optional<Value> value = ReadValue(type, r, limits);
     if (!value) {
       return fail("Bad data format in the value of key '" + key + "' (type " + std::to_string(type) +
@@ -198,7 +187,7 @@ std::optional<FileContents> DecodeFile(std::string_view bytes, int num_databases
   }
   if (version >= kFirstVersionWithChecksum) {
     int64_t trailer;
-    if (!r.Millis(&trailer)) return fail(std::string(short_read));
+    if (!r.Millis(&trailer)) return truncated();
     const uint64_t stored = static_cast<uint64_t>(trailer);
     if (verify_checksum && stored != 0) {
       uint64_t expected = Crc64(0, bytes.substr(0, bytes.size() - r.remaining() - kChecksumSize));

@@ -41,6 +41,21 @@ inline constexpr uint8_t kTypeZSetListpack = 17;
 inline constexpr uint8_t kTypeListQuicklist2 = 18;
 inline constexpr uint8_t kTypeStreamListpacks2 = 19;
 
+// rdb.h's opcodes, which take a value type byte's place in a file or FUNCTION DUMP payload:
+// FUNCTION2 carries a library's code (Redis 7.0), FUNCTION_PRE_GA its release candidates' form
+// (name, engine, an optional description, then the code).
+inline constexpr uint8_t kOpFunction2 = 245;
+inline constexpr uint8_t kOpFunctionPreGa = 246;
+inline constexpr uint8_t kOpModuleAux = 247;
+inline constexpr uint8_t kOpIdle = 248;
+inline constexpr uint8_t kOpFreq = 249;
+inline constexpr uint8_t kOpAux = 250;
+inline constexpr uint8_t kOpResizeDb = 251;
+inline constexpr uint8_t kOpExpireTimeMs = 252;
+inline constexpr uint8_t kOpExpireTime = 253;
+inline constexpr uint8_t kOpSelectDb = 254;
+inline constexpr uint8_t kOpEof = 255;
+
 // Redis's crc64 (Jones polynomial, reflected, initial value `crc`): the DUMP payload trailer.
 uint64_t Crc64(uint64_t crc, std::string_view data);
 

@@ -1,19 +1,10 @@
 // What handlers of several families share besides argument parsing (see handler_support.h).
 #include "server/commands/handler_support.h"
 
-#include <vector>
-
 #include "server/config/config.h"
 #include "server/dispatch/server_context.h"
 
 namespace respd::server {
-
-size_t OptionIndex(std::string_view name) {
-  const std::vector<OptionSpec>& specs = OptionSpecs();
-  size_t i = 0;
-  while (specs[i].name != name) ++i;
-  return i;
-}
 
 int ListMaxListpackSize(const CommandContext& ctx) {
   static const size_t kIndex = OptionIndex("list-max-listpack-size");

@@ -12,10 +12,6 @@
 
 namespace respd::server {
 
-// Position of an option in OptionSpecs(), which is also its position in Config::options(): hot
-// paths read encoding thresholds without a lookup by name.
-size_t OptionIndex(std::string_view name);
-
 // list-max-listpack-size, the node size every list write is given (storage calls it `fill`).
 int ListMaxListpackSize(const CommandContext& ctx);
 

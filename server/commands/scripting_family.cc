@@ -27,10 +27,6 @@ constexpr std::string_view kErrBadNumKeys = "ERR Bad number of keys provided";
 constexpr std::string_view kErrFunctionNotFound = "ERR Function not found";
 constexpr std::string_view kErrRoWithWriteFunction =
     "ERR Can not execute a script with write flag using *_ro command.";
-// The RDB opcodes a FUNCTION DUMP payload introduces a library with (rdb.h): Redis 7.0's (its code)
-// and its release candidates' (name, engine, an optional description, then the code).
-constexpr uint8_t kRdbOpcodeFunction2 = 245;
-constexpr uint8_t kRdbOpcodeFunctionRc = 246;
 
 // The engine's lock, for a command that needs the Lua state, the script cache or the libraries. A
 // script that began after the command was admitted holds it: once that script is past
@@ -424,7 +420,7 @@ void CmdFunctionDump(CommandContext& ctx) {
   if (!lock) return;
   storage::rdb::Writer writer(RdbCompression(ctx.server.config));
   for (const auto& [name, library] : engine.libraries()) {
-    writer.Byte(kRdbOpcodeFunction2);
+    writer.Byte(storage::rdb::kOpFunction2);
     writer.String(library.code);
   }
   ctx.reply.Bulk(storage::rdb::FinishPayload(writer.Take()));
@@ -439,13 +435,13 @@ std::optional<std::string> ReadLibraryCodes(std::string_view payload,
   while (reader.remaining() > storage::rdb::kTrailerSize) {
     uint8_t type;
     if (!reader.Byte(&type)) return "ERR can not read data type";
-    if (type == kRdbOpcodeFunction2) {
+    if (type == storage::rdb::kOpFunction2) {
       std::string code;
       if (!reader.String(&code)) return "ERR Failed loading library payload";
       codes->push_back(std::move(code));
       continue;
     }
-    if (type != kRdbOpcodeFunctionRc) return "ERR given type is not a function";
+    if (type != storage::rdb::kOpFunctionPreGa) return "ERR given type is not a function";
     std::string name, engine_name, description, code;
     uint64_t has_description;
     if (!reader.String(&name)) return "ERR Failed loading library name";

@@ -218,5 +218,8 @@ inline constexpr int64_t kNotifyKeyevent = 1 << 1;  // E
 bool ParseKeyspaceEvents(std::string_view letters, int64_t* flags);
 // The option table, in conf/respd.conf order.
 const std::vector<OptionSpec>& OptionSpecs();
+// Position of an option in OptionSpecs(), which is also its position in Config::options(): hot
+// paths read options without a lookup by name.
+size_t OptionIndex(std::string_view name);
 
 }  // namespace respd::server

@@ -26,6 +26,13 @@ constexpr int64_t kMaxHz = 500;
 
 }  // namespace
 
+size_t OptionIndex(std::string_view name) {
+  const std::vector<OptionSpec>& specs = OptionSpecs();
+  size_t i = 0;
+  while (specs[i].name != name) ++i;
+  return i;
+}
+
 const std::vector<OptionSpec>& OptionSpecs() {
   static const std::vector<OptionSpec> specs = [] {
     std::vector<OptionSpec> all = {

@@ -95,17 +95,25 @@ bool LfuPolicy(Config& config) {
 
 }  // namespace
 
-bool RdbCompression(Config& config) { return config.Get("rdbcompression").text() == "yes"; }
+// DUMP and RESTORE read these on every call: by position, not by a walk of the option table.
+bool RdbCompression(Config& config) {
+  static const size_t kIndex = OptionIndex("rdbcompression");
+  return config.options()[kIndex]->text() == "yes";
+}
 
 storage::rdb::LoadLimits RdbLoadLimits(Config& config) {
-  const auto number = [&](std::string_view name) { return config.Get(name).number(); };
+  static const size_t kHashEntries = OptionIndex("hash-max-listpack-entries");
+  static const size_t kHashValue = OptionIndex("hash-max-listpack-value");
+  static const size_t kZSetEntries = OptionIndex("zset-max-listpack-entries");
+  static const size_t kZSetValue = OptionIndex("zset-max-listpack-value");
+  static const size_t kIntsetEntries = OptionIndex("set-max-intset-entries");
+  static const size_t kListFill = OptionIndex("list-max-listpack-size");
+  const auto number = [&](size_t index) { return config.options()[index]->number(); };
   storage::rdb::LoadLimits limits;
-  limits.hash = {static_cast<size_t>(number("hash-max-listpack-entries")),
-                 static_cast<size_t>(number("hash-max-listpack-value"))};
-  limits.zset = {static_cast<size_t>(number("zset-max-listpack-entries")),
-                 static_cast<size_t>(number("zset-max-listpack-value"))};
-  limits.set_max_intset_entries = static_cast<size_t>(number("set-max-intset-entries"));
-  limits.list_fill = static_cast<int>(number("list-max-listpack-size"));
+  limits.hash = {static_cast<size_t>(number(kHashEntries)), static_cast<size_t>(number(kHashValue))};
+  limits.zset = {static_cast<size_t>(number(kZSetEntries)), static_cast<size_t>(number(kZSetValue))};
+  limits.set_max_intset_entries = static_cast<size_t>(number(kIntsetEntries));
+  limits.list_fill = static_cast<int>(number(kListFill));
   return limits;
 }
 
@@ -235,11 +243,17 @@ bool Persistence::StartBackgroundJobLocked(ServerContext& server, Job job) {
     work = AofRewriteWork(server, Encode(server, /*engine_held=*/false));
     spdlog::info("Background append only file rewriting started");
   }
-  // rdb-key-save-delay: Redis's child waits that long after each key, so tests can see it run.
+  // rdb-key-save-delay: Redis's child waits that long after each key, so tests can see it run
+  // (a negative value, nanoseconds in Redis, is no wait here). Capped at a year, which a clock
+  // in nanoseconds can still add: the largest delay times millions of keys would overflow it.
+  constexpr int64_t kMaxDelayUs = int64_t{365} * 24 * 3600 * 1'000'000;
   const int64_t delay_us = server.config.Get("rdb-key-save-delay").number();
-  uint64_t keys = 0;
-  for (int i = 0; i < server.store.num_databases(); ++i) keys += server.store.db(i).Size();
-  const auto delay = std::chrono::microseconds(delay_us > 0 ? delay_us * static_cast<int64_t>(keys) : 0);
+  int64_t keys = 0;
+  for (int i = 0; i < server.store.num_databases(); ++i) {
+    keys += static_cast<int64_t>(server.store.db(i).Size());
+  }
+  const auto delay = std::chrono::microseconds(
+      delay_us <= 0 || keys == 0 ? 0 : (delay_us > kMaxDelayUs / keys ? kMaxDelayUs : delay_us * keys));
   Writer* w = writer.get();
   w->thread = std::thread([w, work = std::move(work), delay] {
     const auto until = std::chrono::steady_clock::now() + delay;

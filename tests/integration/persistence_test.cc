@@ -327,71 +327,55 @@ TEST(PersistenceTest, RunningBackgroundSaveIsReportedAndStopped) {
 class PersistenceDifferentialTest : public ::testing::Test {
  protected:
   void SetUp() override { RESPD_REQUIRE_REDIS_SERVER(); }
+
+  // Fills `writer`, persists with `persist` (whose reply must be `reply`), waits for a background
+  // rewrite to end, and keeps the dataset's digest; the writer stops when this returns.
+  void WriteDataset(ServerProcess writer, const std::vector<std::string>& persist,
+                    const std::string& reply) {
+    ASSERT_TRUE(writer.running());
+    RespClient c;
+    ASSERT_TRUE(c.Connect(writer.port()));
+    Populate(c);
+    digest_ = Digest(c);
+    ASSERT_EQ(c.Command(persist), reply);
+    ASSERT_TRUE(InfoReaches(c, "aof_rewrite_in_progress", "0"));
+  }
+
+  // `reader` started from what the writer left: the same digest, TTLs and library.
+  void ExpectLoaded(ServerProcess reader) {
+    ASSERT_TRUE(reader.running());
+    RespClient c;
+    ASSERT_TRUE(c.Connect(reader.port()));
+    EXPECT_EQ(Digest(c), digest_);
+    ExpectPopulated(c);
+  }
+
+  TempDir dir_;
+  std::string digest_;
 };
 
 TEST_F(PersistenceDifferentialTest, RedisLoadsRespdFile) {
-  TempDir dir;
-  std::string digest;
-  {
-    ServerProcess respd =
-        ServerProcess::StartRespd({"--dir", dir.path(), "--enable-debug-command", "yes"});
-    RespClient c;
-    ASSERT_TRUE(c.Connect(respd.port()));
-    Populate(c);
-    ASSERT_EQ(c.Command({"SAVE"}), "+OK\r\n");
-    digest = Digest(c);
-  }
-  ServerProcess redis =
-        ServerProcess::StartRedis({"--dir", dir.path(), "--enable-debug-command", "yes"});
-  ASSERT_TRUE(redis.running());
-  RespClient c;
-  ASSERT_TRUE(c.Connect(redis.port()));
-  EXPECT_EQ(Digest(c), digest);
-  ExpectPopulated(c);
+  ASSERT_NO_FATAL_FAILURE(WriteDataset(
+      ServerProcess::StartRespd({"--dir", dir_.path(), "--enable-debug-command", "yes"}),
+      {"SAVE"}, "+OK\r\n"));
+  ExpectLoaded(ServerProcess::StartRedis({"--dir", dir_.path(), "--enable-debug-command", "yes"}));
 }
 
 TEST_F(PersistenceDifferentialTest, RespdLoadsRedisFile) {
-  TempDir dir;
-  std::string digest;
-  {
-    ServerProcess redis =
-        ServerProcess::StartRedis({"--dir", dir.path(), "--enable-debug-command", "yes"});
-    RespClient c;
-    ASSERT_TRUE(c.Connect(redis.port()));
-    Populate(c);
-    ASSERT_EQ(c.Command({"SAVE"}), "+OK\r\n");
-    digest = Digest(c);
-  }
-  ServerProcess respd =
-      ServerProcess::StartRespd({"--dir", dir.path(), "--enable-debug-command", "yes"});
-  ASSERT_TRUE(respd.running());
-  RespClient c;
-  ASSERT_TRUE(c.Connect(respd.port()));
-  EXPECT_EQ(Digest(c), digest);
-  ExpectPopulated(c);
+  ASSERT_NO_FATAL_FAILURE(WriteDataset(
+      ServerProcess::StartRedis({"--dir", dir_.path(), "--enable-debug-command", "yes"}),
+      {"SAVE"}, "+OK\r\n"));
+  ExpectLoaded(ServerProcess::StartRespd({"--dir", dir_.path(), "--enable-debug-command", "yes"}));
 }
 
 // redis-server with AOF on starts from the base file and manifest respd's BGREWRITEAOF wrote.
 TEST_F(PersistenceDifferentialTest, RedisStartsFromRespdAofBase) {
-  TempDir dir;
-  std::string digest;
-  {
-    ServerProcess respd = ServerProcess::StartRespd(
-        {"--dir", dir.path(), "--save", "", "--enable-debug-command", "yes"});
-    RespClient c;
-    ASSERT_TRUE(c.Connect(respd.port()));
-    Populate(c);
-    digest = Digest(c);
-    ASSERT_EQ(c.Command({"BGREWRITEAOF"}), "+Background append only file rewriting started\r\n");
-    ASSERT_TRUE(InfoReaches(c, "aof_rewrite_in_progress", "0"));
-  }
-  ServerProcess redis = ServerProcess::StartRedis(
-      {"--dir", dir.path(), "--appendonly", "yes", "--enable-debug-command", "yes"});
-  ASSERT_TRUE(redis.running());
-  RespClient c;
-  ASSERT_TRUE(c.Connect(redis.port()));
-  EXPECT_EQ(Digest(c), digest);
-  ExpectPopulated(c);
+  ASSERT_NO_FATAL_FAILURE(WriteDataset(
+      ServerProcess::StartRespd(
+          {"--dir", dir_.path(), "--save", "", "--enable-debug-command", "yes"}),
+      {"BGREWRITEAOF"}, "+Background append only file rewriting started\r\n"));
+  ExpectLoaded(ServerProcess::StartRedis(
+      {"--dir", dir_.path(), "--appendonly", "yes", "--enable-debug-command", "yes"}));
 }
 
 }  // namespace
