@@ -17,6 +17,17 @@ thread_local int all_shards_held = 0;
 
 // Redis's dictScan: at most ten empty buckets per requested key before a SCAN call returns.
 constexpr size_t kScanEmptyBucketFactor = 10;
+// A uniform draw in [0, 1) for LFU counters, which Redis takes from rand(): a splitmix64 stream
+// per thread, since a lookup cannot afford a lock or a big generator state.
+double UniformDraw() {
+  thread_local uint64_t state = reinterpret_cast<uintptr_t>(&state);
+  uint64_t z = (state += 0x9e3779b97f4a7c15ULL);
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+  z ^= z >> 31;
+  return static_cast<double>(z >> 11) * 0x1.0p-53;
+}
+
 // RandomEntry gives up on a database that is all expired keys after this many draws.
 constexpr int kRandomKeyMaxTries = 100;
 
@@ -36,6 +47,13 @@ ScopedCommandTime::~ScopedCommandTime() {
   SetCommandTimeMs(previous_ms_);
 }
 
+Database::Database(Store* store, int index) : store_(store), index_(index) {
+  for (size_t i = 0; i < kShardCount; ++i) {
+    shards_[i].footprint = store->shard_footprint(i);
+    shards_[i].table.set_footprint(store->shard_footprint(i));
+  }
+}
+
 Entry* Database::Lookup(std::string_view key, uint64_t hash, Expired expired) {
   Shard& shard = shards_[ShardOfHash(hash)];
   Entry* e = shard.table.Find(key, hash);
@@ -48,13 +66,25 @@ Entry* Database::Lookup(std::string_view key, uint64_t hash, Expired expired) {
 
 bool Database::ReadsMayExpire() const { return !store_->expiry_held(); }
 
+void Database::RecordAccess(Entry* e) const {
+  if (!store_->lfu_clock()) [[likely]] {
+    e->set_lru(LruClock(CommandTimeMs()));
+    return;
+  }
+  e->set_lru(AccessedClock(e, store_->access_clock_policy(), CommandTimeMs(), UniformDraw()));
+}
+
+uint32_t Database::NewKeyClock() const {
+  return storage::NewKeyClock(store_->access_clock_policy(), CommandTimeMs());
+}
+
 Entry* Database::FindRead(std::string_view key, bool touch) {
   Entry* e = FindReadQuiet(key);
   if (e == nullptr) {
     Notify(key, kKeyMissEvent);
     return nullptr;
   }
-  if (touch) e->set_lru(LruClock(CommandTimeMs()));
+  if (touch) RecordAccess(e);
   return e;
 }
 
@@ -70,7 +100,7 @@ Entry* Database::FindReadQuiet(std::string_view key) {
 
 Entry* Database::FindWrite(std::string_view key) {
   Entry* e = Lookup(key, HashBytes(key));
-  if (e != nullptr) e->set_lru(LruClock(CommandTimeMs()));
+  if (e != nullptr) RecordAccess(e);
   return e;
 }
 
@@ -111,14 +141,17 @@ Database::Slot Database::FindSlot(std::string_view key, bool read) {
     store_->Count(e == nullptr ? store_->stats().keyspace_misses : store_->stats().keyspace_hits);
     if (e == nullptr) Notify(key, kKeyMissEvent);
   }
-  if (e != nullptr) e->set_lru(LruClock(CommandTimeMs()));
+  if (e != nullptr) RecordAccess(e);
   return {e, hash};
 }
 
 Entry* Database::SetString(std::string_view key, std::string_view value, int64_t expire_at_ms,
                            bool keep_ttl, StringEncoding encoding) {
   uint64_t hash = HashBytes(key);
-  return SetString({Lookup(key, hash), hash}, key, value, expire_at_ms, keep_ttl, encoding);
+  Entry* old = Lookup(key, hash);
+  // Redis's SET looks the key up for writing first, which counts as an access.
+  if (old != nullptr) RecordAccess(old);
+  return SetString({old, hash}, key, value, expire_at_ms, keep_ttl, encoding);
 }
 
 Entry* Database::SetString(const Slot& slot, std::string_view key, std::string_view value,
@@ -137,7 +170,8 @@ Entry* Database::SetString(const Slot& slot, std::string_view key, std::string_v
     return old;
   }
   Entry* e = Entry::NewString(key, value, expire_at_ms, encoding);
-  e->set_lru(LruClock(CommandTimeMs()));
+  // Redis's dbOverwrite keeps an LFU counter across the new value.
+  e->set_lru(old != nullptr && store_->lfu_clock() ? old->lru() : NewKeyClock());
   if (old != nullptr) {
     shard.table.Replace(old, e, slot.hash);
     FreeEntry(shard, old);
@@ -161,7 +195,7 @@ Entry* Database::AddObject(std::string_view key, std::unique_ptr<Object> object,
     if (Entry* stale = shard.table.Find(key, hash)) ExpireEntry(shard, stale, hash);
   }
   Entry* e = Entry::NewObject(key, std::move(object), expire_at_ms);
-  e->set_lru(LruClock(CommandTimeMs()));
+  e->set_lru(NewKeyClock());
   shard.table.Insert(e, hash);
   if (e->has_expire()) ++shard.volatile_keys;
   ChargeLinked(shard, e);
@@ -331,7 +365,7 @@ void Database::Clear() {
     s.table.Clear();
     s.volatile_keys = 0;
     s.expire_cursor = 0;
-    s.used_bytes.store(0, std::memory_order_relaxed);
+    s.Charge(-s.used_bytes.load(std::memory_order_relaxed));
   }
   if (had_keys) {
     for (KeyspaceObserver* observer : store_->change_observers()) observer->OnDbModified(index_);
@@ -460,6 +494,69 @@ void Database::SwapContents(Database& other) {
   }
 }
 
+const Database::Shard* Database::DrawShard(bool volatile_only, std::mt19937_64& rng) const {
+  auto weight = [volatile_only](const Shard& s) -> size_t {
+    return volatile_only ? static_cast<size_t>(s.volatile_keys) : s.table.size();
+  };
+  size_t total = 0;
+  for (const Shard& s : shards_) total += weight(s);
+  if (total == 0) return nullptr;
+  size_t pick = std::uniform_int_distribution<size_t>(0, total - 1)(rng);
+  for (const Shard& s : shards_) {
+    if (pick < weight(s)) return &s;
+    pick -= weight(s);
+  }
+  return nullptr;
+}
+
+void Database::SampleStored(size_t count, bool volatile_only, std::mt19937_64& rng,
+                            const std::function<void(const Entry*)>& fn) const {
+  const Shard* first = DrawShard(volatile_only, rng);
+  if (first == nullptr || count == 0) return;
+  // From the drawn shard on, each shard once, until `count` keys: one shard's region in a big
+  // database, every key of a small one (as Redis's dictGetSomeKeys, which wraps round its table).
+  size_t found = 0;
+  size_t start = static_cast<size_t>(first - shards_.data());
+  for (size_t i = 0; i < kShardCount && found < count; ++i) {
+    const Shard& shard = shards_[(start + i) % kShardCount];
+    if (volatile_only && shard.volatile_keys == 0) continue;
+    // Redis walks at most count*10 buckets; keys with a TTL may be sparse in a shard that has
+    // some, so those are walked for until found, the whole table at worst.
+    size_t max_buckets = volatile_only ? shard.table.bucket_count() : count * 10;
+    shard.table.WalkFrom(rng(), max_buckets, [&](const Entry* e) {
+      if (volatile_only && !e->has_expire()) return true;
+      fn(e);
+      return ++found < count;
+    });
+  }
+}
+
+const Entry* Database::RandomStored(bool volatile_only, std::mt19937_64& rng) const {
+  const Shard* shard = DrawShard(volatile_only, rng);
+  if (shard == nullptr) return nullptr;
+  if (!volatile_only) return shard->table.Random(rng);
+  const Entry* chosen = nullptr;
+  shard->table.WalkFrom(rng(), shard->table.bucket_count(), [&](const Entry* e) {
+    if (e->has_expire()) chosen = e;
+    return chosen == nullptr;
+  });
+  return chosen;
+}
+
+std::optional<size_t> Database::Evict(std::string_view key, bool volatile_only) {
+  uint64_t hash = HashBytes(key);
+  Shard& shard = shards_[ShardOfHash(hash)];
+  Entry* e = shard.table.Find(key, hash);
+  if (e == nullptr || (volatile_only && !e->has_expire())) return std::nullopt;
+  size_t bytes = memory::ChargedBytes(e);
+  MarkModified(e->key());
+  Notify(e->key(), kEvictedEvent);
+  shard.table.Remove(e->key(), hash);
+  FreeEntry(shard, e);
+  store_->Count(store_->stats().evicted_keys);
+  return bytes;
+}
+
 size_t Database::OverheadMemory() const {
   size_t n = 0;
   for (const Shard& s : shards_) n += s.table.BucketMemory();
@@ -508,6 +605,25 @@ size_t Store::UsedBytes() const {
   size_t n = 0;
   for (const auto& db : databases_) n += db->UsedBytes();
   return n;
+}
+
+size_t Store::Footprint() const {
+  int64_t n = 0;
+  for (const ShardFootprint& shard : footprint_) n += shard.value.load(std::memory_order_relaxed);
+  // A read racing writers on other shards may see a passing negative sum.
+  return static_cast<size_t>(std::max<int64_t>(n, 0));
+}
+
+void Store::SetAccessClockPolicy(const AccessClockPolicy& policy) {
+  lfu_log_factor_.store(policy.log_factor, std::memory_order_relaxed);
+  lfu_decay_minutes_.store(policy.decay_minutes, std::memory_order_relaxed);
+  lfu_clock_.store(policy.lfu, std::memory_order_relaxed);
+}
+
+AccessClockPolicy Store::access_clock_policy() const {
+  return {.lfu = lfu_clock(),
+          .log_factor = lfu_log_factor_.load(std::memory_order_relaxed),
+          .decay_minutes = lfu_decay_minutes_.load(std::memory_order_relaxed)};
 }
 
 ShardLocks::ShardLocks(Store& store, std::span<const std::string_view> keys) {

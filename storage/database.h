@@ -66,6 +66,7 @@ class KeyspaceObserver {
 
 struct KeyspaceStats {
   std::atomic<uint64_t> expired_keys{0};
+  std::atomic<uint64_t> evicted_keys{0};
   std::atomic<uint64_t> keyspace_hits{0};
   std::atomic<uint64_t> keyspace_misses{0};
 };
@@ -74,15 +75,15 @@ class Store;
 
 class Database {
  public:
-  Database(Store* store, int index) : store_(store), index_(index) {}
+  Database(Store* store, int index);
   Database(const Database&) = delete;
   Database& operator=(const Database&) = delete;
 
   int index() const { return index_; }
 
   // Finds a live key (deleting it first if it expired). A read lookup counts keyspace hits and
-  // misses and reports a miss as "keymiss", as Redis's lookupKeyRead does; `touch` refreshes the
-  // LRU clock (EXISTS, TYPE and TTL do not touch, as in Redis).
+  // misses and reports a miss as "keymiss", as Redis's lookupKeyRead does; `touch` records the
+  // access in the key's clock (RecordAccess; EXISTS, TYPE and TTL do not touch, as in Redis).
   Entry* FindRead(std::string_view key, bool touch = true);
   // A read lookup that neither touches nor reports a miss (OBJECT, MEMORY USAGE).
   Entry* FindReadQuiet(std::string_view key);
@@ -187,6 +188,23 @@ class Database {
   void SwapContents(Database& other);
   // Bytes of bucket arrays, for memory reports.
   size_t OverheadMemory() const;
+  // The clock bits a key created now starts with (Redis's createObject).
+  uint32_t NewKeyClock() const;
+
+  // Eviction's view (storage/eviction.h), every shard lock held: stored keys, expired or not, as
+  // Redis's eviction reads its dicts. SampleStored calls fn(entry) for up to `count` keys (with a
+  // TTL when `volatile_only`) from consecutive buckets, from a random start in a shard drawn by
+  // how many such keys it holds, on to the next shards while more are needed (Redis's
+  // dictGetSomeKeys).
+  void SampleStored(size_t count, bool volatile_only, std::mt19937_64& rng,
+                    const std::function<void(const Entry*)>& fn) const;
+  // A random stored key (with a TTL when `volatile_only`), or nullptr when there is none.
+  const Entry* RandomStored(bool volatile_only, std::mt19937_64& rng) const;
+  // Deletes a stored key (only one with a TTL when `volatile_only`) to free memory: WATCH and
+  // tracking are told and "evicted" reported, as Redis's performEvictions does. The bytes the
+  // byte counter lost; nothing when no such key is stored.
+  std::optional<size_t> Evict(std::string_view key, bool volatile_only);
+
   // The byte counter: what the keys of this database cost (memory::ChargedBytes), kept up to
   // date on every insert, replacement, resize and free, and for objects changed in place on Touch.
   // Readable from any thread; exact only under the shard locks.
@@ -216,12 +234,19 @@ class Database {
     uint64_t expire_cursor = 0;
     // Written under the shard lock only; atomic so that a total read elsewhere is no data race.
     std::atomic<int64_t> used_bytes{0};
+    // The store's footprint for this shard index over every database, under the same lock.
+    std::atomic<int64_t>* footprint = nullptr;
 
     void Charge(int64_t delta) {
       used_bytes.store(used_bytes.load(std::memory_order_relaxed) + delta,
                        std::memory_order_relaxed);
+      footprint->store(footprint->load(std::memory_order_relaxed) + delta,
+                       std::memory_order_relaxed);
     }
   };
+  // A shard drawn at random, each by its weight (keys, or keys with a TTL); nullptr when all
+  // weigh nothing.
+  const Shard* DrawShard(bool volatile_only, std::mt19937_64& rng) const;
 
   // What a lookup does with an expired key: a write deletes it whatever happens (it may add the
   // key again); a read only hides it while expiry is held.
@@ -229,6 +254,8 @@ class Database {
   Entry* Lookup(std::string_view key, uint64_t hash, Expired expired = Expired::kDelete);
   // Whether read paths may delete the expired keys they meet now.
   bool ReadsMayExpire() const;
+  // A lookup's access: the LRU clock, or under an LFU policy the counter (Redis's updateLFU).
+  void RecordAccess(Entry* e) const;
   // Redis's signalModifiedKey: every operation above and Touch call it; typed operations outside
   // reach it through Touch, which also reports what they did.
   void MarkModified(std::string_view key);
@@ -295,10 +322,25 @@ class Store {
 
   void SwapDatabases(int a, int b);
   void FlushAll();
-  // The byte counters of every database: what the keyspace costs, for maxmemory.
+  // The byte counters of every database: what the keys cost.
   size_t UsedBytes() const;
+  // What the keys and the tables holding them cost, in sixteen loads: what maxmemory's estimate
+  // follows between two measures of the process.
+  size_t Footprint() const;
+  std::atomic<int64_t>* shard_footprint(size_t shard) { return &footprint_[shard].value; }
+
+  // How keys keep their clock bits; set when maxmemory-policy or the lfu-* options change.
+  void SetAccessClockPolicy(const AccessClockPolicy& policy);
+  AccessClockPolicy access_clock_policy() const;
+  bool lfu_clock() const { return lfu_clock_.load(std::memory_order_relaxed); }
 
  private:
+  // Before the databases: their tables charge it until they are gone.
+  // One line each: shards are written by different threads.
+  struct alignas(64) ShardFootprint {
+    std::atomic<int64_t> value{0};
+  };
+  std::array<ShardFootprint, kShardCount> footprint_;
   std::vector<std::unique_ptr<Database>> databases_;
   bool locking_;
   std::array<std::timed_mutex, kShardCount> shard_mutexes_;
@@ -308,6 +350,9 @@ class Store {
   std::atomic<int64_t> work_{0};
   KeyspaceStats stats_;
   std::atomic<uint64_t> dirty_{0};
+  std::atomic<bool> lfu_clock_{false};
+  std::atomic<int64_t> lfu_log_factor_{10};
+  std::atomic<int64_t> lfu_decay_minutes_{1};
   std::atomic<bool> expiry_held_{false};
 };
 

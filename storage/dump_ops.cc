@@ -73,7 +73,7 @@ RestoreStatus Restore(Database& db, std::string_view key, std::string_view paylo
     }
   }
   Entry* entry = NewEntry(key, std::move(*value), expire_at);
-  entry->set_lru(LruClock(now));
+  entry->set_lru(db.NewKeyClock());
   SetAccessClock(entry, options.lfu_policy, options.idle_seconds, options.freq, now);
   db.Put(entry);
   db.Notify(key, kRestoreEvent);

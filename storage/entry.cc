@@ -152,14 +152,38 @@ int64_t IdleSeconds(const Entry* entry, int64_t now_ms) {
   return delta;
 }
 
+namespace {
+
+constexpr uint32_t kLfuMinutesMask = 0xffff;
+constexpr uint32_t kLfuCounterMax = 255;
+
+uint32_t LfuMinutes(int64_t now_ms) { return static_cast<uint32_t>(now_ms / 60000) & kLfuMinutesMask; }
+
+}  // namespace
+
 int64_t LfuFrequency(const Entry* entry, int64_t now_ms, int64_t decay_minutes) {
-  constexpr uint32_t kMinutesMask = 0xffff;
   uint32_t then = entry->lru() >> 8;
   int64_t counter = entry->lru() & 0xff;
-  uint32_t now = static_cast<uint32_t>(now_ms / 60000) & kMinutesMask;
-  int64_t elapsed = now >= then ? now - then : (kMinutesMask - then) + now;
+  uint32_t now = LfuMinutes(now_ms);
+  int64_t elapsed = now >= then ? now - then : (kLfuMinutesMask - then) + now;
   int64_t periods = decay_minutes > 0 ? elapsed / decay_minutes : 0;
   return periods > counter ? 0 : counter - periods;
+}
+
+uint32_t NewKeyClock(const AccessClockPolicy& policy, int64_t now_ms) {
+  if (!policy.lfu) return LruClock(now_ms);
+  return (LfuMinutes(now_ms) << 8) | kLfuInitialCounter;
+}
+
+uint32_t AccessedClock(const Entry* entry, const AccessClockPolicy& policy, int64_t now_ms,
+                       double draw) {
+  if (!policy.lfu) return LruClock(now_ms);
+  auto counter = static_cast<uint32_t>(LfuFrequency(entry, now_ms, policy.decay_minutes));
+  if (counter < kLfuCounterMax) {
+    double above_initial = counter > kLfuInitialCounter ? counter - kLfuInitialCounter : 0;
+    if (draw < 1.0 / (above_initial * static_cast<double>(policy.log_factor) + 1)) ++counter;
+  }
+  return (LfuMinutes(now_ms) << 8) | counter;
 }
 
 }  // namespace respd::storage

@@ -126,4 +126,21 @@ int64_t IdleSeconds(const Entry* entry, int64_t now_ms);
 // `decay_minutes` elapsed (Redis's lfu-decay-time, 0: no decay), is what OBJECT FREQ reports.
 int64_t LfuFrequency(const Entry* entry, int64_t now_ms, int64_t decay_minutes = 1);
 
+// How keys keep their 24 clock bits: an LRU clock in seconds, or under an LFU maxmemory-policy
+// the minute and counter above, grown as lfu-log-factor says and decayed by lfu-decay-time.
+struct AccessClockPolicy {
+  bool lfu = false;
+  int64_t log_factor = 10;
+  int64_t decay_minutes = 1;
+};
+// Redis's LFU_INIT_VAL: what a new key's counter starts at, so it is not evicted at once.
+inline constexpr uint32_t kLfuInitialCounter = 5;
+// The clock bits of a key created at `now_ms` (Redis's createObject).
+uint32_t NewKeyClock(const AccessClockPolicy& policy, int64_t now_ms);
+// The clock bits of `entry` after an access at `now_ms`: the LRU clock, or Redis's updateLFU
+// (decay, then a logarithmic increment that happens when `draw`, uniform in [0, 1), falls below
+// 1 / ((counter - 5) * log_factor + 1)).
+uint32_t AccessedClock(const Entry* entry, const AccessClockPolicy& policy, int64_t now_ms,
+                       double draw);
+
 }  // namespace respd::storage

@@ -109,7 +109,7 @@ bool Copy(Database& src, std::string_view from, Database& dst, std::string_view 
   if (copy->type() == ValueType::kString && copy->StringEncodingName() == "int") {
     copy->MarkUnsharedInt();
   }
-  copy->set_lru(LruClock(CommandTimeMs()));
+  copy->set_lru(dst.NewKeyClock());
   LinkAsNew(dst, copy);
   dst.Notify(to, kCopyToEvent);
   dst.AddDirty();

@@ -26,7 +26,7 @@ Entry* KeyTable::Find(std::string_view key, uint64_t hash) const {
 
 void KeyTable::Insert(Entry* entry, uint64_t hash) {
   if (buckets_.empty()) {
-    buckets_.assign(kInitialBuckets, nullptr);
+    SwapBuckets(std::vector<Entry*>(kInitialBuckets, nullptr));
   } else if (size_ >= buckets_.size()) {
     Resize(buckets_.size() * 2);
   }
@@ -71,15 +71,13 @@ void KeyTable::Clear() {
       head = next;
     }
   }
-  buckets_.clear();
-  buckets_.shrink_to_fit();
+  SwapBuckets({});
   size_ = 0;
   chain_bound_ = 0;
 }
 
 void KeyTable::Resize(size_t new_buckets) {
-  std::vector<Entry*> old = std::move(buckets_);
-  buckets_.assign(new_buckets, nullptr);
+  std::vector<Entry*> old = SwapBuckets(std::vector<Entry*>(new_buckets, nullptr));
   for (Entry* head : old) {
     while (head != nullptr) {
       Entry* next = head->next();
@@ -91,6 +89,17 @@ void KeyTable::Resize(size_t new_buckets) {
   }
   chain_bound_ = 0;
   for (Entry* head : buckets_) chain_bound_ = std::max(chain_bound_, ChainLength(head, NextOf));
+}
+
+std::vector<Entry*> KeyTable::SwapBuckets(std::vector<Entry*> buckets) {
+  buckets.swap(buckets_);
+  if (footprint_ != nullptr) {
+    int64_t delta = static_cast<int64_t>(BucketMemory()) -
+                    static_cast<int64_t>(buckets.capacity() * sizeof(Entry*));
+    footprint_->store(footprint_->load(std::memory_order_relaxed) + delta,
+                      std::memory_order_relaxed);
+  }
+  return buckets;
 }
 
 namespace {

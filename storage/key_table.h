@@ -15,6 +15,7 @@
 #pragma once
 
 #include <algorithm>
+#include <atomic>
 #include <bit>
 #include <cstddef>
 #include <cstdint>
@@ -43,6 +44,9 @@ class KeyTable {
   void Replace(Entry* old, Entry* replacement, uint64_t hash);
   // Frees every entry and returns the table to empty.
   void Clear();
+  // A counter the table adds its bucket array's bytes to as it grows and shrinks (written
+  // wherever the table is, so under the same lock).
+  void set_footprint(std::atomic<int64_t>* footprint) { footprint_ = footprint; }
   void Swap(KeyTable& other) {
     buckets_.swap(other.buckets_);
     std::swap(size_, other.size_);
@@ -64,6 +68,20 @@ class KeyTable {
   }
 
   static uint64_t NextCursor(uint64_t cursor, uint64_t mask);
+
+  // Calls fn(entry) for the entries of consecutive buckets from `start` (any number: it wraps) on,
+  // round the end, at most `max_buckets` buckets and never more than the table has, until fn
+  // returns false.
+  template <typename Fn>
+  void WalkFrom(uint64_t start, size_t max_buckets, Fn&& fn) const {
+    size_t walk = std::min(max_buckets, buckets_.size());
+    uint64_t mask = buckets_.size() - 1;
+    for (size_t i = 0; i < walk; ++i) {
+      for (Entry* e = buckets_[(start + i) & mask]; e != nullptr; e = e->next()) {
+        if (!fn(e)) return;
+      }
+    }
+  }
 
   // Cache hints for lookups to come, in steps so that a batch overlaps its misses: first every
   // key's bucket slot, then (the slots cached by then) the first entry of each chain, whose key
@@ -130,6 +148,9 @@ class KeyTable {
     __builtin_prefetch(reinterpret_cast<const char*>(e) + 64);
   }
   void Resize(size_t new_buckets);
+  // Makes `buckets` (empty ones, or none) the bucket array and charges the footprint with the
+  // difference; returns the array it replaced.
+  std::vector<Entry*> SwapBuckets(std::vector<Entry*> buckets);
   size_t IndexOf(uint64_t hash) const { return hash & (buckets_.size() - 1); }
 
   std::vector<Entry*> buckets_;
@@ -137,6 +158,7 @@ class KeyTable {
   // At least the longest chain (see PickUniform): raised by Insert, recomputed by Resize, left
   // high by Remove, which only costs Random a few more draws.
   size_t chain_bound_ = 0;
+  std::atomic<int64_t>* footprint_ = nullptr;
 };
 
 }  // namespace respd::storage

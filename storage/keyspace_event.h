@@ -35,6 +35,7 @@ inline constexpr KeyEvent kDelEvent{kEventGeneric, "del"};
 inline constexpr KeyEvent kExpireEvent{kEventGeneric, "expire"};
 inline constexpr KeyEvent kPersistEvent{kEventGeneric, "persist"};
 inline constexpr KeyEvent kExpiredEvent{kEventExpired, "expired"};
+inline constexpr KeyEvent kEvictedEvent{kEventEvicted, "evicted"};
 inline constexpr KeyEvent kNewKeyEvent{kEventNew, "new"};
 inline constexpr KeyEvent kKeyMissEvent{kEventKeyMiss, "keymiss"};
 

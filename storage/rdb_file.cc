@@ -215,7 +215,7 @@ bool LoadKeys(Store& store, FileContents& contents, int64_t now_ms, bool merge, 
       db.Delete(k.key);
     }
     Entry* entry = NewEntry(k.key, std::move(k.value), k.expire_at_ms);
-    entry->set_lru(LruClock(now_ms));
+    entry->set_lru(db.NewKeyClock());
     SetAccessClock(entry, lfu_policy, k.idle_seconds, k.freq, now_ms);
     db.Put(entry);
     ++*loaded;
