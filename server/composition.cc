@@ -74,7 +74,7 @@ void Compose(ServerContext& server) {
       [&dispatcher = server.dispatcher](const Admission& admission) {
         return dispatcher.AdmitWithinMemory(admission);
       },
-      server.memory_limit.exceeded_switch());
+      server.memory_limit.limit_switch());
   server.dispatcher.AddAdmissionHook(MonitorAdmission(server), server.monitors.active_switch());
   server.dispatcher.AddAdmissionHook(
       [&faults = server.faults](const Admission& admission) { return faults.Admit(admission); },
@@ -95,9 +95,16 @@ void Compose(ServerContext& server) {
       server.journal.enabled_switch());
   server.dispatcher.AddAfterHook(MonitorHook(server), server.monitors.active_switch());
   server.clients.AddDisconnectHook([&server](uint64_t id) { server.leases.ReleaseAll(id); });
-  // The server cron measures memory too; a new limit applies from the next command.
+  // As Redis's CONFIG SET maxmemory, a new limit evicts at once; a new policy waits for the next
+  // command, and the lfu-* options change how keys count accesses. The server cron measures
+  // memory too.
+  server.memory_limit.SetEvictionAllowed(
+      [&server] { return !server.scripting.busy() && !server.pause.active(); });
   server.config.AddChangeHook([&limit = server.memory_limit](const Option& option) {
-    if (option.spec().name == "maxmemory" || option.spec().name == "maxmemory-policy") {
+    std::string_view name = option.spec().name;
+    if (name == "maxmemory") {
+      limit.Refresh(MemoryLimit::Then::kEvict);
+    } else if (name == "maxmemory-policy" || name.starts_with("lfu-")) {
       limit.Refresh();
     }
   });

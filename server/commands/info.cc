@@ -107,6 +107,7 @@ std::string TwoDecimals(double value, std::string_view suffix = "") {
 void InfoMemory(ServerContext& server, InfoWriter& out) {
   MemoryOverhead mh = MeasureMemory(server);
   uint64_t used = mh.total_allocated;
+  server.memory_limit.Observe(used);
   uint64_t system = static_cast<uint64_t>(sysconf(_SC_PHYS_PAGES)) * sysconf(_SC_PAGESIZE);
   uint64_t maxmemory = server.config.Get("maxmemory").unsigned_number();
   auto ratio = [](uint64_t a, uint64_t b) {
@@ -237,10 +238,10 @@ void InfoStats(ServerContext& server, InfoWriter& out) {
   out.Field("expired_stale_perc", "0.00");
   out.Field("expired_time_cap_reached_count", 0);
   out.Field("expire_cycle_cpu_milliseconds", get(stats.expire_cycle_usec) / 1000);
-  out.Field("evicted_keys", 0);
+  out.Field("evicted_keys", get(keyspace.evicted_keys));
   out.Field("evicted_clients", 0);
-  out.Field("total_eviction_exceeded_time", 0);
-  out.Field("current_eviction_exceeded_time", 0);
+  out.Field("total_eviction_exceeded_time", server.memory_limit.TotalExceededMs());
+  out.Field("current_eviction_exceeded_time", server.memory_limit.CurrentExceededMs());
   out.Field("keyspace_hits", get(keyspace.keyspace_hits));
   out.Field("keyspace_misses", get(keyspace.keyspace_misses));
   out.Field("pubsub_channels", static_cast<int64_t>(server.pubsub.ChannelCount()));

@@ -234,9 +234,11 @@ void CmdConfigResetstat(CommandContext& ctx) {
   }
   storage::KeyspaceStats& keyspace = ctx.server.store.stats();
   for (auto* counter :
-       {&keyspace.expired_keys, &keyspace.keyspace_hits, &keyspace.keyspace_misses}) {
+       {&keyspace.expired_keys, &keyspace.evicted_keys, &keyspace.keyspace_hits,
+        &keyspace.keyspace_misses}) {
     counter->store(0, std::memory_order_relaxed);
   }
+  ctx.server.memory_limit.ResetStats();
   ctx.server.command_stats.Reset();
   ctx.server.command_latencies.Reset();
   ctx.reply.Ok();

@@ -199,13 +199,13 @@ const std::vector<OptionSpec>& OptionSpecs() {
         {.name = "maxmemory",
          .kind = OptionKind::kUnsignedMemory,
          .default_value = "0",
-         .help = "memory limit in bytes (0: none); under noeviction, past it writes are refused "
-                 "with OOM (no eviction under any policy)"},
+         .help = "memory limit in bytes (0: none); past it keys are evicted by maxmemory-policy, "
+                 "and writes refused with OOM when none can be"},
         {.name = "maxmemory-policy",
          .kind = OptionKind::kEnum,
          .default_value = "noeviction",
-         .help = "what to do at maxmemory: noeviction refuses writes, the others neither evict "
-                 "nor refuse; decides whether OBJECT FREQ or IDLETIME answers",
+         .help = "which keys maxmemory evicts (noeviction: none, writes are refused); an LFU "
+                 "policy makes keys count accesses (OBJECT FREQ) instead of idle time",
          .choices = {"volatile-lru", "volatile-lfu", "volatile-random", "volatile-ttl",
                      "allkeys-lru", "allkeys-lfu", "allkeys-random", "noeviction"}},
         {.name = "maxmemory-samples",

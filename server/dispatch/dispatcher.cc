@@ -313,6 +313,10 @@ Refusal Dispatcher::AdmitFromScript(const Resolution& resolved, Args args, Clien
 Refusal Dispatcher::AdmitWithinMemory(const Admission& admission) const {
   // Redis does not look at memory while a busy script holds the server: BUSY answers instead.
   if (admission.path != ExecutionMode::kNormal || server_.scripting.busy()) return Refusal::kNone;
+  {
+    TrackingRegistry::ScopedBeforeCommand evicting_before_command;
+    if (server_.memory_limit.MakeRoom()) return Refusal::kNone;
+  }
   if (InMulti(admission.client) && !EndsMultiOrClient(admission.spec, admission.args)) {
     return Refusal::kOom;
   }

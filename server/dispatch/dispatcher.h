@@ -119,9 +119,10 @@ class Dispatcher {
   // min-replicas-to-write decide by them.
   uint32_t FlagsAsRun(const CommandSpec& spec, Args args, const ClientState& client) const;
 
-  // The OOM check of Redis's processCommand, registered at composition as an admission hook
-  // (after ACL, in Redis's order) behind MemoryLimit's switch, so it runs only while used memory
-  // is past maxmemory under noeviction. Then a client's command that may grow memory (denyoom as
+  // The eviction and OOM check of Redis's processCommand, registered at composition as an
+  // admission hook (after ACL, in Redis's order) behind MemoryLimit's switch, so it runs only
+  // while maxmemory is set. MemoryLimit::MakeRoom evicts; when memory stays past the limit with
+  // nothing left to evict, a client's command that may grow memory (denyoom as
   // it would run: EXEC by its queued commands, a script by its declared flags) is refused, and so
   // is everything inside MULTI but EXEC, DISCARD, QUIT and RESET, since queueing grows memory
   // without bound. Other entry paths pass (a script's calls are AdmitFromScript's).

@@ -105,8 +105,9 @@ class ServerContext {
   MonitorRegistry monitors{config};
   // CLIENT PAUSE: the pipeline postpones what it covers.
   ClientPause pause{store, stats.blocked_clients};
-  // maxmemory under noeviction: whether used memory is past it (the pipeline refuses OOM).
-  MemoryLimit memory_limit{config};
+  // maxmemory: evicts before a client's command while used memory is past it, and tells the
+  // pipeline when nothing could be evicted (OOM).
+  MemoryLimit memory_limit{config, store, clock};
   // SLOWLOG's entries, fed by an after hook of the pipeline.
   Slowlog slowlog;
   // LATENCY's events and the per-command histograms of LATENCY HISTOGRAM and INFO latencystats,

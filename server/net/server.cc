@@ -527,7 +527,7 @@ void Server::RunCron(IoThread& thread) {
   if (context_.pause_cron.load(std::memory_order_relaxed)) return;
   if (&thread == threads_[0].get()) context_.pause.CheckTimeout(context_.clock.NowMs());
   if (&thread == threads_[0].get()) context_.tracking.Cron();
-  if (&thread == threads_[0].get()) context_.memory_limit.Refresh();
+  if (&thread == threads_[0].get()) context_.memory_limit.Refresh(MemoryLimit::Then::kContinue);
   // Redis's activeExpireCycle does nothing while clients are paused.
   if (&thread == threads_[0].get() && context_.active_expire.load(std::memory_order_relaxed) &&
       !context_.pause.active()) {

@@ -32,6 +32,9 @@ thread_local OuterCommand outer_command;
 
 thread_local std::vector<int> key_positions;
 
+// TrackingRegistry::ScopedBeforeCommand is alive on this thread.
+thread_local bool before_command = false;
+
 void AppendBulk(std::string& out, std::string_view s) {
   out += '$';
   out += std::to_string(s.size());
@@ -298,12 +301,18 @@ void TrackingRegistry::OnKeyModified(int, std::string_view key) {
         if (reader != current) written_while_read_.emplace(reader, std::string(key));
       }
     }
-    InvalidateLocked(key, /*bcast=*/true, current, /*running=*/true, out);
+    InvalidateLocked(key, /*bcast=*/true, current, /*running=*/!before_command, out);
     // No command on this thread (the expiry cron) would send the BCAST keys after it.
     if (current == 0 && broadcast_pending_.load(std::memory_order_relaxed)) BroadcastLocked(out);
   }
   Deliver(out);
 }
+
+TrackingRegistry::ScopedBeforeCommand::ScopedBeforeCommand() : saved_(before_command) {
+  before_command = true;
+}
+
+TrackingRegistry::ScopedBeforeCommand::~ScopedBeforeCommand() { before_command = saved_; }
 
 void TrackingRegistry::InvalidateLocked(std::string_view key, bool bcast, uint64_t current,
                                         bool running, Outbox& out) {

@@ -108,6 +108,20 @@ class TrackingRegistry : public storage::KeyspaceObserver {
   int64_t TrackingClients() const { return tracking_clients_.load(std::memory_order_relaxed); }
 
   void OnKeyModified(int db, std::string_view key) override;
+
+  // While alive, keys changed on this thread are changed before the running client's command
+  // starts (maxmemory's eviction, Redis's performEvictions): that client's own invalidations go
+  // out at once, ahead of its reply, as Redis sends them before CLIENT_EXECUTING_COMMAND is set.
+  class ScopedBeforeCommand {
+   public:
+    ScopedBeforeCommand();
+    ~ScopedBeforeCommand();
+    ScopedBeforeCommand(const ScopedBeforeCommand&) = delete;
+    ScopedBeforeCommand& operator=(const ScopedBeforeCommand&) = delete;
+
+   private:
+    bool saved_;
+  };
   void OnDbModified(int) override {}
   void OnKeyReady(int, std::string_view) override {}
 

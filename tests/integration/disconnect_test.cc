@@ -34,14 +34,6 @@ std::string Bulk(std::string_view text) {
   return "$" + std::to_string(text.size()) + "\r\n" + std::string(text) + "\r\n";
 }
 
-// The value of `field` in an INFO reply, "" if absent.
-std::string InfoField(const std::string& info, const std::string& field) {
-  size_t at = info.find("\r\n" + field + ":");
-  if (at == std::string::npos) return "";
-  at += field.size() + 3;
-  return info.substr(at, info.find("\r\n", at) - at);
-}
-
 // Polls INFO clients until respd counts `connected` clients of which `blocked` are blocked, or
 // `limit` passes; returns the last INFO reply.
 std::string WaitForClients(RespClient& control, const std::string& connected,

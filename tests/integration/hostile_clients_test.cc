@@ -26,14 +26,6 @@ namespace {
 constexpr int kPollAttempts = 500;
 constexpr auto kPollInterval = std::chrono::milliseconds(20);
 
-// The value of `field` in an INFO reply, "" if absent.
-std::string InfoField(const std::string& info, const std::string& field) {
-  size_t at = info.find("\r\n" + field + ":");
-  if (at == std::string::npos) return "";
-  at += field.size() + 3;
-  return info.substr(at, info.find("\r\n", at) - at);
-}
-
 // Polls INFO clients (bounded) until connected_clients is `count`.
 bool WaitForConnectedClients(RespClient& admin, int count) {
   for (int i = 0; i < kPollAttempts; ++i) {

@@ -65,18 +65,14 @@ void ExpectPopulated(RespClient& c) {
 }
 
 // The value of one INFO persistence field.
-std::string InfoField(RespClient& c, const std::string& field) {
-  std::string info = BulkPayload(c.Command({"INFO", "persistence"}));
-  size_t at = info.find("\r\n" + field + ":");
-  if (at == std::string::npos) return "";
-  at += field.size() + 3;
-  return info.substr(at, info.find("\r\n", at) - at);
+std::string PersistenceField(RespClient& c, const std::string& field) {
+  return InfoField(BulkPayload(c.Command({"INFO", "persistence"})), field);
 }
 
 // Waits (bounded) until no background save runs.
 bool BackgroundSaveEnds(RespClient& c) {
   for (int i = 0; i < 500; ++i) {
-    if (InfoField(c, "rdb_bgsave_in_progress") == "0") return true;
+    if (PersistenceField(c, "rdb_bgsave_in_progress") == "0") return true;
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
   return false;
@@ -100,11 +96,11 @@ TEST(PersistenceTest, SaveThenRestartLoadsEveryKeyTtlAndLibrary) {
     RespClient c;
     ASSERT_TRUE(c.Connect(server.port()));
     Populate(c);
-    EXPECT_NE(InfoField(c, "rdb_changes_since_last_save"), "0");
+    EXPECT_NE(PersistenceField(c, "rdb_changes_since_last_save"), "0");
     EXPECT_EQ(c.Command({"SAVE"}), "+OK\r\n");
-    EXPECT_EQ(InfoField(c, "rdb_changes_since_last_save"), "0");
-    EXPECT_EQ(InfoField(c, "rdb_saves"), "1");
-    EXPECT_EQ(InfoField(c, "rdb_last_bgsave_status"), "ok");
+    EXPECT_EQ(PersistenceField(c, "rdb_changes_since_last_save"), "0");
+    EXPECT_EQ(PersistenceField(c, "rdb_saves"), "1");
+    EXPECT_EQ(PersistenceField(c, "rdb_last_bgsave_status"), "ok");
     digest = Digest(c);
     EXPECT_TRUE(std::filesystem::exists(dir.path() + "/dump.rdb"));
     // Nothing changed since: the shutdown's save writes the same dataset.
@@ -117,8 +113,8 @@ TEST(PersistenceTest, SaveThenRestartLoadsEveryKeyTtlAndLibrary) {
   ASSERT_TRUE(c.Connect(server.port()));
   // Before ExpectPopulated, whose PFCOUNT caches the HLL's cardinality in its string (a write).
   EXPECT_EQ(Digest(c), digest);
-  EXPECT_EQ(InfoField(c, "rdb_last_load_keys_loaded"), "11");
-  EXPECT_EQ(InfoField(c, "rdb_changes_since_last_save"), "0");
+  EXPECT_EQ(PersistenceField(c, "rdb_last_load_keys_loaded"), "11");
+  EXPECT_EQ(PersistenceField(c, "rdb_changes_since_last_save"), "0");
   ExpectPopulated(c);
   EXPECT_NE(server.Output().find("DB loaded from disk"), std::string::npos) << server.Output();
 }
@@ -134,9 +130,9 @@ TEST(PersistenceTest, BgsaveWritesTheFileAndReportsIt) {
   EXPECT_EQ(c.Command({"BGSAVE", "SCHEDULE", "x"}), "-ERR syntax error\r\n");
   EXPECT_EQ(c.Command({"BGSAVE"}), "+Background saving started\r\n");
   ASSERT_TRUE(BackgroundSaveEnds(c));
-  EXPECT_EQ(InfoField(c, "rdb_last_bgsave_status"), "ok");
-  EXPECT_EQ(InfoField(c, "rdb_changes_since_last_save"), "0");
-  EXPECT_EQ(InfoField(c, "rdb_saves"), "1");
+  EXPECT_EQ(PersistenceField(c, "rdb_last_bgsave_status"), "ok");
+  EXPECT_EQ(PersistenceField(c, "rdb_changes_since_last_save"), "0");
+  EXPECT_EQ(PersistenceField(c, "rdb_saves"), "1");
   EXPECT_TRUE(std::filesystem::exists(dir.path() + "/dump.rdb"));
   EXPECT_FALSE(std::filesystem::exists(dir.path() + "/temp-bg-" + std::to_string(server.pid()) +
                                        ".rdb"));
@@ -148,11 +144,11 @@ TEST(PersistenceTest, BgsaveWritesTheFileAndReportsIt) {
   EXPECT_EQ(c.Command({"EXEC"}), "*1\r\n+Background saving scheduled\r\n");
   bool saved = false;
   for (int i = 0; i < 500 && !saved; ++i) {
-    saved = InfoField(c, "rdb_saves") == "2" && InfoField(c, "rdb_bgsave_in_progress") == "0";
+    saved = PersistenceField(c, "rdb_saves") == "2" && PersistenceField(c, "rdb_bgsave_in_progress") == "0";
     if (!saved) std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
   EXPECT_TRUE(saved);
-  EXPECT_EQ(InfoField(c, "rdb_changes_since_last_save"), "0");
+  EXPECT_EQ(PersistenceField(c, "rdb_changes_since_last_save"), "0");
 
   ASSERT_EQ(c.Command({"MULTI"}), "+OK\r\n");
   EXPECT_EQ(c.Command({"SAVE"}), "-ERR Command not allowed inside a transaction\r\n");
@@ -240,7 +236,7 @@ TEST(PersistenceTest, CorruptFileStopsTheStart) {
 // Waits (bounded) until INFO persistence shows `field` at `value`.
 bool InfoReaches(RespClient& c, const std::string& field, const std::string& value) {
   for (int i = 0; i < 500; ++i) {
-    if (InfoField(c, field) == value) return true;
+    if (PersistenceField(c, field) == value) return true;
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
   return false;
@@ -265,8 +261,8 @@ TEST(PersistenceTest, BgrewriteaofWritesABaseFileThatDebugLoadaofReads) {
   EXPECT_EQ(Digest(c), digest);
   EXPECT_EQ(c.Command({"BGREWRITEAOF"}), "+Background append only file rewriting started\r\n");
   ASSERT_TRUE(InfoReaches(c, "aof_rewrite_in_progress", "0"));
-  EXPECT_EQ(InfoField(c, "aof_last_bgrewrite_status"), "ok");
-  EXPECT_EQ(InfoField(c, "aof_rewrites"), "1");
+  EXPECT_EQ(PersistenceField(c, "aof_last_bgrewrite_status"), "ok");
+  EXPECT_EQ(PersistenceField(c, "aof_rewrites"), "1");
   const std::string aof_dir = dir.path() + "/appendonlydir";
   EXPECT_EQ(ReadText(aof_dir + "/appendonly.aof.manifest"),
             "file appendonly.aof.1.base.rdb seq 1 type b\n");
@@ -294,7 +290,7 @@ TEST(PersistenceTest, BgrewriteaofWritesABaseFileThatDebugLoadaofReads) {
             "+Background saving scheduled\r\n");
   EXPECT_TRUE(InfoReaches(c, "rdb_saves", "1"));
   EXPECT_TRUE(InfoReaches(c, "rdb_bgsave_in_progress", "0"));
-  EXPECT_EQ(InfoField(c, "aof_rewrites"), "3");
+  EXPECT_EQ(PersistenceField(c, "aof_rewrites"), "3");
 }
 
 // rdb-key-save-delay keeps a background save running, as Redis's suite uses it: while it runs,
@@ -308,20 +304,20 @@ TEST(PersistenceTest, RunningBackgroundSaveIsReportedAndStopped) {
   ASSERT_TRUE(c.Connect(server.port()));
   for (int i = 0; i < 10; ++i) ASSERT_EQ(c.Command({"SET", "k" + std::to_string(i), "v"}), "+OK\r\n");
   EXPECT_EQ(c.Command({"BGSAVE"}), "+Background saving started\r\n");
-  EXPECT_EQ(InfoField(c, "rdb_bgsave_in_progress"), "1");
-  EXPECT_EQ(InfoField(c, "rdb_current_bgsave_time_sec"), "0");
+  EXPECT_EQ(PersistenceField(c, "rdb_bgsave_in_progress"), "1");
+  EXPECT_EQ(PersistenceField(c, "rdb_current_bgsave_time_sec"), "0");
   EXPECT_EQ(c.Command({"SAVE"}), "-ERR Background save already in progress\r\n");
   EXPECT_EQ(c.Command({"BGSAVE"}), "-ERR Background save already in progress\r\n");
   EXPECT_EQ(c.Command({"BGREWRITEAOF"}), "+Background append only file rewriting scheduled\r\n");
-  EXPECT_EQ(InfoField(c, "aof_rewrite_scheduled"), "1");
+  EXPECT_EQ(PersistenceField(c, "aof_rewrite_scheduled"), "1");
   ASSERT_EQ(c.Command({"FLUSHALL"}), "+OK\r\n");
-  EXPECT_EQ(InfoField(c, "rdb_bgsave_in_progress"), "0");
+  EXPECT_EQ(PersistenceField(c, "rdb_bgsave_in_progress"), "0");
   EXPECT_FALSE(std::filesystem::exists(dir.path() + "/dump.rdb"));
   // Nothing runs now: the cron starts the scheduled rewrite of the empty dataset.
   EXPECT_TRUE(InfoReaches(c, "aof_rewrites", "1"));
   EXPECT_TRUE(InfoReaches(c, "aof_rewrite_in_progress", "0"));
-  EXPECT_EQ(InfoField(c, "aof_rewrite_scheduled"), "0");
-  EXPECT_EQ(InfoField(c, "aof_last_bgrewrite_status"), "ok");
+  EXPECT_EQ(PersistenceField(c, "aof_rewrite_scheduled"), "0");
+  EXPECT_EQ(PersistenceField(c, "aof_last_bgrewrite_status"), "ok");
 }
 
 class PersistenceDifferentialTest : public ::testing::Test {

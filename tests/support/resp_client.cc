@@ -106,6 +106,13 @@ size_t RespFrameLength(std::string_view data, size_t pos) {
   }
 }
 
+std::string InfoField(const std::string& info, const std::string& field) {
+  size_t at = info.find("\r\n" + field + ":");
+  if (at == std::string::npos) return "";
+  at += field.size() + 3;
+  return info.substr(at, info.find("\r\n", at) - at);
+}
+
 std::string BulkPayload(std::string_view frame) {
   size_t start = frame.find("\r\n");
   return std::string(frame.substr(start + 2, frame.size() - start - 4));

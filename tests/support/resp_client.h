@@ -73,6 +73,8 @@ class RespClient {
 // element per key-value pair (key frame followed by value frame) so sorting keeps pairs together;
 // any other frame yields itself. A leading attribute frame is skipped.
 std::vector<std::string> SplitTopLevelElements(std::string_view frame);
+// The value of `field` in an INFO reply (raw frame or payload), "" if absent.
+std::string InfoField(const std::string& info, const std::string& field);
 // The payload of a bulk string frame ("$3\r\nabc\r\n" -> "abc").
 std::string BulkPayload(std::string_view frame);
 // Length of the complete RESP2/RESP3 frame starting at `pos` in `data`, or 0 if it is incomplete.

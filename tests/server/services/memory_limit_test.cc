@@ -1,7 +1,7 @@
-// maxmemory under noeviction through the pipeline: what Redis 7.0.15 counts for an OOM refusal,
-// that only noeviction refuses (respd evicts under no policy), and that the refusal follows the
-// options at once. The replies themselves are compared with redis-server in
-// tests/differential/scripts/maxmemory_oom.txt.
+// maxmemory through the pipeline: what Redis 7.0.15 counts for an OOM refusal, that noeviction
+// refuses at once while the other policies evict first and refuse only with nothing left to free,
+// and that both follow the options at once. The replies themselves are compared with redis-server
+// in tests/differential/scripts/maxmemory_oom.txt and maxmemory_eviction.txt.
 #include "tests/server/command_test_base.h"
 
 namespace respd::server {
@@ -44,24 +44,42 @@ TEST_F(MemoryLimitTest, RefusalsCountAsRejectedCallsAndOomErrors) {
 }
 
 TEST_F(MemoryLimitTest, OnlyNoevictionRefusesAndTheLimitFollowsTheOptionsAtOnce) {
-  const std::atomic<bool>* exceeded = server_->memory_limit.exceeded_switch();
-  EXPECT_FALSE(exceeded->load());
-  EXPECT_EQ(Run({"config", "set", "maxmemory", "1", "maxmemory-policy", "allkeys-lru"}),
-            "+OK\r\n");
-  EXPECT_FALSE(exceeded->load());
+  EXPECT_FALSE(server_->memory_limit.exceeded());
   EXPECT_EQ(Run({"set", "k", "v"}), "+OK\r\n");
-  EXPECT_EQ(Run({"config", "set", "maxmemory-policy", "noeviction"}), "+OK\r\n");
-  EXPECT_TRUE(exceeded->load());
+  EXPECT_EQ(Run({"config", "set", "maxmemory", "1"}), "+OK\r\n");
+  EXPECT_TRUE(server_->memory_limit.exceeded());
   EXPECT_EQ(Run({"set", "k", "v"}), kOom);
+  EXPECT_EQ(Run({"dbsize"}), ":1\r\n");  // noeviction keeps every key
   EXPECT_EQ(Run({"config", "set", "maxmemory", "1gb"}), "+OK\r\n");
-  EXPECT_FALSE(exceeded->load());
+  EXPECT_FALSE(server_->memory_limit.exceeded());
   EXPECT_EQ(Run({"set", "k", "v"}), "+OK\r\n");
   // RESPD RESET puts maxmemory back to its start-up 0 through the same change hook.
   EXPECT_EQ(config_.Get("enable-test-controls").Set({"yes"}), "");
   EXPECT_EQ(Run({"config", "set", "maxmemory", "1"}), "+OK\r\n");
   EXPECT_EQ(Run({"respd", "reset"}), "+OK\r\n");
-  EXPECT_FALSE(exceeded->load());
+  EXPECT_FALSE(server_->memory_limit.exceeded());
   EXPECT_EQ(Run({"set", "k", "v"}), "+OK\r\n");
+}
+
+// A limit below what the server needs empty: CONFIG SET evicts every key the policy may take at
+// once, and the next write, with nothing left to free, is refused.
+TEST_F(MemoryLimitTest, EvictingPoliciesFreeWhatTheyMayThenRefuse) {
+  EXPECT_EQ(Run({"set", "a", "1"}), "+OK\r\n");
+  EXPECT_EQ(Run({"set", "b", "2", "ex", "100"}), "+OK\r\n");
+  EXPECT_EQ(Run({"config", "set", "maxmemory-policy", "volatile-lru", "maxmemory", "1"}),
+            "+OK\r\n");
+  EXPECT_EQ(Run({"exists", "a", "b"}), ":1\r\n");
+  EXPECT_EQ(Run({"set", "c", "3"}), kOom);
+  EXPECT_TRUE(server_->memory_limit.exceeded());
+  EXPECT_EQ(Run({"config", "set", "maxmemory-policy", "allkeys-random"}), "+OK\r\n");
+  EXPECT_EQ(Run({"dbsize"}), ":0\r\n");
+  EXPECT_TRUE(Contains(Run({"info", "stats"}), "evicted_keys:2\r\n"));
+  EXPECT_EQ(Run({"set", "c", "3"}), kOom);
+  EXPECT_EQ(Run({"config", "set", "maxmemory", "0"}), "+OK\r\n");
+  EXPECT_EQ(Run({"config", "resetstat"}), "+OK\r\n");
+  std::string stats = Run({"info", "stats"});
+  EXPECT_TRUE(Contains(stats, "evicted_keys:0\r\n")) << stats;
+  EXPECT_TRUE(Contains(stats, "total_eviction_exceeded_time:0\r\n")) << stats;
 }
 
 TEST_F(MemoryLimitTest, ExecOfQueuedWritesIsAbortedExecOfReadsRuns) {
