@@ -62,6 +62,13 @@ std::string EncodeFile(Store& store, const std::vector<std::string>& libraries,
         keys.Byte(kOpExpireTimeMs);
         keys.Millis(e->expire_at());
       }
+      if (options.key_clock == FileOptions::KeyClock::kIdle) {
+        keys.Byte(kOpIdle);
+        keys.Length(static_cast<uint64_t>(IdleSeconds(e, options.now_ms)));
+      } else if (options.key_clock == FileOptions::KeyClock::kFrequency) {
+        keys.Byte(kOpFreq);
+        keys.Byte(static_cast<uint8_t>(LfuFrequency(e, options.now_ms, options.lfu_decay_minutes)));
+      }
       // The type byte comes first in the value's encoding, before the key.
       Writer value(options.compress);
       WriteEntryValue(*e, value);

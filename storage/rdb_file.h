@@ -28,6 +28,12 @@ struct FileInfo {
 struct FileOptions {
   bool compress = true;  // rdbcompression
   bool checksum = true;  // rdbchecksum: without it the trailer is eight zero bytes
+  // What Redis writes of each key's clock: its idle seconds under an LRU maxmemory-policy
+  // (RDB_OPCODE_IDLE), its LFU counter under an LFU one (RDB_OPCODE_FREQ), as of `now_ms`.
+  enum class KeyClock : uint8_t { kNone, kIdle, kFrequency };
+  KeyClock key_clock = KeyClock::kNone;
+  int64_t now_ms = 0;
+  int64_t lfu_decay_minutes = 1;
 };
 
 // The file's bytes: every stored key of every database (expired ones too, as Redis's save does;

@@ -382,7 +382,8 @@ void CmdObjectFreq(CommandContext& ctx) {
     ctx.reply.Error(kErrLfuNotSelected);
     return;
   }
-  ctx.reply.Integer(storage::LfuFrequency(e, storage::CommandTimeMs()));
+  ctx.reply.Integer(storage::LfuFrequency(e, storage::CommandTimeMs(),
+                                          ctx.server.store.access_clock_policy().decay_minutes));
 }
 
 // OBJECT HELP

@@ -149,8 +149,17 @@ std::string Persistence::Encode(ServerContext& server, bool engine_held) {
   storage::rdb::FileInfo info{.redis_version = kRedisVersion,
                               .ctime_s = NowSeconds(server),
                               .used_memory = storage::memory::UsedMemory()};
-  storage::rdb::FileOptions options{.compress = RdbCompression(server.config),
-                                    .checksum = server.config.Get("rdbchecksum").text() == "yes"};
+  using KeyClock = storage::rdb::FileOptions::KeyClock;
+  std::string policy = server.config.Get("maxmemory-policy").text();
+  KeyClock key_clock = policy.ends_with("-lru")   ? KeyClock::kIdle
+                       : policy.ends_with("-lfu") ? KeyClock::kFrequency
+                                                  : KeyClock::kNone;
+  storage::rdb::FileOptions options{
+      .compress = RdbCompression(server.config),
+      .checksum = server.config.Get("rdbchecksum").text() == "yes",
+      .key_clock = key_clock,
+      .now_ms = server.clock.NowMs(),
+      .lfu_decay_minutes = server.store.access_clock_policy().decay_minutes};
   return storage::rdb::EncodeFile(server.store, libraries, info, options);
 }
 

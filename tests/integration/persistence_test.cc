@@ -337,11 +337,13 @@ class PersistenceDifferentialTest : public ::testing::Test {
     ASSERT_TRUE(InfoReaches(c, "aof_rewrite_in_progress", "0"));
   }
 
-  // `reader` started from what the writer left: the same digest, TTLs and library.
+  // `reader` started from what the writer left: the same digest, TTLs and library. redis-server
+  // accepts connections while it loads (answering LOADING until done).
   void ExpectLoaded(ServerProcess reader) {
     ASSERT_TRUE(reader.running());
     RespClient c;
     ASSERT_TRUE(c.Connect(reader.port()));
+    ASSERT_TRUE(InfoReaches(c, "loading", "0"));
     EXPECT_EQ(Digest(c), digest_);
     ExpectPopulated(c);
   }

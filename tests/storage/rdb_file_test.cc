@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "storage/clock.h"
+#include "storage/dump_ops.h"
 #include "storage/list_object.h"
 #include "tests/storage/rdb_hex.h"
 
@@ -55,6 +56,38 @@ TEST_F(RdbFileTest, WritesWhatRedisWritesForTheSameDataset) {
   store_.db(0).SetString("k", "value", 4102444800000);
   AddList(2, "l", {"a", "b"});
   EXPECT_EQ(EncodeFile(store_, {kLibrary}, kRedisInfo, {}), kRedisFile);
+}
+
+// redis-server 7.0.15 under allkeys-lru, then allkeys-lfu: RESTORE k 0 <value> IDLETIME 5
+// (FREQ 7), SAVE. Redis writes each key's idle seconds, or its counter, before the key.
+const std::string kRedisLruFile = Unhex(
+    "524544495330303130fa0972656469732d76657206372e302e3135fa0a72656469732d62697473c040fa0563"
+    "74696d65c200c5166bfa08757365642d6d656dc2c8fa0f00fa08616f662d62617365c000fe00fb0100f80500"
+    "016b0576616c7565ff146b3e48d1d7a5c3");
+const FileInfo kRedisLruInfo{
+    .redis_version = "7.0.15", .ctime_s = 1796654336, .used_memory = 1047240};
+const std::string kRedisLfuFile = Unhex(
+    "524544495330303130fa0972656469732d76657206372e302e3135fa0a72656469732d62697473c040fa0563"
+    "74696d65c201c5166bfa08757365642d6d656dc288bb1000fa08616f662d62617365c000fe00fb0100f90700"
+    "016b0576616c7565ff1547a95b2cd1abea");
+const FileInfo kRedisLfuInfo{
+    .redis_version = "7.0.15", .ctime_s = 1796654337, .used_memory = 1096584};
+
+TEST_F(RdbFileTest, WritesKeyClocksAsRedisDoesUnderLruAndLfu) {
+  Entry* e = store_.db(0).SetString("k", "value", Entry::kNoExpire);
+  SetAccessClock(e, /*lfu_policy=*/false, /*idle_seconds=*/5, /*freq=*/-1, kNow);
+  FileOptions lru{.key_clock = FileOptions::KeyClock::kIdle, .now_ms = kNow};
+  EXPECT_EQ(EncodeFile(store_, {}, kRedisLruInfo, lru), kRedisLruFile);
+  SetAccessClock(e, /*lfu_policy=*/true, /*idle_seconds=*/-1, /*freq=*/7, kNow);
+  FileOptions lfu{.key_clock = FileOptions::KeyClock::kFrequency, .now_ms = kNow};
+  EXPECT_EQ(EncodeFile(store_, {}, kRedisLfuInfo, lfu), kRedisLfuFile);
+
+  std::optional<FileContents> lru_contents = Decode(kRedisLruFile);
+  std::optional<FileContents> lfu_contents = Decode(kRedisLfuFile);
+  ASSERT_TRUE(lru_contents.has_value() && lfu_contents.has_value()) << error_;
+  ASSERT_EQ(lru_contents->keys.size() + lfu_contents->keys.size(), 2u);
+  EXPECT_EQ(lru_contents->keys[0].idle_seconds, 5);
+  EXPECT_EQ(lfu_contents->keys[0].freq, 7);
 }
 
 TEST_F(RdbFileTest, ReadsRedisFile) {
