@@ -100,6 +100,9 @@ void Compose(ServerContext& server) {
   // memory too.
   server.memory_limit.SetEvictionAllowed(
       [&server] { return !server.scripting.busy() && !server.pause.active(); });
+  server.memory_limit.SetLatencyReport([&server](std::string_view event, int64_t latency_ms) {
+    AddLatencySampleIfNeeded(server, event, latency_ms);
+  });
   server.config.AddChangeHook([&limit = server.memory_limit](const Option& option) {
     std::string_view name = option.spec().name;
     if (name == "maxmemory") {

@@ -534,7 +534,9 @@ int64_t InstantaneousMetrics::Get(Metric metric) const {
 }
 
 void AddLatencySampleIfNeeded(ServerContext& server, std::string_view event, int64_t latency_ms) {
-  int64_t threshold = server.config.Get("latency-monitor-threshold").number();
+  // By position: eviction reports every key it deletes.
+  static const size_t kThreshold = OptionIndex("latency-monitor-threshold");
+  int64_t threshold = server.config.options()[kThreshold]->number();
   if (threshold == 0 || latency_ms < threshold) return;
   server.latency.AddSample(event, latency_ms, server.clock.NowMs() / 1000);
 }

@@ -115,18 +115,23 @@ MemoryLimit::Verdict MemoryLimit::Evict(uint64_t limit) {
   int64_t start_us = SteadyUs();
   int64_t now_ms = clock_.NowMs();
   size_t evicted = 0;
+  Verdict verdict = Verdict::kWithin;
   while (Estimate() > static_cast<int64_t>(limit)) {
+    int64_t key_start_us = SteadyUs();
     if (!evictor_.EvictOne(store_, settings, now_ms, rng_)) {
-      evicting_.store(false, std::memory_order_relaxed);
-      return Verdict::kOutOfMemory;
+      verdict = Verdict::kOutOfMemory;
+      break;
     }
-    if (++evicted % kKeysPerTimeCheck == 0 && SteadyUs() - start_us > time_limit_us) {
-      evicting_.store(true, std::memory_order_relaxed);
-      return Verdict::kEvicting;
+    int64_t now_us = SteadyUs();
+    latency_report_("eviction-del", (now_us - key_start_us) / 1000);
+    if (++evicted % kKeysPerTimeCheck == 0 && now_us - start_us > time_limit_us) {
+      verdict = Verdict::kEvicting;
+      break;
     }
   }
-  evicting_.store(false, std::memory_order_relaxed);
-  return Verdict::kWithin;
+  latency_report_("eviction-cycle", (SteadyUs() - start_us) / 1000);
+  evicting_.store(verdict == Verdict::kEvicting, std::memory_order_relaxed);
+  return verdict;
 }
 
 void MemoryLimit::Record(Verdict verdict) {

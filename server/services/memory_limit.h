@@ -17,6 +17,7 @@
 #include <functional>
 #include <mutex>
 #include <random>
+#include <string_view>
 
 #include "server/config/config.h"
 #include "storage/clock.h"
@@ -34,6 +35,10 @@ class MemoryLimit {
   // What must hold for eviction to run now (Redis's isSafeToPerformEvictions: no busy script, no
   // client pause); set once at composition.
   void SetEvictionAllowed(std::function<bool()> allowed) { eviction_allowed_ = std::move(allowed); }
+  // Where the latency of each eviction and of each key it deletes goes (Redis's eviction-cycle
+  // and eviction-del events); set once at composition.
+  using LatencyReport = std::function<void(std::string_view event, int64_t latency_ms)>;
+  void SetLatencyReport(LatencyReport report) { latency_report_ = std::move(report); }
 
   // Re-reads the options (keys' access clock included) and measures used memory, then evicts as
   // `then` says. Any thread; calls are serialized.
@@ -82,6 +87,7 @@ class MemoryLimit {
   storage::Store& store_;
   storage::Clock& clock_;
   std::function<bool()> eviction_allowed_ = [] { return true; };
+  LatencyReport latency_report_ = [](std::string_view, int64_t) {};
 
   std::mutex refresh_mutex_;
   std::atomic<bool> applies_{false};

@@ -82,6 +82,25 @@ TEST_F(MemoryLimitTest, EvictingPoliciesFreeWhatTheyMayThenRefuse) {
   EXPECT_TRUE(Contains(stats, "total_eviction_exceeded_time:0\r\n")) << stats;
 }
 
+// A hash of 200,000 fields takes milliseconds to free: its eviction is a LATENCY event, as are
+// the whole eviction's.
+TEST_F(MemoryLimitTest, SlowEvictionsAreLatencyEvents) {
+  std::vector<std::string> hset = {"hset", "big"};
+  for (int i = 0; i < 200'000; ++i) {
+    hset.push_back("field" + std::to_string(i));
+    hset.push_back("v");
+  }
+  EXPECT_EQ(Run(hset), ":200000\r\n");
+  EXPECT_EQ(Run({"config", "set", "latency-monitor-threshold", "1", "maxmemory-policy",
+                 "allkeys-random"}),
+            "+OK\r\n");
+  EXPECT_EQ(Run({"config", "set", "maxmemory", "1"}), "+OK\r\n");
+  EXPECT_EQ(Run({"exists", "big"}), ":0\r\n");
+  std::string latest = Run({"latency", "latest"});
+  EXPECT_TRUE(Contains(latest, "eviction-del")) << latest;
+  EXPECT_TRUE(Contains(latest, "eviction-cycle")) << latest;
+}
+
 TEST_F(MemoryLimitTest, ExecOfQueuedWritesIsAbortedExecOfReadsRuns) {
   EXPECT_EQ(Run({"multi"}), "+OK\r\n");
   EXPECT_EQ(Run({"set", "k", "v"}), "+QUEUED\r\n");
