@@ -299,7 +299,24 @@ std::string Config::SetAtRuntime(const std::vector<std::pair<std::string, std::s
              std::string(targets[i].entry) + "') - " + reason;
     }
   }
+  for (size_t i = 0; i < targets.size(); ++i) {
+    std::string reason = Applied(*targets[i].option, old_values[i]);
+    if (reason.empty()) continue;
+    for (size_t j = targets.size(); j-- > 0;) targets[j].option->Set({old_values[j]});
+    // What was applied is left: the earlier options' apply hooks see their old values come back.
+    for (size_t j = 0; j < i; ++j) Applied(*targets[j].option, *targets[j].value);
+    return "ERR CONFIG SET failed (possibly related to argument '" +
+           std::string(targets[i].entry) + "') - " + reason;
+  }
   for (const Target& target : targets) Changed(*target.option);
+  return {};
+}
+
+std::string Config::Applied(const Option& option, const std::string& previous) const {
+  for (const ApplyHook& apply : apply_hooks_) {
+    std::string reason = apply(option, previous);
+    if (!reason.empty()) return reason;
+  }
   return {};
 }
 
@@ -311,6 +328,8 @@ void Config::Changed(const Option& option) const {
 void Config::CaptureStartupValues() {
   startup_values_.clear();
   for (const auto& option : options_) {
+    // The port stays where it is: a test harness resetting the server is connected to it.
+    if (option.get() == port_) continue;
     if (option->spec().mutable_at_runtime) startup_values_.emplace_back(option.get(), option->text());
   }
 }

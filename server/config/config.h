@@ -170,15 +170,24 @@ class Config {
   void AddChangeHook(std::function<void(const Option&)> hook) {
     change_hooks_.push_back(std::move(hook));
   }
+  // Called for each option a CONFIG SET changes once every value is valid, before the change
+  // hooks: what takes effect at once and may fail (listening on a new port). Returns the reason
+  // of a failure (Redis's text), "" on success; a failure puts back every value of the CONFIG SET
+  // and applies the earlier options' old values again, as Redis's restoreBackupConfig does.
+  using ApplyHook = std::function<std::string(const Option& option, const std::string& previous)>;
+  void AddApplyHook(ApplyHook hook) { apply_hooks_.push_back(std::move(hook)); }
 
  private:
   void Apply(const std::vector<std::pair<std::string, std::vector<std::string>>>& directives,
              const std::string& origin);
   // The option's on_change and every change hook.
   void Changed(const Option& option) const;
+  // Every apply hook for `option`: the first failure's reason, "" when none failed.
+  std::string Applied(const Option& option, const std::string& previous) const;
 
   std::vector<std::unique_ptr<Option>> options_;
   std::vector<std::function<void(const Option&)>> change_hooks_;
+  std::vector<ApplyHook> apply_hooks_;
   std::vector<std::pair<Option*, std::string>> startup_values_;
   std::vector<std::string> ignored_;
   std::vector<std::vector<std::string>> acl_users_;

@@ -43,9 +43,8 @@ const std::vector<OptionSpec>& OptionSpecs() {
         {.name = "port",
          .kind = OptionKind::kInt,
          .default_value = "6379",
-         .help = "TCP port; 0 picks a free one and logs it, or with a unixsocket means no TCP",
-         .mutable_at_runtime = false,
-         .accepts_current_value = true,
+         .help = "TCP port; 0 picks a free one at start-up and logs it, or with a unixsocket "
+                 "means no TCP; CONFIG SET moves the listener (0: none)",
          .min = 0,
          .max = 65535},
         {.name = "unixsocket",

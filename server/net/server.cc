@@ -11,6 +11,7 @@
 #include <chrono>
 #include <cstdlib>
 #include <cstring>
+#include <future>
 #include <random>
 #include <sstream>
 
@@ -28,6 +29,8 @@ constexpr auto kClientSweepInterval = std::chrono::seconds(1);
 constexpr auto kStopGrace = std::chrono::milliseconds(20);
 // How soon BringUp tries again when a listener's address could not be bound.
 constexpr auto kReopenRetry = std::chrono::milliseconds(100);
+// How long CONFIG SET port waits for the first I/O thread to close the old listeners.
+constexpr auto kListenerSwapWait = std::chrono::seconds(1);
 // Handlers one call from a busy script's hook may run, so a flood of clients cannot starve the
 // script (Redis's processEventsWhileBlocked also stops after a few rounds).
 constexpr int kMaxHandlersWhileBusy = 1000;
@@ -168,6 +171,10 @@ Server::Server(Config& config, storage::Clock& clock)
     asio::post(threads_[0]->io, [this, ms, caller] { TakeDown(ms, caller); });
   };
   context_.scripting.set_serve_while_busy(ServeWhileBusy);
+  config_.AddApplyHook([this](const Option& option, const std::string& previous) -> std::string {
+    if (&option != &config_.port() || option.text() == previous) return {};
+    return ChangePort(static_cast<int>(option.number()));
+  });
   clock.AddObserver(this);
 }
 
@@ -287,6 +294,47 @@ bool Server::RefusedByProtectedMode(const tcp::socket& socket) const {
          address != asio::ip::address(asio::ip::address_v6::loopback());
 }
 
+std::string Server::ChangePort(int port) {
+  std::vector<std::unique_ptr<tcp::acceptor>> fresh;
+  std::vector<tcp::endpoint> endpoints;
+  std::atomic<int> bound{0};
+  if (port != 0 && !ListenTcp(port, "tcp", fresh, endpoints, bound)) {
+    return "Unable to listen on this port";
+  }
+  auto listeners = std::make_shared<decltype(fresh)>(std::move(fresh));
+  auto swapped = std::make_shared<std::promise<void>>();
+  std::future<void> done = swapped->get_future();
+  auto swap = [this, listeners, swapped, endpoints = std::move(endpoints)] {
+    boost::system::error_code ignored;
+    for (auto& acceptor : acceptors_) {
+      acceptor->close(ignored);
+      retired_acceptors_.push_back(std::move(acceptor));
+    }
+    acceptors_ = std::move(*listeners);
+    endpoints_ = endpoints;
+    // Taken down (RESPD FAULT DOWN): BringUp opens them again on these addresses.
+    bool down = down_until_ != std::chrono::steady_clock::time_point();
+    for (auto& acceptor : acceptors_) {
+      if (down) {
+        acceptor->close(ignored);
+      } else {
+        Accept(*acceptor);
+      }
+    }
+    swapped->set_value();
+  };
+  context_.tcp_port = bound.load();
+  if (current_io == &threads_[0]->io) {
+    swap();
+    return {};
+  }
+  // As in Redis, the old port is closed when the reply goes out. The first thread may wait for
+  // shard locks, which this thread holds only inside a transaction: then the swap comes after it.
+  asio::post(threads_[0]->io, std::move(swap));
+  if (!storage::ShardLocks::AllHeldByThisThread()) done.wait_for(kListenerSwapWait);
+  return {};
+}
+
 int Server::Run() {
   AdjustOpenFilesLimit(config_);
   if (!context_.persistence.LoadAtStartup(context_)) return 1;
@@ -389,7 +437,8 @@ void Server::Accept(Acceptor& acceptor, bool tls) {
       return;
     }
     if (error) {
-      if (error == asio::error::operation_aborted || stopping_) return;
+      // A listener ChangePort retired is closed for good.
+      if (error == asio::error::operation_aborted || stopping_ || !acceptor.is_open()) return;
       Accept(acceptor, tls);
       return;
     }

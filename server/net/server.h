@@ -82,6 +82,10 @@ class Server : public storage::ClockObserver {
   // Opens the listeners again on the addresses they had (a port 0 listener keeps the port it got);
   // retries shortly if an address is taken meanwhile.
   void BringUp();
+  // CONFIG SET port, as Redis's changeListenPort: listens on every bind address at `port` (on
+  // none at 0) first, on the calling thread, then has the first I/O thread close the old
+  // listeners and accept on the new ones. Redis's reason when the port cannot be listened on.
+  std::string ChangePort(int port);
   // Redis's run_with_period(100) in serverCron: INFO's instantaneous_* rates (first thread).
   void SampleInstantaneousMetrics();
 
@@ -92,6 +96,9 @@ class Server : public storage::ClockObserver {
   int64_t last_metrics_sample_ms_ = 0;  // first thread only
   std::vector<std::unique_ptr<IoThread>> threads_;
   std::vector<std::unique_ptr<boost::asio::ip::tcp::acceptor>> acceptors_;
+  // Listeners ChangePort replaced, closed: kept to the end, since an accept that completed
+  // before the close still names its acceptor (first I/O thread only).
+  std::vector<std::unique_ptr<boost::asio::ip::tcp::acceptor>> retired_acceptors_;
   std::vector<std::unique_ptr<boost::asio::ip::tcp::acceptor>> tls_acceptors_;
   TlsContextSource tls_;
   std::atomic<int> tls_port_{0};

@@ -21,9 +21,11 @@ const std::set<std::string> kRespdOnly = {"threads",         "enable-test-contro
                                           "seed",            "journal-max-len",
                                           "journal-max-arg-len"};
 
-// Known differences in CONFIG SET (docs/COMMANDS.md): respd neither listens again nor resolves
-// hostnames, keeps the replication backlog size as given (it has no backlog), and builds no TLS
-// context for replication or cluster links it does not have (Redis refuses `yes` without one).
+// Known differences in CONFIG SET (docs/COMMANDS.md): respd neither listens again on new
+// addresses or a new TLS port nor resolves hostnames, keeps the replication backlog size as given
+// (it has no backlog), and builds no TLS context for replication or cluster links it does not
+// have (Redis refuses `yes` without one). A new port is no difference, but probing it would move
+// both servers' listeners.
 const std::set<std::string> kSetDiffers = {"bind",           "port",
                                            "tls-port",       "tls-replication",
                                            "tls-cluster",    "cluster-announce-hostname",

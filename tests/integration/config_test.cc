@@ -1,6 +1,9 @@
 // The real binary's configuration: a config file plus command-line overrides seen through CONFIG
 // GET, and a bad directive stopping start-up with Redis's message and a non-zero exit.
 #include <gtest/gtest.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -69,6 +72,68 @@ TEST(ConfigIntegrationTest, DebugRunsForLoopbackClientsWhenLocal) {
   EXPECT_EQ(client.Command({"DEBUG", "SLEEP", "0"}), "+OK\r\n");
   EXPECT_EQ(client.Command({"CONFIG", "GET", "enable-debug-command"}),
             "*2\r\n$20\r\nenable-debug-command\r\n$5\r\nlocal\r\n");
+}
+
+// A listening socket on 127.0.0.1:`port`, closed when it goes.
+class PortTaker {
+ public:
+  explicit PortTaker(int port) : fd_(socket(AF_INET, SOCK_STREAM, 0)) {
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_port = htons(static_cast<uint16_t>(port));
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    listening_ = bind(fd_, reinterpret_cast<sockaddr*>(&address), sizeof(address)) == 0 &&
+                 listen(fd_, 1) == 0;
+  }
+  ~PortTaker() { close(fd_); }
+  bool listening() const { return listening_; }
+
+ private:
+  int fd_;
+  bool listening_ = false;
+};
+
+// CONFIG SET port moves the listener as Redis's does: the new port accepts, the old one no longer
+// does, connections stay; a port already taken fails the whole CONFIG SET with Redis's reason
+// and puts every value back; port 0 stops TCP until a port is set again.
+TEST(ConfigIntegrationTest, ConfigSetPortMovesTheListener) {
+  ServerProcess server = ServerProcess::StartRespd({"--threads", "2"});
+  ASSERT_TRUE(server.running()) << server.Output();
+  RespClient admin;
+  ASSERT_TRUE(admin.Connect(server.port()));
+  int moved = FreePort();
+  EXPECT_EQ(admin.Command({"CONFIG", "SET", "port", std::to_string(moved)}), "+OK\r\n");
+  RespClient client;
+  ASSERT_TRUE(client.Connect(moved));
+  EXPECT_EQ(client.Command({"PING"}), "+PONG\r\n");
+  EXPECT_EQ(InfoField(client.Command({"INFO", "server"}), "tcp_port"), std::to_string(moved));
+  RespClient old_port;
+  EXPECT_FALSE(old_port.Connect(server.port(), 1000));
+  EXPECT_EQ(admin.Command({"PING"}), "+PONG\r\n");
+
+  int taken_port = FreePort();
+  PortTaker taken(taken_port);
+  ASSERT_TRUE(taken.listening());
+  EXPECT_EQ(admin.Command({"CONFIG", "SET", "maxmemory", "10000001", "port",
+                           std::to_string(taken_port), "timeout", "10"}),
+            "-ERR CONFIG SET failed (possibly related to argument 'port') - Unable to listen on "
+            "this port\r\n");
+  EXPECT_EQ(admin.Command({"CONFIG", "GET", "maxmemory"}),
+            "*2\r\n$9\r\nmaxmemory\r\n$1\r\n0\r\n");
+  EXPECT_EQ(BulkPayload(SplitTopLevelElements(admin.Command({"CONFIG", "GET", "port"}))[1]),
+            std::to_string(moved));
+  RespClient again;
+  ASSERT_TRUE(again.Connect(moved));
+  EXPECT_EQ(again.Command({"PING"}), "+PONG\r\n");
+
+  EXPECT_EQ(admin.Command({"CONFIG", "SET", "port", "0"}), "+OK\r\n");
+  RespClient refused;
+  EXPECT_FALSE(refused.Connect(moved, 1000));
+  int last = FreePort();
+  EXPECT_EQ(admin.Command({"CONFIG", "SET", "port", std::to_string(last)}), "+OK\r\n");
+  RespClient back;
+  ASSERT_TRUE(back.Connect(last));
+  EXPECT_EQ(back.Command({"PING"}), "+PONG\r\n");
 }
 
 }  // namespace

@@ -92,9 +92,9 @@ TEST_F(ServerFamilyTest, ConfigGetSet) {
   EXPECT_EQ(Run({"config", "set", "maxmemory", "1mb"}), "+OK\r\n");
   EXPECT_EQ(Run({"config", "get", "maxmemory"}), "*2\r\n$9\r\nmaxmemory\r\n$7\r\n1048576\r\n");
   EXPECT_EQ(Run({"config", "set", "hz", "10", "foo"}), "-ERR syntax error\r\n");
-  EXPECT_EQ(Run({"config", "set", "port", "1"}),
-            "-ERR CONFIG SET failed (possibly related to argument 'port') - can't set immutable "
-            "config\r\n");
+  EXPECT_EQ(Run({"config", "set", "databases", "1"}),
+            "-ERR CONFIG SET failed (possibly related to argument 'databases') - can't set "
+            "immutable config\r\n");
   EXPECT_EQ(Run({"config", "get", "nosuch"}), "*0\r\n");
   EXPECT_EQ(Run({"config", "resetstat"}), "+OK\r\n");
 }

@@ -223,20 +223,46 @@ TEST(ConfigTest, SetAtRuntimeIsAllOrNothing) {
   EXPECT_EQ(config.timeout().number(), 7);
 }
 
-// Redis's CONFIG sanity test sets every option of CONFIG GET * back to its value: options Redis can
-// change (port) or lacks (threads) but respd cannot change take their current value as a no-op,
-// and the other options of the same CONFIG SET still get theirs.
+// Redis's CONFIG sanity test sets every option of CONFIG GET * back to its value: options Redis
+// lacks (threads) and respd cannot change take their current value as a no-op, and the other
+// options of the same CONFIG SET still get theirs.
 TEST(ConfigTest, SetAtRuntimeAcceptsTheCurrentValueOfRespdsFixedOptions) {
   Config config;
-  EXPECT_EQ(config.SetAtRuntime({{"threads", "0"}, {"port", "6379"}, {"timeout", "9"}}), "");
+  EXPECT_EQ(config.SetAtRuntime({{"threads", "0"}, {"timeout", "9"}}), "");
   EXPECT_EQ(config.timeout().number(), 9);
-  EXPECT_EQ(config.SetAtRuntime({{"timeout", "3"}, {"port", "6380"}}),
-            "ERR CONFIG SET failed (possibly related to argument 'port') - can't set "
+  EXPECT_EQ(config.SetAtRuntime({{"timeout", "3"}, {"threads", "3"}}),
+            "ERR CONFIG SET failed (possibly related to argument 'threads') - can't set "
             "immutable config");
   EXPECT_EQ(config.timeout().number(), 9);
   EXPECT_EQ(config.SetAtRuntime({{"databases", "16"}}),
             "ERR CONFIG SET failed (possibly related to argument 'databases') - can't set "
             "immutable config");
+}
+
+// An apply hook that fails (a port already taken) undoes the whole CONFIG SET: every value comes
+// back, the options applied before it are applied again with their old values, and no change
+// hook hears of any of it.
+TEST(ConfigTest, AFailedApplyPutsEveryValueBack) {
+  Config config;
+  std::vector<std::string> applied;
+  int changes = 0;
+  config.AddApplyHook([&](const Option& option, const std::string& previous) -> std::string {
+    applied.push_back(std::string(option.spec().name) + " " + previous + "->" + option.text());
+    return option.spec().name == "port" && option.text() == "1" ? "Unable to listen on this port"
+                                                                : "";
+  });
+  config.AddChangeHook([&](const Option&) { ++changes; });
+  EXPECT_EQ(config.SetAtRuntime({{"timeout", "5"}, {"port", "1"}, {"hz", "20"}}),
+            "ERR CONFIG SET failed (possibly related to argument 'port') - Unable to listen on "
+            "this port");
+  EXPECT_EQ(config.timeout().number(), 0);
+  EXPECT_EQ(config.port().number(), 6379);
+  EXPECT_EQ(config.hz().number(), 10);
+  EXPECT_EQ(applied, (std::vector<std::string>{"timeout 0->5", "port 6379->1", "timeout 5->0"}));
+  EXPECT_EQ(changes, 0);
+  EXPECT_EQ(config.SetAtRuntime({{"port", "7000"}}), "");
+  EXPECT_EQ(config.port().number(), 7000);
+  EXPECT_EQ(changes, 1);
 }
 
 TEST(ConfigTest, MatchingGlobsNamesAndAliases) {
