@@ -827,8 +827,11 @@ void Connection::FreeIdleBuffers(int64_t now_ms) {
 }
 
 void Connection::PublishBuffers() {
-  client_.query_buffer_bytes.store(input_end_ - input_start_, std::memory_order_relaxed);
-  client_.query_buffer_free.store(input_.size() - input_end_, std::memory_order_relaxed);
+  // Parsed bytes at the front are room the next reads reuse, as Redis's sdsrange gives them back
+  // before CLIENT LIST can look.
+  size_t unparsed = input_end_ - input_start_;
+  client_.query_buffer_bytes.store(unparsed, std::memory_order_relaxed);
+  client_.query_buffer_free.store(input_.size() - unparsed, std::memory_order_relaxed);
   client_.output_buffer_bytes.store(pending_.size() + writing_.size(), std::memory_order_relaxed);
   client_.buffers_allocated.store(
       sizeof(*this) + input_.capacity() + pending_.capacity() + writing_.capacity(),
