@@ -378,7 +378,7 @@ const std::vector<OptionSpec>& OptionSpecs() {
         {.name = "tls-port",
          .kind = OptionKind::kInt,
          .default_value = "0",
-         .help = "TLS port, next to the plain one (0: none); not moved by CONFIG SET",
+         .help = "TLS port, next to the plain one (0: none); CONFIG SET moves the listener",
          .min = 0,
          .max = 65535},
         {.name = "tls-prefer-server-ciphers",

@@ -172,8 +172,11 @@ Server::Server(Config& config, storage::Clock& clock)
   };
   context_.scripting.set_serve_while_busy(ServeWhileBusy);
   config_.AddApplyHook([this](const Option& option, const std::string& previous) -> std::string {
-    if (&option != &config_.port() || option.text() == previous) return {};
-    return ChangePort(static_cast<int>(option.number()));
+    if (option.text() == previous) return {};
+    int port = static_cast<int>(option.number());
+    if (&option == &config_.port()) return ChangePort(port, /*tls=*/false, false);
+    if (option.spec().name == "tls-port") return ChangePort(port, /*tls=*/true, previous == "0");
+    return {};
   });
   clock.AddObserver(this);
 }
@@ -294,36 +297,41 @@ bool Server::RefusedByProtectedMode(const tcp::socket& socket) const {
          address != asio::ip::address(asio::ip::address_v6::loopback());
 }
 
-std::string Server::ChangePort(int port) {
+std::string Server::ChangePort(int port, bool tls, bool first_tls_port) {
+  // No TLS client has been accepted yet: the context is built here, before any needs it.
+  if (tls && first_tls_port && port != 0 && !tls_.Configure()) {
+    return "Unable to update TLS configuration. Check server logs.";
+  }
   std::vector<std::unique_ptr<tcp::acceptor>> fresh;
   std::vector<tcp::endpoint> endpoints;
   std::atomic<int> bound{0};
-  if (port != 0 && !ListenTcp(port, "tcp", fresh, endpoints, bound)) {
-    return "Unable to listen on this port";
+  if (port != 0 && !ListenTcp(port, tls ? "tls" : "tcp", fresh, endpoints, bound)) {
+    return "Unable to listen on this port. Check server logs.";
   }
   auto listeners = std::make_shared<decltype(fresh)>(std::move(fresh));
   auto swapped = std::make_shared<std::promise<void>>();
   std::future<void> done = swapped->get_future();
-  auto swap = [this, listeners, swapped, endpoints = std::move(endpoints)] {
+  auto swap = [this, tls, listeners, swapped, endpoints = std::move(endpoints)] {
+    auto& acceptors = tls ? tls_acceptors_ : acceptors_;
     boost::system::error_code ignored;
-    for (auto& acceptor : acceptors_) {
+    for (auto& acceptor : acceptors) {
       acceptor->close(ignored);
       retired_acceptors_.push_back(std::move(acceptor));
     }
-    acceptors_ = std::move(*listeners);
-    endpoints_ = endpoints;
+    acceptors = std::move(*listeners);
+    (tls ? tls_endpoints_ : endpoints_) = endpoints;
     // Taken down (RESPD FAULT DOWN): BringUp opens them again on these addresses.
     bool down = down_until_ != std::chrono::steady_clock::time_point();
-    for (auto& acceptor : acceptors_) {
+    for (auto& acceptor : acceptors) {
       if (down) {
         acceptor->close(ignored);
       } else {
-        Accept(*acceptor);
+        Accept(*acceptor, tls);
       }
     }
     swapped->set_value();
   };
-  context_.tcp_port = bound.load();
+  (tls ? tls_port_ : context_.tcp_port) = bound.load();
   if (current_io == &threads_[0]->io) {
     swap();
     return {};

@@ -82,10 +82,11 @@ class Server : public storage::ClockObserver {
   // Opens the listeners again on the addresses they had (a port 0 listener keeps the port it got);
   // retries shortly if an address is taken meanwhile.
   void BringUp();
-  // CONFIG SET port, as Redis's changeListenPort: listens on every bind address at `port` (on
-  // none at 0) first, on the calling thread, then has the first I/O thread close the old
-  // listeners and accept on the new ones. Redis's reason when the port cannot be listened on.
-  std::string ChangePort(int port);
+  // CONFIG SET port and tls-port, as Redis's changeListenPort: listens on every bind address at
+  // `port` (on none at 0) first, on the calling thread, then has the first I/O thread close the
+  // old listeners of that kind and accept on the new ones. Redis's reason when the port cannot be
+  // listened on (or, for a first TLS port, when the tls-* options make no context).
+  std::string ChangePort(int port, bool tls, bool first_tls_port);
   // Redis's run_with_period(100) in serverCron: INFO's instantaneous_* rates (first thread).
   void SampleInstantaneousMetrics();
 

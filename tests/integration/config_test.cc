@@ -117,7 +117,7 @@ TEST(ConfigIntegrationTest, ConfigSetPortMovesTheListener) {
   EXPECT_EQ(admin.Command({"CONFIG", "SET", "maxmemory", "10000001", "port",
                            std::to_string(taken_port), "timeout", "10"}),
             "-ERR CONFIG SET failed (possibly related to argument 'port') - Unable to listen on "
-            "this port\r\n");
+            "this port. Check server logs.\r\n");
   EXPECT_EQ(admin.Command({"CONFIG", "GET", "maxmemory"}),
             "*2\r\n$9\r\nmaxmemory\r\n$1\r\n0\r\n");
   EXPECT_EQ(BulkPayload(SplitTopLevelElements(admin.Command({"CONFIG", "GET", "port"}))[1]),

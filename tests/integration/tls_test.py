@@ -450,6 +450,41 @@ class OptionsTest(TlsTestBase):
             self.assertIn(line, server.log())
             self.assertIn("Failed to configure TLS. Check logs for more info.", server.log())
 
+    def test_config_set_tls_port_moves_the_listener(self):
+        for server in self.servers():
+            with socket.create_connection(("127.0.0.1", server.port),
+                                          timeout=IO_TIMEOUT_S) as admin:
+                moved = free_port()
+                self.assertEqual(command(admin, "CONFIG", "SET", "tls-port", str(moved)),
+                                 b"+OK\r\n")
+                with tls_connect(moved) as s:
+                    self.assertEqual(command(s, "PING"), b"+PONG\r\n")
+                with self.assertRaises(OSError):
+                    tls_connect(server.tls_port).close()
+                # The plain port is taken: the CONFIG SET fails whole.
+                self.assertEqual(
+                    command(admin, "CONFIG", "SET", "tls-port", str(server.port), "timeout", "7"),
+                    b"-ERR CONFIG SET failed (possibly related to argument 'tls-port') - Unable "
+                    b"to listen on this port. Check server logs.\r\n")
+                self.assertEqual(command(admin, "CONFIG", "GET", "timeout"),
+                                 b"*2\r\n$7\r\ntimeout\r\n$1\r\n0\r\n")
+                with tls_connect(moved) as s:
+                    self.assertEqual(command(s, "PING"), b"+PONG\r\n")
+                self.assertEqual(command(admin, "CONFIG", "SET", "tls-port", "0"), b"+OK\r\n")
+                with self.assertRaises(OSError):
+                    tls_connect(moved).close()
+
+    def test_a_first_tls_port_set_at_run_time_serves_tls(self):
+        for server in self.servers(extra_args=["--tls-port", "0"]):
+            with socket.create_connection(("127.0.0.1", server.port),
+                                          timeout=IO_TIMEOUT_S) as admin:
+                port = free_port()
+                self.assertEqual(command(admin, "CONFIG", "SET", "tls-port", str(port)),
+                                 b"+OK\r\n")
+                with tls_connect(port) as s:
+                    self.assertEqual(command(s, "SET", "k", "v"), b"+OK\r\n")
+                self.assertEqual(command(admin, "GET", "k"), b"$1\r\nv\r\n")
+
     def test_config_set_applies_to_new_clients(self):
         server = self.start(respd_binary)
         with socket.create_connection(("127.0.0.1", server.port), timeout=IO_TIMEOUT_S) as admin:
