@@ -157,7 +157,9 @@ namespace {
 constexpr uint32_t kLfuMinutesMask = 0xffff;
 constexpr uint32_t kLfuCounterMax = 255;
 
-uint32_t LfuMinutes(int64_t now_ms) { return static_cast<uint32_t>(now_ms / 60000) & kLfuMinutesMask; }
+uint32_t LfuMinutes(int64_t now_ms) {
+  return static_cast<uint32_t>(now_ms / 60000) & kLfuMinutesMask;
+}
 
 }  // namespace
 

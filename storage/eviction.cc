@@ -82,8 +82,7 @@ std::optional<size_t> Evictor::EvictOne(Store& store, const EvictionSettings& se
   return std::nullopt;
 }
 
-std::optional<size_t> Evictor::EvictRandom(Store& store, bool volatile_only,
-                                           std::mt19937_64& rng) {
+std::optional<size_t> Evictor::EvictRandom(Store& store, bool volatile_only, std::mt19937_64& rng) {
   int dbs = store.num_databases();
   for (int i = 0; i < dbs; ++i) {
     next_db_ = (next_db_ + 1) % dbs;
@@ -97,14 +96,14 @@ std::optional<size_t> Evictor::EvictRandom(Store& store, bool volatile_only,
 
 void Evictor::Populate(Database& db, const EvictionSettings& settings, int64_t now_ms,
                        std::mt19937_64& rng) {
-  db.SampleStored(settings.samples, VolatileOnly(settings.policy), rng, [&](const Entry* e) {
-    Offer(Score(e, settings, now_ms), db.index(), e->key());
-  });
+  db.SampleStored(settings.samples, VolatileOnly(settings.policy), rng,
+                  [&](const Entry* e) { Offer(Score(e, settings, now_ms), db.index(), e->key()); });
 }
 
 void Evictor::Offer(uint64_t score, int db, std::string_view key) {
-  auto first_not_below = std::lower_bound(
-      pool_.begin(), pool_.end(), score, [](const Candidate& c, uint64_t s) { return c.score < s; });
+  auto first_not_below =
+      std::lower_bound(pool_.begin(), pool_.end(), score,
+                       [](const Candidate& c, uint64_t s) { return c.score < s; });
   // Full: a candidate no better than the worst is not kept (most samples, once the pool holds
   // the idlest keys).
   if (pool_.size() == kPoolSize && first_not_below == pool_.begin()) return;

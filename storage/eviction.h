@@ -33,8 +33,8 @@ std::optional<EvictionPolicy> ParseEvictionPolicy(std::string_view name);
 
 struct EvictionSettings {
   EvictionPolicy policy = EvictionPolicy::kNoEviction;
-  size_t samples = 5;           // maxmemory-samples
-  int64_t decay_minutes = 1;    // lfu-decay-time
+  size_t samples = 5;         // maxmemory-samples
+  int64_t decay_minutes = 1;  // lfu-decay-time
 };
 
 class Evictor {

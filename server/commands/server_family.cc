@@ -233,9 +233,8 @@ void CmdConfigResetstat(CommandContext& ctx) {
     counter->store(0, std::memory_order_relaxed);
   }
   storage::KeyspaceStats& keyspace = ctx.server.store.stats();
-  for (auto* counter :
-       {&keyspace.expired_keys, &keyspace.evicted_keys, &keyspace.keyspace_hits,
-        &keyspace.keyspace_misses}) {
+  for (auto* counter : {&keyspace.expired_keys, &keyspace.evicted_keys, &keyspace.keyspace_hits,
+                        &keyspace.keyspace_misses}) {
     counter->store(0, std::memory_order_relaxed);
   }
   ctx.server.memory_limit.ResetStats();

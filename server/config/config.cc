@@ -305,8 +305,8 @@ std::string Config::SetAtRuntime(const std::vector<std::pair<std::string, std::s
     for (size_t j = targets.size(); j-- > 0;) targets[j].option->Set({old_values[j]});
     // What was applied is left: the earlier options' apply hooks see their old values come back.
     for (size_t j = 0; j < i; ++j) Applied(*targets[j].option, *targets[j].value);
-    return "ERR CONFIG SET failed (possibly related to argument '" +
-           std::string(targets[i].entry) + "') - " + reason;
+    return "ERR CONFIG SET failed (possibly related to argument '" + std::string(targets[i].entry) +
+           "') - " + reason;
   }
   for (const Target& target : targets) Changed(*target.option);
   return {};

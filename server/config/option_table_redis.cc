@@ -114,7 +114,8 @@ std::vector<OptionSpec> AlphabeticalRedisOptions() {
       {.name = "aof-use-rdb-preamble",
        .kind = OptionKind::kBool,
        .default_value = "yes",
-       .help = "names BGREWRITEAOF's base file .rdb (yes) or .aof (no); its contents are RDB either way"},
+       .help = "names BGREWRITEAOF's base file .rdb (yes) or .aof (no); its contents are RDB "
+               "either way"},
       {.name = "aof_rewrite_cpulist",
        .kind = OptionKind::kString,
        .default_value = "",

@@ -107,10 +107,9 @@ MemoryLimit::Verdict MemoryLimit::Evict(uint64_t limit) {
   auto locks = storage::ShardLocks::Unless(store_, {}, /*all=*/true,
                                            [this] { return !eviction_allowed_(); });
   if (!locks) return Verdict::kEvicting;
-  storage::EvictionSettings settings{
-      .policy = policy,
-      .samples = static_cast<size_t>(samples_.number()),
-      .decay_minutes = lfu_decay_time_.number()};
+  storage::EvictionSettings settings{.policy = policy,
+                                     .samples = static_cast<size_t>(samples_.number()),
+                                     .decay_minutes = lfu_decay_time_.number()};
   int64_t time_limit_us = EvictionTimeLimitUs(tenacity_.number());
   int64_t start_us = SteadyUs();
   int64_t now_ms = clock_.NowMs();

@@ -43,10 +43,10 @@ class MemoryLimit {
   // Re-reads the options (keys' access clock included) and measures used memory, then evicts as
   // `then` says. Any thread; calls are serialized.
   enum class Then {
-    kWait,       // until the next command
-    kContinue,   // on with an eviction a command left for lack of time (the cron, as Redis's
-                 // eviction time proc)
-    kEvict,      // at once (a new maxmemory, as Redis's CONFIG SET does)
+    kWait,      // until the next command
+    kContinue,  // on with an eviction a command left for lack of time (the cron, as Redis's
+                // eviction time proc)
+    kEvict,     // at once (a new maxmemory, as Redis's CONFIG SET does)
   };
   void Refresh(Then then = Then::kWait);
   // A measure of used memory taken elsewhere (INFO): the estimate starts from it.

@@ -1,7 +1,7 @@
 // The real binary's configuration: a config file plus command-line overrides seen through CONFIG
 // GET, and a bad directive stopping start-up with Redis's message and a non-zero exit.
-#include <gtest/gtest.h>
 #include <arpa/inet.h>
+#include <gtest/gtest.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
@@ -118,8 +118,7 @@ TEST(ConfigIntegrationTest, ConfigSetPortMovesTheListener) {
                            std::to_string(taken_port), "timeout", "10"}),
             "-ERR CONFIG SET failed (possibly related to argument 'port') - Unable to listen on "
             "this port. Check server logs.\r\n");
-  EXPECT_EQ(admin.Command({"CONFIG", "GET", "maxmemory"}),
-            "*2\r\n$9\r\nmaxmemory\r\n$1\r\n0\r\n");
+  EXPECT_EQ(admin.Command({"CONFIG", "GET", "maxmemory"}), "*2\r\n$9\r\nmaxmemory\r\n$1\r\n0\r\n");
   EXPECT_EQ(BulkPayload(SplitTopLevelElements(admin.Command({"CONFIG", "GET", "port"}))[1]),
             std::to_string(moved));
   RespClient again;

@@ -144,7 +144,8 @@ TEST(PersistenceTest, BgsaveWritesTheFileAndReportsIt) {
   EXPECT_EQ(c.Command({"EXEC"}), "*1\r\n+Background saving scheduled\r\n");
   bool saved = false;
   for (int i = 0; i < 500 && !saved; ++i) {
-    saved = PersistenceField(c, "rdb_saves") == "2" && PersistenceField(c, "rdb_bgsave_in_progress") == "0";
+    saved = PersistenceField(c, "rdb_saves") == "2" &&
+            PersistenceField(c, "rdb_bgsave_in_progress") == "0";
     if (!saved) std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
   EXPECT_TRUE(saved);

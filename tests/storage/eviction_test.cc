@@ -44,8 +44,8 @@ class EvictionTest : public ::testing::Test {
 
   void UsePolicy(EvictionPolicy policy) {
     settings_.policy = policy;
-    store_.SetAccessClockPolicy({.lfu = policy == EvictionPolicy::kAllKeysLfu ||
-                                        policy == EvictionPolicy::kVolatileLfu});
+    store_.SetAccessClockPolicy(
+        {.lfu = policy == EvictionPolicy::kAllKeysLfu || policy == EvictionPolicy::kVolatileLfu});
   }
   // Sets `key` as if at `at_ms`, so its clock says so.
   void SetAt(std::string_view key, int64_t at_ms, int64_t expire_at_ms = Entry::kNoExpire,
@@ -161,8 +161,8 @@ TEST_F(EvictionTest, KeysInAnyDatabaseAreCandidates) {
 TEST_F(EvictionTest, NamesGoneFromTheKeyspaceArePassedOver) {
   UsePolicy(EvictionPolicy::kAllKeysLru);
   for (int i = 0; i < 8; ++i) SetAt("k" + std::to_string(i), kNow - (10 - i) * kSecond);
-  EXPECT_TRUE(EvictOne());                    // k0; k1.. stay pooled
-  ASSERT_TRUE(store_.db(0).Delete("k1"));     // behind the pool's back
+  EXPECT_TRUE(EvictOne());                 // k0; k1.. stay pooled
+  ASSERT_TRUE(store_.db(0).Delete("k1"));  // behind the pool's back
   EXPECT_TRUE(EvictOne());
   EXPECT_EQ(Keys().count("k2"), 0u);
   EXPECT_EQ(Keys().size(), 5u);
@@ -208,7 +208,8 @@ TEST(FootprintTest, IsTheKeysPlusTheirTables) {
   Store store(2, false);
   SetCommandTimeMs(kNow);
   auto tables = [&] { return store.db(0).OverheadMemory() + store.db(1).OverheadMemory(); };
-  for (int i = 0; i < 1000; ++i) store.db(i % 2).SetString("k" + std::to_string(i), "v", kNow + kMinute);
+  for (int i = 0; i < 1000; ++i)
+    store.db(i % 2).SetString("k" + std::to_string(i), "v", kNow + kMinute);
   EXPECT_GT(tables(), 0u);
   EXPECT_EQ(store.Footprint(), store.UsedBytes() + tables());
   store.SwapDatabases(0, 1);
