@@ -1,7 +1,7 @@
 // Memory accounting and the memory of keyspace entries. Three measures live here: the process's
 // bytes in use (INFO's used_memory: the allocator's count less idle slab bytes), its resident set,
-// and the slab allocator for entries. The per-shard byte counter that Database keeps (what
-// maxmemory will compare against) charges each key with ChargedBytes().
+// and the slab allocator for entries. The per-shard byte counter that Database keeps (and the
+// store's footprint, which maxmemory's estimate follows) charges each key with ChargedBytes().
 //
 // Entries: size classes 8 bytes apart, carved from slabs, with a free list per class and per
 // thread. glibc's malloc rounds a chunk to 16 bytes and adds an 8-byte header, so

@@ -54,7 +54,7 @@ void CmdRestore(CommandContext& ctx) {
   options.ttl_ms = ttl_parser.NextInt64();
   ttl_parser.FailUnless(options.ttl_ms >= 0, kErrInvalidTtl);
   if (!ttl_parser.Check(ctx)) return;
-  options.lfu_policy = ctx.server.config.Get("maxmemory-policy").text().ends_with("-lfu");
+  options.lfu_policy = ctx.server.store.lfu_clock();
 
   switch (storage::Restore(ctx.db(), key, ctx.args[3], options, RdbLoadLimits(ctx.server.config))) {
     case storage::RestoreStatus::kBadTrailer:

@@ -53,7 +53,8 @@ std::string MaxmemoryPolicy(CommandContext& ctx) {
   return ctx.server.config.Get("maxmemory-policy").text();
 }
 
-bool LfuPolicy(CommandContext& ctx) { return MaxmemoryPolicy(ctx).ends_with("-lfu"); }
+// Keys count accesses (an LFU maxmemory-policy) rather than keep an idle time.
+bool LfuPolicy(CommandContext& ctx) { return ctx.server.store.lfu_clock(); }
 
 // DEL key [key ...] and UNLINK key [key ...]
 void CmdDel(CommandContext& ctx) { ctx.reply.Integer(storage::Del(ctx.db(), ctx.args.subspan(1))); }

@@ -89,10 +89,6 @@ std::unique_lock<std::timed_mutex> LockEngine(ServerContext& server, bool engine
   return std::unique_lock(server.scripting.mutex());
 }
 
-bool LfuPolicy(Config& config) {
-  return config.Get("maxmemory-policy").text().ends_with("-lfu");
-}
-
 }  // namespace
 
 // DUMP and RESTORE read these on every call: by position, not by a walk of the option table.
@@ -463,7 +459,7 @@ bool Persistence::Apply(ServerContext& server, storage::rdb::FileContents& conte
   }
   size_t loaded = 0, expired = 0;
   if (!storage::rdb::LoadKeys(server.store, contents, server.clock.NowMs(), merge,
-                              LfuPolicy(server.config), &loaded, &expired)) {
+                              server.store.lfu_clock(), &loaded, &expired)) {
     *error = "RDB has a key that is already in the database";
     return false;
   }

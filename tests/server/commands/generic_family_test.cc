@@ -279,7 +279,8 @@ TEST_F(GenericFamilyTest, ObjectSubcommands) {
   EXPECT_EQ(Run({"object", "encoding"}),
             "-ERR wrong number of arguments for 'object|encoding' command\r\n");
   EXPECT_EQ(Run({"object", "help"}).substr(0, 5), "*15\r\n");
-  config_.Get("maxmemory-policy").Set({"allkeys-lfu"});
+  // Through CONFIG SET, as a client changes it: the store learns that keys count accesses.
+  EXPECT_EQ(Run({"config", "set", "maxmemory-policy", "allkeys-lfu"}), "+OK\r\n");
   EXPECT_EQ(Run({"object", "idletime", "s"}),
             "-ERR An LFU maxmemory policy is selected, idle time not tracked. Please note that "
             "when switching between policies at runtime LRU and LFU data will take some time to "
