@@ -66,6 +66,7 @@ void Compose(ServerContext& server) {
   server.store.AddObserver(&server.blocking, Store::kChanges | Store::kReportsWork);
   server.store.AddObserver(&server.keyspace_notifier, Store::kEvents);
   server.store.AddObserver(&server.tracking, Store::kChanges | Store::kReportsWork);
+  server.store.AddObserver(&server.propagation, Store::kEvents);
   // Admission, in Redis's order: ACL, then OOM, then a monitor's keyspace refusal, then respd's
   // fault rules; tracking last, so only a command that will run consumes CLIENT CACHING's one-shot
   // flag. Each feature's switch keeps its hooks out of the pipeline while it has nothing to do.

@@ -309,7 +309,13 @@ class Store {
   }
   // Redis's server.dirty (INFO's rdb_changes_since_last_save): commands add the number of changes
   // Redis counts for them. RESETSTAT leaves it; only what stands for a save resets it.
-  void AddDirty(uint64_t changes) { Count(dirty_, changes); }
+  void AddDirty(uint64_t changes) {
+    Count(dirty_, changes);
+    thread_dirty_ += changes;
+  }
+  // The changes this thread has counted: a command's are the difference across its run, whatever
+  // other threads count meanwhile (propagation asks whether a command changed anything).
+  static uint64_t ThreadDirty() { return thread_dirty_; }
   void ResetDirty() { dirty_.store(0, std::memory_order_relaxed); }
   uint64_t dirty() const { return dirty_.load(std::memory_order_relaxed); }
 
@@ -350,6 +356,7 @@ class Store {
   std::atomic<int64_t> work_{0};
   KeyspaceStats stats_;
   std::atomic<uint64_t> dirty_{0};
+  static inline thread_local uint64_t thread_dirty_ = 0;
   std::atomic<bool> lfu_clock_{false};
   std::atomic<int64_t> lfu_log_factor_{10};
   std::atomic<int64_t> lfu_decay_minutes_{1};

@@ -6,11 +6,13 @@
 #include <cstdint>
 #include <optional>
 #include <span>
+#include <string>
 #include <string_view>
 #include <vector>
 
 #include "protocol/reply_writer.h"
 #include "server/dispatch/client.h"
+#include "server/services/propagation.h"
 #include "storage/database.h"
 #include "storage/op_status.h"
 
@@ -109,6 +111,9 @@ struct CommandContext {
   // dispatcher refuses the command BUSY, a rejected call, as when such a script holds its keys.
   bool refused_busy = false;
 
+  // What the handler asks of propagation (server/services/propagation.h).
+  PropagationRequest propagation = {};
+
   bool may_block() const {
     return mode == ExecutionMode::kNormal || mode == ExecutionMode::kBlockedRetry;
   }
@@ -119,6 +124,19 @@ struct CommandContext {
   void ReplyStatus(storage::OpStatus status);
   // Redis's "ERR syntax error".
   void ReplySyntaxError();
+
+  // Propagation to the AOF and replicas (server/services/propagation.h). propagating() is false
+  // while neither wants anything: a handler then builds no arguments for it.
+  bool propagating() const;
+  // Redis's rewriteClientCommandVector: the command propagates as `argv` (EXPIRE as PEXPIREAT).
+  void PropagateAs(std::vector<std::string> argv);
+  // Redis's alsoPropagate: `argv` propagates too, ahead of the command, in the client's database.
+  void AlsoPropagate(std::vector<std::string> argv);
+  // Redis's preventCommandPropagation: the command itself does not propagate.
+  void PreventPropagation() { propagation.prevented = true; }
+  // Redis's forceCommandPropagation: the command propagates to `targets` (PropagationTarget) even
+  // when it changed nothing.
+  void ForcePropagation(uint8_t targets) { propagation.forced_targets |= targets; }
 };
 
 // Positions of the keys of `args` by the spec (static positions or movable_keys); false if

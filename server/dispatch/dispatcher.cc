@@ -66,6 +66,18 @@ void CommandContext::AddDirty(uint64_t changes) { server.store.AddDirty(changes)
 
 void CommandContext::ReplyStatus(storage::OpStatus status) { reply.Error(ErrorText(status)); }
 
+bool CommandContext::propagating() const { return server.propagation.active(); }
+
+void CommandContext::PropagateAs(std::vector<std::string> argv) {
+  if (!propagating()) return;
+  propagation.replaced = true;
+  propagation.argv = std::move(argv);
+}
+
+void CommandContext::AlsoPropagate(std::vector<std::string> argv) {
+  server.propagation.Also(client.db_index, std::move(argv));
+}
+
 void CommandContext::ReplySyntaxError() { reply.Error(kErrSyntax); }
 
 bool KeyPositions(const CommandSpec& spec, Args args, std::vector<int>* positions) {
@@ -447,6 +459,12 @@ std::optional<uint64_t> Dispatcher::RunHandler(const CommandSpec& spec, Args arg
     storage::SetCommandTimeMs(server_.clock.NowMs());
   }
   CommandContext ctx{args, reply, client, server_, spec, path, retry_key};
+  bool propagating = server_.propagation.active();
+  uint64_t dirty_before = 0;
+  if (propagating) [[unlikely]] {
+    dirty_before = storage::Store::ThreadDirty();
+    server_.propagation.Enter();
+  }
   uint64_t start = CallTimer::Start();
   std::string* out = reply.buffer();
   size_t mark = out->size();
@@ -461,6 +479,10 @@ std::optional<uint64_t> Dispatcher::RunHandler(const CommandSpec& spec, Args arg
       out->shrink_to_fit();
     }
     reply.Error(kErrOutOfMemory);
+  }
+  if (propagating) [[unlikely]] {
+    server_.propagation.Leave(storage::Store::ThreadDirty() != dirty_before, spec.name == "exec",
+                              args, client.db_index, ctx.propagation);
   }
   if (ctx.refused_busy) [[unlikely]] {
     return std::nullopt;

@@ -29,6 +29,7 @@
 #include "server/services/journal.h"
 #include "server/services/db_leases.h"
 #include "server/services/persistence.h"
+#include "server/services/propagation.h"
 #include "server/services/snapshots.h"
 #include "server/dispatch/client.h"
 #include "server/dispatch/command_stats.h"
@@ -142,6 +143,8 @@ class ServerContext {
   Snapshots snapshots;
   // SAVE, BGSAVE, save points and the RDB file loaded at start-up.
   Persistence persistence;
+  // The dataset's changes as the AOF and replicas are told them.
+  Propagator propagation{config};
 
   // Asks the server to stop (SHUTDOWN). Set by the server before clients connect.
   std::function<void()> request_shutdown;

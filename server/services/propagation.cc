@@ -1,0 +1,92 @@
+#include "server/services/propagation.h"
+
+#include <utility>
+
+#include "storage/keyspace_event.h"
+
+namespace respd::server {
+namespace {
+
+// The unit being collected on this thread: a command and everything nested in it run on the
+// thread that took its locks.
+struct Collecting {
+  int depth = 0;
+  std::vector<PropagatedCommand> commands;
+};
+thread_local Collecting collecting;
+
+}  // namespace
+
+void Propagator::AddSink(PropagationSink* sink, PropagationTarget target) {
+  sinks_.push_back({sink, target});
+}
+
+void Propagator::SetTargetOn(PropagationTarget target, bool on) {
+  if (on) {
+    on_targets_.fetch_or(target, std::memory_order_relaxed);
+  } else {
+    on_targets_.fetch_and(static_cast<uint8_t>(~target), std::memory_order_relaxed);
+  }
+}
+
+void Propagator::Enter() { ++collecting.depth; }
+
+void Propagator::Leave(bool dataset_changed, bool is_exec, std::span<const std::string_view> args,
+                       int db, const PropagationRequest& request) {
+  uint8_t targets = dataset_changed ? uint8_t{kPropagateBoth} : request.forced_targets;
+  if (targets != 0 && !request.prevented && !is_exec) {
+    PropagatedCommand command{db, {}, targets};
+    if (request.replaced) {
+      command.argv = request.argv;
+    } else {
+      command.argv.assign(args.begin(), args.end());
+    }
+    collecting.commands.push_back(std::move(command));
+  }
+  if (--collecting.depth == 0) FlushUnit();
+}
+
+void Propagator::Also(int db, std::vector<std::string> argv, uint8_t targets) {
+  if (!active()) return;
+  collecting.commands.push_back({db, std::move(argv), targets});
+  if (collecting.depth == 0) FlushUnit();
+}
+
+void Propagator::OnKeyEvent(int db, std::string_view key, storage::KeyEvent event) {
+  if (!active()) return;
+  const char* lazy_option;
+  if (event.event_class == storage::kEventExpired) {
+    lazy_option = "lazyfree-lazy-expire";
+  } else if (event.event_class == storage::kEventEvicted) {
+    lazy_option = "lazyfree-lazy-eviction";
+  } else {
+    return;
+  }
+  Also(db, {config_.Get(lazy_option).enabled() ? "UNLINK" : "DEL", std::string(key)});
+}
+
+void Propagator::FlushUnit() {
+  std::vector<PropagatedCommand>& commands = collecting.commands;
+  if (commands.empty()) return;
+  uint8_t on = on_targets_.load(std::memory_order_relaxed);
+  // Redis wraps a unit of several commands so a replica or a reload applies it whole.
+  bool wrap = commands.size() > 1;
+  PropagatedCommand multi{commands.front().db, {"MULTI"}, kPropagateBoth};
+  PropagatedCommand exec{commands.back().db, {"EXEC"}, kPropagateBoth};
+  std::vector<const PropagatedCommand*> unit;
+  unit.reserve(commands.size() + 2);
+  std::lock_guard lock(mutex_);
+  for (const Sink& sink : sinks_) {
+    if ((on & sink.target) == 0) continue;
+    unit.clear();
+    if (wrap) unit.push_back(&multi);
+    for (const PropagatedCommand& command : commands) {
+      if ((command.targets & sink.target) != 0) unit.push_back(&command);
+    }
+    if (wrap) unit.push_back(&exec);
+    if (!unit.empty()) sink.sink->Feed(unit);
+  }
+  commands.clear();
+}
+
+}  // namespace respd::server
