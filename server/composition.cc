@@ -67,6 +67,7 @@ void Compose(ServerContext& server) {
   server.store.AddObserver(&server.keyspace_notifier, Store::kEvents);
   server.store.AddObserver(&server.tracking, Store::kChanges | Store::kReportsWork);
   server.store.AddObserver(&server.propagation, Store::kEvents);
+  server.propagation.AddSink(&server.aof, kPropagateAof);
   // Admission, in Redis's order: ACL, then OOM, then a monitor's keyspace refusal, then respd's
   // fault rules; tracking last, so only a command that will run consumes CLIENT CACHING's one-shot
   // flag. Each feature's switch keeps its hooks out of the pipeline while it has nothing to do.
@@ -111,6 +112,16 @@ void Compose(ServerContext& server) {
     } else if (name == "maxmemory-policy" || name.starts_with("lfu-")) {
       limit.Refresh();
     }
+  });
+  // CONFIG SET appendonly turns the AOF on (a rewrite first) or off at once, as Redis's
+  // updateAppendonly; failing to start puts the old value back.
+  server.config.AddApplyHook([&aof = server.aof](const Option& option, const std::string&) {
+    if (option.spec().name != "appendonly") return std::string();
+    if (!option.enabled()) {
+      aof.Stop();
+      return std::string();
+    }
+    return aof.Start();
   });
   server.memory_limit.Refresh();
   server.config.CaptureStartupValues();

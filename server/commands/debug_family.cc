@@ -415,6 +415,8 @@ void CmdStringmatchTest(CommandContext& ctx) {
 // libraries are saved and loaded too: with NOFLUSH, loading one that exists fails the load unless
 // MERGE replaces it.
 void CmdReload(CommandContext& ctx) {
+  // Nothing of it reaches the AOF, as in Redis: the dataset is what it was.
+  ctx.PreventPropagation();
   bool merge = false, flush = true, save = true;
   for (size_t i = 2; i < ctx.args.size(); ++i) {
     if (IsKeyword(ctx.args[i], "merge")) {
@@ -445,12 +447,15 @@ void CmdReload(CommandContext& ctx) {
   ctx.reply.Ok();
 }
 
-// DEBUG LOADAOF: empties the databases and the function libraries, then loads the AOF. With AOF
-// off that is the base file the last BGREWRITEAOF wrote (in RDB form), as in Redis. Redis exits
-// when it cannot load its AOF; respd answers an error and leaves the dataset as it was.
+// DEBUG LOADAOF: syncs the AOF when it is on, empties the databases and the function libraries,
+// then loads the files the AOF manifest names (server/services/aof.h). Redis exits when it cannot
+// load them; respd answers an error, and leaves the dataset as it was when there is nothing to
+// load or a file is missing.
 void CmdLoadaof(CommandContext& ctx) {
+  // What was loaded is in the files already (Redis zeroes server.dirty).
+  ctx.PreventPropagation();
   const bool engine_held = ctx.mode == ExecutionMode::kScript;
-  if (!ctx.server.persistence.LoadAofBase(ctx.server, engine_held)) {
+  if (!ctx.server.aof.Reload(engine_held)) {
     return ctx.reply.Error("ERR Error trying to load the AOF");
   }
   ctx.reply.Ok();

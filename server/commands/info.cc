@@ -192,7 +192,7 @@ void InfoPersistence(ServerContext& server, InfoWriter& out) {
   out.Field("rdb_last_cow_size", 0);
   out.Field("rdb_last_load_keys_expired", status.keys_expired_at_load);
   out.Field("rdb_last_load_keys_loaded", status.keys_loaded);
-  out.Field("aof_enabled", 0);
+  out.Field("aof_enabled", server.aof.enabled() ? 1 : 0);
   out.Field("aof_rewrite_in_progress", status.aof_rewrite.running ? 1 : 0);
   out.Field("aof_rewrite_scheduled", status.aof_rewrite.scheduled ? 1 : 0);
   out.Field("aof_last_rewrite_time_sec", status.aof_rewrite.last_seconds);
@@ -200,10 +200,21 @@ void InfoPersistence(ServerContext& server, InfoWriter& out) {
   out.Field("aof_last_bgrewrite_status", status.aof_rewrite.last_ok ? "ok" : "err");
   out.Field("aof_rewrites", status.aof_rewrite.count);
   out.Field("aof_rewrites_consecutive_failures", status.aof_rewrite_failures);
-  out.Field("aof_last_write_status", "ok");
+  const AppendOnlyFile::Status aof = server.aof.status();
+  out.Field("aof_last_write_status", aof.last_write_ok ? "ok" : "err");
   out.Field("aof_last_cow_size", 0);
   out.Field("module_fork_in_progress", 0);
   out.Field("module_fork_last_cow_size", 0);
+  // Redis adds these while appendonly is yes. respd writes each command's bytes as it runs and
+  // syncs on a thread of its own: no buffer waits, no sync is queued or late.
+  if (server.config.Get("appendonly").enabled()) {
+    out.Field("aof_current_size", aof.current_size);
+    out.Field("aof_base_size", aof.base_size);
+    out.Field("aof_pending_rewrite", status.aof_rewrite.scheduled ? 1 : 0);
+    out.Field("aof_buffer_length", 0);
+    out.Field("aof_pending_bio_fsync", 0);
+    out.Field("aof_delayed_fsync", 0);
+  }
 }
 
 void InfoStats(ServerContext& server, InfoWriter& out) {

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "server/services/acl.h"
+#include "server/services/aof.h"
 #include "server/services/blocking.h"
 #include "server/services/client_pause.h"
 #include "server/services/monitor.h"
@@ -145,6 +146,8 @@ class ServerContext {
   Persistence persistence;
   // The dataset's changes as the AOF and replicas are told them.
   Propagator propagation{config};
+  // The append-only file: a sink of `propagation` (added at composition).
+  AppendOnlyFile aof{*this};
 
   // Asks the server to stop (SHUTDOWN). Set by the server before clients connect.
   std::function<void()> request_shutdown;

@@ -19,7 +19,7 @@
 #include <spdlog/spdlog.h>
 
 #include "server/dispatch/server_context.h"
-#include "server/services/aof_manifest.h"
+#include "server/services/aof_rewrite.h"
 #include "storage/memory.h"
 #include "storage/rdb_file.h"
 
@@ -34,10 +34,20 @@ constexpr size_t kWriteChunk = 1 << 20;
 
 std::string ErrnoText(int error) { return std::strerror(error); }
 
-// Writes `bytes` to `temp` and renames it over `path`, as Redis's rdbSave does (fsync before the
-// rename, so the file is either the old one or the complete new one). Logs Redis's messages.
-bool WriteFile(const std::string& bytes, const std::string& temp, const std::string& path,
-               const std::string& dir, const std::atomic<bool>* cancel) {
+int64_t NowSeconds(const ServerContext& server) { return server.clock.NowMs() / 1000; }
+
+// The libraries are read and loaded under the script engine's mutex, as FUNCTION LOAD changes
+// them from any I/O thread; taken after the shard locks, in the order a script takes both, unless
+// the caller runs inside a script, which holds it.
+std::unique_lock<std::timed_mutex> LockEngine(ServerContext& server, bool engine_held) {
+  if (engine_held) return {};
+  return std::unique_lock(server.scripting.mutex());
+}
+
+}  // namespace
+
+bool WriteWholeFile(const std::string& bytes, const std::string& temp, const std::string& path,
+                    const std::string& dir, const std::atomic<bool>* cancel) {
   int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd < 0) {
     spdlog::warn("Failed opening the temp RDB file {} (in server root dir {}) for saving: {}",
@@ -78,18 +88,6 @@ bool WriteFile(const std::string& bytes, const std::string& temp, const std::str
   if (!ok) ::unlink(temp.c_str());
   return ok;
 }
-
-int64_t NowSeconds(const ServerContext& server) { return server.clock.NowMs() / 1000; }
-
-// The libraries are read and loaded under the script engine's mutex, as FUNCTION LOAD changes
-// them from any I/O thread; taken after the shard locks, in the order a script takes both, unless
-// the caller runs inside a script, which holds it.
-std::unique_lock<std::timed_mutex> LockEngine(ServerContext& server, bool engine_held) {
-  if (engine_held) return {};
-  return std::unique_lock(server.scripting.mutex());
-}
-
-}  // namespace
 
 // DUMP and RESTORE read these on every call: by position, not by a walk of the option table.
 bool RdbCompression(Config& config) {
@@ -135,6 +133,17 @@ std::string Persistence::FilePath(Config& config) const {
 }
 
 std::string Persistence::Encode(ServerContext& server, bool engine_held) {
+  return EncodeRdb(server, engine_held, /*aof_base=*/false);
+}
+
+std::string Persistence::EncodeAofBase(ServerContext& server, bool engine_held) {
+  if (!server.config.Get("aof-use-rdb-preamble").enabled()) {
+    return aof_rewrite::EncodeCommands(server, engine_held);
+  }
+  return EncodeRdb(server, engine_held, /*aof_base=*/true);
+}
+
+std::string Persistence::EncodeRdb(ServerContext& server, bool engine_held, bool aof_base) {
   std::vector<std::string> libraries;
   {
     auto engine_lock = LockEngine(server, engine_held);
@@ -144,7 +153,8 @@ std::string Persistence::Encode(ServerContext& server, bool engine_held) {
   }
   storage::rdb::FileInfo info{.redis_version = kRedisVersion,
                               .ctime_s = NowSeconds(server),
-                              .used_memory = storage::memory::UsedMemory()};
+                              .used_memory = storage::memory::UsedMemory(),
+                              .aof_base = aof_base};
   using KeyClock = storage::rdb::FileOptions::KeyClock;
   std::string policy = server.config.Get("maxmemory-policy").text();
   KeyClock key_clock = policy.ends_with("-lru")   ? KeyClock::kIdle
@@ -164,7 +174,7 @@ bool Persistence::Save(ServerContext& server, SaveKind kind, bool engine_held) {
   if (kind == kSaveCommand) ++saves_;
   const std::string dir = server.config.Get("dir").text();
   const std::string temp = dir + "/temp-" + std::to_string(::getpid()) + ".rdb";
-  bool ok = WriteFile(Encode(server, engine_held), temp, FilePath(server.config), dir, nullptr);
+  bool ok = WriteWholeFile(Encode(server, engine_held), temp, FilePath(server.config), dir, nullptr);
   if (ok) {
     spdlog::info("DB saved on disk");
     server.store.ResetDirty();
@@ -184,46 +194,6 @@ bool Persistence::StartBackgroundJob(ServerContext& server, Job job) {
   return StartBackgroundJobLocked(server, job);
 }
 
-std::function<bool(const std::atomic<bool>& cancel)> Persistence::AofRewriteWork(
-    ServerContext& server, std::string bytes) {
-  const std::string dir = server.config.Get("dir").text();
-  const std::string aof_dir = dir + "/" + server.config.Get("appenddirname").text();
-  const std::string appendfilename = server.config.Get("appendfilename").text();
-  const std::string manifest_path = aof_dir + "/" + appendfilename + ".manifest";
-  const bool preamble = server.config.Get("aof-use-rdb-preamble").text() == "yes";
-  const std::string temp = dir + "/temp-rewriteaof-bg-" + std::to_string(::getpid()) + ".aof";
-  return [=, bytes = std::move(bytes)](const std::atomic<bool>& cancel) {
-    if (::mkdir(aof_dir.c_str(), 0755) != 0 && errno != EEXIST) {
-      spdlog::warn("Can't open or create append-only dir {}: {}", aof_dir, ErrnoText(errno));
-      return false;
-    }
-    AofManifest manifest;
-    std::ifstream in(manifest_path, std::ios::binary);
-    if (in) {
-      std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-      manifest = AofManifest::Parse(text).value_or(AofManifest{});
-    }
-    // The previous base and incremental files become history, removed once the manifest no
-    // longer names them; with AOF off there are no incremental files of respd's.
-    std::vector<std::string> history;
-    for (const AofManifest::File& file : manifest.files) history.push_back(file.name);
-    AofManifest::File base = manifest.NextBase(appendfilename, preamble);
-    if (!WriteFile(bytes, temp, aof_dir + "/" + base.name, dir, &cancel)) return false;
-    spdlog::info("Successfully renamed the temporary AOF base file {} into {}", temp, base.name);
-    AofManifest next;
-    next.files.push_back(base);
-    const std::string manifest_temp = aof_dir + "/temp-" + appendfilename + ".manifest";
-    if (!WriteFile(next.Format(), manifest_temp, manifest_path, dir, &cancel)) {
-      ::unlink((aof_dir + "/" + base.name).c_str());
-      return false;
-    }
-    for (const std::string& name : history) {
-      if (name != base.name) ::unlink((aof_dir + "/" + name).c_str());
-    }
-    return true;
-  };
-}
-
 bool Persistence::StartBackgroundJobLocked(ServerContext& server, Job job) {
   if (writer_ != nullptr) return false;
   auto writer = std::make_unique<Writer>();
@@ -239,13 +209,13 @@ bool Persistence::StartBackgroundJobLocked(ServerContext& server, Job job) {
     writer->temp = dir + "/temp-bg-" + std::to_string(::getpid()) + ".rdb";
     work = [temp = writer->temp, bytes = Encode(server, /*engine_held=*/false),
             path = FilePath(server.config), dir](const std::atomic<bool>& cancel) {
-      return WriteFile(bytes, temp, path, dir, &cancel);
+      return WriteWholeFile(bytes, temp, path, dir, &cancel);
     };
     spdlog::info("Background saving started");
   } else {
     ++aof_rewrites_;
     writer->temp = dir + "/temp-rewriteaof-bg-" + std::to_string(::getpid()) + ".aof";
-    work = AofRewriteWork(server, Encode(server, /*engine_held=*/false));
+    work = server.aof.PrepareRewrite(EncodeAofBase(server, /*engine_held=*/false));
     spdlog::info("Background append only file rewriting started");
   }
   // rdb-key-save-delay: Redis's child waits that long after each key, so tests can see it run
@@ -310,6 +280,8 @@ void Persistence::FinishBackgroundJob(ServerContext& server) {
     last_aof_rewrite_ok_ = ok;
     last_aof_rewrite_seconds_ = seconds;
     aof_rewrite_failures_ = ok ? 0 : aof_rewrite_failures_ + 1;
+    // The rewrite that turns AOF on is tried again until it succeeds, as Redis's cron does.
+    if (!ok && server.aof.waiting_for_rewrite()) aof_rewrite_scheduled_ = true;
     if (ok) {
       spdlog::info("Background AOF rewrite terminated with success");
     } else {
@@ -481,6 +453,8 @@ bool Persistence::LoadAtStartup(ServerContext& server) {
     std::lock_guard lock(mutex_);
     last_save_s_ = NowSeconds(server);
   }
+  // With AOF on, Redis loads the AOF and never the RDB file.
+  if (server.config.Get("appendonly").enabled()) return server.aof.LoadAtStartup();
   std::string path = FilePath(server.config);
   if (::access(path.c_str(), F_OK) != 0) return true;
   auto start = std::chrono::steady_clock::now();
@@ -497,47 +471,13 @@ bool Persistence::LoadAtStartup(ServerContext& server) {
   return true;
 }
 
-bool Persistence::LoadAofBase(ServerContext& server, bool engine_held) {
-  const std::string aof_dir =
-      server.config.Get("dir").text() + "/" + server.config.Get("appenddirname").text();
-  const std::string manifest_path =
-      aof_dir + "/" + server.config.Get("appendfilename").text() + ".manifest";
-  std::ifstream in(manifest_path, std::ios::binary);
-  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  std::optional<AofManifest> manifest = AofManifest::Parse(text);
-  std::string error;
-  if (!in || !manifest || manifest->Base() == nullptr) {
-    error = "The AOF manifest " + manifest_path + " is missing or names no base file";
-  } else {
-    for (const AofManifest::File& file : manifest->files) {
-      struct stat info;
-      if (file.type == 'i' && ::stat((aof_dir + "/" + file.name).c_str(), &info) == 0 &&
-          info.st_size > 0) {
-        error = "respd does not load AOF files of commands (" + file.name + ")";
-      }
-    }
-  }
-  // Read before anything is emptied: an AOF respd cannot load leaves the dataset as it was.
-  std::optional<storage::rdb::FileContents> contents;
-  if (error.empty()) contents = ReadFile(server, aof_dir + "/" + manifest->Base()->name, &error);
-  if (!contents) {
-    spdlog::warn("{}", error);
-    return false;
-  }
-  // Redis's emptyData: the databases and the function libraries.
-  for (int i = 0; i < server.store.num_databases(); ++i) server.store.db(i).Clear();
-  server.tracking.InvalidateAll();
-  {
-    auto engine_lock = LockEngine(server, engine_held);
-    server.scripting.FlushLibraries();
-  }
-  if (!Apply(server, *contents, /*merge=*/false, /*replace_libraries=*/true, engine_held, &error)) {
-    spdlog::warn("{}", error);
-    return false;
-  }
-  server.store.ResetDirty();
-  spdlog::warn("Append Only File loaded by DEBUG LOADAOF");
-  return true;
+bool Persistence::LoadRdbBytes(ServerContext& server, std::string_view bytes, bool engine_held,
+                               std::string* error) {
+  std::optional<storage::rdb::FileContents> contents =
+      storage::rdb::DecodeFile(bytes, server.store.num_databases(), RdbLoadLimits(server.config),
+                               server.config.Get("rdbchecksum").text() == "yes", error);
+  return contents && Apply(server, *contents, /*merge=*/false, /*replace_libraries=*/false,
+                           engine_held, error);
 }
 
 bool Persistence::LoadForReload(ServerContext& server, bool merge, bool replace_libraries,

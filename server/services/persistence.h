@@ -17,6 +17,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <thread>
 
 #include "server/config/config.h"
@@ -32,6 +33,12 @@ class ServerContext;
 bool RdbCompression(Config& config);
 storage::rdb::LoadLimits RdbLoadLimits(Config& config);
 
+// Writes `bytes` to `temp` (in `dir`) and renames it over `path`, as Redis's rdbSave does (fsync
+// before the rename, so the file is either the old one or the complete new one). Logs Redis's
+// messages; stops early, removing `temp`, once `cancel` (when given) is set.
+bool WriteWholeFile(const std::string& bytes, const std::string& temp, const std::string& path,
+                    const std::string& dir, const std::atomic<bool>* cancel);
+
 class Persistence {
  public:
   Persistence();
@@ -39,8 +46,9 @@ class Persistence {
   Persistence& operator=(const Persistence&) = delete;
   ~Persistence();
 
-  // Start-up: the last save counts from now, and the file is loaded if there is one. False when it
-  // exists and cannot be loaded (Redis exits then); the reason is logged.
+  // Start-up: the last save counts from now, and the file is loaded if there is one (with
+  // appendonly yes the AOF instead, aof.h). False when it exists and cannot be loaded (Redis exits
+  // then); the reason is logged.
   bool LoadAtStartup(ServerContext& server);
 
   // SAVE counts in INFO's rdb_saves; the saves FLUSHALL, DEBUG RELOAD and a shutdown make do not.
@@ -51,9 +59,8 @@ class Persistence {
   // The background job running (Redis's child_type).
   enum class Job : uint8_t { kNone, kSave, kAofRewrite };
   Job background_job() const;
-  // BGSAVE, or with kAofRewrite BGREWRITEAOF (an AOF base file in RDB form, and the manifest that
-  // names it): encodes now and writes on a background thread. Call with every shard locked. False
-  // if a job is running already.
+  // BGSAVE, or with kAofRewrite BGREWRITEAOF (a new AOF base file, aof.h): encodes now and writes
+  // on a background thread. Call with every shard locked. False if a job is running already.
   bool StartBackgroundJob(ServerContext& server, Job job);
   // BGSAVE SCHEDULE, or either command while a job runs or inside MULTI: the cron starts it.
   void ScheduleBackgroundJob(Job job);
@@ -64,10 +71,12 @@ class Persistence {
   // DEBUG RELOAD's load: the file into the (flushed or not) databases; false if it cannot be read,
   // a key is already present without `merge` or a library without `replace_libraries`.
   bool LoadForReload(ServerContext& server, bool merge, bool replace_libraries, bool engine_held);
-  // DEBUG LOADAOF with AOF off: empties the databases and the libraries and loads the base file
-  // the manifest names. False, with nothing emptied, if there is none or it is not one respd reads
-  // (an AOF of commands).
-  bool LoadAofBase(ServerContext& server, bool engine_held);
+  // The dataset and function libraries as an AOF base file: an RDB file marked aof-base, or
+  // commands without aof-use-rdb-preamble (aof_rewrite.h). Call with every shard locked.
+  std::string EncodeAofBase(ServerContext& server, bool engine_held);
+  // An AOF base file in RDB form into the databases (which hold no key of it) and libraries.
+  bool LoadRdbBytes(ServerContext& server, std::string_view bytes, bool engine_held,
+                    std::string* error);
 
   // Before a shutdown: saves when Redis does (save points set or SAVE given, NOSAVE not given),
   // stopping a background save first. Takes the shard locks. False if the save failed.
@@ -101,11 +110,10 @@ class Persistence {
   struct Writer;
 
   std::string FilePath(Config& config) const;
-  // The work of a background job, run on its thread: true on success.
-  std::function<bool(const std::atomic<bool>& cancel)> AofRewriteWork(ServerContext& server,
-                                                                      std::string bytes);
   // The dataset and function libraries as file bytes.
   std::string Encode(ServerContext& server, bool engine_held);
+  // Encode's file, marked as an AOF base file when `aof_base`.
+  std::string EncodeRdb(ServerContext& server, bool engine_held, bool aof_base);
   // Reads and decodes the RDB file at `path`; nullopt and `error` set if it cannot.
   std::optional<storage::rdb::FileContents> ReadFile(ServerContext& server,
                                                      const std::string& path, std::string* error);
