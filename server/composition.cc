@@ -114,14 +114,22 @@ void Compose(ServerContext& server) {
     }
   });
   // CONFIG SET appendonly turns the AOF on (a rewrite first) or off at once, as Redis's
-  // updateAppendonly; failing to start puts the old value back.
-  server.config.AddApplyHook([&aof = server.aof](const Option& option, const std::string&) {
+  // updateAppendonly; failing to start puts the old value back. RESPD RESET's restored value
+  // (a change hook) turns it back as well.
+  const auto follow_appendonly = [&aof = server.aof](const Option& option) {
     if (option.spec().name != "appendonly") return std::string();
     if (!option.enabled()) {
       aof.Stop();
       return std::string();
     }
     return aof.Start();
+  };
+  server.config.AddApplyHook(
+      [follow_appendonly](const Option& option, const std::string&) {
+        return follow_appendonly(option);
+      });
+  server.config.AddChangeHook([follow_appendonly](const Option& option) {
+    follow_appendonly(option);
   });
   server.memory_limit.Refresh();
   server.config.CaptureStartupValues();

@@ -28,6 +28,14 @@ constexpr auto kSyncInterval = std::chrono::seconds(1);
 
 std::string ErrnoText(int error) { return std::strerror(error); }
 
+enum class FsyncPolicy : uint8_t { kEverysec, kAlways, kNo };  // appendfsync's choices, in order
+
+// Read on every write: by position, not by a walk of the option table.
+FsyncPolicy AppendFsync(Config& config) {
+  static const size_t kIndex = OptionIndex("appendfsync");
+  return static_cast<FsyncPolicy>(config.options()[kIndex]->number());
+}
+
 std::string TempIncrName(const std::string& appendfilename) {
   return "temp-" + appendfilename + ".incr";
 }
@@ -603,7 +611,7 @@ void AppendOnlyFile::Write(std::string_view bytes) {
   }
   incr_size_ += static_cast<int64_t>(bytes.size());
   current_size_ += static_cast<int64_t>(bytes.size());
-  if (server_.config.Get("appendfsync").text() == "always") {
+  if (AppendFsync(server_.config) == FsyncPolicy::kAlways) {
     if (::fsync(fd_) != 0) {
       spdlog::warn(
           "Can't persist AOF for fsync error when the AOF fsync policy is 'always': {}. "
@@ -620,7 +628,7 @@ void AppendOnlyFile::SyncLoop() {
   while (!stopping_) {
     sync_wake_.wait_for(lock, kSyncInterval);
     if (stopping_ || fd_ < 0 || synced_size_ == incr_size_) continue;
-    if (server_.config.Get("appendfsync").text() != "everysec") continue;
+    if (AppendFsync(server_.config) != FsyncPolicy::kEverysec) continue;
     // The sync runs without the lock, so commands go on appending meanwhile.
     const int fd = ::dup(fd_);
     const int64_t size = incr_size_;

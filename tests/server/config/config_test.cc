@@ -177,10 +177,10 @@ TEST(ConfigTest, BadValuesAndUnbalancedQuotesAreErrors) {
 
 TEST(ConfigTest, IgnoredDirectivesAreAcceptedAndRecorded) {
   Config config;
-  config.ApplyConfigText("appendonly yes\nsave \"\"\ndaemonize no\n", "test");
+  config.ApplyConfigText("aof-disable-auto-gc yes\nsave \"\"\ndaemonize no\n", "test");
   // save is honoured (RDB save points), so it is not among them.
   ASSERT_EQ(config.ignored().size(), 2u);
-  EXPECT_EQ(config.ignored()[0], "appendonly");
+  EXPECT_EQ(config.ignored()[0], "aof-disable-auto-gc");
   EXPECT_EQ(config.ignored()[1], "daemonize");
   EXPECT_EQ(config.Get("save").text(), "");
 }
