@@ -2,12 +2,14 @@
 // payload, byte-compatible with redis-server's, through storage/dump_ops.
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "server/commands/args.h"
 #include "server/commands/families.h"
 #include "server/commands/handler_support.h"
 #include "server/dispatch/errors.h"
 #include "server/dispatch/server_context.h"
+#include "storage/clock.h"
 #include "storage/dump_ops.h"
 
 namespace respd::server {
@@ -25,6 +27,23 @@ void CmdDump(CommandContext& ctx) {
       storage::Dump(ctx.db(), ctx.args[1], RdbCompression(ctx.server.config));
   if (!payload.ok()) return ctx.reply.Null();
   ctx.reply.Bulk(*payload);
+}
+
+// What RESTORE propagates as when it changes the dataset (Redis's restoreCommand): a relative TTL
+// becomes absolute (the time argument in ms and ABSTTL appended), so a replica or a reload later
+// expires the key at the same moment; a TTL already past that deleted the replaced key, DEL.
+// Asked before the restore runs, as it is only used when the restore counts a change.
+void PropagateRestore(CommandContext& ctx, const storage::RestoreOptions& options) {
+  if (options.ttl_ms == 0) return;
+  int64_t expire_at = options.absttl ? options.ttl_ms : options.ttl_ms + storage::CommandTimeMs();
+  if (expire_at <= storage::CommandTimeMs()) {
+    ctx.PropagateAs({"DEL", std::string(ctx.args[1])});
+  } else if (!options.absttl) {
+    std::vector<std::string> argv(ctx.args.begin(), ctx.args.end());
+    argv[2] = std::to_string(expire_at);
+    argv.emplace_back("ABSTTL");
+    ctx.PropagateAs(std::move(argv));
+  }
 }
 
 // RESTORE key ttl serialized-value [REPLACE] [ABSTTL] [IDLETIME seconds] [FREQ frequency]:
@@ -55,6 +74,7 @@ void CmdRestore(CommandContext& ctx) {
   ttl_parser.FailUnless(options.ttl_ms >= 0, kErrInvalidTtl);
   if (!ttl_parser.Check(ctx)) return;
   options.lfu_policy = ctx.server.store.lfu_clock();
+  if (ctx.propagating()) PropagateRestore(ctx, options);
 
   switch (storage::Restore(ctx.db(), key, ctx.args[3], options, RdbLoadLimits(ctx.server.config))) {
     case storage::RestoreStatus::kBadTrailer:

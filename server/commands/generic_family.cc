@@ -80,6 +80,23 @@ void CmdType(CommandContext& ctx) {
   ctx.reply.SimpleString(e == nullptr ? "none" : storage::TypeName(e->type()));
 }
 
+// What an EXPIRE that changed `key` propagates as (Redis's expireGenericCommand): DEL (UNLINK
+// under lazyfree-lazy-expire) when the time had passed and the key was deleted, otherwise
+// PEXPIREAT with the absolute time in ms and the same options, so a replica or a reload later
+// expires the key at the same moment. `rewrites_time`: the time argument was not already that.
+void PropagateExpire(CommandContext& ctx, int64_t at_ms, bool rewrites_time) {
+  std::string key(ctx.args[1]);
+  if (at_ms <= storage::CommandTimeMs()) {
+    ctx.PropagateAs({DeletionCommand(ctx, "lazyfree-lazy-expire"), std::move(key)});
+    return;
+  }
+  if (!rewrites_time) return;  // PEXPIREAT propagates as itself
+  std::vector<std::string> argv(ctx.args.begin(), ctx.args.end());
+  argv[0] = "PEXPIREAT";
+  argv[2] = std::to_string(at_ms);
+  ctx.PropagateAs(std::move(argv));
+}
+
 // EXPIRE/PEXPIRE/EXPIREAT/PEXPIREAT key time [NX | XX | GT | LT]. `relative`: the time counts from
 // now; `seconds`: it is in seconds. Options are checked before the time, as Redis does.
 void ExpireGeneric(CommandContext& ctx, bool relative, bool seconds) {
@@ -127,7 +144,9 @@ void ExpireGeneric(CommandContext& ctx, bool relative, bool seconds) {
     return;
   }
   when += base;
-  ctx.reply.Integer(storage::Expire(ctx.db(), ctx.args[1], when, flags) ? 1 : 0);
+  bool changed = storage::Expire(ctx.db(), ctx.args[1], when, flags);
+  ctx.reply.Integer(changed ? 1 : 0);
+  if (changed && ctx.propagating()) PropagateExpire(ctx, when, relative || seconds);
 }
 
 void CmdExpire(CommandContext& ctx) { ExpireGeneric(ctx, /*relative=*/true, /*seconds=*/true); }
@@ -285,6 +304,8 @@ bool FlushArgsOk(CommandContext& ctx) {
 // FLUSHDB [ASYNC | SYNC]
 void CmdFlushdb(CommandContext& ctx) {
   if (!FlushArgsOk(ctx)) return;
+  // Propagated even when the database was already empty, as Redis forces it.
+  ctx.ForcePropagation(kPropagateBoth);
   ctx.AddDirty(ctx.db().Size());
   ctx.db().Clear();
   ctx.server.tracking.InvalidateAll();
@@ -294,6 +315,8 @@ void CmdFlushdb(CommandContext& ctx) {
 // FLUSHALL [ASYNC | SYNC]
 void CmdFlushall(CommandContext& ctx) {
   if (!FlushArgsOk(ctx)) return;
+  // Propagated even when every database was already empty, as Redis forces it.
+  ctx.ForcePropagation(kPropagateBoth);
   storage::Store& store = ctx.server.store;
   for (int i = 0; i < store.num_databases(); ++i) ctx.AddDirty(store.db(i).Size());
   store.FlushAll();

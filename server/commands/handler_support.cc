@@ -15,6 +15,10 @@ uint64_t MaxStringLen(const CommandContext& ctx) {
   return static_cast<uint64_t>(ctx.server.config.proto_max_bulk_len().number());
 }
 
+std::string DeletionCommand(const CommandContext& ctx, std::string_view lazyfree_option) {
+  return ctx.server.config.Get(lazyfree_option).enabled() ? "UNLINK" : "DEL";
+}
+
 void ReplyEmptyScan(CommandContext& ctx) {
   ctx.reply.ArrayHeader(2);
   ctx.reply.Bulk("0");

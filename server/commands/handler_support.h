@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <string>
 #include <string_view>
 
 #include "server/dispatch/command.h"
@@ -27,6 +28,11 @@ void ReplyMissingKey(CommandContext& ctx, storage::OpStatus status, Fn&& on_miss
     ctx.ReplyStatus(status);
   }
 }
+
+// The command a deletion propagates as: UNLINK when the lazyfree option that governs it
+// (lazyfree-lazy-expire for a time already past, lazyfree-lazy-user-del for GETDEL) is on, DEL
+// otherwise, as Redis picks shared.unlink or shared.del.
+std::string DeletionCommand(const CommandContext& ctx, std::string_view lazyfree_option);
 
 // SSCAN/ZSCAN's reply for a missing key: cursor 0, no elements.
 void ReplyEmptyScan(CommandContext& ctx);

@@ -168,6 +168,11 @@ void CmdHincrbyfloat(CommandContext& ctx) {
   if (!text.ok()) return ctx.ReplyStatus(text.status());
   ctx.AddDirty();
   ctx.reply.Bulk(*text);
+  // Redis propagates the result, not the increment: float formatting must not make a replica or
+  // a reload differ.
+  if (ctx.propagating()) {
+    ctx.PropagateAs({"HSET", std::string(ctx.args[1]), std::string(ctx.args[2]), *text});
+  }
 }
 
 // One HRANDFIELD pick in the reply: a field, or field and value (a pair array in RESP3).

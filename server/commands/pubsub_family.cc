@@ -83,14 +83,18 @@ void CmdPunsubscribe(CommandContext& ctx) { Unsubscribe(ctx, Kind::kPattern, "pu
 // SUNSUBSCRIBE [shardchannel ...]
 void CmdSunsubscribe(CommandContext& ctx) { Unsubscribe(ctx, Kind::kShard, "sunsubscribe"); }
 
+// Both publishes reach a replica's subscribers too (Redis forces them to replicas, not to the AOF).
+
 // PUBLISH channel message
 void CmdPublish(CommandContext& ctx) {
   ctx.reply.Integer(ctx.server.pubsub.Publish(ctx.args[1], ctx.args[2], /*sharded=*/false));
+  ctx.ForcePropagation(kPropagateReplicas);
 }
 
 // SPUBLISH shardchannel message
 void CmdSpublish(CommandContext& ctx) {
   ctx.reply.Integer(ctx.server.pubsub.Publish(ctx.args[1], ctx.args[2], /*sharded=*/true));
+  ctx.ForcePropagation(kPropagateReplicas);
 }
 
 void ReplyChannels(CommandContext& ctx, bool sharded) {

@@ -106,6 +106,8 @@ void EvalGeneric(CommandContext& ctx, bool by_sha, bool read_only) {
     return;
   }
   engine.RunScript(ctx, sha, keys, argv, read_only);
+  // A script propagates as the writes it made (Redis 7 replicates effects), never as itself.
+  ctx.PreventPropagation();
 }
 
 // EVAL script numkeys [key ...] [arg ...]
@@ -134,6 +136,8 @@ void FcallGeneric(CommandContext& ctx, bool read_only) {
     return;
   }
   engine.RunFunction(ctx, *fn, keys, argv, read_only);
+  // A function propagates as the writes it made, never as itself.
+  ctx.PreventPropagation();
 }
 
 // FCALL function numkeys [key ...] [arg ...]

@@ -78,6 +78,18 @@ void ReplyMembers(CommandContext& ctx, const std::vector<std::string>& members, 
   for (const std::string& m : members) ctx.reply.Bulk(m);
 }
 
+// What SPOP with a count that popped `popped` propagates as (Redis's spopWithCountCommand): DEL
+// when it took the whole set, else one SREM per member in the order they were popped.
+void PropagateSPop(CommandContext& ctx, const std::vector<std::string>& popped) {
+  std::string key(ctx.args[1]);
+  if (ctx.db().Peek(key) == nullptr) {
+    ctx.PropagateAs({"DEL", std::move(key)});
+    return;
+  }
+  for (const std::string& member : popped) ctx.AlsoPropagate({"SREM", key, member});
+  ctx.PreventPropagation();
+}
+
 // SPOP key [count]
 void CmdSPop(CommandContext& ctx) {
   if (ctx.args.size() > 3) return ctx.ReplySyntaxError();
@@ -85,7 +97,10 @@ void CmdSPop(CommandContext& ctx) {
   if (ctx.args.size() == 2) {
     auto popped = storage::SPop(ctx.db(), ctx.args[1], 1, MaxIntsetEntries(ctx.server), rng);
     if (!popped.ok()) return ReplyMissingKey(ctx, popped.status(), [&] { ctx.reply.Null(); });
-    return ctx.reply.Bulk(popped->front());
+    ctx.reply.Bulk(popped->front());
+    // A random pop propagates as the removal of what it drew, as in Redis.
+    if (ctx.propagating()) ctx.PropagateAs({"SREM", std::string(ctx.args[1]), popped->front()});
+    return;
   }
   ArgParser parser(ctx.args, 2);
   int64_t count = parser.NextNonNegative();
@@ -96,6 +111,7 @@ void CmdSPop(CommandContext& ctx) {
     return ReplyMissingKey(ctx, popped.status(), [&] { ctx.reply.SetHeader(0); });
   }
   ReplyMembers(ctx, *popped, true);
+  if (!popped->empty() && ctx.propagating()) PropagateSPop(ctx, *popped);
 }
 
 // SRANDMEMBER key [count]

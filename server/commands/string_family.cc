@@ -3,10 +3,11 @@
 // of storage/string_ops (which reports the keyspace events and counts the changes) and reply.
 
 #include <string>
+#include <vector>
 
 #include "server/commands/args.h"
-#include "server/commands/handler_support.h"
 #include "server/commands/families.h"
+#include "server/commands/handler_support.h"
 #include "server/dispatch/errors.h"
 #include "server/dispatch/server_context.h"
 #include "storage/clock.h"
@@ -140,13 +141,33 @@ void ReplyOldValue(CommandContext& ctx, const storage::SetOutcome& outcome) {
   }
 }
 
+// What a SET that wrote propagates as (Redis's setGenericCommand): with an expire time, SET key
+// value PXAT ms-timestamp, so a replica or a reload later keeps the same deadline (every other
+// option dropped); without one, the command minus its GET options.
+void PropagateSet(CommandContext& ctx, std::string_view value, const SetParams& params) {
+  std::string_view key = ctx.args[1];
+  if (params.expire_at_ms != Entry::kNoExpire) {
+    ctx.PropagateAs(
+        {"SET", std::string(key), std::string(value), "PXAT", std::to_string(params.expire_at_ms)});
+  } else if (params.get_old) {
+    std::vector<std::string> argv(ctx.args.begin(), ctx.args.begin() + 3);
+    for (size_t i = 3; i < ctx.args.size(); ++i) {
+      if (!IsKeyword(ctx.args[i], "get")) argv.emplace_back(ctx.args[i]);
+    }
+    ctx.PropagateAs(std::move(argv));
+  }
+}
+
 // The work of SET, SETEX and PSETEX. With GET the old value is the reply, whether or not NX/XX
 // let the write happen.
 void SetGeneric(CommandContext& ctx, std::string_view value, const SetParams& params) {
   OpResult<storage::SetOutcome> result = storage::Set(ctx.db(), ctx.args[1], value, params);
   if (!result.ok()) {
     ctx.ReplyStatus(result.status());
-  } else if (params.get_old) {
+    return;
+  }
+  if (result->written && ctx.propagating()) PropagateSet(ctx, value, params);
+  if (params.get_old) {
     ReplyOldValue(ctx, *result);
   } else if (result->written) {
     ctx.reply.Ok();
@@ -202,6 +223,9 @@ void CmdGetset(CommandContext& ctx) {
     return;
   }
   ReplyOldValue(ctx, *result);
+  if (ctx.propagating()) {
+    ctx.PropagateAs({"SET", std::string(ctx.args[1]), std::string(ctx.args[2])});
+  }
 }
 
 // GETDEL key
@@ -211,6 +235,9 @@ void CmdGetdel(CommandContext& ctx) {
     ctx.ReplyStatus(result.status());
   } else if (*result) {
     ctx.reply.Bulk(**result);
+    if (ctx.propagating()) {
+      ctx.PropagateAs({DeletionCommand(ctx, "lazyfree-lazy-user-del"), std::string(ctx.args[1])});
+    }
   } else {
     ctx.reply.Null();
   }
@@ -237,11 +264,20 @@ void CmdGetex(CommandContext& ctx) {
     expire_at = *at;
   }
   ctx.reply.Bulk(entry->str());
+  // GETEX never propagates as itself (Redis's getexCommand): a relative time would move.
+  std::string_view key = ctx.args[1];
   if (options.flags & kAnyExpire) {
     // Only EXAT and PXAT can name a time already past: the key is then deleted.
+    bool deletes = expire_at <= storage::CommandTimeMs();
     storage::ExpireEntryAt(db, entry, expire_at);
-  } else if (options.flags & kPersist) {
-    storage::PersistEntry(db, entry);
+    if (!ctx.propagating()) return;
+    if (deletes) {
+      ctx.PropagateAs({DeletionCommand(ctx, "lazyfree-lazy-expire"), std::string(key)});
+    } else {
+      ctx.PropagateAs({"PEXPIREAT", std::string(key), std::to_string(expire_at)});
+    }
+  } else if ((options.flags & kPersist) && storage::PersistEntry(db, entry) && ctx.propagating()) {
+    ctx.PropagateAs({"PERSIST", std::string(key)});
   }
 }
 
@@ -323,6 +359,9 @@ void CmdIncrbyfloat(CommandContext& ctx) {
     return;
   }
   ctx.reply.Bulk(*result);
+  // Redis propagates the result, not the increment: float formatting must not make a replica or
+  // a reload differ.
+  if (ctx.propagating()) ctx.PropagateAs({"SET", std::string(ctx.args[1]), *result, "KEEPTTL"});
 }
 
 void ReplyLength(CommandContext& ctx, const OpResult<size_t>& result) {
