@@ -191,7 +191,11 @@ std::string ClientLine(ServerContext& server, ClientState& client, int64_t now_m
   std::string cmd = last == nullptr ? "NULL" : CommandFullName(server.commands, *last);
   int multi = client.multi_queued.load(std::memory_order_relaxed);
   std::string flags;
-  if (client.monitoring) flags += 'O';
+  if (client.monitoring) {
+    flags += 'O';
+  } else if (client.replica) {
+    flags += 'S';
+  }
   if (client.subscribed()) flags += 'P';
   if (multi >= 0) flags += 'x';
   if (client.blocked || client.postponed) flags += 'b';

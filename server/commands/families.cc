@@ -31,6 +31,7 @@ void RegisterAllFamilies(CommandTable& table) {
   RegisterClusterFamily(table);
   RegisterLolwutFamily(table);
   RegisterModuleFamily(table);
+  RegisterReplicationFamily(table);
 }
 
 }  // namespace respd::server

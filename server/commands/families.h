@@ -36,6 +36,7 @@ void RegisterAclFamily(CommandTable& table);
 void RegisterClusterFamily(CommandTable& table);
 void RegisterLolwutFamily(CommandTable& table);
 void RegisterModuleFamily(CommandTable& table);
+void RegisterReplicationFamily(CommandTable& table);
 
 // The ACL checks every entry path makes (acl_family.cc), registered at composition.
 AdmissionHook AclAdmissionHook(ServerContext& server);

@@ -280,7 +280,16 @@ void InfoStats(ServerContext& server, InfoWriter& out) {
 
 void InfoReplication(ServerContext& server, InfoWriter& out) {
   out.Field("role", "master");
-  out.Field("connected_slaves", 0);
+  std::vector<ReplicaRegistry::ReplicaInfo> replicas = server.replicas.Replicas();
+  out.Field("connected_slaves", replicas.size());
+  int64_t now_s = server.clock.NowMs() / 1000;
+  for (size_t i = 0; i < replicas.size(); ++i) {
+    const ReplicaRegistry::ReplicaInfo& replica = replicas[i];
+    out.Field("slave" + std::to_string(i),
+              "ip=" + replica.ip + ",port=" + std::to_string(replica.port) +
+                  ",state=online,offset=" + std::to_string(replica.acked_offset) +
+                  ",lag=" + std::to_string(now_s - replica.last_ack_ms / 1000));
+  }
   if (server.config.min_replicas_to_write().enabled() &&
       server.config.min_replicas_max_lag().enabled()) {
     out.Field("min_slaves_good_slaves", 0);
@@ -288,12 +297,19 @@ void InfoReplication(ServerContext& server, InfoWriter& out) {
   out.Field("master_failover_state", "no-failover");
   out.Field("master_replid", server.run_id);
   out.Field("master_replid2", "0000000000000000000000000000000000000000");
-  out.Field("master_repl_offset", 0);
+  uint64_t offset = server.replicas.offset();
+  out.Field("master_repl_offset", offset);
   out.Field("second_repl_offset", -1);
-  out.Field("repl_backlog_active", 0);
-  out.Field("repl_backlog_size", 1048576);
-  out.Field("repl_backlog_first_byte_offset", 0);
-  out.Field("repl_backlog_histlen", 0);
+  // The backlog exists from the first replica on, as Redis's; respd keeps only its accounting
+  // (a PSYNC gets a full resynchronisation).
+  bool backlog = server.replicas.backlog_active();
+  uint64_t backlog_size = server.config.Get("repl-backlog-size").unsigned_number();
+  uint64_t first_byte = server.replicas.backlog_first_byte();
+  uint64_t histlen = backlog ? std::min(offset + 1 - first_byte, backlog_size) : 0;
+  out.Field("repl_backlog_active", backlog ? 1 : 0);
+  out.Field("repl_backlog_size", backlog_size);
+  out.Field("repl_backlog_first_byte_offset", backlog ? offset + 1 - histlen : 0);
+  out.Field("repl_backlog_histlen", histlen);
 }
 
 void InfoCpu(ServerContext&, InfoWriter& out) {

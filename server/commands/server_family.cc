@@ -323,12 +323,20 @@ void CmdTime(CommandContext& ctx) {
   ctx.reply.BulkInteger(now_us % 1'000'000);
 }
 
-// respd has no replication: it is always a master at offset 0 with no replicas.
+// respd is always a master: its stream's offset and each replica's address and acknowledged
+// offset.
 void CmdRole(CommandContext& ctx) {
+  std::vector<ReplicaRegistry::ReplicaInfo> replicas = ctx.server.replicas.Replicas();
   ctx.reply.ArrayHeader(3);
   ctx.reply.Bulk("master");
-  ctx.reply.Integer(0);
-  ctx.reply.ArrayHeader(0);
+  ctx.reply.Integer(static_cast<int64_t>(ctx.server.replicas.offset()));
+  ctx.reply.ArrayHeader(replicas.size());
+  for (const ReplicaRegistry::ReplicaInfo& replica : replicas) {
+    ctx.reply.ArrayHeader(3);
+    ctx.reply.Bulk(replica.ip);
+    ctx.reply.BulkInteger(replica.port);
+    ctx.reply.BulkInteger(static_cast<int64_t>(replica.acked_offset));
+  }
 }
 
 // WAIT numreplicas timeout: respd is a master without replicas, so none ever acknowledges. Asked

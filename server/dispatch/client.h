@@ -92,6 +92,11 @@ class ClientState {
   RelaxedAtomic<bool> postponed = false;
   // MONITOR mode (CLIENT LIST's O flag; server/services/monitor.h).
   RelaxedAtomic<bool> monitoring = false;
+  // Attached as a replica by SYNC or PSYNC (CLIENT LIST's S flag; server/services/replication.h).
+  RelaxedAtomic<bool> replica = false;
+  // What the replica said of itself with REPLCONF before it synced.
+  int replica_listening_port = 0;
+  std::string replica_announced_ip;
   // CLIENT NO-EVICT (CLIENT LIST's e flag).
   RelaxedAtomic<bool> no_evict = false;
   // CLIENT REPLY: OFF drops every reply; SKIP drops the next command's (reply_skip_next becomes

@@ -31,6 +31,7 @@
 #include "server/services/db_leases.h"
 #include "server/services/persistence.h"
 #include "server/services/propagation.h"
+#include "server/services/replication.h"
 #include "server/services/snapshots.h"
 #include "server/dispatch/client.h"
 #include "server/dispatch/command_stats.h"
@@ -148,6 +149,7 @@ class ServerContext {
   Propagator propagation{config};
   // The append-only file: a sink of `propagation` (added at composition).
   AppendOnlyFile aof{*this};
+  ReplicaRegistry replicas{config, propagation};
 
   // Asks the server to stop (SHUTDOWN). Set by the server before clients connect.
   std::function<void()> request_shutdown;

@@ -857,6 +857,7 @@ void Connection::Close() {
   }
   if (client_.subscribed()) server_.pubsub.UnsubscribeAll(client_);
   if (client_.monitoring) server_.monitors.Remove(client_);
+  server_.replicas.Detach(client_);
   delay_timer_.cancel();
   if (client_.postponed) {
     client_.postponed = false;

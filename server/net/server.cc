@@ -601,6 +601,7 @@ void Server::RunCron(IoThread& thread) {
   }
   if (&thread == threads_[0].get()) SampleInstantaneousMetrics();
   if (&thread == threads_[0].get()) context_.persistence.Cron(context_);
+  if (&thread == threads_[0].get()) context_.replicas.Cron(context_.clock.NowMs());
   auto real_now = std::chrono::steady_clock::now();
   if (!thread.sweep_due && real_now - thread.last_sweep < kClientSweepInterval) return;
   thread.sweep_due = false;

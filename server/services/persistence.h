@@ -105,13 +105,14 @@ class Persistence {
   };
   Status status() const;
   int64_t last_save_s() const;
+  // The dataset and function libraries as RDB file bytes (a save, a replica's full sync). Call
+  // with every shard locked.
+  std::string Encode(ServerContext& server, bool engine_held);
 
  private:
   struct Writer;
 
   std::string FilePath(Config& config) const;
-  // The dataset and function libraries as file bytes.
-  std::string Encode(ServerContext& server, bool engine_held);
   // Encode's file, marked as an AOF base file when `aof_base`.
   std::string EncodeRdb(ServerContext& server, bool engine_held, bool aof_base);
   // Reads and decodes the RDB file at `path`; nullopt and `error` set if it cannot.

@@ -20,6 +20,10 @@ const std::map<std::string, CompareRule, std::less<>>& Rules() {
       {"hello", {Compare::kSkip}},  // sent once per session; its reply names the server
       {"debug", {Compare::kSkip}},
       {"monitor", {Compare::kSkip}},
+      // The connection becomes a replica: a payload, then the command stream, never a reply
+      // (tests/integration/replication_test.cc covers them).
+      {"sync", {Compare::kSkip}},
+      {"psync", {Compare::kSkip}},
       // Without replicas, any WAIT a mutation gives a timeout of 0 (or a huge one) never answers
       // (tests/differential/scripts/wait_replicas.txt covers it).
       {"wait", {Compare::kSkip}},

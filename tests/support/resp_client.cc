@@ -331,6 +331,53 @@ std::string RespClient::ReadReply(int timeout_ms) {
   }
 }
 
+bool RespClient::AttachAsReplica(const std::vector<std::string>& sync, std::string* payload,
+                                 std::string* header, int timeout_ms) {
+  if (!SendRaw(EncodeCommand(sync))) return false;
+  auto deadline = Clock::now() + std::chrono::milliseconds(timeout_ms);
+  // Reads one line, without its CRLF, once it is whole.
+  auto read_line = [&](std::string* line) {
+    while (true) {
+      size_t end = buffer_.find("\r\n");
+      if (end != std::string::npos) {
+        *line = buffer_.substr(0, end);
+        buffer_.erase(0, end + 2);
+        return true;
+      }
+      int wait_ms = RemainingMs(deadline);
+      if (wait_ms == 0 || !Fill(wait_ms)) return false;
+    }
+  };
+  std::string line;
+  do {
+    while (buffer_.starts_with('\n')) buffer_.erase(0, 1);
+    if (!read_line(&line)) return false;
+  } while (line.empty());
+  if (line.starts_with('+')) {
+    if (header != nullptr) *header = line;
+    if (!read_line(&line)) return false;
+  }
+  if (!line.starts_with('$')) return false;
+  size_t length = std::stoul(line.substr(1));
+  while (buffer_.size() < length) {
+    int wait_ms = RemainingMs(deadline);
+    if (wait_ms == 0 || !Fill(wait_ms)) return false;
+  }
+  *payload = buffer_.substr(0, length);
+  buffer_.erase(0, length);
+  return true;
+}
+
+std::vector<std::string> RespClient::ReadStreamCommand(int timeout_ms) {
+  std::string frame = ReadReply(timeout_ms);
+  std::vector<std::string> argv;
+  if (!frame.starts_with('*')) return argv;
+  for (const std::string& element : SplitTopLevelElements(frame)) {
+    argv.push_back(BulkPayload(element));
+  }
+  return argv;
+}
+
 std::string RespClient::ReadUntilClosed(int timeout_ms) {
   auto deadline = Clock::now() + std::chrono::milliseconds(timeout_ms);
   while (!eof_ && fd_ >= 0) {

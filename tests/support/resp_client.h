@@ -44,6 +44,13 @@ class RespClient {
   // Reads the next complete reply frame (RESP2 or RESP3, nested aggregates included); "" on
   // timeout.
   std::string ReadReply(int timeout_ms = 5000);
+  // Sends `sync` (SYNC, or PSYNC with its arguments) and reads what a replica is sent before the
+  // command stream: for PSYNC the +FULLRESYNC line (into `header`), then the RDB payload (into
+  // `payload`), skipping the newlines a master sends while it prepares it. False on timeout.
+  bool AttachAsReplica(const std::vector<std::string>& sync, std::string* payload,
+                       std::string* header = nullptr, int timeout_ms = 5000);
+  // The next command of a replication stream as its arguments; empty on timeout.
+  std::vector<std::string> ReadStreamCommand(int timeout_ms = 5000);
   // Reads whatever arrives until the peer closes or `timeout_ms` passes.
   std::string ReadUntilClosed(int timeout_ms = 2000);
   // True once the server closed the connection (a read returned 0).

@@ -1,0 +1,115 @@
+// The master side of replication (Redis's replication.c): SYNC and PSYNC attach the client as a
+// replica fed the dataset and then the command stream (server/services/replication.h), REPLCONF
+// takes what a replica tells of itself. respd is never a replica, so a PSYNC always gets a full
+// resynchronisation.
+#include <spdlog/spdlog.h>
+
+#include <string>
+#include <string_view>
+
+#include "server/commands/args.h"
+#include "server/commands/families.h"
+#include "server/dispatch/server_context.h"
+#include "storage/numbers.h"
+
+namespace respd::server {
+namespace {
+
+// Redis's NET_HOST_STR_LEN: the longest address REPLCONF ip-address takes, less one.
+constexpr size_t kMaxHostLength = 256;
+
+// The replica's address as INFO and ROLE show it: what it announced, else its connection's.
+std::string ReplicaIp(const ClientState& client) {
+  if (!client.replica_announced_ip.empty()) return client.replica_announced_ip;
+  std::string addr = client.info().addr;
+  size_t colon = addr.rfind(':');
+  return colon == std::string::npos ? addr : addr.substr(0, colon);
+}
+
+// SYNC, PSYNC replicationid offset
+void CmdSync(CommandContext& ctx) {
+  // A replica's second SYNC is ignored, without a reply.
+  if (ctx.client.replica) return;
+  bool psync = IsKeyword(ctx.args[0], "psync");
+  if (psync) {
+    ArgParser parser(ctx.args, 2);
+    parser.NextInt64();
+    if (!parser.Check(ctx)) return;
+  }
+  std::string ip = ReplicaIp(ctx.client);
+  spdlog::info("Replica {}:{} asks for synchronization", ip, ctx.client.replica_listening_port);
+  // Every shard is locked (the row's kLockAll): the payload is the dataset the stream goes on from.
+  std::string payload = ctx.server.persistence.Encode(ctx.server, /*engine_held=*/false);
+  uint64_t offset =
+      ctx.server.replicas.Attach(ctx.client, ctx.server.clients.Find(ctx.client.id()), ip);
+  // Its lag counts from now, as Redis's from the moment a replica goes online.
+  ctx.server.replicas.Acknowledge(ctx.client, 0, ctx.server.clock.NowMs());
+  if (psync) {
+    spdlog::info("Full resync requested by replica {}:{}", ip, ctx.client.replica_listening_port);
+    ctx.reply.Raw("+FULLRESYNC " + ctx.server.run_id + " " + std::to_string(offset) + "\r\n");
+  }
+  ctx.reply.Raw("$" + std::to_string(payload.size()) + "\r\n");
+  ctx.reply.Raw(payload);
+  spdlog::info("Synchronization with replica {}:{} succeeded", ip,
+               ctx.client.replica_listening_port);
+}
+
+// REPLCONF option value [option value ...]
+void CmdReplconf(CommandContext& ctx) {
+  if (ctx.args.size() % 2 == 0) {
+    ctx.ReplySyntaxError();
+    return;
+  }
+  for (size_t i = 1; i < ctx.args.size(); i += 2) {
+    std::string_view option = ctx.args[i];
+    std::string_view value = ctx.args[i + 1];
+    if (IsKeyword(option, "listening-port")) {
+      ArgParser parser(ctx.args, i + 1);
+      int64_t port = parser.NextInt64();
+      if (!parser.Check(ctx)) return;
+      ctx.client.replica_listening_port = static_cast<int>(port);
+    } else if (IsKeyword(option, "ip-address")) {
+      if (value.size() >= kMaxHostLength) {
+        ctx.reply.Error("ERR REPLCONF ip-address provided by replica instance is too long: " +
+                        std::to_string(value.size()) + " bytes");
+        return;
+      }
+      ctx.client.replica_announced_ip = std::string(value);
+    } else if (IsKeyword(option, "capa")) {
+      // eof and psync2 change nothing here: every payload goes with its length, and every PSYNC
+      // gets a full resynchronisation.
+    } else if (IsKeyword(option, "ack")) {
+      // No reply: a replica's acknowledgement, ignored from anyone else.
+      if (!ctx.client.replica) return;
+      if (std::optional<int64_t> offset = storage::ParseInt64(value); offset && *offset >= 0) {
+        ctx.server.replicas.Acknowledge(ctx.client, static_cast<uint64_t>(*offset),
+                                        ctx.server.clock.NowMs());
+      }
+      return;
+    } else if (IsKeyword(option, "getack")) {
+      // Only a replica answers it (to its master); respd never is one.
+      return;
+    } else {
+      ctx.reply.Error("ERR Unrecognized REPLCONF option: " + std::string(AsCString(option)));
+      return;
+    }
+  }
+  ctx.reply.Ok();
+}
+
+constexpr uint32_t kSyncFlags = kAdmin | kNoscript | kNoMulti | kNoAsyncLoading | kLockAll;
+
+constexpr CommandSpec kRows[] = {
+    {.name = "sync", .arity = 1, .flags = kSyncFlags, .handler = CmdSync},
+    {.name = "psync", .arity = -3, .flags = kSyncFlags, .handler = CmdSync},
+    {.name = "replconf",
+     .arity = -1,
+     .flags = kAdmin | kNoscript | kLoading | kStale | kAllowBusy,
+     .handler = CmdReplconf},
+};
+
+}  // namespace
+
+void RegisterReplicationFamily(CommandTable& table) { table.Register(kRows); }
+
+}  // namespace respd::server

@@ -1,0 +1,96 @@
+#include "server/services/replication.h"
+
+#include <algorithm>
+#include <string_view>
+
+#include "protocol/reply_writer.h"
+#include "server/dispatch/client.h"
+
+namespace respd::server {
+namespace {
+
+void AppendCommand(protocol::ReplyWriter& writer, const std::vector<std::string>& argv) {
+  writer.ArrayHeader(argv.size());
+  for (const std::string& arg : argv) writer.Bulk(arg);
+}
+
+}  // namespace
+
+ReplicaRegistry::ReplicaRegistry(Config& config, Propagator& propagator)
+    : config_(config), propagator_(propagator) {
+  propagator_.AddSink(this, kPropagateReplicas);
+}
+
+uint64_t ReplicaRegistry::Attach(ClientState& client, std::shared_ptr<ClientHandle> handle,
+                                 std::string ip) {
+  std::lock_guard lock(mutex_);
+  client.replica = true;
+  replicas_.push_back({client.id(), std::move(handle), std::move(ip), client.replica_listening_port});
+  // Redis starts every new replica's stream with a SELECT: they all read one stream, so every
+  // replica gets it.
+  selected_db_ = -1;
+  uint64_t start = offset_.load(std::memory_order_relaxed);
+  if (backlog_start_.load(std::memory_order_relaxed) == 0) {
+    backlog_start_.store(start + 1, std::memory_order_relaxed);
+  }
+  propagator_.SetTargetOn(kPropagateReplicas, true);
+  return start;
+}
+
+void ReplicaRegistry::Detach(const ClientState& client) {
+  if (!client.replica) return;
+  std::lock_guard lock(mutex_);
+  std::erase_if(replicas_, [&](const Replica& replica) { return replica.client_id == client.id(); });
+  if (replicas_.empty()) propagator_.SetTargetOn(kPropagateReplicas, false);
+}
+
+void ReplicaRegistry::Acknowledge(const ClientState& client, uint64_t offset, int64_t now_ms) {
+  std::lock_guard lock(mutex_);
+  for (Replica& replica : replicas_) {
+    if (replica.client_id != client.id()) continue;
+    replica.acked_offset = std::max(replica.acked_offset, offset);
+    replica.last_ack_ms = now_ms;
+  }
+}
+
+void ReplicaRegistry::Feed(std::span<const PropagatedCommand* const> unit) {
+  std::string bytes;
+  protocol::ReplyWriter writer(&bytes);
+  std::lock_guard lock(mutex_);
+  if (replicas_.empty()) return;
+  for (const PropagatedCommand* command : unit) {
+    // A command without a database (PING) leaves the stream's where it is.
+    if (command->db >= 0 && command->db != selected_db_) {
+      AppendCommand(writer, {"SELECT", std::to_string(command->db)});
+      selected_db_ = command->db;
+    }
+    AppendCommand(writer, command->argv);
+  }
+  offset_.fetch_add(bytes.size(), std::memory_order_relaxed);
+  for (const Replica& replica : replicas_) {
+    if (std::shared_ptr<ClientHandle> handle = replica.handle.lock()) handle->Deliver(bytes);
+  }
+}
+
+void ReplicaRegistry::Cron(int64_t now_ms) {
+  {
+    std::lock_guard lock(mutex_);
+    if (replicas_.empty()) return;
+    int64_t period_ms = config_.Get("repl-ping-replica-period").number() * 1000;
+    if (now_ms - last_ping_ms_ < period_ms) return;
+    last_ping_ms_ = now_ms;
+  }
+  // Through the propagator, so the PING takes its place between units.
+  propagator_.Also(-1, {"PING"}, kPropagateReplicas);
+}
+
+std::vector<ReplicaRegistry::ReplicaInfo> ReplicaRegistry::Replicas() const {
+  std::lock_guard lock(mutex_);
+  std::vector<ReplicaInfo> out;
+  for (const Replica& replica : replicas_) {
+    out.push_back({replica.ip, replica.port, replica.acked_offset, replica.last_ack_ms});
+  }
+  return out;
+}
+
+}  // namespace respd::server
