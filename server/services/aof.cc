@@ -463,6 +463,7 @@ std::string AppendOnlyFile::Start() {
 void AppendOnlyFile::Stop() {
   if (!enabled()) return;
   server_.propagation.SetTargetOn(kPropagateAof, false);
+  server_.persistence.UnscheduleAofRewrite();
   server_.persistence.CancelBackgroundJob(Persistence::Job::kAofRewrite);
   std::lock_guard lock(mutex_);
   if (fd_ >= 0 && ::fsync(fd_) != 0) {

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <initializer_list>
 #include <mutex>
 #include <string_view>
 #include <vector>
@@ -21,6 +22,11 @@ namespace {
 // Redis's AOF_REWRITE_ITEMS_PER_CMD: elements per RPUSH, SADD, ZADD or HMSET.
 constexpr size_t kItemsPerCommand = 64;
 
+// rioWriteBulkStreamID's text: "<ms>-<seq>".
+std::string IdText(storage::StreamId id) {
+  return std::to_string(id.ms) + "-" + std::to_string(id.seq);
+}
+
 // Writes RESP arrays as Redis's rio helpers do.
 class CommandWriter {
  public:
@@ -30,15 +36,18 @@ class CommandWriter {
     out_.append(s);
     out_.append("\r\n");
   }
-  void Bulk(int64_t v) { Bulk(std::to_string(v)); }
+  // A whole command.
+  void Command(std::initializer_list<std::string_view> args) {
+    Count(args.size());
+    for (std::string_view arg : args) Bulk(arg);
+  }
   // rioWriteBulkDouble: "%.17g".
   void BulkDouble(double d) {
     char buf[128];
     int n = std::snprintf(buf, sizeof(buf), "%.17g", d);
     Bulk(std::string_view(buf, static_cast<size_t>(n)));
   }
-  // rioWriteBulkStreamID: "<ms>-<seq>".
-  void BulkId(storage::StreamId id) { Bulk(std::to_string(id.ms) + "-" + std::to_string(id.seq)); }
+  void BulkId(storage::StreamId id) { Bulk(IdText(id)); }
   std::string Take() { return std::move(out_); }
 
  private:
@@ -122,56 +131,25 @@ void WriteStream(CommandWriter& w, std::string_view key, const storage::Stream& 
     }
   } else {
     // XADD MAXLEN 0 makes the empty stream.
-    w.Count(7);
-    for (std::string_view arg :
-         {std::string_view("XADD"), key, std::string_view("MAXLEN"), std::string_view("0"),
-          std::string_view("0-1"), std::string_view("x"), std::string_view("y")}) {
-      w.Bulk(arg);
-    }
+    w.Command({"XADD", key, "MAXLEN", "0", "0-1", "x", "y"});
   }
   // After the XADDs, so the last ID is right after an XDEL of the last entry.
-  w.Count(7);
-  w.Bulk("XSETID");
-  w.Bulk(key);
-  w.BulkId(stream.last_id());
-  w.Bulk("ENTRIESADDED");
-  w.Bulk(static_cast<int64_t>(stream.entries_added()));
-  w.Bulk("MAXDELETEDID");
-  w.BulkId(stream.max_deleted_id());
+  w.Command({"XSETID", key, IdText(stream.last_id()), "ENTRIESADDED",
+             std::to_string(stream.entries_added()), "MAXDELETEDID",
+             IdText(stream.max_deleted_id())});
   for (const auto& [name, group] : stream.groups()) {
-    w.Count(7);
-    w.Bulk("XGROUP");
-    w.Bulk("CREATE");
-    w.Bulk(key);
-    w.Bulk(name);
-    w.BulkId(group.last_id);
-    w.Bulk("ENTRIESREAD");
-    w.Bulk(group.entries_read);
+    w.Command({"XGROUP", "CREATE", key, name, IdText(group.last_id), "ENTRIESREAD",
+               std::to_string(group.entries_read)});
     for (const auto& [consumer_name, consumer] : group.consumers) {
       if (consumer.pel.empty()) {
-        w.Count(5);
-        w.Bulk("XGROUP");
-        w.Bulk("CREATECONSUMER");
-        w.Bulk(key);
-        w.Bulk(name);
-        w.Bulk(consumer_name);
+        w.Command({"XGROUP", "CREATECONSUMER", key, name, consumer_name});
         continue;
       }
       for (storage::StreamId id : consumer.pel) {
         const storage::StreamNack& nack = group.pel.at(id);
-        w.Count(12);
-        w.Bulk("XCLAIM");
-        w.Bulk(key);
-        w.Bulk(name);
-        w.Bulk(consumer_name);
-        w.Bulk("0");
-        w.BulkId(id);
-        w.Bulk("TIME");
-        w.Bulk(nack.delivery_time);
-        w.Bulk("RETRYCOUNT");
-        w.Bulk(static_cast<int64_t>(nack.delivery_count));
-        w.Bulk("JUSTID");
-        w.Bulk("FORCE");
+        w.Command({"XCLAIM", key, name, consumer_name, "0", IdText(id), "TIME",
+                   std::to_string(nack.delivery_time), "RETRYCOUNT",
+                   std::to_string(nack.delivery_count), "JUSTID", "FORCE"});
       }
     }
   }
@@ -182,10 +160,7 @@ void WriteKey(CommandWriter& w, const storage::Entry& entry) {
   using storage::ValueType;
   switch (entry.type()) {
     case ValueType::kString:
-      w.Count(3);
-      w.Bulk("SET");
-      w.Bulk(key);
-      w.Bulk(entry.str());
+      w.Command({"SET", key, entry.str()});
       break;
     case ValueType::kList:
       WriteList(w, key, static_cast<const storage::List&>(*entry.object()));
@@ -204,10 +179,7 @@ void WriteKey(CommandWriter& w, const storage::Entry& entry) {
       break;
   }
   if (entry.expire_at() != storage::Entry::kNoExpire) {
-    w.Count(3);
-    w.Bulk("PEXPIREAT");
-    w.Bulk(key);
-    w.Bulk(entry.expire_at());
+    w.Command({"PEXPIREAT", key, std::to_string(entry.expire_at())});
   }
 }
 
@@ -219,18 +191,13 @@ std::string EncodeCommands(ServerContext& server, bool engine_held) {
     std::unique_lock<std::timed_mutex> engine_lock;
     if (!engine_held) engine_lock = std::unique_lock(server.scripting.mutex());
     for (const auto& [name, library] : server.scripting.libraries()) {
-      w.Count(3);
-      w.Bulk("FUNCTION");
-      w.Bulk("LOAD");
-      w.Bulk(library.code);
+      w.Command({"FUNCTION", "LOAD", library.code});
     }
   }
   for (int i = 0; i < server.store.num_databases(); ++i) {
     storage::Database& db = server.store.db(i);
     if (db.Size() == 0) continue;
-    w.Count(2);
-    w.Bulk("SELECT");
-    w.Bulk(i);
+    w.Command({"SELECT", std::to_string(i)});
     db.ForEachStored([&](const storage::Entry* entry) { WriteKey(w, *entry); });
   }
   return w.Take();

@@ -255,6 +255,11 @@ void Persistence::ScheduleBackgroundJob(Job job) {
   }
 }
 
+void Persistence::UnscheduleAofRewrite() {
+  std::lock_guard lock(mutex_);
+  aof_rewrite_scheduled_ = false;
+}
+
 void Persistence::CancelBackgroundJob(Job job) {
   std::lock_guard lock(mutex_);
   CancelBackgroundJobLocked(job);

@@ -64,6 +64,8 @@ class Persistence {
   bool StartBackgroundJob(ServerContext& server, Job job);
   // BGSAVE SCHEDULE, or either command while a job runs or inside MULTI: the cron starts it.
   void ScheduleBackgroundJob(Job job);
+  // CONFIG SET appendonly no drops the rewrite that was to turn AOF on.
+  void UnscheduleAofRewrite();
   // Stops the running job if it is `job`, or whichever runs for kNone (FLUSHALL stops a background
   // save, a shutdown any job); its temporary file is removed.
   void CancelBackgroundJob(Job job);

@@ -219,6 +219,62 @@ TEST(AofTest, FilesMatchRedisServer) {
   }
 }
 
+// With aof-use-rdb-preamble no the rewritten base file is redis-server's byte for byte: one key
+// a database (so the keyspace's order cannot differ), of every type, values whose order both
+// servers keep, and no delivery times.
+TEST(AofTest, BaseOfCommandsMatchesRedisServer) {
+  RESPD_REQUIRE_REDIS_SERVER();
+  TempDir respd_dir, redis_dir;
+  std::string texts[2][3];
+  int index = 0;
+  for (bool redis : {false, true}) {
+    const TempDir& dir = redis ? redis_dir : respd_dir;
+    std::vector<std::string> args = {
+        "--dir", dir.path(), "--appendonly", "yes", "--aof-use-rdb-preamble", "no"};
+    ServerProcess server =
+        redis ? ServerProcess::StartRedis(args) : ServerProcess::StartRespd(args);
+    ASSERT_TRUE(server.running());
+    RespClient c;
+    ASSERT_TRUE(c.Connect(server.port()));
+    ASSERT_EQ(c.Command({"FUNCTION", "LOAD",
+                         "#!lua name=lib\nredis.register_function('answer', function() return 42 "
+                         "end)"}),
+              "$3\r\nlib\r\n");
+    // Each element: the database, then the command.
+    const std::vector<std::vector<std::string>> writes = {
+        {"1", "SET", "string", "value"},
+        {"1", "PEXPIREAT", "string", "4102444800000"},
+        {"2", "ZADD", "zset", "1.5", "a", "2", "b", "-3", "c"},
+        {"3", "HSET", "hash", "f1", "v1", "f2", "v2"},
+        {"4", "SADD", "ints", "3", "1", "2"},
+        {"5", "XADD", "stream", "1-1", "a", "1"},
+        {"5", "XADD", "stream", "2-1", "b", "2", "c", "3"},
+        {"5", "XADD", "stream", "3-1", "d", "4"},
+        {"5", "XDEL", "stream", "3-1"},
+        {"5", "XGROUP", "CREATE", "stream", "workers", "1-1"},
+        {"5", "XGROUP", "CREATECONSUMER", "stream", "workers", "bob"},
+        {"6", "XADD", "empty", "MAXLEN", "0", "5-5", "x", "y"}};
+    for (const std::vector<std::string>& write : writes) {
+      ASSERT_EQ(c.Command({"SELECT", write[0]}), "+OK\r\n");
+      std::string reply = c.Command(std::vector<std::string>(write.begin() + 1, write.end()));
+      ASSERT_NE(reply[0], '-') << reply;
+    }
+    std::vector<std::string> long_list = {"RPUSH", "list"};
+    for (int i = 0; i < 150; ++i) long_list.push_back(std::to_string(i));
+    ASSERT_EQ(c.Command({"SELECT", "15"}), "+OK\r\n");
+    ASSERT_EQ(c.Command(long_list), ":150\r\n");
+    ASSERT_EQ(c.Command({"BGREWRITEAOF"}), "+Background append only file rewriting started\r\n");
+    ASSERT_TRUE(InfoReaches(c, "aof_rewrite_in_progress", "0"));
+    const std::string aof_dir = dir.path() + "/appendonlydir/";
+    texts[index][0] = ReadText(aof_dir + "appendonly.aof.manifest");
+    texts[index][1] = ReadText(aof_dir + "appendonly.aof.2.base.aof");
+    texts[index][2] = ReadText(aof_dir + "appendonly.aof.2.incr.aof");
+    ++index;
+  }
+  for (int i = 0; i < 3; ++i) EXPECT_EQ(texts[0][i], texts[1][i]) << i;
+  EXPECT_NE(texts[0][1].find("CREATECONSUMER"), std::string::npos);
+}
+
 // A stream with a consumer group, pending entries and a consumer without any.
 void WriteStreamWithGroup(RespClient& c) {
   ASSERT_EQ(c.Command({"XADD", "events", "1-1", "a", "1"}), "$3\r\n1-1\r\n");
