@@ -323,6 +323,14 @@ Stream::Nodes::iterator Stream::NodeOf(StreamId id) {
   return it == nodes_.begin() ? nodes_.end() : std::prev(it);
 }
 
+StreamId Stream::FirstIdWithTombstones() const {
+  if (nodes_.empty()) return StreamId::Max();
+  const StreamNode& node = nodes_.begin()->second;
+  StreamNode::Item item;
+  node.Decode(node.FirstOffset(), &item);
+  return item.entry.id;
+}
+
 void Stream::UpdateFirstId() {
   first_id_ = {};
   Walk({}, StreamId::Max(), false, [&](const StreamEntryRef& entry) {

@@ -103,6 +103,9 @@ class Stream final : public Object {
   uint64_t entries_added() const { return entries_added_; }
   // The last live entry's ID (0-0 when empty), Redis's streamLastValidID.
   StreamId LastValidId() const;
+  // The first entry's ID, a deleted one included (Redis's streamGetEdgeID without skipping
+  // tombstones); StreamId::Max() when no node is left.
+  StreamId FirstIdWithTombstones() const;
 
   // Appends an entry; `id` must be greater than last_id(). `field_values` alternate.
   void Append(StreamId id, std::span<const std::string_view> field_values,

@@ -19,6 +19,10 @@ constexpr KeyEvent kDelConsumerEvent{kEventStream, "xgroup-delconsumer"};
 // Redis caps the elements of one entry at a listpack's largest size.
 constexpr uint64_t kMaxEntryBytes = uint64_t{1} << 30;
 
+ClaimedNack Changed(size_t id_index, StreamId id, const StreamNack& nack) {
+  return {id_index, id, nack.consumer->name, nack.delivery_time, nack.delivery_count};
+}
+
 OpResult<Stream*> AsStream(OpResult<Entry*> found) {
   if (!found.ok()) return found.status();
   return static_cast<Stream*>((*found)->object());
@@ -75,15 +79,15 @@ OpResult<XAddResult> XAdd(Database& db, std::string_view key, const XAddRequest&
   if (request.trim.strategy != StreamTrim::Strategy::kNone && stream->Trim(request.trim) > 0) {
     db.Notify(key, kXTrimEvent);
   }
-  return XAddResult{StreamError::kNone, id};
+  return XAddResult{StreamError::kNone, id, stream};
 }
 
-OpResult<int64_t> XTrim(Database& db, std::string_view key, const StreamTrim& trim) {
+OpResult<XTrimResult> XTrim(Database& db, std::string_view key, const StreamTrim& trim) {
   OpResult<Stream*> found = FindStreamWrite(db, key);
   if (!found.ok()) return found.status();
   int64_t deleted = (*found)->Trim(trim);
   if (deleted > 0) db.Touch(key, kXTrimEvent);
-  return deleted;
+  return XTrimResult{deleted, *found};
 }
 
 OpResult<int64_t> XDel(Database& db, std::string_view key, std::span<const StreamId> ids) {
@@ -205,7 +209,8 @@ int64_t Acknowledge(StreamGroup& group, std::span<const StreamId> ids) {
 std::vector<StreamEntryRef> Claim(Database& db, std::string_view key, Stream& stream,
                                   StreamGroup& group, std::string_view consumer_name,
                                   std::span<const StreamId> ids, const ClaimRequest& request,
-                                  int64_t now_ms, uint64_t* changes) {
+                                  int64_t now_ms, uint64_t* changes,
+                                  std::vector<ClaimedNack>* changed) {
   bool moved_last_id = false;
   if (request.last_id && *request.last_id > group.last_id) {
     group.last_id = *request.last_id;
@@ -216,12 +221,14 @@ std::vector<StreamEntryRef> Claim(Database& db, std::string_view key, Stream& st
 
   std::vector<StreamEntryRef> out;
   StreamConsumer* consumer = nullptr;
-  for (StreamId id : ids) {
+  for (size_t i = 0; i < ids.size(); ++i) {
+    StreamId id = ids[i];
     auto nack = group.pel.find(id);
     StreamEntryRef ref = stream.Find(id);
     if (!ref.found()) {
       // The entry is gone: its pending entry goes too.
       if (nack != group.pel.end()) {
+        if (changed != nullptr) changed->push_back(Changed(i, id, nack->second));
         group.Acknowledge(nack);
         ++*changes;
         moved_last_id = false;
@@ -253,6 +260,7 @@ std::vector<StreamEntryRef> Claim(Database& db, std::string_view key, Stream& st
       n.consumer = consumer;
     }
     out.push_back(ref);
+    if (changed != nullptr) changed->push_back(Changed(i, id, n));
     ++*changes;
     moved_last_id = false;
   }
@@ -262,7 +270,8 @@ std::vector<StreamEntryRef> Claim(Database& db, std::string_view key, Stream& st
 
 AutoClaimResult AutoClaim(Database& db, std::string_view key, Stream& stream, StreamGroup& group,
                           std::string_view consumer_name, int64_t min_idle_ms, StreamId start,
-                          int64_t count, bool just_id, int64_t now_ms, uint64_t* changes) {
+                          int64_t count, bool just_id, int64_t now_ms, uint64_t* changes,
+                          std::vector<ClaimedNack>* changed) {
   // Redis examines at most count * 10 pending entries per call.
   constexpr int64_t kAttemptsFactor = 10;
   int64_t attempts = count * kAttemptsFactor;
@@ -274,6 +283,7 @@ AutoClaimResult AutoClaim(Database& db, std::string_view key, Stream& stream, St
     StreamId id = current->first;
     StreamEntryRef ref = stream.Find(id);
     if (!ref.found()) {
+      if (changed != nullptr) changed->push_back(Changed(0, id, current->second));
       group.Acknowledge(current);
       result.deleted.push_back(id);
       ++*changes;
@@ -293,6 +303,7 @@ AutoClaimResult AutoClaim(Database& db, std::string_view key, Stream& stream, St
     }
     nack.delivery_time = now_ms;
     if (!just_id) ++nack.delivery_count;
+    if (changed != nullptr) changed->push_back(Changed(0, id, nack));
     result.claimed.push_back(ref);
     ++*changes;
     --count;

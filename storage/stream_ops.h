@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <optional>
 #include <span>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -41,12 +42,17 @@ struct XAddRequest {
 struct XAddResult {
   StreamError error = StreamError::kNone;
   StreamId id;
+  const Stream* stream = nullptr;  // once added to: the stream, trimmed
 };
 // XADD: creates the stream unless no_mkstream (kKeyNotFound then), appends, trims.
 OpResult<XAddResult> XAdd(Database& db, std::string_view key, const XAddRequest& request);
 
-// XTRIM: entries removed (0 for a missing key).
-OpResult<int64_t> XTrim(Database& db, std::string_view key, const StreamTrim& trim);
+struct XTrimResult {
+  int64_t deleted = 0;
+  const Stream* stream = nullptr;  // the stream trimmed
+};
+// XTRIM: entries removed.
+OpResult<XTrimResult> XTrim(Database& db, std::string_view key, const StreamTrim& trim);
 
 // XDEL: entries deleted (0 for a missing key).
 OpResult<int64_t> XDel(Database& db, std::string_view key, std::span<const StreamId> ids);
@@ -80,6 +86,17 @@ std::vector<StreamEntryRef> ReadGroup(Stream& stream, StreamGroup& group, Stream
 // XACK: pending entries acknowledged.
 int64_t Acknowledge(StreamGroup& group, std::span<const StreamId> ids);
 
+// A pending entry a claim changed or dropped (its entry gone), with the state Redis propagates
+// for it as an XCLAIM (streamPropagateXCLAIM): its owner, delivery time and count after the
+// change, or before the drop.
+struct ClaimedNack {
+  size_t id_index = 0;  // Claim: which of `ids`
+  StreamId id;
+  std::string consumer;
+  int64_t delivery_time = 0;
+  uint64_t delivery_count = 0;
+};
+
 struct ClaimRequest {
   int64_t min_idle_ms = 0;
   int64_t delivery_time = -1;  // -1: now
@@ -89,19 +106,23 @@ struct ClaimRequest {
   std::optional<StreamId> last_id;
 };
 // XCLAIM: the claimed entries, in argument order. Pending IDs whose entry is gone are dropped
-// from the PEL. `changes` counts Redis's dirty increments.
+// from the PEL. `changes` counts Redis's dirty increments; `changed`, when given, gets each
+// pending entry claimed or dropped, in order.
 std::vector<StreamEntryRef> Claim(Database& db, std::string_view key, Stream& stream,
                                   StreamGroup& group, std::string_view consumer,
                                   std::span<const StreamId> ids, const ClaimRequest& request,
-                                  int64_t now_ms, uint64_t* changes);
+                                  int64_t now_ms, uint64_t* changes,
+                                  std::vector<ClaimedNack>* changed = nullptr);
 
 struct AutoClaimResult {
   StreamId next;  // cursor, 0-0 at the end
   std::vector<StreamEntryRef> claimed;
   std::vector<StreamId> deleted;
 };
+// XAUTOCLAIM, with `changes` and `changed` as Claim's.
 AutoClaimResult AutoClaim(Database& db, std::string_view key, Stream& stream, StreamGroup& group,
                           std::string_view consumer, int64_t min_idle_ms, StreamId start,
-                          int64_t count, bool just_id, int64_t now_ms, uint64_t* changes);
+                          int64_t count, bool just_id, int64_t now_ms, uint64_t* changes,
+                          std::vector<ClaimedNack>* changed = nullptr);
 
 }  // namespace respd::storage

@@ -138,6 +138,18 @@ void CmdGeoAdd(CommandContext& ctx) {
   auto result = storage::ZAdd(ctx.db(), ctx.args[1], members, flags, ZSetLimitsOf(ctx.server));
   if (!result.ok()) return ctx.ReplyStatus(result.status());
   ctx.reply.Integer(static_cast<int64_t>(result->added + (ch ? result->updated : 0)));
+  // Redis runs GEOADD as the ZADD of its geohash scores, options kept as typed, and propagates
+  // that ZADD.
+  if (ctx.propagating()) {
+    Args key_and_options = ctx.args.subspan(1, ctx.args.size() - 1 - 3 * members.size());
+    std::vector<std::string> zadd{"zadd"};
+    zadd.insert(zadd.end(), key_and_options.begin(), key_and_options.end());
+    for (const storage::ScoredMember& member : members) {
+      zadd.push_back(std::to_string(static_cast<uint64_t>(member.score)));
+      zadd.emplace_back(member.member);
+    }
+    ctx.PropagateAs(std::move(zadd));
+  }
 }
 
 // GEOPOS key [member ...]

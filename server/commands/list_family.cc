@@ -217,6 +217,31 @@ void CmdLpos(CommandContext& ctx) {
   for (size_t hit : hits) ctx.reply.Integer(static_cast<int64_t>(hit));
 }
 
+// Redis 7.0 counts no change when it serves a blocked BLMOVE, BRPOPLPUSH, BLPOP or BRPOP, but
+// propagates what it did all the same.
+void CountServedPop(CommandContext& ctx) {
+  if (ctx.retry_key) {
+    ctx.ForcePropagation(kPropagateBoth);
+  } else {
+    ctx.AddDirty();
+  }
+}
+
+// BLMOVE and BRPOPLPUSH propagate as LMOVE and RPOPLPUSH, so that a replica or a reload never
+// waits. A served blocked client propagates its ends as Redis names them, whatever it typed.
+void PropagateBlockingMove(CommandContext& ctx, ListEnd from, ListEnd to) {
+  if (!ctx.propagating()) return;
+  if (ctx.spec.name == "brpoplpush") {
+    return ctx.PropagateAs({"RPOPLPUSH", std::string(ctx.args[1]), std::string(ctx.args[2])});
+  }
+  auto end_name = [&](ListEnd end, size_t pos) {
+    if (!ctx.retry_key) return std::string(ctx.args[pos]);
+    return std::string(end == ListEnd::kHead ? "left" : "right");
+  };
+  ctx.PropagateAs({"LMOVE", std::string(ctx.args[1]), std::string(ctx.args[2]), end_name(from, 3),
+                   end_name(to, 4)});
+}
+
 // LMOVE/BLMOVE/RPOPLPUSH/BRPOPLPUSH: `timeout_ms` < 0 for the non-blocking forms.
 void MoveGeneric(CommandContext& ctx, ListEnd from, ListEnd to, int64_t timeout_ms) {
   // A re-run after a wake-up ignores a source of another type and keeps waiting, as Redis 7.0.
@@ -224,8 +249,8 @@ void MoveGeneric(CommandContext& ctx, ListEnd from, ListEnd to, int64_t timeout_
   auto moved = storage::ListMove(ctx.db(), ctx.args[1], ctx.args[2], from, to, ListMaxListpackSize(ctx),
                                  /*skip_other_types=*/rerun);
   if (moved.ok()) {
-    // Redis 7.0 counts no change when it serves a blocked BLMOVE/BRPOPLPUSH (nor BLPOP below).
-    if (!rerun) ctx.AddDirty();
+    CountServedPop(ctx);
+    if (timeout_ms >= 0) PropagateBlockingMove(ctx, from, to);
     return ctx.reply.Bulk(*moved);
   }
   if (moved.status() != OpStatus::kKeyNotFound) return ctx.ReplyStatus(moved.status());
@@ -285,8 +310,15 @@ bool PopFirst(CommandContext& ctx, Args keys, ListEnd end, PopReply shape, int64
     ctx.AddDirty(popped->values.size());
     ReplyElements(ctx, popped->values);
   } else {
-    if (!retry) ctx.AddDirty();
+    CountServedPop(ctx);
     ctx.reply.Bulk(popped->values.front());
+  }
+  // Propagated as the pop it was from the key it served: LPOP/RPOP key, and with LMPOP's
+  // shape the count popped.
+  if (ctx.propagating()) {
+    std::vector<std::string> pop{end == ListEnd::kHead ? "LPOP" : "RPOP", std::string(popped->key)};
+    if (shape == PopReply::kKeyElements) pop.push_back(std::to_string(popped->values.size()));
+    ctx.PropagateAs(std::move(pop));
   }
   return true;
 }

@@ -3,10 +3,12 @@
 
 #include <cmath>
 #include <cstdlib>
+#include <string>
+#include <vector>
 
-#include "server/services/blocking.h"
 #include "server/commands/args.h"
 #include "server/dispatch/errors.h"
+#include "server/services/blocking.h"
 #include "storage/numbers.h"
 
 namespace respd::server {
@@ -124,6 +126,13 @@ bool PopFirst(CommandContext& ctx, std::span<const std::string_view> keys, bool 
       return true;
     }
     ReplyPopped(ctx, key, *popped, keyed_single ? PopReply::kKeyed : PopReply::kMulti);
+    // Propagated as the pop it was from the key it served: ZPOPMIN/ZPOPMAX key, with the count
+    // popped for ZMPOP's shape.
+    if (ctx.propagating()) {
+      std::vector<std::string> pop{max ? "ZPOPMAX" : "ZPOPMIN", std::string(key)};
+      if (!keyed_single) pop.push_back(std::to_string(popped->size()));
+      ctx.PropagateAs(std::move(pop));
+    }
     return true;
   }
   return false;

@@ -51,10 +51,9 @@ struct MPopArgs {
 bool ParseMPopArgs(CommandContext& ctx, size_t numkeys_pos, MPopArgs* out);
 
 // Pops for ZMPOP / BZMPOP (and, with `keyed_single`, BZPOPMIN's one member) from the first key
-// that exists;
-// on a blocked command's re-run, only from the key that became ready. Returns false when no key
-// could serve; replies WRONGTYPE (and returns true) for a key of another type met first, except on
-// a re-run.
+// that exists; on a blocked command's re-run, only from the key that became ready. Returns false
+// when no key could serve; replies WRONGTYPE (and returns true) for a key of another type met
+// first, except on a re-run. What popped propagates as ZPOPMIN/ZPOPMAX of the key served.
 bool PopFirst(CommandContext& ctx, std::span<const std::string_view> keys, bool max, size_t count,
               bool keyed_single);
 

@@ -69,6 +69,37 @@ storage::StreamNodeLimits NodeLimits(const CommandContext& ctx) {
   return {static_cast<uint64_t>(options[kBytes]->number()), options[kEntries]->number()};
 }
 
+std::vector<std::string> XclaimPropagation(std::string_view key, std::string_view group_name,
+                                           std::string_view id, std::string_view consumer,
+                                           int64_t delivery_time, uint64_t delivery_count,
+                                           StreamId group_last_id) {
+  return {"XCLAIM",
+          std::string(key),
+          std::string(group_name),
+          std::string(consumer),
+          "0",
+          std::string(id),
+          "TIME",
+          std::to_string(delivery_time),
+          "RETRYCOUNT",
+          std::to_string(delivery_count),
+          "FORCE",
+          "JUSTID",
+          "LASTID",
+          group_last_id.ToString()};
+}
+
+std::vector<std::string> GroupIdPropagation(std::string_view key, std::string_view group_name,
+                                            const storage::StreamGroup& group) {
+  return {"XGROUP",
+          "SETID",
+          std::string(key),
+          std::string(group_name),
+          group.last_id.ToString(),
+          "ENTRIESREAD",
+          std::to_string(group.entries_read)};
+}
+
 std::string NoGroupError(std::string_view key, std::string_view group, std::string_view suffix) {
   std::string out = "NOGROUP No such key '";
   out += AsCString(key);
@@ -84,6 +115,7 @@ namespace {
 // Redis's default LIMIT for `~` trimming is 100 nodes' worth of entries.
 constexpr int64_t kApproxLimitNodes = 100;
 constexpr int64_t kApproxLimitFallback = 10000;
+constexpr int64_t kApproxLimitMax = 1000000;
 // Entries a blocked XREAD/XREADGROUP without COUNT gets when it wakes (Redis's
 // XREAD_BLOCKED_DEFAULT_COUNT), so a low ID does not serve a huge stream at once.
 constexpr int64_t kBlockedReadCount = 1000;
@@ -92,6 +124,7 @@ constexpr int64_t kBlockedReadCount = 1000;
 // to the ID's position; returns false after replying an error.
 struct AddTrimArgs {
   StreamTrim trim;
+  size_t threshold_pos = 0;  // MAXLEN's count or MINID's ID
   bool no_mkstream = false;
   std::optional<StreamId> id;
   bool seq_given = true;
@@ -116,6 +149,7 @@ bool ParseAddOrTrimArgs(CommandContext& ctx, bool xadd, AddTrimArgs* out) {
       } else if (parser.Remaining() >= 2 && AsCString(parser.Peek()) == "=") {
         parser.Next();
       }
+      out->threshold_pos = parser.position();
       if (maxlen) {
         int64_t n = parser.NextInt64();
         parser.FailUnless(n >= 0, "ERR The MAXLEN argument must be >= 0.");
@@ -142,7 +176,7 @@ bool ParseAddOrTrimArgs(CommandContext& ctx, bool xadd, AddTrimArgs* out) {
   }
   bool no_strategy = trim.strategy == StreamTrim::Strategy::kNone;
   parser.FailUnless(
-      !limit_given || !no_strategy,
+      trim.limit == 0 || !no_strategy,
       "ERR syntax error, LIMIT cannot be used without specifying a trimming strategy");
   parser.FailUnless(xadd || !no_strategy,
                     "ERR syntax error, XTRIM must be called with a trimming strategy");
@@ -151,12 +185,24 @@ bool ParseAddOrTrimArgs(CommandContext& ctx, bool xadd, AddTrimArgs* out) {
   if (!parser.Check(ctx)) return false;
   if (!limit_given && trim.approx) {
     trim.limit = kApproxLimitNodes * NodeLimits(ctx).max_entries;
-    if (trim.limit <= 0 || trim.limit > kApproxLimitFallback) trim.limit = kApproxLimitFallback;
+    if (trim.limit <= 0) trim.limit = kApproxLimitFallback;
+    if (trim.limit > kApproxLimitMax) trim.limit = kApproxLimitMax;
   } else if (!limit_given) {
     trim.limit = 0;
   }
   out->id_pos = parser.position();
   return true;
+}
+
+// Redis's streamRewriteApproxSpecifier and streamRewriteTrimArgument: `~` trims whole nodes
+// only, so the command propagates as an exact trim to what was kept ("=" and the length, or the
+// first ID left in a node) and a replica or a reload keeps the same entries.
+void RewriteApproxTrim(std::vector<std::string>& argv, const AddTrimArgs& parsed,
+                       const Stream& stream) {
+  argv[parsed.threshold_pos - 1] = "=";
+  argv[parsed.threshold_pos] = parsed.trim.strategy == StreamTrim::Strategy::kMaxLen
+                                   ? std::to_string(stream.Length())
+                                   : stream.FirstIdWithTombstones().ToString();
 }
 
 // XADD key [NOMKSTREAM] [MAXLEN|MINID [=|~] threshold [LIMIT count]] *|id field value ...
@@ -195,6 +241,14 @@ void CmdXadd(CommandContext& ctx) {
   ctx.AddDirty();
   ctx.server.blocking.OnKeyReady(ctx.db().index(), ctx.args[1]);
   ReplyStreamId(ctx, added->id);
+  // Propagated with the ID it got when the clock or the stream chose it ("*", "<ms>-*").
+  bool id_chosen = !parsed.id || !parsed.seq_given;
+  if (ctx.propagating() && (id_chosen || parsed.trim.approx)) {
+    std::vector<std::string> argv(ctx.args.begin(), ctx.args.end());
+    if (parsed.trim.approx) RewriteApproxTrim(argv, parsed, *added->stream);
+    if (id_chosen) argv[parsed.id_pos] = added->id.ToString();
+    ctx.PropagateAs(std::move(argv));
+  }
 }
 
 // XLEN key
@@ -239,12 +293,17 @@ void CmdXdel(CommandContext& ctx) {
 void CmdXtrim(CommandContext& ctx) {
   AddTrimArgs parsed;
   if (!ParseAddOrTrimArgs(ctx, false, &parsed)) return;
-  auto deleted = storage::XTrim(ctx.db(), ctx.args[1], parsed.trim);
-  if (!deleted.ok()) {
-    return ReplyMissingKey(ctx, deleted.status(), [&] { ctx.reply.Integer(0); });
+  auto trimmed = storage::XTrim(ctx.db(), ctx.args[1], parsed.trim);
+  if (!trimmed.ok()) {
+    return ReplyMissingKey(ctx, trimmed.status(), [&] { ctx.reply.Integer(0); });
   }
-  ctx.AddDirty(*deleted);
-  ctx.reply.Integer(*deleted);
+  ctx.AddDirty(trimmed->deleted);
+  ctx.reply.Integer(trimmed->deleted);
+  if (trimmed->deleted > 0 && parsed.trim.approx && ctx.propagating()) {
+    std::vector<std::string> argv(ctx.args.begin(), ctx.args.end());
+    RewriteApproxTrim(argv, parsed, *trimmed->stream);
+    ctx.PropagateAs(std::move(argv));
+  }
 }
 
 // XSETID key last-id [ENTRIESADDED entries-added] [MAXDELETEDID max-deleted-id]
@@ -283,6 +342,25 @@ void CmdXsetid(CommandContext& ctx) {
     default:
       return ctx.reply.Error(
           "ERR The ID specified in XSETID is smaller than the target stream top item");
+  }
+}
+
+// What a group read of new entries delivered, as Redis propagates it (streamReplyWithRange):
+// an XCLAIM per entry now pending, each carrying the group's last ID as it moved; under NOACK
+// nothing is pending, so the group's new last ID goes as XGROUP SETID.
+void PropagateGroupDelivery(CommandContext& ctx, std::string_view key, std::string_view group_name,
+                            std::string_view consumer, const storage::StreamGroup& group,
+                            std::span<const StreamEntryRef> entries, StreamId last_delivered,
+                            bool noack, int64_t now) {
+  if (noack) {
+    if (group.last_id != last_delivered)
+      ctx.AlsoPropagate(GroupIdPropagation(key, group_name, group));
+    return;
+  }
+  for (const StreamEntryRef& entry : entries) {
+    last_delivered = std::max(last_delivered, entry.id);
+    ctx.AlsoPropagate(
+        XclaimPropagation(key, group_name, entry.id.ToString(), consumer, now, 1, last_delivered));
   }
 }
 
@@ -333,6 +411,8 @@ void ReadGeneric(CommandContext& ctx, bool xreadgroup) {
   parser.FailUnless(!xreadgroup || group_name.has_value(),
                     "ERR Missing GROUP option for XREADGROUP");
   if (!parser.Check(ctx)) return;
+  // A group read propagates what it changed as XCLAIM and XGROUP commands, never as itself.
+  if (xreadgroup) ctx.PreventPropagation();
 
   // A blocked client re-run because a key became ready is served from that key only, as Redis
   // serves it.
@@ -403,10 +483,10 @@ void ReadGeneric(CommandContext& ctx, bool xreadgroup) {
       ctx.db().FindRead(args[streams_arg + k]);
       continue;
     }
+    std::string_view key = args[streams_arg + k];
     bool serve = false;
     bool history = false;
     StreamId after = ids[k];
-    storage::StreamConsumer* consumer = nullptr;
     if (xreadgroup) {
       if (!newest[k]) {
         serve = history = true;
@@ -414,21 +494,34 @@ void ReadGeneric(CommandContext& ctx, bool xreadgroup) {
         serve = true;
         after = groups[k]->last_id;
       }
-      consumer = storage::FindOrCreateConsumer(ctx.db(), args[streams_arg + k], *groups[k],
-                                               consumer_name, now);
-      consumer->seen_time = now;
     } else if (stream->Length() > 0 && stream->LastValidId() > after) {
       serve = true;
     }
     if (!serve) continue;
     if (served++ == 0) token = ctx.reply.BeginDeferred();
     if (!ctx.reply.resp3()) ctx.reply.ArrayHeader(2);
-    ctx.reply.Bulk(args[streams_arg + k]);
+    ctx.reply.Bulk(key);
     std::vector<StreamEntryRef> entries;
     if (xreadgroup) {
+      // Redis meets (or creates) the consumer only for a stream it serves.
+      bool created = false;
+      storage::StreamConsumer* consumer =
+          storage::FindOrCreateConsumer(ctx.db(), key, *groups[k], consumer_name, now, &created);
+      consumer->seen_time = now;
+      // Without NOACK the XCLAIMs of what was delivered create the consumer where they land.
+      if (created && noack && ctx.propagating()) {
+        ctx.AlsoPropagate({"XGROUP", "CREATECONSUMER", std::string(key), std::string(*group_name),
+                           std::string(consumer_name)});
+      }
+      StreamId last_delivered = groups[k]->last_id;
       entries = storage::ReadGroup(*stream, *groups[k], *consumer, after,
                                    static_cast<size_t>(count), noack, history, now);
-      ctx.AddDirty();
+      // Redis counts a group read it serves at once, not one served to a blocked reader.
+      if (!retry_key) ctx.AddDirty();
+      if (!history && ctx.propagating()) {
+        PropagateGroupDelivery(ctx, key, *group_name, consumer_name, *groups[k], entries,
+                               last_delivered, noack, now);
+      }
     } else {
       StreamId start = after;
       start.Incr();

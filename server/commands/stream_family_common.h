@@ -40,6 +40,17 @@ void ReplyEntries(CommandContext& ctx, std::span<const storage::StreamEntryRef> 
 
 storage::StreamNodeLimits NodeLimits(const CommandContext& ctx);
 
+// Redis's streamPropagateXCLAIM: the XCLAIM that gives a replica or a reload the pending entry
+// `id` as the master has it (owner, delivery time and count) whatever it had there (FORCE),
+// without fetching the entry (JUSTID), and the group's last ID along (LASTID).
+std::vector<std::string> XclaimPropagation(std::string_view key, std::string_view group_name,
+                                           std::string_view id, std::string_view consumer,
+                                           int64_t delivery_time, uint64_t delivery_count,
+                                           storage::StreamId group_last_id);
+// Redis's streamPropagateGroupID: XGROUP SETID with the group's last ID and read counter.
+std::vector<std::string> GroupIdPropagation(std::string_view key, std::string_view group_name,
+                                            const storage::StreamGroup& group);
+
 // "-NOGROUP No such key 'k' or consumer group 'g'" and its longer forms.
 std::string NoGroupError(std::string_view key, std::string_view group,
                          std::string_view suffix = {});

@@ -261,13 +261,16 @@ std::pair<Stream*, StreamGroup*> FindGroupOrReply(CommandContext& ctx) {
   return {*found, group};
 }
 
+// Where XCLAIM's IDs start, after its min-idle-time.
+constexpr size_t kFirstClaimedId = 5;
+
 // XCLAIM key group consumer min-idle-time id [id ...] [IDLE ms] [TIME unix-time-milliseconds]
 //   [RETRYCOUNT count] [FORCE] [JUSTID] [LASTID lastid]
 void CmdXclaim(CommandContext& ctx) {
   Args args = ctx.args;
   auto [stream, group] = FindGroupOrReply(ctx);
   if (group == nullptr) return;
-  ArgParser parser(args, 4);
+  ArgParser parser(args, kFirstClaimedId - 1);
   storage::ClaimRequest request;
   request.min_idle_ms =
       std::max<int64_t>(0, parser.NextInt64("ERR Invalid min-idle-time argument for XCLAIM"));
@@ -299,9 +302,25 @@ void CmdXclaim(CommandContext& ctx) {
   }
   if (!parser.Check(ctx)) return;
   uint64_t changes = 0;
-  auto claimed =
-      storage::Claim(ctx.db(), args[1], *stream, *group, args[3], ids, request, now, &changes);
+  StreamId last_id = group->last_id;
+  std::vector<storage::ClaimedNack> changed;
+  bool propagating = ctx.propagating();
+  auto claimed = storage::Claim(ctx.db(), args[1], *stream, *group, args[3], ids, request, now,
+                                &changes, propagating ? &changed : nullptr);
   ctx.AddDirty(changes);
+  // Propagated as what it changed: an XCLAIM per pending entry claimed or dropped, its ID as
+  // typed; a LASTID that moved the group goes with them, or alone as XGROUP SETID.
+  ctx.PreventPropagation();
+  if (propagating) {
+    for (const storage::ClaimedNack& nack : changed) {
+      ctx.AlsoPropagate(XclaimPropagation(args[1], args[2], args[kFirstClaimedId + nack.id_index],
+                                          nack.consumer, nack.delivery_time, nack.delivery_count,
+                                          group->last_id));
+    }
+    if (changed.empty() && group->last_id != last_id) {
+      ctx.AlsoPropagate(GroupIdPropagation(args[1], args[2], *group));
+    }
+  }
   ctx.reply.ArrayHeader(claimed.size());
   for (const auto& entry : claimed) {
     if (request.just_id) {
@@ -335,10 +354,18 @@ void CmdXautoclaim(CommandContext& ctx) {
   auto [stream, group] = FindGroupOrReply(ctx);
   if (group == nullptr) return;
   uint64_t changes = 0;
-  auto result = storage::AutoClaim(ctx.db(), args[1], *stream, *group, args[3],
-                                   std::max<int64_t>(0, min_idle), start, count, just_id,
-                                   storage::CommandTimeMs(), &changes);
+  std::vector<storage::ClaimedNack> changed;
+  bool propagating = ctx.propagating();
+  auto result = storage::AutoClaim(
+      ctx.db(), args[1], *stream, *group, args[3], std::max<int64_t>(0, min_idle), start, count,
+      just_id, storage::CommandTimeMs(), &changes, propagating ? &changed : nullptr);
   ctx.AddDirty(changes);
+  // Propagated as XCLAIM's are: one per pending entry claimed or dropped.
+  ctx.PreventPropagation();
+  for (const storage::ClaimedNack& nack : changed) {
+    ctx.AlsoPropagate(XclaimPropagation(args[1], args[2], nack.id.ToString(), nack.consumer,
+                                        nack.delivery_time, nack.delivery_count, group->last_id));
+  }
   ctx.reply.ArrayHeader(3);
   ReplyStreamId(ctx, result.next);
   ctx.reply.ArrayHeader(result.claimed.size());
