@@ -58,6 +58,9 @@ enum CommandFlag : uint32_t {
   // Redis's CMD_ASKING (a cluster node serves it for a slot it is importing); respd runs without
   // cluster support, so the flag is only reported (COMMAND INFO).
   kAsking = 1u << 20,
+  // Redis's CMD_TOUCHES_ARBITRARY_KEYS (SCAN, RANDOMKEY): the keys it expires lazily propagate
+  // unwrapped, not as one MULTI. Hidden from COMMAND INFO, as in Redis.
+  kTouchesArbitraryKeys = 1u << 21,
   // respd: the command reads or writes the whole keyspace (KEYS, SCAN, FLUSHALL, SWAPDB...), so it
   // takes every shard lock.
   kLockAll = 1u << 24,

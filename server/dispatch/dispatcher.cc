@@ -463,7 +463,7 @@ std::optional<uint64_t> Dispatcher::RunHandler(const CommandSpec& spec, Args arg
   uint64_t dirty_before = 0;
   if (propagating) [[unlikely]] {
     dirty_before = storage::Store::ThreadDirty();
-    server_.propagation.Enter();
+    server_.propagation.Enter((spec.flags & kTouchesArbitraryKeys) != 0);
   }
   uint64_t start = CallTimer::Start();
   std::string* out = reply.buffer();

@@ -11,6 +11,7 @@ namespace {
 // thread that took its locks.
 struct Collecting {
   int depth = 0;
+  bool unwrapped = false;
   std::vector<PropagatedCommand> commands;
 };
 thread_local Collecting collecting;
@@ -29,7 +30,9 @@ void Propagator::SetTargetOn(PropagationTarget target, bool on) {
   }
 }
 
-void Propagator::Enter() { ++collecting.depth; }
+void Propagator::Enter(bool touches_arbitrary_keys) {
+  if (collecting.depth++ == 0) collecting.unwrapped = touches_arbitrary_keys;
+}
 
 void Propagator::Leave(bool dataset_changed, bool is_exec, std::span<const std::string_view> args,
                        int db, const PropagationRequest& request) {
@@ -69,8 +72,9 @@ void Propagator::FlushUnit() {
   std::vector<PropagatedCommand>& commands = collecting.commands;
   if (commands.empty()) return;
   uint8_t on = on_targets_.load(std::memory_order_relaxed);
-  // Redis wraps a unit of several commands so a replica or a reload applies it whole.
-  bool wrap = commands.size() > 1;
+  // Redis wraps a unit of several commands so a replica or a reload applies it whole; a command
+  // that may expire any number of keys (SCAN) propagates their deletions one by one.
+  bool wrap = commands.size() > 1 && !collecting.unwrapped;
   PropagatedCommand multi{commands.front().db, {"MULTI"}, kPropagateBoth};
   PropagatedCommand exec{commands.back().db, {"EXEC"}, kPropagateBoth};
   std::vector<const PropagatedCommand*> unit;

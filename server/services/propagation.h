@@ -74,8 +74,9 @@ class Propagator final : public storage::KeyspaceObserver {
   bool active() const { return on_targets_.load(std::memory_order_relaxed) != 0; }
 
   // The dispatcher brackets every handler run with these (only while active()); the outermost
-  // Leave hands the unit to the sinks. `db` is the client's database after the command ran.
-  void Enter();
+  // Leave hands the unit to the sinks. `db` is the client's database after the command ran. A
+  // unit whose outermost command touches arbitrary keys (kTouchesArbitraryKeys) is not wrapped.
+  void Enter(bool touches_arbitrary_keys);
   void Leave(bool dataset_changed, bool is_exec, std::span<const std::string_view> args, int db,
              const PropagationRequest& request);
   // Redis's alsoPropagate from a command's handler: propagated ahead of the command itself.
