@@ -124,13 +124,11 @@ void Compose(ServerContext& server) {
     }
     return aof.Start();
   };
-  server.config.AddApplyHook(
-      [follow_appendonly](const Option& option, const std::string&) {
-        return follow_appendonly(option);
-      });
-  server.config.AddChangeHook([follow_appendonly](const Option& option) {
-    follow_appendonly(option);
+  server.config.AddApplyHook([follow_appendonly](const Option& option, const std::string&) {
+    return follow_appendonly(option);
   });
+  server.config.AddChangeHook(
+      [follow_appendonly](const Option& option) { follow_appendonly(option); });
   server.memory_limit.Refresh();
   server.config.CaptureStartupValues();
   if (std::optional<uint64_t> seed = StartupSeed(server.config)) server.SeedRandom(seed);

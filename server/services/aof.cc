@@ -21,8 +21,6 @@
 namespace respd::server {
 namespace {
 
-// Redis's CLIENT_ID_AOF: the id of the client the files' commands run as.
-constexpr uint64_t kLoadingClientId = UINT64_MAX;
 // appendfsync everysec syncs at most this often.
 constexpr auto kSyncInterval = std::chrono::seconds(1);
 
@@ -206,7 +204,7 @@ class CommandFileLoader {
   const std::string& name_;
   std::string_view bytes_;
   size_t pos_ = 0;
-  ClientState client_{kLoadingClientId};
+  ClientState client_{kAofClientId};
   std::string out_;
   protocol::ReplyWriter reply_;
   bool in_multi_ = false;

@@ -33,6 +33,11 @@ namespace respd::server {
 
 class ServerContext;
 
+// Redis's CLIENT_ID_AOF: the id of the client the files' commands run as when loaded. A handler
+// that relaxes a check for what Redis must obey (mustObeyClient: XADD's LIMIT without ~) compares
+// the client's id with it.
+inline constexpr uint64_t kAofClientId = UINT64_MAX;
+
 class AppendOnlyFile final : public PropagationSink {
  public:
   // Redis's aof_state: AOF_OFF, AOF_WAIT_REWRITE, AOF_ON.

@@ -174,7 +174,8 @@ bool Persistence::Save(ServerContext& server, SaveKind kind, bool engine_held) {
   if (kind == kSaveCommand) ++saves_;
   const std::string dir = server.config.Get("dir").text();
   const std::string temp = dir + "/temp-" + std::to_string(::getpid()) + ".rdb";
-  bool ok = WriteWholeFile(Encode(server, engine_held), temp, FilePath(server.config), dir, nullptr);
+  bool ok =
+      WriteWholeFile(Encode(server, engine_held), temp, FilePath(server.config), dir, nullptr);
   if (ok) {
     spdlog::info("DB saved on disk");
     server.store.ResetDirty();
@@ -481,8 +482,8 @@ bool Persistence::LoadRdbBytes(ServerContext& server, std::string_view bytes, bo
   std::optional<storage::rdb::FileContents> contents =
       storage::rdb::DecodeFile(bytes, server.store.num_databases(), RdbLoadLimits(server.config),
                                server.config.Get("rdbchecksum").text() == "yes", error);
-  return contents && Apply(server, *contents, /*merge=*/false, /*replace_libraries=*/false,
-                           engine_held, error);
+  return contents &&
+         Apply(server, *contents, /*merge=*/false, /*replace_libraries=*/false, engine_held, error);
 }
 
 bool Persistence::LoadForReload(ServerContext& server, bool merge, bool replace_libraries,
