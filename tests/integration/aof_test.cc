@@ -356,6 +356,20 @@ TEST(AofTest, TruncatedTailLoadsUnderAofLoadTruncated) {
     std::ofstream out(incr, std::ios::binary | std::ios::app);
     out << "*3\r\n$3\r\nSET\r\n$4\r\nlost\r\n$1\r\n";
   }
+  {
+    ServerProcess server = ServerProcess::StartRespd(AofArgs(dir));
+    ASSERT_TRUE(server.running());
+    RespClient c;
+    ASSERT_TRUE(c.Connect(server.port()));
+    EXPECT_EQ(c.Command({"MGET", "kept", "lost"}), "*2\r\n$1\r\n1\r\n$-1\r\n");
+    EXPECT_EQ(server.Stop(), 0);
+  }
+  EXPECT_EQ(ReadText(incr), whole);
+  // A transaction without its EXEC is cut off whole, its commands not applied.
+  {
+    std::ofstream out(incr, std::ios::binary | std::ios::app);
+    out << "*1\r\n$5\r\nMULTI\r\n*3\r\n$3\r\nSET\r\n$4\r\nlost\r\n$1\r\n1\r\n";
+  }
   ServerProcess server = ServerProcess::StartRespd(AofArgs(dir));
   ASSERT_TRUE(server.running());
   RespClient c;
