@@ -9,6 +9,7 @@
 #include "server/commands/stream_family_common.h"
 #include "server/dispatch/errors.h"
 #include "server/dispatch/server_context.h"
+#include "server/services/aof.h"
 #include "server/services/blocking.h"
 #include "storage/clock.h"
 #include "storage/numbers.h"
@@ -180,10 +181,15 @@ bool ParseAddOrTrimArgs(CommandContext& ctx, bool xadd, AddTrimArgs* out) {
       "ERR syntax error, LIMIT cannot be used without specifying a trimming strategy");
   parser.FailUnless(xadd || !no_strategy,
                     "ERR syntax error, XTRIM must be called with a trimming strategy");
-  parser.FailUnless(!limit_given || trim.approx,
+  // What the AOF holds was rewritten to an exact trim ("=" with its LIMIT kept), which it obeys
+  // without a limit, as Redis's mustObeyClient.
+  bool must_obey = ctx.client.id() == kAofClientId;
+  parser.FailUnless(must_obey || !limit_given || trim.approx,
                     "ERR syntax error, LIMIT cannot be used without the special ~ option");
   if (!parser.Check(ctx)) return false;
-  if (!limit_given && trim.approx) {
+  if (must_obey) {
+    trim.limit = 0;
+  } else if (!limit_given && trim.approx) {
     trim.limit = kApproxLimitNodes * NodeLimits(ctx).max_entries;
     if (trim.limit <= 0) trim.limit = kApproxLimitFallback;
     if (trim.limit > kApproxLimitMax) trim.limit = kApproxLimitMax;
