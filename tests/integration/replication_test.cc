@@ -89,7 +89,7 @@ TEST_F(ReplicationTest, PsyncIsAlwaysAFullResynchronisationFromTheStreamsOffset)
   ASSERT_EQ(first.ReadStreamCommand(kTimeoutMs), (Argv{"SET", "k", "w"}));
   std::string offset = InfoField(client_.Command({"INFO", "replication"}), "master_repl_offset");
   // SELECT 0 and SET k w as RESP arrays.
-  EXPECT_EQ(offset, std::to_string(23 + 29));
+  EXPECT_EQ(offset, std::to_string(23 + 27));
 
   RespClient replica;
   ASSERT_TRUE(replica.Connect(server_->port(), kTimeoutMs));
