@@ -109,8 +109,8 @@ std::vector<OptionSpec> AlphabeticalRedisOptions() {
       {.name = "aof-timestamp-enabled",
        .kind = OptionKind::kBool,
        .default_value = "no",
-       .help = "stored only: no append-only file",
-       .effect = OptionEffect::kStoredOnly},
+       .help = "the AOF records the time (a #TS:<unix seconds> line) before commands of a new "
+               "second"},
       {.name = "aof-use-rdb-preamble",
        .kind = OptionKind::kBool,
        .default_value = "yes",

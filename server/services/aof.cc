@@ -34,6 +34,11 @@ FsyncPolicy AppendFsync(Config& config) {
   return static_cast<FsyncPolicy>(config.options()[kIndex]->number());
 }
 
+bool TimestampsEnabled(Config& config) {
+  static const size_t kIndex = OptionIndex("aof-timestamp-enabled");
+  return config.options()[kIndex]->enabled();
+}
+
 std::string TempIncrName(const std::string& appendfilename) {
   return "temp-" + appendfilename + ".incr";
 }
@@ -578,6 +583,15 @@ void AppendOnlyFile::Feed(std::span<const PropagatedCommand* const> unit) {
   std::lock_guard lock(mutex_);
   if (fd_ < 0) return;
   buffer_.clear();
+  // aof-timestamp-enabled: a "#TS:<unix seconds>" annotation when the second changed since the
+  // last one (genAofTimestampAnnotationIfNeeded).
+  if (TimestampsEnabled(server_.config)) {
+    const int64_t now_s = server_.clock.NowMs() / 1000;
+    if (last_timestamp_s_ < now_s) {
+      last_timestamp_s_ = now_s;
+      buffer_ += "#TS:" + std::to_string(now_s) + "\r\n";
+    }
+  }
   for (const PropagatedCommand* command : unit) {
     if (command->db != selected_db_) {
       const std::string db = std::to_string(command->db);

@@ -113,6 +113,7 @@ class AppendOnlyFile final : public PropagationSink {
   AofManifest manifest_;
   int fd_ = -1;
   int selected_db_ = -1;
+  int64_t last_timestamp_s_ = 0;  // of the last #TS annotation
   bool last_write_ok_ = true;
   int64_t incr_size_ = 0;  // of the open file
   int64_t synced_size_ = 0;

@@ -36,6 +36,12 @@ class CommandWriter {
     out_.append(s);
     out_.append("\r\n");
   }
+  // "#<text>", a line the loader skips.
+  void Annotation(std::string_view text) {
+    out_ += '#';
+    out_.append(text);
+    out_ += "\r\n";
+  }
   // A whole command.
   void Command(std::initializer_list<std::string_view> args) {
     Count(args.size());
@@ -187,6 +193,10 @@ void WriteKey(CommandWriter& w, const storage::Entry& entry) {
 
 std::string EncodeCommands(ServerContext& server, bool engine_held) {
   CommandWriter w;
+  // aof-timestamp-enabled: the rewrite's time first.
+  if (server.config.Get("aof-timestamp-enabled").enabled()) {
+    w.Annotation("TS:" + std::to_string(server.clock.NowMs() / 1000));
+  }
   {
     std::unique_lock<std::timed_mutex> engine_lock;
     if (!engine_held) engine_lock = std::unique_lock(server.scripting.mutex());

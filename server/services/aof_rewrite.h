@@ -1,5 +1,6 @@
 // An AOF base file of commands, as Redis 7.0 rewrites the dataset with aof-use-rdb-preamble no
-// (aof.c's rewriteAppendOnlyFileRio): FUNCTION LOAD for each library, then per database a SELECT
+// (aof.c's rewriteAppendOnlyFileRio): a #TS annotation under aof-timestamp-enabled, FUNCTION LOAD
+// for each library, then per database a SELECT
 // and each key as the commands that rebuild it (SET; RPUSH, SADD, ZADD, HMSET in batches of 64
 // elements; a stream's XADDs, XSETID, XGROUP CREATE and CREATECONSUMER, XCLAIMs for its pending
 // entries), followed by PEXPIREAT for a key with a TTL.

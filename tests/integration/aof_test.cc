@@ -378,5 +378,32 @@ TEST(AofTest, TruncatedTailLoadsUnderAofLoadTruncated) {
   EXPECT_EQ(ReadText(incr), whole);
 }
 
+TEST(AofTest, TimestampAnnotationsAreWrittenAndSkipped) {
+  TempDir dir;
+  const std::string aof_dir = dir.path() + "/appendonlydir/";
+  const std::vector<std::string> args =
+      AofArgs(dir, {"--aof-timestamp-enabled", "yes", "--aof-use-rdb-preamble", "no"});
+  {
+    ServerProcess server = ServerProcess::StartRespd(args);
+    ASSERT_TRUE(server.running());
+    RespClient c;
+    ASSERT_TRUE(c.Connect(server.port()));
+    ASSERT_EQ(c.Command({"SET", "k", "v"}), "+OK\r\n");
+    ASSERT_EQ(c.Command({"BGREWRITEAOF"}), "+Background append only file rewriting started\r\n");
+    ASSERT_TRUE(InfoReaches(c, "aof_rewrite_in_progress", "0"));
+    EXPECT_TRUE(ReadText(aof_dir + "appendonly.aof.2.base.aof").starts_with("#TS:"));
+    EXPECT_EQ(server.Stop(), 0);
+  }
+  ServerProcess server = ServerProcess::StartRespd(args);
+  ASSERT_TRUE(server.running());
+  RespClient c;
+  ASSERT_TRUE(c.Connect(server.port()));
+  EXPECT_EQ(c.Command({"GET", "k"}), "$1\r\nv\r\n");
+  ASSERT_EQ(c.Command({"SET", "k", "w"}), "+OK\r\n");
+  EXPECT_TRUE(ReadText(aof_dir + "appendonly.aof.2.incr.aof").starts_with("#TS:"));
+  EXPECT_EQ(c.Command({"DEBUG", "LOADAOF"}), "+OK\r\n");
+  EXPECT_EQ(c.Command({"GET", "k"}), "$1\r\nw\r\n");
+}
+
 }  // namespace
 }  // namespace respd::testing
