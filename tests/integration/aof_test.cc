@@ -352,30 +352,24 @@ TEST(AofTest, TruncatedTailLoadsUnderAofLoadTruncated) {
     EXPECT_EQ(server.Stop(), 0);
   }
   const std::string whole = ReadText(incr);
-  {
-    std::ofstream out(incr, std::ios::binary | std::ios::app);
-    out << "*3\r\n$3\r\nSET\r\n$4\r\nlost\r\n$1\r\n";
-  }
-  {
+  // Appends `tail`: the next start loads what came before it and cuts it off.
+  const auto expect_cut_off = [&](const std::string& tail) {
+    {
+      std::ofstream out(incr, std::ios::binary | std::ios::app);
+      out << tail;
+    }
     ServerProcess server = ServerProcess::StartRespd(AofArgs(dir));
     ASSERT_TRUE(server.running());
     RespClient c;
     ASSERT_TRUE(c.Connect(server.port()));
     EXPECT_EQ(c.Command({"MGET", "kept", "lost"}), "*2\r\n$1\r\n1\r\n$-1\r\n");
     EXPECT_EQ(server.Stop(), 0);
-  }
-  EXPECT_EQ(ReadText(incr), whole);
+    EXPECT_EQ(ReadText(incr), whole);
+  };
+  // A command that ends in the middle of an argument.
+  expect_cut_off("*3\r\n$3\r\nSET\r\n$4\r\nlost\r\n$1\r\n");
   // A transaction without its EXEC is cut off whole, its commands not applied.
-  {
-    std::ofstream out(incr, std::ios::binary | std::ios::app);
-    out << "*1\r\n$5\r\nMULTI\r\n*3\r\n$3\r\nSET\r\n$4\r\nlost\r\n$1\r\n1\r\n";
-  }
-  ServerProcess server = ServerProcess::StartRespd(AofArgs(dir));
-  ASSERT_TRUE(server.running());
-  RespClient c;
-  ASSERT_TRUE(c.Connect(server.port()));
-  EXPECT_EQ(c.Command({"MGET", "kept", "lost"}), "*2\r\n$1\r\n1\r\n$-1\r\n");
-  EXPECT_EQ(ReadText(incr), whole);
+  expect_cut_off("*1\r\n$5\r\nMULTI\r\n*3\r\n$3\r\nSET\r\n$4\r\nlost\r\n$1\r\n1\r\n");
 }
 
 TEST(AofTest, TimestampAnnotationsAreWrittenAndSkipped) {
