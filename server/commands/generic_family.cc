@@ -184,25 +184,27 @@ void CmdPersist(CommandContext& ctx) {
   ctx.reply.Integer(storage::Persist(ctx.db(), ctx.args[1]) ? 1 : 0);
 }
 
-// KEYS pattern. A pattern of exactly "*" skips matching, so it also lists the empty key.
+// KEYS pattern. A pattern of exactly "*" skips matching, so it also lists the empty key. Expired
+// keys are left in place, as Redis's keysCommand only skips them: deleting them here would
+// propagate DELs Redis never sends.
 void CmdKeys(CommandContext& ctx) {
   Database& db = ctx.db();
   std::string_view pattern = ctx.args[1];
   if (storage::GlobIsLiteral(pattern)) {
-    Entry* e = db.Peek(pattern);
-    if (e == nullptr) {
-      ctx.reply.ArrayHeader(0);
-    } else {
+    if (db.HoldsLive(pattern)) {
       ctx.reply.ArrayHeader(1);
-      ctx.reply.Bulk(e->key());
+      ctx.reply.Bulk(pattern);
+    } else {
+      ctx.reply.ArrayHeader(0);
     }
     return;
   }
   bool all = pattern == "*";
+  int64_t now = storage::CommandTimeMs();
   size_t token = ctx.reply.BeginDeferred();
   size_t n = 0;
-  db.ForEachLive([&](Entry* e) {
-    if (all || storage::GlobMatch(pattern, e->key())) {
+  db.ForEachStored([&](const Entry* e) {
+    if (!e->IsExpired(now) && (all || storage::GlobMatch(pattern, e->key()))) {
       ctx.reply.Bulk(e->key());
       ++n;
     }

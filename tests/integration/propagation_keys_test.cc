@@ -414,5 +414,11 @@ TEST_F(PropagationKeysTest, ALazilyExpiredKeyPropagatesItsDelInTheCommandsUnit) 
                 {"EXEC"}});
 }
 
+// KEYS skips expired keys without deleting them, so it propagates nothing.
+TEST_F(PropagationKeysTest, KeysLeavesExpiredKeysWhereTheyAre) {
+  ExpectStream(Steps({{{"SET", "k", "v", "PX", "1"}}, Pause(), {{"KEYS", "*"}}, {{"KEYS", "k"}}}),
+               {{"SELECT", "0"}, {"SET", "k", "v", "PXAT", std::string(kMs)}});
+}
+
 }  // namespace
 }  // namespace respd::testing
