@@ -57,8 +57,14 @@ Step Pause() { return {{}, true}; }
 
 struct ScriptRun {
   std::vector<std::string> replies;  // raw frames
+  std::vector<int64_t> changes;      // rdb_changes_since_last_save counted by each command
   std::vector<Argv> stream;          // masked, PINGs dropped, up to the end marker
 };
+
+int64_t ChangesCounted(RespClient& client) {
+  return std::stoll(
+      InfoField(client.Command({"INFO", "persistence"}), "rdb_changes_since_last_save"));
+}
 
 class PropagationKeysTest : public ::testing::Test {
  protected:
@@ -67,7 +73,10 @@ class PropagationKeysTest : public ::testing::Test {
     if (RedisServerMissing().empty()) redis_ = Start(ServerProcess::StartRedis(DebugArgs()));
   }
 
-  static std::vector<std::string> DebugArgs() { return {"--enable-debug-command", "yes"}; }
+  // No save points: a save would reset the counted changes FLUSHALL is checked for.
+  static std::vector<std::string> DebugArgs() {
+    return {"--enable-debug-command", "yes", "--save", ""};
+  }
 
   // Keys expire only when looked up, so a test decides when an expired key is deleted.
   static std::unique_ptr<ServerProcess> Start(ServerProcess process) {
@@ -93,7 +102,9 @@ class PropagationKeysTest : public ::testing::Test {
       if (step.wait_for_expiry) {
         std::this_thread::sleep_for(kExpiryWait);
       } else {
+        int64_t before = ChangesCounted(client);
         run.replies.push_back(client.Command(step.command));
+        run.changes.push_back(ChangesCounted(client) - before);
       }
     }
     EXPECT_EQ(client.Command({"SELECT", "0"}), "+OK\r\n");
@@ -110,17 +121,17 @@ class PropagationKeysTest : public ::testing::Test {
     return run;
   }
 
-  // Runs `steps` on respd and on redis-server (when installed); each stream must be `expected`.
-  // Returns respd's run.
-  ScriptRun ExpectStream(const std::vector<Step>& steps, const std::vector<Argv>& expected) {
+  // Runs `steps` on respd and on redis-server (when installed); each stream must be `expected`,
+  // and respd's replies and counted changes redis-server's.
+  void ExpectStream(const std::vector<Step>& steps, const std::vector<Argv>& expected) {
     ScriptRun respd = RunOn(*respd_, steps);
     EXPECT_EQ(respd.stream, expected) << "respd";
     if (redis_ != nullptr) {
       ScriptRun redis = RunOn(*redis_, steps);
       EXPECT_EQ(redis.stream, expected) << "redis-server";
       EXPECT_EQ(respd.replies, redis.replies);
+      EXPECT_EQ(respd.changes, redis.changes);
     }
-    return respd;
   }
 
   std::unique_ptr<ServerProcess> respd_;
