@@ -22,10 +22,15 @@ ReplicaRegistry::ReplicaRegistry(Config& config, Propagator& propagator)
 }
 
 uint64_t ReplicaRegistry::Attach(ClientState& client, std::shared_ptr<ClientHandle> handle,
-                                 std::string ip) {
+                                 std::string ip, int64_t now_ms) {
   std::lock_guard lock(mutex_);
   client.replica = true;
-  replicas_.push_back({client.id(), std::move(handle), std::move(ip), client.replica_listening_port});
+  // The first PING comes a period after the first replica attached, not at once: Redis's test
+  // suite sets a long period before it attaches and expects no PING in the stream.
+  if (replicas_.empty()) last_ping_ms_ = now_ms;
+  // Its lag counts from now, as Redis's from the moment a replica goes online.
+  replicas_.push_back({client.id(), std::move(handle), std::move(ip), client.replica_listening_port,
+                       /*acked_offset=*/0, /*last_ack_ms=*/now_ms});
   // Redis starts every new replica's stream with a SELECT: they all read one stream, so every
   // replica gets it.
   selected_db_ = -1;

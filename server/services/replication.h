@@ -36,7 +36,8 @@ class ReplicaRegistry final : public PropagationSink {
 
   // `client` becomes a replica fed from now on; returns the stream offset it starts at. Call with
   // every shard lock held.
-  uint64_t Attach(ClientState& client, std::shared_ptr<ClientHandle> handle, std::string ip);
+  uint64_t Attach(ClientState& client, std::shared_ptr<ClientHandle> handle, std::string ip,
+                  int64_t now_ms);
   // `client` stops being fed (disconnect); a no-op if it is not a replica.
   void Detach(const ClientState& client);
   // REPLCONF ACK <offset> from a replica.
