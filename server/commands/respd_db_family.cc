@@ -4,10 +4,13 @@
 #include "server/commands/respd_db_family.h"
 
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "server/commands/args.h"
 #include "server/dispatch/errors.h"
 #include "server/dispatch/server_context.h"
+#include "storage/dump_ops.h"
 
 namespace respd::server {
 namespace {
@@ -33,6 +36,29 @@ int NextTargetDb(CommandContext& ctx, ArgParser& parser) {
   return ctx.client.db_index;
 }
 
+// The AOF and replicas know no leases or snapshots: a database these commands emptied or refilled
+// propagates as FLUSHDB, then a RESTORE of each key it now holds (its TTL absolute), so a reload or
+// a replica ends with the same contents.
+void PropagateDatabaseContents(CommandContext& ctx, int db) {
+  if (!ctx.propagating()) return;
+  ctx.PreventPropagation();
+  Propagator& propagation = ctx.server.propagation;
+  propagation.Also(db, {"FLUSHDB"});
+  storage::Database& database = ctx.server.store.db(db);
+  std::vector<std::pair<std::string, int64_t>> keys;
+  database.ForEachStored([&](const storage::Entry* entry) {
+    int64_t expire_at = entry->expire_at() == storage::Entry::kNoExpire ? 0 : entry->expire_at();
+    keys.emplace_back(std::string(entry->key()), expire_at);
+  });
+  bool compress = RdbCompression(ctx.server.config);
+  for (auto& [key, expire_at] : keys) {
+    storage::OpResult<std::string> payload = storage::Dump(database, key, compress);
+    if (!payload.ok()) continue;
+    propagation.Also(db, {"RESTORE", std::move(key), std::to_string(expire_at),
+                          std::move(*payload), "ABSTTL"});
+  }
+}
+
 // RESPD DB RELEASE index
 void DbRelease(CommandContext& ctx) {
   ArgParser parser(ctx.args, 3);
@@ -42,6 +68,7 @@ void DbRelease(CommandContext& ctx) {
   switch (ctx.server.leases.Release(db, ctx.client.id())) {
     case DbLeases::ReleaseStatus::kReleased:
       ctx.AddDirty();
+      PropagateDatabaseContents(ctx, db);
       ctx.reply.Ok();
       break;
     case DbLeases::ReleaseStatus::kNotLeased:
@@ -74,6 +101,7 @@ void SnapshotSaveOrRestore(CommandContext& ctx, bool save) {
     ctx.server.snapshots.Save(name, database);
   } else if (ctx.server.snapshots.Restore(name, database)) {
     ctx.AddDirty();
+    PropagateDatabaseContents(ctx, db);
   } else {
     ctx.reply.Error("ERR no such snapshot '" + std::string(name) + "'");
     return;
@@ -136,6 +164,9 @@ void CmdRespdSeed(CommandContext& ctx) {
 
 void CmdRespdReset(CommandContext& ctx) {
   ctx.server.RunResetHooks();
+  // What the AOF and replicas can replay of it: every database emptied.
+  ctx.ForcePropagation(kPropagateBoth);
+  ctx.PropagateAs({"FLUSHALL"});
   ctx.reply.Ok();
 }
 

@@ -149,6 +149,33 @@ TEST_F(ReplicationTest, ReplconfAnswersAsRedis) {
             "-ERR value is not an integer or out of range\r\n");
 }
 
+// Replicas know no snapshots or leases: what RESPD commands did to the dataset reaches them as
+// Redis commands.
+TEST_F(ReplicationTest, RespdControlsPropagateAsTheCommandsThatRebuildTheirEffect) {
+  ASSERT_EQ(client_.Command({"SET", "k", "v"}), "+OK\r\n");
+  ASSERT_EQ(client_.Command({"RESPD", "SNAPSHOT", "SAVE", "s"}), "+OK\r\n");
+  std::string payload;
+  RespClient replica = AttachReplica(&payload);
+  ASSERT_EQ(client_.Command({"DEL", "k"}), ":1\r\n");
+  ASSERT_EQ(client_.Command({"RESPD", "SNAPSHOT", "RESTORE", "s"}), "+OK\r\n");
+  ASSERT_EQ(client_.Command({"RESPD", "RESET"}), "+OK\r\n");
+  EXPECT_EQ(replica.ReadStreamCommand(kTimeoutMs), (Argv{"SELECT", "0"}));
+  EXPECT_EQ(replica.ReadStreamCommand(kTimeoutMs), (Argv{"DEL", "k"}));
+  EXPECT_EQ(replica.ReadStreamCommand(kTimeoutMs), (Argv{"MULTI"}));
+  EXPECT_EQ(replica.ReadStreamCommand(kTimeoutMs), (Argv{"FLUSHDB"}));
+  Argv restore = replica.ReadStreamCommand(kTimeoutMs);
+  ASSERT_EQ(restore.size(), 5u);
+  EXPECT_EQ(restore[0], "RESTORE");
+  EXPECT_EQ(restore[1], "k");
+  EXPECT_EQ(restore[2], "0");
+  EXPECT_EQ(restore[4], "ABSTTL");
+  EXPECT_EQ(replica.ReadStreamCommand(kTimeoutMs), (Argv{"EXEC"}));
+  EXPECT_EQ(replica.ReadStreamCommand(kTimeoutMs), (Argv{"FLUSHALL"}));
+  // The payload is DUMP's: the replica's RESTORE gets the value back.
+  ASSERT_EQ(client_.Command({"RESTORE", "again", "0", restore[3]}), "+OK\r\n");
+  EXPECT_EQ(client_.Command({"GET", "again"}), "$1\r\nv\r\n");
+}
+
 // A real redis-server replicates from respd: the full sync and then the stream.
 TEST_F(ReplicationTest, RedisServerReplicatesFromRespd) {
   if (std::string missing = RedisServerMissing(); !missing.empty()) GTEST_SKIP() << missing;
