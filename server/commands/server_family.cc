@@ -339,9 +339,11 @@ void CmdRole(CommandContext& ctx) {
   }
 }
 
-// WAIT numreplicas timeout: respd is a master without replicas, so none ever acknowledges. Asked
-// for none, or where it may not block (MULTI), it answers 0 at once; otherwise it blocks like
-// Redis's until its timeout in milliseconds (0: forever) or CLIENT UNBLOCK, which answer 0.
+// WAIT numreplicas timeout: the replicas that acknowledged the stream's offset after the client's
+// last command. Enough of them already, or where it may not block (MULTI), it answers at once;
+// otherwise it asks replicas for acknowledgements (REPLCONF GETACK) and blocks like Redis's until
+// enough came, its timeout in milliseconds (0: forever) or CLIENT UNBLOCK, which answer the count
+// so far.
 void CmdWait(CommandContext& ctx) {
   ArgParser parser(ctx.args, 1);
   int64_t replicas = parser.NextInt64();
@@ -349,10 +351,14 @@ void CmdWait(CommandContext& ctx) {
   int64_t timeout_ms = parser.NextInt64("ERR timeout is not an integer or out of range");
   parser.FailUnless(timeout_ms >= 0, "ERR timeout is negative");
   if (!parser.Check(ctx)) return;
-  if (replicas > 0 && ctx.may_block() && ctx.server.blocking.BlockForReplicas(ctx, timeout_ms)) {
+  uint64_t offset = ctx.client.repl_offset;
+  int64_t acknowledged = ctx.server.replicas.CountAcknowledged(offset);
+  if (acknowledged >= replicas || !ctx.may_block() ||
+      !ctx.server.blocking.BlockForReplicas(ctx, timeout_ms, offset, replicas)) {
+    ctx.reply.Integer(acknowledged);
     return;
   }
-  ctx.reply.Integer(0);
+  ctx.server.replicas.RequestAcknowledgements();
 }
 
 // FAILOVER [TO host port [FORCE]] [ABORT] [TIMEOUT ms]: Redis's answers for a master without

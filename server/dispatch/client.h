@@ -94,6 +94,9 @@ class ClientState {
   RelaxedAtomic<bool> monitoring = false;
   // Attached as a replica by SYNC or PSYNC (CLIENT LIST's S flag; server/services/replication.h).
   RelaxedAtomic<bool> replica = false;
+  // The replication stream's offset after the client's last command (Redis's woff): what WAIT
+  // waits for replicas to acknowledge.
+  uint64_t repl_offset = 0;
   // What the replica said of itself with REPLCONF before it synced.
   int replica_listening_port = 0;
   std::string replica_announced_ip;

@@ -149,6 +149,7 @@ void Dispatcher::FromClient(Args args, ClientState& client, protocol::ReplyWrite
   }
   std::optional<uint64_t> usec =
       RunLocked(spec, args, client, reply, ExecutionMode::kNormal, std::nullopt);
+  client.repl_offset = server_.replicas.offset();
   if (!usec) {
     Refusal busy = server_.scripting.running_function() ? Refusal::kBusyFunction
                                                         : Refusal::kBusyScript;

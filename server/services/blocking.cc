@@ -54,10 +54,32 @@ bool BlockingRegistry::Block(CommandContext& ctx, std::span<const std::string_vi
   return Park(ctx, std::move(waiter), timeout_ms);
 }
 
-bool BlockingRegistry::BlockForReplicas(CommandContext& ctx, int64_t timeout_ms) {
+bool BlockingRegistry::BlockForReplicas(CommandContext& ctx, int64_t timeout_ms, uint64_t offset,
+                                        int64_t replicas) {
   auto waiter = std::make_unique<Waiter>();
   waiter->for_replicas = true;
+  waiter->replica_offset = offset;
+  waiter->replicas_wanted = replicas;
   return Park(ctx, std::move(waiter), timeout_ms);
+}
+
+void BlockingRegistry::ReplicasAcknowledged() {
+  std::vector<std::pair<std::shared_ptr<ClientHandle>, std::string>> answers;
+  {
+    std::lock_guard lock(mutex_);
+    std::vector<Waiter*> satisfied;
+    for (const auto& [id, waiter] : by_client_) {
+      if (!waiter->for_replicas || waiter->serving) continue;
+      if (count_replicas_(waiter->replica_offset) >= waiter->replicas_wanted) {
+        satisfied.push_back(waiter.get());
+      }
+    }
+    for (Waiter* waiter : satisfied) {
+      answers.emplace_back(waiter->handle, CancelReply(*waiter, Cancelled::kTimeout));
+      RemoveLocked(waiter);
+    }
+  }
+  for (auto& [handle, reply] : answers) handle->Resume(std::move(reply), /*failed=*/false);
 }
 
 bool BlockingRegistry::Park(CommandContext& ctx, std::unique_ptr<Waiter> waiter,
@@ -95,13 +117,13 @@ void BlockingRegistry::RemoveLocked(Waiter* waiter) {
   by_client_.erase(waiter->client->id());
 }
 
-std::string BlockingRegistry::CancelReply(const Waiter& waiter, Cancelled how) {
+std::string BlockingRegistry::CancelReply(const Waiter& waiter, Cancelled how) const {
   std::string out;
   protocol::ReplyWriter writer(&out, waiter.client->resp);
   if (how == Cancelled::kUnblockError) {
     writer.Error(kErrUnblocked);
   } else if (waiter.for_replicas) {
-    writer.Integer(0);
+    writer.Integer(count_replicas_ ? count_replicas_(waiter.replica_offset) : 0);
   } else {
     writer.NullArray();
   }

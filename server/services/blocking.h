@@ -58,7 +58,14 @@ class BlockingRegistry : public storage::KeyspaceObserver {
   // WAIT numreplicas timeout on a master without replicas (Redis's BLOCKED_WAIT): parks the client
   // on no key until its timeout or CLIENT UNBLOCK, which answer the replicas that acknowledged: 0.
   // False as Block says.
-  bool BlockForReplicas(CommandContext& ctx, int64_t timeout_ms);
+  bool BlockForReplicas(CommandContext& ctx, int64_t timeout_ms, uint64_t offset,
+                        int64_t replicas);
+  // At start-up: how many replicas acknowledged an offset (what a WAIT answers).
+  void SetReplicaCounter(std::function<int64_t(uint64_t offset)> counter) {
+    count_replicas_ = std::move(counter);
+  }
+  // A replica acknowledged: the WAITs it satisfied are answered.
+  void ReplicasAcknowledged();
 
   // The client's own thread gives up waiting (timeout, disconnect). When the client was blocked
   // and is now forgotten, returns the reply its timeout gets (Redis's
@@ -92,7 +99,9 @@ class BlockingRegistry : public storage::KeyspaceObserver {
     bool serving = false;  // being re-run on some thread right now
     bool reblocked = false;
     bool passed_over = false;  // reblocked although the key holds a value (of another type)
-    bool for_replicas = false;  // WAIT: a timeout answers 0 replicas, not a null array
+    bool for_replicas = false;  // WAIT: a timeout answers the replicas that acknowledged
+    uint64_t replica_offset = 0;  // WAIT: the offset to be acknowledged, by this many replicas
+    int64_t replicas_wanted = 0;
     Cancelled cancelled = Cancelled::kNo;
   };
   struct DbKey {
@@ -112,13 +121,14 @@ class BlockingRegistry : public storage::KeyspaceObserver {
   void RemoveLocked(Waiter* waiter);
   // The reply a waiter gets when it stops waiting without data: Redis's replyToBlockedClientTimedOut,
   // or CLIENT UNBLOCK ERROR's error.
-  static std::string CancelReply(const Waiter& waiter, Cancelled how);
+  std::string CancelReply(const Waiter& waiter, Cancelled how) const;
 
   std::atomic<int64_t>& blocked_clients_;
   std::atomic<size_t> waiting_{0};
   std::mutex mutex_;
   std::map<DbKey, std::deque<Waiter*>, std::less<>> queues_;
   std::unordered_map<uint64_t, std::unique_ptr<Waiter>> by_client_;
+  std::function<int64_t(uint64_t offset)> count_replicas_;
 
   // Keys made ready by writes on this thread, in order, not yet served.
   static thread_local std::vector<DbKey> ready_keys_;

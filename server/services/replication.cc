@@ -50,12 +50,25 @@ void ReplicaRegistry::Detach(const ClientState& client) {
 }
 
 void ReplicaRegistry::Acknowledge(const ClientState& client, uint64_t offset, int64_t now_ms) {
-  std::lock_guard lock(mutex_);
-  for (Replica& replica : replicas_) {
-    if (replica.client_id != client.id()) continue;
-    replica.acked_offset = std::max(replica.acked_offset, offset);
-    replica.last_ack_ms = now_ms;
+  {
+    std::lock_guard lock(mutex_);
+    for (Replica& replica : replicas_) {
+      if (replica.client_id != client.id()) continue;
+      replica.acked_offset = std::max(replica.acked_offset, offset);
+      replica.last_ack_ms = now_ms;
+    }
   }
+  if (acknowledgement_listener_) acknowledgement_listener_();
+}
+
+int64_t ReplicaRegistry::CountAcknowledged(uint64_t offset) const {
+  std::lock_guard lock(mutex_);
+  return std::count_if(replicas_.begin(), replicas_.end(),
+                       [&](const Replica& replica) { return replica.acked_offset >= offset; });
+}
+
+void ReplicaRegistry::RequestAcknowledgements() {
+  propagator_.Also(-1, {"REPLCONF", "GETACK", "*"}, kPropagateReplicas);
 }
 
 void ReplicaRegistry::Feed(std::span<const PropagatedCommand* const> unit) {

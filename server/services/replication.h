@@ -16,6 +16,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <span>
@@ -40,8 +41,16 @@ class ReplicaRegistry final : public PropagationSink {
                   int64_t now_ms);
   // `client` stops being fed (disconnect); a no-op if it is not a replica.
   void Detach(const ClientState& client);
-  // REPLCONF ACK <offset> from a replica.
+  // REPLCONF ACK <offset> from a replica; then the acknowledgement listener is called.
   void Acknowledge(const ClientState& client, uint64_t offset, int64_t now_ms);
+  // At start-up: told of every acknowledgement (WAIT's waiters).
+  void SetAcknowledgementListener(std::function<void()> listener) {
+    acknowledgement_listener_ = std::move(listener);
+  }
+  // Redis's replicationCountAcksByOffset: the replicas that acknowledged `offset` or later.
+  int64_t CountAcknowledged(uint64_t offset) const;
+  // Redis's replicationRequestAckFromSlaves: REPLCONF GETACK * into the stream.
+  void RequestAcknowledgements();
 
   void Feed(std::span<const PropagatedCommand* const> unit) override;
   // The replication cron: a PING into the stream every repl-ping-replica-period seconds.
@@ -78,6 +87,7 @@ class ReplicaRegistry final : public PropagationSink {
   std::atomic<uint64_t> offset_{0};
   std::atomic<uint64_t> backlog_start_{0};
   int64_t last_ping_ms_ = 0;
+  std::function<void()> acknowledgement_listener_;
 };
 
 }  // namespace respd::server

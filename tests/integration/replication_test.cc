@@ -205,6 +205,33 @@ TEST_F(ReplicationTest, RedisServerReplicatesFromRespd) {
   EXPECT_TRUE(wait_for({"GET", "last"}, "$1\r\nz\r\n"));
   EXPECT_EQ(replica.Command({"EXISTS", "l"}), ":0\r\n");
   EXPECT_EQ(InfoField(replica.Command({"INFO", "replication"}), "master_link_status"), "up");
+  // WAIT asks the replica (REPLCONF GETACK) and answers once it acknowledged the last write.
+  ASSERT_EQ(client_.Command({"SET", "waited", "1"}), "+OK\r\n");
+  EXPECT_EQ(client_.Command({"WAIT", "1", "0"}), ":1\r\n");
+  EXPECT_EQ(client_.Command({"WAIT", "2", "50"}), ":1\r\n");
+}
+
+TEST_F(ReplicationTest, WaitCountsOnlyReplicasThatAcknowledgedTheClientsLastWrite) {
+  std::string payload;
+  RespClient replica = AttachReplica(&payload);
+  // Before any write of this client, an attached replica has acknowledged everything it needs.
+  EXPECT_EQ(client_.Command({"WAIT", "1", "0"}), ":1\r\n");
+  ASSERT_EQ(client_.Command({"SET", "k", "v"}), "+OK\r\n");
+  EXPECT_EQ(client_.Command({"WAIT", "1", "20"}), ":0\r\n");
+  // The stream asked for an acknowledgement.
+  EXPECT_EQ(replica.ReadStreamCommand(kTimeoutMs), (Argv{"SELECT", "0"}));
+  EXPECT_EQ(replica.ReadStreamCommand(kTimeoutMs), (Argv{"SET", "k", "v"}));
+  EXPECT_EQ(replica.ReadStreamCommand(kTimeoutMs), (Argv{"REPLCONF", "GETACK", "*"}));
+  std::string offset = InfoField(client_.Command({"INFO", "replication"}), "master_repl_offset");
+  RespClient waiter;
+  ASSERT_TRUE(waiter.Connect(server_->port(), kTimeoutMs));
+  ASSERT_EQ(waiter.Command({"SET", "k", "w"}), "+OK\r\n");
+  ASSERT_TRUE(waiter.SendRaw(waiter.EncodeCommand({"WAIT", "1", "0"})));
+  EXPECT_EQ(replica.ReadStreamCommand(kTimeoutMs), (Argv{"SET", "k", "w"}));
+  EXPECT_EQ(replica.ReadStreamCommand(kTimeoutMs), (Argv{"REPLCONF", "GETACK", "*"}));
+  std::string after_write = std::to_string(std::stoull(offset) + 27);
+  ASSERT_TRUE(replica.SendRaw(replica.EncodeCommand({"REPLCONF", "ACK", after_write})));
+  EXPECT_EQ(waiter.ReadReply(kTimeoutMs), ":1\r\n");
 }
 
 }  // namespace
