@@ -286,24 +286,27 @@ void CmdClientInfo(CommandContext& ctx) {
   ctx.reply.Verbatim("txt", ClientLine(ctx.server, ctx.client, ctx.server.clock.NowMs()) + "\n");
 }
 
-enum class ClientType : uint8_t { kNormal, kPubsub, kOther };
+enum class ClientType : uint8_t { kNormal, kPubsub, kReplica, kMaster };
 
 // Redis's getClientTypeByName for a TYPE option; "ERR Unknown client type" if the next argument
-// names no type. respd's clients are normal, or pubsub while subscribed (getClientType); none is a
-// master or replica.
+// names no type.
 ClientType NextClientType(ArgParser& parser) {
   std::string_view type = parser.Next();
   if (IsKeyword(type, "normal")) return ClientType::kNormal;
   if (IsKeyword(type, "pubsub")) return ClientType::kPubsub;
-  if (!IsKeyword(type, "master") && !IsKeyword(type, "replica") && !IsKeyword(type, "slave")) {
+  if (IsKeyword(type, "replica") || IsKeyword(type, "slave")) return ClientType::kReplica;
+  if (!IsKeyword(type, "master")) {
     parser.Fail("ERR Unknown client type '" + std::string(AsCString(type)) + "'");
   }
-  return ClientType::kOther;
+  return ClientType::kMaster;
 }
 
+// Redis's getClientType: a replica (a monitor is none), a subscriber, or normal; respd's clients
+// are never its master.
 bool HasType(const ClientState& client, ClientType type) {
-  if (type == ClientType::kOther) return false;
-  return client.subscribed() == (type == ClientType::kPubsub);
+  if (client.replica && !client.monitoring) return type == ClientType::kReplica;
+  if (client.subscribed()) return type == ClientType::kPubsub;
+  return type == ClientType::kNormal;
 }
 
 // CLIENT LIST [TYPE NORMAL|MASTER|REPLICA|PUBSUB] | [ID id...]

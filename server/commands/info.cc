@@ -292,7 +292,9 @@ void InfoReplication(ServerContext& server, InfoWriter& out) {
   }
   if (server.config.min_replicas_to_write().enabled() &&
       server.config.min_replicas_max_lag().enabled()) {
-    out.Field("min_slaves_good_slaves", 0);
+    out.Field("min_slaves_good_slaves",
+              server.replicas.CountGood(server.config.min_replicas_max_lag().number(),
+                                        server.clock.NowMs()));
   }
   out.Field("master_failover_state", "no-failover");
   out.Field("master_replid", server.run_id);

@@ -218,8 +218,10 @@ struct OutputBufferLimit {
 };
 // The pubsub class of client-output-buffer-limit's canonical text.
 OutputBufferLimit PubsubOutputBufferLimit(std::string_view text);
-// The normal class's (every client that is not a subscriber: respd has no replicas).
+// The normal class's (every client that is neither a subscriber nor a replica).
 OutputBufferLimit NormalOutputBufferLimit(std::string_view text);
+// The replica class's (clients attached by SYNC or PSYNC).
+OutputBufferLimit ReplicaOutputBufferLimit(std::string_view text);
 // notify-keyspace-events: Redis's letters to its NOTIFY_* bits (storage::EventClass, plus K and E
 // in bits 0 and 1), false on a letter Redis does not know.
 inline constexpr int64_t kNotifyKeyspace = 1 << 0;  // K

@@ -178,4 +178,10 @@ OutputBufferLimit NormalOutputBufferLimit(std::string_view text) {
   return limits[kNormal];
 }
 
+OutputBufferLimit ReplicaOutputBufferLimit(std::string_view text) {
+  Limits limits;
+  ApplyLimits(text, &limits);
+  return limits[kReplica];
+}
+
 }  // namespace respd::server

@@ -338,9 +338,11 @@ Refusal Dispatcher::AdmitWithinMemory(const Admission& admission) const {
 }
 
 bool Dispatcher::NoGoodReplicas() const {
-  // Redis's checkGoodReplicasStatus on a master whose good replicas number 0.
-  return server_.config.min_replicas_to_write().enabled() &&
-         server_.config.min_replicas_max_lag().enabled();
+  // Redis's checkGoodReplicasStatus on a master.
+  int64_t wanted = server_.config.min_replicas_to_write().number();
+  int64_t max_lag_s = server_.config.min_replicas_max_lag().number();
+  if (wanted == 0 || max_lag_s == 0) return false;
+  return server_.replicas.CountGood(max_lag_s, server_.clock.NowMs()) < wanted;
 }
 
 Refusal Dispatcher::RunAdmissionHooks(ExecutionMode path, const CommandSpec& spec, Args args,

@@ -581,17 +581,20 @@ void Connection::MoveMail() {
 
 namespace {
 
-// client-output-buffer-limit's normal class, parsed again on each I/O thread when CONFIG SET
-// changed the option (the pubsub class has its cache in the registry).
-OutputBufferLimit NormalLimit(const Option& option) {
+// A class of client-output-buffer-limit (`parse` picks it), parsed again on each I/O thread when
+// CONFIG SET changed the option or another class was asked for last (the pubsub class has its
+// cache in the registry).
+OutputBufferLimit ClassLimit(const Option& option, OutputBufferLimit (*parse)(std::string_view)) {
   thread_local const Option* cached_option = nullptr;
   thread_local uint64_t cached_version = 0;
+  thread_local OutputBufferLimit (*cached_parse)(std::string_view) = nullptr;
   thread_local OutputBufferLimit cached;
   uint64_t version = option.version();
-  if (cached_option != &option || cached_version != version) {
-    cached = NormalOutputBufferLimit(option.text());
+  if (cached_option != &option || cached_version != version || cached_parse != parse) {
+    cached = parse(option.text());
     cached_option = &option;
     cached_version = version;
+    cached_parse = parse;
   }
   return cached;
 }
@@ -644,7 +647,9 @@ bool Connection::OverOutputLimit() {
   bool must_authenticate = !client_.authenticated && !server_.config.requirepass().text().empty();
   bool over_unauthenticated = must_authenticate && pending_.size() > kUnauthenticatedOutputBytes;
   OutputBufferLimit limit =
-      client_.subscribed() ? server_.pubsub.output_limit() : NormalLimit(output_limit_option_);
+      client_.replica      ? ClassLimit(output_limit_option_, ReplicaOutputBufferLimit)
+      : client_.subscribed() ? server_.pubsub.output_limit()
+                             : ClassLimit(output_limit_option_, NormalOutputBufferLimit);
   if (limit.hard_bytes == 0 && limit.soft_bytes == 0 && !over_unauthenticated) return false;
   uint64_t used = pending_.size() + writing_.size();
   bool over_hard = limit.hard_bytes > 0 && used >= limit.hard_bytes;

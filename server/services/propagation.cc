@@ -46,13 +46,13 @@ void Propagator::Leave(bool dataset_changed, bool is_exec, std::span<const std::
     }
     collecting.commands.push_back(std::move(command));
   }
-  if (--collecting.depth == 0) FlushUnit();
+  if (--collecting.depth == 0) FlushUnit(/*wrap=*/true);
 }
 
 void Propagator::Also(int db, std::vector<std::string> argv, uint8_t targets) {
   if (!active()) return;
   collecting.commands.push_back({db, std::move(argv), targets});
-  if (collecting.depth == 0) FlushUnit();
+  if (collecting.depth == 0) FlushUnit(/*wrap=*/true);
 }
 
 void Propagator::OnKeyEvent(int db, std::string_view key, storage::KeyEvent event) {
@@ -65,16 +65,20 @@ void Propagator::OnKeyEvent(int db, std::string_view key, storage::KeyEvent even
   } else {
     return;
   }
-  Also(db, {config_.Get(lazy_option).enabled() ? "UNLINK" : "DEL", std::string(key)});
+  collecting.commands.push_back(
+      {db, {config_.Get(lazy_option).enabled() ? "UNLINK" : "DEL", std::string(key)}});
+  // Redis's performEvictions propagates its deletions as it makes them, each alone, also inside a
+  // command (CONFIG SET maxmemory); an expired key's waits for the unit it was found in.
+  if (collecting.depth == 0 || event.event_class == storage::kEventEvicted) FlushUnit(/*wrap=*/false);
 }
 
-void Propagator::FlushUnit() {
+void Propagator::FlushUnit(bool wrap_several) {
   std::vector<PropagatedCommand>& commands = collecting.commands;
   if (commands.empty()) return;
   uint8_t on = on_targets_.load(std::memory_order_relaxed);
   // Redis wraps a unit of several commands so a replica or a reload applies it whole; a command
   // that may expire any number of keys (SCAN) propagates their deletions one by one.
-  bool wrap = commands.size() > 1 && !collecting.unwrapped;
+  bool wrap = wrap_several && commands.size() > 1 && !collecting.unwrapped;
   PropagatedCommand multi{commands.front().db, {"MULTI"}, kPropagateBoth};
   PropagatedCommand exec{commands.back().db, {"EXEC"}, kPropagateBoth};
   std::vector<const PropagatedCommand*> unit;

@@ -89,8 +89,9 @@ class Propagator final : public storage::KeyspaceObserver {
   void OnKeyEvent(int db, std::string_view key, storage::KeyEvent event) override;
 
  private:
-  // The collected unit to the sinks, and the collection emptied.
-  void FlushUnit();
+  // The collected unit to the sinks, and the collection emptied; several commands go in MULTI/EXEC
+  // when `wrap_several`.
+  void FlushUnit(bool wrap_several);
 
   Config& config_;
   std::atomic<uint8_t> on_targets_{0};

@@ -67,6 +67,13 @@ int64_t ReplicaRegistry::CountAcknowledged(uint64_t offset) const {
                        [&](const Replica& replica) { return replica.acked_offset >= offset; });
 }
 
+int64_t ReplicaRegistry::CountGood(int64_t max_lag_s, int64_t now_ms) const {
+  std::lock_guard lock(mutex_);
+  return std::count_if(replicas_.begin(), replicas_.end(), [&](const Replica& replica) {
+    return now_ms / 1000 - replica.last_ack_ms / 1000 <= max_lag_s;
+  });
+}
+
 void ReplicaRegistry::RequestAcknowledgements() {
   propagator_.Also(-1, {"REPLCONF", "GETACK", "*"}, kPropagateReplicas);
 }

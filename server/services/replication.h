@@ -49,6 +49,9 @@ class ReplicaRegistry final : public PropagationSink {
   }
   // Redis's replicationCountAcksByOffset: the replicas that acknowledged `offset` or later.
   int64_t CountAcknowledged(uint64_t offset) const;
+  // Redis's refreshGoodSlavesCount: the replicas whose last acknowledgement is at most
+  // `max_lag_s` seconds old (min-replicas-max-lag).
+  int64_t CountGood(int64_t max_lag_s, int64_t now_ms) const;
   // Redis's replicationRequestAckFromSlaves: REPLCONF GETACK * into the stream.
   void RequestAcknowledgements();
 

@@ -4,6 +4,7 @@
 // respd ends up with respd's dataset and follows its writes.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <chrono>
 #include <regex>
 #include <string>
@@ -78,6 +79,25 @@ TEST_F(ReplicationTest, AnExpiredKeyPropagatesAsItsDeletion) {
   // The SET itself (in whatever form its family rewrites it to), then the lazy expiry's DEL.
   EXPECT_EQ(replica.ReadStreamCommand(kTimeoutMs).at(0), "SET");
   EXPECT_EQ(replica.ReadStreamCommand(kTimeoutMs), (Argv{"DEL", "gone"}));
+}
+
+TEST_F(ReplicationTest, EvictionsPropagateOneByOneAsRedisPerformEvictionsDoes) {
+  ASSERT_EQ(client_.Command({"CONFIG", "SET", "maxmemory-policy", "allkeys-lru"}), "+OK\r\n");
+  ASSERT_EQ(client_.Command({"MSET", "a", "1", "b", "2"}), "+OK\r\n");
+  std::string payload;
+  RespClient replica = AttachReplica(&payload);
+  ASSERT_EQ(client_.Command({"CONFIG", "SET", "maxmemory", "1"}), "+OK\r\n");
+  EXPECT_EQ(replica.ReadStreamCommand(kTimeoutMs), (Argv{"SELECT", "0"}));
+  std::vector<std::string> deleted;
+  for (int i = 0; i < 2; ++i) {
+    Argv command = replica.ReadStreamCommand(kTimeoutMs);
+    ASSERT_EQ(command.size(), 2u);
+    EXPECT_EQ(command[0], "DEL");
+    deleted.push_back(command[1]);
+  }
+  std::sort(deleted.begin(), deleted.end());
+  EXPECT_EQ(deleted, (std::vector<std::string>{"a", "b"}));
+  ASSERT_EQ(client_.Command({"CONFIG", "SET", "maxmemory", "0"}), "+OK\r\n");
 }
 
 TEST_F(ReplicationTest, PsyncIsAlwaysAFullResynchronisationFromTheStreamsOffset) {

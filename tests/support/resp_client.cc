@@ -350,8 +350,8 @@ bool RespClient::AttachAsReplica(const std::vector<std::string>& sync, std::stri
   };
   std::string line;
   do {
-    while (buffer_.starts_with('\n')) buffer_.erase(0, 1);
     if (!read_line(&line)) return false;
+    line.erase(0, line.find_first_not_of('\n'));
   } while (line.empty());
   if (line.starts_with('+')) {
     if (header != nullptr) *header = line;
