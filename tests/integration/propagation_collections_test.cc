@@ -15,29 +15,22 @@
 #include <thread>
 #include <vector>
 
+#include "tests/support/replication_stream.h"
 #include "tests/support/resp_client.h"
 #include "tests/support/server_process.h"
 
 namespace respd::testing {
 namespace {
 
-using Argv = std::vector<std::string>;
-
 constexpr int kTimeoutMs = 10000;
 // Stands for a time in ms (XCLAIM's TIME, the ms part of an ID XADD took from the clock).
 constexpr const char* kMs = "<ms>";
-// A command run after each script: the stream is read up to it.
-const Argv kEndMarker = {"SET", "propagation-test-end", "1"};
 constexpr auto kBlockPoll = std::chrono::milliseconds(5);
 
 // Masks the 13-digit millisecond times of this era in a reply or an argument.
 std::string Mask(const std::string& text) {
   static const std::regex kTime("\\b1[6-9][0-9]{11}\\b");
   return std::regex_replace(text, kTime, kMs);
-}
-
-bool IsPing(const Argv& command) {
-  return command.size() == 1 && (command[0] == "PING" || command[0] == "ping");
 }
 
 // A script step: a command of the main client, or a blocking command sent by a second client
@@ -55,11 +48,6 @@ struct ScriptRun {
   std::vector<int64_t> changes;      // rdb_changes_since_last_save counted by each step
   std::vector<Argv> stream;          // masked, PINGs dropped, up to the end marker
 };
-
-int64_t ChangesCounted(RespClient& client) {
-  return std::stoll(
-      InfoField(client.Command({"INFO", "persistence"}), "rdb_changes_since_last_save"));
-}
 
 class PropagationCollectionsTest : public ::testing::Test {
  protected:
@@ -83,9 +71,7 @@ class PropagationCollectionsTest : public ::testing::Test {
     EXPECT_TRUE(blocker.Connect(server.port(), kTimeoutMs));
     EXPECT_EQ(client.Command({"FLUSHALL"}), "+OK\r\n");
     RespClient replica;
-    EXPECT_TRUE(replica.Connect(server.port(), kTimeoutMs));
-    std::string payload;
-    EXPECT_TRUE(replica.AttachAsReplica({"SYNC"}, &payload));
+    EXPECT_TRUE(AttachReplica(replica, server.port(), kTimeoutMs));
     for (const Step& step : steps) {
       int64_t before = ChangesCounted(client);
       switch (step.kind) {
@@ -102,14 +88,8 @@ class PropagationCollectionsTest : public ::testing::Test {
       }
       run.changes.push_back(ChangesCounted(client) - before);
     }
-    EXPECT_EQ(client.Command(kEndMarker), "+OK\r\n");
-    while (true) {
-      Argv command = replica.ReadStreamCommand(kTimeoutMs);
-      if (command.empty() || command == kEndMarker) break;
-      if (IsPing(command)) continue;
-      for (std::string& arg : command) arg = Mask(arg);
-      run.stream.push_back(std::move(command));
-    }
+    EXPECT_EQ(client.Command(kStreamEndMarker), "+OK\r\n");
+    run.stream = ReadStreamUntil(replica, kStreamEndMarker, Mask, kTimeoutMs);
     return run;
   }
 
