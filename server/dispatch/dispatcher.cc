@@ -465,6 +465,9 @@ std::optional<uint64_t> Dispatcher::RunHandler(const CommandSpec& spec, Args arg
   bool propagating = server_.propagation.active();
   uint64_t dirty_before = 0;
   if (propagating) [[unlikely]] {
+    if (path == ExecutionMode::kScript && server_.scripting.current_run() != nullptr) {
+      ctx.propagation.allowed_targets = server_.scripting.current_run()->replication_targets;
+    }
     dirty_before = storage::Store::ThreadDirty();
     server_.propagation.Enter((spec.flags & kTouchesArbitraryKeys) != 0);
   }

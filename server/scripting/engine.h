@@ -78,6 +78,9 @@ struct ScriptRun {
   bool past_maxmemory = false;
   bool is_function = false;
   std::string name;  // sha or function name, for error messages
+  // redis.set_repl: where the writes of its later redis.call propagate (PropagationTarget bits,
+  // the values of redis.REPL_AOF and REPL_REPLICA).
+  uint8_t replication_targets = 3;
 };
 
 class ScriptEngine {

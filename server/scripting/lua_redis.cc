@@ -203,12 +203,16 @@ int RedisSetresp(lua_State* lua) {
 }
 
 int RedisSetRepl(lua_State* lua) {
+  ScriptEngine* engine = ScriptEngine::FromLua(lua);
   // Redis 7.0's text, "two" included.
   if (lua_gettop(lua) != 1) return RaiseError(lua, "redis.set_repl() requires two arguments.");
   int flags = static_cast<int>(lua_tonumber(lua, 1));
   if ((flags & ~kReplAll) != 0) {
     return RaiseError(
         lua, "Invalid replication flags. Use REPL_AOF, REPL_REPLICA, REPL_ALL or REPL_NONE.");
+  }
+  if (engine->current_run() != nullptr) {
+    engine->current_run()->replication_targets = static_cast<uint8_t>(flags);
   }
   return 0;
 }

@@ -36,7 +36,10 @@ void Propagator::Enter(bool touches_arbitrary_keys) {
 
 void Propagator::Leave(bool dataset_changed, bool is_exec, std::span<const std::string_view> args,
                        int db, const PropagationRequest& request) {
-  uint8_t targets = dataset_changed ? uint8_t{kPropagateBoth} : request.forced_targets;
+  // Only to targets that are on, as Redis's shouldPropagate: what no sink takes would still make
+  // the unit look like several commands and wrap it.
+  uint8_t targets = (dataset_changed ? uint8_t{kPropagateBoth} : request.forced_targets) &
+                    request.allowed_targets & on_targets_.load(std::memory_order_relaxed);
   if (targets != 0 && !request.prevented && !is_exec) {
     PropagatedCommand command{db, {}, targets};
     if (request.replaced) {
@@ -50,7 +53,8 @@ void Propagator::Leave(bool dataset_changed, bool is_exec, std::span<const std::
 }
 
 void Propagator::Also(int db, std::vector<std::string> argv, uint8_t targets) {
-  if (!active()) return;
+  targets &= on_targets_.load(std::memory_order_relaxed);
+  if (targets == 0) return;
   collecting.commands.push_back({db, std::move(argv), targets});
   if (collecting.depth == 0) FlushUnit(/*wrap=*/true);
 }

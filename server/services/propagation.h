@@ -60,6 +60,9 @@ struct PropagationRequest {
   std::vector<std::string> argv;  // when replaced
   bool prevented = false;
   uint8_t forced_targets = 0;
+  // Where the command's own propagation may go (a script's redis.set_repl); what it adds with
+  // AlsoPropagate and the keys it expires are not limited, as in Redis.
+  uint8_t allowed_targets = kPropagateBoth;
 };
 
 class Propagator final : public storage::KeyspaceObserver {

@@ -69,6 +69,25 @@ TEST_F(ReplicationTest, SyncSendsTheDatasetThenEveryChangeAsRedisPropagatesIt) {
   }
 }
 
+TEST_F(ReplicationTest, ScriptsChooseWhereTheirWritesPropagateWithSetRepl) {
+  std::string payload;
+  RespClient replica = AttachReplica(&payload);
+  ASSERT_EQ(client_.Command({"EVAL",
+                             "redis.set_repl(redis.REPL_NONE) redis.call('set','none','1') "
+                             "redis.set_repl(redis.REPL_AOF) redis.call('set','aof','1') "
+                             "redis.set_repl(redis.REPL_ALL) redis.call('set','all','1')",
+                             "0"}),
+            "$-1\r\n");
+  ASSERT_EQ(client_.Command({"SET", "after", "1"}), "+OK\r\n");
+  // With the AOF off, the write meant for it only goes nowhere and does not make the unit one of
+  // several commands (no MULTI), as in Redis.
+  const std::vector<Argv> expected = {
+      {"SELECT", "0"}, {"set", "all", "1"}, {"SET", "after", "1"}};
+  for (const Argv& command : expected) {
+    EXPECT_EQ(replica.ReadStreamCommand(kTimeoutMs), command);
+  }
+}
+
 TEST_F(ReplicationTest, AnExpiredKeyPropagatesAsItsDeletion) {
   std::string payload;
   RespClient replica = AttachReplica(&payload);
