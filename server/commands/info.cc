@@ -279,10 +279,30 @@ void InfoStats(ServerContext& server, InfoWriter& out) {
 }
 
 void InfoReplication(ServerContext& server, InfoWriter& out) {
-  out.Field("role", "master");
+  int64_t now_s = server.clock.NowMs() / 1000;
+  if (server.replica_link.is_replica()) {
+    ReplicaLink::Status link = server.replica_link.status();
+    bool up = link.state == ReplicaLink::State::kConnected;
+    out.Field("role", "slave");
+    out.Field("master_host", link.host);
+    out.Field("master_port", link.port);
+    out.Field("master_link_status", up ? "up" : "down");
+    out.Field("master_last_io_seconds_ago", up ? now_s - link.last_io_ms / 1000 : -1);
+    out.Field("master_sync_in_progress", link.state == ReplicaLink::State::kSync ? 1 : 0);
+    out.Field("slave_read_repl_offset", link.offset);
+    out.Field("slave_repl_offset", link.offset);
+    if (!up) {
+      out.Field("master_link_down_since_seconds",
+                link.down_since_ms != 0 ? now_s - link.down_since_ms / 1000 : -1);
+    }
+    out.Field("slave_priority", server.config.Get("replica-priority").number());
+    out.Field("slave_read_only", server.config.Get("replica-read-only").number());
+    out.Field("replica_announced", server.config.Get("replica-announced").number());
+  } else {
+    out.Field("role", "master");
+  }
   std::vector<ReplicaRegistry::ReplicaInfo> replicas = server.replicas.Replicas();
   out.Field("connected_slaves", replicas.size());
-  int64_t now_s = server.clock.NowMs() / 1000;
   for (size_t i = 0; i < replicas.size(); ++i) {
     const ReplicaRegistry::ReplicaInfo& replica = replicas[i];
     out.Field("slave" + std::to_string(i),

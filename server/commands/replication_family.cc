@@ -1,7 +1,7 @@
 // The master side of replication (Redis's replication.c): SYNC and PSYNC attach the client as a
 // replica fed the dataset and then the command stream (server/services/replication.h), REPLCONF
-// takes what a replica tells of itself. respd is never a replica, so a PSYNC always gets a full
-// resynchronisation.
+// takes what a replica tells of itself; REPLICAOF makes respd a replica (server/services/
+// replica_link.h). respd keeps no backlog, so a PSYNC always gets a full resynchronisation.
 #include <spdlog/spdlog.h>
 
 #include <string>
@@ -95,6 +95,34 @@ void CmdReplconf(CommandContext& ctx) {
   ctx.reply.Ok();
 }
 
+// REPLICAOF host port, REPLICAOF NO ONE (and SLAVEOF): follow a master, or stop following one
+// keeping the dataset (replication.c's replicaofCommand).
+void CmdReplicaof(CommandContext& ctx) {
+  if (IsKeyword(ctx.args[1], "no") && IsKeyword(ctx.args[2], "one")) {
+    if (ctx.server.replica_link.Unfollow()) {
+      spdlog::info("MASTER MODE enabled (user request from 'id={} addr={}')", ctx.client.id(),
+                   ctx.client.info().addr);
+    }
+    ctx.reply.Ok();
+    return;
+  }
+  if (ctx.client.replica) {
+    ctx.reply.Error("ERR Command is not valid when client is a replica.");
+    return;
+  }
+  ArgParser parser(ctx.args, 2);
+  int64_t port = parser.NextInt64InRange(0, 65535, "ERR Invalid master port");
+  if (!parser.Check(ctx)) return;
+  if (!ctx.server.replica_link.Follow(std::string(ctx.args[1]), static_cast<int>(port))) {
+    spdlog::info(
+        "REPLICAOF would result into synchronization with the master we are already connected "
+        "with. No operation performed.");
+    ctx.reply.SimpleString("OK Already connected to specified master");
+    return;
+  }
+  ctx.reply.Ok();
+}
+
 constexpr uint32_t kSyncFlags = kAdmin | kNoscript | kNoMulti | kNoAsyncLoading | kLockAll;
 
 constexpr CommandSpec kRows[] = {
@@ -104,6 +132,14 @@ constexpr CommandSpec kRows[] = {
      .arity = -1,
      .flags = kAdmin | kNoscript | kLoading | kStale | kAllowBusy,
      .handler = CmdReplconf},
+    {.name = "replicaof",
+     .arity = 3,
+     .flags = kAdmin | kNoscript | kStale | kNoAsyncLoading,
+     .handler = CmdReplicaof},
+    {.name = "slaveof",
+     .arity = 3,
+     .flags = kAdmin | kNoscript | kStale | kNoAsyncLoading,
+     .handler = CmdReplicaof},
 };
 
 }  // namespace

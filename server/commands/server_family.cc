@@ -326,6 +326,17 @@ void CmdTime(CommandContext& ctx) {
 // respd is always a master: its stream's offset and each replica's address and acknowledged
 // offset.
 void CmdRole(CommandContext& ctx) {
+  if (ctx.server.replica_link.is_replica()) {
+    ReplicaLink::Status link = ctx.server.replica_link.status();
+    ctx.reply.ArrayHeader(5);
+    ctx.reply.Bulk("slave");
+    ctx.reply.Bulk(link.host);
+    ctx.reply.Integer(link.port);
+    ctx.reply.Bulk(ReplicaLink::StateName(link.state));
+    ctx.reply.Integer(
+        link.state == ReplicaLink::State::kConnected ? static_cast<int64_t>(link.offset) : -1);
+    return;
+  }
   std::vector<ReplicaRegistry::ReplicaInfo> replicas = ctx.server.replicas.Replicas();
   ctx.reply.ArrayHeader(3);
   ctx.reply.Bulk("master");

@@ -279,6 +279,19 @@ Refusal Dispatcher::AdmitFromClient(const CommandSpec& spec, Args args, ClientSt
   if (server_.config.min_replicas_to_write().enabled()) [[unlikely]] {
     if (NoGoodReplicas() && (FlagsAsRun(spec, args, client) & kWrite)) return Refusal::kNoReplicas;
   }
+  // A replica's own checks (processCommand's READONLY and MASTERDOWN); the master's commands
+  // never come this way.
+  if (server_.replica_link.is_replica()) [[unlikely]] {
+    if ((FlagsAsRun(spec, args, client) & kWrite) &&
+        server_.config.Get("replica-read-only").enabled()) {
+      return Refusal::kReadOnlyReplica;
+    }
+    if (!server_.replica_link.link_up() &&
+        !server_.config.Get("replica-serve-stale-data").enabled() &&
+        !AllowedWhileStale(spec, args, client)) {
+      return Refusal::kMasterDown;
+    }
+  }
   // Redis's CLIENT_PUBSUB check: a RESP2 subscriber runs only what keeps it a subscriber.
   if (client.subscribed() && client.resp == protocol::RespVersion::kResp2 &&
       !AllowedWhileSubscribed(spec, args)) {
@@ -290,6 +303,18 @@ Refusal Dispatcher::AdmitFromClient(const CommandSpec& spec, Args args, ClientSt
     return server_.scripting.running_function() ? Refusal::kBusyFunction : Refusal::kBusyScript;
   }
   return Refusal::kNone;
+}
+
+bool Dispatcher::AllowedWhileStale(const CommandSpec& spec, Args args,
+                                   const ClientState& client) const {
+  if (!(FlagsAsRun(spec, args, client) & kStale)) return false;
+  // An EXEC runs on stale data only if every queued command may (Redis's cmd_inv_flags).
+  if (spec.name != "exec" || client.transaction == nullptr) return true;
+  for (const QueuedCommand& queued : client.transaction->queue()) {
+    std::vector<std::string_view> queued_args(queued.args.begin(), queued.args.end());
+    if (!(FlagsAsRun(*queued.spec, queued_args, client) & kStale)) return false;
+  }
+  return true;
 }
 
 Refusal Dispatcher::AdmitFromScript(const Resolution& resolved, Args args, ClientState& client,
@@ -309,6 +334,10 @@ Refusal Dispatcher::AdmitFromScript(const Resolution& resolved, Args args, Clien
   if (Refusal refusal = RunAdmissionHooks(ExecutionMode::kScript, spec, args, client);
       refusal != Refusal::kNone) {
     return refusal;
+  }
+  if ((spec.flags & kWrite) && server_.replica_link.is_replica() &&
+      server_.config.Get("replica-read-only").enabled() && client.id() != kMasterClientId) {
+    return Refusal::kReadOnlyReplica;
   }
   // Once the script has written, Redis lets it finish writing whatever the server's state.
   if ((spec.flags & kWrite) && NoGoodReplicas() && !server_.scripting.wrote()) {

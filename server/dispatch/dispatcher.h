@@ -151,6 +151,8 @@ class Dispatcher {
   // min-replicas-to-write refuses writes: it asks for good replicas (respd has none) and
   // min-replicas-max-lag does not turn it off.
   bool NoGoodReplicas() const;
+  // On a replica whose link is down: `spec` (an EXEC, with what it queued) has the stale flag.
+  bool AllowedWhileStale(const CommandSpec& spec, Args args, const ClientState& client) const;
   // RefusalText, or the text of the hook that refused with kHookError.
   static std::string RefusalMessage(Refusal refusal, Args args);
   // A client's refused command: a refused EXEC aborts the transaction, anything else refused

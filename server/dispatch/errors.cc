@@ -93,6 +93,10 @@ std::string RefusalText(Refusal refusal, std::span<const std::string_view> args)
       return std::string(kErrBusyFunction);
     case Refusal::kNoReplicas:
       return "NOREPLICAS Not enough good replicas to write.";
+    case Refusal::kReadOnlyReplica:
+      return "READONLY You can't write against a read only replica.";
+    case Refusal::kMasterDown:
+      return "MASTERDOWN Link with MASTER is down and replica-serve-stale-data is set to 'no'.";
     case Refusal::kOom:
       return std::string(kErrOom);
     case Refusal::kSubscribedContext:

@@ -65,6 +65,11 @@ enum class Refusal : uint8_t {
   // A write while min-replicas-to-write asks for more good replicas than respd's none (also from
   // a script's redis.call, as Redis's scriptCall refuses it).
   kNoReplicas,
+  // A write on a replica under replica-read-only (also from a script's redis.call).
+  kReadOnlyReplica,
+  // A command without the stale flag while a replica's link is down under
+  // replica-serve-stale-data no.
+  kMasterDown,
   // Past maxmemory under noeviction (Redis's processCommand and scriptVerifyOOM).
   kOom,
   // A RESP2 subscriber's command other than (P|S)(UN)SUBSCRIBE, PING, QUIT or RESET.

@@ -24,6 +24,7 @@
 #include "server/services/latency.h"
 #include "server/services/memory_limit.h"
 #include "server/services/pubsub.h"
+#include "server/services/replica_link.h"
 #include "server/services/slowlog.h"
 #include "server/services/tracking.h"
 #include "server/services/faults.h"
@@ -150,6 +151,8 @@ class ServerContext {
   // The append-only file: a sink of `propagation` (added at composition).
   AppendOnlyFile aof{*this};
   ReplicaRegistry replicas{config, propagation};
+  // REPLICAOF's link to a master; after the services its thread uses, so it stops first.
+  ReplicaLink replica_link{*this};
 
   // Asks the server to stop (SHUTDOWN). Set by the server before clients connect.
   std::function<void()> request_shutdown;

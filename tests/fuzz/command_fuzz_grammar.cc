@@ -24,6 +24,10 @@ const std::map<std::string, CompareRule, std::less<>>& Rules() {
       // (tests/integration/replication_test.cc covers them).
       {"sync", {Compare::kSkip}},
       {"psync", {Compare::kSkip}},
+      // The server becomes a replica refusing every later write, its link's state timing
+      // (tests/integration/replica_test.cc covers them).
+      {"replicaof", {Compare::kSkip}},
+      {"slaveof", {Compare::kSkip}},
       // Without replicas, any WAIT a mutation gives a timeout of 0 (or a huge one) never answers
       // (tests/differential/scripts/wait_replicas.txt covers it).
       {"wait", {Compare::kSkip}},
