@@ -585,9 +585,10 @@ void Server::RunCron(IoThread& thread) {
   if (&thread == threads_[0].get()) context_.pause.CheckTimeout(context_.clock.NowMs());
   if (&thread == threads_[0].get()) context_.tracking.Cron();
   if (&thread == threads_[0].get()) context_.memory_limit.Refresh(MemoryLimit::Then::kContinue);
-  // Redis's activeExpireCycle does nothing while clients are paused.
+  // Redis's activeExpireCycle does nothing while clients are paused, nor on a replica, whose keys
+  // expire by its master's DELs.
   if (&thread == threads_[0].get() && context_.active_expire.load(std::memory_order_relaxed) &&
-      !context_.pause.active()) {
+      !context_.pause.active() && !context_.replica_link.is_replica()) {
     auto budget = storage::ActiveExpiry::Budget(config_.hz().number());
     auto start = std::chrono::steady_clock::now();
     active_expiry_.RunCycle(context_.store, context_.clock.NowMs(), start + budget);
