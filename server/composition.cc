@@ -96,8 +96,9 @@ void Compose(ServerContext& server) {
       [&server](const Completion& done) { server.journal.Record(done, server.clock.NowMs()); },
       server.journal.enabled_switch());
   server.dispatcher.AddAfterHook(MonitorHook(server), server.monitors.active_switch());
-  server.blocking.SetReplicaCounter(
-      [&replicas = server.replicas](uint64_t offset) { return replicas.CountAcknowledged(offset); });
+  server.blocking.SetReplicaCounter([&replicas = server.replicas](uint64_t offset) {
+    return replicas.CountAcknowledged(offset);
+  });
   server.replicas.SetAcknowledgementListener(
       [&blocking = server.blocking] { blocking.ReplicasAcknowledged(); });
   server.clients.AddDisconnectHook([&server](uint64_t id) { server.leases.ReleaseAll(id); });

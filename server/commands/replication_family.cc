@@ -40,8 +40,8 @@ void CmdSync(CommandContext& ctx) {
   spdlog::info("Replica {}:{} asks for synchronization", ip, ctx.client.replica_listening_port);
   // Every shard is locked (the row's kLockAll): the payload is the dataset the stream goes on from.
   std::string payload = ctx.server.persistence.Encode(ctx.server, /*engine_held=*/false);
-  uint64_t offset = ctx.server.replicas.Attach(
-      ctx.client, ctx.server.clients.Find(ctx.client.id()), ip, ctx.server.clock.NowMs());
+  uint64_t offset = ctx.server.replicas.Attach(ctx.client, ctx.server.clients.Find(ctx.client.id()),
+                                               ip, ctx.server.clock.NowMs());
   if (psync) {
     spdlog::info("Full resync requested by replica {}:{}", ip, ctx.client.replica_listening_port);
     ctx.reply.Raw("+FULLRESYNC " + ctx.server.run_id + " " + std::to_string(offset) + "\r\n");

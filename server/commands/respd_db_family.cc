@@ -54,8 +54,8 @@ void PropagateDatabaseContents(CommandContext& ctx, int db) {
   for (auto& [key, expire_at] : keys) {
     storage::OpResult<std::string> payload = storage::Dump(database, key, compress);
     if (!payload.ok()) continue;
-    propagation.Also(db, {"RESTORE", std::move(key), std::to_string(expire_at),
-                          std::move(*payload), "ABSTTL"});
+    propagation.Also(
+        db, {"RESTORE", std::move(key), std::to_string(expire_at), std::move(*payload), "ABSTTL"});
   }
 }
 

@@ -56,7 +56,7 @@ enum class Refusal : uint8_t {
   kWrongArity,            // of a top-level command ("get")
   kWrongSubcommandArity,  // of a subcommand ("config|get")
   // A client's command (Redis's processCommand).
-  kProtected,  // DEBUG or MODULE LOAD... while their enable-*-command does not allow the client
+  kProtected,    // DEBUG or MODULE LOAD... while their enable-*-command does not allow the client
   kTestControl,  // RESPD while enable-test-controls does not allow the client
   kNoAuth,
   kNotAllowedInMulti,

@@ -647,7 +647,7 @@ bool Connection::OverOutputLimit() {
   bool must_authenticate = !client_.authenticated && !server_.config.requirepass().text().empty();
   bool over_unauthenticated = must_authenticate && pending_.size() > kUnauthenticatedOutputBytes;
   OutputBufferLimit limit =
-      client_.replica      ? ClassLimit(output_limit_option_, ReplicaOutputBufferLimit)
+      client_.replica        ? ClassLimit(output_limit_option_, ReplicaOutputBufferLimit)
       : client_.subscribed() ? server_.pubsub.output_limit()
                              : ClassLimit(output_limit_option_, NormalOutputBufferLimit);
   if (limit.hard_bytes == 0 && limit.soft_bytes == 0 && !over_unauthenticated) return false;

@@ -58,8 +58,7 @@ class BlockingRegistry : public storage::KeyspaceObserver {
   // WAIT numreplicas timeout on a master without replicas (Redis's BLOCKED_WAIT): parks the client
   // on no key until its timeout or CLIENT UNBLOCK, which answer the replicas that acknowledged: 0.
   // False as Block says.
-  bool BlockForReplicas(CommandContext& ctx, int64_t timeout_ms, uint64_t offset,
-                        int64_t replicas);
+  bool BlockForReplicas(CommandContext& ctx, int64_t timeout_ms, uint64_t offset, int64_t replicas);
   // At start-up: how many replicas acknowledged an offset (what a WAIT answers).
   void SetReplicaCounter(std::function<int64_t(uint64_t offset)> counter) {
     count_replicas_ = std::move(counter);
@@ -99,7 +98,7 @@ class BlockingRegistry : public storage::KeyspaceObserver {
     bool serving = false;  // being re-run on some thread right now
     bool reblocked = false;
     bool passed_over = false;  // reblocked although the key holds a value (of another type)
-    bool for_replicas = false;  // WAIT: a timeout answers the replicas that acknowledged
+    bool for_replicas = false;    // WAIT: a timeout answers the replicas that acknowledged
     uint64_t replica_offset = 0;  // WAIT: the offset to be acknowledged, by this many replicas
     int64_t replicas_wanted = 0;
     Cancelled cancelled = Cancelled::kNo;

@@ -2,6 +2,7 @@
 #include "server/services/persistence.h"
 
 #include <fcntl.h>
+#include <spdlog/spdlog.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -15,8 +16,6 @@
 #include <sstream>
 #include <thread>
 #include <vector>
-
-#include <spdlog/spdlog.h>
 
 #include "server/dispatch/server_context.h"
 #include "server/services/aof_rewrite.h"

@@ -73,7 +73,8 @@ void Propagator::OnKeyEvent(int db, std::string_view key, storage::KeyEvent even
       {db, {config_.Get(lazy_option).enabled() ? "UNLINK" : "DEL", std::string(key)}});
   // Redis's performEvictions propagates its deletions as it makes them, each alone, also inside a
   // command (CONFIG SET maxmemory); an expired key's waits for the unit it was found in.
-  if (collecting.depth == 0 || event.event_class == storage::kEventEvicted) FlushUnit(/*wrap=*/false);
+  if (collecting.depth == 0 || event.event_class == storage::kEventEvicted)
+    FlushUnit(/*wrap=*/false);
 }
 
 void Propagator::FlushUnit(bool wrap_several) {

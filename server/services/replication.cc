@@ -45,7 +45,8 @@ uint64_t ReplicaRegistry::Attach(ClientState& client, std::shared_ptr<ClientHand
 void ReplicaRegistry::Detach(const ClientState& client) {
   if (!client.replica) return;
   std::lock_guard lock(mutex_);
-  std::erase_if(replicas_, [&](const Replica& replica) { return replica.client_id == client.id(); });
+  std::erase_if(replicas_,
+                [&](const Replica& replica) { return replica.client_id == client.id(); });
   if (replicas_.empty()) propagator_.SetTargetOn(kPropagateReplicas, false);
 }
 

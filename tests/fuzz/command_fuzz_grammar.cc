@@ -52,8 +52,8 @@ const std::map<std::string, CompareRule, std::less<>>& Rules() {
       {"acl|deluser", {Compare::kSkip}},
       {"acl|load", {Compare::kSkip}},
       {"acl|save", {Compare::kSkip}},
-      {"acl|log", {Compare::kSkip}},  // ages and client lines
-      {"acl|cat", {Compare::kSkip}},  // hash-table order; Redis has commands respd has not
+      {"acl|log", {Compare::kSkip}},     // ages and client lines
+      {"acl|cat", {Compare::kSkip}},     // hash-table order; Redis has commands respd has not
       {"acl|dryrun", {Compare::kSkip}},  // a command respd has not is "not found"
       {"acl|genpass", {Compare::kTypeOnly}},
       // Tracking's invalidations are pushes between replies (RESP3): the fuzzer reads one reply per
@@ -94,7 +94,8 @@ const std::map<std::string, CompareRule, std::less<>>& Rules() {
       {"memory|usage", {Compare::kTypeOnly}},
       {"function|dump", {Compare::kTypeOnly}},
       // A hashtable set or hash is written in respd's table order (docs/COMMANDS.md); the
-      // dump_restore and stream_dump differential scripts compare the other encodings byte for byte.
+      // dump_restore and stream_dump differential scripts compare the other encodings byte for
+      // byte.
       {"dump", {Compare::kTypeOnly}},
       {"function|stats", {Compare::kTypeOnly}},
       // VERSION 5 and 6 draw random art; tests/differential/scripts/lolwut.txt compares the rest.

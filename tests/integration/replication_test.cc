@@ -49,7 +49,7 @@ TEST_F(ReplicationTest, SyncSendsTheDatasetThenEveryChangeAsRedisPropagatesIt) {
   EXPECT_NE(payload.find("before"), std::string::npos);
 
   ASSERT_EQ(client_.Command({"SET", "k", "v"}), "+OK\r\n");
-  ASSERT_EQ(client_.Command({"GET", "k"}), "$1\r\nv\r\n");  // a read propagates nothing
+  ASSERT_EQ(client_.Command({"GET", "k"}), "$1\r\nv\r\n");   // a read propagates nothing
   ASSERT_EQ(client_.Command({"DEL", "missing"}), ":0\r\n");  // nor a write that changed nothing
   ASSERT_EQ(client_.Command({"EVAL", "redis.call('incr','a') redis.call('incr','b')", "0"}),
             "$-1\r\n");
@@ -60,9 +60,8 @@ TEST_F(ReplicationTest, SyncSendsTheDatasetThenEveryChangeAsRedisPropagatesIt) {
   ASSERT_EQ(client_.Command({"EXEC"}), "*1\r\n+OK\r\n");
 
   const std::vector<Argv> expected = {
-      {"SELECT", "0"}, {"SET", "k", "v"},  {"MULTI"},         {"incr", "a"},
-      {"incr", "b"},   {"EXEC"},           {"SELECT", "5"},   {"LPUSH", "l", "x"},
-      {"SET", "m", "1"},
+      {"SELECT", "0"}, {"SET", "k", "v"}, {"MULTI"},           {"incr", "a"},     {"incr", "b"},
+      {"EXEC"},        {"SELECT", "5"},   {"LPUSH", "l", "x"}, {"SET", "m", "1"},
   };
   for (const Argv& command : expected) {
     EXPECT_EQ(replica.ReadStreamCommand(kTimeoutMs), command);
@@ -81,8 +80,7 @@ TEST_F(ReplicationTest, ScriptsChooseWhereTheirWritesPropagateWithSetRepl) {
   ASSERT_EQ(client_.Command({"SET", "after", "1"}), "+OK\r\n");
   // With the AOF off, the write meant for it only goes nowhere and does not make the unit one of
   // several commands (no MULTI), as in Redis.
-  const std::vector<Argv> expected = {
-      {"SELECT", "0"}, {"set", "all", "1"}, {"SET", "after", "1"}};
+  const std::vector<Argv> expected = {{"SELECT", "0"}, {"set", "all", "1"}, {"SET", "after", "1"}};
   for (const Argv& command : expected) {
     EXPECT_EQ(replica.ReadStreamCommand(kTimeoutMs), command);
   }
@@ -220,8 +218,8 @@ TEST_F(ReplicationTest, RedisServerReplicatesFromRespd) {
   if (std::string missing = RedisServerMissing(); !missing.empty()) GTEST_SKIP() << missing;
   ASSERT_EQ(client_.Command({"SET", "a", "1"}), "+OK\r\n");
   ASSERT_EQ(client_.Command({"HSET", "h", "f", "v"}), ":1\r\n");
-  ServerProcess redis = ServerProcess::StartRedis(
-      {"--replicaof", "127.0.0.1", std::to_string(server_->port())});
+  ServerProcess redis =
+      ServerProcess::StartRedis({"--replicaof", "127.0.0.1", std::to_string(server_->port())});
   ASSERT_TRUE(redis.running());
   RespClient replica;
   ASSERT_TRUE(replica.Connect(redis.port(), kTimeoutMs));
