@@ -40,14 +40,24 @@ void CmdSync(CommandContext& ctx) {
   spdlog::info("Replica {}:{} asks for synchronization", ip, ctx.client.replica_listening_port);
   // Every shard is locked (the row's kLockAll): the payload is the dataset the stream goes on from.
   std::string payload = ctx.server.persistence.Encode(ctx.server, /*engine_held=*/false);
-  uint64_t offset = ctx.server.replicas.Attach(ctx.client, ctx.server.clients.Find(ctx.client.id()),
-                                               ip, ctx.server.clock.NowMs());
+  bool rdb_only = ctx.client.replica_rdb_only;
+  // A replica that wants only the payload is never fed the stream.
+  uint64_t offset = rdb_only ? ctx.server.replicas.offset()
+                             : ctx.server.replicas.Attach(
+                                   ctx.client, ctx.server.clients.Find(ctx.client.id()), ip,
+                                   ctx.server.clock.NowMs());
   if (psync) {
     spdlog::info("Full resync requested by replica {}:{}", ip, ctx.client.replica_listening_port);
     ctx.reply.Raw("+FULLRESYNC " + ctx.server.run_id + " " + std::to_string(offset) + "\r\n");
   }
   ctx.reply.Raw("$" + std::to_string(payload.size()) + "\r\n");
   ctx.reply.Raw(payload);
+  if (rdb_only) {
+    spdlog::info("RDB transfer completed, rdb only replica ({}:{}) should be disconnected asap", ip,
+                 ctx.client.replica_listening_port);
+    ctx.client.close_after_reply = true;
+    return;
+  }
   spdlog::info("Synchronization with replica {}:{} succeeded", ip,
                ctx.client.replica_listening_port);
 }
@@ -84,6 +94,11 @@ void CmdReplconf(CommandContext& ctx) {
                                         ctx.server.clock.NowMs());
       }
       return;
+    } else if (IsKeyword(option, "rdb-only")) {
+      ArgParser parser(ctx.args, i + 1);
+      int64_t rdb_only = parser.NextInt64InRange(0, 1);
+      if (!parser.Check(ctx)) return;
+      ctx.client.replica_rdb_only = rdb_only == 1;
     } else if (IsKeyword(option, "getack")) {
       // Only a replica answers it (to its master); respd never is one.
       return;

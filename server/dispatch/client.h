@@ -100,6 +100,9 @@ class ClientState {
   // What the replica said of itself with REPLCONF before it synced.
   int replica_listening_port = 0;
   std::string replica_announced_ip;
+  // REPLCONF rdb-only 1: SYNC sends the payload and then closes, without the command stream
+  // (`redis-cli --rdb`).
+  bool replica_rdb_only = false;
   // CLIENT NO-EVICT (CLIENT LIST's e flag).
   RelaxedAtomic<bool> no_evict = false;
   // CLIENT REPLY: OFF drops every reply; SKIP drops the next command's (reply_skip_next becomes

@@ -167,6 +167,21 @@ TEST_F(ReplicationTest, PsyncIsAlwaysAFullResynchronisationFromTheStreamsOffset)
   EXPECT_TRUE(detached);
 }
 
+// REPLCONF rdb-only 1 (`redis-cli --rdb`): the payload, then the connection closes, no stream.
+TEST_F(ReplicationTest, AnRdbOnlyReplicaGetsThePayloadAndIsClosed) {
+  ASSERT_EQ(client_.Command({"SET", "k", "v"}), "+OK\r\n");
+  RespClient replica;
+  ASSERT_TRUE(replica.Connect(server_->port(), kTimeoutMs));
+  ASSERT_EQ(replica.Command({"REPLCONF", "rdb-only", "2"}),
+            "-ERR value is out of range, value must between 0 and 1\r\n");
+  ASSERT_EQ(replica.Command({"REPLCONF", "rdb-only", "1"}), "+OK\r\n");
+  std::string payload;
+  ASSERT_TRUE(replica.AttachAsReplica({"SYNC"}, &payload));
+  EXPECT_TRUE(payload.starts_with("REDIS0010"));
+  EXPECT_TRUE(replica.PeerClosed(kTimeoutMs));
+  EXPECT_EQ(InfoField(client_.Command({"INFO", "replication"}), "connected_slaves"), "0");
+}
+
 TEST_F(ReplicationTest, ReplconfAnswersAsRedis) {
   EXPECT_EQ(client_.Command({"REPLCONF", "listening-port"}), "-ERR syntax error\r\n");
   EXPECT_EQ(client_.Command({"REPLCONF", "listening-port", "x"}),
