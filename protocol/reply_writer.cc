@@ -176,4 +176,10 @@ void ReplyWriter::EndDeferred(size_t token, Aggregate kind, size_t n) {
   out_->replace(token, kMaxHeaderLen, buf, static_cast<size_t>(end - buf));
 }
 
+void AppendCommand(std::string* out, std::span<const std::string> argv) {
+  ReplyWriter writer(out);
+  writer.ArrayHeader(argv.size());
+  for (const std::string& arg : argv) writer.Bulk(arg);
+}
+
 }  // namespace respd::protocol

@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -67,5 +68,9 @@ class ReplyWriter {
   std::string* out_;
   RespVersion version_;
 };
+
+// A command as clients send it, an array of bulk strings: what the append-only file and the
+// replication stream carry.
+void AppendCommand(std::string* out, std::span<const std::string> argv);
 
 }  // namespace respd::protocol

@@ -74,20 +74,6 @@ bool WriteAll(int fd, std::string_view bytes) {
   return true;
 }
 
-// Redis's catAppendOnlyGenericCommand.
-void AppendCommand(std::string& out, std::span<const std::string> argv) {
-  out += '*';
-  out += std::to_string(argv.size());
-  out += "\r\n";
-  for (const std::string& arg : argv) {
-    out += '$';
-    out += std::to_string(arg.size());
-    out += "\r\n";
-    out += arg;
-    out += "\r\n";
-  }
-}
-
 // How reading one file ended (loadSingleAppendOnlyFile's results).
 enum class LoadResult : uint8_t { kOk, kEmpty, kTruncated, kFailed };
 
@@ -592,15 +578,7 @@ void AppendOnlyFile::Feed(std::span<const PropagatedCommand* const> unit) {
       buffer_ += "#TS:" + std::to_string(now_s) + "\r\n";
     }
   }
-  for (const PropagatedCommand* command : unit) {
-    if (command->db != selected_db_) {
-      const std::string db = std::to_string(command->db);
-      const std::string select[] = {"SELECT", db};
-      AppendCommand(buffer_, select);
-      selected_db_ = command->db;
-    }
-    AppendCommand(buffer_, command->argv);
-  }
+  AppendUnit(&buffer_, unit, &selected_db_);
   Write(buffer_);
 }
 

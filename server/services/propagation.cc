@@ -2,6 +2,7 @@
 
 #include <utility>
 
+#include "protocol/reply_writer.h"
 #include "storage/keyspace_event.h"
 
 namespace respd::server {
@@ -17,6 +18,18 @@ struct Collecting {
 thread_local Collecting collecting;
 
 }  // namespace
+
+void AppendUnit(std::string* out, std::span<const PropagatedCommand* const> unit,
+                int* selected_db) {
+  for (const PropagatedCommand* command : unit) {
+    if (command->db >= 0 && command->db != *selected_db) {
+      const std::string select[] = {"SELECT", std::to_string(command->db)};
+      protocol::AppendCommand(out, select);
+      *selected_db = command->db;
+    }
+    protocol::AppendCommand(out, command->argv);
+  }
+}
 
 void Propagator::AddSink(PropagationSink* sink, PropagationTarget target) {
   sinks_.push_back({sink, target});

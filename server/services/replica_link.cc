@@ -35,10 +35,8 @@ constexpr int64_t kAckPeriodMs = 1000;
 constexpr size_t kEofMarkSize = 40;
 
 std::string EncodeCommand(const std::vector<std::string>& argv) {
-  std::string out = "*" + std::to_string(argv.size()) + "\r\n";
-  for (const std::string& arg : argv) {
-    out += "$" + std::to_string(arg.size()) + "\r\n" + arg + "\r\n";
-  }
+  std::string out;
+  protocol::AppendCommand(&out, argv);
   return out;
 }
 

@@ -3,19 +3,9 @@
 #include <algorithm>
 #include <string_view>
 
-#include "protocol/reply_writer.h"
 #include "server/dispatch/client.h"
 
 namespace respd::server {
-namespace {
-
-void AppendCommand(protocol::ReplyWriter& writer, const std::vector<std::string>& argv) {
-  writer.ArrayHeader(argv.size());
-  for (const std::string& arg : argv) writer.Bulk(arg);
-}
-
-}  // namespace
-
 ReplicaRegistry::ReplicaRegistry(Config& config, Propagator& propagator)
     : config_(config), propagator_(propagator) {
   propagator_.AddSink(this, kPropagateReplicas);
@@ -81,17 +71,9 @@ void ReplicaRegistry::RequestAcknowledgements() {
 
 void ReplicaRegistry::Feed(std::span<const PropagatedCommand* const> unit) {
   std::string bytes;
-  protocol::ReplyWriter writer(&bytes);
   std::lock_guard lock(mutex_);
   if (replicas_.empty()) return;
-  for (const PropagatedCommand* command : unit) {
-    // A command without a database (PING) leaves the stream's where it is.
-    if (command->db >= 0 && command->db != selected_db_) {
-      AppendCommand(writer, {"SELECT", std::to_string(command->db)});
-      selected_db_ = command->db;
-    }
-    AppendCommand(writer, command->argv);
-  }
+  AppendUnit(&bytes, unit, &selected_db_);
   offset_.fetch_add(bytes.size(), std::memory_order_relaxed);
   for (const Replica& replica : replicas_) {
     if (std::shared_ptr<ClientHandle> handle = replica.handle.lock()) handle->Deliver(bytes);
