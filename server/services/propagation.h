@@ -47,8 +47,7 @@ struct PropagatedCommand {
 
 // `unit` as a stream of commands: a SELECT ahead of each command whose database differs from
 // `*selected_db` (which follows it); a command without a database (-1: a PING) leaves it.
-void AppendUnit(std::string* out, std::span<const PropagatedCommand* const> unit,
-                int* selected_db);
+void AppendUnit(std::string* out, std::span<const PropagatedCommand* const> unit, int* selected_db);
 
 class PropagationSink {
  public:
