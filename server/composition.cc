@@ -56,7 +56,45 @@ void RegisterResetHooks(ServerContext& server) {
   server.AddResetHook([&server] { server.SeedRandom(StartupSeed(server.config)); });
 }
 
+// How the node is reached, as Redis's deriveAnnouncedPorts and its announce options say.
+NodeAddress ClusterAddress(ServerContext& server) {
+  Config& config = server.config;
+  int port = server.tcp_port.load(std::memory_order_relaxed);
+  int announced_port = static_cast<int>(config.Get("cluster-announce-port").number());
+  int bus_port = static_cast<int>(config.Get("cluster-port").number());
+  int announced_bus_port = static_cast<int>(config.Get("cluster-announce-bus-port").number());
+  return {.ip = config.Get("cluster-announce-ip").text(),
+          .port = announced_port != 0 ? announced_port : port,
+          .cport = announced_bus_port != 0 ? announced_bus_port
+                   : bus_port != 0         ? bus_port
+                                           : port + kClusterBusPortOffset,
+          .hostname = config.Get("cluster-announce-hostname").text(),
+          .endpoint_type = config.Get("cluster-preferred-endpoint-type").text()};
+}
+
 }  // namespace
+
+std::string StartCluster(ServerContext& server) {
+  Config& config = server.config;
+  if (!config.Get("cluster-enabled").enabled()) return {};
+  std::string path = config.Get("cluster-config-file").text();
+  if (!path.starts_with('/')) path = config.Get("dir").text() + "/" + path;
+  try {
+    server.cluster.Start(
+        path, [&server] { return ClusterAddress(server); },
+        [&config] {
+          return ClusterSettings{
+              .require_full_coverage = config.Get("cluster-require-full-coverage").enabled(),
+              .allow_reads_when_down = config.Get("cluster-allow-reads-when-down").enabled(),
+              .allow_pubsubshard_when_down =
+                  config.Get("cluster-allow-pubsubshard-when-down").enabled(),
+              .node_timeout_ms = config.Get("cluster-node-timeout").number()};
+        });
+  } catch (const std::runtime_error& e) {
+    return e.what();
+  }
+  return {};
+}
 
 void Compose(ServerContext& server) {
   RegisterAllFamilies(server.commands);
@@ -68,10 +106,20 @@ void Compose(ServerContext& server) {
   server.store.AddObserver(&server.tracking, Store::kChanges | Store::kReportsWork);
   server.store.AddObserver(&server.propagation, Store::kEvents);
   server.propagation.AddSink(&server.aof, kPropagateAof);
-  // Admission, in Redis's order: ACL, then OOM, then a monitor's keyspace refusal, then respd's
+  // Admission, in Redis's order: ACL, then cluster routing, then OOM, then a monitor's keyspace refusal, then respd's
   // fault rules; tracking last, so only a command that will run consumes CLIENT CACHING's one-shot
   // flag. Each feature's switch keeps its hooks out of the pipeline while it has nothing to do.
   server.dispatcher.AddAdmissionHook(AclAdmissionHook(server), server.acl.checks_switch());
+  server.dispatcher.AddAdmissionHook(
+      [&dispatcher = server.dispatcher](const Admission& admission) {
+        return dispatcher.AdmitToCluster(admission);
+      },
+      server.cluster.enabled_switch());
+  server.dispatcher.AddAfterHook(
+      [&dispatcher = server.dispatcher](const Completion& done) {
+        dispatcher.AfterInCluster(done);
+      },
+      server.cluster.enabled_switch());
   server.dispatcher.AddAdmissionHook(
       [&dispatcher = server.dispatcher](const Admission& admission) {
         return dispatcher.AdmitWithinMemory(admission);

@@ -55,6 +55,12 @@ int main(int argc, char** argv) {
   if (config.Get("clock").text() == "frozen") clock.Freeze();
   respd::server::Server server(config, clock);
   respd::server::Compose(server.context());
+  if (std::string cluster_error = respd::server::StartCluster(server.context());
+      !cluster_error.empty()) {
+    spdlog::warn("{}", cluster_error);
+    if (!pidfile.empty()) unlink(pidfile.c_str());
+    return 1;
+  }
   std::string acl_error =
       server.context().acl.LoadAtStartup(config.acl_users(), config.Get("aclfile").text());
   if (!acl_error.empty()) {

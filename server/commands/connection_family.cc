@@ -78,6 +78,9 @@ void CmdQuit(CommandContext& ctx) {
 void CmdSelect(CommandContext& ctx) {
   ArgParser parser(ctx.args);
   int index = parser.NextCInt();
+  // A cluster node has database 0 only.
+  parser.FailUnless(index == 0 || !ctx.server.cluster.enabled(),
+                    "ERR SELECT is not allowed in cluster mode");
   parser.FailUnless(index >= 0 && index < ctx.server.store.num_databases(), kErrInvalidDb);
   if (!parser.Finalize(ctx)) return;
   ctx.client.db_index = index;
@@ -151,7 +154,7 @@ void CmdHello(CommandContext& ctx) {
   ctx.reply.Bulk("id");
   ctx.reply.Integer(static_cast<int64_t>(ctx.client.id()));
   ctx.reply.Bulk("mode");
-  ctx.reply.Bulk("standalone");
+  ctx.reply.Bulk(ctx.server.cluster.enabled() ? "cluster" : "standalone");
   ctx.reply.Bulk("role");
   ctx.reply.Bulk("master");
   ctx.reply.Bulk("modules");
@@ -205,6 +208,7 @@ std::string ClientLine(ServerContext& server, ClientState& client, int64_t now_m
   if (tracking & kTrackingBrokenRedirect) flags += 'R';
   if (tracking & kTrackingBcast) flags += 'B';
   if (client.unix_socket) flags += 'U';
+  if (client.cluster_readonly) flags += 'r';
   if (client.no_evict) flags += 'e';
   if (flags.empty()) flags = "N";
   auto field = [](const std::atomic<uint64_t>& value) {

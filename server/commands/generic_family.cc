@@ -257,6 +257,10 @@ void CmdRenamenx(CommandContext& ctx) { RenameGeneric(ctx, true); }
 
 // MOVE key db: only to a database where the key does not exist.
 void CmdMove(CommandContext& ctx) {
+  if (ctx.server.cluster.enabled()) {
+    ctx.reply.Error("ERR MOVE is not allowed in cluster mode");
+    return;
+  }
   ArgParser parser(ctx.args, 2);
   int target = NextDbIndex(parser, ctx);
   if (!parser.Check(ctx)) return;
@@ -283,6 +287,10 @@ void CmdCopy(CommandContext& ctx) {
     }
   }
   if (!parser.Check(ctx)) return;
+  if (ctx.server.cluster.enabled() && (ctx.client.db_index != 0 || target != 0)) {
+    ctx.reply.Error("ERR Copying to another database is not allowed in cluster mode");
+    return;
+  }
   std::string_view from = ctx.args[1];
   std::string_view to = ctx.args[2];
   if (target == ctx.client.db_index && from == to) {
@@ -335,6 +343,11 @@ void CmdFlushall(CommandContext& ctx) {
 
 // SWAPDB index1 index2
 void CmdSwapdb(CommandContext& ctx) {
+  // A cluster node has database 0 only.
+  if (ctx.server.cluster.enabled()) {
+    ctx.reply.Error("ERR SWAPDB is not allowed in cluster mode");
+    return;
+  }
   ArgParser parser(ctx.args);
   auto first = static_cast<int>(
       parser.NextInt64InRange(INT32_MIN, INT32_MAX, "ERR invalid first DB index"));

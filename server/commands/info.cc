@@ -62,7 +62,7 @@ void InfoServer(ServerContext& server, InfoWriter& out) {
   out.Field("redis_git_sha1", "00000000");
   out.Field("redis_git_dirty", 0);
   out.Field("redis_build_id", "0");
-  out.Field("redis_mode", "standalone");
+  out.Field("redis_mode", server.cluster.enabled() ? "cluster" : "standalone");
   out.Field("os", std::string(uts.sysname) + " " + uts.release + " " + uts.machine);
   out.Field("arch_bits", static_cast<int64_t>(sizeof(void*) * 8));
   out.Field("monotonic_clock", "POSIX clock_gettime");
@@ -410,7 +410,9 @@ void InfoLatencystats(ServerContext& server, InfoWriter& out) {
   }
 }
 
-void InfoCluster(ServerContext&, InfoWriter& out) { out.Field("cluster_enabled", 0); }
+void InfoCluster(ServerContext& server, InfoWriter& out) {
+  out.Field("cluster_enabled", server.cluster.enabled() ? 1 : 0);
+}
 
 // INFO holds every shard lock (kLockAll), so the counts are consistent.
 void InfoKeyspace(ServerContext& server, InfoWriter& out) {

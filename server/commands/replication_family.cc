@@ -113,6 +113,11 @@ void CmdReplconf(CommandContext& ctx) {
 // REPLICAOF host port, REPLICAOF NO ONE (and SLAVEOF): follow a master, or stop following one
 // keeping the dataset (replication.c's replicaofCommand).
 void CmdReplicaof(CommandContext& ctx) {
+  // A cluster node's replicas are set up with CLUSTER REPLICATE.
+  if (ctx.server.cluster.enabled()) {
+    ctx.reply.Error("ERR REPLICAOF not allowed in cluster mode.");
+    return;
+  }
   if (IsKeyword(ctx.args[1], "no") && IsKeyword(ctx.args[2], "one")) {
     if (ctx.server.replica_link.Unfollow()) {
       spdlog::info("MASTER MODE enabled (user request from 'id={} addr={}')", ctx.client.id(),

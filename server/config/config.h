@@ -30,9 +30,9 @@ enum class OptionEffect : uint8_t {
   // Accepted, validated and stored as Redis does, with nothing a client could observe depending on
   // it (persistence, replication, defragmentation...); a config file setting it gets a warning.
   kStoredOnly,
-  // Its feature is not built and Redis cannot change it at run time either (replicaof,
-  // cluster-enabled): CONFIG GET shows its default, which is what respd does, CONFIG SET refuses it
-  // as immutable as Redis does, and a config file setting it gets a warning and is otherwise
+  // Its feature is not built and Redis cannot change it at run time either (replicaof): CONFIG
+  // GET shows its default, which is what respd does, CONFIG SET refuses it as immutable as Redis
+  // does, and a config file setting it gets a warning and is otherwise
   // ignored (CONFIG REWRITE leaves its lines alone).
   kDefaultOnly,
 };

@@ -94,6 +94,13 @@ class ClientState {
   RelaxedAtomic<bool> monitoring = false;
   // Attached as a replica by SYNC or PSYNC (CLIENT LIST's S flag; server/services/replication.h).
   RelaxedAtomic<bool> replica = false;
+  // Cluster mode: ASKING lets the next command into a slot being imported (Redis's CLIENT_ASKING),
+  // READONLY is Redis's CLIENT_READONLY (CLIENT LIST's r flag), and `cluster_slot` is the slot
+  // the client's command was routed by (Redis's c->slot), which a script's undeclared keys must
+  // keep to.
+  bool cluster_asking = false;
+  RelaxedAtomic<bool> cluster_readonly = false;
+  int cluster_slot = -1;
   // The replication stream's offset after the client's last command (Redis's woff): what WAIT
   // waits for replicas to acknowledge.
   uint64_t repl_offset = 0;

@@ -55,8 +55,8 @@ enum CommandFlag : uint32_t {
   // Redis refuses these while it loads a dataset asynchronously; respd never does, so the flag is
   // only reported (COMMAND INFO).
   kNoAsyncLoading = 1u << 19,
-  // Redis's CMD_ASKING (a cluster node serves it for a slot it is importing); respd runs without
-  // cluster support, so the flag is only reported (COMMAND INFO).
+  // Redis's CMD_ASKING (RESTORE-ASKING): in cluster mode it is served in a slot being imported
+  // as if its client had sent ASKING.
   kAsking = 1u << 20,
   // Redis's CMD_TOUCHES_ARBITRARY_KEYS (SCAN, RANDOMKEY): the keys it expires lazily propagate
   // unwrapped, not as one MULTI. Hidden from COMMAND INFO, as in Redis.

@@ -366,6 +366,81 @@ Refusal Dispatcher::AdmitWithinMemory(const Admission& admission) const {
   return may_grow ? Refusal::kOom : Refusal::kNone;
 }
 
+Refusal Dispatcher::AdmitToCluster(const Admission& admission) const {
+  ClientState& client = admission.client;
+  bool script = admission.path == ExecutionMode::kScript;
+  if (!script && admission.path != ExecutionMode::kNormal) return Refusal::kNone;
+  ScriptRun* run = script ? server_.scripting.current_run() : nullptr;
+  ClientState& caller = run != nullptr ? run->caller->client : client;
+  if (caller.id() == kMasterClientId) return Refusal::kNone;
+  const CommandSpec& spec = admission.spec;
+  static constexpr std::string_view kExec[] = {"exec"};
+  bool exec = !script && IsTopLevelNamed(spec, admission.args, kExec);
+  thread_local std::vector<int> positions;
+  thread_local std::vector<std::string_view> keys;
+  keys.clear();
+  if (exec && InMulti(client)) {
+    for (const QueuedCommand& queued : client.transaction->queue()) {
+      std::vector<std::string_view> queued_args(queued.args.begin(), queued.args.end());
+      if (!KeyPositions(*queued.spec, queued_args, &positions)) continue;
+      for (int pos : positions) keys.push_back(queued.args[pos]);
+    }
+  } else if (!exec && KeyPositions(spec, admission.args, &positions)) {
+    for (int pos : positions) keys.push_back(admission.args[pos]);
+  }
+  static constexpr std::string_view kShard[] = {"ssubscribe", "sunsubscribe", "spublish"};
+  ClusterRequest request{.keys = keys,
+                         .pubsub_shard = IsTopLevelNamed(spec, admission.args, kShard),
+                         .write = (FlagsAsRun(spec, admission.args, client) & kWrite) != 0,
+                         .asking = caller.cluster_asking || (spec.flags & kAsking)};
+  auto exists = [this](std::string_view key) {
+    // A script or EXEC already holds every shard; a client's command does not yet.
+    std::optional<storage::ShardLocks> locks;
+    if (!storage::ShardLocks::AllHeldByThisThread()) {
+      std::string_view one[] = {key};
+      locks = storage::ShardLocks::Unless(server_.store, one, false, [] { return false; });
+    }
+    return server_.store.db(0).HoldsLive(key);
+  };
+  ClusterRoute route = server_.cluster.Route(request, exists);
+  if (!script) {
+    client.cluster_slot = route.slot;
+    if (route.redirect == ClusterRedirect::kNone) return Refusal::kNone;
+    admission.error_text = server_.cluster.RedirectText(route);
+    return Refusal::kClusterRedirect;
+  }
+  switch (route.redirect) {
+    case ClusterRedirect::kNone:
+      break;
+    case ClusterRedirect::kDownReadOnly:
+      admission.error_text =
+          "ERR Script attempted to execute a write command while the cluster is down and readonly";
+      return Refusal::kClusterRedirect;
+    case ClusterRedirect::kDown:
+      admission.error_text = "ERR Script attempted to execute a command while the cluster is down";
+      return Refusal::kClusterRedirect;
+    default:
+      admission.error_text = "ERR Script attempted to access a non local key in a cluster node";
+      return Refusal::kClusterRedirect;
+  }
+  // Keys the script did not declare must stay in one slot, unless it allows cross-slot keys.
+  if (route.slot == -1 || run == nullptr || run->allow_cross_slot) return Refusal::kNone;
+  if (caller.cluster_slot == -1) {
+    caller.cluster_slot = route.slot;
+  } else if (caller.cluster_slot != route.slot) {
+    admission.error_text = "ERR Script attempted to access keys that do not hash to the same slot";
+    return Refusal::kClusterRedirect;
+  }
+  return Refusal::kNone;
+}
+
+void Dispatcher::AfterInCluster(const Completion& done) const {
+  static constexpr std::string_view kAsking[] = {"asking"};
+  if (done.path != ExecutionMode::kNormal || InMulti(done.client)) return;
+  if (done.spec != nullptr && IsTopLevelNamed(*done.spec, done.args, kAsking)) return;
+  done.client.cluster_asking = false;
+}
+
 bool Dispatcher::NoGoodReplicas() const {
   // Redis's checkGoodReplicasStatus on a master.
   int64_t wanted = server_.config.min_replicas_to_write().number();
@@ -392,8 +467,12 @@ void Dispatcher::RefuseFromClient(const Resolution& resolved, Refusal refusal, A
   // not (Redis's execCommandAbort); anything else refused inside MULTI dooms the next EXEC.
   if (resolved.spec != nullptr && !resolved.subcommand && resolved.spec->name == "exec") {
     if (client.transaction != nullptr) client.transaction->Discard();
-    reply.Error(refusal == Refusal::kHookError ? ExecAbortQuoting(hook_error_text)
-                                               : ExecAbortText(refusal, args));
+    if (refusal == Refusal::kClusterRedirect) {
+      reply.Error(hook_error_text);
+    } else {
+      reply.Error(refusal == Refusal::kHookError ? ExecAbortQuoting(hook_error_text)
+                                                 : ExecAbortText(refusal, args));
+    }
     return;
   }
   if (InMulti(client)) client.transaction->FlagError();
@@ -401,7 +480,8 @@ void Dispatcher::RefuseFromClient(const Resolution& resolved, Refusal refusal, A
 }
 
 std::string Dispatcher::RefusalMessage(Refusal refusal, Args args) {
-  return refusal == Refusal::kHookError ? hook_error_text : RefusalText(refusal, args);
+  bool hooks_text = refusal == Refusal::kHookError || refusal == Refusal::kClusterRedirect;
+  return hooks_text ? hook_error_text : RefusalText(refusal, args);
 }
 
 bool Dispatcher::IsTopLevelNamed(const CommandSpec& spec, Args args,

@@ -128,6 +128,17 @@ class Dispatcher {
   // without bound. Other entry paths pass (a script's calls are AdmitFromScript's).
   Refusal AdmitWithinMemory(const Admission& admission) const;
 
+  // Cluster mode's routing, Redis's getNodeByQuery as processCommand and scriptCall ask it,
+  // registered at composition behind ClusterState's switch, after ACL as in Redis. A client's
+  // command whose keys (EXEC: every queued command's) are in several slots, in a slot not served,
+  // or in a cluster that is down, or that must be asked elsewhere during a migration, is refused
+  // with Redis's CROSSSLOT, CLUSTERDOWN, ASK or TRYAGAIN (kClusterRedirect); a script's command
+  // with Redis's script texts, also when its keys leave the slot the script began in. Queued
+  // commands were routed with their EXEC and the master's stream is obeyed.
+  Refusal AdmitToCluster(const Admission& admission) const;
+  // Redis's resetClient end of ASKING: it covers one command, or a whole transaction.
+  void AfterInCluster(const Completion& done) const;
+
   // `on`, when given, is the hook's switch; it outlives the dispatcher.
   void AddAdmissionHook(AdmissionHook hook, const std::atomic<bool>* on = nullptr) {
     admission_hooks_.push_back({on, std::move(hook)});

@@ -114,6 +114,7 @@ std::string RefusalText(Refusal refusal, std::span<const std::string_view> args)
     case Refusal::kScriptWriteReadOnly:
       return "ERR Write commands are not allowed from read-only scripts.";
     case Refusal::kHookError:
+    case Refusal::kClusterRedirect:
       return "";  // the hook's own text (Dispatcher)
   }
   return "";

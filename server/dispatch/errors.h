@@ -82,6 +82,9 @@ enum class Refusal : uint8_t {
   kScriptWriteReadOnly,  // a write (or may-replicate) command from EVAL_RO, FCALL_RO, no-writes
   // An admission hook's own error (fault injection): its text is the hook's, not one of these.
   kHookError,
+  // Cluster mode's routing (CROSSSLOT, CLUSTERDOWN, ASK, TRYAGAIN), the hook's text too: a refused
+  // EXEC answers it as is, without EXECABORT, as Redis's processCommand does.
+  kClusterRedirect,
 };
 
 // The error text of a failed storage status (kOk and kSkipped have none).

@@ -26,6 +26,7 @@
 #include "server/services/aof.h"
 #include "server/services/blocking.h"
 #include "server/services/client_pause.h"
+#include "server/services/cluster_state.h"
 #include "server/services/db_leases.h"
 #include "server/services/faults.h"
 #include "server/services/journal.h"
@@ -123,6 +124,8 @@ class ServerContext {
   // The command pipeline every entry path runs commands through: connections, EXEC, scripts and
   // blocked clients' re-runs.
   Dispatcher dispatcher{*this};
+  // cluster-enabled yes: the node's ID, epochs and slots, nodes.conf, the routing of keys.
+  ClusterState cluster;
   // ACL users, their checks (an admission hook) and the ACL log.
   Acl acl{config};
   // The test controls' fault rules and command journal (RESPD FAULT, RESPD JOURNAL).

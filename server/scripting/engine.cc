@@ -249,19 +249,28 @@ bool PastMaxmemory(const CommandContext& ctx, uint32_t flags) {
   return !(flags & kScriptAllowOom) && ctx.server.memory_limit.exceeded();
 }
 
+// Redis's scriptPrepareForRun refuses a script declaring no-cluster on a cluster node.
+bool RefusedByCluster(CommandContext& ctx, uint32_t flags) {
+  if (!(flags & kScriptNoCluster) || !ctx.server.cluster.enabled()) return false;
+  ctx.reply.Error("ERR Can not run script on cluster, 'no-cluster' flag is set.");
+  return true;
+}
+
 }  // namespace
 
 void ScriptEngine::RunScript(CommandContext& ctx, std::string_view sha,
                              std::span<const std::string_view> keys,
                              std::span<const std::string_view> argv, bool read_only) {
+  const CachedScript& script = scripts_.at(std::string(sha));
+  if (script.shebang && RefusedByCluster(ctx, script.flags)) return;
   SetArgTable(lua_, "KEYS", keys);
   SetArgTable(lua_, "ARGV", argv);
   lua_pushcfunction(lua_, ScriptErrorHandler);
-  const CachedScript& script = scripts_.at(std::string(sha));
   lua_rawgeti(lua_, LUA_REGISTRYINDEX, script.ref);
   ScriptRun run{.caller = &ctx,
                 .read_only = read_only || (script.flags & kScriptNoWrites),
                 .past_maxmemory = PastMaxmemory(ctx, script.flags),
+                .allow_cross_slot = !script.shebang || (script.flags & kScriptAllowCrossSlot),
                 .name = std::string(sha)};
   Call(run, 0);
 }
@@ -269,6 +278,7 @@ void ScriptEngine::RunScript(CommandContext& ctx, std::string_view sha,
 void ScriptEngine::RunFunction(CommandContext& ctx, const FunctionInfo& fn,
                                std::span<const std::string_view> keys,
                                std::span<const std::string_view> argv, bool read_only) {
+  if (RefusedByCluster(ctx, fn.flags)) return;
   lua_pushcfunction(lua_, ScriptErrorHandler);
   lua_rawgeti(lua_, LUA_REGISTRYINDEX, fn.ref);
   PushArgTable(lua_, keys);
@@ -277,6 +287,7 @@ void ScriptEngine::RunFunction(CommandContext& ctx, const FunctionInfo& fn,
                 .read_only = read_only || (fn.flags & kScriptNoWrites),
                 .past_maxmemory = PastMaxmemory(ctx, fn.flags),
                 .is_function = true,
+                .allow_cross_slot = (fn.flags & kScriptAllowCrossSlot) != 0,
                 .name = fn.name};
   Call(run, 2);
 }

@@ -77,6 +77,9 @@ struct ScriptRun {
   // may grow memory is refused.
   bool past_maxmemory = false;
   bool is_function = false;
+  // Cluster mode: the keys of its commands may span slots (allow-cross-slot-keys, or an EVAL
+  // script without a shebang, as Redis 7.0's compatibility mode).
+  bool allow_cross_slot = false;
   std::string name;  // sha or function name, for error messages
   // redis.set_repl: where the writes of its later redis.call propagate (PropagationTarget bits,
   // the values of redis.REPL_AOF and REPL_REPLICA).
