@@ -231,7 +231,8 @@ std::string ClientLine(ServerContext& server, ClientState& client, int64_t now_m
   line += " qbuf=" + field(client.query_buffer_bytes);
   line += " qbuf-free=" + field(client.query_buffer_free);
   line += " argv-mem=" + std::to_string(argv_mem) + " multi-mem=" + std::to_string(multi_mem);
-  line += " rbs=0 rbp=0 obl=0 oll=0";
+  line += " rbs=" + field(client.reply_buffer_size) + " rbp=" + field(client.reply_buffer_peak);
+  line += " obl=0 oll=0";
   line += " omem=" + field(client.output_buffer_bytes) + " tot-mem=" + std::to_string(tot_mem);
   int64_t redir =
       (tracking & kTrackingOn)

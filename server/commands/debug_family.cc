@@ -377,6 +377,30 @@ void CmdPauseCron(CommandContext& ctx) {
   ctx.reply.Ok();
 }
 
+// DEBUG REPLYBUFFER PEAK-RESET-TIME never|reset|ms, DEBUG REPLYBUFFER RESIZING 0|1: how the cron
+// resizes clients' reply buffers (server/net/connection.h). A negative time is never, as in Redis.
+void CmdReplybuffer(CommandContext& ctx) {
+  ServerContext& server = ctx.server;
+  if (IsKeyword(ctx.args[2], "peak-reset-time")) {
+    if (IsKeyword(ctx.args[3], "never")) {
+      server.reply_buffer_peak_reset_ms.store(-1, std::memory_order_relaxed);
+    } else if (IsKeyword(ctx.args[3], "reset")) {
+      server.reply_buffer_peak_reset_ms.store(ServerContext::kDefaultReplyBufferPeakResetMs,
+                                              std::memory_order_relaxed);
+    } else {
+      auto ms = storage::ParseInt64(ctx.args[3]);
+      if (!ms) return ctx.reply.Error(kErrNotInteger);
+      server.reply_buffer_peak_reset_ms.store(*ms, std::memory_order_relaxed);
+    }
+  } else if (IsKeyword(ctx.args[2], "resizing")) {
+    std::string text(ctx.args[3]);
+    server.reply_buffer_resizing.store(std::atoi(text.c_str()) != 0, std::memory_order_relaxed);
+  } else {
+    return ctx.reply.Error(SubcommandSyntaxError("debug", ctx.args[1]));
+  }
+  ctx.reply.Ok();
+}
+
 // DEBUG QUICKLIST-PACKED-THRESHOLD size: respd's lists never use plain nodes, so the size is only
 // validated as Redis does (up to 4 GB less 1 MB; 0 restores the default).
 void CmdQuicklistPackedThreshold(CommandContext& ctx) {
@@ -492,6 +516,7 @@ constexpr Subcommand kSubcommands[] = {
     {"stringmatch-test", 2, 2, CmdStringmatchTest},
     {"listpack", 3, 3, CmdListpack},
     {"pause-cron", 3, 3, CmdPauseCron},
+    {"replybuffer", 4, 4, CmdReplybuffer},
 };
 
 // DEBUG HELP: Redis's lines for the subcommands respd has, in Redis's order.

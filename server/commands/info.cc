@@ -274,8 +274,12 @@ void InfoStats(ServerContext& server, InfoWriter& out) {
   out.Field("unexpected_error_replies", 0);
   out.Field("total_error_replies", get(stats.total_error_replies));
   out.Field("dump_payload_sanitizations", 0);
+  out.Field("total_reads_processed", get(stats.total_reads_processed));
+  out.Field("total_writes_processed", get(stats.total_writes_processed));
   out.Field("io_threaded_reads_processed", 0);
   out.Field("io_threaded_writes_processed", 0);
+  out.Field("reply_buffer_shrinks", get(stats.reply_buffer_shrinks));
+  out.Field("reply_buffer_expands", get(stats.reply_buffer_expands));
 }
 
 void InfoReplication(ServerContext& server, InfoWriter& out) {

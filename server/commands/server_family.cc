@@ -227,9 +227,12 @@ void CmdConfigSet(CommandContext& ctx) {
 void CmdConfigResetstat(CommandContext& ctx) {
   ServerStats& stats = ctx.server.stats;
   stats.total_commands_processed.store(0);
+  stats.total_reads_processed.store(0);
+  stats.total_writes_processed.store(0);
   for (auto* counter : {&stats.total_connections_received, &stats.rejected_connections,
                         &stats.total_net_input_bytes, &stats.total_net_output_bytes,
-                        &stats.total_error_replies, &stats.expire_cycle_usec}) {
+                        &stats.total_error_replies, &stats.expire_cycle_usec,
+                        &stats.reply_buffer_shrinks, &stats.reply_buffer_expands}) {
     counter->store(0, std::memory_order_relaxed);
   }
   storage::KeyspaceStats& keyspace = ctx.server.store.stats();

@@ -166,6 +166,8 @@ class ClientState {
   std::atomic<uint64_t> query_buffer_bytes{0};  // qbuf=: received bytes not yet consumed
   std::atomic<uint64_t> query_buffer_free{0};   // qbuf-free=: free room in the input buffer
   std::atomic<uint64_t> output_buffer_bytes{0};  // omem=: reply bytes not yet written
+  std::atomic<uint64_t> reply_buffer_size{0};    // rbs=: Redis's reply buffer size
+  std::atomic<uint64_t> reply_buffer_peak{0};    // rbp=: its peak use since the last reset
   std::atomic<uint64_t> buffers_allocated{0};  // input and output buffer capacity (tot-mem=)
   // sub= psub= ssub=: channels, patterns and shard channels subscribed to (server/services/pubsub.h
   // keeps them).

@@ -59,6 +59,10 @@ struct ServerStats {
   std::atomic<uint64_t> total_error_replies{0};
   std::atomic<int64_t> blocked_clients{0};
   std::atomic<uint64_t> expire_cycle_usec{0};  // time spent in active expiry cycles
+  PerThreadCounter total_reads_processed;   // reads that ended (bytes, end of stream or error)
+  PerThreadCounter total_writes_processed;  // attempts to send a client's pending replies
+  std::atomic<uint64_t> reply_buffer_shrinks{0};
+  std::atomic<uint64_t> reply_buffer_expands{0};
 };
 
 class ClientRegistry {
@@ -143,6 +147,11 @@ class ServerContext {
   std::atomic<bool> active_expire{true};
   // DEBUG PAUSE-CRON 1 stops the server cron altogether, as Redis's serverCron returns at once.
   std::atomic<bool> pause_cron{false};
+  // Redis's reply buffer resizing (DEBUG REPLYBUFFER): the cron resets each client's reply buffer
+  // peak this often (-1: never), and resizes its buffer to the peak unless resizing is off.
+  static constexpr int64_t kDefaultReplyBufferPeakResetMs = 5000;
+  std::atomic<int64_t> reply_buffer_peak_reset_ms{kDefaultReplyBufferPeakResetMs};
+  std::atomic<bool> reply_buffer_resizing{true};
 
   // Databases leased to clients (RESPD DB) and named database snapshots (RESPD SNAPSHOT).
   DbLeases leases{store};

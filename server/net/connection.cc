@@ -23,6 +23,8 @@ constexpr size_t kMaxIdleBuffer = 64 * 1024;
 // A client silent for longer than this gives its buffers back (Redis: idle for more than 2 s,
 // checked by the once-a-second clients cron).
 constexpr int64_t kFreeBuffersAfterIdleMs = 2000;
+// Redis's PROTO_REPLY_MIN_BYTES: the cron shrinks no reply buffer below it.
+constexpr size_t kReplyMinBytes = 1024;
 // Redis's per-client reply buffer (PROTO_REPLY_CHUNK_BYTES): all the output a client that has not
 // authenticated may have waiting.
 constexpr size_t kUnauthenticatedOutputBytes = 16 * 1024;
@@ -316,6 +318,7 @@ void Connection::OnReadable(const boost::system::error_code& error) {
 
 void Connection::OnRead(const boost::system::error_code& error, size_t bytes) {
   read_in_flight_ = false;
+  server_.stats.total_reads_processed.Add(1);
   if (read_cancelled_) {
     read_cancelled_ = false;
     // FreeIdleBuffers cancelled the read of an idle client, and no bytes came before the cancel:
@@ -487,6 +490,8 @@ void Connection::Flush() {
     if (client_.close_after_reply) Close();
     return;
   }
+  server_.stats.total_writes_processed.Add(1);
+  reply_buffer_peak_ = std::max(reply_buffer_peak_, std::min(pending_.size(), reply_buffer_size_));
   // Most replies fit in the socket's send buffer: one send, no asynchronous operation, whose
   // completion handler would cost a turn of the event loop.
   boost::system::error_code error;
@@ -498,7 +503,7 @@ void Connection::Flush() {
   server_.stats.total_net_output_bytes.fetch_add(sent, std::memory_order_relaxed);
   if (sent == pending_.size()) {
     pending_.clear();
-    if (pending_.capacity() > kMaxIdleBuffer) pending_.shrink_to_fit();
+    TrimReplyBuffer();
     PublishBuffers();
     if (client_.close_after_reply) Close();
     return;
@@ -513,6 +518,7 @@ void Connection::Flush() {
 
 void Connection::OnWritten(const boost::system::error_code& error, size_t bytes) {
   write_in_flight_ = false;
+  server_.stats.total_writes_processed.Add(1);
   if (error) {
     Close();
     return;
@@ -803,6 +809,7 @@ void Connection::EndDelay() {
 void Connection::Cron(int64_t now_ms, int64_t timeout_s) {
   if (CloseIfIdle(now_ms, timeout_s)) return;
   FreeIdleBuffers(now_ms);
+  ResizeReplyBuffer(now_ms);
 }
 
 void Connection::FreeIdleBuffers(int64_t now_ms) {
@@ -831,6 +838,39 @@ void Connection::FreeIdleBuffers(int64_t now_ms) {
   PublishBuffers();
 }
 
+void Connection::ResizeReplyBuffer(int64_t now_ms) {
+  if (closed_ || !server_.reply_buffer_resizing.load(std::memory_order_relaxed)) return;
+  const size_t shrink_below = reply_buffer_size_ / 2;
+  const size_t expanded = reply_buffer_size_ * 2;
+  size_t new_size = 0;
+  if (shrink_below >= kReplyMinBytes && reply_buffer_peak_ < shrink_below) {
+    new_size = std::max(kReplyMinBytes, reply_buffer_peak_ + 1);
+    server_.stats.reply_buffer_shrinks.fetch_add(1, std::memory_order_relaxed);
+  } else if (expanded < Connection::kReplyChunkBytes * 2 && reply_buffer_peak_ == reply_buffer_size_) {
+    new_size = std::min(Connection::kReplyChunkBytes, expanded);
+    server_.stats.reply_buffer_expands.fetch_add(1, std::memory_order_relaxed);
+  }
+  // A new client's reset time is 0, so the first look resets its peak: Redis stamps it in
+  // seconds and compares in milliseconds, and the suite's timings count on that.
+  int64_t reset_every_ms = server_.reply_buffer_peak_reset_ms.load(std::memory_order_relaxed);
+  if (reset_every_ms >= 0 && now_ms - reply_peak_reset_ms_ >= reset_every_ms) {
+    reply_buffer_peak_ = std::min(pending_.size() + writing_.size(), reply_buffer_size_);
+    reply_peak_reset_ms_ = now_ms;
+  }
+  if (new_size != 0) {
+    reply_buffer_size_ = new_size;
+    if (pending_.empty()) TrimReplyBuffer();
+  }
+  PublishBuffers();
+}
+
+void Connection::TrimReplyBuffer() {
+  if (pending_.capacity() <= reply_buffer_size_) return;
+  std::string trimmed;
+  trimmed.reserve(reply_buffer_size_);
+  pending_.swap(trimmed);
+}
+
 void Connection::PublishBuffers() {
   // Parsed bytes at the front are room the next reads reuse, as Redis's sdsrange gives them back
   // before CLIENT LIST can look.
@@ -838,6 +878,8 @@ void Connection::PublishBuffers() {
   client_.query_buffer_bytes.store(unparsed, std::memory_order_relaxed);
   client_.query_buffer_free.store(input_.size() - unparsed, std::memory_order_relaxed);
   client_.output_buffer_bytes.store(pending_.size() + writing_.size(), std::memory_order_relaxed);
+  client_.reply_buffer_size.store(reply_buffer_size_, std::memory_order_relaxed);
+  client_.reply_buffer_peak.store(reply_buffer_peak_, std::memory_order_relaxed);
   client_.buffers_allocated.store(
       sizeof(*this) + input_.capacity() + pending_.capacity() + writing_.capacity(),
       std::memory_order_relaxed);

@@ -109,6 +109,10 @@ class Connection : public ClientHandle, public std::enable_shared_from_this<Conn
   bool OverQueryLimit(size_t pending);
   // Redis's clientsCronResizeQueryBuffer and clientsCronResizeOutputBuffer for an idle client.
   void FreeIdleBuffers(int64_t now_ms);
+  // Redis's clientsCronResizeOutputBuffer: the reply buffer follows the client's peak use.
+  void ResizeReplyBuffer(int64_t now_ms);
+  // Gives pending_ (empty) a capacity of at most the reply buffer's size.
+  void TrimReplyBuffer();
   // CLIENT LIST's view of the buffers (ClientState's published fields).
   void PublishBuffers();
   // A blocking command parked the client: its deadline goes to the thread's BlockTimeouts.
@@ -130,6 +134,15 @@ class Connection : public ClientHandle, public std::enable_shared_from_this<Conn
   size_t input_end_ = 0;    // end of received bytes
   std::string pending_;     // replies not yet handed to the socket
   std::string writing_;     // replies being written
+  // Redis's reply buffer, as CLIENT LIST's rbs/rbp show it: the capacity pending_ keeps between
+  // sends (the rest of a larger reply goes once it is sent, as Redis frees its reply list), and
+  // the most of it replies used since the peak's last reset. Redis's cron resizes the buffer to
+  // that peak; respd's does the same, so an idle client holds 1 KB and a busy one up to 16 KB.
+  // Redis's PROTO_REPLY_CHUNK_BYTES: a new client's reply buffer, and the most the cron grows it to.
+  static constexpr size_t kReplyChunkBytes = 16 * 1024;
+  size_t reply_buffer_size_ = kReplyChunkBytes;
+  size_t reply_buffer_peak_ = kReplyChunkBytes;
+  int64_t reply_peak_reset_ms_ = 0;
   protocol::ReplyWriter writer_;
   const Option& output_limit_option_;  // client-output-buffer-limit
   const Option& query_limit_option_;   // client-query-buffer-limit

@@ -23,8 +23,8 @@ namespace asio = boost::asio;
 using asio::ip::tcp;
 namespace {
 
-// How often idle clients are looked for (Redis's clientsCron also runs about once a second).
-constexpr auto kClientSweepInterval = std::chrono::seconds(1);
+// Redis's CLIENTS_CRON_MIN_ITERATIONS.
+constexpr size_t kMinClientsPerCronTick = 5;
 // On stop, replies already queued get this long to reach the socket.
 constexpr auto kStopGrace = std::chrono::milliseconds(20);
 // How soon BringUp tries again when a listener's address could not be bound.
@@ -603,18 +603,26 @@ void Server::RunCron(IoThread& thread) {
   if (&thread == threads_[0].get()) SampleInstantaneousMetrics();
   if (&thread == threads_[0].get()) context_.persistence.Cron(context_);
   if (&thread == threads_[0].get()) context_.replicas.Cron(context_.clock.NowMs());
-  auto real_now = std::chrono::steady_clock::now();
-  if (!thread.sweep_due && real_now - thread.last_sweep < kClientSweepInterval) return;
+  // Redis's clientsCron: each tick looks at a share of the clients, at least five, so that each
+  // is seen about once a second, and every tick while there are few; after a clock jump, at all.
+  size_t hz = static_cast<size_t>(std::max<int64_t>(1, config_.hz().number()));
+  size_t count = thread.connections.size();
+  size_t visits =
+      thread.sweep_due ? count : std::min(count, std::max(kMinClientsPerCronTick, count / hz));
   thread.sweep_due = false;
-  thread.last_sweep = real_now;
   int64_t now = context_.clock.NowMs();
   int64_t timeout = config_.timeout().number();
-  std::erase_if(thread.connections, [&](std::weak_ptr<Connection>& weak) {
-    auto connection = weak.lock();
-    if (!connection) return true;
+  for (size_t visited = 0; visited < visits && !thread.connections.empty(); ++visited) {
+    if (thread.sweep_next >= thread.connections.size()) thread.sweep_next = 0;
+    auto connection = thread.connections[thread.sweep_next].lock();
+    if (!connection) {
+      thread.connections[thread.sweep_next] = std::move(thread.connections.back());
+      thread.connections.pop_back();
+      continue;
+    }
     connection->Cron(now, timeout);
-    return false;
-  });
+    ++thread.sweep_next;
+  }
 }
 
 }  // namespace respd::server

@@ -48,11 +48,11 @@ class Server : public storage::ClockObserver {
     boost::asio::io_context io;
     std::unique_ptr<boost::asio::steady_timer> cron;
     BlockTimeouts block_timeouts;
-    // Connections of this thread, for the idle-timeout sweep (weak: a connection owns itself).
+    // Connections of this thread, for the cron's look at each (weak: a connection owns itself).
     std::vector<std::weak_ptr<Connection>> connections;
-    // When the idle sweep last ran (real time: how often to look is about work, not about keys).
-    std::chrono::steady_clock::time_point last_sweep;
-    // The Clock moved since the last sweep: the next cron tick sweeps whatever the time.
+    // Where the cron's next look starts.
+    size_t sweep_next = 0;
+    // The Clock moved since the last tick: the next one looks at every connection.
     bool sweep_due = false;
   };
 

@@ -210,5 +210,40 @@ TEST_F(IntrospectionTest, IdleClientGivesItsQueryBufferBack) {
   EXPECT_NE(Field(ClientLine(id), "qbuf-free"), "0");
 }
 
+// Redis's cron resizes each client's reply buffer (rbs) to what its replies used (rbp): a new
+// client's 16 KB shrinks to 1 KB while it only gets small replies, and grows back, doubling a tick
+// at a time, up to 16 KB while its replies fill it. INFO counts the shrinks and expands.
+TEST_F(IntrospectionTest, ReplyBufferFollowsWhatRepliesUse) {
+  RespClient client = Connect();
+  std::string id = client.Command({"CLIENT", "ID"}).substr(1);
+  id.resize(id.size() - 2);
+  std::string line = ClientLine(id);
+  EXPECT_EQ(Field(line, "rbs"), "16384") << line;
+  int64_t size = 16384;
+  for (int i = 0; i < kPollAttempts && size != 1024; ++i) {
+    std::this_thread::sleep_for(kPollInterval);
+    size = std::stoll(Field(ClientLine(id), "rbs"));
+  }
+  EXPECT_EQ(size, 1024);
+  // This client's shrink, and the admin connection's.
+  EXPECT_GE(std::stoll(Field(admin_.Command({"INFO", "stats"}), "reply_buffer_shrinks")), 1);
+  ASSERT_EQ(client.Command({"SET", "big", std::string(32 * 1024, 'x')}), "+OK\r\n");
+  for (int i = 0; i < kPollAttempts && size < 16384; ++i) {
+    ASSERT_EQ(client.Command({"GET", "big"}).size(), 32 * 1024 + 10);
+    std::this_thread::sleep_for(kPollInterval);
+    size = std::stoll(Field(ClientLine(id), "rbs"));
+  }
+  EXPECT_EQ(size, 16384);
+  std::string stats = admin_.Command({"INFO", "stats"});
+  EXPECT_GE(std::stoll(Field(stats, "reply_buffer_expands")), 4) << stats;
+  EXPECT_GE(std::stoll(Field(stats, "total_reads_processed")), 4) << stats;
+  EXPECT_GE(std::stoll(Field(stats, "total_writes_processed")), 4) << stats;
+  EXPECT_EQ(admin_.Command({"CONFIG", "RESETSTAT"}), "+OK\r\n");
+  stats = admin_.Command({"INFO", "stats"});
+  EXPECT_EQ(Field(stats, "reply_buffer_expands"), "0") << stats;
+  // The RESETSTAT reply was written since.
+  EXPECT_EQ(Field(stats, "total_writes_processed"), "1") << stats;
+}
+
 }  // namespace
 }  // namespace respd::testing
