@@ -26,6 +26,8 @@ constexpr int64_t kWritableDelayMs = 2000;
 constexpr int64_t kMinRejoinDelayMs = 500;
 constexpr int64_t kMaxRejoinDelayMs = 5000;
 constexpr size_t kNodeIdLength = 40;
+// Redis's clusterCron period (at hz 10): how stale the state may be when nothing changed.
+constexpr int64_t kCronPeriodMs = 100;
 
 // CRC16/XMODEM (polynomial 0x1021, no reflection, initial value 0), the checksum Redis Cluster
 // hashes keys with, one table lookup per byte.
@@ -235,8 +237,10 @@ std::string ClusterState::MyId() const {
   return my_id_;
 }
 
-void ClusterState::UpdateStateLocked() {
+void ClusterState::UpdateStateLocked(bool changed) {
   int64_t now = NowMs();
+  if (!changed && now - last_update_ms_ < kCronPeriodMs) return;
+  last_update_ms_ = now;
   if (!ok_ && now - first_update_ms_ < kWritableDelayMs) return;
   ClusterSettings settings = settings_();
   bool ok = !(settings.require_full_coverage && !slots_.all());
@@ -408,20 +412,20 @@ bool ClusterState::Migrating(int slot) const {
 void ClusterState::SetSlots(std::span<const int> slots, bool add) {
   std::lock_guard lock(mutex_);
   // As Redis's cron would have before the command: a minority noticed now, not at start-up.
-  UpdateStateLocked();
+  UpdateStateLocked(true);
   for (int slot : slots) {
     importing_.reset(slot);
     slots_.set(slot, add);
   }
-  UpdateStateLocked();
+  UpdateStateLocked(true);
   SaveOrLog();
 }
 
 void ClusterState::ClearSlots() {
   std::lock_guard lock(mutex_);
-  UpdateStateLocked();
+  UpdateStateLocked(true);
   slots_.reset();
-  UpdateStateLocked();
+  UpdateStateLocked(true);
   SaveOrLog();
 }
 
@@ -446,7 +450,7 @@ void ClusterState::SetStable(int slot) {
 
 void ClusterState::AssignToMyself(int slot, bool slot_has_keys) {
   std::lock_guard lock(mutex_);
-  UpdateStateLocked();
+  UpdateStateLocked(true);
   if (!slot_has_keys) migrating_.reset(slot);
   slots_.set(slot);
   if (importing_[slot]) {
@@ -457,7 +461,7 @@ void ClusterState::AssignToMyself(int slot, bool slot_has_keys) {
     }
     importing_.reset(slot);
   }
-  UpdateStateLocked();
+  UpdateStateLocked(true);
   SaveOrLog();
 }
 
@@ -481,7 +485,7 @@ void ClusterState::SetConfigEpoch(uint64_t epoch) {
 
 void ClusterState::Reset(bool hard) {
   std::lock_guard lock(mutex_);
-  UpdateStateLocked();
+  UpdateStateLocked(true);
   migrating_.reset();
   importing_.reset();
   slots_.reset();
@@ -493,7 +497,7 @@ void ClusterState::Reset(bool hard) {
     my_id_ = RandomId();
     spdlog::info("Node hard reset, now I'm {}", my_id_);
   }
-  UpdateStateLocked();
+  UpdateStateLocked(true);
   SaveOrLog();
 }
 

@@ -136,10 +136,11 @@ class ClusterState {
   std::string Save();
 
  private:
-  // Redis's clusterUpdateState, run lazily whenever the state is read or changed: Redis runs it
-  // every 100 ms and after every change, and its delays (2 s after start-up before a master turns
-  // ok, then a rejoin delay after a minority) only depend on when it ran.
-  void UpdateStateLocked();
+  // Redis's clusterUpdateState, run lazily: when the state is read at least 100 ms after the last
+  // run (Redis runs it every 100 ms), and before and after every change (`changed`), as Redis
+  // does. Its delays (2 s after start-up before a master turns ok, then a rejoin delay after a
+  // minority) only depend on when it ran.
+  void UpdateStateLocked(bool changed = false);
   // Writes the file; the reason on failure. Called with the mutex held after every change.
   std::string SaveLocked() const;
   void SaveOrLog() const;
@@ -164,6 +165,7 @@ class ClusterState {
   bool ok_ = false;
   int size_ = 1;
   int64_t first_update_ms_ = 0;
+  int64_t last_update_ms_ = 0;
   int64_t among_minority_ms_ = 0;
 };
 
