@@ -9,6 +9,7 @@ void RegisterAllFamilies(CommandTable& table) {
   RegisterScriptingFamily(table);
   RegisterGenericFamily(table);
   RegisterDumpFamily(table);
+  RegisterMigrateFamily(table);
   RegisterPersistenceFamily(table);
   RegisterStringFamily(table);
   RegisterServerFamily(table);

@@ -14,6 +14,7 @@ void RegisterTransactionsFamily(CommandTable& table);
 void RegisterScriptingFamily(CommandTable& table);
 void RegisterGenericFamily(CommandTable& table);
 void RegisterDumpFamily(CommandTable& table);
+void RegisterMigrateFamily(CommandTable& table);
 void RegisterPersistenceFamily(CommandTable& table);
 void RegisterStringFamily(CommandTable& table);
 void RegisterServerFamily(CommandTable& table);

@@ -260,7 +260,7 @@ void InfoStats(ServerContext& server, InfoWriter& out) {
   out.Field("pubsubshard_channels", static_cast<int64_t>(server.pubsub.ShardChannelCount()));
   out.Field("latest_fork_usec", 0);
   out.Field("total_forks", 0);
-  out.Field("migrate_cached_sockets", 0);
+  out.Field("migrate_cached_sockets", static_cast<int64_t>(server.migrate_sockets.size()));
   out.Field("slave_expires_tracked_keys", 0);
   out.Field("active_defrag_hits", 0);
   out.Field("active_defrag_misses", 0);

@@ -68,6 +68,9 @@ enum CommandFlag : uint32_t {
   kProtected = 1u << 25,
   // respd: a RESPD test control, refused unless enable-test-controls allows the client.
   kTestControl = 1u << 26,
+  // respd: the handler takes its keys' shard locks itself, in phases (MIGRATE waits on the network
+  // between them, when the peer may be this server needing those locks); the dispatcher takes none.
+  kLocksItself = 1u << 27,
 };
 
 // The handler of a container's own row (CONFIG, CLIENT, CLUSTER...): a call with a subcommand
@@ -116,6 +119,9 @@ struct CommandContext {
 
   // What the handler asks of propagation (server/services/propagation.h).
   PropagationRequest propagation = {};
+  // A kLocksItself handler's last shard locks, released once its propagation was handed over, so
+  // that its changes reach the sinks before another command's changes to the same keys.
+  storage::ShardLocks held_locks = {};
 
   bool may_block() const {
     return mode == ExecutionMode::kNormal || mode == ExecutionMode::kBlockedRetry;

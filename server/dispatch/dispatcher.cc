@@ -536,6 +536,7 @@ std::optional<storage::ShardLocks> Dispatcher::LocksFor(const CommandSpec& spec,
   // thread waiting with its other clients (SCRIPT KILL among them) unanswered. So is WATCH, the
   // one allow-busy command with keys, which Redis would run: waiting could last for ever (a
   // script that wrote cannot be killed).
+  if (spec.flags & kLocksItself) return storage::ShardLocks{};
   bool may_be_busy = path == ExecutionMode::kNormal;
   auto give_up = [&] { return may_be_busy && server_.scripting.busy(); };
   // All locks also mark the thread as running a whole-keyspace command, locking or not.

@@ -33,6 +33,7 @@
 #include "server/services/keyspace_notifier.h"
 #include "server/services/latency.h"
 #include "server/services/memory_limit.h"
+#include "server/services/migrate_sockets.h"
 #include "server/services/monitor.h"
 #include "server/services/persistence.h"
 #include "server/services/propagation.h"
@@ -135,6 +136,8 @@ class ServerContext {
   // The test controls' fault rules and command journal (RESPD FAULT, RESPD JOURNAL).
   Faults faults;
   Journal journal{config};
+  // MIGRATE's cached connections to target instances, closed when idle by the server cron.
+  MigrateSockets migrate_sockets;
 
   int64_t start_time_ms = 0;
   // Used memory once the server was built, before any client (MEMORY STATS startup.allocated).

@@ -603,6 +603,7 @@ void Server::RunCron(IoThread& thread) {
   if (&thread == threads_[0].get()) SampleInstantaneousMetrics();
   if (&thread == threads_[0].get()) context_.persistence.Cron(context_);
   if (&thread == threads_[0].get()) context_.replicas.Cron(context_.clock.NowMs());
+  if (&thread == threads_[0].get()) context_.migrate_sockets.CloseIdle();
   // Redis's clientsCron: each tick looks at a share of the clients, at least five, so that each
   // is seen about once a second, and every tick while there are few; after a clock jump, at all.
   size_t hz = static_cast<size_t>(std::max<int64_t>(1, config_.hz().number()));

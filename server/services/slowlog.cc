@@ -51,6 +51,20 @@ void Redact(const CommandSpec& spec, std::vector<std::string_view>* args) {
   } else if (name == "setuser" && EqualsNoCase(argv[0], "acl")) {
     // Every rule may hold a password.
     for (size_t i = 2; i < argv.size(); ++i) argv[i] = kRedacted;
+  } else if (name == "migrate") {
+    // As migrateCommand redacts while it parses its options: up to KEYS or a syntax error.
+    for (size_t i = 6; i < argv.size(); ++i) {
+      size_t more = argv.size() - i - 1;
+      if (EqualsNoCase(argv[i], "copy") || EqualsNoCase(argv[i], "replace")) continue;
+      if (EqualsNoCase(argv[i], "auth") && more >= 1) {
+        argv[++i] = kRedacted;
+      } else if (EqualsNoCase(argv[i], "auth2") && more >= 2) {
+        argv[i + 1] = argv[i + 2] = kRedacted;
+        i += 2;
+      } else {
+        break;
+      }
+    }
   } else if (name == "set" && EqualsNoCase(argv[0], "config")) {
     for (size_t i = 2; i + 1 < argv.size(); i += 2) {
       for (std::string_view secret : {"requirepass", "masterauth", "masteruser"}) {

@@ -31,7 +31,8 @@ struct SlowlogEntry {
 };
 
 // Hides the arguments Redis redacts (redactClientCommandArgument) from the slowlog and MONITOR:
-// passwords of AUTH and HELLO AUTH, values of CONFIG SET's sensitive parameters.
+// passwords of AUTH, HELLO AUTH and MIGRATE's AUTH and AUTH2 (its username too), values of CONFIG
+// SET's sensitive parameters.
 void Redact(const CommandSpec& spec, std::vector<std::string_view>* args);
 
 class Slowlog {
