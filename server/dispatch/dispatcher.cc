@@ -389,10 +389,12 @@ Refusal Dispatcher::AdmitToCluster(const Admission& admission) const {
     for (int pos : positions) keys.push_back(admission.args[pos]);
   }
   static constexpr std::string_view kShard[] = {"ssubscribe", "sunsubscribe", "spublish"};
+  static constexpr std::string_view kMigrate[] = {"migrate"};
   ClusterRequest request{.keys = keys,
                          .pubsub_shard = IsTopLevelNamed(spec, admission.args, kShard),
                          .write = (FlagsAsRun(spec, admission.args, client) & kWrite) != 0,
-                         .asking = caller.cluster_asking || (spec.flags & kAsking)};
+                         .asking = caller.cluster_asking || (spec.flags & kAsking),
+                         .migrate = IsTopLevelNamed(spec, admission.args, kMigrate)};
   auto exists = [this](std::string_view key) {
     // A script or EXEC already holds every shard; a client's command does not yet.
     std::optional<storage::ShardLocks> locks;

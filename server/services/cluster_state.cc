@@ -299,7 +299,9 @@ ClusterRoute ClusterState::Route(const ClusterRequest& request, const KeyExists&
       }
     }
   }
-  if (!(migrating || importing) || request.pubsub_shard) return {ClusterRedirect::kNone, slot};
+  if (!(migrating || importing) || request.pubsub_shard || request.migrate) {
+    return {ClusterRedirect::kNone, slot};
+  }
   // Redis counts every key occurrence, duplicates included.
   int missing = 0;
   int existing = 0;

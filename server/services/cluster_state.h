@@ -59,6 +59,7 @@ struct ClusterRequest {
   bool pubsub_shard = false;  // SSUBSCRIBE, SUNSUBSCRIBE, SPUBLISH: channels, not keys
   bool write = false;         // the command as run writes (EXEC: one of its queued commands)
   bool asking = false;        // the client sent ASKING, or the command is RESTORE-ASKING
+  bool migrate = false;       // MIGRATE, which moves keys out of a slot being migrated
 };
 
 struct ClusterRoute {

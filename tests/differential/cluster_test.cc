@@ -300,6 +300,8 @@ TEST_F(ClusterDifferentialTest, MigratingAndImportingSlots) {
   Compare({"MGET", "{m}1", "{m}2"});
   Compare({"MGET", "{m}1", "{m}1"});
   Compare({"SPUBLISH", "{m}2", "x"});
+  Compare({"MIGRATE", "127.0.0.1", "1", "{m}2", "0", "100"});
+  Compare({"MIGRATE", "127.0.0.1", "1", "", "0", "100", "KEYS", "{m}1", "{m}2"});
   Compare({"ASKING"});
   Compare({"GET", "{m}2"});
   Compare({"EVAL", "return redis.pcall('get', '{m}2')", "0"});
