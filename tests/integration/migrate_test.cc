@@ -565,6 +565,40 @@ TEST_F(MigrateTest, ItPropagatesAsADelOfTheKeysTheTargetAccepted) {
   EXPECT_EQ(stream, redis_stream);
 }
 
+TEST_F(MigrateTest, DeletedKeysSignalWatchersAndNotifyDel) {
+  std::unique_ptr<ServerProcess> redis;
+  if (RedisServerMissing().empty()) redis = StartRedis();
+  RespClient target = ConnectTo(*target_);
+  auto run = [&](const ServerProcess& server) {
+    EXPECT_EQ(target.Command({"FLUSHALL"}), "+OK\r\n");
+    RespClient client = ConnectTo(server);
+    RespClient watcher = ConnectTo(server);
+    RespClient subscriber = ConnectTo(server);
+    EXPECT_EQ(client.Command({"CONFIG", "SET", "notify-keyspace-events", "KEA"}), "+OK\r\n");
+    subscriber.Command({"PSUBSCRIBE", "__key*__:*"});
+    EXPECT_EQ(client.Command({"MSET", "a", "1", "b", "2"}), "+OK\r\n");
+    EXPECT_EQ(watcher.Command({"WATCH", "a"}), "+OK\r\n");
+    EXPECT_EQ(client.Command(Migrate(*target_, {"", "0", "5000", "KEYS", "a", "b"})), "+OK\r\n");
+    EXPECT_EQ(watcher.Command({"MULTI"}), "+OK\r\n");
+    EXPECT_EQ(watcher.Command({"PING"}), "+QUEUED\r\n");
+    std::vector<std::string> replies{watcher.Command({"EXEC"})};
+    EXPECT_EQ(client.Command({"SET", "end", "1"}), "+OK\r\n");
+    for (std::string event = subscriber.ReadReply(kTimeoutMs);
+         !event.empty() && event.find("$3\r\nend\r\n") == std::string::npos;
+         event = subscriber.ReadReply(kTimeoutMs)) {
+      replies.push_back(event);
+    }
+    return replies;
+  };
+  std::vector<std::string> replies = run(*source_);
+  ASSERT_FALSE(replies.empty());
+  EXPECT_EQ(replies[0], "*-1\r\n");
+  size_t dels = 0;
+  for (const std::string& event : replies) dels += event.find("$3\r\ndel\r\n") != std::string::npos;
+  EXPECT_EQ(dels, 2u);  // __keyspace@0__:a and __keyspace@0__:b carry "del"
+  if (redis != nullptr) EXPECT_EQ(replies, run(*redis));
+}
+
 TEST_F(MigrateTest, RunsInsideMultiExecAndScriptsAsRedisDoes) {
   std::unique_ptr<ServerProcess> redis;
   if (RedisServerMissing().empty()) redis = StartRedis();
