@@ -93,6 +93,10 @@ std::string StartCluster(ServerContext& server) {
   } catch (const std::runtime_error& e) {
     return e.what();
   }
+  // As Redis's cron notices a new announced address, the file is written again with it.
+  server.config.AddChangeHook([&cluster = server.cluster](const Option& option) {
+    if (option.spec().name.starts_with("cluster-announce-")) cluster.Save();
+  });
   return {};
 }
 

@@ -83,18 +83,22 @@ void CmdPunsubscribe(CommandContext& ctx) { Unsubscribe(ctx, Kind::kPattern, "pu
 // SUNSUBSCRIBE [shardchannel ...]
 void CmdSunsubscribe(CommandContext& ctx) { Unsubscribe(ctx, Kind::kShard, "sunsubscribe"); }
 
-// Both publishes reach a replica's subscribers too (Redis forces them to replicas, not to the AOF).
+// Both publishes reach a replica's subscribers too (Redis forces them to replicas, not to the AOF),
+// except on a cluster node, where Redis sends them over the cluster bus instead.
+void PropagatePublish(CommandContext& ctx) {
+  if (!ctx.server.cluster.enabled()) ctx.ForcePropagation(kPropagateReplicas);
+}
 
 // PUBLISH channel message
 void CmdPublish(CommandContext& ctx) {
   ctx.reply.Integer(ctx.server.pubsub.Publish(ctx.args[1], ctx.args[2], /*sharded=*/false));
-  ctx.ForcePropagation(kPropagateReplicas);
+  PropagatePublish(ctx);
 }
 
 // SPUBLISH shardchannel message
 void CmdSpublish(CommandContext& ctx) {
   ctx.reply.Integer(ctx.server.pubsub.Publish(ctx.args[1], ctx.args[2], /*sharded=*/true));
-  ctx.ForcePropagation(kPropagateReplicas);
+  PropagatePublish(ctx);
 }
 
 void ReplyChannels(CommandContext& ctx, bool sharded) {

@@ -136,6 +136,22 @@ TEST_F(ClusterTest, SlotsAndEpochSurviveARestart) {
             line(new_id, "0 connected") + "\nvars currentEpoch 0 lastVoteEpoch 0\n");
 }
 
+TEST_F(ClusterTest, AnnouncedAddressIsShownAndSaved) {
+  Start();
+  ASSERT_EQ(client_.Command({"CONFIG", "SET", "cluster-announce-ip", "10.0.0.1"}), "+OK\r\n");
+  ASSERT_EQ(client_.Command({"CONFIG", "SET", "cluster-announce-hostname", "node1"}), "+OK\r\n");
+  std::string address = "10.0.0.1:" + std::to_string(server_->port()) + "@" +
+                        std::to_string(server_->port() + 10000) + ",node1 ";
+  EXPECT_NE(client_.Command({"CLUSTER", "NODES"}).find(address), std::string::npos);
+  EXPECT_NE(ReadFile(dir_.path() + "/nodes.conf").find(address), std::string::npos);
+  ASSERT_EQ(client_.Command({"CLUSTER", "ADDSLOTS", "1"}), "+OK\r\n");
+  std::string id = MyId();
+  // CLUSTER SLOTS names the node by its address, with its hostname as extra metadata.
+  EXPECT_EQ(client_.Command({"CLUSTER", "SLOTS"}),
+            "*1\r\n*3\r\n:1\r\n:1\r\n*4\r\n$8\r\n10.0.0.1\r\n:" + std::to_string(server_->port()) +
+                "\r\n" + Bulk(id) + "*2\r\n$8\r\nhostname\r\n$5\r\nnode1\r\n");
+}
+
 TEST_F(ClusterTest, ACorruptedNodesConfStopsStartUp) {
   { std::ofstream(dir_.path() + "/nodes.conf") << "garbage\n"; }
   // `timeout` bounds a server that would wrongly start.
