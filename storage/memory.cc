@@ -12,6 +12,7 @@
 #include <fstream>
 #include <mutex>
 #include <new>
+#include <utility>
 #include <vector>
 
 #include "storage/entry.h"
@@ -70,6 +71,35 @@ Registry& TheRegistry() {
   return *registry;
 }
 
+// Blocks handed on by ReturnThreadBlocks. `count` is written under the mutex and read without it
+// first, so that an Allocate with an empty list of its own pays one load when nothing waits here.
+struct Returned {
+  std::mutex mutex;
+  FreeBlock* free[kClasses] = {};
+  std::atomic<size_t> count[kClasses] = {};
+  std::atomic<int64_t> idle_bytes{0};
+};
+
+Returned& TheReturned() {
+  static Returned* returned = new Returned();
+  return *returned;
+}
+
+// Moves the returned blocks of a class, if any, to `pool`'s empty list; false when there were none.
+bool TakeReturned(Pool& pool, size_t size_class) {
+  Returned& returned = TheReturned();
+  if (returned.count[size_class].load(std::memory_order_relaxed) == 0) return false;
+  std::lock_guard lock(returned.mutex);
+  size_t count = returned.count[size_class].load(std::memory_order_relaxed);
+  if (count == 0) return false;
+  pool.free[size_class] = std::exchange(returned.free[size_class], nullptr);
+  returned.count[size_class].store(0, std::memory_order_relaxed);
+  auto bytes = static_cast<int64_t>(count * ClassBytes(size_class));
+  returned.idle_bytes.fetch_sub(bytes, std::memory_order_relaxed);
+  pool.AddIdle(bytes);
+  return true;
+}
+
 // A pointer, not a thread_local Pool: it stays valid during static destruction at exit, when
 // the main thread may still free entries.
 thread_local Pool* this_thread_pool = nullptr;
@@ -112,7 +142,8 @@ void* Allocate(size_t size) {
   size_t size_class = ClassOf(size);
   size_t bytes = ClassBytes(size_class);
   pool.AddIdle(-static_cast<int64_t>(bytes));
-  if (FreeBlock* block = pool.free[size_class]) {
+  if (pool.free[size_class] != nullptr || TakeReturned(pool, size_class)) {
+    FreeBlock* block = pool.free[size_class];
     pool.free[size_class] = block->next;
     return block;
   }
@@ -160,7 +191,30 @@ size_t IdleBytes() {
   std::lock_guard lock(registry.mutex);
   int64_t idle = 0;
   for (const Pool* pool : registry.pools) idle += pool->idle_bytes.load(std::memory_order_relaxed);
+  idle += TheReturned().idle_bytes.load(std::memory_order_relaxed);
   return static_cast<size_t>(std::max<int64_t>(idle, 0));
+}
+
+void ReturnThreadBlocks() {
+  if (this_thread_pool == nullptr) return;
+  Pool& pool = *this_thread_pool;
+  Returned& returned = TheReturned();
+  for (size_t size_class = 0; size_class < kClasses; ++size_class) {
+    FreeBlock* head = std::exchange(pool.free[size_class], nullptr);
+    if (head == nullptr) continue;
+    size_t count = 1;
+    FreeBlock* tail = head;
+    for (; tail->next != nullptr; tail = tail->next) ++count;
+    auto bytes = static_cast<int64_t>(count * ClassBytes(size_class));
+    pool.AddIdle(-bytes);
+    std::lock_guard lock(returned.mutex);
+    tail->next = returned.free[size_class];
+    returned.free[size_class] = head;
+    returned.count[size_class].store(
+        returned.count[size_class].load(std::memory_order_relaxed) + count,
+        std::memory_order_relaxed);
+    returned.idle_bytes.fetch_add(bytes, std::memory_order_relaxed);
+  }
 }
 
 uint64_t AllocatedBytes() {

@@ -7,8 +7,10 @@
 // thread. glibc's malloc rounds a chunk to 16 bytes and adds an 8-byte header, so
 // the typical 72-byte entry (16-byte key, 32-byte value) cost 80 bytes; here it costs 72, which
 // is what DESIGN §9's memory goal needs. A block freed on another thread than the one that made
-// it joins the freeing thread's lists (memory is memory); slabs are never given back, as with any
-// slab allocator, and INFO's used_memory leaves their idle bytes out. Entries above
+// it joins the freeing thread's lists (memory is memory); a thread that frees entries but makes
+// none (the lazy-free thread) hands its lists on to the threads that allocate
+// (ReturnThreadBlocks). Slabs are never given back, as with any slab allocator, and INFO's
+// used_memory leaves their idle bytes out. Entries above
 // kMaxPooledBytes (long values) and sanitizer builds (so ASan still sees every entry) use malloc.
 #pragma once
 
@@ -33,6 +35,9 @@ void* Resize(void* block, size_t old_size, size_t new_size);
 size_t BlockBytes(const void* block, size_t size);
 // Slab bytes not held by any entry, summed over every thread.
 size_t IdleBytes();
+// Hands the blocks this thread freed to the other threads: Allocate takes them when its own list
+// of their size is empty. For a thread that frees entries but never makes any.
+void ReturnThreadBlocks();
 
 // Bytes the process's allocator has handed out, whoever holds them.
 uint64_t AllocatedBytes();

@@ -1,13 +1,14 @@
 // Entry memory: size classes 8 bytes apart, reuse of freed blocks, resizes that keep the bytes,
-// blocks freed by another thread, and the idle-byte count INFO's used_memory relies on. Then the
-// shard byte counter: every change to the keyspace moves it, and removing what was added brings it
-// back to where it was.
+// blocks freed by another thread (and handed on by one that only frees), and the idle-byte count
+// INFO's used_memory relies on. Then the shard byte counter: every change to the keyspace moves
+// it, and removing what was added brings it back to where it was.
 #include "storage/memory.h"
 
 #include <gtest/gtest.h>
 
 #include <cstring>
 #include <memory>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
@@ -95,6 +96,28 @@ TEST(EntryMemoryTest, IdleBytesFollowAllocationsOnEveryThread) {
   EXPECT_EQ(IdleBytes(), before);
   for (void* b : blocks) Free(b, 72);
   EXPECT_EQ(IdleBytes(), before + 1000 * 72);
+}
+
+TEST(EntryMemoryTest, AThreadThatOnlyFreesHandsItsBlocksToThoseThatAllocate) {
+  if (!kPooling) GTEST_SKIP() << "sanitizer build: nothing is pooled";
+  constexpr size_t kSize = 240;  // no other test hands on blocks of this class
+  constexpr size_t kBlocks = 100;
+  std::vector<void*> blocks;
+  for (size_t i = 0; i < kBlocks; ++i) blocks.push_back(Allocate(kSize));
+  size_t idle = IdleBytes();
+  std::thread([&] {
+    for (void* block : blocks) Free(block, kSize);
+    ReturnThreadBlocks();
+  }).join();
+  EXPECT_EQ(IdleBytes(), idle + kBlocks * kSize);
+  // A new thread's lists are empty: its blocks of that class are the ones handed on.
+  std::set<void*> reused;
+  std::thread([&] {
+    for (size_t i = 0; i < kBlocks; ++i) reused.insert(Allocate(kSize));
+  }).join();
+  EXPECT_EQ(reused, std::set<void*>(blocks.begin(), blocks.end()));
+  EXPECT_EQ(IdleBytes(), idle);
+  for (void* block : reused) Free(block, kSize);
 }
 
 }  // namespace
