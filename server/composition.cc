@@ -4,6 +4,8 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <utility>
 
 #include "server/commands/families.h"
 #include "server/dispatch/server_context.h"
@@ -30,6 +32,27 @@ void ResetClock(Config& config, storage::Clock& clock) {
   std::string start = config.Get("clock-start").text();  // canonical: Unix ms or empty
   if (!start.empty()) clock.Set(std::stoll(start) * 1000);
   if (config.Get("clock").text() == "frozen") clock.Freeze();
+}
+
+// Redis's lazyfree options and the deletions each makes lazy.
+constexpr std::pair<std::string_view, storage::Freeing> kLazyFreeOptions[] = {
+    {"lazyfree-lazy-eviction", storage::Freeing::kEviction},
+    {"lazyfree-lazy-expire", storage::Freeing::kExpire},
+    {"lazyfree-lazy-server-del", storage::Freeing::kServerDel},
+    {"lazyfree-lazy-user-del", storage::Freeing::kUserDel},
+    {"lazyfree-lazy-user-flush", storage::Freeing::kUserFlush},
+    {"replica-lazy-flush", storage::Freeing::kReplicaFlush},
+};
+
+// The store frees as the lazyfree options say, from start-up and after each change.
+void FollowLazyFreeOptions(ServerContext& server) {
+  auto follow = [&store = server.store](const Option& option) {
+    for (const auto& [name, freeing] : kLazyFreeOptions) {
+      if (option.spec().name == name) store.SetLazyFree(freeing, option.enabled());
+    }
+  };
+  for (const auto& [name, freeing] : kLazyFreeOptions) follow(server.config.Get(name));
+  server.config.AddChangeHook(follow);
 }
 
 // What RESPD RESET puts back, in order. Each hook runs with every shard locked.
@@ -187,6 +210,7 @@ void Compose(ServerContext& server) {
   server.config.AddChangeHook(
       [follow_appendonly](const Option& option) { follow_appendonly(option); });
   server.memory_limit.Refresh();
+  FollowLazyFreeOptions(server);
   server.config.CaptureStartupValues();
   if (std::optional<uint64_t> seed = StartupSeed(server.config)) server.SeedRandom(seed);
   RegisterResetHooks(server);

@@ -174,7 +174,7 @@ Entry* Database::SetString(const Slot& slot, std::string_view key, std::string_v
   e->set_lru(old != nullptr && store_->lfu_clock() ? old->lru() : NewKeyClock());
   if (old != nullptr) {
     shard.table.Replace(old, e, slot.hash);
-    FreeEntry(shard, old);
+    FreeEntry(shard, old, Freeing::kServerDel);
   } else {
     shard.table.Insert(e, slot.hash);
   }
@@ -211,7 +211,7 @@ void Database::Put(Entry* entry) {
   Entry* old = Lookup(entry->key(), hash);
   if (old != nullptr) {
     shard.table.Replace(old, entry, hash);
-    FreeEntry(shard, old);
+    FreeEntry(shard, old, Freeing::kServerDel);
   } else {
     shard.table.Insert(entry, hash);
   }
@@ -224,10 +224,10 @@ void Database::Put(Entry* entry) {
   }
 }
 
-bool Database::Delete(std::string_view key) {
+bool Database::Delete(std::string_view key, Freeing freeing) {
   Entry* e = Detach(key);
   if (e == nullptr) return false;
-  Entry::Free(e);
+  Dispose(e, freeing);
   return true;
 }
 
@@ -329,14 +329,23 @@ void Database::ExpireEntry(Shard& shard, Entry* entry, uint64_t hash) {
   MarkModified(entry->key());
   Notify(entry->key(), kExpiredEvent);
   shard.table.Remove(entry->key(), hash);
-  FreeEntry(shard, entry);
+  FreeEntry(shard, entry, Freeing::kExpire);
   store_->Count(store_->stats().expired_keys);
 }
 
-void Database::FreeEntry(Shard& shard, Entry* entry) {
+void Database::FreeEntry(Shard& shard, Entry* entry, Freeing freeing) {
   if (entry->has_expire()) --shard.volatile_keys;
   shard.Charge(-static_cast<int64_t>(memory::ChargedBytes(entry)));
-  Entry::Free(entry);
+  Dispose(entry, freeing);
+}
+
+void Database::Dispose(Entry* entry, Freeing freeing) {
+  // Strings are one allocation: never worth handing over.
+  if (entry->type() != ValueType::kString && store_->FreesLazily(freeing)) {
+    store_->lazy_freer().Free(Entry::FreeKeepingObject(entry));
+  } else {
+    Entry::Free(entry);
+  }
 }
 
 void Database::ChargeLinked(Shard& shard, Entry* entry) {
@@ -358,15 +367,25 @@ size_t Database::VolatileCount() const {
   return n;
 }
 
-void Database::Clear() {
+void Database::Clear(Freeing freeing) {
   bool had_keys = false;
+  // Redis's emptyDbAsync hands over the tables whatever their size and counts each key.
+  bool lazily = store_->FreesLazily(freeing);
+  std::vector<std::unique_ptr<KeyTable>> tables;
+  size_t keys = 0;
   for (Shard& s : shards_) {
     had_keys |= s.table.size() > 0;
-    s.table.Clear();
+    if (lazily && s.table.size() > 0) {
+      keys += s.table.size();
+      tables.push_back(s.table.Extract());
+    } else {
+      s.table.Clear();
+    }
     s.volatile_keys = 0;
     s.expire_cursor = 0;
     s.Charge(-s.used_bytes.load(std::memory_order_relaxed));
   }
+  if (!tables.empty()) store_->lazy_freer().FreeTables(std::move(tables), keys);
   if (had_keys) {
     for (KeyspaceObserver* observer : store_->change_observers()) observer->OnDbModified(index_);
   }
@@ -552,7 +571,7 @@ std::optional<size_t> Database::Evict(std::string_view key, bool volatile_only) 
   MarkModified(e->key());
   Notify(e->key(), kEvictedEvent);
   shard.table.Remove(e->key(), hash);
-  FreeEntry(shard, e);
+  FreeEntry(shard, e, Freeing::kEviction);
   store_->Count(store_->stats().evicted_keys);
   return bytes;
 }
@@ -597,8 +616,17 @@ void Store::SwapDatabases(int a, int b) {
   databases_[a]->SwapContents(*databases_[b]);
 }
 
-void Store::FlushAll() {
-  for (auto& db : databases_) db->Clear();
+void Store::FlushAll(Freeing freeing) {
+  for (auto& db : databases_) db->Clear(freeing);
+}
+
+void Store::SetLazyFree(Freeing option, bool lazily) {
+  uint32_t bit = 1u << static_cast<unsigned>(option);
+  if (lazily) {
+    lazy_free_.fetch_or(bit, std::memory_order_relaxed);
+  } else {
+    lazy_free_.fetch_and(~bit, std::memory_order_relaxed);
+  }
 }
 
 size_t Store::UsedBytes() const {

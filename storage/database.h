@@ -21,6 +21,7 @@
 #include "storage/hash.h"
 #include "storage/key_table.h"
 #include "storage/keyspace_event.h"
+#include "storage/lazy_free.h"
 #include "storage/op_status.h"
 
 namespace respd::storage {
@@ -31,6 +32,21 @@ inline size_t ShardOfHash(uint64_t hash) { return hash >> (64 - kShardBits); }
 inline size_t ShardOf(std::string_view key) { return ShardOfHash(HashBytes(key)); }
 
 class Database;
+
+// How a deletion frees what it deletes: at once, lazily (a big value by the lazy-free thread,
+// storage/lazy_free.h; a database whole), or as the option of that name says (Redis's
+// lazyfree-lazy-server-del, -user-del, -user-flush, -expire, -eviction and replica-lazy-flush;
+// Store::SetLazyFree).
+enum class Freeing : uint8_t {
+  kSync,
+  kLazy,         // UNLINK, FLUSHALL/FLUSHDB ASYNC
+  kServerDel,    // a key a command deletes or replaces as a side effect (Redis's dbDelete)
+  kUserDel,      // DEL
+  kUserFlush,    // FLUSHALL/FLUSHDB without ASYNC or SYNC
+  kExpire,       // an expired key, or one given a time already past
+  kEviction,     // a key evicted for maxmemory
+  kReplicaFlush  // a replica's dataset replaced by its master's
+};
 
 // Cross-client effects of keyspace changes, implemented by the server (WATCH, blocked clients).
 // Called with the key's shard lock held; implementations must only record and post, never block.
@@ -128,7 +144,7 @@ class Database {
   // dbDelete then dbAdd, delete the old key first.
   void Put(Entry* entry);
   // Deletes a live key; false if there was none (an expired key is expired, not deleted).
-  bool Delete(std::string_view key);
+  bool Delete(std::string_view key, Freeing freeing = Freeing::kServerDel);
   // Unlinks a live key without freeing it (RENAME, MOVE); nullptr if there was none.
   Entry* Detach(std::string_view key);
   // Sets or clears (Entry::kNoExpire) the expire time; may move the entry, so use the result.
@@ -153,7 +169,8 @@ class Database {
 
   size_t Size() const;
   size_t VolatileCount() const;
-  void Clear();
+  // Deletes every key; lazily, the key tables go to the lazy-free thread whole, at once.
+  void Clear(Freeing freeing = Freeing::kSync);
 
   // One step of SCAN over the whole database: calls fn(entry) for live keys and returns the next
   // cursor (0 at the end). The low kShardBits of the cursor pick the shard, the rest walk its
@@ -261,9 +278,12 @@ class Database {
   void MarkModified(std::string_view key);
   // Tells the observers that a key was added that blocked clients may pop from.
   void SignalIfServable(const Entry* added);
-  void Unlink(Shard& shard, Entry* entry, uint64_t hash);
   void ExpireEntry(Shard& shard, Entry* entry, uint64_t hash);
-  void FreeEntry(Shard& shard, Entry* entry);
+  // Uncharges and frees an entry already unlinked from the shard's table.
+  void FreeEntry(Shard& shard, Entry* entry, Freeing freeing);
+  // Frees an unlinked, uncharged entry: its value by the lazy-free thread when `freeing` says
+  // lazily and it is big (LazyFreer::Free).
+  void Dispose(Entry* entry, Freeing freeing);
   // Charges a key just linked into `shard`, measuring its object first.
   static void ChargeLinked(Shard& shard, Entry* entry);
 
@@ -327,7 +347,15 @@ class Store {
   bool expiry_held() const { return expiry_held_.load(std::memory_order_relaxed); }
 
   void SwapDatabases(int a, int b);
-  void FlushAll();
+  void FlushAll(Freeing freeing = Freeing::kSync);
+
+  // Whether `freeing` frees lazily now: always for kLazy, never for kSync, and for the others as
+  // their option was last set. Options are set when they change (any thread).
+  bool FreesLazily(Freeing freeing) const {
+    return (lazy_free_.load(std::memory_order_relaxed) >> static_cast<unsigned>(freeing)) & 1;
+  }
+  void SetLazyFree(Freeing option, bool lazily);
+  LazyFreer& lazy_freer() { return lazy_freer_; }
   // The byte counters of every database: what the keys cost.
   size_t UsedBytes() const;
   // What the keys and the tables holding them cost, in sixteen loads: what maxmemory's estimate
@@ -361,6 +389,10 @@ class Store {
   std::atomic<int64_t> lfu_log_factor_{10};
   std::atomic<int64_t> lfu_decay_minutes_{1};
   std::atomic<bool> expiry_held_{false};
+  // Bit i: Freeing(i) frees lazily.
+  std::atomic<uint32_t> lazy_free_{1u << static_cast<unsigned>(Freeing::kLazy)};
+  // Frees what it was handed before the store is gone.
+  LazyFreer lazy_freer_;
 };
 
 // Holds the locks of a set of shards, taken in ascending order so two commands never deadlock.

@@ -99,6 +99,12 @@ void Entry::Free(Entry* entry) {
   Release(entry);
 }
 
+std::unique_ptr<Object> Entry::FreeKeepingObject(Entry* entry) {
+  std::unique_ptr<Object> object(entry->object());
+  Release(entry);
+  return object;
+}
+
 void Entry::Release(Entry* entry) {
   size_t size = entry->AllocationSize();
   entry->~Entry();

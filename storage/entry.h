@@ -37,6 +37,9 @@ class Entry {
   // common prefix are kept; new bytes are zeroed. Marks the encoding raw.
   static Entry* ResizeString(Entry* entry, size_t new_len);
   static void Free(Entry* entry);
+  // Frees an object entry's own block and hands back its object, for freeing elsewhere (lazy
+  // freeing, storage/lazy_free.h).
+  static std::unique_ptr<Object> FreeKeepingObject(Entry* entry);
   // A deep copy under another key (COPY, RENAME keep values but change keys).
   static Entry* CloneAs(const Entry* entry, std::string_view new_key, int64_t expire_at_ms);
   // A new entry under `new_key` that takes the value of `entry`, which is freed (RENAME, MOVE).

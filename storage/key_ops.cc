@@ -22,10 +22,10 @@ void LinkAsNew(Database& db, Entry* entry) {
 
 }  // namespace
 
-int64_t Del(Database& db, std::span<const std::string_view> keys) {
+int64_t Del(Database& db, std::span<const std::string_view> keys, Freeing freeing) {
   int64_t deleted = 0;
   for (std::string_view key : keys) {
-    if (!db.Delete(key)) continue;
+    if (!db.Delete(key, freeing)) continue;
     db.Notify(key, kDelEvent);
     ++deleted;
   }
@@ -57,7 +57,7 @@ void ExpireEntryAt(Database& db, Entry* entry, int64_t at_ms) {
   if (at_ms <= CommandTimeMs()) {
     // Copied first: deleting frees the entry that holds the key's bytes.
     std::string key(entry->key());
-    db.Delete(key);
+    db.Delete(key, Freeing::kExpire);
     db.Notify(key, kDelEvent);
   } else {
     entry = db.SetExpire(entry, at_ms);

@@ -13,9 +13,9 @@
 
 namespace respd::storage {
 
-// DEL and UNLINK: deletes the live keys among `keys` ("del" each; a key named twice counts once).
-// Returns how many were deleted.
-int64_t Del(Database& db, std::span<const std::string_view> keys);
+// DEL (Freeing::kUserDel) and UNLINK (Freeing::kLazy): deletes the live keys among `keys` ("del"
+// each; a key named twice counts once). Returns how many were deleted.
+int64_t Del(Database& db, std::span<const std::string_view> keys, Freeing freeing);
 
 // TOUCH: looks `keys` up as reads (refreshing their LRU clock, counting hits and misses). Returns
 // how many exist, a key named twice counting twice.
@@ -32,8 +32,9 @@ enum ExpireCondition : unsigned {
 };
 
 // EXPIRE PEXPIRE EXPIREAT PEXPIREAT: gives `key` the absolute expire time `at_ms` if `conditions`
-// hold. A time not after the command's time deletes the key ("del"), as Redis's
-// checkAlreadyExpired does; otherwise "expire". False: no such key, or a condition failed.
+// hold. A time not after the command's time deletes the key ("del", freed as lazyfree-lazy-expire
+// says), as Redis's checkAlreadyExpired does; otherwise "expire". False: no such key, or a
+// condition failed.
 bool Expire(Database& db, std::string_view key, int64_t at_ms, unsigned conditions);
 
 // The write half of Expire on an entry already looked up (GETEX): sets the time or deletes the

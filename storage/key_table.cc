@@ -2,6 +2,7 @@
 #include "storage/key_table.h"
 
 #include <bit>
+#include <utility>
 
 #include "storage/hash.h"
 
@@ -74,6 +75,14 @@ void KeyTable::Clear() {
   SwapBuckets({});
   size_ = 0;
   chain_bound_ = 0;
+}
+
+std::unique_ptr<KeyTable> KeyTable::Extract() {
+  auto extracted = std::make_unique<KeyTable>();
+  extracted->buckets_ = SwapBuckets({});
+  extracted->size_ = std::exchange(size_, 0);
+  extracted->chain_bound_ = std::exchange(chain_bound_, 0);
+  return extracted;
 }
 
 void KeyTable::Resize(size_t new_buckets) {

@@ -19,6 +19,7 @@
 #include <bit>
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <random>
 #include <string_view>
 #include <utility>
@@ -44,6 +45,9 @@ class KeyTable {
   void Replace(Entry* old, Entry* replacement, uint64_t hash);
   // Frees every entry and returns the table to empty.
   void Clear();
+  // Moves every entry to a new table with no footprint counter, for freeing elsewhere (FLUSHALL
+  // ASYNC); this one is left empty, its footprint no longer charged with the bucket array.
+  std::unique_ptr<KeyTable> Extract();
   // A counter the table adds its bucket array's bytes to as it grows and shrinks (written
   // wherever the table is, so under the same lock).
   void set_footprint(std::atomic<int64_t>* footprint) { footprint_ = footprint; }

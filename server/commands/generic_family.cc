@@ -56,8 +56,15 @@ std::string MaxmemoryPolicy(CommandContext& ctx) {
 // Keys count accesses (an LFU maxmemory-policy) rather than keep an idle time.
 bool LfuPolicy(CommandContext& ctx) { return ctx.server.store.lfu_clock(); }
 
-// DEL key [key ...] and UNLINK key [key ...]
-void CmdDel(CommandContext& ctx) { ctx.reply.Integer(storage::Del(ctx.db(), ctx.args.subspan(1))); }
+// DEL key [key ...]: big values freed as lazyfree-lazy-user-del says.
+void CmdDel(CommandContext& ctx) {
+  ctx.reply.Integer(storage::Del(ctx.db(), ctx.args.subspan(1), storage::Freeing::kUserDel));
+}
+
+// UNLINK key [key ...]: big values freed by the lazy-free thread.
+void CmdUnlink(CommandContext& ctx) {
+  ctx.reply.Integer(storage::Del(ctx.db(), ctx.args.subspan(1), storage::Freeing::kLazy));
+}
 
 // EXISTS key [key ...]: a key named twice counts twice.
 void CmdExists(CommandContext& ctx) {
@@ -304,16 +311,24 @@ void CmdCopy(CommandContext& ctx) {
 // DBSIZE: keys that expired but were not reclaimed yet still count, as in Redis.
 void CmdDbsize(CommandContext& ctx) { ctx.reply.Integer(static_cast<int64_t>(ctx.db().Size())); }
 
-// The optional ASYNC | SYNC of FLUSHDB and FLUSHALL (both free at once here); false on a bad one.
-bool FlushArgsOk(CommandContext& ctx) {
+// The optional ASYNC | SYNC of FLUSHDB and FLUSHALL (neither: as lazyfree-lazy-user-flush says);
+// nullopt, the error replied, on a bad one.
+std::optional<storage::Freeing> FlushFreeing(CommandContext& ctx) {
   ArgParser parser(ctx.args);
-  if (!parser.Accept("async")) parser.Accept("sync");
-  return parser.Finalize(ctx);
+  storage::Freeing freeing = storage::Freeing::kUserFlush;
+  if (parser.Accept("async")) {
+    freeing = storage::Freeing::kLazy;
+  } else if (parser.Accept("sync")) {
+    freeing = storage::Freeing::kSync;
+  }
+  if (!parser.Finalize(ctx)) return std::nullopt;
+  return freeing;
 }
 
 // FLUSHDB [ASYNC | SYNC]
 void CmdFlushdb(CommandContext& ctx) {
-  if (!FlushArgsOk(ctx)) return;
+  std::optional<storage::Freeing> freeing = FlushFreeing(ctx);
+  if (!freeing) return;
   // Propagated even when the database was already empty, as Redis forces it.
   ctx.ForcePropagation(kPropagateBoth);
   ctx.AddDirty(ctx.db().Size());
@@ -324,7 +339,8 @@ void CmdFlushdb(CommandContext& ctx) {
 
 // FLUSHALL [ASYNC | SYNC]
 void CmdFlushall(CommandContext& ctx) {
-  if (!FlushArgsOk(ctx)) return;
+  std::optional<storage::Freeing> freeing = FlushFreeing(ctx);
+  if (!freeing) return;
   // Propagated even when every database was already empty, as Redis forces it.
   ctx.ForcePropagation(kPropagateBoth);
   storage::Store& store = ctx.server.store;
@@ -499,7 +515,7 @@ constexpr CommandSpec kRows[] = {
      .first_key = 1,
      .last_key = -1,
      .key_step = 1,
-     .handler = CmdDel},
+     .handler = CmdUnlink},
     {.name = "exists",
      .arity = -2,
      .flags = kReadonly | kFast,

@@ -168,8 +168,9 @@ void InfoMemory(ServerContext& server, InfoWriter& out) {
   out.Field("mem_aof_buffer", 0);
   out.Field("mem_allocator", "libc");
   out.Field("active_defrag_running", 0);
-  out.Field("lazyfree_pending_objects", 0);
-  out.Field("lazyfreed_objects", 0);
+  const storage::LazyFreer& lazy_freer = server.store.lazy_freer();
+  out.Field("lazyfree_pending_objects", lazy_freer.pending());
+  out.Field("lazyfreed_objects", lazy_freer.freed());
 }
 
 void InfoPersistence(ServerContext& server, InfoWriter& out) {

@@ -419,7 +419,7 @@ void ReplicaLink::Session(const std::string& host, int port, uint64_t generation
     {
       auto locks = storage::ShardLocks::All(server_.store);
       if (!Current(generation)) return false;
-      server_.store.FlushAll();
+      server_.store.FlushAll(storage::Freeing::kReplicaFlush);
       std::string error;
       if (!server_.persistence.LoadRdbBytes(server_, *payload, /*engine_held=*/false, &error)) {
         spdlog::warn("Failed trying to load the MASTER synchronization DB from socket: {}", error);

@@ -47,7 +47,7 @@ TEST_F(KeyOpsTest, DelReportsEachDeletedKeyOnce) {
   Given("b", "2");
   uint64_t dirty = store_.dirty();
   std::string_view keys[] = {"a", "missing", "b", "a"};
-  EXPECT_EQ(Del(db(), keys), 2);
+  EXPECT_EQ(Del(db(), keys, Freeing::kUserDel), 2);
   EXPECT_EQ(observer_.events, (Events{"0:del:a", "0:del:b"}));
   EXPECT_EQ(store_.dirty() - dirty, 2u);
   EXPECT_EQ(db().Size(), 0u);
