@@ -51,7 +51,7 @@ std::string EncodeFile(Store& store, const std::vector<std::string>& libraries,
     w.Byte(kOpFunction2);
     w.String(code);
   }
-  for (int i = 0; i < store.num_databases(); ++i) {
+  for (int i = 0; options.keys && i < store.num_databases(); ++i) {
     // RESIZEDB, which precedes the keys, counts them: they are written apart first.
     Writer keys(options.compress);
     uint64_t key_count = 0, volatile_count = 0;

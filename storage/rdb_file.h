@@ -34,6 +34,9 @@ struct FileOptions {
   KeyClock key_clock = KeyClock::kNone;
   int64_t now_ms = 0;
   int64_t lfu_decay_minutes = 1;
+  // false: no database is written, only the header, aux fields and libraries (a replica's
+  // REPLCONF rdb-filter-only).
+  bool keys = true;
 };
 
 // The file's bytes: every stored key of every database (expired ones too, as Redis's save does;

@@ -6,7 +6,9 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
+#include "protocol/resp_parser.h"
 #include "server/commands/args.h"
 #include "server/commands/families.h"
 #include "server/dispatch/server_context.h"
@@ -36,10 +38,19 @@ void CmdSync(CommandContext& ctx) {
     parser.NextInt64();
     if (!parser.Check(ctx)) return;
   }
+  // Redis sends a filtered payload only as a stream ended by a mark, which needs the capability.
+  bool filtered = ctx.client.replica_excludes_keys || ctx.client.replica_excludes_functions;
+  if (filtered && !ctx.client.replica_capa_eof) {
+    ctx.reply.Error("ERR Filtered replica requires EOF capability");
+    return;
+  }
   std::string ip = ReplicaIp(ctx.client);
   spdlog::info("Replica {}:{} asks for synchronization", ip, ctx.client.replica_listening_port);
   // Every shard is locked (the row's kLockAll): the payload is the dataset the stream goes on from.
-  std::string payload = ctx.server.persistence.Encode(ctx.server, /*engine_held=*/false);
+  std::string payload =
+      ctx.server.persistence.Encode(ctx.server, /*engine_held=*/false,
+                                    {.keys = !ctx.client.replica_excludes_keys,
+                                     .libraries = !ctx.client.replica_excludes_functions});
   bool rdb_only = ctx.client.replica_rdb_only;
   // A replica that wants only the payload is never fed the stream.
   uint64_t offset = rdb_only ? ctx.server.replicas.offset()
@@ -84,8 +95,9 @@ void CmdReplconf(CommandContext& ctx) {
       }
       ctx.client.replica_announced_ip = std::string(value);
     } else if (IsKeyword(option, "capa")) {
-      // eof and psync2 change nothing here: every payload goes with its length, and every PSYNC
-      // gets a full resynchronisation.
+      // Only eof matters here, for a filtered payload (respd sends every payload with its length);
+      // psync2 changes nothing, since every PSYNC gets a full resynchronisation.
+      if (IsKeyword(value, "eof")) ctx.client.replica_capa_eof = true;
     } else if (IsKeyword(option, "ack")) {
       // No reply: a replica's acknowledgement, ignored from anyone else.
       if (!ctx.client.replica) return;
@@ -99,6 +111,22 @@ void CmdReplconf(CommandContext& ctx) {
       int64_t rdb_only = parser.NextInt64InRange(0, 1);
       if (!parser.Check(ctx)) return;
       ctx.client.replica_rdb_only = rdb_only == 1;
+    } else if (IsKeyword(option, "rdb-filter-only")) {
+      std::vector<std::string> filters;
+      if (!protocol::SplitInlineArgs(value, &filters)) {
+        ctx.reply.Error("ERR Missing rdb-filter-only values");
+        return;
+      }
+      // Everything is left out but what the filters name; "functions" is the only one Redis has.
+      ctx.client.replica_excludes_keys = true;
+      ctx.client.replica_excludes_functions = true;
+      for (const std::string& filter : filters) {
+        if (!IsKeyword(filter, "functions")) {
+          ctx.reply.Error("ERR Unsupported rdb-filter-only option: " + filter);
+          return;
+        }
+        ctx.client.replica_excludes_functions = false;
+      }
     } else if (IsKeyword(option, "getack")) {
       // Only a replica answers it (to its master); respd never is one.
       return;

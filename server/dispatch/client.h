@@ -110,6 +110,11 @@ class ClientState {
   // REPLCONF rdb-only 1: SYNC sends the payload and then closes, without the command stream
   // (`redis-cli --rdb`).
   bool replica_rdb_only = false;
+  // REPLCONF rdb-filter-only: what SYNC's payload leaves out (`redis-cli --functions-rdb` asks for
+  // the function libraries only), and REPLCONF capa eof, which Redis requires of such a replica.
+  bool replica_excludes_keys = false;
+  bool replica_excludes_functions = false;
+  bool replica_capa_eof = false;
   // CLIENT NO-EVICT (CLIENT LIST's e flag).
   RelaxedAtomic<bool> no_evict = false;
   // CLIENT REPLY: OFF drops every reply; SKIP drops the next command's (reply_skip_next becomes

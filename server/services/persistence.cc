@@ -131,8 +131,8 @@ std::string Persistence::FilePath(Config& config) const {
   return config.Get("dir").text() + "/" + config.Get("dbfilename").text();
 }
 
-std::string Persistence::Encode(ServerContext& server, bool engine_held) {
-  return EncodeRdb(server, engine_held, /*aof_base=*/false);
+std::string Persistence::Encode(ServerContext& server, bool engine_held, RdbParts parts) {
+  return EncodeRdb(server, engine_held, /*aof_base=*/false, parts);
 }
 
 std::string Persistence::EncodeAofBase(ServerContext& server, bool engine_held) {
@@ -142,9 +142,10 @@ std::string Persistence::EncodeAofBase(ServerContext& server, bool engine_held) 
   return EncodeRdb(server, engine_held, /*aof_base=*/true);
 }
 
-std::string Persistence::EncodeRdb(ServerContext& server, bool engine_held, bool aof_base) {
+std::string Persistence::EncodeRdb(ServerContext& server, bool engine_held, bool aof_base,
+                                   RdbParts parts) {
   std::vector<std::string> libraries;
-  {
+  if (parts.libraries) {
     auto engine_lock = LockEngine(server, engine_held);
     for (const auto& [name, library] : server.scripting.libraries()) {
       libraries.push_back(library.code);
@@ -164,7 +165,8 @@ std::string Persistence::EncodeRdb(ServerContext& server, bool engine_held, bool
       .checksum = server.config.Get("rdbchecksum").text() == "yes",
       .key_clock = key_clock,
       .now_ms = server.clock.NowMs(),
-      .lfu_decay_minutes = server.store.access_clock_policy().decay_minutes};
+      .lfu_decay_minutes = server.store.access_clock_policy().decay_minutes,
+      .keys = parts.keys};
   return storage::rdb::EncodeFile(server.store, libraries, info, options);
 }
 

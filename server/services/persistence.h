@@ -39,6 +39,12 @@ storage::rdb::LoadLimits RdbLoadLimits(Config& config);
 bool WriteWholeFile(const std::string& bytes, const std::string& temp, const std::string& path,
                     const std::string& dir, const std::atomic<bool>* cancel);
 
+// What an RDB payload holds: a replica may ask for less (REPLCONF rdb-filter-only).
+struct RdbParts {
+  bool keys = true;
+  bool libraries = true;
+};
+
 class Persistence {
  public:
   Persistence();
@@ -109,14 +115,15 @@ class Persistence {
   int64_t last_save_s() const;
   // The dataset and function libraries as RDB file bytes (a save, a replica's full sync). Call
   // with every shard locked.
-  std::string Encode(ServerContext& server, bool engine_held);
+  std::string Encode(ServerContext& server, bool engine_held, RdbParts parts = {});
 
  private:
   struct Writer;
 
   std::string FilePath(Config& config) const;
   // Encode's file, marked as an AOF base file when `aof_base`.
-  std::string EncodeRdb(ServerContext& server, bool engine_held, bool aof_base);
+  std::string EncodeRdb(ServerContext& server, bool engine_held, bool aof_base,
+                        RdbParts parts = {});
   // Reads and decodes the RDB file at `path`; nullopt and `error` set if it cannot.
   std::optional<storage::rdb::FileContents> ReadFile(ServerContext& server,
                                                      const std::string& path, std::string* error);

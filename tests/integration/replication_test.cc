@@ -182,6 +182,40 @@ TEST_F(ReplicationTest, AnRdbOnlyReplicaGetsThePayloadAndIsClosed) {
   EXPECT_EQ(InfoField(client_.Command({"INFO", "replication"}), "connected_slaves"), "0");
 }
 
+// REPLCONF rdb-filter-only functions (`redis-cli --functions-rdb`): a payload with the function
+// libraries and no keys, for a replica that announced the EOF capability, as Redis requires.
+TEST_F(ReplicationTest, AFilteredReplicaGetsOnlyWhatItsFilterNames) {
+  const std::string library =
+      "#!lua name=filteredlib\nredis.register_function('f', function() return 1 end)";
+  ASSERT_EQ(client_.Command({"FUNCTION", "LOAD", library}), "$11\r\nfilteredlib\r\n");
+  ASSERT_EQ(client_.Command({"SET", "somekey", "somevalue"}), "+OK\r\n");
+  RespClient replica;
+  ASSERT_TRUE(replica.Connect(server_->port(), kTimeoutMs));
+  EXPECT_EQ(replica.Command({"REPLCONF", "rdb-filter-only", "functions foo"}),
+            "-ERR Unsupported rdb-filter-only option: foo\r\n");
+  EXPECT_EQ(replica.Command({"REPLCONF", "rdb-filter-only", "\"functions"}),
+            "-ERR Missing rdb-filter-only values\r\n");
+  ASSERT_EQ(replica.Command({"REPLCONF", "rdb-only", "1", "rdb-filter-only", "functions"}),
+            "+OK\r\n");
+  EXPECT_EQ(replica.Command({"SYNC"}), "-ERR Filtered replica requires EOF capability\r\n");
+  ASSERT_EQ(replica.Command({"REPLCONF", "capa", "eof", "capa", "psync2"}), "+OK\r\n");
+  std::string payload;
+  ASSERT_TRUE(replica.AttachAsReplica({"PSYNC", "?", "-1"}, &payload));
+  EXPECT_TRUE(payload.starts_with("REDIS0010"));
+  EXPECT_NE(payload.find("filteredlib"), std::string::npos);
+  EXPECT_EQ(payload.find("somekey"), std::string::npos);
+  EXPECT_TRUE(replica.PeerClosed(kTimeoutMs));
+
+  // An empty filter leaves the libraries out too.
+  RespClient empty;
+  ASSERT_TRUE(empty.Connect(server_->port(), kTimeoutMs));
+  ASSERT_EQ(empty.Command({"REPLCONF", "rdb-only", "1", "capa", "eof", "rdb-filter-only", ""}),
+            "+OK\r\n");
+  ASSERT_TRUE(empty.AttachAsReplica({"SYNC"}, &payload));
+  EXPECT_EQ(payload.find("filteredlib"), std::string::npos);
+  EXPECT_EQ(payload.find("somekey"), std::string::npos);
+}
+
 TEST_F(ReplicationTest, ReplconfAnswersAsRedis) {
   EXPECT_EQ(client_.Command({"REPLCONF", "listening-port"}), "-ERR syntax error\r\n");
   EXPECT_EQ(client_.Command({"REPLCONF", "listening-port", "x"}),
