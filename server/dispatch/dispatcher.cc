@@ -396,11 +396,14 @@ Refusal Dispatcher::AdmitToCluster(const Admission& admission) const {
                          .asking = caller.cluster_asking || (spec.flags & kAsking),
                          .migrate = IsTopLevelNamed(spec, admission.args, kMigrate)};
   auto exists = [this](std::string_view key) {
-    // A script or EXEC already holds every shard; a client's command does not yet.
+    // A script or EXEC already holds every shard; a client's command does not yet. While a busy
+    // script holds them the key counts as present: the command goes on to its BUSY refusal.
     std::optional<storage::ShardLocks> locks;
     if (!storage::ShardLocks::AllHeldByThisThread()) {
       std::string_view one[] = {key};
-      locks = storage::ShardLocks::Unless(server_.store, one, false, [] { return false; });
+      locks = storage::ShardLocks::Unless(server_.store, one, false,
+                                          [this] { return server_.scripting.busy(); });
+      if (!locks) return true;
     }
     return server_.store.db(0).HoldsLive(key);
   };
