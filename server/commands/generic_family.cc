@@ -332,7 +332,7 @@ void CmdFlushdb(CommandContext& ctx) {
   // Propagated even when the database was already empty, as Redis forces it.
   ctx.ForcePropagation(kPropagateBoth);
   ctx.AddDirty(ctx.db().Size());
-  ctx.db().Clear();
+  ctx.db().Clear(*freeing);
   ctx.server.tracking.InvalidateAll();
   ctx.reply.Ok();
 }
@@ -345,7 +345,7 @@ void CmdFlushall(CommandContext& ctx) {
   ctx.ForcePropagation(kPropagateBoth);
   storage::Store& store = ctx.server.store;
   for (int i = 0; i < store.num_databases(); ++i) ctx.AddDirty(store.db(i).Size());
-  store.FlushAll();
+  store.FlushAll(*freeing);
   ctx.server.tracking.InvalidateAll();
   // As Redis: a background save is stopped, and with save points the empty dataset is saved (so
   // the count of changes since the last save drops to 0; tools check both behaviours).
