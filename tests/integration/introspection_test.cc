@@ -40,6 +40,14 @@ class IntrospectionTest : public RespdTest {
     return std::stoll(Field(admin_.Command({"INFO", "memory"}), "used_memory"));
   }
 
+  // Waits (bounded) until the lazy-free thread has freed what UNLINK handed it.
+  void WaitForLazyFree() {
+    for (int i = 0; i < 500; ++i) {
+      if (Field(admin_.Command({"INFO", "memory"}), "lazyfree_pending_objects") == "0") return;
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+  }
+
   // Sends `commands` as one pipeline and reads every reply.
   void Pipeline(RespClient& client, const std::vector<std::vector<std::string>>& commands) {
     std::string bytes;
@@ -104,6 +112,7 @@ TEST_F(IntrospectionTest, UsedMemoryFollowsLargeContainers) {
     // At least one byte per element's text, whatever the encoding.
     EXPECT_GE(UsedMemory() - start, int64_t{kElements} * 8);
     ASSERT_EQ(admin_.Command({c.command == "RPUSH" ? "DEL" : "UNLINK", "container"}), ":1\r\n");
+    WaitForLazyFree();
     EXPECT_LT(UsedMemory() - start, kMiB);
   }
 }
