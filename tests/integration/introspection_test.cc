@@ -56,6 +56,12 @@ class IntrospectionTest : public RespdTest {
     for (size_t i = 0; i < commands.size(); ++i) ASSERT_NE(client.ReadReply(), "");
   }
 
+  // CLIENT ID of `client`, as text.
+  static std::string ClientId(RespClient& client) {
+    std::string reply = client.Command({"CLIENT", "ID"});
+    return reply.substr(1, reply.size() - 3);
+  }
+
   std::string ClientLine(const std::string& id) {
     return admin_.Command({"CLIENT", "LIST", "ID", id});
   }
@@ -124,8 +130,7 @@ TEST_F(IntrospectionTest, ErrorsOutsideCommandsAndBlockedCommandsAreCounted) {
   ASSERT_TRUE(bad.SendRaw("*1\r\n$x\r\n"));
   EXPECT_EQ(bad.ReadReply(), "-ERR Protocol error: invalid bulk length\r\n");
   RespClient waiter = Connect();
-  std::string id = waiter.Command({"CLIENT", "ID"}).substr(1);
-  id.resize(id.size() - 2);
+  std::string id = ClientId(waiter);
   EXPECT_EQ(waiter.Command({"BLPOP", "q", "0.05"}), "*-1\r\n");
   // Blocked, then unblocked with an error by another client.
   ASSERT_TRUE(waiter.SendRaw(waiter.EncodeCommand({"BLPOP", "q", "0"})));
@@ -151,8 +156,7 @@ TEST_F(IntrospectionTest, ClientListShowsClientsOfOtherThreads) {
   std::vector<std::string> ids;
   for (int i = 0; i < 2; ++i) {
     clients.push_back(Connect());
-    std::string id = clients.back().Command({"CLIENT", "ID"}).substr(1);
-    ids.push_back(id.substr(0, id.size() - 2));
+    ids.push_back(ClientId(clients.back()));
   }
   for (size_t i = 0; i < clients.size(); ++i) {
     RespClient& client = clients[i];
@@ -199,8 +203,7 @@ TEST_F(IntrospectionTest, ClientListShowsClientsOfOtherThreads) {
 // allocates it again when the client speaks.
 TEST_F(IntrospectionTest, IdleClientGivesItsQueryBufferBack) {
   RespClient client = Connect();
-  std::string id = client.Command({"CLIENT", "ID"}).substr(1);
-  id.resize(id.size() - 2);
+  std::string id = ClientId(client);
   // Before that, as in Redis's unit/querybuf: nothing pending, and the bytes already parsed count
   // as free room, so the two make the read buffer (Redis's 16 KB, less than its 32 KB resize
   // threshold).
@@ -224,8 +227,7 @@ TEST_F(IntrospectionTest, IdleClientGivesItsQueryBufferBack) {
 // at a time, up to 16 KB while its replies fill it. INFO counts the shrinks and expands.
 TEST_F(IntrospectionTest, ReplyBufferFollowsWhatRepliesUse) {
   RespClient client = Connect();
-  std::string id = client.Command({"CLIENT", "ID"}).substr(1);
-  id.resize(id.size() - 2);
+  std::string id = ClientId(client);
   std::string line = ClientLine(id);
   EXPECT_EQ(Field(line, "rbs"), "16384") << line;
   int64_t size = 16384;
