@@ -9,8 +9,8 @@
 
 #include "server/commands/families.h"
 #include "server/dispatch/server_context.h"
-#include "server/services/monitor.h"
 #include "server/services/latency.h"
+#include "server/services/monitor.h"
 #include "server/services/slowlog.h"
 
 namespace respd::server {
@@ -133,20 +133,19 @@ void Compose(ServerContext& server) {
   server.store.AddObserver(&server.tracking, Store::kChanges | Store::kReportsWork);
   server.store.AddObserver(&server.propagation, Store::kEvents);
   server.propagation.AddSink(&server.aof, kPropagateAof);
-  // Admission, in Redis's order: ACL, then cluster routing, then OOM, then a monitor's keyspace refusal, then respd's
-  // fault rules; tracking last, so only a command that will run consumes CLIENT CACHING's one-shot
-  // flag. Each feature's switch keeps its hooks out of the pipeline while it has nothing to do.
+  // Admission, in Redis's order: ACL, then cluster routing, then OOM, then a monitor's keyspace
+  // refusal, then respd's fault rules; tracking last, so only a command that will run consumes
+  // CLIENT CACHING's one-shot flag. Each feature's switch keeps its hooks out of the pipeline while
+  // it has nothing to do.
   server.dispatcher.AddAdmissionHook(AclAdmissionHook(server), server.acl.checks_switch());
   server.dispatcher.AddAdmissionHook(
       [&dispatcher = server.dispatcher](const Admission& admission) {
         return dispatcher.AdmitToCluster(admission);
       },
       server.cluster.enabled_switch());
-  server.dispatcher.AddAfterHook(
-      [&dispatcher = server.dispatcher](const Completion& done) {
-        dispatcher.AfterInCluster(done);
-      },
-      server.cluster.enabled_switch());
+  server.dispatcher.AddAfterHook([&dispatcher = server.dispatcher](
+                                     const Completion& done) { dispatcher.AfterInCluster(done); },
+                                 server.cluster.enabled_switch());
   server.dispatcher.AddAdmissionHook(
       [&dispatcher = server.dispatcher](const Admission& admission) {
         return dispatcher.AdmitWithinMemory(admission);

@@ -229,10 +229,10 @@ void CmdConfigResetstat(CommandContext& ctx) {
   stats.total_commands_processed.store(0);
   stats.total_reads_processed.store(0);
   stats.total_writes_processed.store(0);
-  for (auto* counter : {&stats.total_connections_received, &stats.rejected_connections,
-                        &stats.total_net_input_bytes, &stats.total_net_output_bytes,
-                        &stats.total_error_replies, &stats.expire_cycle_usec,
-                        &stats.reply_buffer_shrinks, &stats.reply_buffer_expands}) {
+  for (auto* counter :
+       {&stats.total_connections_received, &stats.rejected_connections,
+        &stats.total_net_input_bytes, &stats.total_net_output_bytes, &stats.total_error_replies,
+        &stats.expire_cycle_usec, &stats.reply_buffer_shrinks, &stats.reply_buffer_expands}) {
     counter->store(0, std::memory_order_relaxed);
   }
   storage::KeyspaceStats& keyspace = ctx.server.store.stats();

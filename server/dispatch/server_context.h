@@ -60,8 +60,8 @@ struct ServerStats {
   std::atomic<uint64_t> total_error_replies{0};
   std::atomic<int64_t> blocked_clients{0};
   std::atomic<uint64_t> expire_cycle_usec{0};  // time spent in active expiry cycles
-  PerThreadCounter total_reads_processed;   // reads that ended (bytes, end of stream or error)
-  PerThreadCounter total_writes_processed;  // attempts to send a client's pending replies
+  PerThreadCounter total_reads_processed;      // reads that ended (bytes, end of stream or error)
+  PerThreadCounter total_writes_processed;     // attempts to send a client's pending replies
   std::atomic<uint64_t> reply_buffer_shrinks{0};
   std::atomic<uint64_t> reply_buffer_expands{0};
 };

@@ -846,8 +846,8 @@ void Connection::ResizeReplyBuffer(int64_t now_ms) {
   if (shrink_below >= kReplyMinBytes && reply_buffer_peak_ < shrink_below) {
     new_size = std::max(kReplyMinBytes, reply_buffer_peak_ + 1);
     server_.stats.reply_buffer_shrinks.fetch_add(1, std::memory_order_relaxed);
-  } else if (expanded < Connection::kReplyChunkBytes * 2 && reply_buffer_peak_ == reply_buffer_size_) {
-    new_size = std::min(Connection::kReplyChunkBytes, expanded);
+  } else if (expanded < kReplyChunkBytes * 2 && reply_buffer_peak_ == reply_buffer_size_) {
+    new_size = std::min(kReplyChunkBytes, expanded);
     server_.stats.reply_buffer_expands.fetch_add(1, std::memory_order_relaxed);
   }
   // A new client's reset time is 0, so the first look resets its peak: Redis stamps it in

@@ -138,7 +138,8 @@ class Connection : public ClientHandle, public std::enable_shared_from_this<Conn
   // sends (the rest of a larger reply goes once it is sent, as Redis frees its reply list), and
   // the most of it replies used since the peak's last reset. Redis's cron resizes the buffer to
   // that peak; respd's does the same, so an idle client holds 1 KB and a busy one up to 16 KB.
-  // Redis's PROTO_REPLY_CHUNK_BYTES: a new client's reply buffer, and the most the cron grows it to.
+  // Redis's PROTO_REPLY_CHUNK_BYTES: a new client's reply buffer, and the most the cron grows it
+  // to.
   static constexpr size_t kReplyChunkBytes = 16 * 1024;
   size_t reply_buffer_size_ = kReplyChunkBytes;
   size_t reply_buffer_peak_ = kReplyChunkBytes;
