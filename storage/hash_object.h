@@ -32,6 +32,10 @@ class Hash final : public Object {
 
   ValueType type() const override { return ValueType::kHash; }
   std::string_view Encoding() const override { return listpack_ ? "listpack" : "hashtable"; }
+  std::optional<HashTableStats> TableStats() const override {
+    if (listpack_) return std::nullopt;
+    return table_.Stats();
+  }
   size_t MemoryUsage() const override;
   std::unique_ptr<Object> Clone() const override;
   size_t Length() const override { return listpack_ ? pack_.size() / 2 : table_.size(); }

@@ -29,6 +29,10 @@ class Set final : public Object {
 
   ValueType type() const override { return ValueType::kSet; }
   std::string_view Encoding() const override { return is_intset_ ? "intset" : "hashtable"; }
+  std::optional<HashTableStats> TableStats() const override {
+    if (is_intset_) return std::nullopt;
+    return table_.Stats();
+  }
   size_t MemoryUsage() const override;
   std::unique_ptr<Object> Clone() const override;
   size_t Length() const override { return is_intset_ ? ints_.size() : table_.size(); }

@@ -22,6 +22,7 @@
 
 #include "storage/hash.h"
 #include "storage/key_table.h"
+#include "storage/object.h"
 
 namespace respd::storage {
 
@@ -35,6 +36,16 @@ class MemberTable {
   MemberTable& operator=(MemberTable&&) noexcept = default;
 
   size_t size() const { return size_; }
+
+  HashTableStats Stats() const {
+    HashTableStats stats{.buckets = buckets_.size(), .elements = size_};
+    for (size_t i = 0; i < buckets_.size(); ++i) {
+      size_t length = ChainLength(i);
+      stats.max_chain = std::max(stats.max_chain, length);
+      ++stats.buckets_by_length[std::min(length, HashTableStats::kLengthsCounted - 1)];
+    }
+    return stats;
+  }
   size_t BucketMemory() const { return buckets_.capacity() * (sizeof(Node*) + sizeof(uint8_t)); }
 
   Node* Find(std::string_view member) const {

@@ -54,6 +54,10 @@ class ZSet final : public Object {
 
   ValueType type() const override { return ValueType::kZSet; }
   std::string_view Encoding() const override { return skiplist_ ? "skiplist" : "listpack"; }
+  std::optional<HashTableStats> TableStats() const override {
+    if (!skiplist_) return std::nullopt;
+    return index_.Stats();
+  }
   size_t MemoryUsage() const override;
   std::unique_ptr<Object> Clone() const override;
   size_t Length() const override { return skiplist_ ? skiplist_->size() : lp_count_; }

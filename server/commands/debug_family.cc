@@ -13,6 +13,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <mutex>
+#include <optional>
 #include <random>
 #include <span>
 #include <string>
@@ -377,6 +378,40 @@ void CmdPauseCron(CommandContext& ctx) {
   ctx.reply.Ok();
 }
 
+// DEBUG HTSTATS-KEY key: the shape of the hash table behind a set, hash or sorted set, in Redis's
+// dictGetStats text. respd resizes its tables at once, so there is never a "rehashing target".
+void CmdHtstatsKey(CommandContext& ctx) {
+  const Entry* entry = ctx.db().FindStored(ctx.args[2]);
+  if (entry == nullptr) return ctx.reply.Error(kErrNoSuchKey);
+  std::optional<storage::HashTableStats> stats;
+  if (entry->type() != ValueType::kString) stats = entry->object()->TableStats();
+  if (!stats) {
+    return ctx.reply.Error(
+        "ERR The value stored at the specified key is not represented using an hash table");
+  }
+  size_t used_buckets = stats->buckets - stats->buckets_by_length[0];
+  // Redis divides in float: the same rounding gives the same digits.
+  float average = static_cast<float>(stats->elements) / static_cast<float>(used_buckets);
+  char line[512];
+  int len = std::snprintf(
+      line, sizeof(line),
+      "Hash table 0 stats (main hash table):\n table size: %zu\n number of elements: %zu\n"
+      " different slots: %zu\n max chain length: %zu\n avg chain length (counted): %.02f\n"
+      " avg chain length (computed): %.02f\n Chain length distribution:\n",
+      stats->buckets, stats->elements, used_buckets, stats->max_chain, static_cast<double>(average),
+      static_cast<double>(average));
+  std::string text(line, static_cast<size_t>(len));
+  for (size_t length = 0; length + 1 < stats->buckets_by_length.size(); ++length) {
+    size_t count = stats->buckets_by_length[length];
+    if (count == 0) continue;
+    float share = static_cast<float>(count) / static_cast<float>(stats->buckets) * 100;
+    len = std::snprintf(line, sizeof(line), "   %zu: %zu (%.02f%%)\n", length, count,
+                        static_cast<double>(share));
+    text.append(line, static_cast<size_t>(len));
+  }
+  ctx.reply.Verbatim("txt", text);
+}
+
 // DEBUG REPLYBUFFER PEAK-RESET-TIME never|reset|ms, DEBUG REPLYBUFFER RESIZING 0|1: how the cron
 // resizes clients' reply buffers (server/net/connection.h). A negative time is never, as in Redis.
 void CmdReplybuffer(CommandContext& ctx) {
@@ -499,6 +534,7 @@ constexpr size_t kAny = SIZE_MAX;
 
 constexpr Subcommand kSubcommands[] = {
     {"help", 2, 2, CmdHelp},
+    {"htstats-key", 3, 3, CmdHtstatsKey},
     {"change-repl-id", 2, 2, CmdChangeReplId},
     {"digest", 2, 2, CmdDigest},
     {"digest-value", 2, kAny, CmdDigestValue},
@@ -535,6 +571,8 @@ void CmdHelp(CommandContext& ctx) {
       "    unit tests to simulate Redis errors.",
       "LOG <message>",
       "    Write <message> to the server log.",
+      "HTSTATS-KEY <key>",
+      "    Like HTSTATS but for the hash table stored at <key>'s value.",
       "LOADAOF",
       "    Flush the AOF buffers on disk and reload the AOF in memory.",
       "OBJECT <key>",
@@ -576,6 +614,12 @@ void CmdHelp(CommandContext& ctx) {
       "    Show low level info about the listpack encoding of <key>.",
       "PAUSE-CRON <0|1>",
       "    Stop periodic cron job processing.",
+      "REPLYBUFFER PEAK-RESET-TIME <NEVER||RESET|time>",
+      "    Sets the time (in milliseconds) to wait between client reply buffer peak resets.",
+      "    In case NEVER is provided the last observed peak will never be reset",
+      "    In case RESET is provided the peak reset time will be restored to the default value",
+      "REPLYBUFFER RESIZING <0|1>",
+      "    Enable or disable the reply buffer resize cron job",
       "HELP",
       "    Prints this help.",
   };

@@ -82,6 +82,48 @@ TEST_F(DebugFamilyTest, ObjectLine) {
   EXPECT_EQ(Run({"debug", "listpack", "l"}), "-ERR Not a listpack encoded object.\r\n");
 }
 
+// HTSTATS-KEY describes the table behind a set, hash or sorted set in Redis's text: its lines add
+// up (buckets by chain length make the table size, chains hold every element).
+TEST_F(DebugFamilyTest, HtstatsKeyDescribesTheTableBehindTheValue) {
+  std::vector<std::string> sadd = {"sadd", "s"};
+  for (int i = 0; i < 1000; ++i) sadd.push_back("m" + std::to_string(i));
+  Run(sadd);
+  Run({"hset", "h", "f", std::string(100, 'v')});
+  Run({"zadd", "z", "1", std::string(100, 'm')});
+  for (const char* key : {"s", "h", "z"}) {
+    std::string reply = Run({"debug", "htstats-key", key});
+    SCOPED_TRACE(reply);
+    std::smatch head;
+    ASSERT_TRUE(std::regex_search(
+        reply, head,
+        std::regex("^\\$\\d+\r\nHash table 0 stats \\(main hash table\\):\n table size: (\\d+)\n"
+                   " number of elements: (\\d+)\n different slots: (\\d+)\n max chain length: "
+                   "(\\d+)\n avg chain length \\(counted\\): [0-9.]+\n avg chain length "
+                   "\\(computed\\): [0-9.]+\n Chain length distribution:\n")));
+    EXPECT_EQ(head[2], key == std::string("s") ? "1000" : "1");
+    size_t buckets = 0, elements = 0, used = 0;
+    std::regex row("   (\\d+): (\\d+) \\([0-9.]+%\\)\n");
+    for (auto it = std::sregex_iterator(reply.begin(), reply.end(), row);
+         it != std::sregex_iterator(); ++it) {
+      size_t length = std::stoul((*it)[1]), count = std::stoul((*it)[2]);
+      buckets += count;
+      elements += length * count;
+      if (length > 0) used += count;
+    }
+    EXPECT_EQ(std::to_string(buckets), head[1]);
+    EXPECT_EQ(std::to_string(elements), head[2]);
+    EXPECT_EQ(std::to_string(used), head[3]);
+  }
+  Run({"sadd", "ints", "1", "2"});
+  Run({"set", "str", "v"});
+  for (const char* key : {"ints", "str"}) {
+    EXPECT_EQ(Run({"debug", "htstats-key", key}),
+              "-ERR The value stored at the specified key is not represented using an hash "
+              "table\r\n");
+  }
+  EXPECT_EQ(Run({"debug", "htstats-key", "nokey"}), "-ERR no such key\r\n");
+}
+
 TEST_F(DebugFamilyTest, ProtocolInBothProtocols) {
   EXPECT_EQ(Run({"debug", "protocol", "map"}), "*6\r\n:0\r\n:0\r\n:1\r\n:1\r\n:2\r\n:0\r\n");
   EXPECT_EQ(Run({"debug", "protocol", "attrib"}),
