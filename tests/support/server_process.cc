@@ -163,6 +163,12 @@ ServerProcess ServerProcess::Start(const std::string& binary, std::vector<std::s
     ADD_FAILURE() << "server binary not found or not executable: " << binary;
     return process;
   }
+  // The server opens its TCP listener before its unix socket: a test given the process as soon
+  // as TCP answers could find the socket not there yet.
+  std::string listened_unix_path = unix_path;
+  for (size_t i = 0; i + 1 < args.size(); ++i) {
+    if (args[i] == "--unixsocket") listened_unix_path = args[i + 1];
+  }
   for (int attempt = 1; attempt <= kStartAttempts; ++attempt) {
     // The child runs in its own scratch directory so nothing it writes (dump.rdb, logs) lands in
     // the source tree, and so concurrent test binaries never share files.
@@ -229,8 +235,8 @@ ServerProcess ServerProcess::Start(const std::string& binary, std::vector<std::s
         exited = true;
         break;
       }
-      bool ready = unix_path.empty() ? PortAcceptsConnections("127.0.0.1", process.port_)
-                                     : UnixSocketAcceptsConnections(unix_path);
+      bool ready = (process.port_ == 0 || PortAcceptsConnections("127.0.0.1", process.port_)) &&
+                   (listened_unix_path.empty() || UnixSocketAcceptsConnections(listened_unix_path));
       if (ready) return process;
       std::this_thread::sleep_for(kPollInterval);
     }
