@@ -188,7 +188,7 @@ TEST(LazyfreeTest, UnlinkedMemoryComesBackOnceTheThreadFreedIt) {
   EXPECT_LT(InfoNumber(c, "used_memory"), before + (peak - before) / 4);
 }
 
-#if !defined(__SANITIZE_ADDRESS__)
+#if !defined(RESPD_SANITIZED)
 // The entries of a database flushed lazily are freed on the lazy-free thread; the keys written
 // next take those blocks again instead of new slabs. (Sanitizer builds hand entries to malloc.)
 TEST(LazyfreeTest, EntriesOfALazyFlushAreUsedAgain) {

@@ -177,7 +177,7 @@ TEST(HostileClientsTest, HundredClientsThatNeverReadLeaveMemoryBoundedAndOthersS
   // of replies per client (under 1 MB each), not the 2 MB each asked for. Under AddressSanitizer
   // the resident size says nothing of that (its quarantine keeps up to 256 MB of freed blocks), so
   // only the output-buffer bound below is checked there.
-#ifndef __SANITIZE_ADDRESS__
+#ifndef RESPD_SANITIZED
   int64_t during_kb = ResidentKb(server.pid());
   EXPECT_LT(during_kb - before_kb, 120 * 1024)
       << "before " << before_kb << " kB, during " << during_kb << " kB";
@@ -201,7 +201,7 @@ std::vector<ServerProcess> BothServers(const std::vector<std::string>& args) {
 // Redis builds SRANDMEMBER's reply for any count up to 2^63 - 1 and aborts when the allocator
 // gives up; respd answers an error for that command and serves the next one.
 TEST(HostileClientsTest, AReplyTooLargeForMemoryIsAnErrorNotACrash) {
-#if defined(__SANITIZE_ADDRESS__)
+#if defined(RESPD_SANITIZED)
   GTEST_SKIP() << "AddressSanitizer reserves more address space than the limit allows";
 #else
   constexpr size_t kAddressSpace = size_t{1} << 30;
