@@ -100,8 +100,7 @@ NodeAddress ClusterAddress(ServerContext& server) {
 std::string StartCluster(ServerContext& server) {
   Config& config = server.config;
   if (!config.Get("cluster-enabled").enabled()) return {};
-  std::string path = config.Get("cluster-config-file").text();
-  if (!path.starts_with('/')) path = config.Get("dir").text() + "/" + path;
+  std::string path = config.PathInDir(config.Get("cluster-config-file").text());
   try {
     server.cluster.Start(
         path, [&server] { return ClusterAddress(server); },

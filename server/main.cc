@@ -30,7 +30,7 @@ int main(int argc, char** argv) {
     return 0;
   }
   try {
-    respd::server::SetupLogging(config.Get("logfile").text(), config.Get("loglevel").text());
+    respd::server::SetupLogging(config.PathInDir(config.Get("logfile").text()), config.Get("loglevel").text());
   } catch (const std::exception& e) {
     std::cerr << "Can't open the log file: " << e.what() << "\n";
     return 1;
@@ -45,7 +45,7 @@ int main(int argc, char** argv) {
     spdlog::warn("Directive '{}' has no effect in respd (accepted for redis-server compatibility)",
                  name);
   }
-  std::string pidfile = config.Get("pidfile").text();
+  std::string pidfile = config.PathInDir(config.Get("pidfile").text());
   if (!pidfile.empty()) std::ofstream(pidfile) << getpid() << "\n";
 
   respd::storage::Clock clock;

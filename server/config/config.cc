@@ -561,6 +561,11 @@ std::string Config::Rewrite() const {
   return {};
 }
 
+std::string Config::PathInDir(const std::string& path) {
+  if (path.empty() || path.starts_with('/')) return path;
+  return Get("dir").text() + "/" + path;
+}
+
 Option& Config::Get(std::string_view name) {
   Option* option = Find(name);
   if (option == nullptr) throw std::logic_error("no option " + std::string(name));

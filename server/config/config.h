@@ -148,6 +148,9 @@ class Config {
   bool help_requested() const { return help_requested_; }
   std::string HelpText() const;
   const std::string& config_file() const { return config_file_; }
+  // Where Redis, which changes its working directory to `dir`, finds `path`: respd keeps its own,
+  // so a relative path (aclfile, pidfile, logfile, unixsocket...) is taken inside `dir`.
+  std::string PathInDir(const std::string& path);
   // The `user <name> <rules...>` directives, in order (ACL users defined in the config file).
   const std::vector<std::vector<std::string>>& acl_users() const { return acl_users_; }
 

@@ -293,7 +293,7 @@ std::vector<OptionSpec> AlphabeticalRedisOptions() {
        .kind = OptionKind::kString,
        .default_value = "",
        .help = "where the RDB file is (an existing directory, shown absolute); respd does not "
-               "change its working directory",
+               "change its working directory, but relative paths of other options are taken in it",
        .normalize = NormalizeDir,
        .protected_config = true},
       {.name = "disable-thp",

@@ -212,7 +212,7 @@ bool Server::Listen() {
     }
     if (!ListenTcp(tls_port, "tls", tls_acceptors_, tls_endpoints_, tls_port_)) return false;
   }
-  return unixsocket.empty() || ListenUnix(unixsocket);
+  return unixsocket.empty() || ListenUnix(config_.PathInDir(unixsocket));
 }
 
 bool Server::ListenTcp(int port, std::string_view kind,

@@ -95,10 +95,10 @@ std::shared_ptr<asio::ssl::context> TlsContextSource::Current() {
 }
 
 std::shared_ptr<asio::ssl::context> TlsContextSource::Build() const {
-  std::string cert_file = config_.Get("tls-cert-file").text();
-  std::string key_file = config_.Get("tls-key-file").text();
-  std::string ca_file = config_.Get("tls-ca-cert-file").text();
-  std::string ca_dir = config_.Get("tls-ca-cert-dir").text();
+  std::string cert_file = config_.PathInDir(config_.Get("tls-cert-file").text());
+  std::string key_file = config_.PathInDir(config_.Get("tls-key-file").text());
+  std::string ca_file = config_.PathInDir(config_.Get("tls-ca-cert-file").text());
+  std::string ca_dir = config_.PathInDir(config_.Get("tls-ca-cert-dir").text());
   if (cert_file.empty()) {
     spdlog::warn("No tls-cert-file configured!");
     return nullptr;

@@ -492,6 +492,8 @@ std::string Acl::SetUser(std::string_view name, std::span<const std::string> ops
     }
     bool superset = true;
     for (const AclSelector& s : it->second->rules_.selectors) {
+      // Every channel before and not now: no list of patterns is a superset of that.
+      superset &= !s.all_channels;
       for (const std::string& channel : s.channels) {
         superset &= std::find(upcoming.begin(), upcoming.end(), channel) != upcoming.end();
       }

@@ -11,6 +11,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "server/config/config.h"
 #include "server/services/acl.h"
 
 namespace respd::server {
@@ -106,7 +107,7 @@ std::string Acl::ParseFile(const std::string& text, std::map<std::string, UserRu
 }
 
 std::string Acl::LoadFile(std::vector<std::string>* replaced) {
-  std::ifstream file(aclfile_);
+  std::ifstream file(config_.PathInDir(aclfile_));
   if (!file) {
     return "Error loading ACLs, opening file '" + aclfile_ + "': " + std::strerror(errno);
   }
@@ -150,7 +151,8 @@ std::string Acl::LoadFile(std::vector<std::string>* replaced) {
 bool Acl::SaveFile() {
   std::string text;
   for (const std::string& line : ListLines()) text += line + "\n";
-  std::string temp = aclfile_ + ".tmp-" + std::to_string(getpid());
+  std::string path = config_.PathInDir(aclfile_);
+  std::string temp = path + ".tmp-" + std::to_string(getpid());
   {
     std::ofstream out(temp, std::ios::binary | std::ios::trunc);
     out << text;
@@ -161,7 +163,7 @@ bool Acl::SaveFile() {
       return false;
     }
   }
-  if (std::rename(temp.c_str(), aclfile_.c_str()) != 0) {
+  if (std::rename(temp.c_str(), path.c_str()) != 0) {
     spdlog::warn("Renaming ACL file for ACL SAVE: {}", std::strerror(errno));
     std::remove(temp.c_str());
     return false;

@@ -12,6 +12,7 @@
 
 #include "tests/support/resp_client.h"
 #include "tests/support/server_process.h"
+#include "tests/support/temp_dir.h"
 
 namespace respd::testing {
 namespace {
@@ -114,8 +115,43 @@ TEST(AclIntegrationTest, NarrowedChannelsCloseSubscribers) {
   EXPECT_EQ(weather.Command({"PING"}), "*2\r\n$4\r\npong\r\n$0\r\n\r\n");
   std::string clients = admin.Command({"CLIENT", "LIST"});
   EXPECT_NE(clients.find(" user=sub "), std::string::npos) << clients;
+
+  // No list of channels covers every channel: a subscriber of a user that had allchannels goes.
+  RespClient anything;
+  ASSERT_TRUE(anything.Connect(server.port()));
+  EXPECT_EQ(admin.Command({"ACL", "SETUSER", "sub", "allchannels", "+psubscribe"}), "+OK\r\n");
+  EXPECT_EQ(anything.Command({"AUTH", "sub", "x"}), "+OK\r\n");
+  EXPECT_EQ(anything.Command({"PSUBSCRIBE", "foo"}),
+            "*3\r\n$10\r\npsubscribe\r\n$3\r\nfoo\r\n:1\r\n");
+  EXPECT_EQ(admin.Command({"ACL", "SETUSER", "sub", "resetchannels", "&weather"}), "+OK\r\n");
+  EXPECT_TRUE(anything.PeerClosed());
   EXPECT_EQ(admin.Command({"CLIENT", "KILL", "USER", "sub"}), ":1\r\n");
   EXPECT_EQ(admin.Command({"CLIENT", "KILL", "USER", "nobody"}), "-ERR No such user 'nobody'\r\n");
+}
+
+// Redis changes its working directory to `dir`, so its relative paths name files in there,
+// including after CONFIG SET dir; respd keeps its own and resolves them against `dir` instead.
+TEST(AclIntegrationTest, RelativePathsAreInsideDir) {
+  TempDir first, second;
+  ASSERT_FALSE(first.path().empty());
+  ASSERT_FALSE(second.path().empty());
+  std::ofstream(first.path() + "/user.acl") << "user alice on nopass ~* +@all\n";
+  ServerProcess server = ServerProcess::StartRespd({"--dir", first.path(), "--aclfile", "user.acl",
+                                                    "--pidfile", "respd.pid", "--logfile",
+                                                    "respd.log", "--enable-protected-configs", "yes"});
+  ASSERT_TRUE(server.running()) << server.Output();
+  RespClient admin;
+  ASSERT_TRUE(admin.Connect(server.port()));
+  EXPECT_EQ(admin.Command({"ACL", "USERS"}), "*2\r\n$5\r\nalice\r\n$7\r\ndefault\r\n");
+  EXPECT_EQ(ReadFile(first.path() + "/respd.pid"), std::to_string(server.pid()) + "\n");
+  EXPECT_NE(ReadFile(first.path() + "/respd.log").find("Ready to accept connections"),
+            std::string::npos);
+  EXPECT_EQ(admin.Command({"CONFIG", "SET", "dir", second.path()}), "+OK\r\n");
+  EXPECT_EQ(admin.Command({"ACL", "SAVE"}), "+OK\r\n");
+  EXPECT_NE(ReadFile(second.path() + "/user.acl").find("user alice on nopass"), std::string::npos);
+  std::ofstream(second.path() + "/user.acl", std::ios::trunc) << "user bob on nopass\n";
+  EXPECT_EQ(admin.Command({"ACL", "LOAD"}), "+OK\r\n");
+  EXPECT_EQ(admin.Command({"ACL", "USERS"}), "*2\r\n$3\r\nbob\r\n$7\r\ndefault\r\n");
 }
 
 TEST(AclIntegrationTest, UserDirectivesDefineUsers) {
