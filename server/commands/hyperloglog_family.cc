@@ -93,7 +93,7 @@ void CmdPfdebug(CommandContext& ctx) {
   } else if (IsKeyword(sub, "encoding")) {
     ctx.reply.SimpleString(sparse ? "sparse" : "dense");
   } else {
-    ctx.reply.Error("ERR Unknown PFDEBUG subcommand '" + std::string(sub) + "'");
+    ctx.reply.Error("ERR Unknown PFDEBUG subcommand '" + std::string(AsCString(sub)) + "'");
   }
 }
 
