@@ -725,7 +725,19 @@ void Config::Apply(
       ignored_.push_back(it->first);
       continue;
     }
-    std::string error = option->Set(it->second);
+    std::string error;
+    if (it->first == "save") {
+      std::vector<std::string> points = loaded_save_points_.value_or(std::vector<std::string>{});
+      if (it->second.size() == 1 && it->second.front().empty()) {
+        points.clear();
+      } else {
+        points.insert(points.end(), it->second.begin(), it->second.end());
+      }
+      error = option->Set(points.empty() ? std::vector<std::string>{""} : points);
+      loaded_save_points_ = std::move(points);
+    } else {
+      error = option->Set(it->second);
+    }
     if (!error.empty()) {
       throw ConfigError("*** FATAL CONFIG FILE ERROR ***\nReading " + origin + "\n>>> '" +
                         it->first + " " + Join(it->second) + "'\n" + error);

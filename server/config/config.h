@@ -8,6 +8,7 @@
 #include <memory>
 #include <mutex>
 #include <stdexcept>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -194,6 +195,9 @@ class Config {
   std::vector<std::pair<Option*, std::string>> startup_values_;
   std::vector<std::string> ignored_;
   std::vector<std::vector<std::string>> acl_users_;
+  // The save points read so far at start-up: the first `save` directive replaces the defaults,
+  // later ones add to it (`save ""` empties it), across the file and the command line, as Redis.
+  std::optional<std::vector<std::string>> loaded_save_points_;
   std::string config_file_;
   bool version_requested_ = false;
   bool help_requested_ = false;

@@ -129,6 +129,27 @@ TEST(ConfigTest, LaterDirectiveWins) {
   EXPECT_EQ(config.port().number(), 2);
 }
 
+// Redis's save: the defaults hold until a first `save` directive replaces them; later ones add
+// save points, across the file and the command line (checked against redis-server 7.0.15).
+TEST(ConfigTest, SaveDirectivesAddToTheFirst) {
+  Config defaults;
+  EXPECT_EQ(defaults.Get("save").text(), "3600 1 300 100 60 10000");
+  auto path = ScratchFile("save.conf", "save 900 1\n");
+  Config appended;
+  Parse(appended, {path.string(), "--save", "100", "100"});
+  EXPECT_EQ(appended.Get("save").text(), "900 1 100 100");
+  Config reset;
+  Parse(reset, {path.string(), "--save", ""});
+  EXPECT_EQ(reset.Get("save").text(), "");
+  Config reset_then_added;
+  Parse(reset_then_added, {path.string(), "--save", "", "--save", "7", "7"});
+  EXPECT_EQ(reset_then_added.Get("save").text(), "7 7");
+  Config file_only;
+  file_only.ApplyConfigText("save 1 2\nsave 3 4 5 6\n", "test");
+  EXPECT_EQ(file_only.Get("save").text(), "1 2 3 4 5 6");
+  std::filesystem::remove(path);
+}
+
 TEST(ConfigTest, UnknownDirectiveIsAnError) {
   Config config;
   try {
