@@ -8,7 +8,8 @@ namespace respd::server {
 ServerContext::ServerContext(Config& config, storage::Clock& clock)
     : config(config),
       clock(clock),
-      store(static_cast<int>(config.databases().number()), config.threads().number() != 1) {}
+      store(static_cast<int>(config.databases().number()), config.threads().number() != 1),
+      scripting(config.Get("lua-enable-deprecated-api").enabled()) {}
 
 namespace {
 

@@ -69,7 +69,7 @@ void OpenLibrary(lua_State* lua, lua_CFunction open, const char* name) {
 
 }  // namespace
 
-ScriptEngine::ScriptEngine() {
+ScriptEngine::ScriptEngine(bool deprecated_api) : deprecated_api_(deprecated_api) {
   CreateState();
   UpdateCounts();
 }
@@ -97,7 +97,7 @@ void ScriptEngine::CreateState() {
   OpenLibrary(lua, OpenCmsgpack, "cmsgpack");
   OpenLibrary(lua, OpenStruct, "struct");
   OpenRedisApi(lua);
-  SandboxState(lua);
+  SandboxState(lua, deprecated_api_);
 }
 
 void ScriptEngine::CloseState() {

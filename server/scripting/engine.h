@@ -88,7 +88,8 @@ struct ScriptRun {
 
 class ScriptEngine {
  public:
-  ScriptEngine();
+  // `deprecated_api`: lua-enable-deprecated-api, read once (Redis's is immutable).
+  explicit ScriptEngine(bool deprecated_api = false);
   ~ScriptEngine();
   ScriptEngine(const ScriptEngine&) = delete;
   ScriptEngine& operator=(const ScriptEngine&) = delete;
@@ -202,6 +203,7 @@ class ScriptEngine {
   void ArmLoadTimeout();
 
   std::timed_mutex mutex_;
+  bool deprecated_api_;
   lua_State* lua_ = nullptr;
   std::unordered_map<std::string, CachedScript> scripts_;  // by sha
   std::map<std::string, LibraryInfo> libraries_;

@@ -30,9 +30,10 @@ constexpr char kErrReadonly[] = "Attempt to modify a readonly table";
 // Libraries scripts see, made read-only as Redis 7 does.
 constexpr const char* kLibraries[] = {"string", "table",    "math",   "coroutine", "cjson",
                                       "bit",    "cmsgpack", "struct", "redis"};
-// Base-library globals Redis 7.0 does not give scripts.
-constexpr const char* kRemovedGlobals[] = {"print",   "loadfile", "dofile",
-                                           "getfenv", "setfenv",  "newproxy"};
+// Base-library globals Redis 7.0 does not give scripts, and those it gives only under
+// lua-enable-deprecated-api.
+constexpr const char* kRemovedGlobals[] = {"print", "loadfile", "dofile"};
+constexpr const char* kDeprecatedGlobals[] = {"getfenv", "setfenv", "newproxy"};
 
 int AbsIndex(lua_State* lua, int index) {
   return index > 0 || index <= LUA_REGISTRYINDEX ? index : lua_gettop(lua) + index + 1;
@@ -524,13 +525,18 @@ void SeedScriptRandom(std::optional<int32_t> seed) {
   }
 }
 
-void SandboxState(lua_State* lua) {
+void SandboxState(lua_State* lua, bool deprecated_api) {
   lua_newtable(lua);
   lua_setfield(lua, LUA_REGISTRYINDEX, kReadonlyKey);
   lua_newtable(lua);
   lua_setfield(lua, LUA_REGISTRYINDEX, kMetaviewsKey);
 
   for (const char* name : kRemovedGlobals) {
+    lua_pushnil(lua);
+    lua_setfield(lua, LUA_GLOBALSINDEX, name);
+  }
+  for (const char* name : kDeprecatedGlobals) {
+    if (deprecated_api) break;
     lua_pushnil(lua);
     lua_setfield(lua, LUA_GLOBALSINDEX, name);
   }

@@ -15,7 +15,8 @@ namespace respd::server {
 
 // Locks the libraries and globals of a freshly opened state. Afterwards LUA_GLOBALSINDEX is a
 // read-only proxy of the globals; kLuaGlobalsKey in the registry holds the real table.
-void SandboxState(lua_State* lua);
+// `deprecated_api` keeps getfenv, setfenv and newproxy (Redis's lua-enable-deprecated-api).
+void SandboxState(lua_State* lua, bool deprecated_api);
 
 // Pushes a read-only proxy of the table at `index`.
 void PushReadonlyProxy(lua_State* lua, int index);

@@ -1,5 +1,6 @@
 // EVAL/EVALSHA/SCRIPT/FCALL through the dispatcher: the Redis<->Lua conversion rules both ways,
 // the sandbox, the script cache and shebang flags, with Redis 7.0.15's exact replies.
+#include "server/composition.h"
 #include "tests/server/command_test_base.h"
 
 namespace respd::server {
@@ -103,6 +104,30 @@ TEST_F(ScriptingTest, SandboxRefusesGlobalsAndUnsafeLibraries) {
             "$49\r\nuser_script:1: Attempt to modify a readonly table\r\n");
   EXPECT_EQ(Eval("return loadstring('return 7')()"), ":7\r\n");
   EXPECT_EQ(Eval("return _VERSION"), "$7\r\nLua 5.1\r\n");
+}
+
+// lua-enable-deprecated-api (immutable, read when the engine starts) gives scripts and functions
+// getfenv, setfenv and newproxy back; by default they are missing globals, as in Redis 7.0.15.
+TEST_F(ScriptingTest, DeprecatedApiOnlyWhenConfigured) {
+  EXPECT_EQ(Eval("return getfenv"),
+            "-ERR user_script:1: Script attempted to access nonexistent global variable "
+            "'getfenv' script: 16cfebc0feae9751eb6419326840e1512625eb36, on @user_script:1.\r\n");
+  EXPECT_EQ(Run({"config", "set", "lua-enable-deprecated-api", "yes"}),
+            "-ERR CONFIG SET failed (possibly related to argument 'lua-enable-deprecated-api') - "
+            "can't set immutable config\r\n");
+  clients_.clear();
+  ASSERT_EQ(config_.Get("lua-enable-deprecated-api").Set({"yes"}), "");
+  server_ = std::make_unique<ServerContext>(config_, clock_);
+  Compose(*server_);
+  EXPECT_EQ(Eval("local f = function() return 1 end; setfenv(f, {}); return type(getfenv(f))"),
+            "$5\r\ntable\r\n");
+  EXPECT_EQ(Eval("getmetatable(newproxy(true)).__gc = function() return 1 end; return 0"),
+            ":0\r\n");
+  EXPECT_EQ(Run({"function", "load",
+                 "#!lua name=lib\nredis.register_function('f', function() return type(setfenv) "
+                 "end)"}),
+            "$3\r\nlib\r\n");
+  EXPECT_EQ(Run({"fcall", "f", "0"}), "$8\r\nfunction\r\n");
 }
 
 // Regression: assigning an existing global (redis, cjson, KEYS) used to succeed and stay for
