@@ -259,8 +259,9 @@ void InfoStats(ServerContext& server, InfoWriter& out) {
   out.Field("pubsub_channels", static_cast<int64_t>(server.pubsub.ChannelCount()));
   out.Field("pubsub_patterns", static_cast<int64_t>(server.pubsub.PatternCount()));
   out.Field("pubsubshard_channels", static_cast<int64_t>(server.pubsub.ShardChannelCount()));
-  out.Field("latest_fork_usec", 0);
-  out.Field("total_forks", 0);
+  const Persistence::ForkStats forks = server.persistence.fork_stats();
+  out.Field("latest_fork_usec", forks.latest_usec);
+  out.Field("total_forks", static_cast<int64_t>(forks.total));
   out.Field("migrate_cached_sockets", static_cast<int64_t>(server.migrate_sockets.size()));
   out.Field("slave_expires_tracked_keys", 0);
   out.Field("active_defrag_hits", 0);

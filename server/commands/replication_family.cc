@@ -4,6 +4,7 @@
 // replica_link.h). respd keeps no backlog, so a PSYNC always gets a full resynchronisation.
 #include <spdlog/spdlog.h>
 
+#include <chrono>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -47,10 +48,12 @@ void CmdSync(CommandContext& ctx) {
   std::string ip = ReplicaIp(ctx.client);
   spdlog::info("Replica {}:{} asks for synchronization", ip, ctx.client.replica_listening_port);
   // Every shard is locked (the row's kLockAll): the payload is the dataset the stream goes on from.
+  const auto snapshot_start = std::chrono::steady_clock::now();
   std::string payload =
       ctx.server.persistence.Encode(ctx.server, /*engine_held=*/false,
                                     {.keys = !ctx.client.replica_excludes_keys,
                                      .libraries = !ctx.client.replica_excludes_functions});
+  ctx.server.persistence.RecordFork(ctx.server, std::chrono::steady_clock::now() - snapshot_start);
   bool rdb_only = ctx.client.replica_rdb_only;
   // A replica that wants only the payload is never fed the stream.
   uint64_t offset = rdb_only ? ctx.server.replicas.offset()

@@ -241,6 +241,7 @@ void CmdConfigResetstat(CommandContext& ctx) {
     counter->store(0, std::memory_order_relaxed);
   }
   ctx.server.memory_limit.ResetStats();
+  ctx.server.persistence.ResetForkStats();
   ctx.server.store.lazy_freer().ResetStats();
   ctx.server.command_stats.Reset();
   ctx.server.command_latencies.Reset();

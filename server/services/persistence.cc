@@ -19,6 +19,7 @@
 
 #include "server/dispatch/server_context.h"
 #include "server/services/aof_rewrite.h"
+#include "server/services/latency.h"
 #include "storage/memory.h"
 #include "storage/rdb_file.h"
 
@@ -209,15 +210,19 @@ bool Persistence::StartBackgroundJobLocked(ServerContext& server, Job job) {
     ++saves_;
     last_background_try_s_ = writer->start_s;
     writer->temp = dir + "/temp-bg-" + std::to_string(::getpid()) + ".rdb";
-    work = [temp = writer->temp, bytes = Encode(server, /*engine_held=*/false),
-            path = FilePath(server.config), dir](const std::atomic<bool>& cancel) {
+    std::string bytes = Encode(server, /*engine_held=*/false);
+    RecordForkLocked(server, std::chrono::steady_clock::now() - writer->started);
+    work = [temp = writer->temp, bytes = std::move(bytes), path = FilePath(server.config),
+            dir](const std::atomic<bool>& cancel) {
       return WriteWholeFile(bytes, temp, path, dir, &cancel);
     };
     spdlog::info("Background saving started");
   } else {
     ++aof_rewrites_;
     writer->temp = dir + "/temp-rewriteaof-bg-" + std::to_string(::getpid()) + ".aof";
-    work = server.aof.PrepareRewrite(EncodeAofBase(server, /*engine_held=*/false));
+    std::string base = EncodeAofBase(server, /*engine_held=*/false);
+    RecordForkLocked(server, std::chrono::steady_clock::now() - writer->started);
+    work = server.aof.PrepareRewrite(std::move(base));
     spdlog::info("Background append only file rewriting started");
   }
   // rdb-key-save-delay: Redis's child waits that long after each key, so tests can see it run
@@ -311,6 +316,29 @@ void Persistence::FinishBackgroundJob(ServerContext& server) {
     spdlog::warn("Background saving error");
   }
   writer_.reset();
+}
+
+void Persistence::RecordFork(ServerContext& server, std::chrono::steady_clock::duration pause) {
+  std::lock_guard lock(mutex_);
+  RecordForkLocked(server, pause);
+}
+
+void Persistence::RecordForkLocked(ServerContext& server,
+                                   std::chrono::steady_clock::duration pause) {
+  ++forks_;
+  latest_fork_usec_ = std::chrono::duration_cast<std::chrono::microseconds>(pause).count();
+  AddLatencySampleIfNeeded(server, "fork", latest_fork_usec_ / 1000);
+}
+
+Persistence::ForkStats Persistence::fork_stats() const {
+  std::lock_guard lock(mutex_);
+  return {.total = forks_, .latest_usec = latest_fork_usec_};
+}
+
+void Persistence::ResetForkStats() {
+  std::lock_guard lock(mutex_);
+  forks_ = 0;
+  latest_fork_usec_ = 0;
 }
 
 Persistence::Status Persistence::status() const {

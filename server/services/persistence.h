@@ -11,6 +11,7 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -112,6 +113,16 @@ class Persistence {
     uint64_t keys_expired_at_load;
   };
   Status status() const;
+  // Redis forks for a background save, an AOF rewrite and a replica's full sync. respd takes the
+  // snapshot in place instead, and reports that pause as the fork: INFO's total_forks and
+  // latest_fork_usec, and the "fork" latency event.
+  void RecordFork(ServerContext& server, std::chrono::steady_clock::duration pause);
+  struct ForkStats {
+    uint64_t total;
+    int64_t latest_usec;
+  };
+  ForkStats fork_stats() const;
+  void ResetForkStats();
   int64_t last_save_s() const;
   // The dataset and function libraries as RDB file bytes (a save, a replica's full sync). Call
   // with every shard locked.
@@ -134,6 +145,7 @@ class Persistence {
   bool LoadFile(ServerContext& server, const std::string& path, bool merge,
                 bool replace_libraries, bool engine_held, std::string* error);
   bool StartBackgroundJobLocked(ServerContext& server, Job job);
+  void RecordForkLocked(ServerContext& server, std::chrono::steady_clock::duration pause);
   void CancelBackgroundJobLocked(Job job);
   void FinishBackgroundJob(ServerContext& server);
   bool SavePointDue(ServerContext& server, int64_t now_s) const;
@@ -154,6 +166,8 @@ class Persistence {
   int64_t last_aof_rewrite_seconds_ = -1;
   uint64_t aof_rewrites_ = 0;
   uint64_t aof_rewrite_failures_ = 0;
+  uint64_t forks_ = 0;
+  int64_t latest_fork_usec_ = 0;
   uint64_t keys_loaded_ = 0;
   uint64_t keys_expired_at_load_ = 0;
   std::unique_ptr<Writer> writer_;

@@ -128,8 +128,21 @@ TEST(PersistenceTest, BgsaveWritesTheFileAndReportsIt) {
   ASSERT_EQ(c.Command({"SET", "k", "v"}), "+OK\r\n");
   EXPECT_EQ(c.Command({"BGSAVE", "NOW"}), "-ERR syntax error\r\n");
   EXPECT_EQ(c.Command({"BGSAVE", "SCHEDULE", "x"}), "-ERR syntax error\r\n");
+  std::vector<std::string> mset = {"MSET"};
+  for (int i = 0; i < 1000; ++i) {
+    mset.push_back("key:" + std::to_string(i));
+    mset.push_back(std::string(100, 'v'));
+  }
+  ASSERT_EQ(c.Command(mset), "+OK\r\n");
+  std::string stats = BulkPayload(c.Command({"INFO", "stats"}));
+  EXPECT_EQ(InfoField(stats, "total_forks"), "0");
+  EXPECT_EQ(InfoField(stats, "latest_fork_usec"), "0");
   EXPECT_EQ(c.Command({"BGSAVE"}), "+Background saving started\r\n");
   ASSERT_TRUE(BackgroundSaveEnds(c));
+  // The snapshot stands for Redis's fork, counted and timed as one.
+  stats = BulkPayload(c.Command({"INFO", "stats"}));
+  EXPECT_EQ(InfoField(stats, "total_forks"), "1");
+  EXPECT_GT(std::stoll(InfoField(stats, "latest_fork_usec")), 0);
   EXPECT_EQ(PersistenceField(c, "rdb_last_bgsave_status"), "ok");
   EXPECT_EQ(PersistenceField(c, "rdb_changes_since_last_save"), "0");
   EXPECT_EQ(PersistenceField(c, "rdb_saves"), "1");
@@ -150,6 +163,11 @@ TEST(PersistenceTest, BgsaveWritesTheFileAndReportsIt) {
   }
   EXPECT_TRUE(saved);
   EXPECT_EQ(PersistenceField(c, "rdb_changes_since_last_save"), "0");
+  EXPECT_EQ(InfoField(BulkPayload(c.Command({"INFO", "stats"})), "total_forks"), "2");
+  EXPECT_EQ(c.Command({"CONFIG", "RESETSTAT"}), "+OK\r\n");
+  stats = BulkPayload(c.Command({"INFO", "stats"}));
+  EXPECT_EQ(InfoField(stats, "total_forks"), "0");
+  EXPECT_EQ(InfoField(stats, "latest_fork_usec"), "0");
 
   ASSERT_EQ(c.Command({"MULTI"}), "+OK\r\n");
   EXPECT_EQ(c.Command({"SAVE"}), "-ERR Command not allowed inside a transaction\r\n");
