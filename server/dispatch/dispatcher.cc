@@ -329,6 +329,12 @@ Refusal Dispatcher::AdmitFromScript(const Resolution& resolved, Args args, Clien
       !(server_.scripting.noscript_allowed() && server_.commands.Find("debug") == &spec)) {
     return Refusal::kScriptNoscript;
   }
+  // A script flagged allow-stale runs on a stale replica, but only what could run there itself.
+  if (server_.replica_link.is_replica() && !server_.replica_link.link_up() &&
+      !server_.config.Get("replica-serve-stale-data").enabled() &&
+      !AllowedWhileStale(spec, args, client)) {
+    return Refusal::kScriptStale;
+  }
   // Redis counts may-replicate commands (PFCOUNT) as writes here.
   if (read_only && (spec.flags & (kWrite | kMayReplicate))) return Refusal::kScriptWriteReadOnly;
   if (Refusal refusal = RunAdmissionHooks(ExecutionMode::kScript, spec, args, client);

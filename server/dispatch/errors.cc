@@ -113,6 +113,8 @@ std::string RefusalText(Refusal refusal, std::span<const std::string_view> args)
       return "ERR This Redis command is not allowed from script";
     case Refusal::kScriptWriteReadOnly:
       return "ERR Write commands are not allowed from read-only scripts.";
+    case Refusal::kScriptStale:
+      return "ERR Can not execute the command on a stale replica";
     case Refusal::kHookError:
     case Refusal::kClusterRedirect:
       return "";  // the hook's own text (Dispatcher)

@@ -80,6 +80,7 @@ enum class Refusal : uint8_t {
   kScriptWrongArity,
   kScriptNoscript,
   kScriptWriteReadOnly,  // a write (or may-replicate) command from EVAL_RO, FCALL_RO, no-writes
+  kScriptStale,          // a command without the stale flag on a stale replica
   // An admission hook's own error (fault injection): its text is the hook's, not one of these.
   kHookError,
   // Cluster mode's routing (CROSSSLOT, CLUSTERDOWN, ASK, TRYAGAIN), the hook's text too: a refused

@@ -146,6 +146,14 @@ TEST_F(ReplicaTest, AMissingMasterLeavesTheLinkConnectingAndWritesRefused) {
   EXPECT_EQ(replica_client_.Command({"GET", "x"}),
             "-MASTERDOWN Link with MASTER is down and replica-serve-stale-data is set to "
             "'no'.\r\n");
+  // A script flagged allow-stale runs, but only commands that could run there themselves
+  // (checked against redis-server 7.0.15).
+  const std::string stale_script = "#!lua flags=allow-stale,no-writes\nreturn redis.call(";
+  EXPECT_EQ(replica_client_.Command({"EVAL", stale_script + "'info', 'server') ~= nil", "0"}),
+            ":1\r\n");
+  EXPECT_EQ(replica_client_.Command({"EVAL", stale_script + "'get', 'x')", "0"}),
+            "-ERR Can not execute the command on a stale replica script: "
+            "453628ecaa7226f65d8e90f77464155531d225ca, on @user_script:2.\r\n");
   EXPECT_EQ(replica_client_.Command({"REPLICAOF", "localhost", "port"}),
             "-ERR Invalid master port\r\n");
   EXPECT_EQ(replica_client_.Command({"REPLICAOF", "NO", "ONE"}), "+OK\r\n");
