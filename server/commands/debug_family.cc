@@ -348,6 +348,13 @@ void CmdSleep(CommandContext& ctx) {
   ctx.reply.Ok();
 }
 
+// DEBUG CONFIG-REWRITE-FORCE-ALL
+void CmdConfigRewriteForceAll(CommandContext& ctx) {
+  std::string error = ctx.server.config.RewriteForceAll();
+  if (error.empty()) return ctx.reply.Ok();
+  ctx.reply.Error("ERR CONFIG-REWRITE-FORCE-ALL failed: " + error);
+}
+
 // DEBUG LOG message
 void CmdLog(CommandContext& ctx) {
   spdlog::warn("DEBUG LOG: {}", ctx.args[2]);
@@ -547,6 +554,7 @@ constexpr Subcommand kSubcommands[] = {
     {"loadaof", 2, kAny, CmdLoadaof},
     {"set-active-expire", 3, 3, CmdSetActiveExpire},
     {"set-disable-deny-scripts", 3, 3, CmdSetDisableDenyScripts},
+    {"config-rewrite-force-all", 2, 2, CmdConfigRewriteForceAll},
     {"quicklist-packed-threshold", 3, 3, CmdQuicklistPackedThreshold},
     {"sleep", 3, 3, CmdSleep},
     {"stringmatch-test", 2, 2, CmdStringmatchTest},
@@ -562,6 +570,9 @@ void CmdHelp(CommandContext& ctx) {
       "CHANGE-REPL-ID",
       "    Change the replication IDs of the instance.",
       "    Dangerous: should be used only for testing the replication subsystem.",
+      "CONFIG-REWRITE-FORCE-ALL",
+      "    Like CONFIG REWRITE but writes all configuration options, including",
+      "    keywords not listed in original configuration file or default values.",
       "DIGEST",
       "    Output a hex signature representing the current DB content.",
       "DIGEST-VALUE <key> [<key> ...]",

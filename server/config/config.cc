@@ -485,6 +485,16 @@ bool KeptOutOfRewrite(const OptionSpec& spec) {
 
 std::string Config::Rewrite() const {
   if (config_file_.empty()) return "ERR The server is running without a config file";
+  std::string error = RewriteFile(/*force_all=*/false);
+  return error.empty() ? error : "ERR Rewriting config file: " + error;
+}
+
+std::string Config::RewriteForceAll() const {
+  if (config_file_.empty()) return std::strerror(EFAULT);
+  return RewriteFile(/*force_all=*/true);
+}
+
+std::string Config::RewriteFile(bool force_all) const {
   std::vector<std::string> lines;
   {
     std::ifstream in(config_file_);
@@ -530,7 +540,7 @@ std::string Config::Rewrite() const {
     for (const RewriteLine& line : LinesFor(*option)) {
       if (used < free_slots.size()) {
         lines[free_slots[used++]] = line.text;
-      } else if (line.force) {
+      } else if (line.force || force_all) {
         appended.push_back(line.text);
       }
     }
@@ -550,13 +560,13 @@ std::string Config::Rewrite() const {
     out.flush();
     if (!out) {
       std::remove(temporary.c_str());
-      return "ERR Rewriting config file: " + std::string(std::strerror(errno));
+      return std::strerror(errno);
     }
   }
   if (std::rename(temporary.c_str(), config_file_.c_str()) != 0) {
     std::string error = std::strerror(errno);
     std::remove(temporary.c_str());
-    return "ERR Rewriting config file: " + error;
+    return error;
   }
   return {};
 }

@@ -139,6 +139,9 @@ class Config {
   // comments, unknown lines and order, each option's lines replaced in place, options that differ
   // from their default and were not in the file appended. Returns Redis's error text or "".
   std::string Rewrite() const;
+  // DEBUG CONFIG-REWRITE-FORCE-ALL: CONFIG REWRITE writing every option, defaults included.
+  // Returns the failure as Redis's strerror text (without a config file: EFAULT's, as Redis).
+  std::string RewriteForceAll() const;
   // Records every runtime-mutable option's value, once start-up has parsed the command line and
   // config file; RestoreStartupValues (RESPD RESET) puts back those CONFIG SET changed since.
   void CaptureStartupValues();
@@ -188,6 +191,8 @@ class Config {
   void Changed(const Option& option) const;
   // Every apply hook for `option`: the first failure's reason, "" when none failed.
   std::string Applied(const Option& option, const std::string& previous) const;
+  // Rewrite's work: "" or the failure's strerror text.
+  std::string RewriteFile(bool force_all) const;
 
   std::vector<std::unique_ptr<Option>> options_;
   std::vector<std::function<void(const Option&)>> change_hooks_;

@@ -67,6 +67,26 @@ TEST(ConfigTest, RewriteKeepsTheFileAndChangesWhatChanged) {
 TEST(ConfigTest, RewriteWithoutAConfigFileIsAnError) {
   Config config;
   EXPECT_EQ(config.Rewrite(), "ERR The server is running without a config file");
+  EXPECT_EQ(config.RewriteForceAll(), "Bad address");
+}
+
+// DEBUG CONFIG-REWRITE-FORCE-ALL: every option written, defaults too, and the file read back
+// gives every option the same value.
+TEST(ConfigTest, RewriteForceAllWritesDefaultsTooAndReadsBack) {
+  auto path = ScratchFile("force_all.conf", "hz 20\n");
+  Config config;
+  Parse(config, {path.string()});
+  EXPECT_EQ(config.RewriteForceAll(), "");
+  std::string text = ReadFile(path);
+  EXPECT_TRUE(text.starts_with("hz 20\n")) << text;
+  EXPECT_NE(text.find("\nmaxmemory-policy noeviction\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("\nappendonly no\n"), std::string::npos) << text;
+  Config reread;
+  Parse(reread, {path.string()});
+  for (const auto& option : config.options()) {
+    EXPECT_EQ(reread.Get(option->spec().name).text(), option->text()) << option->spec().name;
+  }
+  std::filesystem::remove(path);
 }
 
 TEST(ConfigTest, CommandLineOptionsTakeSeveralValues) {
