@@ -131,6 +131,12 @@ bool Connection::OverQueryLimit(size_t pending) {
 }
 void Connection::Cron(int64_t now_ms, int64_t timeout_s) {
   if (CloseIfIdle(now_ms, timeout_s)) return;
+  // A soft limit's time runs out with no write to notice it: the cron does, as Redis's
+  // clientsCron checks the limits of every client it visits.
+  if (!closed_ && !processing_ && OverOutputLimit()) {
+    Close();
+    return;
+  }
   FreeIdleBuffers(now_ms);
   ResizeReplyBuffer(now_ms);
 }

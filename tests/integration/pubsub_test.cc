@@ -5,6 +5,8 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <chrono>
+#include <cstdint>
 #include <string>
 #include <thread>
 #include <vector>
@@ -156,6 +158,50 @@ TEST(PubSubTest, SubscriberThatDoesNotReadIsCutOffWhileOthersLoseNothing) {
   EXPECT_NE(server.Output().find("scheduled to be closed ASAP for overcoming of output buffer "
                                  "limits"),
             std::string::npos);
+}
+
+// The omem= of the client named `name` in CLIENT LIST, or -1 when it is not connected.
+int64_t OutputMemoryOf(RespClient& admin, const std::string& name) {
+  std::string clients = admin.Command({"CLIENT", "LIST"});
+  size_t at = clients.find(" name=" + name + " ");
+  if (at == std::string::npos) return -1;
+  size_t line_start = clients.rfind('\n', at);
+  size_t omem = clients.find(" omem=", line_start == std::string::npos ? 0 : line_start);
+  return std::stoll(clients.substr(omem + 6));
+}
+
+// Past its soft limit a subscriber is closed once the limit's seconds have passed, though no
+// message comes to notice it: Redis's clientsCron checks every client's limits. Time is the
+// server's clock, frozen and then moved, so the test never waits for the seconds themselves.
+TEST(PubSubTest, SoftLimitClosesASilentSubscriberWithoutMoreMessages) {
+  ServerProcess server = ServerProcess::StartRespd(
+      {"--client-output-buffer-limit", "pubsub", "0", "100000", "1"});
+  ASSERT_TRUE(server.running());
+  RespClient admin, slow, publisher;
+  ASSERT_TRUE(admin.Connect(server.port()));
+  ASSERT_TRUE(slow.Connect(server.port()));
+  ASSERT_TRUE(publisher.Connect(server.port(), kReadTimeoutMs));
+  ASSERT_EQ(admin.Command({"RESPD", "TIME", "FREEZE"}).front(), ':');
+  ASSERT_EQ(slow.Command({"CLIENT", "SETNAME", "slow"}), "+OK\r\n");
+  Subscribe(slow, "feed");
+  // The kernel takes a few megabytes before the server has to keep any.
+  const std::string padding(4000, '.');
+  bool over = false;
+  for (int i = 0; i < 10000 && !over; ++i) {
+    ASSERT_EQ(publisher.Command({"PUBLISH", "feed", padding}), ":1\r\n");
+    over = i % 100 == 99 && OutputMemoryOf(admin, "slow") > 100000;
+  }
+  ASSERT_TRUE(over);
+  // Not before the limit's second: the cron has looked at every client a few times meanwhile.
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  EXPECT_GT(OutputMemoryOf(admin, "slow"), 100000);
+  ASSERT_EQ(admin.Command({"RESPD", "TIME", "ADVANCE", "2000"}).front(), ':');
+  bool closed = false;
+  for (int i = 0; i < 500 && !closed; ++i) {
+    closed = OutputMemoryOf(admin, "slow") == -1;
+    if (!closed) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  EXPECT_TRUE(closed);
 }
 
 TEST(PubSubTest, DisconnectedSubscriberLeavesNoSubscription) {
