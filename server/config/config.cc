@@ -592,7 +592,6 @@ std::string Config::HelpText() const {
 }
 
 void Config::ParseCommandLine(int argc, const char* const* argv) {
-  std::vector<std::pair<std::string, std::vector<std::string>>> directives;
   int i = 1;
   if (argc >= 2) {
     std::string_view first = argv[1];
@@ -604,29 +603,42 @@ void Config::ParseCommandLine(int argc, const char* const* argv) {
       help_requested_ = true;
       return;
     }
-    if (!first.starts_with("--") && first != "-") {
+    if (!first.starts_with('-')) {
       config_file_ = first;
       i = 2;
     }
   }
+  // The options become config-file lines as Redis's main() writes them: "--name" starts a line,
+  // unless the option before has no value yet (so a value may start with "--"); "--name value"
+  // in one argument is a whole line; every other argument is a quoted value. A lone "--save"
+  // followed by another option, or last, means save "". The lines are read after the file and
+  // standard input, as if appended to them.
   std::string stdin_text;
+  std::string options;
+  bool last_option_has_value = true;
   for (; i < argc; ++i) {
     std::string_view arg = argv[i];
-    if (arg == "-") {
+    if (arg == "-" && (i == 1 || i == argc - 1)) {
       std::ostringstream text;
       text << std::cin.rdbuf();
       stdin_text = text.str();
       continue;
     }
-    if (!arg.starts_with("--")) {
-      throw ConfigError("Invalid argument '" + std::string(arg) +
-                        "': options are written --name value");
+    if (!last_option_has_value || !arg.starts_with("--")) {
+      options += Quoted(arg) + " ";
+      last_option_has_value = true;
+      continue;
     }
-    std::pair<std::string, std::vector<std::string>> directive{Lower(arg.substr(2)), {}};
-    while (i + 1 < argc && !std::string_view(argv[i + 1]).starts_with("--")) {
-      directive.second.emplace_back(argv[++i]);
+    if (!options.empty()) options += "\n";
+    options += std::string(arg.substr(2)) + " ";
+    std::vector<std::string> words;
+    if (protocol::SplitInlineArgs(arg, &words) && words.size() > 1) continue;
+    last_option_has_value = false;
+    if (Lower(arg) == "--save" &&
+        (i == argc - 1 || std::string_view(argv[i + 1]).starts_with("--"))) {
+      options += "\"\"";
+      last_option_has_value = true;
     }
-    directives.push_back(std::move(directive));
   }
   if (!config_file_.empty()) {
     std::ifstream file(config_file_);
@@ -636,19 +648,7 @@ void Config::ParseCommandLine(int argc, const char* const* argv) {
     ApplyConfigText(text.str(), config_file_);
   }
   if (!stdin_text.empty()) ApplyConfigText(stdin_text, "standard input");
-  // `--include file` reads the file at its place among the command-line options, as in Redis.
-  std::vector<std::pair<std::string, std::vector<std::string>>> pending;
-  for (auto& directive : directives) {
-    if (directive.first != "include") {
-      pending.push_back(std::move(directive));
-      continue;
-    }
-    Apply(pending, "the command line");
-    pending.clear();
-    if (directive.second.size() != 1) throw ConfigError("include takes one file name");
-    ApplyConfigText("include \"" + directive.second.front() + "\"\n", "the command line");
-  }
-  Apply(pending, "the command line");
+  if (!options.empty()) ApplyConfigText(options + "\n", "the command line");
 }
 
 void Config::ApplyConfigText(const std::string& text, const std::string& origin) {

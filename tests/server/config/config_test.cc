@@ -97,6 +97,43 @@ TEST(ConfigTest, CommandLineOptionsTakeSeveralValues) {
   EXPECT_EQ(config.Get("loglevel").text(), "warning");
 }
 
+// Redis's main() turns the arguments into config lines: a value may start with "--" when its
+// option has none yet, "--name value" in one argument is a whole line, a bare argument is a value
+// (of the line before, or a line of its own), and a lone --save is save "" (checked against
+// redis-server 7.0.15's CONFIG GET).
+TEST(ConfigTest, CommandLineIsReadAsRedisReadsIt) {
+  Config dashes;
+  Parse(dashes, {"--proc-title-template", "--my--title--template", "--loglevel", "verbose"});
+  EXPECT_EQ(dashes.Get("proc-title-template").text(), "--my--title--template");
+  EXPECT_EQ(dashes.Get("loglevel").text(), "verbose");
+  Config joined;
+  Parse(joined, {"--maxmemory 700mb", "--maxmemory-policy 'volatile-lru'"});
+  EXPECT_EQ(joined.Get("maxmemory").number(), 700 * 1024 * 1024);
+  EXPECT_EQ(joined.Get("maxmemory-policy").text(), "volatile-lru");
+  auto path = ScratchFile("bare.conf", "hz 20\n");
+  Config bare;
+  Parse(bare, {path.string(), "loglevel", "verbose", "--maxmemory '1mb'"});
+  EXPECT_EQ(bare.Get("loglevel").text(), "verbose");
+  EXPECT_EQ(bare.Get("maxmemory").number(), 1024 * 1024);
+  std::filesystem::remove(path);
+  for (std::vector<std::string> args : {std::vector<std::string>{"--save", "--loglevel", "verbose"},
+                                        {"--loglevel", "verbose", "--save"}}) {
+    Config empty_save;
+    Parse(empty_save, args);
+    EXPECT_EQ(empty_save.Get("save").text(), "");
+    EXPECT_EQ(empty_save.Get("loglevel").text(), "verbose");
+  }
+  Config save_as_value;
+  Parse(save_as_value, {"--proc-title-template", "--save", "--save", "", "--loglevel", "verbose"});
+  EXPECT_EQ(save_as_value.Get("proc-title-template").text(), "--save");
+  EXPECT_EQ(save_as_value.Get("save").text(), "");
+  Config multi;
+  Parse(multi, {"--shutdown-on-sigint", "nosave", "force", "now", "--shutdown-on-sigterm",
+                "nosave force"});
+  EXPECT_EQ(multi.Get("shutdown-on-sigint").text(), "nosave now force");
+  EXPECT_EQ(multi.Get("shutdown-on-sigterm").text(), "nosave force");
+}
+
 TEST(ConfigTest, ClockStartTakesUnixMillisecondsOrIso8601) {
   const std::pair<std::string, std::string> kAccepted[] = {
       {"1893456000000", "1893456000000"},
