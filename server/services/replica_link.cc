@@ -146,7 +146,14 @@ class MasterConnection {
       buffer_.erase(0, pos_);
       pos_ = 0;
     }
+    // A big command's room goes with it, as Redis trims its master client's query buffer: a
+    // replica fed one 32 MB value must not keep 32 MB for good.
+    if (buffer_.capacity() > kKeptBufferBytes && buffer_.size() < buffer_.capacity() / 2) {
+      buffer_.shrink_to_fit();
+    }
   }
+
+  static constexpr size_t kKeptBufferBytes = 64 * 1024;
 
   int fd_;
   std::string buffer_;

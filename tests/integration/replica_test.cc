@@ -126,6 +126,27 @@ TEST_F(ReplicaTest, FollowsARespdMaster) {
   ExpectFollowsAndRefusesWrites(master_client);
 }
 
+// Redis's pendingquerybuf.tcl: a replica fed a 32 MB value does not keep the room it read it
+// in; its memory stays near its master's.
+TEST_F(ReplicaTest, ABigCommandsReadRoomIsNotKept) {
+  ServerProcess master = ServerProcess::StartRespd();
+  ASSERT_TRUE(master.running());
+  RespClient master_client;
+  ASSERT_TRUE(master_client.Connect(master.port(), kTimeoutMs));
+  StartReplica();
+  FollowAndSync(master.port());
+  ASSERT_EQ(master_client.Command({"SET", "big", std::string(32 << 20, 'v')}), "+OK\r\n");
+  EXPECT_TRUE(Eventually([&] {
+    return replica_client_.Command({"STRLEN", "big"}) == ":" + std::to_string(32 << 20) + "\r\n";
+  }));
+  auto used_memory = [](RespClient& client) {
+    return std::stoll(InfoField(client.Command({"INFO", "memory"}), "used_memory"));
+  };
+  EXPECT_TRUE(Eventually([&] {
+    return used_memory(replica_client_) <= used_memory(master_client) + (10 << 20);
+  })) << used_memory(replica_client_) << " against " << used_memory(master_client);
+}
+
 TEST_F(ReplicaTest, AMissingMasterLeavesTheLinkConnectingAndWritesRefused) {
   StartReplica();
   ASSERT_EQ(replica_client_.Command({"SET", "ttl", "v", "PX", "50"}), "+OK\r\n");
