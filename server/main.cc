@@ -30,7 +30,8 @@ int main(int argc, char** argv) {
     return 0;
   }
   try {
-    respd::server::SetupLogging(config.PathInDir(config.Get("logfile").text()), config.Get("loglevel").text());
+    respd::server::SetupLogging(config.PathInDir(config.Get("logfile").text()),
+                                config.Get("loglevel").text());
   } catch (const std::exception& e) {
     std::cerr << "Can't open the log file: " << e.what() << "\n";
     return 1;

@@ -326,9 +326,8 @@ void InfoReplication(ServerContext& server, InfoWriter& out) {
   out.Field("master_replid", server.run_id);
   out.Field("master_replid2", "0000000000000000000000000000000000000000");
   // A replica's own stream is its master's, which it passes on: the offset it has processed.
-  uint64_t offset = server.replica_link.is_replica()
-                        ? server.replica_link.status().offset
-                        : server.replicas.offset();
+  uint64_t offset = server.replica_link.is_replica() ? server.replica_link.status().offset
+                                                     : server.replicas.offset();
   out.Field("master_repl_offset", offset);
   out.Field("second_repl_offset", -1);
   // The backlog exists from the first replica on, as Redis's; respd keeps only its accounting

@@ -136,9 +136,9 @@ TEST(AclIntegrationTest, RelativePathsAreInsideDir) {
   ASSERT_FALSE(first.path().empty());
   ASSERT_FALSE(second.path().empty());
   std::ofstream(first.path() + "/user.acl") << "user alice on nopass ~* +@all\n";
-  ServerProcess server = ServerProcess::StartRespd({"--dir", first.path(), "--aclfile", "user.acl",
-                                                    "--pidfile", "respd.pid", "--logfile",
-                                                    "respd.log", "--enable-protected-configs", "yes"});
+  ServerProcess server = ServerProcess::StartRespd(
+      {"--dir", first.path(), "--aclfile", "user.acl", "--pidfile", "respd.pid", "--logfile",
+       "respd.log", "--enable-protected-configs", "yes"});
   ASSERT_TRUE(server.running()) << server.Output();
   RespClient admin;
   ASSERT_TRUE(admin.Connect(server.port()));

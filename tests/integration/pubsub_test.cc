@@ -174,8 +174,8 @@ int64_t OutputMemoryOf(RespClient& admin, const std::string& name) {
 // message comes to notice it: Redis's clientsCron checks every client's limits. Time is the
 // server's clock, frozen and then moved, so the test never waits for the seconds themselves.
 TEST(PubSubTest, SoftLimitClosesASilentSubscriberWithoutMoreMessages) {
-  ServerProcess server = ServerProcess::StartRespd(
-      {"--client-output-buffer-limit", "pubsub", "0", "100000", "1"});
+  ServerProcess server =
+      ServerProcess::StartRespd({"--client-output-buffer-limit", "pubsub", "0", "100000", "1"});
   ASSERT_TRUE(server.running());
   RespClient admin, slow, publisher;
   ASSERT_TRUE(admin.Connect(server.port()));

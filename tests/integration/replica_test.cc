@@ -144,7 +144,8 @@ TEST_F(ReplicaTest, ABigCommandsReadRoomIsNotKept) {
   };
   EXPECT_TRUE(Eventually([&] {
     return used_memory(replica_client_) <= used_memory(master_client) + (10 << 20);
-  })) << used_memory(replica_client_) << " against " << used_memory(master_client);
+  })) << used_memory(replica_client_)
+      << " against " << used_memory(master_client);
 }
 
 TEST_F(ReplicaTest, AMissingMasterLeavesTheLinkConnectingAndWritesRefused) {
