@@ -177,6 +177,7 @@ Server::Server(Config& config, storage::Clock& clock)
     int port = static_cast<int>(option.number());
     if (&option == &config_.port()) return ChangePort(port, /*tls=*/false, false);
     if (option.spec().name == "tls-port") return ChangePort(port, /*tls=*/true, previous == "0");
+    if (option.spec().name == "bind") return ChangeBind(previous);
     return {};
   });
   clock.AddObserver(this);
@@ -195,27 +196,6 @@ void Server::OnClockChanged() {
   }
 }
 
-bool Server::Listen() {
-  std::string unixsocket = config_.Get("unixsocket").text();
-  // Redis's port 0 means no TCP listener, respd's alone picks a free port (tests and scripts rely
-  // on it): next to a unix socket, port 0 means no TCP, which is how Redis is run socket-only.
-  int tls_port = static_cast<int>(config_.Get("tls-port").number());
-  bool tcp = config_.port().number() != 0 || (unixsocket.empty() && tls_port == 0);
-  if (tcp &&
-      !ListenTcp(static_cast<int>(config_.port().number()), "tcp", acceptors_, endpoints_,
-                 context_.tcp_port)) {
-    return false;
-  }
-  if (tls_port != 0) {
-    if (!tls_.Configure()) {
-      spdlog::warn("Failed to configure TLS. Check logs for more info.");
-      return false;
-    }
-    if (!ListenTcp(tls_port, "tls", tls_acceptors_, tls_endpoints_, tls_port_)) return false;
-  }
-  return unixsocket.empty() || ListenUnix(config_.PathInDir(unixsocket));
-}
-
 namespace {
 
 // Redis's line, which harnesses (Redis's own test suite) read to retry on another port.
@@ -227,10 +207,43 @@ void LogListenFailure(int port, std::string_view kind) {
 
 }  // namespace
 
-bool Server::ListenTcp(int port, std::string_view kind,
+bool Server::Listen() {
+  std::string unixsocket = config_.Get("unixsocket").text();
+  // Redis's port 0 means no TCP listener, respd's alone picks a free port (tests and scripts rely
+  // on it): next to a unix socket, port 0 means no TCP, which is how Redis is run socket-only.
+  int tls_port = static_cast<int>(config_.Get("tls-port").number());
+  bool tcp = config_.port().number() != 0 || (unixsocket.empty() && tls_port == 0);
+  if (tcp &&
+      !ListenTcp(static_cast<int>(config_.port().number()), acceptors_, endpoints_,
+                 context_.tcp_port, config_.Get("bind").text())) {
+    LogListenFailure(static_cast<int>(config_.port().number()), "tcp");
+    return false;
+  }
+  if (tls_port != 0) {
+    if (!tls_.Configure()) {
+      spdlog::warn("Failed to configure TLS. Check logs for more info.");
+      return false;
+    }
+    if (!ListenTcp(tls_port, tls_acceptors_, tls_endpoints_, tls_port_,
+                   config_.Get("bind").text())) {
+      LogListenFailure(tls_port, "tls");
+      return false;
+    }
+  }
+  return unixsocket.empty() || ListenUnix(config_.PathInDir(unixsocket));
+}
+
+
+bool Server::ListenTcp(int port,
                        std::vector<std::unique_ptr<tcp::acceptor>>& acceptors,
-                       std::vector<tcp::endpoint>& endpoints, std::atomic<int>& bound_port) {
-  std::istringstream addresses(config_.Get("bind").text());
+                       std::vector<tcp::endpoint>& endpoints, std::atomic<int>& bound_port,
+                       const std::string& bind) {
+  // No address at all is no listener, as Redis allows (a server reached by its unix socket).
+  if (bind.find_first_not_of(' ') == std::string::npos) {
+    bound_port = port;
+    return true;
+  }
+  std::istringstream addresses(bind);
   std::string address;
   while (addresses >> address) {
     bool optional = address.starts_with('-');
@@ -252,7 +265,6 @@ bool Server::ListenTcp(int port, std::string_view kind,
       if (optional) continue;
       spdlog::warn("Warning: Could not create server TCP listening socket {}:{}: {}", address, port,
                    error.message());
-      LogListenFailure(port, kind);
       return false;
     }
     // Port 0 binds every address to the port the first one got.
@@ -260,10 +272,7 @@ bool Server::ListenTcp(int port, std::string_view kind,
     endpoints.push_back(acceptor->local_endpoint());
     acceptors.push_back(std::move(acceptor));
   }
-  if (acceptors.empty()) {
-    LogListenFailure(port, kind);
-    return false;
-  }
+  if (acceptors.empty()) return false;
   bound_port = port;
   return true;
 }
@@ -310,6 +319,69 @@ bool Server::RefusedByProtectedMode(const tcp::socket& socket) const {
          address != asio::ip::address(asio::ip::address_v6::loopback());
 }
 
+std::string Server::ChangeBind(const std::string& previous) {
+  auto result = std::make_shared<std::promise<std::string>>();
+  std::future<std::string> done = result->get_future();
+  auto rebind = [this, previous, result] {
+    boost::system::error_code ignored;
+    auto close_all = [&] {
+      for (auto* acceptors : {&acceptors_, &tls_acceptors_}) {
+        for (auto& acceptor : *acceptors) {
+          acceptor->close(ignored);
+          retired_acceptors_.push_back(std::move(acceptor));
+        }
+        acceptors->clear();
+      }
+      endpoints_.clear();
+      tls_endpoints_.clear();
+    };
+    const int port = context_.tcp_port.load();
+    const int tls_port = tls_port_.load();
+    auto listen = [&](const std::string& bind) {
+      return (port == 0 ||
+              ListenTcp(port, acceptors_, endpoints_, context_.tcp_port, bind)) &&
+             (tls_port == 0 ||
+              ListenTcp(tls_port, tls_acceptors_, tls_endpoints_, tls_port_, bind));
+    };
+    close_all();
+    std::string error;
+    if (!listen(config_.Get("bind").text())) {
+      close_all();
+      listen(previous);
+      error = "Failed to bind to specified addresses.";
+    }
+    // Taken down (RESPD FAULT DOWN): BringUp opens them again on these addresses.
+    bool down = down_until_ != std::chrono::steady_clock::time_point();
+    for (auto& acceptor : acceptors_) {
+      if (down) {
+        acceptor->close(ignored);
+      } else {
+        Accept(*acceptor);
+      }
+    }
+    for (auto& acceptor : tls_acceptors_) {
+      if (down) {
+        acceptor->close(ignored);
+      } else {
+        Accept(*acceptor, /*tls=*/true);
+      }
+    }
+    result->set_value(error);
+  };
+  if (current_io == &threads_[0]->io) {
+    rebind();
+    return done.get();
+  }
+  // As ChangePort: the first thread owns the listeners, and may wait for shard locks this thread
+  // holds inside a transaction, where the outcome is then not known here.
+  asio::post(threads_[0]->io, std::move(rebind));
+  if (storage::ShardLocks::AllHeldByThisThread() ||
+      done.wait_for(kListenerSwapWait) != std::future_status::ready) {
+    return {};
+  }
+  return done.get();
+}
+
 std::string Server::ChangePort(int port, bool tls, bool first_tls_port) {
   // No TLS client has been accepted yet: the context is built here, before any needs it.
   if (tls && first_tls_port && port != 0 && !tls_.Configure()) {
@@ -318,7 +390,8 @@ std::string Server::ChangePort(int port, bool tls, bool first_tls_port) {
   std::vector<std::unique_ptr<tcp::acceptor>> fresh;
   std::vector<tcp::endpoint> endpoints;
   std::atomic<int> bound{0};
-  if (port != 0 && !ListenTcp(port, tls ? "tls" : "tcp", fresh, endpoints, bound)) {
+  if (port != 0 &&
+      !ListenTcp(port, fresh, endpoints, bound, config_.Get("bind").text())) {
     return "Unable to listen on this port. Check server logs.";
   }
   auto listeners = std::make_shared<decltype(fresh)>(std::move(fresh));

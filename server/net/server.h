@@ -57,14 +57,18 @@ class Server : public storage::ClockObserver {
   };
 
   bool Listen();
-  // Listens on every bind address at `port` (0: a free one, the same for all); false when a
-  // required address fails. `kind` names the listener in Redis's log lines ("tcp", "tls").
-  bool ListenTcp(int port, std::string_view kind,
+  // Listens on every address of `bind` at `port` (0: a free one, the same for all); false when a
+  // required address fails. An empty `bind` is no listener, and no failure.
+  bool ListenTcp(int port,
                  std::vector<std::unique_ptr<boost::asio::ip::tcp::acceptor>>& acceptors,
                  std::vector<boost::asio::ip::tcp::endpoint>& endpoints,
-                 std::atomic<int>& bound_port);
+                 std::atomic<int>& bound_port,
+                 const std::string& bind);
   // Redis's unixsocket: a stale file at the path is removed first; the socket file goes at exit.
   bool ListenUnix(const std::string& path);
+  // CONFIG SET bind, as Redis's changeBindAddr: the TCP and TLS listeners open again on the new
+  // addresses with their ports; when they cannot, on `previous` ones, and it answers Redis's error.
+  std::string ChangeBind(const std::string& previous);
   void RunLoop(boost::asio::io_context& io);
   // Accepts clients forever; TCP clients of `tls` acceptors get a TLS handshake first.
   template <class Acceptor>

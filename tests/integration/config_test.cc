@@ -135,5 +135,37 @@ TEST(ConfigIntegrationTest, ConfigSetPortMovesTheListener) {
   EXPECT_EQ(back.Command({"PING"}), "+PONG\r\n");
 }
 
+// CONFIG SET bind opens the listeners again on the new addresses, as Redis's changeBindAddr; an
+// address that cannot be bound is Redis's error and leaves the old ones; "" leaves none.
+TEST(ConfigIntegrationTest, ConfigSetBindMovesTheListeners) {
+  ServerProcess server = ServerProcess::StartRespd({"--threads", "2"});
+  ASSERT_TRUE(server.running()) << server.Output();
+  RespClient admin;
+  ASSERT_TRUE(admin.Connect(server.port()));
+  EXPECT_EQ(admin.Command({"CONFIG", "SET", "bind", "999.999.999.999"}),
+            "-ERR CONFIG SET failed (possibly related to argument 'bind') - Failed to bind to "
+            "specified addresses.\r\n");
+  EXPECT_EQ(admin.Command({"CONFIG", "GET", "bind"}), "*2\r\n$4\r\nbind\r\n$9\r\n127.0.0.1\r\n");
+  RespClient still;
+  ASSERT_TRUE(still.Connect(server.port()));
+  EXPECT_EQ(still.Command({"PING"}), "+PONG\r\n");
+
+  // 127.0.0.2 is loopback too on Linux: the server leaves 127.0.0.1 for it.
+  EXPECT_EQ(admin.Command({"CONFIG", "SET", "bind", "127.0.0.2"}), "+OK\r\n");
+  RespClient moved;
+  EXPECT_TRUE(moved.Connect("127.0.0.2", server.port(), 1000));
+  RespClient old_address;
+  EXPECT_FALSE(old_address.Connect(server.port(), 1000));
+
+  EXPECT_EQ(admin.Command({"CONFIG", "SET", "bind", ""}), "+OK\r\n");
+  RespClient none;
+  EXPECT_FALSE(none.Connect("127.0.0.2", server.port(), 1000));
+  EXPECT_EQ(admin.Command({"PING"}), "+PONG\r\n");
+  EXPECT_EQ(admin.Command({"CONFIG", "SET", "bind", "127.0.0.1"}), "+OK\r\n");
+  RespClient back;
+  ASSERT_TRUE(back.Connect(server.port()));
+  EXPECT_EQ(back.Command({"PING"}), "+PONG\r\n");
+}
+
 }  // namespace
 }  // namespace respd::testing
