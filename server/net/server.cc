@@ -213,9 +213,8 @@ bool Server::Listen() {
   // on it): next to a unix socket, port 0 means no TCP, which is how Redis is run socket-only.
   int tls_port = static_cast<int>(config_.Get("tls-port").number());
   bool tcp = config_.port().number() != 0 || (unixsocket.empty() && tls_port == 0);
-  if (tcp &&
-      !ListenTcp(static_cast<int>(config_.port().number()), acceptors_, endpoints_,
-                 context_.tcp_port, config_.Get("bind").text())) {
+  if (tcp && !ListenTcp(static_cast<int>(config_.port().number()), acceptors_, endpoints_,
+                        context_.tcp_port, config_.Get("bind").text())) {
     LogListenFailure(static_cast<int>(config_.port().number()), "tcp");
     return false;
   }
@@ -233,9 +232,7 @@ bool Server::Listen() {
   return unixsocket.empty() || ListenUnix(config_.PathInDir(unixsocket));
 }
 
-
-bool Server::ListenTcp(int port,
-                       std::vector<std::unique_ptr<tcp::acceptor>>& acceptors,
+bool Server::ListenTcp(int port, std::vector<std::unique_ptr<tcp::acceptor>>& acceptors,
                        std::vector<tcp::endpoint>& endpoints, std::atomic<int>& bound_port,
                        const std::string& bind) {
   // No address at all is no listener, as Redis allows (a server reached by its unix socket).
@@ -338,8 +335,7 @@ std::string Server::ChangeBind(const std::string& previous) {
     const int port = context_.tcp_port.load();
     const int tls_port = tls_port_.load();
     auto listen = [&](const std::string& bind) {
-      return (port == 0 ||
-              ListenTcp(port, acceptors_, endpoints_, context_.tcp_port, bind)) &&
+      return (port == 0 || ListenTcp(port, acceptors_, endpoints_, context_.tcp_port, bind)) &&
              (tls_port == 0 ||
               ListenTcp(tls_port, tls_acceptors_, tls_endpoints_, tls_port_, bind));
     };
@@ -390,8 +386,7 @@ std::string Server::ChangePort(int port, bool tls, bool first_tls_port) {
   std::vector<std::unique_ptr<tcp::acceptor>> fresh;
   std::vector<tcp::endpoint> endpoints;
   std::atomic<int> bound{0};
-  if (port != 0 &&
-      !ListenTcp(port, fresh, endpoints, bound, config_.Get("bind").text())) {
+  if (port != 0 && !ListenTcp(port, fresh, endpoints, bound, config_.Get("bind").text())) {
     return "Unable to listen on this port. Check server logs.";
   }
   auto listeners = std::make_shared<decltype(fresh)>(std::move(fresh));

@@ -59,11 +59,9 @@ class Server : public storage::ClockObserver {
   bool Listen();
   // Listens on every address of `bind` at `port` (0: a free one, the same for all); false when a
   // required address fails. An empty `bind` is no listener, and no failure.
-  bool ListenTcp(int port,
-                 std::vector<std::unique_ptr<boost::asio::ip::tcp::acceptor>>& acceptors,
+  bool ListenTcp(int port, std::vector<std::unique_ptr<boost::asio::ip::tcp::acceptor>>& acceptors,
                  std::vector<boost::asio::ip::tcp::endpoint>& endpoints,
-                 std::atomic<int>& bound_port,
-                 const std::string& bind);
+                 std::atomic<int>& bound_port, const std::string& bind);
   // Redis's unixsocket: a stale file at the path is removed first; the socket file goes at exit.
   bool ListenUnix(const std::string& path);
   // CONFIG SET bind, as Redis's changeBindAddr: the TCP and TLS listeners open again on the new
