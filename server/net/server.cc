@@ -251,7 +251,6 @@ bool Server::ListenTcp(int port, std::vector<std::unique_ptr<tcp::acceptor>>& ac
     auto ip = asio::ip::make_address(address, error);
     if (error) {
       spdlog::warn("Invalid bind address '{}'", address);
-      if (optional) continue;
       return false;
     }
     auto acceptor = std::make_unique<tcp::acceptor>(threads_[0]->io);
@@ -259,7 +258,13 @@ bool Server::ListenTcp(int port, std::vector<std::unique_ptr<tcp::acceptor>>& ac
     OpenTcpAcceptor(*acceptor, endpoint, static_cast<int>(config_.Get("tcp-backlog").number()),
                     error);
     if (error) {
-      if (optional) continue;
+      // Redis's listenToPort: "-" skips an address this machine does not have or a family it
+      // does not support (no IPv6), never one that is taken or cannot be parsed.
+      int code = error.value();
+      if (optional && (code == EADDRNOTAVAIL || code == EAFNOSUPPORT || code == EPROTONOSUPPORT ||
+                       code == ENOPROTOOPT || code == ESOCKTNOSUPPORT || code == EPFNOSUPPORT)) {
+        continue;
+      }
       spdlog::warn("Warning: Could not create server TCP listening socket {}:{}: {}", address, port,
                    error.message());
       return false;
@@ -316,19 +321,35 @@ bool Server::RefusedByProtectedMode(const tcp::socket& socket) const {
          address != asio::ip::address(asio::ip::address_v6::loopback());
 }
 
+void Server::RetireListeners(std::vector<std::unique_ptr<tcp::acceptor>>& acceptors) {
+  boost::system::error_code ignored;
+  for (auto& acceptor : acceptors) {
+    acceptor->close(ignored);
+    retired_acceptors_.push_back(std::move(acceptor));
+  }
+  acceptors.clear();
+}
+
+void Server::StartListeners(std::vector<std::unique_ptr<tcp::acceptor>>& acceptors, bool tls) {
+  // Taken down (RESPD FAULT DOWN): BringUp opens them again on their addresses.
+  bool down = down_until_ != std::chrono::steady_clock::time_point();
+  boost::system::error_code ignored;
+  for (auto& acceptor : acceptors) {
+    if (down) {
+      acceptor->close(ignored);
+    } else {
+      Accept(*acceptor, tls);
+    }
+  }
+}
+
 std::string Server::ChangeBind(const std::string& previous) {
   auto result = std::make_shared<std::promise<std::string>>();
   std::future<std::string> done = result->get_future();
   auto rebind = [this, previous, result] {
-    boost::system::error_code ignored;
     auto close_all = [&] {
-      for (auto* acceptors : {&acceptors_, &tls_acceptors_}) {
-        for (auto& acceptor : *acceptors) {
-          acceptor->close(ignored);
-          retired_acceptors_.push_back(std::move(acceptor));
-        }
-        acceptors->clear();
-      }
+      RetireListeners(acceptors_);
+      RetireListeners(tls_acceptors_);
       endpoints_.clear();
       tls_endpoints_.clear();
     };
@@ -346,22 +367,8 @@ std::string Server::ChangeBind(const std::string& previous) {
       listen(previous);
       error = "Failed to bind to specified addresses.";
     }
-    // Taken down (RESPD FAULT DOWN): BringUp opens them again on these addresses.
-    bool down = down_until_ != std::chrono::steady_clock::time_point();
-    for (auto& acceptor : acceptors_) {
-      if (down) {
-        acceptor->close(ignored);
-      } else {
-        Accept(*acceptor);
-      }
-    }
-    for (auto& acceptor : tls_acceptors_) {
-      if (down) {
-        acceptor->close(ignored);
-      } else {
-        Accept(*acceptor, /*tls=*/true);
-      }
-    }
+    StartListeners(acceptors_, /*tls=*/false);
+    StartListeners(tls_acceptors_, /*tls=*/true);
     result->set_value(error);
   };
   if (current_io == &threads_[0]->io) {
@@ -394,22 +401,10 @@ std::string Server::ChangePort(int port, bool tls, bool first_tls_port) {
   std::future<void> done = swapped->get_future();
   auto swap = [this, tls, listeners, swapped, endpoints = std::move(endpoints)] {
     auto& acceptors = tls ? tls_acceptors_ : acceptors_;
-    boost::system::error_code ignored;
-    for (auto& acceptor : acceptors) {
-      acceptor->close(ignored);
-      retired_acceptors_.push_back(std::move(acceptor));
-    }
+    RetireListeners(acceptors);
     acceptors = std::move(*listeners);
     (tls ? tls_endpoints_ : endpoints_) = endpoints;
-    // Taken down (RESPD FAULT DOWN): BringUp opens them again on these addresses.
-    bool down = down_until_ != std::chrono::steady_clock::time_point();
-    for (auto& acceptor : acceptors) {
-      if (down) {
-        acceptor->close(ignored);
-      } else {
-        Accept(*acceptor, tls);
-      }
-    }
+    StartListeners(acceptors, tls);
     swapped->set_value();
   };
   (tls ? tls_port_ : context_.tcp_port) = bound.load();

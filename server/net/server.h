@@ -67,6 +67,11 @@ class Server : public storage::ClockObserver {
   // CONFIG SET bind, as Redis's changeBindAddr: the TCP and TLS listeners open again on the new
   // addresses with their ports; when they cannot, on `previous` ones, and it answers Redis's error.
   std::string ChangeBind(const std::string& previous);
+  // Closes listeners for good (kept alive: their pending accepts still refer to them), or starts
+  // them accepting; both on the first thread, which owns the listeners.
+  void RetireListeners(std::vector<std::unique_ptr<boost::asio::ip::tcp::acceptor>>& acceptors);
+  void StartListeners(std::vector<std::unique_ptr<boost::asio::ip::tcp::acceptor>>& acceptors,
+                      bool tls);
   void RunLoop(boost::asio::io_context& io);
   // Accepts clients forever; TCP clients of `tls` acceptors get a TLS handshake first.
   template <class Acceptor>

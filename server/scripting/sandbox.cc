@@ -535,10 +535,11 @@ void SandboxState(lua_State* lua, bool deprecated_api) {
     lua_pushnil(lua);
     lua_setfield(lua, LUA_GLOBALSINDEX, name);
   }
-  for (const char* name : kDeprecatedGlobals) {
-    if (deprecated_api) break;
-    lua_pushnil(lua);
-    lua_setfield(lua, LUA_GLOBALSINDEX, name);
+  if (!deprecated_api) {
+    for (const char* name : kDeprecatedGlobals) {
+      lua_pushnil(lua);
+      lua_setfield(lua, LUA_GLOBALSINDEX, name);
+    }
   }
   SetFunction(lua, LUA_GLOBALSINDEX, "rawget", SafeRawget);
   SetFunction(lua, LUA_GLOBALSINDEX, "rawset", SafeRawset);
