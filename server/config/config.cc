@@ -640,69 +640,100 @@ void Config::ParseCommandLine(int argc, const char* const* argv) {
       last_option_has_value = true;
     }
   }
+  // Redis reads the file, standard input, a newline and the options as one text, which numbers
+  // the lines of its error messages.
+  int lines_before = 1;
   if (!config_file_.empty()) {
     std::ifstream file(config_file_);
     if (!file) throw ConfigError("Fatal error, can't open config file '" + config_file_ + "'");
     std::ostringstream text;
     text << file.rdbuf();
-    ApplyConfigText(text.str(), config_file_);
+    ApplyConfigText(text.str());
+    lines_before += static_cast<int>(std::ranges::count(text.str(), '\n'));
   }
-  if (!stdin_text.empty()) ApplyConfigText(stdin_text, "standard input");
-  if (!options.empty()) ApplyConfigText(options + "\n", "the command line");
+  if (!stdin_text.empty()) ApplyConfigText(stdin_text, lines_before);
+  lines_before += static_cast<int>(std::ranges::count(stdin_text, '\n'));
+  if (!options.empty()) ApplyConfigText(options + "\n", lines_before + 1);
 }
 
-void Config::ApplyConfigText(const std::string& text, const std::string& origin) {
-  std::vector<std::pair<std::string, std::vector<std::string>>> directives;
+namespace {
+
+// Redis's loadServerConfigFromString message, whatever the text came from.
+ConfigError LineError(int line_number, std::string_view line, std::string_view reason) {
+  return ConfigError(
+      "\n*** FATAL CONFIG FILE ERROR (Redis 7.0.15) ***\nReading the configuration "
+      "file, at line " +
+      std::to_string(line_number) + "\n>>> '" + std::string(line) + "'\n" + std::string(reason));
+}
+
+}  // namespace
+
+void Config::ApplyConfigText(const std::string& text, int first_line) {
+  std::vector<Directive> directives;
   std::istringstream lines(text);
   std::string line;
-  int line_number = 0;
+  int line_number = first_line - 1;
   while (std::getline(lines, line)) {
     ++line_number;
     std::string_view trimmed = line;
     while (!trimmed.empty() && std::isspace(static_cast<unsigned char>(trimmed.front()))) {
       trimmed.remove_prefix(1);
     }
+    while (!trimmed.empty() && std::isspace(static_cast<unsigned char>(trimmed.back()))) {
+      trimmed.remove_suffix(1);
+    }
     if (trimmed.empty() || trimmed.front() == '#') continue;
     std::vector<std::string> words;
-    if (!protocol::SplitInlineArgs(trimmed, &words) || words.empty()) {
-      throw ConfigError("*** FATAL CONFIG FILE ERROR ***\nReading " + origin + ", at line " +
-                        std::to_string(line_number) + "\n>>> '" + std::string(trimmed) +
-                        "'\nUnbalanced quotes in configuration line");
+    if (!protocol::SplitInlineArgs(trimmed, &words)) {
+      throw LineError(line_number, trimmed, "Unbalanced quotes in configuration line");
     }
+    if (words.empty()) continue;
     std::string name = Lower(words.front());
     words.erase(words.begin());
     if (name == "include") {
-      if (words.size() != 1) throw ConfigError("include takes one file name (" + origin + ")");
+      if (words.size() != 1) {
+        throw LineError(line_number, trimmed, "Bad directive or wrong number of arguments");
+      }
       if (++include_depth_ > kMaxIncludeDepth) throw ConfigError("include nested too deep");
-      Apply(directives, origin);
+      Apply(directives);
       directives.clear();
       std::ifstream file(words.front());
       if (!file) throw ConfigError("Fatal error, can't open config file '" + words.front() + "'");
       std::ostringstream included;
       included << file.rdbuf();
-      ApplyConfigText(included.str(), words.front());
+      ApplyConfigText(included.str());
       --include_depth_;
       continue;
     }
-    directives.emplace_back(std::move(name), std::move(words));
+    directives.push_back({std::move(name), std::move(words), line_number, std::string(trimmed)});
   }
-  Apply(directives, origin);
+  Apply(directives);
 }
 
-void Config::Apply(
-    const std::vector<std::pair<std::string, std::vector<std::string>>>& all_directives,
-    const std::string& origin) {
-  // `user` may repeat and is no option: the ACL reads its lines at start-up.
-  std::vector<std::pair<std::string, std::vector<std::string>>> directives;
-  for (const auto& directive : all_directives) {
-    if (directive.first != "user") {
-      directives.push_back(directive);
-    } else if (directive.second.empty()) {
-      throw ConfigError("*** FATAL CONFIG FILE ERROR (Redis 7.0.15) ***\nReading " + origin +
-                        "\n>>> 'user'\nBad directive or wrong number of arguments");
-    } else {
-      acl_users_.push_back(directive.second);
+void Config::Apply(const std::vector<Directive>& all_directives) {
+  // `user` may repeat and is no option: the ACL reads its lines at start-up. Each line is checked
+  // before any is applied, in order, so the first bad line is the one reported, as in Redis.
+  std::vector<const Directive*> directives;
+  for (const Directive& directive : all_directives) {
+    Option* option = directive.name == "user" ? nullptr : Find(directive.name);
+    if (directive.name == "user" && !directive.values.empty()) {
+      acl_users_.push_back(directive.values);
+      continue;
     }
+    if (option == nullptr) {
+      throw LineError(directive.line_number, directive.line,
+                      "Bad directive or wrong number of arguments");
+    }
+    if (!option->spec().multi_arg && directive.values.size() != 1) {
+      throw LineError(directive.line_number, directive.line, "wrong number of arguments");
+    }
+    // The value alone, on a scratch option; one that amends the current value is checked with it
+    // below.
+    if (option->spec().normalize_over == nullptr) {
+      std::string error = Option(&option->spec()).Set(directive.values);
+      if (!error.empty()) throw LineError(directive.line_number, directive.line, error);
+    }
+    directives.push_back(&directive);
   }
   // Program_options validates every name against the one option table; a later directive of the
   // same name wins, as in redis.conf, so each name is stored once with its last values.
@@ -710,49 +741,37 @@ void Config::Apply(
   po::parsed_options parsed(&description);
   std::vector<std::string> seen;
   for (auto it = directives.rbegin(); it != directives.rend(); ++it) {
-    if (std::find(seen.begin(), seen.end(), it->first) != seen.end()) continue;
-    seen.push_back(it->first);
-    po::option option(it->first, it->second);
-    parsed.options.push_back(option);
-  }
-  for (const auto& [name, values] : directives) {
-    if (Find(name) == nullptr) {
-      throw ConfigError("*** FATAL CONFIG FILE ERROR (Redis 7.0.15) ***\nReading " + origin +
-                        "\n>>> '" + name + (values.empty() ? "" : " " + Join(values)) +
-                        "'\nBad directive or wrong number of arguments");
-    }
+    if (std::find(seen.begin(), seen.end(), (*it)->name) != seen.end()) continue;
+    seen.push_back((*it)->name);
+    parsed.options.push_back(po::option((*it)->name, (*it)->values));
   }
   po::variables_map values;
   try {
     po::store(parsed, values);
   } catch (const po::error& e) {
-    throw ConfigError("*** FATAL CONFIG FILE ERROR ***\nReading " + origin + "\n" + e.what() +
-                      "\nBad directive or wrong number of arguments");
+    throw ConfigError(std::string("\n*** FATAL CONFIG FILE ERROR (Redis 7.0.15) ***\n") + e.what());
   }
-  for (auto it = directives.begin(); it != directives.end(); ++it) {
-    Option* option = Find(it->first);
+  for (const Directive* directive : directives) {
+    Option* option = Find(directive->name);
     if (option->spec().effect == OptionEffect::kDefaultOnly) {
-      ignored_.push_back(it->first);
+      ignored_.push_back(directive->name);
       continue;
     }
     std::string error;
-    if (it->first == "save") {
+    if (directive->name == "save") {
       std::vector<std::string> points = loaded_save_points_.value_or(std::vector<std::string>{});
-      if (it->second.size() == 1 && it->second.front().empty()) {
+      if (directive->values.size() == 1 && directive->values.front().empty()) {
         points.clear();
       } else {
-        points.insert(points.end(), it->second.begin(), it->second.end());
+        points.insert(points.end(), directive->values.begin(), directive->values.end());
       }
       error = option->Set(points.empty() ? std::vector<std::string>{""} : points);
       loaded_save_points_ = std::move(points);
     } else {
-      error = option->Set(it->second);
+      error = option->Set(directive->values);
     }
-    if (!error.empty()) {
-      throw ConfigError("*** FATAL CONFIG FILE ERROR ***\nReading " + origin + "\n>>> '" +
-                        it->first + " " + Join(it->second) + "'\n" + error);
-    }
-    if (option->spec().effect != OptionEffect::kHonoured) ignored_.push_back(it->first);
+    if (!error.empty()) throw LineError(directive->line_number, directive->line, error);
+    if (option->spec().effect != OptionEffect::kHonoured) ignored_.push_back(directive->name);
   }
 }
 

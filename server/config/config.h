@@ -73,6 +73,9 @@ struct OptionSpec {
   // a pattern.
   bool hidden = false;
   OptionEffect effect = OptionEffect::kHonoured;
+  // Redis's MULTI_ARG_CONFIG: a config file line may give it several arguments (save 900 1 300
+  // 10); any other option takes exactly one.
+  bool multi_arg = false;
 };
 
 // Redis's sdscatrepr: `text` double-quoted with C escapes (CONFIG REWRITE, MONITOR).
@@ -122,7 +125,9 @@ class Config {
   // --version.
   void ParseCommandLine(int argc, const char* const* argv);
   // Applies redis.conf-syntax text (`name value...` per line, # comments, quotes, include).
-  void ApplyConfigText(const std::string& text, const std::string& origin);
+  // `first_line` numbers its first line in error messages: Redis reads the file, standard input
+  // and the command line as one text.
+  void ApplyConfigText(const std::string& text, int first_line = 1);
 
   Option* Find(std::string_view name);  // by name or alias, case-insensitive
   // CONFIG SET: validates every name/value pair, then applies all or none. Returns Redis's error
@@ -185,8 +190,13 @@ class Config {
   void AddApplyHook(ApplyHook hook) { apply_hooks_.push_back(std::move(hook)); }
 
  private:
-  void Apply(const std::vector<std::pair<std::string, std::vector<std::string>>>& directives,
-             const std::string& origin);
+  struct Directive {
+    std::string name;
+    std::vector<std::string> values;
+    int line_number;
+    std::string line;  // as written, for the error message
+  };
+  void Apply(const std::vector<Directive>& directives);
   // The option's on_change and every change hook.
   void Changed(const Option& option) const;
   // Every apply hook for `option`: the first failure's reason, "" when none failed.

@@ -3,14 +3,15 @@
 // checks a value as Redis 7.0's config.c does and writes its canonical form.
 #include "server/config/option_normalizers.h"
 
+#include <strings.h>
 #include <sys/stat.h>
 
 #include <algorithm>
 #include <cerrno>
-#include <cstdlib>
-#include <cstring>
 #include <charconv>
 #include <cstdint>
+#include <cstdlib>
+#include <cstring>
 #include <ctime>
 #include <string>
 #include <string_view>
@@ -266,6 +267,22 @@ std::string NormalizePercentiles(std::string_view value, std::string* canonical)
 }
 
 // SHUTDOWN's flags for a signal, any of them, shown in Redis's order; "default" alone is none.
+std::string NormalizeReplicaOf(std::string_view value, std::string* canonical) {
+  std::vector<std::string_view> words = SplitOnSpaces(value);
+  if (words.size() != 2) return "wrong number of arguments";
+  std::string host(words[0]), port(words[1]);
+  if (strcasecmp(host.c_str(), "no") == 0 && strcasecmp(port.c_str(), "one") == 0) {
+    canonical->clear();
+    return {};
+  }
+  // strtol as Redis reads the port: leading blanks and a sign pass, "" reads as 0.
+  char* end = nullptr;
+  long number = std::strtol(port.c_str(), &end, 10);
+  if (number < 0 || number > 65535 || *end != '\0') return "Invalid master port";
+  *canonical = host + " " + std::to_string(number);
+  return {};
+}
+
 std::string NormalizeShutdownFlags(std::string_view value, std::string* canonical) {
   static constexpr std::string_view kFlags[] = {"save", "nosave", "now", "force"};
   bool set[std::size(kFlags)] = {};

@@ -15,6 +15,8 @@ std::string NormalizeSave(std::string_view value, std::string* canonical);
 std::string NormalizeOomScoreAdjValues(std::string_view value, std::string* canonical);
 std::string NormalizePercentiles(std::string_view value, std::string* canonical);
 std::string NormalizeShutdownFlags(std::string_view value, std::string* canonical);
+// replicaof: "host port" or "no one", as Redis's setConfigReplicaOfOption checks them.
+std::string NormalizeReplicaOf(std::string_view value, std::string* canonical);
 std::string NormalizeMemoryOrPercent(std::string_view value, std::string* canonical);
 // dir: an existing directory (Redis changes to it and shows getcwd()), made absolute.
 std::string NormalizeDir(std::string_view value, std::string* canonical);

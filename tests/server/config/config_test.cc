@@ -171,8 +171,7 @@ TEST(ConfigTest, FileSyntaxQuotesCommentsAndInclude) {
   config.ApplyConfigText(
       "# a comment\n\n   timeout 30\nrequirepass \"a b\"\nlogfile ''\n"
       "include " +
-          included.string() + "\nMAXCLIENTS 50\n",
-      "test");
+      included.string() + "\nMAXCLIENTS 50\n");
   EXPECT_EQ(config.timeout().number(), 30);
   EXPECT_EQ(config.requirepass().text(), "a b");
   EXPECT_EQ(config.Get("maxmemory").number(), 2 * 1024 * 1024);
@@ -182,7 +181,7 @@ TEST(ConfigTest, FileSyntaxQuotesCommentsAndInclude) {
 
 TEST(ConfigTest, LaterDirectiveWins) {
   Config config;
-  config.ApplyConfigText("port 1\nport 2\n", "test");
+  config.ApplyConfigText("port 1\nport 2\n");
   EXPECT_EQ(config.port().number(), 2);
 }
 
@@ -202,7 +201,7 @@ TEST(ConfigTest, SaveDirectivesAddToTheFirst) {
   Parse(reset_then_added, {path.string(), "--save", "", "--save", "7", "7"});
   EXPECT_EQ(reset_then_added.Get("save").text(), "7 7");
   Config file_only;
-  file_only.ApplyConfigText("save 1 2\nsave 3 4 5 6\n", "test");
+  file_only.ApplyConfigText("save 1 2\nsave 3 4 5 6\n");
   EXPECT_EQ(file_only.Get("save").text(), "1 2 3 4 5 6");
   std::filesystem::remove(path);
 }
@@ -210,12 +209,63 @@ TEST(ConfigTest, SaveDirectivesAddToTheFirst) {
 TEST(ConfigTest, UnknownDirectiveIsAnError) {
   Config config;
   try {
-    config.ApplyConfigText("no-such-directive yes\n", "test");
+    config.ApplyConfigText("no-such-directive yes\n");
     FAIL() << "accepted an unknown directive";
   } catch (const ConfigError& e) {
     EXPECT_NE(std::string(e.what()).find("no-such-directive"), std::string::npos) << e.what();
   }
   EXPECT_THROW(Parse(config, {"--no-such-option", "1"}), ConfigError);
+}
+
+// The messages of Redis's "redis-server command line arguments - error cases" (introspection.tcl),
+// whole: the command line is read as the text's lines after the file's, one blank line between.
+TEST(ConfigTest, StartUpErrorsNameTheLineAsRedisDoes) {
+  auto error_of = [](std::vector<std::string> args) {
+    Config config;
+    try {
+      Parse(config, std::move(args));
+    } catch (const ConfigError& e) {
+      return std::string(e.what());
+    }
+    return std::string("accepted");
+  };
+  const std::string header = "\n*** FATAL CONFIG FILE ERROR (Redis 7.0.15) ***\n";
+  EXPECT_EQ(error_of({"--port"}), header +
+                                      "Reading the configuration file, at line 2\n>>> 'port'\n"
+                                      "wrong number of arguments");
+  EXPECT_EQ(error_of({"--port", "6379", "6380"}),
+            header +
+                "Reading the configuration file, at line 2\n>>> 'port \"6379\" \"6380\"'\n"
+                "wrong number of arguments");
+  EXPECT_EQ(error_of({"--port", "--bla", "--loglevel", "verbose"}),
+            header +
+                "Reading the configuration file, at line 2\n>>> 'port \"--bla\"'\n"
+                "argument couldn't be parsed into an integer");
+  EXPECT_EQ(error_of({"--shutdown-on-sigint", "now force", "--shutdown-on-sigterm"}),
+            header +
+                "Reading the configuration file, at line 3\n>>> 'shutdown-on-sigterm'\n"
+                "argument(s) must be one of the following: default, save, nosave, now, force");
+  EXPECT_EQ(error_of({"--replicaof", "127.0.0.1", "abc"}),
+            header +
+                "Reading the configuration file, at line 2\n>>> 'replicaof \"127.0.0.1\" "
+                "\"abc\"'\nInvalid master port");
+  // The first bad line is reported, though a later one names no option at all.
+  EXPECT_EQ(error_of({"--replicaof", "--127.0.0.1", "--abc"}),
+            header +
+                "Reading the configuration file, at line 2\n>>> 'replicaof \"--127.0.0.1\"'\n"
+                "wrong number of arguments");
+  EXPECT_EQ(error_of({"--replicaof", "no", "one", "--maxmemory", "1mb"}), "accepted");
+
+  auto path = std::filesystem::temp_directory_path() /
+              ("respd_lines_" + std::to_string(::getpid()) + ".conf");
+  std::ofstream(path) << "port 7000\n# a comment\nsave 1 1\n";
+  EXPECT_EQ(error_of({path.string(), "--maxmemory-policy", "sometimes"}),
+            header +
+                "Reading the configuration file, at line 5\n>>> 'maxmemory-policy "
+                "\"sometimes\"'\nargument(s) must be one of the following: volatile-lru, "
+                "volatile-lfu, volatile-random, volatile-ttl, allkeys-lru, allkeys-lfu, "
+                "allkeys-random, noeviction");
+  std::filesystem::remove(path);
 }
 
 // respd's `seed` takes what RESPD SEED takes; `databases` Redis's range, with its text.
@@ -248,14 +298,14 @@ TEST(ConfigTest, SeedAndDatabasesRanges) {
 
 TEST(ConfigTest, BadValuesAndUnbalancedQuotesAreErrors) {
   Config config;
-  EXPECT_THROW(config.ApplyConfigText("port abc\n", "test"), ConfigError);
-  EXPECT_THROW(config.ApplyConfigText("maxmemory-policy sometimes\n", "test"), ConfigError);
-  EXPECT_THROW(config.ApplyConfigText("requirepass \"open\n", "test"), ConfigError);
+  EXPECT_THROW(config.ApplyConfigText("port abc\n"), ConfigError);
+  EXPECT_THROW(config.ApplyConfigText("maxmemory-policy sometimes\n"), ConfigError);
+  EXPECT_THROW(config.ApplyConfigText("requirepass \"open\n"), ConfigError);
 }
 
 TEST(ConfigTest, IgnoredDirectivesAreAcceptedAndRecorded) {
   Config config;
-  config.ApplyConfigText("aof-disable-auto-gc yes\nsave \"\"\ndaemonize no\n", "test");
+  config.ApplyConfigText("aof-disable-auto-gc yes\nsave \"\"\ndaemonize no\n");
   // save is honoured (RDB save points), so it is not among them.
   ASSERT_EQ(config.ignored().size(), 2u);
   EXPECT_EQ(config.ignored()[0], "aof-disable-auto-gc");
@@ -364,7 +414,7 @@ TEST(ConfigTest, SampleConfigDocumentsEveryOptionWithItsDefault) {
   ASSERT_FALSE(text.empty()) << "cannot read " << path;
   Config defaults;
   Config documented;
-  documented.ApplyConfigText(text, path.string());  // all commented out: parses as nothing
+  documented.ApplyConfigText(text);  // all commented out: parses as nothing
   std::istringstream lines(text);
   std::string line, uncommented;
   for (const OptionSpec& spec : OptionSpecs()) {
@@ -377,7 +427,7 @@ TEST(ConfigTest, SampleConfigDocumentsEveryOptionWithItsDefault) {
         uncommented += line.substr(2) + "\n";
     }
   }
-  documented.ApplyConfigText(uncommented, path.string());
+  documented.ApplyConfigText(uncommented);
   for (const auto& option : defaults.options()) {
     if (option->spec().name == "dir") continue;  // its default is the working directory
     EXPECT_EQ(documented.Get(option->spec().name).text(), option->text()) << option->spec().name;

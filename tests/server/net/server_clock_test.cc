@@ -33,8 +33,8 @@ class ServerClockTest : public ::testing::Test {
  protected:
   // `threads` I/O threads, a fast cron (hz 100) so cron-driven effects show quickly.
   void StartServer(int threads) {
-    config_.ApplyConfigText(
-        "port 0\nbind 127.0.0.1\nhz 100\nthreads " + std::to_string(threads) + "\n", "test");
+    config_.ApplyConfigText("port 0\nbind 127.0.0.1\nhz 100\nthreads " + std::to_string(threads) +
+                            "\n");
     clock_.FreezeAt(kStartUs);
     server_ = std::make_unique<Server>(config_, clock_);
     Compose(server_->context());
