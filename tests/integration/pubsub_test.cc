@@ -195,11 +195,13 @@ TEST(PubSubTest, SoftLimitClosesASilentSubscriberWithoutMoreMessages) {
   // Not before the limit's second: the cron has looked at every client a few times meanwhile.
   std::this_thread::sleep_for(std::chrono::milliseconds(300));
   EXPECT_GT(OutputMemoryOf(admin, "slow"), 100000);
-  ASSERT_EQ(admin.Command({"RESPD", "TIME", "ADVANCE", "2000"}).front(), ':');
+  // On a loaded machine the cron may first see the client over its limit only after a move of
+  // the frozen clock, which then starts the second: each look that finds it open moves on again.
   bool closed = false;
   for (int i = 0; i < 500 && !closed; ++i) {
+    ASSERT_EQ(admin.Command({"RESPD", "TIME", "ADVANCE", "2000"}).front(), ':');
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
     closed = OutputMemoryOf(admin, "slow") == -1;
-    if (!closed) std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
   EXPECT_TRUE(closed);
 }
