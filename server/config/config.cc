@@ -648,8 +648,9 @@ void Config::ParseCommandLine(int argc, const char* const* argv) {
     if (!file) throw ConfigError("Fatal error, can't open config file '" + config_file_ + "'");
     std::ostringstream text;
     text << file.rdbuf();
-    ApplyConfigText(text.str());
-    lines_before += static_cast<int>(std::ranges::count(text.str(), '\n'));
+    const std::string contents = text.str();
+    ApplyConfigText(contents);
+    lines_before += static_cast<int>(std::ranges::count(contents, '\n'));
   }
   if (!stdin_text.empty()) ApplyConfigText(stdin_text, lines_before);
   lines_before += static_cast<int>(std::ranges::count(stdin_text, '\n'));
@@ -715,11 +716,11 @@ void Config::Apply(const std::vector<Directive>& all_directives) {
   // before any is applied, in order, so the first bad line is the one reported, as in Redis.
   std::vector<const Directive*> directives;
   for (const Directive& directive : all_directives) {
-    Option* option = directive.name == "user" ? nullptr : Find(directive.name);
     if (directive.name == "user" && !directive.values.empty()) {
       acl_users_.push_back(directive.values);
       continue;
     }
+    Option* option = Find(directive.name);
     if (option == nullptr) {
       throw LineError(directive.line_number, directive.line,
                       "Bad directive or wrong number of arguments");

@@ -266,7 +266,6 @@ std::string NormalizePercentiles(std::string_view value, std::string* canonical)
   return {};
 }
 
-// SHUTDOWN's flags for a signal, any of them, shown in Redis's order; "default" alone is none.
 std::string NormalizeReplicaOf(std::string_view value, std::string* canonical) {
   std::vector<std::string_view> words = SplitOnSpaces(value);
   if (words.size() != 2) return "wrong number of arguments";
@@ -283,6 +282,7 @@ std::string NormalizeReplicaOf(std::string_view value, std::string* canonical) {
   return {};
 }
 
+// SHUTDOWN's flags for a signal, any of them, shown in Redis's order; "default" alone is none.
 std::string NormalizeShutdownFlags(std::string_view value, std::string* canonical) {
   static constexpr std::string_view kFlags[] = {"save", "nosave", "now", "force"};
   bool set[std::size(kFlags)] = {};
